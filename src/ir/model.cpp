@@ -1,0 +1,125 @@
+#include "ir/model.h"
+
+#include <algorithm>
+#include <set>
+
+namespace nf::ir {
+
+int64_t Tensor::elementCount() const {
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    if (d < 0) return -1;
+    if (d != 0 && n > INT64_MAX / d) return -1;
+    n *= d;
+  }
+  return n;
+}
+
+uint64_t Tensor::byteSize() const {
+  int64_t n = elementCount();
+  int bits = elemTypeBits(elem);
+  if (n < 0 || bits == 0) return 0;
+  return (static_cast<uint64_t>(n) * static_cast<uint64_t>(bits) + 7) / 8;
+}
+
+std::string_view attrTypeName(AttrType t) {
+  switch (t) {
+    case AttrType::Undefined: return "UNDEFINED";
+    case AttrType::Float: return "FLOAT";
+    case AttrType::Int: return "INT";
+    case AttrType::String: return "STRING";
+    case AttrType::Tensor: return "TENSOR";
+    case AttrType::Graph: return "GRAPH";
+    case AttrType::Floats: return "FLOATS";
+    case AttrType::Ints: return "INTS";
+    case AttrType::Strings: return "STRINGS";
+    case AttrType::Tensors: return "TENSORS";
+    case AttrType::Graphs: return "GRAPHS";
+    case AttrType::SparseTensor: return "SPARSE_TENSOR";
+    case AttrType::SparseTensors: return "SPARSE_TENSORS";
+    case AttrType::TypeProto: return "TYPE_PROTO";
+    case AttrType::TypeProtos: return "TYPE_PROTOS";
+  }
+  return "UNDEFINED";
+}
+
+const Attribute* Node::attr(std::string_view attr_name) const {
+  for (const auto& a : attributes)
+    if (a.name == attr_name) return &a;
+  return nullptr;
+}
+
+std::vector<GraphId> Node::subgraphs() const {
+  std::vector<GraphId> out;
+  for (const auto& a : attributes)
+    if (a.type == AttrType::Graph || a.type == AttrType::Graphs)
+      out.insert(out.end(), a.graphs.begin(), a.graphs.end());
+  return out;
+}
+
+ValueId Graph::find(std::string_view value_name) const {
+  auto it = by_name_.find(std::string(value_name));
+  return it == by_name_.end() ? ValueId{} : ValueId{it->second};
+}
+
+ValueId Graph::intern(std::string_view value_name) {
+  auto [it, inserted] = by_name_.emplace(std::string(value_name), static_cast<uint32_t>(values.size()));
+  if (inserted) {
+    Value v;
+    v.name = std::string(value_name);
+    values.push_back(std::move(v));
+  }
+  return ValueId{it->second};
+}
+
+std::vector<ValueId> Graph::realInputs() const {
+  std::vector<ValueId> out;
+  for (ValueId id : inputs)
+    if (values[id.index].initializer < 0) out.push_back(id);
+  return out;
+}
+
+int64_t Model::opsetVersion(std::string_view dom) const {
+  bool want_default = dom.empty() || dom == "ai.onnx";
+  for (const auto& o : opsets) {
+    bool is_default = o.domain.empty() || o.domain == "ai.onnx";
+    if ((want_default && is_default) || (!want_default && o.domain == dom)) return o.version;
+  }
+  return 0;
+}
+
+std::vector<GraphId> Model::mainGraphTree() const {
+  std::vector<GraphId> out;
+  if (graphs.empty()) return out;
+  std::vector<GraphId> stack{GraphId{0}};
+  std::vector<char> seen(graphs.size(), 0);
+  while (!stack.empty()) {
+    GraphId g = stack.back();
+    stack.pop_back();
+    if (g.index >= graphs.size() || seen[g.index]) continue;
+    seen[g.index] = 1;
+    out.push_back(g);
+    const Graph& gr = graphs[g.index];
+    // Push children in reverse so the traversal visits them in node order.
+    std::vector<GraphId> kids;
+    for (const auto& n : gr.nodes)
+      for (GraphId s : n.subgraphs()) kids.push_back(s);
+    for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.push_back(*it);
+  }
+  return out;
+}
+
+size_t Model::nodeCountIncludingSubgraphs() const {
+  size_t n = 0;
+  for (GraphId g : mainGraphTree()) n += graphs[g.index].nodes.size();
+  return n;
+}
+
+std::vector<std::string> Model::opTypes() const {
+  std::set<std::string> s;
+  for (GraphId g : mainGraphTree())
+    for (const auto& node : graphs[g.index].nodes) s.insert(node.op_type);
+  return {s.begin(), s.end()};
+}
+
+}  // namespace nf::ir
