@@ -4,8 +4,28 @@ namespace nf::cli {
 
 const std::vector<Command>& commandTable() {
   static const std::vector<Command> table = {
-      {"info", "info FILE [--json]", "Model facts: IR version, producer, opsets, inputs/outputs, op types",
-       {"json"}, runInfo},
+      {"info", "info FILE [--json]",
+       "Model facts: IR version, producer, opsets, inputs/outputs, op types", {"json"}, runInfo},
+      {"stats", "stats FILE [--tensor NAME] [--json]",
+       "Weight statistics (min/max/mean/std/zeros/NaN/Inf, histogram)", {"json"}, runStats},
+      {"sample", "sample -o OUT.onnx",
+       "Write the built-in sample model (CIFAR-10 CNN)", {}, runSample},
+      {"shapes", "shapes FILE [--json]",
+       "Inferred element type and shape of every value", {"json"}, runShapes},
+      {"summary", "summary FILE [--format text|md|csv|json]",
+       "Per-layer table: output shape, params, MACs; totals", {}, runSummary},
+      {"layout", "layout FILE --stats [--json] [--direction TB|LR]",
+       "Lay the graph out; print size, crossings, edge length, time per phase", {"stats", "json"}, runLayout},
+      {"render", "render FILE -o out.svg|out.png [--direction TB|LR]",
+       "Draw the graph to SVG or PNG", {}, runRender},
+      {"export", "export FILE --format dot|graphml|json",
+       "Write the graph for other tools", {}, runExport},
+      {"hierarchy", "hierarchy FILE [--json]",
+       "Name-scope groups and repeated blocks", {"json"}, runHierarchy},
+      {"codegen", "codegen DOC.json --framework pytorch|keras",
+       "Generate Python code from a builder document", {}, runCodegen},
+      {"check", "check DOC.json",
+       "Propagate shapes through a builder document; print shapes and errors", {}, runCheck},
   };
   return table;
 }

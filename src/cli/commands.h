@@ -24,5 +24,15 @@ constexpr int kExitBadInput = 1;  // the file could not be used; one line on std
 constexpr int kExitUsage = 2;
 
 int runInfo(const Args& args);
+int runStats(const Args& args);
+int runSample(const Args& args);
+int runShapes(const Args& args);
+int runSummary(const Args& args);
+int runLayout(const Args& args);
+int runRender(const Args& args);
+int runExport(const Args& args);
+int runHierarchy(const Args& args);
+int runCodegen(const Args& args);
+int runCheck(const Args& args);
 
 }  // namespace nf::cli

@@ -1,0 +1,11 @@
+// Placeholder until its module lands; replaced by the real command.
+#include <cstdio>
+
+#include "cli/commands.h"
+
+namespace nf::cli {
+int runCheck(const Args&) {
+  std::fprintf(stderr, "netforge check: not available in this build yet\n");
+  return kExitUsage;
+}
+}  // namespace nf::cli
