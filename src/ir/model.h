@@ -219,6 +219,9 @@ struct Model {
   std::vector<Graph> graphs;  // graphs[0] is the main graph
   std::vector<Function> functions;
   std::vector<DataSource> sources;
+  // Problems that did not stop the model from opening (duplicate producers, tensors
+  // pointing past the end of their data file, ...), for the UI to list.
+  std::vector<std::string> warnings;
 
   const Graph& main() const { return graphs.at(0); }
   Graph& main() { return graphs.at(0); }
@@ -228,7 +231,8 @@ struct Model {
   int64_t opsetVersion(std::string_view domain) const;
   // Nodes of the main graph plus every nested subgraph (not function bodies).
   size_t nodeCountIncludingSubgraphs() const;
-  // Sorted unique op types over the main graph and its nested subgraphs.
+  // Sorted unique op types over the main graph and its nested subgraphs; ops of
+  // other domains are qualified as "domain::Op" (e.g. "ai.onnx.ml::TreeEnsemble").
   std::vector<std::string> opTypes() const;
   // Graph ids reachable from the main graph (itself first, then bodies depth-first).
   std::vector<GraphId> mainGraphTree() const;

@@ -10,7 +10,7 @@ struct ElemInfo {
   std::string_view name;
   int bits;
 };
-constexpr std::array<ElemInfo, 24> kElems = {{
+constexpr std::array<ElemInfo, 27> kElems = {{
     {ElemType::Undefined, "UNDEFINED", 0},     {ElemType::Float, "FLOAT", 32},
     {ElemType::Uint8, "UINT8", 8},             {ElemType::Int8, "INT8", 8},
     {ElemType::Uint16, "UINT16", 16},          {ElemType::Int16, "INT16", 16},
@@ -23,6 +23,8 @@ constexpr std::array<ElemInfo, 24> kElems = {{
     {ElemType::Float8E4M3FNUZ, "FLOAT8E4M3FNUZ", 8}, {ElemType::Float8E5M2, "FLOAT8E5M2", 8},
     {ElemType::Float8E5M2FNUZ, "FLOAT8E5M2FNUZ", 8}, {ElemType::Uint4, "UINT4", 4},
     {ElemType::Int4, "INT4", 4},               {ElemType::Float4E2M1, "FLOAT4E2M1", 4},
+    {ElemType::Float8E8M0, "FLOAT8E8M0", 8},   {ElemType::Uint2, "UINT2", 2},
+    {ElemType::Int2, "INT2", 2},
 }};
 }  // namespace
 
@@ -46,7 +48,7 @@ bool isFloatType(ElemType t) {
   switch (t) {
     case ElemType::Float: case ElemType::Double: case ElemType::Float16: case ElemType::BFloat16:
     case ElemType::Float8E4M3FN: case ElemType::Float8E4M3FNUZ: case ElemType::Float8E5M2:
-    case ElemType::Float8E5M2FNUZ: case ElemType::Float4E2M1:
+    case ElemType::Float8E5M2FNUZ: case ElemType::Float4E2M1: case ElemType::Float8E8M0:
       return true;
     default:
       return false;
@@ -57,7 +59,7 @@ bool isIntegerType(ElemType t) {
   switch (t) {
     case ElemType::Uint8: case ElemType::Int8: case ElemType::Uint16: case ElemType::Int16:
     case ElemType::Int32: case ElemType::Int64: case ElemType::Uint32: case ElemType::Uint64:
-    case ElemType::Uint4: case ElemType::Int4:
+    case ElemType::Uint4: case ElemType::Int4: case ElemType::Uint2: case ElemType::Int2:
       return true;
     default:
       return false;

@@ -37,6 +37,9 @@ enum class ElemType : int32_t {
   Uint4 = 21,
   Int4 = 22,
   Float4E2M1 = 23,
+  Float8E8M0 = 24,
+  Uint2 = 25,
+  Int2 = 26,
 };
 
 // "FLOAT", "INT64", ... as ONNX spells them; "UNDEFINED" for unknown codes.
