@@ -104,7 +104,7 @@ bool plausibleModelProto(const uint8_t* p, size_t n, uint64_t total) {
         size_t m = readVarint(p + pos, n - pos, &len);
         if (!m) return fields > 0;
         pos += m;
-        if (len > total) return false;
+        if (len > total) return fields > 0;  // later decoding reports the bad length precisely
         if (!(field == 2 || field == 3 || field == 4 || field == 6 || field == 7 || field == 8 || field == 14 ||
               field == 20 || field == 25 || field == 26 || field >= 27))
           return false;
