@@ -2,6 +2,7 @@
 // crash, hang or unbounded allocation (the fuzzer target explores further).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 
 #include "onnx.pb.h"
@@ -118,6 +119,17 @@ TEST(Robustness, CyclesDuplicatesAndHostileNamesOpenSafely) {
   ASSERT_FALSE(r->warnings.empty());
   EXPECT_NE(r->warnings[0].find("more than once"), std::string::npos);
   EXPECT_EQ(r->main().nodes[4].name.size(), hostile.size());  // kept intact; escaped only for display
+}
+
+TEST(Robustness, FuzzRegressionsStayFixed) {
+  std::filesystem::path dir = std::filesystem::path(NETFORGE_SOURCE_DIR) / "tests/fuzz/regressions";
+  ASSERT_TRUE(std::filesystem::exists(dir));
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ".md") continue;
+    SCOPED_TRACE(e.path().string());
+    auto r = onnx::readModelFile(e.path().string());
+    if (!r.ok()) EXPECT_FALSE(r.error().message.empty());
+  }
 }
 
 }  // namespace
