@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""CLI tests: `netforge info` output and its behaviour on bad input.
+
+usage: cli_test.py NETFORGE_BINARY CORPUS_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+exe, corpus = sys.argv[1], sys.argv[2]
+passed = failed = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name}: {detail}")
+
+
+def run(*args):
+    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=60)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    sample = os.path.join(tmp, "sample.onnx")
+    r = run("sample", "-o", sample)
+    check("sample writes a model", r.returncode == 0 and os.path.getsize(sample) > 1000, r.stderr)
+
+    r = run("info", sample, "--json")
+    check("info --json exits 0", r.returncode == 0, r.stderr)
+    info = json.loads(r.stdout)
+    g = info["graph"]
+    check("ir_version", info["ir_version"] == 8, info["ir_version"])
+    check("producer", info["producer"] == "netforge", info["producer"])
+    check("opset_imports", info["opset_imports"] == {"ai.onnx": 17}, info["opset_imports"])
+    check("node_count", g["node_count"] == 8 and g["node_count_including_subgraphs"] == 8, g)
+    check("initializer_count", g["initializer_count"] == 6, g)
+    check("inputs", g["inputs"] == [{"name": "image", "kind": "tensor", "elem_type": "FLOAT", "shape": ["N", 3, 32, 32]}], g["inputs"])
+    check("outputs", g["outputs"][0]["shape"] == ["N", 10], g["outputs"])
+    check("op_types", info["op_types"] == ["Conv", "Flatten", "Gemm", "MaxPool", "Relu"], info["op_types"])
+    check("function_count", info["function_count"] == 0, info)
+
+    # A corpus model with a subgraph: counts with and without subgraphs differ.
+    manifest = json.load(open(os.path.join(corpus, "manifest.json")))
+    with_sub = [f for f in manifest["files"] if f["node_count"] != f["node_count_incl_subgraphs"]][0]
+    r = run("info", os.path.join(corpus, with_sub["path"]), "--json")
+    j = json.loads(r.stdout)
+    check("subgraph counts", j["graph"]["node_count_including_subgraphs"] == with_sub["node_count_incl_subgraphs"]
+          and j["graph"]["node_count"] == with_sub["node_count"], with_sub["path"])
+
+    # Bad input: exit non-zero with exactly one line that says what is wrong.
+    cases = {
+        "png": (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * 64, "PNG"),
+        "empty": (b"", "empty"),
+        "text": (b"hello world, this is not a model\n", "text"),
+        "truncated": (open(sample, "rb").read()[:5000], "truncated"),
+        "zip": (b"PK\x03\x04" + b"\0" * 100, "ZIP"),
+    }
+    for name, (data, word) in cases.items():
+        path = os.path.join(tmp, f"bad_{name}.onnx")
+        open(path, "wb").write(data)
+        r = run("info", path)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        check(f"bad {name}: non-zero exit", r.returncode != 0, r.returncode)
+        check(f"bad {name}: one line", len(lines) == 1, r.stderr)
+        check(f"bad {name}: says '{word}'", word.lower() in r.stderr.lower(), r.stderr)
+    r = run("info", os.path.join(tmp, "does-not-exist.onnx"))
+    check("missing file", r.returncode != 0 and "cannot open" in r.stderr, r.stderr)
+    hostile = os.path.join(tmp, "evil\x1b[31m.onnx")
+    open(hostile, "wb").write(b"junk")
+    r = run("info", hostile)
+    check("hostile file name is escaped", "\x1b" not in r.stderr and r.returncode != 0, repr(r.stderr))
+
+print(f"cli: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

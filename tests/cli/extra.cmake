@@ -1,0 +1,7 @@
+# CLI behaviour as a user sees it: exit codes, one-line errors, JSON fields.
+find_program(NF_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NF_PYTHON3 AND TARGET netforge)
+  add_test(NAME cli.info_and_errors
+           COMMAND ${NF_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/cli_test.py $<TARGET_FILE:netforge> ${NETFORGE_CORPUS_DIR})
+  set_tests_properties(cli.info_and_errors PROPERTIES LABELS cli)
+endif()
