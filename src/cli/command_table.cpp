@@ -22,10 +22,11 @@ const std::vector<Command>& commandTable() {
        "Write the graph for other tools", {}, runExport},
       {"hierarchy", "hierarchy FILE [--json]",
        "Name-scope groups and repeated blocks", {"json"}, runHierarchy},
-      {"codegen", "codegen DOC.json --framework pytorch|keras",
-       "Generate Python code from a builder document", {}, runCodegen},
-      {"check", "check DOC.json",
-       "Propagate shapes through a builder document; print shapes and errors", {}, runCheck},
+      {"codegen", "codegen DOC.json --framework pytorch|keras [--train] [--no-main] [-o OUT.py]",
+       "Generate Python code from a builder document", {"train", "no-main"}, runCodegen},
+      {"check", "check DOC.json [--framework pytorch|keras] [--json] [--compact] [--catalog]",
+       "Propagate shapes through a builder document; print shapes and errors", {"json", "compact", "catalog"},
+       runCheck},
   };
   return table;
 }

@@ -1,0 +1,308 @@
+// builder/analysis.cpp - shape propagation (see analysis.h).
+//
+//   analyze()
+//     checkNode()        per node: type, framework, parameters, ports (no shapes yet)
+//     topologicalOrder() Kahn's algorithm, smallest id first
+//     markCycles()       Tarjan SCCs over the nodes Kahn could not order
+//     propagate()        in order: dtypes, shape rule, storage, parameter count
+#include "builder/analysis.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "builder/rules.h"
+
+namespace nf::builder {
+
+bool NodeReport::hasError() const {
+  return std::any_of(issues.begin(), issues.end(), [](const Issue& i) { return i.level == Issue::Level::Error; });
+}
+
+const NodeReport* Analysis::find(NodeId id) const {
+  auto it = std::lower_bound(nodes.begin(), nodes.end(), id, [](const NodeReport& r, NodeId v) { return r.id < v; });
+  return it != nodes.end() && it->id == id ? &*it : nullptr;
+}
+
+namespace {
+
+struct Work {
+  const Document& doc;
+  Framework fw;
+  Analysis& out;
+  std::vector<ParamMap> params;            // resolved, per node index
+  std::vector<bool> shapeable;             // false: an error prevents running the shape rule
+  std::vector<std::vector<int>> inEdges;   // edge indices per node index, by port
+  std::vector<std::vector<int>> outNodes;  // consumer node indices per node index
+  std::vector<int> inputCount;             // connected ports used by the rule (max port + 1)
+
+  int indexOf(NodeId id) const {
+    const Node* n = doc.node(id);
+    return n ? static_cast<int>(n - doc.nodes().data()) : -1;
+  }
+  void error(int i, std::string m) { out.nodes[i].issues.push_back({Issue::Level::Error, std::move(m)}); }
+  void warn(int i, std::string m) { out.nodes[i].issues.push_back({Issue::Level::Warning, std::move(m)}); }
+};
+
+void checkNode(Work& w, int i) {
+  const Node& node = w.doc.nodes()[i];
+  NodeReport& r = w.out.nodes[i];
+  const LayerSpec* spec = catalog().find(node.type);
+  r.spec = spec;
+  if (!spec) {
+    w.error(i, "unknown layer type '" + node.type + "' (made with a newer NetForge?)");
+    w.shapeable[i] = false;
+    return;
+  }
+  if (!spec->has(w.fw)) {
+    const Framework other = w.fw == Framework::PyTorch ? Framework::Keras : Framework::PyTorch;
+    w.error(i, spec->type + " is not available in " + frameworkName(w.fw) + " (" + frameworkName(other) +
+                   " only): replace it or generate " + frameworkName(other) + " code");
+  }
+  ResolvedParams rp = resolveParams(*spec, node.params);
+  for (const std::string& e : rp.errors) {
+    w.error(i, e);
+    w.shapeable[i] = false;
+  }
+  for (const std::string& u : rp.unknown)
+    w.warn(i, "parameter '" + u + "' is not known to this NetForge version and is ignored");
+  for (const auto& [name, raw] : node.extraParams)
+    w.warn(i, "parameter '" + name + "' is not known to this NetForge version and is ignored");
+  if (spec->has(w.fw)) {
+    for (const ParamSpec& p : spec->params) {
+      if (p.in(w.fw).how != Mapping::Unsupported) continue;
+      const ParamValue& v = rp.values[p.name];
+      if (!sameValue(v, p.defaultValue)) {
+        w.error(i, std::string(frameworkName(w.fw)) + " has no equivalent of " + p.name + " = " +
+                       formatParamValue(v) + " (only " + formatParamValue(p.defaultValue) + ")");
+      }
+    }
+  }
+  w.params[i] = std::move(rp.values);
+
+  // Ports: known ones only, no gaps below the highest connected port, minimum met.
+  int highest = -1;
+  for (int e : w.inEdges[i]) highest = std::max(highest, w.doc.edges()[e].port);
+  const int maxPorts = spec->maxInputs;
+  for (int e : w.inEdges[i]) {
+    const int port = w.doc.edges()[e].port;
+    if (maxPorts >= 0 && port >= maxPorts) {
+      w.error(i, "input port " + std::to_string(port + 1) + " does not exist (" + spec->type + " takes " +
+                     (maxPorts == 0 ? std::string("no inputs") : "at most " + std::to_string(maxPorts)) + ")");
+      w.shapeable[i] = false;
+    }
+  }
+  const int needed = std::max(spec->minInputs, maxPorts >= 0 ? std::min(highest + 1, maxPorts) : highest + 1);
+  for (int port = 0; port < needed; ++port) {
+    if (!w.doc.edgeInto(node.id, port)) {
+      w.error(i, spec->portName(port) + " is not connected");
+      w.shapeable[i] = false;
+    }
+  }
+  w.inputCount[i] = needed;
+}
+
+void topologicalOrder(Work& w) {
+  const size_t n = w.doc.nodes().size();
+  std::vector<int> indegree(n, 0);
+  for (const Edge& e : w.doc.edges()) indegree[w.indexOf(e.to)]++;
+  std::set<int> ready;  // node indices; index order == id order
+  for (size_t i = 0; i < n; ++i)
+    if (indegree[i] == 0) ready.insert(static_cast<int>(i));
+  while (!ready.empty()) {
+    const int i = *ready.begin();
+    ready.erase(ready.begin());
+    w.out.order.push_back(w.doc.nodes()[i].id);
+    for (int j : w.outNodes[i])
+      if (--indegree[j] == 0) ready.insert(j);
+  }
+}
+
+// Tarjan's strongly connected components, iterative, over the nodes Kahn left out.
+void markCycles(Work& w) {
+  const int n = static_cast<int>(w.doc.nodes().size());
+  std::vector<bool> ordered(n, false);
+  for (NodeId id : w.out.order) ordered[w.indexOf(id)] = true;
+  std::vector<int> index(n, -1), low(n, 0);
+  std::vector<bool> onStack(n, false);
+  std::vector<int> stack;
+  int counter = 0;
+  for (int root = 0; root < n; ++root) {
+    if (ordered[root] || index[root] >= 0) continue;
+    std::vector<std::pair<int, size_t>> call = {{root, 0}};
+    index[root] = low[root] = counter++;
+    stack.push_back(root);
+    onStack[root] = true;
+    while (!call.empty()) {
+      auto& [v, next] = call.back();
+      if (next < w.outNodes[v].size()) {
+        const int u = w.outNodes[v][next++];
+        if (ordered[u]) continue;
+        if (index[u] < 0) {
+          index[u] = low[u] = counter++;
+          stack.push_back(u);
+          onStack[u] = true;
+          call.push_back({u, 0});
+        } else if (onStack[u]) {
+          low[v] = std::min(low[v], index[u]);
+        }
+        continue;
+      }
+      if (low[v] == index[v]) {
+        std::vector<int> comp;
+        int u;
+        do {
+          u = stack.back();
+          stack.pop_back();
+          onStack[u] = false;
+          comp.push_back(u);
+        } while (u != v);
+        const bool selfLoop = std::find(w.outNodes[v].begin(), w.outNodes[v].end(), v) != w.outNodes[v].end();
+        if (comp.size() > 1 || selfLoop) {
+          std::sort(comp.begin(), comp.end());
+          std::string names;
+          for (size_t k = 0; k < comp.size() && k < 6; ++k)
+            names += (k ? ", " : "") + w.doc.nodes()[comp[k]].name;
+          if (comp.size() > 6) names += ", ...";
+          for (int c : comp) {
+            w.out.nodes[c].onCycle = true;
+            w.error(c, comp.size() == 1 ? "is connected to itself (a cycle)" : "is part of a cycle (" + names + ")");
+          }
+        }
+      }
+      const int finished = v;
+      call.pop_back();
+      if (!call.empty()) low[call.back().first] = std::min(low[call.back().first], low[finished]);
+    }
+  }
+  for (int i = 0; i < n; ++i)
+    if (!ordered[i] && !w.out.nodes[i].onCycle) w.out.nodes[i].blocked = true;
+}
+
+bool channelsFirstFor(const LayerSpec& spec, const ParamMap& params, const std::vector<TensorInfo>& inputs,
+                      const IntList& out) {
+  if (out.size() < 2) return false;
+  if (spec.family == Family::Input) {
+    const std::string& layout = std::get<std::string>(params.at("layout"));
+    return layout == "channels_last" || (layout == "auto" && out.size() >= 3);
+  }
+  if (spec.family == Family::PReLU && std::get<bool>(params.at("per_channel"))) return true;
+  switch (spec.layout) {
+    case TorchLayout::ChannelsFirst: return true;
+    case TorchLayout::ChannelsLast: return false;
+    case TorchLayout::Keep: return !inputs.empty() && inputs[0].channelsFirst;
+    case TorchLayout::Flatten: return false;
+  }
+  return false;
+}
+
+void propagate(Work& w, int i) {
+  const Node& node = w.doc.nodes()[i];
+  NodeReport& r = w.out.nodes[i];
+  if (!w.shapeable[i]) return;
+  const LayerSpec& spec = *r.spec;
+  std::vector<TensorInfo> inputs;
+  for (int port = 0; port < w.inputCount[i]; ++port) {
+    const Edge* e = w.doc.edgeInto(node.id, port);
+    const NodeReport& src = w.out.nodes[w.indexOf(e->from)];
+    if (!src.output) {
+      r.blocked = true;
+      return;
+    }
+    inputs.push_back(*src.output);
+  }
+  for (size_t p = 0; p < inputs.size(); ++p) {
+    const std::string port = spec.portName(static_cast<int>(p));
+    if (spec.inputKind == InputKind::Float && inputs[p].dtype != DType::Float32) {
+      w.error(i, port + " holds integer ids: " + spec.type + " needs float values (add an Embedding first)");
+      return;
+    }
+    if (spec.inputKind == InputKind::Int && inputs[p].dtype != DType::Int64) {
+      w.error(i, spec.type + " needs integer ids: set the input's dtype to int64");
+      return;
+    }
+  }
+  RuleContext ctx{spec, w.params[i], inputs, w.fw};
+  Result<IntList> dims = spec.shape ? spec.shape(ctx) : Result<IntList>(Error{"no shape rule"});
+  if (!dims) {
+    w.error(i, dims.error().message);
+    return;
+  }
+  double volume = 1;
+  for (int64_t d : *dims) {
+    if (d < 1) {
+      w.error(i, "the output " + formatDims(*dims) + " would be empty");
+      return;
+    }
+    volume *= static_cast<double>(d);
+  }
+  if (volume > 1e12) {
+    w.error(i, "the output " + formatDims(*dims) + " is too large (over 10^12 values per sample)");
+    return;
+  }
+  TensorInfo out;
+  out.dims = *dims;
+  if (spec.family == Family::Input) {
+    out.dtype = std::get<std::string>(w.params[i].at("dtype")) == "int64" ? DType::Int64 : DType::Float32;
+  } else if (spec.inputKind == InputKind::Any && !inputs.empty()) {
+    out.dtype = inputs[0].dtype;
+  }
+  out.channelsFirst = channelsFirstFor(spec, w.params[i], inputs, out.dims);
+  r.output = std::move(out);
+  if (spec.count) r.params = spec.count(ctx, *dims);
+}
+
+}  // namespace
+
+Analysis analyze(const Document& doc, Framework f) {
+  Analysis a;
+  a.framework = f;
+  const size_t n = doc.nodes().size();
+  a.nodes.resize(n);
+  Work w{doc, f, a, std::vector<ParamMap>(n), std::vector<bool>(n, true), std::vector<std::vector<int>>(n),
+         std::vector<std::vector<int>>(n), std::vector<int>(n, 0)};
+  for (size_t i = 0; i < n; ++i) a.nodes[i].id = doc.nodes()[i].id;
+  for (size_t e = 0; e < doc.edges().size(); ++e) {
+    const Edge& edge = doc.edges()[e];
+    w.inEdges[w.indexOf(edge.to)].push_back(static_cast<int>(e));
+    w.outNodes[w.indexOf(edge.from)].push_back(w.indexOf(edge.to));
+  }
+  for (size_t i = 0; i < n; ++i) checkNode(w, static_cast<int>(i));
+  std::map<std::string, int> nameCount;
+  for (const Node& node : doc.nodes()) nameCount[node.name]++;
+  for (size_t i = 0; i < n; ++i) {
+    if (nameCount[doc.nodes()[i].name] > 1)
+      w.warn(static_cast<int>(i), "another layer has the same name (the code will number them)");
+  }
+  topologicalOrder(w);
+  if (a.order.size() < n) markCycles(w);
+  for (NodeId id : a.order) propagate(w, w.indexOf(id));
+
+  for (size_t i = 0; i < n; ++i) {
+    const Node& node = doc.nodes()[i];
+    const bool isInput = a.nodes[i].spec && a.nodes[i].spec->family == Family::Input;
+    if (isInput) {
+      a.inputs.push_back(node.id);
+      if (w.outNodes[i].empty()) w.warn(static_cast<int>(i), "this input is not connected to any layer");
+    } else if (w.outNodes[i].empty()) {
+      a.outputs.push_back(node.id);
+    }
+  }
+  for (const Edge& e : doc.edges()) a.edges.push_back({e, a.nodes[w.indexOf(e.from)].output});
+  for (const NodeReport& r : a.nodes) {
+    if (r.output) a.total += r.params;
+    for (const Issue& is : r.issues) (is.level == Issue::Level::Error ? a.errors : a.warnings)++;
+  }
+  return a;
+}
+
+std::vector<std::string> errorLines(const Document& doc, const Analysis& a) {
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < a.nodes.size(); ++i)
+    for (const Issue& is : a.nodes[i].issues)
+      if (is.level == Issue::Level::Error) lines.push_back(doc.nodes()[i].name + ": " + is.message);
+  return lines;
+}
+
+}  // namespace nf::builder

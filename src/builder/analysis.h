@@ -1,0 +1,71 @@
+// builder/analysis.h - live shape propagation over a builder document.
+//
+// analyze() walks the document in topological order and gives every node its output
+// shape, its parameter count and its problems, and every edge the shape it carries;
+// the editor shows these on the canvas and re-runs it after each edit (it is linear
+// in nodes + edges; 500 nodes take well under a millisecond).
+//
+// A node gets an error when: its type is unknown or missing from the framework; a
+// parameter is invalid, unknown, or has no equivalent in the framework; an input port
+// is unconnected or does not exist; it lies on a cycle; the input dtype is wrong; or
+// its shape rule fails (mismatched channels, sizes that go negative, merges of
+// incompatible shapes...). A node whose input has no shape is `blocked` - shown as
+// waiting, not as its own error - so one mistake is reported once.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "builder/document.h"
+
+namespace nf::builder {
+
+struct Issue {
+  enum class Level : uint8_t {
+    Error,    // the model cannot be generated as drawn
+    Warning,  // generated, but probably not what was meant (unknown extra params, unused inputs)
+  };
+  Level level = Level::Error;
+  std::string message;  // one sentence without the node name (the UI shows it on the node)
+};
+
+struct NodeReport {
+  NodeId id;
+  const LayerSpec* spec = nullptr;   // nullptr for unknown types
+  std::optional<TensorInfo> output;  // absent when this node or an upstream node failed
+  ParamCount params;
+  std::vector<Issue> issues;
+  bool blocked = false;  // no shape because an input has none (the cause is upstream)
+  bool onCycle = false;
+
+  bool hasError() const;
+};
+
+struct EdgeReport {
+  Edge edge;
+  std::optional<TensorInfo> tensor;  // the producer's output
+};
+
+struct Analysis {
+  Framework framework = Framework::PyTorch;
+  std::vector<NodeReport> nodes;  // same order as Document::nodes()
+  std::vector<EdgeReport> edges;  // same order as Document::edges()
+  std::vector<NodeId> order;      // topological order (ties by id); nodes on or after cycles excluded
+  std::vector<NodeId> inputs;     // Input nodes, by id
+  std::vector<NodeId> outputs;    // non-Input nodes nothing consumes, by id: the model's outputs
+  ParamCount total;               // over nodes with a shape
+  int errors = 0;
+  int warnings = 0;
+
+  const NodeReport* find(NodeId id) const;
+  bool ok() const { return errors == 0; }
+};
+
+// Propagates shapes for the code of framework `f` (the frameworks differ only in the
+// errors reported and in parameter counts; shapes are the same by construction).
+Analysis analyze(const Document& doc, Framework f);
+
+// Every error of an analysis as "name: message" lines, in node order.
+std::vector<std::string> errorLines(const Document& doc, const Analysis& a);
+
+}  // namespace nf::builder

@@ -1,0 +1,42 @@
+// builder/builder.h - the model builder core, one include for the app and the CLI.
+//
+// Plain C++ (base + nlohmann/json): no UI. The editor canvas is built on top of it.
+//
+//   catalog.h    Catalog / LayerSpec / ParamSpec: every layer type as data; picker
+//                search with PyTorch/Keras badges (LayerSpec::has); typed parameters
+//                with ranges, defaults, per-framework names; ParamSpec::parse() for
+//                the properties panel's text fields.
+//   document.h   Document / Node / Edge: what the user drew (ids, names, params, pos).
+//   editor.h     Editor: every edit as one undo step (add, "+", connect, shift-click
+//                toggle, delete, move with drag merging, copy/paste, duplicate,
+//                auto-arrange, rename, change type); revision() for caching.
+//   analysis.h   analyze(doc, framework): output shape and parameter count per node,
+//                shape per edge, errors/warnings with messages, totals.
+//   codegen.h    generateCode(doc, {framework, trainingLoop, mainBlock}): PyTorch
+//                nn.Module or Keras functional model; refuses with every problem listed.
+//   serialize.h  saveJson/loadJson (versioned, migrations), saveCompact/loadCompact
+//                (share links; defaults omitted).
+//   share.h      the share-link fragment: "nf1." / "nf1e." + base64url, PBKDF2 and
+//                AES-GCM parameters for the browser's WebCrypto.
+//   pyident.h    safe Python identifiers from user-typed names.
+//   types.h      THE SHAPE CONVENTION (channels-last canonical shapes, batch implicit),
+//                Framework, ParamValue, TensorInfo, ParamCount.
+//
+// A frame of the editor, in short:
+//   if (editor.revision() != seen) {          // something changed
+//     analysis = analyze(editor.document(), framework);   // ~0.5 ms for 500 nodes
+//     code = generateCode(editor.document(), options);    // when the code panel is open
+//     seen = editor.revision();
+//   }
+//   draw nodes with analysis.find(id)->output / ->issues, edges with analysis.edges[i].tensor
+#pragma once
+
+#include "builder/analysis.h"
+#include "builder/catalog.h"
+#include "builder/codegen.h"
+#include "builder/document.h"
+#include "builder/editor.h"
+#include "builder/pyident.h"
+#include "builder/serialize.h"
+#include "builder/share.h"
+#include "builder/types.h"

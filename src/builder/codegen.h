@@ -1,0 +1,72 @@
+// builder/codegen.h - Python code for a builder document: one plan, one emitter per
+// framework (PyTorch nn.Module; TensorFlow-Keras functional API).
+//
+// The plan (codegen_plan.cpp) runs the analysis for the framework, refuses documents
+// with errors (listing them: a layer the framework lacks is an error, never silently
+// dropped), orders the nodes topologically and gives every node a sanitised Python
+// identifier (pyident.h). Each emitter then writes the layers from the catalog's
+// per-framework names. Output is deterministic: same document, same bytes.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "builder/analysis.h"
+#include "builder/document.h"
+#include "builder/pyident.h"
+
+namespace nf::builder {
+
+struct CodegenOptions {
+  Framework framework = Framework::PyTorch;
+  bool trainingLoop = false;  // add train(): an optimiser loop on random data of the right shapes
+  bool mainBlock = true;      // add `if __name__ == "__main__":` that builds the model and runs it once
+};
+
+// The code, or an error whose message lists the problems ("3 problems: conv2d_1: ...").
+Result<std::string> generateCode(const Document& doc, const CodegenOptions& options);
+
+// A file name for the download: "<model>_pytorch.py" / "<model>_keras.py".
+std::string codeFileName(const Document& doc, Framework f);
+
+// [SECTION] The plan both emitters work from
+
+struct PlannedNode {
+  const Node* node = nullptr;
+  const LayerSpec* spec = nullptr;
+  const NodeReport* report = nullptr;
+  std::string ident;          // sanitised, unique Python identifier (also the Keras layer name)
+  std::vector<int> inputs;    // plan indices of the producers, by port
+};
+
+// Move-only: PlannedNode::report points into `analysis`.
+struct CodePlan {
+  CodePlan() = default;
+  CodePlan(CodePlan&&) = default;
+  CodePlan& operator=(CodePlan&&) = default;
+  CodePlan(const CodePlan&) = delete;
+  CodePlan& operator=(const CodePlan&) = delete;
+
+  Analysis analysis;
+  std::vector<PlannedNode> nodes;  // topological order
+  std::vector<int> inputNodes;     // plan indices of Input nodes, by id
+  std::vector<int> outputNodes;    // plan indices of output nodes, by id
+  std::string className;           // PyTorch class name
+  std::string modelName;           // sanitised identifier of the model (Keras model name)
+  std::string title;               // the document name, safe for a comment line
+  NameTable names;                 // every identifier in use; emitters claim helper names here
+
+  const TensorInfo& out(int planIndex) const { return *nodes[planIndex].report->output; }
+};
+
+Result<CodePlan> makeCodePlan(const Document& doc, Framework f);
+
+// Python literal helpers shared by the emitters.
+std::string pyInt(int64_t v);
+std::string pyFloat(double v);                      // always has a '.' or exponent: 1.0, 1e-05
+std::string pyBool(bool v);                         // True / False
+std::string pyString(std::string_view s);           // "..." with escapes
+std::string pyTuple(const IntList& v);              // (1,) / (2, 3)
+std::string pyTupleOrScalar(const IntList& v);      // 3 when all equal, else (3, 5)
+std::string pyValue(const ParamValue& v);           // by kind (tuples as pyTupleOrScalar)
+
+}  // namespace nf::builder

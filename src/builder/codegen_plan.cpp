@@ -1,0 +1,163 @@
+// builder/codegen_plan.cpp - what both emitters share: the plan, Python literals,
+// and the generateCode() entry point.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "base/strings.h"
+#include "builder/codegen.h"
+#include "builder/codegen_internal.h"
+
+namespace nf::builder {
+
+// [SECTION] Python literals
+
+std::string pyInt(int64_t v) { return std::to_string(v); }
+
+std::string pyFloat(double v) {
+  if (std::isnan(v)) return "float(\"nan\")";
+  if (std::isinf(v)) return v > 0 ? "float(\"inf\")" : "-float(\"inf\")";
+  std::string s = formatParamValue(v);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string pyBool(bool v) { return v ? "True" : "False"; }
+
+std::string pyString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u >= 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string pyTuple(const IntList& v) {
+  std::string s = "(";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + (v.size() == 1 ? ",)" : ")");
+}
+
+std::string pyTupleOrScalar(const IntList& v) {
+  if (!v.empty() && std::all_of(v.begin(), v.end(), [&](int64_t x) { return x == v[0]; })) return pyInt(v[0]);
+  return pyTuple(v);
+}
+
+std::string pyValue(const ParamValue& v) {
+  switch (kindOf(v)) {
+    case ParamKind::Int: return pyInt(std::get<int64_t>(v));
+    case ParamKind::Float: return pyFloat(std::get<double>(v));
+    case ParamKind::Bool: return pyBool(std::get<bool>(v));
+    case ParamKind::Enum: return pyString(std::get<std::string>(v));
+    case ParamKind::IntTuple: return pyTupleOrScalar(std::get<IntList>(v));
+  }
+  return "None";
+}
+
+// [SECTION] Plan
+
+Result<CodePlan> makeCodePlan(const Document& doc, Framework f) {
+  CodePlan plan;
+  plan.analysis = analyze(doc, f);
+  std::vector<std::string> problems = errorLines(doc, plan.analysis);
+  if (plan.analysis.inputs.empty()) problems.push_back("the model has no Input node");
+  if (plan.analysis.outputs.empty() && !doc.nodes().empty() && plan.analysis.errors == 0)
+    problems.push_back("the model has no layers after its inputs");
+  for (NodeId id : plan.analysis.inputs) {
+    if (doc.outputEdges(id).empty()) problems.push_back(doc.node(id)->name + ": this input is not connected to any layer");
+  }
+  if (!problems.empty()) {
+    std::string msg = "cannot generate " + std::string(frameworkName(f)) + " code: " +
+                      (problems.size() == 1 ? std::string("1 problem: ") : std::to_string(problems.size()) + " problems: ");
+    for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+    return Error{msg};
+  }
+  plan.className = sanitizeClassName(doc.name);
+  plan.names.claim(plan.className, "Model");
+  plan.modelName = sanitizeIdentifier(doc.name, "model");
+  plan.title = commentText(doc.name);
+  // Identifiers in topological order, so the first of two equal names keeps it.
+  std::vector<int> planIndexOfDocIndex(doc.nodes().size(), -1);
+  for (NodeId id : plan.analysis.order) {
+    const Node* n = doc.node(id);
+    const int docIndex = static_cast<int>(n - doc.nodes().data());
+    PlannedNode p;
+    p.node = n;
+    p.report = &plan.analysis.nodes[docIndex];
+    p.spec = p.report->spec;
+    p.ident = plan.names.claim(n->name, p.spec ? p.spec->baseName() : "layer");
+    planIndexOfDocIndex[docIndex] = static_cast<int>(plan.nodes.size());
+    plan.nodes.push_back(std::move(p));
+  }
+  for (PlannedNode& p : plan.nodes) {
+    for (const Edge& e : doc.inputEdges(p.node->id)) {
+      const int src = planIndexOfDocIndex[doc.node(e.from) - doc.nodes().data()];
+      if (static_cast<int>(p.inputs.size()) <= e.port) p.inputs.resize(e.port + 1, -1);
+      p.inputs[e.port] = src;
+    }
+  }
+  auto byId = [&](const std::vector<NodeId>& ids) {
+    std::vector<int> out;
+    for (NodeId id : ids) out.push_back(planIndexOfDocIndex[doc.node(id) - doc.nodes().data()]);
+    return out;
+  };
+  plan.inputNodes = byId(plan.analysis.inputs);
+  plan.outputNodes = byId(plan.analysis.outputs);
+  return plan;
+}
+
+namespace detail {
+
+const std::string& kwName(const LayerSpec& spec, const char* param, Framework f) {
+  static const std::string kEmpty;
+  const ParamSpec* p = spec.param(param);
+  return p ? p->in(f).name : kEmpty;
+}
+
+std::string kwIfNotDefault(const LayerSpec& spec, const ParamMap& params, const char* param, Framework f) {
+  const ParamSpec* p = spec.param(param);
+  if (!p || p->in(f).how != Mapping::Kwarg) return "";
+  const ParamValue& v = params.at(p->name);
+  const ParamValue& def = p->in(f).frameworkDefault ? *p->in(f).frameworkDefault : p->defaultValue;
+  if (sameValue(v, def)) return "";
+  return p->in(f).name + "=" + pyValue(v);
+}
+
+std::string outputSummary(const CodePlan& plan, Framework f) {
+  std::string s;
+  for (size_t i = 0; i < plan.outputNodes.size(); ++i) {
+    s += (i ? ", " : "") + formatShape(plan.out(plan.outputNodes[i]), f, " x ");
+  }
+  const ParamCount& t = plan.analysis.total;
+  s = (plan.outputNodes.size() == 1 ? "output " : "outputs ") + s + "; " + withThousands(t.trainable) +
+      " trainable parameters";
+  if (t.nonTrainable) s += " + " + withThousands(t.nonTrainable) + " non-trainable";
+  return s;
+}
+
+}  // namespace detail
+
+// [SECTION] Entry point
+
+Result<std::string> generateCode(const Document& doc, const CodegenOptions& options) {
+  auto plan = makeCodePlan(doc, options.framework);
+  if (!plan) return plan.error();
+  return options.framework == Framework::PyTorch ? detail::emitPyTorch(*plan, options)
+                                                 : detail::emitKeras(*plan, options);
+}
+
+std::string codeFileName(const Document& doc, Framework f) {
+  return sanitizeIdentifier(doc.name, "model") + "_" + frameworkKey(f) + ".py";
+}
+
+}  // namespace nf::builder

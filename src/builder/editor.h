@@ -1,0 +1,112 @@
+// builder/editor.h - the document as the canvas edits it: every edit is one undo step.
+//
+// The editor UI keeps one Editor, calls its edit functions in response to gestures and
+// re-runs analyze() when revision() changes. Each edit records the primitive changes
+// it made (add/remove/update node, add/remove edge, rename model) so undo and redo
+// replay them exactly - ids included - without copying the document. A drag sends
+// moveNodes(..., continueDrag = true) every frame; those merge into one step.
+//
+// Selection, hover, zoom and box-select rectangles are UI state and live in the app;
+// nodesInRect() answers the box-select query from node anchor positions.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "builder/document.h"
+
+namespace nf::builder {
+
+// One primitive change and what it replaced.
+struct Change {
+  enum class Kind : uint8_t { AddNode, RemoveNode, UpdateNode, AddEdge, RemoveEdge, SetModelName };
+  Kind kind = Kind::AddNode;
+  Node before, after;  // nodes: Add uses after, Remove uses before, Update both
+  Edge edge;           // AddEdge / RemoveEdge
+  std::string nameBefore, nameAfter;  // SetModelName
+};
+
+struct EditStep {
+  std::string label;  // "Add Conv2d", "Connect", "Move 3 nodes": for the Undo/Redo menu items
+  std::vector<Change> changes;
+  uint64_t mergeKey = 0;  // non-zero: later steps with the same key may merge (drags)
+};
+
+class Editor {
+ public:
+  Editor() = default;
+  explicit Editor(Document doc) : doc_(std::move(doc)) {}
+
+  const Document& document() const { return doc_; }
+  // Changes on every edit, undo and redo: cache analysis and code against it.
+  uint64_t revision() const { return revision_; }
+  // Replaces the document (open, upload, share link) and forgets the history.
+  void load(Document doc);
+
+  // [SECTION] Edits (each is one undo step; a failed edit changes nothing)
+  Result<NodeId> addNode(std::string_view type, Vec2 pos);
+  // The "+" button: adds `type` below `after` and connects after -> new node.
+  Result<NodeId> appendAfter(NodeId after, std::string_view type);
+  // Connects from -> to on `port` (-1: the first free port, or port 0 of a fed
+  // single-input layer). Replaces an edge already on that port. Refused when the edge
+  // would close a cycle or the port does not exist.
+  Status connect(NodeId from, NodeId to, int port = -1);
+  // Flowpoints' shift-click: disconnects from -> to if connected, else connects.
+  Status toggleConnection(NodeId from, NodeId to);
+  Status disconnect(const Edge& edge);
+  // Removes the nodes and every edge touching them.
+  Status removeNodes(const std::vector<NodeId>& ids);
+  // Validated against the catalog (kind, range, choices); converts 3 -> (3, 3) for
+  // fixed-length tuples and ints to floats. Unknown names and invalid values fail.
+  Status setParam(NodeId id, std::string_view name, const ParamValue& value);
+  Status resetParam(NodeId id, std::string_view name);
+  // Changes the layer type, keeping the parameters the new type shares (by name) and
+  // every edge; the analysis then reports any input that no longer fits.
+  Status setType(NodeId id, std::string_view type);
+  Status rename(NodeId id, std::string name);
+  Status setModelName(std::string name);
+  // Moves by `delta` (positions are rounded to whole units). continueDrag merges with
+  // the previous step when it moved the same nodes.
+  Status moveNodes(const std::vector<NodeId>& ids, Vec2 delta, bool continueDrag = false);
+  // Layered placement: each node one row below its deepest input (rows `rowGap`
+  // apart), rows ordered by the mean position of their inputs, `columnGap` apart.
+  Status autoArrange(double columnGap = 220, double rowGap = 100);
+
+  // [SECTION] Clipboard
+  // The selected nodes and the edges among them, as a small saved document (text,
+  // so it can go through the system clipboard). Empty selection gives "".
+  std::string copy(const std::vector<NodeId>& ids) const;
+  // Adds a copy()'d fragment shifted by `offset` with fresh ids; names already in use
+  // get a suffix. Returns the new ids (for the UI to select).
+  Result<std::vector<NodeId>> paste(std::string_view clipboard, Vec2 offset);
+  Result<std::vector<NodeId>> duplicate(const std::vector<NodeId>& ids, Vec2 offset = {40, 40});
+
+  // [SECTION] History
+  bool canUndo() const { return !undo_.empty(); }
+  bool canRedo() const { return !redo_.empty(); }
+  std::string undoLabel() const { return undo_.empty() ? "" : undo_.back().label; }
+  std::string redoLabel() const { return redo_.empty() ? "" : redo_.back().label; }
+  bool undo();
+  bool redo();
+  void clearHistory();
+  size_t historyLimit = 1000;  // oldest steps are dropped beyond this
+
+  // True when nothing changed since markSaved() (autosave and the "unsaved" dot).
+  bool isSaved() const { return revision_ == savedRevision_; }
+  void markSaved() { savedRevision_ = revision_; }
+
+  // [SECTION] Queries for the UI
+  // Nodes whose anchor lies inside the rectangle spanned by a and b (any corner order).
+  std::vector<NodeId> nodesInRect(Vec2 a, Vec2 b) const;
+
+ private:
+  Status commit(EditStep step);
+  void apply(const Change& c, bool forward);
+
+  Document doc_;
+  std::vector<EditStep> undo_, redo_;
+  uint64_t revision_ = 0;
+  uint64_t savedRevision_ = 0;
+};
+
+}  // namespace nf::builder

@@ -1,0 +1,517 @@
+// builder/serialize.cpp - saved and compact documents (see serialize.h).
+//
+// Index of this file
+//   [SECTION] JSON helpers (safe parse, value conversion)
+//   [SECTION] Nodes and edges shared by both forms
+//   [SECTION] Saved form
+//   [SECTION] Compact form
+//   [SECTION] Migrations
+#include "builder/serialize.h"
+
+#include <cmath>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "base/byte_source.h"
+
+namespace nf::builder {
+
+using json = nlohmann::json;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+// [SECTION] JSON helpers (safe parse, value conversion)
+
+constexpr int kMaxDepth = 64;          // nlohmann parses recursively: deep nesting must not reach it
+constexpr size_t kMaxNodes = 20000;
+constexpr size_t kMaxText = 64u << 20;
+
+Status checkDepth(std::string_view text) {
+  int depth = 0;
+  bool inString = false, escaped = false;
+  for (char c : text) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') inString = false;
+      continue;
+    }
+    if (c == '"') inString = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) return Error{"the document nests deeper than " + std::to_string(kMaxDepth) + " levels"};
+    } else if (c == ']' || c == '}') --depth;
+  }
+  return {};
+}
+
+// Records where a parse fails without throwing: the web build runs with exception
+// catching disabled, so nothing in this module may throw (nlohmann is used with
+// allow_exceptions = false and every get<>() is guarded by a type check).
+struct ErrorProbe : nlohmann::json_sax<json> {
+  size_t position = 0;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception&) override {
+    position = pos;
+    return false;
+  }
+};
+
+// dump() throws on invalid UTF-8 (a name cut inside a multi-byte character): replace
+// such bytes with U+FFFD instead, since nothing here may throw.
+template <class J>
+std::string dumpText(const J& j, int indent = -1) {
+  return j.dump(indent, ' ', false, J::error_handler_t::replace);
+}
+
+Result<json> parseJson(std::string_view text) {
+  if (text.size() > kMaxText) return Error{"the document is larger than 64 MiB"};
+  if (Status s = checkDepth(text); !s) return Error{s.message()};
+  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    ErrorProbe probe;
+    json::sax_parse(text.begin(), text.end(), &probe, nlohmann::detail::input_format_t::json, true);
+    return Error{"not valid JSON (at byte " + std::to_string(probe.position) + ")"};
+  }
+  return j;
+}
+
+json toJson(const ParamValue& v) {
+  switch (kindOf(v)) {
+    case ParamKind::Int: return std::get<int64_t>(v);
+    case ParamKind::Float: return std::get<double>(v);
+    case ParamKind::Bool: return std::get<bool>(v);
+    case ParamKind::Enum: return std::get<std::string>(v);
+    case ParamKind::IntTuple: return std::get<IntList>(v);
+  }
+  return nullptr;
+}
+
+std::optional<int64_t> asInt(const json& j) {
+  if (j.is_number_integer()) {
+    if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+    return j.get<int64_t>();
+  }
+  if (j.is_number_float()) {
+    const double d = j.get<double>();
+    if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.0e15) return static_cast<int64_t>(d);
+  }
+  return std::nullopt;
+}
+
+std::optional<ParamValue> fromJson(const json& j) {
+  if (j.is_boolean()) return ParamValue(j.get<bool>());
+  if (j.is_number_integer()) {
+    if (auto i = asInt(j)) return ParamValue(*i);
+    return std::nullopt;
+  }
+  if (j.is_number_float()) return ParamValue(j.get<double>());
+  if (j.is_string()) return ParamValue(j.get<std::string>());
+  if (j.is_array()) {
+    IntList list;
+    for (const json& e : j) {
+      auto i = asInt(e);
+      if (!i) return std::nullopt;
+      list.push_back(*i);
+    }
+    return ParamValue(std::move(list));
+  }
+  return std::nullopt;
+}
+
+std::string lowerAscii(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// [SECTION] Nodes and edges shared by both forms
+
+// Fills node.params / node.extraParams from a JSON object of parameters. Known
+// parameters are typed (and coerced where the intent is clear) but not validated:
+// an out-of-range value stays, so the analysis can show it on the node.
+void readParams(Node& node, const json* params, const std::string& where, LoadReport& report) {
+  const LayerSpec* spec = catalog().find(node.type);
+  if (spec && spec->type != node.type) {
+    report.notes.push_back(where + ": type '" + node.type + "' read as '" + spec->type + "'");
+    node.type = spec->type;
+  }
+  if (params && params->is_object()) {
+    for (auto it = params->begin(); it != params->end(); ++it) {
+      const ParamSpec* p = spec ? spec->param(it.key()) : nullptr;
+      if (!p) {
+        node.extraParams[it.key()] = dumpText(it.value());
+        continue;
+      }
+      auto v = fromJson(it.value());
+      if (!v) {
+        report.notes.push_back(where + ": parameter '" + it.key() + "' has an unusable value; the default is used");
+        continue;
+      }
+      auto coerced = p->coerce(*v);
+      node.params[p->name] = coerced ? std::move(*coerced) : std::move(*v);
+    }
+  } else if (params && !params->is_null() && !(params->is_number_integer() && params->get<int64_t>() == 0)) {
+    report.notes.push_back(where + ": parameters are not an object and were ignored");
+  }
+  if (spec) {
+    for (const ParamSpec& p : spec->params)
+      if (!node.params.count(p.name)) node.params[p.name] = p.defaultValue;
+  }
+}
+
+void addEdges(Document& doc, const std::vector<Edge>& edges, LoadReport& report) {
+  for (const Edge& e : edges) {
+    const Node* from = doc.node(e.from);
+    const Node* to = doc.node(e.to);
+    if (!from || !to) {
+      report.notes.push_back("an edge from node " + std::to_string(e.from.value) + " to node " +
+                             std::to_string(e.to.value) + " names a missing node and was dropped");
+      continue;
+    }
+    if (e.port < 0 || e.port > 1023) {
+      report.notes.push_back("an edge into " + to->name + " has port " + std::to_string(e.port) + " and was dropped");
+      continue;
+    }
+    if (doc.edgeInto(e.to, e.port)) {
+      report.notes.push_back("a second edge into input " + std::to_string(e.port + 1) + " of " + to->name +
+                             " was dropped");
+      continue;
+    }
+    (void)doc.insertEdge(e);
+  }
+}
+
+Status readVersion(json& root, const char* key, LoadReport& report) {
+  auto version = root.contains(key) ? asInt(root[key]) : std::nullopt;
+  if (!version || *version < 1) return Error{"the document has no valid version number"};
+  report.sourceVersion = static_cast<int>(*version);
+  if (*version > kDocumentVersion) {
+    report.notes.push_back("made by a newer NetForge (document version " + std::to_string(*version) +
+                           "); loading what this version understands");
+  } else if (*version < kDocumentVersion) {
+    if (Status s = migrate(root, static_cast<int>(*version), kDocumentVersion, migrations(), &report.notes); !s)
+      return s;
+  }
+  return {};
+}
+
+double number(const json& j) { return j.is_number() ? j.get<double>() : 0.0; }
+
+// [SECTION] Saved form
+
+Result<Document> loadSaved(json& root, LoadReport& report) {
+  if (Status s = readVersion(root, "version", report); !s) return Error{s.message()};
+  Document doc;
+  if (root.contains("name") && root["name"].is_string()) doc.name = root["name"].get<std::string>();
+  const json* nodes = root.contains("nodes") ? &root["nodes"] : nullptr;
+  if (nodes && !nodes->is_array()) return Error{"'nodes' must be an array"};
+  if (nodes && nodes->size() > kMaxNodes) return Error{"the document has more than 20000 nodes"};
+  std::vector<Node> pending;
+  if (nodes) {
+    size_t k = 0;
+    for (const json& jn : *nodes) {
+      ++k;
+      const std::string where = "node #" + std::to_string(k);
+      if (!jn.is_object()) return Error{where + " is not an object"};
+      auto id = jn.contains("id") ? asInt(jn["id"]) : std::nullopt;
+      if (!id || *id < 1 || *id > 0x7fffffff) return Error{where + " has no valid id"};
+      if (!jn.contains("type") || !jn["type"].is_string() || jn["type"].get<std::string>().empty())
+        return Error{where + " has no type"};
+      Node n;
+      n.id = NodeId{static_cast<uint32_t>(*id)};
+      n.type = jn["type"].get<std::string>();
+      if (jn.contains("name") && jn["name"].is_string()) n.name = jn["name"].get<std::string>();
+      readParams(n, jn.contains("params") ? &jn["params"] : nullptr, where, report);
+      if (jn.contains("pos")) {
+        const json& p = jn["pos"];
+        if (p.is_array() && p.size() == 2 && p[0].is_number() && p[1].is_number()) {
+          n.pos = {p[0].get<double>(), p[1].get<double>()};
+        } else {
+          report.notes.push_back(where + ": position is not [x, y]; placed at 0, 0");
+        }
+      }
+      if (doc.contains(n.id)) return Error{where + " reuses id " + std::to_string(*id)};
+      const bool unnamed = n.name.empty();
+      if (Status s = doc.insertNode(n); !s) return Error{s.message()};
+      if (unnamed) {
+        Node* stored = doc.mutableNode(n.id);
+        stored->name = doc.defaultName(stored->type);
+      }
+    }
+  }
+  std::vector<Edge> edges;
+  if (root.contains("edges")) {
+    if (!root["edges"].is_array()) return Error{"'edges' must be an array"};
+    for (const json& je : root["edges"]) {
+      auto field = [&](const char* key, int64_t fallback) -> int64_t {
+        if (!je.is_object() || !je.contains(key)) return fallback;
+        return asInt(je[key]).value_or(-2);
+      };
+      const int64_t from = field("from", -2), to = field("to", -2), port = field("port", 0);
+      if (from < 0 || to < 0 || port < 0 || from > 0x7fffffff || to > 0x7fffffff) {
+        report.notes.push_back("an edge without valid from/to/port was dropped");
+        continue;
+      }
+      edges.push_back({NodeId{static_cast<uint32_t>(from)}, NodeId{static_cast<uint32_t>(to)},
+                       static_cast<int>(std::min<int64_t>(port, 1 << 20))});
+    }
+  }
+  addEdges(doc, edges, report);
+  if (root.contains("next_id")) {
+    if (auto next = asInt(root["next_id"]); next && *next > 0 && *next <= 0x7fffffff)
+      doc.setNextId(static_cast<uint32_t>(*next));
+  }
+  return doc;
+}
+
+ojson paramsJson(const Node& node, bool onlyNonDefault) {
+  ojson out = ojson::object();
+  const LayerSpec* spec = catalog().find(node.type);
+  auto write = [&](const std::string& name, const ParamValue& v, const ParamSpec* p) {
+    if (onlyNonDefault && p && sameValue(v, p->defaultValue)) return;
+    if (onlyNonDefault && p && p->kind == ParamKind::IntTuple && p->minLength == p->maxLength &&
+        kindOf(v) == ParamKind::IntTuple) {
+      const IntList& t = std::get<IntList>(v);
+      if (!t.empty() && std::all_of(t.begin(), t.end(), [&](int64_t x) { return x == t[0]; })) {
+        out[name] = t[0];
+        return;
+      }
+    }
+    out[name] = ojson(toJson(v));
+  };
+  if (spec) {
+    for (const ParamSpec& p : spec->params) {
+      auto it = node.params.find(p.name);
+      if (it != node.params.end()) write(p.name, it->second, &p);
+    }
+  }
+  for (const auto& [name, v] : node.params)
+    if (!spec || !spec->param(name)) write(name, v, nullptr);
+  for (const auto& [name, raw] : node.extraParams) out[name] = ojson::parse(raw, nullptr, false);
+  return out;
+}
+
+ojson posJson(double v) {
+  if (std::floor(v) == v && std::fabs(v) < 1e15) return static_cast<int64_t>(v);
+  return v;
+}
+
+// [SECTION] Compact form
+
+// Default name of the k-th node (1-based) whose lowercase type is `base`.
+std::string compactDefaultName(const std::string& type, std::map<std::string, int>& counts) {
+  const std::string base = lowerAscii(type);
+  return base + "_" + std::to_string(++counts[base]);
+}
+
+Result<Document> loadCompactJson(json& root, LoadReport& report) {
+  if (Status s = readVersion(root, "v", report); !s) return Error{s.message()};
+  Document doc;
+  if (root.contains("n") && root["n"].is_string()) doc.name = root["n"].get<std::string>();
+  if (!root.contains("l") || !root["l"].is_array()) return Error{"the compact document has no layer list"};
+  const json& list = root["l"];
+  if (list.size() > kMaxNodes) return Error{"the document has more than 20000 nodes"};
+  std::map<std::string, int> counts;
+  std::vector<Edge> edges;
+  double x = 0, y = 0;
+  const int count = static_cast<int>(list.size());
+  for (int i = 0; i < count; ++i) {
+    const json& e = list[i];
+    const std::string where = "layer #" + std::to_string(i + 1);
+    if (!e.is_array() || e.empty() || !e[0].is_string() || e[0].get<std::string>().empty())
+      return Error{where + " has no type"};
+    auto at = [&](size_t k) -> const json* { return k < e.size() ? &e[k] : nullptr; };
+    Node n;
+    n.id = NodeId{static_cast<uint32_t>(i + 1)};
+    n.type = e[0].get<std::string>();
+    const std::string predicted = compactDefaultName(n.type, counts);
+    n.name = at(1) && at(1)->is_string() ? at(1)->get<std::string>() : predicted;
+    readParams(n, at(2), where, report);
+    const json* inputs = at(3);
+    if (!inputs || (inputs->is_number_integer() && inputs->get<int64_t>() == 0)) {
+      if (i > 0) edges.push_back({NodeId{static_cast<uint32_t>(i)}, n.id, 0});
+    } else if (inputs->is_array()) {
+      int port = 0;
+      for (const json& src : *inputs) {
+        auto idx = asInt(src);
+        if (idx && *idx >= 0 && *idx < count) {
+          edges.push_back({NodeId{static_cast<uint32_t>(*idx + 1)}, n.id, port});
+        } else if (!idx || *idx != -1) {
+          report.notes.push_back(where + ": input " + std::to_string(port + 1) + " names no layer and was dropped");
+        }
+        ++port;
+      }
+    } else {
+      report.notes.push_back(where + ": inputs are not a list and were ignored");
+    }
+    x += at(4) ? number(*at(4)) : 0.0;
+    y += at(5) ? number(*at(5)) : 0.0;
+    n.pos = {x, y};
+    if (Status s = doc.insertNode(std::move(n)); !s) return Error{s.message()};
+  }
+  addEdges(doc, edges, report);
+  return doc;
+}
+
+}  // namespace
+
+std::string saveJson(const Document& doc) {
+  ojson header = ojson::object();
+  header["format"] = kDocumentFormat;
+  header["version"] = kDocumentVersion;
+  header["name"] = doc.name;
+  header["next_id"] = doc.nextId().value;
+  // One node / edge per line: diffs of saved files stay readable.
+  std::string out = dumpText(header, 2);
+  out.erase(out.size() - 2);  // drop "\n}"
+  out += ",\n  \"nodes\": [";
+  for (size_t i = 0; i < doc.nodes().size(); ++i) {
+    const Node& n = doc.nodes()[i];
+    ojson jn = ojson::object();
+    jn["id"] = n.id.value;
+    jn["type"] = n.type;
+    jn["name"] = n.name;
+    jn["params"] = paramsJson(n, false);
+    jn["pos"] = ojson::array({posJson(n.pos.x), posJson(n.pos.y)});
+    out += (i ? ",\n    " : "\n    ") + dumpText(jn);
+  }
+  out += doc.nodes().empty() ? "],\n" : "\n  ],\n";
+  out += "  \"edges\": [";
+  for (size_t i = 0; i < doc.edges().size(); ++i) {
+    const Edge& e = doc.edges()[i];
+    ojson je = ojson::object();
+    je["from"] = e.from.value;
+    je["to"] = e.to.value;
+    je["port"] = e.port;
+    out += (i ? ",\n    " : "\n    ") + dumpText(je);
+  }
+  out += doc.edges().empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
+Result<Document> loadJson(std::string_view text, LoadReport* report) {
+  LoadReport local;
+  LoadReport& r = report ? *report : local;
+  auto root = parseJson(text);
+  if (!root) return root.error();
+  if (!root->is_object()) return Error{"a builder document is a JSON object"};
+  if (!root->contains("format") || !(*root)["format"].is_string())
+    return Error{"not a NetForge builder document (no \"format\" field)"};
+  const std::string format = (*root)["format"].get<std::string>();
+  if (format != kDocumentFormat) return Error{"not a NetForge builder document (format is '" + format.substr(0, 40) + "')"};
+  return loadSaved(*root, r);
+}
+
+std::string saveCompact(const Document& doc) {
+  ojson root = ojson::object();
+  root["v"] = kDocumentVersion;
+  root["n"] = doc.name;
+  ojson list = ojson::array();
+  std::map<NodeId, int> index;
+  for (size_t i = 0; i < doc.nodes().size(); ++i) index[doc.nodes()[i].id] = static_cast<int>(i);
+  std::map<std::string, int> counts;
+  int64_t px = 0, py = 0;
+  for (size_t i = 0; i < doc.nodes().size(); ++i) {
+    const Node& n = doc.nodes()[i];
+    ojson e = ojson::array();
+    e.push_back(n.type);
+    const std::string predicted = compactDefaultName(n.type, counts);
+    e.push_back(n.name == predicted ? ojson(0) : ojson(n.name));
+    ojson params = paramsJson(n, true);
+    e.push_back(params.empty() ? ojson(0) : params);
+    const std::vector<Edge> in = doc.inputEdges(n.id);
+    const bool chain = in.size() == 1 && in[0].port == 0 && i > 0 && index[in[0].from] == static_cast<int>(i) - 1;
+    if (chain) {
+      e.push_back(0);
+    } else {
+      ojson ports = ojson::array();
+      for (const Edge& edge : in) {
+        while (static_cast<int>(ports.size()) < edge.port) ports.push_back(-1);
+        ports.push_back(index[edge.from]);
+      }
+      e.push_back(ports);
+    }
+    const int64_t x = std::llround(n.pos.x), y = std::llround(n.pos.y);
+    e.push_back(x - px);
+    e.push_back(y - py);
+    px = x;
+    py = y;
+    while (e.size() > 1 && e.back().is_number_integer() && e.back().get<int64_t>() == 0) e.erase(e.size() - 1);
+    list.push_back(std::move(e));
+  }
+  root["l"] = std::move(list);
+  return dumpText(root);
+}
+
+Result<Document> loadCompact(std::string_view text, LoadReport* report) {
+  LoadReport local;
+  LoadReport& r = report ? *report : local;
+  auto root = parseJson(text);
+  if (!root) return root.error();
+  if (!root->is_object()) return Error{"a compact builder document is a JSON object"};
+  return loadCompactJson(*root, r);
+}
+
+Result<Document> loadDocument(std::string_view text, LoadReport* report) {
+  LoadReport local;
+  LoadReport& r = report ? *report : local;
+  auto root = parseJson(text);
+  if (!root) return root.error();
+  if (!root->is_object()) return Error{"a builder document is a JSON object"};
+  if (root->contains("format")) {
+    if (!(*root)["format"].is_string() || (*root)["format"].get<std::string>() != kDocumentFormat)
+      return Error{"not a NetForge builder document (unexpected \"format\")"};
+    return loadSaved(*root, r);
+  }
+  if (root->contains("l") && root->contains("v")) return loadCompactJson(*root, r);
+  return Error{"not a NetForge builder document (no \"format\" field)"};
+}
+
+Result<Document> loadDocumentFile(const std::string& path, LoadReport* report) {
+  std::vector<uint8_t> bytes;
+  std::string error;
+  if (!readWholeFile(path, &bytes, &error)) return Error{error};
+  auto doc = loadDocument(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), report);
+  if (!doc) return Error{path + ": " + doc.error().message};
+  return doc;
+}
+
+// [SECTION] Migrations
+
+const std::vector<Migration>& migrations() {
+  // Version 1 is the first published format: nothing to migrate yet. A future step
+  // looks like {1, "what changed", [](json& d) { ... }} and must handle both the
+  // saved ("version", "nodes") and the compact ("v", "l") form.
+  static const std::vector<Migration> table;
+  return table;
+}
+
+Status migrate(json& doc, int version, int target, const std::vector<Migration>& table, std::vector<std::string>* notes) {
+  for (int v = version; v < target; ++v) {
+    auto it = std::find_if(table.begin(), table.end(), [&](const Migration& m) { return m.from == v; });
+    if (it == table.end() || !it->apply) {
+      return Error{"cannot read document version " + std::to_string(version) + ": no migration from version " +
+                   std::to_string(v)};
+    }
+    it->apply(doc);
+    if (doc.contains("version")) doc["version"] = v + 1;
+    if (doc.contains("v")) doc["v"] = v + 1;
+    if (notes) notes->push_back("migrated from document version " + std::to_string(v) + ": " + it->summary);
+  }
+  return {};
+}
+
+}  // namespace nf::builder

@@ -1,0 +1,75 @@
+// builder/serialize.h - builder documents as versioned JSON, and the compact form
+// that share links carry.
+//
+// SAVED DOCUMENT (download/upload, autosave): one JSON object
+//   {"format": "netforge-builder", "version": 1, "name": "...", "next_id": 12,
+//    "nodes": [{"id": 1, "type": "Conv2d", "name": "conv2d_1",
+//               "params": {"out_channels": 32, ...every parameter...}, "pos": [x, y]}, ...],
+//    "edges": [{"from": 1, "to": 2, "port": 0}, ...]}
+// Parameters are stored by name, all of them, so a saved file does not depend on the
+// defaults of the catalog that reads it. Types and parameters this catalog does not
+// know are kept (and written back) and reported by the analysis; nothing is dropped
+// silently: every repair made while loading is a note in LoadReport.
+//
+// COMPACT FORM (share links; the browser deflates it, may encrypt it, and puts it in
+// the URL fragment): minified JSON
+//   {"v": 1, "n": "model name", "l": [[type, name, params, inputs, dx, dy], ...]}
+//   type    layer type name
+//   name    0 when it equals the default name "<lowercase type>_<k>" (k-th node of
+//           that type), else the name
+//   params  0 or an object of the parameters that differ from the catalog default
+//           (fixed-length tuples with equal entries written as one number)
+//   inputs  0 = "input port 0 fed by the previous node" (the common chain);
+//           else an array: the producer's index for each port, -1 for a gap
+//   dx, dy  position relative to the previous node (whole units)
+// Node ids become 1..n in order. Omitting defaults makes links short, so changing a
+// default in the catalog requires a version bump and a migration (see migrations()).
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "builder/document.h"
+
+namespace nf::builder {
+
+constexpr const char* kDocumentFormat = "netforge-builder";
+constexpr int kDocumentVersion = 1;  // bump with a migration when the meaning of stored data changes
+
+// What loading did besides reading: migrations applied, unknown things kept, repairs.
+struct LoadReport {
+  int sourceVersion = 0;
+  std::vector<std::string> notes;  // one sentence each
+};
+
+std::string saveJson(const Document& doc);  // stable text: same document -> same bytes
+Result<Document> loadJson(std::string_view text, LoadReport* report = nullptr);
+
+std::string saveCompact(const Document& doc);
+Result<Document> loadCompact(std::string_view text, LoadReport* report = nullptr);
+
+// Either form, recognised by its keys.
+Result<Document> loadDocument(std::string_view text, LoadReport* report = nullptr);
+// loadDocument() on a file's contents; the error names the file.
+Result<Document> loadDocumentFile(const std::string& path, LoadReport* report = nullptr);
+
+// [SECTION] Migrations
+
+// Rewrites a document of version `from` (JSON, either form) into version from + 1.
+struct Migration {
+  int from = 0;
+  const char* summary = "";  // what changed, for LoadReport notes
+  void (*apply)(nlohmann::json& doc) = nullptr;
+};
+
+// The built-in table, keyed by `from` (empty while kDocumentVersion is 1).
+const std::vector<Migration>& migrations();
+
+// Applies the steps of `table` from `version` up to `target`, recording each in `notes`.
+// An error if a step is missing. Exposed so tests can run the mechanism on a table.
+Status migrate(nlohmann::json& doc, int version, int target, const std::vector<Migration>& table,
+               std::vector<std::string>* notes);
+
+}  // namespace nf::builder

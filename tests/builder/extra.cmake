@@ -1,0 +1,29 @@
+# Builder checks beyond the discovered GoogleTest cases (builder.<Suite>.<Test>). All are named builder.* so
+# `ctest -R builder` runs the whole builder suite:
+#   builder.pytorch_runs  generated PyTorch code runs with python3-torch and matches the
+#                         builder's shapes and parameter counts (examples + every layer)
+#   builder.keras_ast     generated Keras code parses and its keywords match the catalog
+#                         (TensorFlow cannot be installed here, so it is not run)
+#   builder.share_size    a 50-layer model's share link fits in 2,000 characters and
+#                         restores exactly
+# The Python tests exit 77 (skipped) when python3-torch is missing.
+find_program(NF_BUILDER_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NF_BUILDER_PYTHON3 AND TARGET netforge)
+  foreach(pair "pytorch_runs:run_pytorch.py" "keras_ast:check_keras.py" "share_size:share_size.py")
+    string(REPLACE ":" ";" pair "${pair}")
+    list(GET pair 0 name)
+    list(GET pair 1 script)
+    add_test(NAME builder.${name}
+             COMMAND ${NF_BUILDER_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/${script} $<TARGET_FILE:netforge>
+                     ${CMAKE_CURRENT_LIST_DIR}/docs)
+    set_tests_properties(builder.${name} PROPERTIES LABELS builder SKIP_RETURN_CODE 77 TIMEOUT 600)
+  endforeach()
+endif()
+
+# builder_bench (not a test): per-edit costs on a 500-node canvas. Run it by hand:
+#   build/builder_bench [nodes]
+if(TARGET netforge_builder)
+  add_executable(builder_bench ${CMAKE_CURRENT_LIST_DIR}/bench/builder_bench.cpp)
+  target_link_libraries(builder_bench PRIVATE netforge_builder)
+  set_target_properties(builder_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+endif()
