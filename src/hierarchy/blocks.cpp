@@ -1,0 +1,507 @@
+// Repeated blocks among nodes that names did not group.
+//
+// Index of this file
+//   [SECTION] Structural colours (Weisfeiler-Lehman refinement)
+//   [SECTION] Lockstep growth from a seed class
+//   [SECTION] Verification and extra instances
+//   [SECTION] Choosing blocks, carving them into the draft
+//
+// Idea: nodes that play the same role in each of 48 identical layers get the same
+// colour after a few rounds of colour refinement (op label + multiset of neighbour
+// colours by slot); the colour classes of rounds 1 to 3 all serve as seed sets.
+// Taking every node of one class as seeds, the instances grow in
+// lockstep: an edge is followed only if the corresponding edge exists, leads to a
+// node with the same label and is still free in *every* instance. Instances stay
+// disjoint, so they cannot grow into each other, and the first and last layers
+// (whose neighbours differ) stop the growth at the layer boundary. The grown
+// instances are then verified (every internal edge of one exists in all, none
+// more). The seed class whose blocks save the most nodes when folded ((k-1) x size)
+// wins, unless a class of bigger blocks covers nearly as much (layers rather than
+// the attention cores inside them); the loop repeats on what is left (e.g. encoder
+// layers after decoder layers).
+// Seeds are never constants, shape chains or Identity/Cast (blocks of bookkeeping are
+// noise), but blocks grow through them.
+#include <algorithm>
+
+#include "hierarchy/draft.h"
+#include "hierarchy/hash.h"
+
+namespace nf::hierarchy::detail {
+
+namespace {
+
+constexpr int kRefineRounds = 3;
+constexpr int kMaxRounds = 16;  // accepted block classes per group, at most
+// Preferring bigger blocks (see run()): classes with at least this many instances,
+// covering at least kNearTop of the best coverage.
+constexpr uint32_t kLayerInstances = 4;
+constexpr double kNearTop = 0.75;
+
+// How a position was reached from an earlier one; replaying the steps from a new
+// seed finds (or fails to find) one more instance.
+struct Step {
+  uint32_t parent = 0;      // earlier position
+  bool out = false;         // false: producer of parent's input; true: a consumer of its output
+  uint16_t my_slot = 0;     // parent's input slot (in) / output slot (out)
+  uint16_t other_slot = 0;  // neighbour's output slot (in) / input slot (out)
+  uint32_t label = 0;       // neighbour's label
+  uint32_t rank = 0;        // out: index among parent's consumers that match (slot, slot, label)
+  uint32_t count = 0;       // out: how many consumers match; must be equal in every instance
+};
+
+struct Trial {
+  uint32_t k = 0;                 // instances
+  std::vector<uint32_t> nodes;    // position-major: nodes[p * k + j] is position p of instance j
+  std::vector<Step> steps;        // per position (steps[0] unused: the seed)
+  uint32_t size() const { return k == 0 ? 0 : static_cast<uint32_t>(nodes.size() / k); }
+  // Nodes a reader no longer has to look at once the instances fold into one.
+  uint64_t saving() const { return k < 2 ? 0 : static_cast<uint64_t>(k - 1) * size(); }
+};
+
+bool nearTop(const Trial& t, uint64_t top_coverage) {
+  return static_cast<double>(t.nodes.size()) >= kNearTop * static_cast<double>(top_coverage);
+}
+
+class Finder {
+ public:
+  Finder(const Topology& t, const std::vector<uint8_t>& categories, const BuildOptions& o)
+      : t_(t), cat_(categories), opt_(o), in_set_(t.node_count, 0), claimed_(t.node_count, 0), stamp_(t.node_count, 0),
+        inst_(t.node_count, 0), pos_(t.node_count, 0),
+        colour_(kRefineRounds, std::vector<uint64_t>(t.node_count, 0)) {}
+
+  // Finds block classes among `set` (ascending node indices). Each result is a list
+  // of instances (node lists, ascending), instances ordered by their first node.
+  std::vector<std::vector<std::vector<uint32_t>>> run(const std::vector<uint32_t>& set);
+
+ private:
+  // [SECTION] Structural colours ------------------------------------------------------
+  void refine(const std::vector<uint32_t>& set);
+
+  // [SECTION] Lockstep growth ---------------------------------------------------------
+  bool eligible(uint32_t v) const { return in_set_[v] && !claimed_[v] && stamp_[v] != cur_; }
+  uint32_t neighbour(uint32_t u, const Step& s) const;
+  bool tryExtend(Trial* tr, const Step& s, std::vector<uint32_t>* scratch);
+  Trial grow(const std::vector<uint32_t>& seeds);
+
+  // [SECTION] Verification ------------------------------------------------------------
+  struct InEdge {
+    uint16_t slot;
+    uint32_t src_pos;
+    uint16_t src_slot;
+    bool operator==(const InEdge& o) const {
+      return slot == o.slot && src_pos == o.src_pos && src_slot == o.src_slot;
+    }
+  };
+  // Internal in-edges of node u, whose instance members carry stamp cur_ (positions in pos_).
+  void internalInEdges(uint32_t u, std::vector<InEdge>* out) const;
+  void verify(Trial* tr);
+  bool matchAt(uint32_t seed, const Trial& tr, const std::vector<std::vector<InEdge>>& pattern,
+               std::vector<uint32_t>* out);
+
+  bool foldable(uint32_t v) const { return (cat_[v] & kFoldableCategories) != 0; }
+
+  const Topology& t_;
+  const std::vector<uint8_t>& cat_;
+  const BuildOptions& opt_;
+  std::vector<uint8_t> in_set_, claimed_;
+  std::vector<uint32_t> stamp_, inst_, pos_;
+  std::vector<std::vector<uint64_t>> colour_;  // [round - 1][node], rounds 1..kRefineRounds
+  uint32_t cur_ = 0;  // stamp of the current trial
+  uint64_t budget_ = 0;  // node visits left before the search gives up (bounded time)
+};
+
+// [SECTION] Structural colours (Weisfeiler-Lehman refinement) ------------------------
+
+void Finder::refine(const std::vector<uint32_t>& set) {
+  std::vector<uint64_t> prev(t_.node_count, 0);
+  for (uint32_t u : set) prev[u] = mix64(t_.label[u] + 1);
+  std::vector<uint64_t> parts;
+  for (int r = 0; r < kRefineRounds; ++r) {
+    std::vector<uint64_t>& next = colour_[r];
+    for (uint32_t u : set) {
+      parts.clear();
+      for (uint32_t k = t_.in_begin[u]; k < t_.in_begin[u + 1]; ++k) {
+        const TensorEdge& e = t_.edges[t_.in_index[k]];
+        if (!in_set_[e.src]) continue;
+        parts.push_back(combine(combine(combine(1, e.dst_slot), e.src_slot), prev[e.src]));
+      }
+      for (uint32_t k = t_.out_begin[u]; k < t_.out_begin[u + 1]; ++k) {
+        const TensorEdge& e = t_.edges[t_.out_index[k]];
+        if (!in_set_[e.dst]) continue;
+        parts.push_back(combine(combine(combine(2, e.src_slot), e.dst_slot), prev[e.dst]));
+      }
+      std::sort(parts.begin(), parts.end());
+      uint64_t h = prev[u];
+      for (uint64_t p : parts) h = combine(h, p);
+      next[u] = h;
+    }
+    for (uint32_t u : set) prev[u] = next[u];
+  }
+}
+
+// [SECTION] Lockstep growth from a seed class ------------------------------------------
+
+// The node reached from u by step s, or kNone. Out-steps pick the rank-th of u's
+// consumers matching (slots, label) in node order, and require the same number of
+// matching consumers, so corresponding nodes are found the same way in every instance.
+uint32_t Finder::neighbour(uint32_t u, const Step& s) const {
+  if (!s.out) {
+    for (uint32_t k = t_.in_begin[u]; k < t_.in_begin[u + 1]; ++k) {
+      const TensorEdge& e = t_.edges[t_.in_index[k]];
+      if (e.dst_slot != s.my_slot) continue;
+      if (e.src_slot != s.other_slot || t_.label[e.src] != s.label || !in_set_[e.src]) return kNone;
+      return e.src;
+    }
+    return kNone;
+  }
+  uint32_t seen = 0, found = kNone;
+  for (uint32_t k = t_.out_begin[u]; k < t_.out_begin[u + 1]; ++k) {
+    const TensorEdge& e = t_.edges[t_.out_index[k]];
+    if (e.src_slot != s.my_slot || e.dst_slot != s.other_slot || t_.label[e.dst] != s.label || !in_set_[e.dst])
+      continue;
+    if (seen == s.rank) found = e.dst;
+    ++seen;
+  }
+  return seen == s.count ? found : kNone;
+}
+
+// Adds one position if step s leads, in every instance, to a distinct eligible node.
+bool Finder::tryExtend(Trial* tr, const Step& s, std::vector<uint32_t>* cand) {
+  const uint32_t k = tr->k;
+  cand->assign(k, kNone);
+  for (uint32_t j = 0; j < k; ++j) {
+    uint32_t v = neighbour(tr->nodes[static_cast<size_t>(s.parent) * k + j], s);
+    bool ok = v != kNone && eligible(v);
+    if (ok) {
+      stamp_[v] = cur_;  // tentatively: also catches two instances reaching one node
+      (*cand)[j] = v;
+    } else {
+      for (uint32_t i = 0; i < j; ++i) stamp_[(*cand)[i]] = 0;
+      return false;
+    }
+  }
+  const uint32_t p = tr->size();
+  for (uint32_t j = 0; j < k; ++j) {
+    inst_[(*cand)[j]] = j;
+    pos_[(*cand)[j]] = p;
+    tr->nodes.push_back((*cand)[j]);
+  }
+  tr->steps.push_back(s);
+  budget_ = budget_ > k ? budget_ - k : 0;
+  return true;
+}
+
+Trial Finder::grow(const std::vector<uint32_t>& seeds) {
+  ++cur_;
+  Trial tr;
+  tr.k = static_cast<uint32_t>(seeds.size());
+  for (uint32_t j = 0; j < tr.k; ++j) {
+    stamp_[seeds[j]] = cur_;
+    inst_[seeds[j]] = j;
+    pos_[seeds[j]] = 0;
+    tr.nodes.push_back(seeds[j]);
+  }
+  tr.steps.push_back(Step{});
+  struct Cand {
+    uint16_t src_slot, dst_slot;
+    uint32_t label, node;
+  };
+  std::vector<Cand> outs;
+  std::vector<uint32_t> scratch;
+  // Consumers before producers: a node as far from two neighbouring seeds goes to the
+  // upstream one, so a block does not reach back into the previous layer's tail
+  // (whose op may well match: layers of one kind often end in the Add the next
+  // kind starts from).
+  for (uint32_t q = 0; q < tr.size() && budget_ > 0; ++q) {
+    const uint32_t u0 = tr.nodes[static_cast<size_t>(q) * tr.k];
+    outs.clear();
+    for (uint32_t k = t_.out_begin[u0]; k < t_.out_begin[u0 + 1]; ++k) {
+      const TensorEdge& e = t_.edges[t_.out_index[k]];
+      if (in_set_[e.dst]) outs.push_back({e.src_slot, e.dst_slot, t_.label[e.dst], e.dst});
+    }
+    std::sort(outs.begin(), outs.end(), [](const Cand& a, const Cand& b) {
+      if (a.src_slot != b.src_slot) return a.src_slot < b.src_slot;
+      if (a.dst_slot != b.dst_slot) return a.dst_slot < b.dst_slot;
+      if (a.label != b.label) return a.label < b.label;
+      return a.node < b.node;
+    });
+    for (size_t i = 0; i < outs.size();) {
+      size_t j = i;
+      while (j < outs.size() && outs[j].src_slot == outs[i].src_slot && outs[j].dst_slot == outs[i].dst_slot &&
+             outs[j].label == outs[i].label)
+        ++j;
+      for (size_t r = i; r < j; ++r) {
+        if (!eligible(outs[r].node)) continue;
+        Step s;
+        s.parent = q;
+        s.out = true;
+        s.my_slot = outs[r].src_slot;
+        s.other_slot = outs[r].dst_slot;
+        s.label = outs[r].label;
+        s.rank = static_cast<uint32_t>(r - i);
+        s.count = static_cast<uint32_t>(j - i);
+        tryExtend(&tr, s, &scratch);
+      }
+      i = j;
+    }
+    for (uint32_t k = t_.in_begin[u0]; k < t_.in_begin[u0 + 1]; ++k) {
+      const TensorEdge& e = t_.edges[t_.in_index[k]];
+      if (!eligible(e.src)) continue;
+      Step s;
+      s.parent = q;
+      s.out = false;
+      s.my_slot = e.dst_slot;
+      s.other_slot = e.src_slot;
+      s.label = t_.label[e.src];
+      tryExtend(&tr, s, &scratch);
+    }
+  }
+  return tr;
+}
+
+// [SECTION] Verification and extra instances ---------------------------------------------
+
+void Finder::internalInEdges(uint32_t u, std::vector<InEdge>* out) const {
+  out->clear();
+  const uint32_t j = inst_[u];
+  for (uint32_t k = t_.in_begin[u]; k < t_.in_begin[u + 1]; ++k) {
+    const TensorEdge& e = t_.edges[t_.in_index[k]];
+    if (stamp_[e.src] != cur_ || inst_[e.src] != j) continue;
+    out->push_back({e.dst_slot, pos_[e.src], e.src_slot});
+  }
+}
+
+// Keeps the instances whose internal wiring equals instance 0's, position by
+// position: then every kept instance is isomorphic to instance 0 (labels were
+// checked while growing, edges here, both directions since every internal edge is
+// an in-edge of some member).
+void Finder::verify(Trial* tr) {
+  const uint32_t k = tr->k, size = tr->size();
+  std::vector<uint8_t> ok(k, 1);
+  std::vector<InEdge> ref, other;
+  for (uint32_t p = 0; p < size; ++p) {
+    internalInEdges(tr->nodes[static_cast<size_t>(p) * k], &ref);
+    for (uint32_t j = 1; j < k; ++j) {
+      if (!ok[j]) continue;
+      internalInEdges(tr->nodes[static_cast<size_t>(p) * k + j], &other);
+      if (!(other == ref)) ok[j] = 0;
+    }
+  }
+  if (std::all_of(ok.begin(), ok.end(), [](uint8_t x) { return x != 0; })) return;
+  Trial kept;
+  kept.steps = tr->steps;
+  for (uint32_t j = 0; j < k; ++j) kept.k += ok[j];
+  for (uint32_t p = 0; p < size; ++p)
+    for (uint32_t j = 0; j < k; ++j)
+      if (ok[j]) kept.nodes.push_back(tr->nodes[static_cast<size_t>(p) * k + j]);
+  *tr = std::move(kept);
+}
+
+// Replays the steps of `tr` from `seed`; on success `out` holds the new instance by
+// position and its wiring matched `pattern` (instance 0's internal in-edges).
+bool Finder::matchAt(uint32_t seed, const Trial& tr, const std::vector<std::vector<InEdge>>& pattern,
+                     std::vector<uint32_t>* out) {
+  ++cur_;
+  out->clear();
+  const uint32_t size = tr.size();
+  auto take = [&](uint32_t v, uint32_t p) {
+    stamp_[v] = cur_;
+    inst_[v] = 0;
+    pos_[v] = p;
+    out->push_back(v);
+  };
+  if (!eligible(seed) || t_.label[seed] != t_.label[tr.nodes[0]]) return false;
+  take(seed, 0);
+  for (uint32_t p = 1; p < size; ++p) {
+    uint32_t v = neighbour((*out)[tr.steps[p].parent], tr.steps[p]);
+    if (v == kNone || !eligible(v)) {
+      budget_ = budget_ > p ? budget_ - p : 0;  // failed attempts cost too
+      return false;
+    }
+    take(v, p);
+  }
+  budget_ = budget_ > size ? budget_ - size : 0;
+  std::vector<InEdge> got;
+  for (uint32_t p = 0; p < size; ++p) {
+    internalInEdges((*out)[p], &got);
+    if (!(got == pattern[p])) return false;
+  }
+  return true;
+}
+
+// [SECTION] Choosing blocks, carving them into the draft -------------------------------
+
+std::vector<std::vector<std::vector<uint32_t>>> Finder::run(const std::vector<uint32_t>& set) {
+  std::vector<std::vector<std::vector<uint32_t>>> result;
+  for (uint32_t u : set) in_set_[u] = 1;
+  // Bounded effort: a few dozen passes over the set, whatever the graph looks like.
+  budget_ = 64ull * set.size() + 4096;
+  refine(set);
+
+  // Seed classes of every refinement round: round 3 tells the middle layers of a
+  // stack apart from its ends, round 1 keeps the first and last layers in the same
+  // class as the others (their neighbours differ only further out), which is what
+  // pins the blocks to the real layer boundaries in short stacks. Classes are runs
+  // of equal colour in (colour, node) order; class ids are global over the rounds.
+  std::vector<uint32_t> members, class_begin;
+  std::vector<std::vector<uint32_t>> class_of(kRefineRounds, std::vector<uint32_t>(t_.node_count, kNone));
+  for (int r = kRefineRounds; r-- > 0;) {
+    const std::vector<uint64_t>& col = colour_[r];
+    std::vector<uint32_t> by_colour = set;
+    std::sort(by_colour.begin(), by_colour.end(),
+              [&](uint32_t a, uint32_t b) { return col[a] != col[b] ? col[a] < col[b] : a < b; });
+    for (size_t i = 0; i < by_colour.size(); ++i) {
+      if (i == 0 || col[by_colour[i]] != col[by_colour[i - 1]]) class_begin.push_back(static_cast<uint32_t>(members.size()));
+      class_of[r][by_colour[i]] = static_cast<uint32_t>(class_begin.size() - 1);
+      members.push_back(by_colour[i]);
+    }
+  }
+  const uint32_t classes = static_cast<uint32_t>(class_begin.size());
+  class_begin.push_back(static_cast<uint32_t>(members.size()));
+
+  uint64_t free_nodes = set.size();
+  std::vector<uint32_t> seeds, free_in_class(classes);
+  std::vector<uint8_t> tried(classes);
+  for (int round = 0; round < kMaxRounds && budget_ > 0; ++round) {
+    for (uint32_t c = 0; c < classes; ++c) {
+      free_in_class[c] = 0;
+      for (uint32_t i = class_begin[c]; i < class_begin[c + 1]; ++i) free_in_class[c] += !claimed_[members[i]];
+    }
+    std::fill(tried.begin(), tried.end(), 0);
+    Trial best;                 // most nodes saved
+    std::vector<Trial> layered;  // >= kLayerInstances instances, near the best coverage
+    uint64_t top_coverage = 0;
+    for (uint32_t c = 0; c < classes && budget_ > 0; ++c) {
+      if (tried[c] || free_in_class[c] < 2 || foldable(members[class_begin[c]])) continue;
+      if (static_cast<uint64_t>(free_in_class[c]) * opt_.block_min_nodes > free_nodes) continue;
+      seeds.clear();
+      for (uint32_t i = class_begin[c]; i < class_begin[c + 1]; ++i)
+        if (!claimed_[members[i]]) seeds.push_back(members[i]);
+      Trial tr = grow(seeds);
+      // A class (of any round) whose free nodes are exactly one position of this
+      // trial would grow the same blocks: skip it this round.
+      for (uint32_t p = 0; p < tr.size(); ++p) {
+        const uint32_t* at = &tr.nodes[static_cast<size_t>(p) * tr.k];
+        for (int r = 0; r < kRefineRounds; ++r) {
+          uint32_t c0 = class_of[r][at[0]];
+          if (free_in_class[c0] != tr.k) continue;
+          bool same = true;
+          for (uint32_t j = 1; j < tr.k && same; ++j) same = class_of[r][at[j]] == c0;
+          if (same) tried[c0] = 1;
+        }
+      }
+      verify(&tr);
+      if (tr.k < 2) continue;
+      uint32_t real = 0;  // positions that are not constants / shape chains / Identity
+      for (uint32_t p = 0; p < tr.size(); ++p) real += !foldable(tr.nodes[static_cast<size_t>(p) * tr.k]);
+      if (real < opt_.block_min_nodes) continue;
+      top_coverage = std::max<uint64_t>(top_coverage, tr.nodes.size());
+      std::erase_if(layered, [&](const Trial& x) { return !nearTop(x, top_coverage); });
+      if (tr.k >= kLayerInstances && nearTop(tr, top_coverage)) layered.push_back(tr);
+      if (tr.saving() > best.saving() || (tr.saving() == best.saving() && tr.size() > best.size()))
+        best = std::move(tr);
+    }
+    // Layers over their parts: attention cores repeat 288 times in a 96+96-layer
+    // encoder-decoder and save the most nodes, but the reader wants the 96 decoder
+    // layers (whose 122 nodes cover nearly as much) as boxes. Among block classes with
+    // enough instances that cover nearly as much as the best, the biggest blocks win.
+    for (Trial& x : layered) {
+      if (!nearTop(x, top_coverage)) continue;
+      if (best.k < kLayerInstances || x.size() > best.size() ||
+          (x.size() == best.size() && x.nodes.size() > best.nodes.size()))
+        best = std::move(x);
+    }
+    if (best.k < 2) break;
+
+    // Accept: claim, then look for further instances the seed class missed (the first
+    // and last layers, whose colours differ from the middle ones).
+    const uint32_t k = best.k, size = best.size();
+    std::vector<std::vector<uint32_t>> instances(k);
+    for (uint32_t j = 0; j < k; ++j)
+      for (uint32_t p = 0; p < size; ++p) instances[j].push_back(best.nodes[static_cast<size_t>(p) * k + j]);
+    for (uint32_t v : best.nodes) claimed_[v] = 1;
+    free_nodes -= best.nodes.size();
+    std::vector<std::vector<InEdge>> pattern(size);
+    ++cur_;
+    for (uint32_t p = 0; p < size; ++p) {
+      stamp_[instances[0][p]] = cur_;
+      inst_[instances[0][p]] = 0;
+      pos_[instances[0][p]] = p;
+    }
+    for (uint32_t p = 0; p < size; ++p) internalInEdges(instances[0][p], &pattern[p]);
+    std::vector<uint32_t> extra;
+    for (uint32_t u : set) {
+      if (budget_ == 0) break;
+      if (claimed_[u] || t_.label[u] != t_.label[instances[0][0]]) continue;
+      if (!matchAt(u, best, pattern, &extra)) continue;
+      for (uint32_t v : extra) claimed_[v] = 1;
+      free_nodes -= extra.size();
+      instances.push_back(extra);
+    }
+    for (auto& inst : instances) std::sort(inst.begin(), inst.end());
+    std::sort(instances.begin(), instances.end(),
+              [](const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) { return a[0] < b[0]; });
+    result.push_back(std::move(instances));
+  }
+  for (uint32_t u : set) in_set_[u] = 0;
+  return result;
+}
+
+std::string classLetter(size_t i) {
+  std::string s;
+  do {
+    s.insert(s.begin(), static_cast<char>('A' + i % 26));
+    i /= 26;
+  } while (i-- > 0);
+  return s;
+}
+
+}  // namespace
+
+void findBlocks(const Topology& t, const std::vector<uint8_t>& categories, const BuildOptions& options, Draft* d) {
+  if (!options.detect_blocks || t.node_count == 0) return;
+  Finder finder(t, categories, options);
+  const size_t original = d->groups.size();
+  for (uint32_t gi = 0; gi < original; ++gi) {
+    if (!d->groups[gi].alive) continue;
+    if (d->groups[gi].kind != GroupKind::Root && d->groups[gi].kind != GroupKind::Scope) continue;
+    // Only crowded groups: a box of a few dozen items reads fine without blocks.
+    size_t shown = 0;
+    for (uint32_t v : d->groups[gi].nodes) shown += (categories[v] & kFoldableCategories) == 0;
+    if (shown < std::max<uint32_t>(options.block_search_min, 2 * options.block_min_nodes)) continue;
+    auto classes = finder.run(d->groups[gi].nodes);
+    if (classes.empty()) continue;
+    // Letters in flow order (Block A comes first in the graph).
+    std::sort(classes.begin(), classes.end(), [](const auto& a, const auto& b) { return a[0][0] < b[0][0]; });
+    std::vector<uint8_t> taken(t.node_count, 0);
+    for (size_t c = 0; c < classes.size(); ++c) {
+      const std::string letter = classLetter(c);
+      const bool several = classes.size() > 1;
+      DraftGroup s;
+      s.kind = GroupKind::Series;
+      s.name = std::string(several ? "Block " + letter : "Block") + " \xC3\x97" + std::to_string(classes[c].size());
+      s.key = "~block" + letter + "*";
+      s.transparent = true;
+      s.parent = gi;
+      uint32_t sid = d->add(std::move(s));
+      d->groups[gi].children.push_back(sid);
+      const int32_t cls = d->block_classes++;
+      for (size_t i = 0; i < classes[c].size(); ++i) {
+        DraftGroup b;
+        b.kind = GroupKind::Block;
+        b.name = "block " + (several ? letter : std::string()) + std::to_string(i);
+        b.key = "~block" + letter + "." + std::to_string(i);
+        b.parent = sid;
+        b.nodes = classes[c][i];
+        b.series_number = static_cast<int64_t>(i);
+        b.block_class = cls;
+        for (uint32_t v : b.nodes) taken[v] = 1;
+        uint32_t bid = d->add(std::move(b));
+        d->groups[sid].children.push_back(bid);
+      }
+    }
+    std::erase_if(d->groups[gi].nodes, [&](uint32_t v) { return taken[v] != 0; });
+  }
+}
+
+}  // namespace nf::hierarchy::detail

@@ -1,0 +1,124 @@
+// buildHierarchy: runs the steps of draft.h, then numbers the groups (finalize).
+#include <algorithm>
+
+#include "hierarchy/draft.h"
+#include "hierarchy/hierarchy.h"
+#include "hierarchy/repeats.h"
+
+namespace nf::hierarchy {
+
+const char* groupKindName(GroupKind k) {
+  switch (k) {
+    case GroupKind::Root: return "root";
+    case GroupKind::Scope: return "scope";
+    case GroupKind::Series: return "series";
+    case GroupKind::Block: return "block";
+    case GroupKind::Section: return "section";
+  }
+  return "scope";
+}
+
+GroupId Hierarchy::findPath(std::string_view path) const {
+  auto it = std::lower_bound(path_order.begin(), path_order.end(), path,
+                             [&](uint32_t g, std::string_view p) { return groups[g].path < p; });
+  if (it == path_order.end() || groups[*it].path != path) return GroupId{};
+  return GroupId{*it};
+}
+
+namespace {
+
+using detail::Draft;
+using detail::DraftGroup;
+
+// Live draft groups -> Hierarchy::groups in pre-order. Children are shown by first
+// node, except that series keep instance order and sections keep their runs.
+// Returns the block class of each final group.
+std::vector<int32_t> finalize(Draft& d, Hierarchy* h) {
+  std::vector<uint32_t> first = detail::firstNodes(d);
+  for (DraftGroup& g : d.groups) {
+    if (!g.alive || g.kind == GroupKind::Series || g.kind == GroupKind::Section) continue;
+    std::stable_sort(g.children.begin(), g.children.end(), [&](uint32_t a, uint32_t b) { return first[a] < first[b]; });
+  }
+  h->groups.clear();
+  std::vector<int32_t> block_class;
+  // Pre-order walk; each stack entry carries the final parent id, the path prefix
+  // its children's keys extend, and the series its children belong to.
+  struct Frame {
+    uint32_t draft;
+    uint32_t parent;
+    std::string prefix;
+    uint32_t series;
+  };
+  std::vector<Frame> stack = {{0, kNone, std::string(), kNone}};
+  while (!stack.empty()) {
+    Frame f = std::move(stack.back());
+    stack.pop_back();
+    const DraftGroup& dg = d.groups[f.draft];
+    const uint32_t id = static_cast<uint32_t>(h->groups.size());
+    Group g;
+    g.kind = dg.kind;
+    g.name = dg.name;
+    g.path = f.draft == 0 ? std::string() : (f.prefix.empty() ? dg.key : f.prefix + "/" + dg.key);
+    g.parent = f.parent == kNone ? GroupId{} : GroupId{f.parent};
+    g.depth = f.parent == kNone ? 0 : h->groups[f.parent].depth + 1;
+    g.series = f.series == kNone ? GroupId{} : GroupId{f.series};
+    g.series_number = g.series.valid() ? dg.series_number : -1;
+    for (uint32_t n : dg.nodes) g.nodes.push_back(ir::NodeId{n});
+    if (g.parent.valid()) h->groups[f.parent].children.push_back(GroupId{id});
+    h->groups.push_back(std::move(g));
+    block_class.push_back(dg.block_class);
+
+    std::string child_prefix = dg.transparent ? f.prefix : h->groups[id].path;
+    uint32_t child_series = dg.kind == GroupKind::Series ? id : dg.kind == GroupKind::Section ? f.series : kNone;
+    for (size_t i = dg.children.size(); i-- > 0;)
+      stack.push_back({dg.children[i], id, child_prefix, child_series});
+  }
+
+  // Counts and subtree ranges, children before parents (reverse pre-order).
+  const uint32_t gcount = static_cast<uint32_t>(h->groups.size());
+  h->node_group.assign(h->topology.node_count, GroupId{0});
+  for (uint32_t g = 0; g < gcount; ++g) {
+    Group& grp = h->groups[g];
+    grp.node_count = static_cast<uint32_t>(grp.nodes.size());
+    grp.first_node = grp.nodes.empty() ? kNone : grp.nodes.front().index;
+    grp.subtree_end = g + 1;
+    for (ir::NodeId n : grp.nodes) h->node_group[n.index] = GroupId{g};
+  }
+  for (uint32_t g = gcount; g-- > 1;) {
+    Group& grp = h->groups[g];
+    Group& parent = h->groups[grp.parent.index];
+    parent.node_count += grp.node_count;
+    parent.first_node = std::min(parent.first_node, grp.first_node);
+    parent.subtree_end = std::max(parent.subtree_end, grp.subtree_end);
+  }
+  if (h->groups[0].first_node == kNone) h->groups[0].first_node = 0;
+
+  h->path_order.resize(gcount);
+  for (uint32_t g = 0; g < gcount; ++g) h->path_order[g] = g;
+  std::sort(h->path_order.begin(), h->path_order.end(),
+            [&](uint32_t a, uint32_t b) { return h->groups[a].path < h->groups[b].path; });
+  return block_class;
+}
+
+}  // namespace
+
+Result<Hierarchy> buildHierarchy(const ir::Model& model, ir::GraphId graph, const BuildOptions& options) {
+  if (!graph.valid() || graph.index >= model.graphs.size())
+    return Error{"graph " + std::to_string(graph.index) + " does not exist in this model"};
+  const ir::Graph& g = model.graph(graph);
+  Hierarchy h;
+  h.graph = graph;
+  h.topology = buildTopology(g);
+  h.declutter = classifyNodes(g, h.topology, options.declutter);
+
+  Draft d;
+  detail::buildScopes(g, h.topology, h.declutter.node_categories, options, &d);
+  h.source = d.source;
+  detail::findBlocks(h.topology, h.declutter.node_categories, options, &d);
+  detail::cutSections(options, h.declutter.node_categories, &d);
+  std::vector<int32_t> block_class = finalize(d, &h);
+  detail::computeRepeatClasses(block_class, &h);
+  return h;
+}
+
+}  // namespace nf::hierarchy

@@ -1,0 +1,66 @@
+// hierarchy/draft.h - the mutable group tree the build steps pass along (internal).
+//
+// Steps (build.cpp calls them in this order, each documents pre/postconditions):
+//   buildScopes   empty draft            -> scope tree (+ series) from names/metadata
+//   findBlocks    scope tree             -> Block series carved out of crowded groups
+//   cutSections   any tree               -> no group with more than max_direct_items entries
+// Ids here are draft indices, not final GroupIds: finalize() in build.cpp renumbers
+// the live groups in pre-order.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hierarchy/hierarchy.h"
+#include "hierarchy/topology.h"
+#include "ir/model.h"
+
+namespace nf::hierarchy::detail {
+
+struct DraftGroup {
+  GroupKind kind = GroupKind::Scope;
+  std::string name;  // display name
+  std::string key;   // path component (see `transparent`)
+  uint32_t parent = kNone;
+  std::vector<uint32_t> children;  // draft indices
+  std::vector<uint32_t> nodes;     // direct nodes, ascending
+  int64_t series_number = -1;
+  int32_t block_class = -1;  // Block groups: equal values = verified isomorphic instances
+  bool transparent = false;  // an added box (inserted series, section): children's paths skip its key
+  bool alive = true;
+};
+
+struct Draft {
+  std::vector<DraftGroup> groups;  // [0] is the root
+  NameSource source = NameSource::None;
+  int32_t block_classes = 0;  // number of block_class values handed out
+
+  uint32_t add(DraftGroup g) {
+    groups.push_back(std::move(g));
+    return static_cast<uint32_t>(groups.size() - 1);
+  }
+};
+
+// Pre: draft empty. Post: root + Scope/Series groups; every node in exactly one live
+// group's `nodes`; no live Scope holds fewer than 2 nodes in its subtree.
+// Unscoped constants (swin_t's 346 bare "Constant_44") join the deepest group
+// holding all their consumers. `categories` is Declutter::node_categories.
+void buildScopes(const ir::Graph& g, const Topology& t, const std::vector<uint8_t>& categories,
+                 const BuildOptions& options, Draft* draft);
+
+// Pre: a tree from buildScopes. Post: in every group with at least
+// options.block_search_min direct nodes, each set of >= 2 disjoint isomorphic
+// connected subgraphs found became a Series of Block groups (nodes moved into them).
+// Blocks need at least options.block_min_nodes nodes outside the foldable categories.
+void findBlocks(const Topology& t, const std::vector<uint8_t>& categories, const BuildOptions& options,
+                Draft* draft);
+
+// Post: every live group but a Series shows at most options.max_direct_items entries
+// (children and direct nodes not in a foldable category), by moving runs of
+// consecutive entries into Section groups. `categories` is Declutter::node_categories.
+void cutSections(const BuildOptions& options, const std::vector<uint8_t>& categories, Draft* draft);
+
+// Smallest node index in the subtree of each draft group (kNone for empty ones).
+std::vector<uint32_t> firstNodes(const Draft& draft);
+
+}  // namespace nf::hierarchy::detail
