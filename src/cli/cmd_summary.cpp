@@ -1,11 +1,69 @@
-// Placeholder until its module lands; replaced by the real command.
+// netforge summary FILE [--format text|md|csv|json] [--depth N] [--sort macs|params|name|type]
+//                       [--filter TEXT] [--all]
+// Per-layer table like Keras summary()/torchinfo: output shape, params, MACs, totals.
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/commands.h"
+#include "cli/load_model.h"
+#include "shapes/inference.h"
+#include "shapes/metrics.h"
+#include "shapes/summary.h"
 
 namespace nf::cli {
-int runSummary(const Args&) {
-  std::fprintf(stderr, "netforge summary: not available in this build yet\n");
-  return kExitUsage;
+
+int runSummary(const Args& args) {
+  const char* usage =
+      "usage: netforge summary FILE [--format text|md|csv|json] [--depth N] [--sort macs|params|name|type] "
+      "[--filter TEXT] [--all]\n";
+  if (args.positional.size() != 1) {
+    std::fputs(usage, stderr);
+    return kExitUsage;
+  }
+  std::string format = args.get("format", "text");
+  if (format != "text" && format != "md" && format != "markdown" && format != "csv" && format != "json") {
+    std::fprintf(stderr, "netforge summary: unknown format '%s' (text, md, csv or json)\n", format.c_str());
+    return kExitUsage;
+  }
+  shapes::SummaryOptions opt;
+  if (args.has("depth")) {
+    std::string d = args.get("depth");
+    char* end = nullptr;
+    long v = std::strtol(d.c_str(), &end, 10);
+    if (d.empty() || *end || v < 0) {
+      std::fprintf(stderr, "netforge summary: --depth expects a number >= 0 (got '%s')\n", d.c_str());
+      return kExitUsage;
+    }
+    opt.group_depth = static_cast<int>(v);
+  }
+  if (args.has("sort")) {
+    std::string s = args.get("sort");
+    using S = shapes::SummaryOptions::Sort;
+    if (s == "macs") opt.sort = S::Macs;
+    else if (s == "params") opt.sort = S::Params;
+    else if (s == "name") opt.sort = S::Name;
+    else if (s == "type") opt.sort = S::Type;
+    else {
+      std::fprintf(stderr, "netforge summary: unknown sort key '%s' (macs, params, name or type)\n", s.c_str());
+      return kExitUsage;
+    }
+    opt.descending = s == "macs" || s == "params";
+  }
+  opt.filter = args.get("filter");
+  opt.show_constant_nodes = args.has("all");
+
+  ir::Model m;
+  if (!loadModelOrExplain(args.positional[0], &m)) return kExitBadInput;
+  shapes::InferenceResult inf = shapes::inferShapes(m);
+  shapes::Metrics met = shapes::computeMetrics(m, inf);
+  shapes::SummaryTable t = shapes::buildSummary(m, inf, met, opt);
+  std::string out;
+  if (format == "json") out = shapes::formatJson(t);
+  else if (format == "csv") out = shapes::formatCsv(t);
+  else if (format == "md" || format == "markdown") out = shapes::formatMarkdown(t);
+  else out = shapes::formatText(t);
+  std::fputs(out.c_str(), stdout);
+  return kExitOk;
 }
+
 }  // namespace nf::cli
