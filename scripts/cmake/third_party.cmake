@@ -62,7 +62,11 @@ if(NETFORGE_WEB)
   add_library(nf_sdl2 STATIC IMPORTED GLOBAL)
   set_target_properties(nf_sdl2 PROPERTIES
     IMPORTED_LOCATION "${NETFORGE_WASM_DEPS}/lib/libSDL2.a"
-    INTERFACE_INCLUDE_DIRECTORIES "${NETFORGE_WASM_DEPS}/include;${NETFORGE_WASM_DEPS}/include/SDL2")
+    INTERFACE_INCLUDE_DIRECTORIES "${NETFORGE_WASM_DEPS}/include;${NETFORGE_WASM_DEPS}/include/SDL2"
+    # Emscripten's default USE_SDL=1 puts its SDL 1 headers first on the include
+    # path and links its JS SDL 1; we use the Debian SDL 2 build instead.
+    INTERFACE_COMPILE_OPTIONS "-sUSE_SDL=0"
+    INTERFACE_LINK_OPTIONS "-sUSE_SDL=0")
   set(NF_IMGUI_DIR "${NETFORGE_WASM_DEPS}/imgui")
   add_library(nf_imgui STATIC
     ${NF_IMGUI_DIR}/imgui.cpp ${NF_IMGUI_DIR}/imgui_draw.cpp ${NF_IMGUI_DIR}/imgui_tables.cpp
@@ -70,5 +74,7 @@ if(NETFORGE_WEB)
     ${NF_IMGUI_DIR}/backends/imgui_impl_sdl.cpp ${NF_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
   target_include_directories(nf_imgui SYSTEM PUBLIC ${NF_IMGUI_DIR} ${NF_IMGUI_DIR}/backends ${NF_IMGUI_DIR}/misc/cpp)
   target_link_libraries(nf_imgui PUBLIC nf_sdl2)
+  # WebGL 2 is OpenGL ES 3.0; without this the 1.86 backend assumes WebGL 1 on Emscripten.
+  target_compile_definitions(nf_imgui PUBLIC IMGUI_IMPL_OPENGL_ES3 IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
   target_compile_options(nf_imgui PRIVATE -w)
 endif()

@@ -1,0 +1,240 @@
+#include "app/app.h"
+
+#include <GLES3/gl3.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/commands.h"
+#include "app/platform.h"
+#include "app/theme.h"
+#include "app/views.h"
+#include "base/strings.h"
+
+namespace nf::app {
+
+namespace {
+// After the last input, keep drawing this long: hover effects, tooltips and
+// animations settle within it.
+constexpr double kActiveMs = 1000.0;
+}  // namespace
+
+App::~App() {
+  if (imgui_ready_) {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext();
+  }
+  if (gl_) SDL_GL_DeleteContext(gl_);
+  if (window_) SDL_DestroyWindow(window_);
+  SDL_Quit();
+}
+
+Status App::init() {
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) return Error{std::string("SDL_Init failed: ") + SDL_GetError()};
+
+  // WebGL 2 = OpenGL ES 3.0. ImGui needs no depth or stencil buffer.
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+  SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+
+  // The canvas is sized by CSS (web/index.html: the whole window). With RESIZABLE,
+  // SDL follows that CSS size on every window resize; with ALLOW_HIGHDPI it sizes
+  // the framebuffer in device pixels, so nothing is blurred by upscaling.
+  const Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+  window_ = SDL_CreateWindow("NetForge", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 1280, 720, flags);
+  if (!window_) return Error{std::string("could not create the window: ") + SDL_GetError()};
+  gl_ = SDL_GL_CreateContext(window_);
+  if (!gl_) return Error{"this browser could not create a WebGL 2 context, which NetForge needs to draw"};
+  SDL_GL_MakeCurrent(window_, gl_);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // no file system: window placement is not persisted
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  settings_.load();
+  applyTheme(settings_.theme);
+  ImGui_ImplSDL2_InitForOpenGL(window_, gl_);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  // SDL 2.26 keeps the clipboard to itself in the browser: go to the page instead.
+  io.SetClipboardTextFn = [](void*, const char* text) { platform::setClipboardText(text ? text : ""); };
+  imgui_ready_ = true;
+
+  registerViews(views_);
+  session_.loadPersisted();
+
+  platform::setCallbacks(platform::Callbacks{
+      [this](const std::string& label) { session_.beginLoading(label); },
+      [this](std::vector<IncomingFile> files) { session_.queueOpen(std::move(files)); },
+      [this](const std::string& message) { session_.reportError(message); },
+  });
+  if (!platform::sampleDisabledByPage()) platform::openSample();
+  platform::publishStatus(session_.status(false));
+  return {};
+}
+
+// ImGui 1.86 samples key state once per frame (io.KeysDown), so a key pressed and
+// released between two frames - a quick tap, or any scripted key press - would never
+// be seen as down. A release of a key that went down in the same batch is therefore
+// held back to the next frame, with every event after it. Modifiers are taken from each event rather than from
+// SDL's current state, which may already say "released" for the same reason.
+bool App::pollEvents() {
+  bool any = !deferred_.empty();
+  std::vector<SDL_Event> events = std::move(deferred_);
+  deferred_.clear();
+  SDL_Event event;
+  while (SDL_PollEvent(&event)) events.push_back(event);
+
+  std::vector<SDL_Scancode> went_down;
+  for (const SDL_Event& e : events) {
+    any = true;
+    const bool is_key = e.type == SDL_KEYDOWN || e.type == SDL_KEYUP;
+    // Once one event waits, all later ones wait too: order is kept, so a modifier
+    // released after the key is still held while the key is seen.
+    bool wait = !deferred_.empty();
+    if (is_key && !wait) {
+      const SDL_Scancode sc = e.key.keysym.scancode;
+      if (e.type == SDL_KEYDOWN) went_down.push_back(sc);
+      else wait = std::find(went_down.begin(), went_down.end(), sc) != went_down.end();
+    }
+    if (wait) {
+      deferred_.push_back(e);
+      continue;
+    }
+    ImGui_ImplSDL2_ProcessEvent(&e);
+    if (is_key) {
+      ImGuiIO& io = ImGui::GetIO();
+      const Uint16 mod = e.key.keysym.mod;
+      io.KeyCtrl = (mod & KMOD_CTRL) != 0;
+      io.KeyShift = (mod & KMOD_SHIFT) != 0;
+      io.KeyAlt = (mod & KMOD_ALT) != 0;
+      io.KeySuper = (mod & KMOD_GUI) != 0;
+    }
+  }
+  return any;
+}
+
+bool App::needsFrame(double now_ms, bool had_events) const {
+  if (frames_ == 0 || had_events || session_.busy() || !deferred_.empty()) return true;
+  if (session_.version() != seen_version_) return true;
+  if (now_ms - last_activity_ms_ < kActiveMs) return true;
+  if (ImGui::GetIO().WantTextInput) return true;  // the text cursor blinks
+  int w = 0, h = 0;
+  SDL_GL_GetDrawableSize(window_, &w, &h);
+  return w != last_w_ || h != last_h_;
+}
+
+void App::frame() {
+  const double now = platform::nowMs();
+  const bool had_events = pollEvents();
+  if (had_events) last_activity_ms_ = now;
+  if (!needsFrame(now, had_events)) return;
+  if (session_.version() != seen_version_) {
+    seen_version_ = session_.version();
+    last_activity_ms_ = now;
+  }
+  renderFrame();
+}
+
+void App::renderFrame() {
+  const double t0 = platform::nowMs();
+  session_.beforeFrame();
+  publishStatusIfChanged();
+  if (session_.current() != selection_model_) {  // a new model: nothing of it is selected yet
+    selection_model_ = session_.current();
+    selection_ = Selection{};
+  }
+
+  // Framebuffer pixels per CSS pixel, as SDL sized the canvas.
+  int win_w = 0, win_h = 0, fb_w = 0, fb_h = 0;
+  SDL_GetWindowSize(window_, &win_w, &win_h);
+  SDL_GL_GetDrawableSize(window_, &fb_w, &fb_h);
+  last_w_ = fb_w;
+  last_h_ = fb_h;
+  const float ratio = win_w > 0 ? static_cast<float>(fb_w) / static_cast<float>(win_w) : 1.0f;
+  if (fonts_.update(ratio) && gl_objects_created_) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+
+  ImGui_ImplOpenGL3_NewFrame();
+  gl_objects_created_ = true;
+  ImGui_ImplSDL2_NewFrame();
+  ImGui::NewFrame();
+
+  drawMenuBar();
+  for (const auto& view : views_.all()) view->update(ctx_);
+  for (const auto& view : views_.all()) view->draw(ctx_);
+  handleShortcuts(ctx_);
+
+  ImGui::Render();
+  glViewport(0, 0, fb_w, fb_h);
+  const ImVec4 bg = canvasColor(settings_.theme);
+  glClearColor(bg.x, bg.y, bg.z, bg.w);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  SDL_GL_SwapWindow(window_);
+
+  ++frames_;
+  session_.afterFrameRendered(platform::nowMs() - t0);
+  if (!ready_) ready_ = true;  // the first frame is on screen: files can be opened
+  publishStatusIfChanged();
+  platform::publishFrame(frames_);
+}
+
+void App::publishStatusIfChanged() {
+  if (session_.version() == published_version_ && ready_ == published_ready_) return;
+  published_version_ = session_.version();
+  published_ready_ = ready_;
+  platform::publishStatus(session_.status(ready_));
+}
+
+void App::drawMenuBar() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  auto item = [this](CommandId id, bool selected = false) {
+    const Command& c = command(id);
+    if (ImGui::MenuItem(c.label, shortcutText(c.shortcut).c_str(), selected)) runCommand(id, ctx_);
+  };
+  if (ImGui::BeginMenu("File")) {
+    item(CommandId::OpenModel);
+    item(CommandId::OpenSample);
+    if (ImGui::BeginMenu("Recent files")) {
+      if (session_.recent().empty()) ImGui::TextDisabled("No recent files");
+      for (const RecentFile& r : session_.recent()) {
+        const std::string label = displayName(r.name, 60) + "##" + r.name;
+        if (ImGui::MenuItem(label.c_str(), humanBytes(r.size).c_str())) {
+          if (auto* hint = views_.find<RecentFileHintView>()) hint->showFor(r.name);
+        }
+      }
+      ImGui::EndMenu();
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    for (const auto& view : views_.all()) {
+      if (!view->inViewMenu()) continue;
+      if (ImGui::MenuItem(view->title().c_str(), view->shortcutText(), view->isOpen()))
+        view->setOpen(!view->isOpen());
+    }
+    ImGui::Separator();
+    item(CommandId::ToggleTheme, settings_.theme == Theme::Light);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    item(CommandId::ShowShortcuts);
+    item(CommandId::ShowAbout);
+    ImGui::EndMenu();
+  }
+  ImGui::EndMainMenuBar();
+}
+
+}  // namespace nf::app

@@ -1,0 +1,27 @@
+// app/context.h - what views and commands are handed each frame.
+#pragma once
+
+#include "app/selection.h"
+#include "app/theme.h"
+
+namespace nf::app {
+
+class Session;
+class ViewRegistry;
+
+// Settings the user changes from the menus; kept in page storage between visits.
+struct Settings {
+  Theme theme = Theme::Dark;
+  void load();
+  void save() const;
+};
+
+// Plain references to the app's state: no globals, no event bus.
+struct AppContext {
+  Session& session;
+  Settings& settings;
+  ViewRegistry& views;
+  Selection& selection;  // shared by the node list, details, tensor and graph views
+};
+
+}  // namespace nf::app

@@ -1,0 +1,101 @@
+// app/graph_pipeline.h - from an opened model to a drawable scene, in slices.
+//
+// Stages, each resumable, run by step(budget) once per frame:
+//
+//   Shapes     shape inference for edge labels (small graphs only: it is one call
+//              that cannot be sliced; bigger graphs get labels on request)
+//   Building   scene::DisplayGraphJob   boxes, rows, edges, text measured
+//   LayingOut  layout::LayoutJob        the Sugiyama phases, each resumable
+//   Geometry   scene::makeSceneLayout   boxes, curves, arrowheads, labels
+//   Indexing   scene::SpatialIndex      culling and hit testing
+//   Ready
+//
+// Why slices and not a worker: the web build is single-threaded (a static site gets
+// no SharedArrayBuffer), so the page stays responsive only if no frame works for
+// long. Every stage checks the clock in its inner loops; a frame overruns its budget
+// by at most one check interval. cancel() stops at the next check.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ir/model.h"
+#include "layout/layout.h"
+#include "scene/display_graph.h"
+#include "scene/scene_layout.h"
+#include "scene/spatial_index.h"
+#include "shapes/inference.h"
+
+namespace nf::app {
+
+// What the user chose for the graph view (remembered between visits).
+struct GraphViewOptions {
+  layout::Direction direction = layout::Direction::TopToBottom;
+  bool initializers_as_nodes = false;
+  bool show_names = false;
+  bool expand_bodies = false;
+  bool operator==(const GraphViewOptions& o) const {
+    return direction == o.direction && initializers_as_nodes == o.initializers_as_nodes &&
+           show_names == o.show_names && expand_bodies == o.expand_bodies;
+  }
+  bool operator!=(const GraphViewOptions& o) const { return !(*this == o); }
+};
+
+class GraphPipeline {
+ public:
+  enum class Stage : uint8_t { Idle, Shapes, Building, LayingOut, Geometry, Indexing, Ready, Failed, Cancelled };
+  // Graphs up to this many nodes get shapes inferred before layout (inference is one
+  // call, about 0.1 ms per node in wasm: this keeps it under the 50 ms a frame may take).
+  static constexpr size_t kSyncShapesNodes = 400;
+
+  struct Timings {
+    double shapes_ms = 0, build_ms = 0, layout_ms = 0, geometry_ms = 0, index_ms = 0;
+    double wall_ms = 0;       // start() to Ready, including the frames in between
+    double max_slice_ms = 0;  // the longest single step() call
+    uint32_t slices = 0;
+  };
+
+  // Starts over for model.graphs[graph]; the model must outlive the pipeline's use of it.
+  void start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms);
+  // Works for about budget_ms; now_ms is platform time for the wall clock.
+  void step(double budget_ms, double now_ms);
+  void cancel();
+  void reset();
+
+  Stage stage() const { return stage_; }
+  bool busy() const;
+  float progress() const;  // 0..1 over all stages
+  const char* stageLabel() const;
+  const std::string& error() const { return error_; }
+  const Timings& timings() const { return timings_; }
+  ir::GraphId graphId() const { return graph_id_; }
+  const GraphViewOptions& options() const { return options_; }
+  const ir::Model* model() const { return model_; }
+
+  // Valid once Ready (and until the next start/reset).
+  const scene::DisplayGraph& graph() const { return graph_; }
+  const scene::SceneLayout& layout() const { return layout_; }
+  const scene::SpatialIndex& index() const { return index_; }
+  bool shapesInferred() const { return shapes_ != nullptr; }
+  // Runs shape inference now (one blocking call) and relabels the edges in place.
+  void inferShapesNow();
+
+ private:
+  void startBuild();
+
+  const ir::Model* model_ = nullptr;
+  ir::GraphId graph_id_;
+  GraphViewOptions options_;
+  Stage stage_ = Stage::Idle;
+  std::string error_;
+  Timings timings_;
+  double started_ms_ = 0;
+  std::unique_ptr<shapes::InferenceResult> shapes_;
+  std::unique_ptr<scene::DisplayGraphJob> build_job_;
+  std::unique_ptr<layout::LayoutJob> layout_job_;
+  scene::DisplayGraph graph_;
+  scene::SceneLayout layout_;
+  scene::SpatialIndex index_;
+};
+
+}  // namespace nf::app

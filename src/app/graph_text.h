@@ -1,0 +1,71 @@
+// app/graph_text.h - the graph's text: op types, attribute and tensor rows, edge
+// labels, drawn with ImGui draw lists over the GL boxes.
+//
+// Sharp at every zoom: a private font atlas holds DejaVu Sans (regular and bold) at
+// several pixel sizes a factor sqrt(2) apart; each string is drawn with the smallest
+// size at least as large as it appears on screen (in framebuffer pixels), so glyphs
+// are only ever slightly minified, never magnified (up to the largest size). Text
+// smaller than a few pixels is not drawn at all (far zoom: boxes only).
+//
+// Sizes: the scene measures text in em units (scene/text_metrics.h), ImGui sizes fonts
+// by ascent - descent; for DejaVu Sans that is 2384/2048 em, converted here.
+#pragma once
+#include <imgui.h>
+
+#include <GLES3/gl3.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "app/graph_camera.h"
+#include "scene/display_graph.h"
+#include "scene/scene_layout.h"
+
+namespace nf::app {
+
+class GraphFonts {
+ public:
+  GraphFonts();
+  ~GraphFonts();
+  GraphFonts(const GraphFonts&) = delete;
+  GraphFonts& operator=(const GraphFonts&) = delete;
+
+  // Builds the atlas and its texture once (the sizes cover pixel ratios 1 to 4).
+  bool ensureBuilt();
+  bool built() const { return texture_ != 0; }
+  // The font to draw text whose em is `em_fb_px` framebuffer pixels tall.
+  ImFont* pick(float em_fb_px, bool bold) const;
+  ImTextureID texture() const { return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture_)); }
+  static float imguiSize(float em) { return em * (2384.0f / 2048.0f); }
+
+ private:
+  ImFontAtlas atlas_;
+  std::vector<ImFont*> regular_, bold_;  // ascending sizes
+  std::vector<float> sizes_;             // ImGui pixel sizes of the entries
+  GLuint texture_ = 0;
+};
+
+struct TextStyle {
+  ImU32 body = IM_COL32(32, 32, 32, 255);   // attribute/tensor rows
+  ImU32 dim = IM_COL32(112, 112, 112, 255); // details, names
+  ImU32 label = IM_COL32(80, 80, 80, 255);  // edge labels
+  ImU32 label_bg = IM_COL32(255, 255, 255, 200);
+};
+
+struct TextFrame {
+  ImDrawList* draw_list = nullptr;
+  ImVec2 canvas_pos;        // canvas top-left in ImGui coordinates
+  GraphCamera camera;
+  float pixel_ratio = 1.0f;
+};
+
+// Draws the text of `nodes` and the labels of `edges` (already culled to the view).
+// Returns the number of strings drawn.
+uint32_t drawGraphText(const TextFrame& frame, const GraphFonts& fonts, const scene::DisplayGraph& graph,
+                       const scene::SceneLayout& layout, const std::vector<uint32_t>& nodes,
+                       const std::vector<uint32_t>& edges, const TextStyle& style);
+
+// Whether text is drawn at all at this zoom (header em >= 4 framebuffer pixels).
+bool textVisibleAt(float zoom, float pixel_ratio);
+
+}  // namespace nf::app

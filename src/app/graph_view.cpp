@@ -1,0 +1,562 @@
+// GraphView core: the pipeline, the canvas, selection and navigation (graph_view.h).
+#include "app/graph_view.h"
+
+#include <SDL_scancode.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "app/graph_export.h"
+#include "app/graph_platform.h"
+#include "app/platform.h"
+#include "app/selection.h"
+#include "app/session.h"
+#include "base/strings.h"
+#include "scene/exports.h"
+
+namespace nf::app {
+
+namespace {
+
+constexpr uint32_t kNone = 0xFFFFFFFFu;
+constexpr const char* kOptionsKey = "netforge.graph.options";
+// Work per frame while laying out: below the 50 ms a frame may take, with room
+// for drawing the frame itself (the slices overrun by a few ms at most).
+constexpr double kSliceMs = 30.0;
+
+void glCallback(const ImDrawList*, const ImDrawCmd* cmd) { static_cast<GraphView*>(cmd->UserCallbackData)->drawGl(); }
+
+float easeOut(float t) { return 1.0f - (1.0f - t) * (1.0f - t) * (1.0f - t); }
+
+}  // namespace
+
+GraphView::GraphView() : View("Graph", true) {
+  // "TB|LR initializers names bodies", e.g. "LR 0 0 0".
+  const std::string saved = platform::storageGet(kOptionsKey);
+  if (saved.size() >= 8) {
+    options_.direction = saved.compare(0, 2, "LR") == 0 ? layout::Direction::LeftToRight : layout::Direction::TopToBottom;
+    options_.initializers_as_nodes = saved[3] == '1';
+    options_.show_names = saved[5] == '1';
+    options_.expand_bodies = saved[7] == '1';
+  }
+}
+
+GraphView::~GraphView() { delete exporter_; }
+
+void GraphView::saveOptions() const {
+  std::string s = options_.direction == layout::Direction::LeftToRight ? "LR" : "TB";
+  s += options_.initializers_as_nodes ? " 1" : " 0";
+  s += options_.show_names ? " 1" : " 0";
+  s += options_.expand_bodies ? " 1" : " 0";
+  platform::storageSet(kOptionsKey, s);
+}
+
+void GraphView::placeWindow(const WorkArea& area) {
+  ImGui::SetNextWindowPos(area.pos, ImGuiCond_Always);
+  ImGui::SetNextWindowSize(area.size, ImGuiCond_Always);
+}
+
+ImGuiWindowFlags GraphView::windowFlags() const {
+  return ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground |
+         ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNavInputs;
+}
+
+// [SECTION] Model tracking and the pipeline -----------------------------------------
+
+void GraphView::restart(AppContext& ctx, double now) {
+  const OpenedModel* m = ctx.session.current();
+  uploaded_ = false;
+  report_pending_ = true;
+  hovered_ = selected_ = hover_edge_ = kNone;
+  matches_.clear();
+  haystack_.clear();
+  search_applied_.clear();
+  match_cursor_ = -1;
+  minimap_dirty_ = true;
+  if (!m) {
+    pipeline_.reset();
+    renderer_.clearScene();
+    return;
+  }
+  pipeline_.start(m->model, crumbs_.back().graph, options_, now);
+  ctx.session.graphLayoutStarted();
+}
+
+void GraphView::openGraph(AppContext& ctx, ir::GraphId graph, const std::string& label) {
+  // Opening a graph already on the breadcrumb goes back to it.
+  for (size_t i = 0; i < crumbs_.size(); ++i)
+    if (crumbs_[i].graph == graph) {
+      crumbs_.resize(i + 1);
+      restart(ctx, platform::nowMs());
+      fit_pending_ = true;
+      return;
+    }
+  crumbs_.push_back(Crumb{graph, label});
+  restart(ctx, platform::nowMs());
+  fit_pending_ = true;
+}
+
+void GraphView::update(AppContext& ctx) {
+  const double now = platform::nowMs();
+  const OpenedModel* m = ctx.session.current();
+  if (m != model_seen_) {
+    model_seen_ = m;
+    crumbs_.assign(1, Crumb{ir::GraphId{0}, "Main graph"});
+    if (m && !m->model.graphs.empty() && !m->model.main().name.empty())
+      crumbs_[0].label = displayName(m->model.main().name, 40);
+    fit_pending_ = true;
+    restart(ctx, now);
+  }
+  if (!renderer_.ready() && gl_error_.empty()) {
+    if (Status s = renderer_.init(); !s) {
+      gl_error_ = s.message();
+      ctx.session.logProblem("graph view: " + gl_error_);
+    }
+  }
+  // The text atlas takes a while to build: do it while nothing else is going on.
+  if (!fonts_.built() && !ctx.session.busy() && renderer_.ready()) {
+    fonts_.ensureBuilt();
+    fonts_ms_ += platform::nowMs() - now;
+  }
+  if (pipeline_.busy()) {
+    pipeline_.step(kSliceMs, now);
+    if (pipeline_.stage() == GraphPipeline::Stage::Failed) {
+      ctx.session.logProblem("graph view: " + pipeline_.error());
+      ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
+    }
+  }
+  if (pipeline_.stage() == GraphPipeline::Stage::Ready && !uploaded_) onReady(ctx);
+  if (pipeline_.stage() == GraphPipeline::Stage::Cancelled && report_pending_) {
+    report_pending_ = false;
+    ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
+  }
+  if (uploaded_) followSelection(ctx);
+  if (exporter_) exporter_->step(*this, pipeline_, renderer_, fonts_, ctx);
+  stepAnimation(now);
+}
+
+void GraphView::onReady(AppContext& ctx) {
+  const double t0 = platform::nowMs();
+  uploaded_ = true;
+  fonts_.ensureBuilt();
+  const double t1 = platform::nowMs();
+  renderer_.setScene(pipeline_.graph(), pipeline_.layout());
+  // Edges by box (both ends), for highlighting a box's edges and neighbours.
+  const scene::DisplayGraph& g = pipeline_.graph();
+  adj_begin_.assign(g.nodes.size() + 1, 0);
+  for (const scene::DisplayEdge& e : g.edges) {
+    ++adj_begin_[e.from + 1];
+    if (e.to != e.from) ++adj_begin_[e.to + 1];
+  }
+  for (size_t i = 0; i < g.nodes.size(); ++i) adj_begin_[i + 1] += adj_begin_[i];
+  adj_edges_.assign(adj_begin_.back(), 0);
+  std::vector<uint32_t> fill(adj_begin_.begin(), adj_begin_.end() - 1);
+  for (uint32_t e = 0; e < g.edges.size(); ++e) {
+    adj_edges_[fill[g.edges[e].from]++] = e;
+    if (g.edges[e].to != g.edges[e].from) adj_edges_[fill[g.edges[e].to]++] = e;
+  }
+  states_.assign(pipeline_.graph().nodes.size(), kStatePlain);
+  states_dirty_ = true;
+  minimap_dirty_ = true;
+  selection_seen_ = 0;  // re-apply the current selection to the new scene
+  fonts_ms_ += t1 - t0;
+  upload_ms_ = platform::nowMs() - t1;
+}
+
+uint32_t GraphView::displayNodeOf(ir::GraphId graph, ir::NodeId node) const {
+  if (!node.valid()) return kNone;
+  const scene::DisplayGraph& g = pipeline_.graph();
+  if (graph == g.graph && node.index < g.node_of_op.size()) return g.node_of_op[node.index];
+  for (uint32_t i = 0; i < g.nodes.size(); ++i)  // expanded bodies
+    if (g.nodes[i].kind == scene::NodeKind::Op && g.nodes[i].graph == graph && g.nodes[i].op == node) return i;
+  return kNone;
+}
+
+void GraphView::followSelection(AppContext& ctx) {
+  Selection& sel = ctx.selection;
+  if (sel.version == selection_seen_) return;
+  selection_seen_ = sel.version;
+  uint32_t n = displayNodeOf(sel.graph, sel.node);
+  if (n == kNone && sel.node.valid() && sel.graph != pipeline_.graphId() && ctx.session.current()) {
+    // A node of another graph (a body) was chosen elsewhere: open that graph.
+    const ir::Model& model = ctx.session.current()->model;
+    if (sel.graph.index < model.graphs.size()) {
+      openGraph(ctx, sel.graph, displayName(model.graph(sel.graph).name, 40));
+      selection_seen_ = 0;  // apply again once laid out
+      return;
+    }
+  }
+  if (n != selected_) {
+    selected_ = n;
+    updateHighlight();
+  }
+  if (sel.focus_requested && n != kNone) {
+    sel.focus_requested = false;
+    focusNode(n, true);
+  }
+}
+
+void GraphView::selectDisplayNode(AppContext& ctx, uint32_t node, bool focus) {
+  selected_ = node;
+  updateHighlight();
+  Selection& sel = ctx.selection;
+  if (node == kNone) {
+    sel.clear();
+  } else {
+    const scene::DisplayNode& n = pipeline_.graph().nodes[node];
+    if (n.kind == scene::NodeKind::Op) {
+      sel.selectNode(n.graph, n.op, false);
+    } else {
+      sel.selectValue(n.graph, n.value);
+    }
+  }
+  selection_seen_ = sel.version;
+  if (focus && node != kNone) focusNode(node, true);
+}
+
+// Hovered/selected node, its neighbours and its edges; search matches.
+void GraphView::updateHighlight() {
+  if (!uploaded_) return;
+  const scene::DisplayGraph& g = pipeline_.graph();
+  std::fill(states_.begin(), states_.end(), kStatePlain);
+  for (uint32_t m : matches_) states_[m] = kStateMatch;
+  std::vector<uint32_t> edges;
+  for (uint32_t focus : {selected_, hovered_}) {
+    if (focus == kNone || focus >= g.nodes.size()) continue;
+    for (uint32_t k = adj_begin_[focus]; k < adj_begin_[focus + 1]; ++k) {
+      const uint32_t e = adj_edges_[k];
+      const scene::DisplayEdge& de = g.edges[e];
+      edges.push_back(e);
+      const uint32_t other = de.from == focus ? de.to : de.from;
+      if (states_[other] == kStatePlain || states_[other] == kStateMatch) states_[other] = kStateNeighbor;
+    }
+  }
+  if (hover_edge_ != kNone && hover_edge_ < g.edges.size()) edges.push_back(hover_edge_);
+  if (hovered_ != kNone && hovered_ < states_.size()) states_[hovered_] = kStateHovered;
+  if (selected_ != kNone && selected_ < states_.size()) states_[selected_] = kStateSelected;
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  renderer_.setHighlightedEdges(edges, pipeline_.layout());
+  states_dirty_ = true;
+}
+
+// [SECTION] Camera -----------------------------------------------------------------
+
+void GraphView::animateTo(const GraphCamera& target, double now) {
+  anim_from_ = camera_;
+  anim_to_ = target;
+  anim_start_ = now;
+}
+
+void GraphView::stepAnimation(double now) {
+  if (anim_start_ < 0) return;
+  const float t = static_cast<float>((now - anim_start_) / anim_ms_);
+  if (t >= 1.0f) {
+    camera_ = anim_to_;
+    anim_start_ = -1;
+    return;
+  }
+  camera_ = blend(anim_from_, anim_to_, easeOut(t), canvas_size_.x, canvas_size_.y);
+}
+
+void GraphView::fitAll(bool animate) {
+  if (!uploaded_) return;
+  // Fit below the toolbar overlay.
+  const float top = kToolbarHeight + 8.0f;
+  GraphCamera target =
+      fitRect(pipeline_.layout().bounds, canvas_size_.x, std::max(1.0f, canvas_size_.y - top), 24.0f, 2.0f);
+  target.origin_y -= top / target.zoom;
+  if (animate) animateTo(target, platform::nowMs());
+  else camera_ = target, anim_start_ = -1;
+}
+
+void GraphView::focusNode(uint32_t node, bool animate) {
+  if (!uploaded_ || node >= pipeline_.layout().nodes.size()) return;
+  const scene::Rect& r = pipeline_.layout().nodes[node];
+  // Readable: at least zoom 1, or closer if the box is small; never zoom out to focus.
+  GraphCamera target = fitRect(r, canvas_size_.x, canvas_size_.y, std::min(canvas_size_.x, canvas_size_.y) * 0.3f, 1.5f);
+  target.zoom = std::max(target.zoom, std::min(1.0f, camera_.zoom));
+  target = centerOn(target, pipeline_.layout().nodeCenter(node), canvas_size_.x, canvas_size_.y);
+  if (animate) animateTo(target, platform::nowMs());
+  else camera_ = target;
+}
+
+// [SECTION] Drawing ----------------------------------------------------------------
+
+RenderStyle GraphView::renderStyle(const AppContext& ctx) const {
+  RenderStyle s;
+  if (ctx.settings.theme == Theme::Dark) {
+    s.body = 0x2A2D33;
+    s.border = 0x5C6270;
+    s.edge = 0x8A909C;
+  }
+  s.pixel_ratio = pixel_ratio_;
+  // Far away the boxes become flat category colour (their text is gone anyway).
+  const float header_px = scene::boxStyle().header_height * camera_.zoom;
+  s.detail = std::clamp((header_px - 4.0f) / 6.0f, 0.0f, 1.0f);
+  return s;
+}
+
+void GraphView::drawGl() {
+  if (states_dirty_) {
+    renderer_.setNodeStates(states_);
+    states_dirty_ = false;
+  }
+  renderer_.draw(gl_view_, gl_style_);
+}
+
+void GraphView::drawContent(AppContext& ctx) {
+  const ImGuiIO& io = ImGui::GetIO();
+  pixel_ratio_ = io.DisplayFramebufferScale.x > 0 ? io.DisplayFramebufferScale.x : 1.0f;
+  canvas_pos_ = ImGui::GetCursorScreenPos();
+  canvas_size_ = ImGui::GetContentRegionAvail();
+  canvas_size_.x = std::max(canvas_size_.x, 1.0f);
+  canvas_size_.y = std::max(canvas_size_.y, 1.0f);
+  const ImVec2 canvas_pos = canvas_pos_, canvas_size = canvas_size_;
+
+  // One nearly transparent pixel: the window's draw list is never empty (an empty
+  // list makes ImGui's GL3 backend call bufferSubData with length 0, which WebGL2
+  // reads as "the whole heap" and reports as an overflow).
+  ImGui::GetWindowDrawList()->AddRectFilled(canvas_pos, ImVec2(canvas_pos.x + 1, canvas_pos.y + 1), IM_COL32(0, 0, 0, 1));
+  ImGui::InvisibleButton("##graph_canvas", canvas_size,
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool ready = uploaded_ && renderer_.hasScene();
+  if (ready && fit_pending_) {
+    fit_pending_ = false;
+    fitAll(false);
+  }
+  if (ready) handleInput(ctx, canvas_pos, canvas_size);
+
+  if (ready) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fb_h = io.DisplaySize.y * pixel_ratio_;
+    gl_view_.origin_x = camera_.origin_x;
+    gl_view_.origin_y = camera_.origin_y;
+    gl_view_.scale = camera_.zoom * pixel_ratio_;
+    gl_view_.x = static_cast<int>(std::lround(canvas_pos.x * pixel_ratio_));
+    gl_view_.width = std::max(1, static_cast<int>(std::lround(canvas_size.x * pixel_ratio_)));
+    gl_view_.height = std::max(1, static_cast<int>(std::lround(canvas_size.y * pixel_ratio_)));
+    gl_view_.y = static_cast<int>(std::lround(fb_h - canvas_pos.y * pixel_ratio_)) - gl_view_.height;
+    gl_style_ = renderStyle(ctx);
+    ++frames_drawn_;
+    text_strings_ = 0;
+    dl->AddCallback(glCallback, this);
+    dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+
+    // Text over the boxes, for what is on screen only.
+    visible_nodes_.clear();
+    visible_edges_.clear();
+    if (textVisibleAt(camera_.zoom, pixel_ratio_)) {
+      const scene::Rect view = camera_.visible(canvas_size.x, canvas_size.y);
+      pipeline_.index().queryNodes(view, visible_nodes_);
+      pipeline_.index().queryEdges(view, visible_edges_);
+      TextFrame f;
+      f.draw_list = dl;
+      f.canvas_pos = canvas_pos;
+      f.camera = camera_;
+      f.pixel_ratio = pixel_ratio_;
+      TextStyle ts;
+      if (ctx.settings.theme == Theme::Dark) {
+        ts.body = IM_COL32(222, 224, 228, 255);
+        ts.dim = IM_COL32(150, 155, 165, 255);
+        ts.label = IM_COL32(160, 165, 175, 255);
+      }
+      dl->PushClipRect(canvas_pos, ImVec2(canvas_pos.x + canvas_size.x, canvas_pos.y + canvas_size.y), true);
+      text_strings_ = drawGraphText(f, fonts_, pipeline_.graph(), pipeline_.layout(), visible_nodes_, visible_edges_, ts);
+      dl->PopClipRect();
+    }
+    // The first frame that shows the whole laid-out graph: the load is complete.
+    if (report_pending_) {
+      report_pending_ = false;
+      ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
+    }
+  }
+
+  drawToolbar(ctx, canvas_pos, canvas_size);
+  if (ready) {
+    drawMinimap(ctx, canvas_pos, canvas_size);
+    drawSearch(ctx, canvas_pos, canvas_size);
+  }
+  drawProgress(ctx, canvas_pos, canvas_size);
+  if (!gl_error_.empty()) {
+    ImGui::SetCursorScreenPos(ImVec2(canvas_pos.x + 16, canvas_pos.y + 48));
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "The graph cannot be drawn: %s", gl_error_.c_str());
+  }
+  publishState(ctx);
+}
+
+// window.netforgeGraph: what tests and benchmarks read (sent only when it changed).
+void GraphView::publishState(const AppContext& ctx) {
+  const GraphPipeline::Timings& t = pipeline_.timings();
+  const GraphRenderer::FrameStats& gl = renderer_.lastFrame();
+  const bool ready = uploaded_;
+  std::string sel_name, match_name;
+  if (ready && selected_ != kNone) sel_name = pipeline_.graph().nodes[selected_].name;
+  if (ready && match_cursor_ >= 0 && match_cursor_ < static_cast<int>(matches_.size()))
+    match_name = pipeline_.graph().nodes[matches_[static_cast<size_t>(match_cursor_)]].name;
+  char buf[4096];
+  std::snprintf(
+      buf, sizeof buf,
+      "{\"stage\":\"%s\",\"graph\":%u,\"depth\":%u,\"nodes\":%u,\"edges\":%u,\"direction\":\"%s\","
+      "\"initializers_as_nodes\":%s,\"names\":%s,\"expand_bodies\":%s,\"shapes\":%s,"
+      "\"zoom\":%.5g,\"origin\":[%.1f,%.1f],\"canvas\":[%.0f,%.0f,%.0f,%.0f],\"bounds\":[%.0f,%.0f],"
+      "\"selected\":%d,\"selected_name\":\"%s\",\"hovered\":%d,\"matches\":%u,\"match\":%d,"
+      "\"match_name\":\"%s\",\"search_open\":%s,\"visible_nodes\":%u,\"text_strings\":%u,"
+      "\"gl\":{\"boxes\":%u,\"segments\":%u,\"arrows\":%u,\"draw_calls\":%u},\"frames\":%llu,"
+      "\"timings\":{\"shapes_ms\":%.1f,\"build_ms\":%.1f,\"layout_ms\":%.1f,\"geometry_ms\":%.1f,"
+      "\"index_ms\":%.1f,\"wall_ms\":%.1f,\"max_slice_ms\":%.1f,\"slices\":%u,\"fonts_ms\":%.1f,"
+      "\"upload_ms\":%.1f},\"export\":\"%s\"}",
+      pipeline_.stageLabel(), pipeline_.graphId().index, static_cast<unsigned>(crumbs_.size()),
+      ready ? pipeline_.graph().nodeCount() : 0u, ready ? pipeline_.graph().edgeCount() : 0u,
+      options_.direction == layout::Direction::LeftToRight ? "LR" : "TB", options_.initializers_as_nodes ? "true" : "false",
+      options_.show_names ? "true" : "false", options_.expand_bodies ? "true" : "false",
+      pipeline_.shapesInferred() ? "true" : "false", camera_.zoom, camera_.origin_x, camera_.origin_y, canvas_pos_.x,
+      canvas_pos_.y, canvas_size_.x, canvas_size_.y, ready ? pipeline_.layout().bounds.width : 0.0f,
+      ready ? pipeline_.layout().bounds.height : 0.0f, selected_ == kNone ? -1 : static_cast<int>(selected_),
+      escapeJson(sel_name.substr(0, 200)).c_str(), hovered_ == kNone ? -1 : static_cast<int>(hovered_),
+      static_cast<unsigned>(matches_.size()), match_cursor_, escapeJson(match_name.substr(0, 200)).c_str(),
+      search_open_ ? "true" : "false", static_cast<unsigned>(visible_nodes_.size()), text_strings_, gl.boxes,
+      gl.segments, gl.arrows, gl.draw_calls, static_cast<unsigned long long>(frames_drawn_), t.shapes_ms, t.build_ms,
+      t.layout_ms, t.geometry_ms, t.index_ms, t.wall_ms, t.max_slice_ms, t.slices, fonts_ms_, upload_ms_,
+      escapeJson(exporter_ ? exporter_->message() : "").c_str());
+  (void)ctx;
+  // Controls and the selected box, in page (CSS pixel) coordinates.
+  std::string json(buf);
+  json.pop_back();
+  json += ",\"ui\":{";
+  for (size_t i = 0; i < ui_rects_.size(); ++i) {
+    const ImVec4& r = ui_rects_[i].second;
+    char item[128];
+    std::snprintf(item, sizeof item, "%s\"%s\":[%.1f,%.1f,%.1f,%.1f]", i ? "," : "", ui_rects_[i].first, r.x, r.y,
+                  r.z - r.x, r.w - r.y);
+    json += item;
+  }
+  json += "}";
+  if (ready && selected_ != kNone) {
+    const scene::Rect& r = pipeline_.layout().nodes[selected_];
+    const scene::Point a = camera_.toCanvas({r.x, r.y});
+    char item[160];
+    std::snprintf(item, sizeof item, ",\"selected_rect\":[%.1f,%.1f,%.1f,%.1f]", canvas_pos_.x + a.x,
+                  canvas_pos_.y + a.y, r.width * camera_.zoom, r.height * camera_.zoom);
+    json += item;
+  }
+  json += "}";
+  ui_rects_.clear();
+  if (published_ != json) {
+    published_ = json;
+    platform::publishGraphState(published_);
+  }
+}
+
+void GraphView::noteItem(const char* name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ui_rects_.emplace_back(name, ImVec4(a.x, a.y, b.x, b.y));
+}
+
+// [SECTION] Input ------------------------------------------------------------------
+
+void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool hovered = ImGui::IsItemHovered();
+  const scene::Rect& bounds = pipeline_.layout().bounds;
+  const float min_zoom = minZoom(bounds, canvas_size.x, canvas_size.y);
+  const scene::Point mouse{io.MousePos.x - canvas_pos.x, io.MousePos.y - canvas_pos.y};
+
+  // Wheel (and touchpad pinch, which browsers send as a wheel with ctrl): zoom at
+  // the cursor. Horizontal wheel pans.
+  if (hovered && (io.MouseWheel != 0.0f || io.MouseWheelH != 0.0f)) {
+    anim_start_ = -1;
+    if (io.MouseWheel != 0.0f)
+      camera_ = zoomAt(camera_, mouse, std::pow(1.2f, std::clamp(io.MouseWheel, -5.0f, 5.0f)), min_zoom);
+    if (io.MouseWheelH != 0.0f) camera_ = panBy(camera_, io.MouseWheelH * 40.0f, 0.0f);
+  }
+  // Drag to pan (left or right button).
+  if (ImGui::IsItemActive() && (ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f) ||
+                                ImGui::IsMouseDragging(ImGuiMouseButton_Right, 3.0f))) {
+    dragging_ = true;
+    anim_start_ = -1;
+    camera_ = panBy(camera_, io.MouseDelta.x, io.MouseDelta.y);
+  }
+  camera_ = clampToBounds(camera_, bounds, canvas_size.x, canvas_size.y);
+
+  // Hover: the box under the cursor, else an edge near it.
+  uint32_t hover = kNone, hover_edge = kNone;
+  if (hovered && !dragging_) {
+    const scene::Point p = camera_.toScene(mouse);
+    hover = pipeline_.index().nodeAt(p);
+    if (hover == kNone) hover_edge = pipeline_.index().edgeAt(pipeline_.layout(), p, 4.0f / camera_.zoom);
+  }
+  if (hover != hovered_ || hover_edge != hover_edge_) {
+    hovered_ = hover;
+    hover_edge_ = hover_edge;
+    updateHighlight();
+  }
+  if (hovered && hover_edge_ != kNone) {
+    const scene::DisplayEdge& e = pipeline_.graph().edges[hover_edge_];
+    ImGui::BeginTooltip();
+    ImGui::TextUnformatted(displayName(scene::edgeTensorName(ctx.session.current()->model, e), 120).c_str());
+    if (!e.label.empty()) ImGui::TextDisabled("%s", e.label.c_str());
+    ImGui::EndTooltip();
+  }
+
+  // Click (a press and release without dragging): select; a subgraph row opens the body.
+  if (ImGui::IsItemDeactivated()) {
+    if (!dragging_ && ImGui::IsMouseReleased(ImGuiMouseButton_Left)) {
+      const scene::Point p = camera_.toScene(mouse);
+      const uint32_t n = pipeline_.index().nodeAt(p);
+      bool opened = false;
+      if (n != kNone) {
+        const scene::DisplayNode& node = pipeline_.graph().nodes[n];
+        const scene::Rect& r = pipeline_.layout().nodes[n];
+        const scene::BoxStyle& st = scene::boxStyle();
+        for (size_t k = 0; k < node.rows.size(); ++k) {
+          const float cy = r.y + st.rowCenter(k);
+          if (node.rows[k].kind == scene::RowKind::Body && std::abs(p.y - cy) <= st.row_height * 0.5f) {
+            const ir::Model& model = ctx.session.current()->model;
+            const std::string label = displayName(node.title, 24) + " \xE2\x80\xBA " + node.rows[k].text;
+            openGraph(ctx, node.rows[k].body, label);
+            (void)model;
+            opened = true;
+            break;
+          }
+        }
+      }
+      if (!opened) selectDisplayNode(ctx, n, false);
+    }
+    dragging_ = false;
+  }
+  if (ImGui::IsItemHovered() || ImGui::IsWindowFocused()) handleKeys(ctx, canvas_size);
+}
+
+void GraphView::handleKeys(AppContext& ctx, ImVec2 canvas_size) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt) {
+    if (io.KeyCtrl && ImGui::IsKeyPressed(SDL_SCANCODE_F, false)) {
+      search_open_ = true;
+      search_focus_ = true;
+    }
+    return;
+  }
+  const float step = 60.0f;
+  const scene::Point centre{canvas_size.x * 0.5f, canvas_size.y * 0.5f};
+  const float min_zoom = minZoom(pipeline_.layout().bounds, canvas_size.x, canvas_size.y);
+  auto key = [](int sc) { return ImGui::IsKeyPressed(sc, true); };
+  if (key(SDL_SCANCODE_LEFT)) camera_ = panBy(camera_, step, 0), anim_start_ = -1;
+  if (key(SDL_SCANCODE_RIGHT)) camera_ = panBy(camera_, -step, 0), anim_start_ = -1;
+  if (key(SDL_SCANCODE_UP)) camera_ = panBy(camera_, 0, step), anim_start_ = -1;
+  if (key(SDL_SCANCODE_DOWN)) camera_ = panBy(camera_, 0, -step), anim_start_ = -1;
+  if (key(SDL_SCANCODE_EQUALS) || key(SDL_SCANCODE_KP_PLUS)) animateTo(zoomAt(camera_, centre, 1.25f, min_zoom), platform::nowMs());
+  if (key(SDL_SCANCODE_MINUS) || key(SDL_SCANCODE_KP_MINUS))
+    animateTo(zoomAt(camera_, centre, 0.8f, min_zoom), platform::nowMs());
+  if (ImGui::IsKeyPressed(SDL_SCANCODE_0, false) || ImGui::IsKeyPressed(SDL_SCANCODE_KP_0, false)) fitAll(true);
+  if (ImGui::IsKeyPressed(SDL_SCANCODE_F, false) && selected_ != kNone) focusNode(selected_, true);
+  if (ImGui::IsKeyPressed(SDL_SCANCODE_ESCAPE, false)) {
+    if (search_open_) search_open_ = false;
+    else selectDisplayNode(ctx, kNone, false);
+  }
+}
+
+}  // namespace nf::app

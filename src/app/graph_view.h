@@ -1,0 +1,146 @@
+// app/graph_view.h - the graph canvas: the open model's graph, laid out and drawn
+// with WebGL2, navigable with mouse, touchpad and keyboard.
+//
+// Index of the implementation
+//   graph_view.cpp          model tracking, the pipeline, the canvas (GL + text),
+//                           selection/hover, mouse and keyboard navigation
+//   graph_view_overlays.cpp toolbar + breadcrumb, progress + cancel, search bar,
+//                           minimap, export dialog
+//   graph_export.cpp        PNG (tiled offscreen rendering) and SVG export
+//
+// Frame flow (GraphView::update runs before any view draws):
+//   update    new model or options -> pipeline.start; pipeline.step(slice budget);
+//             on Ready: upload to the GPU, fit, tell the session the layout is done
+//   draw      canvas window: a GL callback draws boxes/edges (GraphRenderer), then
+//             ImGui draws text for the visible nodes (GraphFonts) and the overlays
+//
+// The session's load state follows: "laying-out" while the pipeline works (also for
+// a re-layout after a toggle), "drawn" after the first frame that shows the result.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/gl_graph_renderer.h"
+#include "app/graph_camera.h"
+#include "app/graph_pipeline.h"
+#include "app/graph_text.h"
+#include "app/view.h"
+
+namespace nf::app {
+
+class GraphExporter;
+
+// Height of the toolbar overlay (two rows of small buttons), kept clear when fitting.
+inline constexpr float kToolbarHeight = 62.0f;
+
+class GraphView final : public View {
+ public:
+  GraphView();
+  ~GraphView() override;
+  void update(AppContext& ctx) override;
+  bool inViewMenu() const override { return false; }
+
+  // For the GL draw callback.
+  void drawGl();
+
+ protected:
+  void drawContent(AppContext& ctx) override;
+  void placeWindow(const WorkArea& area) override;
+  ImGuiWindowFlags windowFlags() const override;
+  bool closable() const override { return false; }
+  ImVec2 windowPadding() const override { return ImVec2(0, 0); }
+
+ private:
+  struct Crumb {
+    ir::GraphId graph;
+    std::string label;
+  };
+
+  // graph_view.cpp
+  void restart(AppContext& ctx, double now);
+  void onReady(AppContext& ctx);
+  void openGraph(AppContext& ctx, ir::GraphId graph, const std::string& label);
+  void handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
+  void handleKeys(AppContext& ctx, ImVec2 canvas_size);
+  void followSelection(AppContext& ctx);
+  void selectDisplayNode(AppContext& ctx, uint32_t node, bool focus);
+  void updateHighlight();
+  void animateTo(const GraphCamera& target, double now);
+  void fitAll(bool animate);
+  void focusNode(uint32_t node, bool animate);
+  void stepAnimation(double now);
+  void saveOptions() const;
+  uint32_t displayNodeOf(ir::GraphId graph, ir::NodeId node) const;
+  RenderStyle renderStyle(const AppContext& ctx) const;
+  void publishState(const AppContext& ctx);
+
+  // graph_view_overlays.cpp
+  void drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
+  void drawProgress(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
+  void drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
+  void drawMinimap(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
+  void runSearch();
+  void gotoMatch(int delta);
+  void renderMinimapTexture();
+
+  GraphPipeline pipeline_;
+  GraphRenderer renderer_;
+  GraphFonts fonts_;
+  std::string gl_error_;
+  bool uploaded_ = false;         // the pipeline's scene is on the GPU
+  bool fit_pending_ = false;      // fit once the canvas size is known
+  bool report_pending_ = false;   // tell the session once this scene is on screen
+  const void* model_seen_ = nullptr;  // the OpenedModel the pipeline works on
+  GraphViewOptions options_;
+  std::vector<Crumb> crumbs_;     // crumbs_.back() is the graph shown
+
+  GraphCamera camera_;
+  GraphCamera anim_from_, anim_to_;
+  double anim_start_ = -1, anim_ms_ = 250;
+  ImVec2 canvas_pos_{0, 0}, canvas_size_{1, 1};
+  float pixel_ratio_ = 1.0f;
+
+  uint32_t hovered_ = 0xFFFFFFFFu;
+  uint32_t selected_ = 0xFFFFFFFFu;
+  uint32_t hover_edge_ = 0xFFFFFFFFu;
+  uint64_t selection_seen_ = 0;
+  std::vector<uint8_t> states_;
+  std::vector<uint32_t> adj_begin_, adj_edges_;  // edges touching each box (CSR)
+  bool states_dirty_ = false;
+  bool dragging_ = false;
+
+  // Search (Ctrl+F): matches are display nodes, in index order.
+  bool search_open_ = false;
+  bool search_focus_ = false;
+  char search_text_[256] = {};
+  std::string search_applied_;
+  std::vector<std::string> haystack_;  // per display node, lower case; built on first search
+  std::vector<uint32_t> matches_;
+  int match_cursor_ = -1;
+
+  // Minimap: the whole graph rendered once into a texture.
+  unsigned minimap_tex_ = 0, minimap_fbo_ = 0;
+  int minimap_w_ = 0, minimap_h_ = 0;
+  bool minimap_dirty_ = true;
+  bool minimap_dragging_ = false;
+
+  // Frame data for the GL callback.
+  RenderView gl_view_;
+  RenderStyle gl_style_;
+  std::vector<uint32_t> visible_nodes_, visible_edges_;
+
+  uint64_t frames_drawn_ = 0;          // frames that drew the scene
+  double fonts_ms_ = 0, upload_ms_ = 0;  // text atlas build, GPU upload of the last scene
+  uint32_t text_strings_ = 0;          // strings drawn in the last frame
+  std::string published_;              // last JSON sent to window.netforgeGraph
+  // Screen rectangles of the overlay controls this frame (published for tests).
+  std::vector<std::pair<const char*, ImVec4>> ui_rects_;
+  void noteItem(const char* name);
+
+  GraphExporter* exporter_ = nullptr;  // owned; graph_export.h
+  bool export_open_ = false;
+  float export_scale_ = 1.0f;
+};
+
+}  // namespace nf::app

@@ -1,0 +1,72 @@
+// app/platform.h - what the app needs from the page it runs in.
+//
+// The app never talks to the browser directly: it calls these functions, and the
+// browser calls back through the Callbacks below. The web implementation is split
+// by concern (platform_web_files.cpp, platform_web_status.cpp,
+// platform_web_storage.cpp); its JavaScript half is web/host.js.
+//
+// Files stay on the JavaScript side: a dropped or picked file is read into an
+// ArrayBuffer held by the page, and the app reads slices of it on demand through a
+// ByteSource (see platform_web_files.cpp), so a multi-gigabyte weights file is
+// never copied wholesale into wasm memory.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app/open_files.h"
+
+namespace nf::app::platform {
+
+// How the page reaches the app. Set once at startup; called on the main thread
+// between frames (from DOM events and promise callbacks).
+struct Callbacks {
+  // The page started reading files the user handed over (drop, picker, sample).
+  std::function<void(const std::string& label)> loading;
+  // All files of one drop/pick are read and ready; the batch is opened as one model.
+  std::function<void(std::vector<IncomingFile> files)> open;
+  // Something failed on the page side (a read error, the sample could not be fetched).
+  std::function<void(const std::string& message)> error;
+};
+void setCallbacks(Callbacks callbacks);
+
+// [files] -------------------------------------------------------------------------
+// Shows the browser's file chooser; the chosen files arrive through Callbacks::open.
+// Browsers only allow this shortly after a user gesture (a click or key press).
+void openFilePicker();
+// Fetches the sample model shipped with the site and opens it like a dropped file.
+void openSample();
+// True when the page asked not to open the sample on startup (?sample=0).
+bool sampleDisabledByPage();
+
+// [status] ------------------------------------------------------------------------
+// What window.netforgeStatus shows (read-only for the page; see web/host.js).
+struct Status {
+  bool ready = false;
+  std::string state = "empty";  // "empty" | "loading" | "laying-out" | "drawn" | "error"
+  std::string file;             // name of the open model file ("" when none)
+  uint64_t file_size = 0;
+  uint64_t nodes = 0;           // nodes of the open graph, subgraphs included
+  std::string error;            // last error message ("" = none, shown as null)
+  uint64_t problems = 0;        // problems logged so far (errors and warnings, e.g. missing data files)
+  double parse_ms = 0, layout_ms = 0, draw_ms = 0;  // of the last open
+};
+void publishStatus(const Status& status);
+// Called after every rendered frame; the first call also records the page's
+// first-frame time (netforgeStatus.first_frame_ms, used by scripts/bench.sh).
+void publishFrame(uint64_t frames_drawn);
+
+// [storage] -----------------------------------------------------------------------
+// localStorage; "" when missing or when storage is unavailable.
+std::string storageGet(const std::string& key);
+void storageSet(const std::string& key, const std::string& value);
+
+// [clipboard] ---------------------------------------------------------------------
+// Puts text on the system clipboard (navigator.clipboard; needs a recent click).
+void setClipboardText(const std::string& text);
+
+// [time] --------------------------------------------------------------------------
+double nowMs();  // monotonic milliseconds (performance.now())
+
+}  // namespace nf::app::platform

@@ -1,0 +1,95 @@
+// app/platform_web_files.cpp - the file bridge between the page and the app.
+//
+// Page -> app: web/host.js reads each dropped/picked File into an ArrayBuffer that
+// it keeps in a registry under a numeric id, then calls
+//   nf_host_open_begin(); nf_host_open_add(id, name, size) per file; nf_host_open_commit();
+// The app wraps each id in a JsByteSource: read() copies just the requested slice
+// from the page's ArrayBuffer into wasm memory. When the last ByteSource of an id
+// goes away (the model is closed or replaced), the page drops its buffer.
+#include <emscripten.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/platform.h"
+#include "base/byte_source.h"
+
+// [SECTION] JavaScript side (implemented in web/host.js) ---------------------------
+
+// Copies n bytes at offset of file `id` to wasm address dst; 1 on success, 0 if the
+// range is out of bounds or the file is gone. offset is a double: exact to 2^53.
+EM_JS(int, nf_js_read, (int id, double offset, void* dst, double n), {
+  return NetForgeHost.readInto(id, offset, HEAPU8, dst, n) ? 1 : 0;
+});
+EM_JS(void, nf_js_release, (int id), { NetForgeHost.release(id); });
+EM_JS(void, nf_js_open_picker, (), { NetForgeHost.openPicker(); });
+EM_JS(void, nf_js_open_sample, (), { NetForgeHost.openSample(); });
+EM_JS(int, nf_js_sample_disabled, (), { return NetForgeHost.sampleDisabled() ? 1 : 0; });
+
+namespace nf::app::platform {
+
+namespace {
+
+Callbacks g_callbacks;
+std::vector<IncomingFile> g_batch;  // files of the batch being announced
+
+// The bytes of one page-held file. Reads are synchronous slices of the ArrayBuffer.
+class JsByteSource final : public ByteSource {
+ public:
+  JsByteSource(int id, uint64_t size) : id_(id), size_(size) {}
+  ~JsByteSource() override { nf_js_release(id_); }
+  JsByteSource(const JsByteSource&) = delete;
+  JsByteSource& operator=(const JsByteSource&) = delete;
+
+  uint64_t size() const override { return size_; }
+  bool read(uint64_t offset, void* dst, size_t n) const override {
+    if (offset > size_ || n > size_ - offset) return false;
+    if (n == 0) return true;
+    return nf_js_read(id_, static_cast<double>(offset), dst, static_cast<double>(n)) != 0;
+  }
+
+ private:
+  int id_;
+  uint64_t size_;
+};
+
+}  // namespace
+
+void setCallbacks(Callbacks callbacks) { g_callbacks = std::move(callbacks); }
+void openFilePicker() { nf_js_open_picker(); }
+void openSample() { nf_js_open_sample(); }
+bool sampleDisabledByPage() { return nf_js_sample_disabled() != 0; }
+
+}  // namespace nf::app::platform
+
+// [SECTION] Entry points the page calls (exported in src/app/CMakeLists.txt) ------
+
+using nf::app::platform::g_batch;
+using nf::app::platform::g_callbacks;
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void nf_host_loading(const char* label) {
+  if (g_callbacks.loading) g_callbacks.loading(label ? label : "");
+}
+
+EMSCRIPTEN_KEEPALIVE void nf_host_open_begin() { g_batch.clear(); }
+
+EMSCRIPTEN_KEEPALIVE void nf_host_open_add(int id, const char* name, double size) {
+  const auto bytes = size > 0 ? static_cast<uint64_t>(size) : 0;
+  g_batch.push_back({name ? name : "", std::make_shared<nf::app::platform::JsByteSource>(id, bytes)});
+}
+
+EMSCRIPTEN_KEEPALIVE void nf_host_open_commit() {
+  auto files = std::move(g_batch);
+  g_batch.clear();
+  if (g_callbacks.open) g_callbacks.open(std::move(files));
+}
+
+EMSCRIPTEN_KEEPALIVE void nf_host_error(const char* message) {
+  if (g_callbacks.error) g_callbacks.error(message ? message : "unknown error");
+}
+
+}  // extern "C"

@@ -1,0 +1,110 @@
+// NodeDetailsView: everything about the selected node.
+#include <algorithm>
+
+#include "app/selection.h"
+#include "app/session.h"
+#include "app/views_inspect.h"
+#include "base/strings.h"
+#include "ir/format.h"
+
+namespace nf::app {
+
+namespace {
+
+// One input or output slot: its name, declared type, and where it comes from/goes.
+void valueRow(AppContext& ctx, const ir::Graph& g, ir::GraphId gid, const char* slot, ir::ValueId id) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextDisabled("%s", slot);
+  ImGui::TableSetColumnIndex(1);
+  if (!id.valid()) {
+    ImGui::TextDisabled("(omitted)");
+    return;
+  }
+  const ir::Value& v = g.value(id);
+  std::string label = displayName(v.name, 120);
+  if (v.initializer >= 0) {
+    ImGui::PushID(static_cast<int>(id.index));
+    if (ImGui::SmallButton(label.c_str())) ctx.selection.selectValue(gid, id);
+    ImGui::PopID();
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", ir::tensorTypeText(g.initializers[static_cast<size_t>(v.initializer)]).c_str());
+    return;
+  }
+  ImGui::TextUnformatted(label.c_str());
+  if (v.type.known()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", displayName(ir::typeToString(v.type), 80).c_str());
+  }
+  if (v.graph_input) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(graph input)");
+  } else if (v.outer_scope) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(outer scope)");
+  }
+}
+
+}  // namespace
+
+void NodeDetailsView::placeWindow(const WorkArea& area) {
+  float w = std::min(420.0f, area.size.x * 0.4f);
+  ImGui::SetNextWindowPos(ImVec2(area.pos.x + area.size.x - w - 10, area.pos.y + 10), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(w, std::max(200.0f, area.size.y * 0.55f)), ImGuiCond_FirstUseEver);
+}
+
+void NodeDetailsView::drawContent(AppContext& ctx) {
+  const OpenedModel* opened = ctx.session.current();
+  const Selection& sel = ctx.selection;
+  if (!opened || sel.graph.index >= opened->model.graphs.size() || !sel.node.valid() ||
+      sel.node.index >= opened->model.graph(sel.graph).nodes.size()) {
+    ImGui::TextWrapped("Select a node in the graph or in the node list (Ctrl+L) to see its details.");
+    return;
+  }
+  const ir::Model& m = opened->model;
+  const ir::Graph& g = m.graph(sel.graph);
+  const ir::Node& n = g.node(sel.node);
+
+  ImGui::Text("%s", displayName(n.op_type, 80).c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", n.domain.empty() ? "ai.onnx" : displayName(n.domain, 60).c_str());
+  ImGui::TextWrapped("%s", n.name.empty() ? "(unnamed node)" : displayName(n.name, 400).c_str());
+  ImGui::Separator();
+
+  auto table = [](const char* id) {
+    bool open = ImGui::BeginTable(id, 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp);
+    if (open) {
+      ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed);
+      ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthStretch);
+    }
+    return open;
+  };
+  if (ImGui::CollapsingHeader("Attributes", ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (n.attributes.empty()) ImGui::TextDisabled("(none)");
+    if (!n.attributes.empty() && table("##attrs")) {
+      for (const auto& a : n.attributes) {
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted(displayName(a.name, 60).c_str());
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextWrapped("%s", ir::attributeValueText(m, a).c_str());
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", std::string(ir::attrTypeName(a.type)).c_str());
+      }
+      ImGui::EndTable();
+    }
+  }
+  if (ImGui::CollapsingHeader("Inputs", ImGuiTreeNodeFlags_DefaultOpen) && table("##inputs")) {
+    for (size_t i = 0; i < n.inputs.size(); ++i) valueRow(ctx, g, sel.graph, std::to_string(i).c_str(), n.inputs[i]);
+    ImGui::EndTable();
+  }
+  if (ImGui::CollapsingHeader("Outputs", ImGuiTreeNodeFlags_DefaultOpen) && table("##outputs")) {
+    for (size_t i = 0; i < n.outputs.size(); ++i)
+      valueRow(ctx, g, sel.graph, std::to_string(i).c_str(), n.outputs[i]);
+    ImGui::EndTable();
+  }
+  if (!n.doc.empty() && ImGui::CollapsingHeader("Documentation"))
+    ImGui::TextWrapped("%s", displayName(n.doc, 4000).c_str());
+}
+
+}  // namespace nf::app

@@ -1,0 +1,32 @@
+#include <string>
+
+#include "app/commands.h"
+#include "app/views.h"
+
+namespace nf::app {
+
+void ShortcutsView::drawContent(AppContext& ctx) {
+  if (!ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
+  ImGui::TableSetupColumn("Keys");
+  ImGui::TableSetupColumn("Action");
+  ImGui::TableHeadersRow();
+  auto row = [](const std::string& keys, const std::string& action) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextUnformatted(keys.c_str());
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextUnformatted(action.c_str());
+  };
+  for (const Command& c : commandTable()) {
+    const std::string keys = ::nf::app::shortcutText(c.shortcut);
+    if (!keys.empty()) row(keys, c.help);
+  }
+  for (const auto& view : ctx.views.all()) {
+    if (view->shortcutText()[0]) row(view->shortcutText(), "Show or hide " + view->title());
+  }
+  ImGui::EndTable();
+  ImGui::Spacing();
+  ImGui::TextDisabled("Drop files anywhere on the page to open them.");
+}
+
+}  // namespace nf::app

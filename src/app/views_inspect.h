@@ -1,0 +1,64 @@
+// app/views_inspect.h - views that inspect the open model's contents: the
+// searchable node list, the details of the selected node, and the tensor view
+// with weight statistics.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/view.h"
+#include "base/result.h"
+#include "ir/model.h"
+#include "weights/stats.h"
+
+namespace nf::app {
+
+// Every node of the graph on screen, filtered by a search over names, op types and
+// tensor names; a click selects the node (and the graph view focuses it).
+class NodeListView final : public View {
+ public:
+  NodeListView() : View("Nodes", false) {}
+  const char* shortcutText() const override { return "Ctrl+Shift+F"; }
+
+ protected:
+  void drawContent(AppContext& ctx) override;
+  void placeWindow(const WorkArea& area) override;
+
+ private:
+  void refilter(const ir::Graph& g);
+  std::string filter_;
+  std::string applied_filter_ = "\x01";  // forces the first filtering
+  const void* filtered_for_ = nullptr;   // the graph the list was built for
+  std::vector<uint32_t> rows_;           // node indices passing the filter
+};
+
+// The selected node: op type, domain, attributes with their types, inputs and
+// outputs with their types, doc string. Initializer inputs open the tensor view.
+class NodeDetailsView final : public View {
+ public:
+  NodeDetailsView() : View("Node", true) {}
+
+ protected:
+  void drawContent(AppContext& ctx) override;
+  void placeWindow(const WorkArea& area) override;
+};
+
+// The selected tensor: dtype, shape, bytes, where its data lives; statistics,
+// a histogram and the first values, computed in C++ on request.
+class TensorView final : public View {
+ public:
+  TensorView() : View("Tensor", false) {}
+  void update(AppContext& ctx) override;
+
+ protected:
+  void drawContent(AppContext& ctx) override;
+  void placeWindow(const WorkArea& area) override;
+
+ private:
+  uint64_t seen_selection_ = 0;
+  const void* stats_for_ = nullptr;  // the tensor the statistics belong to
+  std::optional<Result<weights::TensorStats>> stats_;
+  double stats_ms_ = 0;
+};
+
+}  // namespace nf::app

@@ -1,0 +1,21 @@
+// app/views_setup.cpp - the table of contents of the app: every view, in drawing
+// order (later views draw on top when they overlap).
+#include "app/views.h"
+#include "app/views_inspect.h"
+
+namespace nf::app {
+
+void registerViews(ViewRegistry& views) {
+  views.add<LoadingOverlayView>();
+  views.add<ModelPropertiesView>();
+  views.add<NodeListView>();
+  views.add<NodeDetailsView>();
+  views.add<TensorView>();
+  views.add<ErrorPanelView>();
+  views.add<RecentFileHintView>();
+  views.add<ShortcutsView>();
+  views.add<AboutView>();
+  views.add<StatusBarView>();
+}
+
+}  // namespace nf::app

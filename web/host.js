@@ -1,0 +1,227 @@
+// web/host.js - the page half of NetForge: everything the wasm app needs from the
+// browser, and everything tests and tools may read from the page.
+//
+// Index
+//   [SECTION] File registry     files stay here as ArrayBuffers; the app reads slices
+//   [SECTION] Opening files     drop anywhere, the #netforge-file input, the sample;
+//                               browser-owned keys (reload, zoom) kept away from SDL
+//   [SECTION] Status            window.netforgeStatus, a read-only frozen snapshot
+//   [SECTION] NetForgeHost      the functions the app calls (src/app/platform_web_*.cpp)
+//   [SECTION] Module + boot     Emscripten's Module object, service worker
+//
+// Contract with the app (exported C functions, see src/app/CMakeLists.txt):
+//   _nf_host_loading(label)                      reading has started
+//   _nf_host_open_begin / _open_add / _open_commit one batch = one model + data files
+//   _nf_host_error(message)                       a page-side failure
+'use strict';
+
+(function () {
+  const params = new URLSearchParams(location.search);
+
+  // [SECTION] File registry ------------------------------------------------------
+  // id -> Uint8Array over the whole file. The app's JsByteSource holds the id and
+  // releases it when the model is closed, which frees the buffer.
+  const files = new Map();
+  let nextFileId = 1;
+
+  // [SECTION] Status -------------------------------------------------------------
+  let base = {
+    ready: false, state: 'empty', file: null, size: 0, nodes: 0, error: null, problems: 0,
+    timings: { parse_ms: 0, layout_ms: 0, draw_ms: 0 },
+  };
+  let frames = 0;
+  let firstFrameMs = null;
+  let firstDrawnMs = null;  // when a model was first on screen (scripts/bench.sh)
+  let snapshot = null;  // rebuilt lazily after a change
+
+  function deepFreeze(o) {
+    for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v);
+    return Object.freeze(o);
+  }
+  // Read-only for page scripts: a getter without a setter on a non-configurable
+  // property, returning a frozen object (assigning to it, or to its fields, does nothing).
+  Object.defineProperty(window, 'netforgeStatus', {
+    enumerable: true,
+    configurable: false,
+    get() {
+      if (!snapshot) {
+        snapshot = deepFreeze(Object.assign(JSON.parse(JSON.stringify(base)),
+          { frames: frames, first_frame_ms: firstFrameMs, first_drawn_ms: firstDrawnMs }));
+      }
+      return snapshot;
+    },
+  });
+
+  // [SECTION] Opening files ------------------------------------------------------
+  let moduleReady;
+  const whenModuleReady = new Promise((resolve) => { moduleReady = resolve; });
+  let openChain = Promise.resolve();  // batches open in the order they were given
+
+  function callApp(name, types, args) {
+    return window.Module.ccall(name, null, types, args);
+  }
+
+  // items: [{ name, read: () => Promise<ArrayBuffer> }]. One call = one batch.
+  function openItems(items, label) {
+    if (!items.length) return openChain;
+    openChain = openChain.then(async () => {
+      await whenModuleReady;
+      callApp('nf_host_loading', ['string'], [label]);
+      const buffers = [];
+      for (const item of items) {
+        try {
+          buffers.push(new Uint8Array(await item.read()));
+        } catch (e) {
+          callApp('nf_host_error', ['string'], [`${item.name}: the file could not be read (${e && e.message || e})`]);
+          return;
+        }
+      }
+      callApp('nf_host_open_begin', [], []);
+      items.forEach((item, i) => {
+        const id = nextFileId++;
+        files.set(id, buffers[i]);
+        callApp('nf_host_open_add', ['number', 'string', 'number'], [id, item.name, buffers[i].byteLength]);
+      });
+      callApp('nf_host_open_commit', [], []);
+    }).catch((e) => console.error('netforge: opening failed', e));
+    return openChain;
+  }
+
+  function humanBytes(n) {
+    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return i === 0 ? `${n} bytes` : `${n.toFixed(1)} ${units[i]}`;
+  }
+
+  function openFileList(fileList) {
+    const list = Array.from(fileList || []);
+    const total = list.reduce((sum, f) => sum + f.size, 0);
+    const label = `${list.length === 1 ? list[0].name : `${list.length} files`} (${humanBytes(total)})`;
+    return openItems(list.map((f) => ({ name: f.name, read: () => f.arrayBuffer() })), label);
+  }
+
+  function openSample() {
+    return openItems([{
+      name: 'sample.onnx',
+      read: async () => {
+        const response = await fetch('sample.onnx');
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.arrayBuffer();
+      },
+    }], 'sample.onnx');
+  }
+
+  const input = document.getElementById('netforge-file');
+  input.addEventListener('change', () => {
+    const chosen = Array.from(input.files || []);
+    input.value = '';  // choosing the same file again must fire 'change' again
+    openFileList(chosen);
+  });
+
+  // Dropping anywhere on the page; the dashed outline shows while dragging files.
+  let dragDepth = 0;
+  const hasFiles = (e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files');
+  window.addEventListener('dragenter', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    dragDepth++;
+    document.body.classList.add('nf-dragging');
+  });
+  window.addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  });
+  window.addEventListener('dragleave', () => {
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (dragDepth === 0) document.body.classList.remove('nf-dragging');
+  });
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    dragDepth = 0;
+    document.body.classList.remove('nf-dragging');
+    if (e.dataTransfer && e.dataTransfer.files.length) openFileList(e.dataTransfer.files);
+  });
+
+  // Keys the browser keeps. SDL cancels the default action of every Ctrl chord and
+  // function key it sees, which would take reload, zoom, full screen and the
+  // developer tools away from the user; these never reach the app.
+  const BROWSER_KEYS = new Set(['F5', 'F11', 'F12', 'Ctrl+KeyR', 'Ctrl+Shift+KeyR', 'Ctrl+Equal', 'Ctrl+Shift+Equal',
+    'Ctrl+Minus', 'Ctrl+Digit0', 'Ctrl+NumpadAdd', 'Ctrl+NumpadSubtract', 'Ctrl+Numpad0', 'Ctrl+KeyL',
+    'Ctrl+Shift+KeyI', 'Ctrl+Shift+KeyJ', 'Ctrl+KeyP', 'Ctrl+Tab', 'Ctrl+Shift+Tab']);
+  function browserKey(e) {
+    const chord = `${e.ctrlKey || e.metaKey ? 'Ctrl+' : ''}${e.shiftKey ? 'Shift+' : ''}${e.code}`;
+    if (BROWSER_KEYS.has(chord)) e.stopImmediatePropagation();
+  }
+  window.addEventListener('keydown', browserKey, true);
+  window.addEventListener('keyup', browserKey, true);
+
+  // [SECTION] NetForgeHost -------------------------------------------------------
+  function showNote(text, isError) {
+    const note = document.getElementById('nf-boot');
+    note.textContent = text;
+    note.classList.toggle('error', !!isError);
+    note.style.display = '';
+  }
+
+  const host = {
+    // Copies bytes [offset, offset+n) of file `id` into heap at dst. Pointers arrive as
+    // signed 32-bit values; >>> 0 makes those above 2 GiB positive (MAXIMUM_MEMORY=4GB).
+    readInto(id, offset, heap, dst, n) {
+      const bytes = files.get(id);
+      if (!bytes || offset < 0 || n < 0 || offset + n > bytes.byteLength) return false;
+      heap.set(bytes.subarray(offset, offset + n), dst >>> 0);
+      return true;
+    },
+    release(id) { files.delete(id); },
+    openPicker() { input.click(); },
+    openSample,
+    sampleDisabled() { return params.get('sample') === '0'; },
+    publishStatus(json) {
+      base = JSON.parse(json);
+      if (base.state === 'drawn' && firstDrawnMs === null) firstDrawnMs = performance.now();
+      snapshot = null;
+    },
+    publishFrame(n) {
+      frames = n;
+      if (firstFrameMs === null) {
+        firstFrameMs = performance.now();
+        document.getElementById('nf-boot').style.display = 'none';
+      }
+      snapshot = null;
+    },
+    setClipboard(text) {
+      if (navigator.clipboard) navigator.clipboard.writeText(text).catch(() => {});
+    },
+    storageGet(key) {
+      try { return localStorage.getItem(key); } catch (e) { return null; }
+    },
+    storageSet(key, value) {
+      try { localStorage.setItem(key, value); } catch (e) { /* private mode: not persisted */ }
+    },
+    fatal(message) {
+      base = Object.assign({}, base, { state: 'error', error: message });
+      snapshot = null;
+      showNote(`NetForge cannot start: ${message}`, true);
+    },
+    // For tests and tools: open files exactly as a drop does.
+    openFiles: openFileList,
+  };
+  Object.defineProperty(window, 'NetForgeHost', { value: Object.freeze(host), enumerable: true });
+
+  // [SECTION] Module + boot -------------------------------------------------------
+  window.Module = {
+    canvas: document.getElementById('canvas'),
+    print: (text) => console.log(text),
+    printErr: (text) => console.warn(text),
+    onRuntimeInitialized: () => moduleReady(),
+    onAbort: (what) => host.fatal(`the app stopped (${what})`),
+  };
+
+  if ('serviceWorker' in navigator && params.get('sw') !== '0') {
+    window.addEventListener('load', () => {
+      navigator.serviceWorker.register('sw.js').catch((e) => console.warn('netforge: no offline support:', e));
+    });
+  }
+})();
