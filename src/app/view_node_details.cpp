@@ -1,6 +1,7 @@
 // NodeDetailsView: everything about the selected node.
 #include <algorithm>
 
+#include "app/model_analysis.h"
 #include "app/selection.h"
 #include "app/session.h"
 #include "app/views_inspect.h"
@@ -12,7 +13,8 @@ namespace nf::app {
 namespace {
 
 // One input or output slot: its name, declared type, and where it comes from/goes.
-void valueRow(AppContext& ctx, const ir::Graph& g, ir::GraphId gid, const char* slot, ir::ValueId id) {
+void valueRow(AppContext& ctx, const ir::Graph& g, ir::GraphId gid, const char* slot, ir::ValueId id,
+              const ModelAnalysis* analysis) {
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
   ImGui::TextDisabled("%s", slot);
@@ -32,9 +34,13 @@ void valueRow(AppContext& ctx, const ir::Graph& g, ir::GraphId gid, const char* 
     return;
   }
   ImGui::TextUnformatted(label.c_str());
-  if (v.type.known()) {
+  // The inferred type (which already honours the declared one); the declared one otherwise.
+  const ir::Type* type = &v.type;
+  if (analysis && gid.index < analysis->inference.graphs.size() && analysis->inference.type(gid, id).known())
+    type = &analysis->inference.type(gid, id);
+  if (type->known()) {
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", displayName(ir::typeToString(v.type), 80).c_str());
+    ImGui::TextDisabled("%s", displayName(ir::typeToString(*type), 80).c_str());
   }
   if (v.graph_input) {
     ImGui::SameLine();
@@ -58,7 +64,7 @@ void NodeDetailsView::drawContent(AppContext& ctx) {
   const Selection& sel = ctx.selection;
   if (!opened || sel.graph.index >= opened->model.graphs.size() || !sel.node.valid() ||
       sel.node.index >= opened->model.graph(sel.graph).nodes.size()) {
-    ImGui::TextWrapped("Select a node in the graph or in the node list (Ctrl+L) to see its details.");
+    ImGui::TextWrapped("Select a node in the graph or in the node list (Ctrl+Shift+F) to see its details.");
     return;
   }
   const ir::Model& m = opened->model;
@@ -69,6 +75,14 @@ void NodeDetailsView::drawContent(AppContext& ctx) {
   ImGui::SameLine();
   ImGui::TextDisabled("%s", n.domain.empty() ? "ai.onnx" : displayName(n.domain, 60).c_str());
   ImGui::TextWrapped("%s", n.name.empty() ? "(unnamed node)" : displayName(n.name, 400).c_str());
+  const ModelAnalysis* analysis = analysisOf(opened);
+  if (analysis && sel.graph.index == 0) {
+    const auto& nm = analysis->metrics.node(sel.node);
+    ImGui::TextDisabled("params %s   MACs %s   FLOPs %s   output %s", withThousands(nm.params).c_str(),
+                        nm.macs_known ? humanCount(static_cast<double>(nm.macs)).c_str() : "?",
+                        nm.macs_known ? humanCount(static_cast<double>(nm.flops)).c_str() : "?",
+                        nm.output_known ? humanBytes(nm.output_bytes).c_str() : "?");
+  }
   ImGui::Separator();
 
   auto table = [](const char* id) {
@@ -95,12 +109,12 @@ void NodeDetailsView::drawContent(AppContext& ctx) {
     }
   }
   if (ImGui::CollapsingHeader("Inputs", ImGuiTreeNodeFlags_DefaultOpen) && table("##inputs")) {
-    for (size_t i = 0; i < n.inputs.size(); ++i) valueRow(ctx, g, sel.graph, std::to_string(i).c_str(), n.inputs[i]);
+    for (size_t i = 0; i < n.inputs.size(); ++i) valueRow(ctx, g, sel.graph, std::to_string(i).c_str(), n.inputs[i], analysis);
     ImGui::EndTable();
   }
   if (ImGui::CollapsingHeader("Outputs", ImGuiTreeNodeFlags_DefaultOpen) && table("##outputs")) {
     for (size_t i = 0; i < n.outputs.size(); ++i)
-      valueRow(ctx, g, sel.graph, std::to_string(i).c_str(), n.outputs[i]);
+      valueRow(ctx, g, sel.graph, std::to_string(i).c_str(), n.outputs[i], analysis);
     ImGui::EndTable();
   }
   if (!n.doc.empty() && ImGui::CollapsingHeader("Documentation"))

@@ -9,6 +9,7 @@
 #include "app/view.h"
 #include "base/result.h"
 #include "ir/model.h"
+#include "shapes/summary.h"
 #include "weights/stats.h"
 
 namespace nf::app {
@@ -59,6 +60,24 @@ class TensorView final : public View {
   const void* stats_for_ = nullptr;  // the tensor the statistics belong to
   std::optional<Result<weights::TensorStats>> stats_;
   double stats_ms_ = 0;
+};
+
+// The per-layer table (Keras summary / torchinfo): output shapes, params, MACs and
+// their share, totals; sortable, filterable, grouped by name scope; copy as
+// Markdown or CSV; a click selects the node in the graph.
+class SummaryView final : public View {
+ public:
+  SummaryView() : View("Summary", false) {}
+  const char* shortcutText() const override { return "Ctrl+Shift+S"; }
+
+ protected:
+  void drawContent(AppContext& ctx) override;
+  void placeWindow(const WorkArea& area) override;
+
+ private:
+  shapes::SummaryOptions options_;
+  shapes::SummaryTable table_;
+  const void* built_for_ = nullptr;
 };
 
 }  // namespace nf::app

@@ -11,6 +11,7 @@ void registerViews(ViewRegistry& views) {
   views.add<NodeListView>();
   views.add<NodeDetailsView>();
   views.add<TensorView>();
+  views.add<SummaryView>();
   views.add<ErrorPanelView>();
   views.add<RecentFileHintView>();
   views.add<ShortcutsView>();

@@ -1,0 +1,118 @@
+// SummaryView: the Keras-summary / torchinfo table of the open model.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+
+#include "app/model_analysis.h"
+#include "app/selection.h"
+#include "app/session.h"
+#include "app/views_inspect.h"
+#include "base/strings.h"
+
+namespace nf::app {
+
+namespace {
+
+std::string countText(int64_t v, bool known = true) { return known ? withThousands(v) : "?"; }
+
+}  // namespace
+
+void SummaryView::placeWindow(const WorkArea& area) {
+  ImGui::SetNextWindowPos(ImVec2(area.pos.x + 60, area.pos.y + 60), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(std::min(900.0f, area.size.x - 120), std::max(240.0f, area.size.y * 0.7f)),
+                           ImGuiCond_FirstUseEver);
+}
+
+void SummaryView::drawContent(AppContext& ctx) {
+  const OpenedModel* opened = ctx.session.current();
+  const ModelAnalysis* a = analysisOf(opened);
+  if (!a) {
+    ImGui::TextDisabled("No model open.");
+    return;
+  }
+  const ir::Model& m = opened->model;
+
+  // Controls: filter, group depth, constant nodes; copy buttons.
+  ImGui::SetNextItemWidth(220);
+  bool changed = ImGui::InputTextWithHint("##filter", "Filter layers", &options_.filter);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(110);
+  changed |= ImGui::SliderInt("group depth", &options_.group_depth, 0, 6, options_.group_depth ? "%d" : "none");
+  ImGui::SameLine();
+  changed |= ImGui::Checkbox("constants", &options_.show_constant_nodes);
+  if (changed || built_for_ != opened) {
+    table_ = shapes::buildSummary(m, a->inference, a->metrics, options_);
+    built_for_ = opened;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Copy Markdown")) ImGui::SetClipboardText(shapes::formatMarkdown(table_).c_str());
+  ImGui::SameLine();
+  if (ImGui::Button("Copy CSV")) ImGui::SetClipboardText(shapes::formatCsv(table_).c_str());
+
+  const shapes::Totals& t = table_.totals;
+  ImGui::Text("Params %s (%s)   MACs %s   FLOPs %s   peak activations %s", countText(t.params).c_str(),
+              humanBytes(t.param_bytes).c_str(), humanCount(static_cast<double>(t.macs)).c_str(),
+              humanCount(static_cast<double>(t.flops)).c_str(), humanBytes(t.peak_activation_bytes).c_str());
+  if (t.nodes_cost_unknown)
+    ImGui::TextDisabled("%d nodes need shapes that are unknown; their cost is not counted", t.nodes_cost_unknown);
+  ImGui::TextDisabled("computed in %.1f ms; %zu rows", a->ms, table_.rows.size());
+
+  ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
+                          ImGuiTableFlags_Sortable | ImGuiTableFlags_BordersInnerV;
+  if (!ImGui::BeginTable("##summary", 6, flags)) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("Layer", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort);
+  ImGui::TableSetupColumn("Type", ImGuiTableColumnFlags_WidthFixed, 110);
+  ImGui::TableSetupColumn("Output shape", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, 180);
+  ImGui::TableSetupColumn("Params", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, 100);
+  ImGui::TableSetupColumn("MACs", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, 100);
+  ImGui::TableSetupColumn("%", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, 55);
+  ImGui::TableHeadersRow();
+  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+    using S = shapes::SummaryOptions::Sort;
+    static const S kByColumn[] = {S::Execution, S::Type, S::Execution, S::Params, S::Macs, S::Macs};
+    if (specs->SpecsCount > 0) {
+      options_.sort = kByColumn[specs->Specs[0].ColumnIndex];
+      options_.descending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+    }
+    table_ = shapes::buildSummary(m, a->inference, a->metrics, options_);
+    specs->SpecsDirty = false;
+  }
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(table_.rows.size()));
+  while (clipper.Step()) {
+    for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+      const shapes::SummaryRow& row = table_.rows[static_cast<size_t>(r)];
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::PushID(r);
+      bool selected = row.node.valid() && ctx.selection.node == row.node && ctx.selection.graph.index == 0;
+      std::string label = displayName(row.name, 120);
+      if (row.nodes > 1) label += "  (" + std::to_string(row.nodes) + " nodes)";
+      // A click selects the node in the graph (group rows select their first node).
+      if (ImGui::Selectable(label.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) {
+        ir::NodeId target = row.node;
+        if (!target.valid() && table_.grouped) {
+          for (const auto& g : shapes::groupTotals(m, a->metrics, options_.group_depth))
+            if (g.scope == row.name && !g.nodes.empty()) target = g.nodes.front();
+        }
+        if (target.valid()) ctx.selection.selectNode(ir::GraphId{0}, target, true);
+      }
+      ImGui::PopID();
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextUnformatted(displayName(row.op_type, 40).c_str());
+      ImGui::TableSetColumnIndex(2);
+      ImGui::TextUnformatted(row.output_shape.c_str());
+      ImGui::TableSetColumnIndex(3);
+      ImGui::TextUnformatted(countText(row.params).c_str());
+      ImGui::TableSetColumnIndex(4);
+      ImGui::TextUnformatted(row.macs_known ? humanCount(static_cast<double>(row.macs)).c_str() : "?");
+      ImGui::TableSetColumnIndex(5);
+      ImGui::Text("%.1f", row.macs_percent);
+    }
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace nf::app
