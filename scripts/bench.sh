@@ -28,3 +28,26 @@ json+="\"total\":{\"raw\":$total_raw,\"gzip\":$total_gz}}"
 echo "$json" > "$NF_BUILD_WEB/bench-size.json"
 echo
 node "$NF_ROOT/tests/browser/bench.mjs" "${1:-5}"
+
+# --- big models: the torchvision/transformer exports (random weights, Debian torch) ---
+MODELS="$NETFORGE_CACHE/models"
+PEERS="$NF_ROOT/../shared/peers"
+if [[ ! -f "$MODELS/resnet50.onnx" && -f "$PEERS/export_models.py" ]]; then
+  echo
+  nf_say "exporting the benchmark models into $MODELS (about a minute)"
+  /usr/bin/python3 "$PEERS/export_models.py" --out "$MODELS" --only resnet50 mobilenet_v3_large densenet201 \
+    vit_b_16 convnext_tiny swin_t transformer_enc12 transformer_enc48 >/dev/null 2>&1 || true
+fi
+# The 96+96-layer transformer (18k nodes) takes ~25 min to export: only on request.
+if [[ "${NETFORGE_BENCH_BIG:-0}" == 1 && ! -f "$NETFORGE_CACHE/models-big/transformer_enc96_dec96.onnx" ]]; then
+  /usr/bin/python3 "$PEERS/export_models.py" --out "$NETFORGE_CACHE/models-big" \
+    --only transformer_enc96 transformer_enc96_dec96 >/dev/null 2>&1 || true
+fi
+echo
+echo "native (netforge CLI, median of 5): open = sniff + skeleton + protobuf + IR; shapes = inference + metrics"
+printf '  %-30s %8s %8s %10s %10s %10s\n' model MB nodes "open ms" "shapes ms" "hier ms"
+for f in $(ls -S -r "$MODELS"/*.onnx "$NETFORGE_CACHE"/models-big/*.onnx 2>/dev/null); do
+  "$NF_BUILD_NATIVE/netforge" bench "$f" --runs 5 2>/dev/null || true
+done
+echo
+node "$NF_ROOT/tests/browser/bench_models.mjs"

@@ -47,6 +47,15 @@ else
   record "native build" 0 1
 fi
 
+# --- fuzz: the ONNX reader under libFuzzer + ASan/UBSan, bounded time ----------------
+t=$(nf_now)
+if bash "$NF_ROOT/scripts/fuzz.sh" "${NETFORGE_FUZZ_SECONDS:-60}" 2>&1 | tee "$LOGDIR/fuzz.log"; then
+  record "fuzz (reader)" 1 0
+else
+  record "fuzz (reader)" 0 1
+fi
+nf_say "fuzzing took $(nf_since "$t")"
+
 # --- web: build the site, run the browser suites --------------------------------------
 t=$(nf_now)
 if bash "$NF_ROOT/scripts/build-web.sh"; then

@@ -5,6 +5,7 @@
 // frozen snapshot through a getter on window, so page scripts can read it but not
 // change it.
 #include <emscripten.h>
+#include <emscripten/heap.h>
 
 #include <cstdio>
 #include <string>
@@ -37,6 +38,8 @@ void publishStatus(const Status& s) {
   json += ",\"problems\":" + std::to_string(s.problems);
   json += ",\"timings\":{\"parse_ms\":" + number(s.parse_ms) + ",\"layout_ms\":" + number(s.layout_ms) +
           ",\"draw_ms\":" + number(s.draw_ms) + "}";
+  // WebAssembly memory never shrinks, so its size now is the peak so far.
+  json += ",\"wasm_memory_bytes\":" + std::to_string(emscripten_get_heap_size());
   json += "}";
   nf_js_publish_status(json.c_str());
 }

@@ -27,6 +27,8 @@ const std::vector<Command>& commandTable() {
       {"check", "check DOC.json [--framework pytorch|keras] [--json] [--compact] [--catalog]",
        "Propagate shapes through a builder document; print shapes and errors", {"json", "compact", "catalog"},
        runCheck},
+      {"bench", "bench FILE [--runs N]",
+       "Native timings (median): open, shape inference + metrics, hierarchy", {}, runBench},
   };
   return table;
 }

@@ -34,5 +34,6 @@ int runExport(const Args& args);
 int runHierarchy(const Args& args);
 int runCodegen(const Args& args);
 int runCheck(const Args& args);
+int runBench(const Args& args);
 
 }  // namespace nf::cli
