@@ -128,6 +128,8 @@ bool App::needsFrame(double now_ms, bool had_events) const {
   if (session_.version() != seen_version_) return true;
   if (now_ms - last_activity_ms_ < kActiveMs) return true;
   if (ImGui::GetIO().WantTextInput) return true;  // the text cursor blinks
+  for (const auto& view : views_.all())
+    if (view->wantsFrames()) return true;
   int w = 0, h = 0;
   SDL_GL_GetDrawableSize(window_, &w, &h);
   return w != last_w_ || h != last_h_;

@@ -12,7 +12,6 @@
 #include "app/graph_pipeline.h"
 #include "app/graph_platform.h"
 #include "app/graph_text.h"
-#include "app/graph_view.h"
 #include "app/session.h"
 #include "scene/categories.h"
 #include "scene/exports.h"
@@ -56,9 +55,8 @@ void GraphExporter::saveSvg(const GraphPipeline& pipeline, AppContext& ctx) {
   message_ = "Saved " + baseName(ctx) + ".svg (" + std::to_string(svg.size() / 1024) + " KiB)";
 }
 
-void GraphExporter::step(GraphView& view, const GraphPipeline& pipeline, GraphRenderer& renderer,
-                         const GraphFonts& fonts, AppContext& ctx) {
-  (void)view;
+void GraphExporter::step(const GraphPipeline& pipeline, GraphRenderer& renderer, const GraphFonts& fonts,
+                         AppContext& ctx) {
   if (!active_ || pipeline.stage() != GraphPipeline::Stage::Ready) return;
   const scene::Rect& b = pipeline.layout().bounds;
   if (width_ == 0) {
@@ -86,8 +84,6 @@ void GraphExporter::step(GraphView& view, const GraphPipeline& pipeline, GraphRe
     const uint32_t tx = next_tile_ % cols, ty = next_tile_ / cols;
     const uint32_t x0 = tx * tile_, y0 = ty * tile_;
     const uint32_t tw = std::min(tile_, width_ - x0), th = std::min(tile_, height_ - y0);
-    GLint previous = 0;
-    glGetIntegerv(GL_FRAMEBUFFER_BINDING, &previous);
     glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex_, 0);
     glViewport(0, 0, static_cast<GLsizei>(tw), static_cast<GLsizei>(th));
@@ -109,7 +105,8 @@ void GraphExporter::step(GraphView& view, const GraphPipeline& pipeline, GraphRe
     s.edge = pal.edge;
     s.detail = 1.0f;
     s.pixel_ratio = 1.0f;
-    renderer.setNodeStates(std::vector<uint8_t>(pipeline.graph().nodes.size(), kStatePlain));
+    s.overview = false;  // every box as geometry, at full quality
+    s.states = false;    // no selection rings in the picture
     renderer.draw(v, s);
 
     // Text through ImGui's renderer, into the same framebuffer.
@@ -156,7 +153,7 @@ void GraphExporter::step(GraphView& view, const GraphPipeline& pipeline, GraphRe
         dst[3 * c + 2] = src[4 * c + 2];
       }
     }
-    glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(previous));
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);  // outside ImGui's render pass: the canvas
     ++next_tile_;
     message_ = "Rendering tile " + std::to_string(next_tile_) + " of " + std::to_string(cols * rows) + "...";
     if (next_tile_ < cols * rows) return;

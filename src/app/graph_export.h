@@ -14,7 +14,6 @@
 
 namespace nf::app {
 
-class GraphView;
 class GraphPipeline;
 class GraphRenderer;
 class GraphFonts;
@@ -27,8 +26,7 @@ class GraphExporter {
   void startPng(float scale);
   void saveSvg(const GraphPipeline& pipeline, AppContext& ctx);
   // Renders the next tile (or finishes); call once per frame from the view's update.
-  void step(GraphView& view, const GraphPipeline& pipeline, GraphRenderer& renderer, const GraphFonts& fonts,
-            AppContext& ctx);
+  void step(const GraphPipeline& pipeline, GraphRenderer& renderer, const GraphFonts& fonts, AppContext& ctx);
   bool busy() const { return active_; }
   const std::string& message() const { return message_; }
 

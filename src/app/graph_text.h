@@ -49,7 +49,6 @@ struct TextStyle {
   ImU32 body = IM_COL32(32, 32, 32, 255);   // attribute/tensor rows
   ImU32 dim = IM_COL32(112, 112, 112, 255); // details, names
   ImU32 label = IM_COL32(80, 80, 80, 255);  // edge labels
-  ImU32 label_bg = IM_COL32(255, 255, 255, 200);
 };
 
 struct TextFrame {

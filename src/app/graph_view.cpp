@@ -45,6 +45,11 @@ GraphView::GraphView() : View("Graph", true) {
 
 GraphView::~GraphView() { delete exporter_; }
 
+bool GraphView::wantsFrames() const {
+  return anim_start_ >= 0 || pipeline_.busy() || (uploaded_ && !renderer_.overviewComplete()) ||
+         (exporter_ && exporter_->busy());
+}
+
 void GraphView::saveOptions() const {
   std::string s = options_.direction == layout::Direction::LeftToRight ? "LR" : "TB";
   s += options_.initializers_as_nodes ? " 1" : " 0";
@@ -128,13 +133,26 @@ void GraphView::update(AppContext& ctx) {
       ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
     }
   }
-  if (pipeline_.stage() == GraphPipeline::Stage::Ready && !uploaded_) onReady(ctx);
+  if (pipeline_.stage() == GraphPipeline::Stage::Ready && !uploaded_) {
+    if (renderer_.ready()) {
+      onReady(ctx);
+    } else if (report_pending_) {  // no WebGL2 program: the load still completes
+      report_pending_ = false;
+      ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
+    }
+  }
   if (pipeline_.stage() == GraphPipeline::Stage::Cancelled && report_pending_) {
     report_pending_ = false;
     ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
   }
   if (uploaded_) followSelection(ctx);
-  if (exporter_) exporter_->step(*this, pipeline_, renderer_, fonts_, ctx);
+  if (exporter_) exporter_->step(pipeline_, renderer_, fonts_, ctx);
+  // The overview textures for far zoom, a tile per frame once the graph is on screen.
+  if (uploaded_ && !report_pending_ && !renderer_.overviewComplete()) {
+    RenderStyle style = renderStyle(ctx);
+    renderer_.buildOverview(style, 1);
+    minimap_dirty_ = minimap_dirty_ || renderer_.overviewComplete();
+  }
   stepAnimation(now);
 }
 
@@ -143,7 +161,8 @@ void GraphView::onReady(AppContext& ctx) {
   uploaded_ = true;
   fonts_.ensureBuilt();
   const double t1 = platform::nowMs();
-  renderer_.setScene(pipeline_.graph(), pipeline_.layout());
+  renderer_.setScene(pipeline_.graph(), pipeline_.layout(),
+                     canvas_size_.x * canvas_size_.y * pixel_ratio_ * pixel_ratio_);
   // Edges by box (both ends), for highlighting a box's edges and neighbours.
   const scene::DisplayGraph& g = pipeline_.graph();
   adj_begin_.assign(g.nodes.size() + 1, 0);
@@ -161,7 +180,7 @@ void GraphView::onReady(AppContext& ctx) {
   states_.assign(pipeline_.graph().nodes.size(), kStatePlain);
   states_dirty_ = true;
   minimap_dirty_ = true;
-  selection_seen_ = 0;  // re-apply the current selection to the new scene
+  reapply_selection_ = true;  // show the current selection in the new scene
   fonts_ms_ += t1 - t0;
   upload_ms_ = platform::nowMs() - t1;
 }
@@ -177,16 +196,18 @@ uint32_t GraphView::displayNodeOf(ir::GraphId graph, ir::NodeId node) const {
 
 void GraphView::followSelection(AppContext& ctx) {
   Selection& sel = ctx.selection;
-  if (sel.version == selection_seen_) return;
+  const bool changed = sel.version != selection_seen_;
+  if (!changed && !reapply_selection_) return;
   selection_seen_ = sel.version;
+  reapply_selection_ = false;
   uint32_t n = displayNodeOf(sel.graph, sel.node);
-  if (n == kNone && sel.node.valid() && sel.graph != pipeline_.graphId() && ctx.session.current()) {
-    // A node of another graph (a body) was chosen elsewhere: open that graph.
+  // A node of another graph chosen elsewhere (the node list, a body): open that graph.
+  // Only for a new choice: a scene rebuilt for another graph keeps showing it.
+  if (changed && n == kNone && sel.node.valid() && sel.graph != pipeline_.graphId() && ctx.session.current()) {
     const ir::Model& model = ctx.session.current()->model;
     if (sel.graph.index < model.graphs.size()) {
       openGraph(ctx, sel.graph, displayName(model.graph(sel.graph).name, 40));
-      selection_seen_ = 0;  // apply again once laid out
-      return;
+      return;  // applied again once laid out (reapply_selection_)
     }
   }
   if (n != selected_) {
@@ -329,6 +350,11 @@ void GraphView::drawContent(AppContext& ctx) {
     fitAll(false);
   }
   if (ready) handleInput(ctx, canvas_pos, canvas_size);
+  // Ctrl+F opens the search wherever the focus is (unless a text field has the keys).
+  if (ready && !io.WantTextInput && io.KeyCtrl && ImGui::IsKeyPressed(SDL_SCANCODE_F, false)) {
+    search_open_ = true;
+    search_focus_ = true;
+  }
 
   if (ready) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -340,7 +366,9 @@ void GraphView::drawContent(AppContext& ctx) {
     gl_view_.width = std::max(1, static_cast<int>(std::lround(canvas_size.x * pixel_ratio_)));
     gl_view_.height = std::max(1, static_cast<int>(std::lround(canvas_size.y * pixel_ratio_)));
     gl_view_.y = static_cast<int>(std::lround(fb_h - canvas_pos.y * pixel_ratio_)) - gl_view_.height;
+    const RenderStyle previous = gl_style_;
     gl_style_ = renderStyle(ctx);
+    if (!(previous == gl_style_)) minimap_dirty_ = true;  // the theme changed
     ++frames_drawn_;
     text_strings_ = 0;
     dl->AddCallback(glCallback, this);
@@ -405,7 +433,8 @@ void GraphView::publishState(const AppContext& ctx) {
       "\"zoom\":%.5g,\"origin\":[%.1f,%.1f],\"canvas\":[%.0f,%.0f,%.0f,%.0f],\"bounds\":[%.0f,%.0f],"
       "\"selected\":%d,\"selected_name\":\"%s\",\"hovered\":%d,\"matches\":%u,\"match\":%d,"
       "\"match_name\":\"%s\",\"search_open\":%s,\"visible_nodes\":%u,\"text_strings\":%u,"
-      "\"gl\":{\"boxes\":%u,\"segments\":%u,\"arrows\":%u,\"draw_calls\":%u},\"frames\":%llu,"
+      "\"gl\":{\"boxes\":%u,\"segments\":%u,\"arrows\":%u,\"draw_calls\":%u,\"tiles\":%u,\"level\":%d,"
+      "\"overview_done\":%s},\"frames\":%llu,"
       "\"timings\":{\"shapes_ms\":%.1f,\"build_ms\":%.1f,\"layout_ms\":%.1f,\"geometry_ms\":%.1f,"
       "\"index_ms\":%.1f,\"wall_ms\":%.1f,\"max_slice_ms\":%.1f,\"slices\":%u,\"fonts_ms\":%.1f,"
       "\"upload_ms\":%.1f},\"export\":\"%s\"}",
@@ -419,7 +448,8 @@ void GraphView::publishState(const AppContext& ctx) {
       escapeJson(sel_name.substr(0, 200)).c_str(), hovered_ == kNone ? -1 : static_cast<int>(hovered_),
       static_cast<unsigned>(matches_.size()), match_cursor_, escapeJson(match_name.substr(0, 200)).c_str(),
       search_open_ ? "true" : "false", static_cast<unsigned>(visible_nodes_.size()), text_strings_, gl.boxes,
-      gl.segments, gl.arrows, gl.draw_calls, static_cast<unsigned long long>(frames_drawn_), t.shapes_ms, t.build_ms,
+      gl.segments, gl.arrows, gl.draw_calls, gl.tiles, gl.overview_level,
+      renderer_.overviewComplete() ? "true" : "false", static_cast<unsigned long long>(frames_drawn_), t.shapes_ms, t.build_ms,
       t.layout_ms, t.geometry_ms, t.index_ms, t.wall_ms, t.max_slice_ms, t.slices, fonts_ms_, upload_ms_,
       escapeJson(exporter_ ? exporter_->message() : "").c_str());
   (void)ctx;
@@ -487,12 +517,23 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   if (hovered && !dragging_) {
     const scene::Point p = camera_.toScene(mouse);
     hover = pipeline_.index().nodeAt(p);
-    if (hover == kNone) hover_edge = pipeline_.index().edgeAt(pipeline_.layout(), p, 4.0f / camera_.zoom);
+    // Edges are only worth pointing at when they are drawn at a readable size (and far
+    // out a 4-pixel tolerance would cover thousands of them).
+    if (hover == kNone && camera_.zoom >= 0.2f)
+      hover_edge = pipeline_.index().edgeAt(pipeline_.layout(), p, 4.0f / camera_.zoom);
   }
   if (hover != hovered_ || hover_edge != hover_edge_) {
     hovered_ = hover;
     hover_edge_ = hover_edge;
     updateHighlight();
+  }
+  // Far out the boxes have no legible text: say what is under the cursor.
+  if (hovered && !dragging_ && hovered_ != kNone && camera_.zoom < 0.6f) {
+    const scene::DisplayNode& n = pipeline_.graph().nodes[hovered_];
+    ImGui::BeginTooltip();
+    ImGui::TextUnformatted(n.title.c_str());
+    if (!n.name.empty() && n.name != n.title) ImGui::TextDisabled("%s", displayName(n.name, 120).c_str());
+    ImGui::EndTooltip();
   }
   if (hovered && hover_edge_ != kNone) {
     const scene::DisplayEdge& e = pipeline_.graph().edges[hover_edge_];
@@ -515,10 +556,8 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
         for (size_t k = 0; k < node.rows.size(); ++k) {
           const float cy = r.y + st.rowCenter(k);
           if (node.rows[k].kind == scene::RowKind::Body && std::abs(p.y - cy) <= st.row_height * 0.5f) {
-            const ir::Model& model = ctx.session.current()->model;
             const std::string label = displayName(node.title, 24) + " \xE2\x80\xBA " + node.rows[k].text;
             openGraph(ctx, node.rows[k].body, label);
-            (void)model;
             opened = true;
             break;
           }
@@ -528,18 +567,16 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     }
     dragging_ = false;
   }
-  if (ImGui::IsItemHovered() || ImGui::IsWindowFocused()) handleKeys(ctx, canvas_size);
+  // Keys act on the graph when the pointer is over it, or when the focus is on the
+  // graph or its overlays, or on no window at all.
+  const bool keys = ImGui::IsItemHovered() || ImGui::IsWindowFocused() || overlay_focused_ ||
+                    !ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow);
+  if (keys) handleKeys(ctx, canvas_size);
 }
 
 void GraphView::handleKeys(AppContext& ctx, ImVec2 canvas_size) {
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt) {
-    if (io.KeyCtrl && ImGui::IsKeyPressed(SDL_SCANCODE_F, false)) {
-      search_open_ = true;
-      search_focus_ = true;
-    }
-    return;
-  }
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt) return;
   const float step = 60.0f;
   const scene::Point centre{canvas_size.x * 0.5f, canvas_size.y * 0.5f};
   const float min_zoom = minZoom(pipeline_.layout().bounds, canvas_size.x, canvas_size.y);

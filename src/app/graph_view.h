@@ -32,7 +32,7 @@ namespace nf::app {
 class GraphExporter;
 
 // Height of the toolbar overlay (two rows of small buttons), kept clear when fitting.
-inline constexpr float kToolbarHeight = 62.0f;
+inline constexpr float kToolbarHeight = 58.0f;
 
 class GraphView final : public View {
  public:
@@ -40,6 +40,8 @@ class GraphView final : public View {
   ~GraphView() override;
   void update(AppContext& ctx) override;
   bool inViewMenu() const override { return false; }
+  // Animations, layout slices, overview tiles and exports need frames without input.
+  bool wantsFrames() const override;
 
   // For the GL draw callback.
   void drawGl();
@@ -105,10 +107,12 @@ class GraphView final : public View {
   uint32_t selected_ = 0xFFFFFFFFu;
   uint32_t hover_edge_ = 0xFFFFFFFFu;
   uint64_t selection_seen_ = 0;
+  bool reapply_selection_ = false;  // a new scene: highlight the selection, never navigate
   std::vector<uint8_t> states_;
   std::vector<uint32_t> adj_begin_, adj_edges_;  // edges touching each box (CSR)
   bool states_dirty_ = false;
   bool dragging_ = false;
+  bool overlay_focused_ = false;  // one of the overlay windows had the focus (last frame)
 
   // Search (Ctrl+F): matches are display nodes, in index order.
   bool search_open_ = false;
@@ -121,7 +125,8 @@ class GraphView final : public View {
 
   // Minimap: the whole graph rendered once into a texture.
   unsigned minimap_tex_ = 0, minimap_fbo_ = 0;
-  int minimap_w_ = 0, minimap_h_ = 0;
+  int minimap_w_ = 0, minimap_h_ = 0;  // CSS pixels
+  float minimap_scale_ = 1.0f;          // CSS pixels per scene unit
   bool minimap_dirty_ = true;
   bool minimap_dragging_ = false;
 

@@ -2,6 +2,7 @@
 // (graph_view.h). Each is a small borderless window over the canvas, so ImGui routes
 // the mouse to it instead of the canvas underneath.
 #include <GLES3/gl3.h>
+#include <SDL_scancode.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -36,13 +37,15 @@ std::string lower(std::string_view s) {
 
 void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
   if (!ctx.session.current()) return;
-  // Top right: the model panel usually sits on the left.
-  ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x - 8, canvas_pos.y + 8), ImGuiCond_Always, ImVec2(1, 0));
+  // Top centre: the model panel sits on the left, the node panel on the right.
+  ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + 8), ImGuiCond_Always,
+                          ImVec2(0.5f, 0.0f));
   ImGui::SetNextWindowBgAlpha(0.88f);
   if (!ImGui::Begin("##graph_toolbar", nullptr, kOverlayFlags)) {
     ImGui::End();
     return;
   }
+  overlay_focused_ = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
   // Breadcrumb: the graphs opened so far; a click goes back.
   for (size_t i = 0; i < crumbs_.size(); ++i) {
     if (i) {
@@ -86,14 +89,24 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   noteItem("direction");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Switch the layout direction (remembered)");
   ImGui::SameLine();
-  ImGui::Checkbox("Weights as nodes", &next.initializers_as_nodes);
-  noteItem("initializers");
-  ImGui::SameLine();
-  ImGui::Checkbox("Names", &next.show_names);
-  noteItem("names");
-  ImGui::SameLine();
-  ImGui::Checkbox("Expand subgraphs", &next.expand_bodies);
-  noteItem("expand");
+  if (ImGui::SmallButton("Options")) ImGui::OpenPopup("##graph_options");
+  noteItem("options");
+  if (ImGui::BeginPopup("##graph_options")) {
+    ImGui::Checkbox("Weights as nodes", &next.initializers_as_nodes);
+    noteItem("initializers");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Initializers as boxes of their own instead of rows in their consumer");
+    ImGui::Checkbox("Node names", &next.show_names);
+    noteItem("names");
+    ImGui::Checkbox("Expand subgraphs", &next.expand_bodies);
+    noteItem("expand");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draw If/Loop/Scan bodies inline, below their node");
+    if (uploaded_ && !pipeline_.shapesInferred()) {
+      if (ImGui::Selectable("Infer shapes for edge labels")) pipeline_.inferShapesNow();
+      noteItem("infer_shapes");
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Large graphs: takes a moment (inference is not sliced)");
+    }
+    ImGui::EndPopup();
+  }
   ImGui::SameLine();
   if (ImGui::SmallButton("Search")) {
     search_open_ = !search_open_;
@@ -101,13 +114,6 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   }
   noteItem("search");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Find nodes, op types and tensors (Ctrl+F)");
-  if (uploaded_ && !pipeline_.shapesInferred()) {
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Infer shapes")) pipeline_.inferShapesNow();
-    noteItem("infer_shapes");
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Label every edge with its inferred tensor shape (large graphs: takes a moment)");
-  }
   if (uploaded_) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Export...")) export_open_ = true;
@@ -234,10 +240,16 @@ void GraphView::gotoMatch(int delta) {
 
 void GraphView::drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
   if (!search_open_) return;
-  ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x - 8, canvas_pos.y + kToolbarHeight + 14),
-                          ImGuiCond_Always, ImVec2(1.0f, 0.0f));
+  ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + kToolbarHeight + 14),
+                          ImGuiCond_Always, ImVec2(0.5f, 0.0f));
   ImGui::SetNextWindowBgAlpha(0.92f);
   if (ImGui::Begin("##graph_search", nullptr, kOverlayFlags & ~ImGuiWindowFlags_NoFocusOnAppearing)) {
+    // Escape in the field closes the search (ImGui's text field would only let go of it).
+    if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && ImGui::IsKeyPressed(SDL_SCANCODE_ESCAPE, false)) {
+      search_open_ = false;
+      ImGui::End();
+      return;
+    }
     if (search_focus_) {
       ImGui::SetKeyboardFocusHere();
       search_focus_ = false;
@@ -279,9 +291,9 @@ void GraphView::drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_siz
 
 void GraphView::renderMinimapTexture() {
   const scene::Rect& b = pipeline_.layout().bounds;
-  const float scale = std::min(200.0f / std::max(1.0f, b.width), 240.0f / std::max(1.0f, b.height));
-  minimap_w_ = std::max(24, static_cast<int>(std::ceil(b.width * scale)));
-  minimap_h_ = std::max(24, static_cast<int>(std::ceil(b.height * scale)));
+  minimap_scale_ = std::min(200.0f / std::max(1.0f, b.width), 240.0f / std::max(1.0f, b.height));
+  minimap_w_ = std::max(24, static_cast<int>(std::ceil(b.width * minimap_scale_)));
+  minimap_h_ = std::max(24, static_cast<int>(std::ceil(b.height * minimap_scale_)));
   const int tw = static_cast<int>(std::ceil(minimap_w_ * pixel_ratio_)), th = static_cast<int>(std::ceil(minimap_h_ * pixel_ratio_));
   if (!minimap_tex_) {
     glGenTextures(1, &minimap_tex_);
@@ -293,18 +305,19 @@ void GraphView::renderMinimapTexture() {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  GLint previous = 0;
-  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &previous);
+  // No glGet* here: a query waits for the GPU to finish everything queued (SwiftShader:
+  // a whole frame). Outside ImGui's render pass the default framebuffer is bound.
   glBindFramebuffer(GL_FRAMEBUFFER, minimap_fbo_);
   glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, minimap_tex_, 0);
   glViewport(0, 0, tw, th);
   glDisable(GL_SCISSOR_TEST);
   glClearColor(0, 0, 0, 0);
   glClear(GL_COLOR_BUFFER_BIT);
+  // One scale both ways; a graph thinner than the map is centred in it.
   RenderView v;
-  v.origin_x = b.x;
-  v.origin_y = b.y;
-  v.scale = static_cast<float>(tw) / std::max(1.0f, b.width);
+  v.scale = minimap_scale_ * pixel_ratio_;
+  v.origin_x = b.x - (minimap_w_ / minimap_scale_ - b.width) * 0.5f;
+  v.origin_y = b.y - (minimap_h_ / minimap_scale_ - b.height) * 0.5f;
   v.width = tw;
   v.height = th;
   RenderStyle s = gl_style_;
@@ -313,7 +326,7 @@ void GraphView::renderMinimapTexture() {
   s.arrows = false;
   // The texture is read with v flipped (GL rows go up): draw upside down.
   renderer_.draw(v, s);
-  glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(previous));
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
   minimap_dirty_ = false;
 }
 
@@ -327,15 +340,17 @@ void GraphView::drawMinimap(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   ImGui::SetNextWindowBgAlpha(0.80f);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad, pad));
   if (ImGui::Begin("##graph_minimap", nullptr, kOverlayFlags)) {
+    overlay_focused_ = overlay_focused_ || ImGui::IsWindowFocused();
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(minimap_tex_)), size, ImVec2(0, 1), ImVec2(1, 0));
-    const float sx = size.x / std::max(1.0f, b.width), sy = size.y / std::max(1.0f, b.height);
+    const float k = minimap_scale_;
+    const float ox = b.x - (size.x / k - b.width) * 0.5f, oy = b.y - (size.y / k - b.height) * 0.5f;
     // The viewport rectangle.
     const scene::Rect v = camera_.visible(canvas_size.x, canvas_size.y);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImVec2 p0(at.x + std::clamp((v.x - b.x) * sx, 0.0f, size.x), at.y + std::clamp((v.y - b.y) * sy, 0.0f, size.y));
-    const ImVec2 p1(at.x + std::clamp((v.x + v.width - b.x) * sx, 0.0f, size.x),
-                    at.y + std::clamp((v.y + v.height - b.y) * sy, 0.0f, size.y));
+    const ImVec2 p0(at.x + std::clamp((v.x - ox) * k, 0.0f, size.x), at.y + std::clamp((v.y - oy) * k, 0.0f, size.y));
+    const ImVec2 p1(at.x + std::clamp((v.x + v.width - ox) * k, 0.0f, size.x),
+                    at.y + std::clamp((v.y + v.height - oy) * k, 0.0f, size.y));
     dl->AddRectFilled(p0, ImVec2(std::max(p1.x, p0.x + 2), std::max(p1.y, p0.y + 2)), IM_COL32(232, 137, 12, 28));
     dl->AddRect(p0, ImVec2(std::max(p1.x, p0.x + 2), std::max(p1.y, p0.y + 2)), IM_COL32(232, 137, 12, 230), 0, 0, 1.5f);
     // Click or drag: centre the view there.
@@ -344,7 +359,7 @@ void GraphView::drawMinimap(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     noteItem("minimap");
     if (ImGui::IsItemActive()) {
       const ImVec2 m = ImGui::GetIO().MousePos;
-      const scene::Point target{b.x + (m.x - at.x) / sx, b.y + (m.y - at.y) / sy};
+      const scene::Point target{ox + (m.x - at.x) / k, oy + (m.y - at.y) / k};
       anim_start_ = -1;
       camera_ = centerOn(camera_, target, canvas_size.x, canvas_size.y);
     }

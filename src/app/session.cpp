@@ -106,13 +106,23 @@ void Session::beforeFrame() {
     auto batch = std::move(queue_.front());
     queue_.pop_front();
     openNow(std::move(batch));
-  } else if (state_ == LoadState::LayingOut && !model_frame_pending_) {
-    // The graph view will lay the model out here (in steps, with progress); until it
-    // exists there is nothing to lay out, and the next frame shows the model facts.
-    const double t0 = platform::nowMs();
-    timings_.layout_ms = platform::nowMs() - t0;
-    model_frame_pending_ = true;
   }
+}
+
+void Session::graphLayoutStarted() {
+  if (!current_) return;
+  if (state_ == LoadState::Drawn || state_ == LoadState::Error) open_started_ms_ = platform::nowMs();
+  if (state_ != LoadState::LayingOut) {
+    state_ = LoadState::LayingOut;
+    changed();
+  }
+  model_frame_pending_ = false;
+}
+
+void Session::graphLaidOut(double layout_ms) {
+  if (state_ != LoadState::LayingOut) return;
+  timings_.layout_ms = layout_ms;
+  model_frame_pending_ = true;
 }
 
 void Session::openNow(std::vector<IncomingFile> files) {

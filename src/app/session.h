@@ -38,7 +38,7 @@ struct RecentFile {
 
 struct OpenTimings {
   double parse_ms = 0;   // sniff + read + IR conversion
-  double layout_ms = 0;  // graph layout (no graph view yet: 0)
+  double layout_ms = 0;  // display graph + graph layout + geometry (graph view)
   double draw_ms = 0;    // CPU time of the first frame that showed the model
 };
 
@@ -62,8 +62,13 @@ class Session {
   void clearErrors();
 
   // [frame] ---------------------------------------------------------------------
-  // Start of a frame: opens a queued batch or lays out a parsed model, if due.
+  // Start of a frame: opens a queued batch, if due (the graph view lays it out).
   void beforeFrame();
+  // The graph view started (re)laying out the open model: state "laying-out".
+  void graphLayoutStarted();
+  // The graph view has the laid-out graph on screen in this frame (or gave up):
+  // the frame's end makes the state "drawn". layout_ms = display graph + layout time.
+  void graphLaidOut(double layout_ms);
   // End of a frame that was rendered; frame_ms is its CPU time.
   void afterFrameRendered(double frame_ms);
 

@@ -36,6 +36,9 @@ class View {
   // Called every frame, open or not: views that open themselves (the error panel
   // on a new error) decide here.
   virtual void update(AppContext& ctx) {}
+  // True while the view has work that needs frames without user input (animations,
+  // work done in slices); the app keeps rendering until it is false.
+  virtual bool wantsFrames() const { return false; }
   // Draws the view if it is open. Not virtual on purpose: all views share it.
   void draw(AppContext& ctx);
 

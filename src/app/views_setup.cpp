@@ -1,11 +1,14 @@
 // app/views_setup.cpp - the table of contents of the app: every view, in drawing
 // order (later views draw on top when they overlap).
+#include "app/graph_view.h"
 #include "app/views.h"
 #include "app/views_inspect.h"
+#include "app/view_builder.h"
 
 namespace nf::app {
 
 void registerViews(ViewRegistry& views) {
+  views.add<GraphView>();
   views.add<LoadingOverlayView>();
   views.add<ModelPropertiesView>();
   views.add<NodeListView>();
@@ -15,6 +18,7 @@ void registerViews(ViewRegistry& views) {
   views.add<ErrorPanelView>();
   views.add<RecentFileHintView>();
   views.add<ShortcutsView>();
+  views.add<BuilderView>();
   views.add<AboutView>();
   views.add<StatusBarView>();
 }

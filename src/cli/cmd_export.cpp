@@ -1,11 +1,63 @@
-// Placeholder until its module lands; replaced by the real command.
+// netforge export FILE --format dot|graphml|json|svg [-o OUT] [--direction TB|LR]
+//     [--graph N] [--initializers inline|nodes] [--names off|on] [--bodies closed|inline]
+// Writes the laid-out display graph (the boxes and edges the app draws) for other
+// tools; without -o it goes to stdout.
 #include <cstdio>
+#include <fstream>
+#include <iostream>
 
+#include "base/strings.h"
 #include "cli/commands.h"
+#include "cli/load_model.h"
+#include "scene/exports.h"
+#include "scene/model_scene.h"
 
 namespace nf::cli {
-int runExport(const Args&) {
-  std::fprintf(stderr, "netforge export: not available in this build yet\n");
-  return kExitUsage;
+
+int runExport(const Args& args) {
+  const std::string format = args.get("format");
+  if (args.positional.size() != 1 || format.empty()) {
+    std::fprintf(stderr, "usage: netforge export FILE --format dot|graphml|json|svg [-o OUT]\n");
+    return kExitUsage;
+  }
+  if (format != "dot" && format != "graphml" && format != "json" && format != "svg") {
+    std::fprintf(stderr, "netforge export: unknown format '%s' (dot, graphml, json or svg)\n",
+                 displayName(format).c_str());
+    return kExitUsage;
+  }
+  auto request = scene::parseSceneRequest(args.options);
+  if (!request) {
+    std::fprintf(stderr, "netforge export: %s\n", request.error().message.c_str());
+    return kExitUsage;
+  }
+  ir::Model model;
+  if (!loadModelOrExplain(args.positional[0], &model)) return kExitBadInput;
+  auto prepared = scene::prepareScene(model, *request);
+  if (!prepared) {
+    std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(),
+                 prepared.error().message.c_str());
+    return kExitBadInput;
+  }
+  const std::string path = args.get("output");
+  std::ofstream file;
+  if (!path.empty()) {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      std::fprintf(stderr, "netforge: cannot write %s\n", displayName(path).c_str());
+      return kExitBadInput;
+    }
+  }
+  std::ostream& out = path.empty() ? std::cout : file;
+  if (format == "dot") scene::writeDot(out, model, prepared->graph, &prepared->scene);
+  else if (format == "graphml") scene::writeGraphml(out, model, prepared->graph, &prepared->scene);
+  else if (format == "json") scene::writeJson(out, model, prepared->graph, prepared->scene);
+  else scene::writeSvg(out, prepared->graph, prepared->scene);
+  out.flush();
+  if (!out) {
+    std::fprintf(stderr, "netforge: writing %s failed\n", path.empty() ? "stdout" : displayName(path).c_str());
+    return kExitBadInput;
+  }
+  return kExitOk;
 }
+
 }  // namespace nf::cli

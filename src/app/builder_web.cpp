@@ -1,0 +1,63 @@
+// app/builder_web.cpp - the builder's read-only test hook (window.netforgeBuilder).
+#include <emscripten.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "app/builder_platform.h"
+
+// The state lives in a closure; the published object only has getters, so a page
+// script cannot change what the app shows through it.
+EM_JS(void, nf_js_builder_publish, (const char* code, int ok, const char* doc), {
+  if (!Module.nfBuilderState) {
+    Module.nfBuilderState = {code : String(), ok : false, doc : String()};
+    const s = Module.nfBuilderState;
+    window.netforgeBuilder = Object.freeze({
+      code : function() { return s.code; },
+      ok : function() { return s.ok; },
+      doc : function() { return s.doc; }
+    });
+  }
+  Module.nfBuilderState.code = UTF8ToString(code);
+  Module.nfBuilderState.ok = !!ok;
+  Module.nfBuilderState.doc = UTF8ToString(doc);
+});
+
+EM_JS(void, nf_js_share_start, (), { NetForgeShare.start(); });
+EM_JS(void, nf_js_share_make, (const char* compact, const char* password), {
+  NetForgeShare.make(UTF8ToString(compact), UTF8ToString(password));
+});
+EM_JS(void, nf_js_share_unlock, (const char* password), { NetForgeShare.unlock(UTF8ToString(password)); });
+// A malloc'ed "kind\ntext" (the caller frees), or 0 when nothing is waiting.
+EM_JS(char*, nf_js_share_poll, (), {
+  const r = NetForgeShare.poll();
+  if (!r) return 0;
+  const n = lengthBytesUTF8(r) + 1;
+  const ptr = _malloc(n);
+  stringToUTF8(r, ptr, n);
+  return ptr;
+});
+
+namespace nf::app::platform {
+
+void shareStart() { nf_js_share_start(); }
+void shareMake(const std::string& compact, const std::string& password) {
+  nf_js_share_make(compact.c_str(), password.c_str());
+}
+void shareUnlock(const std::string& password) { nf_js_share_unlock(password.c_str()); }
+bool sharePoll(std::string* kind, std::string* text) {
+  char* raw = nf_js_share_poll();
+  if (!raw) return false;
+  std::string all(raw);
+  std::free(raw);
+  size_t nl = all.find('\n');
+  *kind = all.substr(0, nl);
+  *text = nl == std::string::npos ? std::string() : all.substr(nl + 1);
+  return true;
+}
+
+void publishBuilderState(const std::string& code, bool codeOk, const std::string& docJson) {
+  nf_js_builder_publish(code.c_str(), codeOk ? 1 : 0, docJson.c_str());
+}
+
+}  // namespace nf::app::platform

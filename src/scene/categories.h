@@ -1,0 +1,58 @@
+// scene/categories.h - op categories: what colour a node's header gets.
+//
+// One table (categories.cpp) maps an op type to a category, in the spirit of
+// Netron's layer/activation/pool/normalization/transform groups, and one palette
+// gives each category its colour. The SVG exporter, the PNG rasterizer and the app's
+// renderer all read the palette from here so every output has the same look.
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+namespace nf::scene {
+
+enum class OpCategory : uint8_t {
+  Conv,           // Conv, ConvTranspose, DeformConv
+  Pooling,        // MaxPool, AveragePool, Global*Pool, RoiAlign
+  Normalization,  // BatchNormalization, LayerNormalization, LRN, Dropout
+  Activation,     // Relu, Sigmoid, Softmax, Gelu, Clip ...
+  MatMul,         // MatMul, Gemm, Einsum, Attention
+  Tensor,         // Reshape, Transpose, Concat, Slice, Gather, Shape, Cast ...
+  Math,           // elementwise arithmetic, comparisons, logic, reductions
+  Control,        // If, Loop, Scan
+  Quantization,   // QuantizeLinear, DequantizeLinear, QLinear*, *Integer
+  Constant,       // Constant, ConstantOfShape, initializers shown as nodes
+  InputOutput,    // graph inputs and outputs
+  Other,          // everything else (custom domains, unknown ops)
+};
+inline constexpr int kCategoryCount = 12;
+
+// The category of an op; domain "" or "ai.onnx" is the default domain. Ops of
+// com.microsoft and other domains are matched by op type when the name is a known one
+// (FusedConv, QuickGelu...); unknown ops are Other.
+OpCategory categoryOf(std::string_view domain, std::string_view op_type);
+// "conv", "pooling", ... (stable, used as CSS class names and in JSON).
+const char* categoryName(OpCategory c);
+// True when the op table is sorted by name (its lookup is a binary search); for tests.
+bool categoryTableSorted();
+
+// Colours as 0xRRGGBB.
+struct CategoryStyle {
+  uint32_t header;       // header band fill
+  uint32_t header_text;  // op-type text on the header
+};
+const CategoryStyle& categoryStyle(OpCategory c);
+
+// The rest of the look, shared by every renderer (0xRRGGBB).
+struct Palette {
+  uint32_t background = 0xFFFFFF;
+  uint32_t node_body = 0xFBFBFB;      // box below the header
+  uint32_t node_border = 0x6B6B6B;
+  uint32_t body_text = 0x202020;      // attribute and tensor rows
+  uint32_t dim_text = 0x707070;       // node names, tensor shapes inside boxes
+  uint32_t edge = 0x6A6A6A;
+  uint32_t edge_label = 0x505050;
+  uint32_t highlight = 0xE8890C;      // hover / selection outline and edges
+};
+const Palette& lightPalette();
+
+}  // namespace nf::scene

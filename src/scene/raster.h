@@ -1,0 +1,36 @@
+// scene/raster.h - the scene drawn into an RGB image by our own small rasterizer
+// (for `netforge render -o out.png`; the app renders with WebGL instead).
+//
+// What the picture contains: the same look as the SVG at the chosen scale:
+// anti-aliased rounded boxes with category-coloured headers and a border, edges as
+// flattened Bezier curves with filled arrowheads, and text (op types, attribute and
+// tensor rows, edge labels) drawn from DejaVu Sans glyph bitmaps built into the
+// binary (ASCII plus × ⟨ ⟩ … → α β; other characters show as a replacement box).
+// Text is skipped when it would be smaller than 5 pixels: at that scale it is not
+// readable anyway, and the boxes and edges still show the structure.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "scene/display_graph.h"
+#include "scene/scene_layout.h"
+
+namespace nf::scene {
+
+struct RasterOptions {
+  float scale = 1.0f;              // pixels per scene unit (before the max_pixels cap)
+  uint64_t max_pixels = 24000000;  // the scale is reduced so width*height stays below this
+  float margin = 8.0f;             // scene units of background around the graph
+};
+
+struct RasterImage {
+  uint32_t width = 0;
+  uint32_t height = 0;
+  std::vector<uint8_t> rgb;  // width * height * 3, rows top to bottom
+  float scale = 1.0f;        // the scale actually used
+  bool text = false;         // whether text was drawn
+};
+
+RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, const RasterOptions& options = {});
+
+}  // namespace nf::scene
