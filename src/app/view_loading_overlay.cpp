@@ -43,8 +43,13 @@ ImGuiWindowFlags LoadingOverlayView::windowFlags() const {
 }
 
 void LoadingOverlayView::drawContent(AppContext& ctx) {
-  ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
   const Session& s = ctx.session;
+  // The progress spinner stays on top; the idle hint must never cover a window
+  // the user opened (the builder, say).
+  if (s.busy())
+    ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
+  else
+    ImGui::BringWindowToDisplayBack(ImGui::GetCurrentWindow());
   if (s.busy()) {
     spinner(10.0f, 3.0f);
     ImGui::SameLine();
