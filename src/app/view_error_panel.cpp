@@ -4,6 +4,7 @@
 #include "app/platform.h"
 #include "app/session.h"
 #include "app/views.h"
+#include "base/strings.h"
 
 namespace nf::app {
 
@@ -46,7 +47,7 @@ void ErrorPanelView::drawContent(AppContext& ctx) {
     ImGui::TextDisabled("%.0f s ago", (now - it->at_ms) / 1000.0);
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.45f, 0.40f, 1.0f));
-    ImGui::TextWrapped("%s", it->message.c_str());
+    ImGui::TextWrapped("%s", displayName(it->message, 2000).c_str());  // names may hold control characters
     ImGui::PopStyleColor();
     ImGui::PopID();
   }
