@@ -15,6 +15,9 @@ const std::string& kwName(const LayerSpec& spec, const char* param, Framework f)
 std::string kwIfNotDefault(const LayerSpec& spec, const ParamMap& params, const char* param, Framework f);
 
 // Summary line for the header comment: "output N x 10; 62,006 parameters".
+// "a, b, c": the non-empty parts, comma-separated (Python argument lists).
+std::string join(const std::vector<std::string>& parts);
+
 std::string outputSummary(const CodePlan& plan, Framework f);
 
 }  // namespace nf::builder::detail

@@ -19,16 +19,6 @@ namespace {
 
 constexpr Framework kKeras = Framework::Keras;
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string s;
-  for (const auto& p : parts) {
-    if (p.empty()) continue;
-    if (!s.empty()) s += ", ";
-    s += p;
-  }
-  return s;
-}
-
 // ((1, 1), (2, 2)) from before/after pairs; (1, 2) for one spatial axis.
 std::string pairs(const IntList& flat) {
   if (flat.size() == 2) return pyTuple(flat);

@@ -145,6 +145,16 @@ std::string outputSummary(const CodePlan& plan, Framework f) {
   return s;
 }
 
+std::string join(const std::vector<std::string>& parts) {
+  std::string s;
+  for (const auto& p : parts) {
+    if (p.empty()) continue;
+    if (!s.empty()) s += ", ";
+    s += p;
+  }
+  return s;
+}
+
 }  // namespace detail
 
 // [SECTION] Entry point

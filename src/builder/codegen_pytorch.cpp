@@ -24,16 +24,6 @@ constexpr Framework kTorch = Framework::PyTorch;
 
 // [SECTION] Helpers
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string s;
-  for (const auto& p : parts) {
-    if (p.empty()) continue;
-    if (!s.empty()) s += ", ";
-    s += p;
-  }
-  return s;
-}
-
 std::string shapeComment(const TensorInfo& t) { return formatShape(t, kTorch, " x "); }
 
 struct TorchEmitter {
