@@ -51,3 +51,12 @@ for f in $(ls -S -r "$MODELS"/*.onnx "$NETFORGE_CACHE"/models-big/*.onnx 2>/dev/
 done
 echo
 node "$NF_ROOT/tests/browser/bench_models.mjs"
+# --- hierarchy: first sight and expand/collapse in the app (issue 6: <= 300 ms for the
+# hierarchy of 20k nodes, <= 100 ms per expand/collapse redraw) ---
+SYNTH="$NETFORGE_CACHE/models-big/synthetic20k.onnx"
+if [[ ! -f "$SYNTH" ]]; then
+  mkdir -p "$(dirname "$SYNTH")"
+  /usr/bin/python3 "$NF_ROOT/tests/scene/make_synthetic.py" --nodes 20000 -o "$SYNTH" >/dev/null 2>&1 || rm -f "$SYNTH"
+fi
+echo
+node "$NF_ROOT/tests/browser/groups_bench.mjs"

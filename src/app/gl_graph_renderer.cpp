@@ -312,7 +312,7 @@ void GraphRenderer::setScene(const scene::DisplayGraph& graph, const scene::Scen
   std::vector<BoxVertex> boxes(n * 4);
   for (size_t i = 0; i < n; ++i) {
     const scene::Rect& r = layout.nodes[i];
-    const uint32_t c = scene::categoryStyle(graph.nodes[i].category).header;
+    const uint32_t c = scene::headerColor(graph.nodes[i]);
     const float header = graph.nodes[i].rows.empty() ? 0.0f : st.header_height;
     for (uint8_t k = 0; k < 4; ++k)
       boxes[slot_of_node_[i] * 4 + k] =

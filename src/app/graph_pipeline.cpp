@@ -28,6 +28,11 @@ void GraphPipeline::reset() {
   graph_ = scene::DisplayGraph{};
   layout_ = scene::SceneLayout{};
   index_ = scene::SpatialIndex{};
+  grouped_layout_.reset();  // before the hierarchy it points into
+  hierarchy_.reset();
+  expansion_ = hierarchy::Expansion{};
+  grouped_scene_ = scene::GroupedScene{};
+  regroup_ms_ = 0;
 }
 
 void GraphPipeline::start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms) {
@@ -41,8 +46,47 @@ void GraphPipeline::start(const ir::Model& model, ir::GraphId graph, const Graph
     error_ = "this graph does not exist in the model";
     return;
   }
-  stage_ = model.graph(graph).nodes.size() <= kSyncShapesNodes ? Stage::Shapes : Stage::Building;
-  if (stage_ == Stage::Building) startBuild();
+  const ir::Graph& g = model.graph(graph);
+  if (g.nodes.size() <= kSyncShapesNodes) stage_ = Stage::Shapes;
+  else if (wantsGroups(g)) stage_ = Stage::Hierarchy;
+  else startBuild();
+}
+
+bool GraphPipeline::wantsGroups(const ir::Graph& g) const {
+  if (options_.expand_bodies || options_.grouping == Grouping::Flat) return false;
+  return options_.grouping == Grouping::Groups || g.nodes.size() > kAutoGroupNodes;
+}
+
+scene::GroupedOptions GraphPipeline::groupedOptions() const {
+  scene::GroupedOptions o;
+  o.direction = options_.direction;
+  o.visible.fold = options_.fold;
+  o.visible.stub_fan_out = options_.stubs ? o.visible.stub_fan_out : 0;
+  o.build.initializers_as_nodes = options_.initializers_as_nodes;
+  o.build.show_names = options_.show_names;
+  if (shapes_) o.build.value_type = scene::inferredTypes(*shapes_);
+  return o;
+}
+
+Status GraphPipeline::buildGrouped(const hierarchy::Expansion& expansion) {
+  auto built = grouped_layout_->build(expansion);
+  if (!built) return built.error();
+  expansion_ = expansion;
+  grouped_scene_ = std::move(*built);
+  graph_ = std::move(grouped_scene_.graph);
+  layout_ = std::move(grouped_scene_.layout);
+  grouped_scene_.graph = scene::DisplayGraph{};
+  grouped_scene_.layout = scene::SceneLayout{};
+  return {};
+}
+
+Status GraphPipeline::regroup(const hierarchy::Expansion& expansion) {
+  if (stage_ != Stage::Ready || !grouped()) return Error{"the graph is not shown as groups"};
+  const auto t0 = std::chrono::steady_clock::now();
+  if (Status s = buildGrouped(expansion); !s) return s;
+  index_.build(layout_);
+  regroup_ms_ = msSince(t0);
+  return {};
 }
 
 void GraphPipeline::startBuild() {
@@ -56,7 +100,8 @@ void GraphPipeline::startBuild() {
 
 bool GraphPipeline::busy() const {
   return stage_ == Stage::Shapes || stage_ == Stage::Building || stage_ == Stage::LayingOut ||
-         stage_ == Stage::Geometry || stage_ == Stage::Indexing;
+         stage_ == Stage::Geometry || stage_ == Stage::Hierarchy || stage_ == Stage::Grouping ||
+         stage_ == Stage::Indexing;
 }
 
 void GraphPipeline::cancel() {
@@ -75,6 +120,8 @@ float GraphPipeline::progress() const {
     case Stage::LayingOut:
       return kBuildShare + (layout_job_ ? layout_job_->progress() : 0.0f) * kLayoutShare;
     case Stage::Geometry: return kBuildShare + kLayoutShare;
+    case Stage::Hierarchy: return 0.1f;
+    case Stage::Grouping: return 0.5f;
     case Stage::Indexing: return kBuildShare + kLayoutShare + kGeometryShare;
     default: return 1.0f;
   }
@@ -88,6 +135,8 @@ const char* GraphPipeline::stageLabel() const {
     case Stage::LayingOut:
       return layout_job_ ? layout::phaseName(layout_job_->phase()) : "laying out";
     case Stage::Geometry: return "routing edges";
+    case Stage::Hierarchy: return "finding groups";
+    case Stage::Grouping: return "laying out groups";
     case Stage::Indexing: return "indexing";
     case Stage::Ready: return "ready";
     case Stage::Failed: return "failed";
@@ -107,8 +156,34 @@ void GraphPipeline::step(double budget_ms, double now_ms) {
     if (stage_ == Stage::Shapes) {
       shapes_ = std::make_unique<shapes::InferenceResult>(shapes::inferShapes(*model_));
       timings_.shapes_ms += msSince(t0);
-      stage_ = Stage::Building;
-      startBuild();
+      if (wantsGroups(model_->graph(graph_id_))) {
+        stage_ = Stage::Hierarchy;
+      } else {
+        stage_ = Stage::Building;
+        startBuild();
+      }
+    } else if (stage_ == Stage::Hierarchy) {
+      auto h = hierarchy::buildHierarchy(*model_, graph_id_);
+      if (!h) {
+        stage_ = Stage::Failed;
+        error_ = h.error().message;
+        break;
+      }
+      hierarchy_ = std::make_unique<hierarchy::Hierarchy>(std::move(*h));
+      const scene::GroupedOptions go = groupedOptions();
+      expansion_ = hierarchy::firstSight(*hierarchy_, go.visible);
+      grouped_layout_ = std::make_unique<scene::GroupedLayout>(*model_, *hierarchy_, go);
+      timings_.hierarchy_ms += msSince(t0);
+      stage_ = Stage::Grouping;
+      if (left() < budget_ms * 0.5) break;
+    } else if (stage_ == Stage::Grouping) {
+      if (Status s = buildGrouped(expansion_); !s) {
+        stage_ = Stage::Failed;
+        error_ = "layout failed: " + s.message();
+        break;
+      }
+      timings_.grouping_ms += msSince(t0);
+      stage_ = Stage::Indexing;
     } else if (stage_ == Stage::Building) {
       const bool done = build_job_->step(left());
       timings_.build_ms += msSince(t0);
@@ -154,9 +229,30 @@ void GraphPipeline::step(double budget_ms, double now_ms) {
   timings_.max_slice_ms = std::max(timings_.max_slice_ms, msSince(slice_start));
 }
 
+bool GraphPipeline::reconfigure(const GraphViewOptions& options) {
+  GraphViewOptions same = options;
+  same.fold = options_.fold;
+  same.stubs = options_.stubs;
+  if (stage_ != Stage::Ready || !grouped() || same != options_) return false;
+  const GraphViewOptions previous = options_;
+  options_ = options;
+  grouped_layout_ = std::make_unique<scene::GroupedLayout>(*model_, *hierarchy_, groupedOptions());
+  if (!regroup(expansion_)) {
+    options_ = previous;
+    grouped_layout_ = std::make_unique<scene::GroupedLayout>(*model_, *hierarchy_, groupedOptions());
+    return false;
+  }
+  return true;
+}
+
 void GraphPipeline::inferShapesNow() {
   if (stage_ != Stage::Ready || !model_ || shapes_) return;
   shapes_ = std::make_unique<shapes::InferenceResult>(shapes::inferShapes(*model_));
+  if (grouped()) {  // bundle labels come from the grouped layout: rebuild it with the shapes
+    grouped_layout_ = std::make_unique<scene::GroupedLayout>(*model_, *hierarchy_, groupedOptions());
+    (void)regroup(expansion_);
+    return;
+  }
   const auto types = scene::inferredTypes(*shapes_);
   for (scene::DisplayEdge& e : graph_.edges) {
     const ir::Type* t = types(e.graph, e.value);

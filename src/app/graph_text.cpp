@@ -135,7 +135,7 @@ uint32_t drawGraphText(const TextFrame& f, const GraphFonts& fonts, const scene:
     const ImVec4 clip(tl.x, tl.y, br.x, br.y);
     const float x = tl.x + st.pad_x * z;
     text(node.title, x, tl.y + (st.header_height * 0.5f + scene::BoxStyle::baselineBelowCenter(st.header_font)) * z,
-         header_em, true, rgb(scene::categoryStyle(node.category).header_text), clip);
+         header_em, true, rgb(scene::headerTextColor(node)), clip);
     if (!rows) continue;
     for (size_t k = 0; k < node.rows.size(); ++k) {
       const scene::BoxRow& row = node.rows[k];

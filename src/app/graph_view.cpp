@@ -33,7 +33,8 @@ float easeOut(float t) { return 1.0f - (1.0f - t) * (1.0f - t) * (1.0f - t); }
 }  // namespace
 
 GraphView::GraphView() : View("Graph", true) {
-  // "TB|LR initializers names bodies", e.g. "LR 0 0 0".
+  // "TB|LR initializers names bodies grouping fold stubs", e.g. "LR 0 0 0 A 7 1"
+  // (grouping A/G/F = auto/groups/flat; fold = hierarchy category bits).
   const std::string saved = platform::storageGet(kOptionsKey);
   if (saved.size() >= 8) {
     options_.direction = saved.compare(0, 2, "LR") == 0 ? layout::Direction::LeftToRight : layout::Direction::TopToBottom;
@@ -41,12 +42,18 @@ GraphView::GraphView() : View("Graph", true) {
     options_.show_names = saved[5] == '1';
     options_.expand_bodies = saved[7] == '1';
   }
+  if (saved.size() >= 14) {
+    options_.grouping = saved[9] == 'G' ? Grouping::Groups : saved[9] == 'F' ? Grouping::Flat : Grouping::Auto;
+    if (saved[11] >= '0' && saved[11] <= '7')
+      options_.fold = static_cast<uint8_t>(saved[11] - '0') & hierarchy::kFoldableCategories;
+    options_.stubs = saved[13] != '0';
+  }
 }
 
 GraphView::~GraphView() { delete exporter_; }
 
 bool GraphView::wantsFrames() const {
-  return anim_start_ >= 0 || pipeline_.busy() || (uploaded_ && !renderer_.overviewComplete()) ||
+  return anim_start_ >= 0 || group_anim_start_ >= 0 || toggle_started_ >= 0 || pipeline_.busy() || (uploaded_ && !renderer_.overviewComplete()) ||
          (exporter_ && exporter_->busy());
 }
 
@@ -55,6 +62,9 @@ void GraphView::saveOptions() const {
   s += options_.initializers_as_nodes ? " 1" : " 0";
   s += options_.show_names ? " 1" : " 0";
   s += options_.expand_bodies ? " 1" : " 0";
+  s += options_.grouping == Grouping::Groups ? " G" : options_.grouping == Grouping::Flat ? " F" : " A";
+  s += " " + std::to_string(options_.fold & hierarchy::kFoldableCategories);
+  s += options_.stubs ? " 1" : " 0";
   platform::storageSet(kOptionsKey, s);
 }
 
@@ -75,6 +85,7 @@ void GraphView::restart(AppContext& ctx, double now) {
   const OpenedModel* m = ctx.session.current();
   uploaded_ = false;
   report_pending_ = true;
+  group_anim_start_ = toggle_started_ = -1;
   hovered_ = selected_ = hover_edge_ = kNone;
   matches_.clear();
   haystack_.clear();
@@ -148,19 +159,29 @@ void GraphView::update(AppContext& ctx) {
   if (uploaded_) followSelection(ctx);
   if (exporter_) exporter_->step(pipeline_, renderer_, fonts_, ctx);
   // The overview textures for far zoom, a tile per frame once the graph is on screen.
-  if (uploaded_ && !report_pending_ && !renderer_.overviewComplete()) {
+  if (uploaded_ && !report_pending_ && group_anim_start_ < 0 && !renderer_.overviewComplete()) {
     RenderStyle style = renderStyle(ctx);
     renderer_.buildOverview(style, 1);
     minimap_dirty_ = minimap_dirty_ || renderer_.overviewComplete();
   }
   stepAnimation(now);
+  stepGroupAnimation(now);
 }
 
 void GraphView::onReady(AppContext& ctx) {
+  (void)ctx;
   const double t0 = platform::nowMs();
   uploaded_ = true;
   fonts_.ensureBuilt();
   const double t1 = platform::nowMs();
+  uploadScene();
+  reapply_selection_ = true;  // show the current selection in the new scene
+  fonts_ms_ += t1 - t0;
+  upload_ms_ = platform::nowMs() - t1;
+}
+
+// The pipeline's scene to the GPU, with what is derived from it (edges per box).
+void GraphView::uploadScene() {
   renderer_.setScene(pipeline_.graph(), pipeline_.layout(),
                      canvas_size_.x * canvas_size_.y * pixel_ratio_ * pixel_ratio_);
   // Edges by box (both ends), for highlighting a box's edges and neighbours.
@@ -178,16 +199,21 @@ void GraphView::onReady(AppContext& ctx) {
     if (g.edges[e].to != g.edges[e].from) adj_edges_[fill[g.edges[e].to]++] = e;
   }
   states_.assign(pipeline_.graph().nodes.size(), kStatePlain);
-  states_dirty_ = true;
   minimap_dirty_ = true;
-  reapply_selection_ = true;  // show the current selection in the new scene
-  fonts_ms_ += t1 - t0;
-  upload_ms_ = platform::nowMs() - t1;
+  updateHighlight();
+  states_dirty_ = true;
 }
 
 uint32_t GraphView::displayNodeOf(ir::GraphId graph, ir::NodeId node) const {
   if (!node.valid()) return kNone;
   const scene::DisplayGraph& g = pipeline_.graph();
+  // Grouped: the item showing the node (its box, or the closed group holding it).
+  if (pipeline_.grouped()) {
+    const hierarchy::VisibleGraph& v = pipeline_.groupedScene().visible;
+    if (graph != g.graph || node.index >= pipeline_.hierarchy().node_group.size()) return kNone;
+    const uint32_t item = v.itemOfNode(node);
+    return item < g.nodes.size() ? item : kNone;
+  }
   if (graph == g.graph && node.index < g.node_of_op.size()) return g.node_of_op[node.index];
   for (uint32_t i = 0; i < g.nodes.size(); ++i)  // expanded bodies
     if (g.nodes[i].kind == scene::NodeKind::Op && g.nodes[i].graph == graph && g.nodes[i].op == node) return i;
@@ -201,6 +227,13 @@ void GraphView::followSelection(AppContext& ctx) {
   selection_seen_ = sel.version;
   reapply_selection_ = false;
   uint32_t n = displayNodeOf(sel.graph, sel.node);
+  // A node hidden in a closed group, chosen elsewhere (the node list, search): open
+  // the groups around it.
+  if (changed && n != kNone && pipeline_.grouped() && sel.graph == pipeline_.graphId() &&
+      pipeline_.graph().nodes[n].kind == scene::NodeKind::Group && revealNode(ctx, sel.node)) {
+    selection_seen_ = sel.version;
+    n = displayNodeOf(sel.graph, sel.node);
+  }
   // A node of another graph chosen elsewhere (the node list, a body): open that graph.
   // Only for a new choice: a scene rebuilt for another graph keeps showing it.
   if (changed && n == kNone && sel.node.valid() && sel.graph != pipeline_.graphId() && ctx.session.current()) {
@@ -230,6 +263,8 @@ void GraphView::selectDisplayNode(AppContext& ctx, uint32_t node, bool focus) {
     const scene::DisplayNode& n = pipeline_.graph().nodes[node];
     if (n.kind == scene::NodeKind::Op) {
       sel.selectNode(n.graph, n.op, false);
+    } else if (n.kind == scene::NodeKind::Group) {
+      sel.clear();  // a group is not a node of the model: highlighted here only
     } else {
       sel.selectValue(n.graph, n.value);
     }
@@ -243,7 +278,8 @@ void GraphView::updateHighlight() {
   if (!uploaded_) return;
   const scene::DisplayGraph& g = pipeline_.graph();
   std::fill(states_.begin(), states_.end(), kStatePlain);
-  for (uint32_t m : matches_) states_[m] = kStateMatch;
+  for (size_t k = 0; k < matches_.size(); ++k)
+    if (const uint32_t m = matchBox(k); m < states_.size()) states_[m] = kStateMatch;
   std::vector<uint32_t> edges;
   for (uint32_t focus : {selected_, hovered_}) {
     if (focus == kNone || focus >= g.nodes.size()) continue;
@@ -371,16 +407,24 @@ void GraphView::drawContent(AppContext& ctx) {
     if (!(previous == gl_style_)) minimap_dirty_ = true;  // the theme changed
     ++frames_drawn_;
     text_strings_ = 0;
+    drawFrames(ctx, dl, canvas_pos, canvas_size);
     dl->AddCallback(glCallback, this);
     dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 
     // Text over the boxes, for what is on screen only.
     visible_nodes_.clear();
     visible_edges_.clear();
+    // While groups open or close the boxes move (no edges): all their text, if few.
+    const bool moving = group_anim_start_ >= 0 && anim_layout_.nodes.size() == pipeline_.graph().nodes.size();
+    const scene::SceneLayout& shown = moving ? anim_layout_ : pipeline_.layout();
     if (textVisibleAt(camera_.zoom, pixel_ratio_)) {
       const scene::Rect view = camera_.visible(canvas_size.x, canvas_size.y);
-      pipeline_.index().queryNodes(view, visible_nodes_);
-      pipeline_.index().queryEdges(view, visible_edges_);
+      if (!moving) {
+        pipeline_.index().queryNodes(view, visible_nodes_);
+        pipeline_.index().queryEdges(view, visible_edges_);
+      } else if (shown.nodes.size() <= 3000) {
+        for (uint32_t i = 0; i < shown.nodes.size(); ++i) visible_nodes_.push_back(i);
+      }
       TextFrame f;
       f.draw_list = dl;
       f.canvas_pos = canvas_pos;
@@ -393,8 +437,13 @@ void GraphView::drawContent(AppContext& ctx) {
         ts.label = IM_COL32(160, 165, 175, 255);
       }
       dl->PushClipRect(canvas_pos, ImVec2(canvas_pos.x + canvas_size.x, canvas_pos.y + canvas_size.y), true);
-      text_strings_ = drawGraphText(f, fonts_, pipeline_.graph(), pipeline_.layout(), visible_nodes_, visible_edges_, ts);
+      text_strings_ = drawGraphText(f, fonts_, pipeline_.graph(), shown, visible_nodes_, visible_edges_, ts);
       dl->PopClipRect();
+    }
+    // An expand/collapse is on screen from this frame on.
+    if (toggle_started_ >= 0) {
+      toggle_ms_ = platform::nowMs() - toggle_started_;
+      toggle_started_ = -1;
     }
     // The first frame that shows the whole laid-out graph: the load is complete.
     if (report_pending_) {
@@ -423,8 +472,7 @@ void GraphView::publishState(const AppContext& ctx) {
   const bool ready = uploaded_;
   std::string sel_name, match_name;
   if (ready && selected_ != kNone) sel_name = pipeline_.graph().nodes[selected_].name;
-  if (ready && match_cursor_ >= 0 && match_cursor_ < static_cast<int>(matches_.size()))
-    match_name = pipeline_.graph().nodes[matches_[static_cast<size_t>(match_cursor_)]].name;
+  if (ready && match_cursor_ >= 0) match_name = matchName(static_cast<size_t>(match_cursor_));
   char buf[4096];
   std::snprintf(
       buf, sizeof buf,
@@ -465,6 +513,7 @@ void GraphView::publishState(const AppContext& ctx) {
     json += item;
   }
   json += "}";
+  if (ready && pipeline_.grouped()) json += groupedState();
   if (ready && selected_ != kNone) {
     const scene::Rect& r = pipeline_.layout().nodes[selected_];
     const scene::Point a = camera_.toCanvas({r.x, r.y});
@@ -479,6 +528,57 @@ void GraphView::publishState(const AppContext& ctx) {
     published_ = json;
     platform::publishGraphState(published_);
   }
+}
+
+// The grouped part of window.netforgeGraph: counts, timings, and where the group
+// boxes and frame titles on screen are (page coordinates), so tests can click them.
+std::string GraphView::groupedState() const {
+  const scene::GroupedScene& gs = pipeline_.groupedScene();
+  const scene::GroupedLayout::Stats& st = pipeline_.groupedStats();
+  const GraphPipeline::Timings& t = pipeline_.timings();
+  uint32_t open = 0;
+  for (uint8_t o : pipeline_.expansion().open) open += o ? 1 : 0;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                ",\"grouped\":{\"groups\":%zu,\"repeats\":%zu,\"open\":%u,\"frames\":%zu,\"items\":%zu,"
+                "\"hierarchy_ms\":%.1f,\"grouping_ms\":%.1f,\"regroup_ms\":%.1f,\"toggle_ms\":%.1f,"
+                "\"laid_out\":%u,\"reused\":%u,\"animating\":%s,\"boxes\":[",
+                pipeline_.hierarchy().groupCount(), pipeline_.hierarchy().repeats.size(), open, gs.frames.size(),
+                gs.visible.items.size(), t.hierarchy_ms, t.grouping_ms, pipeline_.lastRegroupMs(), toggle_ms_,
+                st.levels_laid_out, st.levels_reused, group_anim_start_ >= 0 ? "true" : "false");
+  std::string out(buf);
+  auto rect = [&](const std::string& name, const scene::Rect& r, bool first) {
+    const scene::Point a = camera_.toCanvas({r.x, r.y});
+    char item[96];
+    std::snprintf(item, sizeof item, "%s[\"", first ? "" : ",");
+    out += item;
+    out += escapeJson(name.substr(0, 120));
+    std::snprintf(item, sizeof item, "\",%.1f,%.1f,%.1f,%.1f]", canvas_pos_.x + a.x, canvas_pos_.y + a.y,
+                  r.width * camera_.zoom, r.height * camera_.zoom);
+    out += item;
+  };
+  const scene::Rect view = camera_.visible(canvas_size_.x, canvas_size_.y);
+  int listed = 0;
+  const scene::DisplayGraph& g = pipeline_.graph();
+  for (uint32_t i = 0; i < g.nodes.size() && listed < 12; ++i) {
+    const scene::Rect& r = pipeline_.layout().nodes[i];
+    if (g.nodes[i].kind != scene::NodeKind::Group || r.x < view.x || r.y < view.y ||
+        r.x + r.width > view.x + view.width || r.y + r.height > view.y + view.height)
+      continue;
+    rect(g.nodes[i].title, r, listed++ == 0);
+  }
+  out += "],\"frame_titles\":[";
+  listed = 0;
+  for (const scene::GroupFrame& f : gs.frames) {
+    if (listed >= 12) break;
+    const scene::Rect band{f.rect.x, f.rect.y, f.rect.width, f.title_height};
+    if (band.x < view.x || band.y < view.y || band.x + std::min(band.width, 60.0f) > view.x + view.width ||
+        band.y + band.height > view.y + view.height)
+      continue;
+    rect(f.title, band, listed++ == 0);
+  }
+  out += "]}";
+  return out;
 }
 
 void GraphView::noteItem(const char* name) {
@@ -535,6 +635,7 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     if (!n.name.empty() && n.name != n.title) ImGui::TextDisabled("%s", displayName(n.name, 120).c_str());
     ImGui::EndTooltip();
   }
+  if (hovered && !dragging_ && hovered_ != kNone && camera_.zoom >= 0.6f) groupTooltip(hovered_);
   if (hovered && hover_edge_ != kNone) {
     const scene::DisplayEdge& e = pipeline_.graph().edges[hover_edge_];
     ImGui::BeginTooltip();
@@ -548,8 +649,8 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     if (!dragging_ && ImGui::IsMouseReleased(ImGuiMouseButton_Left)) {
       const scene::Point p = camera_.toScene(mouse);
       const uint32_t n = pipeline_.index().nodeAt(p);
-      bool opened = false;
-      if (n != kNone) {
+      bool opened = clickGroups(ctx, p);
+      if (!opened && n != kNone) {
         const scene::DisplayNode& node = pipeline_.graph().nodes[n];
         const scene::Rect& r = pipeline_.layout().nodes[n];
         const scene::BoxStyle& st = scene::boxStyle();
@@ -577,6 +678,7 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
 void GraphView::handleKeys(AppContext& ctx, ImVec2 canvas_size) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || io.KeyCtrl || io.KeyAlt) return;
+  if (groupKeys(ctx)) return;
   const float step = 60.0f;
   const scene::Point centre{canvas_size.x * 0.5f, canvas_size.y * 0.5f};
   const float min_zoom = minZoom(pipeline_.layout().bounds, canvas_size.x, canvas_size.y);

@@ -6,6 +6,8 @@
 //                           selection/hover, mouse and keyboard navigation
 //   graph_view_overlays.cpp toolbar + breadcrumb, progress + cancel, search bar,
 //                           minimap, export dialog
+//   graph_view_groups.cpp   grouped scenes: frames, expand/collapse by click, keys and
+//                           the Groups menu, the animation between two expansions
 //   graph_export.cpp        PNG (tiled offscreen rendering) and SVG export
 //
 // Frame flow (GraphView::update runs before any view draws):
@@ -76,14 +78,32 @@ class GraphView final : public View {
   uint32_t displayNodeOf(ir::GraphId graph, ir::NodeId node) const;
   RenderStyle renderStyle(const AppContext& ctx) const;
   void publishState(const AppContext& ctx);
+  std::string groupedState() const;
+
+  // graph_view_groups.cpp
+  void drawFrames(AppContext& ctx, ImDrawList* dl, ImVec2 canvas_pos, ImVec2 canvas_size);
+  bool clickGroups(AppContext& ctx, scene::Point p);  // true when the click opened/closed a group
+  bool groupKeys(AppContext& ctx);                     // Enter/Backspace on groups; true if handled
+  void drawGroupsMenu(AppContext& ctx);
+  void groupTooltip(uint32_t node) const;
+  // Shows the graph with these groups open, keeping the item `anchor` (a visible item
+  // key, 0 = none) where it is on screen, and animating the boxes that move.
+  void applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, uint64_t anchor);
+  void uploadScene();
+  void stepGroupAnimation(double now);
+  uint32_t frameTitleAt(scene::Point p) const;
+  // Grouped scenes: the group item or frame containing a hidden node is revealed.
+  bool revealNode(AppContext& ctx, ir::NodeId node);
 
   // graph_view_overlays.cpp
   void drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
   void drawProgress(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
   void drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
   void drawMinimap(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
-  void runSearch();
-  void gotoMatch(int delta);
+  void runSearch(AppContext& ctx);
+  void gotoMatch(AppContext& ctx, int delta);
+  uint32_t matchBox(size_t k) const;  // the display node showing match k (kNone if folded)
+  std::string matchName(size_t k) const;
   void renderMinimapTexture();
 
   GraphPipeline pipeline_;
@@ -114,7 +134,8 @@ class GraphView final : public View {
   bool dragging_ = false;
   bool overlay_focused_ = false;  // one of the overlay windows had the focus (last frame)
 
-  // Search (Ctrl+F): matches are display nodes, in index order.
+  // Search (Ctrl+F): matches are display nodes in index order; in a grouped scene they
+  // are nodes of the graph (found inside closed groups too, which open to show them).
   bool search_open_ = false;
   bool search_focus_ = false;
   char search_text_[256] = {};
@@ -142,6 +163,16 @@ class GraphView final : public View {
   // Screen rectangles of the overlay controls this frame (published for tests).
   std::vector<std::pair<const char*, ImVec4>> ui_rects_;
   void noteItem(const char* name);
+
+  // Grouped scenes: boxes move from where they were to where they go after an
+  // expand/collapse (group_anim_start_ >= 0 while they do).
+  double group_anim_start_ = -1, group_anim_ms_ = 220;
+  std::vector<scene::Rect> anim_from_nodes_, anim_from_frames_;  // per display node / frame
+  scene::SceneLayout anim_layout_;  // the in-between boxes (no edges)
+  std::vector<uint32_t> visible_frames_;
+  double toggle_started_ = -1;  // platform time of the last expand/collapse, until drawn
+  double toggle_ms_ = 0;        // input -> first frame showing the new scene
+  int expand_depth_ = 2;        // the Groups menu's "expand to depth"
 
   GraphExporter* exporter_ = nullptr;  // owned; graph_export.h
   bool export_open_ = false;

@@ -20,6 +20,7 @@ namespace nf::app {
 
 namespace {
 
+constexpr uint32_t kNone = 0xFFFFFFFFu;
 
 constexpr ImGuiWindowFlags kOverlayFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
                                            ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
@@ -72,7 +73,12 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     }
     ImGui::PopID();
   }
-  if (uploaded_) {
+  if (uploaded_ && pipeline_.grouped()) {
+    ImGui::SameLine(0, 16);
+    const size_t nodes = pipeline_.model()->graph(pipeline_.graphId()).nodes.size();
+    ImGui::TextDisabled("%s nodes as %s boxes", withThousands(nodes).c_str(),
+                        withThousands(pipeline_.graph().nodeCount()).c_str());
+  } else if (uploaded_) {
     ImGui::SameLine(0, 16);
     ImGui::TextDisabled("%s nodes, %s edges", withThousands(pipeline_.graph().nodeCount()).c_str(),
                         withThousands(pipeline_.graph().edgeCount()).c_str());
@@ -107,6 +113,15 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     }
     ImGui::EndPopup();
   }
+  ImGui::SameLine();
+  if (ImGui::SmallButton(pipeline_.grouped() ? "Groups" : "Flat")) ImGui::OpenPopup("##graph_groups");
+  noteItem("groups");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Name scopes and repeated blocks as boxes: expand, collapse, declutter");
+  drawGroupsMenu(ctx);  // applies its own changes: keep them out of `next`
+  next.grouping = options_.grouping;
+  next.fold = options_.fold;
+  next.stubs = options_.stubs;
   ImGui::SameLine();
   if (ImGui::SmallButton("Search")) {
     search_open_ = !search_open_;
@@ -198,44 +213,78 @@ void GraphView::drawProgress(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_s
 
 // [SECTION] Search -----------------------------------------------------------------
 
-void GraphView::runSearch() {
+void GraphView::runSearch(AppContext& ctx) {
   const std::string query = lower(search_text_);
   if (query == search_applied_) return;
   search_applied_ = query;
   matches_.clear();
   match_cursor_ = -1;
-  const scene::DisplayGraph& g = pipeline_.graph();
-  if (!query.empty()) {
+  const ir::Model* model = pipeline_.model();
+  if (!query.empty() && pipeline_.grouped() && model) {
     if (haystack_.empty()) {
-      // Per box: op type, name, and the tensors on its edges and rows.
-      const ir::Model* model = pipeline_.model();
-      haystack_.resize(g.nodes.size());
-      for (size_t i = 0; i < g.nodes.size(); ++i) {
-        const scene::DisplayNode& n = g.nodes[i];
-        haystack_[i] = lower(n.title) + "\n" + lower(n.name);
-        for (const scene::BoxRow& r : n.rows)
-          if (r.kind == scene::RowKind::Tensor && model && r.value.valid())
-            haystack_[i] += "\n" + lower(model->graph(n.graph).value(r.value).name);
+      // Per node of the graph: op type, name, the tensors it reads and writes.
+      const ir::Graph& graph = model->graph(pipeline_.graphId());
+      haystack_.resize(graph.nodes.size());
+      for (size_t i = 0; i < graph.nodes.size(); ++i) {
+        const ir::Node& n = graph.nodes[i];
+        haystack_[i] = lower(n.op_type) + "\n" + lower(n.name);
+        for (ir::ValueId v : n.inputs)
+          if (v.valid()) haystack_[i] += "\n" + lower(graph.value(v).name);
+        for (ir::ValueId v : n.outputs)
+          if (v.valid()) haystack_[i] += "\n" + lower(graph.value(v).name);
       }
-      if (model)
-        for (const scene::DisplayEdge& e : g.edges) {
-          const std::string t = "\n" + lower(scene::edgeTensorName(*model, e));
-          haystack_[e.from] += t;
-          haystack_[e.to] += t;
-        }
     }
+  } else if (!query.empty() && haystack_.empty()) {
+    // Per box: op type, name, and the tensors on its edges and rows.
+    const scene::DisplayGraph& g = pipeline_.graph();
+    haystack_.resize(g.nodes.size());
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const scene::DisplayNode& n = g.nodes[i];
+      haystack_[i] = lower(n.title) + "\n" + lower(n.name);
+      for (const scene::BoxRow& r : n.rows)
+        if (r.kind == scene::RowKind::Tensor && model && r.value.valid())
+          haystack_[i] += "\n" + lower(model->graph(n.graph).value(r.value).name);
+    }
+    if (model)
+      for (const scene::DisplayEdge& e : g.edges) {
+        const std::string t = "\n" + lower(scene::edgeTensorName(*model, e));
+        haystack_[e.from] += t;
+        haystack_[e.to] += t;
+      }
+  }
+  if (!query.empty())
     for (uint32_t i = 0; i < haystack_.size(); ++i)
       if (haystack_[i].find(query) != std::string::npos) matches_.push_back(i);
-  }
   updateHighlight();
-  if (!matches_.empty()) gotoMatch(+1);
+  if (!matches_.empty()) gotoMatch(ctx, +1);
 }
 
-void GraphView::gotoMatch(int delta) {
+uint32_t GraphView::matchBox(size_t k) const {
+  if (k >= matches_.size()) return kNone;
+  if (!pipeline_.grouped()) return matches_[k];
+  return displayNodeOf(pipeline_.graphId(), ir::NodeId{matches_[k]});
+}
+
+std::string GraphView::matchName(size_t k) const {
+  if (k >= matches_.size()) return {};
+  if (!pipeline_.grouped()) return pipeline_.graph().nodes[matches_[k]].name;
+  const ir::Graph& g = pipeline_.model()->graph(pipeline_.graphId());
+  return scene::cleanText(g.nodes[matches_[k]].name.empty() ? g.nodes[matches_[k]].op_type : g.nodes[matches_[k]].name, 200);
+}
+
+void GraphView::gotoMatch(AppContext& ctx, int delta) {
   if (matches_.empty()) return;
   const int n = static_cast<int>(matches_.size());
   match_cursor_ = match_cursor_ < 0 ? (delta > 0 ? 0 : n - 1) : ((match_cursor_ + delta) % n + n) % n;
-  focusNode(matches_[static_cast<size_t>(match_cursor_)], true);
+  const size_t k = static_cast<size_t>(match_cursor_);
+  // Grouped: open the groups hiding the match first.
+  if (pipeline_.grouped()) {
+    const uint32_t box = matchBox(k);
+    if (box != kNone && pipeline_.graph().nodes[box].kind == scene::NodeKind::Group)
+      revealNode(ctx, ir::NodeId{matches_[k]});
+    stepGroupAnimation(1e300);  // jump to the end: the camera moves to the final place
+  }
+  focusNode(matchBox(k), true);
 }
 
 void GraphView::drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
@@ -257,9 +306,9 @@ void GraphView::drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_siz
     ImGui::SetNextItemWidth(240);
     const bool enter = ImGui::InputTextWithHint("##query", "Search nodes, op types, tensors", search_text_,
                                                 sizeof search_text_, ImGuiInputTextFlags_EnterReturnsTrue);
-    runSearch();
+    runSearch(ctx);
     if (enter) {
-      gotoMatch(ImGui::GetIO().KeyShift ? -1 : +1);
+      gotoMatch(ctx, ImGui::GetIO().KeyShift ? -1 : +1);
       ImGui::SetKeyboardFocusHere(-1);  // keep typing / pressing Enter
     }
     ImGui::SameLine();
@@ -267,17 +316,17 @@ void GraphView::drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_siz
     else if (matches_.empty()) ImGui::TextDisabled("no match");
     else ImGui::Text("%d / %d", match_cursor_ + 1, static_cast<int>(matches_.size()));
     ImGui::SameLine();
-    if (ImGui::ArrowButton("##prev", ImGuiDir_Up)) gotoMatch(-1);
+    if (ImGui::ArrowButton("##prev", ImGuiDir_Up)) gotoMatch(ctx, -1);
     ImGui::SameLine();
-    if (ImGui::ArrowButton("##next", ImGuiDir_Down)) gotoMatch(+1);
+    if (ImGui::ArrowButton("##next", ImGuiDir_Down)) gotoMatch(ctx, +1);
     ImGui::SameLine();
     if (ImGui::SmallButton("x")) {
       search_open_ = false;
       search_text_[0] = 0;
-      runSearch();
+      runSearch(ctx);
     }
-    if (match_cursor_ >= 0 && match_cursor_ < static_cast<int>(matches_.size())) {
-      const uint32_t m = matches_[static_cast<size_t>(match_cursor_)];
+    const uint32_t m = match_cursor_ >= 0 ? matchBox(static_cast<size_t>(match_cursor_)) : kNone;
+    if (m != kNone) {
       const scene::DisplayNode& n = pipeline_.graph().nodes[m];
       ImGui::TextDisabled("%s  %s", n.title.c_str(), displayName(n.name, 60).c_str());
       if (ImGui::SmallButton("Select")) selectDisplayNode(ctx, m, true);

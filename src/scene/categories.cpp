@@ -258,4 +258,13 @@ bool categoryTableSorted() {
                         [](const Entry& a, const Entry& b) { return a.op < b.op; });
 }
 
+uint32_t repeatClassColor(int32_t repeat_class) {
+  // Mid-light hues that keep dark header text readable, ordered so neighbours differ.
+  static constexpr uint32_t kHues[] = {0x8EC5E8, 0xF2B880, 0xA8D8A0, 0xD9A6E0, 0xF0D878,
+                                       0x9CD6CF, 0xF2A0A8, 0xB8B8EC, 0xC8DC8C, 0xE0BC9C};
+  constexpr int32_t kCount = static_cast<int32_t>(sizeof(kHues) / sizeof(kHues[0]));
+  if (repeat_class < 0) return 0xC9CED6;
+  return kHues[repeat_class % kCount];
+}
+
 }  // namespace nf::scene

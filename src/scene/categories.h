@@ -55,4 +55,9 @@ struct Palette {
 };
 const Palette& lightPalette();
 
+// Colour of a hierarchy repeat class (identical groups share it): closed group
+// headers and open group frames. Cycles through a fixed set of distinct hues; -1
+// (no repeat class) gets the neutral group colour.
+uint32_t repeatClassColor(int32_t repeat_class);
+
 }  // namespace nf::scene

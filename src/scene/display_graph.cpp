@@ -312,12 +312,21 @@ const BoxStyle& boxStyle() {
   return style;
 }
 
+uint32_t headerColor(const DisplayNode& node) {
+  return node.kind == NodeKind::Group ? repeatClassColor(node.repeat_class) : categoryStyle(node.category).header;
+}
+
+uint32_t headerTextColor(const DisplayNode& node) {
+  return node.kind == NodeKind::Group ? 0x1E2228 : categoryStyle(node.category).header_text;
+}
+
 const char* nodeKindName(NodeKind k) {
   switch (k) {
     case NodeKind::Op: return "op";
     case NodeKind::Input: return "input";
     case NodeKind::Output: return "output";
     case NodeKind::Initializer: return "initializer";
+    case NodeKind::Group: return "group";
   }
   return "op";
 }

@@ -61,8 +61,9 @@ enum class NodeKind : uint8_t {
   Input,        // a graph input (not an initializer)
   Output,       // a graph output
   Initializer,  // an initializer shown as its own box (BuildOptions::initializers_as_nodes)
+  Group,        // a closed group of the hierarchy (grouped_scene.h): `group` says which
 };
-const char* nodeKindName(NodeKind k);  // "op", "input", "output", "initializer"
+const char* nodeKindName(NodeKind k);  // "op", "input", "output", "initializer", "group"
 
 enum class RowKind : uint8_t {
   Attributes,  // key attributes: "3×3 /2  pads 1  g 32"
@@ -92,6 +93,8 @@ struct DisplayNode {
   std::vector<BoxRow> rows;
   uint32_t owner = kNoIndex;  // expanded bodies: the display node of the owning If/Loop/Scan
   uint16_t depth = 0;         // expanded bodies: nesting depth (0 = the root graph)
+  uint32_t group = kNoIndex;  // Group boxes: the hierarchy GroupId (a folded series' rest too)
+  int32_t repeat_class = -1;  // Group boxes: hierarchy repeat class (one colour per class), -1 none
   float width = 0.0f;
   float height = 0.0f;
 };
@@ -150,6 +153,12 @@ class DisplayGraphJob {
   struct State;
   std::unique_ptr<State> s_;
 };
+
+// Header band fill and header text colour of a box (0xRRGGBB): the category's, or for
+// Group boxes the repeat class colour (identical groups look alike). Every renderer
+// uses these.
+uint32_t headerColor(const DisplayNode& node);
+uint32_t headerTextColor(const DisplayNode& node);
 
 // "1×64×56×56"; symbolic dims by name; "?" for unknown dims; "" for an unknown rank.
 // Scalars (rank 0) are "scalar".

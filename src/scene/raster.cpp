@@ -223,19 +223,19 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
     const Rect& r = scene.nodes[i];
     const Point tl = P(Point{r.x, r.y});
     const float w = r.width * scale, h = r.height * scale;
-    const CategoryStyle& cs = categoryStyle(n.category);
+    const uint32_t header = headerColor(n);
     if (n.rows.empty()) {
-      cv.roundRect(tl.x, tl.y, w, h, rad, rad, rgbOf(cs.header), 0);
+      cv.roundRect(tl.x, tl.y, w, h, rad, rad, rgbOf(header), 0);
     } else {
       cv.roundRect(tl.x, tl.y, w, h, rad, rad, body_c, 0);
-      cv.roundRect(tl.x, tl.y, w, st.header_height * scale, rad, 0, rgbOf(cs.header), 0);
+      cv.roundRect(tl.x, tl.y, w, st.header_height * scale, rad, 0, rgbOf(header), 0);
     }
     cv.roundRect(tl.x, tl.y, w, h, rad, rad, border_c, line_w);
     if (!img.text) continue;
     const float pad = st.pad_x * scale;
     cv.text(n.title, tl.x + pad,
             tl.y + (st.header_height * 0.5f + BoxStyle::baselineBelowCenter(st.header_font)) * scale,
-            st.header_font * scale, true, rgbOf(cs.header_text));
+            st.header_font * scale, true, rgbOf(headerTextColor(n)));
     for (size_t k = 0; k < n.rows.size(); ++k) {
       const BoxRow& row = n.rows[k];
       const float base = tl.y + (st.rowCenter(k) + BoxStyle::baselineBelowCenter(st.body_font)) * scale;

@@ -11,47 +11,14 @@ import path from 'node:path';
 import {
   assert, CORPUS, decodePng, dropFiles, pixelDifference, screenshot, waitDrawn, waitReady, waitStatus,
 } from './lib.mjs';
+import { clickAt, clickUi, graph, openModel, waitGraph } from './graph_lib.mjs';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8'));
 const entry = (p) => manifest.files.find((f) => f.path === p);
 const INCEPTION = 'light/light_inception_v1.onnx';
 const IF_MODEL = 'node/test_if.onnx';
 
-const graph = (page) => page.evaluate(() => window.netforgeGraph || {});
-
-async function waitGraph(page, predicate, what, timeout = 20000) {
-  try {
-    await page.waitForFunction(`(${predicate.toString()})(window.netforgeGraph || {})`, null, { timeout, polling: 50 });
-  } catch (e) {
-    const g = await page.evaluate(() => JSON.stringify(window.netforgeGraph)).catch(() => '(page gone)');
-    throw new Error(`timed out waiting for ${what}; netforgeGraph = ${g}`);
-  }
-  return graph(page);
-}
-
-// ImGui samples the mouse once per frame: press and release in separate frames.
-async function clickAt(page, x, y) {
-  await page.mouse.move(x, y);
-  await page.waitForTimeout(60);
-  await page.mouse.down();
-  await page.waitForTimeout(60);
-  await page.mouse.up();
-  await page.waitForTimeout(60);
-}
-const centre = (r) => [r[0] + r[2] / 2, r[1] + r[3] / 2];
-async function clickUi(page, name) {
-  const g = await waitGraph(page, new Function('g', `return !!(g.ui && g.ui[${JSON.stringify(name)}]);`), `control ${name}`);
-  const [x, y] = centre(g.ui[name]);
-  await clickAt(page, x, y);
-}
-
-async function open(page, url, rel) {
-  await page.goto(`${url}?sample=0`);
-  await waitReady(page);
-  await dropFiles(page, [path.join(CORPUS, rel)]);
-  await waitDrawn(page, path.basename(rel));
-  return waitGraph(page, (g) => g.stage === 'ready' && g.frames > 0, 'the graph drawn');
-}
+const open = openModel;
 
 // Pixels close to a category's header colour (the boxes), per category.
 function categoryPixels(png) {

@@ -1,0 +1,401 @@
+// GraphView, grouped scenes (graph_view.h): open groups drawn as frames, closed ones
+// as boxes; a click on a box opens it, a click on a frame's title band closes it;
+// Enter/Backspace do the same for the selection; the Groups menu opens and closes
+// everything, to a depth, or back to the first sight, and toggles decluttering.
+//
+// Every change of expansion goes through applyExpansion: the pipeline lays out again
+// only the groups that changed (scene/grouped_scene.h), the clicked group stays where
+// it was on screen, and the boxes glide from their old places to the new ones
+// (220 ms, edges hidden meanwhile: their routes do not interpolate).
+#include <SDL_scancode.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "app/graph_view.h"
+#include "app/platform.h"
+#include "app/session.h"
+#include "base/strings.h"
+#include "scene/categories.h"
+
+namespace nf::app {
+
+namespace {
+
+constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+float easeInOut(float t) { return t < 0.5f ? 4 * t * t * t : 1 - std::pow(-2 * t + 2, 3.0f) * 0.5f; }
+
+scene::Rect lerp(const scene::Rect& a, const scene::Rect& b, float t) {
+  return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.width + (b.width - a.width) * t,
+          a.height + (b.height - a.height) * t};
+}
+
+ImU32 withAlpha(uint32_t rgb, float alpha) {
+  return IM_COL32((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, static_cast<int>(alpha * 255.0f));
+}
+
+uint32_t darker(uint32_t rgb, float f) {
+  auto ch = [&](int shift) { return static_cast<uint32_t>(((rgb >> shift) & 0xFF) * f) << shift; };
+  return ch(16) | ch(8) | ch(0);
+}
+
+uint64_t groupItemKey(hierarchy::GroupId g) {
+  return hierarchy::VisibleItem{hierarchy::ItemKind::Group, g.index, {}}.key();
+}
+
+bool intersects(const scene::Rect& a, const scene::Rect& b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+}  // namespace
+
+// [SECTION] Drawing ------------------------------------------------------------------
+
+// Frames go into the canvas draw list before the GL callback, so boxes draw over them.
+void GraphView::drawFrames(AppContext& ctx, ImDrawList* dl, ImVec2 canvas_pos, ImVec2 canvas_size) {
+  visible_frames_.clear();
+  if (!pipeline_.grouped()) return;
+  const auto& frames = pipeline_.groupedScene().frames;
+  const bool animating = group_anim_start_ >= 0 && anim_from_frames_.size() == frames.size();
+  const float t = animating ? easeInOut(static_cast<float>(
+                                  std::clamp((platform::nowMs() - group_anim_start_) / group_anim_ms_, 0.0, 1.0)))
+                            : 1.0f;
+  const scene::Rect view = camera_.visible(canvas_size.x, canvas_size.y);
+  const bool dark = ctx.settings.theme == Theme::Dark;
+  const float z = camera_.zoom;
+  dl->PushClipRect(canvas_pos, ImVec2(canvas_pos.x + canvas_size.x, canvas_pos.y + canvas_size.y), true);
+  dl->PushTextureID(fonts_.texture());
+  for (uint32_t i = 0; i < frames.size(); ++i) {
+    const scene::GroupFrame& f = frames[i];
+    const scene::Rect r = animating ? lerp(anim_from_frames_[i], f.rect, t) : f.rect;
+    if (!intersects(r, view)) continue;
+    visible_frames_.push_back(i);
+    const uint32_t hue = scene::repeatClassColor(f.repeat_class);
+    const ImVec2 a(canvas_pos.x + (r.x - camera_.origin_x) * z, canvas_pos.y + (r.y - camera_.origin_y) * z);
+    const ImVec2 b(a.x + r.width * z, a.y + r.height * z);
+    const float band = f.title_height * z;
+    const float round = std::min(6.0f, 6.0f * z);
+    // Nested frames add up their tint, so depth reads at a glance.
+    dl->AddRectFilled(a, b, withAlpha(hue, dark ? 0.12f : 0.14f), round);
+    dl->AddRectFilled(a, ImVec2(b.x, a.y + band), withAlpha(hue, dark ? 0.45f : 0.5f), round,
+                      ImDrawFlags_RoundCornersTop);
+    dl->AddRect(a, b, withAlpha(dark ? hue : darker(hue, 0.6f), dark ? 0.7f : 0.9f), round, 0,
+                std::max(1.0f, std::min(1.5f, z)));
+    // The title, after a "close" triangle, when it is big enough to read.
+    const float em = scene::boxStyle().header_font * 0.92f;
+    ImFont* font = fonts_.pick(em * z * pixel_ratio_, true);
+    if (!font || band < 7.0f || !textVisibleAt(z, pixel_ratio_)) continue;
+    const float tri = band * 0.28f;
+    const ImVec2 c(a.x + band * 0.5f, a.y + band * 0.5f);
+    const ImU32 ink = dark ? IM_COL32(225, 228, 232, 255) : IM_COL32(30, 34, 40, 255);
+    dl->AddTriangleFilled(ImVec2(c.x - tri, c.y - tri * 0.6f), ImVec2(c.x + tri, c.y - tri * 0.6f),
+                          ImVec2(c.x, c.y + tri * 0.7f), ink);
+    const float size = GraphFonts::imguiSize(em * z);
+    const ImVec4 clip(a.x, a.y, b.x - 4, a.y + band);
+    dl->AddText(font, size, ImVec2(a.x + band, a.y + (band - size) * 0.5f), ink, f.title.data(),
+                f.title.data() + f.title.size(), 0.0f, &clip);
+  }
+  dl->PopTextureID();
+  dl->PopClipRect();
+}
+
+// Hovering a group box or a frame title: what it holds.
+void GraphView::groupTooltip(uint32_t node) const {
+  if (!pipeline_.grouped() || node >= pipeline_.graph().nodes.size()) return;
+  const scene::DisplayNode& n = pipeline_.graph().nodes[node];
+  if (n.kind != scene::NodeKind::Group || n.group == kNone) return;
+  const hierarchy::Hierarchy& h = pipeline_.hierarchy();
+  const hierarchy::Group& g = h.group(hierarchy::GroupId{n.group});
+  ImGui::BeginTooltip();
+  ImGui::TextUnformatted(n.title.c_str());
+  ImGui::TextDisabled("%s, %s nodes", hierarchy::groupKindName(g.kind), withThousands(g.node_count).c_str());
+  if (g.repeat_class >= 0) {
+    const hierarchy::RepeatClass& rc = h.repeats[static_cast<size_t>(g.repeat_class)];
+    ImGui::TextDisabled("one of %zu identical groups (same colour)", rc.members.size());
+  }
+  ImGui::TextDisabled("Click to open");
+  ImGui::EndTooltip();
+}
+
+// [SECTION] Input --------------------------------------------------------------------
+
+uint32_t GraphView::frameTitleAt(scene::Point p) const {
+  if (!pipeline_.grouped()) return kNone;
+  const auto& frames = pipeline_.groupedScene().frames;
+  // Pre-order: the last hit is the innermost.
+  uint32_t hit = kNone;
+  for (uint32_t i = 0; i < frames.size(); ++i) {
+    const scene::Rect& r = frames[i].rect;
+    if (p.x >= r.x && p.x <= r.x + r.width && p.y >= r.y && p.y <= r.y + frames[i].title_height) hit = i;
+  }
+  return hit;
+}
+
+bool GraphView::clickGroups(AppContext& ctx, scene::Point p) {
+  if (!pipeline_.grouped() || group_anim_start_ >= 0) return false;
+  const uint32_t n = pipeline_.index().nodeAt(p);
+  if (n != kNone) {
+    const scene::GroupedScene& gs = pipeline_.groupedScene();
+    const hierarchy::VisibleItem& item = gs.visible.items[n];
+    if (item.kind != hierarchy::ItemKind::Group && item.kind != hierarchy::ItemKind::SeriesRest) return false;
+    hierarchy::Expansion e = pipeline_.expansion();
+    const hierarchy::GroupId g{item.index};
+    if (item.kind == hierarchy::ItemKind::SeriesRest) hierarchy::setFolded(&e, g, false);
+    else hierarchy::setOpen(&e, g, true);
+    applyExpansion(ctx, e, item.key());
+    return true;
+  }
+  const uint32_t f = frameTitleAt(p);
+  if (f == kNone) return false;
+  hierarchy::Expansion e = pipeline_.expansion();
+  const hierarchy::GroupId g = pipeline_.groupedScene().frames[f].group;
+  hierarchy::setOpen(&e, g, false);
+  applyExpansion(ctx, e, groupItemKey(g));
+  return true;
+}
+
+bool GraphView::groupKeys(AppContext& ctx) {
+  if (!pipeline_.grouped() || selected_ == kNone || group_anim_start_ >= 0) return false;
+  const scene::GroupedScene& gs = pipeline_.groupedScene();
+  if (selected_ >= gs.visible.items.size()) return false;
+  if (ImGui::IsKeyPressed(SDL_SCANCODE_RETURN, false) || ImGui::IsKeyPressed(SDL_SCANCODE_KP_ENTER, false)) {
+    const hierarchy::VisibleItem& item = gs.visible.items[selected_];
+    if (item.kind != hierarchy::ItemKind::Group && item.kind != hierarchy::ItemKind::SeriesRest) return false;
+    hierarchy::Expansion e = pipeline_.expansion();
+    if (item.kind == hierarchy::ItemKind::SeriesRest) hierarchy::setFolded(&e, hierarchy::GroupId{item.index}, false);
+    else hierarchy::setOpen(&e, hierarchy::GroupId{item.index}, true);
+    applyExpansion(ctx, e, item.key());
+    return true;
+  }
+  if (ImGui::IsKeyPressed(SDL_SCANCODE_BACKSPACE, false)) {
+    const uint32_t f = gs.frame_of_node[selected_];
+    if (f == kNone) return false;
+    const hierarchy::GroupId g = gs.frames[f].group;
+    hierarchy::Expansion e = pipeline_.expansion();
+    hierarchy::setOpen(&e, g, false);
+    applyExpansion(ctx, e, groupItemKey(g));
+    // The closed group is the new selection, so Backspace again closes its parent.
+    const auto& keys = pipeline_.groupedScene().keys;
+    const auto it = std::find(keys.begin(), keys.end(), groupItemKey(g));
+    if (it != keys.end()) selectDisplayNode(ctx, static_cast<uint32_t>(it - keys.begin()), false);
+    return true;
+  }
+  return false;
+}
+
+bool GraphView::revealNode(AppContext& ctx, ir::NodeId node) {
+  if (!pipeline_.grouped() || !node.valid()) return false;
+  const hierarchy::Hierarchy& h = pipeline_.hierarchy();
+  if (node.index >= h.node_group.size()) return false;
+  hierarchy::Expansion e = pipeline_.expansion();
+  hierarchy::reveal(h, &e, h.node_group[node.index]);
+  if (e.open == pipeline_.expansion().open && e.folded == pipeline_.expansion().folded) return false;
+  applyExpansion(ctx, e, 0);
+  return true;
+}
+
+// [SECTION] Changing the expansion --------------------------------------------------
+
+void GraphView::applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, uint64_t anchor) {
+  if (!pipeline_.grouped()) return;
+  const double t0 = platform::nowMs();
+  // What is on screen now, by key, so the new boxes can start from there.
+  const scene::GroupedScene& before = pipeline_.groupedScene();
+  std::unordered_map<uint64_t, scene::Rect> old_items, old_frames;
+  for (size_t i = 0; i < before.keys.size(); ++i) old_items.emplace(before.keys[i], pipeline_.layout().nodes[i]);
+  for (const scene::GroupFrame& f : before.frames) old_frames.emplace(groupItemKey(f.group), f.rect);
+  const uint64_t selected_key = selected_ != kNone && selected_ < before.keys.size() ? before.keys[selected_] : 0;
+  // Where the anchor is drawn (a box, or the frame of the same group once opened).
+  auto find = [](const std::unordered_map<uint64_t, scene::Rect>& m, uint64_t key, scene::Rect* out) {
+    const auto it = m.find(key);
+    if (it == m.end()) return false;
+    *out = it->second;
+    return true;
+  };
+  scene::Rect anchor_before{};
+  const bool has_anchor =
+      anchor != 0 && (find(old_items, anchor, &anchor_before) || find(old_frames, anchor, &anchor_before));
+
+  if (Status s = pipeline_.regroup(e); !s) {
+    ctx.session.logProblem("graph view: " + s.message());
+    return;
+  }
+  toggle_started_ = t0;
+  const scene::GroupedScene& after = pipeline_.groupedScene();
+  const scene::SceneLayout& layout = pipeline_.layout();
+  const hierarchy::Hierarchy& h = pipeline_.hierarchy();
+
+  // Keep the anchor's top-left corner where it was on screen.
+  const uint64_t anchor_group = anchor;  // a box key or the key of the group whose frame it became
+  scene::Rect anchor_after{};
+  bool anchored = false;
+  if (has_anchor) {
+    for (size_t i = 0; i < after.keys.size() && !anchored; ++i)
+      if (after.keys[i] == anchor_group) anchor_after = layout.nodes[i], anchored = true;
+    for (const scene::GroupFrame& f : after.frames)
+      if (!anchored && groupItemKey(f.group) == anchor_group) anchor_after = f.rect, anchored = true;
+    if (anchored) {
+      anim_start_ = -1;
+      camera_.origin_x += anchor_after.x - anchor_before.x;
+      camera_.origin_y += anchor_after.y - anchor_before.y;
+    }
+  }
+
+  // Start rectangles: the same thing before; else the group box/frame it came out of
+  // (nearest ancestor drawn before); else where it ends (no motion).
+  auto origin = [&](hierarchy::GroupId parent, uint64_t own_key, const scene::Rect& to) {
+    scene::Rect r;
+    if (find(old_items, own_key, &r) || find(old_frames, own_key, &r)) return r;
+    for (hierarchy::GroupId g = parent; g.valid() && g.index != 0; g = h.group(g).parent) {
+      if (find(old_items, groupItemKey(g), &r) || find(old_frames, groupItemKey(g), &r)) {
+        // Grow out of the middle of where the group was.
+        const float w = std::min(to.width, r.width), hh = std::min(to.height, r.height);
+        return scene::Rect{r.x + (r.width - w) * 0.5f, r.y + (r.height - hh) * 0.5f, w, hh};
+      }
+    }
+    return to;
+  };
+  anim_from_nodes_.resize(after.keys.size());
+  for (size_t i = 0; i < after.keys.size(); ++i)
+    anim_from_nodes_[i] = origin(after.visible.items[i].parent, after.keys[i], layout.nodes[i]);
+  anim_from_frames_.resize(after.frames.size());
+  for (size_t i = 0; i < after.frames.size(); ++i) {
+    const hierarchy::GroupId g = after.frames[i].group;
+    anim_from_frames_[i] = origin(h.group(g).parent, groupItemKey(g), after.frames[i].rect);
+  }
+  group_anim_start_ = platform::nowMs();
+
+  // Selection and search refer to display node indices: carry the selection by key.
+  selected_ = kNone;
+  for (size_t i = 0; i < after.keys.size() && selected_key; ++i)
+    if (after.keys[i] == selected_key) selected_ = static_cast<uint32_t>(i);
+  hovered_ = hover_edge_ = kNone;  // search matches are graph nodes: they stay
+  uploadScene();
+  stepGroupAnimation(platform::nowMs());
+}
+
+void GraphView::stepGroupAnimation(double now) {
+  if (group_anim_start_ < 0) return;
+  const scene::SceneLayout& final_layout = pipeline_.layout();
+  const float t = static_cast<float>((now - group_anim_start_) / group_anim_ms_);
+  if (t >= 1.0f || anim_from_nodes_.size() != final_layout.nodes.size()) {
+    group_anim_start_ = -1;
+    anim_layout_ = scene::SceneLayout{};
+    uploadScene();
+    return;
+  }
+  const float k = easeInOut(std::max(0.0f, t));
+  anim_layout_.direction = final_layout.direction;
+  anim_layout_.nodes.resize(final_layout.nodes.size());
+  scene::Rect b = final_layout.bounds;
+  for (size_t i = 0; i < final_layout.nodes.size(); ++i) {
+    const scene::Rect r = lerp(anim_from_nodes_[i], final_layout.nodes[i], k);
+    anim_layout_.nodes[i] = r;
+    const float x0 = std::min(b.x, r.x), y0 = std::min(b.y, r.y);
+    const float x1 = std::max(b.x + b.width, r.x + r.width), y1 = std::max(b.y + b.height, r.y + r.height);
+    b = scene::Rect{x0, y0, x1 - x0, y1 - y0};
+  }
+  anim_layout_.bounds = b;
+  renderer_.setScene(pipeline_.graph(), anim_layout_, canvas_size_.x * canvas_size_.y * pixel_ratio_ * pixel_ratio_);
+  states_dirty_ = true;
+}
+
+// [SECTION] The Groups menu ---------------------------------------------------------
+
+void GraphView::drawGroupsMenu(AppContext& ctx) {
+  if (!ImGui::BeginPopup("##graph_groups")) return;
+  GraphViewOptions next = options_;
+  int mode = static_cast<int>(options_.grouping);
+  ImGui::TextDisabled("Draw the graph");
+  ImGui::RadioButton("as groups when big (auto)", &mode, static_cast<int>(Grouping::Auto));
+  noteItem("grouping_auto");
+  ImGui::RadioButton("as groups", &mode, static_cast<int>(Grouping::Groups));
+  noteItem("grouping_groups");
+  ImGui::RadioButton("flat: every node", &mode, static_cast<int>(Grouping::Flat));
+  noteItem("grouping_flat");
+  next.grouping = static_cast<Grouping>(mode);
+
+  if (pipeline_.grouped() && uploaded_) {
+    const hierarchy::Hierarchy& h = pipeline_.hierarchy();
+    ImGui::Separator();
+    ImGui::TextDisabled("%s groups, %zu kinds of repeated group", withThousands(h.groupCount() - 1).c_str(),
+                        h.repeats.size());
+    hierarchy::Expansion e = pipeline_.expansion();
+    bool apply = false;
+    if (ImGui::Button("Expand all")) e = hierarchy::expandAll(h), apply = true;
+    noteItem("expand_all");
+    ImGui::SameLine();
+    if (ImGui::Button("Collapse all")) e = hierarchy::collapseAll(h), apply = true;
+    noteItem("collapse_all");
+    ImGui::SameLine();
+    if (ImGui::Button("First sight")) {
+      hierarchy::VisibleOptions vo;
+      vo.fold = options_.fold;
+      vo.stub_fan_out = options_.stubs ? vo.stub_fan_out : 0;
+      e = hierarchy::firstSight(h, vo);
+      apply = true;
+    }
+    noteItem("first_sight");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("At most ~200 boxes, the biggest groups opened first");
+    uint32_t max_depth = 1;
+    for (const hierarchy::Group& g : h.groups) max_depth = std::max(max_depth, g.depth);
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderInt("##depth", &expand_depth_, 1, static_cast<int>(max_depth) + 1);
+    ImGui::SameLine();
+    if (ImGui::Button("Expand to depth")) e = hierarchy::expandToDepth(h, static_cast<uint32_t>(expand_depth_)), apply = true;
+    noteItem("expand_depth");
+    bool any_series = false, all_folded = true;
+    for (uint32_t g = 0; g < h.groupCount(); ++g)
+      if (h.groups[g].kind == hierarchy::GroupKind::Series) {
+        any_series = true;
+        all_folded = all_folded && e.isFolded(hierarchy::GroupId{g});
+      }
+    if (any_series) {
+      bool fold = all_folded;
+      if (ImGui::Checkbox("Fold repeated layers (one shown, the rest as one box)", &fold)) {
+        for (uint32_t g = 0; g < h.groupCount(); ++g)
+          if (h.groups[g].kind == hierarchy::GroupKind::Series) hierarchy::setFolded(&e, hierarchy::GroupId{g}, fold);
+        apply = true;
+      }
+      noteItem("fold_series");
+    }
+    if (apply) applyExpansion(ctx, e, 0);
+    if (apply) fit_pending_ = true;
+
+    ImGui::Separator();
+    ImGui::TextDisabled("Fold into the nodes they feed");
+    auto bit = [&](const char* label, const char* id, uint8_t mask) {
+      bool on = (next.fold & mask) != 0;
+      if (ImGui::Checkbox(label, &on)) next.fold = static_cast<uint8_t>(on ? (next.fold | mask) : (next.fold & ~mask));
+      noteItem(id);
+    };
+    bit("Constants", "fold_constants", hierarchy::kCategoryConstant);
+    bit("Shape computations (Shape, Gather, Concat...)", "fold_shape", hierarchy::kCategoryShape);
+    bit("Identity and Cast", "fold_pass", hierarchy::kCategoryPassThrough);
+    ImGui::Checkbox("High fan-out inputs as short stubs", &next.stubs);
+    noteItem("stubs");
+  }
+  ImGui::EndPopup();
+
+  if (next != options_) {
+    const bool only_visible = next.grouping == options_.grouping && pipeline_.grouped() && uploaded_ &&
+                              next.direction == options_.direction;
+    options_ = next;
+    saveOptions();
+    if (only_visible && pipeline_.reconfigure(options_)) {
+      hovered_ = hover_edge_ = selected_ = kNone;
+      matches_.clear();
+      haystack_.clear();
+      group_anim_start_ = -1;
+      uploadScene();
+    } else {
+      fit_pending_ = true;
+      restart(ctx, platform::nowMs());
+    }
+  }
+}
+
+}  // namespace nf::app

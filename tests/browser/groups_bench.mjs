@@ -1,0 +1,96 @@
+// tests/browser/groups_bench.mjs [model.onnx ...] - the hierarchy in the app (wasm,
+// headless Chromium): per model, drop -> first sight drawn, hierarchy + repeat
+// detection time, the first grouped layout, then one group opened and closed again
+// by clicks: the time from the click's handling to the first frame showing the new
+// scene (toggle ms; issue target <= 100 ms on a 20k-node model) and the regroup part
+// of it (only the changed groups laid out again).
+// Default models: the biggest of ~/.cache/netforge/models-big and models.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launchBrowser, startServer, waitReady } from './lib.mjs';
+import { clickAt, waitGraph } from './graph_lib.mjs';
+
+let files = process.argv.slice(2);
+if (!files.length) {
+  for (const [dir, names] of [['models-big', ['synthetic20k.onnx', 'transformer_enc96_dec96.onnx']],
+    ['models', ['transformer_enc48.onnx', 'swin_t.onnx', 'densenet201.onnx']]]) {
+    for (const n of names) {
+      const f = path.join(os.homedir(), '.cache/netforge', dir, n);
+      if (fs.existsSync(f)) files.push(f);
+    }
+  }
+}
+if (!files.length) {
+  console.log('groups_bench: no models found (export them first: see scripts/bench.sh)');
+  process.exit(0);
+}
+
+const settled = (extra) => new Function('g', `return g.stage === 'ready' && g.grouped && !g.grouped.animating && (${extra});`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const server = await startServer();
+const browser = await launchBrowser();
+const rows = [];
+try {
+  for (const file of files) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(server.url + '?sample=0&sw=0');
+    await waitReady(page);
+    await page.evaluate(() => {
+      document.getElementById('netforge-file').addEventListener('change', () => { window.__nfPicked = performance.now(); }, { once: true });
+    });
+    await page.setInputFiles('#netforge-file', file);
+    const name = path.basename(file);
+    await page.waitForFunction((n) => {
+      const s = window.netforgeStatus;
+      if (s.file === n && (s.state === 'drawn' || s.state === 'error')) {
+        window.__nfDrawn = window.__nfDrawn || performance.now();
+        return true;
+      }
+      return false;
+    }, name, { timeout: 600000, polling: 10 });
+    const dropMs = await page.evaluate(() => window.__nfDrawn - window.__nfPicked);
+    let g = await waitGraph(page, settled('g.grouped.boxes.length > 0'), 'group boxes', 60000);
+    const row = { model: name, nodes: (await page.evaluate(() => window.netforgeStatus.nodes)), boxes: g.nodes,
+      groups: g.grouped.groups, repeats: g.grouped.repeats, drop_to_drawn_ms: dropMs,
+      hierarchy_ms: g.grouped.hierarchy_ms, grouping_ms: g.grouped.grouping_ms, expand: [], collapse: [] };
+    // Open and close the biggest group box on screen a few times.
+    for (let run = 0; run < 3; run++) {
+      const boxes = g.grouped.boxes;
+      const box = boxes.reduce((a, b) => (b[3] * b[4] > a[3] * a[4] ? b : a), boxes[0]);
+      const frames = g.grouped.frames;
+      await clickAt(page, box[1] + box[3] / 2, box[2] + box[4] / 2);
+      g = await waitGraph(page, settled(`g.grouped.frames === ${frames + 1}`), 'opened', 60000);
+      row.expand.push({ toggle: g.grouped.toggle_ms, regroup: g.grouped.regroup_ms, laid_out: g.grouped.laid_out,
+        reused: g.grouped.reused, boxes: g.nodes });
+      const title = g.grouped.frame_titles.find((f) => f[0] === box[0]);
+      if (!title) break;
+      await clickAt(page, title[1] + 30, title[2] + title[4] / 2);
+      g = await waitGraph(page, settled(`g.grouped.frames === ${frames}`), 'closed', 60000);
+      row.collapse.push({ toggle: g.grouped.toggle_ms, regroup: g.grouped.regroup_ms, laid_out: g.grouped.laid_out,
+        reused: g.grouped.reused });
+    }
+    rows.push(row);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
+console.log('hierarchy in the app (wasm): first sight, then one group opened/closed by a click (median of 3)');
+console.log('  model                          nodes  boxes groups  drop->drawn  hierarchy  layout   open ms (regroup)  close ms (regroup)  laid out/reused');
+for (const r of rows) {
+  const e = r.expand.length ? r.expand : [{ toggle: NaN, regroup: NaN }];
+  const c = r.collapse.length ? r.collapse : [{ toggle: NaN, regroup: NaN }];
+  const last = r.expand[r.expand.length - 1] || {};
+  console.log(`  ${r.model.padEnd(28)} ${String(r.nodes).padStart(7)} ${String(r.boxes).padStart(6)} ${String(r.groups).padStart(6)}` +
+    ` ${r.drop_to_drawn_ms.toFixed(0).padStart(10)} ms ${r.hierarchy_ms.toFixed(1).padStart(7)} ms ${r.grouping_ms.toFixed(1).padStart(6)} ms` +
+    ` ${median(e.map((x) => x.toggle)).toFixed(1).padStart(8)} (${median(e.map((x) => x.regroup)).toFixed(1)})` +
+    ` ${median(c.map((x) => x.toggle)).toFixed(1).padStart(13)} (${median(c.map((x) => x.regroup)).toFixed(1)})` +
+    `      ${last.laid_out}/${last.reused}`);
+}
+const out = path.join(path.dirname(new URL(import.meta.url).pathname), '../../build-web/bench-groups.json');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(out, JSON.stringify(rows, null, 2) + '\n');
