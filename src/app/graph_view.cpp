@@ -440,8 +440,9 @@ void GraphView::drawContent(AppContext& ctx) {
       text_strings_ = drawGraphText(f, fonts_, pipeline_.graph(), shown, visible_nodes_, visible_edges_, ts);
       dl->PopClipRect();
     }
-    // An expand/collapse is on screen from this frame on.
-    if (toggle_started_ >= 0) {
+    // An expand/collapse has been drawn once a later frame starts (the GL work of the
+    // frame that showed it is done by then).
+    if (toggle_started_ >= 0 && frames_drawn_ > toggle_frame_ + 1) {
       toggle_ms_ = platform::nowMs() - toggle_started_;
       toggle_started_ = -1;
     }
@@ -636,6 +637,13 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     ImGui::EndTooltip();
   }
   if (hovered && !dragging_ && hovered_ != kNone && camera_.zoom >= 0.6f) groupTooltip(hovered_);
+  if (hovered && !dragging_ && hovered_ == kNone && hover_edge_ == kNone && pipeline_.grouped()) {
+    const uint32_t f = frameTitleAt(camera_.toScene(mouse));
+    if (f != kNone) {
+      ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+      frameTooltip(f);
+    }
+  }
   if (hovered && hover_edge_ != kNone) {
     const scene::DisplayEdge& e = pipeline_.graph().edges[hover_edge_];
     ImGui::BeginTooltip();

@@ -86,6 +86,7 @@ class GraphView final : public View {
   bool groupKeys(AppContext& ctx);                     // Enter/Backspace on groups; true if handled
   void drawGroupsMenu(AppContext& ctx);
   void groupTooltip(uint32_t node) const;
+  void frameTooltip(uint32_t frame) const;
   // Shows the graph with these groups open, keeping the item `anchor` (a visible item
   // key, 0 = none) where it is on screen, and animating the boxes that move.
   void applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, uint64_t anchor);
@@ -171,6 +172,7 @@ class GraphView final : public View {
   scene::SceneLayout anim_layout_;  // the in-between boxes (no edges)
   std::vector<uint32_t> visible_frames_;
   double toggle_started_ = -1;  // platform time of the last expand/collapse, until drawn
+  uint64_t toggle_frame_ = 0;   // frames_drawn_ when it happened
   double toggle_ms_ = 0;        // input -> first frame showing the new scene
   int expand_depth_ = 2;        // the Groups menu's "expand to depth"
 

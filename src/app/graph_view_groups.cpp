@@ -84,18 +84,14 @@ void GraphView::drawFrames(AppContext& ctx, ImDrawList* dl, ImVec2 canvas_pos, I
                       ImDrawFlags_RoundCornersTop);
     dl->AddRect(a, b, withAlpha(dark ? hue : darker(hue, 0.6f), dark ? 0.7f : 0.9f), round, 0,
                 std::max(1.0f, std::min(1.5f, z)));
-    // The title, after a "close" triangle, when it is big enough to read.
-    const float em = scene::boxStyle().header_font * 0.92f;
-    ImFont* font = fonts_.pick(em * z * pixel_ratio_, true);
-    if (!font || band < 7.0f || !textVisibleAt(z, pixel_ratio_)) continue;
-    const float tri = band * 0.28f;
-    const ImVec2 c(a.x + band * 0.5f, a.y + band * 0.5f);
+    // The title as the scene sized the frame for it: body font, bold, pad_x in.
+    const scene::BoxStyle& st = scene::boxStyle();
+    ImFont* font = fonts_.pick(st.body_font * z * pixel_ratio_, true);
+    if (!font || band < 6.0f || !textVisibleAt(z, pixel_ratio_)) continue;
     const ImU32 ink = dark ? IM_COL32(225, 228, 232, 255) : IM_COL32(30, 34, 40, 255);
-    dl->AddTriangleFilled(ImVec2(c.x - tri, c.y - tri * 0.6f), ImVec2(c.x + tri, c.y - tri * 0.6f),
-                          ImVec2(c.x, c.y + tri * 0.7f), ink);
-    const float size = GraphFonts::imguiSize(em * z);
-    const ImVec4 clip(a.x, a.y, b.x - 4, a.y + band);
-    dl->AddText(font, size, ImVec2(a.x + band, a.y + (band - size) * 0.5f), ink, f.title.data(),
+    const float size = GraphFonts::imguiSize(st.body_font * z);
+    const ImVec4 clip(a.x, a.y, b.x - 2, a.y + band);
+    dl->AddText(font, size, ImVec2(a.x + st.pad_x * z, a.y + (band - size) * 0.5f), ink, f.title.data(),
                 f.title.data() + f.title.size(), 0.0f, &clip);
   }
   dl->PopTextureID();
@@ -109,6 +105,7 @@ void GraphView::groupTooltip(uint32_t node) const {
   if (n.kind != scene::NodeKind::Group || n.group == kNone) return;
   const hierarchy::Hierarchy& h = pipeline_.hierarchy();
   const hierarchy::Group& g = h.group(hierarchy::GroupId{n.group});
+  ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
   ImGui::BeginTooltip();
   ImGui::TextUnformatted(n.title.c_str());
   ImGui::TextDisabled("%s, %s nodes", hierarchy::groupKindName(g.kind), withThousands(g.node_count).c_str());
@@ -117,6 +114,17 @@ void GraphView::groupTooltip(uint32_t node) const {
     ImGui::TextDisabled("one of %zu identical groups (same colour)", rc.members.size());
   }
   ImGui::TextDisabled("Click to open");
+  ImGui::EndTooltip();
+}
+
+void GraphView::frameTooltip(uint32_t frame) const {
+  const auto& frames = pipeline_.groupedScene().frames;
+  if (frame >= frames.size()) return;
+  const hierarchy::Group& g = pipeline_.hierarchy().group(frames[frame].group);
+  ImGui::BeginTooltip();
+  ImGui::TextUnformatted(frames[frame].title.c_str());
+  ImGui::TextDisabled("%s, %s nodes", hierarchy::groupKindName(g.kind), withThousands(g.node_count).c_str());
+  ImGui::TextDisabled("Click the title to close (Backspace closes the group around the selection)");
   ImGui::EndTooltip();
 }
 
@@ -224,6 +232,7 @@ void GraphView::applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, u
     return;
   }
   toggle_started_ = t0;
+  toggle_frame_ = frames_drawn_;
   const scene::GroupedScene& after = pipeline_.groupedScene();
   const scene::SceneLayout& layout = pipeline_.layout();
   const hierarchy::Hierarchy& h = pipeline_.hierarchy();

@@ -16,7 +16,7 @@ const std::vector<Command>& commandTable() {
        "Per-layer table: output shape, params, MACs; totals", {"all"}, runSummary},
       {"layout", "layout FILE --stats [--json] [--direction TB|LR]",
        "Lay the graph out; print size, crossings, edge length, time per phase", {"stats", "json"}, runLayout},
-      {"render", "render FILE -o out.svg|out.png [--direction TB|LR]",
+      {"render", "render FILE -o out.svg|out.png [--direction TB|LR] [--grouped first-sight|collapsed|expanded|depth=N]",
        "Draw the graph to SVG or PNG", {}, runRender},
       {"export", "export FILE --format dot|graphml|json",
        "Write the graph for other tools", {}, runExport},

@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
 #include "scene/exports.h"
+#include "scene/grouped_scene.h"
 
 namespace nf::scene {
 
@@ -62,10 +64,13 @@ std::string escapeXml(std::string_view text) {
   return out;
 }
 
-void writeSvg(std::ostream& out, const DisplayGraph& graph, const SceneLayout& scene, const SvgOptions& options) {
+namespace {
+
+// The <svg> element and the shared style sheet.
+void svgOpen(std::ostream& out, const Rect& bounds) {
   const BoxStyle& st = boxStyle();
   const Palette& pal = lightPalette();
-  const float w = std::max(1.0f, scene.bounds.width), h = std::max(1.0f, scene.bounds.height);
+  const float w = std::max(1.0f, bounds.width), h = std::max(1.0f, bounds.height);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << Num(w) << "\" height=\"" << Num(h)
       << "\" viewBox=\"0 0 " << Num(w) << " " << Num(h) << "\" font-family=\"DejaVu Sans, Verdana, sans-serif\">\n";
@@ -77,7 +82,8 @@ void writeSvg(std::ostream& out, const DisplayGraph& graph, const SceneLayout& s
       << ".o{fill:none;stroke:" << cssColor(pal.node_border) << ";stroke-width:1}\n"
       << ".h{font-size:" << Num(st.header_font) << "px;font-weight:bold}\n"
       << ".r{font-size:" << Num(st.body_font) << "px;fill:" << cssColor(pal.body_text) << "}\n"
-      << ".d{fill:" << cssColor(pal.dim_text) << "}\n";
+      << ".d{fill:" << cssColor(pal.dim_text) << "}\n"
+      << ".ft{font-size:" << Num(st.body_font) << "px;font-weight:bold;fill:" << cssColor(pal.body_text) << "}\n";
   for (int c = 0; c < kCategoryCount; ++c) {
     const auto cat = static_cast<OpCategory>(c);
     out << ".c-" << categoryName(cat) << "{fill:" << cssColor(categoryStyle(cat).header) << "}\n"
@@ -85,7 +91,16 @@ void writeSvg(std::ostream& out, const DisplayGraph& graph, const SceneLayout& s
   }
   out << "</style>\n";
   out << "<rect width=\"100%\" height=\"100%\" fill=\"" << cssColor(pal.background) << "\"/>\n";
+}
 
+uint32_t darker(uint32_t rgb, float f) {
+  auto ch = [&](int shift) { return static_cast<uint32_t>(static_cast<float>((rgb >> shift) & 0xFF) * f) << shift; };
+  return ch(16) | ch(8) | ch(0);
+}
+
+// Edges, arrowheads, labels, then boxes: everything of a laid-out display graph.
+void svgGraph(std::ostream& out, const DisplayGraph& graph, const SceneLayout& scene, const SvgOptions& options) {
+  const BoxStyle& st = boxStyle();
   // Edges under boxes, arrowheads and labels over edges.
   out << "<g class=\"edges\">\n";
   for (size_t i = 0; i < scene.edges.size(); ++i) {
@@ -121,18 +136,23 @@ void writeSvg(std::ostream& out, const DisplayGraph& graph, const SceneLayout& s
     const DisplayNode& n = graph.nodes[i];
     const Rect& r = scene.nodes[i];
     const char* cat = categoryName(n.category);
+    // Closed groups: the header in their repeat class's colour, dark text.
+    const bool group = n.kind == NodeKind::Group;
     out << "<g id=\"n" << i << "\" class=\"node " << nodeKindName(n.kind) << "\">";
     if (options.node_titles && !n.name.empty()) out << "<title>" << escapeXml(n.name) << "</title>";
     const bool full = n.rows.empty();
     if (!full)
       out << "<rect class=\"b\" x=\"" << Num(r.x) << "\" y=\"" << Num(r.y) << "\" width=\"" << Num(r.width)
           << "\" height=\"" << Num(r.height) << "\" rx=\"" << Num(st.corner_radius) << "\"/>";
-    out << "<path class=\"c-" << cat << "\" d=\"";
+    if (group) out << "<path fill=\"" << cssColor(repeatClassColor(n.repeat_class)) << "\" d=\"";
+    else out << "<path class=\"c-" << cat << "\" d=\"";
     headerPath(out, r, st.header_height, st.corner_radius, full);
     out << "\"/>";
     out << "<rect class=\"o\" x=\"" << Num(r.x) << "\" y=\"" << Num(r.y) << "\" width=\"" << Num(r.width)
         << "\" height=\"" << Num(r.height) << "\" rx=\"" << Num(st.corner_radius) << "\"/>";
-    out << "<text class=\"h t-" << cat << "\" x=\"" << Num(r.x + st.pad_x) << "\" y=\""
+    if (group) out << "<text class=\"h\" fill=\"" << cssColor(lightPalette().body_text) << "\"";
+    else out << "<text class=\"h t-" << cat << "\"";
+    out << " x=\"" << Num(r.x + st.pad_x) << "\" y=\""
         << Num(r.y + st.header_height * 0.5f + BoxStyle::baselineBelowCenter(st.header_font)) << "\">" << escapeXml(n.title) << "</text>";
     for (size_t k = 0; k < n.rows.size(); ++k) {
       const BoxRow& row = n.rows[k];
@@ -144,7 +164,42 @@ void writeSvg(std::ostream& out, const DisplayGraph& graph, const SceneLayout& s
     }
     out << "</g>\n";
   }
-  out << "</g>\n</svg>\n";
+  out << "</g>\n";
+}
+
+}  // namespace
+
+void writeSvg(std::ostream& out, const DisplayGraph& graph, const SceneLayout& scene, const SvgOptions& options) {
+  svgOpen(out, scene.bounds);
+  svgGraph(out, graph, scene, options);
+  out << "</svg>\n";
+}
+
+void writeSvg(std::ostream& out, const GroupedScene& scene, const SvgOptions& options) {
+  const BoxStyle& st = boxStyle();
+  svgOpen(out, scene.layout.bounds);
+  // Frames first (pre-order: parents under their children), each a tinted rounded
+  // rectangle with a stronger title band.
+  out << "<g class=\"frames\">\n";
+  for (size_t f = 0; f < scene.frames.size(); ++f) {
+    const GroupFrame& fr = scene.frames[f];
+    const Rect& r = fr.rect;
+    const uint32_t c = repeatClassColor(fr.repeat_class);
+    out << "<g id=\"f" << f << "\" class=\"frame\">";
+    if (options.node_titles) out << "<title>" << escapeXml(fr.title) << "</title>";
+    out << "<rect x=\"" << Num(r.x) << "\" y=\"" << Num(r.y) << "\" width=\"" << Num(r.width) << "\" height=\""
+        << Num(r.height) << "\" rx=\"" << Num(st.corner_radius * 1.5f) << "\" fill=\"" << cssColor(c)
+        << "\" fill-opacity=\"0.14\" stroke=\"" << cssColor(darker(c, 0.62f)) << "\" stroke-width=\"1\"/>";
+    out << "<path fill=\"" << cssColor(c) << "\" fill-opacity=\"0.45\" d=\"";
+    headerPath(out, r, fr.title_height, st.corner_radius * 1.5f, false);
+    out << "\"/>";
+    out << "<text class=\"ft\" x=\"" << Num(r.x + st.pad_x) << "\" y=\""
+        << Num(r.y + fr.title_height * 0.5f + BoxStyle::baselineBelowCenter(st.body_font)) << "\">"
+        << escapeXml(fr.title) << "</text></g>\n";
+  }
+  out << "</g>\n";
+  svgGraph(out, scene.graph, scene.layout, options);
+  out << "</svg>\n";
 }
 
 std::string toSvg(const DisplayGraph& graph, const SceneLayout& scene, const SvgOptions& options) {

@@ -2,7 +2,7 @@
 //
 //   writeSvg      vector drawing with the app's look: rounded boxes, category-coloured
 //                 headers, attribute and tensor rows, curved edges with arrowheads,
-//                 tensor-shape labels. Every name is XML-escaped (text is already clean:
+//                 tensor-shape labels; for a grouped scene, its group frames beneath. Every name is XML-escaped (text is already clean:
 //                 valid UTF-8 without control characters), so any model gives valid XML.
 //   writeDot      Graphviz DOT of the same display graph: one node per box (fixed size,
 //                 label = header + rows), one edge per display edge; with a scene, node
@@ -22,6 +22,8 @@
 
 namespace nf::scene {
 
+struct GroupedScene;  // scene/grouped_scene.h
+
 struct SvgOptions {
   bool edge_labels = true;
   bool node_titles = true;  // a <title> per box with the full name (tooltips in browsers)
@@ -29,6 +31,10 @@ struct SvgOptions {
 
 void writeSvg(std::ostream& out, const DisplayGraph& graph, const SceneLayout& scene, const SvgOptions& options = {});
 std::string toSvg(const DisplayGraph& graph, const SceneLayout& scene, const SvgOptions& options = {});
+// A grouped scene (scene/grouped_scene.h): its frames first, as rounded rectangles
+// tinted with their repeat class's colour and a title band, then the same drawing
+// as above (closed groups get their class's colour as header).
+void writeSvg(std::ostream& out, const GroupedScene& scene, const SvgOptions& options = {});
 
 struct DotOptions {
   bool edge_labels = true;  // false: the bare graph (what a layout comparison wants)

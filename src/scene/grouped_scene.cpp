@@ -368,6 +368,30 @@ void tightenBridges(layout::Layout& r, const layout::Graph& g, uint32_t in_node,
   r.bounds = layout::Rect{0, 0, x1 - x0, y1 - y0};
 }
 
+// A bridge with one drawn edge to (from) an entry of the next (previous) rank: moves
+// the bridge across the flow to that edge's far end and makes the edge straight, so
+// an edge passing through a frame does not wiggle where it enters (leaves) it. Only
+// single-segment routes (adjacent ranks: nothing lies between) and only the level's
+// drawn edges count (the first `drawn` edges; the rest only shape the layout).
+void alignBridges(layout::Layout& r, const layout::Graph& g, uint32_t in_node, uint32_t out_node, size_t drawn,
+                  bool tb) {
+  for (uint32_t bridge : {in_node, out_node}) {
+    if (bridge == kNoIndex) continue;
+    uint32_t only = kNoIndex, count = 0;
+    for (uint32_t e = 0; e < drawn && e < g.edges.size(); ++e)
+      if (g.edges[e].from == bridge || g.edges[e].to == bridge) {
+        only = e;
+        ++count;
+      }
+    if (count != 1 || r.edges[only].point_count != 4 || r.edges[only].reversed) continue;
+    Point* p = &r.points[r.edges[only].first_point];
+    const Point far = bridge == in_node ? p[3] : p[0];
+    const float v = tb ? far.x : far.y;
+    for (int k = 0; k < 4; ++k) (tb ? p[k].x : p[k].y) = v;
+    (tb ? r.node_centers[bridge].x : r.node_centers[bridge].y) = v;
+  }
+}
+
 // Lays out every level, deepest first (levels after their parents in pre-order, so
 // reverse index order visits children before parents).
 Status layoutLevels(grouped::LevelCache& cache, Work& w, const DisplayGraph& dg, const GroupedOptions& o,
@@ -397,6 +421,7 @@ Status layoutLevels(grouped::LevelCache& cache, Work& w, const DisplayGraph& dg,
         if (!r) return Error{"layout of group level failed: " + r.error().message};
         c->result = std::move(r.value());
         tightenBridges(c->result, g, L.in_node, L.out_node, tb);
+        alignBridges(c->result, g, L.in_node, L.out_node, L.pairs.size(), tb);
       }
       c->graph = std::move(g);
       c->last_used = cache.generation;
@@ -491,26 +516,57 @@ void lineTo(std::vector<Point>& pts, Point p) {
   pts.push_back(p);
 }
 
+// The detour of a drawn edge whose route at the parent level is reversed (a cycle
+// between the parent's entries), so it meets frame F on the wrong side: leaving F,
+// the route starts on F's input side while the edge comes from F's OUT bridge;
+// entering F, it ends on F's output side while the edge goes on from F's IN bridge.
+// Rather than a straight line across F's contents, the edge runs along the inside
+// of F's padding: its output-side strip, then the strip on the right (TB) / bottom
+// (LR), then just inside the input side, to `to`. Straight pieces.
+void aroundFrame(std::vector<Point>& pts, const Rect& f, Point to, const GroupedOptions& o, bool leaving) {
+  const bool tb = o.direction == layout::Direction::TopToBottom;
+  // Flow coordinates: u along the flow, v across it.
+  auto at = [&](float u, float v) { return tb ? Point{v, u} : Point{u, v}; };
+  const float u0 = tb ? f.y : f.x, u1 = tb ? f.y + f.height : f.x + f.width;
+  const float v1 = tb ? f.x + f.width : f.y + f.height;
+  const float strip = o.frame_padding * 0.5f;
+  const float title_u = tb ? o.frame_title : 0.0f;  // the title band lies across the input side in TB
+  const Point a = pts.back();
+  const float va = tb ? a.x : a.y, vt = tb ? to.x : to.y;
+  // Leaving: `to` is on F's input border, reached from just inside it (the title
+  // band's middle in TB); entering: `to` is the IN bridge, reached from above it.
+  const float u_last = leaving ? u0 + (tb ? o.frame_title * 0.5f : strip * 0.5f) : u0 + title_u + strip * 0.8f;
+  lineTo(pts, at(u1 - strip, va));
+  lineTo(pts, at(u1 - strip, v1 - strip));
+  lineTo(pts, at(u_last, v1 - strip));
+  lineTo(pts, at(u_last, vt));
+}
+
 void chainEdges(const Work& w, const GroupedOptions& o, const hierarchy::VisibleGraph& vg, GroupedScene& s) {
   const bool tb = o.direction == layout::Direction::TopToBottom;
   std::vector<Point>& pts = s.layout.points;
   pts.clear();
   s.layout.edges.assign(vg.edges.size(), EdgeGeometry{});
-  std::vector<uint32_t> stubs_at(vg.items.size(), 0);
+  std::vector<uint32_t> stubs_at(vg.items.size(), 0), stubs_to(vg.items.size(), 0);
+  for (const hierarchy::VisibleEdge& ve : vg.edges) stubs_to[ve.to] += ve.stub;
   for (uint32_t j = 0; j < vg.edges.size(); ++j) {
     EdgeGeometry& e = s.layout.edges[j];
     e.first_point = static_cast<uint32_t>(pts.size());
     if (vg.edges[j].stub) {
-      // A short edge into the target's input side, spread from its start.
+      // A short edge into the target's input side; several spread along it, closer
+      // together when many must fit.
       const Rect t = s.layout.nodes[vg.edges[j].to];
       const float k = static_cast<float>(stubs_at[vg.edges[j].to]++);
+      const float n = static_cast<float>(stubs_to[vg.edges[j].to]);
+      const float room = (tb ? t.width - 12.0f : t.height - 10.0f);
+      const float step = n > 1 ? std::max(0.0f, std::min(kStubSpacing, room / (n - 1))) : 0.0f;
       if (tb) {
-        const float x = std::min(t.x + 8.0f + kStubSpacing * k, t.x + t.width - 4.0f);
+        const float x = t.x + 8.0f + step * k;
         pts.push_back(Point{x, t.y - kStubLength});
         lineTo(pts, Point{x, t.y});
         setArrow(e, Point{x, t.y}, Point{0, 1}, o.direction);
       } else {
-        const float y = std::max(t.y + t.height - 6.0f - kStubSpacing * k, t.y + 4.0f);
+        const float y = t.y + t.height - 6.0f - step * k;
         pts.push_back(Point{t.x - kStubLength, y});
         lineTo(pts, Point{t.x, y});
         setArrow(e, Point{t.x, y}, Point{1, 0}, o.direction);
@@ -520,6 +576,8 @@ void chainEdges(const Work& w, const GroupedOptions& o, const hierarchy::Visible
     }
     Point dir{0, 0};
     bool any = false;
+    uint32_t prev_level = kNoIndex;
+    bool prev_reversed = false;
     for (uint32_t k = w.piece_begin[j]; k < w.piece_begin[j + 1]; ++k) {
       const Piece& p = w.pieces[k];
       const Level& L = w.levels[p.level];
@@ -529,8 +587,16 @@ void chainEdges(const Work& w, const GroupedOptions& o, const hierarchy::Visible
       if (route.point_count < 4) continue;
       const Point* rp = &r.points[route.first_point];
       const Point first{rp[0].x + L.offset.x, rp[0].y + L.offset.y};
+      if (any) {
+        // A reversed route meets a frame on its far side: go round the contents.
+        const Level& P = w.levels[prev_level];
+        if (P.parent_level == p.level && route.reversed) aroundFrame(pts, s.frames[P.frame].rect, first, o, true);
+        else if (L.parent_level == prev_level && prev_reversed) aroundFrame(pts, s.frames[L.frame].rect, first, o, false);
+      }
       if (!any) pts.push_back(first);
       else lineTo(pts, first);
+      prev_level = p.level;
+      prev_reversed = route.reversed;
       for (uint32_t q = 1; q < route.point_count; ++q) pts.push_back(Point{rp[q].x + L.offset.x, rp[q].y + L.offset.y});
       dir = route.arrow_dir;
       e.reversed |= route.reversed;
@@ -554,26 +620,67 @@ void grow(Rect& r, bool& empty, float x0, float y0, float x1, float y1) {
   r.height = ry1 - r.y;
 }
 
-void finish(const GroupedOptions& o, const hierarchy::VisibleGraph& vg, GroupedScene& s) {
+void finish(const Work& w, const GroupedOptions& o, const hierarchy::VisibleGraph& vg, GroupedScene& s) {
   const BoxStyle& st = boxStyle();
   const TextMetrics& m = o.build.metrics ? *o.build.metrics : defaultMetrics();
   SceneLayout& sl = s.layout;
   placeEdgeLabels(s.graph, sl, m);
+  // Drawn edges whose first piece is one shared route (several edges of one source
+  // leaving its frame through OUT) would stack their labels in one place: the first
+  // edge keeps its label.
+  {
+    std::vector<uint64_t> claimed;
+    for (uint32_t j = 0; j < vg.edges.size(); ++j) {
+      if (vg.edges[j].stub || !sl.edges[j].label_shown || w.piece_begin[j] == w.piece_begin[j + 1]) continue;
+      const Piece& p = w.pieces[w.piece_begin[j]];
+      claimed.push_back((static_cast<uint64_t>(p.level) << 32) | p.edge);
+    }
+    std::vector<uint64_t> keys = claimed;
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::vector<uint8_t> taken(keys.size(), 0);
+    size_t c = 0;  // claimed[] follows the same edges in the same order
+    for (uint32_t j = 0; j < vg.edges.size(); ++j) {
+      if (vg.edges[j].stub || !sl.edges[j].label_shown || w.piece_begin[j] == w.piece_begin[j + 1]) continue;
+      const size_t k = static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), claimed[c++]) - keys.begin());
+      if (taken[k]) sl.edges[j].label_shown = false;
+      taken[k] = 1;
+    }
+  }
   // Stub labels: each stub is its own line, so each gets its label (placeEdgeLabels
-  // keeps one per source and tensor), just beside the stub's start.
+  // keeps one per source and tensor), just beside the stub's start, unless it would
+  // cover the label of an earlier stub into the same target. TB: with several stubs
+  // into one target, only the outer two are labelled, the first on the left of its
+  // line and the last on the right, so no label is crossed by the other stubs.
+  std::vector<uint32_t> stubs_to(vg.items.size(), 0), stubs_seen(vg.items.size(), 0);
+  for (const hierarchy::VisibleEdge& ve : vg.edges) stubs_to[ve.to] += ve.stub;
+  // Per target: the last stub label shown (stubs into one target are placed in a
+  // monotonic order, so the last one is the only one a new label can meet).
+  std::vector<Rect> last_label(vg.items.size());
+  std::vector<uint8_t> has_label(vg.items.size(), 0);
   for (uint32_t j = 0; j < vg.edges.size(); ++j) {
     if (!vg.edges[j].stub) continue;
     EdgeGeometry& e = sl.edges[j];
+    e.label_shown = false;
     const std::string& text = s.graph.edges[j].label;
-    if (text.empty() || e.point_count < 4) {
-      e.label_shown = false;
-      continue;
-    }
+    if (text.empty() || e.point_count < 4) continue;
     const Point p0 = sl.points[e.first_point];
     const float lw = m.width(text, st.label_font, FontStyle::Regular), lh = st.label_font * 1.25f;
-    e.label = o.direction == layout::Direction::TopToBottom ? Rect{p0.x + 3.0f, p0.y, lw, lh}
-                                                          : Rect{p0.x, p0.y - lh - 1.0f, lw, lh};
+    const uint32_t to = vg.edges[j].to;
+    const uint32_t k = stubs_seen[to]++, n = stubs_to[to];
+    if (o.direction == layout::Direction::TopToBottom) {
+      if (n > 1 && k > 0 && k + 1 < n) continue;
+      e.label = n > 1 && k == 0 ? Rect{p0.x - 3.0f - lw, p0.y, lw, lh} : Rect{p0.x + 3.0f, p0.y, lw, lh};
+    } else {
+      e.label = Rect{p0.x, p0.y - lh - 1.0f, lw, lh};
+    }
+    const Rect& r = last_label[to];
+    const bool free = !has_label[to] || e.label.x >= r.x + r.width + 2.0f || r.x >= e.label.x + e.label.width + 2.0f ||
+                      e.label.y >= r.y + r.height || r.y >= e.label.y + e.label.height;
+    if (!free) continue;
     e.label_shown = true;
+    last_label[to] = e.label;
+    has_label[to] = 1;
   }
   Rect b;
   bool empty = true;
@@ -638,7 +745,7 @@ Result<GroupedScene> GroupedLayout::build(const hierarchy::Expansion& expansion)
   s.layout.stats = w.levels[0].cached->result.stats;
   place(w, options_, h_, s);
   chainEdges(w, options_, s.visible, s);
-  finish(options_, s.visible, s);
+  finish(w, options_, s.visible, s);
   stats_.geometry_ms = msSince(t0);
 
   // Forget level layouts no build has used for a while once the cache is big.

@@ -24,6 +24,27 @@
 // Stub edges (VisibleEdge::stub, a mask feeding 96 layers) are not laid out: each is
 // drawn as a short edge entering its target from the source side, labelled with the
 // source's title.
+//
+// Details (grouped_scene.cpp)
+//   - Level graphs: entries in a stable order (inputs, then by first node, then
+//     outputs), so a level whose contents did not change gives an equal graph. The
+//     cache is keyed by the level graph itself (sizes, edges, ports), so identical
+//     levels (48 equal layers) share one layout, and closing a group again finds
+//     every level it had before: levels_laid_out is then 0. After opening one group
+//     G, levels_laid_out <= depth(G) + 1 (G and its ancestors, root included).
+//   - Bridges: IN is kept above every entry and OUT below (layout-only edges from IN
+//     to the entries nothing enters, and to OUT from those nothing leaves), then
+//     both are pulled close to the contents. A child frame's edges in its parent's
+//     level attach at fixed ports right above its IN / below its OUT (1 px apart),
+//     so the chain crosses the border straight; the pieces are joined by straight
+//     cubics. A level route reversed by a cycle meets a frame on its far side: the
+//     chain then runs round the contents inside the frame's padding.
+//   - A stub source's first edge still constrains the layout (not drawn), so a node
+//     whose edges are all stubs stays above what it feeds. Several stubs into one
+//     box are spread along its input side; in TB only the outer two show a label.
+//   - Frame titles are drawn in BoxStyle::body_font bold, pad_x from the left,
+//     centred in the title band; frames are at least as wide as their title (cut to
+//     BoxStyle::max_text_width).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -103,6 +124,7 @@ class GroupedLayout {
     double geometry_ms = 0;        // absolute placement, edge chains, labels
   };
   const Stats& lastStats() const { return stats_; }
+  const GroupedOptions& options() const { return options_; }
 
  private:
   struct Cache;

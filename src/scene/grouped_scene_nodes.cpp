@@ -196,6 +196,9 @@ void makeItemNodes(NodeSource& src, const ir::Model& model, const hierarchy::Hie
       measureNode(n, m);
     }
   }
+  out.folded_tensors = 0;
+  for (const DisplayNode& n : out.nodes)
+    for (const BoxRow& r : n.rows) out.folded_tensors += r.kind == RowKind::Tensor;
 }
 
 void makeItemEdges(const NodeSource& src, const ir::Model& model, const hierarchy::Hierarchy& h,

@@ -44,6 +44,15 @@ if(TARGET netforge AND TARGET netforge_scene)
     set_tests_properties(scene_cli_export_dot PROPERTIES LABELS scene PASS_REGULAR_EXPRESSION "^417\n$")
   endif()
 
+  # --grouped: the same model as nested group boxes (19 frames when all are open;
+  # none when collapsed, only the root's 18 items then).
+  add_test(NAME scene_cli_render_grouped
+    COMMAND sh -c "$<TARGET_FILE:netforge> render ${NF_SCENE_MODEL} -o ${NF_SCENE_OUT}/g.svg --grouped expanded && grep -c 'class=\"frame\"' ${NF_SCENE_OUT}/g.svg && $<TARGET_FILE:netforge> render ${NF_SCENE_MODEL} -o ${NF_SCENE_OUT}/g0.svg --grouped collapsed && grep -c '<g id=\"n' ${NF_SCENE_OUT}/g0.svg && tail -c 7 ${NF_SCENE_OUT}/g0.svg")
+  set_tests_properties(scene_cli_render_grouped PROPERTIES LABELS scene PASS_REGULAR_EXPRESSION "^19\n18\n</svg>\n$")
+  add_test(NAME scene_cli_render_grouped_bad
+    COMMAND sh -c "$<TARGET_FILE:netforge> render ${NF_SCENE_MODEL} -o ${NF_SCENE_OUT}/g.svg --grouped depth=x 2>&1; echo rc=$?")
+  set_tests_properties(scene_cli_render_grouped_bad PROPERTIES LABELS scene PASS_REGULAR_EXPRESSION "--grouped must be.*rc=2")
+
   # Bad input: exit 1 with one line on stderr; bad usage: exit 2.
   add_test(NAME scene_cli_render_missing_file
     COMMAND sh -c "$<TARGET_FILE:netforge> render ${NF_SCENE_OUT}/no-such-model.onnx -o ${NF_SCENE_OUT}/x.svg 2>${NF_SCENE_OUT}/err.txt; echo rc=$? lines=$(wc -l < ${NF_SCENE_OUT}/err.txt)")
@@ -60,4 +69,13 @@ if(TARGET netforge_scene AND TARGET netforge_onnx)
   add_executable(scene_bench ${CMAKE_CURRENT_LIST_DIR}/scene_bench.cpp)
   target_link_libraries(scene_bench PRIVATE netforge_scene netforge_onnx)
   set_target_properties(scene_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+endif()
+
+# grouped_bench: the grouped scene on open and per expand/collapse (see the header of
+# tests/scene/grouped_bench.cpp). A tool, not a ctest test.
+if(TARGET netforge_scene AND TARGET netforge_onnx)
+  add_executable(grouped_bench ${CMAKE_CURRENT_LIST_DIR}/grouped_bench.cpp)
+  target_include_directories(grouped_bench PRIVATE ${CMAKE_CURRENT_LIST_DIR}/..)
+  target_link_libraries(grouped_bench PRIVATE netforge_scene netforge_onnx)
+  set_target_properties(grouped_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endif()
