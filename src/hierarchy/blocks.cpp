@@ -4,7 +4,9 @@
 //   [SECTION] Structural colours (Weisfeiler-Lehman refinement)
 //   [SECTION] Lockstep growth from a seed class
 //   [SECTION] Verification and extra instances
+//   [SECTION] Glue between instances
 //   [SECTION] Choosing blocks, carving them into the draft
+//   [SECTION] Runs: instances that follow one another
 //
 // Idea: nodes that play the same role in each of 48 identical layers get the same
 // colour after a few rounds of colour refinement (op label + multiset of neighbour
@@ -21,7 +23,20 @@
 // layers after decoder layers).
 // Seeds are never constants, shape chains or Identity/Cast (blocks of bookkeeping are
 // noise), but blocks grow through them.
+// The bigger-blocks preference is skipped when the best blocks chain (block i feeds
+// block i + 1) and the bigger ones do not: three chained resnet bottlenecks repeat
+// as a "stage", but the bottleneck is the unit a reader follows.
+// Glue: a node left between instances (a bottleneck's closing Relu, which the next
+// block's growth claimed in some instances and not in others; ConvNeXt's depthwise
+// Conv, whose `group` differs by stage) joins every instance when all of them (or all
+// but one, dropped) have it wired the same way; different glue labels split the
+// class (one class per ConvNeXt stage). Isomorphism is re-verified after each step.
+// Runs: a class becomes one Series per run of instances that feed one another and
+// form a convex set (no path leaves the run and comes back); a lone instance is a
+// Block on its own. Every run keeps the class (one colour), and no series can sit in
+// a cycle with its siblings (inception's MaxPools between runs of modules).
 #include <algorithm>
+#include <map>
 
 #include "hierarchy/draft.h"
 #include "hierarchy/hash.h"
@@ -67,7 +82,7 @@ class Finder {
   Finder(const Topology& t, const std::vector<uint8_t>& categories, const BuildOptions& o)
       : t_(t), cat_(categories), opt_(o), in_set_(t.node_count, 0), claimed_(t.node_count, 0), stamp_(t.node_count, 0),
         inst_(t.node_count, 0), pos_(t.node_count, 0),
-        colour_(kRefineRounds, std::vector<uint64_t>(t.node_count, 0)) {}
+        colour_(kRefineRounds, std::vector<uint64_t>(t.node_count, 0)), seen_(t.node_count, 0) {}
 
   // Finds block classes among `set` (ascending node indices). Each result is a list
   // of instances (node lists, ascending), instances ordered by their first node.
@@ -97,6 +112,15 @@ class Finder {
   void verify(Trial* tr);
   bool matchAt(uint32_t seed, const Trial& tr, const std::vector<std::vector<InEdge>>& pattern,
                std::vector<uint32_t>* out);
+  bool sameWiring(const std::vector<std::vector<uint32_t>>& instances);
+  bool chains(const Trial& tr);
+
+  // [SECTION] Glue between instances --------------------------------------------------
+  bool glueEligible(uint32_t v) const { return in_set_[v] && !claimed_[v] && !foldable(v); }
+  void glueCandidates(const std::vector<std::vector<uint32_t>>& instances, bool tail,
+                      std::vector<std::vector<std::pair<std::vector<uint32_t>, uint32_t>>>* per);
+  std::vector<std::vector<std::vector<uint32_t>>> absorbGlue(std::vector<std::vector<uint32_t>> instances,
+                                                             uint64_t* free_nodes);
 
   bool foldable(uint32_t v) const { return (cat_[v] & kFoldableCategories) != 0; }
 
@@ -106,6 +130,8 @@ class Finder {
   std::vector<uint8_t> in_set_, claimed_;
   std::vector<uint32_t> stamp_, inst_, pos_;
   std::vector<std::vector<uint64_t>> colour_;  // [round - 1][node], rounds 1..kRefineRounds
+  std::vector<uint32_t> seen_;  // glue search: node already considered for an instance
+  uint32_t seen_stamp_ = 0;
   uint32_t cur_ = 0;  // stamp of the current trial
   uint64_t budget_ = 0;  // node visits left before the search gives up (bounded time)
 };
@@ -329,6 +355,203 @@ bool Finder::matchAt(uint32_t seed, const Trial& tr, const std::vector<std::vect
   return true;
 }
 
+// True if every instance (nodes by position) is wired inside like instance 0: then
+// they are isomorphic by position (labels are compared here too).
+bool Finder::sameWiring(const std::vector<std::vector<uint32_t>>& instances) {
+  ++cur_;
+  const size_t size = instances[0].size();
+  for (uint32_t j = 0; j < instances.size(); ++j) {
+    if (instances[j].size() != size) return false;
+    for (uint32_t p = 0; p < size; ++p) {
+      const uint32_t v = instances[j][p];
+      if (t_.label[v] != t_.label[instances[0][p]]) return false;
+      stamp_[v] = cur_;
+      inst_[v] = j;
+      pos_[v] = p;
+    }
+  }
+  std::vector<InEdge> ref, other;
+  for (uint32_t p = 0; p < size; ++p) {
+    internalInEdges(instances[0][p], &ref);
+    for (uint32_t j = 1; j < instances.size(); ++j) {
+      internalInEdges(instances[j][p], &other);
+      if (!(other == ref)) return false;
+    }
+  }
+  return true;
+}
+
+// True if at least half the instances are fed directly by another instance of the
+// trial: the blocks follow one another like layers.
+bool Finder::chains(const Trial& tr) {
+  ++cur_;
+  const uint32_t k = tr.k;
+  for (size_t i = 0; i < tr.nodes.size(); ++i) {
+    stamp_[tr.nodes[i]] = cur_;
+    inst_[tr.nodes[i]] = static_cast<uint32_t>(i % k);
+  }
+  uint32_t fed = 0;
+  for (uint32_t j = 0; j < k; ++j) {
+    bool any = false;
+    for (uint32_t p = 0; p < tr.size() && !any; ++p) {
+      const uint32_t u = tr.nodes[static_cast<size_t>(p) * k + j];
+      for (uint32_t x = t_.in_begin[u]; x < t_.in_begin[u + 1] && !any; ++x) {
+        const uint32_t src = t_.edges[t_.in_index[x]].src;
+        any = stamp_[src] == cur_ && inst_[src] != j;
+      }
+    }
+    fed += any;
+  }
+  return 2 * fed >= k;
+}
+
+// [SECTION] Glue between instances ---------------------------------------------------
+
+// Glue candidates of each instance, with their signature (the wiring to the instance
+// by position; labels are compared by the caller). Tail glue: a free node all of whose producers in the set
+// (constants aside) lie in the instance - a block's closing Relu that the growth left
+// out because the next block had already taken it in other instances. Head glue: a
+// free node all of whose consumers in the set lie in the instance.
+void Finder::glueCandidates(const std::vector<std::vector<uint32_t>>& instances, bool tail,
+                            std::vector<std::vector<std::pair<std::vector<uint32_t>, uint32_t>>>* per) {
+  const uint32_t k = static_cast<uint32_t>(instances.size());
+  ++cur_;
+  for (uint32_t j = 0; j < k; ++j)
+    for (uint32_t p = 0; p < instances[j].size(); ++p) {
+      const uint32_t v = instances[j][p];
+      stamp_[v] = cur_;
+      inst_[v] = j;
+      pos_[v] = p;
+    }
+  per->assign(k, {});
+  std::vector<uint32_t> sig;
+  for (uint32_t j = 0; j < k; ++j) {
+    ++seen_stamp_;
+    for (uint32_t u : instances[j]) {
+      const uint32_t begin = tail ? t_.out_begin[u] : t_.in_begin[u];
+      const uint32_t end = tail ? t_.out_begin[u + 1] : t_.in_begin[u + 1];
+      for (uint32_t x = begin; x < end; ++x) {
+        const TensorEdge& e0 = t_.edges[tail ? t_.out_index[x] : t_.in_index[x]];
+        const uint32_t w = tail ? e0.dst : e0.src;
+        if (seen_[w] == seen_stamp_ || !glueEligible(w)) continue;
+        seen_[w] = seen_stamp_;
+        // The other side of w must touch nothing in the set but this instance.
+        sig.clear();
+        bool ok = true;
+        const uint32_t b2 = tail ? t_.in_begin[w] : t_.out_begin[w];
+        const uint32_t e2 = tail ? t_.in_begin[w + 1] : t_.out_begin[w + 1];
+        for (uint32_t y = b2; y < e2 && ok; ++y) {
+          const TensorEdge& e = t_.edges[tail ? t_.in_index[y] : t_.out_index[y]];
+          const uint32_t o = tail ? e.src : e.dst;
+          if (stamp_[o] == cur_ && inst_[o] == j) {
+            sig.push_back(tail ? e.dst_slot : e.src_slot);
+            sig.push_back(pos_[o]);
+            sig.push_back(tail ? e.src_slot : e.dst_slot);
+          } else if (in_set_[o] && !(tail && foldable(o) && !claimed_[o])) {
+            ok = false;  // reaches another instance or a free node: not glue of this one
+          }
+        }
+        if (!ok || sig.empty()) continue;
+        (*per)[j].push_back({sig, w});
+      }
+    }
+  }
+}
+
+// Absorbs glue left between the instances of one class: a node that every instance
+// (or all but one, which is then dropped and freed) has in the same place becomes a
+// new position of each. Glue wired alike but with different labels (the depthwise
+// Conv opening each ConvNeXt block has one `group` per stage) splits the class by
+// label; parts of one instance are dropped. Repeats for chains of glue; a change
+// that would break the verified isomorphism is not made. Returns the classes.
+std::vector<std::vector<std::vector<uint32_t>>> Finder::absorbGlue(std::vector<std::vector<uint32_t>> instances,
+                                                                   uint64_t* free_nodes) {
+  constexpr int kGlueRounds = 4;
+  constexpr uint32_t kAmbiguous = kNone - 1;  // per instance: kNone = no glue, this = two candidates
+  auto drop = [&](const std::vector<uint32_t>& inst) {
+    for (uint32_t v : inst) claimed_[v] = 0;
+    *free_nodes += inst.size();
+  };
+  std::vector<std::vector<std::vector<uint32_t>>> done;
+  std::vector<std::pair<std::vector<std::vector<uint32_t>>, int>> work = {{std::move(instances), 0}};
+  std::vector<std::vector<std::pair<std::vector<uint32_t>, uint32_t>>> per;
+  // Not charged to the search budget: linear in the instances' edges per round.
+  while (!work.empty()) {
+    auto [cls, round] = std::move(work.back());
+    work.pop_back();
+    const uint32_t k = static_cast<uint32_t>(cls.size());
+    // Best wiring over both variants: the one found exactly once in most instances
+    // (head glue first: on ties a block starts with what joins it to the previous one).
+    uint32_t best_count = 0;
+    std::vector<uint32_t> best_node;  // per instance, kNone if the instance lacks it
+    for (bool tail : {false, true}) {
+      if (round >= kGlueRounds) break;
+      glueCandidates(cls, tail, &per);
+      std::map<std::vector<uint32_t>, std::vector<uint32_t>> found;  // wiring -> node per instance
+      for (uint32_t j = 0; j < k; ++j)
+        for (const auto& [sig, w] : per[j]) {
+          auto& at = found.try_emplace(sig, std::vector<uint32_t>(k, kNone)).first->second;
+          at[j] = at[j] == kNone ? w : kAmbiguous;  // twice in one instance
+        }
+      for (const auto& [sig, at] : found) {
+        uint32_t count = 0;
+        for (uint32_t w : at) count += w < kAmbiguous;
+        if (count > best_count) {
+          best_count = count;
+          best_node = at;
+        }
+      }
+    }
+    if (best_count < 2 || best_count + 1 < k) {
+      done.push_back(std::move(cls));
+      continue;
+    }
+    // Parts by glue label, in order of first instance.
+    std::vector<std::vector<uint32_t>> parts;  // instance indices
+    std::vector<uint32_t> part_label;
+    for (uint32_t j = 0; j < k; ++j) {
+      if (best_node[j] >= kAmbiguous) continue;
+      const uint32_t l = t_.label[best_node[j]];
+      auto it = std::find(part_label.begin(), part_label.end(), l);
+      if (it == part_label.end()) {
+        part_label.push_back(l);
+        parts.push_back({j});
+      } else {
+        parts[static_cast<size_t>(it - part_label.begin())].push_back(j);
+      }
+    }
+    std::vector<std::vector<std::vector<uint32_t>>> next(parts.size());
+    bool ok = true;
+    for (size_t q = 0; q < parts.size() && ok; ++q) {
+      for (uint32_t j : parts[q]) {
+        next[q].push_back(cls[j]);
+        next[q].back().push_back(best_node[j]);
+      }
+      ok = next[q].size() < 2 || sameWiring(next[q]);
+    }
+    uint32_t kept = 0;
+    for (const auto& n : next) kept += n.size() >= 2 ? static_cast<uint32_t>(n.size()) : 0;
+    if (!ok || kept < 2) {
+      done.push_back(std::move(cls));
+      continue;
+    }
+    for (uint32_t j = 0; j < k; ++j)
+      if (best_node[j] >= kAmbiguous) drop(cls[j]);
+    for (size_t q = 0; q < parts.size(); ++q) {
+      if (next[q].size() < 2) {
+        for (uint32_t j : parts[q]) drop(cls[j]);
+        continue;
+      }
+      for (uint32_t j : parts[q]) {
+        claimed_[best_node[j]] = 1;
+        --*free_nodes;
+      }
+      work.push_back({std::move(next[q]), round + 1});
+    }
+  }
+  return done;
+}
+
 // [SECTION] Choosing blocks, carving them into the draft -------------------------------
 
 std::vector<std::vector<std::vector<uint32_t>>> Finder::run(const std::vector<uint32_t>& set) {
@@ -405,8 +628,12 @@ std::vector<std::vector<std::vector<uint32_t>>> Finder::run(const std::vector<ui
     // encoder-decoder and save the most nodes, but the reader wants the 96 decoder
     // layers (whose 122 nodes cover nearly as much) as boxes. Among block classes with
     // enough instances that cover nearly as much as the best, the biggest blocks win.
+    // Unless the best blocks chain (block i feeds block i + 1, as resnet bottlenecks
+    // do) and the bigger ones do not: those are then runs of layers (a stage of three
+    // bottlenecks), not layers.
+    const bool best_chains = best.k >= 2 && chains(best);
     for (Trial& x : layered) {
-      if (!nearTop(x, top_coverage)) continue;
+      if (!nearTop(x, top_coverage) || (best_chains && !chains(x))) continue;
       if (best.k < kLayerInstances || x.size() > best.size() ||
           (x.size() == best.size() && x.nodes.size() > best.nodes.size()))
         best = std::move(x);
@@ -438,10 +665,12 @@ std::vector<std::vector<std::vector<uint32_t>>> Finder::run(const std::vector<ui
       free_nodes -= extra.size();
       instances.push_back(extra);
     }
-    for (auto& inst : instances) std::sort(inst.begin(), inst.end());
-    std::sort(instances.begin(), instances.end(),
-              [](const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) { return a[0] < b[0]; });
-    result.push_back(std::move(instances));
+    for (auto& cls : absorbGlue(std::move(instances), &free_nodes)) {
+      for (auto& inst : cls) std::sort(inst.begin(), inst.end());
+      std::sort(cls.begin(), cls.end(),
+                [](const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) { return a[0] < b[0]; });
+      result.push_back(std::move(cls));
+    }
   }
   for (uint32_t u : set) in_set_[u] = 0;
   return result;
@@ -456,11 +685,125 @@ std::string classLetter(size_t i) {
   return s;
 }
 
+// [SECTION] Runs: instances that follow one another --------------------------------
+
+// Splits the instances of one class (ordered by first node) into runs a Series can
+// hold without drawing a cycle: an instance joins the run of the previous one only
+// if that one feeds it directly and the run stays convex (no path leaves the run and
+// comes back into it, which would loop the series through its siblings). Paths
+// through constants and shape chains do not count: the view folds them into notes,
+// so they draw no edge (with folding off such a path can still show as a cycle).
+class Runs {
+ public:
+  Runs(const Topology& t, const std::vector<uint8_t>& categories)
+      : t_(t), cat_(categories), mark_(t.node_count, 0), seen_(t.node_count, 0), topo_(t.node_count, 0) {
+    // Topological positions (Kahn, smallest node index first among the ready ones).
+    std::vector<uint32_t> indeg(t.node_count, 0), ready;
+    for (uint32_t v = 0; v < t.node_count; ++v) indeg[v] = t.in_begin[v + 1] - t.in_begin[v];
+    for (uint32_t v = t.node_count; v-- > 0;)
+      if (indeg[v] == 0) ready.push_back(v);
+    uint32_t next = 0;
+    while (!ready.empty()) {
+      uint32_t u = ready.back();
+      ready.pop_back();
+      topo_[u] = next++;
+      for (uint32_t k = t.out_begin[u]; k < t.out_begin[u + 1]; ++k)
+        if (--indeg[t.edges[t.out_index[k]].dst] == 0) ready.push_back(t.edges[t.out_index[k]].dst);
+    }
+  }
+
+  // Runs as [begin, end) ranges of `instances`.
+  std::vector<std::pair<size_t, size_t>> split(const std::vector<std::vector<uint32_t>>& instances) {
+    std::vector<std::pair<size_t, size_t>> out;
+    if (instances.empty()) return out;
+    size_t begin = 0;
+    startRun(instances[0]);
+    for (size_t i = 1; i <= instances.size(); ++i) {
+      if (i < instances.size() && feeds(instances[i - 1], instances[i]) && extend(instances[i])) continue;
+      out.push_back({begin, i});
+      begin = i;
+      if (i < instances.size()) startRun(instances[i]);
+    }
+    return out;
+  }
+
+ private:
+  // The run's nodes carry run_ in mark_; exits_ holds the nodes outside the run that
+  // it feeds directly (some maybe absorbed since: filtered on use), so extending a
+  // run costs the new instance's edges plus the search, not the whole run again.
+  void startRun(const std::vector<uint32_t>& inst) {
+    ++run_;
+    hi_ = 0;
+    for (uint32_t v : inst) {
+      mark_[v] = run_;
+      hi_ = std::max(hi_, topo_[v]);
+    }
+    exits_.clear();
+    addExits(inst);
+  }
+  void addExits(const std::vector<uint32_t>& inst) {
+    for (uint32_t u : inst)
+      for (uint32_t k = t_.out_begin[u]; k < t_.out_begin[u + 1]; ++k) {
+        uint32_t w = t_.edges[t_.out_index[k]].dst;
+        if (mark_[w] != run_ && !noEdges(w)) exits_.push_back(w);
+      }
+  }
+  bool feeds(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+    ++stamp_;
+    for (uint32_t v : b) seen_[v] = stamp_;
+    for (uint32_t u : a)
+      for (uint32_t k = t_.out_begin[u]; k < t_.out_begin[u + 1]; ++k)
+        if (seen_[t_.edges[t_.out_index[k]].dst] == stamp_) return true;
+    return false;
+  }
+  // Adds `inst` to the run if the run stays convex: no path from it back into it
+  // through other nodes. Such a path ends below the run's last topological position,
+  // so the search stays inside the run's window. On failure the run is closed (its
+  // marks are left as they are: the next run takes a new stamp).
+  bool extend(const std::vector<uint32_t>& inst) {
+    for (uint32_t v : inst) {
+      mark_[v] = run_;
+      hi_ = std::max(hi_, topo_[v]);
+    }
+    std::erase_if(exits_, [&](uint32_t w) { return mark_[w] == run_; });
+    addExits(inst);
+    std::sort(exits_.begin(), exits_.end());
+    exits_.erase(std::unique(exits_.begin(), exits_.end()), exits_.end());
+    ++stamp_;
+    stack_.clear();
+    for (uint32_t w : exits_)
+      if (topo_[w] < hi_) {
+        seen_[w] = stamp_;
+        stack_.push_back(w);
+      }
+    while (!stack_.empty()) {
+      uint32_t u = stack_.back();
+      stack_.pop_back();
+      for (uint32_t k = t_.out_begin[u]; k < t_.out_begin[u + 1]; ++k) {
+        uint32_t w = t_.edges[t_.out_index[k]].dst;
+        if (mark_[w] == run_) return false;
+        if (seen_[w] == stamp_ || topo_[w] >= hi_ || noEdges(w)) continue;
+        seen_[w] = stamp_;
+        stack_.push_back(w);
+      }
+    }
+    return true;
+  }
+
+  bool noEdges(uint32_t v) const { return (cat_[v] & (kCategoryConstant | kCategoryShape)) != 0; }
+
+  const Topology& t_;
+  const std::vector<uint8_t>& cat_;
+  std::vector<uint32_t> mark_, seen_, topo_, stack_, exits_;
+  uint32_t stamp_ = 0, run_ = 0, hi_ = 0;
+};
+
 }  // namespace
 
 void findBlocks(const Topology& t, const std::vector<uint8_t>& categories, const BuildOptions& options, Draft* d) {
   if (!options.detect_blocks || t.node_count == 0) return;
   Finder finder(t, categories, options);
+  Runs runs(t, categories);
   const size_t original = d->groups.size();
   for (uint32_t gi = 0; gi < original; ++gi) {
     if (!d->groups[gi].alive) continue;
@@ -477,27 +820,34 @@ void findBlocks(const Topology& t, const std::vector<uint8_t>& categories, const
     for (size_t c = 0; c < classes.size(); ++c) {
       const std::string letter = classLetter(c);
       const bool several = classes.size() > 1;
-      DraftGroup s;
-      s.kind = GroupKind::Series;
-      s.name = std::string(several ? "Block " + letter : "Block") + " \xC3\x97" + std::to_string(classes[c].size());
-      s.key = "~block" + letter + "*";
-      s.transparent = true;
-      s.parent = gi;
-      uint32_t sid = d->add(std::move(s));
-      d->groups[gi].children.push_back(sid);
       const int32_t cls = d->block_classes++;
-      for (size_t i = 0; i < classes[c].size(); ++i) {
-        DraftGroup b;
-        b.kind = GroupKind::Block;
-        b.name = "block " + (several ? letter : std::string()) + std::to_string(i);
-        b.key = "~block" + letter + "." + std::to_string(i);
-        b.parent = sid;
-        b.nodes = classes[c][i];
-        b.series_number = static_cast<int64_t>(i);
-        b.block_class = cls;
-        for (uint32_t v : b.nodes) taken[v] = 1;
-        uint32_t bid = d->add(std::move(b));
-        d->groups[sid].children.push_back(bid);
+      // One Series per run of instances that follow one another; a run of one is a
+      // lone Block. All of them share the block class (one colour).
+      for (auto [begin, end] : runs.split(classes[c])) {
+        uint32_t parent = gi;
+        if (end - begin >= 2) {
+          DraftGroup s;
+          s.kind = GroupKind::Series;
+          s.name = std::string(several ? "Block " + letter : "Block") + " \xC3\x97" + std::to_string(end - begin);
+          s.key = "~block" + letter + "*" + (begin == 0 ? std::string() : std::to_string(begin));
+          s.transparent = true;
+          s.parent = gi;
+          parent = d->add(std::move(s));
+          d->groups[gi].children.push_back(parent);
+        }
+        for (size_t i = begin; i < end; ++i) {
+          DraftGroup b;
+          b.kind = GroupKind::Block;
+          b.name = "block " + (several ? letter : std::string()) + std::to_string(i);
+          b.key = "~block" + letter + "." + std::to_string(i);
+          b.parent = parent;
+          b.nodes = classes[c][i];
+          b.series_number = static_cast<int64_t>(i);
+          b.block_class = cls;
+          for (uint32_t v : b.nodes) taken[v] = 1;
+          uint32_t bid = d->add(std::move(b));
+          d->groups[parent].children.push_back(bid);
+        }
       }
     }
     std::erase_if(d->groups[gi].nodes, [&](uint32_t v) { return taken[v] != 0; });

@@ -50,8 +50,11 @@ void buildScopes(const ir::Graph& g, const Topology& t, const std::vector<uint8_
 
 // Pre: a tree from buildScopes. Post: in every group with at least
 // options.block_search_min direct nodes, each set of >= 2 disjoint isomorphic
-// connected subgraphs found became a Series of Block groups (nodes moved into them).
-// Blocks need at least options.block_min_nodes nodes outside the foldable categories.
+// connected subgraphs found became Block groups (nodes moved into them), one
+// block_class per set: each run of instances that feed one another and stay convex
+// (no path out of the run and back in) under one Series, a lone instance directly
+// under the group. Blocks need at least options.block_min_nodes nodes outside the
+// foldable categories.
 void findBlocks(const Topology& t, const std::vector<uint8_t>& categories, const BuildOptions& options,
                 Draft* draft);
 

@@ -12,8 +12,11 @@
 //                         chains merge ("a/b"), a root-wrapping scope is dropped
 //   blocks                on groups with many ungrouped nodes (no usable names):
 //                         repeated structure found by structural hashing and lockstep
-//                         growth, verified, becomes Series "Block ×48" of Block groups
-//                         (details in blocks.cpp)
+//                         growth, verified, glue between instances absorbed, becomes
+//                         Series "Block ×48" of Block groups: one Series per run of
+//                         instances that chain (one after another, no cycle with the
+//                         series' siblings), a lone instance stays a Block; all runs of
+//                         one class share its colour (details in blocks.cpp)
 //   sections              a group still holding more than max_direct_items entries is
 //                         cut into Sections of consecutive entries, so no box ever
 //                         opens onto thousands of items (series excepted: they fold,
