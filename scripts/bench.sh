@@ -3,6 +3,8 @@
 #   1. transfer size of the site (wasm, js, data), raw and gzip -9
 #   2. navigation -> first rendered frame in headless Chromium, median of 5 runs
 #      (tests/browser/bench.mjs; also the time until the sample model is drawn)
+#   3. the builder with 500 layers: frame intervals while dragging a node and panning
+#      (tests/browser/builder_bench.mjs; with a builder-closed control on the same page)
 # Builds the site first if it is missing. Results also go to build-web/bench-*.json.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -28,6 +30,10 @@ json+="\"total\":{\"raw\":$total_raw,\"gzip\":$total_gz}}"
 echo "$json" > "$NF_BUILD_WEB/bench-size.json"
 echo
 node "$NF_ROOT/tests/browser/bench.mjs" "${1:-5}"
+
+# --- the model builder: 500 layers, drag and pan frame intervals (SwiftShader) ---------
+echo
+node "$NF_ROOT/tests/browser/builder_bench.mjs" || true
 
 # --- big models: the torchvision/transformer exports (random weights, Debian torch) ---
 MODELS="$NETFORGE_CACHE/models"

@@ -96,6 +96,16 @@
 
   function openFileList(fileList) {
     const list = Array.from(fileList || []);
+    // A single .json saved by the model builder opens in the builder (web/share.js
+    // sniffs it); any other JSON goes on to the reader, which explains what it is.
+    if (list.length === 1 && /\.json$/i.test(list[0].name) && typeof NetForgeShare !== 'undefined') {
+      return list[0].text().then((text) => (NetForgeShare.offerDocument(list[0].name, text) ? undefined : openModels(list)),
+        () => openModels(list));
+    }
+    return openModels(list);
+  }
+
+  function openModels(list) {
     const total = list.reduce((sum, f) => sum + f.size, 0);
     const label = `${list.length === 1 ? list[0].name : `${list.length} files`} (${humanBytes(total)})`;
     return openItems(list.map((f) => ({ name: f.name, read: () => f.arrayBuffer() })), label);

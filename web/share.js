@@ -6,7 +6,7 @@
 const NetForgeShare = (() => {
   const ITERATIONS = 600000, SALT = 16, IV = 12;
   const AAD = new TextEncoder().encode('nf1e');
-  let queue = [];       // results for the app: {kind: 'doc'|'password'|'error'|'link', text}
+  let queue = [];       // results for the app: {kind: 'doc'|'password'|'error'|'link'|'file', text}
   let pending = null;   // the encrypted payload waiting for a password
 
   const push = (kind, text) => queue.push({ kind, text: text || '' });
@@ -97,11 +97,20 @@ const NetForgeShare = (() => {
     }
   }
 
+  // A dropped file's text: when it is a builder document (saved or compact JSON),
+  // queues {kind: 'file', text: name + '\n' + text} for the builder and returns true.
+  function offerDocument(name, text) {
+    const head = text.slice(0, 4096);
+    if (!/^\s*\{/.test(head) || !(head.includes('"netforge-builder"') || /^\s*\{\s*"v"\s*:/.test(head))) return false;
+    push('file', name + '\n' + text);
+    return true;
+  }
+
   // The next result as "kind\ntext", or '' when none.
   function poll() {
     const r = queue.shift();
     return r ? r.kind + '\n' + r.text : '';
   }
 
-  return Object.freeze({ make, start, unlock, poll });
+  return Object.freeze({ make, start, unlock, poll, offerDocument });
 })();

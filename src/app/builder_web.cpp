@@ -1,4 +1,5 @@
-// app/builder_web.cpp - the builder's read-only test hook (window.netforgeBuilder).
+// app/builder_web.cpp - the builder's read-only test hook (window.netforgeBuilder)
+// and the share-link bridge to web/share.js.
 #include <emscripten.h>
 
 #include <cstdlib>
@@ -8,20 +9,26 @@
 
 // The state lives in a closure; the published object only has getters, so a page
 // script cannot change what the app shows through it.
+// ui() parses on every call, so a test cannot change what the next call returns.
+EM_JS(void, nf_js_builder_init, (), {
+  if (Module.nfBuilderState) return;
+  Module.nfBuilderState = {code : String(), ok : false, doc : String(), ui : '{}', copied : String()};
+  const s = Module.nfBuilderState;
+  window.netforgeBuilder = Object.freeze({
+    code : function() { return s.code; },
+    ok : function() { return s.ok; },
+    doc : function() { return s.doc; },
+    ui : function() { return JSON.parse(s.ui); },
+    copied : function() { return s.copied; }
+  });
+});
 EM_JS(void, nf_js_builder_publish, (const char* code, int ok, const char* doc), {
-  if (!Module.nfBuilderState) {
-    Module.nfBuilderState = {code : String(), ok : false, doc : String()};
-    const s = Module.nfBuilderState;
-    window.netforgeBuilder = Object.freeze({
-      code : function() { return s.code; },
-      ok : function() { return s.ok; },
-      doc : function() { return s.doc; }
-    });
-  }
   Module.nfBuilderState.code = UTF8ToString(code);
   Module.nfBuilderState.ok = !!ok;
   Module.nfBuilderState.doc = UTF8ToString(doc);
 });
+EM_JS(void, nf_js_builder_ui, (const char* json), { Module.nfBuilderState.ui = UTF8ToString(json); });
+EM_JS(void, nf_js_builder_copied, (const char* text), { Module.nfBuilderState.copied = UTF8ToString(text); });
 
 EM_JS(void, nf_js_share_start, (), { NetForgeShare.start(); });
 EM_JS(void, nf_js_share_make, (const char* compact, const char* password), {
@@ -57,7 +64,16 @@ bool sharePoll(std::string* kind, std::string* text) {
 }
 
 void publishBuilderState(const std::string& code, bool codeOk, const std::string& docJson) {
+  nf_js_builder_init();
   nf_js_builder_publish(code.c_str(), codeOk ? 1 : 0, docJson.c_str());
+}
+void publishBuilderUi(const std::string& json) {
+  nf_js_builder_init();
+  nf_js_builder_ui(json.c_str());
+}
+void publishBuilderCopied(const std::string& text) {
+  nf_js_builder_init();
+  nf_js_builder_copied(text.c_str());
 }
 
 }  // namespace nf::app::platform

@@ -4,9 +4,15 @@
 // Editor edit (so Ctrl+Z/Ctrl+Y undo it), and the analysis and generated code are
 // recomputed only when Editor::revision() changes. The document is autosaved to page
 // storage on every edit and restored when the app starts.
+//
+// Files: view_builder.cpp (window, toolbar, shortcuts, share links, test hook),
+// view_builder_canvas.cpp (canvas drawing, gestures, zoom), view_builder_panels.cpp
+// (picker, properties, code).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "app/view.h"
 #include "builder/builder.h"
@@ -19,21 +25,68 @@ class BuilderView final : public View {
   const char* shortcutText() const override { return "Ctrl+Shift+B"; }
   void update(AppContext& ctx) override;
 
+  // Opens a builder document (saved or compact JSON text) in the builder, replacing
+  // the current one (the history is reset). False with *error set when the text is not
+  // a builder document. Dropped files go through the accept popup instead (pollShare).
+  bool openDocument(const std::string& json, std::string* error);
+
+  // Node box size in canvas units (zoom 1 = CSS pixels).
+  static constexpr float kNodeW = 170.0f;
+  static constexpr float kNodeH = 46.0f;
+
  protected:
   void drawContent(AppContext& ctx) override;
   void placeWindow(const WorkArea& area) override;
 
  private:
-  void refresh();  // analysis, code, autosave, test hook when the revision changed
+  // What the canvas draws for each node and edge, rebuilt only when the revision (or
+  // the framework) changes, so a frame does no shape formatting or edge searches.
+  struct NodeLook {
+    builder::NodeId id;
+    std::string sub;  // "Conv2d  (N, 6, 28, 28)"
+    int ports = 1;    // input ports drawn
+    bool error = false, blocked = false;
+  };
+  struct EdgeLook {
+    size_t from = 0, to = 0;  // indices into Document::nodes()
+    int port = 0;
+    std::string label;  // the shape the edge carries ("" when unknown)
+  };
+
+  void refresh();  // analysis, code, looks, autosave, test hook when the revision changed
   void drawToolbar();
   void drawPicker();
   void drawCanvas();
   void drawProperties();
+  void drawParamField(const builder::Node& n, const builder::ParamSpec& p);
   void drawCode();
+  void handleShortcuts();
   void addFromPicker(const std::string& type);
+
+  // [selection] selection_ is sorted; selected_ is the node the properties panel shows
+  // (the last one clicked), always in selection_ when valid.
+  void select(builder::NodeId id);
+  void selectMany(std::vector<builder::NodeId> ids);
+  bool isSelected(builder::NodeId id) const;
+  void pruneSelection();  // drops ids the document no longer has (after undo, delete)
+
+  // [view] screen = canvasOrigin_ + scroll_ + pos * zoom_.
+  ImVec2 toScreen(builder::Vec2 p) const;
+  builder::Vec2 toCanvas(ImVec2 s) const;
+  void zoomAt(float factor, ImVec2 screenAnchor);
+  void fitView();
+
+  // [test hook] The screen rectangles of named widgets this frame ("btn:Copy",
+  // "add:Conv2d", "node:conv2d_1", "out:conv2d_1", "in:linear_1:0", "param:kernel_size"),
+  // published as window.netforgeBuilder.ui() when the mouse buttons are up.
+  void note(std::string name);                 // the last ImGui item
+  void noteRect(std::string name, ImVec2 a, ImVec2 b);
+  void publishUi();
 
   builder::Editor editor_;
   builder::Analysis analysis_;
+  std::vector<NodeLook> looks_;  // same order as Document::nodes()
+  std::vector<EdgeLook> edgeLooks_;
   std::string code_;        // generated code, or the error text when generation refused
   bool codeOk_ = false;
   uint64_t seen_ = UINT64_MAX;
@@ -44,16 +97,42 @@ class BuilderView final : public View {
   builder::Framework lastFramework_ = builder::Framework::PyTorch;
 
   builder::NodeId selected_;
+  std::vector<builder::NodeId> selection_;
   char search_[64] = "";
   bool focusSearch_ = true;
-  ImVec2 scroll_{40, 40};   // canvas origin offset (pan)
-  bool dragging_ = false;   // moving the selected node
+  ImVec2 canvasOrigin_{0, 0}, canvasSize_{0, 0};
+  ImVec2 scroll_{40, 40};   // canvas origin offset (pan), screen pixels
+  float zoom_ = 1.0f;
+  bool fitPending_ = false;  // fit on the next canvas frame (its size is known there)
+  bool dragging_ = false;    // moving the selection
+  bool boxSelecting_ = false;
+  builder::Vec2 boxStart_;   // canvas units
   builder::NodeId linkFrom_;  // dragging a connection from this node's output port
+  std::string clipboard_;     // Ctrl+C'd layers (also put on the system clipboard)
+  int pasteCount_ = 0;        // successive pastes step further from the original
   std::string status_;      // last edit error, shown under the toolbar
   std::string importText_;
 
-  // Share links (web/share.js): the incoming document waits in incoming_ until the
-  // user accepts it, so autosaved work is never replaced without asking.
+  // Property text fields: the text being typed lives here until committed (Enter or
+  // leaving the field); a rejected value keeps its message under the field.
+  std::string fieldKey_;  // "<node id>/<param>" of the field being edited
+  char fieldBuf_[96] = "";
+  std::string fieldErrorKey_, fieldError_;
+
+  // Cost of drawing the canvas and the whole window (CPU side, ImGui work only; the GL
+  // drawing happens later): this frame's ms and vertices, and the mean ms over the
+  // frames of the last gesture (mouse held), for tests/browser/builder_bench.mjs.
+  size_t canvasVertices_ = 0;
+  double canvasMs_ = 0, gestureMsSum_ = 0, gestureMs_ = 0;
+  double windowStartMs_ = 0, gestureWindowSum_ = 0, gestureWindowMs_ = 0;  // the whole window
+  int gestureFrames_ = 0;
+
+  std::vector<std::pair<std::string, ImVec4>> uiRects_;
+  std::string publishedUi_;
+  std::string copied_;  // the code last put on the clipboard by "Copy"
+
+  // Share links and dropped documents (web/share.js): the incoming document waits in
+  // incoming_ until the user accepts it, so autosaved work is never replaced unasked.
   void pollShare();
   void drawSharePopups();
   char sharePassword_[64] = "";
@@ -61,7 +140,8 @@ class BuilderView final : public View {
   bool needPassword_ = false;
   bool askAccept_ = false;
   bool focusUnlock_ = false;  // put the keyboard back in the password field
-  std::string incoming_;      // compact text of a shared document not yet accepted
+  std::optional<builder::Document> incoming_;  // shared or dropped, not yet accepted
+  std::string incomingFrom_;  // "the shared model" or the dropped file's name
   std::string shareMessage_;  // last share result or error, shown in the toolbar
   std::string unlockError_;
 };

@@ -422,6 +422,11 @@ Result<std::vector<NodeId>> Editor::duplicate(const std::vector<NodeId>& ids, Ve
 
 // [SECTION] Queries
 
+std::vector<NodeId> Editor::nodesCenteredIn(Vec2 a, Vec2 b, Vec2 nodeSize) const {
+  const Vec2 half{nodeSize.x * 0.5, nodeSize.y * 0.5};
+  return nodesInRect({a.x - half.x, a.y - half.y}, {b.x - half.x, b.y - half.y});
+}
+
 std::vector<NodeId> Editor::nodesInRect(Vec2 a, Vec2 b) const {
   const double x0 = std::min(a.x, b.x), x1 = std::max(a.x, b.x);
   const double y0 = std::min(a.y, b.y), y1 = std::max(a.y, b.y);

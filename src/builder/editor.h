@@ -98,6 +98,9 @@ class Editor {
   // [SECTION] Queries for the UI
   // Nodes whose anchor lies inside the rectangle spanned by a and b (any corner order).
   std::vector<NodeId> nodesInRect(Vec2 a, Vec2 b) const;
+  // Box-select: nodes whose centre (pos + nodeSize / 2) lies inside that rectangle, so a
+  // box drawn over what the canvas shows selects it whichever corner is covered.
+  std::vector<NodeId> nodesCenteredIn(Vec2 a, Vec2 b, Vec2 nodeSize) const;
 
  private:
   Status commit(EditStep step);

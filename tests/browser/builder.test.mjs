@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { assert, screenshot, startServer, waitReady } from './lib.mjs';
+import { centre, click, rect } from './builder_lib.mjs';
 
 const builderState = (page) =>
   page.evaluate(() => (window.netforgeBuilder ? { code: window.netforgeBuilder.code(), ok: window.netforgeBuilder.ok(),
@@ -29,9 +30,10 @@ export default function register(t) {
     for (const layer of ['Input', 'Flatten', 'Linear']) await addLayer(page, layer);
     const doc = async () => JSON.parse((await builderState(page)).doc);
     const before = (await doc()).nodes[0];
-    await page.mouse.move(400, 200);  // input_1's box
+    const [bx, by] = centre(await rect(page, `node:${before.name}`));
+    await page.mouse.move(bx, by);
     await page.mouse.down();
-    for (let i = 1; i <= 10; ++i) { await page.mouse.move(400 + 24 * i, 200); await page.waitForTimeout(30); }
+    for (let i = 1; i <= 10; ++i) { await page.mouse.move(bx + 24 * i, by); await page.waitForTimeout(30); }
     await page.mouse.up();
     await page.waitForTimeout(200);
     const moved = (await doc()).nodes[0];
@@ -72,7 +74,7 @@ export default function register(t) {
     assert(/output \(\d+, 64\)/.test(out), `python prints the output shape (N, 64): ${out}`);
 
     // Undo removes the Linear; autosave keeps the document across a reload.
-    await page.mouse.click(900, 100);  // focus the builder window outside the text field
+    await click(page, 'canvas');  // the keys go to the canvas, not the picker's text field
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+z');
     await page.waitForTimeout(200);
@@ -109,9 +111,9 @@ function registerShare(t) {
     const nodeCount = async () => JSON.parse((await builderState(page)).doc).nodes.length;
 
     // Plain link.
-    await page.mouse.click(306, 116);  // "Copy share link"
+    await click(page, 'btn:Copy share link');
     await page.waitForFunction(() => location.hash.startsWith('#nf1.'), null, { timeout: 10000 });
-    await page.mouse.click(509, 87);  // "New"
+    await click(page, 'btn:New');
     await page.waitForTimeout(200);
     assert(await nodeCount() === 0, 'New empties the builder');
     await page.reload();
@@ -123,11 +125,11 @@ function registerShare(t) {
     await screenshot(page, 'builder-shared');
 
     // Encrypted link.
-    await page.mouse.click(160, 116);  // password field
+    await click(page, 'share_password');
     await page.keyboard.type('s3cret');
-    await page.mouse.click(306, 116);
+    await click(page, 'btn:Copy share link');
     await page.waitForFunction(() => location.hash.startsWith('#nf1e.'), null, { timeout: 20000 });
-    await page.mouse.click(509, 87);  // "New"
+    await click(page, 'btn:New');
     await page.waitForTimeout(200);
     await page.reload();
     await waitReady(page);

@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SITE = process.env.NETFORGE_SITE || path.join(ROOT, 'build-web/site');
 export const CORPUS = process.env.NETFORGE_CORPUS || path.resolve(ROOT, '../shared/corpus/onnx');
-export const SHOTS = path.join(ROOT, 'build-web/screenshots');
+export const SHOTS = process.env.NETFORGE_SHOTS || path.join(ROOT, 'build-web/screenshots');
 export const CHROMIUM = process.env.NETFORGE_CHROMIUM || '/usr/bin/chromium';
 
 // Flags from /work/shared/TOOLCHAIN.md: WebGL2 on SwiftShader, no background traffic.

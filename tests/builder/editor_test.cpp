@@ -182,6 +182,28 @@ TEST(BuilderEditor, AutoArrangeLayersByDepthWithoutOverlaps) {
   EXPECT_EQ(ed.nodesInRect({-250, 50}, {250, 150}).size(), 2u);
 }
 
+// Box-select on the canvas: a node counts when its centre is inside the box, whatever
+// corner the box was started from; an edit selected this way is one undo step.
+TEST(BuilderEditor, BoxSelectTakesNodesByCentreAndDeletesAsOneStep) {
+  Editor ed;
+  const NodeId a = ed.addNode("Input", {0, 0}).value();
+  const NodeId b = ed.addNode("ReLU", {0, 100}).value();
+  const NodeId c = ed.addNode("ReLU", {400, 100}).value();
+  ASSERT_TRUE(ed.connect(a, b).ok());
+  const Vec2 size{170, 46};
+  // Covers a's and b's centres (85, 23) and (85, 123) but only c's left edge.
+  EXPECT_EQ(ed.nodesCenteredIn({450, 150}, {50, 10}, size), (std::vector<NodeId>{a, b}));
+  EXPECT_EQ(ed.nodesCenteredIn({50, 10}, {450, 150}, size), (std::vector<NodeId>{a, b}));
+  // The anchor query sees only c, whose top-left corner is the one inside.
+  EXPECT_EQ(ed.nodesInRect({50, 10}, {450, 150}), std::vector<NodeId>{c});
+  ASSERT_TRUE(ed.removeNodes(ed.nodesCenteredIn({50, 10}, {450, 150}, size)).ok());
+  EXPECT_EQ(ed.document().nodes().size(), 1u);
+  EXPECT_TRUE(ed.document().edges().empty());
+  ASSERT_TRUE(ed.undo());
+  EXPECT_EQ(ed.document().nodes().size(), 3u);
+  EXPECT_EQ(ed.document().edges().size(), 1u);
+}
+
 TEST(BuilderEditor, LoadResetsHistoryAndSavedState) {
   Editor ed;
   (void)ed.addNode("ReLU", {});

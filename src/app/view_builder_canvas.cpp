@@ -1,0 +1,301 @@
+// app/view_builder_canvas.cpp - the builder's canvas: nodes, ports, edges, gestures.
+//
+// Coordinates: document positions (node top-left corners) are canvas units; screen =
+// canvasOrigin_ + scroll_ + pos * zoom_. Gestures (left button unless said):
+//   press on an output port, release on a node/input port   connect
+//   press on a node                                          select (Ctrl: add/remove), drag moves the selection
+//   Shift+click a node with another selected                 connect selected -> clicked (again: disconnect)
+//   press on empty canvas and drag                           box-select (node centres inside)
+//   right or middle drag                                     pan
+//   wheel (with or without Ctrl: pinch arrives as Ctrl+wheel) zoom about the mouse
+// Every edit goes through builder::Editor, so all of it is undoable.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "app/theme.h"
+#include "app/view_builder.h"
+
+namespace nf::app {
+
+namespace b = nf::builder;
+
+namespace {
+
+constexpr float kPortR = 5.0f;
+constexpr float kMinZoom = 0.1f, kMaxZoom = 3.0f;
+
+ImVec2 add(ImVec2 a, ImVec2 c) { return ImVec2(a.x + c.x, a.y + c.y); }
+float dist2(ImVec2 a, ImVec2 c) { return (a.x - c.x) * (a.x - c.x) + (a.y - c.y) * (a.y - c.y); }
+
+}  // namespace
+
+// [SECTION] View transform
+
+ImVec2 BuilderView::toScreen(b::Vec2 p) const {
+  return ImVec2(canvasOrigin_.x + scroll_.x + static_cast<float>(p.x) * zoom_,
+                canvasOrigin_.y + scroll_.y + static_cast<float>(p.y) * zoom_);
+}
+
+b::Vec2 BuilderView::toCanvas(ImVec2 s) const {
+  return b::Vec2{(s.x - canvasOrigin_.x - scroll_.x) / zoom_, (s.y - canvasOrigin_.y - scroll_.y) / zoom_};
+}
+
+void BuilderView::zoomAt(float factor, ImVec2 anchor) {
+  const float z = std::clamp(zoom_ * factor, kMinZoom, kMaxZoom);
+  const b::Vec2 fixed = toCanvas(anchor);  // stays under the anchor
+  zoom_ = z;
+  scroll_.x = anchor.x - canvasOrigin_.x - static_cast<float>(fixed.x) * zoom_;
+  scroll_.y = anchor.y - canvasOrigin_.y - static_cast<float>(fixed.y) * zoom_;
+}
+
+void BuilderView::fitView() {
+  const auto& nodes = editor_.document().nodes();
+  if (nodes.empty() || canvasSize_.x <= 0) {
+    zoom_ = 1.0f;
+    scroll_ = ImVec2(40, 40);
+    return;
+  }
+  double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+  for (const auto& n : nodes) {
+    x0 = std::min(x0, n.pos.x), y0 = std::min(y0, n.pos.y);
+    x1 = std::max(x1, n.pos.x + kNodeW), y1 = std::max(y1, n.pos.y + kNodeH);
+  }
+  const float margin = 30.0f;
+  const float w = static_cast<float>(x1 - x0), h = static_cast<float>(y1 - y0);
+  zoom_ = std::clamp(std::min((canvasSize_.x - 2 * margin) / w, (canvasSize_.y - 2 * margin) / h), kMinZoom, 1.5f);
+  scroll_.x = (canvasSize_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_;
+  scroll_.y = margin - static_cast<float>(y0) * zoom_;
+  if (h * zoom_ < canvasSize_.y - 2 * margin) scroll_.y = (canvasSize_.y - h * zoom_) * 0.5f - static_cast<float>(y0) * zoom_;
+}
+
+// [SECTION] Drawing and gestures
+
+void BuilderView::drawCanvas() {
+  const b::Document& doc = editor_.document();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  canvasOrigin_ = ImGui::GetCursorScreenPos();
+  canvasSize_ = ImGui::GetContentRegionAvail();
+  const ImVec2 origin = canvasOrigin_, size = canvasSize_;
+  if (fitPending_) {
+    fitPending_ = false;
+    fitView();
+  }
+  ImGui::InvisibleButton("##canvasbg", size,
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
+                             ImGuiButtonFlags_MouseButtonMiddle);
+  note("canvas");
+  const bool canvasHovered = ImGui::IsItemHovered();
+  ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 mouse = io.MousePos;
+  dl->PushClipRect(origin, add(origin, size), true);
+
+  const float z = zoom_;
+  const float nodeW = kNodeW * z, nodeH = kNodeH * z;
+  ImFont* font = ImGui::GetFont();
+  const float fontSize = ImGui::GetFontSize() * z;
+  const bool drawText = fontSize >= 5.0f;  // below that, text is noise (and costly)
+  const bool drawSub = fontSize >= 8.0f;
+  const bool lookOk = looks_.size() == doc.nodes().size();
+  // Level of detail: zoomed far out, boxes are small. Square corners, no anti-aliasing,
+  // square ports and 4-segment curves cut the vertex count (what SwiftShader pays for)
+  // by about four without a visible difference at that size.
+  const bool coarse = z < 0.45f;
+  // Farther still (boxes a few pixels tall) ports are too small to use: not drawn (they
+  // still answer the mouse), borders are a second quad, edges straight lines.
+  const bool tiny = z < 0.3f;
+  const ImDrawListFlags savedFlags = dl->Flags;
+  if (coarse) dl->Flags &= ~(ImDrawListFlags_AntiAliasedLines | ImDrawListFlags_AntiAliasedFill);
+  const float rounding = coarse ? 0.0f : 5.0f * z;
+  const int curveSegments = coarse ? 4 : 12;
+  const size_t vtxStart = static_cast<size_t>(dl->VtxBuffer.Size);
+  auto topLeft = [&](const b::Node& n) { return toScreen(n.pos); };
+  auto inPort = [&](ImVec2 tl, int port, int count) { return ImVec2(tl.x + nodeW * (port + 1) / (count + 1), tl.y); };
+  auto outPort = [&](ImVec2 tl) { return ImVec2(tl.x + nodeW * 0.5f, tl.y + nodeH); };
+  auto visible = [&](ImVec2 a, ImVec2 c) {
+    return c.x >= origin.x && c.y >= origin.y && a.x <= origin.x + size.x && a.y <= origin.y + size.y;
+  };
+  const bool publishing = !(io.MouseDown[0] || io.MouseDown[1] || io.MouseDown[2]);
+  const ImU32 textCol = ImGui::GetColorU32(ImGuiCol_Text);
+  // Node colours follow the theme: dark boxes on the dark theme, light on the light one.
+  const ImVec4 winBg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+  const bool light = 0.2126f * winBg.x + 0.7152f * winBg.y + 0.0722f * winBg.z > 0.5f;
+  const ImU32 fillPlain = light ? IM_COL32(252, 252, 254, 255) : IM_COL32(45, 55, 75, 240);
+  const ImU32 fillError = light ? IM_COL32(250, 214, 210, 255) : IM_COL32(120, 35, 35, 240);
+  const ImU32 fillBlocked = light ? IM_COL32(226, 227, 230, 255) : IM_COL32(60, 60, 60, 240);
+  const ImU32 borderCol = light ? IM_COL32(140, 148, 162, 255) : IM_COL32(110, 120, 140, 255);
+  const ImU32 titleCol = light ? IM_COL32(25, 28, 34, 255) : IM_COL32(235, 238, 245, 255);
+  const ImU32 subTextCol = light ? IM_COL32(90, 98, 112, 255) : IM_COL32(170, 180, 195, 255);
+  const ImU32 edgeCol = light ? IM_COL32(120, 135, 160, 255) : IM_COL32(150, 170, 200, 255);
+  const ImU32 labelCol = light ? IM_COL32(30, 120, 55, 255) : IM_COL32(120, 190, 120, 255);
+
+  // Edges first, under the nodes, labelled with the shape they carry.
+  const float thick = std::max(1.0f, 2.0f * z);
+  for (const EdgeLook& el : edgeLooks_) {
+    if (el.from >= doc.nodes().size() || el.to >= doc.nodes().size()) continue;
+    const b::Node& from = doc.nodes()[el.from];
+    const b::Node& to = doc.nodes()[el.to];
+    const int ports = lookOk ? looks_[el.to].ports : 1;
+    ImVec2 p0 = outPort(topLeft(from));
+    ImVec2 p1 = inPort(topLeft(to), el.port, ports);
+    if (!visible(ImVec2(std::min(p0.x, p1.x) - 60 * z, std::min(p0.y, p1.y) - 60 * z),
+                 ImVec2(std::max(p0.x, p1.x) + 60 * z, std::max(p0.y, p1.y) + 60 * z)))
+      continue;
+    float dy = std::max(30.0f * z, std::fabs(p1.y - p0.y) * 0.5f);
+    // A fixed, small segment count: adaptive tessellation of 500 curves is a frame's budget.
+    if (tiny) dl->AddLine(p0, p1, edgeCol, thick);
+    else dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + dy), ImVec2(p1.x, p1.y - dy), p1, edgeCol, thick, curveSegments);
+    if (drawSub && !el.label.empty())
+      dl->AddText(font, fontSize, ImVec2((p0.x + p1.x) * 0.5f + 6 * z, (p0.y + p1.y) * 0.5f - 7 * z),
+                  labelCol, el.label.c_str());
+  }
+  if (linkFrom_.valid()) {
+    if (const b::Node* from = doc.node(linkFrom_)) {
+      ImVec2 p0 = outPort(topLeft(*from));
+      dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + 40), ImVec2(mouse.x, mouse.y - 40), mouse,
+                         IM_COL32(230, 200, 90, 255), 2.0f, 16);
+    }
+  }
+
+  // Nodes; find what the mouse is over on the way.
+  b::NodeId hoverNode, hoverOut, hoverIn;
+  int hoverPort = -1;
+  const float portR = std::max(2.5f, kPortR * std::min(z, 1.5f));
+  const float hit2 = std::max(64.0f, portR * portR * 2.5f);
+  auto drawPort = [&](ImVec2 c, ImU32 col, bool hot) {
+    if (tiny && !hot) return;  // only the one under the mouse
+    if (coarse) dl->AddRectFilled(ImVec2(c.x - portR, c.y - portR), ImVec2(c.x + portR, c.y + portR), col);
+    else dl->AddCircleFilled(c, portR, col, 8);
+  };
+  for (size_t i = 0; i < doc.nodes().size(); ++i) {
+    const b::Node& n = doc.nodes()[i];
+    const NodeLook* look = lookOk && looks_[i].id == n.id ? &looks_[i] : nullptr;
+    ImVec2 tl = topLeft(n), br = add(tl, ImVec2(nodeW, nodeH));
+    if (!visible(ImVec2(tl.x - 8, tl.y - 8), ImVec2(br.x + 8, br.y + 8))) continue;
+    const bool error = look && look->error;
+    const bool sel = isSelected(n.id);
+    ImU32 fill = error ? fillError : fillPlain;
+    if (look && look->blocked && !error) fill = fillBlocked;
+    const ImU32 border = sel ? ImGui::GetColorU32(ImGuiCol_CheckMark) : borderCol;
+    if (tiny) {
+      const float w = sel ? 2.0f : 1.0f;
+      dl->AddRectFilled(tl, br, border);
+      dl->AddRectFilled(ImVec2(tl.x + w, tl.y + w), ImVec2(br.x - w, br.y - w), fill | IM_COL32_A_MASK);
+    } else {
+      dl->AddRectFilled(tl, br, fill, rounding);
+      dl->AddRect(tl, br, border, rounding, 0, sel ? 2.5f : 1.0f);
+    }
+    if (drawText) dl->AddText(font, fontSize, ImVec2(tl.x + 8 * z, tl.y + 6 * z), titleCol, n.name.c_str());
+    if (drawSub && look) dl->AddText(font, fontSize, ImVec2(tl.x + 8 * z, tl.y + 24 * z), subTextCol, look->sub.c_str());
+    const int ports = look ? look->ports : 1;
+    for (int p = 0; p < ports; ++p) {
+      ImVec2 c = inPort(tl, p, ports);
+      bool over = dist2(c, mouse) < hit2;
+      const ImU32 pc = over ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 190, 255, 255);
+      drawPort(c, pc, over);
+      if (over) hoverIn = n.id, hoverPort = p;
+      if (publishing) noteRect("in:" + n.name + ":" + std::to_string(p), ImVec2(c.x - portR, c.y - portR), ImVec2(c.x + portR, c.y + portR));
+    }
+    ImVec2 o = outPort(tl);
+    bool overOut = dist2(o, mouse) < hit2;
+    const ImU32 oc = overOut ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 255, 170, 255);
+    drawPort(o, oc, overOut);
+    if (overOut) hoverOut = n.id;
+    if (mouse.x >= tl.x && mouse.x <= br.x && mouse.y >= tl.y && mouse.y <= br.y) hoverNode = n.id;
+    if (publishing) {
+      noteRect("node:" + n.name, tl, br);
+      noteRect("out:" + n.name, ImVec2(o.x - portR, o.y - portR), ImVec2(o.x + portR, o.y + portR));
+    }
+  }
+
+  // Box selection in progress.
+  if (boxSelecting_) {
+    ImVec2 a = toScreen(boxStart_);
+    ImVec2 lo(std::min(a.x, mouse.x), std::min(a.y, mouse.y)), hi(std::max(a.x, mouse.x), std::max(a.y, mouse.y));
+    ImVec4 accent = ImGui::GetStyleColorVec4(ImGuiCol_CheckMark);
+    dl->AddRectFilled(lo, hi, ImGui::GetColorU32(ImVec4(accent.x, accent.y, accent.z, 0.15f)));
+    dl->AddRect(lo, hi, ImGui::GetColorU32(ImVec4(accent.x, accent.y, accent.z, 0.8f)));
+  }
+  dl->PopClipRect();
+  dl->Flags = savedFlags;
+  canvasVertices_ = static_cast<size_t>(dl->VtxBuffer.Size) - vtxStart;
+
+  // Gestures.
+  // True when the left button went further than `px` since it was pressed (also on the
+  // release frame; ImGui 1.86 keeps IsMouseDragPastThreshold internal).
+  auto draggedPast = [&](float px) { return io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] >= px * px; };
+  if (canvasHovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    const bool ctrl = io.KeyCtrl || io.KeySuper;
+    if (hoverOut.valid() && !io.KeyShift) {
+      linkFrom_ = hoverOut;
+    } else if (hoverNode.valid()) {
+      if (io.KeyShift && selected_.valid() && selected_ != hoverNode) {
+        // Flowpoints: Shift+click connects the selected node to the clicked one.
+        auto st = editor_.toggleConnection(selected_, hoverNode);
+        status_ = st.ok() ? "" : st.message();
+      } else if (ctrl) {
+        std::vector<b::NodeId> ids = selection_;
+        if (isSelected(hoverNode)) ids.erase(std::find(ids.begin(), ids.end(), hoverNode));
+        else ids.push_back(hoverNode);
+        selectMany(std::move(ids));
+        if (isSelected(hoverNode)) selected_ = hoverNode;
+      } else {
+        if (!isSelected(hoverNode)) select(hoverNode);
+        selected_ = hoverNode;
+        dragging_ = true;
+      }
+    } else {
+      boxSelecting_ = true;
+      boxStart_ = toCanvas(mouse);
+    }
+  }
+  if (dragging_ && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f) && !selection_.empty()) {
+    ImVec2 d = io.MouseDelta;
+    if (d.x != 0 || d.y != 0) editor_.moveNodes(selection_, b::Vec2{d.x / zoom_, d.y / zoom_}, true);
+  }
+  if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) {
+    if (linkFrom_.valid()) {
+      b::NodeId target = hoverIn.valid() ? hoverIn : hoverNode;
+      if (target.valid() && target != linkFrom_) {
+        auto st = editor_.connect(linkFrom_, target, hoverIn.valid() ? hoverPort : -1);
+        status_ = st.ok() ? "" : st.message();
+      }
+    }
+    if (dragging_ && !draggedPast(2.0f) && hoverNode.valid() &&
+        !io.KeyShift && !(io.KeyCtrl || io.KeySuper)) {
+      select(hoverNode);  // a plain click on a node of a multi-selection keeps only it
+    }
+    if (boxSelecting_) {
+      const b::Vec2 end = toCanvas(mouse);
+      if (draggedPast(3.0f)) {
+        auto ids = editor_.nodesCenteredIn(boxStart_, end, b::Vec2{kNodeW, kNodeH});
+        if (io.KeyCtrl || io.KeyShift) ids.insert(ids.end(), selection_.begin(), selection_.end());
+        selectMany(std::move(ids));
+      } else {
+        selectMany({});
+      }
+    }
+    linkFrom_ = {};
+    dragging_ = false;
+    boxSelecting_ = false;
+  }
+  if (canvasHovered && (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0.0f) ||
+                        ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0.0f)))
+    scroll_ = add(scroll_, io.MouseDelta);
+  if (canvasHovered && io.MouseWheel != 0.0f) zoomAt(std::pow(1.15f, io.MouseWheel), mouse);
+  if (hoverNode.valid() && !linkFrom_.valid() && !dragging_) {
+    if (const b::NodeReport* rep = analysis_.find(hoverNode); rep && !rep->issues.empty()) {
+      ImGui::BeginTooltip();
+      for (const auto& is : rep->issues)
+        ImGui::TextColored(is.level == b::Issue::Level::Error ? errorTextColor() : warningTextColor(),
+                           "%s", is.message.c_str());
+      ImGui::EndTooltip();
+    }
+  }
+  if (doc.nodes().empty())
+    dl->AddText(add(origin, ImVec2(20, 20)), textCol,
+                "Empty model: type a layer name in the picker (start with Input) and press Enter.");
+}
+
+}  // namespace nf::app

@@ -1,0 +1,282 @@
+// app/view_builder_panels.cpp - the builder's side panels: the layer picker, the
+// properties of the selected node, and the generated code.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstring>
+
+#include "app/builder_platform.h"
+#include "app/platform.h"
+#include "app/theme.h"
+#include "app/view_builder.h"
+
+namespace nf::app {
+
+namespace b = nf::builder;
+
+namespace {
+
+
+// Simple Python keyword colouring for one line of read-only code.
+void drawCodeLine(const std::string& line) {
+  static const char* kKeywords[] = {"def", "class", "return", "import", "from", "for", "in", "if",
+                                    "else", "self", "None", "True", "False", "as", "with", "print"};
+  const ImVec4 kw(0.80f, 0.55f, 0.95f, 1.0f), comment(0.5f, 0.65f, 0.5f, 1.0f);
+  size_t hash = line.find('#');
+  std::string body = hash == std::string::npos ? line : line.substr(0, hash);
+  size_t i = 0;
+  bool first = true;
+  auto emit = [&](const std::string& text, const ImVec4* colour) {
+    if (text.empty()) return;
+    if (!first) ImGui::SameLine(0, 0);
+    first = false;
+    if (colour)
+      ImGui::TextColored(*colour, "%s", text.c_str());
+    else
+      ImGui::TextUnformatted(text.c_str());
+  };
+  std::string plain;
+  while (i < body.size()) {
+    if (std::isalpha(static_cast<unsigned char>(body[i])) || body[i] == '_') {
+      size_t j = i;
+      while (j < body.size() && (std::isalnum(static_cast<unsigned char>(body[j])) || body[j] == '_')) ++j;
+      std::string word = body.substr(i, j - i);
+      bool isKw = std::any_of(std::begin(kKeywords), std::end(kKeywords), [&](const char* k) { return word == k; });
+      if (isKw) {
+        emit(plain, nullptr);
+        plain.clear();
+        emit(word, &kw);
+      } else {
+        plain += word;
+      }
+      i = j;
+    } else {
+      plain += body[i++];
+    }
+  }
+  emit(plain, nullptr);
+  if (hash != std::string::npos) emit(line.substr(hash), &comment);
+  if (first) ImGui::TextUnformatted("");
+}
+
+// How a value shows in its text field: tuples as "32x32x3" (what people type for
+// shapes and kernel sizes; ParamSpec::parse reads it back), everything else as saved.
+std::string fieldText(const b::ParamValue& v) {
+  if (const auto* list = std::get_if<b::IntList>(&v)) {
+    std::string s;
+    for (size_t i = 0; i < list->size(); ++i) s += (i ? "x" : "") + std::to_string((*list)[i]);
+    return s;
+  }
+  return b::formatParamValue(v);
+}
+
+}  // namespace
+
+// [SECTION] Picker
+
+void BuilderView::addFromPicker(const std::string& type) {
+  const b::Document& doc = editor_.document();
+  nf::Result<b::NodeId> added = nf::Error{"nothing added"};
+  if (selected_.valid() && doc.contains(selected_)) {
+    added = editor_.appendAfter(selected_, type);
+  } else {
+    double y = 0, x = 0;
+    for (const auto& n : doc.nodes()) y = std::max(y, n.pos.y + 100), x = n.pos.x;
+    added = editor_.addNode(type, b::Vec2{x, y});
+  }
+  if (added.ok()) {
+    select(added.value());
+    status_.clear();
+  } else {
+    status_ = added.error().message;
+  }
+}
+
+void BuilderView::drawPicker() {
+  ImGui::TextUnformatted("Layers");
+  ImGui::SetNextItemWidth(-1);
+  if (focusSearch_) {
+    ImGui::SetKeyboardFocusHere();
+    focusSearch_ = false;
+  }
+  bool enter = ImGui::InputTextWithHint("##search", "search, Enter adds", search_, sizeof(search_),
+                                        ImGuiInputTextFlags_EnterReturnsTrue);
+  note("search");
+  auto hits = b::catalog().search(search_);
+  if (enter) {
+    if (!hits.empty()) addFromPicker(hits.front().spec->type);
+    search_[0] = '\0';
+    ImGui::SetKeyboardFocusHere(-1);  // keep typing layer after layer
+  }
+  ImGui::TextDisabled(selected_.valid() ? "adds after the selected node" : "adds a new node");
+  for (const auto& hit : hits) {
+    const b::LayerSpec& s = *hit.spec;
+    ImGui::PushID(s.type.c_str());
+    if (ImGui::SmallButton("+")) addFromPicker(s.type);
+    if (ImGui::IsItemVisible()) note("add:" + s.type);
+    ImGui::SameLine();
+    ImGui::TextUnformatted(s.label.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%s): %s", s.type.c_str(), s.category.c_str(), s.help.c_str());
+    ImGui::SameLine();
+    ImGui::TextColored(s.has(b::Framework::PyTorch) ? ImVec4(0.95f, 0.45f, 0.2f, 1) : ImVec4(0.4f, 0.4f, 0.4f, 1), "PT");
+    ImGui::SameLine(0, 3);
+    ImGui::TextColored(s.has(b::Framework::Keras) ? ImVec4(0.95f, 0.75f, 0.2f, 1) : ImVec4(0.4f, 0.4f, 0.4f, 1), "TF");
+    ImGui::PopID();
+  }
+}
+
+// [SECTION] Properties
+
+void BuilderView::drawProperties() {
+  const b::Document& doc = editor_.document();
+  if (selection_.size() > 1) {
+    ImGui::Text("%zu nodes selected", selection_.size());
+    ImGui::TextDisabled("Ctrl+C copy, Ctrl+V paste, Ctrl+D duplicate, Delete removes them.");
+    return;
+  }
+  const b::Node* n = selected_.valid() ? doc.node(selected_) : nullptr;
+  if (!n) {
+    ImGui::TextDisabled("Select a node to edit its parameters.");
+    ImGui::Text("Nodes: %zu, edges: %zu", doc.nodes().size(), doc.edges().size());
+    ImGui::TextDisabled("Drag from a green output port to a blue input port to connect,");
+    ImGui::TextDisabled("or select a node and Shift+click another.");
+    return;
+  }
+  const b::NodeReport* rep = analysis_.find(n->id);
+  const b::LayerSpec* spec = rep ? rep->spec : b::catalog().find(n->type);
+  ImGui::Text("%s  (%s)", n->name.c_str(), n->type.c_str());
+  if (rep) {
+    if (rep->output) ImGui::Text("Output: %s", b::formatShape(*rep->output, framework_).c_str());
+    ImGui::Text("Parameters: %lld (%lld trainable)", static_cast<long long>(rep->params.total()),
+                static_cast<long long>(rep->params.trainable));
+    for (const auto& is : rep->issues)
+      ImGui::TextColored(is.level == b::Issue::Level::Error ? errorTextColor() : warningTextColor(), "%s", is.message.c_str());
+  }
+  ImGui::Separator();
+  if (!spec) return;
+  for (const auto& p : spec->params) drawParamField(*n, p);
+}
+
+void BuilderView::drawParamField(const b::Node& n, const b::ParamSpec& p) {
+  ImGui::PushID(p.name.c_str());
+  auto it = n.params.find(p.name);
+  const b::ParamValue value = it != n.params.end() ? it->second : p.defaultValue;
+  const std::string key = std::to_string(n.id.value) + "/" + p.name;
+  if (p.kind == b::ParamKind::Bool) {
+    bool v = std::get<bool>(value);
+    if (ImGui::Checkbox(p.name.c_str(), &v)) editor_.setParam(n.id, p.name, v);
+    note("param:" + p.name);
+  } else if (p.kind == b::ParamKind::Enum) {
+    const std::string& cur = std::get<std::string>(value);
+    ImGui::SetNextItemWidth(140);
+    if (ImGui::BeginCombo(p.name.c_str(), cur.c_str())) {
+      for (const auto& c : p.choices) {
+        if (ImGui::Selectable(c.c_str(), c == cur)) editor_.setParam(n.id, p.name, c);
+        note("choice:" + p.name + ":" + c);
+      }
+      ImGui::EndCombo();
+    }
+    note("param:" + p.name);
+  } else {
+    // The text typed stays in fieldBuf_ while the field is active; it is parsed and
+    // committed when the field is left (Enter, Tab or a click elsewhere). A rejected
+    // value leaves the document unchanged and its message under the field.
+    const bool editing = fieldKey_ == key;
+    char shown[96];
+    std::snprintf(shown, sizeof shown, "%s", fieldText(value).c_str());
+    char* buf = editing ? fieldBuf_ : shown;
+    ImGui::SetNextItemWidth(140);
+    ImGui::InputText(p.name.c_str(), buf, sizeof(fieldBuf_), ImGuiInputTextFlags_AutoSelectAll);
+    note("param:" + p.name);
+    if (ImGui::IsItemActive() && !editing) {
+      fieldKey_ = key;
+      std::memcpy(fieldBuf_, shown, sizeof fieldBuf_);
+    }
+    if (ImGui::IsItemDeactivated() && editing) {
+      const std::string text = fieldBuf_;
+      fieldKey_.clear();
+      if (text == fieldText(value)) {
+        if (fieldErrorKey_ == key) fieldError_.clear();  // back to the valid value: nothing to report
+      } else {
+        auto parsed = p.parse(text);
+        Status st = parsed.ok() ? editor_.setParam(n.id, p.name, parsed.value()) : Status(parsed.error());
+        if (st.ok()) {
+          fieldErrorKey_.clear();
+          fieldError_.clear();
+        } else {
+          fieldErrorKey_ = key;
+          fieldError_ = st.message();
+        }
+      }
+    }
+  }
+  if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());
+  if (fieldErrorKey_ == key && !fieldError_.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(errorTextColor(), "%s", fieldError_.c_str());
+    ImGui::PopTextWrapPos();
+    note("field_error");
+  }
+  ImGui::PopID();
+}
+
+// [SECTION] Code
+
+void BuilderView::drawCode() {
+  int fw = static_cast<int>(framework_);
+  ImGui::RadioButton("PyTorch", &fw, 0);
+  note("btn:PyTorch");
+  ImGui::SameLine();
+  ImGui::RadioButton("Keras", &fw, 1);
+  note("btn:Keras");
+  framework_ = static_cast<b::Framework>(fw);
+  ImGui::SameLine();
+  ImGui::Checkbox("training loop", &trainingLoop_);
+  note("btn:training loop");
+  ImGui::BeginDisabled(!codeOk_);
+  if (ImGui::Button("Copy")) {
+    ImGui::SetClipboardText(code_.c_str());
+    copied_ = code_;
+    platform::publishBuilderCopied(copied_);
+  }
+  note("btn:Copy");
+  ImGui::SameLine();
+  if (ImGui::Button("Download .py"))
+    platform::downloadText(b::codeFileName(editor_.document(), framework_), "text/x-python", code_);
+  note("btn:Download");
+  ImGui::EndDisabled();
+  ImGui::Separator();
+  ImGui::BeginChild("##codetext", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+  if (!codeOk_) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(errorTextColor(), "%s", code_.c_str());
+    ImGui::PopTextWrapPos();
+  } else {
+    // Only the visible lines are laid out (a 500-layer model has thousands of lines).
+    const float lineH = ImGui::GetTextLineHeightWithSpacing();
+    const float top = ImGui::GetScrollY(), height = ImGui::GetWindowHeight();
+    size_t start = 0;
+    int line = 0;
+    int skipped = 0;
+    while (start <= code_.size()) {
+      size_t end = code_.find('\n', start);
+      if (end == std::string::npos) end = code_.size();
+      const float y = line * lineH;
+      if (y + lineH < top - lineH || y > top + height + lineH) {
+        ++skipped;
+      } else {
+        if (skipped) ImGui::Dummy(ImVec2(1, skipped * lineH - ImGui::GetStyle().ItemSpacing.y));
+        skipped = 0;
+        drawCodeLine(code_.substr(start, end - start));
+      }
+      ++line;
+      start = end + 1;
+    }
+    if (skipped) ImGui::Dummy(ImVec2(1, skipped * lineH - ImGui::GetStyle().ItemSpacing.y));
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace nf::app
