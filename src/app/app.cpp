@@ -229,6 +229,10 @@ void App::drawMenuBar() {
     }
     ImGui::Separator();
     item(CommandId::ToggleTheme, settings_.theme == Theme::Light);
+    if (ImGui::BeginMenu("Theme and accent")) {
+      drawThemeMenuItems(settings_);
+      ImGui::EndMenu();
+    }
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {

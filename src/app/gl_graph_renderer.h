@@ -51,7 +51,8 @@ struct RenderStyle {
   bool overview = true;      // may use the overview textures
   bool states = true;        // highlight rings (off for overview textures and exports)
   bool operator==(const RenderStyle& o) const {
-    return body == o.body && border == o.border && edge == o.edge && pixel_ratio == o.pixel_ratio;
+    return body == o.body && border == o.border && edge == o.edge && highlight == o.highlight &&
+           neighbor == o.neighbor && pixel_ratio == o.pixel_ratio;
   }
 };
 

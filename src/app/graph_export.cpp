@@ -48,7 +48,8 @@ void GraphExporter::startPng(float scale) {
 
 void GraphExporter::saveSvg(const GraphPipeline& pipeline, AppContext& ctx) {
   std::ostringstream out;
-  scene::writeSvg(out, pipeline.graph(), pipeline.layout());
+  if (pipeline.grouped()) scene::writeSvg(out, pipeline.groupedScene());  // with the group frames
+  else scene::writeSvg(out, pipeline.graph(), pipeline.layout());
   const std::string svg = out.str();
   platform::downloadFile(baseName(ctx) + ".svg", reinterpret_cast<const uint8_t*>(svg.data()), svg.size(),
                          "image/svg+xml");

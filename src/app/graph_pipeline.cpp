@@ -73,10 +73,6 @@ Status GraphPipeline::buildGrouped(const hierarchy::Expansion& expansion) {
   if (!built) return built.error();
   expansion_ = expansion;
   grouped_scene_ = std::move(*built);
-  graph_ = std::move(grouped_scene_.graph);
-  layout_ = std::move(grouped_scene_.layout);
-  grouped_scene_.graph = scene::DisplayGraph{};
-  grouped_scene_.layout = scene::SceneLayout{};
   return {};
 }
 
@@ -84,7 +80,7 @@ Status GraphPipeline::regroup(const hierarchy::Expansion& expansion) {
   if (stage_ != Stage::Ready || !grouped()) return Error{"the graph is not shown as groups"};
   const auto t0 = std::chrono::steady_clock::now();
   if (Status s = buildGrouped(expansion); !s) return s;
-  index_.build(layout_);
+  index_.build(layout());
   regroup_ms_ = msSince(t0);
   return {};
 }
@@ -220,7 +216,7 @@ void GraphPipeline::step(double budget_ms, double now_ms) {
       stage_ = Stage::Indexing;
       if (left() < budget_ms * 0.5) break;
     } else if (stage_ == Stage::Indexing) {
-      index_.build(layout_);
+      index_.build(layout());
       timings_.index_ms += msSince(t0);
       stage_ = Stage::Ready;
       timings_.wall_ms = now_ms + msSince(slice_start) - started_ms_;

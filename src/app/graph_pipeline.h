@@ -100,8 +100,8 @@ class GraphPipeline {
   const ir::Model* model() const { return model_; }
 
   // Valid once Ready (and until the next start/reset).
-  const scene::DisplayGraph& graph() const { return graph_; }
-  const scene::SceneLayout& layout() const { return layout_; }
+  const scene::DisplayGraph& graph() const { return grouped() ? grouped_scene_.graph : graph_; }
+  const scene::SceneLayout& layout() const { return grouped() ? grouped_scene_.layout : layout_; }
   const scene::SpatialIndex& index() const { return index_; }
   bool shapesInferred() const { return shapes_ != nullptr; }
   // Runs shape inference now (one blocking call) and relabels the edges in place.
@@ -111,7 +111,7 @@ class GraphPipeline {
   bool grouped() const { return grouped_layout_ != nullptr; }
   const hierarchy::Hierarchy& hierarchy() const { return *hierarchy_; }
   const hierarchy::Expansion& expansion() const { return expansion_; }
-  // Frames, item keys, the visible graph: what GroupedScene holds besides graph/layout.
+  // The whole grouped scene: graph() and layout() are its graph and layout.
   const scene::GroupedScene& groupedScene() const { return grouped_scene_; }
   const scene::GroupedLayout::Stats& groupedStats() const { return grouped_layout_->lastStats(); }
   // Shows the graph with these groups open: lays out again what changed, rebuilds the
@@ -142,7 +142,7 @@ class GraphPipeline {
   scene::SceneLayout layout_;
   scene::SpatialIndex index_;
   // Grouped mode: the hierarchy, which groups are open, the cached group layouts, and
-  // the current scene's frames/keys (its graph and layout live in graph_/layout_).
+  // the current scene (graph_ and layout_ stay empty).
   std::unique_ptr<hierarchy::Hierarchy> hierarchy_;
   hierarchy::Expansion expansion_;
   std::unique_ptr<scene::GroupedLayout> grouped_layout_;

@@ -13,6 +13,7 @@
 #include "app/platform.h"
 #include "app/selection.h"
 #include "app/session.h"
+#include "app/theme.h"
 #include "base/strings.h"
 #include "scene/exports.h"
 
@@ -350,6 +351,8 @@ RenderStyle GraphView::renderStyle(const AppContext& ctx) const {
     s.border = 0x5C6270;
     s.edge = 0x8A909C;
   }
+  s.highlight = accentRgb(ctx.settings.theme);
+  s.neighbor = accentSoftRgb(ctx.settings.theme);
   s.pixel_ratio = pixel_ratio_;
   // Far away the boxes become flat category colour (their text is gone anyway).
   const float header_px = scene::boxStyle().header_height * camera_.zoom;

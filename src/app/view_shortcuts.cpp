@@ -24,6 +24,17 @@ void ShortcutsView::drawContent(AppContext& ctx) {
   for (const auto& view : ctx.views.all()) {
     if (view->shortcutText()[0]) row(view->shortcutText(), "Show or hide " + view->title());
   }
+  // Keys of the graph canvas (graph_view.cpp handleKeys, graph_view_groups.cpp groupKeys).
+  static const char* const kGraphKeys[][2] = {
+      {"Ctrl+F", "Graph: search nodes, op types and tensors"},
+      {"0", "Graph: fit the whole graph"},
+      {"F", "Graph: focus the selection"},
+      {"+ / -, arrows", "Graph: zoom, pan"},
+      {"Click a group box, Enter", "Graph: open the group (selected with Enter)"},
+      {"Click a frame title, Backspace", "Graph: close the group (around the selection with Backspace)"},
+      {"Esc", "Graph: close the search, clear the selection"},
+  };
+  for (const auto& k : kGraphKeys) row(k[0], k[1]);
   ImGui::EndTable();
   ImGui::Spacing();
   ImGui::TextDisabled("Drop files anywhere on the page to open them.");

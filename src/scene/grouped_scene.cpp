@@ -492,21 +492,6 @@ void place(Work& w, const GroupedOptions& o, const hierarchy::Hierarchy& h, Grou
 
 // [SECTION] Edge chains, stubs, arrowheads, labels, bounds ----------------------------------
 
-void setArrow(EdgeGeometry& e, Point tip, Point d, layout::Direction dir) {
-  const BoxStyle& st = boxStyle();
-  const float len = std::hypot(d.x, d.y);
-  if (len > 1e-6f) {
-    d.x /= len;
-    d.y /= len;
-  } else {
-    d = dir == layout::Direction::TopToBottom ? Point{0, 1} : Point{1, 0};
-  }
-  const Point base{tip.x - d.x * st.arrow_length, tip.y - d.y * st.arrow_length};
-  e.arrow[0] = tip;
-  e.arrow[1] = Point{base.x - d.y * st.arrow_half_width, base.y + d.x * st.arrow_half_width};
-  e.arrow[2] = Point{base.x + d.y * st.arrow_half_width, base.y - d.x * st.arrow_half_width};
-}
-
 // Appends a straight cubic from the last point to p (skipped when they meet).
 void lineTo(std::vector<Point>& pts, Point p) {
   const Point a = pts.back();
@@ -564,12 +549,12 @@ void chainEdges(const Work& w, const GroupedOptions& o, const hierarchy::Visible
         const float x = t.x + 8.0f + step * k;
         pts.push_back(Point{x, t.y - kStubLength});
         lineTo(pts, Point{x, t.y});
-        setArrow(e, Point{x, t.y}, Point{0, 1}, o.direction);
+        setArrowhead(e, Point{x, t.y}, Point{0, 1}, o.direction);
       } else {
         const float y = t.y + t.height - 6.0f - step * k;
         pts.push_back(Point{t.x - kStubLength, y});
         lineTo(pts, Point{t.x, y});
-        setArrow(e, Point{t.x, y}, Point{1, 0}, o.direction);
+        setArrowhead(e, Point{t.x, y}, Point{1, 0}, o.direction);
       }
       e.point_count = static_cast<uint32_t>(pts.size()) - e.first_point;
       continue;
@@ -603,7 +588,7 @@ void chainEdges(const Work& w, const GroupedOptions& o, const hierarchy::Visible
       any = true;
     }
     e.point_count = static_cast<uint32_t>(pts.size()) - e.first_point;
-    if (any) setArrow(e, pts.back(), dir, o.direction);
+    if (any) setArrowhead(e, pts.back(), dir, o.direction);
   }
 }
 

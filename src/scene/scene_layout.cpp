@@ -59,9 +59,23 @@ Point routePoint(const SceneLayout& scene, uint32_t edge, uint32_t segment, floa
   return bezier(&scene.points[e.first_point + 3 * segment], t);
 }
 
+void setArrowhead(EdgeGeometry& e, Point tip, Point dir, layout::Direction direction) {
+  const BoxStyle& st = boxStyle();
+  const float len = std::hypot(dir.x, dir.y);
+  if (len > 1e-6f) {
+    dir.x /= len;
+    dir.y /= len;
+  } else {
+    dir = direction == layout::Direction::TopToBottom ? Point{0, 1} : Point{1, 0};
+  }
+  const Point base{tip.x - dir.x * st.arrow_length, tip.y - dir.y * st.arrow_length};
+  e.arrow[0] = tip;
+  e.arrow[1] = Point{base.x - dir.y * st.arrow_half_width, base.y + dir.x * st.arrow_half_width};
+  e.arrow[2] = Point{base.x + dir.y * st.arrow_half_width, base.y - dir.x * st.arrow_half_width};
+}
+
 SceneLayout makeSceneLayout(const DisplayGraph& graph, const layout::Layout& result, layout::Direction direction,
                             const TextMetrics& metrics) {
-  const BoxStyle& st = boxStyle();
   SceneLayout s;
   s.direction = direction;
   s.stats = result.stats;
@@ -84,19 +98,7 @@ SceneLayout makeSceneLayout(const DisplayGraph& graph, const layout::Layout& res
     if (r.point_count < 4) continue;
     const Point* p = &s.points[r.first_point];
     // Arrowhead: its tip on the last point, pointing along arrow_dir.
-    const Point tip = p[r.point_count - 1];
-    Point d = r.arrow_dir;
-    const float len = std::hypot(d.x, d.y);
-    if (len > 1e-6f) {
-      d.x /= len;
-      d.y /= len;
-    } else {
-      d = direction == layout::Direction::TopToBottom ? Point{0, 1} : Point{1, 0};
-    }
-    const Point base{tip.x - d.x * st.arrow_length, tip.y - d.y * st.arrow_length};
-    e.arrow[0] = tip;
-    e.arrow[1] = Point{base.x - d.y * st.arrow_half_width, base.y + d.x * st.arrow_half_width};
-    e.arrow[2] = Point{base.x + d.y * st.arrow_half_width, base.y - d.x * st.arrow_half_width};
+    setArrowhead(e, p[r.point_count - 1], r.arrow_dir, direction);
     grow(bounds, std::min({e.arrow[1].x, e.arrow[2].x}), std::min({e.arrow[1].y, e.arrow[2].y}),
          std::max({e.arrow[1].x, e.arrow[2].x}), std::max({e.arrow[1].y, e.arrow[2].y}));
   }

@@ -64,6 +64,10 @@ SceneLayout makeSceneLayout(const DisplayGraph& graph, const layout::Layout& res
 // once shapes are inferred), which grows the bounds if a label reaches past them.
 void placeEdgeLabels(const DisplayGraph& graph, SceneLayout& scene, const TextMetrics& metrics = defaultMetrics());
 
+// Sets e.arrow: a BoxStyle arrowhead with its tip at `tip`, pointing along `dir` (any
+// length; zero means the flow direction).
+void setArrowhead(EdgeGeometry& e, Point tip, Point dir, layout::Direction direction);
+
 // Synchronous: lays out and builds the geometry.
 Result<SceneLayout> layoutScene(const DisplayGraph& graph, const layout::Options& options,
                                 const layout::Hooks& hooks = {}, const TextMetrics& metrics = defaultMetrics());

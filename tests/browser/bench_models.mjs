@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, startServer, waitReady } from './lib.mjs';
+import { openTimed } from './graph_lib.mjs';
 
 let files = process.argv.slice(2);
 if (!files.length) {
@@ -33,21 +34,9 @@ try {
     await page.goto(server.url + '?sample=0&sw=0');
     await waitReady(page);
     const baseMemory = await page.evaluate(() => window.netforgeStatus.wasm_memory_bytes || 0);
-    await page.evaluate(() => {
-      const input = document.getElementById('netforge-file');
-      input.addEventListener('change', () => { window.__nfPicked = performance.now(); }, { once: true });
-    });
-    await page.setInputFiles('#netforge-file', file);
+    const dropMs = await openTimed(page, file);
     const name = path.basename(file);
-    await page.waitForFunction((n) => {
-      const s = window.netforgeStatus;
-      if (s.file === n && (s.state === 'drawn' || s.state === 'error')) {
-        window.__nfDrawn = window.__nfDrawn || performance.now();
-        return true;
-      }
-      return false;
-    }, name, { timeout: 600000, polling: 10 });
-    const r = await page.evaluate(() => ({ s: window.netforgeStatus, ms: window.__nfDrawn - window.__nfPicked }));
+    const r = { s: await page.evaluate(() => window.netforgeStatus), ms: dropMs };
     const size = fs.statSync(file).size;
     rows.push({
       model: name, mb: size / 1e6, nodes: r.s.nodes, state: r.s.state, error: r.s.error,

@@ -43,3 +43,22 @@ export async function openModel(page, url, rel, query = '?sample=0') {
   await waitDrawn(page, path.basename(file));
   return waitGraph(page, (g) => g.stage === 'ready' && g.frames > 0, 'the graph drawn');
 }
+
+// Opens `file` through the page's file input (as File > Open does) on a page that is
+// ready, and returns the milliseconds from the input's change event to the status
+// "drawn" (or "error"), measured in the page.
+export async function openTimed(page, file) {
+  await page.evaluate(() => {
+    document.getElementById('netforge-file').addEventListener('change', () => { window.__nfPicked = performance.now(); }, { once: true });
+  });
+  await page.setInputFiles('#netforge-file', file);
+  await page.waitForFunction((n) => {
+    const s = window.netforgeStatus;
+    if (s.file === n && (s.state === 'drawn' || s.state === 'error')) {
+      window.__nfDrawn = window.__nfDrawn || performance.now();
+      return true;
+    }
+    return false;
+  }, path.basename(file), { timeout: 600000, polling: 10 });
+  return page.evaluate(() => window.__nfDrawn - window.__nfPicked);
+}

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, startServer, waitReady } from './lib.mjs';
-import { clickAt, clickUi, waitGraph } from './graph_lib.mjs';
+import { clickAt, clickUi, openTimed, waitGraph } from './graph_lib.mjs';
 
 let files = process.argv.slice(2);
 if (!files.length) {
@@ -38,22 +38,10 @@ try {
   for (const file of files) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
     const page = await context.newPage();
+    const name = path.basename(file);
     await page.goto(server.url + '?sample=0&sw=0');
     await waitReady(page);
-    await page.evaluate(() => {
-      document.getElementById('netforge-file').addEventListener('change', () => { window.__nfPicked = performance.now(); }, { once: true });
-    });
-    await page.setInputFiles('#netforge-file', file);
-    const name = path.basename(file);
-    await page.waitForFunction((n) => {
-      const s = window.netforgeStatus;
-      if (s.file === n && (s.state === 'drawn' || s.state === 'error')) {
-        window.__nfDrawn = window.__nfDrawn || performance.now();
-        return true;
-      }
-      return false;
-    }, name, { timeout: 600000, polling: 10 });
-    const dropMs = await page.evaluate(() => window.__nfDrawn - window.__nfPicked);
+    const dropMs = await openTimed(page, file);
     let g = await waitGraph(page, settled('g.grouped.boxes.length > 0'), 'group boxes', 60000);
     const row = { model: name, nodes: (await page.evaluate(() => window.netforgeStatus.nodes)), boxes: g.nodes,
       groups: g.grouped.groups, repeats: g.grouped.repeats, drop_to_drawn_ms: dropMs,

@@ -30,13 +30,7 @@ std::optional<ir::Model> load(const std::string& name) {
   std::optional<ir::Model> var = load(name);                                            \
   if (!var) GTEST_SKIP() << name << ".onnx not in " << test::bigModelsDir();
 
-Hierarchy build(const ir::Model& m) {
-  auto h = buildHierarchy(m);
-  EXPECT_TRUE(h.ok());
-  test::checkTree(h.value());
-  test::checkRepeats(h.value());
-  return std::move(h.value());
-}
+Hierarchy build(const ir::Model& m) { return test::buildChecked(m); }
 
 Hierarchy buildStripped(ir::Model m) {
   test::stripNodeNames(&m);

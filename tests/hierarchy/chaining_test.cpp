@@ -113,13 +113,7 @@ void checkBlockSeriesChain(const Hierarchy& h) {
   }
 }
 
-Hierarchy build(const ir::Model& m) {
-  auto h = buildHierarchy(m);
-  EXPECT_TRUE(h.ok());
-  test::checkTree(h.value());
-  test::checkRepeats(h.value());
-  return std::move(h.value());
-}
+Hierarchy build(const ir::Model& m) { return test::buildChecked(m); }
 
 // A resnet-like trunk without names: stem, then stages of bottlenecks (the first of
 // each stage with a projection shortcut), each block's Add followed by a Relu that

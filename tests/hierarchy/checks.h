@@ -219,4 +219,13 @@ inline void checkVisible(const Hierarchy& h, const hierarchy::Expansion& e, cons
   }
 }
 
+// buildHierarchy with the tree and repeat-class invariants checked.
+inline Hierarchy buildChecked(const ir::Model& m) {
+  auto h = hierarchy::buildHierarchy(m);
+  EXPECT_TRUE(h.ok());
+  checkTree(h.value());
+  checkRepeats(h.value());
+  return std::move(h.value());
+}
+
 }  // namespace nf::test
