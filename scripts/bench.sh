@@ -57,6 +57,8 @@ for f in $(ls -S -r "$MODELS"/*.onnx "$NETFORGE_CACHE"/models-big/*.onnx 2>/dev/
 done
 echo
 node "$NF_ROOT/tests/browser/bench_models.mjs"
+echo "the same, flat graph (every node laid out):"
+NETFORGE_GROUPING=flat node "$NF_ROOT/tests/browser/bench_models.mjs"
 # --- hierarchy: first sight and expand/collapse in the app (issue 6: <= 300 ms for the
 # hierarchy of 20k nodes, <= 100 ms per expand/collapse redraw) ---
 SYNTH="$NETFORGE_CACHE/models-big/synthetic20k.onnx"

@@ -5,6 +5,8 @@
 // memory never shrinks) relative to the file size.
 // Default models: every .onnx in ~/.cache/netforge/models and models-big
 // (scripts/bench.sh exports them with /work/shared/peers/export_models.py).
+// Graphs of more than 300 nodes open as groups (the app's default);
+// NETFORGE_GROUPING=flat measures the flat graph instead (every node laid out).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +33,10 @@ try {
   for (const file of files) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
     const page = await context.newPage();
+    if (process.env.NETFORGE_GROUPING === 'flat') {
+      // The graph view's remembered options (graph_view.cpp saveOptions): grouping F.
+      await page.addInitScript(() => localStorage.setItem('netforge.graph.options', 'TB 0 0 0 F 7 1'));
+    }
     await page.goto(server.url + '?sample=0&sw=0');
     await waitReady(page);
     const baseMemory = await page.evaluate(() => window.netforgeStatus.wasm_memory_bytes || 0);
@@ -59,5 +65,5 @@ for (const r of rows) {
     ` ${r.wasm_memory_mb.toFixed(1).padStart(8)} ${r.memory_over_file.toFixed(2).padStart(10)}`);
 }
 fs.mkdirSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../build-web'), { recursive: true });
-fs.writeFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../build-web/bench-models.json'),
+fs.writeFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), process.env.NETFORGE_GROUPING === 'flat' ? '../../build-web/bench-models-flat.json' : '../../build-web/bench-models.json'),
   JSON.stringify(rows, null, 2) + '\n');
