@@ -108,38 +108,45 @@ void GraphExporter::step(const GraphPipeline& pipeline, GraphRenderer& renderer,
     s.pixel_ratio = 1.0f;
     s.overview = false;  // every box as geometry, at full quality
     s.states = false;    // no selection rings in the picture
-    renderer.draw(v, s);
 
-    // Text through ImGui's renderer, into the same framebuffer.
-    ImDrawList dl(ImGui::GetDrawListSharedData());
-    dl._ResetForNewFrame();
-    dl.PushClipRect(ImVec2(0, 0), ImVec2(static_cast<float>(tw), static_cast<float>(th)));
-    dl.PushTextureID(ImGui::GetIO().Fonts->TexID);
-    std::vector<uint32_t> nodes, edges;
+    // ImGui draw lists through its renderer, into the same framebuffer: group frames
+    // under the boxes, text over them.
     const scene::Rect view{v.origin_x, v.origin_y, tw / scale_, th / scale_};
-    pipeline.index().queryNodes(view, nodes);
-    pipeline.index().queryEdges(view, edges);
     TextFrame f;
-    f.draw_list = &dl;
     f.canvas_pos = ImVec2(0, 0);
     f.camera.origin_x = v.origin_x;
     f.camera.origin_y = v.origin_y;
     f.camera.zoom = scale_;
     f.pixel_ratio = 1.0f;
-    drawGraphText(f, fonts, pipeline.graph(), pipeline.layout(), nodes, edges, TextStyle{});
-    dl.PopTextureID();
-    dl.PopClipRect();
-    ImDrawList* lists[] = {&dl};
-    ImDrawData dd;
-    dd.Valid = true;
-    dd.CmdLists = lists;
-    dd.CmdListsCount = 1;
-    dd.TotalVtxCount = dl.VtxBuffer.Size;
-    dd.TotalIdxCount = dl.IdxBuffer.Size;
-    dd.DisplayPos = ImVec2(0, 0);
-    dd.DisplaySize = ImVec2(static_cast<float>(tw), static_cast<float>(th));
-    dd.FramebufferScale = ImVec2(1, 1);
-    if (dd.TotalVtxCount > 0) ImGui_ImplOpenGL3_RenderDrawData(&dd);
+    auto render = [&](auto&& draw) {
+      ImDrawList dl(ImGui::GetDrawListSharedData());
+      dl._ResetForNewFrame();
+      dl.PushClipRect(ImVec2(0, 0), ImVec2(static_cast<float>(tw), static_cast<float>(th)));
+      dl.PushTextureID(ImGui::GetIO().Fonts->TexID);
+      f.draw_list = &dl;
+      draw();
+      dl.PopTextureID();
+      dl.PopClipRect();
+      ImDrawList* lists[] = {&dl};
+      ImDrawData dd;
+      dd.Valid = true;
+      dd.CmdLists = lists;
+      dd.CmdListsCount = 1;
+      dd.TotalVtxCount = dl.VtxBuffer.Size;
+      dd.TotalIdxCount = dl.IdxBuffer.Size;
+      dd.DisplayPos = ImVec2(0, 0);
+      dd.DisplaySize = ImVec2(static_cast<float>(tw), static_cast<float>(th));
+      dd.FramebufferScale = ImVec2(1, 1);
+      if (dd.TotalVtxCount > 0) ImGui_ImplOpenGL3_RenderDrawData(&dd);
+    };
+    if (pipeline.grouped())
+      render([&] { drawGroupFrames(f, fonts, pipeline.groupedScene().frames, nullptr, view, false, nullptr); });
+    glViewport(0, 0, static_cast<GLsizei>(tw), static_cast<GLsizei>(th));
+    renderer.draw(v, s);
+    std::vector<uint32_t> nodes, edges;
+    pipeline.index().queryNodes(view, nodes);
+    pipeline.index().queryEdges(view, edges);
+    render([&] { drawGraphText(f, fonts, pipeline.graph(), pipeline.layout(), nodes, edges, TextStyle{}); });
 
     // Read back (GL rows go up) into the image (rows go down).
     std::vector<uint8_t> rgba(static_cast<size_t>(tw) * th * 4);

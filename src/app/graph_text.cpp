@@ -150,4 +150,59 @@ uint32_t drawGraphText(const TextFrame& f, const GraphFonts& fonts, const scene:
   return drawn;
 }
 
+void drawGroupFrames(const TextFrame& f, const GraphFonts& fonts, const std::vector<scene::GroupFrame>& frames,
+                     const std::vector<scene::Rect>* rects, const scene::Rect& view, bool dark,
+                     std::vector<uint32_t>* drawn) {
+  auto withAlpha = [](uint32_t c, float alpha) {
+    return IM_COL32((c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF, static_cast<int>(alpha * 255.0f));
+  };
+  auto darker = [](uint32_t c, float k) {
+    auto ch = [&](int shift) { return static_cast<uint32_t>(((c >> shift) & 0xFF) * k) << shift; };
+    return ch(16) | ch(8) | ch(0);
+  };
+  ImDrawList* dl = f.draw_list;
+  const float z = f.camera.zoom;
+  const scene::BoxStyle& st = scene::boxStyle();
+  const bool text = textVisibleAt(z, f.pixel_ratio);
+  const ImU32 ink = dark ? IM_COL32(225, 228, 232, 255) : IM_COL32(30, 34, 40, 255);
+  // Shapes with the draw list's current texture (ImGui's atlas has the white pixel
+  // they sample), then the titles with the graph font's atlas.
+  auto corners = [&](const scene::Rect& r) {
+    const ImVec2 a(f.canvas_pos.x + (r.x - f.camera.origin_x) * z, f.canvas_pos.y + (r.y - f.camera.origin_y) * z);
+    return std::make_pair(a, ImVec2(a.x + r.width * z, a.y + r.height * z));
+  };
+  std::vector<uint32_t> shown;
+  for (uint32_t i = 0; i < frames.size(); ++i) {
+    const scene::GroupFrame& fr = frames[i];
+    const scene::Rect& r = rects ? (*rects)[i] : fr.rect;
+    if (!(r.x < view.x + view.width && view.x < r.x + r.width && r.y < view.y + view.height && view.y < r.y + r.height))
+      continue;
+    shown.push_back(i);
+    const uint32_t hue = scene::repeatClassColor(fr.repeat_class);
+    const auto [a, b] = corners(r);
+    const float band = fr.title_height * z;
+    const float round = std::min(6.0f, 6.0f * z);
+    dl->AddRectFilled(a, b, withAlpha(hue, dark ? 0.12f : 0.14f), round);
+    dl->AddRectFilled(a, ImVec2(b.x, a.y + band), withAlpha(hue, dark ? 0.45f : 0.5f), round, ImDrawFlags_RoundCornersTop);
+    dl->AddRect(a, b, withAlpha(dark ? hue : darker(hue, 0.6f), dark ? 0.7f : 0.9f), round, 0,
+                std::max(1.0f, std::min(1.5f, z)));
+  }
+  ImFont* font = fonts.pick(st.body_font * z * f.pixel_ratio, true);
+  if (font && text && fonts.built()) {
+    dl->PushTextureID(fonts.texture());
+    const float size = GraphFonts::imguiSize(st.body_font * z);
+    for (uint32_t i : shown) {
+      const scene::GroupFrame& fr = frames[i];
+      const auto [a, b] = corners(rects ? (*rects)[i] : fr.rect);
+      const float band = fr.title_height * z;
+      if (band < 6.0f) continue;
+      const ImVec4 clip(a.x, a.y, b.x - 2, a.y + band);
+      dl->AddText(font, size, ImVec2(a.x + st.pad_x * z, a.y + (band - size) * 0.5f), ink, fr.title.data(),
+                  fr.title.data() + fr.title.size(), 0.0f, &clip);
+    }
+    dl->PopTextureID();
+  }
+  if (drawn) drawn->insert(drawn->end(), shown.begin(), shown.end());
+}
+
 }  // namespace nf::app

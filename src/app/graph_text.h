@@ -19,6 +19,7 @@
 
 #include "app/graph_camera.h"
 #include "scene/display_graph.h"
+#include "scene/grouped_scene.h"
 #include "scene/scene_layout.h"
 
 namespace nf::app {
@@ -63,6 +64,15 @@ struct TextFrame {
 uint32_t drawGraphText(const TextFrame& frame, const GraphFonts& fonts, const scene::DisplayGraph& graph,
                        const scene::SceneLayout& layout, const std::vector<uint32_t>& nodes,
                        const std::vector<uint32_t>& edges, const TextStyle& style);
+
+// The frames of a grouped scene that meet `view` (scene units): tinted fill in the
+// repeat class colour, title band, border and title (as the scene sized the frame for
+// it: body font, bold, pad_x in). `rects` replaces frames[i].rect when given (frames
+// in motion). Parents come before children, so nested tints add up. Indices of the
+// frames drawn go to `drawn` when given. Used by the canvas and the PNG export.
+void drawGroupFrames(const TextFrame& frame, const GraphFonts& fonts, const std::vector<scene::GroupFrame>& frames,
+                     const std::vector<scene::Rect>* rects, const scene::Rect& view, bool dark,
+                     std::vector<uint32_t>* drawn);
 
 // Whether text is drawn at all at this zoom (header em >= 4 framebuffer pixels).
 bool textVisibleAt(float zoom, float pixel_ratio);

@@ -33,21 +33,8 @@ scene::Rect lerp(const scene::Rect& a, const scene::Rect& b, float t) {
           a.height + (b.height - a.height) * t};
 }
 
-ImU32 withAlpha(uint32_t rgb, float alpha) {
-  return IM_COL32((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, static_cast<int>(alpha * 255.0f));
-}
-
-uint32_t darker(uint32_t rgb, float f) {
-  auto ch = [&](int shift) { return static_cast<uint32_t>(((rgb >> shift) & 0xFF) * f) << shift; };
-  return ch(16) | ch(8) | ch(0);
-}
-
 uint64_t groupItemKey(hierarchy::GroupId g) {
   return hierarchy::VisibleItem{hierarchy::ItemKind::Group, g.index, {}}.key();
-}
-
-bool intersects(const scene::Rect& a, const scene::Rect& b) {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
 }  // namespace
@@ -59,42 +46,20 @@ void GraphView::drawFrames(AppContext& ctx, ImDrawList* dl, ImVec2 canvas_pos, I
   visible_frames_.clear();
   if (!pipeline_.grouped()) return;
   const auto& frames = pipeline_.groupedScene().frames;
-  const bool animating = group_anim_start_ >= 0 && anim_from_frames_.size() == frames.size();
-  const float t = animating ? easeInOut(static_cast<float>(
-                                  std::clamp((platform::nowMs() - group_anim_start_) / group_anim_ms_, 0.0, 1.0)))
-                            : 1.0f;
-  const scene::Rect view = camera_.visible(canvas_size.x, canvas_size.y);
-  const bool dark = ctx.settings.theme == Theme::Dark;
-  const float z = camera_.zoom;
-  dl->PushClipRect(canvas_pos, ImVec2(canvas_pos.x + canvas_size.x, canvas_pos.y + canvas_size.y), true);
-  dl->PushTextureID(fonts_.texture());
-  for (uint32_t i = 0; i < frames.size(); ++i) {
-    const scene::GroupFrame& f = frames[i];
-    const scene::Rect r = animating ? lerp(anim_from_frames_[i], f.rect, t) : f.rect;
-    if (!intersects(r, view)) continue;
-    visible_frames_.push_back(i);
-    const uint32_t hue = scene::repeatClassColor(f.repeat_class);
-    const ImVec2 a(canvas_pos.x + (r.x - camera_.origin_x) * z, canvas_pos.y + (r.y - camera_.origin_y) * z);
-    const ImVec2 b(a.x + r.width * z, a.y + r.height * z);
-    const float band = f.title_height * z;
-    const float round = std::min(6.0f, 6.0f * z);
-    // Nested frames add up their tint, so depth reads at a glance.
-    dl->AddRectFilled(a, b, withAlpha(hue, dark ? 0.12f : 0.14f), round);
-    dl->AddRectFilled(a, ImVec2(b.x, a.y + band), withAlpha(hue, dark ? 0.45f : 0.5f), round,
-                      ImDrawFlags_RoundCornersTop);
-    dl->AddRect(a, b, withAlpha(dark ? hue : darker(hue, 0.6f), dark ? 0.7f : 0.9f), round, 0,
-                std::max(1.0f, std::min(1.5f, z)));
-    // The title as the scene sized the frame for it: body font, bold, pad_x in.
-    const scene::BoxStyle& st = scene::boxStyle();
-    ImFont* font = fonts_.pick(st.body_font * z * pixel_ratio_, true);
-    if (!font || band < 6.0f || !textVisibleAt(z, pixel_ratio_)) continue;
-    const ImU32 ink = dark ? IM_COL32(225, 228, 232, 255) : IM_COL32(30, 34, 40, 255);
-    const float size = GraphFonts::imguiSize(st.body_font * z);
-    const ImVec4 clip(a.x, a.y, b.x - 2, a.y + band);
-    dl->AddText(font, size, ImVec2(a.x + st.pad_x * z, a.y + (band - size) * 0.5f), ink, f.title.data(),
-                f.title.data() + f.title.size(), 0.0f, &clip);
+  std::vector<scene::Rect> moving;
+  if (group_anim_start_ >= 0 && anim_from_frames_.size() == frames.size()) {
+    const float t = easeInOut(
+        static_cast<float>(std::clamp((platform::nowMs() - group_anim_start_) / group_anim_ms_, 0.0, 1.0)));
+    for (size_t i = 0; i < frames.size(); ++i) moving.push_back(lerp(anim_from_frames_[i], frames[i].rect, t));
   }
-  dl->PopTextureID();
+  TextFrame f;
+  f.draw_list = dl;
+  f.canvas_pos = canvas_pos;
+  f.camera = camera_;
+  f.pixel_ratio = pixel_ratio_;
+  dl->PushClipRect(canvas_pos, ImVec2(canvas_pos.x + canvas_size.x, canvas_pos.y + canvas_size.y), true);
+  drawGroupFrames(f, fonts_, frames, moving.empty() ? nullptr : &moving, camera_.visible(canvas_size.x, canvas_size.y),
+                  ctx.settings.theme == Theme::Dark, &visible_frames_);
   dl->PopClipRect();
 }
 

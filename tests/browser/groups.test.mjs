@@ -8,7 +8,7 @@
 // its groups come from structure alone (repeated bottleneck blocks).
 import fs from 'node:fs';
 import path from 'node:path';
-import { assert, CORPUS, imageStats, pixelDifference, screenshot } from './lib.mjs';
+import { assert, CORPUS, decodePng, imageStats, pixelDifference, screenshot } from './lib.mjs';
 import { clickAt, clickUi, openModel, waitGraph } from './graph_lib.mjs';
 
 const RESNET = 'light/light_resnet50.onnx';
@@ -76,6 +76,29 @@ export default function register(t) {
     const folded = g.nodes;
     assert(g.grouped.frames === g.grouped.groups - 1, `every group is a frame: ${JSON.stringify(g.grouped)}`);
     await screenshot(page, 'groups-resnet-expanded');
+    // Exports carry the frames: SVG elements, and the PNG's tinted frame fills.
+    await page.keyboard.press('Escape');
+    await clickUi(page, 'export');
+    const svgDownload = page.waitForEvent('download');
+    await clickUi(page, 'save_svg');
+    const svg = fs.readFileSync(await (await svgDownload).path(), 'utf8');
+    const svgFrames = (svg.match(/class="frame"/g) || []).length;
+    assert(svgFrames === g.grouped.frames, `the SVG has every frame: ${svgFrames} of ${g.grouped.frames}`);
+    await clickUi(page, 'scale_quarter');
+    const pngDownload = page.waitForEvent('download', { timeout: 60000 });
+    await clickUi(page, 'save_png');
+    const pngFile = await (await pngDownload).path();
+    fs.copyFileSync(pngFile, path.join(path.dirname((await screenshot(page, 'groups-export-dialog')).file), 'groups-export.png'));
+    const img = decodePng(fs.readFileSync(pngFile));
+    let tinted = 0;
+    for (let i = 0; i < img.width * img.height; i++) {
+      const o = i * img.channels;
+      const [r, gg, b] = [img.pixels[o], img.pixels[o + 1], img.pixels[o + 2]];
+      if (Math.min(r, gg, b) > 185 && Math.max(r, gg, b) - Math.min(r, gg, b) >= 8) tinted++;
+    }
+    assert(tinted > img.width * img.height * 0.05, `the PNG shows the frames' tints: ${tinted} of ${img.width * img.height} pixels`);
+    await page.keyboard.press('Escape');
+    await clickUi(page, 'groups');
     // Constants shown as their own boxes: more boxes.
     await clickUi(page, 'fold_constants');
     g = await waitGraph(page, settled(`g.nodes > ${folded}`), 'constants drawn');
