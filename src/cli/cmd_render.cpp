@@ -4,7 +4,7 @@
 // Draws the graph as the app shows it. SVG: vector, scalable. PNG: our own
 // rasterizer and encoder (scene/raster.h says what the picture contains); big graphs
 // are scaled down to stay under 24 megapixels, and text below 5 px is left out.
-// --grouped (SVG only) draws the main graph as nested group boxes
+// --grouped draws the main graph as nested group boxes
 // (scene/grouped_scene.h) with the groups open as the app first shows them
 // (first-sight), none open (collapsed), all open (expanded) or the top N levels open.
 #include <cctype>
@@ -58,14 +58,11 @@ bool validGrouped(const std::string& v) {
   return v.size() <= 10;
 }
 
-// --grouped: the main graph as nested group boxes, to SVG.
-int renderGrouped(const ir::Model& model, const scene::SceneRequest& request, const std::string& grouped,
-                  const std::string& file, std::ofstream& out) {
+// --grouped: the main graph as nested group boxes.
+Result<scene::GroupedScene> buildGrouped(const ir::Model& model, const scene::SceneRequest& request,
+                                         const std::string& grouped) {
   auto h = hierarchy::buildHierarchy(model, request.graph);
-  if (!h) {
-    std::fprintf(stderr, "netforge: %s: %s\n", displayName(file).c_str(), h.error().message.c_str());
-    return kExitBadInput;
-  }
+  if (!h) return h.error();
   hierarchy::Expansion e;
   parseGrouped(grouped, *h, &e);
   shapes::InferenceResult inferred;
@@ -77,13 +74,7 @@ int renderGrouped(const ir::Model& model, const scene::SceneRequest& request, co
     options.build.value_type = scene::inferredTypes(inferred);
   }
   scene::GroupedLayout gl(model, *h, options);
-  auto s = gl.build(e);
-  if (!s) {
-    std::fprintf(stderr, "netforge: %s: %s\n", displayName(file).c_str(), s.error().message.c_str());
-    return kExitBadInput;
-  }
-  scene::writeSvg(out, *s);
-  return kExitOk;
+  return gl.build(e);
 }
 }  // namespace
 
@@ -119,32 +110,20 @@ int runRender(const Args& args) {
     std::fprintf(stderr, "netforge render: %s\n", request.error().message.c_str());
     return kExitUsage;
   }
-  if (grouped && png) {
-    std::fprintf(stderr, "netforge render: --grouped draws SVG only: use an output ending in .svg\n");
-    return kExitUsage;
-  }
   ir::Model model;
   if (!loadModelOrExplain(args.positional[0], &model)) return kExitBadInput;
-  if (grouped) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out) {
-      std::fprintf(stderr, "netforge: cannot write %s\n", displayName(path).c_str());
-      return kExitBadInput;
-    }
-    const int rc = renderGrouped(model, *request, args.get("grouped"), args.positional[0], out);
-    out.flush();
-    if (rc == kExitOk && !out) {
-      std::fprintf(stderr, "netforge: writing %s failed\n", displayName(path).c_str());
-      return kExitBadInput;
-    }
-    return rc;
-  }
-  auto prepared = scene::prepareScene(model, *request);
-  if (!prepared) {
+  // The flat scene, or the grouped one (whose graph and layout are drawn the same way).
+  Result<scene::GroupedScene> grouped_scene = Error{""};
+  Result<scene::PreparedScene> prepared = Error{""};
+  if (grouped) grouped_scene = buildGrouped(model, *request, args.get("grouped"));
+  else prepared = scene::prepareScene(model, *request);
+  if (grouped ? !grouped_scene : !prepared) {
     std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(),
-                 prepared.error().message.c_str());
+                 (grouped ? grouped_scene.error() : prepared.error()).message.c_str());
     return kExitBadInput;
   }
+  const scene::DisplayGraph& graph = grouped ? grouped_scene->graph : prepared->graph;
+  const scene::SceneLayout& layout = grouped ? grouped_scene->layout : prepared->scene;
   std::ofstream out(path, std::ios::binary);
   if (!out) {
     std::fprintf(stderr, "netforge: cannot write %s\n", displayName(path).c_str());
@@ -153,14 +132,17 @@ int runRender(const Args& args) {
   if (png) {
     scene::RasterOptions ro;
     ro.scale = scale;
-    const scene::RasterImage img = scene::rasterizeScene(prepared->graph, prepared->scene, ro);
+    const scene::RasterImage img =
+        scene::rasterizeScene(graph, layout, ro, grouped ? &grouped_scene->frames : nullptr);
     const std::vector<uint8_t> bytes = scene::encodePng(img.width, img.height, img.rgb);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     std::fprintf(stderr, "%s: %u x %u px at scale %.3g%s, %s nodes, %s edges\n", displayName(path).c_str(), img.width,
                  img.height, img.scale, img.text ? "" : " (text too small: boxes and edges only)",
-                 withThousands(prepared->graph.nodeCount()).c_str(), withThousands(prepared->graph.edgeCount()).c_str());
+                 withThousands(graph.nodeCount()).c_str(), withThousands(graph.edgeCount()).c_str());
+  } else if (grouped) {
+    scene::writeSvg(out, *grouped_scene);
   } else {
-    scene::writeSvg(out, prepared->graph, prepared->scene);
+    scene::writeSvg(out, graph, layout);
   }
   out.flush();
   if (!out) {

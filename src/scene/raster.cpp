@@ -70,7 +70,8 @@ class Canvas {
   }
 
   // Fill (stroke <= 0) or outline (stroke = line width) of a rounded rectangle.
-  void roundRect(float x, float y, float w, float h, float rt, float rb, const Color& c, float stroke) {
+  void roundRect(float x, float y, float w, float h, float rt, float rb, const Color& c, float stroke,
+                 float opacity = 1.0f) {
     const float pad = std::max(stroke, 1.0f) + 1.0f;
     const int x0 = std::max(0, static_cast<int>(std::floor(x - pad)));
     const int y0 = std::max(0, static_cast<int>(std::floor(y - pad)));
@@ -81,7 +82,7 @@ class Canvas {
         const float d = roundRectDistance(ix + 0.5f, iy + 0.5f, x, y, w, h, rt, rb);
         const float a = stroke > 0 ? std::clamp(stroke * 0.5f + 0.5f - std::abs(d), 0.0f, 1.0f)
                                    : std::clamp(0.5f - d, 0.0f, 1.0f);
-        blend(ix, iy, c, a);
+        blend(ix, iy, c, a * opacity);
       }
   }
 
@@ -165,7 +166,8 @@ class Canvas {
 
 }  // namespace
 
-RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, const RasterOptions& options) {
+RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, const RasterOptions& options,
+                           const std::vector<GroupFrame>* frames) {
   const BoxStyle& st = boxStyle();
   const Palette& pal = lightPalette();
   float scale = options.scale > 0 ? options.scale : 1.0f;
@@ -182,6 +184,21 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
   auto P = [&](Point p) { return Point{(p.x + m) * scale, (p.y + m) * scale}; };
   img.text = st.body_font * scale >= 5.0f;
   const float line_w = std::max(0.6f, 1.0f * scale);
+
+  // Group frames (parents first, so nested tints add up), the look of the SVG's.
+  for (const GroupFrame& f : frames ? *frames : std::vector<GroupFrame>{}) {
+    const Color hue = rgbOf(repeatClassColor(f.repeat_class));
+    const Color edge{hue.r * 0.6f, hue.g * 0.6f, hue.b * 0.6f};
+    const Point tl = P(Point{f.rect.x, f.rect.y});
+    const float w = f.rect.width * scale, h = f.rect.height * scale, band = f.title_height * scale;
+    const float r = std::min(6.0f * scale, 6.0f);
+    cv.roundRect(tl.x, tl.y, w, h, r, r, hue, 0, 0.14f);
+    cv.roundRect(tl.x, tl.y, w, band, r, 0, hue, 0, 0.5f);
+    cv.roundRect(tl.x, tl.y, w, h, r, r, edge, line_w, 0.9f);
+    if (img.text)
+      cv.text(f.title, tl.x + st.pad_x * scale, tl.y + band * 0.5f + BoxStyle::baselineBelowCenter(st.body_font) * scale,
+              st.body_font * scale, true, rgbOf(pal.body_text));
+  }
 
   // Edges: each cubic flattened into chords about 4 pixels long.
   const Color edge_c = rgbOf(pal.edge);

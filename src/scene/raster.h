@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "scene/display_graph.h"
+#include "scene/grouped_scene.h"
 #include "scene/scene_layout.h"
 
 namespace nf::scene {
@@ -31,6 +32,9 @@ struct RasterImage {
   bool text = false;         // whether text was drawn
 };
 
-RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, const RasterOptions& options = {});
+// `frames` (a grouped scene's, may be null) are drawn first, under everything else:
+// tinted fill in the repeat class colour, title band, border and title, as the SVG.
+RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, const RasterOptions& options = {},
+                           const std::vector<GroupFrame>* frames = nullptr);
 
 }  // namespace nf::scene

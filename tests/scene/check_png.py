@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Checks a PNG written by `netforge render` with the standard library only.
 
-    python3 check_png.py FILE MIN_WIDTH MIN_HEIGHT
+    python3 check_png.py FILE MIN_WIDTH MIN_HEIGHT [--frames]
 
 Verifies the signature, every chunk CRC, IHDR (8-bit RGB), decompresses IDAT with
 zlib (an independent inflater), undoes the row filters and requires the picture to
 show a graph: some background, some Conv-blue header pixels and some dark text or
-edge pixels. Prints one line; exit 1 on any problem.
+edge pixels; with --frames also group frames (light tinted pixels, at least 5%).
+Prints one line; exit 1 on any problem.
 """
 import struct
 import sys
@@ -20,6 +21,7 @@ def fail(msg):
 
 def main():
     path, min_w, min_h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    frames = '--frames' in sys.argv[4:]
     data = open(path, 'rb').read()
     if data[:8] != b'\x89PNG\r\n\x1a\n':
         fail('bad signature')
@@ -48,7 +50,7 @@ def main():
     if len(raw) != (stride + 1) * h:
         fail('wrong IDAT size')
     prev = bytearray(stride)
-    counts = {'background': 0, 'conv': 0, 'dark': 0}
+    counts = {'background': 0, 'conv': 0, 'dark': 0, 'tinted': 0}
     for y in range(h):
         f = raw[y * (stride + 1)]
         row = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
@@ -76,9 +78,14 @@ def main():
                 counts['conv'] += 1
             elif sum(px) < 3 * 130:
                 counts['dark'] += 1
+            elif min(px) > 185 and max(px) - min(px) >= 8:
+                counts['tinted'] += 1
         prev = row
-    if counts['background'] < w * h // 4 or counts['conv'] < 50 or counts['dark'] < 50:
+    # Frames tint what they cover: less plain background then.
+    if counts['background'] < w * h // (100 if frames else 4) or counts['conv'] < 50 or counts['dark'] < 50:
         fail('does not look like a graph: %s' % counts)
+    if frames and counts['tinted'] < w * h // 20:
+        fail('no group frames: %s' % counts)
     print('check_png: %dx%d ok %s' % (w, h, counts))
 
 

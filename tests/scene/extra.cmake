@@ -49,6 +49,12 @@ if(TARGET netforge AND TARGET netforge_scene)
   add_test(NAME scene_cli_render_grouped
     COMMAND sh -c "$<TARGET_FILE:netforge> render ${NF_SCENE_MODEL} -o ${NF_SCENE_OUT}/g.svg --grouped expanded && grep -c 'class=\"frame\"' ${NF_SCENE_OUT}/g.svg && $<TARGET_FILE:netforge> render ${NF_SCENE_MODEL} -o ${NF_SCENE_OUT}/g0.svg --grouped collapsed && grep -c '<g id=\"n' ${NF_SCENE_OUT}/g0.svg && tail -c 7 ${NF_SCENE_OUT}/g0.svg")
   set_tests_properties(scene_cli_render_grouped PROPERTIES LABELS scene PASS_REGULAR_EXPRESSION "^19\n29\n</svg>\n$")
+  if(NF_PYTHON3)
+    # The grouped PNG shows the frames (light tints) as well as the boxes.
+    add_test(NAME scene_cli_render_grouped_png
+      COMMAND sh -c "$<TARGET_FILE:netforge> render ${NF_SCENE_MODEL} -o ${NF_SCENE_OUT}/g.png --grouped expanded --scale 0.5 && ${NF_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/check_png.py ${NF_SCENE_OUT}/g.png 100 400 --frames")
+    set_tests_properties(scene_cli_render_grouped_png PROPERTIES LABELS scene PASS_REGULAR_EXPRESSION "check_png: .* ok")
+  endif()
   add_test(NAME scene_cli_render_grouped_bad
     COMMAND sh -c "$<TARGET_FILE:netforge> render ${NF_SCENE_MODEL} -o ${NF_SCENE_OUT}/g.svg --grouped depth=x 2>&1; echo rc=$?")
   set_tests_properties(scene_cli_render_grouped_bad PROPERTIES LABELS scene PASS_REGULAR_EXPRESSION "--grouped must be.*rc=2")
