@@ -18,7 +18,6 @@
 #include "app/platform.h"
 #include "app/session.h"
 #include "base/strings.h"
-#include "scene/categories.h"
 
 namespace nf::app {
 
