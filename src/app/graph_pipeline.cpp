@@ -57,11 +57,17 @@ bool GraphPipeline::wantsGroups(const ir::Graph& g) const {
   return options_.grouping == Grouping::Groups || g.nodes.size() > kAutoGroupNodes;
 }
 
+hierarchy::VisibleOptions GraphPipeline::visibleOptions() const {
+  hierarchy::VisibleOptions v;
+  v.fold = options_.fold;
+  if (!options_.stubs) v.stub_fan_out = 0;
+  return v;
+}
+
 scene::GroupedOptions GraphPipeline::groupedOptions() const {
   scene::GroupedOptions o;
   o.direction = options_.direction;
-  o.visible.fold = options_.fold;
-  o.visible.stub_fan_out = options_.stubs ? o.visible.stub_fan_out : 0;
+  o.visible = visibleOptions();
   o.build.initializers_as_nodes = options_.initializers_as_nodes;
   o.build.show_names = options_.show_names;
   if (shapes_) o.build.value_type = scene::inferredTypes(*shapes_);

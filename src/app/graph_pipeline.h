@@ -121,6 +121,8 @@ class GraphPipeline {
   // New options that change only what is folded (fold, stubs): a grouped scene keeps
   // its expansion and is rebuilt at once. False when a restart is needed instead.
   bool reconfigure(const GraphViewOptions& options);
+  // What the options fold and stub, as the visible graph takes it.
+  hierarchy::VisibleOptions visibleOptions() const;
 
  private:
   void startBuild();

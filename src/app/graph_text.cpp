@@ -156,10 +156,7 @@ void drawGroupFrames(const TextFrame& f, const GraphFonts& fonts, const std::vec
   auto withAlpha = [](uint32_t c, float alpha) {
     return IM_COL32((c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF, static_cast<int>(alpha * 255.0f));
   };
-  auto darker = [](uint32_t c, float k) {
-    auto ch = [&](int shift) { return static_cast<uint32_t>(((c >> shift) & 0xFF) * k) << shift; };
-    return ch(16) | ch(8) | ch(0);
-  };
+  const scene::FrameLook& look = scene::frameLook(dark);
   ImDrawList* dl = f.draw_list;
   const float z = f.camera.zoom;
   const scene::BoxStyle& st = scene::boxStyle();
@@ -181,10 +178,10 @@ void drawGroupFrames(const TextFrame& f, const GraphFonts& fonts, const std::vec
     const uint32_t hue = scene::repeatClassColor(fr.repeat_class);
     const auto [a, b] = corners(r);
     const float band = fr.title_height * z;
-    const float round = std::min(6.0f, 6.0f * z);
-    dl->AddRectFilled(a, b, withAlpha(hue, dark ? 0.12f : 0.14f), round);
-    dl->AddRectFilled(a, ImVec2(b.x, a.y + band), withAlpha(hue, dark ? 0.45f : 0.5f), round, ImDrawFlags_RoundCornersTop);
-    dl->AddRect(a, b, withAlpha(dark ? hue : darker(hue, 0.6f), dark ? 0.7f : 0.9f), round, 0,
+    const float round = look.corner_radius * z;
+    dl->AddRectFilled(a, b, withAlpha(hue, look.fill_opacity), round);
+    dl->AddRectFilled(a, ImVec2(b.x, a.y + band), withAlpha(hue, look.band_opacity), round, ImDrawFlags_RoundCornersTop);
+    dl->AddRect(a, b, withAlpha(scene::shadeColor(hue, look.border_shade), look.border_opacity), round, 0,
                 std::max(1.0f, std::min(1.5f, z)));
   }
   ImFont* font = fonts.pick(st.body_font * z * f.pixel_ratio, true);

@@ -425,7 +425,7 @@ void GraphView::drawContent(AppContext& ctx) {
       if (!moving) {
         pipeline_.index().queryNodes(view, visible_nodes_);
         pipeline_.index().queryEdges(view, visible_edges_);
-      } else if (shown.nodes.size() <= 3000) {
+      } else if (shown.nodes.size() <= kMaxAnimatedBoxes) {
         for (uint32_t i = 0; i < shown.nodes.size(); ++i) visible_nodes_.push_back(i);
       }
       TextFrame f;

@@ -33,6 +33,10 @@ namespace nf::app {
 
 class GraphExporter;
 
+// Grouped scenes with more boxes than this change without animation (and without
+// text while boxes move).
+inline constexpr size_t kMaxAnimatedBoxes = 3000;
+
 // Height of the toolbar overlay (two rows of small buttons), kept clear when fitting.
 inline constexpr float kToolbarHeight = 58.0f;
 

@@ -231,15 +231,19 @@ void GraphView::applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, u
     }
     return to;
   };
-  anim_from_nodes_.resize(after.keys.size());
-  for (size_t i = 0; i < after.keys.size(); ++i)
-    anim_from_nodes_[i] = origin(after.visible.items[i].parent, after.keys[i], layout.nodes[i]);
-  anim_from_frames_.resize(after.frames.size());
-  for (size_t i = 0; i < after.frames.size(); ++i) {
-    const hierarchy::GroupId g = after.frames[i].group;
-    anim_from_frames_[i] = origin(h.group(g).parent, groupItemKey(g), after.frames[i].rect);
+  // A big scene jumps: re-sending thousands of boxes every frame would make the
+  // motion itself stutter.
+  if (after.keys.size() <= kMaxAnimatedBoxes) {
+    anim_from_nodes_.resize(after.keys.size());
+    for (size_t i = 0; i < after.keys.size(); ++i)
+      anim_from_nodes_[i] = origin(after.visible.items[i].parent, after.keys[i], layout.nodes[i]);
+    anim_from_frames_.resize(after.frames.size());
+    for (size_t i = 0; i < after.frames.size(); ++i) {
+      const hierarchy::GroupId g = after.frames[i].group;
+      anim_from_frames_[i] = origin(h.group(g).parent, groupItemKey(g), after.frames[i].rect);
+    }
+    group_anim_start_ = platform::nowMs();
   }
-  group_anim_start_ = platform::nowMs();
 
   // Selection and search refer to display node indices: carry the selection by key.
   selected_ = kNone;
@@ -304,13 +308,7 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
     if (ImGui::Button("Collapse all")) e = hierarchy::collapseAll(h), apply = true;
     noteItem("collapse_all");
     ImGui::SameLine();
-    if (ImGui::Button("First sight")) {
-      hierarchy::VisibleOptions vo;
-      vo.fold = options_.fold;
-      vo.stub_fan_out = options_.stubs ? vo.stub_fan_out : 0;
-      e = hierarchy::firstSight(h, vo);
-      apply = true;
-    }
+    if (ImGui::Button("First sight")) e = hierarchy::firstSight(h, pipeline_.visibleOptions()), apply = true;
     noteItem("first_sight");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("At most ~200 boxes, the biggest groups opened first");
     uint32_t max_depth = 1;

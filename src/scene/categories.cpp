@@ -267,4 +267,18 @@ uint32_t repeatClassColor(int32_t repeat_class) {
   return kHues[repeat_class % kCount];
 }
 
+const FrameLook& frameLook(bool dark_background) {
+  // On a dark background the hue itself outlines the frame (a darker shade would vanish).
+  static const FrameLook kLight{0.14f, 0.45f, 0.62f, 0.9f, 7.5f};
+  static const FrameLook kDark{0.12f, 0.45f, 1.0f, 0.7f, 7.5f};
+  return dark_background ? kDark : kLight;
+}
+
+uint32_t shadeColor(uint32_t rgb, float factor) {
+  auto ch = [&](int shift) {
+    return std::min<uint32_t>(255, static_cast<uint32_t>(static_cast<float>((rgb >> shift) & 0xFF) * factor)) << shift;
+  };
+  return ch(16) | ch(8) | ch(0);
+}
+
 }  // namespace nf::scene

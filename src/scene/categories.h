@@ -60,4 +60,18 @@ const Palette& lightPalette();
 // (no repeat class) gets the neutral group colour.
 uint32_t repeatClassColor(int32_t repeat_class);
 
+// How an open group's frame is drawn over its repeat class colour, by every renderer
+// (the app's canvas and PNG export, the SVG writer, the CLI's rasterizer): a tinted
+// fill, a stronger title band, a border in a darker shade.
+struct FrameLook {
+  float fill_opacity;    // the whole frame
+  float band_opacity;    // the title band on top
+  float border_shade;    // border colour = shadeColor(hue, border_shade)
+  float border_opacity;
+  float corner_radius;   // scene units
+};
+const FrameLook& frameLook(bool dark_background = false);
+// Every channel multiplied by `factor` (< 1 darkens).
+uint32_t shadeColor(uint32_t rgb, float factor);
+
 }  // namespace nf::scene

@@ -93,11 +93,6 @@ void svgOpen(std::ostream& out, const Rect& bounds) {
   out << "<rect width=\"100%\" height=\"100%\" fill=\"" << cssColor(pal.background) << "\"/>\n";
 }
 
-uint32_t darker(uint32_t rgb, float f) {
-  auto ch = [&](int shift) { return static_cast<uint32_t>(static_cast<float>((rgb >> shift) & 0xFF) * f) << shift; };
-  return ch(16) | ch(8) | ch(0);
-}
-
 // Edges, arrowheads, labels, then boxes: everything of a laid-out display graph.
 void svgGraph(std::ostream& out, const DisplayGraph& graph, const SceneLayout& scene, const SvgOptions& options) {
   const BoxStyle& st = boxStyle();
@@ -177,6 +172,7 @@ void writeSvg(std::ostream& out, const DisplayGraph& graph, const SceneLayout& s
 
 void writeSvg(std::ostream& out, const GroupedScene& scene, const SvgOptions& options) {
   const BoxStyle& st = boxStyle();
+  const FrameLook& look = frameLook();
   svgOpen(out, scene.layout.bounds);
   // Frames first (pre-order: parents under their children), each a tinted rounded
   // rectangle with a stronger title band.
@@ -188,10 +184,11 @@ void writeSvg(std::ostream& out, const GroupedScene& scene, const SvgOptions& op
     out << "<g id=\"f" << f << "\" class=\"frame\">";
     if (options.node_titles) out << "<title>" << escapeXml(fr.title) << "</title>";
     out << "<rect x=\"" << Num(r.x) << "\" y=\"" << Num(r.y) << "\" width=\"" << Num(r.width) << "\" height=\""
-        << Num(r.height) << "\" rx=\"" << Num(st.corner_radius * 1.5f) << "\" fill=\"" << cssColor(c)
-        << "\" fill-opacity=\"0.14\" stroke=\"" << cssColor(darker(c, 0.62f)) << "\" stroke-width=\"1\"/>";
-    out << "<path fill=\"" << cssColor(c) << "\" fill-opacity=\"0.45\" d=\"";
-    headerPath(out, r, fr.title_height, st.corner_radius * 1.5f, false);
+        << Num(r.height) << "\" rx=\"" << Num(look.corner_radius) << "\" fill=\"" << cssColor(c) << "\" fill-opacity=\""
+        << Num(look.fill_opacity) << "\" stroke=\"" << cssColor(shadeColor(c, look.border_shade))
+        << "\" stroke-opacity=\"" << Num(look.border_opacity) << "\" stroke-width=\"1\"/>";
+    out << "<path fill=\"" << cssColor(c) << "\" fill-opacity=\"" << Num(look.band_opacity) << "\" d=\"";
+    headerPath(out, r, fr.title_height, look.corner_radius, false);
     out << "\"/>";
     out << "<text class=\"ft\" x=\"" << Num(r.x + st.pad_x) << "\" y=\""
         << Num(r.y + fr.title_height * 0.5f + BoxStyle::baselineBelowCenter(st.body_font)) << "\">"

@@ -186,15 +186,16 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
   const float line_w = std::max(0.6f, 1.0f * scale);
 
   // Group frames (parents first, so nested tints add up), the look of the SVG's.
+  const FrameLook& look = frameLook();
   for (const GroupFrame& f : frames ? *frames : std::vector<GroupFrame>{}) {
-    const Color hue = rgbOf(repeatClassColor(f.repeat_class));
-    const Color edge{hue.r * 0.6f, hue.g * 0.6f, hue.b * 0.6f};
+    const uint32_t c = repeatClassColor(f.repeat_class);
+    const Color hue = rgbOf(c), edge = rgbOf(shadeColor(c, look.border_shade));
     const Point tl = P(Point{f.rect.x, f.rect.y});
     const float w = f.rect.width * scale, h = f.rect.height * scale, band = f.title_height * scale;
-    const float r = std::min(6.0f * scale, 6.0f);
-    cv.roundRect(tl.x, tl.y, w, h, r, r, hue, 0, 0.14f);
-    cv.roundRect(tl.x, tl.y, w, band, r, 0, hue, 0, 0.5f);
-    cv.roundRect(tl.x, tl.y, w, h, r, r, edge, line_w, 0.9f);
+    const float r = look.corner_radius * scale;
+    cv.roundRect(tl.x, tl.y, w, h, r, r, hue, 0, look.fill_opacity);
+    cv.roundRect(tl.x, tl.y, w, band, r, 0, hue, 0, look.band_opacity);
+    cv.roundRect(tl.x, tl.y, w, h, r, r, edge, line_w, look.border_opacity);
     if (img.text)
       cv.text(f.title, tl.x + st.pad_x * scale, tl.y + band * 0.5f + BoxStyle::baselineBelowCenter(st.body_font) * scale,
               st.body_font * scale, true, rgbOf(pal.body_text));
