@@ -25,10 +25,6 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int runBench(const Args& args) {
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr, "usage: netforge bench FILE [--runs N]\n");
-    return kExitUsage;
-  }
   int runs = std::clamp(std::atoi(args.get("runs", "5").c_str()), 1, 100);
   std::vector<double> open_ms, shapes_ms, hier_ms;
   size_t nodes = 0;

@@ -27,16 +27,6 @@ namespace {
 using builder::Framework;
 using nlohmann::ordered_json;
 
-// The command table lists no value-less flags for this command, so "--json DOC"
-// arrives as json=DOC: give such values back to the positionals.
-bool takeFlag(Args& args, const char* name) {
-  auto it = args.options.find(name);
-  if (it == args.options.end()) return false;
-  if (!it->second.empty()) args.positional.push_back(it->second);
-  args.options.erase(it);
-  return true;
-}
-
 ordered_json dimsJson(const builder::IntList& d) { return ordered_json(d); }
 
 ordered_json paramJson(const builder::ParamValue& v) {
@@ -258,15 +248,11 @@ void printJson(const builder::Document& doc, const builder::Analysis& a, const b
 
 }  // namespace
 
-int runCheck(const Args& given) {
-  Args args = given;
-  const bool json = takeFlag(args, "json");
-  const bool compact = takeFlag(args, "compact");
-  if (takeFlag(args, "catalog")) return printCatalog();
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr, "usage: netforge check DOC.json [--framework pytorch|keras] [--json] [--compact]\n");
-    return kExitUsage;
-  }
+int runCheck(const Args& args) {
+  const bool json = args.has("json");
+  const bool compact = args.has("compact");
+  if (args.has("catalog")) return printCatalog();
+  if (args.positional.size() != 1) return usageError("check", "missing DOC.json");
   const std::string fwName = args.get("framework", "pytorch");
   auto fw = builder::parseFramework(fwName);
   if (!fw) {

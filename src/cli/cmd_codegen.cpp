@@ -14,28 +14,10 @@
 
 namespace nf::cli {
 
-namespace {
-
-// See cmd_check.cpp: value-less flags may have swallowed the positional.
-bool takeFlag(Args& args, const char* name) {
-  auto it = args.options.find(name);
-  if (it == args.options.end()) return false;
-  if (!it->second.empty()) args.positional.push_back(it->second);
-  args.options.erase(it);
-  return true;
-}
-
-}  // namespace
-
-int runCodegen(const Args& given) {
-  Args args = given;
+int runCodegen(const Args& args) {
   builder::CodegenOptions options;
-  options.trainingLoop = takeFlag(args, "train");
-  options.mainBlock = !takeFlag(args, "no-main");
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr, "usage: netforge codegen DOC.json --framework pytorch|keras [--train] [--no-main] [-o OUT.py]\n");
-    return kExitUsage;
-  }
+  options.trainingLoop = args.has("train");
+  options.mainBlock = !args.has("no-main");
   const std::string fwName = args.get("framework", "pytorch");
   auto fw = builder::parseFramework(fwName);
   if (!fw) {

@@ -16,10 +16,6 @@ namespace nf::cli {
 
 int runExport(const Args& args) {
   const std::string format = args.get("format");
-  if (args.positional.size() != 1 || format.empty()) {
-    std::fprintf(stderr, "usage: netforge export FILE --format dot|graphml|json|svg [-o OUT]\n");
-    return kExitUsage;
-  }
   if (format != "dot" && format != "graphml" && format != "json" && format != "svg") {
     std::fprintf(stderr, "netforge export: unknown format '%s' (dot, graphml, json or svg)\n",
                  displayName(format).c_str());

@@ -42,10 +42,6 @@ void printTree(const Hierarchy& h, GroupId g, int max_depth) {
 }  // namespace
 
 int runHierarchy(const Args& args) {
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr, "usage: netforge hierarchy FILE [--json] [--names on|off] [--budget N]\n");
-    return kExitUsage;
-  }
   hierarchy::BuildOptions options;
   std::string names = args.get("names", "on");
   if (names != "on" && names != "off") {

@@ -34,10 +34,6 @@ nlohmann::json valueJson(const ir::Value& v) {
 }  // namespace
 
 int runInfo(const Args& args) {
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr, "usage: netforge info FILE [--json]\n");
-    return kExitUsage;
-  }
   ir::Model m;
   if (!loadModelOrExplain(args.positional[0], &m)) return kExitBadInput;
   const ir::Graph& g = m.main();

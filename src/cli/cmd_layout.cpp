@@ -13,10 +13,6 @@
 namespace nf::cli {
 
 int runLayout(const Args& args) {
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr, "usage: netforge layout FILE --stats [--json] [--direction TB|LR]\n");
-    return kExitUsage;
-  }
   auto request = scene::parseSceneRequest(args.options);
   if (!request) {
     std::fprintf(stderr, "netforge layout: %s\n", request.error().message.c_str());

@@ -80,12 +80,6 @@ Result<scene::GroupedScene> buildGrouped(const ir::Model& model, const scene::Sc
 
 int runRender(const Args& args) {
   const std::string path = args.get("output");
-  if (args.positional.size() != 1 || path.empty()) {
-    std::fprintf(stderr,
-                 "usage: netforge render FILE -o out.svg|out.png [--direction TB|LR] [--scale S] "
-                 "[--grouped first-sight|collapsed|expanded|depth=N]\n");
-    return kExitUsage;
-  }
   const bool grouped = args.has("grouped");
   if (grouped && !validGrouped(args.get("grouped"))) {
     std::fprintf(stderr, "netforge render: --grouped must be first-sight, collapsed, expanded or depth=N\n");

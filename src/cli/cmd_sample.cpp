@@ -8,10 +8,7 @@ namespace nf::cli {
 
 int runSample(const Args& args) {
   std::string out = args.get("output", args.positional.empty() ? "" : args.positional[0]);
-  if (out.empty()) {
-    std::fprintf(stderr, "usage: netforge sample -o OUT.onnx\n");
-    return kExitUsage;
-  }
+  if (out.empty()) return usageError("sample", "missing -o OUT.onnx");
   std::string bytes = onnx::makeSampleModel();
   std::FILE* f = std::fopen(out.c_str(), "wb");
   if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) {

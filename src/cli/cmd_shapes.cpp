@@ -53,10 +53,6 @@ bool parseInputShapes(const std::string& spec, std::map<std::string, ir::Shape>*
 }  // namespace
 
 int runShapes(const Args& args) {
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr, "usage: netforge shapes FILE [--json] [--input NAME=D0,D1,...[;NAME=...]]\n");
-    return kExitUsage;
-  }
   shapes::InferenceOptions opt;
   std::string err;
   if (args.has("input") && !parseInputShapes(args.get("input"), &opt.input_overrides, &err)) {

@@ -28,10 +28,6 @@ nlohmann::json statsJson(const weights::TensorStats& s) {
 }  // namespace
 
 int runStats(const Args& args) {
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr, "usage: netforge stats FILE [--tensor NAME] [--json]\n");
-    return kExitUsage;
-  }
   ir::Model m;
   if (!loadModelOrExplain(args.positional[0], &m)) return kExitBadInput;
   std::string only = args.get("tensor");

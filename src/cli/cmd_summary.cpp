@@ -13,13 +13,6 @@
 namespace nf::cli {
 
 int runSummary(const Args& args) {
-  const char* usage =
-      "usage: netforge summary FILE [--format text|md|csv|json] [--depth N] [--sort macs|params|name|type] "
-      "[--filter TEXT] [--all]\n";
-  if (args.positional.size() != 1) {
-    std::fputs(usage, stderr);
-    return kExitUsage;
-  }
   std::string format = args.get("format", "text");
   if (format != "text" && format != "md" && format != "markdown" && format != "csv" && format != "json") {
     std::fprintf(stderr, "netforge summary: unknown format '%s' (text, md, csv or json)\n", format.c_str());

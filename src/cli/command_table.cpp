@@ -1,36 +1,122 @@
+// cli/command_table.cpp - the one declaration of every command: what it takes, what
+// it does. The parser, the usage lines and all help text are generated from here.
+#include <cstdio>
+
 #include "cli/commands.h"
 
 namespace nf::cli {
 
+namespace {
+
+const OptionSpec kJson{"json", nullptr, "print JSON instead of text"};
+
+// The options every command that lays out a model graph shares (scene::parseSceneRequest).
+std::vector<OptionSpec> withSceneOptions(std::vector<OptionSpec> own) {
+  const std::vector<OptionSpec> scene = {
+      {"direction", "TB|LR", "top-to-bottom (default) or left-to-right"},
+      {"graph", "N", "which graph of the model: 0 = main (default), else a subgraph number"},
+      {"initializers", "inline|nodes", "weights listed inside their node (default) or as nodes"},
+      {"names", "off|on", "show node names in the boxes"},
+      {"bodies", "closed|inline", "If/Loop/Scan bodies closed (default) or expanded inline"},
+      {"shapes", "inferred|declared", "edge labels from shape inference (default) or declared shapes only"},
+  };
+  own.insert(own.end(), scene.begin(), scene.end());
+  return own;
+}
+
+}  // namespace
+
 const std::vector<Command>& commandTable() {
   static const std::vector<Command> table = {
-      {"info", "info FILE [--json]",
-       "Model facts: IR version, producer, opsets, inputs/outputs, op types", {"json"}, runInfo},
-      {"stats", "stats FILE [--tensor NAME] [--json]",
-       "Weight statistics (min/max/mean/std/zeros/NaN/Inf, histogram)", {"json"}, runStats},
-      {"sample", "sample -o OUT.onnx",
-       "Write the built-in sample model (CIFAR-10 CNN)", {}, runSample},
-      {"shapes", "shapes FILE [--json] [--input NAME=1,3,224,224]",
-       "Inferred element type and shape of every value", {"json"}, runShapes},
-      {"summary", "summary FILE [--format text|md|csv|json] [--depth N] [--sort macs|params|name|type] [--filter TEXT] [--all]",
-       "Per-layer table: output shape, params, MACs; totals", {"all"}, runSummary},
-      {"layout", "layout FILE --stats [--json] [--direction TB|LR]",
-       "Lay the graph out; print size, crossings, edge length, time per phase", {"stats", "json"}, runLayout},
-      {"render", "render FILE -o out.svg|out.png [--direction TB|LR] [--grouped first-sight|collapsed|expanded|depth=N]",
-       "Draw the graph to SVG or PNG", {}, runRender},
-      {"export", "export FILE --format dot|graphml|json",
-       "Write the graph for other tools", {}, runExport},
-      {"hierarchy", "hierarchy FILE [--json]",
-       "Name-scope groups and repeated blocks", {"json"}, runHierarchy},
-      {"codegen", "codegen DOC.json --framework pytorch|keras [--train] [--no-main] [-o OUT.py]",
-       "Generate Python code from a builder document", {"train", "no-main"}, runCodegen},
-      {"check", "check DOC.json [--framework pytorch|keras] [--json] [--compact] [--catalog]",
-       "Propagate shapes through a builder document; print shapes and errors", {"json", "compact", "catalog"},
+      {"info", "Model facts: IR version, producer, opsets, inputs/outputs, op types", {"FILE", 1, 1},
+       {kJson}, runInfo},
+      {"stats", "Weight statistics (min/max/mean/std/zeros/NaN/Inf, histogram)", {"FILE", 1, 1},
+       {{"tensor", "NAME", "only this initializer"}, kJson}, runStats},
+      {"sample", "Write the built-in sample model (CIFAR-10 CNN)", {"OUT.onnx", 0, 1},
+       {{"output", "OUT.onnx", "where to write it (or give it as the argument)", 'o'}}, runSample},
+      {"shapes", "Inferred element type and shape of every value", {"FILE", 1, 1},
+       {{"input", "NAME=D0,D1,...[;NAME=...]", "pin input dimensions"}, kJson}, runShapes},
+      {"summary", "Per-layer table: output shape, params, MACs; totals", {"FILE", 1, 1},
+       {{"format", "text|md|csv|json", "output format (default text)"},
+        {"depth", "N", "group rows by name scope down to depth N"},
+        {"sort", "macs|params|name|type", "row order (default: graph order)"},
+        {"filter", "TEXT", "only rows whose name or op type contains TEXT"},
+        {"all", nullptr, "include shape bookkeeping rows"}},
+       runSummary},
+      {"layout", "Lay the graph out; print size, crossings, edge length, time per phase", {"FILE", 1, 1},
+       withSceneOptions({{"stats", nullptr, "print layout statistics (the default output)"}, kJson}), runLayout},
+      {"render", "Draw the graph to SVG or PNG", {"FILE", 1, 1},
+       withSceneOptions({{"output", "out.svg|out.png", "the picture to write (format from the extension)", 'o', false, true},
+                         {"scale", "S", "PNG pixels per layout unit (default 1)"},
+                         {"grouped", "first-sight|collapsed|expanded|depth=N", "draw the groups (hierarchy) as boxes"}}),
+       runRender},
+      {"export", "Write the graph for other tools", {"FILE", 1, 1},
+       withSceneOptions({{"format", "dot|graphml|json|svg", "what to write", 0, false, true},
+                         {"output", "OUT", "file to write (default: standard output)", 'o'}}),
+       runExport},
+      {"hierarchy", "Name-scope groups and repeated blocks", {"FILE", 1, 1},
+       {kJson, {"names", "on|off", "use name scopes (default on)"},
+        {"budget", "N", "how many boxes first sight may show"}},
+       runHierarchy},
+      {"codegen", "Generate Python code from a builder document", {"DOC.json", 1, 1},
+       {{"framework", "pytorch|keras", "which framework's code"},
+        {"train", nullptr, "add a minimal training loop"},
+        {"no-main", nullptr, "leave out the `if __name__ == \"__main__\":` block"},
+        {"output", "OUT.py", "file to write (default: standard output)", 'o'}},
+       runCodegen},
+      {"check", "Propagate shapes through a builder document; print shapes and errors", {"DOC.json", 0, 1},
+       {{"framework", "pytorch|keras", "also report layers this framework lacks"}, kJson,
+        {"compact", nullptr, "print the document's compact (share-link) form"},
+        {"catalog", nullptr, "print the layer catalog as JSON (no document needed)"}},
        runCheck},
-      {"bench", "bench FILE [--runs N]",
-       "Native timings (median): open, shape inference + metrics, hierarchy", {}, runBench},
+      {"bench", "Native timings (median): open, shape inference + metrics, hierarchy", {"FILE", 1, 1},
+       {{"runs", "N", "how many runs (default 5)"}}, runBench},
   };
   return table;
+}
+
+std::string usageLine(const Command& c) {
+  std::string s = c.name;
+  const PositionalSpec& p = c.positional;
+  if (p.max > 0) {
+    std::string one = p.name;
+    if (p.max > 1) one += "...";
+    s += " " + (p.min == 0 ? "[" + one + "]" : one);
+  }
+  for (const auto& o : c.options) {
+    s += o.required ? " " + optionLabel(o) : " [" + optionLabel(o) + "]";
+  }
+  return s;
+}
+
+int usageError(const char* command, const std::string& message) {
+  for (const auto& c : commandTable()) {
+    if (std::string(c.name) != command) continue;
+    std::fprintf(stderr, "netforge %s: %s\nusage: netforge %s\n", c.name, message.c_str(), usageLine(c).c_str());
+    return kExitUsage;
+  }
+  std::fprintf(stderr, "netforge %s: %s\n", command, message.c_str());
+  return kExitUsage;
+}
+
+int runCommand(const Command& c, const std::vector<std::string>& words) {
+  ParseOutcome parsed = parseArgs(words, c.positional, c.options);
+  if (parsed.help) {
+    std::printf("usage: netforge %s\n\n%s\n\n", usageLine(c).c_str(), c.summary);
+    for (const auto& o : c.options) {
+      std::string left = "--" + std::string(o.name);
+      if (o.value) left.append(" ").append(o.value);
+      if (o.short_name) left = std::string(1, '-') + o.short_name + ", " + left;
+      std::printf("  %-44s %s\n", left.c_str(), o.help);
+    }
+    std::printf("  %-44s %s\n", "-h, --help", "show this help");
+    return kExitOk;
+  }
+  if (!parsed.error.empty()) {
+    std::fprintf(stderr, "netforge %s: %s\nusage: netforge %s\n", c.name, parsed.error.c_str(), usageLine(c).c_str());
+    return kExitUsage;
+  }
+  return c.run(parsed.args);
 }
 
 }  // namespace nf::cli

@@ -1,5 +1,6 @@
 // cli/commands.h - every `netforge` subcommand. Each lives in cmd_<name>.cpp and is
-// listed once in command_table.cpp, which `netforge help` prints.
+// declared once in command_table.cpp (options included), which drives the parser,
+// the usage lines, `netforge help` and every command's --help.
 #pragma once
 #include <string>
 #include <vector>
@@ -10,13 +11,22 @@ namespace nf::cli {
 
 struct Command {
   const char* name;
-  const char* usage;    // "info FILE [--json]"
-  const char* summary;  // one line
-  std::vector<std::string> flags;  // options that take no value
+  const char* summary;                // one line for `netforge help`
+  PositionalSpec positional;          // e.g. {"FILE", 1, 1}
+  std::vector<OptionSpec> options;    // every option the command accepts
   int (*run)(const Args&);
 };
 
 const std::vector<Command>& commandTable();
+
+// "info FILE [--json]": the usage line, generated from the declaration.
+std::string usageLine(const Command& c);
+// Parses and runs one command (words after the command name). Prints the usage on a
+// usage error (exit 2) and the full help for --help (exit 0).
+int runCommand(const Command& c, const std::vector<std::string>& words);
+// For a command's own checks of its arguments: prints "netforge <command>: <message>"
+// and the usage line; returns kExitUsage.
+int usageError(const char* command, const std::string& message);
 
 // Exit codes shared by all commands.
 constexpr int kExitOk = 0;

@@ -76,5 +76,35 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("info", hostile)
     check("hostile file name is escaped", "\x1b" not in r.stderr and r.returncode != 0, repr(r.stderr))
 
+    # One parser for every command: a typo is an error (exit 2 with the usage), never
+    # a silently different result.
+    out_svg = os.path.join(tmp, "x.svg")
+    r = run("render", sample, "-o", out_svg, "--view", "layered", "--bogus", "1")
+    check("unknown option: exit 2", r.returncode == 2 and not os.path.exists(out_svg), (r.returncode, r.stderr))
+    check("unknown option: named, usage shown", "unknown option --view" in r.stderr and "usage: netforge render" in r.stderr,
+          r.stderr)
+    r = run("summary", sample, "--depth")
+    check("missing value: exit 2", r.returncode == 2 and "--depth needs a value" in r.stderr, (r.returncode, r.stderr))
+    r = run("info", sample, "extra.onnx")
+    check("extra argument: exit 2", r.returncode == 2 and "unexpected argument 'extra.onnx'" in r.stderr, r.stderr)
+    r = run("info", "--json=yes", sample)
+    check("flag with a value: exit 2", r.returncode == 2 and "--json takes no value" in r.stderr, r.stderr)
+    r = run("info", sample, "--json", "--json")
+    check("option given twice: exit 2", r.returncode == 2 and "given twice" in r.stderr, r.stderr)
+    r = run("info")
+    check("missing positional: exit 2", r.returncode == 2 and "missing FILE" in r.stderr, r.stderr)
+    r = run("info", "--json", sample)
+    check("flag before the file", r.returncode == 0 and json.loads(r.stdout)["producer"] == "netforge", r.stderr)
+    r = run("summary", sample, "--format=csv")
+    check("--name=value form", r.returncode == 0 and "," in r.stdout.splitlines()[0], r.stdout[:200])
+    r = run("help")
+    commands = [l.split()[0] for l in r.stdout.splitlines() if l.startswith("  ")]
+    check("help lists the commands", r.returncode == 0 and {"info", "render", "summary", "codegen"} <= set(commands),
+          r.stdout)
+    for c in commands:
+        r = run(c, "--help")
+        check(f"{c} --help", r.returncode == 0 and r.stdout.startswith(f"usage: netforge {c}") and "--help" in r.stdout,
+              (r.returncode, r.stdout[:300], r.stderr))
+
 print(f"cli: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
