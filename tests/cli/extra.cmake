@@ -5,3 +5,8 @@ if(NF_PYTHON3 AND TARGET netforge)
            COMMAND ${NF_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/cli_test.py $<TARGET_FILE:netforge> ${NETFORGE_CORPUS_DIR})
   set_tests_properties(cli.info_and_errors PROPERTIES LABELS cli)
 endif()
+if(NF_PYTHON3 AND TARGET netforge)
+  add_test(NAME cli.golden_outputs
+           COMMAND ${NF_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/golden_test.py $<TARGET_FILE:netforge> ${NETFORGE_CORPUS_DIR})
+  set_tests_properties(cli.golden_outputs PROPERTIES LABELS cli TIMEOUT 900)
+endif()
