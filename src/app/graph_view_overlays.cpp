@@ -199,7 +199,9 @@ void GraphView::drawProgress(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_s
       std::snprintf(overlay, sizeof overlay, "%s %.0f%%", pipeline_.stageLabel(), pipeline_.progress() * 100.0f);
       ImGui::ProgressBar(pipeline_.progress(), ImVec2(260, 0), overlay);
       ImGui::SameLine();
-      if (ImGui::Button("Cancel")) pipeline_.cancel();
+      const bool cancel = ImGui::Button("Cancel");
+      noteItem("cancel_layout");  // tests check it is there during every stage
+      if (cancel) pipeline_.cancel();
     } else if (pipeline_.stage() == GraphPipeline::Stage::Cancelled) {
       ImGui::TextUnformatted("Layout cancelled.");
       ImGui::SameLine();

@@ -38,6 +38,31 @@ TEST(LayoutJob, TinySlicesGiveTheSameBytesAsOneCall) {
   }
 }
 
+TEST(StallWatch, ReportsACounterThatStaysStillForTheLimit) {
+  StallWatch watch(3);
+  EXPECT_FALSE(watch.stalled(5));
+  EXPECT_FALSE(watch.stalled(5));
+  EXPECT_FALSE(watch.stalled(5));
+  EXPECT_FALSE(watch.stalled(6)) << "any change restarts the count";
+  EXPECT_FALSE(watch.stalled(6));
+  EXPECT_FALSE(watch.stalled(6));
+  EXPECT_TRUE(watch.stalled(6));
+}
+
+TEST(LayoutJob, WorkDoneGrowsWithEverySliceAndTheWatchdogStaysQuiet) {
+  const Graph g = families::transformerLike(6, 5);
+  LayoutJob job(g);
+  uint64_t last = 0;
+  int steps = 0;
+  while (!job.step(1e-6)) {
+    EXPECT_GT(job.workDone(), last) << "slice " << steps << " in phase " << phaseName(job.phase());
+    last = job.workDone();
+    ASSERT_LT(++steps, 1000000);
+  }
+  EXPECT_GT(steps, static_cast<int>(LayoutJob::kStallSlices));
+  EXPECT_TRUE(job.succeeded()) << job.status().message();
+}
+
 TEST(LayoutJob, CancelStopsWithAnError) {
   const Graph g = families::denseNetLike({12, 24});
   LayoutJob job(g);
