@@ -208,6 +208,7 @@ void GraphView::drawProgress(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_s
       if (ImGui::Button("Lay out again")) restart(ctx, platform::nowMs());
     } else {
       ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "The graph could not be laid out: %s", pipeline_.error().c_str());
+      if (ImGui::Button("Lay out again")) restart(ctx, platform::nowMs());
     }
   }
   ImGui::End();
