@@ -14,7 +14,7 @@ const ENCODER = path.join(REPRO, 'encoder128.onnx');
 const IDLE_STAGES = ['idle', 'ready', 'failed', 'cancelled'];
 
 export default function register(t) {
-  t.test('layout: a 128-layer transformer export opens flat and is drawn; Cancel shows all along',
+  t.test('a 128-layer transformer export opens flat and is drawn; Cancel shows all along',
     { timeout: 180000 }, async ({ page, url }) => {
       if (!fs.existsSync(ENCODER)) {
         console.log(`    (skipped: no ${ENCODER})`);
