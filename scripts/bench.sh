@@ -59,6 +59,16 @@ echo
 node "$NF_ROOT/tests/browser/bench_models.mjs"
 echo "the same, flat graph (every node laid out):"
 NETFORGE_GROUPING=flat node "$NF_ROOT/tests/browser/bench_models.mjs"
+# --- big transformer exports, flat (issue 11: these once stayed "laying-out" forever):
+# the 128-layer encoder of ../shared/repro and, when exported, the 96+96 transformer ---
+big=()
+for f in "$NF_ROOT/../shared/repro/encoder128.onnx" "$NETFORGE_CACHE/models-big/transformer_enc96_dec96.onnx"; do
+  [[ -f "$f" ]] && big+=("$f")
+done
+if (( ${#big[@]} )); then
+  echo "big transformer exports, flat graph (drop -> drawn):"
+  NETFORGE_GROUPING=flat NETFORGE_BENCH_JSON=bench-transformers-flat node "$NF_ROOT/tests/browser/bench_models.mjs" "${big[@]}"
+fi
 # --- hierarchy: first sight and expand/collapse in the app (issue 6: <= 300 ms for the
 # hierarchy of 20k nodes, <= 100 ms per expand/collapse redraw) ---
 SYNTH="$NETFORGE_CACHE/models-big/synthetic20k.onnx"

@@ -33,6 +33,7 @@ void GraphPipeline::reset() {
   expansion_ = hierarchy::Expansion{};
   grouped_scene_ = scene::GroupedScene{};
   regroup_ms_ = 0;
+  stall_ = layout::StallWatch(kStallSlices);
 }
 
 void GraphPipeline::start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms) {
@@ -92,6 +93,7 @@ Status GraphPipeline::regroup(const hierarchy::Expansion& expansion) {
 }
 
 void GraphPipeline::startBuild() {
+  stage_ = Stage::Building;  // here, so that no path can create the job and leave the stage idle
   scene::BuildOptions bo;
   bo.initializers_as_nodes = options_.initializers_as_nodes;
   bo.show_names = options_.show_names;
@@ -161,7 +163,6 @@ void GraphPipeline::step(double budget_ms, double now_ms) {
       if (wantsGroups(model_->graph(graph_id_))) {
         stage_ = Stage::Hierarchy;
       } else {
-        stage_ = Stage::Building;
         startBuild();
       }
     } else if (stage_ == Stage::Hierarchy) {
@@ -229,6 +230,22 @@ void GraphPipeline::step(double budget_ms, double now_ms) {
     }
   }
   timings_.max_slice_ms = std::max(timings_.max_slice_ms, msSince(slice_start));
+  if (busy() && stall_.stalled(progressCounter())) {
+    error_ = std::string("laying out made no progress in stage \"") + stageLabel() + "\" for " +
+             std::to_string(kStallSlices) + " frames";
+    build_job_.reset();
+    layout_job_.reset();
+    stage_ = Stage::Failed;
+  }
+}
+
+uint64_t GraphPipeline::progressCounter() const {
+  // The stage in the top byte; below it the stage's own counter (the one-call stages
+  // have none: they end within the slice that starts them).
+  uint64_t within = 0;
+  if (stage_ == Stage::Building && build_job_) within = static_cast<uint64_t>(build_job_->progress() * 1e9);
+  if (stage_ == Stage::LayingOut && layout_job_) within = layout_job_->workDone();
+  return (static_cast<uint64_t>(stage_) << 56) | (within & ((uint64_t{1} << 56) - 1));
 }
 
 bool GraphPipeline::reconfigure(const GraphViewOptions& options) {

@@ -15,6 +15,7 @@
 // and both end with
 //   Indexing   scene::SpatialIndex      culling and hit testing
 //   Ready
+// A watchdog fails a stage that stops advancing for kStallSlices frames.
 //
 // A grouped scene changes without starting over: regroup(expansion) lays out again
 // only the groups whose contents changed (one call; fast because each group is small).
@@ -31,6 +32,7 @@
 #include "hierarchy/hierarchy.h"
 #include "hierarchy/visible.h"
 #include "ir/model.h"
+#include "layout/budget.h"
 #include "layout/layout.h"
 #include "scene/display_graph.h"
 #include "scene/grouped_scene.h"
@@ -68,6 +70,10 @@ class GraphPipeline {
   };
   // Grouping::Auto draws groups for graphs with more nodes than this.
   static constexpr size_t kAutoGroupNodes = 300;
+  // The watchdog: a stage whose progress counter stays still for this many step()
+  // calls in a row fails with a message naming it (a bug, never expected; without it
+  // the page would say "laying out" forever).
+  static constexpr uint32_t kStallSlices = 300;
   // Graphs up to this many nodes get shapes inferred before layout. Inference is one
   // call that cannot be sliced (measured in wasm: 17 ms for DenseNet-201, 40 ms for the
   // 6.5k-node Swin-T, 52 ms for 18k nodes); this keeps it under the 50 ms a frame may
@@ -126,6 +132,7 @@ class GraphPipeline {
 
  private:
   void startBuild();
+  uint64_t progressCounter() const;  // changes whenever the current stage advances
   bool wantsGroups(const ir::Graph& g) const;
   scene::GroupedOptions groupedOptions() const;
   Status buildGrouped(const hierarchy::Expansion& expansion);
@@ -137,6 +144,7 @@ class GraphPipeline {
   std::string error_;
   Timings timings_;
   double started_ms_ = 0;
+  layout::StallWatch stall_{kStallSlices};
   std::unique_ptr<shapes::InferenceResult> shapes_;
   std::unique_ptr<scene::DisplayGraphJob> build_job_;
   std::unique_ptr<layout::LayoutJob> layout_job_;

@@ -141,8 +141,10 @@ void GraphView::update(AppContext& ctx) {
   if (pipeline_.busy()) {
     pipeline_.step(kSliceMs, now);
     if (pipeline_.stage() == GraphPipeline::Stage::Failed) {
-      ctx.session.logProblem("graph view: " + pipeline_.error());
-      ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
+      // State "error" with the message (status bar, Errors panel); the model stays
+      // open in every other view, and the overlay's "Lay out again" retries.
+      report_pending_ = false;
+      ctx.session.reportError("graph view: " + pipeline_.error());
     }
   }
   if (pipeline_.stage() == GraphPipeline::Stage::Ready && !uploaded_) {

@@ -199,13 +199,16 @@ void GraphView::drawProgress(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_s
       std::snprintf(overlay, sizeof overlay, "%s %.0f%%", pipeline_.stageLabel(), pipeline_.progress() * 100.0f);
       ImGui::ProgressBar(pipeline_.progress(), ImVec2(260, 0), overlay);
       ImGui::SameLine();
-      if (ImGui::Button("Cancel")) pipeline_.cancel();
+      const bool cancel = ImGui::Button("Cancel");
+      noteItem("cancel_layout");  // tests check it is there during every stage
+      if (cancel) pipeline_.cancel();
     } else if (pipeline_.stage() == GraphPipeline::Stage::Cancelled) {
       ImGui::TextUnformatted("Layout cancelled.");
       ImGui::SameLine();
       if (ImGui::Button("Lay out again")) restart(ctx, platform::nowMs());
     } else {
       ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "The graph could not be laid out: %s", pipeline_.error().c_str());
+      if (ImGui::Button("Lay out again")) restart(ctx, platform::nowMs());
     }
   }
   ImGui::End();

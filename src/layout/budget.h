@@ -26,12 +26,15 @@ class Budget {
   // (slice used up or cancelled); stays true for the rest of this slice.
   bool tick(uint32_t units = 1) {
     if (stop_) return true;
+    worked_ += units;
     pending_ += units;
     return pending_ >= kCheckEvery && check();
   }
   // True once the slice is over or cancel was seen (no new work should start).
   bool stopped() const { return stop_; }
   bool cancelled() const { return cancelled_; }
+  // Units counted in this slice: the progress a watchdog sees (StallWatch).
+  uint64_t worked() const { return worked_; }
 
  private:
   bool check();
@@ -41,8 +44,34 @@ class Budget {
   bool stop_ = false;
   bool cancelled_ = false;
   uint32_t pending_ = 0;
+  uint64_t worked_ = 0;
   const std::atomic<bool>* cancel_ = nullptr;
   const std::atomic<bool>* cancel2_ = nullptr;
+};
+
+// The watchdog of sliced work: fed a progress counter after every slice, it reports
+// a stall once the counter has stayed the same for `limit` slices in a row, so that
+// a stage that stopped advancing fails with a message instead of spinning forever.
+// Every phase ticks the Budget for work it keeps (a resumable phase never redoes a
+// ticked unit), so the units ticked are the layout's counter.
+class StallWatch {
+ public:
+  explicit StallWatch(uint32_t limit) : limit_(limit) {}
+  // True when `counter` has not changed for `limit` observations.
+  bool stalled(uint64_t counter) {
+    if (seen_any_ && counter == last_) return ++still_ >= limit_;
+    seen_any_ = true;
+    last_ = counter;
+    still_ = 0;
+    return false;
+  }
+  uint32_t limit() const { return limit_; }
+
+ private:
+  uint32_t limit_;
+  uint32_t still_ = 0;
+  uint64_t last_ = 0;
+  bool seen_any_ = false;
 };
 
 }  // namespace nf::layout

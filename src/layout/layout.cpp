@@ -206,6 +206,7 @@ bool LayoutJob::step(double budget_ms) {
       break;
     }
     if (!done) break;  // slice over
+    ++work_done_;  // a finished phase is progress even if its last slice ticked nothing
     done_through_ = phase_;
     any_done_ = true;
     if (phase_ == options_.stop_after) {
@@ -214,6 +215,12 @@ bool LayoutJob::step(double budget_ms) {
     }
     phase_ = static_cast<Phase>(static_cast<int>(phase_) + 1);
     if (budget.stopped()) break;
+  }
+  work_done_ += budget.worked();
+  if (!finished_ && stall_.stalled(work_done_)) {
+    status_ = Error{std::string("layout made no progress in phase ") + phaseName(phase_) + " for " +
+                    std::to_string(stall_.limit()) + " slices"};
+    finished_ = true;
   }
   if (layout_ready_) layout_.stats = stats_;
   return finished_;

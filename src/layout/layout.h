@@ -36,6 +36,11 @@
 // unlimited budget, and cancellation in both (the cancel flag is read at every budget
 // check, so cancelling takes effect within one unit).
 //
+// A watchdog guards the slicing: the work units the phases tick are the job's progress
+// counter, and a job whose counter stays still for LayoutJob::kStallSlices steps fails
+// with a message naming the phase (a bug, never expected; better than a page that
+// says "laying out" forever).
+//
 // Deterministic: the same Graph and Options give a byte-identical Layout (no
 // unordered containers, stable tie-breaking by index, no clocks reaching the output
 // other than Stats::phase_ms).
@@ -45,6 +50,7 @@
 #include <memory>
 
 #include "base/result.h"
+#include "layout/budget.h"
 #include "layout/phase_data.h"
 #include "layout/types.h"
 
@@ -65,7 +71,6 @@ struct Hooks {
 // before Routing the Layout holds only the Stats of the phases that ran.
 Result<Layout> layoutGraph(const Graph& graph, const Options& options = {}, const Hooks& hooks = {});
 
-class Budget;
 class CycleBreaking;
 class Layering;
 class Splitting;
@@ -77,6 +82,10 @@ class Routing;
 // keep references into it), so hold it by unique_ptr if it must move.
 class LayoutJob {
  public:
+  // The watchdog: a job whose phases do no work for this many step() calls in a row
+  // fails ("layout made no progress in phase ...") instead of spinning.
+  static constexpr uint32_t kStallSlices = 64;
+
   explicit LayoutJob(Graph graph, Options options = {}, const std::atomic<bool>* cancel = nullptr);
   ~LayoutJob();
   LayoutJob(const LayoutJob&) = delete;
@@ -91,6 +100,7 @@ class LayoutJob {
   const Status& status() const { return status_; }  // the error after a failure or cancel
   Phase phase() const { return phase_; }             // the phase running (or last run)
   float progress() const;                            // whole layout, 0..1
+  uint64_t workDone() const { return work_done_; }   // units of work so far; grows while the job advances
 
   const Graph& graph() const { return graph_; }
   const Options& options() const { return options_; }
@@ -121,6 +131,8 @@ class LayoutJob {
   bool any_done_ = false;
   bool validated_ = false;
   bool finished_ = false;
+  uint64_t work_done_ = 0;
+  StallWatch stall_{kStallSlices};
   std::unique_ptr<CycleBreaking> cycles_;
   std::unique_ptr<Layering> layering_;
   std::unique_ptr<Splitting> splitting_;

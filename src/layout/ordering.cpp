@@ -62,26 +62,31 @@ bool CrossingMinimization::initOrder(Budget& budget) {
     init_queue_.clear();
     init_queue_.reserve(n);
     init_head_ = init_cursor_ = 0;
+    init_side_ = 0;
     init_stage_ = 1;
   }
   while (init_stage_ < 3) {
     if (init_head_ < init_queue_.size()) {
-      const uint32_t v = init_queue_[init_head_++];
-      out_.nodes[init_fill_[g_.rank[v]]++] = v;
-      for (int side = 0; side < (init_both_ways_ ? 2 : 1); ++side) {
-        const bool down = (side == 0) != from_sinks_;
-        const uint32_t b = down ? g_.down_begin[v] : g_.up_begin[v];
-        const uint32_t e = down ? g_.down_begin[v + 1] : g_.up_begin[v + 1];
-        for (uint32_t k = b; k < e; ++k) {
-          const ProperGraph::Segment& s = g_.segments[down ? g_.down_segs[k] : g_.up_segs[k]];
-          const uint32_t w = down ? s.lower : s.upper;
-          if (!init_seen_[w]) {
-            init_seen_[w] = 1;
-            init_queue_.push_back(w);
-          }
+      // One side of v per turn, so that a slice ending between its sides resumes with
+      // the second side (v is placed with the first).
+      const uint32_t v = init_queue_[init_head_];
+      if (init_side_ == 0) out_.nodes[init_fill_[g_.rank[v]]++] = v;
+      const bool down = (init_side_ == 0) != from_sinks_;
+      const uint32_t b = down ? g_.down_begin[v] : g_.up_begin[v];
+      const uint32_t e = down ? g_.down_begin[v + 1] : g_.up_begin[v + 1];
+      for (uint32_t k = b; k < e; ++k) {
+        const ProperGraph::Segment& s = g_.segments[down ? g_.down_segs[k] : g_.up_segs[k]];
+        const uint32_t w = down ? s.lower : s.upper;
+        if (!init_seen_[w]) {
+          init_seen_[w] = 1;
+          init_queue_.push_back(w);
         }
-        if (budget.tick(1 + e - b)) return false;
       }
+      if (++init_side_ == (init_both_ways_ ? 2 : 1)) {
+        init_side_ = 0;
+        ++init_head_;
+      }
+      if (budget.tick(1 + e - b)) return false;
       continue;
     }
     // Next start: stage 1 takes the sources (sinks) in node order; stage 2 anything

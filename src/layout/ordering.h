@@ -99,6 +99,7 @@ class CrossingMinimization {
   bool from_sinks_ = false;
   int init_stage_ = 0;
   uint32_t init_head_ = 0, init_cursor_ = 0;
+  int init_side_ = 0;  // the next side of init_queue_[init_head_] to enqueue from
   std::vector<uint32_t> init_fill_, init_queue_;
   std::vector<uint8_t> init_seen_;
 

@@ -7,6 +7,8 @@
 // (scripts/bench.sh exports them with /work/shared/peers/export_models.py).
 // Graphs of more than 300 nodes open as groups (the app's default);
 // NETFORGE_GROUPING=flat measures the flat graph instead (every node laid out).
+// NETFORGE_BENCH_JSON=<name> names the result file build-web/<name>.json (default
+// bench-models.json, or bench-models-flat.json when flat).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,5 +67,7 @@ for (const r of rows) {
     ` ${r.wasm_memory_mb.toFixed(1).padStart(8)} ${r.memory_over_file.toFixed(2).padStart(10)}`);
 }
 fs.mkdirSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../build-web'), { recursive: true });
-fs.writeFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), process.env.NETFORGE_GROUPING === 'flat' ? '../../build-web/bench-models-flat.json' : '../../build-web/bench-models.json'),
+const jsonName = process.env.NETFORGE_BENCH_JSON ||
+  (process.env.NETFORGE_GROUPING === 'flat' ? 'bench-models-flat' : 'bench-models');
+fs.writeFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), `../../build-web/${jsonName}.json`),
   JSON.stringify(rows, null, 2) + '\n');

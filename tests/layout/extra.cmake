@@ -10,3 +10,8 @@ if(TARGET netforge_layout)
   target_link_libraries(layout_bench PRIVATE netforge_layout)
   set_target_properties(layout_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endif()
+# The sliced-job test lays out a real export's display graph, as the app does.
+if(TARGET test_layout AND TARGET netforge_scene AND TARGET netforge_onnx)
+  target_link_libraries(test_layout PRIVATE netforge_scene)
+  target_compile_definitions(test_layout PRIVATE NF_HAVE_SCENE=1)
+endif()

@@ -38,6 +38,56 @@ TEST(LayoutJob, TinySlicesGiveTheSameBytesAsOneCall) {
   }
 }
 
+TEST(StallWatch, ReportsACounterThatStaysStillForTheLimit) {
+  StallWatch watch(3);
+  EXPECT_FALSE(watch.stalled(5));
+  EXPECT_FALSE(watch.stalled(5));
+  EXPECT_FALSE(watch.stalled(5));
+  EXPECT_FALSE(watch.stalled(6)) << "any change restarts the count";
+  EXPECT_FALSE(watch.stalled(6));
+  EXPECT_FALSE(watch.stalled(6));
+  EXPECT_TRUE(watch.stalled(6));
+}
+
+TEST(LayoutJob, WorkDoneGrowsWithEverySliceAndTheWatchdogStaysQuiet) {
+  const Graph g = families::transformerLike(6, 5);
+  LayoutJob job(g);
+  uint64_t last = 0;
+  int steps = 0;
+  while (!job.step(1e-6)) {
+    EXPECT_GT(job.workDone(), last) << "slice " << steps << " in phase " << phaseName(job.phase());
+    last = job.workDone();
+    ASSERT_LT(++steps, 1000000);
+  }
+  EXPECT_GT(steps, static_cast<int>(LayoutJob::kStallSlices));
+  EXPECT_TRUE(job.succeeded()) << job.status().message();
+}
+
+// The initial order visits a node's neighbours below, then above. A slice that ends
+// between the two (here: right after the 2100 children of X, past Budget::kCheckEvery)
+// must resume with the side above, or P, a parent of X, is left for later and the
+// first layer's order differs from an unsliced run.
+TEST(LayoutJob, ASliceEndingBetweenANodesTwoSidesResumesWithTheSecond) {
+  Graph g;
+  const uint32_t S = 0, Q = 1, P = 2, X = 3, R = 4, kChildren = 2100;
+  for (uint32_t i = 0; i < 5 + kChildren; ++i) g.nodes.push_back({40.0f, 20.0f, 0, 0});
+  g.edges.push_back({S, X});
+  g.edges.push_back({P, X});
+  g.edges.push_back({Q, R});
+  for (uint32_t c = 0; c < kChildren; ++c) g.edges.push_back({X, 5 + c});
+  Options o;
+  o.stop_after = Phase::Ordering;
+  o.ordering_sweeps = 1;
+  o.transpose = false;
+  LayoutJob whole(g, o), sliced(g, o);
+  ASSERT_TRUE(whole.step(0));
+  int steps = 0;
+  while (!sliced.step(1e-6)) ASSERT_LT(++steps, 100000);
+  ASSERT_TRUE(whole.succeeded() && sliced.succeeded());
+  EXPECT_EQ(sliced.ordering()->nodes, whole.ordering()->nodes);
+  EXPECT_EQ(sliced.stats().crossings, whole.stats().crossings);
+}
+
 TEST(LayoutJob, CancelStopsWithAnError) {
   const Graph g = families::denseNetLike({12, 24});
   LayoutJob job(g);
