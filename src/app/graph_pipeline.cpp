@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <chrono>
 
+#include "base/timing.h"
 #include "scene/model_scene.h"
 
 namespace nf::app {
 
 namespace {
-
-double msSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // Share of the progress bar per stage (measured on big graphs: layout dominates).
 constexpr float kBuildShare = 0.15f, kLayoutShare = 0.75f, kGeometryShare = 0.05f;

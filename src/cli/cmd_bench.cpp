@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "base/timing.h"
 #include "cli/commands.h"
 #include "hierarchy/hierarchy.h"
 #include "onnx/reader.h"
@@ -15,9 +16,6 @@
 namespace nf::cli {
 
 namespace {
-double msSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];

@@ -26,6 +26,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/timing.h"
 #include "layout/layout.h"
 #include "scene/grouped_scene_internal.h"
 
@@ -37,10 +38,6 @@ using hierarchy::GroupId;
 using hierarchy::ItemKind;
 using grouped::CachedLevel;
 using Stats = GroupedLayout::Stats;
-
-double msSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // Pseudo entries of a level: the bridges to the outside.
 constexpr uint32_t kInBridge = 0xFFFFFFF0u;

@@ -3,13 +3,9 @@
 #include <chrono>
 #include <cstdlib>
 
-namespace nf::scene {
+#include "base/timing.h"
 
-namespace {
-double msSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-}  // namespace
+namespace nf::scene {
 
 std::function<const ir::Type*(ir::GraphId, ir::ValueId)> inferredTypes(const shapes::InferenceResult& result) {
   return [&result](ir::GraphId g, ir::ValueId v) -> const ir::Type* {
