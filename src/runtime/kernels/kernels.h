@@ -1,10 +1,13 @@
 // runtime/kernels/kernels.h - the compute-heavy float32 kernels of the runtime.
 //
 // Plain functions over raw row-major (NCHW) buffers, independent of the runtime's
-// tensor type, so they can be tested and benchmarked alone. One implementation per
-// target is chosen at compile time inside the .cpp files (wasm SIMD128 when built
-// with -msimd128, the compiler's vectorisation natively); every path must give the
-// same results as the reference loops within float rounding.
+// tensor type, so they can be tested and benchmarked alone. One SGEMM design
+// (gemm_impl.h: packed, cache-blocked, 6 x 2-vector register tile) with back ends
+// chosen at compile time (simd.h: wasm SIMD128 under -msimd128, 4-float GCC/Clang
+// vectors natively) plus AVX2+FMA and AVX-512 ones picked at run time on x86-64. conv2d picks
+// a path per shape (conv.cpp: pointwise GEMM, depthwise direct, im2col + GEMM).
+// Every path must give the same results as the reference loops (namespace
+// `reference` below) within float rounding.
 //
 // Contracts shared by all kernels:
 //   - sizes are non-negative; a zero size is a no-op (outputs of size 0 untouched);
@@ -47,5 +50,25 @@ struct Conv2dShape {
 };
 // bias may be null. y must hold batch*out_channels*out_h*out_w floats.
 void conv2d(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y, Scratch& scratch);
+
+// Which conv2d path a shape takes: "pointwise" (1x1, stride 1, no padding: GEMM on
+// the input as it is), "depthwise" (one input channel per group: direct SIMD loops)
+// or "im2col" (tiled im2col + GEMM). For tests and benchmarks.
+const char* conv2d_path(const Conv2dShape& s);
+
+// The SGEMM back end in use, e.g. "avx512 8x32", "avx2+fma 6x16", "vec4 6x8",
+// "wasm-simd128 4x8". sgemm/conv2d use the best one this build and CPU can run.
+const char* gemm_backend();
+// All back ends this build and CPU can run, best first; use_gemm_backend(i) makes
+// sgemm/conv2d use the i-th (0 = the default) so tests can cover each of them.
+std::vector<const char*> gemm_backends();
+void use_gemm_backend(size_t index);
+
+// The straightforward loops that define the expected results (reference.cpp).
+namespace reference {
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+           const float* b, int64_t ldb, float beta, float* c, int64_t ldc, Scratch& scratch);
+void conv2d(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y, Scratch& scratch);
+}  // namespace reference
 
 }  // namespace nf::runtime::kernels

@@ -1,9 +1,9 @@
 // runtime/kernels/reference.cpp - straightforward loops for every kernel in
-// kernels.h. They define the expected results (tests compare fast paths with them)
-// and are the implementation until a faster one replaces it.
+// kernels.h (namespace reference). They define the expected results: the tests and
+// benchmarks compare the fast paths (gemm.cpp, conv.cpp) with them.
 #include "runtime/kernels/kernels.h"
 
-namespace nf::runtime::kernels {
+namespace nf::runtime::kernels::reference {
 
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
            const float* b, int64_t ldb, float beta, float* c, int64_t ldc, Scratch&) {
@@ -49,4 +49,4 @@ void conv2d(const Conv2dShape& s, const float* x, const float* w, const float* b
   }
 }
 
-}  // namespace nf::runtime::kernels
+}  // namespace nf::runtime::kernels::reference

@@ -1,0 +1,250 @@
+// runtime/kernels/conv.cpp - conv2d(): picks one of three paths per shape
+//   pointwise - 1x1, stride 1, no padding: the input planes are B of a GEMM as they are;
+//   depthwise - one input channel per group: direct SIMD loops over a zero-padded,
+//               stride-deinterleaved copy of the plane (contiguous loads for any stride);
+//   im2col    - everything else: im2col of a bounded tile of output pixels + GEMM.
+// Bias is written first and the GEMM accumulates onto it (beta = 1).
+#include <cstring>
+
+#include "runtime/kernels/gemm_internal.h"
+#include "runtime/kernels/kernels.h"
+#include "runtime/kernels/simd.h"
+
+namespace nf::runtime::kernels {
+namespace {
+
+#if defined(__wasm_simd128__)
+using V = VecWasm128;
+#else
+using V = VecExt16;
+#endif
+
+// At most this many floats of im2col columns per GEMM (2 MiB): bounds scratch memory
+// and keeps the column tile near the caches.
+constexpr int64_t kColFloats = int64_t{1} << 19;
+
+int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
+int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
+
+bool is_pointwise(const Conv2dShape& s) {
+  return s.kernel_h == 1 && s.kernel_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
+         s.pad_left == 0 && s.out_h == s.in_h && s.out_w == s.in_w;
+}
+// Up to this many taps the depthwise path keeps its tap offsets on the stack.
+constexpr int64_t kMaxDepthwiseTaps = 256;
+bool is_depthwise(const Conv2dShape& s) {
+  return s.group > 1 && s.in_channels == s.group && s.kernel_h * s.kernel_w <= kMaxDepthwiseTaps;
+}
+
+// Output columns [lo, hi) whose input column ox * stride + off lies in [0, width).
+void valid_range(int64_t off, int64_t stride, int64_t width, int64_t count, int64_t& lo, int64_t& hi) {
+  lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
+  hi = width - 1 - off >= 0 ? (width - 1 - off) / stride + 1 : 0;
+  lo = imin(lo, count);
+  hi = imax(lo, imin(hi, count));
+}
+
+// Columns [p0, p0 + count) of the im2col matrix of one group: row (ic, ky, kx), column
+// an output pixel; col has `count` floats per row.
+void im2col(const Conv2dShape& s, const float* xg, int64_t cin_g, int64_t p0, int64_t count, float* col) {
+  for (int64_t ic = 0; ic < cin_g; ++ic) {
+    const float* xc = xg + ic * s.in_h * s.in_w;
+    for (int64_t ky = 0; ky < s.kernel_h; ++ky) {
+      for (int64_t kx = 0; kx < s.kernel_w; ++kx, col += count) {
+        const int64_t off = kx * s.dilation_w - s.pad_left;
+        int64_t lo, hi;
+        valid_range(off, s.stride_w, s.in_w, s.out_w, lo, hi);
+        float* d = col;
+        for (int64_t p = p0; p < p0 + count;) {
+          const int64_t oy = p / s.out_w, ox0 = p % s.out_w, ox1 = imin(s.out_w, ox0 + (p0 + count - p));
+          const int64_t iy = oy * s.stride_h - s.pad_top + ky * s.dilation_h;
+          if (iy < 0 || iy >= s.in_h) {
+            std::memset(d, 0, sizeof(float) * (ox1 - ox0));
+          } else {
+            const int64_t a = imax(ox0, imin(lo, ox1)), b = imax(a, imin(hi, ox1));
+            const float* src = xc + iy * s.in_w;  // column ox reads src[ox * stride_w + off]
+            for (int64_t ox = ox0; ox < a; ++ox) d[ox - ox0] = 0.f;
+            if (s.stride_w == 1) {
+              if (b > a) std::memcpy(d + (a - ox0), src + a + off, sizeof(float) * (b - a));
+            } else {
+              for (int64_t ox = a; ox < b; ++ox) d[ox - ox0] = src[ox * s.stride_w + off];
+            }
+            for (int64_t ox = b; ox < ox1; ++ox) d[ox - ox0] = 0.f;
+          }
+          d += ox1 - ox0;
+          p += ox1 - ox0;
+        }
+      }
+    }
+  }
+}
+
+// The padded plane a depthwise filter reads, split into `stride_w` phases per row so
+// that output column ox reads input column ox * stride + off contiguously:
+// padded column px lives at row (py * stride + px % stride), index px / stride.
+struct PhasePlane {
+  int64_t rows = 0, width = 0, phase_width = 0;
+  static PhasePlane of(const Conv2dShape& s) {
+    PhasePlane p;
+    p.rows = (s.out_h - 1) * s.stride_h + (s.kernel_h - 1) * s.dilation_h + 1;
+    p.width = (s.out_w - 1) * s.stride_w + (s.kernel_w - 1) * s.dilation_w + 1;
+    p.phase_width = (p.width + s.stride_w - 1) / s.stride_w;
+    return p;
+  }
+  int64_t floats(int64_t stride_w) const { return rows * stride_w * phase_width; }
+};
+
+void fill_phase_plane(const Conv2dShape& s, const PhasePlane& pp, const float* xc, float* dst) {
+  const int64_t sw = s.stride_w;
+  for (int64_t py = 0; py < pp.rows; ++py) {
+    const int64_t iy = py - s.pad_top;
+    for (int64_t r = 0; r < sw; ++r) {
+      float* d = dst + (py * sw + r) * pp.phase_width;
+      if (iy < 0 || iy >= s.in_h) {
+        std::memset(d, 0, sizeof(float) * pp.phase_width);
+        continue;
+      }
+      const float* src = xc + iy * s.in_w;
+      // Input column of index q: ix = q * sw + r - pad_left.
+      int64_t lo, hi;
+      valid_range(r - s.pad_left, sw, s.in_w, pp.phase_width, lo, hi);
+      for (int64_t q = 0; q < lo; ++q) d[q] = 0.f;
+      if (sw == 1) {
+        if (hi > lo) std::memcpy(d + lo, src + lo - s.pad_left, sizeof(float) * (hi - lo));
+      } else {
+        for (int64_t q = lo; q < hi; ++q) d[q] = src[q * sw + r - s.pad_left];
+      }
+      for (int64_t q = hi; q < pp.phase_width; ++q) d[q] = 0.f;
+    }
+  }
+}
+
+// dst[i] = b + sum_t wk[t] * src[taps[t] + i] for i < count: a 1-D filter over
+// contiguous memory, 4 vectors at a time.
+void filter_1d(const float* src, const int64_t* taps, int64_t kk, const float* wk, float b, int64_t count,
+               float* dst) {
+  constexpr int L = V::L;
+  int64_t i = 0;
+  for (; i + 4 * L <= count; i += 4 * L) {
+    typename V::T a0 = V::splat(b), a1 = a0, a2 = a0, a3 = a0;
+    for (int64_t t = 0; t < kk; ++t) {
+      const float* p = src + taps[t] + i;
+      const typename V::T wv = V::broadcast(wk + t);
+      a0 = V::madd(a0, wv, V::load(p));
+      a1 = V::madd(a1, wv, V::load(p + L));
+      a2 = V::madd(a2, wv, V::load(p + 2 * L));
+      a3 = V::madd(a3, wv, V::load(p + 3 * L));
+    }
+    V::store(dst + i, a0);
+    V::store(dst + i + L, a1);
+    V::store(dst + i + 2 * L, a2);
+    V::store(dst + i + 3 * L, a3);
+  }
+  for (; i + L <= count; i += L) {
+    typename V::T a0 = V::splat(b);
+    for (int64_t t = 0; t < kk; ++t) a0 = V::madd(a0, V::broadcast(wk + t), V::load(src + taps[t] + i));
+    V::store(dst + i, a0);
+  }
+  for (; i < count; ++i) {
+    float acc = b;
+    for (int64_t t = 0; t < kk; ++t) acc += wk[t] * src[taps[t] + i];
+    dst[i] = acc;
+  }
+}
+
+void conv_depthwise(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y,
+                    Scratch& scratch) {
+  const int64_t mult = s.out_channels / s.group, kk = s.kernel_h * s.kernel_w, plane_out = s.out_h * s.out_w;
+  const int64_t sw = s.stride_w;
+  const PhasePlane pp = PhasePlane::of(s);
+  // Tap (ky, kx) of output row oy reads phase row (oy*sh + ky*dh)*sw + (kx*dw) % sw,
+  // from index ox + (kx*dw) / sw: a fixed offset from the row's start.
+  int64_t taps[kMaxDepthwiseTaps];
+  for (int64_t ky = 0; ky < s.kernel_h; ++ky)
+    for (int64_t kx = 0; kx < s.kernel_w; ++kx) {
+      const int64_t off = kx * s.dilation_w;
+      taps[ky * s.kernel_w + kx] = (ky * s.dilation_h * sw + off % sw) * pp.phase_width + off / sw;
+    }
+  // Stride 1: the whole plane is one 1-D filter over rows of the padded width (the
+  // columns past out_w are computed and dropped), long vectors even for 7x7 planes.
+  const bool flat = s.stride_h == 1 && sw == 1;
+  const int64_t flat_len = (s.out_h - 1) * pp.phase_width + s.out_w;
+  const int64_t plane_floats = pp.floats(sw);
+  float* plane = scratch.floats(static_cast<size_t>(plane_floats + (flat ? flat_len : 0)));
+  float* flat_out = plane + plane_floats;
+  const int64_t row_step = s.stride_h * sw * pp.phase_width;
+  for (int64_t nb = 0; nb < s.batch; ++nb) {
+    for (int64_t g = 0; g < s.group; ++g) {
+      fill_phase_plane(s, pp, x + (nb * s.in_channels + g) * s.in_h * s.in_w, plane);
+      for (int64_t j = 0; j < mult; ++j) {
+        const int64_t oc = g * mult + j;
+        const float* wk = w + oc * kk;
+        const float b = bias ? bias[oc] : 0.f;
+        float* out = y + (nb * s.out_channels + oc) * plane_out;
+        if (flat) {
+          filter_1d(plane, taps, kk, wk, b, flat_len, flat_out);
+          for (int64_t oy = 0; oy < s.out_h; ++oy)
+            std::memcpy(out + oy * s.out_w, flat_out + oy * pp.phase_width, sizeof(float) * s.out_w);
+        } else {
+          for (int64_t oy = 0; oy < s.out_h; ++oy)
+            filter_1d(plane + oy * row_step, taps, kk, wk, b, s.out_w, out + oy * s.out_w);
+        }
+      }
+    }
+  }
+}
+
+void conv_gemm(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y, Scratch& scratch) {
+  const int64_t cin_g = s.in_channels / s.group, cout_g = s.out_channels / s.group;
+  const int64_t pixels = s.out_h * s.out_w, depth = cin_g * s.kernel_h * s.kernel_w;
+  const bool pointwise = is_pointwise(s);
+  int64_t tile = pixels;
+  if (!pointwise && depth * pixels > kColFloats) tile = imin(pixels, imax(16, kColFloats / imax(depth, 1) / 16 * 16));
+  const int64_t col_floats = pointwise ? 0 : depth * tile;
+  const size_t work_floats = detail::gemm_work_floats(cout_g, tile, depth);
+  float* col = scratch.floats(static_cast<size_t>(col_floats) + work_floats);
+  float* work = col + col_floats;
+
+  if (bias) {
+    for (int64_t nb = 0; nb < s.batch; ++nb)
+      for (int64_t oc = 0; oc < s.out_channels; ++oc) {
+        float* out = y + (nb * s.out_channels + oc) * pixels;
+        for (int64_t p = 0; p < pixels; ++p) out[p] = bias[oc];
+      }
+  }
+  detail::Gemm g;
+  g.m = cout_g, g.k = depth, g.lda = depth, g.ldc = pixels, g.beta = bias ? 1.f : 0.f;
+  for (int64_t nb = 0; nb < s.batch; ++nb) {
+    for (int64_t gi = 0; gi < s.group; ++gi) {
+      const float* xg = x + (nb * s.in_channels + gi * cin_g) * s.in_h * s.in_w;
+      float* yg = y + (nb * s.out_channels + gi * cout_g) * pixels;
+      g.a = w + gi * cout_g * depth;
+      if (pointwise) {
+        g.n = pixels, g.b = xg, g.ldb = pixels, g.c = yg;
+        detail::gemm(g, work);
+        continue;
+      }
+      for (int64_t p0 = 0; p0 < pixels; p0 += tile) {
+        const int64_t count = imin(tile, pixels - p0);
+        im2col(s, xg, cin_g, p0, count, col);
+        g.n = count, g.b = col, g.ldb = count, g.c = yg + p0;
+        detail::gemm(g, work);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+const char* conv2d_path(const Conv2dShape& s) {
+  if (is_depthwise(s)) return "depthwise";
+  return is_pointwise(s) ? "pointwise" : "im2col";
+}
+
+void conv2d(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y, Scratch& scratch) {
+  if (s.batch <= 0 || s.out_channels <= 0 || s.out_h <= 0 || s.out_w <= 0) return;
+  if (is_depthwise(s)) return conv_depthwise(s, x, w, bias, y, scratch);
+  conv_gemm(s, x, w, bias, y, scratch);
+}
+
+}  // namespace nf::runtime::kernels

@@ -1,0 +1,12 @@
+// runtime/kernels/gemm_avx2.cpp - the AVX2+FMA back end of gemm_impl.h (8-float
+// vectors, 6x16 micro-tile). Built with -mavx2 -mfma -ffp-contract=fast on x86-64 only
+// (src/runtime/CMakeLists.txt); gemm.cpp calls it only when the CPU has both.
+// Everything here but the two entry points has internal linkage (see simd.h).
+#include "runtime/kernels/gemm_impl.h"
+
+namespace nf::runtime::kernels::detail {
+
+size_t gemm_avx2_work_floats(int64_t m, int64_t n, int64_t k) { return GemmImpl<VecExt32, 6>::work_floats(m, n, k); }
+void gemm_avx2(const Gemm& g, float* work) { GemmImpl<VecExt32, 6>::run(g, work); }
+
+}  // namespace nf::runtime::kernels::detail

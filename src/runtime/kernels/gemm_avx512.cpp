@@ -1,0 +1,13 @@
+// runtime/kernels/gemm_avx512.cpp - the AVX-512 back end of gemm_impl.h (16-float
+// vectors, 8x32 micro-tile: 16 of the 32 registers accumulate). Built with -mavx512f
+// -mfma -ffp-contract=fast on x86-64 only; gemm.cpp calls it only when the CPU has
+// AVX-512F. Everything here but the two entry points has internal linkage (simd.h).
+#include "runtime/kernels/gemm_impl.h"
+
+namespace nf::runtime::kernels::detail {
+
+using Avx512 = GemmImpl<VecExt64, NF_GEMM_MR_AVX512>;
+size_t gemm_avx512_work_floats(int64_t m, int64_t n, int64_t k) { return Avx512::work_floats(m, n, k); }
+void gemm_avx512(const Gemm& g, float* work) { Avx512::run(g, work); }
+
+}  // namespace nf::runtime::kernels::detail

@@ -1,0 +1,42 @@
+// runtime/kernels/gemm_internal.h - the SGEMM driver shared by sgemm() and conv2d(),
+// with caller-provided work memory so conv2d can carve its im2col buffer and the
+// GEMM's packing buffers from one Scratch allocation.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace nf::runtime::kernels::detail {
+
+struct Gemm {
+  bool trans_a = false, trans_b = false;
+  int64_t m = 0, n = 0, k = 0;
+  float alpha = 1.f;
+  const float* a = nullptr;
+  int64_t lda = 0;
+  const float* b = nullptr;
+  int64_t ldb = 0;
+  float beta = 0.f;
+  float* c = nullptr;
+  int64_t ldc = 0;
+};
+
+// Floats of work memory gemm() needs for these sizes (the active back end's blocking).
+size_t gemm_work_floats(int64_t m, int64_t n, int64_t k);
+// C = alpha * op(A) op(B) + beta * C with `work` holding gemm_work_floats(m, n, k).
+void gemm(const Gemm& g, float* work);
+
+// The back ends (gemm.cpp picks one at run time).
+#ifndef NF_GEMM_MR_AVX512
+#define NF_GEMM_MR_AVX512 8  // rows of the AVX-512 micro-tile (8 measured faster than 12)
+#endif
+size_t gemm_baseline_work_floats(int64_t m, int64_t n, int64_t k);
+void gemm_baseline(const Gemm& g, float* work);
+#if defined(NF_KERNELS_AVX2)
+size_t gemm_avx2_work_floats(int64_t m, int64_t n, int64_t k);
+void gemm_avx2(const Gemm& g, float* work);
+size_t gemm_avx512_work_floats(int64_t m, int64_t n, int64_t k);
+void gemm_avx512(const Gemm& g, float* work);
+
+#endif
+
+}  // namespace nf::runtime::kernels::detail
