@@ -3,7 +3,7 @@
 //   depthwise - one input channel per group: direct SIMD loops over a zero-padded,
 //               stride-deinterleaved copy of the plane (contiguous loads for any stride);
 //   im2col    - everything else: im2col of a bounded tile of output pixels + GEMM.
-// Bias is written first and the GEMM accumulates onto it (beta = 1).
+// The GEMM adds the bias in its store (no separate pass over the output).
 #include <cstring>
 
 #include "runtime/kernels/gemm_internal.h"
@@ -205,20 +205,14 @@ void conv_gemm(const Conv2dShape& s, const float* x, const float* w, const float
   float* col = scratch.floats(static_cast<size_t>(col_floats) + work_floats);
   float* work = col + col_floats;
 
-  if (bias) {
-    for (int64_t nb = 0; nb < s.batch; ++nb)
-      for (int64_t oc = 0; oc < s.out_channels; ++oc) {
-        float* out = y + (nb * s.out_channels + oc) * pixels;
-        for (int64_t p = 0; p < pixels; ++p) out[p] = bias[oc];
-      }
-  }
   detail::Gemm g;
-  g.m = cout_g, g.k = depth, g.lda = depth, g.ldc = pixels, g.beta = bias ? 1.f : 0.f;
+  g.m = cout_g, g.k = depth, g.lda = depth, g.ldc = pixels, g.beta = 0.f;
   for (int64_t nb = 0; nb < s.batch; ++nb) {
     for (int64_t gi = 0; gi < s.group; ++gi) {
       const float* xg = x + (nb * s.in_channels + gi * cin_g) * s.in_h * s.in_w;
       float* yg = y + (nb * s.out_channels + gi * cout_g) * pixels;
       g.a = w + gi * cout_g * depth;
+      g.bias = bias ? bias + gi * cout_g : nullptr;
       if (pointwise) {
         g.n = pixels, g.b = xg, g.ldb = pixels, g.c = yg;
         detail::gemm(g, work);

@@ -42,10 +42,11 @@ struct GemmImpl {
     return static_cast<size_t>(imax(packed, m * k));  // m * k: the row copy of the dot path
   }
 
-  // c[mr x nr] = alpha * (a_panel * b_panel) + beta * c; beta == 0 never reads c.
-  // The row loops are unrolled so the 2 * MR accumulators live in registers.
+  // c[mr x nr] = alpha * (a_panel * b_panel) + beta * c (+ bias[i] when bias is not
+  // null); beta == 0 never reads c. The row loops are unrolled so the 2 * MR
+  // accumulators live in registers.
   static void micro_kernel(int64_t kc, const float* a, const float* b, int64_t b_stride, float* c, int64_t ldc,
-                           float alpha, float beta, int64_t mr, int64_t nr) {
+                           float alpha, float beta, const float* bias, int64_t mr, int64_t nr) {
     constexpr int L = V::L;
     T acc0[MR], acc1[MR];
     NF_UNROLL for (int i = 0; i < MR; ++i) acc0[i] = V::zero(), acc1[i] = V::zero();
@@ -61,7 +62,13 @@ struct GemmImpl {
     }
     if (mr == MR && nr == NR) {
       const T va = V::splat(alpha);
-      if (beta == 0.f) {
+      if (beta == 0.f && bias) {
+        NF_UNROLL for (int i = 0; i < MR; ++i) {
+          const T vb = V::broadcast(bias + i);
+          V::store(c + i * ldc, V::madd(vb, acc0[i], va));
+          V::store(c + i * ldc + L, V::madd(vb, acc1[i], va));
+        }
+      } else if (beta == 0.f) {
         NF_UNROLL for (int i = 0; i < MR; ++i) {
           V::store(c + i * ldc, V::mul(acc0[i], va));
           V::store(c + i * ldc + L, V::mul(acc1[i], va));
@@ -70,8 +77,9 @@ struct GemmImpl {
         const T vb = V::splat(beta);
         NF_UNROLL for (int i = 0; i < MR; ++i) {
           float* row = c + i * ldc;
-          V::store(row, V::madd(V::mul(acc0[i], va), vb, V::load(row)));
-          V::store(row + L, V::madd(V::mul(acc1[i], va), vb, V::load(row + L)));
+          const T add = bias ? V::broadcast(bias + i) : V::zero();
+          V::store(row, V::add(V::madd(V::mul(acc0[i], va), vb, V::load(row)), add));
+          V::store(row + L, V::add(V::madd(V::mul(acc1[i], va), vb, V::load(row + L)), add));
         }
       }
       return;
@@ -83,7 +91,9 @@ struct GemmImpl {
     }
     for (int64_t i = 0; i < mr; ++i) {
       float* row = c + i * ldc;
-      for (int64_t j = 0; j < nr; ++j) row[j] = beta == 0.f ? alpha * tile[i * NR + j] : alpha * tile[i * NR + j] + beta * row[j];
+      const float add = bias ? bias[i] : 0.f;
+      for (int64_t j = 0; j < nr; ++j)
+        row[j] = (beta == 0.f ? alpha * tile[i * NR + j] : alpha * tile[i * NR + j] + beta * row[j]) + add;
     }
   }
 
@@ -156,7 +166,7 @@ struct GemmImpl {
         }
         float dot = V::hsum(V::add(s0, s1));
         for (; p < g.k; ++p) dot += arow[p] * brow[p];
-        crow[j] = g.beta == 0.f ? g.alpha * dot : g.alpha * dot + g.beta * crow[j];
+        crow[j] = (g.beta == 0.f ? g.alpha * dot : g.alpha * dot + g.beta * crow[j]) + (g.bias ? g.bias[i] : 0.f);
       }
     }
   }
@@ -166,7 +176,8 @@ struct GemmImpl {
     if (m <= 0 || n <= 0) return;
     if (k <= 0) {  // C = beta * C (write-only zeros when beta == 0)
       for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < n; ++j) g.c[i * g.ldc + j] = g.beta == 0.f ? 0.f : g.beta * g.c[i * g.ldc + j];
+        for (int64_t j = 0; j < n; ++j)
+          g.c[i * g.ldc + j] = (g.beta == 0.f ? 0.f : g.beta * g.c[i * g.ldc + j]) + (g.bias ? g.bias[i] : 0.f);
       return;
     }
     if (g.trans_b && m <= 4) return dots(g, work);
@@ -180,6 +191,7 @@ struct GemmImpl {
       for (int64_t pc = 0; pc < k; pc += kGemmKC) {
         const int64_t kc = imin(kGemmKC, k - pc);
         const float beta = pc == 0 ? g.beta : 1.f;
+        const float* bias = pc == 0 ? g.bias : nullptr;  // added once, with the first block
         if (!direct_b)
           for (int64_t jr = 0; jr < panels; ++jr)
             pack_b_panel(g, pc, kc, jc + jr * NR, imin(NR, nc - jr * NR), bp + jr * kc * NR);
@@ -201,7 +213,7 @@ struct GemmImpl {
             }
             for (int64_t ir = 0; ir < mc; ir += MR)
               micro_kernel(kc, ap + ir * kc, bpanel, bstride, g.c + (ic + ir) * g.ldc + j0, g.ldc, g.alpha, beta,
-                           imin(MR, mc - ir), nr);
+                           bias ? bias + ic + ir : nullptr, imin(MR, mc - ir), nr);
           }
         }
       }

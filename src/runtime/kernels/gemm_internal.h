@@ -18,6 +18,9 @@ struct Gemm {
   float beta = 0.f;
   float* c = nullptr;
   int64_t ldc = 0;
+  // Optional per-row bias: C = alpha * op(A) op(B) + beta * C + bias[i] (conv2d's bias,
+  // added in the micro-kernel's store instead of a separate pass over C).
+  const float* bias = nullptr;
 };
 
 // Floats of work memory gemm() needs for these sizes (the active back end's blocking).

@@ -43,8 +43,9 @@ struct VecWasm128 {
     static T load(const float* p) { return *reinterpret_cast<const U*>(p); }        \
     static void store(float* p, T v) { *reinterpret_cast<U*>(p) = v; }              \
     static T zero() { return T{}; }                                                 \
-    static T splat(float s) { return T{} + s; }                                     \
-    static T broadcast(const float* p) { return T{} + *p; }                         \
+    /* s - 0 == s for every s (0 + s is not, for s == -0): folds to a broadcast */ \
+    static T splat(float s) { return s - T{}; }                                     \
+    static T broadcast(const float* p) { return splat(*p); }                        \
     static T add(T a, T b) { return a + b; }                                        \
     static T mul(T a, T b) { return a * b; }                                        \
     static T madd(T acc, T a, T b) { return acc + a * b; }                          \

@@ -4,6 +4,7 @@
 // tests/runtime/bench/run_wasm.sh bench. Times are the process's CPU time, best of
 // several rounds: the machine is shared, and wall time would count other jobs.
 //   kernels_bench [--quick]   --quick: fewer repetitions, no reference timings
+//   kernels_bench --resnet50-layers   every ResNet-50 layer timed inside whole-network runs
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -13,6 +14,12 @@
 #include <vector>
 
 #include "runtime/kernels/kernels.h"
+
+#include <chrono>
+
+double nf_wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 #if defined(__EMSCRIPTEN__)
 #include <emscripten.h>
@@ -41,18 +48,19 @@ struct Shape {
   std::function<void(bool reference)> run;
 };
 
-// Best seconds per call of `fn` over `reps` timed rounds of at least 50 ms each.
-double best_seconds(const std::function<void()>& fn, int reps) {
+// Best seconds per call of `fn` over `reps` timed rounds of at least 50 ms each, by
+// `clock` (CPU time by default).
+double best_seconds(const std::function<void()>& fn, int reps, double (*clock)() = nf_cpu_seconds) {
   fn();  // warm-up: scratch sizing, caches
   double best = 1e30;
   for (int r = 0; r < reps; ++r) {
     int calls = 0;
-    const double t0 = nf_cpu_seconds();
+    const double t0 = clock();
     double elapsed = 0;
     do {
       fn();
       ++calls;
-      elapsed = nf_cpu_seconds() - t0;
+      elapsed = clock() - t0;
     } while (elapsed < 0.05);
     best = std::min(best, elapsed / calls);
   }
@@ -65,28 +73,43 @@ std::vector<float> filled(size_t count) {
   return v;
 }
 
+// Activation memory and scratch shared by the layers of a whole network, as an
+// executor's arena would reuse them (only the weights are distinct per layer).
+struct Arena {
+  std::shared_ptr<std::vector<float>> x, y;
+  std::shared_ptr<k::Scratch> scratch;
+};
+
+// A buffer of `count` floats: the arena's when given (grown as needed), else a new one.
+std::shared_ptr<std::vector<float>> buffer(const std::shared_ptr<std::vector<float>>& arena, size_t count) {
+  if (!arena) return std::make_shared<std::vector<float>>(filled(count));
+  if (arena->size() < count) *arena = filled(count);
+  return arena;
+}
+
 Shape conv(const std::string& name, int64_t cin, int64_t hw, int64_t cout, int64_t kernel, int64_t stride,
-           int64_t group) {
+           int64_t group, const Arena& arena = {}) {
   k::Conv2dShape s;
   s.in_channels = cin, s.in_h = s.in_w = hw, s.out_channels = cout, s.kernel_h = s.kernel_w = kernel;
   s.stride_h = s.stride_w = stride, s.pad_top = s.pad_left = kernel / 2, s.group = group;
   s.out_h = s.out_w = (hw + 2 * (kernel / 2) - kernel) / stride + 1;
   const double macs = double(cout) * s.out_h * s.out_w * (cin / group) * kernel * kernel;
-  auto x = std::make_shared<std::vector<float>>(filled(size_t(cin * hw * hw)));
+  auto x = buffer(arena.x, size_t(cin * hw * hw));
   auto w = std::make_shared<std::vector<float>>(filled(size_t(cout * (cin / group) * kernel * kernel)));
   auto b = std::make_shared<std::vector<float>>(filled(size_t(cout)));
-  auto y = std::make_shared<std::vector<float>>(size_t(cout * s.out_h * s.out_w));
-  auto scratch = std::make_shared<k::Scratch>();
+  auto y = buffer(arena.y, size_t(cout * s.out_h * s.out_w));
+  auto scratch = arena.scratch ? arena.scratch : std::make_shared<k::Scratch>();
   return {name, macs, k::conv2d_path(s), [=](bool reference) {
             (reference ? k::reference::conv2d : k::conv2d)(s, x->data(), w->data(), b->data(), y->data(), *scratch);
           }};
 }
 
-Shape gemm(const std::string& name, int64_t m, int64_t n, int64_t kk, bool trans_b, int64_t batch = 1) {
-  auto a = std::make_shared<std::vector<float>>(filled(size_t(batch * m * kk)));
+Shape gemm(const std::string& name, int64_t m, int64_t n, int64_t kk, bool trans_b, int64_t batch = 1,
+           const Arena& arena = {}) {
+  auto a = buffer(arena.x, size_t(batch * m * kk));
   auto bm = std::make_shared<std::vector<float>>(filled(size_t(batch * kk * n)));
-  auto c = std::make_shared<std::vector<float>>(size_t(batch * m * n));
-  auto scratch = std::make_shared<k::Scratch>();
+  auto c = buffer(arena.y, size_t(batch * m * n));
+  auto scratch = arena.scratch ? arena.scratch : std::make_shared<k::Scratch>();
   return {name, double(batch) * m * n * kk, trans_b ? "gemm B^T" : "gemm", [=](bool reference) {
             auto fn = reference ? k::reference::sgemm : k::sgemm;
             for (int64_t i = 0; i < batch; ++i)
@@ -95,10 +118,71 @@ Shape gemm(const std::string& name, int64_t m, int64_t n, int64_t kk, bool trans
           }};
 }
 
+// Every convolution and the classifier of ResNet-50 v1.5 (torchvision: stride on the
+// 3x3), batch 1, 224x224: the kernel time of the whole network (4.09 GMAC), to set
+// next to onnxruntime's full-model times (BatchNorm is folded into the convs there).
+// Activations and scratch are shared across layers as an executor's arena would.
+std::vector<Shape> resnet50_layers() {
+  const Arena arena{std::make_shared<std::vector<float>>(), std::make_shared<std::vector<float>>(),
+                    std::make_shared<k::Scratch>()};
+  std::vector<Shape> layers;
+  layers.push_back(conv("conv1 7x7/2 3->64 @224", 3, 224, 64, 7, 2, 1, arena));
+  int64_t in = 64, hw = 56;
+  const int64_t widths[] = {64, 128, 256, 512}, blocks[] = {3, 4, 6, 3};
+  for (int stage = 0; stage < 4; ++stage) {
+    const int64_t width = widths[stage], out = width * 4;
+    for (int64_t b = 0; b < blocks[stage]; ++b) {
+      const int64_t stride = (stage > 0 && b == 0) ? 2 : 1;
+      const std::string at = " @" + std::to_string(hw);
+      layers.push_back(
+          conv("1x1 " + std::to_string(in) + "->" + std::to_string(width) + at, in, hw, width, 1, 1, 1, arena));
+      layers.push_back(conv("3x3/" + std::to_string(stride) + " " + std::to_string(width) + at, width, hw, width, 3,
+                            stride, 1, arena));
+      const int64_t out_hw = (hw + 2 - 3) / stride + 1;
+      layers.push_back(conv("1x1 " + std::to_string(width) + "->" + std::to_string(out) + " @" + std::to_string(out_hw),
+                            width, out_hw, out, 1, 1, 1, arena));
+      if (b == 0)
+        layers.push_back(conv("downsample 1x1/" + std::to_string(stride) + at, in, hw, out, 1, stride, 1, arena));
+      in = out, hw = out_hw;
+    }
+  }
+  layers.push_back(gemm("fc", 1, 1000, 2048, true, 1, arena));
+  return layers;
+}
+
+Shape resnet50_all() {
+  std::vector<Shape> layers = resnet50_layers();
+  double macs = 0;
+  for (const auto& l : layers) macs += l.macs;
+  auto shared = std::make_shared<std::vector<Shape>>(std::move(layers));
+  return {"resnet50: all 53 convs + fc", macs, "mixed", [shared](bool reference) {
+            for (const auto& l : *shared) l.run(reference);
+          }};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  if (argc > 1 && std::strcmp(argv[1], "--resnet50-layers") == 0) {
+    // Each layer timed inside whole-network runs (cold caches as in inference), best of 5.
+    const auto layers = resnet50_layers();
+    std::vector<double> best(layers.size(), 1e30);
+    for (int r = 0; r < 6; ++r)
+      for (size_t i = 0; i < layers.size(); ++i) {
+        const double t0 = nf_cpu_seconds();
+        layers[i].run(false);
+        if (r > 0) best[i] = std::min(best[i], nf_cpu_seconds() - t0);
+      }
+    double total = 0;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      total += best[i];
+      std::printf("%-34s %-10s %8.1f MMAC %8.3f ms %7.2f GMAC/s\n", layers[i].name.c_str(), layers[i].path.c_str(),
+                  layers[i].macs / 1e6, best[i] * 1e3, layers[i].macs / best[i] / 1e9);
+    }
+    std::printf("total %.1f ms\n", total * 1e3);
+    return 0;
+  }
   const std::vector<Shape> shapes = {
       conv("resnet50 conv1 7x7/2 3->64 @224", 3, 224, 64, 7, 2, 1),
       conv("resnet50 3x3 64->64 @56", 64, 56, 64, 3, 1, 1),
@@ -123,6 +207,7 @@ int main(int argc, char** argv) {
       gemm("attention 8 x (128x64 * 64x128^T)", 128, 128, 64, true, 8),
       gemm("attention 8 x (128x128 * 128x64)", 128, 64, 128, false, 8),
   };
+  const Shape whole = resnet50_all();
   std::printf("kernels_bench: sgemm back end %s; best of %d rounds%s\n", k::gemm_backend(), quick ? 2 : 5,
               quick ? " (--quick: no reference timings)" : "");
   std::printf("%-36s %9s %-10s %9s %8s %9s %8s %7s\n", "shape", "MMAC", "path", "fast ms", "GMAC/s", "ref ms",
@@ -144,5 +229,9 @@ int main(int argc, char** argv) {
   }
   std::printf("%-36s %9.1f %-10s %9.3f %8.2f\n", "all shapes above", total_macs / 1e6, "", total_fast * 1e3,
               total_macs / total_fast / 1e9);
+  const double net = best_seconds([&] { whole.run(false); }, quick ? 2 : 5);
+  const double net_wall = best_seconds([&] { whole.run(false); }, quick ? 2 : 5, nf_wall_seconds);
+  std::printf("%-36s %9.1f %-10s %9.3f %8.2f   (wall clock: %.1f ms)\n", whole.name.c_str(), whole.macs / 1e6,
+              whole.path.c_str(), net * 1e3, whole.macs / net / 1e9, net_wall * 1e3);
   return 0;
 }
