@@ -1,7 +1,7 @@
 // runtime/kernels/conv.cpp - conv2d(): picks one of three paths per shape
 //   pointwise - 1x1, stride 1, no padding: the input planes are B of a GEMM as they are;
 //   depthwise - one input channel per group: direct SIMD loops over a zero-padded,
-//               stride-deinterleaved copy of the plane (contiguous loads for any stride);
+//               polyphase copy of the plane (contiguous loads for any stride);
 //   im2col    - everything else: im2col of a bounded tile of output pixels + GEMM.
 // The GEMM adds the bias in its store (no separate pass over the output).
 #include <cstring>
@@ -15,6 +15,7 @@ namespace {
 
 #if defined(__wasm_simd128__)
 using V = VecWasm128;
+void deinterleave(V::T a, V::T b, V::T& even, V::T& odd) { V::deinterleave(a, b, even, odd); }
 #else
 using V = VecExt16;
 #endif
@@ -79,32 +80,50 @@ void im2col(const Conv2dShape& s, const float* xg, int64_t cin_g, int64_t p0, in
   }
 }
 
-// The padded plane a depthwise filter reads, split into `stride_w` phases per row so
-// that output column ox reads input column ox * stride + off contiguously:
-// padded column px lives at row (py * stride + px % stride), index px / stride.
+// The zero-padded input plane a depthwise filter reads, split into stride_h x stride_w
+// polyphase sub-planes so that every tap reads contiguous memory for any stride:
+// padded pixel (py, px) lives in sub-plane (py % sh, px % sw) at row py / sh, index
+// px / sw. Output (oy, ox) of tap (ky, kx) then reads sub-plane (ky*dh % sh, kx*dw % sw)
+// at row oy + ky*dh / sh, index ox + kx*dw / sw: the whole output plane is one 1-D
+// filter over rows of `phase_width` (columns past out_w are computed and dropped).
 struct PhasePlane {
-  int64_t rows = 0, width = 0, phase_width = 0;
+  int64_t rows = 0, width = 0, phase_width = 0, phase_rows = 0, sh = 1, sw = 1;
   static PhasePlane of(const Conv2dShape& s) {
     PhasePlane p;
+    p.sh = s.stride_h, p.sw = s.stride_w;
     p.rows = (s.out_h - 1) * s.stride_h + (s.kernel_h - 1) * s.dilation_h + 1;
     p.width = (s.out_w - 1) * s.stride_w + (s.kernel_w - 1) * s.dilation_w + 1;
-    p.phase_width = (p.width + s.stride_w - 1) / s.stride_w;
+    p.phase_width = (p.width + p.sw - 1) / p.sw;
+    p.phase_rows = (p.rows + p.sh - 1) / p.sh;
     return p;
   }
-  int64_t floats(int64_t stride_w) const { return rows * stride_w * phase_width; }
+  int64_t sub_plane() const { return phase_rows * phase_width; }
+  int64_t floats() const { return sh * sw * sub_plane(); }
+  // Offset of padded row py, column phase r.
+  int64_t row(int64_t py, int64_t r) const { return ((py % sh) * sw + r) * sub_plane() + (py / sh) * phase_width; }
+  // Offset of tap (ky, kx) from output pixel (0, 0).
+  int64_t tap(const Conv2dShape& s, int64_t ky, int64_t kx) const {
+    return row(ky * s.dilation_h, (kx * s.dilation_w) % sw) + (kx * s.dilation_w) / sw;
+  }
 };
 
 void fill_phase_plane(const Conv2dShape& s, const PhasePlane& pp, const float* xc, float* dst) {
+  constexpr int L = V::L;
   const int64_t sw = s.stride_w;
-  for (int64_t py = 0; py < pp.rows; ++py) {
+  for (int64_t py = 0; py < pp.phase_rows * pp.sh; ++py) {  // rows past `rows`: zeros the flat filter may read
     const int64_t iy = py - s.pad_top;
+    if (iy < 0 || iy >= s.in_h || py >= pp.rows) {
+      for (int64_t r = 0; r < sw; ++r) std::memset(dst + pp.row(py, r), 0, sizeof(float) * pp.phase_width);
+      continue;
+    }
+    const float* src = xc + iy * s.in_w;
+    int64_t vec_lo = 0, vec_hi = 0;  // stride 2: indices q whose pair (2q - pad, 2q + 1 - pad) is in the row
+    if (sw == 2) {
+      vec_lo = imin((s.pad_left + 1) / 2, pp.phase_width);
+      vec_hi = imax(vec_lo, imin(pp.phase_width, (s.in_w + s.pad_left) / 2));
+    }
     for (int64_t r = 0; r < sw; ++r) {
-      float* d = dst + (py * sw + r) * pp.phase_width;
-      if (iy < 0 || iy >= s.in_h) {
-        std::memset(d, 0, sizeof(float) * pp.phase_width);
-        continue;
-      }
-      const float* src = xc + iy * s.in_w;
+      float* d = dst + pp.row(py, r);
       // Input column of index q: ix = q * sw + r - pad_left.
       int64_t lo, hi;
       valid_range(r - s.pad_left, sw, s.in_w, pp.phase_width, lo, hi);
@@ -112,9 +131,26 @@ void fill_phase_plane(const Conv2dShape& s, const PhasePlane& pp, const float* x
       if (sw == 1) {
         if (hi > lo) std::memcpy(d + lo, src + lo - s.pad_left, sizeof(float) * (hi - lo));
       } else {
-        for (int64_t q = lo; q < hi; ++q) d[q] = src[q * sw + r - s.pad_left];
+        for (int64_t q = lo; q < hi; ++q) {
+          if (q == vec_lo && vec_hi > vec_lo) q = vec_hi;  // filled below, both phases at once
+          if (q >= hi) break;
+          d[q] = src[q * sw + r - s.pad_left];
+        }
       }
       for (int64_t q = hi; q < pp.phase_width; ++q) d[q] = 0.f;
+    }
+    if (sw == 2 && vec_hi > vec_lo) {
+      float* d0 = dst + pp.row(py, 0);
+      float* d1 = dst + pp.row(py, 1);
+      int64_t q = vec_lo;
+      for (; q + L <= vec_hi; q += L) {
+        const float* p = src + 2 * q - s.pad_left;
+        typename V::T even, odd;
+        deinterleave(V::load(p), V::load(p + L), even, odd);
+        V::store(d0 + q, even);
+        V::store(d1 + q, odd);
+      }
+      for (; q < vec_hi; ++q) d0[q] = src[2 * q - s.pad_left], d1[q] = src[2 * q + 1 - s.pad_left];
     }
   }
 }
@@ -155,40 +191,22 @@ void filter_1d(const float* src, const int64_t* taps, int64_t kk, const float* w
 void conv_depthwise(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y,
                     Scratch& scratch) {
   const int64_t mult = s.out_channels / s.group, kk = s.kernel_h * s.kernel_w, plane_out = s.out_h * s.out_w;
-  const int64_t sw = s.stride_w;
   const PhasePlane pp = PhasePlane::of(s);
-  // Tap (ky, kx) of output row oy reads phase row (oy*sh + ky*dh)*sw + (kx*dw) % sw,
-  // from index ox + (kx*dw) / sw: a fixed offset from the row's start.
   int64_t taps[kMaxDepthwiseTaps];
   for (int64_t ky = 0; ky < s.kernel_h; ++ky)
-    for (int64_t kx = 0; kx < s.kernel_w; ++kx) {
-      const int64_t off = kx * s.dilation_w;
-      taps[ky * s.kernel_w + kx] = (ky * s.dilation_h * sw + off % sw) * pp.phase_width + off / sw;
-    }
-  // Stride 1: the whole plane is one 1-D filter over rows of the padded width (the
-  // columns past out_w are computed and dropped), long vectors even for 7x7 planes.
-  const bool flat = s.stride_h == 1 && sw == 1;
+    for (int64_t kx = 0; kx < s.kernel_w; ++kx) taps[ky * s.kernel_w + kx] = pp.tap(s, ky, kx);
   const int64_t flat_len = (s.out_h - 1) * pp.phase_width + s.out_w;
-  const int64_t plane_floats = pp.floats(sw);
-  float* plane = scratch.floats(static_cast<size_t>(plane_floats + (flat ? flat_len : 0)));
-  float* flat_out = plane + plane_floats;
-  const int64_t row_step = s.stride_h * sw * pp.phase_width;
+  float* plane = scratch.floats(static_cast<size_t>(pp.floats() + flat_len));
+  float* flat_out = plane + pp.floats();
   for (int64_t nb = 0; nb < s.batch; ++nb) {
     for (int64_t g = 0; g < s.group; ++g) {
       fill_phase_plane(s, pp, x + (nb * s.in_channels + g) * s.in_h * s.in_w, plane);
       for (int64_t j = 0; j < mult; ++j) {
         const int64_t oc = g * mult + j;
-        const float* wk = w + oc * kk;
-        const float b = bias ? bias[oc] : 0.f;
         float* out = y + (nb * s.out_channels + oc) * plane_out;
-        if (flat) {
-          filter_1d(plane, taps, kk, wk, b, flat_len, flat_out);
-          for (int64_t oy = 0; oy < s.out_h; ++oy)
-            std::memcpy(out + oy * s.out_w, flat_out + oy * pp.phase_width, sizeof(float) * s.out_w);
-        } else {
-          for (int64_t oy = 0; oy < s.out_h; ++oy)
-            filter_1d(plane + oy * row_step, taps, kk, wk, b, s.out_w, out + oy * s.out_w);
-        }
+        filter_1d(plane, taps, kk, w + oc * kk, bias ? bias[oc] : 0.f, flat_len, flat_out);
+        for (int64_t oy = 0; oy < s.out_h; ++oy)
+          std::memcpy(out + oy * s.out_w, flat_out + oy * pp.phase_width, sizeof(float) * s.out_w);
       }
     }
   }

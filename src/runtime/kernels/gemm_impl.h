@@ -39,7 +39,8 @@ struct GemmImpl {
     if (m <= 0 || n <= 0 || k <= 0) return 0;
     const int64_t kc = imin(k, kGemmKC);
     const int64_t packed = round_up(imin(m, kGemmMC), MR) * kc + kc * round_up(imin(n, kGemmNC), NR);
-    return static_cast<size_t>(imax(packed, m * k));  // m * k: the row copy of the dot path
+    // m * k, n * k: the row/column copies of the dot paths
+    return static_cast<size_t>(imax(packed, imax(m, n) * k));
   }
 
   // c[mr x nr] = alpha * (a_panel * b_panel) + beta * c (+ bias[i] when bias is not
@@ -171,6 +172,31 @@ struct GemmImpl {
     }
   }
 
+  // Few columns (a matrix-vector product: squeeze-excite 1x1 convs on a pooled
+  // vector): dot products of A's rows with op(B)'s columns, copied contiguous.
+  static void dots_small_n(const detail::Gemm& g, float* work) {
+    constexpr int L = V::L;
+    for (int64_t j = 0; j < g.n; ++j)
+      for (int64_t p = 0; p < g.k; ++p) work[j * g.k + p] = g.trans_b ? g.b[j * g.ldb + p] : g.b[p * g.ldb + j];
+    for (int64_t i = 0; i < g.m; ++i) {
+      const float* arow = g.a + i * g.lda;
+      const float add = g.bias ? g.bias[i] : 0.f;
+      for (int64_t j = 0; j < g.n; ++j) {
+        const float* bcol = work + j * g.k;
+        T s0 = V::zero(), s1 = V::zero();
+        int64_t p = 0;
+        for (; p + 2 * L <= g.k; p += 2 * L) {
+          s0 = V::madd(s0, V::load(arow + p), V::load(bcol + p));
+          s1 = V::madd(s1, V::load(arow + p + L), V::load(bcol + p + L));
+        }
+        float dot = V::hsum(V::add(s0, s1));
+        for (; p < g.k; ++p) dot += arow[p] * bcol[p];
+        float& out = g.c[i * g.ldc + j];
+        out = (g.beta == 0.f ? g.alpha * dot : g.alpha * dot + g.beta * out) + add;
+      }
+    }
+  }
+
   static void run(const detail::Gemm& g, float* work) {
     const int64_t m = g.m, n = g.n, k = g.k;
     if (m <= 0 || n <= 0) return;
@@ -181,6 +207,7 @@ struct GemmImpl {
       return;
     }
     if (g.trans_b && m <= 4) return dots(g, work);
+    if (!g.trans_a && n <= 2) return dots_small_n(g, work);
     // One row panel: B's full panels are read in place (each element is used once).
     const bool direct_b = !g.trans_b && m <= MR;
     float* const ap = work;

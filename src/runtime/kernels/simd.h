@@ -28,6 +28,11 @@ struct VecWasm128 {
   static T mul(T a, T b) { return wasm_f32x4_mul(a, b); }
   // No fused multiply-add in SIMD128 (relaxed SIMD is not in em++ 3.1.6).
   static T madd(T acc, T a, T b) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }
+  // (a0 a1 a2 a3), (b0 b1 b2 b3) -> even (a0 a2 b0 b2), odd (a1 a3 b1 b3)
+  static void deinterleave(T a, T b, T& even, T& odd) {
+    even = wasm_i32x4_shuffle(a, b, 0, 2, 4, 6);
+    odd = wasm_i32x4_shuffle(a, b, 1, 3, 5, 7);
+  }
   static float hsum(T v) {
     return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
            wasm_f32x4_extract_lane(v, 3);
@@ -56,6 +61,17 @@ struct VecWasm128 {
     }                                                                               \
   };
 NF_VEC_EXT(VecExt16, 16)
+// (a0 a1 a2 a3), (b0 b1 b2 b3) -> even (a0 a2 b0 b2), odd (a1 a3 b1 b3)
+inline void deinterleave(VecExt16::T a, VecExt16::T b, VecExt16::T& even, VecExt16::T& odd) {
+#if defined(__clang__)
+  even = __builtin_shufflevector(a, b, 0, 2, 4, 6);
+  odd = __builtin_shufflevector(a, b, 1, 3, 5, 7);
+#else
+  typedef int I __attribute__((vector_size(16)));
+  even = __builtin_shuffle(a, b, I{0, 2, 4, 6});
+  odd = __builtin_shuffle(a, b, I{1, 3, 5, 7});
+#endif
+}
 #if defined(__AVX__)
 NF_VEC_EXT(VecExt32, 32)
 #endif

@@ -4,7 +4,8 @@
 // tests/runtime/bench/run_wasm.sh bench. Times are the process's CPU time, best of
 // several rounds: the machine is shared, and wall time would count other jobs.
 //   kernels_bench [--quick]   --quick: fewer repetitions, no reference timings
-//   kernels_bench --resnet50-layers   every ResNet-50 layer timed inside whole-network runs
+//   kernels_bench --layers resnet50|mobilenetv3|transformer   each layer, timed inside
+//                                     whole-network runs
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -118,13 +119,17 @@ Shape gemm(const std::string& name, int64_t m, int64_t n, int64_t kk, bool trans
           }};
 }
 
+Arena new_arena() {
+  return {std::make_shared<std::vector<float>>(), std::make_shared<std::vector<float>>(),
+          std::make_shared<k::Scratch>()};
+}
+
 // Every convolution and the classifier of ResNet-50 v1.5 (torchvision: stride on the
 // 3x3), batch 1, 224x224: the kernel time of the whole network (4.09 GMAC), to set
 // next to onnxruntime's full-model times (BatchNorm is folded into the convs there).
 // Activations and scratch are shared across layers as an executor's arena would.
 std::vector<Shape> resnet50_layers() {
-  const Arena arena{std::make_shared<std::vector<float>>(), std::make_shared<std::vector<float>>(),
-                    std::make_shared<k::Scratch>()};
+  const Arena arena = new_arena();
   std::vector<Shape> layers;
   layers.push_back(conv("conv1 7x7/2 3->64 @224", 3, 224, 64, 7, 2, 1, arena));
   int64_t in = 64, hw = 56;
@@ -150,37 +155,98 @@ std::vector<Shape> resnet50_layers() {
   return layers;
 }
 
-Shape resnet50_all() {
-  std::vector<Shape> layers = resnet50_layers();
+// MobileNetV3-Large (torchvision), batch 1, 224x224: every conv (stem, expand,
+// depthwise, squeeze-excite 1x1s on the pooled vector, project, last) and the two
+// classifier layers; 0.22 GMAC.
+std::vector<Shape> mobilenetv3_layers() {
+  const Arena arena = new_arena();
+  std::vector<Shape> layers;
+  layers.push_back(conv("stem 3x3/2 3->16 @224", 3, 224, 16, 3, 2, 1, arena));
+  struct Block { int64_t in, kernel, exp, out, se, stride; };
+  const Block blocks[] = {{16, 3, 16, 16, 0, 1},    {16, 3, 64, 24, 0, 2},    {24, 3, 72, 24, 0, 1},
+                          {24, 5, 72, 40, 24, 2},   {40, 5, 120, 40, 32, 1},  {40, 5, 120, 40, 32, 1},
+                          {40, 3, 240, 80, 0, 2},   {80, 3, 200, 80, 0, 1},   {80, 3, 184, 80, 0, 1},
+                          {80, 3, 184, 80, 0, 1},   {80, 3, 480, 112, 120, 1}, {112, 3, 672, 112, 168, 1},
+                          {112, 5, 672, 160, 168, 2}, {160, 5, 960, 160, 240, 1}, {160, 5, 960, 160, 240, 1}};
+  int64_t hw = 112;
+  for (const Block& b : blocks) {
+    const std::string at = " @" + std::to_string(hw);
+    if (b.exp != b.in)
+      layers.push_back(conv("expand 1x1 " + std::to_string(b.in) + "->" + std::to_string(b.exp) + at, b.in, hw, b.exp,
+                            1, 1, 1, arena));
+    layers.push_back(conv("dw" + std::to_string(b.kernel) + "x" + std::to_string(b.kernel) + "/" +
+                              std::to_string(b.stride) + " " + std::to_string(b.exp) + at,
+                          b.exp, hw, b.exp, b.kernel, b.stride, b.exp, arena));
+    hw = (hw + 2 * (b.kernel / 2) - b.kernel) / b.stride + 1;
+    if (b.se) {
+      layers.push_back(conv("se 1x1 " + std::to_string(b.exp) + "->" + std::to_string(b.se), b.exp, 1, b.se, 1, 1, 1,
+                            arena));
+      layers.push_back(conv("se 1x1 " + std::to_string(b.se) + "->" + std::to_string(b.exp), b.se, 1, b.exp, 1, 1, 1,
+                            arena));
+    }
+    layers.push_back(conv("project 1x1 " + std::to_string(b.exp) + "->" + std::to_string(b.out) + " @" +
+                              std::to_string(hw),
+                          b.exp, hw, b.out, 1, 1, 1, arena));
+  }
+  layers.push_back(conv("last 1x1 160->960 @7", 160, 7, 960, 1, 1, 1, arena));
+  layers.push_back(gemm("fc 960->1280", 1, 1280, 960, true, 1, arena));
+  layers.push_back(gemm("fc 1280->1000", 1, 1000, 1280, true, 1, arena));
+  return layers;
+}
+
+// nn.TransformerEncoder, 6 layers, d_model 256, 8 heads (head 32), ff 1024, seq 128:
+// its matrix products (0.65 GMAC), weights as MatMul's constant [K, N] operand.
+std::vector<Shape> transformer_layers() {
+  const Arena arena = new_arena();
+  std::vector<Shape> layers;
+  for (int l = 0; l < 6; ++l) {
+    layers.push_back(gemm("qkv 128x256 * 256x768", 128, 768, 256, false, 1, arena));
+    layers.push_back(gemm("scores 8 x 128x32 * 32x128", 128, 128, 32, false, 8, arena));
+    layers.push_back(gemm("context 8 x 128x128 * 128x32", 128, 32, 128, false, 8, arena));
+    layers.push_back(gemm("out 128x256 * 256x256", 128, 256, 256, false, 1, arena));
+    layers.push_back(gemm("ff1 128x256 * 256x1024", 128, 1024, 256, false, 1, arena));
+    layers.push_back(gemm("ff2 128x1024 * 1024x256", 128, 256, 1024, false, 1, arena));
+  }
+  return layers;
+}
+
+Shape whole(const std::string& name, std::vector<Shape> layers) {
   double macs = 0;
   for (const auto& l : layers) macs += l.macs;
   auto shared = std::make_shared<std::vector<Shape>>(std::move(layers));
-  return {"resnet50: all 53 convs + fc", macs, "mixed", [shared](bool reference) {
+  return {name, macs, "mixed", [shared](bool reference) {
             for (const auto& l : *shared) l.run(reference);
           }};
+}
+
+// Each layer timed inside whole-network runs (caches as in inference), best of 5.
+void print_layers(const std::vector<Shape>& layers) {
+  std::vector<double> best(layers.size(), 1e30);
+  for (int r = 0; r < 6; ++r)
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const double t0 = nf_cpu_seconds();
+      layers[i].run(false);
+      if (r > 0) best[i] = std::min(best[i], nf_cpu_seconds() - t0);
+    }
+  double total = 0;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    total += best[i];
+    std::printf("%-34s %-10s %8.2f MMAC %8.3f ms %7.2f GMAC/s\n", layers[i].name.c_str(), layers[i].path.c_str(),
+                layers[i].macs / 1e6, best[i] * 1e3, layers[i].macs / best[i] / 1e9);
+  }
+  std::printf("total %.2f ms\n", total * 1e3);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
-  if (argc > 1 && std::strcmp(argv[1], "--resnet50-layers") == 0) {
-    // Each layer timed inside whole-network runs (cold caches as in inference), best of 5.
-    const auto layers = resnet50_layers();
-    std::vector<double> best(layers.size(), 1e30);
-    for (int r = 0; r < 6; ++r)
-      for (size_t i = 0; i < layers.size(); ++i) {
-        const double t0 = nf_cpu_seconds();
-        layers[i].run(false);
-        if (r > 0) best[i] = std::min(best[i], nf_cpu_seconds() - t0);
-      }
-    double total = 0;
-    for (size_t i = 0; i < layers.size(); ++i) {
-      total += best[i];
-      std::printf("%-34s %-10s %8.1f MMAC %8.3f ms %7.2f GMAC/s\n", layers[i].name.c_str(), layers[i].path.c_str(),
-                  layers[i].macs / 1e6, best[i] * 1e3, layers[i].macs / best[i] / 1e9);
-    }
-    std::printf("total %.1f ms\n", total * 1e3);
+  if (argc > 2 && std::strcmp(argv[1], "--layers") == 0) {
+    const std::string net = argv[2];
+    if (net == "resnet50") print_layers(resnet50_layers());
+    else if (net == "mobilenetv3") print_layers(mobilenetv3_layers());
+    else if (net == "transformer") print_layers(transformer_layers());
+    else return std::fprintf(stderr, "--layers resnet50|mobilenetv3|transformer\n"), 2;
     return 0;
   }
   const std::vector<Shape> shapes = {
@@ -207,7 +273,9 @@ int main(int argc, char** argv) {
       gemm("attention 8 x (128x64 * 64x128^T)", 128, 128, 64, true, 8),
       gemm("attention 8 x (128x128 * 128x64)", 128, 64, 128, false, 8),
   };
-  const Shape whole = resnet50_all();
+  const Shape nets[] = {whole("resnet50: 53 convs + fc", resnet50_layers()),
+                        whole("mobilenetv3-large: 62 convs + 2 fc", mobilenetv3_layers()),
+                        whole("transformer 6 x d256: matmuls", transformer_layers())};
   std::printf("kernels_bench: sgemm back end %s; best of %d rounds%s\n", k::gemm_backend(), quick ? 2 : 5,
               quick ? " (--quick: no reference timings)" : "");
   std::printf("%-36s %9s %-10s %9s %8s %9s %8s %7s\n", "shape", "MMAC", "path", "fast ms", "GMAC/s", "ref ms",
@@ -229,9 +297,12 @@ int main(int argc, char** argv) {
   }
   std::printf("%-36s %9.1f %-10s %9.3f %8.2f\n", "all shapes above", total_macs / 1e6, "", total_fast * 1e3,
               total_macs / total_fast / 1e9);
-  const double net = best_seconds([&] { whole.run(false); }, quick ? 2 : 5);
-  const double net_wall = best_seconds([&] { whole.run(false); }, quick ? 2 : 5, nf_wall_seconds);
-  std::printf("%-36s %9.1f %-10s %9.3f %8.2f   (wall clock: %.1f ms)\n", whole.name.c_str(), whole.macs / 1e6,
-              whole.path.c_str(), net * 1e3, whole.macs / net / 1e9, net_wall * 1e3);
+  std::printf("whole networks (kernel time only; activations and scratch shared across layers):\n");
+  for (const Shape& net : nets) {
+    const double cpu = best_seconds([&] { net.run(false); }, quick ? 2 : 5);
+    const double wall = best_seconds([&] { net.run(false); }, quick ? 2 : 5, nf_wall_seconds);
+    std::printf("%-36s %9.1f %-10s %9.3f %8.2f   (wall clock: %.1f ms)\n", net.name.c_str(), net.macs / 1e6,
+                net.path.c_str(), cpu * 1e3, net.macs / cpu / 1e9, wall * 1e3);
+  }
   return 0;
 }
