@@ -5,7 +5,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "bench/kernel_cases.h"
 #include "runtime/kernels/kernels.h"
@@ -53,6 +55,43 @@ TEST(Kernels, Conv2dMatchesReferenceOnEveryPath) {
     EXPECT_GE(paths[1], 5);
     EXPECT_GE(paths[2], 10);
   });
+}
+
+TEST(Kernels, Conv2dWithPackedWeightsMatchesReference) {
+  on_each_backend([] {
+    const auto cases = kc::conv_cases();
+    for (size_t i = 0; i < cases.size(); ++i) ASSERT_EQ(kc::check_conv(cases[i], 900 + i, true), "") << "case " << i;
+  });
+}
+
+TEST(Kernels, PackedWeightsForAnotherShapeOrBackendAreIgnored) {
+  const kc::ConvCase c = kc::conv_case(1, 8, 9, 9, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+  const auto& s = c.s;
+  std::vector<float> x(8 * 81), w(12 * 8 * 9), bias(12), want(12 * 81), got(12 * 81);
+  kc::Rng rng(3);
+  for (auto* v : {&x, &w, &bias})
+    for (auto& e : *v) e = rng.uniform();
+  k::Scratch scratch;
+  k::reference::conv2d(s, x.data(), w.data(), bias.data(), want.data(), scratch);
+  auto expect_close = [&] {
+    for (size_t i = 0; i < want.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f) << i;
+  };
+  // Packed for a shape with another output channel count: ignored.
+  kc::ConvCase other = kc::conv_case(1, 8, 9, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+  const auto wrong_shape = k::pack_conv2d_weights(other.s, w.data());
+  k::conv2d(s, x.data(), w.data(), wrong_shape, bias.data(), got.data(), scratch);
+  expect_close();
+  // Packed for one back end, run on another: ignored.
+  const auto names = k::gemm_backends();
+  const auto packed = k::pack_conv2d_weights(s, w.data());
+  EXPECT_FALSE(packed.data.empty());
+  k::use_gemm_backend(names.size() - 1);
+  std::fill(got.begin(), got.end(), 0.f);
+  k::conv2d(s, x.data(), w.data(), packed, bias.data(), got.data(), scratch);
+  expect_close();
+  k::use_gemm_backend(0);
+  // Depthwise shapes need no pack.
+  EXPECT_TRUE(k::pack_conv2d_weights(kc::conv_case(1, 8, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8).s, w.data()).data.empty());
 }
 
 TEST(Kernels, Conv2dPathSelection) {

@@ -212,7 +212,9 @@ void conv_depthwise(const Conv2dShape& s, const float* x, const float* w, const 
   }
 }
 
-void conv_gemm(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y, Scratch& scratch) {
+// `packed`: the weights packed per group by pack_conv2d_weights, or null.
+void conv_gemm(const Conv2dShape& s, const float* x, const float* w, const float* packed, const float* bias, float* y,
+               Scratch& scratch) {
   const int64_t cin_g = s.in_channels / s.group, cout_g = s.out_channels / s.group;
   const int64_t pixels = s.out_h * s.out_w, depth = cin_g * s.kernel_h * s.kernel_w;
   const bool pointwise = is_pointwise(s);
@@ -230,6 +232,7 @@ void conv_gemm(const Conv2dShape& s, const float* x, const float* w, const float
       const float* xg = x + (nb * s.in_channels + gi * cin_g) * s.in_h * s.in_w;
       float* yg = y + (nb * s.out_channels + gi * cout_g) * pixels;
       g.a = w + gi * cout_g * depth;
+      g.packed_a = packed ? packed + gi * detail::gemm_packed_a_floats(cout_g, depth) : nullptr;
       g.bias = bias ? bias + gi * cout_g : nullptr;
       if (pointwise) {
         g.n = pixels, g.b = xg, g.ldb = pixels, g.c = yg;
@@ -256,7 +259,33 @@ const char* conv2d_path(const Conv2dShape& s) {
 void conv2d(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y, Scratch& scratch) {
   if (s.batch <= 0 || s.out_channels <= 0 || s.out_h <= 0 || s.out_w <= 0) return;
   if (is_depthwise(s)) return conv_depthwise(s, x, w, bias, y, scratch);
-  conv_gemm(s, x, w, bias, y, scratch);
+  conv_gemm(s, x, w, nullptr, bias, y, scratch);
+}
+
+PackedConv2dWeights pack_conv2d_weights(const Conv2dShape& s, const float* w) {
+  PackedConv2dWeights p;
+  if (is_depthwise(s) || s.group <= 0 || s.out_channels <= 0) return p;
+  p.backend = detail::gemm_backend_index();
+  p.group = s.group, p.rows = s.out_channels / s.group, p.depth = s.in_channels / s.group * s.kernel_h * s.kernel_w;
+  const size_t per_group = detail::gemm_packed_a_floats(p.rows, p.depth);
+  p.data.resize(per_group * static_cast<size_t>(s.group));
+  detail::Gemm g;
+  g.m = p.rows, g.k = p.depth, g.lda = p.depth;
+  for (int64_t gi = 0; gi < s.group; ++gi) {
+    g.a = w + gi * p.rows * p.depth;
+    detail::gemm_pack_a(g, p.data.data() + gi * per_group);
+  }
+  return p;
+}
+
+void conv2d(const Conv2dShape& s, const float* x, const float* w, const PackedConv2dWeights& packed, const float* bias,
+            float* y, Scratch& scratch) {
+  if (s.batch <= 0 || s.out_channels <= 0 || s.out_h <= 0 || s.out_w <= 0) return;
+  if (is_depthwise(s)) return conv_depthwise(s, x, w, bias, y, scratch);
+  const bool fits = !packed.data.empty() && packed.backend == detail::gemm_backend_index() &&
+                    packed.group == s.group && packed.rows == s.out_channels / s.group &&
+                    packed.depth == s.in_channels / s.group * s.kernel_h * s.kernel_w;
+  conv_gemm(s, x, w, fits ? packed.data.data() : nullptr, bias, y, scratch);
 }
 
 }  // namespace nf::runtime::kernels

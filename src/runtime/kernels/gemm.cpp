@@ -66,6 +66,30 @@ size_t gemm_baseline_work_floats(int64_t m, int64_t n, int64_t k) {
   return Baseline::work_floats(m, n, k);
 }
 void gemm_baseline(const Gemm& g, float* work) { Baseline::run(g, work); }
+size_t gemm_baseline_packed_a_floats(int64_t m, int64_t k) { return Baseline::packed_a_floats(m, k); }
+void gemm_baseline_pack_a(const Gemm& g, float* dst) { Baseline::pack_a_full(g, dst); }
+
+size_t gemm_packed_a_floats(int64_t m, int64_t k) {
+  switch (active()) {
+#if defined(NF_KERNELS_AVX2)
+    case Backend::kAvx512: return gemm_avx512_packed_a_floats(m, k);
+    case Backend::kAvx2: return gemm_avx2_packed_a_floats(m, k);
+#endif
+    default: return gemm_baseline_packed_a_floats(m, k);
+  }
+}
+
+void gemm_pack_a(const Gemm& g, float* dst) {
+  switch (active()) {
+#if defined(NF_KERNELS_AVX2)
+    case Backend::kAvx512: return gemm_avx512_pack_a(g, dst);
+    case Backend::kAvx2: return gemm_avx2_pack_a(g, dst);
+#endif
+    default: return gemm_baseline_pack_a(g, dst);
+  }
+}
+
+size_t gemm_backend_index() { return g_selected.load(std::memory_order_relaxed); }
 
 size_t gemm_work_floats(int64_t m, int64_t n, int64_t k) {
   switch (active()) {

@@ -9,4 +9,7 @@ namespace nf::runtime::kernels::detail {
 size_t gemm_avx2_work_floats(int64_t m, int64_t n, int64_t k) { return GemmImpl<VecExt32, 6>::work_floats(m, n, k); }
 void gemm_avx2(const Gemm& g, float* work) { GemmImpl<VecExt32, 6>::run(g, work); }
 
+size_t gemm_avx2_packed_a_floats(int64_t m, int64_t k) { return GemmImpl<VecExt32, 6>::packed_a_floats(m, k); }
+void gemm_avx2_pack_a(const Gemm& g, float* dst) { GemmImpl<VecExt32, 6>::pack_a_full(g, dst); }
+
 }  // namespace nf::runtime::kernels::detail

@@ -10,4 +10,7 @@ using Avx512 = GemmImpl<VecExt64, NF_GEMM_MR_AVX512>;
 size_t gemm_avx512_work_floats(int64_t m, int64_t n, int64_t k) { return Avx512::work_floats(m, n, k); }
 void gemm_avx512(const Gemm& g, float* work) { Avx512::run(g, work); }
 
+size_t gemm_avx512_packed_a_floats(int64_t m, int64_t k) { return Avx512::packed_a_floats(m, k); }
+void gemm_avx512_pack_a(const Gemm& g, float* dst) { Avx512::pack_a_full(g, dst); }
+
 }  // namespace nf::runtime::kernels::detail

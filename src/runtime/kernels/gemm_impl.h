@@ -197,6 +197,11 @@ struct GemmImpl {
     }
   }
 
+  // op(A) as MR-high panels over the whole depth (panel r at r * MR * k): the layout
+  // Gemm::packed_a takes, so constant weights are packed once.
+  static size_t packed_a_floats(int64_t m, int64_t k) { return static_cast<size_t>(round_up(m, MR) * k); }
+  static void pack_a_full(const detail::Gemm& g, float* dst) { pack_a(g, 0, g.m, 0, g.k, dst); }
+
   static void run(const detail::Gemm& g, float* work) {
     const int64_t m = g.m, n = g.n, k = g.k;
     if (m <= 0 || n <= 0) return;
@@ -224,7 +229,7 @@ struct GemmImpl {
             pack_b_panel(g, pc, kc, jc + jr * NR, imin(NR, nc - jr * NR), bp + jr * kc * NR);
         for (int64_t ic = 0; ic < m; ic += kGemmMC) {
           const int64_t mc = imin(kGemmMC, m - ic);
-          pack_a(g, ic, mc, pc, kc, ap);
+          if (!g.packed_a) pack_a(g, ic, mc, pc, kc, ap);
           for (int64_t jr = 0; jr < panels; ++jr) {
             const int64_t j0 = jc + jr * NR, nr = imin(NR, n - j0);
             const float* bpanel = bp + jr * kc * NR;
@@ -239,7 +244,7 @@ struct GemmImpl {
               }
             }
             for (int64_t ir = 0; ir < mc; ir += MR)
-              micro_kernel(kc, ap + ir * kc, bpanel, bstride, g.c + (ic + ir) * g.ldc + j0, g.ldc, g.alpha, beta,
+              micro_kernel(kc, g.packed_a ? g.packed_a + (ic + ir) * k + pc * MR : ap + ir * kc, bpanel, bstride, g.c + (ic + ir) * g.ldc + j0, g.ldc, g.alpha, beta,
                            bias ? bias + ic + ir : nullptr, imin(MR, mc - ir), nr);
           }
         }

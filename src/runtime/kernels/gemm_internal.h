@@ -21,6 +21,9 @@ struct Gemm {
   // Optional per-row bias: C = alpha * op(A) op(B) + beta * C + bias[i] (conv2d's bias,
   // added in the micro-kernel's store instead of a separate pass over C).
   const float* bias = nullptr;
+  // Optional: op(A) already packed by gemm_pack_a() for the active back end (the
+  // dot-product paths for very few rows/columns still read `a`, so keep it set).
+  const float* packed_a = nullptr;
 };
 
 // Floats of work memory gemm() needs for these sizes (the active back end's blocking).
@@ -28,17 +31,29 @@ size_t gemm_work_floats(int64_t m, int64_t n, int64_t k);
 // C = alpha * op(A) op(B) + beta * C with `work` holding gemm_work_floats(m, n, k).
 void gemm(const Gemm& g, float* work);
 
+// Packing op(A) (m, k, trans_a, a, lda of `g`) once for the active back end.
+size_t gemm_packed_a_floats(int64_t m, int64_t k);
+void gemm_pack_a(const Gemm& g, float* dst);
+// Index of the active back end in gemm_backends() (packed data is only valid for it).
+size_t gemm_backend_index();
+
 // The back ends (gemm.cpp picks one at run time).
 #ifndef NF_GEMM_MR_AVX512
 #define NF_GEMM_MR_AVX512 8  // rows of the AVX-512 micro-tile (8 measured faster than 12)
 #endif
 size_t gemm_baseline_work_floats(int64_t m, int64_t n, int64_t k);
 void gemm_baseline(const Gemm& g, float* work);
+size_t gemm_baseline_packed_a_floats(int64_t m, int64_t k);
+void gemm_baseline_pack_a(const Gemm& g, float* dst);
 #if defined(NF_KERNELS_AVX2)
 size_t gemm_avx2_work_floats(int64_t m, int64_t n, int64_t k);
 void gemm_avx2(const Gemm& g, float* work);
+size_t gemm_avx2_packed_a_floats(int64_t m, int64_t k);
+void gemm_avx2_pack_a(const Gemm& g, float* dst);
 size_t gemm_avx512_work_floats(int64_t m, int64_t n, int64_t k);
 void gemm_avx512(const Gemm& g, float* work);
+size_t gemm_avx512_packed_a_floats(int64_t m, int64_t k);
+void gemm_avx512_pack_a(const Gemm& g, float* dst);
 
 #endif
 

@@ -51,6 +51,22 @@ struct Conv2dShape {
 // bias may be null. y must hold batch*out_channels*out_h*out_w floats.
 void conv2d(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y, Scratch& scratch);
 
+// conv2d's weights packed once for the SGEMM back end in use, so runs skip packing
+// them (ResNet-50 has 25 M weights: repacking them every run costs about a tenth of
+// the conv time natively). Depthwise shapes need no pack (empty). Opaque to callers:
+// filled by pack_conv2d_weights; conv2d ignores (never misreads) a pack made for
+// another shape or, after use_gemm_backend(), another back end.
+struct PackedConv2dWeights {
+  std::vector<float> data;
+  size_t backend = static_cast<size_t>(-1);
+  int64_t group = 0, rows = 0, depth = 0;  // the shape it was packed for
+};
+PackedConv2dWeights pack_conv2d_weights(const Conv2dShape& s, const float* w);
+// conv2d with packed weights; `w` is still required (the depthwise and few-pixel
+// paths read it directly). Same results as conv2d without them.
+void conv2d(const Conv2dShape& s, const float* x, const float* w, const PackedConv2dWeights& packed, const float* bias,
+            float* y, Scratch& scratch);
+
 // Which conv2d path a shape takes: "pointwise" (1x1, stride 1, no padding: GEMM on
 // the input as it is), "depthwise" (one input channel per group: direct SIMD loops)
 // or "im2col" (tiled im2col + GEMM). For tests and benchmarks.

@@ -157,6 +157,8 @@ inline std::vector<ConvCase> conv_cases() {
       conv_case(1, 3, 20, 20, 8, 7, 7, 2, 1, 3, 3, 3, 3, 1),     // ResNet stem-like
       conv_case(1, 16, 7, 9, 24, 1, 1, 1, 1, 0, 0, 0, 0, 1),     // pointwise
       conv_case(2, 8, 6, 5, 4, 1, 1, 1, 1, 0, 0, 0, 0, 2, false), // pointwise, groups
+      conv_case(1, 12, 5, 7, 9, 1, 1, 1, 1, 0, 0, 0, 0, 3),      // pointwise, groups, bias
+      conv_case(1, 40, 1, 1, 10, 1, 1, 1, 1, 0, 0, 0, 0, 1),     // 1x1 plane (squeeze-excite)
       conv_case(1, 8, 9, 9, 16, 1, 1, 2, 1, 0, 0, 0, 0, 1),      // 1x1 stride 2 (im2col)
       conv_case(1, 6, 10, 12, 9, 3, 3, 1, 1, 1, 1, 1, 1, 3),     // groups of 2 -> 3
       conv_case(1, 5, 12, 12, 7, 3, 3, 1, 2, 2, 2, 2, 2, 1),     // dilation 2
@@ -188,7 +190,8 @@ inline std::vector<ConvCase> conv_cases() {
   return cases;
 }
 
-inline std::string check_conv(const ConvCase& c, uint64_t seed) {
+// packed: through pack_conv2d_weights + the packed conv2d overload.
+inline std::string check_conv(const ConvCase& c, uint64_t seed, bool packed = false) {
   const auto& s = c.s;
   Rng rng(seed);
   const int64_t cin_g = s.in_channels / s.group, kk = s.kernel_h * s.kernel_w;
@@ -204,7 +207,11 @@ inline std::string check_conv(const ConvCase& c, uint64_t seed) {
     for (auto& v : *vec) v = std::fabs(v);
   k::Scratch scratch;
   const float* b = c.bias ? bias.data() : nullptr;
-  k::conv2d(s, x.data(), w.data(), b, fast.data(), scratch);
+  if (packed) {
+    k::conv2d(s, x.data(), w.data(), k::pack_conv2d_weights(s, w.data()), b, fast.data(), scratch);
+  } else {
+    k::conv2d(s, x.data(), w.data(), b, fast.data(), scratch);
+  }
   k::reference::conv2d(s, x.data(), w.data(), b, ref.data(), scratch);
   k::reference::conv2d(s, ax.data(), aw.data(), c.bias ? ab.data() : nullptr, bound.data(), scratch);
   const float eps = 1.2e-7f * 2.f * static_cast<float>(cin_g * kk + 3);
@@ -214,7 +221,7 @@ inline std::string check_conv(const ConvCase& c, uint64_t seed) {
       char buf[160];
       std::snprintf(buf, sizeof buf, " [%s]: y[%zu] = %.9g, reference %.9g (tolerance %.3g)", k::gemm_backend(), i,
                     fast[i], ref[i], tol);
-      return describe(c) + buf;
+      return describe(c) + (packed ? " packed" : "") + buf;
     }
   }
   return "";

@@ -4,8 +4,8 @@
 // tests/runtime/bench/run_wasm.sh bench. Times are the process's CPU time, best of
 // several rounds: the machine is shared, and wall time would count other jobs.
 //   kernels_bench [--quick]   --quick: fewer repetitions, no reference timings
-//   kernels_bench --layers resnet50|mobilenetv3|transformer   each layer, timed inside
-//                                     whole-network runs
+//   kernels_bench --layers resnet50|mobilenetv3|transformer [--packed]   each layer,
+//                                     timed inside whole-network runs
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -88,6 +88,9 @@ std::shared_ptr<std::vector<float>> buffer(const std::shared_ptr<std::vector<flo
   return arena;
 }
 
+// true: conv() packs its weights once (pack_conv2d_weights) and runs the packed conv2d.
+bool g_prepack = false;
+
 Shape conv(const std::string& name, int64_t cin, int64_t hw, int64_t cout, int64_t kernel, int64_t stride,
            int64_t group, const Arena& arena = {}) {
   k::Conv2dShape s;
@@ -100,8 +103,16 @@ Shape conv(const std::string& name, int64_t cin, int64_t hw, int64_t cout, int64
   auto b = std::make_shared<std::vector<float>>(filled(size_t(cout)));
   auto y = buffer(arena.y, size_t(cout * s.out_h * s.out_w));
   auto scratch = arena.scratch ? arena.scratch : std::make_shared<k::Scratch>();
+  if (g_prepack) {
+    auto packed = std::make_shared<k::PackedConv2dWeights>(k::pack_conv2d_weights(s, w->data()));
+    return {name, macs, k::conv2d_path(s), [=](bool reference) {
+              if (reference) return k::reference::conv2d(s, x->data(), w->data(), b->data(), y->data(), *scratch);
+              k::conv2d(s, x->data(), w->data(), *packed, b->data(), y->data(), *scratch);
+            }};
+  }
   return {name, macs, k::conv2d_path(s), [=](bool reference) {
-            (reference ? k::reference::conv2d : k::conv2d)(s, x->data(), w->data(), b->data(), y->data(), *scratch);
+            if (reference) return k::reference::conv2d(s, x->data(), w->data(), b->data(), y->data(), *scratch);
+            k::conv2d(s, x->data(), w->data(), b->data(), y->data(), *scratch);
           }};
 }
 
@@ -243,6 +254,7 @@ int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   if (argc > 2 && std::strcmp(argv[1], "--layers") == 0) {
     const std::string net = argv[2];
+    g_prepack = argc > 3 && std::strcmp(argv[3], "--packed") == 0;
     if (net == "resnet50") print_layers(resnet50_layers());
     else if (net == "mobilenetv3") print_layers(mobilenetv3_layers());
     else if (net == "transformer") print_layers(transformer_layers());
@@ -273,9 +285,13 @@ int main(int argc, char** argv) {
       gemm("attention 8 x (128x64 * 64x128^T)", 128, 128, 64, true, 8),
       gemm("attention 8 x (128x128 * 128x64)", 128, 64, 128, false, 8),
   };
-  const Shape nets[] = {whole("resnet50: 53 convs + fc", resnet50_layers()),
-                        whole("mobilenetv3-large: 62 convs + 2 fc", mobilenetv3_layers()),
-                        whole("transformer 6 x d256: matmuls", transformer_layers())};
+  std::vector<Shape> nets = {whole("resnet50: 53 convs + fc", resnet50_layers()),
+                             whole("mobilenetv3-large: 62 convs + 2 fc", mobilenetv3_layers()),
+                             whole("transformer 6 x d256: matmuls", transformer_layers())};
+  g_prepack = true;
+  nets.push_back(whole("resnet50, packed weights", resnet50_layers()));
+  nets.push_back(whole("mobilenetv3-large, packed weights", mobilenetv3_layers()));
+  g_prepack = false;
   std::printf("kernels_bench: sgemm back end %s; best of %d rounds%s\n", k::gemm_backend(), quick ? 2 : 5,
               quick ? " (--quick: no reference timings)" : "");
   std::printf("%-36s %9s %-10s %9s %8s %9s %8s %7s\n", "shape", "MMAC", "path", "fast ms", "GMAC/s", "ref ms",

@@ -24,6 +24,10 @@ int main() {
       const std::string err = kc::check_conv(convs[i], 500 + i);
       if (!err.empty()) std::printf("FAIL %s\n", err.c_str()), ++failed;
     }
+    for (size_t i = 0; i < convs.size(); ++i, ++total) {
+      const std::string err = kc::check_conv(convs[i], 900 + i, true);
+      if (!err.empty()) std::printf("FAIL %s\n", err.c_str()), ++failed;
+    }
     std::printf("kernels_check [%s]: %d of %d cases match the reference loops\n", backends[b], total - failed, total);
     failed_all += failed;
   }
