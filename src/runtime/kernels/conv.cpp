@@ -6,6 +6,7 @@
 // The GEMM adds the bias in its store (no separate pass over the output).
 #include <cstring>
 
+#include "runtime/kernels/depthwise_impl.h"
 #include "runtime/kernels/gemm_internal.h"
 #include "runtime/kernels/kernels.h"
 #include "runtime/kernels/simd.h"
@@ -155,39 +156,6 @@ void fill_phase_plane(const Conv2dShape& s, const PhasePlane& pp, const float* x
   }
 }
 
-// dst[i] = b + sum_t wk[t] * src[taps[t] + i] for i < count: a 1-D filter over
-// contiguous memory, 4 vectors at a time.
-void filter_1d(const float* src, const int64_t* taps, int64_t kk, const float* wk, float b, int64_t count,
-               float* dst) {
-  constexpr int L = V::L;
-  int64_t i = 0;
-  for (; i + 4 * L <= count; i += 4 * L) {
-    typename V::T a0 = V::splat(b), a1 = a0, a2 = a0, a3 = a0;
-    for (int64_t t = 0; t < kk; ++t) {
-      const float* p = src + taps[t] + i;
-      const typename V::T wv = V::broadcast(wk + t);
-      a0 = V::madd(a0, wv, V::load(p));
-      a1 = V::madd(a1, wv, V::load(p + L));
-      a2 = V::madd(a2, wv, V::load(p + 2 * L));
-      a3 = V::madd(a3, wv, V::load(p + 3 * L));
-    }
-    V::store(dst + i, a0);
-    V::store(dst + i + L, a1);
-    V::store(dst + i + 2 * L, a2);
-    V::store(dst + i + 3 * L, a3);
-  }
-  for (; i + L <= count; i += L) {
-    typename V::T a0 = V::splat(b);
-    for (int64_t t = 0; t < kk; ++t) a0 = V::madd(a0, V::broadcast(wk + t), V::load(src + taps[t] + i));
-    V::store(dst + i, a0);
-  }
-  for (; i < count; ++i) {
-    float acc = b;
-    for (int64_t t = 0; t < kk; ++t) acc += wk[t] * src[taps[t] + i];
-    dst[i] = acc;
-  }
-}
-
 void conv_depthwise(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y,
                     Scratch& scratch) {
   const int64_t mult = s.out_channels / s.group, kk = s.kernel_h * s.kernel_w, plane_out = s.out_h * s.out_w;
@@ -196,6 +164,7 @@ void conv_depthwise(const Conv2dShape& s, const float* x, const float* w, const 
   for (int64_t ky = 0; ky < s.kernel_h; ++ky)
     for (int64_t kx = 0; kx < s.kernel_w; ++kx) taps[ky * s.kernel_w + kx] = pp.tap(s, ky, kx);
   const int64_t flat_len = (s.out_h - 1) * pp.phase_width + s.out_w;
+  const detail::Filter1d filter = detail::depthwise_filter();
   float* plane = scratch.floats(static_cast<size_t>(pp.floats() + flat_len));
   float* flat_out = plane + pp.floats();
   for (int64_t nb = 0; nb < s.batch; ++nb) {
@@ -204,7 +173,7 @@ void conv_depthwise(const Conv2dShape& s, const float* x, const float* w, const 
       for (int64_t j = 0; j < mult; ++j) {
         const int64_t oc = g * mult + j;
         float* out = y + (nb * s.out_channels + oc) * plane_out;
-        filter_1d(plane, taps, kk, w + oc * kk, bias ? bias[oc] : 0.f, flat_len, flat_out);
+        filter(plane, taps, kk, w + oc * kk, bias ? bias[oc] : 0.f, flat_len, flat_out);
         for (int64_t oy = 0; oy < s.out_h; ++oy)
           std::memcpy(out + oy * s.out_w, flat_out + oy * pp.phase_width, sizeof(float) * s.out_w);
       }

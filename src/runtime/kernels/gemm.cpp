@@ -4,6 +4,7 @@
 #include <atomic>
 #include <vector>
 
+#include "runtime/kernels/depthwise_impl.h"
 #include "runtime/kernels/gemm_impl.h"
 #include "runtime/kernels/kernels.h"
 
@@ -22,9 +23,11 @@ namespace {
 #define NF_STR2(x) #x
 #define NF_STR(x) NF_STR2(x)
 #if defined(__wasm_simd128__)
+using BaselineVec = VecWasm128;
 using Baseline = GemmImpl<VecWasm128, NF_GEMM_MR>;
 constexpr const char* kBaselineName = "wasm-simd128 " NF_STR(NF_GEMM_MR) "x8";
 #else
+using BaselineVec = VecExt16;
 using Baseline = GemmImpl<VecExt16, NF_GEMM_MR>;
 constexpr const char* kBaselineName = "vec4 " NF_STR(NF_GEMM_MR) "x8";
 #endif
@@ -86,6 +89,21 @@ void gemm_pack_a(const Gemm& g, float* dst) {
     case Backend::kAvx2: return gemm_avx2_pack_a(g, dst);
 #endif
     default: return gemm_baseline_pack_a(g, dst);
+  }
+}
+
+void filter_1d_baseline(const float* src, const int64_t* taps, int64_t kk, const float* wk, float b, int64_t count,
+                        float* dst) {
+  filter_1d<BaselineVec>(src, taps, kk, wk, b, count, dst);
+}
+
+Filter1d depthwise_filter() {
+  switch (active()) {
+#if defined(NF_KERNELS_AVX2)
+    case Backend::kAvx512: return filter_1d_avx512;
+    case Backend::kAvx2: return filter_1d_avx2;
+#endif
+    default: return filter_1d_baseline;
   }
 }
 

@@ -2,6 +2,7 @@
 // vectors, 8x32 micro-tile: 16 of the 32 registers accumulate). Built with -mavx512f
 // -mfma -ffp-contract=fast on x86-64 only; gemm.cpp calls it only when the CPU has
 // AVX-512F. Everything here but the two entry points has internal linkage (simd.h).
+#include "runtime/kernels/depthwise_impl.h"
 #include "runtime/kernels/gemm_impl.h"
 
 namespace nf::runtime::kernels::detail {
@@ -12,5 +13,10 @@ void gemm_avx512(const Gemm& g, float* work) { Avx512::run(g, work); }
 
 size_t gemm_avx512_packed_a_floats(int64_t m, int64_t k) { return Avx512::packed_a_floats(m, k); }
 void gemm_avx512_pack_a(const Gemm& g, float* dst) { Avx512::pack_a_full(g, dst); }
+
+void filter_1d_avx512(const float* src, const int64_t* taps, int64_t kk, const float* wk, float b, int64_t count,
+                  float* dst) {
+  filter_1d<VecExt64>(src, taps, kk, wk, b, count, dst);
+}
 
 }  // namespace nf::runtime::kernels::detail

@@ -34,6 +34,16 @@ void gemm(const Gemm& g, float* work);
 // Packing op(A) (m, k, trans_a, a, lda of `g`) once for the active back end.
 size_t gemm_packed_a_floats(int64_t m, int64_t k);
 void gemm_pack_a(const Gemm& g, float* dst);
+// The depthwise path's 1-D filter (depthwise_impl.h) for the active back end.
+using Filter1d = void (*)(const float* src, const int64_t* taps, int64_t kk, const float* wk, float b, int64_t count,
+                          float* dst);
+Filter1d depthwise_filter();
+void filter_1d_baseline(const float*, const int64_t*, int64_t, const float*, float, int64_t, float*);
+#if defined(NF_KERNELS_AVX2)
+void filter_1d_avx2(const float*, const int64_t*, int64_t, const float*, float, int64_t, float*);
+void filter_1d_avx512(const float*, const int64_t*, int64_t, const float*, float, int64_t, float*);
+#endif
+
 // Index of the active back end in gemm_backends() (packed data is only valid for it).
 size_t gemm_backend_index();
 
