@@ -90,6 +90,14 @@ TEST(Kernels, PackedWeightsForAnotherShapeOrBackendAreIgnored) {
   k::conv2d(s, x.data(), w.data(), packed, bias.data(), got.data(), scratch);
   expect_close();
   k::use_gemm_backend(0);
+  // Natively with AVX the 7x7-output, 64-channel shapes of kernel_cases.h take the
+  // transposed product with packed weights (so the cases above cover that path).
+  const std::vector<float> w64(64 * 16 * 9, 0.5f);
+  if (std::string(k::gemm_backend()).find("avx") != std::string::npos) {
+    EXPECT_TRUE(k::pack_conv2d_weights(kc::conv_case(1, 16, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1).s, w64.data()).transposed);
+  }
+  EXPECT_FALSE(
+      k::pack_conv2d_weights(kc::conv_case(1, 16, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1).s, w64.data()).transposed);
   // Depthwise shapes need no pack.
   EXPECT_TRUE(k::pack_conv2d_weights(kc::conv_case(1, 8, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8).s, w.data()).data.empty());
 }

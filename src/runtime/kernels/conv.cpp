@@ -181,18 +181,42 @@ void conv_depthwise(const Conv2dShape& s, const float* x, const float* w, const 
   }
 }
 
-// `packed`: the weights packed per group by pack_conv2d_weights, or null.
-void conv_gemm(const Conv2dShape& s, const float* x, const float* w, const float* packed, const float* bias, float* y,
-               Scratch& scratch) {
+// Output pixels per GEMM: all of them, or a tile bounding the im2col buffer.
+int64_t pixel_tile(const Conv2dShape& s, int64_t depth) {
+  const int64_t pixels = s.out_h * s.out_w;
+  if (is_pointwise(s) || depth * pixels <= kColFloats) return pixels;
+  return imin(pixels, imax(16, kColFloats / imax(depth, 1) / 16 * 16));
+}
+
+// Few output pixels (7x7 and 14x14 planes) fill the GEMM's wide column tiles badly;
+// the transposed product y^T = col^T w^T fills them with output channels instead.
+// True when that wastes clearly less of the micro-tiles. Used with packed weights
+// only: packing w^T on every run would cost more than it saves.
+bool transposed_fits_better(int64_t pixels, int64_t channels) {
+  if (pixels < 8) return false;  // GEMV-like: the dot-product paths handle those
+  int64_t mr, nr;
+  detail::gemm_tile(mr, nr);
+  auto up = [](int64_t v, int64_t to) { return (v + to - 1) / to * to; };
+  return up(pixels, mr) * up(channels, nr) * 10 < up(pixels, nr) * up(channels, mr) * 9;
+}
+
+// `packed`: the weights packed per group by pack_conv2d_weights (as A of y = w col,
+// or as B of y^T = col^T w^T when `transposed`), or null.
+void conv_gemm(const Conv2dShape& s, const float* x, const float* w, const float* packed, bool transposed,
+               const float* bias, float* y, Scratch& scratch) {
   const int64_t cin_g = s.in_channels / s.group, cout_g = s.out_channels / s.group;
   const int64_t pixels = s.out_h * s.out_w, depth = cin_g * s.kernel_h * s.kernel_w;
   const bool pointwise = is_pointwise(s);
-  int64_t tile = pixels;
-  if (!pointwise && depth * pixels > kColFloats) tile = imin(pixels, imax(16, kColFloats / imax(depth, 1) / 16 * 16));
+  const int64_t tile = transposed ? pixels : pixel_tile(s, depth);
   const int64_t col_floats = pointwise ? 0 : depth * tile;
-  const size_t work_floats = detail::gemm_work_floats(cout_g, tile, depth);
-  float* col = scratch.floats(static_cast<size_t>(col_floats) + work_floats);
-  float* work = col + col_floats;
+  const int64_t yt_floats = transposed ? pixels * cout_g : 0;
+  const size_t work_floats =
+      transposed ? detail::gemm_work_floats(pixels, cout_g, depth) : detail::gemm_work_floats(cout_g, tile, depth);
+  float* col = scratch.floats(static_cast<size_t>(col_floats + yt_floats) + work_floats);
+  float* yt = col + col_floats;
+  float* work = yt + yt_floats;
+  const size_t per_group =
+      transposed ? detail::gemm_packed_b_floats(depth, cout_g) : detail::gemm_packed_a_floats(cout_g, depth);
 
   detail::Gemm g;
   g.m = cout_g, g.k = depth, g.lda = depth, g.ldc = pixels, g.beta = 0.f;
@@ -200,9 +224,26 @@ void conv_gemm(const Conv2dShape& s, const float* x, const float* w, const float
     for (int64_t gi = 0; gi < s.group; ++gi) {
       const float* xg = x + (nb * s.in_channels + gi * cin_g) * s.in_h * s.in_w;
       float* yg = y + (nb * s.out_channels + gi * cout_g) * pixels;
-      g.a = w + gi * cout_g * depth;
-      g.packed_a = packed ? packed + gi * detail::gemm_packed_a_floats(cout_g, depth) : nullptr;
-      g.bias = bias ? bias + gi * cout_g : nullptr;
+      const float* wg = w + gi * cout_g * depth;
+      const float* bg = bias ? bias + gi * cout_g : nullptr;
+      const float* pg = packed ? packed + gi * per_group : nullptr;
+      if (transposed) {
+        if (!pointwise) im2col(s, xg, cin_g, 0, pixels, col);
+        detail::Gemm t;
+        t.trans_a = true, t.trans_b = true, t.m = pixels, t.n = cout_g, t.k = depth;
+        t.a = pointwise ? xg : col, t.lda = pixels, t.b = wg, t.ldb = depth, t.packed_b = pg;
+        t.c = yt, t.ldc = cout_g;
+        detail::gemm(t, work);
+        // y = (y^T)^T + bias, in 8 x 8 blocks to keep both sides in cache lines.
+        for (int64_t o0 = 0; o0 < cout_g; o0 += 8)
+          for (int64_t p0 = 0; p0 < pixels; p0 += 8)
+            for (int64_t oc = o0; oc < imin(o0 + 8, cout_g); ++oc) {
+              const float add = bg ? bg[oc] : 0.f;
+              for (int64_t p = p0; p < imin(p0 + 8, pixels); ++p) yg[oc * pixels + p] = yt[p * cout_g + oc] + add;
+            }
+        continue;
+      }
+      g.a = wg, g.packed_a = pg, g.bias = bg;
       if (pointwise) {
         g.n = pixels, g.b = xg, g.ldb = pixels, g.c = yg;
         detail::gemm(g, work);
@@ -228,7 +269,7 @@ const char* conv2d_path(const Conv2dShape& s) {
 void conv2d(const Conv2dShape& s, const float* x, const float* w, const float* bias, float* y, Scratch& scratch) {
   if (s.batch <= 0 || s.out_channels <= 0 || s.out_h <= 0 || s.out_w <= 0) return;
   if (is_depthwise(s)) return conv_depthwise(s, x, w, bias, y, scratch);
-  conv_gemm(s, x, w, nullptr, bias, y, scratch);
+  conv_gemm(s, x, w, nullptr, false, bias, y, scratch);
 }
 
 PackedConv2dWeights pack_conv2d_weights(const Conv2dShape& s, const float* w) {
@@ -236,13 +277,27 @@ PackedConv2dWeights pack_conv2d_weights(const Conv2dShape& s, const float* w) {
   if (is_depthwise(s) || s.group <= 0 || s.out_channels <= 0) return p;
   p.backend = detail::gemm_backend_index();
   p.group = s.group, p.rows = s.out_channels / s.group, p.depth = s.in_channels / s.group * s.kernel_h * s.kernel_w;
-  const size_t per_group = detail::gemm_packed_a_floats(p.rows, p.depth);
+  const int64_t pixels = s.out_h * s.out_w;
+  p.transposed = pixel_tile(s, p.depth) == pixels && transposed_fits_better(pixels, p.rows);
+  const size_t per_group =
+      p.transposed ? detail::gemm_packed_b_floats(p.depth, p.rows) : detail::gemm_packed_a_floats(p.rows, p.depth);
   p.data.resize(per_group * static_cast<size_t>(s.group));
   detail::Gemm g;
-  g.m = p.rows, g.k = p.depth, g.lda = p.depth;
+  if (p.transposed) {  // w^T as B: op(B)[k][oc] = w[oc][k]
+    g.trans_b = true, g.k = p.depth, g.n = p.rows, g.ldb = p.depth;
+  } else {
+    g.m = p.rows, g.k = p.depth, g.lda = p.depth;
+  }
   for (int64_t gi = 0; gi < s.group; ++gi) {
-    g.a = w + gi * p.rows * p.depth;
-    detail::gemm_pack_a(g, p.data.data() + gi * per_group);
+    const float* wg = w + gi * p.rows * p.depth;
+    float* dst = p.data.data() + gi * per_group;
+    if (p.transposed) {
+      g.b = wg;
+      detail::gemm_pack_b(g, dst);
+    } else {
+      g.a = wg;
+      detail::gemm_pack_a(g, dst);
+    }
   }
   return p;
 }
@@ -251,10 +306,11 @@ void conv2d(const Conv2dShape& s, const float* x, const float* w, const PackedCo
             float* y, Scratch& scratch) {
   if (s.batch <= 0 || s.out_channels <= 0 || s.out_h <= 0 || s.out_w <= 0) return;
   if (is_depthwise(s)) return conv_depthwise(s, x, w, bias, y, scratch);
+  const int64_t depth = s.in_channels / s.group * s.kernel_h * s.kernel_w;
   const bool fits = !packed.data.empty() && packed.backend == detail::gemm_backend_index() &&
-                    packed.group == s.group && packed.rows == s.out_channels / s.group &&
-                    packed.depth == s.in_channels / s.group * s.kernel_h * s.kernel_w;
-  conv_gemm(s, x, w, fits ? packed.data.data() : nullptr, bias, y, scratch);
+                    packed.group == s.group && packed.rows == s.out_channels / s.group && packed.depth == depth &&
+                    (!packed.transposed || pixel_tile(s, depth) == s.out_h * s.out_w);
+  conv_gemm(s, x, w, fits ? packed.data.data() : nullptr, fits && packed.transposed, bias, y, scratch);
 }
 
 }  // namespace nf::runtime::kernels

@@ -71,6 +71,38 @@ size_t gemm_baseline_work_floats(int64_t m, int64_t n, int64_t k) {
 void gemm_baseline(const Gemm& g, float* work) { Baseline::run(g, work); }
 size_t gemm_baseline_packed_a_floats(int64_t m, int64_t k) { return Baseline::packed_a_floats(m, k); }
 void gemm_baseline_pack_a(const Gemm& g, float* dst) { Baseline::pack_a_full(g, dst); }
+size_t gemm_baseline_packed_b_floats(int64_t k, int64_t n) { return Baseline::packed_b_floats(k, n); }
+void gemm_baseline_pack_b(const Gemm& g, float* dst) { Baseline::pack_b_full(g, dst); }
+
+size_t gemm_packed_b_floats(int64_t k, int64_t n) {
+  switch (active()) {
+#if defined(NF_KERNELS_AVX2)
+    case Backend::kAvx512: return gemm_avx512_packed_b_floats(k, n);
+    case Backend::kAvx2: return gemm_avx2_packed_b_floats(k, n);
+#endif
+    default: return gemm_baseline_packed_b_floats(k, n);
+  }
+}
+
+void gemm_pack_b(const Gemm& g, float* dst) {
+  switch (active()) {
+#if defined(NF_KERNELS_AVX2)
+    case Backend::kAvx512: return gemm_avx512_pack_b(g, dst);
+    case Backend::kAvx2: return gemm_avx2_pack_b(g, dst);
+#endif
+    default: return gemm_baseline_pack_b(g, dst);
+  }
+}
+
+void gemm_tile(int64_t& mr, int64_t& nr) {
+  switch (active()) {
+#if defined(NF_KERNELS_AVX2)
+    case Backend::kAvx512: mr = NF_GEMM_MR_AVX512, nr = 32; return;
+    case Backend::kAvx2: mr = 6, nr = 16; return;
+#endif
+    default: mr = Baseline::MR, nr = Baseline::NR; return;
+  }
+}
 
 size_t gemm_packed_a_floats(int64_t m, int64_t k) {
   switch (active()) {

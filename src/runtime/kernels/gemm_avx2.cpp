@@ -12,6 +12,8 @@ void gemm_avx2(const Gemm& g, float* work) { GemmImpl<VecExt32, 6>::run(g, work)
 
 size_t gemm_avx2_packed_a_floats(int64_t m, int64_t k) { return GemmImpl<VecExt32, 6>::packed_a_floats(m, k); }
 void gemm_avx2_pack_a(const Gemm& g, float* dst) { GemmImpl<VecExt32, 6>::pack_a_full(g, dst); }
+size_t gemm_avx2_packed_b_floats(int64_t k, int64_t n) { return GemmImpl<VecExt32, 6>::packed_b_floats(k, n); }
+void gemm_avx2_pack_b(const Gemm& g, float* dst) { GemmImpl<VecExt32, 6>::pack_b_full(g, dst); }
 
 void filter_1d_avx2(const float* src, const int64_t* taps, int64_t kk, const float* wk, float b, int64_t count,
                   float* dst) {

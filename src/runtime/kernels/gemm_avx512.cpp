@@ -13,6 +13,8 @@ void gemm_avx512(const Gemm& g, float* work) { Avx512::run(g, work); }
 
 size_t gemm_avx512_packed_a_floats(int64_t m, int64_t k) { return Avx512::packed_a_floats(m, k); }
 void gemm_avx512_pack_a(const Gemm& g, float* dst) { Avx512::pack_a_full(g, dst); }
+size_t gemm_avx512_packed_b_floats(int64_t k, int64_t n) { return Avx512::packed_b_floats(k, n); }
+void gemm_avx512_pack_b(const Gemm& g, float* dst) { Avx512::pack_b_full(g, dst); }
 
 void filter_1d_avx512(const float* src, const int64_t* taps, int64_t kk, const float* wk, float b, int64_t count,
                   float* dst) {

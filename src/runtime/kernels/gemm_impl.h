@@ -202,6 +202,13 @@ struct GemmImpl {
   static size_t packed_a_floats(int64_t m, int64_t k) { return static_cast<size_t>(round_up(m, MR) * k); }
   static void pack_a_full(const detail::Gemm& g, float* dst) { pack_a(g, 0, g.m, 0, g.k, dst); }
 
+  // op(B) as NR-wide panels over the whole depth (panel j at j * NR * k): the layout
+  // Gemm::packed_b takes.
+  static size_t packed_b_floats(int64_t k, int64_t n) { return static_cast<size_t>(round_up(n, NR) * k); }
+  static void pack_b_full(const detail::Gemm& g, float* dst) {
+    for (int64_t j0 = 0; j0 < g.n; j0 += NR) pack_b_panel(g, 0, g.k, j0, imin(NR, g.n - j0), dst + j0 * g.k);
+  }
+
   static void run(const detail::Gemm& g, float* work) {
     const int64_t m = g.m, n = g.n, k = g.k;
     if (m <= 0 || n <= 0) return;
@@ -214,7 +221,7 @@ struct GemmImpl {
     if (g.trans_b && m <= 4) return dots(g, work);
     if (!g.trans_a && n <= 2) return dots_small_n(g, work);
     // One row panel: B's full panels are read in place (each element is used once).
-    const bool direct_b = !g.trans_b && m <= MR;
+    const bool direct_b = !g.trans_b && m <= MR && !g.packed_b;
     float* const ap = work;
     float* const bp = work + round_up(imin(m, kGemmMC), MR) * imin(k, kGemmKC);
     for (int64_t jc = 0; jc < n; jc += kGemmNC) {
@@ -224,7 +231,7 @@ struct GemmImpl {
         const int64_t kc = imin(kGemmKC, k - pc);
         const float beta = pc == 0 ? g.beta : 1.f;
         const float* bias = pc == 0 ? g.bias : nullptr;  // added once, with the first block
-        if (!direct_b)
+        if (!direct_b && !g.packed_b)
           for (int64_t jr = 0; jr < panels; ++jr)
             pack_b_panel(g, pc, kc, jc + jr * NR, imin(NR, nc - jr * NR), bp + jr * kc * NR);
         for (int64_t ic = 0; ic < m; ic += kGemmMC) {
@@ -232,7 +239,7 @@ struct GemmImpl {
           if (!g.packed_a) pack_a(g, ic, mc, pc, kc, ap);
           for (int64_t jr = 0; jr < panels; ++jr) {
             const int64_t j0 = jc + jr * NR, nr = imin(NR, n - j0);
-            const float* bpanel = bp + jr * kc * NR;
+            const float* bpanel = g.packed_b ? g.packed_b + j0 * k + pc * NR : bp + jr * kc * NR;
             int64_t bstride = NR;
             if (direct_b) {
               if (nr == NR) {

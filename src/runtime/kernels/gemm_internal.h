@@ -24,6 +24,8 @@ struct Gemm {
   // Optional: op(A) already packed by gemm_pack_a() for the active back end (the
   // dot-product paths for very few rows/columns still read `a`, so keep it set).
   const float* packed_a = nullptr;
+  // Optional: op(B) already packed by gemm_pack_b() (same caveat: keep `b` set).
+  const float* packed_b = nullptr;
 };
 
 // Floats of work memory gemm() needs for these sizes (the active back end's blocking).
@@ -34,6 +36,9 @@ void gemm(const Gemm& g, float* work);
 // Packing op(A) (m, k, trans_a, a, lda of `g`) once for the active back end.
 size_t gemm_packed_a_floats(int64_t m, int64_t k);
 void gemm_pack_a(const Gemm& g, float* dst);
+// Packing op(B) (k, n, trans_b, b, ldb of `g`) once for the active back end.
+size_t gemm_packed_b_floats(int64_t k, int64_t n);
+void gemm_pack_b(const Gemm& g, float* dst);
 // The depthwise path's 1-D filter (depthwise_impl.h) for the active back end.
 using Filter1d = void (*)(const float* src, const int64_t* taps, int64_t kk, const float* wk, float b, int64_t count,
                           float* dst);
@@ -43,6 +48,9 @@ void filter_1d_baseline(const float*, const int64_t*, int64_t, const float*, flo
 void filter_1d_avx2(const float*, const int64_t*, int64_t, const float*, float, int64_t, float*);
 void filter_1d_avx512(const float*, const int64_t*, int64_t, const float*, float, int64_t, float*);
 #endif
+
+// The active back end's micro-tile: rows of A and columns of B per register block.
+void gemm_tile(int64_t& mr, int64_t& nr);
 
 // Index of the active back end in gemm_backends() (packed data is only valid for it).
 size_t gemm_backend_index();
@@ -55,15 +63,21 @@ size_t gemm_baseline_work_floats(int64_t m, int64_t n, int64_t k);
 void gemm_baseline(const Gemm& g, float* work);
 size_t gemm_baseline_packed_a_floats(int64_t m, int64_t k);
 void gemm_baseline_pack_a(const Gemm& g, float* dst);
+size_t gemm_baseline_packed_b_floats(int64_t k, int64_t n);
+void gemm_baseline_pack_b(const Gemm& g, float* dst);
 #if defined(NF_KERNELS_AVX2)
 size_t gemm_avx2_work_floats(int64_t m, int64_t n, int64_t k);
 void gemm_avx2(const Gemm& g, float* work);
 size_t gemm_avx2_packed_a_floats(int64_t m, int64_t k);
 void gemm_avx2_pack_a(const Gemm& g, float* dst);
+size_t gemm_avx2_packed_b_floats(int64_t k, int64_t n);
+void gemm_avx2_pack_b(const Gemm& g, float* dst);
 size_t gemm_avx512_work_floats(int64_t m, int64_t n, int64_t k);
 void gemm_avx512(const Gemm& g, float* work);
 size_t gemm_avx512_packed_a_floats(int64_t m, int64_t k);
 void gemm_avx512_pack_a(const Gemm& g, float* dst);
+size_t gemm_avx512_packed_b_floats(int64_t k, int64_t n);
+void gemm_avx512_pack_b(const Gemm& g, float* dst);
 
 #endif
 

@@ -60,6 +60,7 @@ struct PackedConv2dWeights {
   std::vector<float> data;
   size_t backend = static_cast<size_t>(-1);
   int64_t group = 0, rows = 0, depth = 0;  // the shape it was packed for
+  bool transposed = false;  // packed as w^T for y^T = col^T w^T (few output pixels)
 };
 PackedConv2dWeights pack_conv2d_weights(const Conv2dShape& s, const float* w);
 // conv2d with packed weights; `w` is still required (the depthwise and few-pixel

@@ -159,6 +159,11 @@ inline std::vector<ConvCase> conv_cases() {
       conv_case(2, 8, 6, 5, 4, 1, 1, 1, 1, 0, 0, 0, 0, 2, false), // pointwise, groups
       conv_case(1, 12, 5, 7, 9, 1, 1, 1, 1, 0, 0, 0, 0, 3),      // pointwise, groups, bias
       conv_case(1, 40, 1, 1, 10, 1, 1, 1, 1, 0, 0, 0, 0, 1),     // 1x1 plane (squeeze-excite)
+      // 7x7 / 14x14 outputs and 64 channels: packed weights take the transposed GEMM natively.
+      conv_case(1, 16, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+      conv_case(2, 32, 7, 7, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1),
+      conv_case(1, 24, 14, 14, 64, 3, 3, 2, 1, 1, 1, 1, 1, 2),
+      conv_case(1, 20, 14, 14, 96, 1, 1, 1, 1, 0, 0, 0, 0, 1, false),
       conv_case(1, 8, 9, 9, 16, 1, 1, 2, 1, 0, 0, 0, 0, 1),      // 1x1 stride 2 (im2col)
       conv_case(1, 6, 10, 12, 9, 3, 3, 1, 1, 1, 1, 1, 1, 3),     // groups of 2 -> 3
       conv_case(1, 5, 12, 12, 7, 3, 3, 1, 2, 2, 2, 2, 2, 1),     // dilation 2
