@@ -2,17 +2,22 @@
 //
 // Plain functions over raw row-major (NCHW) buffers, independent of the runtime's
 // tensor type, so they can be tested and benchmarked alone. One SGEMM design
-// (gemm_impl.h: packed, cache-blocked, 6 x 2-vector register tile) with back ends
+// (gemm_impl.h: packed, cache-blocked, MR x 2-vector register tile) with back ends
 // chosen at compile time (simd.h: wasm SIMD128 under -msimd128, 4-float GCC/Clang
-// vectors natively) plus AVX2+FMA and AVX-512 ones picked at run time on x86-64. conv2d picks
-// a path per shape (conv.cpp: pointwise GEMM, depthwise direct, im2col + GEMM).
-// Every path must give the same results as the reference loops (namespace
-// `reference` below) within float rounding.
+// vectors natively) plus AVX2+FMA and AVX-512 ones picked at run time on x86-64.
+// conv2d picks a path per shape (conv.cpp: pointwise GEMM, depthwise direct SIMD,
+// tiled im2col + GEMM). Every path must give the same results as the reference
+// loops (namespace `reference` below) within float rounding.
 //
 // Contracts shared by all kernels:
 //   - sizes are non-negative; a zero size is a no-op (outputs of size 0 untouched);
 //   - buffers never alias unless a kernel says so;
 //   - `Scratch` provides temporary memory; kernels never allocate per call otherwise.
+//     Its size stays bounded: the GEMM's packing blocks (under 0.6 M floats), an
+//     im2col tile (at most 0.5 M floats, or one whole column matrix for few output
+//     pixels with packed weights), one padded input plane for depthwise convs;
+//   - callers have validated sizes (their products fit int64 and memory);
+//   - one Scratch per thread; use_gemm_backend() is process-wide (tests, benchmarks).
 #pragma once
 #include <cstddef>
 #include <cstdint>
