@@ -39,8 +39,8 @@ struct GemmImpl {
     if (m <= 0 || n <= 0 || k <= 0) return 0;
     const int64_t kc = imin(k, kGemmKC);
     const int64_t packed = round_up(imin(m, kGemmMC), MR) * kc + kc * round_up(imin(n, kGemmNC), NR);
-    // m * k, n * k: the row/column copies of the dot paths
-    return static_cast<size_t>(imax(packed, imax(m, n) * k));
+    // 2 * k: the row (dots) or up to two columns (dots_small_n) the dot paths copy
+    return static_cast<size_t>(imax(packed, 2 * k));
   }
 
   // c[mr x nr] = alpha * (a_panel * b_panel) + beta * c (+ bias[i] when bias is not
