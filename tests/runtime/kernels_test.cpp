@@ -41,6 +41,29 @@ TEST(Kernels, SgemmMatchesReferenceOnEdgeAndRandomShapes) {
   });
 }
 
+TEST(Kernels, SgemmWithPackedBMatchesReference) {
+  on_each_backend([] {
+    const auto cases = kc::gemm_cases();
+    for (size_t i = 0; i < cases.size(); ++i) ASSERT_EQ(kc::check_gemm(cases[i], 300 + i, true), "") << "case " << i;
+  });
+}
+
+TEST(Kernels, PackedBForOtherSizesIsIgnored) {
+  std::vector<float> a(20 * 30), b(30 * 40), want(20 * 40), got(20 * 40);
+  kc::Rng rng(5);
+  for (auto* v : {&a, &b})
+    for (auto& e : *v) e = rng.uniform();
+  k::Scratch scratch;
+  k::reference::sgemm(false, false, 20, 40, 30, 1.f, a.data(), 30, b.data(), 40, 0.f, want.data(), 40, scratch);
+  const auto other = k::pack_sgemm_b(false, 30, 32, b.data(), 40);  // n = 32, not 40
+  const auto transposed = k::pack_sgemm_b(true, 30, 40, b.data(), 30);
+  for (const auto* p : {&other, &transposed}) {
+    std::fill(got.begin(), got.end(), 0.f);
+    k::sgemm(false, false, 20, 40, 30, 1.f, a.data(), 30, b.data(), 40, *p, 0.f, got.data(), 40, scratch);
+    for (size_t i = 0; i < want.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f) << i;
+  }
+}
+
 TEST(Kernels, Conv2dMatchesReferenceOnEveryPath) {
   on_each_backend([] {
     const auto cases = kc::conv_cases();

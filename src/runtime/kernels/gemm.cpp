@@ -172,6 +172,30 @@ void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float al
   detail::gemm(g, scratch.floats(detail::gemm_work_floats(m, n, k)));
 }
 
+PackedSgemmB pack_sgemm_b(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb) {
+  PackedSgemmB p;
+  if (k <= 0 || n <= 0) return p;
+  p.backend = detail::gemm_backend_index(), p.k = k, p.n = n, p.trans_b = trans_b;
+  p.data.resize(detail::gemm_packed_b_floats(k, n));
+  detail::Gemm g;
+  g.trans_b = trans_b, g.k = k, g.n = n, g.b = b, g.ldb = ldb;
+  detail::gemm_pack_b(g, p.data.data());
+  return p;
+}
+
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+           const float* b, int64_t ldb, const PackedSgemmB& packed, float beta, float* c, int64_t ldc,
+           Scratch& scratch) {
+  if (m <= 0 || n <= 0) return;
+  detail::Gemm g;
+  g.trans_a = trans_a, g.trans_b = trans_b, g.m = m, g.n = n, g.k = k, g.alpha = alpha;
+  g.a = a, g.lda = lda, g.b = b, g.ldb = ldb, g.beta = beta, g.c = c, g.ldc = ldc;
+  if (!packed.data.empty() && packed.backend == detail::gemm_backend_index() && packed.k == k && packed.n == n &&
+      packed.trans_b == trans_b)
+    g.packed_b = packed.data.data();
+  detail::gemm(g, scratch.floats(detail::gemm_work_floats(m, n, k)));
+}
+
 const char* gemm_backend() { return name_of(active()); }
 
 std::vector<const char*> gemm_backends() {

@@ -43,6 +43,23 @@ class Scratch {
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
            const float* b, int64_t ldb, float beta, float* c, int64_t ldc, Scratch& scratch);
 
+// op(B) of sgemm packed once for the back end in use (the constant weights of a
+// MatMul or Gemm), so runs skip packing it. Opaque to callers, like
+// PackedConv2dWeights: sgemm ignores a pack made for other sizes, another
+// trans_b or another back end.
+struct PackedSgemmB {
+  std::vector<float> data;
+  size_t backend = static_cast<size_t>(-1);
+  int64_t k = 0, n = 0;
+  bool trans_b = false;
+};
+PackedSgemmB pack_sgemm_b(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb);
+// sgemm with op(B) packed by pack_sgemm_b; `b`/`ldb` are still required (the paths
+// for very few rows or columns read B directly). Same results as sgemm.
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+           const float* b, int64_t ldb, const PackedSgemmB& packed, float beta, float* c, int64_t ldc,
+           Scratch& scratch);
+
 // 2-D convolution, NCHW input, weights [M, C/group, KH, KW], output [N, M, OH, OW].
 // Pads are explicit (auto_pad is resolved by the caller); out_h/out_w are given.
 struct Conv2dShape {

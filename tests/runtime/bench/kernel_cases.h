@@ -77,7 +77,8 @@ inline std::vector<GemmCase> gemm_cases() {
 // Fast == reference within float rounding of the sums (bounded by the same products
 // taken in absolute value); C's padding between rows untouched; beta == 0 ignores a
 // NaN-filled C. Returns "" or the first difference.
-inline std::string check_gemm(const GemmCase& c, uint64_t seed) {
+// packed: op(B) through pack_sgemm_b + the packed sgemm overload.
+inline std::string check_gemm(const GemmCase& c, uint64_t seed, bool packed = false) {
   Rng rng(seed);
   const int64_t a_rows = c.trans_a ? c.k : c.m, a_cols = c.trans_a ? c.m : c.k;
   const int64_t b_rows = c.trans_b ? c.n : c.k, b_cols = c.trans_b ? c.k : c.n;
@@ -95,7 +96,14 @@ inline std::string check_gemm(const GemmCase& c, uint64_t seed) {
   for (auto& v : abs_b) v = std::fabs(v);
   for (auto& v : bound) v = c.beta == 0.f ? 0.f : std::fabs(v);
   k::Scratch scratch;
-  k::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, c.alpha, a.data(), lda, b.data(), ldb, c.beta, fast.data(), ldc, scratch);
+  if (packed) {
+    const auto pb = k::pack_sgemm_b(c.trans_b, c.k, c.n, b.data(), ldb);
+    k::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, c.alpha, a.data(), lda, b.data(), ldb, pb, c.beta, fast.data(), ldc,
+             scratch);
+  } else {
+    k::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, c.alpha, a.data(), lda, b.data(), ldb, c.beta, fast.data(), ldc,
+             scratch);
+  }
   k::reference::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, c.alpha, a.data(), lda, b.data(), ldb, c.beta, ref.data(),
                       ldc, scratch);
   k::reference::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, std::fabs(c.alpha), abs_a.data(), lda, abs_b.data(), ldb,
@@ -111,7 +119,7 @@ inline std::string check_gemm(const GemmCase& c, uint64_t seed) {
         char buf[160];
         std::snprintf(buf, sizeof buf, " [%s]: C[%lld,%lld] = %.9g, reference %.9g (tolerance %.3g)", k::gemm_backend(),
                       (long long)i, (long long)j, fast[at], want, tol);
-        return describe(c) + buf;
+        return describe(c) + (packed ? " packed B" : "") + buf;
       }
     }
   return "";

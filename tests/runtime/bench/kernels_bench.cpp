@@ -122,8 +122,20 @@ Shape gemm(const std::string& name, int64_t m, int64_t n, int64_t kk, bool trans
   auto bm = std::make_shared<std::vector<float>>(filled(size_t(batch * kk * n)));
   auto c = buffer(arena.y, size_t(batch * m * n));
   auto scratch = arena.scratch ? arena.scratch : std::make_shared<k::Scratch>();
+  if (g_prepack && batch == 1) {  // B holds constant weights: packed once
+    auto packed = std::make_shared<k::PackedSgemmB>(k::pack_sgemm_b(trans_b, kk, n, bm->data(), trans_b ? kk : n));
+    return {name, double(m) * n * kk, trans_b ? "gemm B^T" : "gemm", [=](bool reference) {
+              if (reference)
+                return k::reference::sgemm(false, trans_b, m, n, kk, 1.f, a->data(), kk, bm->data(), trans_b ? kk : n,
+                                           0.f, c->data(), n, *scratch);
+              k::sgemm(false, trans_b, m, n, kk, 1.f, a->data(), kk, bm->data(), trans_b ? kk : n, *packed, 0.f,
+                       c->data(), n, *scratch);
+            }};
+  }
   return {name, double(batch) * m * n * kk, trans_b ? "gemm B^T" : "gemm", [=](bool reference) {
-            auto fn = reference ? k::reference::sgemm : k::sgemm;
+            using Fn = void (*)(bool, bool, int64_t, int64_t, int64_t, float, const float*, int64_t, const float*,
+                                int64_t, float, float*, int64_t, k::Scratch&);
+            const Fn fn = reference ? Fn(k::reference::sgemm) : Fn(k::sgemm);
             for (int64_t i = 0; i < batch; ++i)
               fn(false, trans_b, m, n, kk, 1.f, a->data() + i * m * kk, kk, bm->data() + i * kk * n, trans_b ? kk : n,
                  0.f, c->data() + i * m * n, n, *scratch);
@@ -291,6 +303,7 @@ int main(int argc, char** argv) {
   g_prepack = true;
   nets.push_back(whole("resnet50, packed weights", resnet50_layers()));
   nets.push_back(whole("mobilenetv3-large, packed weights", mobilenetv3_layers()));
+  nets.push_back(whole("transformer, packed weights", transformer_layers()));
   g_prepack = false;
   std::printf("kernels_bench: sgemm back end %s; best of %d rounds%s\n", k::gemm_backend(), quick ? 2 : 5,
               quick ? " (--quick: no reference timings)" : "");

@@ -19,6 +19,10 @@ int main() {
       const std::string err = kc::check_gemm(gemms[i], 100 + i);
       if (!err.empty()) std::printf("FAIL %s\n", err.c_str()), ++failed;
     }
+    for (size_t i = 0; i < gemms.size(); ++i, ++total) {
+      const std::string err = kc::check_gemm(gemms[i], 300 + i, true);
+      if (!err.empty()) std::printf("FAIL %s\n", err.c_str()), ++failed;
+    }
     const auto convs = kc::conv_cases();
     for (size_t i = 0; i < convs.size(); ++i, ++total) {
       const std::string err = kc::check_conv(convs[i], 500 + i);
