@@ -25,7 +25,7 @@ inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
 inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
 inline int64_t round_up(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
 
-#define NF_UNROLL _Pragma("GCC unroll 8")
+#define NF_UNROLL _Pragma("GCC unroll 16")  // full unrolling keeps the accumulators in registers (MR <= 16)
 
 // MR_: rows of the micro-tile; 2 * MR_ accumulators + 2 B vectors + 1 broadcast must
 // fit the target's 16 vector registers.
