@@ -24,10 +24,14 @@ double nf_wall_seconds() {
 
 #if defined(__EMSCRIPTEN__)
 #include <emscripten.h>
-// Node's CPU time of the process (the wasm runs on its one main thread).
+// Node's CPU time of the process (the wasm runs on its one main thread); in a
+// browser (browser_bench.mjs) only wall time exists.
 EM_JS(double, nf_cpu_seconds, (), {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
+  if (typeof process !== 'undefined' && process.cpuUsage) {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  }
+  return performance.now() / 1e3;
 });
 #else
 #include <ctime>
@@ -333,5 +337,6 @@ int main(int argc, char** argv) {
     std::printf("%-36s %9.1f %-10s %9.3f %8.2f   (wall clock: %.1f ms)\n", net.name.c_str(), net.macs / 1e6,
                 net.path.c_str(), cpu * 1e3, net.macs / cpu / 1e9, wall * 1e3);
   }
+  std::printf("kernels_bench done\n");
   return 0;
 }
