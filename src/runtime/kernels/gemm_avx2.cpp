@@ -1,7 +1,8 @@
 // runtime/kernels/gemm_avx2.cpp - the AVX2+FMA back end of gemm_impl.h (8-float
-// vectors, 6x16 micro-tile) and of the depthwise filter (depthwise_impl.h). Built with -mavx2 -mfma -ffp-contract=fast on x86-64 only
-// (src/runtime/CMakeLists.txt); gemm.cpp calls it only when the CPU has both.
-// Everything here but the two entry points has internal linkage (see simd.h).
+// vectors, 6x16 micro-tile) and of the depthwise filter (depthwise_impl.h). Built
+// with -mavx2 -mfma -ffp-contract=fast on x86-64 only (src/runtime/CMakeLists.txt);
+// gemm.cpp calls it only when the CPU has both. Everything here but the entry
+// points has internal linkage (see simd.h).
 #include "runtime/kernels/depthwise_impl.h"
 #include "runtime/kernels/gemm_impl.h"
 

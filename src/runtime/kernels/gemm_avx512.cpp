@@ -1,8 +1,8 @@
 // runtime/kernels/gemm_avx512.cpp - the AVX-512 back end of gemm_impl.h (16-float
 // vectors, 8x32 micro-tile: 16 of the 32 registers accumulate) and of the depthwise
-// filter (depthwise_impl.h). Built with -mavx512f
-// -mfma -ffp-contract=fast on x86-64 only; gemm.cpp calls it only when the CPU has
-// AVX-512F. Everything here but the two entry points has internal linkage (simd.h).
+// filter (depthwise_impl.h). Built with -mavx512f -mfma -ffp-contract=fast on x86-64
+// only; gemm.cpp calls it only when the CPU has AVX-512F. Everything here but the
+// entry points has internal linkage (simd.h).
 #include "runtime/kernels/depthwise_impl.h"
 #include "runtime/kernels/gemm_impl.h"
 
