@@ -78,3 +78,10 @@ if [[ ! -f "$SYNTH" ]]; then
 fi
 echo
 node "$NF_ROOT/tests/browser/groups_bench.mjs"
+# --- runtime kernels (issue 13): sgemm/conv2d GMAC/s on ResNet-50, MobileNetV3 and
+# transformer shapes, native (best back end) and wasm SIMD128 under Node ---
+echo
+[[ -x "$NF_BUILD_NATIVE/kernels_bench" ]] || bash "$NF_ROOT/scripts/build-native.sh" kernels_bench >/dev/null
+"$NF_BUILD_NATIVE/kernels_bench" || true
+echo
+bash "$NF_ROOT/tests/runtime/bench/run_wasm.sh" bench "$NF_BUILD_NATIVE/kernels-wasm" || true
