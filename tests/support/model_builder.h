@@ -133,8 +133,8 @@ inline ir::Model model(int64_t opset = 17) {
   return m;
 }
 
-// Builds one graph of a model. Keep the Model alive, and do not add graphs to it
-// while a GraphBuilder for another graph is in use (vector growth would move it).
+// Builds one graph of a model; keep the Model alive while it is in use. Adding a
+// graph (addBody) moves the graphs: re-take references from graph() afterwards.
 class GraphBuilder {
  public:
   explicit GraphBuilder(ir::Model& m, ir::GraphId id = ir::GraphId{0}) : m_(m), id_(id) {}
