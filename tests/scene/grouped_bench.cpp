@@ -142,10 +142,7 @@ int main(int argc, char** argv) {
   }
   std::printf("grouped_bench: milliseconds (expand/collapse: median over up to %d groups)\n", reps);
   for (bool names : {true, false}) {
-    nf::test::StackOptions o;
-    o.layers = 20000 / nf::test::stackLayerNodes(true);
-    o.names = names;
-    nf::ir::Model m = nf::test::makeTransformerStack(o);
+    nf::ir::Model m = nf::test::makeTransformerStack(nf::test::bigStack(names));
     benchOne(std::string("synthetic stack ") + (names ? "named" : "stripped"), m, reps);
   }
   if (files.empty()) {

@@ -479,7 +479,7 @@ TEST(GroupedScene, SvgDrawsFramesUnderTheBoxes) {
 
 // A synthetic stack of ~20k nodes: first sight, one expand/collapse, determinism.
 TEST(GroupedScene, BigSyntheticStack) {
-  const ir::Model m = stackModel(20000 / nf::test::stackLayerNodes(true), true);
+  const ir::Model m = nf::test::makeTransformerStack(nf::test::bigStack(true));
   const Hierarchy h = makeHierarchy(m);
   checkExpandOne(m, h, layout::Direction::TopToBottom);
   ir::Model stripped = m;

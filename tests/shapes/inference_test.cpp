@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "shapes/inference.h"
+#include "shapes/shapes_test_util.h"
 #include "support/model_builder.h"
 
 namespace nf::shapes {
@@ -10,12 +11,7 @@ namespace {
 using test::F32;
 using test::I64;
 using test::shape;
-
-std::string typeOf(const InferenceResult& r, ir::Model& m, const std::string& name, ir::GraphId g = ir::GraphId{0}) {
-  ir::ValueId v = m.graph(g).find(name);
-  EXPECT_TRUE(v.valid()) << name;
-  return ir::typeToString(r.type(g, v));
-}
+using test::typeOf;
 
 TEST(ShapesInference, ConvPoolGemmChain) {
   ir::Model m = test::model(13);

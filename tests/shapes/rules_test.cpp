@@ -6,6 +6,7 @@
 #include <set>
 
 #include "shapes/inference.h"
+#include "shapes/shapes_test_util.h"
 #include "support/model_builder.h"
 #include "support/synthetic_models.h"
 #include "support/test_support.h"
@@ -16,12 +17,7 @@ namespace {
 using test::F32;
 using test::I64;
 using test::shape;
-
-std::string typeOf(const InferenceResult& r, ir::Model& m, const std::string& name, ir::GraphId g = ir::GraphId{0}) {
-  ir::ValueId v = m.graph(g).find(name);
-  EXPECT_TRUE(v.valid()) << name;
-  return ir::typeToString(r.type(g, v));
-}
+using test::typeOf;
 
 TEST(ShapesRules, ModelLocalFunctionWithAttributeReference) {
   ir::Model m = test::model(13);

@@ -46,6 +46,15 @@ struct StackOptions {
 // Nodes per layer of makeTransformerStack (with / without the mask Add).
 inline int stackLayerNodes(bool mask) { return mask ? 60 : 59; }
 
+// Options for a stack of about 20,000 nodes: the size of a big user model, which the
+// benches and the big-graph tests use.
+inline StackOptions bigStack(bool names) {
+  StackOptions o;
+  o.layers = 20000 / stackLayerNodes(true);
+  o.names = names;
+  return o;
+}
+
 // A transformer-encoder-like stack as the PyTorch 1.13 exporter writes it:
 //   /embed: MatMul, Add
 //   /enc/layers.i: self_attn (Q/K/V projections, a Shape->Gather->Unsqueeze->Concat

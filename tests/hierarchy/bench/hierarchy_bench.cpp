@@ -123,10 +123,7 @@ int main(int argc, char** argv) {
     if (!a.option("--reps", &reps, 1) && !a.option("--models", &dir)) files.push_back(a.next());
   std::printf("hierarchy_bench: milliseconds, median (fastest) of %d runs\n", reps);
   for (bool names : {true, false}) {
-    nf::test::StackOptions o;
-    o.layers = 20000 / nf::test::stackLayerNodes(true);
-    o.names = names;
-    nf::ir::Model m = nf::test::makeTransformerStack(o);
+    nf::ir::Model m = nf::test::makeTransformerStack(nf::test::bigStack(names));
     benchOne(std::string("synthetic stack ") + (names ? "named" : "stripped"), m, reps);
   }
   if (std::string big = biggestModel(dir); !big.empty()) files.insert(files.begin(), big);
