@@ -24,6 +24,7 @@ endif()
 #   build/builder_bench [nodes]
 if(TARGET netforge_builder)
   add_executable(builder_bench ${CMAKE_CURRENT_LIST_DIR}/bench/builder_bench.cpp)
+  target_include_directories(builder_bench PRIVATE ${CMAKE_CURRENT_LIST_DIR}/..)
   target_link_libraries(builder_bench PRIVATE netforge_builder)
   set_target_properties(builder_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endif()

@@ -10,9 +10,9 @@
 #include "hierarchy/checks.h"
 #include "hierarchy/hierarchy.h"
 #include "hierarchy/report.h"
-#include "hierarchy/test_models.h"
 #include "hierarchy/visible.h"
 #include "onnx/reader.h"
+#include "support/synthetic_models.h"
 
 namespace nf::hierarchy {
 namespace {

@@ -15,9 +15,9 @@
 
 #include "hierarchy/checks.h"
 #include "hierarchy/hierarchy.h"
-#include "hierarchy/test_models.h"
 #include "hierarchy/visible.h"
 #include "onnx/reader.h"
+#include "support/synthetic_models.h"
 #include "support/test_support.h"
 
 namespace nf::hierarchy {
@@ -119,11 +119,11 @@ Hierarchy build(const ir::Model& m) { return test::buildChecked(m); }
 // each stage with a projection shortcut), each block's Add followed by a Relu that
 // the next block reads twice (main path and shortcut).
 ir::Model makeResnetLike(const std::vector<int>& stages) {
-  ir::Model m;
-  test::GraphBuilder b(&m);
+  ir::Model m = test::model();
+  test::GraphBuilder b(m);
   std::string x = b.input("x");
   int w = 0;
-  auto conv = [&](const std::string& in) { return b.op("Conv", "", {in, b.initializer("w" + std::to_string(w++))}); };
+  auto conv = [&](const std::string& in) { return b.op("Conv", "", {in, b.weight("w" + std::to_string(w++))}); };
   x = b.op("Relu", "", {conv(x)});
   x = b.op("MaxPool", "", {x});
   for (int blocks : stages) {
@@ -137,7 +137,6 @@ ir::Model makeResnetLike(const std::vector<int>& stages) {
   }
   x = b.op("GlobalAveragePool", "", {x});
   b.output(b.op("Flatten", "", {x}));
-  b.finish();
   return m;
 }
 

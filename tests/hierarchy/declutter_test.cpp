@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "hierarchy/declutter.h"
-#include "hierarchy/test_models.h"
 #include "hierarchy/topology.h"
+#include "support/synthetic_models.h"
 
 namespace nf::hierarchy {
 namespace {
@@ -30,10 +30,10 @@ Classified classify(ir::Model m, DeclutterOptions o = {}) {
 }
 
 TEST(hierarchyDeclutter, ShapeChainConstantsAndPassThrough) {
-  ir::Model m;
-  test::GraphBuilder b(&m);
+  ir::Model m = test::model();
+  test::GraphBuilder b(m);
   std::string x = b.input("x");
-  std::string w = b.initializer("w");
+  std::string w = b.weight("w");
   // Constant and a constant-only computation (foldable at export time).
   std::string c = b.op("Constant", "c", {});
   std::string cc = b.op("Mul", "c_times_w", {c, w});
@@ -54,7 +54,6 @@ TEST(hierarchyDeclutter, ShapeChainConstantsAndPassThrough) {
   std::string z = b.op("Mul", "mul", {y, ic});
   z = b.op("Add", "add_random", {z, rnd});
   b.output(z);
-  b.finish();
   Classified k = classify(std::move(m));
   EXPECT_EQ(k.of("c"), kCategoryConstant);
   EXPECT_EQ(k.of("c_times_w"), kCategoryConstant);
@@ -77,8 +76,8 @@ TEST(hierarchyDeclutter, ShapeChainConstantsAndPassThrough) {
 }
 
 TEST(hierarchyDeclutter, HighFanOutCountsDistinctConsumers) {
-  ir::Model m;
-  test::GraphBuilder b(&m);
+  ir::Model m = test::model();
+  test::GraphBuilder b(m);
   std::string x = b.input("x");
   std::string mask = b.op("Sigmoid", "mask", {x});
   std::string y = x;
@@ -86,7 +85,6 @@ TEST(hierarchyDeclutter, HighFanOutCountsDistinctConsumers) {
   std::string twice = b.op("Relu", "twice", {x});
   b.op("Mul", "sq0", {twice, twice});  // one consumer using it twice
   b.output(y);
-  b.finish();
   DeclutterOptions o;
   o.high_fan_out = 16;
   Classified k = classify(std::move(m), o);
@@ -99,18 +97,14 @@ TEST(hierarchyDeclutter, HighFanOutCountsDistinctConsumers) {
 }
 
 TEST(hierarchyDeclutter, NodesOutOfOrderAndCyclesDoNotBreakIt) {
-  ir::Model m;
-  test::GraphBuilder b(&m);
+  ir::Model m = test::model();
+  test::GraphBuilder b(m);
   // The consumer comes before its producer in the file; a and b feed each other.
-  b.node("Reshape", "reshape", {"x", "shape_out"});
-  b.node("Shape", "shape", {"x"});
-  b.graph().nodes.back().outputs[0] = b.graph().intern("shape_out");
-  b.node("Add", "a", {"b_out"});
-  b.graph().nodes.back().outputs[0] = b.graph().intern("a_out");
-  b.node("Add", "b", {"a_out"});
-  b.graph().nodes.back().outputs[0] = b.graph().intern("b_out");
+  b.op("Reshape", "reshape", {"x", "shape_out"});
+  b.node("Shape", {"x"}, {"shape_out"}, {}, "shape");
+  b.node("Add", {"b_out"}, {"a_out"}, {}, "a");
+  b.node("Add", {"a_out"}, {"b_out"}, {}, "b");
   b.input("x");
-  b.finish();
   Classified k = classify(std::move(m));
   EXPECT_EQ(k.of("shape"), kCategoryShape);
   EXPECT_EQ(k.of("reshape"), kCategoryNone);

@@ -7,7 +7,7 @@
 #include "hierarchy/checks.h"
 #include "hierarchy/hierarchy.h"
 #include "hierarchy/report.h"
-#include "hierarchy/test_models.h"
+#include "support/synthetic_models.h"
 
 namespace nf::hierarchy {
 namespace {
@@ -128,12 +128,11 @@ TEST(hierarchyRepeats, BlocksOffLeavesTheRootFlat) {
 }
 
 TEST(hierarchyRepeats, NoRepeatsInAChainOfDistinctOps) {
-  ir::Model m;
-  test::GraphBuilder b(&m);
+  ir::Model m = test::model();
+  test::GraphBuilder b(m);
   std::string x = b.input("x");
   for (int i = 0; i < 150; ++i) x = b.op("Op" + std::to_string(i), "", {x});
   b.output(x);
-  b.finish();
   Hierarchy h = build(m);
   EXPECT_TRUE(h.repeats.empty());
   EXPECT_EQ(h.groups.size(), 1u);
@@ -141,22 +140,21 @@ TEST(hierarchyRepeats, NoRepeatsInAChainOfDistinctOps) {
 
 TEST(hierarchyRepeats, TwoKindsOfLayersGiveTwoBlockClasses) {
   // 10 layers of A (Conv, Relu, Add residual) then 10 of B (MatMul, Sigmoid, Mul, Add).
-  ir::Model m;
-  test::GraphBuilder b(&m);
+  ir::Model m = test::model();
+  test::GraphBuilder b(m);
   std::string x = b.input("x");
   for (int i = 0; i < 10; ++i) {
-    std::string c = b.op("Conv", "", {x, b.initializer("wa" + std::to_string(i))});
+    std::string c = b.op("Conv", "", {x, b.weight("wa" + std::to_string(i))});
     std::string r = b.op("Relu", "", {c});
     x = b.op("Add", "", {r, x});
   }
   for (int i = 0; i < 10; ++i) {
-    std::string mm = b.op("MatMul", "", {x, b.initializer("wb" + std::to_string(i))});
+    std::string mm = b.op("MatMul", "", {x, b.weight("wb" + std::to_string(i))});
     std::string s = b.op("Sigmoid", "", {mm});
     std::string g = b.op("Mul", "", {mm, s});
     x = b.op("Add", "", {g, x});
   }
   b.output(x);
-  b.finish();
   BuildOptions o;
   o.block_search_min = 8;
   Hierarchy h = build(m, o);
@@ -170,8 +168,8 @@ TEST(hierarchyRepeats, TwoKindsOfLayersGiveTwoBlockClasses) {
 TEST(hierarchyRepeats, RandomGraphsKeepEveryInvariant) {
   std::mt19937 rng(1234);  // seeded: the same graphs every run
   for (int round = 0; round < 20; ++round) {
-    ir::Model m;
-    test::GraphBuilder b(&m);
+    ir::Model m = test::model();
+    test::GraphBuilder b(m);
     std::vector<std::string> vals = {b.input("x"), b.input("y")};
     const int n = 50 + static_cast<int>(rng() % 400);
     for (int i = 0; i < n; ++i) {
@@ -180,11 +178,10 @@ TEST(hierarchyRepeats, RandomGraphsKeepEveryInvariant) {
       for (int k = 0; k < ins; ++k) in.push_back(vals[vals.size() - 1 - rng() % std::min<size_t>(vals.size(), 8)]);
       std::string op = std::string("Op") + static_cast<char>('A' + rng() % 4);
       std::string name = rng() % 3 ? "" : "/s" + std::to_string(rng() % 5) + "/t" + std::to_string(rng() % 3) + "/n";
-      auto outs = b.node(op, name.empty() ? "" : name + std::to_string(i), in, 1 + static_cast<int>(rng() % 2));
+      auto outs = b.ops(op, name.empty() ? "" : name + std::to_string(i), in, 1 + static_cast<int>(rng() % 2));
       vals.insert(vals.end(), outs.begin(), outs.end());
     }
     b.output(vals.back());
-    b.finish();
     BuildOptions o;
     o.block_search_min = 8;
     o.max_direct_items = 20 + static_cast<uint32_t>(rng() % 50);
@@ -217,15 +214,14 @@ TEST(hierarchyRepeats, SameModelTwiceGivesIdenticalJson) {
 }
 
 TEST(hierarchyRepeats, JsonNamesAreEscapedAndValidUtf8) {
-  ir::Model m;
-  test::GraphBuilder b(&m);
+  ir::Model m = test::model();
+  test::GraphBuilder b(m);
   std::string x = b.input("x");
   x = b.op("Relu", "/we\"ird\\scope\x01/\xFF/A", {x});
   x = b.op("Relu", "/we\"ird\\scope\x01/\xFF/B", {x});
   x = b.op("Relu", "/other/C", {x});
   x = b.op("Relu", "/other/D", {x});
   b.output(x);
-  b.finish();
   std::string j = hierarchyJson(build(m));
   EXPECT_NE(j.find("we\\\"ird\\\\scope\\u0001"), std::string::npos) << j;
   EXPECT_NE(j.find("\xEF\xBF\xBD"), std::string::npos);  // the lone 0xFF byte

@@ -3,7 +3,7 @@
 
 #include "hierarchy/checks.h"
 #include "hierarchy/hierarchy.h"
-#include "hierarchy/test_models.h"
+#include "support/model_builder.h"
 
 namespace nf::hierarchy {
 namespace {
@@ -13,12 +13,11 @@ using test::GraphBuilder;
 // A chain: each node consumes the previous one's output. names[i] = node name,
 // ops[i] (default "Relu") its op type.
 ir::Model chain(const std::vector<std::string>& names, const std::vector<std::string>& ops = {}) {
-  ir::Model m;
-  GraphBuilder b(&m);
+  ir::Model m = test::model();
+  GraphBuilder b(m);
   std::string x = b.input("x");
   for (size_t i = 0; i < names.size(); ++i) x = b.op(i < ops.size() ? ops[i] : "Relu", names[i], {x});
   b.output(x);
-  b.finish();
   return m;
 }
 
@@ -208,8 +207,8 @@ TEST(hierarchyScopes, SeriesOffKeepsPlainScopes) {
 }
 
 TEST(hierarchyScopes, OrphanConstantsJoinTheirConsumersGroup) {
-  ir::Model m;
-  GraphBuilder b(&m);
+  ir::Model m = test::model();
+  GraphBuilder b(m);
   std::string x = b.input("x");
   std::string c = b.op("Constant", "Constant_7", {});  // no scope, as swin_t writes them
   x = b.op("Add", "/blk/inner/Add", {x, c});
@@ -220,7 +219,6 @@ TEST(hierarchyScopes, OrphanConstantsJoinTheirConsumersGroup) {
   x = b.op("Relu", "/tail/A", {x});
   x = b.op("Relu", "/tail/B", {x});
   b.output(x);
-  b.finish();
   Hierarchy h = build(m);
   EXPECT_EQ(h.group(h.node_group[0]).path, "blk/inner");  // feeds inner/Add and inner/Mul
   EXPECT_EQ(h.group(h.node_group[3]).path, "blk");        // feeds blk/Add
@@ -237,9 +235,7 @@ TEST(hierarchyScopes, BadGraphIdIsAnError) {
 }
 
 TEST(hierarchyScopes, EmptyGraph) {
-  ir::Model m;
-  GraphBuilder b(&m);
-  b.finish();
+  ir::Model m = test::model();
   Hierarchy h = build(m);
   EXPECT_EQ(h.groups.size(), 1u);
   EXPECT_EQ(h.group(h.root()).node_count, 0u);

@@ -5,8 +5,8 @@
 
 #include "hierarchy/checks.h"
 #include "hierarchy/hierarchy.h"
-#include "hierarchy/test_models.h"
 #include "hierarchy/visible.h"
+#include "support/synthetic_models.h"
 
 namespace nf::hierarchy {
 namespace {

@@ -9,7 +9,7 @@
 #include "scene/display_graph.h"
 #include "scene/op_summary.h"
 #include "scene/text_metrics.h"
-#include "scene_test_util.h"
+#include "support/model_builder.h"
 #include "support/test_support.h"
 
 namespace nf::scene {
@@ -141,13 +141,12 @@ TEST(DisplayGraphCorpus, EveryNodeInputAndOutputIsDrawnAndEdgesMatchConnections)
 }
 
 TEST(DisplayGraph, ConvFoldsWeightsAndSummarisesAttributes) {
-  ir::Model m;
-  m.graphs.emplace_back();
-  test::GraphBuilder b{m.main()};
-  b.input("x", {1, 3, 224, 224});
-  b.initializer("w", {64, 3, 7, 7});
-  b.initializer("bias", {64});
-  ir::NodeId conv = b.node("Conv", "conv1", {"x", "w", "bias"}, {"y"});
+  ir::Model m = nf::test::model();
+  nf::test::GraphBuilder b(m);
+  b.input("x", nf::test::F32, nf::test::shape({1, 3, 224, 224}));
+  b.weight("w", {64, 3, 7, 7});
+  b.weight("bias", {64});
+  ir::NodeId conv = b.node("Conv", {"x", "w", "bias"}, {"y"}, {}, "conv1");
   ir::Attribute strides;
   strides.name = "strides";
   strides.type = ir::AttrType::Ints;
@@ -156,7 +155,7 @@ TEST(DisplayGraph, ConvFoldsWeightsAndSummarisesAttributes) {
   pads.name = "pads";
   pads.ints = {3, 3, 3, 3};
   m.main().node(conv).attributes = {strides, pads};
-  b.node("Relu", "relu", {"y"}, {"z"});
+  b.node("Relu", {"y"}, {"z"}, {}, "relu");
   b.output("z");
 
   auto d = buildDisplayGraph(m, ir::GraphId{0});
@@ -189,25 +188,21 @@ TEST(DisplayGraph, ConvFoldsWeightsAndSummarisesAttributes) {
 }
 
 TEST(DisplayGraph, BodiesAreRowsOrInlineExpanded) {
-  ir::Model m;
-  m.graphs.resize(2);
-  test::GraphBuilder outer{m.graphs[0]};
-  outer.input("cond", {});
-  outer.input("a", {4});
-  ir::NodeId iff = outer.node("If", "branch", {"cond"}, {"r"});
+  ir::Model m = nf::test::model();
+  nf::test::GraphBuilder outer(m);
+  outer.input("cond", nf::test::F32, nf::test::shape({}));
+  outer.input("a", nf::test::F32, nf::test::shape({4}));
+  ir::NodeId iff = outer.node("If", {"cond"}, {"r"}, {}, "branch");
   outer.output("r");
   ir::Attribute then_branch;
   then_branch.name = "then_branch";
   then_branch.type = ir::AttrType::Graph;
-  then_branch.graphs = {ir::GraphId{1}};
+  then_branch.graphs = {nf::test::GraphBuilder::addBody(m, ir::GraphId{0}, "")};
   m.graphs[0].node(iff).attributes = {then_branch};
-  ir::Graph& body = m.graphs[1];
-  body.parent = ir::GraphId{0};
-  body.parent_node = iff;
-  test::GraphBuilder inner{body};
-  ir::ValueId a_in_body = body.intern("a");
-  body.value(a_in_body).outer_scope = true;
-  inner.node("Neg", "neg", {"a"}, {"b"});
+  m.graphs[1].parent_node = iff;
+  nf::test::GraphBuilder inner(m, ir::GraphId{1});
+  inner.outer("a");
+  inner.node("Neg", {"a"}, {"b"}, {}, "neg");
   inner.output("b");
 
   auto closed = buildDisplayGraph(m, ir::GraphId{0});
@@ -250,12 +245,11 @@ TEST(DisplayGraph, InvalidGraphIdFails) {
 }
 
 TEST(DisplayGraph, HostileNamesAreCleanedAndCut) {
-  ir::Model m;
-  m.graphs.emplace_back();
-  test::GraphBuilder b{m.main()};
+  ir::Model m = nf::test::model();
+  nf::test::GraphBuilder b(m);
   const std::string evil = std::string("<x>&\"'\x01\x7F\xFF\xC3") + std::string(2000, 'A');
-  b.input(evil, {1});
-  b.node(evil, evil, {evil}, {"y"});
+  b.input(evil, nf::test::F32, nf::test::shape({1}));
+  b.node(evil, {evil}, {"y"}, {}, evil);
   b.output("y");
   BuildOptions o;
   o.show_names = true;

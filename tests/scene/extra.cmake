@@ -73,6 +73,7 @@ endif()
 
 if(TARGET netforge_scene AND TARGET netforge_onnx)
   add_executable(scene_bench ${CMAKE_CURRENT_LIST_DIR}/scene_bench.cpp)
+  target_include_directories(scene_bench PRIVATE ${CMAKE_CURRENT_LIST_DIR}/..)
   target_link_libraries(scene_bench PRIVATE netforge_scene netforge_onnx)
   set_target_properties(scene_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endif()

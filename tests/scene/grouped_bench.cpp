@@ -18,28 +18,26 @@
 // transformer_enc48, vit_b_16, swin_t, densenet201), the 96+96-layer transformer of
 // ~/.cache/netforge/models-big unless --no-big, and any files given.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "hierarchy/hierarchy.h"
-#include "hierarchy/test_models.h"
 #include "hierarchy/visible.h"
 #include "onnx/reader.h"
 #include "scene/grouped_scene.h"
 #include "scene/model_scene.h"
 #include "shapes/inference.h"
+#include "support/bench_support.h"
+#include "support/synthetic_models.h"
 
 namespace {
 
 using namespace nf;
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+using bench::Clock;
+using bench::median;
+using bench::msSince;
 
 struct Run {
   double ms = 0;
@@ -67,12 +65,6 @@ void line(const char* what, uint32_t nodes, const Run& r) {
               "geometry %.1f; %zu items, %zu frames)\n",
               what, nodes, r.ms, r.stats.levels_laid_out, r.stats.levels_reused, r.stats.visible_ms,
               r.stats.nodes_ms, r.stats.layout_ms, r.stats.geometry_ms, r.items, r.frames);
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 void benchOne(const std::string& name, const ir::Model& m, int reps) {
@@ -143,18 +135,14 @@ int main(int argc, char** argv) {
   bool big = true;
   std::string dir = nf::test::bigModelsDir();
   std::vector<std::string> files;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(1, std::atoi(argv[++i]));
-    else if (!std::strcmp(argv[i], "--models") && i + 1 < argc) dir = argv[++i];
-    else if (!std::strcmp(argv[i], "--no-big")) big = false;
-    else files.push_back(argv[i]);
+  for (nf::bench::Args a(argc, argv); a.more();) {
+    if (a.option("--reps", &reps, 1) || a.option("--models", &dir)) continue;
+    if (a.flag("--no-big")) big = false;
+    else files.push_back(a.next());
   }
   std::printf("grouped_bench: milliseconds (expand/collapse: median over up to %d groups)\n", reps);
   for (bool names : {true, false}) {
-    nf::test::StackOptions o;
-    o.layers = 20000 / nf::test::stackLayerNodes(true);
-    o.names = names;
-    nf::ir::Model m = nf::test::makeTransformerStack(o);
+    nf::ir::Model m = nf::test::makeTransformerStack(nf::test::bigStack(names));
     benchOne(std::string("synthetic stack ") + (names ? "named" : "stripped"), m, reps);
   }
   if (files.empty()) {

@@ -14,12 +14,12 @@
 #include <sstream>
 
 #include "hierarchy/hierarchy.h"
-#include "hierarchy/test_models.h"
 #include "hierarchy/visible.h"
 #include "onnx/reader.h"
 #include "scene/exports.h"
 #include "scene/grouped_scene.h"
 #include "scene_test_util.h"
+#include "support/synthetic_models.h"
 #include "support/test_support.h"
 
 namespace nf::scene {
@@ -413,8 +413,8 @@ TEST(GroupedScene, StubsAreShortAndTheirSourceStaysAbove) {
 // anywhere between the group's IN and OUT bridges (regression: the first decoder
 // layer of a 96+96 transformer was drawn below the 95 others).
 TEST(GroupedScene, StubSourceInsideAGroupStaysAboveItsTargets) {
-  ir::Model m;
-  nf::test::GraphBuilder b(&m);
+  ir::Model m = nf::test::model();
+  nf::test::GraphBuilder b(m);
   const std::string x = b.input("x");
   const std::string a = b.op("Relu", "/blk/A", {x});
   std::string c = x;
@@ -425,10 +425,8 @@ TEST(GroupedScene, StubSourceInsideAGroupStaysAboveItsTargets) {
     adds.push_back(c);
   }
   c = b.op("Relu", "/head/R", {c});
-  b.op("Softmax", "/head/S", {c});
-  b.graph().nodes.back().outputs[0] = b.graph().intern("y");
+  b.node("Softmax", {c}, {"y"}, {}, "/head/S");
   b.output("y");
-  b.finish();
   const Hierarchy h = makeHierarchy(m);
   for (auto dir : {layout::Direction::TopToBottom, layout::Direction::LeftToRight}) {
     GroupedOptions o;
@@ -481,7 +479,7 @@ TEST(GroupedScene, SvgDrawsFramesUnderTheBoxes) {
 
 // A synthetic stack of ~20k nodes: first sight, one expand/collapse, determinism.
 TEST(GroupedScene, BigSyntheticStack) {
-  const ir::Model m = stackModel(20000 / nf::test::stackLayerNodes(true), true);
+  const ir::Model m = nf::test::makeTransformerStack(nf::test::bigStack(true));
   const Hierarchy h = makeHierarchy(m);
   checkExpandOne(m, h, layout::Direction::TopToBottom);
   ir::Model stripped = m;

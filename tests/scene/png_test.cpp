@@ -9,7 +9,7 @@
 #include "scene/png.h"
 #include "scene/raster.h"
 #include "scene/scene_layout.h"
-#include "scene_test_util.h"
+#include "support/model_builder.h"
 
 namespace nf::scene {
 namespace {
@@ -169,11 +169,10 @@ TEST(Png, EncodedImageDecodesToThePixels) {
 }
 
 TEST(Raster, DrawsBoxesInTheirCategoryColour) {
-  ir::Model m;
-  m.graphs.emplace_back();
-  test::GraphBuilder b{m.main()};
-  b.input("x", {1, 8});
-  b.node("Relu", "r", {"x"}, {"y"});
+  ir::Model m = nf::test::model();
+  nf::test::GraphBuilder b(m);
+  b.input("x", nf::test::F32, nf::test::shape({1, 8}));
+  b.node("Relu", {"x"}, {"y"}, {}, "r");
   b.output("y");
   auto d = buildDisplayGraph(m, ir::GraphId{0});
   ASSERT_TRUE(d.ok());

@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -28,13 +27,13 @@
 #include "scene/exports.h"
 #include "scene/model_scene.h"
 #include "scene/spatial_index.h"
+#include "support/bench_support.h"
 
 namespace {
 
 using nf::scene::Point;
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+using nf::bench::Clock;
+using nf::bench::msSince;
 
 struct Polyline {
   uint32_t from, to;  // end boxes
@@ -186,13 +185,11 @@ int main(int argc, char** argv) {
   bool run_dot = true;
   nf::scene::SceneRequest req;
   std::vector<std::string> models;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--dot-timeout" && i + 1 < argc) dot_timeout = std::atof(argv[++i]);
-    else if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
-    else if (a == "--no-dot") run_dot = false;
-    else if (a == "--lr") req.direction = nf::layout::Direction::LeftToRight;
-    else models.push_back(a);
+  for (nf::bench::Args a(argc, argv); a.more();) {
+    if (a.option("--dot-timeout", &dot_timeout) || a.option("--runs", &runs, 1)) continue;
+    if (a.flag("--no-dot")) run_dot = false;
+    else if (a.flag("--lr")) req.direction = nf::layout::Direction::LeftToRight;
+    else models.push_back(a.next());
   }
   if (models.empty()) models = defaultModels();
   if (models.empty()) {

@@ -13,6 +13,7 @@
 #include "scene/model_scene.h"
 #include "scene/spatial_index.h"
 #include "scene_test_util.h"
+#include "support/model_builder.h"
 #include "support/test_support.h"
 
 namespace nf::scene {
@@ -160,15 +161,14 @@ TEST(SceneCorpus, DotHasOneStatementPerBoxAndEdge) {
 }
 
 TEST(SceneExport, HostileNamesStayValidXml) {
-  ir::Model m;
-  m.graphs.emplace_back();
+  ir::Model m = nf::test::model();
   m.main().name = "g<&>\"'";
-  test::GraphBuilder b{m.main()};
+  nf::test::GraphBuilder b(m);
   const std::string evil = "<script>alert('x')</script> & \"q\" \x01\x02\x1B[31m \x7F \xC2\x85 \xFF\xFE \xED\xA0\x80 ]]>";
-  b.input(evil, {1, 2});
-  b.initializer(evil + "w", {2, 2});
-  b.node("MatMul", evil, {evil, evil + "w"}, {evil + "y"});
-  b.node(evil, evil + "2", {evil + "y"}, {evil + "z"});
+  b.input(evil, nf::test::F32, nf::test::shape({1, 2}));
+  b.weight(evil + "w", {2, 2});
+  b.node("MatMul", {evil, evil + "w"}, {evil + "y"}, {}, evil);
+  b.node(evil, {evil + "y"}, {evil + "z"}, {}, evil + "2");
   b.output(evil + "z");
   for (bool as_nodes : {false, true}) {
     SceneRequest req;

@@ -2,35 +2,31 @@
 #include <gtest/gtest.h>
 
 #include "shapes/inference.h"
-#include "shapes/model_builder.h"
+#include "shapes/shapes_test_util.h"
+#include "support/model_builder.h"
 
 namespace nf::shapes {
 namespace {
 
-using tb::F32;
-using tb::I64;
-using tb::shape;
-
-std::string typeOf(const InferenceResult& r, ir::Model& m, const std::string& name, ir::GraphId g = ir::GraphId{0}) {
-  ir::ValueId v = m.graph(g).find(name);
-  EXPECT_TRUE(v.valid()) << name;
-  return ir::typeToString(r.type(g, v));
-}
+using test::F32;
+using test::I64;
+using test::shape;
+using test::typeOf;
 
 TEST(ShapesInference, ConvPoolGemmChain) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({1, 3, 224, 224}));
   g.weight("w1", {64, 3, 7, 7});
-  g.node("Conv", {"x", "w1"}, {"c1"}, {tb::aInts("strides", {2, 2}), tb::aInts("pads", {3, 3, 3, 3})});
+  g.node("Conv", {"x", "w1"}, {"c1"}, {test::aInts("strides", {2, 2}), test::aInts("pads", {3, 3, 3, 3})});
   g.node("MaxPool", {"c1"}, {"p1"},
-         {tb::aInts("kernel_shape", {3, 3}), tb::aInts("strides", {2, 2}), tb::aInts("pads", {1, 1, 1, 1})});
+         {test::aInts("kernel_shape", {3, 3}), test::aInts("strides", {2, 2}), test::aInts("pads", {1, 1, 1, 1})});
   g.weight("w2", {64, 8, 3, 3});
-  g.node("Conv", {"p1", "w2"}, {"c2"}, {tb::aInt("group", 8), tb::aInts("dilations", {2, 2})});
+  g.node("Conv", {"p1", "w2"}, {"c2"}, {test::aInt("group", 8), test::aInts("dilations", {2, 2})});
   g.node("GlobalAveragePool", {"c2"}, {"gap"});
   g.node("Flatten", {"gap"}, {"flat"});
   g.weight("fc", {1000, 64});
-  g.node("Gemm", {"flat", "fc"}, {"y"}, {tb::aInt("transB", 1)});
+  g.node("Gemm", {"flat", "fc"}, {"y"}, {test::aInt("transB", 1)});
   g.output("y");
   auto r = inferShapes(m);
   EXPECT_EQ(typeOf(r, m, "c1"), "FLOAT[1, 64, 112, 112]");
@@ -43,19 +39,19 @@ TEST(ShapesInference, ConvPoolGemmChain) {
 }
 
 TEST(ShapesInference, PoolCeilModeAndSamePadding) {
-  ir::Model m = tb::model(19);
-  tb::G g(m);
+  ir::Model m = test::model(19);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({1, 1, 4, 4}));
   g.node("MaxPool", {"x"}, {"a"},
-         {tb::aInts("kernel_shape", {3, 3}), tb::aInts("strides", {2, 2}), tb::aInt("ceil_mode", 1)});
+         {test::aInts("kernel_shape", {3, 3}), test::aInts("strides", {2, 2}), test::aInt("ceil_mode", 1)});
   g.node("AveragePool", {"x"}, {"b"},
-         {tb::aInts("kernel_shape", {3, 3}), tb::aInts("strides", {2, 2}), tb::aStr("auto_pad", "SAME_UPPER")});
+         {test::aInts("kernel_shape", {3, 3}), test::aInts("strides", {2, 2}), test::aStr("auto_pad", "SAME_UPPER")});
   // ceil mode with padding: the last window would start inside the end padding
   // and is dropped (PyTorch / reference behaviour).
   g.input("z", F32, shape({1, 1, 5, 5}));
   g.node("MaxPool", {"z"}, {"c"},
-         {tb::aInts("kernel_shape", {2, 2}), tb::aInts("strides", {2, 2}), tb::aInts("pads", {1, 1, 1, 1}),
-          tb::aInt("ceil_mode", 1)});
+         {test::aInts("kernel_shape", {2, 2}), test::aInts("strides", {2, 2}), test::aInts("pads", {1, 1, 1, 1}),
+          test::aInt("ceil_mode", 1)});
   auto r = inferShapes(m);
   EXPECT_EQ(typeOf(r, m, "a"), "FLOAT[1, 1, 2, 2]");
   EXPECT_EQ(typeOf(r, m, "b"), "FLOAT[1, 1, 2, 2]");
@@ -65,8 +61,8 @@ TEST(ShapesInference, PoolCeilModeAndSamePadding) {
 // The exported-transformer pattern: target shapes computed from Shape() of the
 // input, with symbolic batch and seq, must still resolve.
 TEST(ShapesInference, TransformerReshapeChainStaysSymbolic) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({"batch", "seq", 768}));
   g.node("Shape", {"x"}, {"s"});
   g.initInts("i0", {}, {0});
@@ -77,11 +73,11 @@ TEST(ShapesInference, TransformerReshapeChainStaysSymbolic) {
   g.node("Unsqueeze", {"b", "ax0"}, {"b1"});
   g.node("Unsqueeze", {"q", "ax0"}, {"q1"});
   g.initInts("heads", {2}, {12, 64});
-  g.node("Concat", {"b1", "q1", "heads"}, {"target"}, {tb::aInt("axis", 0)});
+  g.node("Concat", {"b1", "q1", "heads"}, {"target"}, {test::aInt("axis", 0)});
   g.node("Reshape", {"x", "target"}, {"r"});
-  g.node("Transpose", {"r"}, {"t"}, {tb::aInts("perm", {0, 2, 1, 3})});
+  g.node("Transpose", {"r"}, {"t"}, {test::aInts("perm", {0, 2, 1, 3})});
   g.node("MatMul", {"t", "t2"}, {"scores"});
-  g.node("Transpose", {"r"}, {"t2"}, {tb::aInts("perm", {0, 2, 3, 1})});
+  g.node("Transpose", {"r"}, {"t2"}, {test::aInts("perm", {0, 2, 3, 1})});
   g.initInts("flat", {2}, {-1, 768});
   g.node("Reshape", {"x", "flat"}, {"f"});
   g.output("scores");
@@ -97,8 +93,8 @@ TEST(ShapesInference, TransformerReshapeChainStaysSymbolic) {
 }
 
 TEST(ShapesInference, UnknownOpLeavesItsOutputsUnknownAndTheRestGoesOn) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({2, 3}));
   g.node("FancyOp", {"x"}, {"u"}, {}, "", "com.example");
   g.node("Relu", {"u"}, {"after"});
@@ -116,8 +112,8 @@ TEST(ShapesInference, UnknownOpLeavesItsOutputsUnknownAndTheRestGoesOn) {
 }
 
 TEST(ShapesInference, DeclaredTypeConflictIsReportedNotOverwritten) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({2, 3, 4}));
   g.node("Transpose", {"x"}, {"y"});
   g.output("y", ir::Type::tensor(F32, shape({2, 3, 4})));  // wrong: really [4, 3, 2]
@@ -133,8 +129,8 @@ TEST(ShapesInference, DeclaredTypeConflictIsReportedNotOverwritten) {
 }
 
 TEST(ShapesInference, DeclaredTypesFillOnlyWhatInferenceLeftOpen) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({2, 3}));
   g.node("Mystery", {"x"}, {"u"}, {}, "", "custom");
   g.valueInfo("u", ir::Type::tensor(F32, shape({2, 5})));
@@ -151,11 +147,11 @@ TEST(ShapesInference, DeclaredTypesFillOnlyWhatInferenceLeftOpen) {
 }
 
 TEST(ShapesInference, InputOverridesReplaceDeclaredShapes) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({"N", 3, 32, 32}));
   g.weight("w", {8, 3, 3, 3});
-  g.node("Conv", {"x", "w"}, {"y"}, {tb::aInts("pads", {1, 1, 1, 1})});
+  g.node("Conv", {"x", "w"}, {"y"}, {test::aInts("pads", {1, 1, 1, 1})});
   auto sym = inferShapes(m);
   EXPECT_EQ(typeOf(sym, m, "y"), "FLOAT[N, 8, 32, 32]");
   InferenceOptions o;
@@ -168,15 +164,15 @@ TEST(ShapesInference, InputOverridesReplaceDeclaredShapes) {
 
 TEST(ShapesInference, OpsetDifferencesForAxesAndSlices) {
   {
-    ir::Model m = tb::model(11);
-    tb::G g(m);
+    ir::Model m = test::model(11);
+    test::GraphBuilder g(m);
     g.input("x", F32, shape({1, 3, 1, 5}));
-    g.node("Squeeze", {"x"}, {"a"}, {tb::aInts("axes", {0, 2})});
-    g.node("Unsqueeze", {"a"}, {"b"}, {tb::aInts("axes", {-1})});
+    g.node("Squeeze", {"x"}, {"a"}, {test::aInts("axes", {0, 2})});
+    g.node("Unsqueeze", {"a"}, {"b"}, {test::aInts("axes", {-1})});
     g.node("Slice", {"x", "st", "en"}, {"c"});
     g.initInts("st", {1}, {1});
     g.initInts("en", {1}, {INT64_MAX});
-    g.node("ReduceMean", {"x"}, {"d"}, {tb::aInts("axes", {1}), tb::aInt("keepdims", 0)});
+    g.node("ReduceMean", {"x"}, {"d"}, {test::aInts("axes", {1}), test::aInt("keepdims", 0)});
     auto r = inferShapes(m);
     EXPECT_EQ(typeOf(r, m, "a"), "FLOAT[3, 5]");
     EXPECT_EQ(typeOf(r, m, "b"), "FLOAT[3, 5, 1]");
@@ -184,11 +180,11 @@ TEST(ShapesInference, OpsetDifferencesForAxesAndSlices) {
     EXPECT_EQ(typeOf(r, m, "d"), "FLOAT[1, 1, 5]");
   }
   {
-    ir::Model m = tb::model(9);
-    tb::G g(m);
+    ir::Model m = test::model(9);
+    test::GraphBuilder g(m);
     g.input("x", F32, shape({6, 10}));
     g.node("Slice", {"x"}, {"c"},
-           {tb::aInts("starts", {1, -4}), tb::aInts("ends", {1000, -1}), tb::aInts("axes", {0, 1})});
+           {test::aInts("starts", {1, -4}), test::aInts("ends", {1000, -1}), test::aInts("axes", {0, 1})});
     g.node("Upsample", {"x", "scales"}, {"u"});
     g.initFloats("scales", {2}, {2.0f, 3.0f});
     auto r = inferShapes(m);
@@ -196,12 +192,12 @@ TEST(ShapesInference, OpsetDifferencesForAxesAndSlices) {
     EXPECT_EQ(typeOf(r, m, "u"), "FLOAT[12, 30]");
   }
   {
-    ir::Model m = tb::model(18);
-    tb::G g(m);
+    ir::Model m = test::model(18);
+    test::GraphBuilder g(m);
     g.input("x", F32, shape({"b", 10, 7}));
     g.initInts("axes", {1}, {2});
     g.node("ReduceMax", {"x", "axes"}, {"m"});
-    g.node("Split", {"x"}, {"p0", "p1", "p2"}, {tb::aInt("axis", 2), tb::aInt("num_outputs", 3)});
+    g.node("Split", {"x"}, {"p0", "p1", "p2"}, {test::aInt("axis", 2), test::aInt("num_outputs", 3)});
     auto r = inferShapes(m);
     EXPECT_EQ(typeOf(r, m, "m"), "FLOAT[b, 10, 1]");
     EXPECT_EQ(typeOf(r, m, "p0"), "FLOAT[b, 10, 3]");
@@ -210,18 +206,18 @@ TEST(ShapesInference, OpsetDifferencesForAxesAndSlices) {
 }
 
 TEST(ShapesInference, ConstantFoldingThroughArithmeticAndConstantOfShape) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({2, 8, 6}));
   g.node("Shape", {"x"}, {"s"});
   g.initInts("two", {}, {2});
   g.node("Div", {"s", "two"}, {"half"});
-  g.node("Cast", {"half"}, {"halff"}, {tb::aInt("to", 1)});
-  g.node("Cast", {"halff"}, {"halfi"}, {tb::aInt("to", 7)});
+  g.node("Cast", {"half"}, {"halff"}, {test::aInt("to", 1)});
+  g.node("Cast", {"halff"}, {"halfi"}, {test::aInt("to", 7)});
   g.node("ConstantOfShape", {"halfi"}, {"zeros"});
   g.initInts("start", {}, {0});
   g.initInts("delta", {}, {2});
-  g.node("ReduceProd", {"s"}, {"count"}, {tb::aInt("keepdims", 0)});
+  g.node("ReduceProd", {"s"}, {"count"}, {test::aInt("keepdims", 0)});
   g.node("Range", {"start", "count", "delta"}, {"rng"});
   g.node("Expand", {"x", "target"}, {"ex"});
   g.initInts("target", {4}, {3, 1, 1, 1});
@@ -232,37 +228,37 @@ TEST(ShapesInference, ConstantFoldingThroughArithmeticAndConstantOfShape) {
 }
 
 TEST(ShapesInference, IfAndLoopBodies) {
-  ir::Model m = tb::model(13);
-  ir::GraphId then_g = tb::G::addBody(m, ir::GraphId{0}, "then");
-  ir::GraphId else_g = tb::G::addBody(m, ir::GraphId{0}, "else");
-  ir::GraphId body = tb::G::addBody(m, ir::GraphId{0}, "body");
+  ir::Model m = test::model(13);
+  ir::GraphId then_g = test::GraphBuilder::addBody(m, ir::GraphId{0}, "then");
+  ir::GraphId else_g = test::GraphBuilder::addBody(m, ir::GraphId{0}, "else");
+  ir::GraphId body = test::GraphBuilder::addBody(m, ir::GraphId{0}, "body");
   {
-    tb::G t(m, then_g);
+    test::GraphBuilder t(m, then_g);
     t.outer("x");
     t.node("Relu", {"x"}, {"t_out"});
     t.output("t_out");
-    tb::G e(m, else_g);
+    test::GraphBuilder e(m, else_g);
     e.outer("x");
-    e.node("Transpose", {"x"}, {"e_out"}, {tb::aInts("perm", {0, 1})});
+    e.node("Transpose", {"x"}, {"e_out"}, {test::aInts("perm", {0, 1})});
     e.output("e_out");
-    tb::G b(m, body);
+    test::GraphBuilder b(m, body);
     b.input("i", I64, shape({}));
-    b.input("cond", tb::BOOL, shape({}));
+    b.input("cond", test::BOOL, shape({}));
     b.input("acc", F32, shape({"?", 4}));
     b.node("Identity", {"cond"}, {"cond_out"});
-    b.node("Concat", {"acc", "x"}, {"acc_out"}, {tb::aInt("axis", 0)});
+    b.node("Concat", {"acc", "x"}, {"acc_out"}, {test::aInt("axis", 0)});
     b.outer("x");
-    b.node("ReduceSum", {"x"}, {"row"}, {tb::aInt("keepdims", 0)});
+    b.node("ReduceSum", {"x"}, {"row"}, {test::aInt("keepdims", 0)});
     b.output("cond_out");
     b.output("acc_out");
     b.output("row");
   }
-  tb::G g(m);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({3, 4}));
-  g.input("c", tb::BOOL, shape({}));
-  g.node("If", {"c"}, {"y"}, {tb::aGraph("then_branch", then_g), tb::aGraph("else_branch", else_g)});
+  g.input("c", test::BOOL, shape({}));
+  g.node("If", {"c"}, {"y"}, {test::aGraph("then_branch", then_g), test::aGraph("else_branch", else_g)});
   g.initInts("trips", {}, {5});
-  g.node("Loop", {"trips", "", "x"}, {"final", "rows"}, {tb::aGraph("body", body)});
+  g.node("Loop", {"trips", "", "x"}, {"final", "rows"}, {test::aGraph("body", body)});
   auto r = inferShapes(m);
   EXPECT_EQ(typeOf(r, m, "y"), "FLOAT[3, 4]");
   EXPECT_EQ(typeOf(r, m, "t_out", then_g), "FLOAT[3, 4]");
@@ -273,8 +269,8 @@ TEST(ShapesInference, IfAndLoopBodies) {
 }
 
 TEST(ShapesInference, InconsistentInputsAreIssuesNotCrashes) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("a", F32, shape({2, 3}));
   g.input("b", F32, shape({4, 5}));
   g.node("MatMul", {"a", "b"}, {"c"});

@@ -13,15 +13,15 @@
 #include "onnx/reader.h"
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
-#include "shapes/model_builder.h"
+#include "support/model_builder.h"
 #include "support/test_support.h"
 
 namespace nf::shapes {
 namespace {
 
-using tb::F32;
-using tb::I64;
-using tb::shape;
+using test::F32;
+using test::I64;
+using test::shape;
 
 struct Analysis {
   InferenceResult inf;
@@ -42,14 +42,14 @@ const NodeMetrics& nodeNamed(const ir::Model& m, const Metrics& met, const std::
 }
 
 TEST(ShapesMetrics, ConvWithGroupsDilationsAndTranspose) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({2, 32, 20, 20}));
   g.weight("w", {64, 8, 3, 3});  // groups = 4: each output sees 8 input channels
   g.weight("b", {64});
-  g.node("Conv", {"x", "w", "b"}, {"y"}, {tb::aInt("group", 4), tb::aInts("dilations", {2, 2})}, "conv");
+  g.node("Conv", {"x", "w", "b"}, {"y"}, {test::aInt("group", 4), test::aInts("dilations", {2, 2})}, "conv");
   g.weight("wt", {64, 16, 2, 2});  // ConvTranspose weight [Cin, Cout/group, k, k]
-  g.node("ConvTranspose", {"y", "wt"}, {"z"}, {tb::aInts("strides", {2, 2})}, "deconv");
+  g.node("ConvTranspose", {"y", "wt"}, {"z"}, {test::aInts("strides", {2, 2})}, "deconv");
   Analysis r = run(m);
   // y: [2, 64, 16, 16]; MACs = out elements * 8 * 3 * 3.
   const NodeMetrics& conv = nodeNamed(m, r.met, "conv");
@@ -65,12 +65,12 @@ TEST(ShapesMetrics, ConvWithGroupsDilationsAndTranspose) {
 }
 
 TEST(ShapesMetrics, GemmBatchedMatMulAndAttention) {
-  ir::Model m = tb::model(23);
-  tb::G g(m);
+  ir::Model m = test::model(23);
+  test::GraphBuilder g(m);
   g.input("a", F32, shape({8, 512}));
   g.weight("w", {1000, 512});
   g.weight("bias", {1000});
-  g.node("Gemm", {"a", "w", "bias"}, {"fc"}, {tb::aInt("transB", 1)}, "gemm");
+  g.node("Gemm", {"a", "w", "bias"}, {"fc"}, {test::aInt("transB", 1)}, "gemm");
   g.input("q", F32, shape({2, 12, 128, 64}));
   g.input("kt", F32, shape({2, 12, 64, 128}));
   g.node("MatMul", {"q", "kt"}, {"scores"}, {}, "qk");
@@ -86,10 +86,10 @@ TEST(ShapesMetrics, GemmBatchedMatMulAndAttention) {
 }
 
 TEST(ShapesMetrics, PoolingNormalisationAndElementwiseHaveFlopsNotMacs) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({1, 16, 8, 8}));
-  g.node("MaxPool", {"x"}, {"p"}, {tb::aInts("kernel_shape", {2, 2}), tb::aInts("strides", {2, 2})}, "pool");
+  g.node("MaxPool", {"x"}, {"p"}, {test::aInts("kernel_shape", {2, 2}), test::aInts("strides", {2, 2})}, "pool");
   g.weight("s", {16});
   g.weight("b", {16});
   g.weight("mean", {16});
@@ -106,20 +106,20 @@ TEST(ShapesMetrics, PoolingNormalisationAndElementwiseHaveFlopsNotMacs) {
 }
 
 TEST(ShapesMetrics, WhatCountsAsAParameter) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({4, 10}));
   g.weight("shared", {10, 10});
   g.node("MatMul", {"x", "shared"}, {"h1"}, {}, "first");
   g.node("MatMul", {"h1", "shared"}, {"h2"}, {}, "second");  // tied weight: counted once
   g.initInts("target", {2}, {2, 20});                          // a shape, not a parameter
   g.node("Reshape", {"h2", "target"}, {"r"}, {}, "reshape");
-  g.node("Constant", {}, {"eps"}, {tb::aTensor("value", tb::tensorFloats("eps", {}, {1e-5f}))}, "eps");
+  g.node("Constant", {}, {"eps"}, {test::aTensor("value", test::tensorFloats("eps", {}, {1e-5f}))}, "eps");
   g.node("Add", {"r", "eps"}, {"e"}, {}, "add_eps");  // a Constant scalar: not a parameter
   g.initInts("wshape", {2}, {20, 3});
   g.node("ConstantOfShape", {"wshape"}, {"w2"}, {}, "make_w2");  // a generated weight: counted
   g.node("MatMul", {"e", "w2"}, {"out"}, {}, "third");
-  ir::Tensor half = tb::tensorNoData("halfw", ir::ElemType::Float16, {3, 3});
+  ir::Tensor half = test::tensorNoData("halfw", ir::ElemType::Float16, {3, 3});
   g.init(half);
   g.node("MatMul", {"out", "halfw"}, {"out2"}, {}, "fourth");
   Analysis r = run(m);
@@ -144,14 +144,14 @@ TEST(ShapesMetrics, WhatCountsAsAParameter) {
 // tail of a runtime Reshape target) are not parameters, even though the Concat
 // that reads them is not a constant node.
 TEST(ShapesMetrics, ShapeComputationInputsAreNotParameters) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({"b", 16, 64}));
   g.node("Shape", {"x"}, {"s"});
   g.initInts("first2", {2}, {0, 1});
   g.node("Gather", {"s", "first2"}, {"bs"});
   g.initInts("tail", {2}, {4, 16});
-  g.node("Concat", {"bs", "tail"}, {"target"}, {tb::aInt("axis", 0)}, "concat");
+  g.node("Concat", {"bs", "tail"}, {"target"}, {test::aInt("axis", 0)}, "concat");
   g.node("Reshape", {"x", "target"}, {"r"});
   g.weight("w", {16, 16});
   g.node("MatMul", {"r", "w"}, {"y"}, {}, "mm");
@@ -163,8 +163,8 @@ TEST(ShapesMetrics, ShapeComputationInputsAreNotParameters) {
 
 TEST(ShapesMetrics, PeakActivationFreesAfterLastConsumer) {
   // x(400 B) -> a(400) -> b(400) -> c(400); a also feeds d at the end.
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({100}));
   g.node("Relu", {"x"}, {"a"});
   g.node("Relu", {"a"}, {"b"});
@@ -178,8 +178,8 @@ TEST(ShapesMetrics, PeakActivationFreesAfterLastConsumer) {
 }
 
 TEST(ShapesMetrics, GroupsByNameScopeWithDepth) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({1, 8}));
   g.weight("w1", {8, 8});
   g.weight("w2", {8, 8});
@@ -211,12 +211,12 @@ TEST(ShapesMetrics, GroupsByNameScopeWithDepth) {
 }
 
 TEST(ShapesMetrics, ControlFlowCostsItsBodies) {
-  ir::Model m = tb::model(13);
-  ir::GraphId body = tb::G::addBody(m, ir::GraphId{0}, "body");
+  ir::Model m = test::model(13);
+  ir::GraphId body = test::GraphBuilder::addBody(m, ir::GraphId{0}, "body");
   {
-    tb::G b(m, body);
+    test::GraphBuilder b(m, body);
     b.input("i", I64, shape({}));
-    b.input("cond", tb::BOOL, shape({}));
+    b.input("cond", test::BOOL, shape({}));
     b.input("h", F32, shape({1, 16}));
     b.weight("wl", {16, 16});
     b.node("Identity", {"cond"}, {"cond_out"});
@@ -224,10 +224,10 @@ TEST(ShapesMetrics, ControlFlowCostsItsBodies) {
     b.output("cond_out");
     b.output("h_out");
   }
-  tb::G g(m);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({1, 16}));
   g.initInts("n", {}, {10});
-  g.node("Loop", {"n", "", "x"}, {"y"}, {tb::aGraph("body", body)}, "loop");
+  g.node("Loop", {"n", "", "x"}, {"y"}, {test::aGraph("body", body)}, "loop");
   Analysis r = run(m);
   const NodeMetrics& loop = nodeNamed(m, r.met, "loop");
   EXPECT_EQ(loop.macs, 10 * 256);
@@ -237,8 +237,8 @@ TEST(ShapesMetrics, ControlFlowCostsItsBodies) {
 }
 
 TEST(ShapesMetrics, UnknownShapesMakeLowerBounds) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({"n", 8}));
   g.weight("w", {8, 4});
   g.node("MatMul", {"x", "w"}, {"y"}, {}, "mm");

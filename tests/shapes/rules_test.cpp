@@ -5,30 +5,26 @@
 
 #include <set>
 
-#include "shapes/bench/transformer_graph.h"
 #include "shapes/inference.h"
-#include "shapes/model_builder.h"
+#include "shapes/shapes_test_util.h"
+#include "support/model_builder.h"
+#include "support/synthetic_models.h"
 #include "support/test_support.h"
 
 namespace nf::shapes {
 namespace {
 
-using tb::F32;
-using tb::I64;
-using tb::shape;
-
-std::string typeOf(const InferenceResult& r, ir::Model& m, const std::string& name, ir::GraphId g = ir::GraphId{0}) {
-  ir::ValueId v = m.graph(g).find(name);
-  EXPECT_TRUE(v.valid()) << name;
-  return ir::typeToString(r.type(g, v));
-}
+using test::F32;
+using test::I64;
+using test::shape;
+using test::typeOf;
 
 TEST(ShapesRules, ModelLocalFunctionWithAttributeReference) {
-  ir::Model m = tb::model(13);
+  ir::Model m = test::model(13);
   m.opsets.push_back({"custom", 1});
-  ir::GraphId body = tb::G::addBody(m, ir::GraphId{}, "MyBlock");
+  ir::GraphId body = test::GraphBuilder::addBody(m, ir::GraphId{}, "MyBlock");
   {
-    tb::G b(m, body);
+    test::GraphBuilder b(m, body);
     b.input("X", F32, ir::Shape{});
     ir::Attribute perm;
     perm.name = "perm";
@@ -46,19 +42,19 @@ TEST(ShapesRules, ModelLocalFunctionWithAttributeReference) {
   f.opsets = {{"", 13}};
   f.body = body;
   m.functions.push_back(f);
-  tb::G g(m);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({2, 3, 5}));
-  g.node("MyBlock", {"x"}, {"y"}, {tb::aInts("order", {2, 0, 1})}, "call", "custom");
+  g.node("MyBlock", {"x"}, {"y"}, {test::aInts("order", {2, 0, 1})}, "call", "custom");
   auto r = inferShapes(m);
   EXPECT_EQ(typeOf(r, m, "y"), "FLOAT[5, 2, 3]");
   EXPECT_TRUE(r.missing.empty());
 }
 
 TEST(ShapesRules, ScanStacksPerStepOutputs) {
-  ir::Model m = tb::model(16);
-  ir::GraphId body = tb::G::addBody(m, ir::GraphId{0}, "scan_body");
+  ir::Model m = test::model(16);
+  ir::GraphId body = test::GraphBuilder::addBody(m, ir::GraphId{0}, "scan_body");
   {
-    tb::G b(m, body);
+    test::GraphBuilder b(m, body);
     b.input("sum_in", F32, ir::Shape{});
     b.input("row", F32, ir::Shape{});
     b.node("Add", {"sum_in", "row"}, {"sum_out"});
@@ -66,11 +62,11 @@ TEST(ShapesRules, ScanStacksPerStepOutputs) {
     b.output("sum_out");
     b.output("scan_out");
   }
-  tb::G g(m);
+  test::GraphBuilder g(m);
   g.input("init", F32, shape({4}));
   g.input("xs", F32, shape({7, 4}));
   g.node("Scan", {"init", "xs"}, {"final", "partials"},
-         {tb::aGraph("body", body), tb::aInt("num_scan_inputs", 1), tb::aInts("scan_output_axes", {1})});
+         {test::aGraph("body", body), test::aInt("num_scan_inputs", 1), test::aInts("scan_output_axes", {1})});
   auto r = inferShapes(m);
   EXPECT_EQ(typeOf(r, m, "row", body), "FLOAT[4]");
   EXPECT_EQ(typeOf(r, m, "final"), "FLOAT[4]");
@@ -78,14 +74,14 @@ TEST(ShapesRules, ScanStacksPerStepOutputs) {
 }
 
 TEST(ShapesRules, SequencesOfKnownLengthAreExact) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("a", F32, shape({2, 3}));
   g.input("b", F32, shape({5, 3}));
   g.node("SequenceConstruct", {"a", "b"}, {"seq"});
   g.initInts("one", {}, {1});
   g.node("SequenceAt", {"seq", "one"}, {"second"});
-  g.node("ConcatFromSequence", {"seq"}, {"cat"}, {tb::aInt("axis", 0)});
+  g.node("ConcatFromSequence", {"seq"}, {"cat"}, {test::aInt("axis", 0)});
   g.node("SequenceLength", {"seq"}, {"len"});
   g.initInts("chunks", {}, {2});
   g.node("SplitToSequence", {"cat", "chunks"}, {"parts"});
@@ -101,17 +97,17 @@ TEST(ShapesRules, SequencesOfKnownLengthAreExact) {
 }
 
 TEST(ShapesRules, EinsumGatherNDAndTopK) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("q", F32, shape({"b", 8, 16, 64}));
   g.input("k", F32, shape({"b", 8, 32, 64}));
-  g.node("Einsum", {"q", "k"}, {"s"}, {tb::aStr("equation", "bhqd,bhkd->bhqk")});
+  g.node("Einsum", {"q", "k"}, {"s"}, {test::aStr("equation", "bhqd,bhkd->bhqk")});
   g.input("x", F32, shape({3, 4, 5}));
-  g.node("Einsum", {"x"}, {"tr"}, {tb::aStr("equation", "i...->...i")});
+  g.node("Einsum", {"x"}, {"tr"}, {test::aStr("equation", "i...->...i")});
   g.input("idx", I64, shape({6, 2}));
   g.node("GatherND", {"x", "idx"}, {"gnd"});
   g.initInts("k3", {1}, {3});
-  g.node("TopK", {"x", "k3"}, {"vals", "inds"}, {tb::aInt("axis", 1)});
+  g.node("TopK", {"x", "k3"}, {"vals", "inds"}, {test::aInt("axis", 1)});
   auto r = inferShapes(m);
   EXPECT_EQ(typeOf(r, m, "s"), "FLOAT[b, 8, 16, 32]");
   EXPECT_EQ(typeOf(r, m, "tr"), "FLOAT[4, 5, 3]");
@@ -122,12 +118,12 @@ TEST(ShapesRules, EinsumGatherNDAndTopK) {
 
 // A target shape assembled from a data-dependent piece keeps its other entries.
 TEST(ShapesRules, PartiallyKnownShapeVectors) {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({4, 6, 8}));
   g.input("n", I64, shape({1}));  // a runtime value: unknown
   g.initInts("tail", {1}, {8});
-  g.node("Concat", {"n", "tail"}, {"target"}, {tb::aInt("axis", 0)});
+  g.node("Concat", {"n", "tail"}, {"target"}, {test::aInt("axis", 0)});
   g.node("Reshape", {"x", "target"}, {"r"});
   g.node("Shape", {"r"}, {"rs"});
   auto r = inferShapes(m);
@@ -139,7 +135,7 @@ TEST(ShapesRules, PartiallyKnownShapeVectors) {
 }
 
 TEST(ShapesRules, SyntheticTransformerResolvesEveryValue) {
-  ir::Model m = tb::transformerGraph(3, 64, 4, 128);
+  ir::Model m = test::transformerGraph(3, 64, 4, 128);
   auto r = inferShapes(m);
   EXPECT_TRUE(r.missing.empty());
   EXPECT_TRUE(r.issues.empty());
@@ -155,40 +151,40 @@ TEST(ShapesRules, SyntheticTransformerResolvesEveryValue) {
 
 TEST(ShapesRules, OpsetVariantsOfResamplingAndPadding) {
   {
-    ir::Model m = tb::model(7);
-    tb::G g(m);
+    ir::Model m = test::model(7);
+    test::GraphBuilder g(m);
     g.input("x", F32, shape({1, 2, 5, 5}));
-    g.node("Upsample", {"x"}, {"u"}, {tb::aFloats("scales", {1, 1, 2, 3})});
-    g.node("Pad", {"x"}, {"p"}, {tb::aInts("pads", {0, 0, 1, 2, 0, 0, 3, 4})});
-    g.node("Reshape", {"x"}, {"r"}, {tb::aInts("shape", {0, -1})});  // opset 5+ uses an input
+    g.node("Upsample", {"x"}, {"u"}, {test::aFloats("scales", {1, 1, 2, 3})});
+    g.node("Pad", {"x"}, {"p"}, {test::aInts("pads", {0, 0, 1, 2, 0, 0, 3, 4})});
+    g.node("Reshape", {"x"}, {"r"}, {test::aInts("shape", {0, -1})});  // opset 5+ uses an input
     auto r = inferShapes(m);
     EXPECT_EQ(typeOf(r, m, "u"), "FLOAT[1, 2, 10, 15]");
     EXPECT_EQ(typeOf(r, m, "p"), "FLOAT[1, 2, 9, 11]");
     EXPECT_EQ(typeOf(r, m, "r"), "FLOAT?");  // the attribute form ended at opset 5
   }
   {
-    ir::Model m = tb::model(4);
-    tb::G g(m);
+    ir::Model m = test::model(4);
+    test::GraphBuilder g(m);
     g.input("x", F32, shape({1, 2, 5, 5}));
-    g.node("Reshape", {"x"}, {"r"}, {tb::aInts("shape", {0, -1})});
+    g.node("Reshape", {"x"}, {"r"}, {test::aInts("shape", {0, -1})});
     auto r = inferShapes(m);
     EXPECT_EQ(typeOf(r, m, "r"), "FLOAT[1, 50]");
   }
   {
-    ir::Model m = tb::model(18);
-    tb::G g(m);
+    ir::Model m = test::model(18);
+    test::GraphBuilder g(m);
     g.input("x", F32, shape({1, 3, 8, 8}));
     g.initInts("pads", {4}, {1, 2, 3, 4});
     g.initInts("axes", {2}, {-2, -1});
     g.node("Pad", {"x", "pads", "", "axes"}, {"p"});
     g.initInts("sizes", {2}, {16, 12});
-    g.node("Resize", {"x", "", "", "sizes"}, {"rs"}, {tb::aInts("axes", {2, 3})});
+    g.node("Resize", {"x", "", "", "sizes"}, {"rs"}, {test::aInts("axes", {2, 3})});
     g.initFloats("scales", {4}, {1, 1, 1.5f, 0.5f});
     g.node("Resize", {"x", "", "scales"}, {"rsc"});
     g.weight("wt", {3, 5, 3, 3});
-    g.node("ConvTranspose", {"x", "wt"}, {"ct"}, {tb::aInts("strides", {2, 2}), tb::aInts("output_shape", {17, 18})});
+    g.node("ConvTranspose", {"x", "wt"}, {"ct"}, {test::aInts("strides", {2, 2}), test::aInts("output_shape", {17, 18})});
     g.node("ConvTranspose", {"x", "wt"}, {"ct2"},
-           {tb::aInts("strides", {2, 2}), tb::aInts("pads", {1, 1, 1, 1}), tb::aInts("output_padding", {1, 1})});
+           {test::aInts("strides", {2, 2}), test::aInts("pads", {1, 1, 1, 1}), test::aInts("output_padding", {1, 1})});
     auto r = inferShapes(m);
     EXPECT_EQ(typeOf(r, m, "p"), "FLOAT[1, 3, 12, 14]");
     EXPECT_EQ(typeOf(r, m, "rs"), "FLOAT[1, 3, 16, 12]");
@@ -199,12 +195,12 @@ TEST(ShapesRules, OpsetVariantsOfResamplingAndPadding) {
 }
 
 TEST(ShapesRules, ContribOpsFromOptimizedExports) {
-  ir::Model m = tb::model(17);
+  ir::Model m = test::model(17);
   m.opsets.push_back({"com.microsoft", 1});
-  tb::G g(m);
+  test::GraphBuilder g(m);
   g.input("a", F32, shape({"b", 4, 64, 32}));
   g.input("w", F32, shape({"b", 4, 48, 32}));
-  g.node("FusedMatMul", {"a", "w"}, {"y"}, {tb::aInt("transB", 1)}, "", "com.microsoft");
+  g.node("FusedMatMul", {"a", "w"}, {"y"}, {test::aInt("transB", 1)}, "", "com.microsoft");
   g.input("h", F32, shape({"b", "s", 768}));
   g.weight("gamma", {768});
   g.node("SkipLayerNormalization", {"h", "h", "gamma"}, {"n", "", "", "sum"}, {}, "", "com.microsoft");

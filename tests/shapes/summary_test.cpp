@@ -5,23 +5,23 @@
 
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
-#include "shapes/model_builder.h"
 #include "shapes/summary.h"
+#include "support/model_builder.h"
 
 namespace nf::shapes {
 namespace {
 
-using tb::F32;
-using tb::shape;
+using test::F32;
+using test::shape;
 
 // A small CNN with name scopes and one shape computation on constants.
 ir::Model smallNet() {
-  ir::Model m = tb::model(13);
-  tb::G g(m);
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
   g.input("image", F32, shape({"N", 3, 32, 32}));
   g.weight("c1.w", {16, 3, 3, 3});
   g.weight("c1.b", {16});
-  g.node("Conv", {"image", "c1.w", "c1.b"}, {"c1"}, {tb::aInts("pads", {1, 1, 1, 1})}, "/features/conv1/Conv");
+  g.node("Conv", {"image", "c1.w", "c1.b"}, {"c1"}, {test::aInts("pads", {1, 1, 1, 1})}, "/features/conv1/Conv");
   g.node("Relu", {"c1"}, {"r1"}, {}, "/features/relu1/Relu");
   g.node("GlobalAveragePool", {"r1"}, {"gap"}, {}, "/features/pool/GlobalAveragePool");
   g.initInts("two", {}, {2});
@@ -29,7 +29,7 @@ ir::Model smallNet() {
   g.node("Mul", {"two", "two"}, {"four"}, {}, "/shape/Mul");  // constant: hidden by default
   g.node("Flatten", {"gap"}, {"flat"}, {}, "/head/Flatten");
   g.weight("fc.w", {10, 16});
-  g.node("Gemm", {"flat", "fc.w"}, {"logits"}, {tb::aInt("transB", 1)}, "/head/fc/Gemm");
+  g.node("Gemm", {"flat", "fc.w"}, {"logits"}, {test::aInt("transB", 1)}, "/head/fc/Gemm");
   g.output("logits");
   return m;
 }

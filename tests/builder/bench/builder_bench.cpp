@@ -7,7 +7,6 @@
 //
 // usage: builder_bench [nodes=500]
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -17,22 +16,13 @@
 #include "builder/codegen.h"
 #include "builder/editor.h"
 #include "builder/serialize.h"
+#include "support/bench_support.h"
 
 using namespace nf::builder;
 
 namespace {
 
-double medianMs(int runs, const std::function<void()>& fn) {
-  std::vector<double> t;
-  for (int i = 0; i < runs; ++i) {
-    auto a = std::chrono::steady_clock::now();
-    fn();
-    auto b = std::chrono::steady_clock::now();
-    t.push_back(std::chrono::duration<double, std::milli>(b - a).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
+double medianMs(int runs, const std::function<void()>& fn) { return nf::bench::timeMs(runs, fn).median; }
 
 Editor buildModel(int target) {
   Editor ed;

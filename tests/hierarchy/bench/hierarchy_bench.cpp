@@ -13,41 +13,23 @@
 // model of DIR (manifest.json "nodes", default $NETFORGE_BIG_MODELS or
 // ~/.cache/netforge/models) named and stripped, and any files given.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "hierarchy/hierarchy.h"
-#include "hierarchy/test_models.h"
 #include "hierarchy/visible.h"
 #include "onnx/reader.h"
+#include "support/bench_support.h"
+#include "support/synthetic_models.h"
 
 namespace {
 
 using namespace nf;
-using Clock = std::chrono::steady_clock;
-
-// Median and fastest of `reps` runs: on a shared machine the fastest run is the
-// better estimate of the cost, the median of what a user waits.
-struct Timing {
-  double median = 0, min = 0;
-};
-
-Timing timeMs(int reps, const std::function<void()>& fn) {
-  std::vector<double> ms;
-  for (int i = 0; i < reps; ++i) {
-    auto t0 = Clock::now();
-    fn();
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms[0]};
-}
+using bench::Timing;
+using bench::timeMs;
 
 std::string fmt(const Timing& t) {
   char buf[64];
@@ -137,17 +119,11 @@ int main(int argc, char** argv) {
   int reps = 5;
   std::string dir = nf::test::bigModelsDir();
   std::vector<std::string> files;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(1, std::atoi(argv[++i]));
-    else if (!std::strcmp(argv[i], "--models") && i + 1 < argc) dir = argv[++i];
-    else files.push_back(argv[i]);
-  }
+  for (nf::bench::Args a(argc, argv); a.more();)
+    if (!a.option("--reps", &reps, 1) && !a.option("--models", &dir)) files.push_back(a.next());
   std::printf("hierarchy_bench: milliseconds, median (fastest) of %d runs\n", reps);
   for (bool names : {true, false}) {
-    nf::test::StackOptions o;
-    o.layers = 20000 / nf::test::stackLayerNodes(true);
-    o.names = names;
-    nf::ir::Model m = nf::test::makeTransformerStack(o);
+    nf::ir::Model m = nf::test::makeTransformerStack(nf::test::bigStack(names));
     benchOne(std::string("synthetic stack ") + (names ? "named" : "stripped"), m, reps);
   }
   if (std::string big = biggestModel(dir); !big.empty()) files.insert(files.begin(), big);

@@ -24,7 +24,6 @@
 // Graph file: "netforge-layout-graph 1", "nodes N edges M", N lines "w h in_ports
 // out_ports", M lines "from from_port to to_port" (port -1 = free).
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -38,6 +37,7 @@
 #include <time.h>
 
 #include "graph_families.h"
+#include "support/bench_support.h"
 #include "layout/layout.h"
 
 namespace {
@@ -279,7 +279,8 @@ double cpuMs() {
 // slice_ms > 0: run as a LayoutJob in slices of that budget (what the web app does
 // once per frame) and record the longest step.
 Run timedLayout(const Graph& g, const Options& o, int repeat, double slice_ms = 0.0) {
-  using Clock = std::chrono::steady_clock;
+  using nf::bench::Clock;
+  using nf::bench::msSince;
   std::vector<Run> runs;
   for (int i = 0; i < std::max(1, repeat); ++i) {
     Run run;
@@ -290,8 +291,7 @@ Run timedLayout(const Graph& g, const Options& o, int repeat, double slice_ms = 
       while (true) {
         const auto s0 = Clock::now();
         const bool done = job.step(slice_ms);
-        run.longest_step_ms =
-            std::max(run.longest_step_ms, std::chrono::duration<double, std::milli>(Clock::now() - s0).count());
+        run.longest_step_ms = std::max(run.longest_step_ms, msSince(s0));
         ++run.steps;
         if (done) break;
       }
@@ -309,7 +309,7 @@ Run timedLayout(const Graph& g, const Options& o, int repeat, double slice_ms = 
       run.layout = std::move(*r);
     }
     run.cpu_ms = cpuMs() - c0;
-    run.total_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    run.total_ms = msSince(t0);
     runs.push_back(std::move(run));
   }
   std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.cpu_ms < b.cpu_ms; });
@@ -383,7 +383,6 @@ int usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
   std::vector<uint32_t> sizes = {1000, 10000, 20000, 100000};
   std::vector<std::string> fams = {"transformer", "densenet"};
   bool ports = true;
@@ -393,23 +392,22 @@ int main(int argc, char** argv) {
   Options options;
   std::string mode, plain_out;
   std::vector<std::string> positional;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto next = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string(); };
-    if (a == "--sizes") {
+  for (nf::bench::Args a(argc, argv); a.more();) {
+    std::string list;
+    if (a.option("--sizes", &list)) {
       sizes.clear();
-      for (const std::string& s : split(next())) sizes.push_back(static_cast<uint32_t>(std::stoul(s)));
-    } else if (a == "--families") fams = split(next());
-    else if (a == "--no-ports") ports = false;
-    else if (a == "--no-bundle") options.bundle_fanout = false;
-    else if (a == "--lr") options.direction = Direction::LeftToRight;
-    else if (a == "--repeat") repeat = std::max(1, std::atoi(next().c_str()));
-    else if (a == "--slice") slice_ms = std::atof(next().c_str());
-    else if (a == "--hash") print_hash = true;
-    else if (a == "--plain") plain_out = next();
-    else if (a == "--write-graph" || a == "--write-dot" || a == "--layout" || a == "--count-plain") mode = a;
-    else if (!a.empty() && a[0] == '-') return usage();
-    else positional.push_back(a);
+      for (const std::string& s : split(list)) sizes.push_back(static_cast<uint32_t>(std::stoul(s)));
+    } else if (a.option("--families", &list)) fams = split(list);
+    else if (a.flag("--no-ports")) ports = false;
+    else if (a.flag("--no-bundle")) options.bundle_fanout = false;
+    else if (a.flag("--lr")) options.direction = Direction::LeftToRight;
+    else if (a.option("--repeat", &repeat, 1) || a.option("--slice", &slice_ms) || a.option("--plain", &plain_out)) continue;
+    else if (a.flag("--hash")) print_hash = true;
+    else if (std::string arg = a.next(); arg == "--write-graph" || arg == "--write-dot" || arg == "--layout" ||
+                                          arg == "--count-plain")
+      mode = arg;
+    else if (!arg.empty() && arg[0] == '-') return usage();
+    else positional.push_back(arg);
   }
   if (mode == "--write-graph") {
     if (positional.size() != 3) return usage();

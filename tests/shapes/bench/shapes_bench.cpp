@@ -3,39 +3,30 @@
 //   shapes_bench [--nodes N] [--repeat R] [--file MODEL.onnx]
 //
 // Without --file it builds a synthetic encoder of about N nodes (default 20,000;
-// tests/shapes/bench/transformer_graph.h) with symbolic batch/seq, so the timing
+// transformerGraph in tests/support/synthetic_models.h) with symbolic batch/seq, so the timing
 // includes constant folding of the reshape targets and symbolic arithmetic.
 // Prints the best, median and first of R runs for inference and for metrics (the
 // first run is what a user waits for; under WebAssembly it includes warm-up).
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "shapes/bench/transformer_graph.h"
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
+#include "support/bench_support.h"
+#include "support/synthetic_models.h"
 #ifdef NF_BENCH_WITH_ONNX
 #include "onnx/reader.h"
 #endif
 
-namespace {
-
-double ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-}  // namespace
-
 int main(int argc, char** argv) {
   int nodes = 20000, repeat = 5;
   std::string file;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--nodes") && i + 1 < argc) nodes = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::max(1, std::atoi(argv[++i]));
-    else if (!std::strcmp(argv[i], "--file") && i + 1 < argc) file = argv[++i];
-    else {
+  for (nf::bench::Args a(argc, argv); a.more();) {
+    if (!a.option("--nodes", &nodes) && !a.option("--repeat", &repeat, 1) && !a.option("--file", &file)) {
       std::fprintf(stderr, "usage: shapes_bench [--nodes N] [--repeat R] [--file MODEL.onnx]\n");
       return 2;
     }
@@ -54,28 +45,24 @@ int main(int argc, char** argv) {
     return 1;
 #endif
   } else {
-    int per_layer = static_cast<int>(nf::tb::transformerGraph(1).main().nodes.size()) - 1;
-    model = nf::tb::transformerGraph(std::max(1, (nodes + per_layer - 1) / per_layer));
+    int per_layer = static_cast<int>(nf::test::transformerGraph(1).main().nodes.size()) - 1;
+    model = nf::test::transformerGraph(std::max(1, (nodes + per_layer - 1) / per_layer));
   }
   std::vector<double> t_inf, t_met;
   nf::shapes::InferenceResult inf;
   nf::shapes::Metrics met;
   for (int r = 0; r < repeat; ++r) {
-    auto t0 = std::chrono::steady_clock::now();
+    auto t0 = nf::bench::Clock::now();
     inf = nf::shapes::inferShapes(model);
-    auto t1 = std::chrono::steady_clock::now();
+    t_inf.push_back(nf::bench::msSince(t0));
+    auto t1 = nf::bench::Clock::now();
     met = nf::shapes::computeMetrics(model, inf);
-    auto t2 = std::chrono::steady_clock::now();
-    t_inf.push_back(ms(t1 - t0));
-    t_met.push_back(ms(t2 - t1));
+    t_met.push_back(nf::bench::msSince(t1));
   }
   std::vector<double> total(t_inf.size());
   for (size_t i = 0; i < total.size(); ++i) total[i] = t_inf[i] + t_met[i];
   auto best = [](std::vector<double> v) { return *std::min_element(v.begin(), v.end()); };
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
+  using nf::bench::median;
   // Sanity: how much of the graph got a fully known (or symbolic) shape.
   size_t values = model.main().values.size(), typed = 0;
   for (size_t i = 0; i < values; ++i) {
