@@ -11,10 +11,12 @@ namespace nf::cli {
 // listed by the caller so "--json FILE" parses as flag + positional.
 struct Args {
   std::vector<std::string> positional;
-  std::map<std::string, std::string> options;
+  std::map<std::string, std::string> options;            // the last value of each option
+  std::map<std::string, std::vector<std::string>> repeated;  // every value, for options given several times
 
   bool has(const std::string& name) const { return options.count(name) != 0; }
   std::string get(const std::string& name, const std::string& fallback = "") const;
+  std::vector<std::string> getAll(const std::string& name) const;
 };
 
 Args parseArgs(int argc, char** argv, int first, const std::vector<std::string>& flags);

@@ -27,6 +27,8 @@ const std::vector<Command>& commandTable() {
       {"check", "check DOC.json [--framework pytorch|keras] [--json] [--compact] [--catalog]",
        "Propagate shapes through a builder document; print shapes and errors", {"json", "compact", "catalog"},
        runCheck},
+      {"run", "run MODEL [--inputs DIR] [--input NAME=FILE|random|zeros] [--save DIR] [--keep ALL|NAME,...] [--json] [--time] [--repeat N] [--threads 1]",
+       "Execute the model with the core runtime; print, time or save its outputs", {"json", "time"}, runRun},
       {"bench", "bench FILE [--runs N]",
        "Native timings (median): open, shape inference + metrics, hierarchy", {}, runBench},
   };
