@@ -15,8 +15,7 @@ std::string compareTensors(const Tensor& got, const Tensor& want, double rtol, d
       if ((*got.strings)[i] != (*want.strings)[i]) return "string [" + std::to_string(i) + "] differs";
     return {};
   }
-  const bool exact = !(want.type == ir::ElemType::Float || want.type == ir::ElemType::Double ||
-                       want.type == ir::ElemType::Float16 || want.type == ir::ElemType::BFloat16);
+  const bool exact = !ir::isFloatType(want.type);
   for (int64_t i = 0; i < n; ++i) {
     const double g = elementAsDouble(got, i), w = elementAsDouble(want, i);
     bool ok;

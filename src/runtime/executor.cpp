@@ -3,6 +3,8 @@
 #include <chrono>
 #include <new>
 
+#include "weights/decode.h"
+
 namespace nf::runtime {
 
 using E = ir::ElemType;
@@ -41,13 +43,15 @@ Result<Tensor> tensorFromIr(const ir::Model& model, const ir::Tensor& t) {
     out.strings = std::make_shared<std::vector<std::string>>(t.strings);
     return out;
   }
-  const size_t raw_size = static_cast<size_t>(ir::elemTypeBits(t.elem) / 8);
-  int64_t raw_bytes = 0;
-  if (!checkedMul(n, static_cast<int64_t>(raw_size), &raw_bytes)) return Error{"tensor '" + t.name + "' is too large"};
+  const int bits = ir::elemTypeBits(t.elem);
+  const size_t raw_size = static_cast<size_t>(bits / 8);
+  int64_t raw_bits = 0;
+  if (!checkedMul(n, bits, &raw_bits)) return Error{"tensor '" + t.name + "' is too large"};
+  const int64_t raw_bytes = (raw_bits + 7) / 8;  // 4- and 2-bit types are packed
   const uint8_t* src = nullptr;
   std::vector<uint8_t> staging;  // only used when raw and stored layouts differ
   out.buffer = std::make_shared<Buffer>();
-  const bool same_layout = raw_size == storedSize(t.elem);
+  const bool same_layout = raw_size == storedSize(t.elem) && !isLowPrecision(t.elem);
   std::vector<uint8_t>& dst = same_layout ? out.buffer->bytes : staging;
   switch (t.storage) {
     case ir::Tensor::Storage::None:
@@ -80,7 +84,12 @@ Result<Tensor> tensorFromIr(const ir::Model& model, const ir::Tensor& t) {
     }
   }
   if (src) dst.assign(src, src + raw_bytes);
-  if (!same_layout) {  // float16 / bfloat16 -> float32
+  if (isLowPrecision(t.elem)) {  // float8, float4, int4, int2...: decoded one by one
+    std::vector<double> vals;
+    weights::decodeElements(t.elem, staging.data(), 0, 0, n, &vals);
+    out.buffer->bytes.assign(static_cast<size_t>(n) * storedSize(t.elem), 0);
+    for (int64_t i = 0; i < n; ++i) setElementFromDouble(out, i, vals[i]);
+  } else if (!same_layout) {  // float16 / bfloat16 -> float32
     out.buffer->bytes.resize(static_cast<size_t>(n) * 4);
     float* f = out.data<float>();
     for (int64_t i = 0; i < n; ++i) {
@@ -105,6 +114,17 @@ ir::Tensor tensorToIr(const Tensor& t, const std::string& name) {
     return r;
   }
   const int64_t n = t.count();
+  if (isLowPrecision(t.type)) {  // packed: float8 one byte, 4-bit two per byte, 2-bit four per byte
+    const int bits = ir::elemTypeBits(t.type), per_byte = 8 / bits;
+    r.bytes.assign(static_cast<size_t>((n * bits + 7) / 8), 0);
+    for (int64_t i = 0; i < n; ++i) {
+      uint32_t code;
+      if (ir::isFloatType(t.type)) code = minifloatBits(t.data<float>()[i], t.type);
+      else code = static_cast<uint32_t>(elementAsInt(t, i)) & ((1u << bits) - 1);
+      r.bytes[static_cast<size_t>(i / per_byte)] |= static_cast<uint8_t>(code << ((i % per_byte) * bits));
+    }
+    return r;
+  }
   if (t.type == E::Float16 || t.type == E::BFloat16) {
     r.bytes.resize(static_cast<size_t>(n) * 2);
     for (int64_t i = 0; i < n; ++i) {

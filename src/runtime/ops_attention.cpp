@@ -117,10 +117,16 @@ bool attention(KernelContext& ctx) {
         for (int64_t s = n; s < S; ++s) bias[(b * Hq * L + i) * S + s] = ninf;
     }
   }
+  // Causal masking is bottom-right aligned: query l sees keys s <= l + offset, the
+  // offset being the past length, or nonpad_kv_seqlen[b] - L for an external cache.
+  const int64_t past = ctx.hasTensor(4) ? ctx.in(4).shape[2] : 0;
   if (causal)
-    for (int64_t bh = 0; bh < B * Hq; ++bh)
-      for (int64_t l = 0; l < L; ++l)
-        for (int64_t s = l + 1; s < S; ++s) bias[(bh * L + l) * S + s] = ninf;
+    for (int64_t b = 0; b < B; ++b) {
+      const int64_t offset = !ctx.hasTensor(4) && ctx.hasTensor(6) ? elementAsInt(ctx.in(6), b) - L : past;
+      for (int64_t h = 0; h < Hq; ++h)
+        for (int64_t l = 0; l < L; ++l)
+          for (int64_t s = std::max<int64_t>(0, l + offset + 1); s < S; ++s) bias[((b * Hq + h) * L + l) * S + s] = ninf;
+    }
   std::vector<double> qk(bias.size()), probs(bias.size());
   Heads y;
   y.B = B;
@@ -139,17 +145,16 @@ bool attention(KernelContext& ctx) {
           double dot = 0;
           for (int64_t d = 0; d < q.D; ++d) dot += q.at(b, h, l, d) * k.at(b, kh, s, d);
           dot *= scale;
-          double x = dot + bias[base + s];
+          if (softcap > 0) dot = softcap * std::tanh(dot / softcap);  // before the mask: -inf stays -inf
+          const double x = dot + bias[base + s];
           qk[base + s] = mode == 0 ? dot : x;
-          if (softcap > 0) x = softcap * std::tanh(x / softcap);
-          if (mode == 2) qk[base + s] = x;
           row[s] = x;
           mx = std::max(mx, x);
         }
         double sum = 0;
         for (int64_t s = 0; s < S; ++s) sum += std::exp(row[s] - mx);
         for (int64_t s = 0; s < S; ++s) {
-          probs[base + s] = std::exp(row[s] - mx) / sum;
+          probs[base + s] = mx == ninf ? 0.0 : std::exp(row[s] - mx) / sum;  // a fully masked row attends nothing
           if (mode == 3) qk[base + s] = probs[base + s];
         }
         for (int64_t d = 0; d < Dv; ++d) {

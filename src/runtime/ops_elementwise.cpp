@@ -149,6 +149,18 @@ bool bitShift(KernelContext& c) {
 }
 
 bool prelu(KernelContext& c) {
+  // Before opset 7 the slope was per channel ([C] for NCHW input): view it as [C,1,...].
+  if (c.require(0) && c.require(1) && c.in(1).rank() == 1 && c.in(0).rank() > 2 && c.in(1).count() == c.in(0).shape[1] &&
+      c.in(1).count() != c.in(0).shape.back()) {
+    std::vector<int64_t> s(c.in(0).rank() - 1, 1);
+    s[0] = c.in(1).count();
+    Value slope = Value::of(reshaped(c.in(1), s));
+    const Value* saved = c.inputs[1];
+    c.inputs[1] = &slope;
+    const bool ok = binary(c, E::Undefined, [](auto x, auto s) { return decltype(x)(x < 0 ? x * s : x); });
+    c.inputs[1] = saved;
+    return ok;
+  }
   return binary(c, E::Undefined, [](auto x, auto s) { return decltype(x)(x < 0 ? x * s : x); });
 }
 
@@ -359,13 +371,29 @@ bool cast(KernelContext& ctx) {
   if (!ctx.require(0)) return false;
   const auto to = static_cast<E>(ctx.attrInt("to", 0));
   if (!isSupportedType(to)) return ctx.fail("Cast to " + std::string(ir::elemTypeName(to)) + " is not supported");
-  ctx.setOutput(0, castTensor(ctx.in(0), to));
+  ctx.setOutput(0, castTensor(ctx.in(0), to, ctx.attrInt("saturate", 1) != 0));
   return true;
 }
 
 bool castLike(KernelContext& ctx) {
   if (!ctx.require(0) || !ctx.require(1)) return false;
-  ctx.setOutput(0, castTensor(ctx.in(0), ctx.in(1).type));
+  ctx.setOutput(0, castTensor(ctx.in(0), ctx.in(1).type, ctx.attrInt("saturate", 1) != 0));
+  return true;
+}
+
+// Reinterprets the bytes of each element as another type of the same width.
+bool bitCast(KernelContext& ctx) {
+  if (!ctx.require(0)) return false;
+  const Tensor& x = ctx.in(0);
+  const auto to = static_cast<E>(ctx.attrInt("to", 0));
+  if (!isSupportedType(to) || x.isString() || to == E::String || ir::elemTypeBits(to) != ir::elemTypeBits(x.type) ||
+      storedSize(to) != storedSize(x.type) || isLowPrecision(to) || x.type == E::Float16 || x.type == E::BFloat16 ||
+      to == E::Float16 || to == E::BFloat16 || to == E::Bool || x.type == E::Bool)
+    return ctx.fail("BitCast from " + std::string(ir::elemTypeName(x.type)) + " to " + std::string(ir::elemTypeName(to)) +
+                    " is not supported");
+  Tensor y = x;
+  y.type = to;
+  ctx.setOutput(0, y);
   return true;
 }
 
@@ -389,7 +417,7 @@ const std::vector<KernelEntry>& elementwiseKernels() {
       {"", "Elu", elu}, {"", "Celu", celu}, {"", "Selu", selu}, {"", "LeakyRelu", leakyRelu},
       {"", "ThresholdedRelu", thresholdedRelu}, {"", "HardSigmoid", hardSigmoid}, {"", "HardSwish", hardSwish},
       {"", "Shrink", shrink}, {"", "Gelu", gelu}, {"", "Swish", swish}, {"", "Clip", clip},
-      {"", "Cast", cast}, {"", "CastLike", castLike},
+      {"", "Cast", cast}, {"", "CastLike", castLike}, {"", "BitCast", bitCast},
   };
   return table;
 }

@@ -103,7 +103,11 @@ bool resize(KernelContext& ctx) {
         const double center = static_cast<double>(in) / 2;
         c = center * (1 - adj) + (xo + 0.5) / s - 0.5;
       } else if (ctm == "pytorch_half_pixel") c = on > 1 ? (xo + 0.5) / s - 0.5 : -0.5;
-      else if (ctm == "align_corners") c = on == 1 ? 0 : xo * static_cast<double>(in - 1) / static_cast<double>(on - 1);
+      else if (ctm == "align_corners") {
+        // The unrounded output length in*scale, as the reference implementation uses.
+        const double of = s * static_cast<double>(in);
+        c = of == 1 ? 0 : xo * static_cast<double>(in - 1) / (of - 1);
+      }
       else if (ctm == "asymmetric") c = xo / s;
       else if (ctm == "tf_crop_and_resize") {
         c = on > 1 ? roi_start[d] * static_cast<double>(in - 1) +

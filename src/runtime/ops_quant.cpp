@@ -49,6 +49,10 @@ double saturate(double v, E t) {
     case E::Int16: lo = -32768; hi = 32767; break;
     case E::Int32: lo = -2147483648.0; hi = 2147483647.0; break;
     case E::Uint8: break;
+    case E::Int4: lo = -8; hi = 7; break;
+    case E::Uint4: lo = 0; hi = 15; break;
+    case E::Int2: lo = -2; hi = 1; break;
+    case E::Uint2: lo = 0; hi = 3; break;
     default: return v;
   }
   return std::min(hi, std::max(lo, v));
@@ -61,12 +65,17 @@ bool quantize(KernelContext& ctx) {
   E out = zp ? zp->type : E::Uint8;
   if (const ir::Attribute* a = ctx.attr("output_dtype"); a && a->i != 0) out = static_cast<E>(a->i);
   if (!isSupportedType(out) || isFloatStorage(out)) return ctx.fail("quantizing to " + std::string(ir::elemTypeName(out)) + " is not supported");
+  const bool to_float = ir::isFloatType(out);  // float8 / float4: round to the format, saturating
+  const bool sat = ctx.attrInt("saturate", 1) != 0;
   ParamIndex s, z;
   if (!s.init(ctx, x, &ctx.in(1)) || !z.init(ctx, x, zp)) return false;
   Tensor* y = ctx.output(0, out, x.shape);
   if (!ctx.error.empty()) return false;
-  for (int64_t i = 0; i < x.count(); ++i)
-    setElementFromDouble(*y, i, saturate(std::nearbyint(static_cast<double>(static_cast<float>(elementAsDouble(x, i) / s.at(i)))) + z.at(i), out));
+  for (int64_t i = 0; i < x.count(); ++i) {
+    const double q = static_cast<double>(static_cast<float>(elementAsDouble(x, i) / s.at(i)));
+    if (to_float) y->data<float>()[i] = roundToMinifloat(static_cast<float>(q + z.at(i)), out, sat);
+    else setElementFromDouble(*y, i, saturate(std::nearbyint(q) + z.at(i), out));
+  }
   return true;
 }
 

@@ -79,8 +79,10 @@ bool reshape(KernelContext& ctx) {
 bool flatten(KernelContext& ctx) {
   if (!ctx.require(0)) return false;
   const Tensor& x = ctx.in(0);
-  int64_t a;
-  if (!ctx.axis(ctx.attrInt("axis", 1), x.rank(), &a, true)) return false;
+  int64_t a = ctx.attrInt("axis", 1);
+  const int64_t r = static_cast<int64_t>(x.rank());
+  if (a < 0) a += r;
+  if (a < 0 || a > r) return ctx.fail("axis is out of range for rank " + std::to_string(r));
   int64_t outer = 1;
   for (int64_t i = 0; i < a; ++i) outer *= x.shape[i];
   ctx.setOutput(0, reshaped(x, {outer, outer == 0 ? 0 : x.count() / std::max<int64_t>(outer, 1)}));

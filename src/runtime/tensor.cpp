@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <limits>
 
 #include "weights/decode.h"
@@ -38,7 +39,8 @@ bool isSupportedType(ir::ElemType t) {
   switch (t) {
     case E::Float: case E::Double: case E::Float16: case E::BFloat16: case E::Int8: case E::Int16:
     case E::Int32: case E::Int64: case E::Uint8: case E::Uint16: case E::Uint32: case E::Uint64:
-    case E::Bool: case E::String:
+    case E::Bool: case E::String: case E::Float8E4M3FN: case E::Float8E4M3FNUZ: case E::Float8E5M2:
+    case E::Float8E5M2FNUZ: case E::Float4E2M1: case E::Int4: case E::Uint4: case E::Int2: case E::Uint2:
       return true;
     default:
       return false;
@@ -104,6 +106,8 @@ std::vector<double> toDoubles(const Tensor& t) {
 
 namespace {
 
+bool isFloatStorageType(ir::ElemType t) { return ir::isFloatType(t); }
+
 template <class T>
 T convertNumber(double v, ir::ElemType to) {
   if (to == E::Bool) return static_cast<T>(v != 0 ? 1 : 0);
@@ -160,10 +164,105 @@ uint16_t floatToBFloat16(float f) {
 float halfBitsToFloat(uint16_t h) { return weights::halfToFloat(h); }
 float bfloat16BitsToFloat(uint16_t b) { return weights::bfloat16ToFloat(b); }
 
+bool isLowPrecision(ir::ElemType t) {
+  switch (t) {
+    case E::Float8E4M3FN: case E::Float8E4M3FNUZ: case E::Float8E5M2: case E::Float8E5M2FNUZ: case E::Float4E2M1:
+    case E::Int4: case E::Uint4: case E::Int2: case E::Uint2:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+struct Minifloat {
+  int mbits, bias;
+  double max;
+  bool has_inf, uz;  // uz: no negative zero, NaN is 0x80
+};
+
+Minifloat minifloat(ir::ElemType t) {
+  switch (t) {
+    case E::Float8E4M3FN: return {3, 7, 448.0, false, false};
+    case E::Float8E4M3FNUZ: return {3, 8, 240.0, false, true};
+    case E::Float8E5M2: return {2, 15, 57344.0, true, false};
+    case E::Float8E5M2FNUZ: return {2, 16, 57344.0, false, true};
+    default: return {1, 1, 6.0, false, false};  // Float4E2M1: no inf, no NaN
+  }
+}
+
+// Wraps an integer into a 4- or 2-bit type (two's complement for the signed ones).
+int64_t wrapLowBits(int64_t v, ir::ElemType t) {
+  const int bits = (t == E::Int4 || t == E::Uint4) ? 4 : 2;
+  int64_t m = v & ((int64_t{1} << bits) - 1);
+  if ((t == E::Int4 || t == E::Int2) && m >= (int64_t{1} << (bits - 1))) m -= int64_t{1} << bits;
+  return m;
+}
+
+}  // namespace
+
+float roundToMinifloat(float v, ir::ElemType t, bool saturate) {
+  const Minifloat f = minifloat(t);
+  const bool is_f4 = t == E::Float4E2M1;
+  const float sign = std::signbit(v) ? -1.f : 1.f;
+  if (std::isnan(v)) return is_f4 ? sign * static_cast<float>(f.max) : NAN;
+  if (std::isinf(v)) {
+    if (saturate || is_f4) return sign * static_cast<float>(f.max);
+    return f.has_inf ? v : NAN;
+  }
+  const double a = std::fabs(static_cast<double>(v));
+  if (a == 0) return f.uz ? 0.f : sign * 0.f;
+  const int emin = 1 - f.bias;
+  const int e = std::max(static_cast<int>(std::floor(std::log2(a))), emin);
+  const double q = std::ldexp(1.0, e - f.mbits);
+  double r = std::nearbyint(a / q) * q;
+  if (r > f.max) {
+    if (saturate || is_f4) r = f.max;
+    else return f.has_inf ? sign * INFINITY : NAN;
+  }
+  if (r == 0 && f.uz) return 0.f;
+  return sign * static_cast<float>(r);
+}
+
+uint8_t minifloatBits(float v, ir::ElemType t) {
+  const Minifloat f = minifloat(t);
+  const bool is_f4 = t == E::Float4E2M1;
+  const int total = is_f4 ? 4 : 8, ebits = total - 1 - f.mbits;
+  const uint8_t sign = std::signbit(v) ? static_cast<uint8_t>(1u << (total - 1)) : 0;
+  if (std::isnan(v)) return f.uz ? 0x80 : 0x7F;
+  if (std::isinf(v)) return static_cast<uint8_t>(sign | (((1u << ebits) - 1) << f.mbits));
+  const double a = std::fabs(static_cast<double>(v));
+  if (a == 0) return f.uz ? 0 : sign;
+  const int emin = 1 - f.bias;
+  uint32_t efield, mant;
+  if (a < std::ldexp(1.0, emin)) {
+    efield = 0;
+    mant = static_cast<uint32_t>(std::nearbyint(a / std::ldexp(1.0, emin - f.mbits)));
+  } else {
+    const int e = static_cast<int>(std::floor(std::log2(a)));
+    efield = static_cast<uint32_t>(e + f.bias);
+    mant = static_cast<uint32_t>(std::nearbyint((a / std::ldexp(1.0, e) - 1) * (1 << f.mbits)));
+  }
+  return static_cast<uint8_t>(sign | (efield << f.mbits) | mant);
+}
+
 void roundToStoredPrecision(Tensor& t) {
+  const int64_t n = t.count();
+  if (t.type == E::Int4 || t.type == E::Uint4 || t.type == E::Int2 || t.type == E::Uint2) {
+    visitType(t.type, [&]<class T>() {
+      T* p = t.data<T>();
+      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(wrapLowBits(p[i], t.type));
+    });
+    return;
+  }
+  if (isLowPrecision(t.type)) {
+    float* p = t.data<float>();
+    for (int64_t i = 0; i < n; ++i) p[i] = roundToMinifloat(p[i], t.type, false);
+    return;
+  }
   if (t.type != E::Float16 && t.type != E::BFloat16) return;
   float* p = t.data<float>();
-  const int64_t n = t.count();
   if (t.type == E::Float16)
     for (int64_t i = 0; i < n; ++i) p[i] = halfBitsToFloat(floatToHalf(p[i]));
   else
@@ -189,9 +288,21 @@ std::string numberToString(const Tensor& in, int64_t i) {
 
 }  // namespace
 
-Tensor castTensor(const Tensor& in, ir::ElemType to) {
+Tensor castTensor(const Tensor& in, ir::ElemType to, bool saturate) {
   Tensor out = makeTensor(to, in.shape);
   const int64_t n = in.count();
+  if (to == E::Int4 || to == E::Uint4 || to == E::Int2 || to == E::Uint2) {  // truncate, then wrap
+    for (int64_t i = 0; i < n; ++i) {
+      const double v = in.isString() ? std::strtod((*in.strings)[i].c_str(), nullptr) : elementAsDouble(in, i);
+      const int64_t w = std::isnan(v) ? 0 : (isFloatStorageType(in.type) ? static_cast<int64_t>(std::trunc(std::clamp(v, -9.2e18, 9.2e18))) : elementAsInt(in, i));
+      setElementFromDouble(out, i, static_cast<double>(wrapLowBits(w, to)));
+    }
+    return out;
+  }
+  if (isLowPrecision(to) && !in.isString()) {  // float8 / float4
+    for (int64_t i = 0; i < n; ++i) out.data<float>()[i] = roundToMinifloat(static_cast<float>(elementAsDouble(in, i)), to, saturate);
+    return out;
+  }
   if (to == E::String) {
     for (int64_t i = 0; i < n; ++i) (*out.strings)[i] = in.isString() ? (*in.strings)[i] : numberToString(in, i);
     return out;

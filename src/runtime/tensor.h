@@ -80,11 +80,12 @@ auto visitType(ir::ElemType t, F&& f) {
     case E::Int16: return f.template operator()<int16_t>();
     case E::Int32: return f.template operator()<int32_t>();
     case E::Int64: return f.template operator()<int64_t>();
-    case E::Uint8: case E::Bool: return f.template operator()<uint8_t>();
+    case E::Uint8: case E::Bool: case E::Uint4: case E::Uint2: return f.template operator()<uint8_t>();
+    case E::Int4: case E::Int2: return f.template operator()<int8_t>();
     case E::Uint16: return f.template operator()<uint16_t>();
     case E::Uint32: return f.template operator()<uint32_t>();
     case E::Uint64: return f.template operator()<uint64_t>();
-    default: return f.template operator()<float>();  // Float, Float16, BFloat16
+    default: return f.template operator()<float>();  // Float, Float16, BFloat16, float8/float4 kinds
   }
 }
 
@@ -96,10 +97,19 @@ std::vector<double> toDoubles(const Tensor& t);
 // Stores v into element i with the conversion rules of Cast (bool: v != 0).
 void setElementFromDouble(Tensor& t, int64_t i, double v);
 
-// Rounds float storage to float16 / bfloat16 precision (no-op for other types).
+// Rounds float storage to the precision of float16 / bfloat16 / float8 / float4 and
+// wraps 4- and 2-bit integers into their range (no-op for other types).
 void roundToStoredPrecision(Tensor& t);
-// Cast with ONNX semantics between all supported types (strings included).
-Tensor castTensor(const Tensor& in, ir::ElemType to);
+// Cast with ONNX semantics between all supported types (strings included);
+// `saturate` applies to float8 targets (out-of-range values clamp instead of inf/NaN).
+Tensor castTensor(const Tensor& in, ir::ElemType to, bool saturate = true);
+// Nearest value of a float8/float4 type (round half to even); out of range values
+// clamp when saturating, else become inf (E5M2) or NaN.
+float roundToMinifloat(float v, ir::ElemType t, bool saturate);
+// Bit pattern of a value already representable in a float8 (8 bits) or float4 (low 4 bits) type.
+uint8_t minifloatBits(float v, ir::ElemType t);
+// Bits per element of the packed (file) layout: 4 for int4, 2 for uint2, 8 for float8...
+bool isLowPrecision(ir::ElemType t);
 
 uint16_t floatToHalf(float f);
 uint16_t floatToBFloat16(float f);
