@@ -1,6 +1,7 @@
 #include "runtime/executor.h"
 
 #include <chrono>
+#include <cmath>
 #include <new>
 
 #include "weights/decode.h"
@@ -87,6 +88,13 @@ Result<Tensor> tensorFromIr(const ir::Model& model, const ir::Tensor& t) {
   if (isLowPrecision(t.elem)) {  // float8, float4, int4, int2...: decoded one by one
     std::vector<double> vals;
     weights::decodeElements(t.elem, staging.data(), 0, 0, n, &vals);
+    if (t.elem == E::Float4E2M1)  // decoded here: no NaN/inf codes in e2m1 (0xF is -6)
+      for (int64_t i = 0; i < n; ++i) {
+        const uint8_t c = static_cast<uint8_t>((staging[static_cast<size_t>(i / 2)] >> ((i % 2) * 4)) & 0xF);
+        const int e = (c >> 1) & 3, m = c & 1;
+        const double mag = e == 0 ? 0.5 * m : std::ldexp(1.0 + 0.5 * m, e - 1);
+        vals[static_cast<size_t>(i)] = (c & 8) ? -mag : mag;
+      }
     out.buffer->bytes.assign(static_cast<size_t>(n) * storedSize(t.elem), 0);
     for (int64_t i = 0; i < n; ++i) setElementFromDouble(out, i, vals[i]);
   } else if (!same_layout) {  // float16 / bfloat16 -> float32

@@ -94,5 +94,7 @@ const std::vector<KernelEntry>& controlKernels();
 const std::vector<KernelEntry>& quantKernels();
 const std::vector<KernelEntry>& miscKernels();
 const std::vector<KernelEntry>& attentionKernels();
+const std::vector<KernelEntry>& textKernels();
+const std::vector<KernelEntry>& imageKernels();
 
 }  // namespace nf::runtime

@@ -382,6 +382,39 @@ bool eyeLike(KernelContext& ctx) {
   return true;
 }
 
+// TensorScatter (opset 24): writes `update` into a copy of the cache along `axis`,
+// at write_indices[b] for batch b (wrapping around in circular mode).
+bool tensorScatter(KernelContext& ctx) {
+  if (!ctx.require(0) || !ctx.require(1)) return false;
+  const Tensor& cache = ctx.in(0);
+  const Tensor& upd = ctx.in(1);
+  int64_t a;
+  if (!ctx.axis(ctx.attrInt("axis", -2), cache.rank(), &a)) return false;
+  if (a == 0 || upd.rank() != cache.rank()) return ctx.fail("update must have the cache's rank and axis must not be 0");
+  const bool circular = ctx.attrString("mode", "linear") == "circular";
+  const int64_t B = cache.shape[0], max_seq = cache.shape[a], seq = upd.shape[a];
+  Tensor y = cloneTensor(cache);
+  const std::vector<int64_t> cs = stridesOf(cache.shape), us = stridesOf(upd.shape);
+  std::vector<int64_t> idx(upd.rank(), 0);
+  for (int64_t i = 0; i < upd.count(); ++i) {
+    const int64_t b = idx[0];
+    const int64_t start = ctx.hasTensor(2) && b < ctx.in(2).count() ? elementAsInt(ctx.in(2), b) : 0;
+    int64_t pos = start + idx[a];
+    if (circular) pos = ((pos % max_seq) + max_seq) % max_seq;
+    if (pos < 0 || pos >= max_seq || b >= B) return ctx.fail("write position out of range");
+    int64_t off = 0;
+    for (size_t d = 0; d < idx.size(); ++d) off += (static_cast<int64_t>(d) == a ? pos : idx[d]) * cs[d];
+    copyElement(upd, i, y, off);
+    for (int64_t d = static_cast<int64_t>(idx.size()) - 1; d >= 0; --d) {
+      if (++idx[d] < upd.shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  (void)seq;
+  ctx.setOutput(0, std::move(y));
+  return true;
+}
+
 }  // namespace
 
 const std::vector<KernelEntry>& indexKernels() {
@@ -390,7 +423,7 @@ const std::vector<KernelEntry>& indexKernels() {
       {"", "ScatterElements", scatterElements}, {"", "Scatter", scatterElements}, {"", "ScatterND", scatterND},
       {"", "OneHot", oneHot}, {"", "TopK", topK}, {"", "NonZero", nonZero}, {"", "Compress", compress},
       {"", "Trilu", trilu}, {"", "ReverseSequence", reverseSequence}, {"", "Unique", unique},
-      {"", "EyeLike", eyeLike},
+      {"", "EyeLike", eyeLike}, {"", "TensorScatter", tensorScatter},
   };
   return table;
 }
