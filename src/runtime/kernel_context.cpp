@@ -98,7 +98,8 @@ KernelFn findKernel(std::string_view domain, std::string_view op_type) {
     std::unordered_map<std::string, KernelFn> t;
     for (auto* family : {&elementwiseKernels, &reduceKernels, &convKernels, &linalgKernels, &shapeKernels,
                          &indexKernels, &normKernels, &rnnKernels, &controlKernels, &quantKernels, &miscKernels,
-                         &attentionKernels, &textKernels, &imageKernels})
+                         &attentionKernels, &textKernels, &imageKernels,
+                         &trainingKernels})
       for (const KernelEntry& e : family()) t[std::string(e.domain) + "::" + e.op_type] = e.fn;
     return t;
   }();

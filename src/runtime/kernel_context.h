@@ -96,5 +96,6 @@ const std::vector<KernelEntry>& miscKernels();
 const std::vector<KernelEntry>& attentionKernels();
 const std::vector<KernelEntry>& textKernels();
 const std::vector<KernelEntry>& imageKernels();
+const std::vector<KernelEntry>& trainingKernels();
 
 }  // namespace nf::runtime

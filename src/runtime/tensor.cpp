@@ -206,7 +206,7 @@ float roundToMinifloat(float v, ir::ElemType t, bool saturate) {
   const Minifloat f = minifloat(t);
   const bool is_f4 = t == E::Float4E2M1;
   const float sign = std::signbit(v) ? -1.f : 1.f;
-  if (std::isnan(v)) return is_f4 ? sign * static_cast<float>(f.max) : NAN;
+  if (std::isnan(v)) return is_f4 ? -0.f : NAN;  // e2m1 has no NaN: the reference maps it to -0
   if (std::isinf(v)) {
     if (saturate || is_f4) return sign * static_cast<float>(f.max);
     return f.has_inf ? v : NAN;

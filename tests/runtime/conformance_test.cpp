@@ -24,8 +24,8 @@ using namespace nf;
 
 namespace {
 
-// Pass count reached when this floor was last raised (of 947 test folders).
-constexpr int kPassFloor = 890;
+// Pass count reached when this floor was last raised (of 943 run; 4 more are skipped as too large).
+constexpr int kPassFloor = 901;
 // Whole networks above this many multiply-accumulates are skipped (named in the
 // output) to keep the suite under a minute with the reference kernels; set
 // NETFORGE_CONFORMANCE_ALL=1 to run them too.
