@@ -232,11 +232,69 @@ bool rotaryEmbedding(KernelContext& ctx) {
   return true;
 }
 
+// FlexAttention (ai.onnx.preview): softmax(score_mod(Q K^T * scale)) -> prob_mod -> @ V,
+// 4-D Q [B, Hq, L, D], K/V [B, Hkv, S, D] (grouped heads); the optional score_mod and
+// prob_mod bodies receive the whole [B, Hq, L, S] tensor.
+bool flexAttention(KernelContext& ctx) {
+  if (!ctx.require(0) || !ctx.require(1) || !ctx.require(2)) return false;
+  Heads q, k, v;
+  if (!toHeads(ctx, ctx.in(0), 0, &q) || !toHeads(ctx, ctx.in(1), 0, &k) || !toHeads(ctx, ctx.in(2), 0, &v)) return false;
+  if (ctx.in(0).rank() != 4) return ctx.fail("Q, K and V must be 4-D");
+  if (k.B != q.B || v.B != q.B || k.H != v.H || k.S != v.S || k.D != q.D || k.H == 0 || q.H % k.H)
+    return ctx.fail("Q, K and V shapes do not fit together");
+  const int64_t B = q.B, H = q.H, L = q.S, S = k.S, group = H / k.H;
+  const double scale = ctx.attr("scale") ? ctx.attrFloat("scale", 1.f) : 1.0 / std::sqrt(static_cast<double>(q.D));
+  const E t = ctx.in(0).type;
+  Tensor scores = makeTensor(t, {B, H, L, S});
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t l = 0; l < L; ++l)
+        for (int64_t s = 0; s < S; ++s) {
+          double dot = 0;
+          for (int64_t d = 0; d < q.D; ++d) dot += q.at(b, h, l, d) * k.at(b, h / group, s, d);
+          setElementFromDouble(scores, ((b * H + h) * L + l) * S + s, dot * scale);
+        }
+  roundToStoredPrecision(scores);
+  auto applyBody = [&](const char* name, Tensor* x) {
+    const ir::Attribute* a = ctx.attr(name);
+    if (!a || a->graphs.empty()) return true;
+    std::vector<Value> out;
+    std::string err;
+    if (!ctx.run_subgraph(a->graphs[0], {Value::of(*x)}, &out, &err)) return ctx.fail(std::string(name) + ": " + err);
+    if (out.empty() || !out[0].isTensor() || out[0].tensor.shape != x->shape) return ctx.fail(std::string(name) + " must keep the shape");
+    *x = out[0].tensor;
+    return true;
+  };
+  if (!applyBody("score_mod", &scores)) return false;
+  Tensor probs = makeTensor(t, {B, H, L, S});
+  for (int64_t row = 0; row < B * H * L; ++row) {
+    double mx = -std::numeric_limits<double>::infinity(), sum = 0;
+    for (int64_t s = 0; s < S; ++s) mx = std::max(mx, elementAsDouble(scores, row * S + s));
+    for (int64_t s = 0; s < S; ++s) sum += std::exp(elementAsDouble(scores, row * S + s) - mx);
+    for (int64_t s = 0; s < S; ++s)
+      setElementFromDouble(probs, row * S + s, mx == -std::numeric_limits<double>::infinity() ? 0.0 : std::exp(elementAsDouble(scores, row * S + s) - mx) / sum);
+  }
+  roundToStoredPrecision(probs);
+  if (!applyBody("prob_mod", &probs)) return false;
+  Tensor* y = ctx.output(0, t, {B, H, L, v.D});
+  if (!ctx.error.empty()) return false;
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t l = 0; l < L; ++l)
+        for (int64_t d = 0; d < v.D; ++d) {
+          double acc = 0;
+          for (int64_t s = 0; s < S; ++s) acc += elementAsDouble(probs, ((b * H + h) * L + l) * S + s) * v.at(b, h / group, s, d);
+          setElementFromDouble(*y, ((b * H + h) * L + l) * v.D + d, acc);
+        }
+  return true;
+}
+
 }  // namespace
 
 const std::vector<KernelEntry>& attentionKernels() {
   static const std::vector<KernelEntry> table = {
       {"", "Attention", attention}, {"", "RotaryEmbedding", rotaryEmbedding},
+      {"ai.onnx.preview", "FlexAttention", flexAttention},
   };
   return table;
 }

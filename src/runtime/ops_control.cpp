@@ -86,11 +86,65 @@ bool loop(KernelContext& ctx) {
   return true;
 }
 
+// Element `index` (along axis 0) of t, as a tensor of rank - 1.
+Tensor slice0(const Tensor& t, int64_t index) {
+  Tensor r = makeTensor(t.type, std::vector<int64_t>(t.shape.begin() + 1, t.shape.end()));
+  const int64_t n = r.count();
+  for (int64_t k = 0; k < n; ++k) copyElement(t, index * n + k, r, k);
+  return r;
+}
+
+// Scan-8: inputs (sequence_lens?, states [B, ...]..., scan inputs [B, T, ...]...);
+// the body runs per batch entry and time step; outputs states [B, ...], scans [B, T, ...].
+bool scan8(KernelContext& ctx, ir::GraphId body, int64_t m) {
+  const int64_t total = static_cast<int64_t>(ctx.inputCount()) - 1, n = total - m;
+  if (n < 0) return ctx.fail("invalid num_scan_inputs");
+  for (int64_t i = 1; i <= total; ++i)
+    if (!ctx.require(static_cast<size_t>(i))) return false;
+  const std::vector<int64_t> dirs = ctx.attrInts("directions", std::vector<int64_t>(m, 0));
+  const int64_t B = ctx.in(1).shape.empty() ? 0 : ctx.in(1).shape[0];
+  const int64_t T = ctx.in(1 + n).rank() >= 2 ? ctx.in(1 + n).shape[1] : 0;
+  const int64_t k_out = static_cast<int64_t>(ctx.outputCount()) - n;
+  std::vector<std::vector<Tensor>> final_states(n), scan_rows(k_out);
+  for (int64_t b = 0; b < B; ++b) {
+    std::vector<Value> states;
+    for (int64_t i = 0; i < n; ++i) states.push_back(Value::of(slice0(ctx.in(1 + i), b)));
+    const int64_t len = ctx.hasTensor(0) ? std::min<int64_t>(elementAsInt(ctx.in(0), b), T) : T;
+    std::vector<std::vector<Tensor>> steps(k_out);
+    for (int64_t t = 0; t < len; ++t) {
+      std::vector<Value> in = states;
+      for (int64_t j = 0; j < m; ++j) in.push_back(Value::of(slice0(slice0(ctx.in(1 + n + j), b), dirs[j] ? len - 1 - t : t)));
+      std::vector<Value> out;
+      if (!call(ctx, body, in, &out)) return false;
+      if (static_cast<int64_t>(out.size()) != n + k_out) return ctx.fail("scan body returned the wrong number of outputs");
+      for (int64_t i = 0; i < n; ++i) states[i] = out[i];
+      for (int64_t k = 0; k < k_out; ++k) steps[k].push_back(out[n + k].tensor);
+    }
+    for (int64_t i = 0; i < n; ++i) final_states[i].push_back(states[i].tensor);
+    for (int64_t k = 0; k < k_out; ++k) {
+      Tensor st;
+      if (!stack(ctx, steps[k], &st)) return false;
+      scan_rows[k].push_back(std::move(st));
+    }
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    Tensor st;
+    if (!stack(ctx, final_states[i], &st)) return false;
+    ctx.setOutput(static_cast<size_t>(i), std::move(st));
+  }
+  for (int64_t k = 0; k < k_out; ++k) {
+    Tensor st;
+    if (!stack(ctx, scan_rows[k], &st)) return false;
+    ctx.setOutput(static_cast<size_t>(n + k), std::move(st));
+  }
+  return true;
+}
+
 // Scan (opset 9+): states carried, scan inputs sliced along their axes.
 bool scan(KernelContext& ctx) {
   const ir::GraphId body = graphAttr(ctx, "body");
   const int64_t m = ctx.attrInt("num_scan_inputs", 0);
-  if (ctx.opset < 9) return ctx.fail("Scan before opset 9 (batched form) is not supported");
+  if (ctx.opset < 9) return scan8(ctx, body, m);
   const int64_t total_in = static_cast<int64_t>(ctx.inputCount()), n = total_in - m;
   if (m <= 0 || n < 0) return ctx.fail("invalid num_scan_inputs");
   std::vector<int64_t> in_axes = ctx.attrInts("scan_input_axes", std::vector<int64_t>(m, 0));
