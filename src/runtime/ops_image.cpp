@@ -1,5 +1,5 @@
 // runtime/ops_image.cpp - image and signal ops: GridSample, AffineGrid, Col2Im,
-// CenterCropPad, NonMaxSuppression, DFT. Computed in double.
+// CenterCropPad, NonMaxSuppression, DFT, DeformConv. Computed in double.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -333,12 +333,77 @@ bool dft(KernelContext& ctx) {
   return true;
 }
 
+// DeformConv (2-D): each kernel tap samples X at its regular position plus a learned
+// offset (bilinear, zero outside), optionally scaled by a mask; then a grouped conv.
+bool deformConv(KernelContext& ctx) {
+  for (size_t i : {0, 1, 2})
+    if (!ctx.require(i)) return false;
+  const Tensor& x = ctx.in(0);
+  const Tensor& w = ctx.in(1);
+  const Tensor& off = ctx.in(2);
+  const Tensor* bias = ctx.hasTensor(3) ? &ctx.in(3) : nullptr;
+  const Tensor* mask = ctx.hasTensor(4) ? &ctx.in(4) : nullptr;
+  if (x.rank() != 4 || w.rank() != 4 || off.rank() != 4) return ctx.fail("only 2-D DeformConv is supported");
+  const int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3], M = w.shape[0];
+  const int64_t kh = w.shape[2], kw = w.shape[3], K = kh * kw;
+  const int64_t group = ctx.attrInt("group", 1), og = ctx.attrInt("offset_group", 1);
+  const std::vector<int64_t> st = ctx.attrInts("strides", {1, 1}), dil = ctx.attrInts("dilations", {1, 1});
+  const std::vector<int64_t> pads = ctx.attrInts("pads", {0, 0, 0, 0});
+  if (group <= 0 || og <= 0 || C % group || M % group || C % og || w.shape[1] * group != C || st.size() != 2 || dil.size() != 2 || pads.size() != 4)
+    return ctx.fail("channels, groups or attributes do not fit together");
+  const int64_t OH = (H + pads[0] + pads[2] - (dil[0] * (kh - 1) + 1)) / st[0] + 1;
+  const int64_t OW = (W + pads[1] + pads[3] - (dil[1] * (kw - 1) + 1)) / st[1] + 1;
+  if (off.shape != std::vector<int64_t>{N, og * 2 * K, OH, OW}) return ctx.fail("offset must be [N, offset_group*2*kH*kW, oH, oW]");
+  Tensor* y = ctx.output(0, x.type, {N, M, OH, OW});
+  if (!ctx.error.empty()) return false;
+  const int64_t cg = C / group, mg = M / group, cpo = C / og;
+  auto sample = [&](int64_t n, int64_t c, double py, double px) {
+    if (py <= -1 || py >= static_cast<double>(H) || px <= -1 || px >= static_cast<double>(W)) return 0.0;
+    const int64_t y0 = static_cast<int64_t>(std::floor(py)), x0 = static_cast<int64_t>(std::floor(px));
+    const double fy = py - static_cast<double>(y0), fx = px - static_cast<double>(x0);
+    double v = 0;
+    for (int dy = 0; dy <= 1; ++dy)
+      for (int dx = 0; dx <= 1; ++dx) {
+        const int64_t yy = y0 + dy, xx = x0 + dx;
+        if (yy < 0 || yy >= H || xx < 0 || xx >= W) continue;
+        v += (dy ? fy : 1 - fy) * (dx ? fx : 1 - fx) * elementAsDouble(x, ((n * C + c) * H + yy) * W + xx);
+      }
+    return v;
+  };
+  std::vector<double> col(static_cast<size_t>(C * K));
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        for (int64_t c = 0; c < C; ++c) {
+          const int64_t g = c / cpo;
+          for (int64_t k = 0; k < K; ++k) {
+            const int64_t i = k / kw, j = k % kw;
+            const double dy = elementAsDouble(off, ((n * og * 2 * K + g * 2 * K + 2 * k) * OH + oh) * OW + ow);
+            const double dx = elementAsDouble(off, ((n * og * 2 * K + g * 2 * K + 2 * k + 1) * OH + oh) * OW + ow);
+            const double m = mask ? elementAsDouble(*mask, ((n * og * K + g * K + k) * OH + oh) * OW + ow) : 1.0;
+            const double py = static_cast<double>(oh * st[0] - pads[0] + i * dil[0]) + dy;
+            const double px = static_cast<double>(ow * st[1] - pads[1] + j * dil[1]) + dx;
+            col[c * K + k] = m * sample(n, c, py, px);
+          }
+        }
+        for (int64_t mo = 0; mo < M; ++mo) {
+          const int64_t g = mo / mg;
+          double acc = bias ? elementAsDouble(*bias, mo) : 0.0;
+          for (int64_t c = 0; c < cg; ++c)
+            for (int64_t k = 0; k < K; ++k) acc += elementAsDouble(w, (mo * cg + c) * K + k) * col[(g * cg + c) * K + k];
+          setElementFromDouble(*y, ((n * M + mo) * OH + oh) * OW + ow, acc);
+        }
+      }
+  return true;
+}
+
 }  // namespace
 
 const std::vector<KernelEntry>& imageKernels() {
   static const std::vector<KernelEntry> table = {
       {"", "GridSample", gridSample}, {"", "AffineGrid", affineGrid}, {"", "Col2Im", col2im},
       {"", "CenterCropPad", centerCropPad}, {"", "NonMaxSuppression", nonMaxSuppression}, {"", "DFT", dft},
+      {"", "DeformConv", deformConv},
   };
   return table;
 }
