@@ -35,7 +35,9 @@ Tensor* KernelContext::output(size_t i, ir::ElemType t, std::vector<int64_t> sha
   r.shape = std::move(shape);
   const int64_t n = r.count();
   int64_t bytes = 0;
-  if (n < 0 || !checkedMul(n, static_cast<int64_t>(storedSize(t)), &bytes) || bytes > (int64_t{1} << 40)) {
+  // Larger than memory can hold: refuse before allocating (wasm32 cannot address 2 GiB buffers).
+  constexpr int64_t kMaxBytes = sizeof(void*) == 4 ? (int64_t{1} << 31) - 1 : int64_t{1} << 36;
+  if (n < 0 || !checkedMul(n, static_cast<int64_t>(storedSize(t)), &bytes) || bytes > kMaxBytes) {
     fail("output " + std::to_string(i) + " of shape " + shapeString(r.shape) + " is too large");
     r = makeTensor(t, {0});
   } else if (t == ir::ElemType::String) {

@@ -227,3 +227,35 @@ TEST(Npy, RoundTripsAndRejectsBadFiles) {
   EXPECT_FALSE(readNpy(bytes).ok());
   EXPECT_FALSE(readNpy({1, 2, 3}).ok());
 }
+
+TEST(Executor, HostileShapesFailWithAMessage) {
+  ir::Model m = tb::model(17);
+  tb::G g(m);
+  g.input("x", tb::F32, tb::shape({1}));
+  g.initInts("huge", {3}, {int64_t{1} << 20, int64_t{1} << 20, int64_t{1} << 20});
+  g.node("Expand", {"x", "huge"}, {"y"});
+  g.output("y");
+  Executor ex(m);
+  Status s = ex.runAll({{"x", Value::of(floats({1}, {1}))}});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("too large"), std::string::npos) << s.message();
+
+  ir::Model m2 = tb::model(17);
+  tb::G g2(m2);
+  g2.initInts("neg", {2}, {-3, 4});
+  g2.node("ConstantOfShape", {"neg"}, {"y"});
+  g2.output("y");
+  Executor ex2(m2);
+  EXPECT_FALSE(ex2.runAll({}).ok());
+
+  ir::Model m3 = tb::model(17);
+  tb::G g3(m3);
+  g3.input("x", tb::F32, tb::shape({2, 3}));
+  g3.initInts("idx", {1}, {7});
+  g3.node("Gather", {"x", "idx"}, {"y"});
+  g3.output("y");
+  Executor ex3(m3);
+  Status s3 = ex3.runAll({{"x", Value::of(floats({2, 3}, {1, 2, 3, 4, 5, 6}))}});
+  EXPECT_NE(s3.message().find("out of range"), std::string::npos) << s3.message();
+  EXPECT_NE(s3.message().find("Gather"), std::string::npos) << s3.message();
+}
