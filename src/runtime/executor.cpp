@@ -88,6 +88,12 @@ Result<Tensor> tensorFromIr(const ir::Model& model, const ir::Tensor& t) {
   if (isLowPrecision(t.elem)) {  // float8, float4, int4, int2...: decoded one by one
     std::vector<double> vals;
     weights::decodeElements(t.elem, staging.data(), 0, 0, n, &vals);
+    vals.resize(static_cast<size_t>(n), 0.0);
+    if (t.elem == E::Float8E8M0)  // exponent only: 2^(code-127), 255 is NaN
+      for (int64_t i = 0; i < n; ++i) {
+        const uint8_t c = staging[static_cast<size_t>(i)];
+        vals[static_cast<size_t>(i)] = c == 255 ? NAN : std::ldexp(1.0, c - 127);
+      }
     if (t.elem == E::Float4E2M1)  // decoded here: no NaN/inf codes in e2m1 (0xF is -6)
       for (int64_t i = 0; i < n; ++i) {
         const uint8_t c = static_cast<uint8_t>((staging[static_cast<size_t>(i / 2)] >> ((i % 2) * 4)) & 0xF);

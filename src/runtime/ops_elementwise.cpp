@@ -371,7 +371,14 @@ bool cast(KernelContext& ctx) {
   if (!ctx.require(0)) return false;
   const auto to = static_cast<E>(ctx.attrInt("to", 0));
   if (!isSupportedType(to)) return ctx.fail("Cast to " + std::string(ir::elemTypeName(to)) + " is not supported");
-  ctx.setOutput(0, castTensor(ctx.in(0), to, ctx.attrInt("saturate", 1) != 0));
+  const bool saturate = ctx.attrInt("saturate", 1) != 0;
+  Tensor y = castTensor(ctx.in(0), to, saturate);
+  if (to == E::Float8E8M0 && !ctx.in(0).isString()) {  // the rounding direction is an attribute
+    const std::string mode = ctx.attrString("round_mode", "up");
+    for (int64_t i = 0; i < y.count(); ++i)
+      y.data<float>()[i] = roundToE8M0(static_cast<float>(elementAsDouble(ctx.in(0), i)), mode, saturate);
+  }
+  ctx.setOutput(0, std::move(y));
   return true;
 }
 

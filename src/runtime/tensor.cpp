@@ -40,7 +40,8 @@ bool isSupportedType(ir::ElemType t) {
     case E::Float: case E::Double: case E::Float16: case E::BFloat16: case E::Int8: case E::Int16:
     case E::Int32: case E::Int64: case E::Uint8: case E::Uint16: case E::Uint32: case E::Uint64:
     case E::Bool: case E::String: case E::Float8E4M3FN: case E::Float8E4M3FNUZ: case E::Float8E5M2:
-    case E::Float8E5M2FNUZ: case E::Float4E2M1: case E::Int4: case E::Uint4: case E::Int2: case E::Uint2:
+    case E::Float8E5M2FNUZ: case E::Float8E8M0: case E::Float4E2M1: case E::Int4: case E::Uint4: case E::Int2:
+    case E::Uint2:
       return true;
     default:
       return false;
@@ -167,11 +168,25 @@ float bfloat16BitsToFloat(uint16_t b) { return weights::bfloat16ToFloat(b); }
 bool isLowPrecision(ir::ElemType t) {
   switch (t) {
     case E::Float8E4M3FN: case E::Float8E4M3FNUZ: case E::Float8E5M2: case E::Float8E5M2FNUZ: case E::Float4E2M1:
-    case E::Int4: case E::Uint4: case E::Int2: case E::Uint2:
+    case E::Float8E8M0: case E::Int4: case E::Uint4: case E::Int2: case E::Uint2:
       return true;
     default:
       return false;
   }
+}
+
+float roundToE8M0(float v, const std::string& mode, bool saturate) {
+  if (std::isnan(v)) return NAN;
+  if (!(v > 0)) return std::ldexp(1.f, -127);  // unsigned, no zero: the smallest code
+  if (std::isinf(v)) return saturate ? std::ldexp(1.f, 127) : NAN;
+  const double l = std::log2(static_cast<double>(v));
+  double e = mode == "down" ? std::floor(l) : std::ceil(l);
+  if (mode == "nearest") {
+    const double lo = std::ldexp(1.0, static_cast<int>(std::floor(l))), hi = lo * 2;
+    e = (static_cast<double>(v) - lo < hi - static_cast<double>(v)) ? std::floor(l) : std::floor(l) + 1;
+  }
+  if (e > 127) return saturate ? std::ldexp(1.f, 127) : NAN;
+  return std::ldexp(1.f, static_cast<int>(std::max(e, -127.0)));
 }
 
 namespace {
@@ -203,6 +218,7 @@ int64_t wrapLowBits(int64_t v, ir::ElemType t) {
 }  // namespace
 
 float roundToMinifloat(float v, ir::ElemType t, bool saturate) {
+  if (t == E::Float8E8M0) return roundToE8M0(v, "up", saturate);
   const Minifloat f = minifloat(t);
   const bool is_f4 = t == E::Float4E2M1;
   const float sign = std::signbit(v) ? -1.f : 1.f;
@@ -226,6 +242,10 @@ float roundToMinifloat(float v, ir::ElemType t, bool saturate) {
 }
 
 uint8_t minifloatBits(float v, ir::ElemType t) {
+  if (t == E::Float8E8M0) {
+    if (std::isnan(v) || !(v > 0)) return std::isnan(v) ? 255 : 0;
+    return static_cast<uint8_t>(std::clamp(static_cast<int>(std::nearbyint(std::log2(static_cast<double>(v)))) + 127, 0, 254));
+  }
   const Minifloat f = minifloat(t);
   const bool is_f4 = t == E::Float4E2M1;
   const int total = is_f4 ? 4 : 8, ebits = total - 1 - f.mbits;

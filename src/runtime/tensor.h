@@ -106,6 +106,8 @@ Tensor castTensor(const Tensor& in, ir::ElemType to, bool saturate = true);
 // Nearest value of a float8/float4 type (round half to even); out of range values
 // clamp when saturating, else become inf (E5M2) or NaN.
 float roundToMinifloat(float v, ir::ElemType t, bool saturate);
+// float8e8m0 (powers of two 2^-127..2^127): round_mode "up" (default), "down" or "nearest".
+float roundToE8M0(float v, const std::string& mode, bool saturate);
 // Bit pattern of a value already representable in a float8 (8 bits) or float4 (low 4 bits) type.
 uint8_t minifloatBits(float v, ir::ElemType t);
 // Bits per element of the packed (file) layout: 4 for int4, 2 for uint2, 8 for float8...
