@@ -147,7 +147,9 @@ bool attention(KernelContext& ctx) {
           dot *= scale;
           if (softcap > 0) dot = softcap * std::tanh(dot / softcap);  // before the mask: -inf stays -inf
           const double x = dot + bias[base + s];
-          qk[base + s] = mode == 0 ? dot : x;
+          // Mode 0 (and mode 1 with a softcap, as in the reference) output the capped product
+          // without the mask; otherwise the masked scores.
+          qk[base + s] = mode == 0 || (mode == 1 && softcap > 0) ? dot : x;
           row[s] = x;
           mx = std::max(mx, x);
         }

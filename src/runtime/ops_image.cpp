@@ -397,13 +397,77 @@ bool deformConv(KernelContext& ctx) {
   return true;
 }
 
+// RoiAlign: average (or max) of bilinear samples over each bin of each region.
+bool roiAlign(KernelContext& ctx) {
+  for (size_t i : {0, 1, 2})
+    if (!ctx.require(i)) return false;
+  const Tensor& x = ctx.in(0);
+  const Tensor& rois = ctx.in(1);
+  const Tensor& batch = ctx.in(2);
+  if (x.rank() != 4 || rois.rank() != 2 || rois.shape[1] != 4 || batch.count() != rois.shape[0])
+    return ctx.fail("X must be [N,C,H,W], rois [R,4] and batch_indices [R]");
+  const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3], R = rois.shape[0];
+  const int64_t oh = ctx.attrInt("output_height", 1), ow = ctx.attrInt("output_width", 1), sr = ctx.attrInt("sampling_ratio", 0);
+  const double scale = ctx.attrFloat("spatial_scale", 1.f);
+  const bool is_max = ctx.attrString("mode", "avg") == "max";
+  const bool half = ctx.attrString("coordinate_transformation_mode", ctx.opset >= 16 ? "half_pixel" : "output_half_pixel") == "half_pixel";
+  if (oh <= 0 || ow <= 0) return ctx.fail("output size must be positive");
+  Tensor* y = ctx.output(0, x.type, {R, C, oh, ow});
+  if (!ctx.error.empty()) return false;
+  for (int64_t r = 0; r < R; ++r) {
+    const int64_t n = elementAsInt(batch, r);
+    if (n < 0 || n >= x.shape[0]) return ctx.fail("batch index out of range");
+    const double off = half ? 0.5 : 0.0;
+    const double x1 = elementAsDouble(rois, r * 4) * scale - off, y1 = elementAsDouble(rois, r * 4 + 1) * scale - off;
+    const double x2 = elementAsDouble(rois, r * 4 + 2) * scale - off, y2 = elementAsDouble(rois, r * 4 + 3) * scale - off;
+    double rw = x2 - x1, rh = y2 - y1;
+    if (!half) {
+      rw = std::max(rw, 1.0);
+      rh = std::max(rh, 1.0);
+    }
+    const double bw = rw / static_cast<double>(ow), bh = rh / static_cast<double>(oh);
+    const int64_t gw = sr > 0 ? sr : static_cast<int64_t>(std::ceil(rw / static_cast<double>(ow)));
+    const int64_t gh = sr > 0 ? sr : static_cast<int64_t>(std::ceil(rh / static_cast<double>(oh)));
+    const double count = static_cast<double>(std::max<int64_t>(gw * gh, 1));
+    for (int64_t c = 0; c < C; ++c) {
+      auto at = [&](int64_t yy, int64_t xx) { return elementAsDouble(x, ((n * C + c) * H + yy) * W + xx); };
+      for (int64_t ph = 0; ph < oh; ++ph)
+        for (int64_t pw = 0; pw < ow; ++pw) {
+          double acc = 0;
+          bool first = true;
+          for (int64_t iy = 0; iy < gh; ++iy)
+            for (int64_t ix = 0; ix < gw; ++ix) {
+              double yy = y1 + static_cast<double>(ph) * bh + (static_cast<double>(iy) + 0.5) * bh / static_cast<double>(gh);
+              double xx = x1 + static_cast<double>(pw) * bw + (static_cast<double>(ix) + 0.5) * bw / static_cast<double>(gw);
+              double v = 0;
+              if (!(yy < -1.0 || yy > static_cast<double>(H) || xx < -1.0 || xx > static_cast<double>(W))) {
+                yy = std::max(yy, 0.0);
+                xx = std::max(xx, 0.0);
+                int64_t y0 = static_cast<int64_t>(yy), x0 = static_cast<int64_t>(xx), y1i, x1i;
+                if (y0 >= H - 1) { y0 = y1i = H - 1; yy = static_cast<double>(y0); } else { y1i = y0 + 1; }
+                if (x0 >= W - 1) { x0 = x1i = W - 1; xx = static_cast<double>(x0); } else { x1i = x0 + 1; }
+                const double ly = yy - static_cast<double>(y0), lx = xx - static_cast<double>(x0), hy = 1 - ly, hx = 1 - lx;
+                const double a = hy * hx * at(y0, x0), b = hy * lx * at(y0, x1i), cc = ly * hx * at(y1i, x0), d = ly * lx * at(y1i, x1i);
+                v = is_max ? std::max(std::max(a, b), std::max(cc, d)) : a + b + cc + d;
+              }
+              if (is_max) acc = first ? v : std::max(acc, v);
+              else acc += v;
+              first = false;
+            }
+          setElementFromDouble(*y, ((r * C + c) * oh + ph) * ow + pw, is_max ? acc : acc / count);
+        }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 const std::vector<KernelEntry>& imageKernels() {
   static const std::vector<KernelEntry> table = {
       {"", "GridSample", gridSample}, {"", "AffineGrid", affineGrid}, {"", "Col2Im", col2im},
       {"", "CenterCropPad", centerCropPad}, {"", "NonMaxSuppression", nonMaxSuppression}, {"", "DFT", dft},
-      {"", "DeformConv", deformConv},
+      {"", "DeformConv", deformConv}, {"", "RoiAlign", roiAlign},
   };
   return table;
 }
