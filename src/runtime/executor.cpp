@@ -15,6 +15,8 @@ struct Executor::Frame {
   const Frame* parent = nullptr;
   std::vector<Value> values;
   std::vector<uint8_t> ready;  // 1: values[i] holds the computed value
+  const std::vector<ir::Attribute>* function_attrs = nullptr;  // inside a function body
+  int depth = 0;  // nesting of subgraph and function calls
 };
 
 namespace {
@@ -209,8 +211,15 @@ bool Executor::runNode(Frame& frame, const Plan& plan, size_t step, std::string*
     ctx.inputs.push_back(v);
   }
   ctx.outputs.resize(node.outputs.size());
+  ctx.function_attrs = frame.function_attrs;
   ctx.run_subgraph = [this, &frame](ir::GraphId sub, const std::vector<Value>& ins, std::vector<Value>* outs,
-                                    std::string* err) { return runGraph(sub, &frame, ins, outs, err); };
+                                    std::string* err) {
+    return runGraph(sub, &frame, ins, outs, err, frame.function_attrs, frame.depth + 1);
+  };
+  ctx.run_function = [this, &frame](ir::GraphId body, const std::vector<Value>& ins, std::vector<Value>* outs,
+                                    const std::vector<ir::Attribute>* attrs, std::string* err) {
+    return runGraph(body, nullptr, ins, outs, err, attrs, frame.depth + 1);
+  };
   bool ok = false;
 #if defined(__cpp_exceptions)
   try {
@@ -242,13 +251,20 @@ bool Executor::runNode(Frame& frame, const Plan& plan, size_t step, std::string*
 }
 
 bool Executor::runGraph(ir::GraphId gid, const Frame* parent, const std::vector<Value>& inputs,
-                        std::vector<Value>* outputs, std::string* error) {
+                        std::vector<Value>* outputs, std::string* error,
+                        const std::vector<ir::Attribute>* function_attrs, int depth) {
+  if (depth > 64) {  // a function calling itself, or absurd nesting
+    *error = "subgraphs or functions nested more than 64 deep";
+    return false;
+  }
   const Plan* plan = planFor(gid, error);
   if (!plan) return false;
   const ir::Graph& g = model_.graph(gid);
   Frame f;
   f.graph = gid;
   f.parent = parent;
+  f.function_attrs = function_attrs;
+  f.depth = depth;
   f.values.resize(g.values.size());
   f.ready.assign(g.values.size(), 0);
   for (size_t i = 0; i < g.inputs.size() && i < inputs.size(); ++i) {

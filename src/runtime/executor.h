@@ -62,7 +62,7 @@ class Executor {
  private:
   bool runNode(Frame& frame, const Plan& plan, size_t step, std::string* error);
   bool runGraph(ir::GraphId g, const Frame* parent, const std::vector<Value>& inputs, std::vector<Value>* outputs,
-                std::string* error);
+                std::string* error, const std::vector<ir::Attribute>* function_attrs = nullptr, int depth = 0);
   const Plan* planFor(ir::GraphId g, std::string* error);
   const Value* lookup(const Frame& frame, ir::ValueId id, std::string* error);
   void finish(Progress* p);

@@ -53,32 +53,41 @@ Tensor* KernelContext::output(size_t i, ir::ElemType t, std::vector<int64_t> sha
   return &outputs[i].tensor;
 }
 
-int64_t KernelContext::attrInt(std::string_view name, int64_t fallback) const {
+const ir::Attribute* KernelContext::attr(std::string_view name) const {
   const ir::Attribute* a = node.attr(name);
+  if (!a || a->ref_attr_name.empty()) return a;
+  if (!function_attrs) return nullptr;
+  for (const ir::Attribute& f : *function_attrs)
+    if (f.name == a->ref_attr_name) return &f;
+  return nullptr;  // not given by the caller: the op's default applies
+}
+
+int64_t KernelContext::attrInt(std::string_view name, int64_t fallback) const {
+  const ir::Attribute* a = attr(name);
   if (!a) return fallback;
   if (a->type == ir::AttrType::Float) return static_cast<int64_t>(a->f);
   return a->i;
 }
 
 float KernelContext::attrFloat(std::string_view name, float fallback) const {
-  const ir::Attribute* a = node.attr(name);
+  const ir::Attribute* a = attr(name);
   if (!a) return fallback;
   if (a->type == ir::AttrType::Int) return static_cast<float>(a->i);
   return a->f;
 }
 
 std::string KernelContext::attrString(std::string_view name, const std::string& fallback) const {
-  const ir::Attribute* a = node.attr(name);
+  const ir::Attribute* a = attr(name);
   return a ? a->s : fallback;
 }
 
 std::vector<int64_t> KernelContext::attrInts(std::string_view name, std::vector<int64_t> fallback) const {
-  const ir::Attribute* a = node.attr(name);
+  const ir::Attribute* a = attr(name);
   return a ? a->ints : fallback;
 }
 
 std::vector<float> KernelContext::attrFloats(std::string_view name) const {
-  const ir::Attribute* a = node.attr(name);
+  const ir::Attribute* a = attr(name);
   return a ? a->floats : std::vector<float>{};
 }
 
@@ -93,6 +102,44 @@ bool KernelContext::axis(int64_t a, size_t rank, int64_t* out, bool insert) {
   if (a < -r || a >= r) return fail("axis " + std::to_string(a) + " is out of range for rank " + std::to_string(rank));
   *out = a < 0 ? a + r : a;
   return true;
+}
+
+const ir::Function* findFunction(const ir::Model& model, const ir::Node& node) {
+  for (const ir::Function& f : model.functions)
+    if (f.name == node.op_type && (f.domain == node.domain || (f.domain.empty() && node.domain == "ai.onnx")))
+      return &f;
+  return nullptr;
+}
+
+namespace {
+
+// Runs a model-local function: its body as a subgraph (no outer scope), with the
+// calling node's attributes available to the body's attribute references.
+bool callFunction(KernelContext& ctx) {
+  const ir::Function* f = findFunction(ctx.model, ctx.node);
+  if (!f || !ctx.run_function) return ctx.fail("function " + ctx.node.op_type + " is not defined in the model");
+  std::vector<Value> ins;
+  for (size_t i = 0; i < ctx.inputCount(); ++i) ins.push_back(ctx.has(i) ? ctx.value(i) : Value{});
+  std::vector<ir::Attribute> attrs;
+  for (const ir::Attribute& a : ctx.node.attributes) {
+    const ir::Attribute* resolved = ctx.attr(a.name);
+    if (resolved) {
+      attrs.push_back(*resolved);
+      attrs.back().name = a.name;
+    }
+  }
+  std::vector<Value> outs;
+  std::string err;
+  if (!ctx.run_function(f->body, ins, &outs, &attrs, &err)) return ctx.fail(err);
+  for (size_t i = 0; i < ctx.outputCount() && i < outs.size(); ++i) ctx.outputs[i] = outs[i];
+  return true;
+}
+
+}  // namespace
+
+KernelFn kernelFor(const ir::Model& model, const ir::Node& node) {
+  if (KernelFn fn = findKernel(node.domain, node.op_type)) return fn;
+  return findFunction(model, node) ? callFunction : nullptr;
 }
 
 KernelFn findKernel(std::string_view domain, std::string_view op_type) {

@@ -31,6 +31,10 @@ class KernelContext {
   // Runs a subgraph (If/Loop/Scan bodies) with the given inputs; outer-scope values
   // are resolved through the calling frame.
   std::function<bool(ir::GraphId, const std::vector<Value>&, std::vector<Value>*, std::string*)> run_subgraph;
+  // Runs a model-local function body (isolated scope) with the caller's attributes.
+  std::function<bool(ir::GraphId, const std::vector<Value>&, std::vector<Value>*, const std::vector<ir::Attribute>*,
+                     std::string*)>
+      run_function;
 
   KernelContext(const ir::Model& m, const ir::Graph& g, const ir::Node& n, kernels::Scratch& s)
       : model(m), graph(g), node(n), scratch(s) {}
@@ -48,8 +52,10 @@ class KernelContext {
   Tensor* output(size_t i, ir::ElemType t, std::vector<int64_t> shape);
   void setOutput(size_t i, Tensor t) { outputs[i] = Value::of(std::move(t)); }
 
-  // --- attributes
-  const ir::Attribute* attr(std::string_view name) const { return node.attr(name); }
+  // --- attributes (inside a model-local function body, attributes that refer to the
+  // function's attributes are resolved against the calling node's)
+  const std::vector<ir::Attribute>* function_attrs = nullptr;
+  const ir::Attribute* attr(std::string_view name) const;
   int64_t attrInt(std::string_view name, int64_t fallback) const;
   float attrFloat(std::string_view name, float fallback) const;
   std::string attrString(std::string_view name, const std::string& fallback = "") const;
@@ -80,6 +86,10 @@ struct KernelEntry {
 
 // The kernel for (domain, op_type), or null. Domains "" and "ai.onnx" are the same.
 KernelFn findKernel(std::string_view domain, std::string_view op_type);
+// The model-local function (FunctionProto) called by `node`, or null.
+const ir::Function* findFunction(const ir::Model& model, const ir::Node& node);
+// Kernel or model-local function: the kernel to run `node` with, or null.
+KernelFn kernelFor(const ir::Model& model, const ir::Node& node);
 
 // Per-family tables (each defined in its ops_*.cpp file).
 const std::vector<KernelEntry>& elementwiseKernels();

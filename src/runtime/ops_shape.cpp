@@ -329,8 +329,12 @@ bool tile(KernelContext& ctx) {
 }
 
 bool constant(KernelContext& ctx) {
-  const ir::Node& n = ctx.node;
-  for (const ir::Attribute& a : n.attributes) {
+  for (const ir::Attribute& decl : ctx.node.attributes) {
+    // Inside a function body the value may refer to one of the function's attributes.
+    const ir::Attribute* resolved = ctx.attr(decl.name);
+    if (!resolved) continue;
+    ir::Attribute a = *resolved;
+    a.name = decl.name;
     if (a.name == "value" && !a.tensors.empty()) {
       auto t = tensorFromIr(ctx.model, a.tensors[0]);
       if (!t) return ctx.fail(t.error().message);

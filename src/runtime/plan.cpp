@@ -11,12 +11,14 @@ namespace {
 
 std::string domainName(const std::string& d) { return d.empty() ? "ai.onnx" : d; }
 
-void collectMissing(const ir::Model& model, ir::GraphId g, std::set<std::string>* missing) {
+void collectMissing(const ir::Model& model, ir::GraphId g, std::set<std::string>* missing, int depth = 0) {
   for (const ir::Node& n : model.graph(g).nodes) {
-    if (!findKernel(n.domain, n.op_type))
+    if (!kernelFor(model, n))
       missing->insert(n.op_type + " (domain " + domainName(n.domain) + ", opset " +
                       std::to_string(model.opsetVersion(n.domain)) + ")");
     for (ir::GraphId sub : n.subgraphs()) collectMissing(model, sub, missing);
+    const ir::Function* f = findKernel(n.domain, n.op_type) ? nullptr : findFunction(model, n);
+    if (f && f->body.valid() && f->body != g && depth < 32) collectMissing(model, f->body, missing, depth + 1);
   }
 }
 
@@ -62,7 +64,7 @@ Result<Plan> makePlan(const ir::Model& model, ir::GraphId g, const PlanOptions& 
   p.release_after.resize(p.order.size());
   for (size_t s = 0; s < p.order.size(); ++s) {
     const ir::Node& n = graph.nodes[p.order[s]];
-    KernelFn fn = findKernel(n.domain, n.op_type);
+    KernelFn fn = kernelFor(model, n);
     if (!fn) return Error{"no kernel for " + n.op_type + " (domain " + domainName(n.domain) + ")"};
     p.kernels.push_back(fn);
     for (ir::ValueId in : n.inputs)

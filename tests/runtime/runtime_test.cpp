@@ -259,3 +259,39 @@ TEST(Executor, HostileShapesFailWithAMessage) {
   EXPECT_NE(s3.message().find("out of range"), std::string::npos) << s3.message();
   EXPECT_NE(s3.message().find("Gather"), std::string::npos) << s3.message();
 }
+
+TEST(Executor, RunsModelLocalFunctionsWithTheirAttributes) {
+  ir::Model m = tb::model(17);
+  m.opsets.push_back({"custom", 1});
+  // AddScaled(x, y) = x + alpha * y, alpha an attribute of the call.
+  const ir::GraphId body = tb::G::addBody(m, ir::GraphId{}, "AddScaled");
+  {
+    tb::G f(m, body);
+    f.inputType("x", ir::Type{});
+    f.inputType("y", ir::Type{});
+    ir::Attribute ref;
+    ref.name = "value_float";
+    ref.type = ir::AttrType::Float;
+    ref.ref_attr_name = "alpha";
+    f.node("Constant", {}, {"c"}, {ref});
+    f.node("Mul", {"y", "c"}, {"t"});
+    f.node("Add", {"x", "t"}, {"z"});
+    f.output("z");
+  }
+  ir::Function fn;
+  fn.name = "AddScaled";
+  fn.domain = "custom";
+  fn.attributes = {"alpha"};
+  fn.body = body;
+  m.graph(body).function = 0;
+  m.functions.push_back(fn);
+  tb::G g(m);
+  g.input("a", tb::F32, tb::shape({2}));
+  g.input("b", tb::F32, tb::shape({2}));
+  g.node("AddScaled", {"a", "b"}, {"s"}, {tb::aFloat("alpha", 2.f)}, "", "custom");
+  g.node("AddScaled", {"s", "b"}, {"y"}, {tb::aFloat("alpha", -1.f)}, "", "custom");
+  g.output("y");
+  Executor ex(m);
+  ASSERT_TRUE(ex.runAll({{"a", Value::of(floats({2}, {1, 2}))}, {"b", Value::of(floats({2}, {10, 20}))}}).ok());
+  EXPECT_EQ(values(ex.outputs()[0].second.tensor), (std::vector<float>{11, 22}));  // a + 2b - b
+}
