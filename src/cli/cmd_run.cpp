@@ -207,6 +207,8 @@ int runRun(const Args& args) {
       opts.keep.push_back(keep.substr(p, q - p));
       p = q + 1;
     }
+  for (const std::string& name : opts.keep)
+    if (!g.find(name).valid()) return fail("--keep: the model has no value '" + displayName(name) + "'");
   runtime::Executor ex(model, opts);
   std::vector<double> runs_ms;
   const int total_runs = repeat > 0 ? repeat + 1 : 1;  // one warm-up before timed repeats

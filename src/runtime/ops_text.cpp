@@ -1,7 +1,8 @@
 // runtime/ops_text.cpp - string ops (StringNormalizer, StringConcat, StringSplit,
-// RegexFullMatch) and the simple ai.onnx.ml ops (Binarizer, LabelEncoder).
+// RegexFullMatch, TfIdfVectorizer) and the simple ai.onnx.ml ops (Binarizer, LabelEncoder).
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -196,12 +197,74 @@ bool labelEncoder(KernelContext& ctx) {
   return true;
 }
 
+// TfIdfVectorizer: counts the pool's n-grams (min..max length, up to max_skip_count
+// items skipped between gram elements) in each row; TF, IDF (weight if present) or TFIDF.
+bool tfIdfVectorizer(KernelContext& ctx) {
+  if (!ctx.require(0)) return false;
+  const Tensor& x = ctx.in(0);
+  if (x.rank() < 1 || x.rank() > 2) return ctx.fail("input must be 1-D or 2-D");
+  const int64_t min_n = ctx.attrInt("min_gram_length", 1), max_n = ctx.attrInt("max_gram_length", 1);
+  const int64_t max_skip = ctx.attrInt("max_skip_count", 0);
+  const std::string mode = ctx.attrString("mode", "TF");
+  const std::vector<int64_t> counts = ctx.attrInts("ngram_counts"), indexes = ctx.attrInts("ngram_indexes");
+  const std::vector<float> weights = ctx.attrFloats("weights");
+  const ir::Attribute* pool_s = ctx.attr("pool_strings");
+  const std::vector<int64_t> pool_i = ctx.attrInts("pool_int64s");
+  const int64_t pool_n = pool_s ? static_cast<int64_t>(pool_s->strings.size()) : static_cast<int64_t>(pool_i.size());
+  if (min_n < 1 || max_n < min_n || counts.empty() || indexes.empty()) return ctx.fail("invalid n-gram attributes");
+  // Gram id k of length n starts at counts[n-1] + (k - first id of length n) * n in the pool.
+  std::vector<std::string> keys;  // one key per gram id, in pool order
+  for (size_t len = 1; len <= counts.size(); ++len) {
+    const int64_t start = counts[len - 1], end = len < counts.size() ? counts[len] : pool_n;
+    for (int64_t p = start; p + static_cast<int64_t>(len) <= end; p += static_cast<int64_t>(len)) {
+      std::string key = std::to_string(len) + ":";
+      for (size_t q = 0; q < len; ++q)
+        key += (pool_s ? pool_s->strings[static_cast<size_t>(p) + q] : std::to_string(pool_i[static_cast<size_t>(p) + q])) + "\x1f";
+      keys.push_back(key);
+    }
+  }
+  if (keys.size() > indexes.size()) return ctx.fail("ngram_indexes is shorter than the pool");
+  std::map<std::string, int64_t> id_of;
+  for (size_t k = 0; k < keys.size(); ++k) id_of.emplace(keys[k], static_cast<int64_t>(k));
+  int64_t dim = 0;
+  for (int64_t v : indexes) dim = std::max(dim, v + 1);
+  const int64_t rows = x.rank() == 2 ? x.shape[0] : 1, cols = x.rank() == 2 ? x.shape[1] : x.shape[0];
+  Tensor* y = ctx.output(0, E::Float, x.rank() == 2 ? std::vector<int64_t>{rows, dim} : std::vector<int64_t>{dim});
+  if (!ctx.error.empty()) return false;
+  auto item = [&](int64_t r, int64_t c) {
+    const int64_t i = r * cols + c;
+    return x.isString() ? (*x.strings)[i] : std::to_string(elementAsInt(x, i));
+  };
+  for (int64_t r = 0; r < rows; ++r) {
+    std::vector<double> tf(static_cast<size_t>(dim), 0.0);
+    for (int64_t n = min_n; n <= max_n; ++n)
+      for (int64_t skip = 0; skip <= (n == 1 ? 0 : max_skip); ++skip)
+        for (int64_t start = 0; start + (n - 1) * (skip + 1) < cols; ++start) {
+          std::string key = std::to_string(n) + ":";
+          for (int64_t q = 0; q < n; ++q) key += item(r, start + q * (skip + 1)) + "\x1f";
+          auto it = id_of.find(key);
+          if (it != id_of.end()) tf[static_cast<size_t>(indexes[static_cast<size_t>(it->second)])] += 1;
+        }
+    for (int64_t k = 0; k < static_cast<int64_t>(keys.size()); ++k) {
+      const int64_t col = indexes[static_cast<size_t>(k)];
+      const double w = static_cast<size_t>(k) < weights.size() ? weights[static_cast<size_t>(k)] : 1.0;
+      const double c = tf[static_cast<size_t>(col)];
+      double v = c;
+      if (mode == "IDF") v = c > 0 ? w : 0;
+      else if (mode == "TFIDF") v = c * w;
+      y->data<float>()[r * dim + col] = static_cast<float>(v);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 const std::vector<KernelEntry>& textKernels() {
   static const std::vector<KernelEntry> table = {
       {"", "StringNormalizer", stringNormalizer}, {"", "StringConcat", stringConcat},
       {"", "StringSplit", stringSplit}, {"", "RegexFullMatch", regexFullMatch},
+      {"", "TfIdfVectorizer", tfIdfVectorizer},
       {"ai.onnx.ml", "Binarizer", binarizer}, {"ai.onnx.ml", "LabelEncoder", labelEncoder},
   };
   return table;

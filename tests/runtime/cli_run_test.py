@@ -99,6 +99,8 @@ with tempfile.TemporaryDirectory() as tmp:
     open(bad, "wb").write(b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f4'")
     r = run(sample, "--input", f"image={bad}")
     check("truncated .npy explained", one_line_error(r), r.stderr)
+    r = run(sample, "--input", "image=random", "--keep", "no_such_value")
+    check("unknown --keep name explained", one_line_error(r) and "no_such_value" in r.stderr, r.stderr)
     r = run(sample, "--input", "image=random", "--threads", "4")
     check("threads limited to 1", one_line_error(r), r.stderr)
     dec = os.path.join(node, "test_image_decoder_decode_bmp_rgb")
