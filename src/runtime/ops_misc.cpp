@@ -26,7 +26,8 @@ bool resize(KernelContext& ctx) {
   std::string nearest_mode = ctx.attrString("nearest_mode", upsample || ctx.opset < 11 ? "floor" : "round_prefer_floor");
   if (mode == "bilinear" || mode == "trilinear") mode = "linear";
   if (ctx.opset < 11 && !upsample && mode == "nearest") nearest_mode = "floor";
-  if (ctx.attrInt("antialias", 0) != 0) return ctx.fail("antialias is not supported");
+  const bool antialias = ctx.attrInt("antialias", 0) != 0;
+  if (antialias && mode == "nearest") return ctx.fail("antialias applies to linear and cubic modes only");
   const double cubic_a = ctx.attrFloat("cubic_coeff_a", -0.75f);
   const bool exclude = ctx.attrInt("exclude_outside", 0) != 0;
   const double extrap = ctx.attrFloat("extrapolation_value", 0.f);
@@ -125,6 +126,28 @@ bool resize(KernelContext& ctx) {
         else if (nearest_mode == "ceil") n = std::ceil(c);
         else n = (c - std::floor(c) == 0.5) ? std::floor(c) : std::round(c);
         t.push_back({std::clamp<int64_t>(static_cast<int64_t>(n), 0, in - 1), 1.0});
+      } else if (antialias && s < 1.0) {
+        // Downsampling with antialias: the filter widened by 1/scale, taps outside the
+        // input clamped to the edge (dropped with exclude_outside), weights renormalised.
+        const double A = cubic_a, support = (mode == "linear" ? 1.0 : 2.0) / s;
+        auto k = [&](double v) {
+          v = std::fabs(v * s);
+          if (mode == "linear") return std::max(0.0, 1 - v);
+          if (v <= 1) return ((A + 2) * v - (A + 3)) * v * v + 1;
+          if (v < 2) return ((A * v - 5 * A) * v + 8 * A) * v - 4 * A;
+          return 0.0;
+        };
+        double sum = 0;
+        for (int64_t idx = static_cast<int64_t>(std::floor(c - support)); idx <= static_cast<int64_t>(std::ceil(c + support)); ++idx) {
+          const double w = k(static_cast<double>(idx) - c);
+          if (w == 0) continue;
+          if ((idx < 0 || idx >= in) && exclude) continue;
+          t.push_back({std::clamp<int64_t>(idx, 0, in - 1), w});
+          sum += w;
+        }
+        if (sum != 0)
+          for (auto& tp : t) tp.weight /= sum;
+        if (t.empty()) t.push_back({std::clamp<int64_t>(static_cast<int64_t>(c), 0, in - 1), 1.0});
       } else if (mode == "linear") {
         const double cc = std::clamp(c, 0.0, static_cast<double>(in - 1));
         const int64_t i0 = static_cast<int64_t>(std::floor(cc));
