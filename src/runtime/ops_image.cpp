@@ -1,5 +1,5 @@
 // runtime/ops_image.cpp - image and signal ops: GridSample, AffineGrid, Col2Im,
-// CenterCropPad, NonMaxSuppression, DFT, DeformConv. Computed in double.
+// CenterCropPad, NonMaxSuppression, DFT, STFT, DeformConv, RoiAlign. Computed in double.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -333,6 +333,39 @@ bool dft(KernelContext& ctx) {
   return true;
 }
 
+// STFT: windowed DFTs of frames of a [B, L, 1|2] signal -> [B, frames, bins, 2].
+bool stft(KernelContext& ctx) {
+  if (!ctx.require(0) || !ctx.require(1)) return false;
+  const Tensor& x = ctx.in(0);
+  if (x.rank() != 3 || (x.shape[2] != 1 && x.shape[2] != 2)) return ctx.fail("signal must be [batch, length, 1 or 2]");
+  const int64_t step = elementAsInt(ctx.in(1), 0);
+  const Tensor* window = ctx.hasTensor(2) ? &ctx.in(2) : nullptr;
+  int64_t n = ctx.hasTensor(3) && ctx.in(3).count() ? elementAsInt(ctx.in(3), 0) : (window ? window->count() : 0);
+  const bool onesided = ctx.attrInt("onesided", 1) != 0;
+  const int64_t B = x.shape[0], L = x.shape[1], comp = x.shape[2];
+  if (step <= 0 || n <= 0 || n > L || (window && window->count() != n)) return ctx.fail("invalid frame_step, window or frame_length");
+  const int64_t frames = (L - n) / step + 1, bins = onesided ? n / 2 + 1 : n;
+  Tensor* y = ctx.output(0, x.type, {B, frames, bins, 2});
+  if (!ctx.error.empty()) return false;
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t f = 0; f < frames; ++f)
+      for (int64_t k = 0; k < bins; ++k) {
+        double re = 0, im = 0;
+        for (int64_t t = 0; t < n; ++t) {
+          const int64_t at = (b * L + f * step + t) * comp;
+          const double w = window ? elementAsDouble(*window, t) : 1.0;
+          const double xr = elementAsDouble(x, at) * w, xi = comp == 2 ? elementAsDouble(x, at + 1) * w : 0.0;
+          const double ang = -2 * M_PI * static_cast<double>(k * t % n) / static_cast<double>(n);
+          re += xr * std::cos(ang) - xi * std::sin(ang);
+          im += xr * std::sin(ang) + xi * std::cos(ang);
+        }
+        const int64_t o = (((b * frames + f) * bins) + k) * 2;
+        setElementFromDouble(*y, o, re);
+        setElementFromDouble(*y, o + 1, im);
+      }
+  return true;
+}
+
 // DeformConv (2-D): each kernel tap samples X at its regular position plus a learned
 // offset (bilinear, zero outside), optionally scaled by a mask; then a grouped conv.
 bool deformConv(KernelContext& ctx) {
@@ -467,7 +500,7 @@ const std::vector<KernelEntry>& imageKernels() {
   static const std::vector<KernelEntry> table = {
       {"", "GridSample", gridSample}, {"", "AffineGrid", affineGrid}, {"", "Col2Im", col2im},
       {"", "CenterCropPad", centerCropPad}, {"", "NonMaxSuppression", nonMaxSuppression}, {"", "DFT", dft},
-      {"", "DeformConv", deformConv}, {"", "RoiAlign", roiAlign},
+      {"", "DeformConv", deformConv}, {"", "RoiAlign", roiAlign}, {"", "STFT", stft},
   };
   return table;
 }
