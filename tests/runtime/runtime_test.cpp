@@ -8,7 +8,7 @@
 #include "runtime/executor.h"
 #include "runtime/npy.h"
 #include "runtime/ops_common.h"
-#include "shapes/model_builder.h"
+#include "support/model_builder.h"
 
 using namespace nf;
 using namespace nf::runtime;
@@ -37,11 +37,11 @@ TEST(Broadcast, ShapesFollowNumpyRules) {
 }
 
 TEST(Broadcast, AddAndWhereBroadcastAllInputs) {
-  ir::Model m = tb::model(17);
-  tb::G g(m);
-  g.input("a", tb::F32, tb::shape({2, 1}));
-  g.input("b", tb::F32, tb::shape({1, 3}));
-  g.input("c", tb::BOOL, tb::shape({3}));
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("a", test::F32, test::shape({2, 1}));
+  g.input("b", test::F32, test::shape({1, 3}));
+  g.input("c", test::BOOL, test::shape({3}));
   g.node("Add", {"a", "b"}, {"s"});
   g.node("Where", {"c", "s", "a"}, {"y"});
   g.output("y");
@@ -56,9 +56,9 @@ TEST(Broadcast, AddAndWhereBroadcastAllInputs) {
 }
 
 TEST(Plan, ReleasesEachValueAfterItsLastConsumer) {
-  ir::Model m = tb::model(17);
-  tb::G g(m);
-  g.input("x", tb::F32, tb::shape({4}));
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({4}));
   g.node("Relu", {"x"}, {"a"});   // step 0
   g.node("Neg", {"a"}, {"b"});    // step 1
   g.node("Add", {"a", "b"}, {"c"});  // step 2: last use of a and b
@@ -80,9 +80,9 @@ TEST(Plan, ReleasesEachValueAfterItsLastConsumer) {
 }
 
 TEST(Plan, MissingKernelsAreNamedBeforeTheRun) {
-  ir::Model m = tb::model(17);
-  tb::G g(m);
-  g.input("x", tb::F32, tb::shape({1}));
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({1}));
   g.node("NoSuchOp", {"x"}, {"a"});
   g.node("Relu", {"a"}, {"b"});
   g.node("OtherOp", {"b"}, {"y"}, {}, "", "com.example");
@@ -95,9 +95,9 @@ TEST(Plan, MissingKernelsAreNamedBeforeTheRun) {
 }
 
 TEST(Executor, ReusesBuffersOfDeadValues) {
-  ir::Model m = tb::model(17);
-  tb::G g(m);
-  g.input("x", tb::F32, tb::shape({1000}));
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({1000}));
   std::string prev = "x";
   for (int i = 0; i < 6; ++i) {
     const std::string out = i == 5 ? "y" : "t" + std::to_string(i);
@@ -113,9 +113,9 @@ TEST(Executor, ReusesBuffersOfDeadValues) {
 }
 
 TEST(Executor, StepsUnderABudgetAndCancels) {
-  ir::Model m = tb::model(17);
-  tb::G g(m);
-  g.input("x", tb::F32, tb::shape({2}));
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({2}));
   g.node("Relu", {"x"}, {"a"});
   g.node("Relu", {"a"}, {"b"});
   g.node("Relu", {"b"}, {"y"});
@@ -137,9 +137,9 @@ TEST(Executor, StepsUnderABudgetAndCancels) {
 }
 
 TEST(Executor, KeepsIntermediatesOnRequest) {
-  ir::Model m = tb::model(17);
-  tb::G g(m);
-  g.input("x", tb::F32, tb::shape({2}));
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({2}));
   g.node("Neg", {"x"}, {"a"});
   g.node("Relu", {"a"}, {"y"});
   g.output("y");
@@ -153,9 +153,9 @@ TEST(Executor, KeepsIntermediatesOnRequest) {
 }
 
 TEST(Executor, RejectsWrongInputs) {
-  ir::Model m = tb::model(17);
-  tb::G g(m);
-  g.input("x", tb::F32, tb::shape({2, "n"}));
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({2, "n"}));
   g.node("Relu", {"x"}, {"y"});
   g.output("y");
   Executor ex(m);
@@ -167,11 +167,11 @@ TEST(Executor, RejectsWrongInputs) {
 }
 
 TEST(Executor, ReadsWeightsLazilyFromTheByteSourceAndDecodesFloat16) {
-  ir::Model m = tb::model(17);
+  ir::Model m = test::model(17);
   // Source 0: four float16 values 1, 2, -0.5, 65504 after 3 junk bytes.
   std::vector<uint8_t> file = {9, 9, 9, 0x00, 0x3C, 0x00, 0x40, 0x00, 0xB8, 0xFF, 0x7B};
   m.sources.push_back({"model.onnx", std::make_shared<MemorySource>(file)});
-  tb::G g(m);
+  test::GraphBuilder g(m);
   ir::Tensor w;
   w.name = "w";
   w.elem = ir::ElemType::Float16;
@@ -179,7 +179,7 @@ TEST(Executor, ReadsWeightsLazilyFromTheByteSourceAndDecodesFloat16) {
   w.storage = ir::Tensor::Storage::Source;
   w.ref = {0, 3, 8};
   g.init(w);
-  g.input("x", ir::ElemType::Float16, tb::shape({4}));
+  g.input("x", ir::ElemType::Float16, test::shape({4}));
   g.node("Mul", {"x", "w"}, {"y"});
   g.output("y");
   Tensor x = makeTensor(ir::ElemType::Float16, {4});
@@ -229,9 +229,9 @@ TEST(Npy, RoundTripsAndRejectsBadFiles) {
 }
 
 TEST(Executor, HostileShapesFailWithAMessage) {
-  ir::Model m = tb::model(17);
-  tb::G g(m);
-  g.input("x", tb::F32, tb::shape({1}));
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({1}));
   g.initInts("huge", {3}, {int64_t{1} << 20, int64_t{1} << 20, int64_t{1} << 20});
   g.node("Expand", {"x", "huge"}, {"y"});
   g.output("y");
@@ -240,17 +240,17 @@ TEST(Executor, HostileShapesFailWithAMessage) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("too large"), std::string::npos) << s.message();
 
-  ir::Model m2 = tb::model(17);
-  tb::G g2(m2);
+  ir::Model m2 = test::model(17);
+  test::GraphBuilder g2(m2);
   g2.initInts("neg", {2}, {-3, 4});
   g2.node("ConstantOfShape", {"neg"}, {"y"});
   g2.output("y");
   Executor ex2(m2);
   EXPECT_FALSE(ex2.runAll({}).ok());
 
-  ir::Model m3 = tb::model(17);
-  tb::G g3(m3);
-  g3.input("x", tb::F32, tb::shape({2, 3}));
+  ir::Model m3 = test::model(17);
+  test::GraphBuilder g3(m3);
+  g3.input("x", test::F32, test::shape({2, 3}));
   g3.initInts("idx", {1}, {7});
   g3.node("Gather", {"x", "idx"}, {"y"});
   g3.output("y");
@@ -261,14 +261,14 @@ TEST(Executor, HostileShapesFailWithAMessage) {
 }
 
 TEST(Executor, RunsModelLocalFunctionsWithTheirAttributes) {
-  ir::Model m = tb::model(17);
+  ir::Model m = test::model(17);
   m.opsets.push_back({"custom", 1});
   // AddScaled(x, y) = x + alpha * y, alpha an attribute of the call.
-  const ir::GraphId body = tb::G::addBody(m, ir::GraphId{}, "AddScaled");
+  const ir::GraphId body = test::GraphBuilder::addBody(m, ir::GraphId{}, "AddScaled");
   {
-    tb::G f(m, body);
-    f.inputType("x", ir::Type{});
-    f.inputType("y", ir::Type{});
+    test::GraphBuilder f(m, body);
+    f.input("x", ir::Type{});
+    f.input("y", ir::Type{});
     ir::Attribute ref;
     ref.name = "value_float";
     ref.type = ir::AttrType::Float;
@@ -285,11 +285,11 @@ TEST(Executor, RunsModelLocalFunctionsWithTheirAttributes) {
   fn.body = body;
   m.graph(body).function = 0;
   m.functions.push_back(fn);
-  tb::G g(m);
-  g.input("a", tb::F32, tb::shape({2}));
-  g.input("b", tb::F32, tb::shape({2}));
-  g.node("AddScaled", {"a", "b"}, {"s"}, {tb::aFloat("alpha", 2.f)}, "", "custom");
-  g.node("AddScaled", {"s", "b"}, {"y"}, {tb::aFloat("alpha", -1.f)}, "", "custom");
+  test::GraphBuilder g(m);
+  g.input("a", test::F32, test::shape({2}));
+  g.input("b", test::F32, test::shape({2}));
+  g.node("AddScaled", {"a", "b"}, {"s"}, {test::aFloat("alpha", 2.f)}, "", "custom");
+  g.node("AddScaled", {"s", "b"}, {"y"}, {test::aFloat("alpha", -1.f)}, "", "custom");
   g.output("y");
   Executor ex(m);
   ASSERT_TRUE(ex.runAll({{"a", Value::of(floats({2}, {1, 2}))}, {"b", Value::of(floats({2}, {10, 20}))}}).ok());
