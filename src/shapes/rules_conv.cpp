@@ -12,7 +12,10 @@
 //                     end padding (what the reference and PyTorch do).
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
+#include "base/checked.h"
+#include "base/limits.h"
 #include "shapes/rule_helpers.h"
 #include "shapes/symbolic.h"
 
@@ -220,9 +223,8 @@ void ruleCol2Im(Ctx& c) {
     c.outTensor(0, c.elem(0), Shape::unknownRank());
     return;
   }
-  int64_t bprod = 1;
-  for (int64_t b : block) bprod *= b;
-  std::vector<Dim> dims{x.dims[0], dimDiv(x.dims[1], Dim::known(bprod))};
+  std::optional<int64_t> bprod = checkedProduct(block);
+  std::vector<Dim> dims{x.dims[0], bprod && *bprod > 0 ? dimDiv(x.dims[1], Dim::known(*bprod)) : Dim::unknown()};
   for (int64_t s : image) dims.push_back(Dim::known(s));
   c.outTensor(0, c.elem(0), Shape::of(std::move(dims)));
 }
@@ -370,6 +372,12 @@ void ruleAffineGrid(Ctx& c) {
     const Shape& ss = c.shape(1);
     if (ss.rank_known && ss.rank() == 1 && ss.dims[0].isKnown() && ss.dims[0].value >= 3) {
       int64_t n = ss.dims[0].value - 2;
+      if (n > limits::kMaxRank) {
+        // The declared length of `size` sets the output rank: never allocate that.
+        c.issue("a grid of " + std::to_string(n) + " spatial dims is " + limits::kTooLargeToInfer);
+        c.outTensor(0, c.elem(0), Shape::unknownRank());
+        return;
+      }
       const Shape& theta = c.shape(0);
       std::vector<Dim> dims{theta.rank_known && theta.rank() >= 1 ? theta.dims[0] : Dim::unknown()};
       dims.resize(static_cast<size_t>(n) + 1);

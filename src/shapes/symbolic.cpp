@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/limits.h"
+
 namespace nf::shapes {
 
 namespace {
@@ -151,6 +153,9 @@ class Parser {
 
 std::optional<Poly> mul(const Poly& a, const Poly& b) {
   Poly r;
+  // Products of sums multiply their term counts: chained through a graph they
+  // grow without bound, so a symbolic dim that big becomes unknown instead.
+  if (a.terms.size() * b.terms.size() > static_cast<size_t>(limits::kMaxSymbolicTerms)) return std::nullopt;
   r.terms.reserve(a.terms.size() * b.terms.size());
   for (const auto& x : a.terms)
     for (const auto& y : b.terms) {
