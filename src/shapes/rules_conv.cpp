@@ -59,14 +59,26 @@ bool readWindow(Ctx& c, size_t n, const Shape* kernel_from, Window* w) {
 
 Dim windowOut(const Dim& in, const Window& w, size_t i) {
   int64_t k = w.kernel[i], s = w.strides[i], d = w.dilations[i];
-  int64_t eff = (k - 1) * d + 1;
   if (w.auto_pad == "SAME_UPPER" || w.auto_pad == "SAME_LOWER") return dimCeilDiv(in, Dim::known(s));
-  if (w.auto_pad == "VALID") return dimAdd(dimDiv(dimAdd(in, -eff), Dim::known(s)), 1);
+  // Kernel, dilation and pads are attributes from the file: checked, an overflow
+  // leaves the dim unknown.
+  std::optional<int64_t> km1 = checkedSub(k, int64_t{1});
+  std::optional<int64_t> span = km1 ? checkedMul(*km1, d) : std::nullopt;
+  std::optional<int64_t> eff = span ? checkedAdd(*span, int64_t{1}) : std::nullopt;
+  std::optional<int64_t> neg_eff = eff ? checkedSub(int64_t{0}, *eff) : std::nullopt;
+  if (!neg_eff) return Dim::unknown();
+  if (w.auto_pad == "VALID") return dimAdd(dimDiv(dimAdd(in, *neg_eff), Dim::known(s)), 1);
   int64_t pb = w.pads[i], pe = w.pads[i + w.kernel.size()];
-  Dim num = dimAdd(in, pb + pe - eff);
+  std::optional<int64_t> pads = checkedAdd(pb, pe);
+  std::optional<int64_t> offset = pads ? checkedAdd(*pads, *neg_eff) : std::nullopt;
+  if (!offset) return Dim::unknown();
+  Dim num = dimAdd(in, *offset);
   if (!w.ceil_mode) return dimAdd(dimDiv(num, Dim::known(s)), 1);
   Dim out = dimAdd(dimCeilDiv(num, Dim::known(s)), 1);
-  if (out.isKnown() && in.isKnown() && (out.value - 1) * s >= in.value + pb) out.value -= 1;
+  if (out.isKnown() && in.isKnown()) {
+    std::optional<int64_t> last_start = checkedMul(out.value - 1, s), limit = checkedAdd(in.value, pb);
+    if (last_start && limit && *last_start >= *limit) out.value -= 1;
+  }
   return out;
 }
 
@@ -241,6 +253,7 @@ Dim scaled(const Dim& in, double scale) {
   // floor(in * scale), computed in float as the reference does, nudged so that
   // exact products (e.g. 3 * (2/3)) are not lost to rounding.
   double v = static_cast<double>(in.value) * static_cast<double>(static_cast<float>(scale));
+  if (!(v >= 0 && v < 9.2e18)) return Dim::unknown();  // not a dim (and the cast would be undefined)
   return Dim::known(static_cast<int64_t>(std::floor(v + 1e-6)));
 }
 

@@ -101,6 +101,18 @@ TEST(SizeLimits, RangeWhoseLengthOverflows) {
   EXPECT_EQ(typeOf(r, m, "r"), "INT64[?]");
 }
 
+TEST(SizeLimits, WindowAttributesWhoseSpanOverflows) {
+  // (kernel - 1) * dilation + 1 passes INT64_MAX: the spatial dim is unknown,
+  // not a wrapped (and so arbitrary) number.
+  ir::Model m = tb::model(17);
+  tb::G g(m);
+  g.input("x", F32, shape({1, 1, 8}));
+  g.node("MaxPool", {"x"}, {"y"}, {tb::aInts("kernel_shape", {int64_t{1} << 62}), tb::aInts("dilations", {4})});
+  g.output("y");
+  InferenceResult r = inferShapes(m);
+  EXPECT_EQ(typeOf(r, m, "y"), "FLOAT[1, 1, ?]");
+}
+
 TEST(SizeLimits, ParameterTotalsSaturateInsteadOfWrapping) {
   // Two weights of 2^62 elements each: 2^63 parameters, one past INT64_MAX.
   ir::Model m = tb::model(17);
