@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "app/guard.h"
 #include "scene/model_scene.h"
 
 namespace nf::app {
@@ -152,7 +153,9 @@ void GraphPipeline::step(double budget_ms, double now_ms) {
   const auto slice_start = std::chrono::steady_clock::now();
   ++timings_.slices;
   auto left = [&] { return budget_ms - msSince(slice_start); };
-  // Stages that finish early hand the rest of the slice to the next one.
+  // Stages that finish early hand the rest of the slice to the next one. Each slice
+  // runs inside guardStage (app/guard.h): an exception fails the pipeline with a message.
+  const Status guarded = guardStage("graph pipeline", [&] {
   while (busy() && left() > 0.5) {
     const auto t0 = std::chrono::steady_clock::now();
     if (stage_ == Stage::Shapes) {
@@ -227,6 +230,13 @@ void GraphPipeline::step(double budget_ms, double now_ms) {
       stage_ = Stage::Ready;
       timings_.wall_ms = now_ms + msSince(slice_start) - started_ms_;
     }
+  }
+  });
+  if (!guarded) {
+    error_ = guarded.message() + " while " + stageLabel();
+    build_job_.reset();
+    layout_job_.reset();
+    stage_ = Stage::Failed;
   }
   timings_.max_slice_ms = std::max(timings_.max_slice_ms, msSince(slice_start));
 }

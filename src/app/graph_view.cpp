@@ -141,7 +141,7 @@ void GraphView::update(AppContext& ctx) {
   if (pipeline_.busy()) {
     pipeline_.step(kSliceMs, now);
     if (pipeline_.stage() == GraphPipeline::Stage::Failed) {
-      ctx.session.logProblem("graph view: " + pipeline_.error());
+      ctx.session.stageFailed("graph view: " + pipeline_.error());
       ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
     }
   }
