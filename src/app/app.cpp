@@ -4,6 +4,7 @@
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
+#include <imgui_internal.h>  // ErrorCheckEndFrameRecover, WithinFrameScope: recovery after an exception
 
 #include <algorithm>
 #include <string>
@@ -11,6 +12,8 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "app/guard.h"
+#include "app/model_analysis.h"
 #include "app/platform.h"
 #include "app/theme.h"
 #include "app/views.h"
@@ -71,6 +74,7 @@ Status App::init() {
 
   registerViews(views_);
   session_.loadPersisted();
+  setAnalysisFailureSink([this](const std::string& message) { session_.stageFailed(message); });
 
   platform::setCallbacks(platform::Callbacks{
       [this](const std::string& label) { session_.beginLoading(label); },
@@ -144,7 +148,16 @@ void App::frame() {
     seen_version_ = session_.version();
     last_activity_ms_ = now;
   }
-  renderFrame();
+  // The last boundary (app/guard.h): whatever a view or stage throws ends this frame
+  // early, ImGui is put back in order, and the next frame runs as usual.
+  Status s = guardStage("drawing the frame", [this] { renderFrame(); });
+  if (!s) {
+    if (ImGui::GetCurrentContext() && ImGui::GetCurrentContext()->WithinFrameScope) {
+      ImGui::ErrorCheckEndFrameRecover(nullptr);
+      ImGui::EndFrame();
+    }
+    session_.stageFailed(s.message());
+  }
 }
 
 void App::renderFrame() {

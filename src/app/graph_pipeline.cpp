@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "app/guard.h"
 #include "base/timing.h"
 #include "scene/model_scene.h"
 
@@ -151,7 +152,9 @@ void GraphPipeline::step(double budget_ms, double now_ms) {
   const auto slice_start = std::chrono::steady_clock::now();
   ++timings_.slices;
   auto left = [&] { return budget_ms - msSince(slice_start); };
-  // Stages that finish early hand the rest of the slice to the next one.
+  // Stages that finish early hand the rest of the slice to the next one. Each slice
+  // runs inside guardStage (app/guard.h): an exception fails the pipeline with a message.
+  const Status guarded = guardStage("graph pipeline", [&] {
   while (busy() && left() > 0.5) {
     const auto t0 = std::chrono::steady_clock::now();
     if (stage_ == Stage::Shapes) {
@@ -226,14 +229,19 @@ void GraphPipeline::step(double budget_ms, double now_ms) {
       timings_.wall_ms = now_ms + msSince(slice_start) - started_ms_;
     }
   }
+  });
+  if (!guarded) fail(guarded.message() + " while " + stageLabel());
   timings_.max_slice_ms = std::max(timings_.max_slice_ms, msSince(slice_start));
-  if (busy() && stall_.stalled(progressCounter())) {
-    error_ = std::string("laying out made no progress in stage \"") + stageLabel() + "\" for " +
-             std::to_string(kStallSlices) + " frames";
-    build_job_.reset();
-    layout_job_.reset();
-    stage_ = Stage::Failed;
-  }
+  if (busy() && stall_.stalled(progressCounter()))
+    fail(std::string("laying out made no progress in stage \"") + stageLabel() + "\" for " +
+         std::to_string(kStallSlices) + " frames");
+}
+
+void GraphPipeline::fail(std::string message) {
+  error_ = std::move(message);
+  build_job_.reset();
+  layout_job_.reset();
+  stage_ = Stage::Failed;
 }
 
 uint64_t GraphPipeline::progressCounter() const {

@@ -132,6 +132,8 @@ class GraphPipeline {
 
  private:
   void startBuild();
+  // Stops every job and ends in Failed with this message.
+  void fail(std::string message);
   uint64_t progressCounter() const;  // changes whenever the current stage advances
   bool wantsGroups(const ir::Graph& g) const;
   scene::GroupedOptions groupedOptions() const;

@@ -141,10 +141,11 @@ void GraphView::update(AppContext& ctx) {
   if (pipeline_.busy()) {
     pipeline_.step(kSliceMs, now);
     if (pipeline_.stage() == GraphPipeline::Stage::Failed) {
-      // State "error" with the message (status bar, Errors panel); the model stays
-      // open in every other view, and the overlay's "Lay out again" retries.
+      // The session restores the model shown before (if any) at the next frame and
+      // reports the message (status bar, Errors panel); with none, state "error" and
+      // the overlay's "Lay out again" retries.
       report_pending_ = false;
-      ctx.session.reportError("graph view: " + pipeline_.error());
+      ctx.session.stageFailed("graph view: " + pipeline_.error());
     }
   }
   if (pipeline_.stage() == GraphPipeline::Stage::Ready && !uploaded_) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "app/guard.h"
 #include "base/strings.h"
 
 namespace nf::app {
@@ -94,6 +95,25 @@ void Session::reportError(const std::string& message) {
   changed();
 }
 
+void Session::stageFailed(const std::string& message) {
+  // Applied at the start of the next frame: the caller (a view mid-draw, the graph
+  // pipeline) may still hold pointers into the model that would be switched away.
+  failures_.push_back(message);
+  changed();
+}
+
+void Session::applyFailure(const std::string& message) {
+  if (state_ == LoadState::LayingOut && previous_ && current_) {
+    const std::string failed = current_->file_name;
+    current_ = std::move(previous_);
+    current_drawn_ = true;
+    reportError(displayName(failed, 80) + ": " + message + " (" + displayName(current_->file_name, 80) +
+                " stays open)");
+    return;
+  }
+  reportError(message);
+}
+
 void Session::clearErrors() {
   errors_.clear();
   if (state_ == LoadState::Error) state_ = current_ ? LoadState::Drawn : LoadState::Empty;
@@ -102,6 +122,9 @@ void Session::clearErrors() {
 }
 
 void Session::beforeFrame() {
+  std::vector<std::string> failures = std::move(failures_);
+  failures_.clear();
+  for (const std::string& f : failures) applyFailure(f);
   if (state_ == LoadState::Loading && !queue_.empty() && loading_frames_shown_ > 0) {
     auto batch = std::move(queue_.front());
     queue_.pop_front();
@@ -127,13 +150,25 @@ void Session::graphLaidOut(double layout_ms) {
 
 void Session::openNow(std::vector<IncomingFile> files) {
   const double t0 = platform::nowMs();
-  auto opened = openModelFromFiles(files);
+  std::unique_ptr<OpenedModel> next;
+  std::string error;
+  Status guarded = guardStage("opening " + (files.empty() ? std::string("the file") : displayName(files[0].name, 80)),
+                              [&] {
+                                auto opened = openModelFromFiles(files);
+                                if (opened) next = std::make_unique<OpenedModel>(std::move(*opened));
+                                else error = opened.error().message;
+                              });
   const double t1 = platform::nowMs();
-  if (!opened) {
-    reportError(opened.error().message);
+  if (!guarded) error = guarded.message();
+  if (!next) {
+    reportError(error);
     return;
   }
-  current_ = std::make_unique<OpenedModel>(std::move(*opened));
+  // The model on screen is kept until the new one is drawn (stageFailed brings it
+  // back); one that never got drawn is not worth keeping over an older one.
+  if (current_ && (current_drawn_ || !previous_)) previous_ = std::move(current_);
+  current_ = std::move(next);
+  current_drawn_ = false;
   timings_ = OpenTimings{};
   timings_.parse_ms = t1 - t0;
   for (const auto& location : current_->missing_data)
@@ -148,10 +183,12 @@ void Session::openNow(std::vector<IncomingFile> files) {
 void Session::afterFrameRendered(double frame_ms) {
   if (state_ == LoadState::Loading) {
     ++loading_frames_shown_;
-  } else if (state_ == LoadState::LayingOut && model_frame_pending_) {
+  } else if (state_ == LoadState::LayingOut && model_frame_pending_ && failures_.empty()) {
     model_frame_pending_ = false;
     timings_.draw_ms = frame_ms;
     state_ = LoadState::Drawn;
+    current_drawn_ = true;
+    previous_.reset();
     const double total = platform::nowMs() - open_started_ms_;
     last_operation_ = "opened in " + formatMs(total) + " (parse " + formatMs(timings_.parse_ms) + ", layout " +
                       formatMs(timings_.layout_ms) + ", draw " + formatMs(timings_.draw_ms) + ")";

@@ -10,7 +10,9 @@
 // Opening never happens inside a page callback: the files are queued and opened at
 // the start of a later frame, after a frame with the loading overlay was shown, so
 // the user sees "Opening ..." before a long parse blocks the main thread.
-// A failed open keeps the previously open model: nothing is lost.
+// A failed open keeps the previously open model: nothing is lost. The same holds
+// for a stage that fails after parsing (analysis, layout, drawing; stageFailed):
+// until the new model is drawn the previous one is kept, and comes back.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -60,6 +62,11 @@ class Session {
   // Adds a problem to the log without failing the current operation (a warning).
   void logProblem(const std::string& message);
   void clearErrors();
+  // A stage working on the open model failed (an exception caught by guardStage, or
+  // the graph pipeline gave up). At the start of the next frame, a model not yet
+  // drawn gives way to the previous one, if any; otherwise the model stays open.
+  // Either way the message is logged and becomes the error state.
+  void stageFailed(const std::string& message);
 
   // [frame] ---------------------------------------------------------------------
   // Start of a frame: opens a queued batch, if due (the graph view lays it out).
@@ -90,11 +97,15 @@ class Session {
 
  private:
   void openNow(std::vector<IncomingFile> files);
+  void applyFailure(const std::string& message);
   void addRecent(const std::string& name, uint64_t size);
   void changed() { ++version_; }
 
   LoadState state_ = LoadState::Empty;
   std::unique_ptr<OpenedModel> current_;
+  std::unique_ptr<OpenedModel> previous_;  // kept until current_ is drawn (stageFailed)
+  bool current_drawn_ = false;
+  std::vector<std::string> failures_;  // stageFailed, applied by beforeFrame
   std::deque<std::vector<IncomingFile>> queue_;
   std::string loading_label_;
   int loading_frames_shown_ = 0;

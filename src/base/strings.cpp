@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "base/checked.h"
+
 namespace nf {
 
 std::string displayName(std::string_view raw, size_t max_chars) {
@@ -26,6 +28,7 @@ std::string displayName(std::string_view raw, size_t max_chars) {
 }
 
 std::string withThousands(int64_t v) {
+  if (isOverflow(v)) return "overflow";
   std::string digits = std::to_string(v < 0 ? -(v + 1) + 1ULL : static_cast<uint64_t>(v));
   std::string out;
   int n = 0;
@@ -38,6 +41,7 @@ std::string withThousands(int64_t v) {
 }
 
 std::string humanBytes(uint64_t bytes) {
+  if (isOverflow(bytes) || bytes == static_cast<uint64_t>(kOverflow<int64_t>)) return "overflow";
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double v = static_cast<double>(bytes);
   int u = 0;
@@ -54,6 +58,7 @@ std::string humanBytes(uint64_t bytes) {
 }
 
 std::string humanCount(double v) {
+  if (v >= static_cast<double>(kOverflow<int64_t>)) return "overflow";  // a saturated total (base/checked.h)
   const char* units[] = {"", " K", " M", " G", " T", " P"};
   int u = 0;
   double a = v < 0 ? -v : v;

@@ -251,6 +251,7 @@ void propagate(Work& w, int i) {
   out.channelsFirst = channelsFirstFor(spec, w.params[i], inputs, out.dims);
   r.output = std::move(out);
   if (spec.count) r.params = spec.count(ctx, *dims);
+  if (r.params.overflow()) w.error(i, "the parameter count of this layer does not fit in 64 bits");
 }
 
 }  // namespace
@@ -290,10 +291,16 @@ Analysis analyze(const Document& doc, Framework f) {
     }
   }
   for (const Edge& e : doc.edges()) a.edges.push_back({e, a.nodes[w.indexOf(e.from)].output});
-  for (const NodeReport& r : a.nodes) {
-    if (r.output) a.total += r.params;
-    for (const Issue& is : r.issues) (is.level == Issue::Level::Error ? a.errors : a.warnings)++;
+  for (size_t i = 0; i < n; ++i) {
+    if (!a.nodes[i].output) continue;
+    const bool before = a.total.overflow();
+    a.total += a.nodes[i].params;  // saturating
+    // Name the layer where the model's total stops fitting, once.
+    if (a.total.overflow() && !before && !a.nodes[i].params.overflow())
+      w.error(static_cast<int>(i), "the model's parameter total does not fit in 64 bits from this layer on");
   }
+  for (const NodeReport& r : a.nodes)
+    for (const Issue& is : r.issues) (is.level == Issue::Level::Error ? a.errors : a.warnings)++;
   return a;
 }
 

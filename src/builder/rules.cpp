@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "base/checked.h"
+
 namespace nf::builder::rules {
 
 // [SECTION] Helpers
@@ -24,9 +26,14 @@ Error fail(std::string message) { return Error{std::move(message)}; }
 
 std::string dimsText(const IntList& d) { return formatDims(d); }
 
+// Parameter arithmetic saturates at kOverflow (base/checked.h) instead of
+// wrapping; analysis turns an overflowing count into an error on the layer.
+int64_t mul(int64_t a, int64_t b) { return satMul(a, b); }
+int64_t add(int64_t a, int64_t b) { return satAdd(a, b); }
+
 int64_t product(const IntList& d) {
   int64_t p = 1;
-  for (int64_t v : d) p *= v;
+  for (int64_t v : d) p = mul(p, v);
   return p;
 }
 
@@ -534,11 +541,11 @@ Result<IntList> cropping(const RuleContext& c) {
 
 ParamCount linearCount(const RuleContext& c, const IntList& out) {
   const int64_t in = c.inputs[0].dims.back(), units = c.i("out_features");
-  return {in * units + (c.b("bias") ? units : 0), 0};
+  return {add(mul(in, units), c.b("bias") ? units : 0), 0};
 }
 
 ParamCount embeddingCount(const RuleContext& c, const IntList&) {
-  return {c.i("num_embeddings") * c.i("embedding_dim"), 0};
+  return {mul(c.i("num_embeddings"), c.i("embedding_dim")), 0};
 }
 
 ParamCount convCount(const RuleContext& c, const IntList& out) {
@@ -548,19 +555,19 @@ ParamCount convCount(const RuleContext& c, const IntList& out) {
   switch (c.spec.family) {
     case Family::Conv: {
       const int64_t in = c.inputs[0].dims[r], outC = out[r], groups = c.i("groups");
-      return {kernel * (in / groups) * outC + (bias ? outC : 0), 0};
+      return {add(mul(mul(kernel, in / groups), outC), bias ? outC : 0), 0};
     }
     case Family::ConvTranspose: {
       const int64_t in = c.inputs[0].dims[r], outC = out[r];
-      return {kernel * in * outC + (bias ? outC : 0), 0};
+      return {add(mul(mul(kernel, in), outC), bias ? outC : 0), 0};
     }
     case Family::DepthwiseConv: {
       const int64_t outC = out[r];
-      return {kernel * outC + (bias ? outC : 0), 0};
+      return {add(mul(kernel, outC), bias ? outC : 0), 0};
     }
     case Family::SeparableConv: {
-      const int64_t in = c.inputs[0].dims[r], mid = in * c.i("depth_multiplier"), outC = out[r];
-      return {kernel * mid + mid * outC + (bias ? outC : 0), 0};
+      const int64_t in = c.inputs[0].dims[r], mid = mul(in, c.i("depth_multiplier")), outC = out[r];
+      return {add(add(mul(kernel, mid), mul(mid, outC)), bias ? outC : 0), 0};
     }
     default: return {};
   }
@@ -568,11 +575,11 @@ ParamCount convCount(const RuleContext& c, const IntList& out) {
 
 ParamCount batchNormCount(const RuleContext& c, const IntList& out) {
   const int64_t channels = out.back();
-  return {c.b("affine") ? 2 * channels : 0, 2 * channels};
+  return {c.b("affine") ? mul(2, channels) : 0, mul(2, channels)};
 }
 
 ParamCount affineNormCount(const RuleContext& c, const IntList& out) {
-  return {c.b("affine") ? 2 * out.back() : 0, 0};
+  return {c.b("affine") ? mul(2, out.back()) : 0, 0};
 }
 
 ParamCount preluCount(const RuleContext& c, const IntList& out) {
@@ -591,8 +598,8 @@ ParamCount recurrentCount(const RuleContext& c, const IntList&) {
   int64_t total = 0;
   int64_t in = c.inputs[0].dims[1];
   for (int64_t l = 0; l < layers; ++l) {
-    total += dirs * (gates * hidden * (in + hidden) + biasVectors * gates * hidden);
-    in = hidden * dirs;
+    total = add(total, mul(dirs, add(mul(mul(gates, hidden), add(in, hidden)), mul(mul(biasVectors, gates), hidden))));
+    in = mul(hidden, dirs);
   }
   return {total, 0};
 }
@@ -602,23 +609,23 @@ ParamCount multiHeadAttentionCount(const RuleContext& c, const IntList&) {
   const TensorInfo& k = c.inputs.size() > 1 ? c.inputs[1] : q;
   const TensorInfo& v = c.inputs.size() > 2 ? c.inputs[2] : k;
   const int64_t e = q.dims[1];
-  const int64_t weights = e * e + e * k.dims[1] + e * v.dims[1] + e * e;
-  return {weights + (c.b("bias") ? 4 * e : 0), 0};
+  const int64_t weights = add(add(mul(e, e), mul(e, k.dims[1])), add(mul(e, v.dims[1]), mul(e, e)));
+  return {add(weights, c.b("bias") ? mul(4, e) : 0), 0};
 }
 
 namespace {
-int64_t attentionBlock(int64_t d) { return 4 * d * d + 4 * d; }
-int64_t feedForward(int64_t d, int64_t ff) { return d * ff + ff + ff * d + d; }
+int64_t attentionBlock(int64_t d) { return add(mul(4, mul(d, d)), mul(4, d)); }
+int64_t feedForward(int64_t d, int64_t ff) { return add(add(mul(d, ff), ff), add(mul(ff, d), d)); }
 }  // namespace
 
 ParamCount transformerEncoderCount(const RuleContext& c, const IntList&) {
   const int64_t d = c.inputs[0].dims[1];
-  return {attentionBlock(d) + feedForward(d, c.i("dim_feedforward")) + 2 * 2 * d, 0};
+  return {add(add(attentionBlock(d), feedForward(d, c.i("dim_feedforward"))), mul(4, d)), 0};
 }
 
 ParamCount transformerDecoderCount(const RuleContext& c, const IntList&) {
   const int64_t d = c.inputs[0].dims[1];
-  return {2 * attentionBlock(d) + feedForward(d, c.i("dim_feedforward")) + 3 * 2 * d, 0};
+  return {add(add(mul(2, attentionBlock(d)), feedForward(d, c.i("dim_feedforward"))), mul(6, d)), 0};
 }
 
 }  // namespace nf::builder::rules

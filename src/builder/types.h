@@ -23,6 +23,8 @@
 #include <variant>
 #include <vector>
 
+#include "base/checked.h"
+
 namespace nf::builder {
 
 // [SECTION] Frameworks
@@ -109,10 +111,12 @@ std::string formatShape(const TensorInfo& t, Framework f, std::string_view separ
 struct ParamCount {
   int64_t trainable = 0;
   int64_t nonTrainable = 0;
-  int64_t total() const { return trainable + nonTrainable; }
+  // Saturating (base/checked.h): a sum past INT64_MAX stays kOverflow, never wraps.
+  int64_t total() const { return satAdd(trainable, nonTrainable); }
+  bool overflow() const { return isOverflow(trainable) || isOverflow(nonTrainable) || isOverflow(total()); }
   ParamCount& operator+=(const ParamCount& o) {
-    trainable += o.trainable;
-    nonTrainable += o.nonTrainable;
+    trainable = satAdd(trainable, o.trainable);
+    nonTrainable = satAdd(nonTrainable, o.nonTrainable);
     return *this;
   }
   bool operator==(const ParamCount&) const = default;

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "base/checked.h"
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/load_model.h"
@@ -66,7 +67,7 @@ int runInfo(const Args& args) {
   j["function_count"] = m.functions.size();
   j["subgraph_count"] = m.mainGraphTree().size() - 1;
   uint64_t weight_bytes = 0;
-  for (const auto& t : g.initializers) weight_bytes += t.byteSize();
+  for (const auto& t : g.initializers) weight_bytes = satAdd(weight_bytes, t.byteSize());  // "overflow", not wrapped
   j["initializer_bytes"] = weight_bytes;
   nlohmann::json missing = nlohmann::json::array();
   for (size_t i = 1; i < m.sources.size(); ++i)

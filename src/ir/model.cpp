@@ -3,24 +3,20 @@
 #include <algorithm>
 #include <set>
 
+#include "base/checked.h"
+
 namespace nf::ir {
 
-int64_t Tensor::elementCount() const {
-  int64_t n = 1;
-  for (int64_t d : dims) {
-    if (d < 0) return -1;
-    if (d != 0 && n > INT64_MAX / d) return -1;
-    n *= d;
-  }
-  return n;
+int64_t Tensor::elementCount() const { return checkedProduct(dims).value_or(-1); }
+
+std::optional<uint64_t> Tensor::checkedByteSize() const {
+  if (elemTypeBits(elem) == 0) return 0;
+  auto n = checkedProduct(dims);
+  if (!n) return std::nullopt;
+  return checkedBytes(*n, elemTypeBits(elem));
 }
 
-uint64_t Tensor::byteSize() const {
-  int64_t n = elementCount();
-  int bits = elemTypeBits(elem);
-  if (n < 0 || bits == 0) return 0;
-  return (static_cast<uint64_t>(n) * static_cast<uint64_t>(bits) + 7) / 8;
-}
+uint64_t Tensor::byteSize() const { return checkedByteSize().value_or(kOverflow<uint64_t>); }
 
 std::string_view attrTypeName(AttrType t) {
   switch (t) {

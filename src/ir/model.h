@@ -14,6 +14,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -70,7 +71,11 @@ struct Tensor {
 
   // Product of dims (1 for a scalar); -1 if any dim is negative or it overflows.
   int64_t elementCount() const;
-  // Bytes of the raw layout (rounded up for 4-bit types); 0 for strings.
+  // Bytes of the raw layout (rounded up for sub-byte types); 0 for strings;
+  // nullopt when a dim is negative or the size does not fit in 64 bits.
+  std::optional<uint64_t> checkedByteSize() const;
+  // The same for display and totals: kOverflow<uint64_t> (shown as "overflow")
+  // when checkedByteSize has none.
   uint64_t byteSize() const;
 };
 

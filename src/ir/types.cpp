@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "base/checked.h"
+
 namespace nf::ir {
 
 namespace {
@@ -82,13 +84,13 @@ bool Shape::fullyKnown() const {
 
 int64_t Shape::elementCount() const {
   if (!rank_known) return -1;
-  int64_t n = 1;
+  std::vector<int64_t> values;
+  values.reserve(dims.size());
   for (const auto& d : dims) {
-    if (!d.isKnown() || d.value < 0) return -1;
-    if (d.value != 0 && n > INT64_MAX / d.value) return -1;
-    n *= d.value;
+    if (!d.isKnown()) return -1;
+    values.push_back(d.value);
   }
-  return n;
+  return checkedProduct(values).value_or(-1);
 }
 
 std::string shapeToString(const Shape& s) {

@@ -81,7 +81,8 @@ struct Shape {
   static Shape ofKnown(const std::vector<int64_t>& d);
   size_t rank() const { return dims.size(); }
   bool fullyKnown() const;  // rank known and every dim Known
-  // Product of the dims; -1 when any dim is not Known or the rank is unknown.
+  // Product of the dims; -1 when any dim is not Known, the rank is unknown, or
+  // the product does not fit in int64 (checked, never wrapped).
   int64_t elementCount() const;
   bool operator==(const Shape& o) const { return rank_known == o.rank_known && dims == o.dims; }
   bool operator!=(const Shape& o) const { return !(*this == o); }

@@ -8,8 +8,10 @@
 #include "onnx/convert.h"
 
 #include <cstring>
+#include <optional>
 #include <set>
 
+#include "base/checked.h"
 #include "base/strings.h"
 #include "onnx.pb.h"
 #include "onnx/skeleton.h"
@@ -180,7 +182,16 @@ ir::Tensor convertTensor(const ::onnx::TensorProto& t, ir::Model* model, SourceT
       else if (e.key() == "length") { len = std::strtoull(e.value().c_str(), nullptr, 10); has_len = true; }
     }
     out.external_location = location;
-    if (!has_len) len = out.byteSize();
+    if (!has_len) {
+      // The length follows from the dims, which can claim more than 64 bits hold.
+      std::optional<uint64_t> size = out.checkedByteSize();
+      if (!size) {
+        model->warnings.push_back("tensor '" + displayName(out.name) + "': " + overflowMessage(out.dims));
+        out.storage = ir::Tensor::Storage::None;
+        return out;
+      }
+      len = *size;
+    }
     uint32_t src = sources ? sources->external(location) : 0;
     const ir::DataSource* ds = sources ? &model->sources[src] : nullptr;
     if (ds && ds->bytes && off <= ds->bytes->size() && len <= ds->bytes->size() - off) {

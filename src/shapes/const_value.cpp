@@ -2,15 +2,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/checked.h"
 #include "shapes/inference.h"
 
 namespace nf::shapes {
 
-int64_t ConstValue::count() const {
-  int64_t n = 1;
-  for (int64_t d : dims) n *= d;
-  return n;
-}
+int64_t ConstValue::count() const { return checkedProduct(dims).value_or(-1); }
 
 bool ConstValue::fullyKnown() const {
   if (isReal()) return true;
@@ -79,7 +76,7 @@ std::shared_ptr<const ConstValue> decodeTensor(const ir::Model& model, const ir:
     default:
       return nullptr;  // strings, complex, 4-bit and 8-bit float kinds are not folded
   }
-  size_t nbytes = static_cast<size_t>(n) * static_cast<size_t>(bits / 8);
+  size_t nbytes = static_cast<size_t>(n) * static_cast<size_t>(bits / 8);  // n <= max_elements: no overflow
   std::vector<uint8_t> buf;
   const uint8_t* p = nullptr;
   if (t.storage == ir::Tensor::Storage::Inline) {

@@ -223,7 +223,7 @@ class Engine {
       vr.origin = ValueResult::Origin::Input;
       if (g.index == 0) {
         auto iv = opts.input_values.find(v.name);
-        if (iv != opts.input_values.end() && iv->second.count() <= opts.max_fold_elements) {
+        if (iv != opts.input_values.end() && iv->second.count() >= 0 && iv->second.count() <= opts.max_fold_elements) {
           ConstValue cv = iv->second;
           // Values are taken in the input's element type (and dropped if they do not fit).
           if (vr.type.kind == ir::Type::Kind::Tensor && vr.type.elem != ir::ElemType::Undefined &&

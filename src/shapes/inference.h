@@ -47,7 +47,7 @@ struct ConstValue {
   std::vector<double> reals;  // floating-point elements, row-major (when isReal())
 
   bool isReal() const { return ir::isFloatType(elem); }
-  int64_t count() const;  // number of elements (1 for a scalar)
+  int64_t count() const;  // number of elements (1 for a scalar); -1 if dims are negative or overflow
   // Every element Known (always true for reals).
   bool fullyKnown() const;
   // Element i as an integer (reals are truncated); false if unknown/symbolic.

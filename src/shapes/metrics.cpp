@@ -14,6 +14,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "base/checked.h"
 #include "shapes/graph_order.h"
 
 namespace nf::shapes {
@@ -24,10 +25,14 @@ namespace {
 
 const ir::Shape kNoShape{};
 
+// Counts here are -1 for unknown and saturate at kOverflow (shown as "overflow").
 int64_t mulSat(int64_t a, int64_t b) {
   if (a < 0 || b < 0) return -1;
-  int64_t r;
-  return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+  return satMul(a, b);
+}
+int64_t addSat(int64_t a, int64_t b) {
+  if (a < 0 || b < 0) return -1;
+  return satAdd(a, b);
 }
 
 int64_t dimVal(const ir::Shape& s, int64_t k) {
@@ -53,13 +58,14 @@ uint64_t typeBytes(const ir::Type& t, bool* known) {
     *known = false;
     return 0;
   }
-  int64_t n = t.shape.elementCount();
-  int bits = ir::elemTypeBits(t.elem);
-  if (n < 0 || bits == 0) {
+  if (!t.shape.fullyKnown() || ir::elemTypeBits(t.elem) == 0) {
     *known = false;
     return 0;
   }
-  return (static_cast<uint64_t>(n) * static_cast<uint64_t>(bits) + 7) / 8;
+  // Known dims whose size does not fit count as overflow, not as unknown.
+  int64_t n = t.shape.elementCount();
+  if (n < 0) return kOverflow<uint64_t>;
+  return checkedBytes(n, ir::elemTypeBits(t.elem)).value_or(kOverflow<uint64_t>);
 }
 
 // What a cost rule sees.
@@ -100,11 +106,11 @@ void setMacs(NodeMetrics* m, int64_t macs, int64_t extra_flops = 0) {
   if (macs < 0 || extra_flops < 0) {
     m->macs_known = false;
     m->macs = std::max<int64_t>(macs, 0);
-    m->flops = 2 * m->macs + std::max<int64_t>(extra_flops, 0);
+    m->flops = satAdd(satMul<int64_t>(m->macs, 2), std::max<int64_t>(extra_flops, 0));
     return;
   }
   m->macs = macs;
-  m->flops = mulSat(macs, 2) + extra_flops;
+  m->flops = satAdd(satMul<int64_t>(macs, 2), extra_flops);
 }
 void setFlops(NodeMetrics* m, int64_t flops) {
   if (flops < 0) {
@@ -223,10 +229,10 @@ void costAttention(const CostIn& c, NodeMetrics* m) {
   }
   if (c.has(4) && skv >= 0) {
     int64_t past = dimVal(c.in(4), 2);
-    skv = past < 0 ? -1 : skv + past;
+    skv = addSat(skv, past);
   }
   int64_t scores = mulSat(mulSat(mulSat(b, hq), sq), skv);
-  setMacs(m, dk < 0 || dv < 0 ? -1 : mulSat(scores, dk + dv), mulSat(scores, 3));
+  setMacs(m, dk < 0 || dv < 0 ? -1 : mulSat(scores, addSat(dk, dv)), mulSat(scores, 3));
 }
 
 // RNN/GRU/LSTM: per step and direction, gates * hidden * (input + hidden).
@@ -238,7 +244,7 @@ void costRecurrent(const CostIn& c, NodeMetrics* m) {
   int64_t dirs = dimVal(w, 0), gates_hidden = dimVal(w, 1);
   int64_t gates = c.node.op_type == "LSTM" ? 4 : c.node.op_type == "GRU" ? 3 : 1;
   int64_t hidden = gates_hidden < 0 ? -1 : gates_hidden / gates;
-  int64_t per_step = hidden < 0 || input < 0 ? -1 : mulSat(gates_hidden, input + hidden);
+  int64_t per_step = mulSat(gates_hidden, addSat(input, hidden));
   int64_t macs = mulSat(mulSat(mulSat(seq, batch), dirs), per_step);
   // Gate nonlinearities and state updates: a few FLOPs per gate element.
   int64_t extra = mulSat(mulSat(mulSat(seq, batch), dirs), mulSat(gates_hidden, 4));
@@ -269,6 +275,17 @@ void costResize(const CostIn& c, NodeMetrics* m) {
   std::string mode = c.attrStr("mode", "nearest");
   int64_t per = mode == "linear" || mode == "bilinear" ? 4 : mode == "cubic" || mode == "bicubic" ? 16 : 0;
   setFlops(m, mulSat(c.outElems(0), per));
+}
+
+// Adds a node's figures to a total, saturating (never wrapping) at overflow.
+void addTo(Totals* t, const NodeMetrics& nm) {
+  t->params = satAdd(t->params, nm.params);
+  t->param_bytes = satAdd(t->param_bytes, nm.param_bytes);
+  t->macs = satAdd(t->macs, nm.macs);
+  t->flops = satAdd(t->flops, nm.flops);
+  t->activation_bytes = satAdd(t->activation_bytes, nm.output_bytes);
+  t->nodes += 1;
+  if (!nm.macs_known) t->nodes_cost_unknown += 1;
 }
 
 using CostFn = void (*)(const CostIn&, NodeMetrics*);
@@ -368,15 +385,15 @@ struct ParamAmount {
   std::vector<DtypeParams> by;
 
   void add(const ParamAmount& o) {
-    count += o.count;
-    bytes += o.bytes;
+    count = satAdd(count, o.count);
+    bytes = satAdd(bytes, o.bytes);
     for (const auto& d : o.by) addDtype(d.elem, d.count, d.bytes);
   }
   void addDtype(ir::ElemType e, int64_t n, uint64_t b) {
     for (auto& d : by)
       if (d.elem == e) {
-        d.count += n;
-        d.bytes += b;
+        d.count = satAdd(d.count, n);
+        d.bytes = satAdd(d.bytes, b);
         return;
       }
     by.push_back(DtypeParams{e, n, b});
@@ -439,8 +456,8 @@ class Walker {
       for (const auto& d : own.by) {
         DtypeParams& acc = by_dtype[d.elem];
         acc.elem = d.elem;
-        acc.count += d.count;
-        acc.bytes += d.bytes;
+        acc.count = satAdd(acc.count, d.count);
+        acc.bytes = satAdd(acc.bytes, d.bytes);
       }
       // Costs.
       CostIn ci{m_, inf_, g, n};
@@ -453,8 +470,8 @@ class Walker {
         nm.macs = bt.macs;
         nm.flops = bt.flops;
         nm.macs_known = bt.nodes_cost_unknown == 0;
-        own.count += bt.params;
-        own.bytes += bt.param_bytes;
+        own.count = satAdd(own.count, bt.params);
+        own.bytes = satAdd(own.bytes, bt.param_bytes);
       } else {
         const auto& table = costTable();
         auto it = table.find(n.domain.empty() || n.domain == "ai.onnx" ? n.op_type : n.domain + "::" + n.op_type);
@@ -466,18 +483,12 @@ class Walker {
         bool known = true;
         uint64_t b = typeBytes(inf_.type(g, o), &known);
         if (!known) nm.output_known = false;
-        if (!nm.constant) nm.output_bytes += b;
+        if (!nm.constant) nm.output_bytes = satAdd(nm.output_bytes, b);
       }
       if (nm.constant) nm.output_known = true;
       nm.params = own.count;
       nm.param_bytes = own.bytes;
-      t.params += nm.params;
-      t.param_bytes += nm.param_bytes;
-      t.macs += nm.macs;
-      t.flops += nm.flops;
-      t.activation_bytes += nm.output_bytes;
-      t.nodes += 1;
-      if (!nm.macs_known) t.nodes_cost_unknown += 1;
+      addTo(&t, nm);
     }
     visiting_.erase(g.index);
     return t;
@@ -589,9 +600,9 @@ class Walker {
     }
     if (n < 0) return;
     counted_[g.index][v.index] = 1;
-    uint64_t bytes = (static_cast<uint64_t>(n) * static_cast<uint64_t>(ir::elemTypeBits(e)) + 7) / 8;
-    own->count += n;
-    own->bytes += bytes;
+    uint64_t bytes = checkedBytes(n, ir::elemTypeBits(e)).value_or(kOverflow<uint64_t>);
+    own->count = satAdd(own->count, n);
+    own->bytes = satAdd(own->bytes, bytes);
     own->addDtype(e, n, bytes);
   }
 
@@ -600,8 +611,8 @@ class Walker {
     std::vector<Totals> bodies;
     for (ir::GraphId s : subs) bodies.push_back(walk(s, depth + 1));
     for (const Totals& b : bodies) {
-      own->count += b.params;
-      own->bytes += b.param_bytes;
+      own->count = satAdd(own->count, b.params);
+      own->bytes = satAdd(own->bytes, b.param_bytes);
     }
     int64_t macs = 0, flops = 0;
     bool known = true;
@@ -637,8 +648,8 @@ class Walker {
         times = 1;
       }
       for (const Totals& b : bodies) {
-        macs += mulSat(b.macs, times);
-        flops += mulSat(b.flops, times);
+        macs = satAdd(macs, mulSat(b.macs, times));
+        flops = satAdd(flops, mulSat(b.flops, times));
       }
     }
     nm->macs = macs;
@@ -677,7 +688,7 @@ uint64_t peakActivation(const ir::Model& m, const InferenceResult& inf, const Me
   for (ir::ValueId v : G.realInputs()) {
     bool known = true;
     size[v.index] = typeBytes(inf.type(ir::GraphId{0}, v), &known);
-    live += size[v.index];
+    live = satAdd(live, size[v.index]);
   }
   peak = live;
   for (ir::NodeId id : met.order) {
@@ -688,20 +699,20 @@ uint64_t peakActivation(const ir::Model& m, const InferenceResult& inf, const Me
       if (!o.valid()) continue;
       bool known = true;
       size[o.index] = typeBytes(inf.type(ir::GraphId{0}, o), &known);
-      live += size[o.index];
+      live = satAdd(live, size[o.index]);
     }
     peak = std::max(peak, live);
     for (ir::ValueId v : n.inputs) {
       if (!v.valid() || stamp[v.index] == id.index) continue;
       stamp[v.index] = id.index;
       if (--remaining[v.index] == 0 && !G.value(v).graph_output) {
-        live -= std::min(live, size[v.index]);
+        if (!isOverflow(live)) live -= std::min(live, size[v.index]);
         size[v.index] = 0;
       }
     }
     for (ir::ValueId o : n.outputs)
       if (o.valid() && remaining[o.index] == 0 && !G.value(o).graph_output) {
-        live -= std::min(live, size[o.index]);
+        if (!isOverflow(live)) live -= std::min(live, size[o.index]);
         size[o.index] = 0;
       }
   }
@@ -771,13 +782,7 @@ std::vector<GroupRow> groupTotals(const ir::Model& model, const Metrics& metrics
     GroupRow& r = rows[it->second];
     const NodeMetrics& nm = metrics.node(id);
     r.nodes.push_back(id);
-    r.totals.params += nm.params;
-    r.totals.param_bytes += nm.param_bytes;
-    r.totals.macs += nm.macs;
-    r.totals.flops += nm.flops;
-    r.totals.activation_bytes += nm.output_bytes;
-    r.totals.nodes += 1;
-    if (!nm.macs_known) r.totals.nodes_cost_unknown += 1;
+    addTo(&r.totals, nm);
   }
   return rows;
 }

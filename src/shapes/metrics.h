@@ -28,7 +28,8 @@
 //     trip count (once when the count is unknown), Scan its body times the
 //     sequence length; body parameters belong to the control-flow node.
 // A number that needed an unknown shape is reported as 0 with a *_known flag
-// false, so totals are lower bounds and say so.
+// false, so totals are lower bounds and say so. A number past the type's range
+// (hostile dims) saturates at kOverflow (base/checked.h), shown as "overflow".
 #pragma once
 #include <cstdint>
 #include <string>

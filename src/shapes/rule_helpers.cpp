@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/checked.h"
+#include "base/limits.h"
 #include "shapes/symbolic.h"
 
 namespace nf::shapes::detail {
@@ -21,7 +23,12 @@ bool normAxes(std::vector<int64_t>* axes, int64_t rank) {
   return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
 }
 
-Shape unknownDims(size_t rank) { return Shape::of(std::vector<Dim>(rank)); }
+Shape unknownDims(size_t rank) {
+  // Callers pass ranks read from the file (a shape input's declared length):
+  // past any real rank, the rank itself stays unknown rather than allocated.
+  if (rank > static_cast<size_t>(limits::kMaxRank)) return Shape::unknownRank();
+  return Shape::of(std::vector<Dim>(rank));
+}
 
 bool broadcastShapes(const std::vector<const Shape*>& in, Shape* out, std::string* err) {
   size_t r = 0;
@@ -238,15 +245,7 @@ std::vector<int64_t> stridesOf(const std::vector<int64_t>& dims) {
   return s;
 }
 
-int64_t product(const std::vector<int64_t>& dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) {
-    if (d < 0) return -1;
-    if (d != 0 && n > INT64_MAX / d) return -1;
-    n *= d;
-  }
-  return n;
-}
+int64_t product(const std::vector<int64_t>& dims) { return checkedProduct(dims).value_or(-1); }
 
 int64_t broadcastIndex(const std::vector<int64_t>& out, const std::vector<int64_t>& in, int64_t flat) {
   int64_t idx = 0, stride = 1;

@@ -21,7 +21,7 @@ using ir::Type;
 bool normAxis(int64_t axis, int64_t rank, int64_t* out);
 // Normalises every axis; false when any is out of range or repeated.
 bool normAxes(std::vector<int64_t>* axes, int64_t rank);
-// A shape of `rank` unknown dims.
+// A shape of `rank` unknown dims; unknown rank past limits::kMaxRank (ranks read from files).
 Shape unknownDims(size_t rank);
 
 // [Broadcast] numpy multidirectional broadcasting of the shapes. Unknown rank in

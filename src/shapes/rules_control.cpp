@@ -4,6 +4,8 @@
 // values they read come from the enclosing graph's results.
 #include <algorithm>
 
+#include "base/checked.h"
+#include "base/limits.h"
 #include "shapes/rule_helpers.h"
 #include "shapes/symbolic.h"
 
@@ -253,13 +255,17 @@ void ruleSplitToSequence(Ctx& c) {
   if (!c.has(1)) {
     // One element per index along the axis, the axis kept as 1 or dropped.
     keep_axis = c.attrInt("keepdims", 1) != 0;
-    if (d.isKnown()) sizes.assign(static_cast<size_t>(d.value), 1);
+    if (d.isKnown() && d.value > limits::kMaxSequenceLength)
+      c.issue("a sequence of " + std::to_string(d.value) + " elements is " + limits::kTooLargeToInfer);
+    else if (d.isKnown()) sizes.assign(static_cast<size_t>(d.value), 1);
   } else if (c.constInts(1, &sizes)) {
     if (c.shape(1).rank_known && c.shape(1).rank() == 0 && !sizes.empty()) {
       // A scalar split: chunks of that size, the last one smaller.
       int64_t chunk = sizes[0];
       sizes.clear();
-      if (d.isKnown() && chunk > 0)
+      if (d.isKnown() && chunk > 0 && d.value / chunk >= limits::kMaxSequenceLength)
+        c.issue("a sequence of " + std::to_string(d.value / chunk) + "+ elements is " + limits::kTooLargeToInfer);
+      else if (d.isKnown() && chunk > 0)
         for (int64_t left = d.value; left > 0; left -= chunk) sizes.push_back(std::min(chunk, left));
     }
   }

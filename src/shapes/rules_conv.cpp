@@ -12,7 +12,10 @@
 //                     end padding (what the reference and PyTorch do).
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
+#include "base/checked.h"
+#include "base/limits.h"
 #include "shapes/rule_helpers.h"
 #include "shapes/symbolic.h"
 
@@ -56,14 +59,26 @@ bool readWindow(Ctx& c, size_t n, const Shape* kernel_from, Window* w) {
 
 Dim windowOut(const Dim& in, const Window& w, size_t i) {
   int64_t k = w.kernel[i], s = w.strides[i], d = w.dilations[i];
-  int64_t eff = (k - 1) * d + 1;
   if (w.auto_pad == "SAME_UPPER" || w.auto_pad == "SAME_LOWER") return dimCeilDiv(in, Dim::known(s));
-  if (w.auto_pad == "VALID") return dimAdd(dimDiv(dimAdd(in, -eff), Dim::known(s)), 1);
+  // Kernel, dilation and pads are attributes from the file: checked, an overflow
+  // leaves the dim unknown.
+  std::optional<int64_t> km1 = checkedSub(k, int64_t{1});
+  std::optional<int64_t> span = km1 ? checkedMul(*km1, d) : std::nullopt;
+  std::optional<int64_t> eff = span ? checkedAdd(*span, int64_t{1}) : std::nullopt;
+  std::optional<int64_t> neg_eff = eff ? checkedSub(int64_t{0}, *eff) : std::nullopt;
+  if (!neg_eff) return Dim::unknown();
+  if (w.auto_pad == "VALID") return dimAdd(dimDiv(dimAdd(in, *neg_eff), Dim::known(s)), 1);
   int64_t pb = w.pads[i], pe = w.pads[i + w.kernel.size()];
-  Dim num = dimAdd(in, pb + pe - eff);
+  std::optional<int64_t> pads = checkedAdd(pb, pe);
+  std::optional<int64_t> offset = pads ? checkedAdd(*pads, *neg_eff) : std::nullopt;
+  if (!offset) return Dim::unknown();
+  Dim num = dimAdd(in, *offset);
   if (!w.ceil_mode) return dimAdd(dimDiv(num, Dim::known(s)), 1);
   Dim out = dimAdd(dimCeilDiv(num, Dim::known(s)), 1);
-  if (out.isKnown() && in.isKnown() && (out.value - 1) * s >= in.value + pb) out.value -= 1;
+  if (out.isKnown() && in.isKnown()) {
+    std::optional<int64_t> last_start = checkedMul(out.value - 1, s), limit = checkedAdd(in.value, pb);
+    if (last_start && limit && *last_start >= *limit) out.value -= 1;
+  }
   return out;
 }
 
@@ -220,9 +235,8 @@ void ruleCol2Im(Ctx& c) {
     c.outTensor(0, c.elem(0), Shape::unknownRank());
     return;
   }
-  int64_t bprod = 1;
-  for (int64_t b : block) bprod *= b;
-  std::vector<Dim> dims{x.dims[0], dimDiv(x.dims[1], Dim::known(bprod))};
+  std::optional<int64_t> bprod = checkedProduct(block);
+  std::vector<Dim> dims{x.dims[0], bprod && *bprod > 0 ? dimDiv(x.dims[1], Dim::known(*bprod)) : Dim::unknown()};
   for (int64_t s : image) dims.push_back(Dim::known(s));
   c.outTensor(0, c.elem(0), Shape::of(std::move(dims)));
 }
@@ -239,6 +253,7 @@ Dim scaled(const Dim& in, double scale) {
   // floor(in * scale), computed in float as the reference does, nudged so that
   // exact products (e.g. 3 * (2/3)) are not lost to rounding.
   double v = static_cast<double>(in.value) * static_cast<double>(static_cast<float>(scale));
+  if (!(v >= 0 && v < 9.2e18)) return Dim::unknown();  // not a dim (and the cast would be undefined)
   return Dim::known(static_cast<int64_t>(std::floor(v + 1e-6)));
 }
 
@@ -370,6 +385,12 @@ void ruleAffineGrid(Ctx& c) {
     const Shape& ss = c.shape(1);
     if (ss.rank_known && ss.rank() == 1 && ss.dims[0].isKnown() && ss.dims[0].value >= 3) {
       int64_t n = ss.dims[0].value - 2;
+      if (n > limits::kMaxRank) {
+        // The declared length of `size` sets the output rank: never allocate that.
+        c.issue("a grid of " + std::to_string(n) + " spatial dims is " + limits::kTooLargeToInfer);
+        c.outTensor(0, c.elem(0), Shape::unknownRank());
+        return;
+      }
       const Shape& theta = c.shape(0);
       std::vector<Dim> dims{theta.rank_known && theta.rank() >= 1 ? theta.dims[0] : Dim::unknown()};
       dims.resize(static_cast<size_t>(n) + 1);

@@ -3,8 +3,12 @@
 // EyeLike, CenterCropPad, random generators. Gather, Range and ConstantOfShape
 // fold small constants (shape computations in exported transformers use them).
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <optional>
 
+#include "base/checked.h"
+#include "base/limits.h"
 #include "shapes/rule_helpers.h"
 #include "shapes/symbolic.h"
 
@@ -87,7 +91,10 @@ void ruleRange(Ctx& c) {
       double b = l->isReal() ? l->reals[0] : static_cast<double>(l->ints[0].value);
       double st = d->isReal() ? d->reals[0] : static_cast<double>(d->ints[0].value);
       if (s->fullyKnown() && l->fullyKnown() && d->fullyKnown() && st != 0 && std::isfinite(a) && std::isfinite(b)) {
-        int64_t n = std::max<int64_t>(static_cast<int64_t>(std::ceil((b - a) / st)), 0);
+        double q = std::ceil((b - a) / st);
+        // A length past int64 cannot be a dim: unknown, not a wrapped number.
+        if (!(q < 9.2e18)) return c.outTensor(0, e, Shape::of({Dim::unknown()}));
+        int64_t n = std::max<int64_t>(static_cast<int64_t>(q), 0);
         if (n <= c.maxFold()) {
           std::vector<double> v;
           for (int64_t i = 0; i < n; ++i) v.push_back(a + st * static_cast<double>(i));
@@ -98,9 +105,10 @@ void ruleRange(Ctx& c) {
     } else {
       const Dim &a = s->ints[0], &b = l->ints[0], &st = d->ints[0];
       if (a.isKnown() && b.isKnown() && st.isKnown() && st.value != 0) {
-        int64_t diff = b.value - a.value;
-        int64_t n = st.value > 0 ? (diff + st.value - 1) / st.value : (diff + st.value + 1) / st.value;
-        n = std::max<int64_t>(n, 0);
+        std::optional<int64_t> diff = checkedSub(b.value, a.value);
+        std::optional<int64_t> num = diff ? checkedAdd(*diff, st.value > 0 ? st.value - 1 : st.value + 1) : std::nullopt;
+        if (!num || st.value == INT64_MIN) return c.outTensor(0, e, Shape::of({Dim::unknown()}));
+        int64_t n = std::max<int64_t>(*num / st.value, 0);
         if (n <= c.maxFold()) {
           std::vector<Dim> v;
           for (int64_t i = 0; i < n; ++i) v.push_back(Dim::known(a.value + st.value * i));

@@ -4,7 +4,9 @@
 // ops (ai.onnx.preview.training); a few ai.onnx.ml ops; CausalConvWithState,
 // BitCast, Det, ImageDecoder.
 #include <algorithm>
+#include <optional>
 
+#include "base/checked.h"
 #include "shapes/rule_helpers.h"
 #include "shapes/symbolic.h"
 
@@ -280,9 +282,9 @@ void ruleFeatureVectorizer(Ctx& c) {
   std::vector<int64_t> dims;
   Dim total = Dim::unknown();
   if (c.attrInts("inputdimensions", &dims)) {
-    int64_t s = 0;
-    for (int64_t d : dims) s += d;
-    total = Dim::known(s);
+    std::optional<int64_t> s = 0;
+    for (int64_t d : dims) s = s && d >= 0 ? checkedAdd(*s, d) : std::nullopt;
+    if (s) total = Dim::known(*s);
   }
   c.outTensor(0, ElemType::Float, Shape::of({dimAt(c.shape(0), 0), total}));
 }

@@ -342,7 +342,7 @@ void ruleConcat(Ctx& c) {
   }
   if (all_const) {
     std::vector<int64_t> od;
-    if (knownDims(Shape::of(out), &od) && product(od) <= c.maxFold()) {
+    if (knownDims(Shape::of(out), &od) && product(od) >= 0 && product(od) <= c.maxFold()) {
       // Copy input blocks along the axis.
       ConstValue res;
       res.elem = e;
@@ -421,7 +421,8 @@ void ruleSplit(Ctx& c) {
   } else if (c.hasAttr("num_outputs") && d.isKnown()) {
     // Opset 18: ceil-sized chunks, the last one smaller.
     int64_t k = c.attrInt("num_outputs", static_cast<int64_t>(n));
-    int64_t chunk = (d.value + k - 1) / std::max<int64_t>(k, 1);
+    k = std::max<int64_t>(k, 1);
+    int64_t chunk = d.value / k + (d.value % k != 0);
     int64_t left = d.value;
     for (size_t i = 0; i < n; ++i) {
       int64_t sz = std::min(chunk, left);

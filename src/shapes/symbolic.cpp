@@ -7,6 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/checked.h"
+#include "base/limits.h"
+
 namespace nf::shapes {
 
 namespace {
@@ -27,8 +30,17 @@ bool termOrder(const Term& a, const Term& b) {
   return a.syms < b.syms;
 }
 
-bool addOv(int64_t a, int64_t b, int64_t* r) { return __builtin_add_overflow(a, b, r); }
-bool mulOv(int64_t a, int64_t b, int64_t* r) { return __builtin_mul_overflow(a, b, r); }
+// True on overflow (base/checked.h), else *r = the result.
+bool addOv(int64_t a, int64_t b, int64_t* r) {
+  std::optional<int64_t> v = checkedAdd(a, b);
+  if (v) *r = *v;
+  return !v;
+}
+bool mulOv(int64_t a, int64_t b, int64_t* r) {
+  std::optional<int64_t> v = checkedMul(a, b);
+  if (v) *r = *v;
+  return !v;
+}
 
 // Sorts and merges equal monomials; false on overflow.
 bool normalize(Poly* p) {
@@ -151,6 +163,9 @@ class Parser {
 
 std::optional<Poly> mul(const Poly& a, const Poly& b) {
   Poly r;
+  // Products of sums multiply their term counts: chained through a graph they
+  // grow without bound, so a symbolic dim that big becomes unknown instead.
+  if (a.terms.size() * b.terms.size() > static_cast<size_t>(limits::kMaxSymbolicTerms)) return std::nullopt;
   r.terms.reserve(a.terms.size() * b.terms.size());
   for (const auto& x : a.terms)
     for (const auto& y : b.terms) {
@@ -293,8 +308,8 @@ ir::Dim dimAdd(const ir::Dim& a, const ir::Dim& b) {
 
 ir::Dim dimSub(const ir::Dim& a, const ir::Dim& b) {
   if (a.isKnown() && b.isKnown()) {
-    int64_t r;
-    return __builtin_sub_overflow(a.value, b.value, &r) ? ir::Dim::unknown() : ir::Dim::known(r);
+    std::optional<int64_t> d = checkedSub(a.value, b.value);
+    return d ? ir::Dim::known(*d) : ir::Dim::unknown();
   }
   auto pa = toPoly(a), pb = toPoly(b);
   if (!pa || !pb) return ir::Dim::unknown();
@@ -333,7 +348,7 @@ ir::Dim dimDiv(const ir::Dim& a, const ir::Dim& b) {
 ir::Dim dimCeilDiv(const ir::Dim& a, const ir::Dim& b) {
   if (b.isKnown() && b.value == 0) return ir::Dim::unknown();
   if (a.isKnown() && b.isKnown()) {
-    if (a.value == INT64_MIN && b.value == -1) return ir::Dim::unknown();
+    if (a.value == INT64_MIN) return ir::Dim::unknown();  // -a would overflow
     return ir::Dim::known(-floorDiv(-a.value, b.value));
   }
   return dimDiv(a, b);  // symbolic: exact or unknown, so floor == ceil

@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 
+#include "base/checked.h"
 #include "base/strings.h"
 
 namespace nf::weights {
@@ -113,14 +115,21 @@ void decodeElements(E t, const uint8_t* raw, int64_t buffer_first, int64_t first
 Result<std::vector<double>> readElements(const ir::Model& model, const ir::Tensor& t, int64_t first, int64_t count) {
   if (!isDecodable(t.elem))
     return Error{"tensors of type " + std::string(ir::elemTypeName(t.elem)) + " have no numeric statistics"};
-  int64_t n = t.elementCount();
-  if (n < 0) return Error{"the tensor has invalid dimensions"};
+  for (int64_t d : t.dims)
+    if (d < 0) return Error{"the tensor has a negative dimension"};
+  // Checked: dims from the file can multiply past 2^64 bits with a few bytes of
+  // data, and a wrapped size would let the decoder read past the buffer.
+  std::optional<int64_t> elements = checkedProduct(t.dims);
+  std::optional<uint64_t> need_bytes = elements ? checkedBytes(*elements, ir::elemTypeBits(t.elem)) : std::nullopt;
+  if (!need_bytes) return Error{overflowMessage(t.dims)};
+  int64_t n = *elements;
   if (first < 0 || count < 0 || first > n || count > n - first) return Error{"element range out of bounds"};
   int bits = ir::elemTypeBits(t.elem);
-  uint64_t need = (static_cast<uint64_t>(n) * bits + 7) / 8;
-  // Bytes covering [first, first+count).
-  uint64_t byte_begin = static_cast<uint64_t>(first) * bits / 8;
-  uint64_t byte_end = (static_cast<uint64_t>(first + count) * bits + 7) / 8;
+  uint64_t need = *need_bytes;
+  // Bytes covering [first, first+count); first + count <= n, so n's bit count
+  // bounds these and they cannot overflow.
+  uint64_t byte_begin = static_cast<uint64_t>(first) * static_cast<uint64_t>(bits) / 8;
+  uint64_t byte_end = *checkedBytes(first + count, bits);
   std::vector<double> out;
   switch (t.storage) {
     case ir::Tensor::Storage::None:

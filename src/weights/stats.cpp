@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/checked.h"
 #include "weights/decode.h"
 
 namespace nf::weights {
@@ -14,7 +15,11 @@ constexpr int64_t kChunk = 1 << 18;  // elements decoded at a time
 Result<TensorStats> computeStats(const ir::Model& model, const ir::Tensor& t, const StatsOptions& options) {
   TensorStats s;
   s.count = t.elementCount();
-  if (s.count < 0) return Error{"the tensor has invalid dimensions"};
+  if (s.count < 0) {
+    for (int64_t d : t.dims)
+      if (d < 0) return Error{"the tensor has a negative dimension"};
+    return Error{overflowMessage(t.dims)};
+  }
   int bins = std::clamp(options.histogram_bins, 1, 4096);
   s.histogram.assign(static_cast<size_t>(bins), 0);
 
