@@ -25,6 +25,7 @@ targets=("$@")
 malloc_mb="${NETFORGE_FUZZ_MALLOC_MB:-512}"
 rss_mb="${NETFORGE_FUZZ_RSS_MB:-2048}"
 build="$root/build-fuzz"
+export UBSAN_OPTIONS="print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 corpus="${NETFORGE_CORPUS:-$root/../shared/corpus/onnx}"
 
 declare -A max_len=([fuzz_onnx_reader]=1048576 [fuzz_model]=65536 [fuzz_builder_json]=65536 [fuzz_share]=16384)
