@@ -55,7 +55,7 @@ if grep -q '^fuzz: build FAILED' "$LOGDIR/fuzz.log" || ! grep -qE '^fuzz: [a-z_]
   record "fuzz build" 0 1
 else
   while read -r target verdict; do
-    if [[ $verdict == passed* ]]; then record "fuzz ($target)" 1 0; else record "fuzz ($target)" 0 1; fi
+    if [[ $verdict == passed* ]]; then record "fuzz ${target#fuzz_}" 1 0; else record "fuzz ${target#fuzz_}" 0 1; fi
   done < <(sed -nE 's/^fuzz: ([a-z_]+) (passed|FAILED).*/\1 \2/p' "$LOGDIR/fuzz.log")
 fi
 nf_say "fuzzing took $(nf_since "$t")"
