@@ -37,7 +37,7 @@ Result<ir::Model> read(const uint8_t* data, size_t size) {
 }
 
 // Display graph + layout cost grows faster than linearly: skip bigger graphs.
-constexpr size_t kMaxLayoutNodes = 2000;
+constexpr size_t kMaxLayoutNodes = 500;
 
 }  // namespace
 
