@@ -47,12 +47,16 @@ else
   record "native build" 0 1
 fi
 
-# --- fuzz: the ONNX reader under libFuzzer + ASan/UBSan, bounded time ----------------
+# --- fuzz: every libFuzzer target under ASan/UBSan, bounded time each ------------------
+# (NETFORGE_FUZZ_SECONDS per target, default 20); each target counts as one test.
 t=$(nf_now)
-if bash "$NF_ROOT/scripts/fuzz.sh" "${NETFORGE_FUZZ_SECONDS:-60}" 2>&1 | tee "$LOGDIR/fuzz.log"; then
-  record "fuzz (reader)" 1 0
+bash "$NF_ROOT/scripts/fuzz.sh" "${NETFORGE_FUZZ_SECONDS:-20}" 2>&1 | tee "$LOGDIR/fuzz.log"
+if grep -q '^fuzz: build FAILED' "$LOGDIR/fuzz.log" || ! grep -qE '^fuzz: [a-z_]+ (passed|FAILED)' "$LOGDIR/fuzz.log"; then
+  record "fuzz build" 0 1
 else
-  record "fuzz (reader)" 0 1
+  while read -r target verdict; do
+    if [[ $verdict == passed* ]]; then record "fuzz ${target#fuzz_}" 1 0; else record "fuzz ${target#fuzz_}" 0 1; fi
+  done < <(sed -nE 's/^fuzz: ([a-z_]+) (passed|FAILED).*/\1 \2/p' "$LOGDIR/fuzz.log")
 fi
 nf_say "fuzzing took $(nf_since "$t")"
 

@@ -435,7 +435,7 @@ struct TorchEmitter {
     int k = 0;
     for (int o : plan.outputNodes) {
       const TensorInfo& t = out(o);
-      const std::string name = "target_" + std::to_string(++k);
+      const std::string name = trainingTargetName(++k);
       if (t.rank() == 1 && t.dims[0] >= 2) {
         s += "    " + name + " = torch.randint(0, " + pyInt(t.dims[0]) + ", (batch_size,))\n";
         losses += "nn.CrossEntropyLoss(), ";

@@ -16,33 +16,57 @@ const std::set<std::string_view>& keywords() {
   return k;
 }
 
-// Builtins (functions, constants, common exceptions), what the generated code
-// imports or defines, and attributes of torch.nn.Module a submodule must not shadow.
+// One reserved set: Python builtins, attributes of torch.nn.Module (a submodule
+// stored under such a name would be shadowed by the class attribute), and every
+// name the emitters' templates use (imports, the model class's helpers, make_batch/
+// train/main locals, the Keras helper functions and their locals). A node named like
+// any of them gets another identifier, so no template line can read a layer by mistake.
 const std::set<std::string_view>& reserved() {
   static const std::set<std::string_view> r = {
+    // Python builtins
     "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "Ellipsis", "EOFError",
     "Exception", "FileNotFoundError", "ImportError", "IndexError", "KeyError", "KeyboardInterrupt",
     "LookupError", "MemoryError", "NameError", "NotImplemented", "NotImplementedError", "OSError",
     "OverflowError", "RecursionError", "RuntimeError", "StopIteration", "SyntaxError", "SystemExit",
     "TypeError", "ValueError", "ZeroDivisionError",
-    "abs", "add_module", "aiter", "all", "anext", "any", "apply", "ascii", "batch", "batch_size",
-    "bfloat16", "bin", "bool", "breakpoint", "buffers", "build_model", "bytearray", "bytes", "call_super_init",
-    "callable", "children", "chr", "classmethod", "compile", "complex", "copyright", "count_parameters",
-    "cpu", "credits", "cuda", "delattr", "dict", "dir", "divmod", "double", "dump_patches", "enumerate",
-    "epoch", "epochs", "eval", "exec", "exit", "extra_repr", "filter", "float", "format", "forward",
-    "frozenset", "functional", "get_buffer", "get_extra_state", "get_parameter", "get_submodule",
-    "getattr", "globals", "half", "hasattr", "hash", "help", "hex", "id", "input", "inputs", "int", "ipu",
-    "isinstance", "issubclass", "iter", "keras", "layers", "len", "license", "list", "load_state_dict",
-    "locals", "loss", "loss_fn", "main", "make_batch", "map", "math", "max", "memoryview", "min", "model", "modules",
-    "named_buffers", "named_children", "named_modules", "named_parameters", "next", "nn", "np", "numpy",
-    "object", "oct", "open", "optimizer", "ord", "os", "outputs", "parameters", "pow", "print", "property",
-    "quit", "range", "register_backward_hook", "register_buffer", "register_forward_hook",
-    "register_forward_pre_hook", "register_full_backward_hook", "register_module", "register_parameter",
-    "repr", "requires_grad_", "reversed", "round", "self", "set", "set_extra_state", "setattr",
-    "share_memory", "slice", "sorted", "state_dict", "staticmethod", "step", "steps", "str", "sum",
-    "super", "sys", "target", "tensorflow", "tf", "to", "to_empty", "torch", "train", "training", "transformer_decoder_layer", "transformer_encoder_layer",
-    "tuple", "vars", "x", "xpu", "zero_grad", "zip"};
+    "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes",
+    "callable", "chr", "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir",
+    "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format", "frozenset", "getattr",
+    "globals", "hasattr", "hash", "help", "hex", "id", "input", "int", "isinstance", "issubclass", "iter",
+    "len", "license", "list", "locals", "map", "max", "memoryview", "min", "next", "object", "oct", "open",
+    "ord", "pow", "print", "property", "quit", "range", "repr", "reversed", "round", "set", "setattr",
+    "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "vars", "zip",
+    // torch.nn.Module attributes (1.13 and later releases)
+    "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "cpu",
+    "cuda", "double", "dump_patches", "eval", "extra_repr", "forward", "get_buffer", "get_extra_state",
+    "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia", "named_buffers",
+    "named_children", "named_modules", "named_parameters", "parameters", "register_backward_hook",
+    "register_buffer", "register_forward_hook", "register_forward_pre_hook", "register_full_backward_hook",
+    "register_full_backward_pre_hook", "register_load_state_dict_post_hook",
+    "register_load_state_dict_pre_hook", "register_module", "register_parameter",
+    "register_state_dict_post_hook", "register_state_dict_pre_hook", "requires_grad_", "set_extra_state",
+    "set_submodule", "share_memory", "state_dict", "to", "to_empty", "train", "training", "xpu", "zero_grad",
+    // modules the generated code imports (and their usual aliases)
+    "F", "functional", "keras", "layers", "math", "nn", "np", "numpy", "os", "sys", "tensorflow", "tf", "torch",
+    // names the templates define or use: PyTorch file (class, count_parameters, make_batch,
+    // train, main block; target_<k> is matched in isReservedIdentifier)
+    "batch", "batch_size", "count_parameters", "epoch", "epochs", "fn", "inputs", "loss", "loss_fn",
+    "loss_fns", "lr", "main", "make_batch", "model", "optimizer", "out", "outputs", "p", "self", "step",
+    "steps", "t", "target", "targets", "x",
+    // Keras file: build_model, train, the transformer helpers and their locals
+    "activation", "attention", "build_model", "d_model", "dim_feedforward", "dropout", "feed_forward",
+    "history", "layer_norm_eps", "memory", "nhead", "norm1", "norm2", "norm3", "norm_first", "prefix",
+    "self_attention", "source", "tag", "transformer_decoder_layer", "transformer_encoder_layer", "xs", "ys"};
   return r;
+}
+
+constexpr std::string_view kTargetPrefix = "target_";
+
+// target_1, target_2, ...: make_batch's targets, one per model output.
+bool isTargetName(std::string_view s) {
+  constexpr std::string_view kPrefix = kTargetPrefix;
+  if (s.size() <= kPrefix.size() || s.substr(0, kPrefix.size()) != kPrefix) return false;
+  return std::all_of(s.begin() + kPrefix.size(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool identChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -64,10 +88,12 @@ std::string squash(std::string_view raw) {
 
 }  // namespace
 
+std::string trainingTargetName(int k) { return std::string(kTargetPrefix) + std::to_string(k); }
+
 bool isPythonKeyword(std::string_view s) { return keywords().count(s) != 0; }
 
 bool isReservedIdentifier(std::string_view s) {
-  return isPythonKeyword(s) || reserved().count(s) != 0 || (s.size() >= 2 && s[0] == '_' && s[1] == '_');
+  return isPythonKeyword(s) || reserved().count(s) != 0 || isTargetName(s) || (s.size() >= 2 && s[0] == '_' && s[1] == '_');
 }
 
 std::string sanitizeIdentifier(std::string_view raw, std::string_view fallback) {

@@ -18,6 +18,10 @@ bool isPythonKeyword(std::string_view s);
 // Keywords, builtins, names the generated code defines or imports, nn.Module attributes.
 bool isReservedIdentifier(std::string_view s);
 
+// The name of make_batch's k-th target in the generated training loop (k from 1):
+// "target_1"; every such name is reserved.
+std::string trainingTargetName(int k);
+
 // A valid, non-reserved snake-ish identifier derived from `raw` (case kept, other
 // characters become '_', at most 40 characters); `fallback` if nothing usable remains.
 std::string sanitizeIdentifier(std::string_view raw, std::string_view fallback);

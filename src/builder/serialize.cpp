@@ -8,6 +8,7 @@
 //   [SECTION] Migrations
 #include "builder/serialize.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -210,6 +211,11 @@ Status readVersion(json& root, const char* key, LoadReport& report) {
 
 double number(const json& j) { return j.is_number() ? j.get<double>() : 0.0; }
 
+// Canvas coordinates are kept within +-1e9 (far beyond any canvas; NaN becomes 0), so
+// sums and the compact form's whole-unit deltas never overflow.
+constexpr double kMaxCoordinate = 1e9;
+double coordinate(double v) { return std::isnan(v) ? 0.0 : std::clamp(v, -kMaxCoordinate, kMaxCoordinate); }
+
 // [SECTION] Saved form
 
 Result<Document> loadSaved(json& root, LoadReport& report) {
@@ -238,7 +244,7 @@ Result<Document> loadSaved(json& root, LoadReport& report) {
       if (jn.contains("pos")) {
         const json& p = jn["pos"];
         if (p.is_array() && p.size() == 2 && p[0].is_number() && p[1].is_number()) {
-          n.pos = {p[0].get<double>(), p[1].get<double>()};
+          n.pos = {coordinate(p[0].get<double>()), coordinate(p[1].get<double>())};
         } else {
           report.notes.push_back(where + ": position is not [x, y]; placed at 0, 0");
         }
@@ -357,8 +363,8 @@ Result<Document> loadCompactJson(json& root, LoadReport& report) {
     } else {
       report.notes.push_back(where + ": inputs are not a list and were ignored");
     }
-    x += at(4) ? number(*at(4)) : 0.0;
-    y += at(5) ? number(*at(5)) : 0.0;
+    x = coordinate(x + (at(4) ? number(*at(4)) : 0.0));
+    y = coordinate(y + (at(5) ? number(*at(5)) : 0.0));
     n.pos = {x, y};
     if (Status s = doc.insertNode(std::move(n)); !s) return Error{s.message()};
   }
@@ -444,7 +450,7 @@ std::string saveCompact(const Document& doc) {
       }
       e.push_back(ports);
     }
-    const int64_t x = std::llround(n.pos.x), y = std::llround(n.pos.y);
+    const int64_t x = std::llround(coordinate(n.pos.x)), y = std::llround(coordinate(n.pos.y));
     e.push_back(x - px);
     e.push_back(y - py);
     px = x;

@@ -207,9 +207,18 @@ void ruleRoiAlign(Ctx& c) {
 
 void ruleMaxUnpool(Ctx& c) {
   const Shape& x = c.shape(0);
-  std::vector<Dim> target;
-  if (c.has(2) && c.cval(2) && constToDims(*c.cval(2), &target)) {
-    c.outTensor(0, c.elem(0), Shape::of(target));
+  if (c.has(2)) {
+    // output_shape (the full output shape) replaces the computed size: its values when
+    // they are constant, else the rank (N and C stay: unpooling moves values in place).
+    std::vector<Dim> target;
+    if (const ConstValue* v = c.cval(2); v && constToDims(*v, &target) &&
+        std::all_of(target.begin(), target.end(), [](const Dim& d) { return !d.isKnown() || d.value >= 0; })) {
+      c.outTensor(0, c.elem(0), Shape::of(target));
+      return;
+    }
+    Shape out = x.rank_known ? unknownDims(x.rank()) : Shape::unknownRank();
+    if (x.rank_known && x.rank() >= 2) out.dims[0] = x.dims[0], out.dims[1] = x.dims[1];
+    c.outTensor(0, c.elem(0), std::move(out));
     return;
   }
   if (!x.rank_known || x.rank() < 2) {

@@ -40,20 +40,32 @@ void ruleDynamicQuantizeLinear(Ctx& c) {
 
 // [Signal processing] -------------------------------------------------------------------------
 
+// DFT-17 (axis attribute, default 1) and DFT-20 (axis input, default -2). The last
+// axis holds (real, imag). Along the DFT axis the output has dft_length values
+// (default: the input's), floor(dft_length / 2) + 1 for an RFFT (onesided, forward),
+// and dft_length for an IRFFT (onesided, inverse: the default dft_length is
+// 2 * (n - 1) and the output is real, last axis 1). The ONNX spec text of both
+// versions describes the IRFFT case; torch.fft.irfft gives the same lengths.
 void ruleDFT(Ctx& c) {
   const Shape& in = c.shape(0);
   if (!in.rank_known || in.rank() < 2) {
     c.outTensor(0, c.elem(0), Shape::unknownRank());
     return;
   }
-  int64_t r = static_cast<int64_t>(in.rank());
+  const int64_t r = static_cast<int64_t>(in.rank());
+  const bool onesided = c.attrInt("onesided", 0) != 0;
+  const bool inverse = c.attrInt("inverse", 0) != 0;
+  const bool irfft = onesided && inverse;
   Shape out = in;
-  out.dims.back() = Dim::known(2);
-  bool onesided = c.attrInt("onesided", 0) != 0;
+  out.dims.back() = Dim::known(irfft ? 1 : 2);
   Dim length = Dim::unknown();
-  bool has_len = c.has(1);
+  const bool has_len = c.has(1);
   if (has_len)
     if (const ConstValue* v = c.cval(1); v && v->count() == 1 && !v->isReal()) length = v->ints[0];
+  if (length.isKnown() && length.value <= 0) {
+    c.issue("dft_length must be positive");
+    return;
+  }
   int64_t axis = -1;
   bool axis_known = true;
   if (c.opset() != 0 && c.opset() < 20) {
@@ -66,9 +78,10 @@ void ruleDFT(Ctx& c) {
     axis = -2;
   }
   if (!axis_known) {
-    // Which axis is transformed is unknown; only a full-length two-sided DFT keeps every other dim.
+    // Which axis is transformed is unknown (any of them, the first included); only a
+    // full-length two-sided DFT keeps every dim.
     if (onesided || has_len)
-      for (size_t k = 0; k + 1 < out.rank(); ++k) out.dims[k] = k == 0 ? out.dims[0] : Dim::unknown();
+      for (size_t k = 0; k + 1 < out.rank(); ++k) out.dims[k] = Dim::unknown();
     c.outTensor(0, c.elem(0), std::move(out));
     return;
   }
@@ -77,8 +90,9 @@ void ruleDFT(Ctx& c) {
     c.issue("axis out of range");
     return;
   }
-  Dim n = has_len ? length : in.dims[axis];
-  if (onesided) n = dimAdd(dimDiv(n, Dim::known(2)), 1);
+  const Dim& n_in = in.dims[axis];
+  Dim n = has_len ? length : (irfft ? dimMul(dimAdd(n_in, -1), 2) : n_in);
+  if (onesided && !inverse) n = dimAdd(dimDiv(n, Dim::known(2)), 1);
   out.dims[axis] = n;
   c.outTensor(0, c.elem(0), std::move(out));
 }

@@ -6,10 +6,14 @@
 #                         (TensorFlow cannot be installed here, so it is not run)
 #   builder.share_size    a 50-layer model's share link fits in 2,000 characters and
 #                         restores exactly
+#   builder.reserved_names  layers named like every identifier the code templates use
+#                         (model, optimizer, torch, target_1, ...) and every nn.Module
+#                         attribute: the PyTorch code still runs and trains
 # The Python tests exit 77 (skipped) when python3-torch is missing.
 find_program(NF_BUILDER_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NF_BUILDER_PYTHON3 AND TARGET netforge)
-  foreach(pair "pytorch_runs:run_pytorch.py" "keras_ast:check_keras.py" "share_size:share_size.py")
+  foreach(pair "pytorch_runs:run_pytorch.py" "keras_ast:check_keras.py" "share_size:share_size.py"
+         "reserved_names:reserved_names.py")
     string(REPLACE ":" ";" pair "${pair}")
     list(GET pair 0 name)
     list(GET pair 1 script)

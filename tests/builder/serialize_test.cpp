@@ -142,6 +142,23 @@ TEST(BuilderDocument, RepairsAreReportedAndBrokenInputGivesAnErrorNotACrash) {
   EXPECT_EQ(r2.notes, std::vector<std::string>{"layer #2: input 1 names no layer and was dropped"});
 }
 
+// Found by fuzz_builder_json: a position delta of 1e76 made saveCompact's whole-unit
+// deltas overflow. Positions are kept within +-1e9 by both loaders.
+TEST(BuilderDocument, HugePositionsAreClampedSoTheCompactFormStaysExact) {
+  auto c = loadCompact(R"({"v":1,"l":[["Input",0,{"shape":[4]},[]],["ReLU",0,0,0,-1e300,8e75],["ReLU",0,0,0,0,80]]})");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->nodes()[1].pos.x, -1e9);
+  EXPECT_EQ(c->nodes()[1].pos.y, 1e9);
+  EXPECT_EQ(c->nodes()[2].pos.y, 1e9);  // still clamped after the next delta
+  auto again = loadCompact(saveCompact(*c));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *c);
+  auto s = loadJson(R"({"format":"netforge-builder","version":1,"nodes":[{"id":1,"type":"Input","pos":[1e308,-1e308]}],"edges":[]})");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->nodes()[0].pos.x, 1e9);
+  EXPECT_EQ(s->nodes()[0].pos.y, -1e9);
+}
+
 TEST(BuilderDocument, MigrationsRunInOrderAndMissingStepsFail) {
   // The mechanism on a test table: v1 named the dropout rate "rate"; v2 renamed
   // Dense to Linear; v3 is current.

@@ -121,16 +121,7 @@ TEST(Robustness, CyclesDuplicatesAndHostileNamesOpenSafely) {
   EXPECT_EQ(r->main().nodes[4].name.size(), hostile.size());  // kept intact; escaped only for display
 }
 
-TEST(Robustness, FuzzRegressionsStayFixed) {
-  std::filesystem::path dir = std::filesystem::path(NETFORGE_SOURCE_DIR) / "tests/fuzz/regressions";
-  ASSERT_TRUE(std::filesystem::exists(dir));
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".md") continue;
-    SCOPED_TRACE(e.path().string());
-    auto r = onnx::readModelFile(e.path().string());
-    if (!r.ok()) EXPECT_FALSE(r.error().message.empty());
-  }
-}
+// Fuzz findings are replayed by tests/fuzz/replay_test.cpp (fuzz.Targets/FuzzReplay.*).
 
 }  // namespace
 }  // namespace nf

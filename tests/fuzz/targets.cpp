@@ -1,0 +1,128 @@
+// tests/fuzz/targets.cpp - the fuzz entry functions (see targets.h).
+//
+// Caps keep one input from running for seconds: libFuzzer's -max_len bounds the
+// bytes, and the model target skips the layout of graphs with more nodes than an
+// input of that size plausibly describes. Everything else runs unbounded: a rule or
+// a loader that allocates without limit must fail the run (-malloc_limit_mb).
+#include "targets.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "builder/analysis.h"
+#include "builder/codegen.h"
+#include "builder/serialize.h"
+#include "builder/share.h"
+#include "hierarchy/hierarchy.h"
+#include "onnx/reader.h"
+#include "scene/model_scene.h"
+#include "shapes/inference.h"
+#include "shapes/metrics.h"
+#include "shapes/summary.h"
+#include "weights/stats.h"
+
+namespace nf::fuzz {
+
+namespace {
+
+// A broken invariant is a finding: trap so libFuzzer (or the replay test) reports it.
+void require(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+Result<ir::Model> read(const uint8_t* data, size_t size) {
+  auto src = std::make_shared<MemorySource>(std::vector<uint8_t>(data, data + size));
+  return onnx::readModel(src, "fuzz.onnx");
+}
+
+// Display graph + layout cost grows faster than linearly: skip bigger graphs.
+constexpr size_t kMaxLayoutNodes = 500;
+
+}  // namespace
+
+int onnxReader(const uint8_t* data, size_t size) {
+  auto r = read(data, size);
+  if (!r.ok()) {
+    require(!r.error().message.empty());
+    return 0;
+  }
+  const ir::Model& m = r.value();
+  (void)m.opTypes();
+  (void)m.nodeCountIncludingSubgraphs();
+  for (const auto& g : m.graphs) {
+    for (const auto& n : g.nodes)
+      for (auto v : n.inputs) require(!v.valid() || v.index < g.values.size());
+    for (const auto& t : g.initializers) (void)weights::computeStats(m, t);
+  }
+  return 0;
+}
+
+int model(const uint8_t* data, size_t size) {
+  auto r = read(data, size);
+  if (!r.ok()) return 0;
+  const ir::Model& m = r.value();
+  shapes::InferenceResult inf = shapes::inferShapes(m);
+  require(inf.graphs.size() == m.graphs.size());
+  shapes::Metrics metrics = shapes::computeMetrics(m, inf);
+  shapes::SummaryTable table = shapes::buildSummary(m, inf, metrics);
+  (void)shapes::formatText(table);
+  (void)shapes::formatJson(table);
+  for (size_t g = 0; g < m.graphs.size(); ++g) {
+    auto h = hierarchy::buildHierarchy(m, ir::GraphId{static_cast<uint32_t>(g)});
+    require(h.ok());
+    require(h.value().node_group.size() == m.graphs[g].nodes.size());
+  }
+  if (m.graphs.empty() || m.graphs[0].nodes.size() > kMaxLayoutNodes) return 0;
+  for (bool expand : {false, true}) {
+    scene::SceneRequest request;
+    request.expand_bodies = expand;
+    request.initializers_as_nodes = expand;
+    if (expand && m.nodeCountIncludingSubgraphs() > kMaxLayoutNodes) break;
+    auto prepared = scene::prepareScene(m, request);
+    if (!prepared.ok()) require(!prepared.error().message.empty());
+  }
+  return 0;
+}
+
+int builderJson(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  builder::LoadReport report;
+  auto doc = builder::loadDocument(text, &report);
+  if (!doc.ok()) {
+    require(!doc.error().message.empty());
+    return 0;
+  }
+  for (builder::Framework f : {builder::Framework::PyTorch, builder::Framework::Keras}) {
+    (void)builder::analyze(doc.value(), f);
+    builder::CodegenOptions options;
+    options.framework = f;
+    options.trainingLoop = true;
+    auto code = builder::generateCode(doc.value(), options);
+    if (!code.ok()) require(!code.error().message.empty());
+  }
+  // What was loaded saves and reloads, in both forms.
+  require(builder::loadJson(builder::saveJson(doc.value())).ok());
+  require(builder::loadCompact(builder::saveCompact(doc.value())).ok());
+  return 0;
+}
+
+int share(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto fragment = builder::decodeShareFragment(text);
+  if (fragment.ok()) {
+    const builder::ShareFragment& f = fragment.value();
+    if (f.encrypted) require(f.payload.size() >= builder::kSaltBytes + builder::kIvBytes + builder::kGcmTagBytes);
+    auto again = builder::decodeShareFragment(builder::encodeShareFragment(f));
+    require(again.ok() && again.value().payload == f.payload && again.value().encrypted == f.encrypted);
+  } else {
+    require(!fragment.error().message.empty());
+  }
+  auto bytes = builder::base64UrlDecode(text);
+  if (bytes.ok()) require(builder::base64UrlDecode(builder::base64UrlEncode(bytes.value())).value() == bytes.value());
+  auto doc = builder::loadCompact(text);
+  if (doc.ok()) require(builder::loadCompact(builder::saveCompact(doc.value())).ok());
+  return 0;
+}
+
+}  // namespace nf::fuzz
