@@ -2,12 +2,13 @@
 //
 // A thin ImGui front end over builder::Editor (src/builder): every gesture becomes one
 // Editor edit (so Ctrl+Z/Ctrl+Y undo it), and the analysis and generated code are
-// recomputed only when Editor::revision() changes. The document is autosaved to page
-// storage on every edit and restored when the app starts.
+// recomputed only when Editor::revision() changes. The document is autosaved (IndexedDB,
+// web/autosave.js) on every edit once the saved one has been read at start; a save that
+// cannot be read is never overwritten unasked.
 //
-// Files: view_builder.cpp (window, toolbar, shortcuts, share links, test hook),
-// view_builder_canvas.cpp (canvas drawing, gestures, zoom), view_builder_panels.cpp
-// (picker, properties, code).
+// Files: view_builder.cpp (window, toolbar, shortcuts, test hook), view_builder_canvas.cpp
+// (canvas drawing, gestures, zoom), view_builder_panels.cpp (picker, properties, code),
+// view_builder_storage.cpp (autosave, kept documents, share links, text fields of any length).
 #pragma once
 #include <cstdint>
 #include <optional>

@@ -7,16 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { dropFiles, waitReady } from './lib.mjs';
-import { addFromPicker, assert, builderDoc, builderUi, click, frames, openBuilder, rect } from './builder_lib.mjs';
-
-async function waitUi(page, predicate, what, timeout = 15000) {
-  try {
-    await page.waitForFunction(`(() => { const u = window.netforgeBuilder && window.netforgeBuilder.ui();
-      return u && (${predicate})(u); })()`, null, { timeout, polling: 50 });
-  } catch (e) {
-    throw new Error(`${what}: not seen; ui shows ${JSON.stringify(await builderUi(page).catch(() => null)).slice(0, 600)}`);
-  }
-}
+import { addFromPicker, assert, builderDoc, click, frames, openBuilder, rect, waitUi } from './builder_lib.mjs';
 
 // Types any characters, as a keyboard with them (or an input method) does: a key event
 // carrying the text, which the app receives as text input. (page.keyboard.type sends

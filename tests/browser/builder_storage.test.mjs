@@ -7,20 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dropFiles, waitReady } from './lib.mjs';
-import { addFromPicker, assert, builderDoc, builderUi, click, frames, openBuilder, rect } from './builder_lib.mjs';
+import { addFromPicker, assert, builderDoc, builderUi, click, frames, openBuilder, rect, waitUi } from './builder_lib.mjs';
 
 const LEGACY_KEY = 'netforge.builder.document';  // where NetForge kept the autosave before IndexedDB
 const NODE_LIMIT = 20000;                         // src/builder/limits.h kMaxDocumentNodes
-
-// Waits until the builder's published ui() satisfies `predicate` (a function of ui).
-async function waitUi(page, predicate, what, timeout = 15000) {
-  try {
-    await page.waitForFunction(`(() => { const u = window.netforgeBuilder && window.netforgeBuilder.ui();
-      return u && (${predicate})(u); })()`, null, { timeout, polling: 50 });
-  } catch (e) {
-    throw new Error(`${what}: not seen; ui shows ${JSON.stringify(await builderUi(page).catch(() => null)).slice(0, 600)}`);
-  }
-}
 
 // A saved document of `count` nodes: Input, then a chain of ReLUs.
 function chainJson(count) {
