@@ -12,6 +12,7 @@
 // The app (src/app/builder_web.cpp) polls results like NetForgeShare:
 //   restore  text of "current" ('' when none)         kept     number of kept documents
 //   saved    ''                                       error    message: a save failed
+//   unavailable  message: no storage at all (private mode): said, without opening the builder
 //   tab      another tab saved the builder's model
 'use strict';
 const NetForgeAutosave = (() => {
@@ -99,7 +100,7 @@ const NetForgeAutosave = (() => {
     } catch (e) {
       restoredText = '';
       push('restore', '');
-      push('error', `The builder cannot use this browser's storage (${describe(e)}); download your work with Save JSON.`);
+      push('unavailable', `The builder cannot save in this browser (${describe(e)}); download your work with Save JSON.`);
     } finally {
       working--;
     }

@@ -44,8 +44,8 @@ void autosaveKeepUnreadable(const std::string& reason);  // copies the restored 
 void autosaveDownloadKept();                     // offers the kept documents as files
 void autosaveForgetKept();
 // The next result: kind "restore" (text = saved document, "" = none), "saved",
-// "error" (text = message), "kept" (text = number of kept documents), "tab" (another
-// tab saved); false if none.
+// "error" (text = message), "unavailable" (no page storage: text = message), "kept"
+// (text = number of kept documents), "tab" (another tab saved); false if none.
 bool autosavePoll(std::string* kind, std::string* text);
 
 // True while the page's builder work (share links, autosave) is under way or has

@@ -67,6 +67,8 @@ void BuilderView::pollAutosave() {
       saveFailed_ = true;
       storageNotice_ = text;
       setOpen(true);
+    } else if (kind == "unavailable") {  // shown when the builder is opened; not pushed at every start
+      storageNotice_ = text;
     } else if (kind == "kept") {
       keptCount_ = std::atoi(text.c_str());
       if (keptCount_ > 0) setOpen(true);
