@@ -27,7 +27,7 @@ nf_say "assembling the site"
 SITE="$NF_BUILD_WEB/site"
 TMP="$NF_BUILD_WEB/site.tmp"
 rm -rf "$TMP" && mkdir -p "$TMP"
-cp "$NF_ROOT/web/index.html" "$NF_ROOT/web/host.js" "$NF_ROOT/web/share.js" "$NF_ROOT/web/manifest.webmanifest" "$NF_ROOT/web/icon.svg" "$TMP/"
+cp "$NF_ROOT/web/index.html" "$NF_ROOT/web/host.js" "$NF_ROOT/web/share.js" "$NF_ROOT/web/autosave.js" "$NF_ROOT/web/manifest.webmanifest" "$NF_ROOT/web/icon.svg" "$TMP/"
 cp "$NF_BUILD_WEB/app/netforge.js" "$NF_BUILD_WEB/app/netforge.wasm" "$TMP/"
 "$NF_BUILD_NATIVE/netforge" sample -o "$TMP/sample.onnx"
 # PNG icons (installability wants raster sizes); regenerated only when the script changes.

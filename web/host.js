@@ -122,6 +122,10 @@
     }], 'sample.onnx');
   }
 
+  // No browser menu over the canvas (a listener, not an inline handler: the page's
+  // Content-Security-Policy allows no inline script).
+  document.getElementById('canvas').addEventListener('contextmenu', (e) => e.preventDefault());
+
   const input = document.getElementById('netforge-file');
   input.addEventListener('change', () => {
     const chosen = Array.from(input.files || []);

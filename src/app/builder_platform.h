@@ -24,9 +24,32 @@ namespace nf::app::platform {
 void shareStart();                                               // reads location.hash once
 void shareMake(const std::string& compact, const std::string& password);  // "" = no encryption
 void shareUnlock(const std::string& password);
+// Reads the system clipboard (any length); the result arrives as kind "paste" (text)
+// or "paste-error" (message).
+void sharePasteClipboard();
 // The next result: kind "doc" (text = compact document), "password" (a password is
 // needed), "error" (text = message for the user), "link" (text = the URL), "file" (a
 // dropped builder document: text = "file name\njson text"); false if none.
 bool sharePoll(std::string* kind, std::string* text);
+
+}  // namespace nf::app::platform
+
+namespace nf::app::platform {
+
+// [autosave] The JS half is web/autosave.js (NetForgeAutosave, IndexedDB); results
+// arrive by polling, like share links.
+void autosaveRestore();                          // reads the saved document once
+void autosaveSave(const std::string& text);      // replaces the current save
+void autosaveKeepUnreadable(const std::string& reason);  // copies the restored text aside
+void autosaveDownloadKept();                     // offers the kept documents as files
+void autosaveForgetKept();
+// The next result: kind "restore" (text = saved document, "" = none), "saved",
+// "error" (text = message), "unavailable" (no page storage: text = message), "kept"
+// (text = number of kept documents), "tab" (another tab saved); false if none.
+bool autosavePoll(std::string* kind, std::string* text);
+
+// True while the page's builder work (share links, autosave) is under way or has
+// results waiting: the app keeps drawing frames until they are shown.
+bool builderPageBusy();
 
 }  // namespace nf::app::platform

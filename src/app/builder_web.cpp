@@ -1,5 +1,5 @@
 // app/builder_web.cpp - the builder's read-only test hook (window.netforgeBuilder)
-// and the share-link bridge to web/share.js.
+// and the bridges to web/share.js (share links) and web/autosave.js (IndexedDB).
 #include <emscripten.h>
 
 #include <cstdlib>
@@ -35,15 +35,31 @@ EM_JS(void, nf_js_share_make, (const char* compact, const char* password), {
   NetForgeShare.make(UTF8ToString(compact), UTF8ToString(password));
 });
 EM_JS(void, nf_js_share_unlock, (const char* password), { NetForgeShare.unlock(UTF8ToString(password)); });
-// A malloc'ed "kind\ntext" (the caller frees), or 0 when nothing is waiting.
-EM_JS(char*, nf_js_share_poll, (), {
-  const r = NetForgeShare.poll();
+EM_JS(void, nf_js_share_paste, (), { NetForgeShare.pasteClipboard(); });
+// A malloc'ed "kind\ntext" (the caller frees), or 0 when nothing is waiting. A result
+// too large for the wasm heap becomes an error result (never a write through 0).
+EM_JS(char*, nf_js_builder_poll, (int which), {
+  let r = which == 0 ? NetForgeShare.poll() : NetForgeAutosave.poll();
   if (!r) return 0;
-  const n = lengthBytesUTF8(r) + 1;
-  const ptr = _malloc(n);
+  let n = lengthBytesUTF8(r) + 1;
+  let ptr = _malloc(n);
+  if (!ptr) {
+    r = 'error\nThe model is too large for the memory of this page (' + n + ' bytes); nothing was replaced.';
+    n = lengthBytesUTF8(r) + 1;
+    ptr = _malloc(n);
+    if (!ptr) return 0;
+  }
   stringToUTF8(r, ptr, n);
   return ptr;
 });
+EM_JS(int, nf_js_builder_busy, (), {
+  return (NetForgeShare.busy() || NetForgeAutosave.busy()) ? 1 : 0;
+});
+EM_JS(void, nf_js_autosave_restore, (), { NetForgeAutosave.restore(); });
+EM_JS(void, nf_js_autosave_save, (const char* text), { NetForgeAutosave.save(UTF8ToString(text)); });
+EM_JS(void, nf_js_autosave_keep, (const char* reason), { NetForgeAutosave.keepUnreadable(UTF8ToString(reason)); });
+EM_JS(void, nf_js_autosave_download, (), { NetForgeAutosave.downloadKept(); });
+EM_JS(void, nf_js_autosave_forget, (), { NetForgeAutosave.forgetKept(); });
 
 namespace nf::app::platform {
 
@@ -52,8 +68,10 @@ void shareMake(const std::string& compact, const std::string& password) {
   nf_js_share_make(compact.c_str(), password.c_str());
 }
 void shareUnlock(const std::string& password) { nf_js_share_unlock(password.c_str()); }
-bool sharePoll(std::string* kind, std::string* text) {
-  char* raw = nf_js_share_poll();
+void sharePasteClipboard() { nf_js_share_paste(); }
+namespace {
+bool pollPage(int which, std::string* kind, std::string* text) {
+  char* raw = nf_js_builder_poll(which);
   if (!raw) return false;
   std::string all(raw);
   std::free(raw);
@@ -62,6 +80,17 @@ bool sharePoll(std::string* kind, std::string* text) {
   *text = nl == std::string::npos ? std::string() : all.substr(nl + 1);
   return true;
 }
+}  // namespace
+
+bool sharePoll(std::string* kind, std::string* text) { return pollPage(0, kind, text); }
+bool autosavePoll(std::string* kind, std::string* text) { return pollPage(1, kind, text); }
+bool builderPageBusy() { return nf_js_builder_busy() != 0; }
+
+void autosaveRestore() { nf_js_autosave_restore(); }
+void autosaveSave(const std::string& text) { nf_js_autosave_save(text.c_str()); }
+void autosaveKeepUnreadable(const std::string& reason) { nf_js_autosave_keep(reason.c_str()); }
+void autosaveDownloadKept() { nf_js_autosave_download(); }
+void autosaveForgetKept() { nf_js_autosave_forget(); }
 
 void publishBuilderState(const std::string& code, bool codeOk, const std::string& docJson) {
   nf_js_builder_init();

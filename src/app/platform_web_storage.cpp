@@ -12,6 +12,7 @@ EM_JS(char*, nf_js_storage_get, (const char* key), {
   if (value === null) return 0;
   const n = lengthBytesUTF8(value) + 1;
   const ptr = _malloc(n);
+  if (!ptr) return 0;  // out of memory: read as "nothing stored"
   stringToUTF8(value, ptr, n);
   return ptr;
 });

@@ -1,5 +1,6 @@
 // app/view_builder.cpp - the Builder window (see view_builder.h): layout, toolbar,
-// keyboard shortcuts, share links, autosave and the test hook.
+// keyboard shortcuts, the analysis cache and the test hook. Autosave and share links
+// are in view_builder_storage.cpp.
 //
 // Layout: a toolbar row; then three columns: layer picker | canvas | properties and
 // code. The canvas is in view_builder_canvas.cpp, the side panels in
@@ -22,8 +23,6 @@ namespace nf::app {
 namespace b = nf::builder;
 
 namespace {
-
-constexpr const char* kAutosaveKey = "netforge.builder.document";
 
 // Appends `s` as a JSON string literal (names come from the user).
 void appendJsonString(std::string& out, const std::string& s) {
@@ -55,19 +54,6 @@ void BuilderView::placeWindow(const WorkArea& area) {
   ImGui::SetNextWindowBgAlpha(1.0f);
 }
 
-void BuilderView::update(AppContext&) {
-  if (!restored_) {
-    restored_ = true;
-    std::string saved = platform::storageGet(kAutosaveKey);
-    if (!saved.empty()) {
-      if (auto doc = b::loadDocument(saved); doc.ok()) editor_.load(std::move(doc.value()));
-    }
-    editor_.markSaved();
-    platform::shareStart();
-  }
-  pollShare();
-  refresh();
-}
 
 bool BuilderView::openDocument(const std::string& json, std::string* error) {
   auto doc = b::loadDocument(json);
@@ -89,7 +75,6 @@ void BuilderView::refresh() {
   // While a drag is under way only positions change: analysis, code and autosave wait
   // for the release (one refresh then), so a drag frame costs drawing only.
   if (dragging_ && looks_.size() == doc.nodes().size()) return;
-  bool edited = editor_.revision() != seen_;
   seen_ = editor_.revision();
   lastFramework_ = framework_;
   lastTraining_ = trainingLoop_;
@@ -142,9 +127,11 @@ void BuilderView::refresh() {
   }
 
   std::string json = b::saveJson(doc);
-  // Every revision change is saved, loads included (Editor::load may count as saved).
-  if (edited) {
-    platform::storageSet(kAutosaveKey, json);
+  // Every revision change after the restore is saved, loads included; nothing is saved
+  // before the restore has read what is stored (it would be overwritten unread).
+  if (restored_ && editor_.revision() != autosavedRevision_) {
+    autosavedRevision_ = editor_.revision();
+    platform::autosaveSave(json);
     editor_.markSaved();
   }
   platform::publishBuilderState(code_, codeOk_, json);
@@ -176,109 +163,14 @@ void BuilderView::pruneSelection() {
   if (!isSelected(selected_)) selected_ = selection_.empty() ? b::NodeId{} : selection_.back();
 }
 
-// [SECTION] Share links
-
-void BuilderView::pollShare() {
-  std::string kind, text;
-  while (platform::sharePoll(&kind, &text)) {
-    if (kind == "password") {
-      needPassword_ = true;
-      unlockError_.clear();
-      setOpen(true);
-    } else if (kind == "doc") {
-      auto doc = b::loadCompact(text);
-      if (doc.ok()) {
-        incoming_ = std::move(doc.value());
-        incomingFrom_ = "the shared model";
-        askAccept_ = true;
-        needPassword_ = false;
-      } else {
-        shareMessage_ = "The shared model could not be read: " + doc.error().message;
-      }
-      setOpen(true);
-    } else if (kind == "file") {  // a dropped builder document: "name\njson"
-      const size_t nl = text.find('\n');
-      const std::string name = text.substr(0, nl);
-      auto doc = b::loadDocument(nl == std::string::npos ? std::string() : text.substr(nl + 1));
-      if (doc.ok()) {
-        incoming_ = std::move(doc.value());
-        incomingFrom_ = name;
-        askAccept_ = true;
-      } else {
-        shareMessage_ = name + ": " + doc.error().message;
-      }
-      setOpen(true);
-    } else if (kind == "error") {
-      if (needPassword_) {
-        unlockError_ = text;
-        unlockPassword_[0] = '\0';  // ready for the next try
-        focusUnlock_ = true;
-      } else {
-        shareMessage_ = text;
-      }
-      setOpen(true);
-    } else if (kind == "link") {
-      shareMessage_ = "Share link copied and shown in the address bar.";
-    }
-  }
-}
-
-void BuilderView::drawSharePopups() {
-  if (needPassword_ && !ImGui::IsPopupOpen("Encrypted share link")) ImGui::OpenPopup("Encrypted share link");
-  if (ImGui::BeginPopupModal("Encrypted share link", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted("This link holds an encrypted model. Enter its password:");
-    if (ImGui::IsWindowAppearing() || focusUnlock_) ImGui::SetKeyboardFocusHere();
-    focusUnlock_ = false;
-    bool enter = ImGui::InputText("##unlock", unlockPassword_, sizeof(unlockPassword_),
-                                  ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
-    note("unlock_password");
-    if (ImGui::Button("Unlock") || enter) {
-      unlockError_ = "Decrypting...";
-      platform::shareUnlock(unlockPassword_);
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel")) {
-      needPassword_ = false;
-      ImGui::CloseCurrentPopup();
-    }
-    if (!needPassword_) ImGui::CloseCurrentPopup();
-    if (!unlockError_.empty()) ImGui::TextColored(errorTextColor(), "%s", unlockError_.c_str());
-    ImGui::EndPopup();
-  }
-  if (askAccept_ && !needPassword_ && !ImGui::IsPopupOpen("Open shared model")) ImGui::OpenPopup("Open shared model");
-  if (ImGui::BeginPopupModal("Open shared model", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::Text("Replace the model in the builder with %s?", incomingFrom_.c_str());
-    ImGui::TextDisabled("Your current model stays saved in this browser until you accept.");
-    ImGui::TextDisabled("Enter: open it, Escape: keep mine.");
-    const bool enter = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false);
-    const bool escape = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
-    if (ImGui::Button("Open shared model") || enter) {
-      if (incoming_) {
-        editor_.load(std::move(*incoming_));
-        selectMany({});
-        platform::storageSet(kAutosaveKey, b::saveJson(editor_.document()));
-        editor_.markSaved();
-        seen_ = UINT64_MAX;  // recompute analysis and code
-        fitPending_ = true;
-      }
-      askAccept_ = false;
-      incoming_.reset();
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Keep mine") || escape) {
-      askAccept_ = false;
-      incoming_.reset();
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::EndPopup();
-  }
-}
-
 // [SECTION] Layout, toolbar, shortcuts
 
 void BuilderView::drawContent(AppContext&) {
   windowStartMs_ = platform::nowMs();
+  if (!restored_) {  // a few milliseconds: nothing may be edited before the saved model is in
+    ImGui::TextDisabled("Reading the saved model...");
+    return;
+  }
   refresh();
   drawToolbar();
   float avail = ImGui::GetContentRegionAvail().x;
@@ -391,11 +283,12 @@ void BuilderView::drawToolbar() {
   }
   note("btn:Open document");
   ImGui::SameLine();
-  if (ImGui::Button("New")) {
-    editor_.load(b::Document{});
+  if (ImGui::Button("New")) {  // one undo step: Undo brings the model back
+    (void)editor_.clear();
     selectMany({});
   }
   note("btn:New");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start an empty model (Undo brings this one back)");
   ImGui::SameLine();
   if (ImGui::Button("Fit")) fitView();
   note("btn:Fit");
@@ -410,8 +303,7 @@ void BuilderView::drawToolbar() {
   ImGui::TextUnformatted("Share:");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(160);
-  ImGui::InputTextWithHint("##sharepw", "password (optional)", sharePassword_, sizeof(sharePassword_),
-                           ImGuiInputTextFlags_Password);
+  inputString("##sharepw", "password (optional)", &sharePassword_, ImGuiInputTextFlags_Password);
   note("share_password");
   ImGui::SameLine();
   if (ImGui::Button("Copy share link")) {
@@ -424,18 +316,25 @@ void BuilderView::drawToolbar() {
     ImGui::TextUnformatted(shareMessage_.c_str());
   }
   drawSharePopups();
+  drawStorageNotices();
   if (!status_.empty()) ImGui::TextColored(errorTextColor(), "%s", status_.c_str());
 
   if (ImGui::BeginPopupModal("Open builder document", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    static char buffer[1 << 16];
-    if (ImGui::IsWindowAppearing()) buffer[0] = '\0';
+    if (ImGui::IsWindowAppearing()) importBuffer_.clear();
     ImGui::TextUnformatted("Paste a saved builder document (JSON), or drop its file on the page:");
-    ImGui::InputTextMultiline("##import", buffer, sizeof(buffer), ImVec2(520, 260));
+    // Any length: the text grows as needed (openDocument refuses what the loader cannot read).
+    inputStringMultiline("##import", &importBuffer_, ImVec2(520, 260));
+    note("import_text");
+    if (ImGui::Button("Paste from clipboard")) platform::sharePasteClipboard();
+    note("btn:Paste from clipboard");
+    ImGui::SameLine();
     if (ImGui::Button("Open")) {
-      if (openDocument(buffer, &importText_)) ImGui::CloseCurrentPopup();
+      if (openDocument(importBuffer_, &importText_)) ImGui::CloseCurrentPopup();
     }
+    note("btn:Open");
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    if (importBuffer_.size() > 4096) ImGui::TextDisabled("%zu characters", importBuffer_.size());
     if (!importText_.empty()) ImGui::TextColored(errorTextColor(), "%s", importText_.c_str());
     ImGui::EndPopup();
   }
@@ -489,6 +388,18 @@ void BuilderView::publishUi() {
   appendJsonString(json, status_);
   json += ",\"field_error\":";
   appendJsonString(json, fieldError_);
+  // What the page tells the user about storage and links (tests read the words).
+  json += ",\"notice\":";
+  appendJsonString(json, storageNotice_);
+  json += ",\"share_message\":";
+  appendJsonString(json, shareMessage_);
+  json += ",\"unlock_error\":";
+  appendJsonString(json, unlockError_);
+  json += ",\"import_error\":";
+  appendJsonString(json, importText_);
+  std::snprintf(num, sizeof num, ",\"kept\":%d,\"other_tab\":%s,\"import_chars\":%zu", keptCount_,
+                otherTab_ ? "true" : "false", importBuffer_.size());
+  json += num;
   json += ",\"rects\":{";
   for (size_t i = 0; i < uiRects_.size(); ++i) {
     if (i) json += ',';

@@ -2,12 +2,13 @@
 //
 // A thin ImGui front end over builder::Editor (src/builder): every gesture becomes one
 // Editor edit (so Ctrl+Z/Ctrl+Y undo it), and the analysis and generated code are
-// recomputed only when Editor::revision() changes. The document is autosaved to page
-// storage on every edit and restored when the app starts.
+// recomputed only when Editor::revision() changes. The document is autosaved (IndexedDB,
+// web/autosave.js) on every edit once the saved one has been read at start; a save that
+// cannot be read is never overwritten unasked.
 //
-// Files: view_builder.cpp (window, toolbar, shortcuts, share links, test hook),
-// view_builder_canvas.cpp (canvas drawing, gestures, zoom), view_builder_panels.cpp
-// (picker, properties, code).
+// Files: view_builder.cpp (window, toolbar, shortcuts, test hook), view_builder_canvas.cpp
+// (canvas drawing, gestures, zoom), view_builder_panels.cpp (picker, properties, code),
+// view_builder_storage.cpp (autosave, kept documents, share links, text fields of any length).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -24,6 +25,7 @@ class BuilderView final : public View {
   BuilderView() : View("Builder", false) {}
   const char* shortcutText() const override { return "Ctrl+Shift+B"; }
   void update(AppContext& ctx) override;
+  bool wantsFrames() const override;  // while share links or the autosave work in the page
 
   // Opens a builder document (saved or compact JSON text) in the builder, replacing
   // the current one (the history is reset). False with *error set when the text is not
@@ -90,7 +92,8 @@ class BuilderView final : public View {
   std::string code_;        // generated code, or the error text when generation refused
   bool codeOk_ = false;
   uint64_t seen_ = UINT64_MAX;
-  bool restored_ = false;
+  bool restoreAsked_ = false;
+  bool restored_ = false;  // the autosave was read: saving may start
   builder::Framework framework_ = builder::Framework::PyTorch;
   bool trainingLoop_ = false;
   bool lastTraining_ = false;
@@ -111,7 +114,8 @@ class BuilderView final : public View {
   std::string clipboard_;     // Ctrl+C'd layers (also put on the system clipboard)
   int pasteCount_ = 0;        // successive pastes step further from the original
   std::string status_;      // last edit error, shown under the toolbar
-  std::string importText_;
+  std::string importText_;    // the Open document dialog's error
+  std::string importBuffer_;  // the Open document dialog's text (any length)
 
   // Property text fields: the text being typed lives here until committed (Enter or
   // leaving the field); a rejected value keeps its message under the field.
@@ -135,8 +139,8 @@ class BuilderView final : public View {
   // incoming_ until the user accepts it, so autosaved work is never replaced unasked.
   void pollShare();
   void drawSharePopups();
-  char sharePassword_[64] = "";
-  char unlockPassword_[64] = "";
+  std::string sharePassword_;   // any length (std::string fields, see inputString)
+  std::string unlockPassword_;
   bool needPassword_ = false;
   bool askAccept_ = false;
   bool focusUnlock_ = false;  // put the keyboard back in the password field
@@ -144,6 +148,23 @@ class BuilderView final : public View {
   std::string incomingFrom_;  // "the shared model" or the dropped file's name
   std::string shareMessage_;  // last share result or error, shown in the toolbar
   std::string unlockError_;
+
+  // [autosave] web/autosave.js via builder_platform.h (view_builder_storage.cpp).
+  void pollAutosave();
+  void restoreSaved(const std::string& text);  // loads, or keeps the unreadable text aside
+  void drawStorageNotices();
+  uint64_t autosavedRevision_ = 0;  // the revision last handed to the autosave
+  std::string storageNotice_;       // an unreadable autosave, or a failed save
+  bool saveFailed_ = false;
+  int keptCount_ = 0;               // documents kept aside in page storage
+  bool otherTab_ = false;           // another tab saves the builder's model too
+  int framesWanted_ = 0;            // frames still to draw after a page result arrived
 };
+
+// ImGui text fields over a std::string that grows as the user types or pastes, so
+// nothing is cut at a buffer size. True when the text changed (or Enter, with
+// ImGuiInputTextFlags_EnterReturnsTrue).
+bool inputString(const char* label, const char* hint, std::string* text, ImGuiInputTextFlags flags = 0);
+bool inputStringMultiline(const char* label, std::string* text, ImVec2 size, ImGuiInputTextFlags flags = 0);
 
 }  // namespace nf::app

@@ -18,6 +18,7 @@
 //                (share links; defaults omitted).
 //   share.h      the share-link fragment: "nf1." / "nf1e." + base64url, PBKDF2 and
 //                AES-GCM parameters for the browser's WebCrypto.
+//   limits.h     kMaxDocumentNodes / kMaxDocumentBytes: one limit for the editor and loaders.
 //   pyident.h    safe Python identifiers from user-typed names.
 //   types.h      THE SHAPE CONVENTION (channels-last canonical shapes, batch implicit),
 //                Framework, ParamValue, TensorInfo, ParamCount.
@@ -36,6 +37,7 @@
 #include "builder/codegen.h"
 #include "builder/document.h"
 #include "builder/editor.h"
+#include "builder/limits.h"
 #include "builder/pyident.h"
 #include "builder/serialize.h"
 #include "builder/share.h"

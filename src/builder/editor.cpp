@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "builder/limits.h"
 #include "builder/serialize.h"
 
 namespace nf::builder {
@@ -120,6 +121,21 @@ void Editor::clearHistory() {
   redo_.clear();
 }
 
+Status Editor::clear() {
+  EditStep step{"New document", {}, 0};
+  for (const Edge& e : doc_.edges()) step.changes.push_back(edgeChange(Change::Kind::RemoveEdge, e));
+  for (const Node& n : doc_.nodes()) step.changes.push_back(removeNodeChange(n));
+  const Document blank;
+  if (doc_.name != blank.name) {
+    Change c;
+    c.kind = Change::Kind::SetModelName;
+    c.nameBefore = doc_.name;
+    c.nameAfter = blank.name;
+    step.changes.push_back(std::move(c));
+  }
+  return commit(std::move(step));
+}
+
 void Editor::load(Document doc) {
   doc_ = std::move(doc);
   clearHistory();
@@ -129,7 +145,14 @@ void Editor::load(Document doc) {
 
 // [SECTION] Nodes
 
+Status Editor::roomFor(size_t more) const {
+  if (more > kMaxDocumentNodes || doc_.nodes().size() > kMaxDocumentNodes - more)
+    return Error{"Not added: " + nodeLimitMessage() + " (this one has " + std::to_string(doc_.nodes().size()) + ")"};
+  return {};
+}
+
 Result<NodeId> Editor::addNode(std::string_view type, Vec2 pos) {
+  if (Status s = roomFor(1); !s) return Error{s.message()};
   auto n = makeNode(doc_, type, rounded(pos));
   if (!n) return n.error();
   const NodeId id = n->id;
@@ -141,6 +164,7 @@ Result<NodeId> Editor::addNode(std::string_view type, Vec2 pos) {
 Result<NodeId> Editor::appendAfter(NodeId after, std::string_view type) {
   const Node* prev = doc_.node(after);
   if (!prev) return Error{"no node to append after"};
+  if (Status s = roomFor(1); !s) return Error{s.message()};
   auto n = makeNode(doc_, type, rounded({prev->pos.x, prev->pos.y + 100}));
   if (!n) return n.error();
   const NodeId id = n->id;
@@ -382,6 +406,7 @@ Result<std::vector<NodeId>> Editor::paste(std::string_view clipboard, Vec2 offse
   auto part = loadJson(clipboard);
   if (!part) return Error{"the clipboard does not hold NetForge layers (" + part.error().message + ")"};
   if (part->nodes().empty()) return std::vector<NodeId>{};
+  if (Status s = roomFor(part->nodes().size()); !s) return Error{s.message()};
   std::set<std::string> names;
   for (const Node& n : doc_.nodes()) names.insert(n.name);
   std::map<NodeId, NodeId> newId;

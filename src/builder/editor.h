@@ -42,8 +42,13 @@ class Editor {
   uint64_t revision() const { return revision_; }
   // Replaces the document (open, upload, share link) and forgets the history.
   void load(Document doc);
+  // "New": removes every node and edge and resets the model name, as one undo step
+  // (so a mistaken New is one Ctrl+Z away). Nothing to clear: no step.
+  Status clear();
 
   // [SECTION] Edits (each is one undo step; a failed edit changes nothing)
+  // Edits that add nodes (add, "+", paste, duplicate) are refused with a message past
+  // kMaxDocumentNodes (limits.h), the limit the loaders read back.
   Result<NodeId> addNode(std::string_view type, Vec2 pos);
   // The "+" button: adds `type` below `after` and connects after -> new node.
   Result<NodeId> appendAfter(NodeId after, std::string_view type);
@@ -104,6 +109,7 @@ class Editor {
 
  private:
   Status commit(EditStep step);
+  Status roomFor(size_t moreNodes) const;  // an error past kMaxDocumentNodes
   void apply(const Change& c, bool forward);
 
   Document doc_;

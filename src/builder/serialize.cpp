@@ -11,10 +11,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "base/byte_source.h"
+#include "builder/limits.h"
 
 namespace nf::builder {
 
@@ -26,8 +28,6 @@ namespace {
 // [SECTION] JSON helpers (safe parse, value conversion)
 
 constexpr int kMaxDepth = 64;          // nlohmann parses recursively: deep nesting must not reach it
-constexpr size_t kMaxNodes = 20000;
-constexpr size_t kMaxText = 64u << 20;
 
 Status checkDepth(std::string_view text) {
   int depth = 0;
@@ -78,7 +78,8 @@ std::string dumpText(const J& j, int indent = -1) {
 }
 
 Result<json> parseJson(std::string_view text) {
-  if (text.size() > kMaxText) return Error{"the document is larger than 64 MiB"};
+  if (text.size() > kMaxDocumentBytes)
+    return Error{"the document is larger than " + std::to_string(kMaxDocumentBytes >> 20) + " MiB"};
   if (Status s = checkDepth(text); !s) return Error{s.message()};
   json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
@@ -209,6 +210,26 @@ Status readVersion(json& root, const char* key, LoadReport& report) {
   return {};
 }
 
+// Default names ("relu_3") for nodes saved without one, in one pass over a set of the
+// names in use (Document::defaultName per node would be quadratic in a large document).
+void nameUnnamed(Document& doc, const std::vector<NodeId>& unnamed) {
+  if (unnamed.empty()) return;
+  std::set<std::string> names;
+  for (const Node& n : doc.nodes()) names.insert(n.name);
+  std::map<std::string, int> lastK;
+  for (NodeId id : unnamed) {
+    Node* n = doc.mutableNode(id);
+    const LayerSpec* spec = catalog().find(n->type);
+    const std::string base = spec ? spec->baseName() : "layer";
+    int& k = lastK[base];
+    std::string candidate;
+    do candidate = base + "_" + std::to_string(++k);
+    while (names.count(candidate));
+    names.insert(candidate);
+    n->name = std::move(candidate);
+  }
+}
+
 double number(const json& j) { return j.is_number() ? j.get<double>() : 0.0; }
 
 // Canvas coordinates are kept within +-1e9 (far beyond any canvas; NaN becomes 0), so
@@ -224,8 +245,9 @@ Result<Document> loadSaved(json& root, LoadReport& report) {
   if (root.contains("name") && root["name"].is_string()) doc.name = root["name"].get<std::string>();
   const json* nodes = root.contains("nodes") ? &root["nodes"] : nullptr;
   if (nodes && !nodes->is_array()) return Error{"'nodes' must be an array"};
-  if (nodes && nodes->size() > kMaxNodes) return Error{"the document has more than 20000 nodes"};
+  if (nodes && nodes->size() > kMaxDocumentNodes) return Error{"the document has too many nodes: " + nodeLimitMessage()};
   std::vector<Node> pending;
+  std::vector<NodeId> unnamed;
   if (nodes) {
     size_t k = 0;
     for (const json& jn : *nodes) {
@@ -250,14 +272,11 @@ Result<Document> loadSaved(json& root, LoadReport& report) {
         }
       }
       if (doc.contains(n.id)) return Error{where + " reuses id " + std::to_string(*id)};
-      const bool unnamed = n.name.empty();
+      if (n.name.empty()) unnamed.push_back(n.id);
       if (Status s = doc.insertNode(n); !s) return Error{s.message()};
-      if (unnamed) {
-        Node* stored = doc.mutableNode(n.id);
-        stored->name = doc.defaultName(stored->type);
-      }
     }
   }
+  nameUnnamed(doc, unnamed);
   std::vector<Edge> edges;
   if (root.contains("edges")) {
     if (!root["edges"].is_array()) return Error{"'edges' must be an array"};
@@ -329,7 +348,7 @@ Result<Document> loadCompactJson(json& root, LoadReport& report) {
   if (root.contains("n") && root["n"].is_string()) doc.name = root["n"].get<std::string>();
   if (!root.contains("l") || !root["l"].is_array()) return Error{"the compact document has no layer list"};
   const json& list = root["l"];
-  if (list.size() > kMaxNodes) return Error{"the document has more than 20000 nodes"};
+  if (list.size() > kMaxDocumentNodes) return Error{"the document has too many nodes: " + nodeLimitMessage()};
   std::map<std::string, int> counts;
   std::vector<Edge> edges;
   double x = 0, y = 0;

@@ -17,6 +17,17 @@ int decodeChar(char c) {
 
 bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
+// The version of an "nf<digits>[e]." prefix above kShareFormatVersion, else 0.
+int newerFormat(std::string_view s) {
+  if (!startsWith(s, "nf")) return 0;
+  size_t i = 2;
+  int v = 0;
+  while (i < s.size() && i < 8 && s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i++] - '0');
+  if (i == 2 || i >= s.size()) return 0;
+  if (s[i] == 'e') ++i;
+  return i < s.size() && s[i] == '.' && v > kShareFormatVersion ? v : 0;
+}
+
 }  // namespace
 
 std::string base64UrlEncode(std::span<const uint8_t> bytes) {
@@ -70,12 +81,18 @@ std::string encodeShareFragment(const ShareFragment& f) {
 
 Result<ShareFragment> decodeShareFragment(std::string_view fragment) {
   if (!fragment.empty() && fragment[0] == '#') fragment.remove_prefix(1);
+  if (fragment.size() > kMaxShareFragmentChars)
+    return Error{"this link is too long (" + std::to_string(fragment.size()) + " characters; a NetForge link has at most " +
+                 std::to_string(kMaxShareFragmentChars) + ")"};
   ShareFragment f;
   if (startsWith(fragment, kShareEncryptedPrefix)) {
     f.encrypted = true;
     fragment.remove_prefix(std::string_view(kShareEncryptedPrefix).size());
   } else if (startsWith(fragment, kSharePlainPrefix)) {
     fragment.remove_prefix(std::string_view(kSharePlainPrefix).size());
+  } else if (int v = newerFormat(fragment); v > 0) {
+    return Error{"this link was made by a newer NetForge (link format " + std::to_string(v) +
+                 "); this version reads format " + std::to_string(kShareFormatVersion)};
   } else {
     return Error{"this link is not a NetForge model link"};
   }

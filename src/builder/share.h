@@ -9,7 +9,7 @@
 //
 //   compact     saveCompact(document) as UTF-8 (serialize.h)
 //   deflate-raw CompressionStream("deflate-raw") / DecompressionStream (RFC 1951, no header)
-//   key         PBKDF2(password as UTF-8, salt, kPbkdf2Iterations, SHA-256) -> AES-GCM 256-bit
+//   key         PBKDF2(NFKC(password) as UTF-8, salt, kPbkdf2Iterations, SHA-256) -> AES-GCM 256-bit
 //               (crypto.subtle.deriveKey)
 //   encryption  AES-GCM, 12-byte random iv, additional data = the ASCII prefix "nf1e",
 //               over deflate-raw(compact); a random salt and iv for every link
@@ -34,6 +34,15 @@ constexpr uint32_t kPbkdf2Iterations = 600000;
 constexpr size_t kSaltBytes = 16;
 constexpr size_t kIvBytes = 12;
 constexpr size_t kGcmTagBytes = 16;
+// Size limits a link is checked against before any work is done on it. A link is
+// longer than any URL a browser keeps (Chromium: 2 MiB) or inflates past the largest
+// document text (limits.h) only when it was made to hurt: refused with a message.
+constexpr size_t kMaxShareFragmentChars = size_t{2} << 20;
+// web/share.js stops inflating at kMaxDocumentBytes (limits.h) output bytes.
+// Newer link formats ("nf2.", "nf2e.", ...) are recognised and refused by name.
+constexpr int kShareFormatVersion = 1;
+// Passwords are NFKC-normalised before PBKDF2 (so the same typed password derives the
+// same key whatever the keyboard composed); the editor accepts any length.
 constexpr const char* kWrongPasswordMessage =
     "Wrong password, or the link was changed: the model could not be decrypted. Nothing was replaced.";
 

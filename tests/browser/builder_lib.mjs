@@ -13,6 +13,17 @@ export const frames = (page, n = 2) =>
 
 export const builderUi = (page) => page.evaluate(() => (window.netforgeBuilder ? window.netforgeBuilder.ui() : null));
 export const builderDoc = async (page) => JSON.parse(await page.evaluate(() => window.netforgeBuilder.doc()));
+// Waits until the builder's published ui() satisfies `predicate` (a function of ui,
+// or its source text; it runs in the page).
+export async function waitUi(page, predicate, what, timeout = 15000) {
+  try {
+    await page.waitForFunction(`(() => { const u = window.netforgeBuilder && window.netforgeBuilder.ui();
+      return u && (${predicate})(u); })()`, null, { timeout, polling: 50 });
+  } catch (e) {
+    throw new Error(`${what}: not seen; ui shows ${JSON.stringify(await builderUi(page).catch(() => null)).slice(0, 600)}`);
+  }
+}
+
 export const centre = (r) => [r[0] + r[2] / 2, r[1] + r[3] / 2];
 
 // The rectangle [x, y, w, h] of widget `name`, waiting until the app shows it.

@@ -55,5 +55,20 @@ TEST(BuilderShare, FragmentsRoundTripAndBadLinksGetPlainMessages) {
   EXPECT_GE(kPbkdf2Iterations, 600000u);
 }
 
+TEST(BuilderShare, NewerFormatsAndOverlongLinksAreRefusedByName) {
+  auto newer = decodeShareFragment("#nf2.AAAA");
+  ASSERT_FALSE(newer.ok());
+  EXPECT_NE(newer.error().message.find("newer NetForge (link format 2)"), std::string::npos) << newer.error().message;
+  EXPECT_NE(decodeShareFragment("nf12e.AAAA").error().message.find("link format 12"), std::string::npos);
+  EXPECT_EQ(decodeShareFragment("nf0.AAAA").error().message, "this link is not a NetForge model link");
+  EXPECT_EQ(decodeShareFragment("nfx.AAAA").error().message, "this link is not a NetForge model link");
+
+  const std::string tooLong = "nf1." + std::string(kMaxShareFragmentChars, 'A');
+  auto refused = decodeShareFragment(tooLong);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("too long"), std::string::npos) << refused.error().message;
+  EXPECT_TRUE(decodeShareFragment(tooLong.substr(0, kMaxShareFragmentChars)).ok());
+}
+
 }  // namespace
 }  // namespace nf::builder

@@ -1,0 +1,18 @@
+// builder/limits.h - the size limits of a builder document, in one place: the editor
+// refuses an edit that would pass them and the loaders refuse a document that does,
+// so whatever the editor can make, the loader reads back (autosave, files, links).
+#pragma once
+#include <cstddef>
+#include <string>
+
+namespace nf::builder {
+
+constexpr size_t kMaxDocumentNodes = 20000;
+constexpr size_t kMaxDocumentBytes = size_t{64} << 20;  // saved or compact text, 64 MiB
+
+// The sentence for a refused edit or load, e.g. "a document holds at most 20000 nodes".
+inline std::string nodeLimitMessage() {
+  return "a builder document holds at most " + std::to_string(kMaxDocumentNodes) + " nodes";
+}
+
+}  // namespace nf::builder
