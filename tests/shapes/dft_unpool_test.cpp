@@ -6,24 +6,21 @@
 #include <gtest/gtest.h>
 
 #include "shapes/inference.h"
-#include "shapes/model_builder.h"
+#include "shapes/shapes_test_util.h"
+#include "support/model_builder.h"
 
 namespace nf::shapes {
 namespace {
 
-using tb::F32;
-using tb::I64;
-using tb::shape;
+using test::F32;
+using test::I64;
+using test::shape;
 
-std::string typeOf(const InferenceResult& r, ir::Model& m, const std::string& name) {
-  ir::ValueId v = m.graph(ir::GraphId{0}).find(name);
-  EXPECT_TRUE(v.valid()) << name;
-  return ir::typeToString(r.type(ir::GraphId{0}, v));
-}
+using test::typeOf;
 
 TEST(ShapesSignal, Dft20InverseOnesidedIsAnIrfft) {
-  ir::Model m = tb::model(20);
-  tb::G g(m);
+  ir::Model m = test::model(20);
+  test::GraphBuilder g(m);
   g.input("spec", F32, shape({2, 5, 2}));  // 5 complex bins
   g.input("real", F32, shape({2, 8, 1}));
   g.initInts("len9", {}, {9});
@@ -31,13 +28,13 @@ TEST(ShapesSignal, Dft20InverseOnesidedIsAnIrfft) {
   g.initInts("axis1", {}, {1});
   g.initInts("axis0", {}, {0});
   g.input("axis_dyn", I64, shape({}));
-  const auto irfft = std::vector<ir::Attribute>{tb::aInt("inverse", 1), tb::aInt("onesided", 1)};
+  const auto irfft = std::vector<ir::Attribute>{test::aInt("inverse", 1), test::aInt("onesided", 1)};
   g.node("DFT", {"spec"}, {"irfft_default"}, irfft);              // axis -2, length 2 * (5 - 1)
   g.node("DFT", {"spec", "len9", "axis1"}, {"irfft_len9"}, irfft);  // torch.fft.irfft(n=9)
   g.node("DFT", {"spec", "", "axis_dyn"}, {"irfft_dyn_axis"}, irfft);
-  g.node("DFT", {"real"}, {"rfft"}, {tb::aInt("onesided", 1)});           // 8 -> 5 bins
-  g.node("DFT", {"real", "len7"}, {"rfft_len7"}, {tb::aInt("onesided", 1)});  // 7 -> 4 bins
-  g.node("DFT", {"spec"}, {"ifft"}, {tb::aInt("inverse", 1)});           // two-sided: same length, complex
+  g.node("DFT", {"real"}, {"rfft"}, {test::aInt("onesided", 1)});           // 8 -> 5 bins
+  g.node("DFT", {"real", "len7"}, {"rfft_len7"}, {test::aInt("onesided", 1)});  // 7 -> 4 bins
+  g.node("DFT", {"spec"}, {"ifft"}, {test::aInt("inverse", 1)});           // two-sided: same length, complex
   g.node("DFT", {"spec", "len9", "axis0"}, {"dft_axis0"});
   auto r = inferShapes(m);
   EXPECT_EQ(typeOf(r, m, "irfft_default"), "FLOAT[2, 8, 1]");
@@ -50,14 +47,14 @@ TEST(ShapesSignal, Dft20InverseOnesidedIsAnIrfft) {
 }
 
 TEST(ShapesSignal, Dft17AxisAttributeAndIrfft) {
-  ir::Model m = tb::model(19);  // DFT-17 is the version in force up to opset 19
-  tb::G g(m);
+  ir::Model m = test::model(19);  // DFT-17 is the version in force up to opset 19
+  test::GraphBuilder g(m);
   g.input("spec", F32, shape({3, 6, 4, 2}));
   g.initInts("len5", {1}, {5});
-  g.node("DFT", {"spec"}, {"irfft"}, {tb::aInt("inverse", 1), tb::aInt("onesided", 1)});  // axis 1
+  g.node("DFT", {"spec"}, {"irfft"}, {test::aInt("inverse", 1), test::aInt("onesided", 1)});  // axis 1
   g.node("DFT", {"spec", "len5"}, {"irfft_len5"},
-         {tb::aInt("inverse", 1), tb::aInt("onesided", 1), tb::aInt("axis", -2)});
-  g.node("DFT", {"spec"}, {"dft"}, {tb::aInt("axis", 2)});
+         {test::aInt("inverse", 1), test::aInt("onesided", 1), test::aInt("axis", -2)});
+  g.node("DFT", {"spec"}, {"dft"}, {test::aInt("axis", 2)});
   g.input("len_dyn", I64, shape({1}));
   g.node("DFT", {"spec", "len_dyn"}, {"dft_len_dyn"});
   auto r = inferShapes(m);
@@ -68,8 +65,8 @@ TEST(ShapesSignal, Dft17AxisAttributeAndIrfft) {
 }
 
 TEST(ShapesSignal, DftRejectsABadAxisOrLength) {
-  ir::Model m = tb::model(20);
-  tb::G g(m);
+  ir::Model m = test::model(20);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({2, 5, 2}));
   g.initInts("axis2", {}, {2});  // the real/imag axis
   g.initInts("len0", {}, {0});
@@ -81,13 +78,13 @@ TEST(ShapesSignal, DftRejectsABadAxisOrLength) {
 }
 
 TEST(ShapesPool, MaxUnpoolOutputShapeInput) {
-  ir::Model m = tb::model(11);
-  tb::G g(m);
+  ir::Model m = test::model(11);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({1, 1, 2, 2}));
   g.input("idx", I64, shape({1, 1, 2, 2}));
   g.initInts("out55", {4}, {1, 1, 5, 5});
   g.input("out_dyn", I64, shape({4}));
-  const auto k2s2 = std::vector<ir::Attribute>{tb::aInts("kernel_shape", {2, 2}), tb::aInts("strides", {2, 2})};
+  const auto k2s2 = std::vector<ir::Attribute>{test::aInts("kernel_shape", {2, 2}), test::aInts("strides", {2, 2})};
   g.node("MaxUnpool", {"x", "idx", "out55"}, {"given"}, k2s2);
   g.node("MaxUnpool", {"x", "idx", "out_dyn"}, {"dynamic"}, k2s2);
   g.node("MaxUnpool", {"x", "idx"}, {"computed"}, k2s2);

@@ -9,23 +9,20 @@
 #include "base/strings.h"
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
-#include "shapes/model_builder.h"
+#include "shapes/shapes_test_util.h"
 #include "shapes/summary.h"
+#include "support/model_builder.h"
 
 namespace nf::shapes {
 namespace {
 
-using tb::F32;
-using tb::I64;
-using tb::shape;
+using test::F32;
+using test::I64;
+using test::shape;
 
 constexpr int64_t kHuge = int64_t{1} << 40;  // a dim no rule may allocate per element
 
-std::string typeOf(const InferenceResult& r, ir::Model& m, const std::string& name) {
-  ir::ValueId v = m.main().find(name);
-  EXPECT_TRUE(v.valid()) << name;
-  return ir::typeToString(r.type(ir::GraphId{0}, v));
-}
+using test::typeOf;
 
 bool hasIssue(const InferenceResult& r, const std::string& text) {
   for (const auto& is : r.issues)
@@ -36,8 +33,8 @@ bool hasIssue(const InferenceResult& r, const std::string& text) {
 TEST(SizeLimits, AffineGridWithHugeDeclaredSizeLength) {
   // `size` has no known values, only a declared length of 2^40: the rule used
   // to allocate an output rank of that many dims (bad_alloc).
-  ir::Model m = tb::model(20);
-  tb::G g(m);
+  ir::Model m = test::model(20);
+  test::GraphBuilder g(m);
   g.input("theta", F32, shape({1, 2, 3}));
   g.input("size", I64, shape({kHuge}));
   g.node("AffineGrid", {"theta", "size"}, {"grid"});
@@ -49,8 +46,8 @@ TEST(SizeLimits, AffineGridWithHugeDeclaredSizeLength) {
 
 TEST(SizeLimits, SplitToSequenceAlongAHugeDim) {
   // No split input: one element per index of a 2^40-long axis.
-  ir::Model m = tb::model(17);
-  tb::G g(m);
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({kHuge, 4}));
   g.node("SplitToSequence", {"x"}, {"seq"});
   g.output("seq");
@@ -61,8 +58,8 @@ TEST(SizeLimits, SplitToSequenceAlongAHugeDim) {
 }
 
 TEST(SizeLimits, SplitToSequenceWithTinyChunksOfAHugeDim) {
-  ir::Model m = tb::model(17);
-  tb::G g(m);
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({kHuge}));
   g.initInts("one", {}, {1});
   g.node("SplitToSequence", {"x", "one"}, {"seq"});
@@ -75,8 +72,8 @@ TEST(SizeLimits, SplitToSequenceWithTinyChunksOfAHugeDim) {
 TEST(SizeLimits, ShapeInputsWithHugeDeclaredLength) {
   // ConstantOfShape / Reshape / Expand take the output rank from the length of
   // a shape input: a declared length of 2^40 leaves the rank unknown.
-  ir::Model m = tb::model(17);
-  tb::G g(m);
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
   g.input("s", I64, shape({kHuge}));
   g.input("x", F32, shape({2, 3}));
   g.node("ConstantOfShape", {"s"}, {"c"});
@@ -90,8 +87,8 @@ TEST(SizeLimits, ShapeInputsWithHugeDeclaredLength) {
 
 TEST(SizeLimits, RangeWhoseLengthOverflows) {
   // limit - start passes INT64_MAX: the length is unknown, not a wrapped 0.
-  ir::Model m = tb::model(17);
-  tb::G g(m);
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
   g.initInts("start", {}, {INT64_MIN});
   g.initInts("limit", {}, {INT64_MAX});
   g.initInts("delta", {}, {1});
@@ -104,10 +101,10 @@ TEST(SizeLimits, RangeWhoseLengthOverflows) {
 TEST(SizeLimits, WindowAttributesWhoseSpanOverflows) {
   // (kernel - 1) * dilation + 1 passes INT64_MAX: the spatial dim is unknown,
   // not a wrapped (and so arbitrary) number.
-  ir::Model m = tb::model(17);
-  tb::G g(m);
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({1, 1, 8}));
-  g.node("MaxPool", {"x"}, {"y"}, {tb::aInts("kernel_shape", {int64_t{1} << 62}), tb::aInts("dilations", {4})});
+  g.node("MaxPool", {"x"}, {"y"}, {test::aInts("kernel_shape", {int64_t{1} << 62}), test::aInts("dilations", {4})});
   g.output("y");
   InferenceResult r = inferShapes(m);
   EXPECT_EQ(typeOf(r, m, "y"), "FLOAT[1, 1, ?]");
@@ -115,8 +112,8 @@ TEST(SizeLimits, WindowAttributesWhoseSpanOverflows) {
 
 TEST(SizeLimits, ParameterTotalsSaturateInsteadOfWrapping) {
   // Two weights of 2^62 elements each: 2^63 parameters, one past INT64_MAX.
-  ir::Model m = tb::model(17);
-  tb::G g(m);
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
   g.input("x", F32, shape({int64_t{1} << 62}));
   g.weight("w1", {int64_t{1} << 62});
   g.weight("w2", {int64_t{1} << 62});
@@ -143,8 +140,8 @@ TEST(SizeLimits, ParameterTotalsSaturateInsteadOfWrapping) {
 
 TEST(SizeLimits, MacTotalsSaturateInsteadOfWrapping) {
   // Each MatMul alone saturates its MACs; their sum used to wrap negative.
-  ir::Model m = tb::model(17);
-  tb::G g(m);
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
   int64_t d = int64_t{1} << 31;
   g.input("a", F32, shape({d, d}));
   g.input("b", F32, shape({d, d}));
