@@ -28,6 +28,7 @@
 
 #include "app/gl_program.h"
 #include "base/result.h"
+#include "scene/categories.h"
 #include "scene/display_graph.h"
 #include "scene/scene_layout.h"
 
@@ -42,14 +43,23 @@ struct RenderView {
 
 // Colours as 0xRRGGBB plus what to draw.
 struct RenderStyle {
-  uint32_t body = 0xFBFBFB, border = 0x6B6B6B, edge = 0x6A6A6A, highlight = 0xE8890C, neighbor = 0xF2B35E,
-           match = 0x2F9E44;
+  // Boxes and edges: the light palette unless fromPalette() says otherwise.
+  uint32_t body = scene::lightPalette().node_body, border = scene::lightPalette().node_border,
+           edge = scene::lightPalette().edge;
+  uint32_t highlight = 0xE8890C, neighbor = 0xF2B35E, match = 0x2F9E44;
   float detail = 1.0f;       // 0: far look (flat boxes), 1: header/body/border
   float pixel_ratio = 1.0f;  // framebuffer pixels per CSS pixel (line widths)
   bool edges = true;
   bool arrows = true;
   bool overview = true;      // may use the overview textures
   bool states = true;        // highlight rings (off for overview textures and exports)
+  static RenderStyle fromPalette(const scene::Palette& p) {
+    RenderStyle s;
+    s.body = p.node_body;
+    s.border = p.node_border;
+    s.edge = p.edge;
+    return s;
+  }
   bool operator==(const RenderStyle& o) const {
     return body == o.body && border == o.border && edge == o.edge && highlight == o.highlight &&
            neighbor == o.neighbor && pixel_ratio == o.pixel_ratio;

@@ -99,11 +99,7 @@ void GraphExporter::step(const GraphPipeline& pipeline, GraphRenderer& renderer,
     v.scale = scale_;
     v.width = static_cast<int>(tw);
     v.height = static_cast<int>(th);
-    RenderStyle s;
-    const scene::Palette& pal = scene::lightPalette();
-    s.body = pal.node_body;
-    s.border = pal.node_border;
-    s.edge = pal.edge;
+    RenderStyle s = RenderStyle::fromPalette(scene::lightPalette());  // exports are always light
     s.detail = 1.0f;
     s.pixel_ratio = 1.0f;
     s.overview = false;  // every box as geometry, at full quality

@@ -31,6 +31,8 @@ ImU32 rgb(uint32_t c) { return IM_COL32((c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0
 
 }  // namespace
 
+TextStyle TextStyle::fromPalette(const scene::Palette& p) { return TextStyle(rgb(p.body_text), rgb(p.dim_text), rgb(p.edge_label)); }
+
 GraphFonts::GraphFonts() = default;
 
 GraphFonts::~GraphFonts() {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/graph_camera.h"
+#include "scene/categories.h"
 #include "scene/display_graph.h"
 #include "scene/grouped_scene.h"
 #include "scene/scene_layout.h"
@@ -46,10 +47,16 @@ class GraphFonts {
   GLuint texture_ = 0;
 };
 
+// Text colours; the default is the light palette's (scene/categories.h).
 struct TextStyle {
-  ImU32 body = IM_COL32(32, 32, 32, 255);   // attribute/tensor rows
-  ImU32 dim = IM_COL32(112, 112, 112, 255); // details, names
-  ImU32 label = IM_COL32(80, 80, 80, 255);  // edge labels
+  ImU32 body;   // attribute/tensor rows
+  ImU32 dim;    // details, names
+  ImU32 label;  // edge labels
+  TextStyle() : TextStyle(fromPalette(scene::lightPalette())) {}
+  static TextStyle fromPalette(const scene::Palette& p);
+
+ private:
+  TextStyle(ImU32 b, ImU32 d, ImU32 l) : body(b), dim(d), label(l) {}
 };
 
 struct TextFrame {

@@ -8,7 +8,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "app/graph_export.h"
+#include "app/graph_options_storage.h"
+#include "app/page_json.h"
 #include "app/graph_platform.h"
 #include "app/platform.h"
 #include "app/selection.h"
@@ -29,45 +33,22 @@ constexpr double kSliceMs = 30.0;
 
 void glCallback(const ImDrawList*, const ImDrawCmd* cmd) { static_cast<GraphView*>(cmd->UserCallbackData)->drawGl(); }
 
-float easeOut(float t) { return 1.0f - (1.0f - t) * (1.0f - t) * (1.0f - t); }
-
 }  // namespace
 
 GraphView::GraphView() : View("Graph", true) {
-  // "TB|LR initializers names bodies grouping fold stubs", e.g. "LR 0 0 0 A 7 1"
-  // (grouping A/G/F = auto/groups/flat; fold = hierarchy category bits).
   const std::string saved = platform::storageGet(kOptionsKey);
-  if (saved.size() >= 8) {
-    options_.direction = saved.compare(0, 2, "LR") == 0 ? layout::Direction::LeftToRight : layout::Direction::TopToBottom;
-    options_.initializers_as_nodes = saved[3] == '1';
-    options_.show_names = saved[5] == '1';
-    options_.expand_bodies = saved[7] == '1';
-  }
-  if (saved.size() >= 14) {
-    options_.grouping = saved[9] == 'G' ? Grouping::Groups : saved[9] == 'F' ? Grouping::Flat : Grouping::Auto;
-    if (saved[11] >= '0' && saved[11] <= '7')
-      options_.fold = static_cast<uint8_t>(saved[11] - '0') & hierarchy::kFoldableCategories;
-    options_.stubs = saved[13] != '0';
-  }
+  options_ = decodeGraphOptions(saved, options_);
+  if (isLegacyGraphOptions(saved)) saveOptions();  // stored once more, as JSON
 }
 
-GraphView::~GraphView() { delete exporter_; }
+GraphView::~GraphView() = default;
 
 bool GraphView::wantsFrames() const {
-  return anim_start_ >= 0 || group_anim_start_ >= 0 || toggle_started_ >= 0 || pipeline_.busy() || (uploaded_ && !renderer_.overviewComplete()) ||
+  return camera_anim_.active() || group_transition_.active() || toggle_started_ >= 0 || pipeline_.busy() || (uploaded_ && !renderer_.overviewComplete()) ||
          (exporter_ && exporter_->busy());
 }
 
-void GraphView::saveOptions() const {
-  std::string s = options_.direction == layout::Direction::LeftToRight ? "LR" : "TB";
-  s += options_.initializers_as_nodes ? " 1" : " 0";
-  s += options_.show_names ? " 1" : " 0";
-  s += options_.expand_bodies ? " 1" : " 0";
-  s += options_.grouping == Grouping::Groups ? " G" : options_.grouping == Grouping::Flat ? " F" : " A";
-  s += " " + std::to_string(options_.fold & hierarchy::kFoldableCategories);
-  s += options_.stubs ? " 1" : " 0";
-  platform::storageSet(kOptionsKey, s);
-}
+void GraphView::saveOptions() const { platform::storageSet(kOptionsKey, encodeGraphOptions(options_)); }
 
 void GraphView::placeWindow(const WorkArea& area) {
   ImGui::SetNextWindowPos(area.pos, ImGuiCond_Always);
@@ -86,13 +67,11 @@ void GraphView::restart(AppContext& ctx, double now) {
   const OpenedModel* m = ctx.session.current();
   uploaded_ = false;
   report_pending_ = true;
-  group_anim_start_ = toggle_started_ = -1;
+  group_transition_.stop();
+  toggle_started_ = -1;
   hovered_ = selected_ = hover_edge_ = kNone;
-  matches_.clear();
-  haystack_.clear();
-  search_applied_.clear();
-  match_cursor_ = -1;
-  minimap_dirty_ = true;
+  search_.reset();
+  minimap_.invalidate();
   if (!m) {
     pipeline_.reset();
     renderer_.clearScene();
@@ -163,12 +142,12 @@ void GraphView::update(AppContext& ctx) {
   if (uploaded_) followSelection(ctx);
   if (exporter_) exporter_->step(pipeline_, renderer_, fonts_, ctx);
   // The overview textures for far zoom, a tile per frame once the graph is on screen.
-  if (uploaded_ && !report_pending_ && group_anim_start_ < 0 && !renderer_.overviewComplete()) {
+  if (uploaded_ && !report_pending_ && !group_transition_.active() && !renderer_.overviewComplete()) {
     RenderStyle style = renderStyle(ctx);
     renderer_.buildOverview(style, 1);
-    minimap_dirty_ = minimap_dirty_ || renderer_.overviewComplete();
+    if (renderer_.overviewComplete()) minimap_.invalidate();
   }
-  stepAnimation(now);
+  camera_anim_.step(camera_, now, canvas_size_.x, canvas_size_.y);
   stepGroupAnimation(now);
 }
 
@@ -203,7 +182,7 @@ void GraphView::uploadScene() {
     if (g.edges[e].to != g.edges[e].from) adj_edges_[fill[g.edges[e].to]++] = e;
   }
   states_.assign(pipeline_.graph().nodes.size(), kStatePlain);
-  minimap_dirty_ = true;
+  minimap_.invalidate();
   updateHighlight();
   states_dirty_ = true;
 }
@@ -282,7 +261,7 @@ void GraphView::updateHighlight() {
   if (!uploaded_) return;
   const scene::DisplayGraph& g = pipeline_.graph();
   std::fill(states_.begin(), states_.end(), kStatePlain);
-  for (size_t k = 0; k < matches_.size(); ++k)
+  for (size_t k = 0; k < search_.matches().size(); ++k)
     if (const uint32_t m = matchBox(k); m < states_.size()) states_[m] = kStateMatch;
   std::vector<uint32_t> edges;
   for (uint32_t focus : {selected_, hovered_}) {
@@ -306,22 +285,7 @@ void GraphView::updateHighlight() {
 
 // [SECTION] Camera -----------------------------------------------------------------
 
-void GraphView::animateTo(const GraphCamera& target, double now) {
-  anim_from_ = camera_;
-  anim_to_ = target;
-  anim_start_ = now;
-}
-
-void GraphView::stepAnimation(double now) {
-  if (anim_start_ < 0) return;
-  const float t = static_cast<float>((now - anim_start_) / anim_ms_);
-  if (t >= 1.0f) {
-    camera_ = anim_to_;
-    anim_start_ = -1;
-    return;
-  }
-  camera_ = blend(anim_from_, anim_to_, easeOut(t), canvas_size_.x, canvas_size_.y);
-}
+void GraphView::animateTo(const GraphCamera& target, double now) { camera_anim_.start(camera_, target, now); }
 
 void GraphView::fitAll(bool animate) {
   if (!uploaded_) return;
@@ -331,7 +295,7 @@ void GraphView::fitAll(bool animate) {
       fitRect(pipeline_.layout().bounds, canvas_size_.x, std::max(1.0f, canvas_size_.y - top), 24.0f, 2.0f);
   target.origin_y -= top / target.zoom;
   if (animate) animateTo(target, platform::nowMs());
-  else camera_ = target, anim_start_ = -1;
+  else camera_ = target, camera_anim_.stop();
 }
 
 void GraphView::focusNode(uint32_t node, bool animate) {
@@ -348,12 +312,7 @@ void GraphView::focusNode(uint32_t node, bool animate) {
 // [SECTION] Drawing ----------------------------------------------------------------
 
 RenderStyle GraphView::renderStyle(const AppContext& ctx) const {
-  RenderStyle s;
-  if (ctx.settings.theme == Theme::Dark) {
-    s.body = 0x2A2D33;
-    s.border = 0x5C6270;
-    s.edge = 0x8A909C;
-  }
+  RenderStyle s = RenderStyle::fromPalette(graphPalette(ctx.settings.theme));
   s.highlight = accentRgb(ctx.settings.theme);
   s.neighbor = accentSoftRgb(ctx.settings.theme);
   s.pixel_ratio = pixel_ratio_;
@@ -394,8 +353,8 @@ void GraphView::drawContent(AppContext& ctx) {
   if (ready) handleInput(ctx, canvas_pos, canvas_size);
   // Ctrl+F opens the search wherever the focus is (unless a text field has the keys).
   if (ready && !io.WantTextInput && io.KeyCtrl && ImGui::IsKeyPressed(SDL_SCANCODE_F, false)) {
-    search_open_ = true;
-    search_focus_ = true;
+    search_.open = true;
+    search_.focus = true;
   }
 
   if (ready) {
@@ -410,7 +369,7 @@ void GraphView::drawContent(AppContext& ctx) {
     gl_view_.y = static_cast<int>(std::lround(fb_h - canvas_pos.y * pixel_ratio_)) - gl_view_.height;
     const RenderStyle previous = gl_style_;
     gl_style_ = renderStyle(ctx);
-    if (!(previous == gl_style_)) minimap_dirty_ = true;  // the theme changed
+    if (!(previous == gl_style_)) minimap_.invalidate();  // the theme changed
     ++frames_drawn_;
     text_strings_ = 0;
     drawFrames(ctx, dl, canvas_pos, canvas_size);
@@ -421,8 +380,8 @@ void GraphView::drawContent(AppContext& ctx) {
     visible_nodes_.clear();
     visible_edges_.clear();
     // While groups open or close the boxes move (no edges): all their text, if few.
-    const bool moving = group_anim_start_ >= 0 && anim_layout_.nodes.size() == pipeline_.graph().nodes.size();
-    const scene::SceneLayout& shown = moving ? anim_layout_ : pipeline_.layout();
+    const bool moving = group_transition_.moving(pipeline_.graph().nodes.size());
+    const scene::SceneLayout& shown = moving ? group_transition_.layout() : pipeline_.layout();
     if (textVisibleAt(camera_.zoom, pixel_ratio_)) {
       const scene::Rect view = camera_.visible(canvas_size.x, canvas_size.y);
       if (!moving) {
@@ -436,12 +395,7 @@ void GraphView::drawContent(AppContext& ctx) {
       f.canvas_pos = canvas_pos;
       f.camera = camera_;
       f.pixel_ratio = pixel_ratio_;
-      TextStyle ts;
-      if (ctx.settings.theme == Theme::Dark) {
-        ts.body = IM_COL32(222, 224, 228, 255);
-        ts.dim = IM_COL32(150, 155, 165, 255);
-        ts.label = IM_COL32(160, 165, 175, 255);
-      }
+      const TextStyle ts = TextStyle::fromPalette(graphPalette(ctx.settings.theme));
       dl->PushClipRect(canvas_pos, ImVec2(canvas_pos.x + canvas_size.x, canvas_pos.y + canvas_size.y), true);
       text_strings_ = drawGraphText(f, fonts_, pipeline_.graph(), shown, visible_nodes_, visible_edges_, ts);
       dl->PopClipRect();
@@ -461,7 +415,7 @@ void GraphView::drawContent(AppContext& ctx) {
 
   drawToolbar(ctx, canvas_pos, canvas_size);
   if (ready) {
-    drawMinimap(ctx, canvas_pos, canvas_size);
+    drawMinimap(canvas_pos, canvas_size);
     drawSearch(ctx, canvas_pos, canvas_size);
   }
   drawProgress(ctx, canvas_pos, canvas_size);
@@ -473,124 +427,121 @@ void GraphView::drawContent(AppContext& ctx) {
 }
 
 // window.netforgeGraph: what tests and benchmarks read (sent only when it changed).
+// Numbers are rounded (0.1 px, 0.1 ms, 5 digits of zoom) so an idle frame sends nothing.
 void GraphView::publishState(const AppContext& ctx) {
+  (void)ctx;
+  using Json = nlohmann::ordered_json;
   const GraphPipeline::Timings& t = pipeline_.timings();
   const GraphRenderer::FrameStats& gl = renderer_.lastFrame();
   const bool ready = uploaded_;
   std::string sel_name, match_name;
   if (ready && selected_ != kNone) sel_name = pipeline_.graph().nodes[selected_].name;
-  if (ready && match_cursor_ >= 0) match_name = matchName(static_cast<size_t>(match_cursor_));
-  char buf[4096];
-  std::snprintf(
-      buf, sizeof buf,
-      "{\"stage\":\"%s\",\"graph\":%u,\"depth\":%u,\"nodes\":%u,\"edges\":%u,\"direction\":\"%s\","
-      "\"initializers_as_nodes\":%s,\"names\":%s,\"expand_bodies\":%s,\"shapes\":%s,"
-      "\"zoom\":%.5g,\"origin\":[%.1f,%.1f],\"canvas\":[%.0f,%.0f,%.0f,%.0f],\"bounds\":[%.0f,%.0f],"
-      "\"selected\":%d,\"selected_name\":\"%s\",\"hovered\":%d,\"matches\":%u,\"match\":%d,"
-      "\"match_name\":\"%s\",\"search_open\":%s,\"visible_nodes\":%u,\"text_strings\":%u,"
-      "\"gl\":{\"boxes\":%u,\"segments\":%u,\"arrows\":%u,\"draw_calls\":%u,\"tiles\":%u,\"level\":%d,"
-      "\"overview_done\":%s},\"frames\":%llu,"
-      "\"timings\":{\"shapes_ms\":%.1f,\"build_ms\":%.1f,\"layout_ms\":%.1f,\"geometry_ms\":%.1f,"
-      "\"index_ms\":%.1f,\"wall_ms\":%.1f,\"max_slice_ms\":%.1f,\"slices\":%u,\"fonts_ms\":%.1f,"
-      "\"upload_ms\":%.1f},\"export\":\"%s\"}",
-      pipeline_.stageLabel(), pipeline_.graphId().index, static_cast<unsigned>(crumbs_.size()),
-      ready ? pipeline_.graph().nodeCount() : 0u, ready ? pipeline_.graph().edgeCount() : 0u,
-      options_.direction == layout::Direction::LeftToRight ? "LR" : "TB", options_.initializers_as_nodes ? "true" : "false",
-      options_.show_names ? "true" : "false", options_.expand_bodies ? "true" : "false",
-      pipeline_.shapesInferred() ? "true" : "false", camera_.zoom, camera_.origin_x, camera_.origin_y, canvas_pos_.x,
-      canvas_pos_.y, canvas_size_.x, canvas_size_.y, ready ? pipeline_.layout().bounds.width : 0.0f,
-      ready ? pipeline_.layout().bounds.height : 0.0f, selected_ == kNone ? -1 : static_cast<int>(selected_),
-      escapeJson(sel_name.substr(0, 200)).c_str(), hovered_ == kNone ? -1 : static_cast<int>(hovered_),
-      static_cast<unsigned>(matches_.size()), match_cursor_, escapeJson(match_name.substr(0, 200)).c_str(),
-      search_open_ ? "true" : "false", static_cast<unsigned>(visible_nodes_.size()), text_strings_, gl.boxes,
-      gl.segments, gl.arrows, gl.draw_calls, gl.tiles, gl.overview_level,
-      renderer_.overviewComplete() ? "true" : "false", static_cast<unsigned long long>(frames_drawn_), t.shapes_ms, t.build_ms,
-      t.layout_ms, t.geometry_ms, t.index_ms, t.wall_ms, t.max_slice_ms, t.slices, fonts_ms_, upload_ms_,
-      escapeJson(exporter_ ? exporter_->message() : "").c_str());
-  (void)ctx;
+  if (ready && search_.cursor() >= 0) match_name = matchName(static_cast<size_t>(search_.cursor()));
+  auto ms = [](double v) { return roundTo(v, 1); };
+  auto px = [](double v) { return roundTo(v, 1); };
+  Json j;
+  j["stage"] = pipeline_.stageLabel();
+  j["graph"] = pipeline_.graphId().index;
+  j["depth"] = static_cast<unsigned>(crumbs_.size());
+  j["nodes"] = ready ? pipeline_.graph().nodeCount() : 0u;
+  j["edges"] = ready ? pipeline_.graph().edgeCount() : 0u;
+  j["direction"] = options_.direction == layout::Direction::LeftToRight ? "LR" : "TB";
+  j["initializers_as_nodes"] = options_.initializers_as_nodes;
+  j["names"] = options_.show_names;
+  j["expand_bodies"] = options_.expand_bodies;
+  j["shapes"] = pipeline_.shapesInferred();
+  j["zoom"] = significant(camera_.zoom, 5);
+  j["origin"] = {px(camera_.origin_x), px(camera_.origin_y)};
+  j["canvas"] = {roundTo(canvas_pos_.x, 0), roundTo(canvas_pos_.y, 0), roundTo(canvas_size_.x, 0),
+                 roundTo(canvas_size_.y, 0)};
+  j["bounds"] = {ready ? roundTo(pipeline_.layout().bounds.width, 0) : 0.0,
+                 ready ? roundTo(pipeline_.layout().bounds.height, 0) : 0.0};
+  j["selected"] = selected_ == kNone ? -1 : static_cast<int>(selected_);
+  j["selected_name"] = sel_name.substr(0, 200);
+  j["hovered"] = hovered_ == kNone ? -1 : static_cast<int>(hovered_);
+  j["matches"] = static_cast<unsigned>(search_.matches().size());
+  j["match"] = search_.cursor();
+  j["match_name"] = match_name.substr(0, 200);
+  j["search_open"] = search_.open;
+  j["visible_nodes"] = static_cast<unsigned>(visible_nodes_.size());
+  j["text_strings"] = text_strings_;
+  j["gl"] = {{"boxes", gl.boxes},           {"segments", gl.segments},
+             {"arrows", gl.arrows},         {"draw_calls", gl.draw_calls},
+             {"tiles", gl.tiles},           {"level", gl.overview_level},
+             {"overview_done", renderer_.overviewComplete()}};
+  j["frames"] = frames_drawn_;
+  j["timings"] = {{"shapes_ms", ms(t.shapes_ms)},   {"build_ms", ms(t.build_ms)},
+                  {"layout_ms", ms(t.layout_ms)},   {"geometry_ms", ms(t.geometry_ms)},
+                  {"index_ms", ms(t.index_ms)},     {"wall_ms", ms(t.wall_ms)},
+                  {"max_slice_ms", ms(t.max_slice_ms)}, {"slices", t.slices},
+                  {"fonts_ms", ms(fonts_ms_)},      {"upload_ms", ms(upload_ms_)}};
+  j["export"] = exporter_ ? exporter_->message() : std::string();
   // Controls and the selected box, in page (CSS pixel) coordinates.
-  std::string json(buf);
-  json.pop_back();
-  json += ",\"ui\":{";
-  for (size_t i = 0; i < ui_rects_.size(); ++i) {
-    const ImVec4& r = ui_rects_[i].second;
-    char item[128];
-    std::snprintf(item, sizeof item, "%s\"%s\":[%.1f,%.1f,%.1f,%.1f]", i ? "," : "", ui_rects_[i].first, r.x, r.y,
-                  r.z - r.x, r.w - r.y);
-    json += item;
-  }
-  json += "}";
-  if (ready && pipeline_.grouped()) json += groupedState();
+  j["ui"] = probe_.take();
+  if (ready && pipeline_.grouped()) j["grouped"] = groupedState();
   if (ready && selected_ != kNone) {
     const scene::Rect& r = pipeline_.layout().nodes[selected_];
     const scene::Point a = camera_.toCanvas({r.x, r.y});
-    char item[160];
-    std::snprintf(item, sizeof item, ",\"selected_rect\":[%.1f,%.1f,%.1f,%.1f]", canvas_pos_.x + a.x,
-                  canvas_pos_.y + a.y, r.width * camera_.zoom, r.height * camera_.zoom);
-    json += item;
+    j["selected_rect"] = {px(canvas_pos_.x + a.x), px(canvas_pos_.y + a.y), px(r.width * camera_.zoom),
+                          px(r.height * camera_.zoom)};
   }
-  json += "}";
-  ui_rects_.clear();
+  std::string json = pageJson(j);
   if (published_ != json) {
-    published_ = json;
+    published_ = std::move(json);
     platform::publishGraphState(published_);
   }
 }
 
 // The grouped part of window.netforgeGraph: counts, timings, and where the group
 // boxes and frame titles on screen are (page coordinates), so tests can click them.
-std::string GraphView::groupedState() const {
+nlohmann::ordered_json GraphView::groupedState() const {
+  using Json = nlohmann::ordered_json;
   const scene::GroupedScene& gs = pipeline_.groupedScene();
   const scene::GroupedLayout::Stats& st = pipeline_.groupedStats();
   const GraphPipeline::Timings& t = pipeline_.timings();
   uint32_t open = 0;
   for (uint8_t o : pipeline_.expansion().open) open += o ? 1 : 0;
-  char buf[512];
-  std::snprintf(buf, sizeof buf,
-                ",\"grouped\":{\"groups\":%zu,\"repeats\":%zu,\"open\":%u,\"frames\":%zu,\"items\":%zu,"
-                "\"hierarchy_ms\":%.1f,\"grouping_ms\":%.1f,\"regroup_ms\":%.1f,\"toggle_ms\":%.1f,"
-                "\"laid_out\":%u,\"reused\":%u,\"animating\":%s,\"boxes\":[",
-                pipeline_.hierarchy().groupCount(), pipeline_.hierarchy().repeats.size(), open, gs.frames.size(),
-                gs.visible.items.size(), t.hierarchy_ms, t.grouping_ms, pipeline_.lastRegroupMs(), toggle_ms_,
-                st.levels_laid_out, st.levels_reused, group_anim_start_ >= 0 ? "true" : "false");
-  std::string out(buf);
-  auto rect = [&](const std::string& name, const scene::Rect& r, bool first) {
+  Json out;
+  out["groups"] = pipeline_.hierarchy().groupCount();
+  out["repeats"] = pipeline_.hierarchy().repeats.size();
+  out["open"] = open;
+  out["frames"] = gs.frames.size();
+  out["items"] = gs.visible.items.size();
+  out["hierarchy_ms"] = roundTo(t.hierarchy_ms, 1);
+  out["grouping_ms"] = roundTo(t.grouping_ms, 1);
+  out["regroup_ms"] = roundTo(pipeline_.lastRegroupMs(), 1);
+  out["toggle_ms"] = roundTo(toggle_ms_, 1);
+  out["laid_out"] = st.levels_laid_out;
+  out["reused"] = st.levels_reused;
+  out["animating"] = group_transition_.active();
+  // [name, x, y, width, height] on the page.
+  auto rect = [&](const std::string& name, const scene::Rect& r) {
     const scene::Point a = camera_.toCanvas({r.x, r.y});
-    char item[96];
-    std::snprintf(item, sizeof item, "%s[\"", first ? "" : ",");
-    out += item;
-    out += escapeJson(name.substr(0, 120));
-    std::snprintf(item, sizeof item, "\",%.1f,%.1f,%.1f,%.1f]", canvas_pos_.x + a.x, canvas_pos_.y + a.y,
-                  r.width * camera_.zoom, r.height * camera_.zoom);
-    out += item;
+    return Json::array({name.substr(0, 120), roundTo(canvas_pos_.x + a.x, 1), roundTo(canvas_pos_.y + a.y, 1),
+                        roundTo(r.width * camera_.zoom, 1), roundTo(r.height * camera_.zoom, 1)});
   };
   const scene::Rect view = camera_.visible(canvas_size_.x, canvas_size_.y);
-  int listed = 0;
+  Json boxes = Json::array();
   const scene::DisplayGraph& g = pipeline_.graph();
-  for (uint32_t i = 0; i < g.nodes.size() && listed < 12; ++i) {
+  for (uint32_t i = 0; i < g.nodes.size() && boxes.size() < 12; ++i) {
     const scene::Rect& r = pipeline_.layout().nodes[i];
     if (g.nodes[i].kind != scene::NodeKind::Group || r.x < view.x || r.y < view.y ||
         r.x + r.width > view.x + view.width || r.y + r.height > view.y + view.height)
       continue;
-    rect(g.nodes[i].title, r, listed++ == 0);
+    boxes.push_back(rect(g.nodes[i].title, r));
   }
-  out += "],\"frame_titles\":[";
-  listed = 0;
+  out["boxes"] = std::move(boxes);
+  Json titles = Json::array();
   for (const scene::GroupFrame& f : gs.frames) {
-    if (listed >= 12) break;
+    if (titles.size() >= 12) break;
     const scene::Rect band{f.rect.x, f.rect.y, f.rect.width, f.title_height};
     if (band.x < view.x || band.y < view.y || band.x + std::min(band.width, 60.0f) > view.x + view.width ||
         band.y + band.height > view.y + view.height)
       continue;
-    rect(f.title, band, listed++ == 0);
+    titles.push_back(rect(f.title, band));
   }
-  out += "]}";
+  out["frame_titles"] = std::move(titles);
   return out;
-}
-
-void GraphView::noteItem(const char* name) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  ui_rects_.emplace_back(name, ImVec4(a.x, a.y, b.x, b.y));
 }
 
 // [SECTION] Input ------------------------------------------------------------------
@@ -605,7 +556,7 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   // Wheel (and touchpad pinch, which browsers send as a wheel with ctrl): zoom at
   // the cursor. Horizontal wheel pans.
   if (hovered && (io.MouseWheel != 0.0f || io.MouseWheelH != 0.0f)) {
-    anim_start_ = -1;
+    camera_anim_.stop();
     if (io.MouseWheel != 0.0f)
       camera_ = zoomAt(camera_, mouse, std::pow(1.2f, std::clamp(io.MouseWheel, -5.0f, 5.0f)), min_zoom);
     if (io.MouseWheelH != 0.0f) camera_ = panBy(camera_, io.MouseWheelH * 40.0f, 0.0f);
@@ -614,7 +565,7 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   if (ImGui::IsItemActive() && (ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f) ||
                                 ImGui::IsMouseDragging(ImGuiMouseButton_Right, 3.0f))) {
     dragging_ = true;
-    anim_start_ = -1;
+    camera_anim_.stop();
     camera_ = panBy(camera_, io.MouseDelta.x, io.MouseDelta.y);
   }
   camera_ = clampToBounds(camera_, bounds, canvas_size.x, canvas_size.y);
@@ -697,17 +648,17 @@ void GraphView::handleKeys(AppContext& ctx, ImVec2 canvas_size) {
   const scene::Point centre{canvas_size.x * 0.5f, canvas_size.y * 0.5f};
   const float min_zoom = minZoom(pipeline_.layout().bounds, canvas_size.x, canvas_size.y);
   auto key = [](int sc) { return ImGui::IsKeyPressed(sc, true); };
-  if (key(SDL_SCANCODE_LEFT)) camera_ = panBy(camera_, step, 0), anim_start_ = -1;
-  if (key(SDL_SCANCODE_RIGHT)) camera_ = panBy(camera_, -step, 0), anim_start_ = -1;
-  if (key(SDL_SCANCODE_UP)) camera_ = panBy(camera_, 0, step), anim_start_ = -1;
-  if (key(SDL_SCANCODE_DOWN)) camera_ = panBy(camera_, 0, -step), anim_start_ = -1;
+  if (key(SDL_SCANCODE_LEFT)) camera_ = panBy(camera_, step, 0), camera_anim_.stop();
+  if (key(SDL_SCANCODE_RIGHT)) camera_ = panBy(camera_, -step, 0), camera_anim_.stop();
+  if (key(SDL_SCANCODE_UP)) camera_ = panBy(camera_, 0, step), camera_anim_.stop();
+  if (key(SDL_SCANCODE_DOWN)) camera_ = panBy(camera_, 0, -step), camera_anim_.stop();
   if (key(SDL_SCANCODE_EQUALS) || key(SDL_SCANCODE_KP_PLUS)) animateTo(zoomAt(camera_, centre, 1.25f, min_zoom), platform::nowMs());
   if (key(SDL_SCANCODE_MINUS) || key(SDL_SCANCODE_KP_MINUS))
     animateTo(zoomAt(camera_, centre, 0.8f, min_zoom), platform::nowMs());
   if (ImGui::IsKeyPressed(SDL_SCANCODE_0, false) || ImGui::IsKeyPressed(SDL_SCANCODE_KP_0, false)) fitAll(true);
   if (ImGui::IsKeyPressed(SDL_SCANCODE_F, false) && selected_ != kNone) focusNode(selected_, true);
   if (ImGui::IsKeyPressed(SDL_SCANCODE_ESCAPE, false)) {
-    if (search_open_) search_open_ = false;
+    if (search_.open) search_.open = false;
     else selectDisplayNode(ctx, kNone, false);
   }
 }

@@ -3,12 +3,20 @@
 //
 // Index of the implementation
 //   graph_view.cpp          model tracking, the pipeline, the canvas (GL + text),
-//                           selection/hover, mouse and keyboard navigation
+//                           selection/hover, mouse and keyboard navigation, the
+//                           window.netforgeGraph snapshot
 //   graph_view_overlays.cpp toolbar + breadcrumb, progress + cancel, search bar,
-//                           minimap, export dialog
+//                           export dialog
 //   graph_view_groups.cpp   grouped scenes: frames, expand/collapse by click, keys and
-//                           the Groups menu, the animation between two expansions
-//   graph_export.cpp        PNG (tiled offscreen rendering) and SVG export
+//                           the Groups menu
+// Parts GraphView owns, each a small class of its own:
+//   graph_search.h          the search's query, matches and cursor
+//   graph_minimap.h         the minimap texture and overlay
+//   camera_animator.h       animated camera moves (fit, focus, zoom keys)
+//   group_transition.h      boxes gliding between two expansions
+//   graph_export.h          PNG (tiled offscreen rendering) and SVG export
+//   graph_options_storage.h the options remembered in page storage (JSON)
+//   test_probe.h            named control rectangles for tests (shared with the builder)
 //
 // Frame flow (GraphView::update runs before any view draws):
 //   update    new model or options -> pipeline.start; pipeline.step(slice budget);
@@ -20,13 +28,19 @@
 // a re-layout after a toggle), "drawn" after the first frame that shows the result.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "app/camera_animator.h"
 #include "app/gl_graph_renderer.h"
 #include "app/graph_camera.h"
+#include "app/graph_minimap.h"
 #include "app/graph_pipeline.h"
+#include "app/graph_search.h"
 #include "app/graph_text.h"
+#include "app/group_transition.h"
+#include "app/test_probe.h"
 #include "app/view.h"
 
 namespace nf::app {
@@ -36,6 +50,12 @@ class GraphExporter;
 // Grouped scenes with more boxes than this change without animation (and without
 // text while boxes move).
 inline constexpr size_t kMaxAnimatedBoxes = 3000;
+
+// The small borderless windows over the canvas (toolbar, search, progress, minimap):
+// ImGui routes the mouse to them instead of the canvas underneath.
+inline constexpr ImGuiWindowFlags kGraphOverlayFlags =
+    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+    ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove;
 
 // Height of the toolbar overlay (two rows of small buttons), kept clear when fitting.
 inline constexpr float kToolbarHeight = 58.0f;
@@ -77,12 +97,11 @@ class GraphView final : public View {
   void animateTo(const GraphCamera& target, double now);
   void fitAll(bool animate);
   void focusNode(uint32_t node, bool animate);
-  void stepAnimation(double now);
   void saveOptions() const;
   uint32_t displayNodeOf(ir::GraphId graph, ir::NodeId node) const;
   RenderStyle renderStyle(const AppContext& ctx) const;
   void publishState(const AppContext& ctx);
-  std::string groupedState() const;
+  nlohmann::ordered_json groupedState() const;
 
   // graph_view_groups.cpp
   void drawFrames(AppContext& ctx, ImDrawList* dl, ImVec2 canvas_pos, ImVec2 canvas_size);
@@ -104,12 +123,11 @@ class GraphView final : public View {
   void drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
   void drawProgress(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
   void drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
-  void drawMinimap(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
+  void drawMinimap(ImVec2 canvas_pos, ImVec2 canvas_size);
   void runSearch(AppContext& ctx);
   void gotoMatch(AppContext& ctx, int delta);
   uint32_t matchBox(size_t k) const;  // the display node showing match k (kNone if folded)
   std::string matchName(size_t k) const;
-  void renderMinimapTexture();
 
   GraphPipeline pipeline_;
   GraphRenderer renderer_;
@@ -123,8 +141,7 @@ class GraphView final : public View {
   std::vector<Crumb> crumbs_;     // crumbs_.back() is the graph shown
 
   GraphCamera camera_;
-  GraphCamera anim_from_, anim_to_;
-  double anim_start_ = -1, anim_ms_ = 250;
+  CameraAnimator camera_anim_;
   ImVec2 canvas_pos_{0, 0}, canvas_size_{1, 1};
   float pixel_ratio_ = 1.0f;
 
@@ -139,22 +156,9 @@ class GraphView final : public View {
   bool dragging_ = false;
   bool overlay_focused_ = false;  // one of the overlay windows had the focus (last frame)
 
-  // Search (Ctrl+F): matches are display nodes in index order; in a grouped scene they
-  // are nodes of the graph (found inside closed groups too, which open to show them).
-  bool search_open_ = false;
-  bool search_focus_ = false;
-  char search_text_[256] = {};
-  std::string search_applied_;
-  std::vector<std::string> haystack_;  // per display node, lower case; built on first search
-  std::vector<uint32_t> matches_;
-  int match_cursor_ = -1;
+  GraphSearch search_;  // Ctrl+F
 
-  // Minimap: the whole graph rendered once into a texture.
-  unsigned minimap_tex_ = 0, minimap_fbo_ = 0;
-  int minimap_w_ = 0, minimap_h_ = 0;  // CSS pixels
-  float minimap_scale_ = 1.0f;          // CSS pixels per scene unit
-  bool minimap_dirty_ = true;
-  bool minimap_dragging_ = false;
+  GraphMinimap minimap_;
 
   // Frame data for the GL callback.
   RenderView gl_view_;
@@ -165,22 +169,18 @@ class GraphView final : public View {
   double fonts_ms_ = 0, upload_ms_ = 0;  // text atlas build, GPU upload of the last scene
   uint32_t text_strings_ = 0;          // strings drawn in the last frame
   std::string published_;              // last JSON sent to window.netforgeGraph
-  // Screen rectangles of the overlay controls this frame (published for tests).
-  std::vector<std::pair<const char*, ImVec4>> ui_rects_;
-  void noteItem(const char* name);
+  TestProbe probe_;  // screen rectangles of the overlay controls this frame (for tests)
 
   // Grouped scenes: boxes move from where they were to where they go after an
-  // expand/collapse (group_anim_start_ >= 0 while they do).
-  double group_anim_start_ = -1, group_anim_ms_ = 220;
-  std::vector<scene::Rect> anim_from_nodes_, anim_from_frames_;  // per display node / frame
-  scene::SceneLayout anim_layout_;  // the in-between boxes (no edges)
+  // expand/collapse.
+  GroupTransition group_transition_;
   std::vector<uint32_t> visible_frames_;
   double toggle_started_ = -1;  // platform time of the last expand/collapse, until drawn
   uint64_t toggle_frame_ = 0;   // frames_drawn_ when it happened
   double toggle_ms_ = 0;        // input -> first frame showing the new scene
   int expand_depth_ = 2;        // the Groups menu's "expand to depth"
 
-  GraphExporter* exporter_ = nullptr;  // owned; graph_export.h
+  std::unique_ptr<GraphExporter> exporter_;  // made on the first export
   bool export_open_ = false;
   float export_scale_ = 1.0f;
 };

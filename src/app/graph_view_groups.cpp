@@ -25,13 +25,6 @@ namespace {
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;
 
-float easeInOut(float t) { return t < 0.5f ? 4 * t * t * t : 1 - std::pow(-2 * t + 2, 3.0f) * 0.5f; }
-
-scene::Rect lerp(const scene::Rect& a, const scene::Rect& b, float t) {
-  return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.width + (b.width - a.width) * t,
-          a.height + (b.height - a.height) * t};
-}
-
 uint64_t groupItemKey(hierarchy::GroupId g) {
   return hierarchy::VisibleItem{hierarchy::ItemKind::Group, g.index, {}}.key();
 }
@@ -45,12 +38,7 @@ void GraphView::drawFrames(AppContext& ctx, ImDrawList* dl, ImVec2 canvas_pos, I
   visible_frames_.clear();
   if (!pipeline_.grouped()) return;
   const auto& frames = pipeline_.groupedScene().frames;
-  std::vector<scene::Rect> moving;
-  if (group_anim_start_ >= 0 && anim_from_frames_.size() == frames.size()) {
-    const float t = easeInOut(
-        static_cast<float>(std::clamp((platform::nowMs() - group_anim_start_) / group_anim_ms_, 0.0, 1.0)));
-    for (size_t i = 0; i < frames.size(); ++i) moving.push_back(lerp(anim_from_frames_[i], frames[i].rect, t));
-  }
+  const std::vector<scene::Rect> moving = group_transition_.frames(frames, platform::nowMs());
   TextFrame f;
   f.draw_list = dl;
   f.canvas_pos = canvas_pos;
@@ -107,7 +95,7 @@ uint32_t GraphView::frameTitleAt(scene::Point p) const {
 }
 
 bool GraphView::clickGroups(AppContext& ctx, scene::Point p) {
-  if (!pipeline_.grouped() || group_anim_start_ >= 0) return false;
+  if (!pipeline_.grouped() || group_transition_.active()) return false;
   const uint32_t n = pipeline_.index().nodeAt(p);
   if (n != kNone) {
     const scene::GroupedScene& gs = pipeline_.groupedScene();
@@ -130,7 +118,7 @@ bool GraphView::clickGroups(AppContext& ctx, scene::Point p) {
 }
 
 bool GraphView::groupKeys(AppContext& ctx) {
-  if (!pipeline_.grouped() || selected_ == kNone || group_anim_start_ >= 0) return false;
+  if (!pipeline_.grouped() || selected_ == kNone || group_transition_.active()) return false;
   const scene::GroupedScene& gs = pipeline_.groupedScene();
   if (selected_ >= gs.visible.items.size()) return false;
   if (ImGui::IsKeyPressed(SDL_SCANCODE_RETURN, false) || ImGui::IsKeyPressed(SDL_SCANCODE_KP_ENTER, false)) {
@@ -211,7 +199,7 @@ void GraphView::applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, u
     for (const scene::GroupFrame& f : after.frames)
       if (!anchored && groupItemKey(f.group) == anchor_group) anchor_after = f.rect, anchored = true;
     if (anchored) {
-      anim_start_ = -1;
+      camera_anim_.stop();
       camera_.origin_x += anchor_after.x - anchor_before.x;
       camera_.origin_y += anchor_after.y - anchor_before.y;
     }
@@ -234,15 +222,14 @@ void GraphView::applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, u
   // A big scene jumps: re-sending thousands of boxes every frame would make the
   // motion itself stutter.
   if (after.keys.size() <= kMaxAnimatedBoxes) {
-    anim_from_nodes_.resize(after.keys.size());
+    std::vector<scene::Rect> from_nodes(after.keys.size()), from_frames(after.frames.size());
     for (size_t i = 0; i < after.keys.size(); ++i)
-      anim_from_nodes_[i] = origin(after.visible.items[i].parent, after.keys[i], layout.nodes[i]);
-    anim_from_frames_.resize(after.frames.size());
+      from_nodes[i] = origin(after.visible.items[i].parent, after.keys[i], layout.nodes[i]);
     for (size_t i = 0; i < after.frames.size(); ++i) {
       const hierarchy::GroupId g = after.frames[i].group;
-      anim_from_frames_[i] = origin(h.group(g).parent, groupItemKey(g), after.frames[i].rect);
+      from_frames[i] = origin(h.group(g).parent, groupItemKey(g), after.frames[i].rect);
     }
-    group_anim_start_ = platform::nowMs();
+    group_transition_.start(std::move(from_nodes), std::move(from_frames), platform::nowMs());
   }
 
   // Selection and search refer to display node indices: carry the selection by key.
@@ -255,28 +242,13 @@ void GraphView::applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, u
 }
 
 void GraphView::stepGroupAnimation(double now) {
-  if (group_anim_start_ < 0) return;
-  const scene::SceneLayout& final_layout = pipeline_.layout();
-  const float t = static_cast<float>((now - group_anim_start_) / group_anim_ms_);
-  if (t >= 1.0f || anim_from_nodes_.size() != final_layout.nodes.size()) {
-    group_anim_start_ = -1;
-    anim_layout_ = scene::SceneLayout{};
-    uploadScene();
+  if (!group_transition_.active()) return;
+  if (!group_transition_.step(pipeline_.layout(), now)) {
+    uploadScene();  // the motion is over: the final boxes, with their edges
     return;
   }
-  const float k = easeInOut(std::max(0.0f, t));
-  anim_layout_.direction = final_layout.direction;
-  anim_layout_.nodes.resize(final_layout.nodes.size());
-  scene::Rect b = final_layout.bounds;
-  for (size_t i = 0; i < final_layout.nodes.size(); ++i) {
-    const scene::Rect r = lerp(anim_from_nodes_[i], final_layout.nodes[i], k);
-    anim_layout_.nodes[i] = r;
-    const float x0 = std::min(b.x, r.x), y0 = std::min(b.y, r.y);
-    const float x1 = std::max(b.x + b.width, r.x + r.width), y1 = std::max(b.y + b.height, r.y + r.height);
-    b = scene::Rect{x0, y0, x1 - x0, y1 - y0};
-  }
-  anim_layout_.bounds = b;
-  renderer_.setScene(pipeline_.graph(), anim_layout_, canvas_size_.x * canvas_size_.y * pixel_ratio_ * pixel_ratio_);
+  renderer_.setScene(pipeline_.graph(), group_transition_.layout(),
+                     canvas_size_.x * canvas_size_.y * pixel_ratio_ * pixel_ratio_);
   states_dirty_ = true;
 }
 
@@ -288,11 +260,11 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
   int mode = static_cast<int>(options_.grouping);
   ImGui::TextDisabled("Draw the graph");
   ImGui::RadioButton("as groups when big (auto)", &mode, static_cast<int>(Grouping::Auto));
-  noteItem("grouping_auto");
+  probe_.note("grouping_auto");
   ImGui::RadioButton("as groups", &mode, static_cast<int>(Grouping::Groups));
-  noteItem("grouping_groups");
+  probe_.note("grouping_groups");
   ImGui::RadioButton("flat: every node", &mode, static_cast<int>(Grouping::Flat));
-  noteItem("grouping_flat");
+  probe_.note("grouping_flat");
   next.grouping = static_cast<Grouping>(mode);
 
   if (pipeline_.grouped() && uploaded_) {
@@ -303,13 +275,13 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
     hierarchy::Expansion e = pipeline_.expansion();
     bool apply = false;
     if (ImGui::Button("Expand all")) e = hierarchy::expandAll(h), apply = true;
-    noteItem("expand_all");
+    probe_.note("expand_all");
     ImGui::SameLine();
     if (ImGui::Button("Collapse all")) e = hierarchy::collapseAll(h), apply = true;
-    noteItem("collapse_all");
+    probe_.note("collapse_all");
     ImGui::SameLine();
     if (ImGui::Button("First sight")) e = hierarchy::firstSight(h, pipeline_.visibleOptions()), apply = true;
-    noteItem("first_sight");
+    probe_.note("first_sight");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("At most ~200 boxes, the biggest groups opened first");
     uint32_t max_depth = 1;
     for (const hierarchy::Group& g : h.groups) max_depth = std::max(max_depth, g.depth);
@@ -317,7 +289,7 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
     ImGui::SliderInt("##depth", &expand_depth_, 1, static_cast<int>(max_depth) + 1);
     ImGui::SameLine();
     if (ImGui::Button("Expand to depth")) e = hierarchy::expandToDepth(h, static_cast<uint32_t>(expand_depth_)), apply = true;
-    noteItem("expand_depth");
+    probe_.note("expand_depth");
     bool any_series = false, all_folded = true;
     for (uint32_t g = 0; g < h.groupCount(); ++g)
       if (h.groups[g].kind == hierarchy::GroupKind::Series) {
@@ -331,7 +303,7 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
           if (h.groups[g].kind == hierarchy::GroupKind::Series) hierarchy::setFolded(&e, hierarchy::GroupId{g}, fold);
         apply = true;
       }
-      noteItem("fold_series");
+      probe_.note("fold_series");
     }
     if (apply) applyExpansion(ctx, e, 0);
     if (apply) fit_pending_ = true;
@@ -341,13 +313,13 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
     auto bit = [&](const char* label, const char* id, uint8_t mask) {
       bool on = (next.fold & mask) != 0;
       if (ImGui::Checkbox(label, &on)) next.fold = static_cast<uint8_t>(on ? (next.fold | mask) : (next.fold & ~mask));
-      noteItem(id);
+      probe_.note(id);
     };
     bit("Constants", "fold_constants", hierarchy::kCategoryConstant);
     bit("Shape computations (Shape, Gather, Concat...)", "fold_shape", hierarchy::kCategoryShape);
     bit("Identity and Cast", "fold_pass", hierarchy::kCategoryPassThrough);
     ImGui::Checkbox("High fan-out inputs as short stubs", &next.stubs);
-    noteItem("stubs");
+    probe_.note("stubs");
   }
   ImGui::EndPopup();
 
@@ -358,9 +330,8 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
     saveOptions();
     if (only_visible && pipeline_.reconfigure(options_)) {
       hovered_ = hover_edge_ = selected_ = kNone;
-      matches_.clear();
-      haystack_.clear();
-      group_anim_start_ = -1;
+      search_.dropMatches();
+      group_transition_.stop();
       uploadScene();
     } else {
       fit_pending_ = true;

@@ -7,41 +7,31 @@
 #include <emscripten.h>
 #include <emscripten/heap.h>
 
-#include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "app/platform.h"
-#include "base/strings.h"
+#include "app/page_json.h"
 
 EM_JS(void, nf_js_publish_status, (const char* json), { NetForgeHost.publishStatus(UTF8ToString(json)); });
 EM_JS(void, nf_js_publish_frame, (double frames), { NetForgeHost.publishFrame(frames); });
 
 namespace nf::app::platform {
 
-namespace {
-std::string quoted(const std::string& s) { return "\"" + escapeJson(s) + "\""; }
-std::string number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3f", v);
-  return buf;
-}
-}  // namespace
-
 void publishStatus(const Status& s) {
-  std::string json = "{";
-  json += "\"ready\":" + std::string(s.ready ? "true" : "false");
-  json += ",\"state\":" + quoted(s.state);
-  json += ",\"file\":" + (s.file.empty() ? std::string("null") : quoted(s.file));
-  json += ",\"size\":" + std::to_string(s.file_size);
-  json += ",\"nodes\":" + std::to_string(s.nodes);
-  json += ",\"error\":" + (s.error.empty() ? std::string("null") : quoted(s.error));
-  json += ",\"problems\":" + std::to_string(s.problems);
-  json += ",\"timings\":{\"parse_ms\":" + number(s.parse_ms) + ",\"layout_ms\":" + number(s.layout_ms) +
-          ",\"draw_ms\":" + number(s.draw_ms) + "}";
+  nlohmann::ordered_json j;
+  j["ready"] = s.ready;
+  j["state"] = s.state;
+  j["file"] = s.file.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.file);
+  j["size"] = s.file_size;
+  j["nodes"] = s.nodes;
+  j["error"] = s.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.error);
+  j["problems"] = s.problems;
+  j["timings"] = {{"parse_ms", roundTo(s.parse_ms, 3)}, {"layout_ms", roundTo(s.layout_ms, 3)},
+                  {"draw_ms", roundTo(s.draw_ms, 3)}};
   // WebAssembly memory never shrinks, so its size now is the peak so far.
-  json += ",\"wasm_memory_bytes\":" + std::to_string(emscripten_get_heap_size());
-  json += "}";
-  nf_js_publish_status(json.c_str());
+  j["wasm_memory_bytes"] = emscripten_get_heap_size();
+  nf_js_publish_status(pageJson(j).c_str());
 }
 
 void publishFrame(uint64_t frames_drawn) { nf_js_publish_frame(static_cast<double>(frames_drawn)); }

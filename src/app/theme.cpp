@@ -117,6 +117,10 @@ ImVec4 canvasColor(Theme theme) {
   return theme == Theme::Dark ? ImVec4(0.07f, 0.08f, 0.09f, 1.0f) : ImVec4(0.93f, 0.94f, 0.95f, 1.0f);
 }
 
+const scene::Palette& graphPalette(Theme theme) {
+  return theme == Theme::Dark ? scene::darkPalette() : scene::lightPalette();
+}
+
 const char* themeName(Theme theme) { return theme == Theme::Light ? "light" : "dark"; }
 
 namespace {

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "scene/categories.h"
+
 namespace nf::app {
 
 struct Settings;
@@ -39,6 +41,9 @@ const char* accentLabel(Accent accent);  // "Blue", "Green", ... (menus)
 // softer variant (neighbours, hover): for the graph view's RenderStyle highlight colours.
 uint32_t accentRgb(Theme theme);
 uint32_t accentSoftRgb(Theme theme);
+
+// The graph's colours (boxes, edges, text) for `theme`: scene's light or dark palette.
+const scene::Palette& graphPalette(Theme theme);
 
 // Menu items "Dark", "Light", then one per accent (radio style), for a "Theme" menu:
 // applies and saves the choice. Returns true when something changed.

@@ -342,11 +342,9 @@ void BuilderView::drawToolbar() {
 
 // [SECTION] Test hook
 
-void BuilderView::note(std::string name) { noteRect(std::move(name), ImGui::GetItemRectMin(), ImGui::GetItemRectMax()); }
+void BuilderView::note(std::string name) { probe_.note(std::move(name)); }
 
-void BuilderView::noteRect(std::string name, ImVec2 a, ImVec2 c) {
-  uiRects_.emplace_back(std::move(name), ImVec4(a.x, a.y, c.x, c.y));
-}
+void BuilderView::noteRect(std::string name, ImVec2 a, ImVec2 c) { probe_.noteRect(std::move(name), a, c); }
 
 void BuilderView::publishUi() {
   // Rectangles move with every drag frame; the page only needs them between gestures,
@@ -354,7 +352,7 @@ void BuilderView::publishUi() {
   const ImGuiIO& io = ImGui::GetIO();
   const bool busy = io.MouseDown[0] || io.MouseDown[1] || io.MouseDown[2];
   if (busy) {
-    uiRects_.clear();
+    probe_.clear();
     gestureMsSum_ += canvasMs_;
     gestureWindowSum_ += platform::nowMs() - windowStartMs_;
     ++gestureFrames_;
@@ -367,7 +365,6 @@ void BuilderView::publishUi() {
     gestureFrames_ = 0;
   }
   std::string json;
-  json.reserve(64 + uiRects_.size() * 48);
   char num[160];
   std::snprintf(num, sizeof num, "{\"zoom\":%.4f,\"params_total\":%lld,\"params_trainable\":%lld,\"errors\":%d,",
                 zoom_, static_cast<long long>(analysis_.total.total()),
@@ -400,16 +397,7 @@ void BuilderView::publishUi() {
   std::snprintf(num, sizeof num, ",\"kept\":%d,\"other_tab\":%s,\"import_chars\":%zu", keptCount_,
                 otherTab_ ? "true" : "false", importBuffer_.size());
   json += num;
-  json += ",\"rects\":{";
-  for (size_t i = 0; i < uiRects_.size(); ++i) {
-    if (i) json += ',';
-    appendJsonString(json, uiRects_[i].first);
-    const ImVec4& r = uiRects_[i].second;
-    std::snprintf(num, sizeof num, ":[%.1f,%.1f,%.1f,%.1f]", r.x, r.y, r.z - r.x, r.w - r.y);
-    json += num;
-  }
-  json += "}}";
-  uiRects_.clear();
+  json += ",\"rects\":" + probe_.takeJson() + "}";
   if (json != publishedUi_) {
     publishedUi_ = std::move(json);
     platform::publishBuilderUi(publishedUi_);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "app/test_probe.h"
 #include "app/view.h"
 #include "builder/builder.h"
 
@@ -131,7 +132,7 @@ class BuilderView final : public View {
   double windowStartMs_ = 0, gestureWindowSum_ = 0, gestureWindowMs_ = 0;  // the whole window
   int gestureFrames_ = 0;
 
-  std::vector<std::pair<std::string, ImVec4>> uiRects_;
+  TestProbe probe_;  // the rectangles noted this frame
   std::string publishedUi_;
   std::string copied_;  // the code last put on the clipboard by "Copy"
 

@@ -253,6 +253,19 @@ const Palette& lightPalette() {
   return p;
 }
 
+const Palette& darkPalette() {
+  // Light text on grey boxes over a near-black canvas; the category headers stay.
+  static const Palette p{.background = 0x121417,
+                         .node_body = 0x2A2D33,
+                         .node_border = 0x5C6270,
+                         .body_text = 0xDEE0E4,
+                         .dim_text = 0x969BA5,
+                         .edge = 0x8A909C,
+                         .edge_label = 0xA0A5AF,
+                         .highlight = 0xE8890C};
+  return p;
+}
+
 bool categoryTableSorted() {
   return std::is_sorted(std::begin(kTable), std::end(kTable),
                         [](const Entry& a, const Entry& b) { return a.op < b.op; });

@@ -42,7 +42,8 @@ struct CategoryStyle {
 };
 const CategoryStyle& categoryStyle(OpCategory c);
 
-// The rest of the look, shared by every renderer (0xRRGGBB).
+// The rest of the look, shared by every renderer (0xRRGGBB). The defaults are the
+// light look (exports, the light theme); darkPalette() is the app's dark theme.
 struct Palette {
   uint32_t background = 0xFFFFFF;
   uint32_t node_body = 0xFBFBFB;      // box below the header
@@ -54,6 +55,7 @@ struct Palette {
   uint32_t highlight = 0xE8890C;      // hover / selection outline and edges
 };
 const Palette& lightPalette();
+const Palette& darkPalette();
 
 // Colour of a hierarchy repeat class (identical groups share it): closed group
 // headers and open group frames. Cycles through a fixed set of distinct hues; -1

@@ -124,6 +124,27 @@ export default function register(t) {
     await waitGraph(page, (x) => x.direction === 'TB' && x.stage === 'ready', 'back to top to bottom');
   });
 
+  t.test('graph: options saved by older versions are read, then kept as JSON', { timeout: 90000 }, async ({ page, url }) => {
+    // The positional form older versions wrote ("LR 0 1 0 A 7 1": left to right, names
+    // shown), put there only while the page has no saved options yet.
+    await page.addInitScript(() => {
+      if (!localStorage.getItem('netforge.graph.options')) localStorage.setItem('netforge.graph.options', 'LR 0 1 0 A 7 1');
+    });
+    let g = await open(page, url, INCEPTION);
+    assert(g.direction === 'LR' && g.names && !g.initializers_as_nodes, `the old options apply: ${g.direction} names ${g.names}`);
+    const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('netforge.graph.options')));
+    assert(saved.direction === 'LR' && saved.names === true && saved.grouping === 'auto' && saved.stubs === true,
+      `stored again as JSON: ${JSON.stringify(saved)}`);
+    await clickUi(page, 'direction');
+    await waitGraph(page, (x) => x.direction === 'TB' && x.stage === 'ready', 'top to bottom');
+    await page.reload();
+    await waitReady(page);
+    await dropFiles(page, [path.join(CORPUS, INCEPTION)]);
+    await waitDrawn(page, path.basename(INCEPTION));
+    g = await waitGraph(page, (x) => x.stage === 'ready', 'drawn after reload');
+    assert(g.direction === 'TB' && g.names, `the JSON options survive a reload: ${g.direction} names ${g.names}`);
+  });
+
   t.test('graph: weights as nodes and expanded subgraphs are options', { timeout: 90000 }, async ({ page, url }) => {
     let g = await open(page, url, INCEPTION);
     const folded = g.nodes;

@@ -285,6 +285,21 @@ TEST(Categories, TableIsSortedAndCoversTheCommonOps) {
   EXPECT_STREQ(categoryName(OpCategory::InputOutput), "io");
 }
 
+// Text has to be readable on its box and on the canvas in both palettes: the dark one
+// is light text on dark boxes, the light one the other way round.
+TEST(Categories, PalettesKeepTextReadableOnTheirBoxes) {
+  auto luminance = [](uint32_t rgb) {
+    return 0.2126 * ((rgb >> 16) & 0xFF) + 0.7152 * ((rgb >> 8) & 0xFF) + 0.0722 * (rgb & 0xFF);
+  };
+  const Palette& light = lightPalette();
+  const Palette& dark = darkPalette();
+  for (uint32_t text : {light.body_text, light.dim_text}) EXPECT_GT(luminance(light.node_body) - luminance(text), 80.0);
+  for (uint32_t text : {dark.body_text, dark.dim_text}) EXPECT_GT(luminance(text) - luminance(dark.node_body), 80.0);
+  EXPECT_GT(luminance(dark.edge_label) - luminance(dark.background), 80.0);
+  EXPECT_GT(luminance(light.background) - luminance(light.edge_label), 80.0);
+  EXPECT_LT(luminance(dark.node_body), luminance(light.node_body));
+}
+
 TEST(TextMetrics, MatchesDejaVuAdvances) {
   const TextMetrics& m = defaultMetrics();
   // 'A' is 1401 units of 2048 in DejaVu Sans, 1585 in the bold face.
