@@ -135,12 +135,6 @@ nlohmann::json describe(const std::string& name, const Value& v, bool values) {
 }  // namespace
 
 int runRun(const Args& args) {
-  if (args.positional.size() != 1) {
-    std::fprintf(stderr,
-                 "usage: netforge run MODEL [--inputs DIR] [--input NAME=FILE|random|zeros] [--save DIR] "
-                 "[--keep ALL|NAME,...] [--json] [--time] [--repeat N] [--threads 1]\n");
-    return kExitUsage;
-  }
   if (args.get("threads", "1") != "1") return fail("only --threads 1 is supported so far");
   const int repeat = args.has("repeat") ? std::atoi(args.get("repeat").c_str()) : 0;
   if (args.has("repeat") && (repeat < 1 || repeat > 10000)) return fail("--repeat needs a count from 1 to 10000");
@@ -148,16 +142,19 @@ int runRun(const Args& args) {
   if (!loadModelOrExplain(args.positional[0], &model)) return kExitBadInput;
   const ir::Graph& g = model.main();
 
-  // Per-input sources: --input NAME=SPEC (repeatable, or comma-separated).
+  // Per-input sources: --input NAME=SPEC (repeatable, or comma-separated); a bare
+  // "random" or "zeros" is for every input not named otherwise.
   std::map<std::string, std::string> specs;
+  std::string every;
   for (const std::string& item : args.all("input")) {
     for (size_t p = 0; p <= item.size();) {
       size_t q = item.find(',', p);
       if (q == std::string::npos) q = item.size();
       const std::string one = item.substr(p, q - p);
       const size_t eq = one.find('=');
-      if (eq == std::string::npos) return fail("--input expects NAME=FILE|random|zeros, got '" + displayName(one) + "'");
-      specs[one.substr(0, eq)] = one.substr(eq + 1);
+      if (eq == std::string::npos && (one == "random" || one == "zeros")) every = one;
+      else if (eq == std::string::npos) return fail("--input expects NAME=FILE|random|zeros, got '" + displayName(one) + "'");
+      else specs[one.substr(0, eq)] = one.substr(eq + 1);
       p = q + 1;
     }
   }
@@ -171,6 +168,7 @@ int runRun(const Args& args) {
     const ir::Value& in = g.value(inputs[i]);
     std::string spec;
     if (auto it = specs.find(in.name); it != specs.end()) spec = it->second;
+    else if (!every.empty()) spec = every;
     else if (args.has("inputs")) {
       const fs::path dir = args.get("inputs");
       for (const char* ext : {".pb", ".npy"}) {
@@ -182,7 +180,7 @@ int runRun(const Args& args) {
       }
       if (spec.empty()) return fail(displayName(dir.string()) + " has no input_" + std::to_string(i) + ".pb or .npy for input '" + displayName(in.name) + "'");
     } else {
-      return fail("input '" + displayName(in.name) + "' was not given: use --inputs DIR or --input " + displayName(in.name) + "=FILE|random|zeros");
+      return fail("input '" + displayName(in.name) + "' was not given: use --inputs DIR, --input " + displayName(in.name) + "=FILE|random|zeros or --input random");
     }
     auto v = spec == "random" || spec == "zeros" ? generated(in, spec) : readValueFile(spec, in.type);
     if (!v) return fail("input '" + displayName(in.name) + "': " + v.error().message);

@@ -71,7 +71,7 @@ const std::vector<Command>& commandTable() {
        runCheck},
       {"run", "Execute the model with the core runtime; print, time or save its outputs", {"MODEL", 1, 1},
        {{"inputs", "DIR", "read input_N.pb (ONNX test-data layout) or .npy files from DIR"},
-        {"input", "NAME=FILE|random|zeros", "one input from a .pb/.npy file, or generated", 0, true},
+        {"input", "NAME=FILE|random|zeros", "one input from a .pb/.npy file, or generated; a bare random|zeros is for every input", 0, true},
         {"save", "DIR", "write output_N.pb (and kept tensors) to DIR"},
         {"keep", "ALL|NAME,...", "keep intermediate tensors (saved with --save)"},
         kJson,

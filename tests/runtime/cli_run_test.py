@@ -81,6 +81,9 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(sample, "--input", "image=random", "--json")
     j = json.loads(r.stdout) if r.returncode == 0 else {"outputs": [{}]}
     check("random input", j["outputs"][0].get("shape") == [1, 10], r.stderr)
+    r = run(sample, "--input", "zeros", "--json")
+    j = json.loads(r.stdout) if r.returncode == 0 else {"outputs": [{}]}
+    check("bare zeros is for every input", j["outputs"][0].get("shape") == [1, 10], r.stderr)
     npy = os.path.join(tmp, "image.npy")
     write_npy(npy, [2, 3, 32, 32], [((i * 7) % 13) / 13.0 for i in range(2 * 3 * 32 * 32)])
     keep_dir = os.path.join(tmp, "keep")
