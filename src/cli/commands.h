@@ -45,5 +45,6 @@ int runHierarchy(const Args& args);
 int runCodegen(const Args& args);
 int runCheck(const Args& args);
 int runBench(const Args& args);
+int runRun(const Args& args);
 
 }  // namespace nf::cli

@@ -112,18 +112,13 @@ void typedFieldsToBytes(const ::onnx::TensorProto& t, ir::Tensor* out) {
       break;
     case E::Int4:
     case E::Uint4:
-    case E::Float4E2M1: {
-      // Each int32_data entry holds one element; pack two per byte, low nibble first.
-      int i = 0;
-      for (int32_t v : t.int32_data()) {
-        if (i % 2 == 0)
-          b.push_back(static_cast<uint8_t>(v & 0x0f));
-        else
-          b.back() |= static_cast<uint8_t>((v & 0x0f) << 4);
-        ++i;
-      }
+    case E::Float4E2M1:
+    case E::Int2:
+    case E::Uint2:
+      // The ONNX helpers store these already packed: each int32_data entry is one
+      // byte of the packed layout (two 4-bit or four 2-bit elements, low bits first).
+      for (int32_t v : t.int32_data()) b.push_back(static_cast<uint8_t>(v));
       break;
-    }
     default:
       break;
   }

@@ -1,0 +1,31 @@
+// runtime/buffer_pool.h - recycles the buffers of intermediate tensors.
+//
+// When a value's last consumer has run, the executor returns its buffer here (if
+// nobody else shares it); the next output of a similar size takes it instead of
+// allocating. Buffers are matched by capacity: at least the size asked, at most
+// twice it, so a small tensor never pins a huge buffer.
+#pragma once
+#include <cstddef>
+#include <map>
+#include <memory>
+
+#include "runtime/tensor.h"
+
+namespace nf::runtime {
+
+class BufferPool {
+ public:
+  // A buffer of exactly `bytes` bytes, zero-filled.
+  std::shared_ptr<Buffer> take(size_t bytes);
+  // Offers a buffer back; ignored unless `buffer` is its only owner.
+  void give(std::shared_ptr<Buffer> buffer);
+  size_t reused() const { return reused_; }
+  size_t allocated() const { return allocated_; }
+  size_t pooledBytes() const { return pooled_bytes_; }
+
+ private:
+  std::multimap<size_t, std::shared_ptr<Buffer>> free_;  // by capacity
+  size_t reused_ = 0, allocated_ = 0, pooled_bytes_ = 0;
+};
+
+}  // namespace nf::runtime

@@ -1,0 +1,261 @@
+// Unit tests of the runtime core: broadcasting, the plan (order, lifetimes,
+// buffer reuse), the executor's slicing/cancel/keep/input checks, lazy weights,
+// float16 handling and .npy files.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "runtime/executor.h"
+#include "runtime/npy.h"
+#include "runtime/ops_common.h"
+#include "shapes/model_builder.h"
+
+using namespace nf;
+using namespace nf::runtime;
+
+namespace {
+
+Tensor floats(std::vector<int64_t> shape, std::vector<float> v) {
+  Tensor t = makeTensor(ir::ElemType::Float, std::move(shape));
+  std::memcpy(t.data<float>(), v.data(), v.size() * 4);
+  return t;
+}
+
+std::vector<float> values(const Tensor& t) { return {t.data<float>(), t.data<float>() + t.count()}; }
+
+}  // namespace
+
+TEST(Broadcast, ShapesFollowNumpyRules) {
+  std::vector<int64_t> out;
+  ASSERT_TRUE(broadcastShapes({{2, 1, 3}, {4, 1}}, &out));
+  EXPECT_EQ(out, (std::vector<int64_t>{2, 4, 3}));
+  ASSERT_TRUE(broadcastShapes({{}, {5}}, &out));
+  EXPECT_EQ(out, (std::vector<int64_t>{5}));
+  ASSERT_TRUE(broadcastShapes({{0, 1}, {1, 3}}, &out));
+  EXPECT_EQ(out, (std::vector<int64_t>{0, 3}));
+  EXPECT_FALSE(broadcastShapes({{2, 3}, {4}}, &out));
+}
+
+TEST(Broadcast, AddAndWhereBroadcastAllInputs) {
+  ir::Model m = tb::model(17);
+  tb::G g(m);
+  g.input("a", tb::F32, tb::shape({2, 1}));
+  g.input("b", tb::F32, tb::shape({1, 3}));
+  g.input("c", tb::BOOL, tb::shape({3}));
+  g.node("Add", {"a", "b"}, {"s"});
+  g.node("Where", {"c", "s", "a"}, {"y"});
+  g.output("y");
+  Tensor c = makeTensor(ir::ElemType::Bool, {3});
+  c.data<uint8_t>()[0] = 1;
+  c.data<uint8_t>()[2] = 1;
+  Executor ex(m);
+  ASSERT_TRUE(ex.runAll({{"a", Value::of(floats({2, 1}, {1, 2}))}, {"b", Value::of(floats({1, 3}, {10, 20, 30}))}, {"c", Value::of(c)}}).ok());
+  const Tensor& y = ex.outputs()[0].second.tensor;
+  EXPECT_EQ(y.shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(values(y), (std::vector<float>{11, 1, 31, 12, 2, 32}));
+}
+
+TEST(Plan, ReleasesEachValueAfterItsLastConsumer) {
+  ir::Model m = tb::model(17);
+  tb::G g(m);
+  g.input("x", tb::F32, tb::shape({4}));
+  g.node("Relu", {"x"}, {"a"});   // step 0
+  g.node("Neg", {"a"}, {"b"});    // step 1
+  g.node("Add", {"a", "b"}, {"c"});  // step 2: last use of a and b
+  g.node("Abs", {"c"}, {"y"});    // step 3: last use of c
+  g.output("y");
+  auto plan = makePlan(m, ir::GraphId{0});
+  ASSERT_TRUE(plan.ok());
+  const auto id = [&](const char* n) { return g.id(n).index; };
+  EXPECT_EQ(plan->last_use[id("a")], 2);
+  EXPECT_EQ(plan->last_use[id("b")], 2);
+  EXPECT_EQ(plan->release_after[2], (std::vector<uint32_t>{std::min(id("a"), id("b")), std::max(id("a"), id("b"))}));
+  EXPECT_EQ(plan->release_after[3], (std::vector<uint32_t>{id("c")}));
+  EXPECT_TRUE(plan->kept[id("y")]);  // graph output
+  PlanOptions keep;
+  keep.keep = {"b"};
+  auto kept = makePlan(m, ir::GraphId{0}, keep);
+  EXPECT_TRUE(kept->kept[id("b")]);
+  EXPECT_EQ(kept->release_after[2], (std::vector<uint32_t>{id("a")}));
+}
+
+TEST(Plan, MissingKernelsAreNamedBeforeTheRun) {
+  ir::Model m = tb::model(17);
+  tb::G g(m);
+  g.input("x", tb::F32, tb::shape({1}));
+  g.node("NoSuchOp", {"x"}, {"a"});
+  g.node("Relu", {"a"}, {"b"});
+  g.node("OtherOp", {"b"}, {"y"}, {}, "", "com.example");
+  g.output("y");
+  Executor ex(m);
+  Status s = ex.start({{"x", Value::of(floats({1}, {1}))}});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("NoSuchOp (domain ai.onnx, opset 17)"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("OtherOp (domain com.example"), std::string::npos) << s.message();
+}
+
+TEST(Executor, ReusesBuffersOfDeadValues) {
+  ir::Model m = tb::model(17);
+  tb::G g(m);
+  g.input("x", tb::F32, tb::shape({1000}));
+  std::string prev = "x";
+  for (int i = 0; i < 6; ++i) {
+    const std::string out = i == 5 ? "y" : "t" + std::to_string(i);
+    g.node("Neg", {prev}, {out});
+    prev = out;
+  }
+  g.output("y");
+  Executor ex(m);
+  ASSERT_TRUE(ex.runAll({{"x", Value::of(floats({1000}, std::vector<float>(1000, 2.f)))}}).ok());
+  EXPECT_EQ(ex.outputs()[0].second.tensor.data<float>()[999], 2.f);  // six negations
+  EXPECT_GE(ex.pool().reused(), 3u);
+  EXPECT_LE(ex.pool().allocated(), 3u);
+}
+
+TEST(Executor, StepsUnderABudgetAndCancels) {
+  ir::Model m = tb::model(17);
+  tb::G g(m);
+  g.input("x", tb::F32, tb::shape({2}));
+  g.node("Relu", {"x"}, {"a"});
+  g.node("Relu", {"a"}, {"b"});
+  g.node("Relu", {"b"}, {"y"});
+  g.output("y");
+  Executor ex(m);
+  ASSERT_TRUE(ex.start({{"x", Value::of(floats({2}, {-1, 1}))}}).ok());
+  Progress p = ex.step(0);  // a zero budget still runs one node
+  EXPECT_EQ(p.done, 1u);
+  EXPECT_EQ(p.total, 3u);
+  EXPECT_FALSE(p.finished);
+  ex.cancel();
+  p = ex.step(1000);
+  EXPECT_TRUE(p.finished);
+  EXPECT_TRUE(p.failed);
+  EXPECT_EQ(p.error, "cancelled");
+  // A new start runs to the end.
+  ASSERT_TRUE(ex.runAll({{"x", Value::of(floats({2}, {-1, 1}))}}).ok());
+  EXPECT_EQ(values(ex.outputs()[0].second.tensor), (std::vector<float>{0, 1}));
+}
+
+TEST(Executor, KeepsIntermediatesOnRequest) {
+  ir::Model m = tb::model(17);
+  tb::G g(m);
+  g.input("x", tb::F32, tb::shape({2}));
+  g.node("Neg", {"x"}, {"a"});
+  g.node("Relu", {"a"}, {"y"});
+  g.output("y");
+  PlanOptions o;
+  o.keep_all = true;
+  Executor ex(m, o);
+  ASSERT_TRUE(ex.runAll({{"x", Value::of(floats({2}, {-1, 1}))}}).ok());
+  ASSERT_EQ(ex.kept().size(), 1u);
+  EXPECT_EQ(ex.kept()[0].first, "a");
+  EXPECT_EQ(values(ex.kept()[0].second.tensor), (std::vector<float>{1, -1}));
+}
+
+TEST(Executor, RejectsWrongInputs) {
+  ir::Model m = tb::model(17);
+  tb::G g(m);
+  g.input("x", tb::F32, tb::shape({2, "n"}));
+  g.node("Relu", {"x"}, {"y"});
+  g.output("y");
+  Executor ex(m);
+  EXPECT_NE(ex.start({}).message().find("input 'x' was not given"), std::string::npos);
+  EXPECT_NE(ex.start({{"x", Value::of(makeTensor(ir::ElemType::Int64, {2, 1}))}}).message().find("must be FLOAT"), std::string::npos);
+  EXPECT_NE(ex.start({{"x", Value::of(floats({3, 1}, {1, 2, 3}))}}).message().find("must have shape"), std::string::npos);
+  EXPECT_NE(ex.start({{"z", Value::of(floats({2, 1}, {1, 2}))}}).message().find("no input 'z'"), std::string::npos);
+  EXPECT_TRUE(ex.start({{"x", Value::of(floats({2, 5}, std::vector<float>(10, 1)))}}).ok());  // symbolic dim: any size
+}
+
+TEST(Executor, ReadsWeightsLazilyFromTheByteSourceAndDecodesFloat16) {
+  ir::Model m = tb::model(17);
+  // Source 0: four float16 values 1, 2, -0.5, 65504 after 3 junk bytes.
+  std::vector<uint8_t> file = {9, 9, 9, 0x00, 0x3C, 0x00, 0x40, 0x00, 0xB8, 0xFF, 0x7B};
+  m.sources.push_back({"model.onnx", std::make_shared<MemorySource>(file)});
+  tb::G g(m);
+  ir::Tensor w;
+  w.name = "w";
+  w.elem = ir::ElemType::Float16;
+  w.dims = {4};
+  w.storage = ir::Tensor::Storage::Source;
+  w.ref = {0, 3, 8};
+  g.init(w);
+  g.input("x", ir::ElemType::Float16, tb::shape({4}));
+  g.node("Mul", {"x", "w"}, {"y"});
+  g.output("y");
+  Tensor x = makeTensor(ir::ElemType::Float16, {4});
+  for (int i = 0; i < 4; ++i) x.data<float>()[i] = 1.f;
+  x.data<float>()[1] = 0.333f;
+  roundToStoredPrecision(x);
+  Executor ex(m);
+  ASSERT_TRUE(ex.runAll({{"x", Value::of(x)}}).ok());
+  const Tensor& y = ex.outputs()[0].second.tensor;
+  EXPECT_EQ(y.type, ir::ElemType::Float16);
+  EXPECT_EQ(y.data<float>()[0], 1.f);
+  EXPECT_EQ(y.data<float>()[1], halfBitsToFloat(floatToHalf(0.333f * 2)));  // rounded to half precision
+  EXPECT_EQ(y.data<float>()[3], 65504.f);
+  // Missing external data is named.
+  m.main().initializers[0].storage = ir::Tensor::Storage::MissingExternal;
+  m.main().initializers[0].external_location = "weights.bin";
+  Executor ex2(m);
+  Status s = ex2.runAll({{"x", Value::of(x)}});
+  EXPECT_NE(s.message().find("weights.bin"), std::string::npos) << s.message();
+}
+
+TEST(Tensor, CastFollowsOnnxRules) {
+  Tensor f = floats({4}, {-1.7f, 2.5f, 0.f, 300.f});
+  Tensor i = castTensor(f, ir::ElemType::Int32);
+  EXPECT_EQ(i.data<int32_t>()[0], -1);
+  EXPECT_EQ(i.data<int32_t>()[1], 2);
+  Tensor b = castTensor(f, ir::ElemType::Bool);
+  EXPECT_EQ(b.data<uint8_t>()[0], 1);
+  EXPECT_EQ(b.data<uint8_t>()[2], 0);
+  Tensor h = castTensor(floats({1}, {0.1f}), ir::ElemType::Float16);
+  EXPECT_EQ(h.data<float>()[0], halfBitsToFloat(0x2E66));
+  int64_t out;
+  EXPECT_FALSE(checkedMul(int64_t{1} << 40, int64_t{1} << 40, &out));
+  EXPECT_EQ(shapeCount({int64_t{1} << 40, int64_t{1} << 40}), -1);
+}
+
+TEST(Npy, RoundTripsAndRejectsBadFiles) {
+  Tensor t = floats({2, 3}, {1, 2, 3, 4, 5, 6});
+  auto back = readNpy(writeNpy(t));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->shape, t.shape);
+  EXPECT_EQ(values(*back), values(t));
+  std::vector<uint8_t> bytes = writeNpy(t);
+  bytes.resize(bytes.size() - 4);
+  EXPECT_FALSE(readNpy(bytes).ok());
+  EXPECT_FALSE(readNpy({1, 2, 3}).ok());
+}
+
+TEST(Executor, HostileShapesFailWithAMessage) {
+  ir::Model m = tb::model(17);
+  tb::G g(m);
+  g.input("x", tb::F32, tb::shape({1}));
+  g.initInts("huge", {3}, {int64_t{1} << 20, int64_t{1} << 20, int64_t{1} << 20});
+  g.node("Expand", {"x", "huge"}, {"y"});
+  g.output("y");
+  Executor ex(m);
+  Status s = ex.runAll({{"x", Value::of(floats({1}, {1}))}});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("too large"), std::string::npos) << s.message();
+
+  ir::Model m2 = tb::model(17);
+  tb::G g2(m2);
+  g2.initInts("neg", {2}, {-3, 4});
+  g2.node("ConstantOfShape", {"neg"}, {"y"});
+  g2.output("y");
+  Executor ex2(m2);
+  EXPECT_FALSE(ex2.runAll({}).ok());
+
+  ir::Model m3 = tb::model(17);
+  tb::G g3(m3);
+  g3.input("x", tb::F32, tb::shape({2, 3}));
+  g3.initInts("idx", {1}, {7});
+  g3.node("Gather", {"x", "idx"}, {"y"});
+  g3.output("y");
+  Executor ex3(m3);
+  Status s3 = ex3.runAll({{"x", Value::of(floats({2, 3}, {1, 2, 3, 4, 5, 6}))}});
+  EXPECT_NE(s3.message().find("out of range"), std::string::npos) << s3.message();
+  EXPECT_NE(s3.message().find("Gather"), std::string::npos) << s3.message();
+}
