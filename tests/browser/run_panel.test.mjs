@@ -1,0 +1,90 @@
+// tests/browser/run_panel.test.mjs - the Run panel: drop a CNN and an image, run it
+// in the page (F9), and compare the top-5 classes with torch's on the same input;
+// the first conv layer's feature maps must show the image's stripes.
+// Fixture (torchvision ResNet-18 with seed-0 random weights, a striped PNG, torch's
+// top-5): tests/browser/run_panel_fixture.py, cached in build-web/run_panel/.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, decodePng, dropFiles, ROOT, screenshot, SITE, waitDrawn, waitReady, waitStatus } from './lib.mjs';
+
+const DIR = path.join(ROOT, 'build-web/run_panel');
+const SCRIPT = path.join(ROOT, 'tests/browser/run_panel_fixture.py');
+
+function fixture() {
+  const ref = path.join(DIR, 'reference.json');
+  if (!fs.existsSync(ref) || fs.statSync(ref).mtimeMs < fs.statSync(SCRIPT).mtimeMs) {
+    execFileSync('/usr/bin/python3', [SCRIPT, DIR], { stdio: 'inherit' });
+  }
+  return JSON.parse(fs.readFileSync(ref, 'utf8'));
+}
+
+// Gradient energy of one tile of the screenshot: sum |dx| and sum |dy| of the
+// luminance inside the tile (inset, so the tile's border does not count).
+function gradients(png, x0, y0, w, h) {
+  const { width, channels, pixels } = png;
+  const lum = (x, y) => {
+    const o = (y * width + x) * channels;
+    return 0.2126 * pixels[o] + 0.7152 * pixels[o + 1] + 0.0722 * pixels[o + 2];
+  };
+  let dx = 0, dy = 0;
+  for (let y = y0 + 2; y < y0 + h - 3; y++) {
+    for (let x = x0 + 2; x < x0 + w - 3; x++) {
+      dx += Math.abs(lum(x + 1, y) - lum(x, y));
+      dy += Math.abs(lum(x, y + 1) - lum(x, y));
+    }
+  }
+  return { dx, dy };
+}
+
+export default function register(t) {
+  t.test('drop ResNet-18 and an image, run, top-5 equals torch; feature maps show the stripes',
+    { timeout: 240000 }, async ({ page, url }) => {
+      const ref = fixture();
+      await page.goto(`${url}?sample=0`);
+      await waitReady(page);
+      await dropFiles(page, [path.join(DIR, 'resnet18.onnx')]);
+      await waitDrawn(page, 'resnet18.onnx');
+      // An image is a run input: the Run panel opens with it; ImageNet mean/std is the default.
+      await dropFiles(page, [path.join(DIR, 'stripes.png')]);
+      let s = await waitStatus(page, (st) => st.run && st.run.image === 'stripes.png' && st.run.labels === 1000,
+        'the image and the ImageNet labels in the Run panel');
+      assert(s.run.preset === 'ImageNet mean/std', `preset is ${s.run.preset}`);
+      assert(s.state === 'drawn' && s.file === 'resnet18.onnx', 'the image did not replace the model');
+      await page.keyboard.press('F9');
+      s = await waitStatus(page, (st) => st.run && ['done', 'error', 'cancelled'].includes(st.run.state),
+        'the run to finish', 180000);
+      assert(s.run.state === 'done', `run ended in ${s.run.state}: ${s.run.error}`);
+      const got = s.run.top.map((e) => e.index);
+      assert(JSON.stringify(got) === JSON.stringify(ref.top5),
+        `top-5 ${JSON.stringify(got)} differs from torch's ${JSON.stringify(ref.top5)}`);
+      const labels = fs.readFileSync(path.join(SITE, 'imagenet_labels.txt'), 'utf8').split('\n');
+      assert(s.run.top[0].label === labels[ref.top5[0]] && s.run.top[0].label.length > 0,
+        `top-1 label "${s.run.top[0].label}", expected "${labels[ref.top5[0]]}"`);
+      assert(s.run.node_times > 40, `only ${s.run.node_times} node times recorded`);
+      assert(s.run.keep_all && s.run.kept_values > 40, `kept ${s.run.kept_values} values`);
+      console.log(`        run ${s.run.run_ms.toFixed(0)} ms, longest slice ${s.run.longest_slice_ms.toFixed(1)} ms, ` +
+        `kept ${(s.run.kept_bytes / 1048576).toFixed(1)} MiB in ${s.run.kept_values} values; top-1 ${s.run.top[0].label}`);
+
+      // The first conv output is shown until the user selects another node.
+      s = await waitStatus(page, (st) => st.run.inspect.tiles > 0 && st.run.inspect.grid[2] > 0, 'feature maps drawn');
+      assert(/conv/i.test(s.run.inspect.value), `inspected ${s.run.inspect.value}, expected the first conv output`);
+      assert(s.run.inspect.channels === 64, `${s.run.inspect.channels} channels`);
+      await page.waitForTimeout(300);  // a frame with the textures on screen
+      const { png: shot } = await screenshot(page, 'run_panel_feature_maps');
+      const png = decodePng(shot);
+      const { tile, pitch, columns } = s.run.inspect;
+      const [gx, gy] = s.run.inspect.grid;
+      let striped = 0, flat = 0;
+      const shown = Math.min(16, s.run.inspect.tiles);
+      for (let i = 0; i < shown; i++) {
+        const x = Math.round(gx + (i % columns) * pitch[0]), y = Math.round(gy + Math.floor(i / columns) * pitch[1]);
+        if (x + tile[0] > png.width || y + tile[1] > png.height) continue;
+        const g = gradients(png, x, y, Math.round(tile[0]), Math.round(tile[1]));
+        if (g.dx + g.dy < 1000) flat++;
+        else if (g.dx > 2 * g.dy) striped++;
+      }
+      // Vertical stripes: across the tile (dx) the maps change, down it (dy) they mostly do not.
+      assert(striped >= shown / 2, `only ${striped} of ${shown} feature maps show the vertical stripes (${flat} flat)`);
+    });
+}
