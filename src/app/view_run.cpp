@@ -113,6 +113,7 @@ struct RunView::State {
   ImVec2 grid_min{0, 0}, grid_max{0, 0};  // where the tiles were drawn (for tests)
   ImVec2 tile_size{0, 0}, tile_pitch{0, 0};
   int columns = 0;
+  float visible_bottom = 0;  // the window's clip rect: tiles below it are scrolled away
   std::string published;
 
   ~State() { freeTiles(); }
@@ -474,29 +475,7 @@ void refreshInspected(RunView::State& st, const runtime::Tensor& t) {
 
 ImTextureID textureId(GLuint t) { return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t)); }
 
-void drawInspected(RunView::State& st) {
-  st.grid_min = st.grid_max = ImVec2(0, 0);
-  if (st.inspect.empty()) {
-    ImGui::TextWrapped("Select a node or an edge in the graph to see its tensor.");
-    return;
-  }
-  const runtime::Value* v = st.find(st.inspect);
-  ImGui::Text("Tensor: %s", displayName(st.inspect, 80).c_str());
-  if (!v) {
-    ImGui::TextWrapped("This value was not kept by the last run.");
-    if (!st.keep_all && ImGui::Button("Keep it and run again")) {
-      st.keep.push_back(st.inspect);
-      startRun(st);
-    }
-    return;
-  }
-  if (!v->isTensor()) {
-    ImGui::TextWrapped("A sequence or empty optional; only tensors are shown.");
-    return;
-  }
-  const runtime::Tensor& t = v->tensor;
-  refreshInspected(st, t);
-  ImGui::Text("%s %s", std::string(ir::elemTypeName(t.type)).c_str(), runtime::shapeString(t.shape).c_str());
+void drawStats(const RunView::State& st) {
   if (st.stats && st.stats->ok()) {
     const weights::TensorStats& s = st.stats->value();
     ImGui::Text("min %.6g  max %.6g  mean %.6g  std %.6g", s.min, s.max, s.mean, s.stddev);
@@ -511,14 +490,11 @@ void drawInspected(RunView::State& st) {
   } else if (st.stats) {
     ImGui::TextWrapped("%s", st.stats->error().message.c_str());
   }
-  if (t.rank() == 1 && !t.isString()) {  // bars
-    std::vector<float> bars;
-    for (int64_t i = 0; i < std::min<int64_t>(t.count(), 2048); ++i)
-      bars.push_back(static_cast<float>(runtime::elementAsDouble(t, i)));
-    ImGui::PlotHistogram("##bars", bars.data(), static_cast<int>(bars.size()), 0, nullptr, FLT_MAX, FLT_MAX,
-                         ImVec2(-1, 100));
-    return;
-  }
+}
+
+// Feature maps of a rank 2-4 tensor: a grid of channel tiles, one enlarged on click.
+void drawMaps(RunView::State& st, const runtime::Tensor& t) {
+  if (t.rank() < 2) return;
   if (!st.maps_error.empty()) {
     ImGui::TextWrapped("%s", st.maps_error.c_str());
     return;
@@ -548,6 +524,7 @@ void drawInspected(RunView::State& st) {
   const int columns = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x + spacing) / (tile + spacing)));
   const float aspect = std::clamp(static_cast<float>(st.maps.height) / static_cast<float>(st.maps.width), 0.1f, 10.0f);
   st.columns = columns;
+  st.visible_bottom = ImGui::GetWindowDrawList()->GetClipRectMax().y;
   st.tile_size = ImVec2(tile, tile * aspect);
   st.tile_pitch = ImVec2(tile + spacing, tile * aspect + ImGui::GetStyle().ItemSpacing.y);
   for (size_t i = 0; i < st.tiles.size(); ++i) {
@@ -559,6 +536,41 @@ void drawInspected(RunView::State& st) {
     if (i == 0) st.grid_min = ImGui::GetItemRectMin();
     st.grid_max = ImVec2(std::max(st.grid_max.x, ImGui::GetItemRectMax().x), ImGui::GetItemRectMax().y);
     ImGui::PopID();
+  }
+}
+
+void drawInspected(RunView::State& st) {
+  st.grid_min = st.grid_max = ImVec2(0, 0);
+  if (st.inspect.empty()) {
+    ImGui::TextWrapped("Select a node or an edge in the graph to see its tensor.");
+    return;
+  }
+  const runtime::Value* v = st.find(st.inspect);
+  if (!v) {
+    ImGui::Text("Tensor: %s", displayName(st.inspect, 80).c_str());
+    ImGui::TextWrapped("This value was not kept by the last run.");
+    if (!st.keep_all && ImGui::Button("Keep it and run again")) {
+      st.keep.push_back(st.inspect);
+      startRun(st);
+    }
+    return;
+  }
+  if (!v->isTensor()) {
+    ImGui::TextWrapped("A sequence or empty optional; only tensors are shown.");
+    return;
+  }
+  const runtime::Tensor& t = v->tensor;
+  refreshInspected(st, t);
+  ImGui::TextWrapped("%s  %s %s", displayName(st.inspect, 80).c_str(), std::string(ir::elemTypeName(t.type)).c_str(),
+                     runtime::shapeString(t.shape).c_str());
+  drawMaps(st, t);
+  drawStats(st);
+  if (t.rank() == 1 && !t.isString()) {  // bars
+    std::vector<float> bars;
+    for (int64_t i = 0; i < std::min<int64_t>(t.count(), 2048); ++i)
+      bars.push_back(static_cast<float>(runtime::elementAsDouble(t, i)));
+    ImGui::PlotHistogram("##bars", bars.data(), static_cast<int>(bars.size()), 0, nullptr, FLT_MAX, FLT_MAX,
+                         ImVec2(-1, 100));
   }
 }
 
@@ -600,7 +612,7 @@ std::string statusJson(const RunView::State& st) {
   j += ",\"grid\":[" + number(st.grid_min.x) + "," + number(st.grid_min.y) + "," + number(st.grid_max.x) + "," +
        number(st.grid_max.y) + "],\"tile\":[" + number(st.tile_size.x) + "," + number(st.tile_size.y) +
        "],\"pitch\":[" + number(st.tile_pitch.x) + "," + number(st.tile_pitch.y) +
-       "],\"columns\":" + std::to_string(st.columns) + "}";
+       "],\"columns\":" + std::to_string(st.columns) + ",\"visible_bottom\":" + number(st.visible_bottom) + "}";
   return j + "}";
 }
 
@@ -648,6 +660,8 @@ void RunView::drawContent(AppContext& ctx) {
       drawInspected(st);
     }
   }
+  // Also here: what was just drawn (tile positions) is published without another frame.
+  publishIfChanged(st);
   (void)ctx;
 }
 
