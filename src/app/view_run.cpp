@@ -314,11 +314,13 @@ void RunView::update(AppContext& ctx) {
     }
   }
 
-  // F9 runs (listed in the shortcuts window), unless a text field has the keys.
+  // F9 runs, or cancels a run (listed in the shortcuts window), unless a text field has the keys.
   const ImGuiIO& io = ImGui::GetIO();
-  if (isOpen() && st.model && st.state != "running" && !io.WantTextInput && !io.KeyCtrl && !io.KeyShift &&
-      ImGui::IsKeyPressed(SDL_SCANCODE_F9, false))
-    startRun(st);
+  if (isOpen() && st.model && !io.WantTextInput && !io.KeyCtrl && !io.KeyShift &&
+      ImGui::IsKeyPressed(SDL_SCANCODE_F9, false)) {
+    if (st.state != "running") startRun(st);
+    else if (st.executor) st.executor->cancel();  // F9 again cancels
+  }
   publishIfChanged(st);
 
   // The graph selection picks the tensor to inspect (a node: its first output).
@@ -591,6 +593,14 @@ std::string statusJson(const RunView::State& st) {
     for (const auto& [n, v] : st.executor->kept())
       if (v.isTensor()) kept_bytes += tensorBytes(v.tensor), ++kept;
     node_times = st.executor->nodeTimes().size();
+    const runtime::NodeTime* slowest = nullptr;
+    for (const runtime::NodeTime& nt : st.executor->nodeTimes())
+      if (!slowest || nt.ms > slowest->ms) slowest = &nt;
+    if (slowest && slowest->node < st.model->model.graphs[0].nodes.size()) {
+      const ir::Node& n = st.model->model.graphs[0].nodes[slowest->node];
+      j += ",\"slowest_node\":{\"name\":\"" + escapeJson(n.name) + "\",\"op\":\"" + escapeJson(n.op_type) +
+           "\",\"ms\":" + number(slowest->ms) + "}";
+    }
     for (const auto& [name, v] : st.executor->outputs()) {
       if (!v.isTensor() || v.tensor.rank() == 0 || v.tensor.isString() || v.tensor.count() != v.tensor.shape.back())
         continue;
@@ -631,7 +641,7 @@ void RunView::drawContent(AppContext& ctx) {
       std::snprintf(text, sizeof text, "%zu / %zu nodes", st.progress.done, st.progress.total);
       ImGui::ProgressBar(frac, ImVec2(-90, 0), text);
       ImGui::SameLine();
-      if (ImGui::Button("Cancel")) st.executor->cancel();
+      if (ImGui::Button("Cancel (F9)")) st.executor->cancel();
     } else if (ImGui::Button("Run (F9)")) {
       startRun(st);
     }

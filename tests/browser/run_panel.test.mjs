@@ -63,7 +63,8 @@ export default function register(t) {
         `top-1 label "${s.run.top[0].label}", expected "${labels[ref.top5[0]]}"`);
       assert(s.run.node_times > 40, `only ${s.run.node_times} node times recorded`);
       assert(s.run.keep_all && s.run.kept_values > 40, `kept ${s.run.kept_values} values`);
-      console.log(`        run ${s.run.run_ms.toFixed(0)} ms, longest slice ${s.run.longest_slice_ms.toFixed(1)} ms, ` +
+      console.log(`        run ${s.run.run_ms.toFixed(0)} ms, longest slice ${s.run.longest_slice_ms.toFixed(1)} ms ` +
+        `(slowest node ${s.run.slowest_node.op} ${s.run.slowest_node.ms.toFixed(1)} ms), ` +
         `kept ${(s.run.kept_bytes / 1048576).toFixed(1)} MiB in ${s.run.kept_values} values; top-1 ${s.run.top[0].label}`);
 
       // The first conv output is shown until the user selects another node.
@@ -89,4 +90,26 @@ export default function register(t) {
       assert(checked >= 4, `only ${checked} feature-map tiles are on screen`);
       assert(striped >= checked / 2, `only ${striped} of ${checked} feature maps show the vertical stripes (${flat} flat)`);
     });
+
+  t.test('F9 runs and F9 again cancels; frames keep coming during the run', { timeout: 240000 }, async ({ page, url }) => {
+    fixture();
+    await page.goto(`${url}?sample=0`);
+    await waitReady(page);
+    await dropFiles(page, [path.join(DIR, 'resnet18.onnx')]);
+    await waitDrawn(page, 'resnet18.onnx');
+    await dropFiles(page, [path.join(DIR, 'stripes.png')]);
+    await waitStatus(page, (st) => st.run && st.run.image === 'stripes.png', 'the image in the Run panel');
+    await page.keyboard.press('F9');
+    let s = await waitStatus(page, (st) => st.run.state === 'running' && st.run.done > 0, 'the run to start');
+    const framesBefore = s.frames;
+    await page.keyboard.press('F9');
+    s = await waitStatus(page, (st) => st.run.state !== 'running', 'the run to stop');
+    assert(s.run.state === 'cancelled', `F9 during the run should cancel it, state ${s.run.state}`);
+    assert(s.run.done < s.run.total, `cancelled after ${s.run.done} of ${s.run.total} nodes`);
+    assert(s.frames > framesBefore, 'frames were drawn while the model ran');
+    // Runs again to the end after a cancel.
+    await page.keyboard.press('F9');
+    s = await waitStatus(page, (st) => st.run.state === 'done', 'a second run', 180000);
+    assert(s.run.top.length === 5, 'top-5 after the second run');
+  });
 }
