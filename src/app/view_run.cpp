@@ -85,6 +85,7 @@ struct RunView::State {
   runtime::ImagePrep prep;
   std::vector<std::string> labels;
   std::string labels_name;
+  bool labels_default = false;  // the site's ImageNet list, not a user's file
   bool labels_requested = false;
 
   std::unique_ptr<runtime::Executor> executor;
@@ -243,7 +244,7 @@ void RunView::update(AppContext& ctx) {
   for (platform::RunInputFile& f : platform::takeRunInputs()) {
     using K = platform::RunInputFile::Kind;
     if (f.kind == K::Labels) {
-      if (f.default_labels && !st.labels.empty()) continue;  // a user's list wins
+      if (f.default_labels && !st.labels.empty() && !st.labels_default) continue;  // a user's list wins
       st.labels.clear();
       std::string line;
       for (char c : f.bytes) {
@@ -252,6 +253,7 @@ void RunView::update(AppContext& ctx) {
       }
       if (!line.empty()) st.labels.push_back(line);
       st.labels_name = f.default_labels ? "ImageNet (torchvision)" : displayName(f.name, 60);
+      st.labels_default = f.default_labels;
     } else if (f.kind == K::Image) {
       if (f.width <= 0 || f.height <= 0 || f.bytes.size() != static_cast<size_t>(f.width * f.height * 4)) {
         ctx.session.reportError(displayName(f.name) + ": the image could not be decoded");
@@ -424,6 +426,13 @@ void drawInputs(RunView::State& st) {
   }
 }
 
+// The class name of `index`; the site's ImageNet names only for 1000-class outputs
+// (a user's labels.txt applies to any output). "" when there is none.
+std::string labelFor(const RunView::State& st, int64_t index, int64_t classes) {
+  if (st.labels_default && classes != static_cast<int64_t>(st.labels.size())) return "";
+  return index >= 0 && index < static_cast<int64_t>(st.labels.size()) ? st.labels[static_cast<size_t>(index)] : "";
+}
+
 void drawTop(const RunView::State& st) {
   for (const auto& [name, v] : st.executor->outputs()) {
     if (!v.isTensor()) continue;
@@ -431,9 +440,8 @@ void drawTop(const RunView::State& st) {
     ImGui::Text("%s  %s", displayName(name, 60).c_str(), runtime::shapeString(t.shape).c_str());
     if (t.rank() == 0 || t.shape.back() < 2 || t.count() != t.shape.back() || t.isString()) continue;
     for (const runtime::TopEntry& e : runtime::topK(t, kTopK)) {
-      const std::string label = e.index < static_cast<int64_t>(st.labels.size())
-                                    ? st.labels[static_cast<size_t>(e.index)]
-                                    : "class " + std::to_string(e.index);
+      std::string label = labelFor(st, e.index, t.shape.back());
+      if (label.empty()) label = "class " + std::to_string(e.index);
       ImGui::ProgressBar(static_cast<float>(e.probability), ImVec2(80, 0));
       ImGui::SameLine();
       ImGui::Text("%5lld  %s  (%.4g)", static_cast<long long>(e.index), displayName(label, 60).c_str(), e.score);
@@ -605,8 +613,7 @@ std::string statusJson(const RunView::State& st) {
       if (!v.isTensor() || v.tensor.rank() == 0 || v.tensor.isString() || v.tensor.count() != v.tensor.shape.back())
         continue;
       for (const runtime::TopEntry& e : runtime::topK(v.tensor, kTopK)) {
-        const std::string label =
-            e.index < static_cast<int64_t>(st.labels.size()) ? st.labels[static_cast<size_t>(e.index)] : "";
+        const std::string label = labelFor(st, e.index, v.tensor.shape.back());
         top += (top.size() > 1 ? "," : "") + std::string("{\"index\":") + std::to_string(e.index) + ",\"label\":\"" +
                escapeJson(label) + "\",\"score\":" + number(e.score) + ",\"probability\":" + number(e.probability) + "}";
       }

@@ -112,4 +112,42 @@ export default function register(t) {
     s = await waitStatus(page, (st) => st.run.state === 'done', 'a second run', 180000);
     assert(s.run.top.length === 5, 'top-5 after the second run');
   });
+
+  t.test('a dropped .npy feeds the sample model; logits equal the native CLI on the same file', async ({ page, url }) => {
+    const dir = path.join(ROOT, 'build-web/run_panel');
+    fs.mkdirSync(dir, { recursive: true });
+    const npy = path.join(dir, 'cifar_input.npy');
+    execFileSync('/usr/bin/python3', ['-c',
+      'import numpy as np, sys; np.save(sys.argv[1], np.random.default_rng(3).standard_normal((1, 3, 32, 32)).astype(np.float32))', npy]);
+    const out = path.join(dir, 'cifar_native');
+    execFileSync(path.join(ROOT, 'build-native-web/netforge'),
+      ['run', path.join(SITE, 'sample.onnx'), '--input', `image=${npy}`, '--save', out]);
+    const native = JSON.parse(execFileSync('/usr/bin/python3', ['-c',
+      'import onnx, sys, json; from onnx import numpy_helper; ' +
+      'print(json.dumps(numpy_helper.to_array(onnx.load_tensor(sys.argv[1])).ravel().tolist()))',
+      path.join(out, 'output_0.pb')]).toString());
+    const order = native.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).map((p) => p[1]).slice(0, 5);
+    await page.goto(url);
+    await waitDrawn(page, 'sample.onnx');
+    await dropFiles(page, [npy]);
+    await waitStatus(page, (st) => st.run && st.run.state === 'idle' && st.run.labels > 0, 'the Run panel open');
+    await page.keyboard.press('F9');
+    const s = await waitStatus(page, (st) => st.run.state === 'done' || st.run.state === 'error', 'the run');
+    assert(s.run.state === 'done', `run: ${s.run.error}`);
+    assert(JSON.stringify(s.run.top.map((e) => e.index)) === JSON.stringify(order),
+      `top-5 ${JSON.stringify(s.run.top.map((e) => e.index))}, native ${JSON.stringify(order)}`);
+    // ImageNet names are not put on a 10-class output.
+    assert(s.run.top.every((e) => e.label === ''), `labels on a 10-class output: ${JSON.stringify(s.run.top)}`);
+    for (const e of s.run.top) {
+      assert(Math.abs(e.score - native[e.index]) <= 1e-4 * Math.max(1, Math.abs(native[e.index])),
+        `logit ${e.index}: page ${e.score}, native ${native[e.index]}`);
+    }
+    // A dropped labels.txt names the classes.
+    const names = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+    const labels = path.join(dir, 'labels.txt');
+    fs.writeFileSync(labels, names.join('\n') + '\n');
+    await dropFiles(page, [labels]);
+    const named = await waitStatus(page, (st) => st.run.labels === 10, 'the dropped labels');
+    assert(named.run.top.every((e) => e.label === names[e.index]), `labels: ${JSON.stringify(named.run.top)}`);
+  });
 }
