@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { clickAt, waitGraph } from './graph_lib.mjs';
 import { assert, decodePng, dropFiles, ROOT, screenshot, SITE, waitDrawn, waitReady, waitStatus } from './lib.mjs';
 
 const DIR = path.join(ROOT, 'build-web/run_panel');
@@ -89,6 +90,24 @@ export default function register(t) {
       // Vertical stripes: across the tile (dx) the maps change, down it (dy) they mostly do not.
       assert(checked >= 4, `only ${checked} feature-map tiles are on screen`);
       assert(striped >= checked / 2, `only ${striped} of ${checked} feature maps show the vertical stripes (${flat} flat)`);
+
+      // Selecting a node in the graph shows its output in the panel: find a layer4 conv
+      // with the graph's search (it centres the match), then click it.
+      let g = await waitGraph(page, (x) => x.canvas, 'the graph view');
+      await clickAt(page, g.canvas[0] + g.canvas[2] * 0.6, g.canvas[1] + 20);  // focus the graph
+      await page.keyboard.press('Control+f');
+      await waitGraph(page, (x) => x.search_open, 'search open');
+      await page.keyboard.type('layer4.1/conv2');
+      g = await waitGraph(page, (x) => x.matches >= 1 && x.match >= 0, 'search matches');
+      await page.waitForTimeout(400);  // the camera glides to the match
+      await page.keyboard.press('Escape');
+      await waitGraph(page, (x) => !x.search_open, 'search closed');
+      g = await waitGraph(page, (x) => x.canvas, 'the graph view');
+      await clickAt(page, g.canvas[0] + g.canvas[2] / 2, g.canvas[1] + g.canvas[3] / 2);
+      s = await waitStatus(page, (st) => /layer4/.test(st.run.inspect.value || '') && st.run.inspect.tiles > 0,
+        'the selected node\'s output in the Run panel');
+      assert(s.run.inspect.channels === 512, `layer4 output has ${s.run.inspect.channels} channels, expected 512`);
+      await screenshot(page, 'run_panel_selected_layer4');
     });
 
   t.test('F9 runs and F9 again cancels; frames keep coming during the run', { timeout: 240000 }, async ({ page, url }) => {
