@@ -4,6 +4,7 @@
 #   index.html host.js netforge.js netforge.wasm   the app
 #   sw.js manifest.webmanifest icon*.{svg,png}      offline + installable
 #   sample.onnx                                     written by the native CLI
+#   run.js imagenet_labels.txt                      the Run panel (labels from python3-torchvision)
 # The service worker's cache name carries a hash of the site's files, so any change
 # to them replaces the offline copy on the next visit.
 set -euo pipefail
@@ -27,7 +28,7 @@ nf_say "assembling the site"
 SITE="$NF_BUILD_WEB/site"
 TMP="$NF_BUILD_WEB/site.tmp"
 rm -rf "$TMP" && mkdir -p "$TMP"
-cp "$NF_ROOT/web/index.html" "$NF_ROOT/web/host.js" "$NF_ROOT/web/share.js" "$NF_ROOT/web/autosave.js" "$NF_ROOT/web/manifest.webmanifest" "$NF_ROOT/web/icon.svg" "$TMP/"
+cp "$NF_ROOT/web/index.html" "$NF_ROOT/web/host.js" "$NF_ROOT/web/share.js" "$NF_ROOT/web/autosave.js" "$NF_ROOT/web/run.js" "$NF_ROOT/web/manifest.webmanifest" "$NF_ROOT/web/icon.svg" "$TMP/"
 cp "$NF_BUILD_WEB/app/netforge.js" "$NF_BUILD_WEB/app/netforge.wasm" "$TMP/"
 "$NF_BUILD_NATIVE/netforge" sample -o "$TMP/sample.onnx"
 # PNG icons (installability wants raster sizes); regenerated only when the script changes.
@@ -36,6 +37,12 @@ if [[ ! -f "$ICONS/icon-512.png" || "$NF_ROOT/web/make_icons.py" -nt "$ICONS/ico
   mkdir -p "$ICONS" && /usr/bin/python3 "$NF_ROOT/web/make_icons.py" "$ICONS"
 fi
 cp "$ICONS"/icon-*.png "$TMP/"
+# ImageNet class names for the Run panel's top-k; regenerated when the script changes.
+LABELS="$NF_BUILD_WEB/imagenet_labels.txt"
+if [[ ! -s "$LABELS" || "$NF_ROOT/scripts/imagenet_labels.py" -nt "$LABELS" ]]; then
+  /usr/bin/python3 "$NF_ROOT/scripts/imagenet_labels.py" "$LABELS"
+fi
+cp "$LABELS" "$TMP/"
 build_id=$(cd "$TMP" && cat $(ls | sort) | sha256sum | cut -c1-12)
 sed "s/__NETFORGE_BUILD__/$build_id/g" "$NF_ROOT/web/sw.js" > "$TMP/sw.js"
 rm -rf "$SITE.old"

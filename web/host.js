@@ -33,6 +33,7 @@
   let firstFrameMs = null;
   let firstDrawnMs = null;  // when a model was first on screen (scripts/bench.sh)
   let snapshot = null;  // rebuilt lazily after a change
+  let runStatus = null;  // the Run panel's state (app: platform::publishRunStatus)
 
   function deepFreeze(o) {
     for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v);
@@ -46,7 +47,7 @@
     get() {
       if (!snapshot) {
         snapshot = deepFreeze(Object.assign(JSON.parse(JSON.stringify(base)),
-          { frames: frames, first_frame_ms: firstFrameMs, first_drawn_ms: firstDrawnMs }));
+          { frames: frames, first_frame_ms: firstFrameMs, first_drawn_ms: firstDrawnMs, run: runStatus }));
       }
       return snapshot;
     },
@@ -96,6 +97,10 @@
 
   function openFileList(fileList) {
     const list = Array.from(fileList || []);
+    // Images, .npy tensors and label lists are inputs for the Run panel (web/run.js).
+    if (list.length && typeof NetForgeRun !== 'undefined' && list.every((f) => NetForgeRun.isRunInput(f))) {
+      return whenModuleReady.then(() => NetForgeRun.take(list));
+    }
     // A single .json saved by the model builder opens in the builder (web/share.js
     // sniffs it); any other JSON goes on to the reader, which explains what it is.
     if (list.length === 1 && /\.json$/i.test(list[0].name) && typeof NetForgeShare !== 'undefined') {
@@ -195,6 +200,10 @@
     publishStatus(json) {
       base = JSON.parse(json);
       if (base.state === 'drawn' && firstDrawnMs === null) firstDrawnMs = performance.now();
+      snapshot = null;
+    },
+    publishRun(json) {
+      runStatus = JSON.parse(json);
       snapshot = null;
     },
     publishFrame(n) {

@@ -6,7 +6,7 @@
 const BUILD = '__NETFORGE_BUILD__';
 const CACHE = `netforge-${BUILD}`;
 const SHELL = [
-  './', 'index.html', 'host.js', 'share.js', 'autosave.js', 'netforge.js', 'netforge.wasm', 'sample.onnx',
+  './', 'index.html', 'host.js', 'share.js', 'autosave.js', 'run.js', 'imagenet_labels.txt', 'netforge.js', 'netforge.wasm', 'sample.onnx',
   'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png',
 ];
 

@@ -57,6 +57,26 @@ void publishStatus(const Status& status);
 // first-frame time (netforgeStatus.first_frame_ms, used by scripts/bench.sh).
 void publishFrame(uint64_t frames_drawn);
 
+// [run inputs] --------------------------------------------------------------------
+// Files for the Run panel (web/run.js): images arrive decoded to RGBA pixels by the
+// browser; tensor files (.npy, .pb) and label lists (.txt) as raw bytes.
+struct RunInputFile {
+  enum class Kind { Image, Tensor, Labels };
+  Kind kind = Kind::Tensor;
+  std::string name;
+  int64_t width = 0, height = 0;  // images
+  std::vector<uint8_t> bytes;     // RGBA pixels of an image, else the file
+  bool default_labels = false;    // the site's ImageNet labels (not a user's file)
+};
+// The files handed over since the last call (drops, the Run panel's picker).
+std::vector<RunInputFile> takeRunInputs();
+// Shows a file chooser for an image, .npy/.pb tensor or labels.txt.
+void pickRunInputFile();
+// Fetches the site's imagenet_labels.txt; it arrives through takeRunInputs().
+void requestDefaultLabels();
+// window.netforgeStatus.run: one JSON object (for tests and tools).
+void publishRunStatus(const std::string& json);
+
 // [storage] -----------------------------------------------------------------------
 // localStorage; "" when missing or when storage is unavailable.
 std::string storageGet(const std::string& key);

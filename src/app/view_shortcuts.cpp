@@ -33,6 +33,7 @@ void ShortcutsView::drawContent(AppContext& ctx) {
       {"Click a group box, Enter", "Graph: open the group (selected with Enter)"},
       {"Click a frame title, Backspace", "Graph: close the group (around the selection with Backspace)"},
       {"Esc", "Graph: close the search, clear the selection"},
+      {"F9", "Run panel: run the open model (again: cancel)"},
   };
   for (const auto& k : kGraphKeys) row(k[0], k[1]);
   ImGui::EndTable();

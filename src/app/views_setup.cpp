@@ -4,6 +4,7 @@
 #include "app/views.h"
 #include "app/views_inspect.h"
 #include "app/view_builder.h"
+#include "app/view_run.h"
 
 namespace nf::app {
 
@@ -14,6 +15,7 @@ void registerViews(ViewRegistry& views) {
   views.add<NodeListView>();
   views.add<NodeDetailsView>();
   views.add<TensorView>();
+  views.add<RunView>();
   views.add<SummaryView>();
   views.add<ErrorPanelView>();
   views.add<RecentFileHintView>();

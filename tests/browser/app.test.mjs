@@ -83,13 +83,25 @@ export default function register(t) {
     assert(s.nodes === want, `squeezenet has ${want} nodes; status says ${s.nodes}`);
   });
 
-  t.test('a dropped PNG gives a clear error and keeps the open model', async ({ page, url }) => {
+  t.test('a dropped image is a Run panel input and keeps the open model', async ({ page, url }) => {
+    await page.goto(url);
+    await waitDrawn(page, 'sample.onnx');
+    await dropFiles(page, [path.join(SITE, 'icon-192.png')]);
+    const s = await waitStatus(page, (st) => st.run && st.run.image === 'icon-192.png', 'the image in the Run panel');
+    assert(s.state === 'drawn' && s.file === 'sample.onnx' && s.error === null, `the sample stays open: ${JSON.stringify(s)}`);
+  });
+
+  t.test('a PNG named .onnx gives a clear error and keeps the open model', async ({ page, url }) => {
     await page.goto(url);
     await waitDrawn(page, 'sample.onnx');
     const before = await status(page);
-    await dropFiles(page, [path.join(SITE, 'icon-192.png')]);
+    // Images are Run panel inputs by their extension; under a model's name the reader says what it is.
+    const fake = path.join(ROOT, 'build-web/fixtures/photo.onnx');
+    fs.mkdirSync(path.dirname(fake), { recursive: true });
+    fs.copyFileSync(path.join(SITE, 'icon-192.png'), fake);
+    await dropFiles(page, [fake]);
     const s = await waitStatus(page, (st) => st.state === 'error', 'state "error"');
-    assert(/icon-192\.png/.test(s.error) && /PNG/.test(s.error), `the error names the file and says it is a PNG: ${s.error}`);
+    assert(/photo\.onnx/.test(s.error) && /PNG/.test(s.error), `the error names the file and says it is a PNG: ${s.error}`);
     assert(s.file === before.file && s.nodes === before.nodes, `the sample stays open: ${JSON.stringify(s)}`);
     // The error panel opens by itself: the screen changes and shows red text.
     await page.waitForTimeout(100);

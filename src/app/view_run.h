@@ -1,0 +1,28 @@
+// app/view_run.h - the Run panel: runs the open model in the browser, in slices
+// between frames, and shows what it computed (top-k, feature maps, statistics).
+#pragma once
+#include <memory>
+
+#include "app/view.h"
+
+namespace nf::app {
+
+class RunView final : public View {
+ public:
+  RunView();
+  ~RunView() override;
+  const char* shortcutText() const override { return "Ctrl+Shift+X"; }
+  void update(AppContext& ctx) override;
+  bool wantsFrames() const override;
+
+  struct State;  // view_run.cpp
+
+ protected:
+  void drawContent(AppContext& ctx) override;
+  void placeWindow(const WorkArea& area) override;
+
+ private:
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace nf::app
