@@ -42,6 +42,32 @@ bool gather(KernelContext& ctx) {
   return true;
 }
 
+// GatherElements/ScatterElements: calls visit(i, offset) for every element i of `ind`,
+// where offset is the element of x at i's position with its `axis` coordinate replaced
+// by the index value. False (and ctx's error) on an index out of range.
+template <class Visit>
+bool forEachAlongAxis(KernelContext& ctx, const Tensor& x, const Tensor& ind, int64_t axis, Visit visit) {
+  const std::vector<int64_t> xs = stridesOf(x.shape);
+  std::vector<int64_t> idx(ind.rank(), 0);
+  for (int64_t i = 0; i < ind.count(); ++i) {
+    int64_t off = 0;
+    for (size_t d = 0; d < idx.size(); ++d) {
+      int64_t c = idx[d];
+      if (static_cast<int64_t>(d) == axis) {
+        c = elementAsInt(ind, i);
+        if (!fixIndex(ctx, &c, x.shape[d])) return false;
+      }
+      off += c * xs[d];
+    }
+    visit(i, off);
+    for (int64_t d = static_cast<int64_t>(idx.size()) - 1; d >= 0; --d) {
+      if (++idx[d] < ind.shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return true;
+}
+
 bool gatherElements(KernelContext& ctx) {
   if (!ctx.require(0) || !ctx.require(1)) return false;
   const Tensor& x = ctx.in(0);
@@ -51,25 +77,7 @@ bool gatherElements(KernelContext& ctx) {
   if (ind.rank() != x.rank()) return ctx.fail("indices must have the rank of the data");
   Tensor* y = ctx.output(0, x.type, ind.shape);
   if (!ctx.error.empty()) return false;
-  const std::vector<int64_t> xs = stridesOf(x.shape);
-  std::vector<int64_t> idx(ind.rank(), 0);
-  for (int64_t i = 0; i < ind.count(); ++i) {
-    int64_t off = 0;
-    for (size_t d = 0; d < idx.size(); ++d) {
-      int64_t c = idx[d];
-      if (static_cast<int64_t>(d) == a) {
-        c = elementAsInt(ind, i);
-        if (!fixIndex(ctx, &c, x.shape[d])) return false;
-      }
-      off += c * xs[d];
-    }
-    copyElement(x, off, *y, i);
-    for (int64_t d = static_cast<int64_t>(idx.size()) - 1; d >= 0; --d) {
-      if (++idx[d] < ind.shape[d]) break;
-      idx[d] = 0;
-    }
-  }
-  return true;
+  return forEachAlongAxis(ctx, x, ind, a, [&](int64_t i, int64_t off) { copyElement(x, off, *y, i); });
 }
 
 // Applies a scatter reduction to element `di` of `y` from element `si` of `u`.
@@ -93,24 +101,8 @@ bool scatterElements(KernelContext& ctx) {
   if (ind.shape != upd.shape || ind.rank() != x.rank()) return ctx.fail("indices and updates must match");
   Tensor y = cloneTensor(x);
   const std::string red = ctx.attrString("reduction", "none");
-  const std::vector<int64_t> xs = stridesOf(x.shape);
-  std::vector<int64_t> idx(ind.rank(), 0);
-  for (int64_t i = 0; i < ind.count(); ++i) {
-    int64_t off = 0;
-    for (size_t d = 0; d < idx.size(); ++d) {
-      int64_t c = idx[d];
-      if (static_cast<int64_t>(d) == a) {
-        c = elementAsInt(ind, i);
-        if (!fixIndex(ctx, &c, x.shape[d])) return false;
-      }
-      off += c * xs[d];
-    }
-    scatterReduce(red, upd, i, y, off);
-    for (int64_t d = static_cast<int64_t>(idx.size()) - 1; d >= 0; --d) {
-      if (++idx[d] < ind.shape[d]) break;
-      idx[d] = 0;
-    }
-  }
+  if (!forEachAlongAxis(ctx, x, ind, a, [&](int64_t i, int64_t off) { scatterReduce(red, upd, i, y, off); }))
+    return false;
   ctx.setOutput(0, std::move(y));
   return true;
 }

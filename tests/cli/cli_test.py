@@ -9,17 +9,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
 exe, corpus = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
+checks = Checks("cli")
+check = checks.check
 
 
 def run(*args):
@@ -106,5 +101,4 @@ with tempfile.TemporaryDirectory() as tmp:
         check(f"{c} --help", r.returncode == 0 and r.stdout.startswith(f"usage: netforge {c}") and "--help" in r.stdout,
               (r.returncode, r.stdout[:300], r.stderr))
 
-print(f"cli: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()

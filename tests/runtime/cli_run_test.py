@@ -11,17 +11,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
 exe, corpus = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
+checks = Checks("cli run")
+check = checks.check
 
 
 def run(*args):
@@ -111,5 +106,4 @@ with tempfile.TemporaryDirectory() as tmp:
         r = run(dec + ".onnx", "--inputs", os.path.join(dec, "test_data_set_0"))
         check("op without kernel named", one_line_error(r) and "no kernel for: ImageDecoder (domain ai.onnx" in r.stderr, r.stderr)
 
-print(f"cli run: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()

@@ -12,17 +12,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
 exe, corpus = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
+checks = Checks("cli shapes")
+check = checks.check
 
 
 def run(*args):
@@ -93,5 +88,4 @@ with tempfile.NamedTemporaryFile(suffix=".onnx") as bad:
         r = run(cmd, bad.name)
         check(f"{cmd} on a bad file", r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1, r.stderr)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()
