@@ -83,7 +83,12 @@ export default function register(t) {
     await page.reload();
     await waitReady(page);
     await page.waitForFunction(() => window.netforgeBuilder !== undefined, null, { timeout: 10000 });
-    const restored = JSON.parse((await builderState(page)).doc);
+    // The autosave is read from IndexedDB after start-up: give it a moment.
+    let restored = { nodes: [] };
+    for (let tries = 0; tries < 100 && restored.nodes.length !== 2; ++tries) {
+      if (tries) await page.waitForTimeout(100);
+      restored = JSON.parse((await builderState(page)).doc);
+    }
     assert(restored.nodes.length === 2, `autosaved document restored (${restored.nodes.length} nodes)`);
   });
 }
