@@ -53,6 +53,12 @@ Tensor* KernelContext::output(size_t i, ir::ElemType t, std::vector<int64_t> sha
   return &outputs[i].tensor;
 }
 
+bool KernelContext::isConstantInput(size_t i) const {
+  if (i >= node.inputs.size() || !node.inputs[i].valid()) return false;
+  const ir::Value& v = graph.value(node.inputs[i]);
+  return v.initializer >= 0 && !v.graph_input;
+}
+
 const ir::Attribute* KernelContext::attr(std::string_view name) const {
   const ir::Attribute* a = node.attr(name);
   if (!a || a->ref_attr_name.empty()) return a;

@@ -13,6 +13,33 @@ namespace {
 
 using E = ir::ElemType;
 
+// True when `small`, broadcast to `out`, is one contiguous run of `out`'s dims (all
+// other dims 1): element i of the output then reads small[(i / inner) % count].
+// Gives the number of repeats outside (`outer`) and inside (`inner`) that run.
+bool blockBroadcast(const std::vector<int64_t>& small, const std::vector<int64_t>& out, int64_t* outer,
+                    int64_t* inner) {
+  if (small.size() > out.size()) return false;
+  const size_t lead = out.size() - small.size();
+  size_t first = out.size(), last = out.size();  // the dims small spans: [first, last)
+  for (size_t d = 0; d < out.size(); ++d) {
+    const int64_t sd = d < lead ? 1 : small[d - lead];
+    if (sd == 1 && out[d] != 1) {
+      if (first != out.size() && last == out.size()) last = d;
+      continue;
+    }
+    if (sd != out[d]) return false;
+    if (out[d] == 1) continue;
+    if (first == out.size()) first = d;
+    else if (last != out.size()) return false;  // a second run
+  }
+  if (first == out.size()) return false;  // a scalar: handled elsewhere
+  *outer = 1;
+  *inner = 1;
+  for (size_t d = 0; d < first; ++d) *outer *= out[d];
+  for (size_t d = last; d < out.size(); ++d) *inner *= out[d];
+  return true;
+}
+
 // out[i] = op(a, b) over broadcast inputs 0 and 1; out_type Undefined = input type.
 template <class Op>
 bool binary(KernelContext& ctx, E out_type, Op op) {
@@ -40,6 +67,21 @@ bool binary(KernelContext& ctx, E out_type, Op op) {
     } else if (a.count() == 1 && b.count() == n) {
       const T s = pa[0];
       for (int64_t i = 0; i < n; ++i) py[i] = static_cast<R>(op(s, pb[i]));
+    } else if (int64_t outer = 0, inner = 0; a.count() == n && blockBroadcast(b.shape, shape, &outer, &inner)) {
+      // b repeats in blocks (a per-channel bias or scale): no per-element index math.
+      const int64_t bn = b.count();
+      for (int64_t o = 0, i = 0; o < outer; ++o)
+        for (int64_t j = 0; j < bn; ++j) {
+          const T s = pb[j];
+          for (int64_t k = 0; k < inner; ++k, ++i) py[i] = static_cast<R>(op(pa[i], s));
+        }
+    } else if (b.count() == n && blockBroadcast(a.shape, shape, &outer, &inner)) {
+      const int64_t an = a.count();
+      for (int64_t o = 0, i = 0; o < outer; ++o)
+        for (int64_t j = 0; j < an; ++j) {
+          const T s = pa[j];
+          for (int64_t k = 0; k < inner; ++k, ++i) py[i] = static_cast<R>(op(s, pb[i]));
+        }
     } else {
       forEachBroadcast(shape, {broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)},
                        [&](int64_t i, const int64_t* o) { py[i] = static_cast<R>(op(pa[o[0]], pb[o[1]])); });

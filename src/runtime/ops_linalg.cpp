@@ -12,6 +12,16 @@ namespace {
 
 using E = ir::ElemType;
 
+// (Re)packs op(B) into the node's cache entry unless it already holds this B.
+void packGemmB(PackedWeights* pw, bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb) {
+  if (pw->source == b && pw->gemm_trans_b == trans_b && pw->gemm_k == k && pw->gemm_n == n) return;
+  pw->gemm = kernels::pack_sgemm_b(trans_b, k, n, b, ldb);
+  pw->source = b;
+  pw->gemm_trans_b = trans_b;
+  pw->gemm_k = k;
+  pw->gemm_n = n;
+}
+
 }  // namespace
 
 bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tensor* out_or_null, size_t out_index) {
@@ -40,6 +50,18 @@ bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tenso
   });
   if (batch.empty() && nb == 1) aoff[0] = boff[0] = 0;
   if (a0.type == E::Float && b0.type == E::Float) {
+    // A constant 2-D B (this node's initializer) is packed once per Executor.
+    PackedWeights* pw = bs.size() == 2 && ctx.hasTensor(1) && ctx.in(1).data<float>() == b0.data<float>() &&
+                                ctx.isConstantInput(1)
+                            ? ctx.packEntry()
+                            : nullptr;
+    if (pw) {
+      packGemmB(pw, false, K, N, b0.data<float>(), N);
+      for (int64_t i = 0; i < nb; ++i)
+        kernels::sgemm(false, false, M, N, K, 1.f, a0.data<float>() + aoff[i], K, b0.data<float>(), N, pw->gemm, 0.f,
+                       y->data<float>() + i * M * N, N, ctx.scratch);
+      return true;
+    }
     for (int64_t i = 0; i < nb; ++i)
       kernels::sgemm(false, false, M, N, K, 1.f, a0.data<float>() + aoff[i], K, b0.data<float>() + boff[i], N, 0.f,
                      y->data<float>() + i * M * N, N, ctx.scratch);
@@ -89,6 +111,15 @@ bool gemm(KernelContext& ctx) {
                      [&](int64_t i, const int64_t* o) { setElementFromDouble(*y, i, elementAsDouble(c, o[0])); });
   }
   if (a.type == E::Float && b.type == E::Float) {
+    if (ctx.isConstantInput(1)) {  // constant weights: packed once per Executor
+      PackedWeights* pw = ctx.packEntry();
+      if (pw) {
+        packGemmB(pw, tb, K, N, b.data<float>(), b.shape[1]);
+        kernels::sgemm(ta, tb, M, N, K, alpha, a.data<float>(), a.shape[1], b.data<float>(), b.shape[1], pw->gemm,
+                       has_c ? beta : 0.f, y->data<float>(), N, ctx.scratch);
+        return true;
+      }
+    }
     kernels::sgemm(ta, tb, M, N, K, alpha, a.data<float>(), a.shape[1], b.data<float>(), b.shape[1],
                    has_c ? beta : 0.f, y->data<float>(), N, ctx.scratch);
     return true;
