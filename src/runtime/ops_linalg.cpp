@@ -30,7 +30,8 @@ bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tenso
   const bool a1 = as.size() == 1, b1 = bs.size() == 1;
   if (a1) as.insert(as.begin(), 1);
   if (b1) bs.push_back(1);
-  const int64_t M = as[as.size() - 2], K = as.back(), N = bs.back();
+  int64_t M = as[as.size() - 2];
+  const int64_t K = as.back(), N = bs.back();
   if (bs[bs.size() - 2] != K)
     return ctx.fail("shapes " + shapeString(a0.shape) + " and " + shapeString(b0.shape) + " cannot be multiplied");
   std::vector<int64_t> ab(as.begin(), as.end() - 2), bb(bs.begin(), bs.end() - 2), batch;
@@ -41,7 +42,7 @@ bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tenso
   const E ot = a0.type == E::Int8 || a0.type == E::Uint8 ? E::Int32 : a0.type;
   Tensor* y = out_or_null ? out_or_null : ctx.output(out_index, ot, out);
   if (!ctx.error.empty()) return false;
-  const int64_t nb = shapeCount(batch);
+  int64_t nb = shapeCount(batch);
   std::vector<int64_t> abs_ = broadcastStrides(ab, batch), bbs = broadcastStrides(bb, batch);
   std::vector<int64_t> aoff(static_cast<size_t>(nb)), boff(static_cast<size_t>(nb));
   forEachBroadcast(batch, {abs_, bbs}, [&](int64_t i, const int64_t* o) {
@@ -50,6 +51,13 @@ bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tenso
   });
   if (batch.empty() && nb == 1) aoff[0] = boff[0] = 0;
   if (a0.type == E::Float && b0.type == E::Float) {
+    if (bs.size() == 2) {
+      // B has no batch dims: A's batch rows are contiguous, so one GEMM with
+      // nb * M rows does them all (a [128,1,256] x [256,768] MatMul would be 128
+      // single-row calls otherwise).
+      M *= nb;
+      nb = 1;
+    }
     // A constant 2-D B (this node's initializer) is packed once per Executor.
     PackedWeights* pw = bs.size() == 2 && ctx.hasTensor(1) && ctx.in(1).data<float>() == b0.data<float>() &&
                                 ctx.isConstantInput(1)
