@@ -115,8 +115,18 @@ bool gemm(KernelContext& ctx) {
     std::vector<int64_t> s;
     if (!broadcastShapes({c.shape, {M, N}}, &s) || s != std::vector<int64_t>{M, N})
       return ctx.fail("C of shape " + shapeString(c.shape) + " does not broadcast to " + shapeString({M, N}));
-    forEachBroadcast(y->shape, {broadcastStrides(c.shape, y->shape)},
-                     [&](int64_t i, const int64_t* o) { setElementFromDouble(*y, i, elementAsDouble(c, o[0])); });
+    if (y->type == E::Float && c.type == E::Float && N > 0 && c.rank() > 0 &&
+        (c.shape == std::vector<int64_t>{M, N} || (c.count() == N && c.shape.back() == N))) {
+      // The common bias shapes ([M, N], [N], [1, N]): copy rows (float to float is exact).
+      const float* pc = c.data<float>();
+      float* py = y->data<float>();
+      const bool row = c.shape != std::vector<int64_t>{M, N};
+      for (int64_t m = 0; m < M; ++m)
+        std::copy(pc + (row ? 0 : m * N), pc + (row ? N : (m + 1) * N), py + m * N);
+    } else {
+      forEachBroadcast(y->shape, {broadcastStrides(c.shape, y->shape)},
+                       [&](int64_t i, const int64_t* o) { setElementFromDouble(*y, i, elementAsDouble(c, o[0])); });
+    }
   }
   if (a.type == E::Float && b.type == E::Float) {
     if (ctx.isConstantInput(1)) {  // constant weights: packed once per Executor
