@@ -67,8 +67,9 @@ class KernelContext {
   size_t outputCount() const { return outputs.size(); }
   bool wantsOutput(size_t i) const { return i < node.outputs.size() && node.outputs[i].valid(); }
 
-  // --- outputs: a (pooled) buffer of the right size; contents are zeroed.
-  Tensor* output(size_t i, ir::ElemType t, std::vector<int64_t> shape);
+  // --- outputs: a (pooled) buffer of the right size; contents are zeroed unless
+  // `zeroed` is false (kernels that write every element skip the memset).
+  Tensor* output(size_t i, ir::ElemType t, std::vector<int64_t> shape, bool zeroed = true);
   void setOutput(size_t i, Tensor t) { outputs[i] = Value::of(std::move(t)); }
 
   // --- attributes (inside a model-local function body, attributes that refer to the

@@ -121,7 +121,8 @@ bool convTensors(KernelContext& ctx, const Tensor& x0, const Tensor& w0, const T
   std::vector<int64_t> out{N, M};
   out.insert(out.end(), w.out.begin(), w.out.end());
   const E compute_type = x0.type == E::Double ? E::Float : x0.type;  // float storage
-  Tensor* y = ctx.output(0, compute_type, out);
+  // kernels::conv2d writes every output element; the other paths accumulate.
+  Tensor* y = ctx.output(0, compute_type, out, /*zeroed=*/!(x0.type == E::Float && w.nd == 2));
   if (!ctx.error.empty()) return false;
   Tensor bias_t;
   const float* bias = nullptr;

@@ -51,7 +51,7 @@ bool binary(KernelContext& ctx, E out_type, Op op) {
   if (!broadcastShapes({a.shape, b.shape}, &shape))
     return ctx.fail("shapes " + shapeString(a.shape) + " and " + shapeString(b.shape) + " do not broadcast");
   const E ot = out_type == E::Undefined ? a.type : out_type;
-  Tensor* y = ctx.output(0, ot, shape);
+  Tensor* y = ctx.output(0, ot, shape, /*zeroed=*/false);  // every element is written
   if (!ctx.error.empty()) return false;
   visitType(a.type, [&]<class T>() {
     using R = std::conditional_t<std::is_same_v<decltype(op(T{}, T{})), bool>, uint8_t, T>;
@@ -281,7 +281,7 @@ bool unary(KernelContext& ctx, E out_type, Op op) {
   if (!ctx.require(0)) return false;
   const Tensor& x = ctx.in(0);
   if (x.isString()) return ctx.fail("string input is not supported");
-  Tensor* y = ctx.output(0, out_type == E::Undefined ? x.type : out_type, x.shape);
+  Tensor* y = ctx.output(0, out_type == E::Undefined ? x.type : out_type, x.shape, /*zeroed=*/false);
   if (!ctx.error.empty()) return false;
   visitType(x.type, [&]<class T>() {
     using R = std::conditional_t<std::is_same_v<decltype(op(T{})), bool>, uint8_t, T>;
