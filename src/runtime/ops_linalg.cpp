@@ -40,7 +40,8 @@ bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tenso
   if (!a1) out.push_back(M);
   if (!b1) out.push_back(N);
   const E ot = a0.type == E::Int8 || a0.type == E::Uint8 ? E::Int32 : a0.type;
-  Tensor* y = out_or_null ? out_or_null : ctx.output(out_index, ot, out);
+  // Every element is written unless K == 0 (then the product is all zeros).
+  Tensor* y = out_or_null ? out_or_null : ctx.output(out_index, ot, out, /*zeroed=*/K == 0);
   if (!ctx.error.empty()) return false;
   int64_t nb = shapeCount(batch);
   std::vector<int64_t> abs_ = broadcastStrides(ab, batch), bbs = broadcastStrides(bb, batch);
@@ -107,7 +108,7 @@ bool gemm(KernelContext& ctx) {
   const int64_t M = ta ? a.shape[1] : a.shape[0], K = ta ? a.shape[0] : a.shape[1];
   const int64_t N = tb ? b.shape[0] : b.shape[1], K2 = tb ? b.shape[1] : b.shape[0];
   if (K != K2) return ctx.fail("inner dimensions differ: " + std::to_string(K) + " vs " + std::to_string(K2));
-  Tensor* y = ctx.output(0, a.type, {M, N});
+  Tensor* y = ctx.output(0, a.type, {M, N}, /*zeroed=*/K == 0);  // else every element is written
   if (!ctx.error.empty()) return false;
   const bool has_c = ctx.hasTensor(2) && beta != 0.f;
   if (has_c) {

@@ -157,7 +157,7 @@ bool softmaxFamily(KernelContext& ctx, Soft kind) {
   } else {
     splitAt(x.shape, a, &outer, &n, &inner);
   }
-  Tensor* y = ctx.output(0, x.type, x.shape);
+  Tensor* y = ctx.output(0, x.type, x.shape, /*zeroed=*/false);  // every element is written
   if (!ctx.error.empty()) return false;
   std::vector<double> row(static_cast<size_t>(n));
   if (kind == Soft::Softmax && x.type == E::Float && inner == 1) {

@@ -154,7 +154,7 @@ bool transpose(KernelContext& ctx) {
     out[i] = x.shape[p];
     strides[i] = in_strides[p];
   }
-  Tensor* y = ctx.output(0, x.type, out);
+  Tensor* y = ctx.output(0, x.type, out, /*zeroed=*/false);  // every element is written
   if (!ctx.error.empty()) return false;
   if (x.isString()) {
     forEachBroadcast(out, {strides}, [&](int64_t i, const int64_t* o) { (*y->strings)[i] = (*x.strings)[o[0]]; });
