@@ -160,6 +160,21 @@ bool transpose(KernelContext& ctx) {
     forEachBroadcast(out, {strides}, [&](int64_t i, const int64_t* o) { (*y->strings)[i] = (*x.strings)[o[0]]; });
     return true;
   }
+  // Trailing axes that stay in place form contiguous runs: copy them at once.
+  size_t t = r;
+  int64_t run = 1;
+  while (t > 0 && perm[t - 1] == static_cast<int64_t>(t - 1)) run *= out[--t];
+  if (run > 1 && y->count() > 0) {
+    const size_t es = storedSize(x.type), bytes = static_cast<size_t>(run) * es;
+    const uint8_t* px = x.data<uint8_t>();
+    uint8_t* py = y->data<uint8_t>();
+    const std::vector<int64_t> outer(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(t));
+    const std::vector<int64_t> outer_strides(strides.begin(), strides.begin() + static_cast<std::ptrdiff_t>(t));
+    forEachBroadcast(outer, {outer_strides}, [&](int64_t i, const int64_t* o) {
+      std::memcpy(py + static_cast<size_t>(i) * bytes, px + static_cast<size_t>(o[0]) * es, bytes);
+    });
+    return true;
+  }
   visitType(x.type, [&]<class T>() {
     const T* px = x.data<T>();
     T* py = y->data<T>();
