@@ -326,7 +326,27 @@ NF_UNARY(erfOp, std::erf(x))
 NF_UNARY(softplus, x > 20 ? x : std::log1p(std::exp(x)))
 NF_UNARY(softsign, x / (1.0 + std::fabs(x)))
 NF_UNARY(mish, x * std::tanh(x > 20 ? x : std::log1p(std::exp(x))))
-NF_UNARY(relu, x > 0 ? x : 0.0)
+
+// float32 activations of CNNs as tight float loops (the double path above costs
+// several times more): Relu is exact; the hard activations round once more in float
+// (within an ulp or two), and keep its NaN/inf behaviour.
+template <class F>
+bool floatUnary(KernelContext& ctx, F f) {
+  const Tensor& x = ctx.in(0);
+  Tensor* y = ctx.output(0, E::Float, x.shape, /*zeroed=*/false);
+  if (!ctx.error.empty()) return false;
+  const float* px = x.data<float>();
+  float* py = y->data<float>();
+  const int64_t n = x.count();
+  for (int64_t i = 0; i < n; ++i) py[i] = f(px[i]);
+  return true;
+}
+bool isFloat32Input(KernelContext& c) { return c.hasTensor(0) && c.in(0).type == E::Float; }
+
+bool relu(KernelContext& c) {
+  if (isFloat32Input(c)) return floatUnary(c, [](float v) { return v > 0.f ? v : 0.f; });
+  return unary(c, E::Undefined, real([](double x) { return x > 0 ? x : 0.0; }));
+}
 
 bool absOp(KernelContext& c) {
   return unary(c, E::Undefined, [](auto x) {
@@ -376,9 +396,14 @@ bool thresholdedRelu(KernelContext& c) {
 }
 bool hardSigmoid(KernelContext& c) {
   const double a = c.attrFloat("alpha", 0.2f), b = c.attrFloat("beta", 0.5f);
+  if (isFloat32Input(c)) {
+    const float fa = static_cast<float>(a), fb = static_cast<float>(b);
+    return floatUnary(c, [fa, fb](float v) { return std::max(0.f, std::min(1.f, fa * v + fb)); });
+  }
   return unary(c, E::Undefined, real([a, b](double x) { return std::max(0.0, std::min(1.0, a * x + b)); }));
 }
 bool hardSwish(KernelContext& c) {
+  if (isFloat32Input(c)) return floatUnary(c, [](float v) { return v * std::max(0.f, std::min(1.f, v / 6.f + 0.5f)); });
   return unary(c, E::Undefined, real([](double x) { return x * std::max(0.0, std::min(1.0, x / 6 + 0.5)); }));
 }
 bool shrink(KernelContext& c) {
