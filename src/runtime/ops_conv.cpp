@@ -280,6 +280,14 @@ enum class PoolKind { Max, Average, Lp };
 // float32 2-D Max/Average pools without the Indices output: direct loops over each
 // contiguous plane. Same arithmetic as the generic loop below (max in order; sums
 // in double, divided once), so the results are identical.
+// First kernel tap k with start + k * step >= 0, and one past the last tap inside
+// [0, size) (at most `taps`).
+int64_t tapBegin(int64_t start, int64_t step) { return start >= 0 ? 0 : (-start + step - 1) / step; }
+int64_t tapEnd(int64_t start, int64_t step, int64_t size, int64_t taps) {
+  if (start > size - 1) return 0;
+  return std::min(taps, (size - 1 - start) / step + 1);
+}
+
 void pool2dFloat(const Tensor& x, const Window& w, PoolKind kind, bool include_pad, Tensor* y) {
   const int64_t planes = x.shape[0] * x.shape[1];
   const int64_t H = w.in[0], W = w.in[1], OH = w.out[0], OW = w.out[1];
@@ -296,18 +304,18 @@ void pool2dFloat(const Tensor& x, const Window& w, PoolKind kind, bool include_p
       for (int64_t ow = 0; ow < OW; ++ow) {
         const int64_t w0 = ow * sw - pl;
         if (kind == PoolKind::Max) {
+          // The kernel taps inside the plane, then branch-free loops over them.
+          const int64_t kh0 = tapBegin(h0, dh), kh1 = tapEnd(h0, dh, H, KH);
+          const int64_t kw0 = tapBegin(w0, dw), kw1 = tapEnd(w0, dw, W, KW);
           float m = -std::numeric_limits<float>::infinity();
-          bool any = false;
-          for (int64_t kh = 0; kh < KH; ++kh) {
-            const int64_t hh = h0 + kh * dh;
-            if (hh < 0 || hh >= H) continue;
-            const float* row = xp + hh * W;
-            for (int64_t kw = 0; kw < KW; ++kw) {
-              const int64_t ww = w0 + kw * dw;
-              if (ww < 0 || ww >= W) continue;
-              const float v = row[ww];
-              if (!any || v > m) m = v;
-              any = true;
+          if (kh0 < kh1 && kw0 < kw1) {
+            m = xp[(h0 + kh0 * dh) * W + w0 + kw0 * dw];  // the first tap (NaN stays NaN)
+            for (int64_t kh = kh0; kh < kh1; ++kh) {
+              const float* row = xp + (h0 + kh * dh) * W + w0;
+              for (int64_t kw = kw0; kw < kw1; ++kw) {
+                const float v = row[kw * dw];
+                if (v > m) m = v;
+              }
             }
           }
           yp[oh * OW + ow] = m;
