@@ -15,8 +15,9 @@ namespace nf::runtime {
 
 class BufferPool {
  public:
-  // A buffer of exactly `bytes` bytes, zero-filled.
-  std::shared_ptr<Buffer> take(size_t bytes);
+  // A buffer of exactly `bytes` bytes, zero-filled unless `zeroed` is false (then a
+  // recycled buffer keeps old contents: for kernels that write every element).
+  std::shared_ptr<Buffer> take(size_t bytes, bool zeroed = true);
   // Offers a buffer back; ignored unless `buffer` is its only owner.
   void give(std::shared_ptr<Buffer> buffer);
   size_t reused() const { return reused_; }

@@ -198,6 +198,7 @@ bool Executor::runNode(Frame& frame, const Plan& plan, size_t step, std::string*
   ctx.opset = model_.opsetVersion(node.domain);
   if (ctx.opset == 0 && node.domain.empty()) ctx.opset = 1;
   ctx.pool = &pool_;
+  ctx.packs = &packs_;
   for (ir::ValueId in : node.inputs) {
     if (!in.valid()) {
       ctx.inputs.push_back(nullptr);

@@ -19,6 +19,7 @@
 #include "base/result.h"
 #include "ir/model.h"
 #include "runtime/buffer_pool.h"
+#include "runtime/kernel_context.h"
 #include "runtime/plan.h"
 #include "runtime/tensor.h"
 
@@ -79,6 +80,7 @@ class Executor {
   std::vector<NodeTime> node_times_;
   BufferPool pool_;
   kernels::Scratch scratch_;
+  WeightPackCache packs_;
 };
 
 // Converts an IR tensor (initializer, attribute, test data) to a runtime tensor:

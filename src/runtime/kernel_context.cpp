@@ -6,13 +6,14 @@
 
 namespace nf::runtime {
 
-std::shared_ptr<Buffer> BufferPool::take(size_t bytes) {
+std::shared_ptr<Buffer> BufferPool::take(size_t bytes, bool zeroed) {
   auto it = free_.lower_bound(bytes);
   if (bytes > 0 && it != free_.end() && it->first <= bytes * 2 + 64) {
     std::shared_ptr<Buffer> b = std::move(it->second);
     pooled_bytes_ -= it->first;
     free_.erase(it);
-    b->bytes.assign(bytes, 0);
+    if (zeroed) b->bytes.assign(bytes, 0);
+    else b->bytes.resize(bytes);
     ++reused_;
     return b;
   }
@@ -29,7 +30,7 @@ void BufferPool::give(std::shared_ptr<Buffer> buffer) {
   free_.emplace(cap, std::move(buffer));
 }
 
-Tensor* KernelContext::output(size_t i, ir::ElemType t, std::vector<int64_t> shape) {
+Tensor* KernelContext::output(size_t i, ir::ElemType t, std::vector<int64_t> shape, bool zeroed) {
   Tensor r;
   r.type = t;
   r.shape = std::move(shape);
@@ -43,7 +44,7 @@ Tensor* KernelContext::output(size_t i, ir::ElemType t, std::vector<int64_t> sha
   } else if (t == ir::ElemType::String) {
     r.strings = std::make_shared<std::vector<std::string>>(static_cast<size_t>(n));
   } else if (pool) {
-    r.buffer = pool->take(static_cast<size_t>(bytes));
+    r.buffer = pool->take(static_cast<size_t>(bytes), zeroed);
   } else {
     r.buffer = std::make_shared<Buffer>();
     r.buffer->bytes.assign(static_cast<size_t>(bytes), 0);
@@ -51,6 +52,12 @@ Tensor* KernelContext::output(size_t i, ir::ElemType t, std::vector<int64_t> sha
   if (i >= outputs.size()) outputs.resize(i + 1);
   outputs[i] = Value::of(std::move(r));
   return &outputs[i].tensor;
+}
+
+bool KernelContext::isConstantInput(size_t i) const {
+  if (i >= node.inputs.size() || !node.inputs[i].valid()) return false;
+  const ir::Value& v = graph.value(node.inputs[i]);
+  return v.initializer >= 0 && !v.graph_input;
 }
 
 const ir::Attribute* KernelContext::attr(std::string_view name) const {

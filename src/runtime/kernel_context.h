@@ -6,6 +6,7 @@
 // exceptions: the browser build does not catch them.
 #pragma once
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,18 @@ namespace nf::runtime {
 
 class BufferPool;
 
+// Constant weights packed once per Executor for the fast kernels (keyed by node),
+// reused by later runs. `source` is the weight data they were packed from.
+struct PackedWeights {
+  const void* source = nullptr;
+  kernels::Conv2dShape conv_shape;
+  kernels::PackedConv2dWeights conv;
+  bool gemm_trans_b = false;
+  int64_t gemm_k = 0, gemm_n = 0;
+  kernels::PackedSgemmB gemm;
+};
+using WeightPackCache = std::map<const ir::Node*, PackedWeights>;
+
 class KernelContext {
  public:
   const ir::Model& model;
@@ -28,6 +41,7 @@ class KernelContext {
   std::vector<Value> outputs;        // one per node output
   kernels::Scratch& scratch;
   BufferPool* pool = nullptr;
+  WeightPackCache* packs = nullptr;  // null: no caching (kernels pack nothing)
   // Runs a subgraph (If/Loop/Scan bodies) with the given inputs; outer-scope values
   // are resolved through the calling frame.
   std::function<bool(ir::GraphId, const std::vector<Value>&, std::vector<Value>*, std::string*)> run_subgraph;
@@ -45,11 +59,17 @@ class KernelContext {
   bool hasTensor(size_t i) const { return has(i) && inputs[i]->isTensor(); }
   const Tensor& in(size_t i) const { return inputs[i]->tensor; }
   const Value& value(size_t i) const { return *inputs[i]; }
+  // True when input i is an initializer of this graph that no graph input can
+  // override: its data is the same on every run, so packing it once is safe.
+  bool isConstantInput(size_t i) const;
+  // The pack cache entry of this node, or null when there is no cache.
+  PackedWeights* packEntry() { return packs ? &(*packs)[&node] : nullptr; }
   size_t outputCount() const { return outputs.size(); }
   bool wantsOutput(size_t i) const { return i < node.outputs.size() && node.outputs[i].valid(); }
 
-  // --- outputs: a (pooled) buffer of the right size; contents are zeroed.
-  Tensor* output(size_t i, ir::ElemType t, std::vector<int64_t> shape);
+  // --- outputs: a (pooled) buffer of the right size; contents are zeroed unless
+  // `zeroed` is false (kernels that write every element skip the memset).
+  Tensor* output(size_t i, ir::ElemType t, std::vector<int64_t> shape, bool zeroed = true);
   void setOutput(size_t i, Tensor t) { outputs[i] = Value::of(std::move(t)); }
 
   // --- attributes (inside a model-local function body, attributes that refer to the

@@ -98,6 +98,14 @@ void im2col(const float* x, int64_t channels, const Window& w, float* col) {
   }
 }
 
+// A pack made for shape `a` serves shape `b` (same everything but the batch).
+bool sameConvPack(const kernels::Conv2dShape& a, const kernels::Conv2dShape& b) {
+  return a.in_channels == b.in_channels && a.in_h == b.in_h && a.in_w == b.in_w && a.out_channels == b.out_channels &&
+         a.kernel_h == b.kernel_h && a.kernel_w == b.kernel_w && a.stride_h == b.stride_h && a.stride_w == b.stride_w &&
+         a.dilation_h == b.dilation_h && a.dilation_w == b.dilation_w && a.pad_top == b.pad_top &&
+         a.pad_left == b.pad_left && a.group == b.group && a.out_h == b.out_h && a.out_w == b.out_w;
+}
+
 }  // namespace
 
 bool convTensors(KernelContext& ctx, const Tensor& x0, const Tensor& w0, const Tensor* bias_in) {
@@ -113,7 +121,8 @@ bool convTensors(KernelContext& ctx, const Tensor& x0, const Tensor& w0, const T
   std::vector<int64_t> out{N, M};
   out.insert(out.end(), w.out.begin(), w.out.end());
   const E compute_type = x0.type == E::Double ? E::Float : x0.type;  // float storage
-  Tensor* y = ctx.output(0, compute_type, out);
+  // kernels::conv2d writes every output element; the other paths accumulate.
+  Tensor* y = ctx.output(0, compute_type, out, /*zeroed=*/!(x0.type == E::Float && w.nd == 2));
   if (!ctx.error.empty()) return false;
   Tensor bias_t;
   const float* bias = nullptr;
@@ -141,6 +150,19 @@ bool convTensors(KernelContext& ctx, const Tensor& x0, const Tensor& w0, const T
     s.group = group;
     s.out_h = w.out[0];
     s.out_w = w.out[1];
+    // Constant weights (W is this node's initializer) are packed once per Executor.
+    PackedWeights* pw = ctx.hasTensor(1) && ctx.in(1).data<float>() == wt.data<float>() && ctx.isConstantInput(1)
+                            ? ctx.packEntry()
+                            : nullptr;
+    if (pw) {
+      if (pw->source != wt.data<float>() || !sameConvPack(pw->conv_shape, s)) {
+        pw->conv = kernels::pack_conv2d_weights(s, wt.data<float>());
+        pw->conv_shape = s;
+        pw->source = wt.data<float>();
+      }
+      kernels::conv2d(s, x.data<float>(), wt.data<float>(), pw->conv, bias, py, ctx.scratch);
+      return true;
+    }
     kernels::conv2d(s, x.data<float>(), wt.data<float>(), bias, py, ctx.scratch);
     return true;  // float16 outputs are rounded by the executor
   }
@@ -255,6 +277,76 @@ bool convTranspose(KernelContext& ctx) {
 
 enum class PoolKind { Max, Average, Lp };
 
+// float32 2-D Max/Average pools without the Indices output: direct loops over each
+// contiguous plane. Same arithmetic as the generic loop below (max in order; sums
+// in double, divided once), so the results are identical.
+// First kernel tap k with start + k * step >= 0, and one past the last tap inside
+// [0, size) (at most `taps`).
+int64_t tapBegin(int64_t start, int64_t step) { return start >= 0 ? 0 : (-start + step - 1) / step; }
+int64_t tapEnd(int64_t start, int64_t step, int64_t size, int64_t taps) {
+  if (start > size - 1) return 0;
+  return std::min(taps, (size - 1 - start) / step + 1);
+}
+
+void pool2dFloat(const Tensor& x, const Window& w, PoolKind kind, bool include_pad, Tensor* y) {
+  const int64_t planes = x.shape[0] * x.shape[1];
+  const int64_t H = w.in[0], W = w.in[1], OH = w.out[0], OW = w.out[1];
+  const int64_t KH = w.kernel[0], KW = w.kernel[1], sh = w.stride[0], sw = w.stride[1];
+  const int64_t dh = w.dilation[0], dw = w.dilation[1], pt = w.pad_begin[0], pl = w.pad_begin[1];
+  const int64_t pb = w.pad_end[0], pr = w.pad_end[1];
+  const float* px = x.data<float>();
+  float* py = y->data<float>();
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* xp = px + p * H * W;
+    float* yp = py + p * OH * OW;
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      const int64_t h0 = oh * sh - pt;
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        const int64_t w0 = ow * sw - pl;
+        if (kind == PoolKind::Max) {
+          // The kernel taps inside the plane, then branch-free loops over them.
+          const int64_t kh0 = tapBegin(h0, dh), kh1 = tapEnd(h0, dh, H, KH);
+          const int64_t kw0 = tapBegin(w0, dw), kw1 = tapEnd(w0, dw, W, KW);
+          float m = -std::numeric_limits<float>::infinity();
+          if (kh0 < kh1 && kw0 < kw1) {
+            m = xp[(h0 + kh0 * dh) * W + w0 + kw0 * dw];  // the first tap (NaN stays NaN)
+            for (int64_t kh = kh0; kh < kh1; ++kh) {
+              const float* row = xp + (h0 + kh * dh) * W + w0;
+              for (int64_t kw = kw0; kw < kw1; ++kw) {
+                const float v = row[kw * dw];
+                if (v > m) m = v;
+              }
+            }
+          }
+          yp[oh * OW + ow] = m;
+        } else {
+          double acc = 0;
+          int64_t rows = 0, cols = 0, prows = 0, pcols = 0;
+          for (int64_t kh = 0; kh < KH; ++kh) {
+            const int64_t hh = h0 + kh * dh;
+            if (hh >= -pt && hh < H + pb) ++prows;
+            if (hh < 0 || hh >= H) continue;
+            ++rows;
+            const float* row = xp + hh * W;
+            for (int64_t kw = 0; kw < KW; ++kw) {
+              const int64_t ww = w0 + kw * dw;
+              if (ww < 0 || ww >= W) continue;
+              acc += static_cast<double>(row[ww]);
+            }
+          }
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            const int64_t ww = w0 + kw * dw;
+            if (ww >= -pl && ww < W + pr) ++pcols;
+            if (ww >= 0 && ww < W) ++cols;
+          }
+          const int64_t count = include_pad ? prows * pcols : std::max<int64_t>(rows * cols, 1);
+          yp[oh * OW + ow] = static_cast<float>(acc / static_cast<double>(count));
+        }
+      }
+    }
+  }
+}
+
 bool pool(KernelContext& ctx, PoolKind kind, bool global) {
   if (!ctx.require(0)) return false;
   const Tensor& x = ctx.in(0);
@@ -284,6 +376,10 @@ bool pool(KernelContext& ctx, PoolKind kind, bool global) {
   const bool include_pad = ctx.attrInt("count_include_pad", 0) != 0;
   const bool col_major = ctx.attrInt("storage_order", 0) != 0;
   const double p = static_cast<double>(ctx.attrInt("p", 2));
+  if (x.type == E::Float && w.nd == 2 && !idx_out && kind != PoolKind::Lp) {
+    pool2dFloat(x, w, kind, include_pad, y);
+    return true;
+  }
   const std::vector<int64_t> is = stridesOf(in);
   const int64_t kn = shapeCount(w.kernel);
   std::vector<int64_t> kidx(w.nd);

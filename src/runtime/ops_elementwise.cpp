@@ -13,6 +13,33 @@ namespace {
 
 using E = ir::ElemType;
 
+// True when `small`, broadcast to `out`, is one contiguous run of `out`'s dims (all
+// other dims 1): element i of the output then reads small[(i / inner) % count].
+// Gives the number of repeats outside (`outer`) and inside (`inner`) that run.
+bool blockBroadcast(const std::vector<int64_t>& small, const std::vector<int64_t>& out, int64_t* outer,
+                    int64_t* inner) {
+  if (small.size() > out.size()) return false;
+  const size_t lead = out.size() - small.size();
+  size_t first = out.size(), last = out.size();  // the dims small spans: [first, last)
+  for (size_t d = 0; d < out.size(); ++d) {
+    const int64_t sd = d < lead ? 1 : small[d - lead];
+    if (sd == 1 && out[d] != 1) {
+      if (first != out.size() && last == out.size()) last = d;
+      continue;
+    }
+    if (sd != out[d]) return false;
+    if (out[d] == 1) continue;
+    if (first == out.size()) first = d;
+    else if (last != out.size()) return false;  // a second run
+  }
+  if (first == out.size()) return false;  // a scalar: handled elsewhere
+  *outer = 1;
+  *inner = 1;
+  for (size_t d = 0; d < first; ++d) *outer *= out[d];
+  for (size_t d = last; d < out.size(); ++d) *inner *= out[d];
+  return true;
+}
+
 // out[i] = op(a, b) over broadcast inputs 0 and 1; out_type Undefined = input type.
 template <class Op>
 bool binary(KernelContext& ctx, E out_type, Op op) {
@@ -24,7 +51,7 @@ bool binary(KernelContext& ctx, E out_type, Op op) {
   if (!broadcastShapes({a.shape, b.shape}, &shape))
     return ctx.fail("shapes " + shapeString(a.shape) + " and " + shapeString(b.shape) + " do not broadcast");
   const E ot = out_type == E::Undefined ? a.type : out_type;
-  Tensor* y = ctx.output(0, ot, shape);
+  Tensor* y = ctx.output(0, ot, shape, /*zeroed=*/false);  // every element is written
   if (!ctx.error.empty()) return false;
   visitType(a.type, [&]<class T>() {
     using R = std::conditional_t<std::is_same_v<decltype(op(T{}, T{})), bool>, uint8_t, T>;
@@ -40,6 +67,21 @@ bool binary(KernelContext& ctx, E out_type, Op op) {
     } else if (a.count() == 1 && b.count() == n) {
       const T s = pa[0];
       for (int64_t i = 0; i < n; ++i) py[i] = static_cast<R>(op(s, pb[i]));
+    } else if (int64_t outer = 0, inner = 0; a.count() == n && blockBroadcast(b.shape, shape, &outer, &inner)) {
+      // b repeats in blocks (a per-channel bias or scale): no per-element index math.
+      const int64_t bn = b.count();
+      for (int64_t o = 0, i = 0; o < outer; ++o)
+        for (int64_t j = 0; j < bn; ++j) {
+          const T s = pb[j];
+          for (int64_t k = 0; k < inner; ++k, ++i) py[i] = static_cast<R>(op(pa[i], s));
+        }
+    } else if (b.count() == n && blockBroadcast(a.shape, shape, &outer, &inner)) {
+      const int64_t an = a.count();
+      for (int64_t o = 0, i = 0; o < outer; ++o)
+        for (int64_t j = 0; j < an; ++j) {
+          const T s = pa[j];
+          for (int64_t k = 0; k < inner; ++k, ++i) py[i] = static_cast<R>(op(s, pb[i]));
+        }
     } else {
       forEachBroadcast(shape, {broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)},
                        [&](int64_t i, const int64_t* o) { py[i] = static_cast<R>(op(pa[o[0]], pb[o[1]])); });
@@ -67,6 +109,12 @@ bool div(KernelContext& c) { return binary(c, E::Undefined, [](auto a, auto b) {
 
 bool pow(KernelContext& c) {
   if (!c.require(0) || !c.require(1)) return false;
+  if (c.in(0).type == E::Float && c.in(1).type == E::Float && c.in(1).count() == 1 && c.in(1).data<float>()[0] == 2.f)
+    // x^2 (LayerNorm's variance): the double product of two floats is exact, so this
+    // equals std::pow(x, 2.0) bit for bit, without its cost.
+    return binary(c, E::Undefined, [](auto a, auto) {
+      return static_cast<decltype(a)>(static_cast<double>(a) * static_cast<double>(a));
+    });
   if (c.in(0).type == c.in(1).type)
     return binary(c, E::Undefined, [](auto a, auto b) {
       return static_cast<decltype(a)>(std::pow(static_cast<double>(a), static_cast<double>(b)));
@@ -233,7 +281,7 @@ bool unary(KernelContext& ctx, E out_type, Op op) {
   if (!ctx.require(0)) return false;
   const Tensor& x = ctx.in(0);
   if (x.isString()) return ctx.fail("string input is not supported");
-  Tensor* y = ctx.output(0, out_type == E::Undefined ? x.type : out_type, x.shape);
+  Tensor* y = ctx.output(0, out_type == E::Undefined ? x.type : out_type, x.shape, /*zeroed=*/false);
   if (!ctx.error.empty()) return false;
   visitType(x.type, [&]<class T>() {
     using R = std::conditional_t<std::is_same_v<decltype(op(T{})), bool>, uint8_t, T>;
@@ -278,7 +326,27 @@ NF_UNARY(erfOp, std::erf(x))
 NF_UNARY(softplus, x > 20 ? x : std::log1p(std::exp(x)))
 NF_UNARY(softsign, x / (1.0 + std::fabs(x)))
 NF_UNARY(mish, x * std::tanh(x > 20 ? x : std::log1p(std::exp(x))))
-NF_UNARY(relu, x > 0 ? x : 0.0)
+
+// float32 activations of CNNs as tight float loops (the double path above costs
+// several times more): Relu is exact; the hard activations round once more in float
+// (within an ulp or two), and keep its NaN/inf behaviour.
+template <class F>
+bool floatUnary(KernelContext& ctx, F f) {
+  const Tensor& x = ctx.in(0);
+  Tensor* y = ctx.output(0, E::Float, x.shape, /*zeroed=*/false);
+  if (!ctx.error.empty()) return false;
+  const float* px = x.data<float>();
+  float* py = y->data<float>();
+  const int64_t n = x.count();
+  for (int64_t i = 0; i < n; ++i) py[i] = f(px[i]);
+  return true;
+}
+bool isFloat32Input(KernelContext& c) { return c.hasTensor(0) && c.in(0).type == E::Float; }
+
+bool relu(KernelContext& c) {
+  if (isFloat32Input(c)) return floatUnary(c, [](float v) { return v > 0.f ? v : 0.f; });
+  return unary(c, E::Undefined, real([](double x) { return x > 0 ? x : 0.0; }));
+}
 
 bool absOp(KernelContext& c) {
   return unary(c, E::Undefined, [](auto x) {
@@ -328,9 +396,14 @@ bool thresholdedRelu(KernelContext& c) {
 }
 bool hardSigmoid(KernelContext& c) {
   const double a = c.attrFloat("alpha", 0.2f), b = c.attrFloat("beta", 0.5f);
+  if (isFloat32Input(c)) {
+    const float fa = static_cast<float>(a), fb = static_cast<float>(b);
+    return floatUnary(c, [fa, fb](float v) { return std::max(0.f, std::min(1.f, fa * v + fb)); });
+  }
   return unary(c, E::Undefined, real([a, b](double x) { return std::max(0.0, std::min(1.0, a * x + b)); }));
 }
 bool hardSwish(KernelContext& c) {
+  if (isFloat32Input(c)) return floatUnary(c, [](float v) { return v * std::max(0.f, std::min(1.f, v / 6.f + 0.5f)); });
   return unary(c, E::Undefined, real([](double x) { return x * std::max(0.0, std::min(1.0, x / 6 + 0.5)); }));
 }
 bool shrink(KernelContext& c) {

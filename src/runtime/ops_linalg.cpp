@@ -12,6 +12,16 @@ namespace {
 
 using E = ir::ElemType;
 
+// (Re)packs op(B) into the node's cache entry unless it already holds this B.
+void packGemmB(PackedWeights* pw, bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb) {
+  if (pw->source == b && pw->gemm_trans_b == trans_b && pw->gemm_k == k && pw->gemm_n == n) return;
+  pw->gemm = kernels::pack_sgemm_b(trans_b, k, n, b, ldb);
+  pw->source = b;
+  pw->gemm_trans_b = trans_b;
+  pw->gemm_k = k;
+  pw->gemm_n = n;
+}
+
 }  // namespace
 
 bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tensor* out_or_null, size_t out_index) {
@@ -20,7 +30,8 @@ bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tenso
   const bool a1 = as.size() == 1, b1 = bs.size() == 1;
   if (a1) as.insert(as.begin(), 1);
   if (b1) bs.push_back(1);
-  const int64_t M = as[as.size() - 2], K = as.back(), N = bs.back();
+  int64_t M = as[as.size() - 2];
+  const int64_t K = as.back(), N = bs.back();
   if (bs[bs.size() - 2] != K)
     return ctx.fail("shapes " + shapeString(a0.shape) + " and " + shapeString(b0.shape) + " cannot be multiplied");
   std::vector<int64_t> ab(as.begin(), as.end() - 2), bb(bs.begin(), bs.end() - 2), batch;
@@ -29,9 +40,10 @@ bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tenso
   if (!a1) out.push_back(M);
   if (!b1) out.push_back(N);
   const E ot = a0.type == E::Int8 || a0.type == E::Uint8 ? E::Int32 : a0.type;
-  Tensor* y = out_or_null ? out_or_null : ctx.output(out_index, ot, out);
+  // Every element is written unless K == 0 (then the product is all zeros).
+  Tensor* y = out_or_null ? out_or_null : ctx.output(out_index, ot, out, /*zeroed=*/K == 0);
   if (!ctx.error.empty()) return false;
-  const int64_t nb = shapeCount(batch);
+  int64_t nb = shapeCount(batch);
   std::vector<int64_t> abs_ = broadcastStrides(ab, batch), bbs = broadcastStrides(bb, batch);
   std::vector<int64_t> aoff(static_cast<size_t>(nb)), boff(static_cast<size_t>(nb));
   forEachBroadcast(batch, {abs_, bbs}, [&](int64_t i, const int64_t* o) {
@@ -40,6 +52,25 @@ bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tenso
   });
   if (batch.empty() && nb == 1) aoff[0] = boff[0] = 0;
   if (a0.type == E::Float && b0.type == E::Float) {
+    if (bs.size() == 2) {
+      // B has no batch dims: A's batch rows are contiguous, so one GEMM with
+      // nb * M rows does them all (a [128,1,256] x [256,768] MatMul would be 128
+      // single-row calls otherwise).
+      M *= nb;
+      nb = 1;
+    }
+    // A constant 2-D B (this node's initializer) is packed once per Executor.
+    PackedWeights* pw = bs.size() == 2 && ctx.hasTensor(1) && ctx.in(1).data<float>() == b0.data<float>() &&
+                                ctx.isConstantInput(1)
+                            ? ctx.packEntry()
+                            : nullptr;
+    if (pw) {
+      packGemmB(pw, false, K, N, b0.data<float>(), N);
+      for (int64_t i = 0; i < nb; ++i)
+        kernels::sgemm(false, false, M, N, K, 1.f, a0.data<float>() + aoff[i], K, b0.data<float>(), N, pw->gemm, 0.f,
+                       y->data<float>() + i * M * N, N, ctx.scratch);
+      return true;
+    }
     for (int64_t i = 0; i < nb; ++i)
       kernels::sgemm(false, false, M, N, K, 1.f, a0.data<float>() + aoff[i], K, b0.data<float>() + boff[i], N, 0.f,
                      y->data<float>() + i * M * N, N, ctx.scratch);
@@ -77,7 +108,7 @@ bool gemm(KernelContext& ctx) {
   const int64_t M = ta ? a.shape[1] : a.shape[0], K = ta ? a.shape[0] : a.shape[1];
   const int64_t N = tb ? b.shape[0] : b.shape[1], K2 = tb ? b.shape[1] : b.shape[0];
   if (K != K2) return ctx.fail("inner dimensions differ: " + std::to_string(K) + " vs " + std::to_string(K2));
-  Tensor* y = ctx.output(0, a.type, {M, N});
+  Tensor* y = ctx.output(0, a.type, {M, N}, /*zeroed=*/K == 0);  // else every element is written
   if (!ctx.error.empty()) return false;
   const bool has_c = ctx.hasTensor(2) && beta != 0.f;
   if (has_c) {
@@ -85,10 +116,29 @@ bool gemm(KernelContext& ctx) {
     std::vector<int64_t> s;
     if (!broadcastShapes({c.shape, {M, N}}, &s) || s != std::vector<int64_t>{M, N})
       return ctx.fail("C of shape " + shapeString(c.shape) + " does not broadcast to " + shapeString({M, N}));
-    forEachBroadcast(y->shape, {broadcastStrides(c.shape, y->shape)},
-                     [&](int64_t i, const int64_t* o) { setElementFromDouble(*y, i, elementAsDouble(c, o[0])); });
+    if (y->type == E::Float && c.type == E::Float && N > 0 && c.rank() > 0 &&
+        (c.shape == std::vector<int64_t>{M, N} || (c.count() == N && c.shape.back() == N))) {
+      // The common bias shapes ([M, N], [N], [1, N]): copy rows (float to float is exact).
+      const float* pc = c.data<float>();
+      float* py = y->data<float>();
+      const bool row = c.shape != std::vector<int64_t>{M, N};
+      for (int64_t m = 0; m < M; ++m)
+        std::copy(pc + (row ? 0 : m * N), pc + (row ? N : (m + 1) * N), py + m * N);
+    } else {
+      forEachBroadcast(y->shape, {broadcastStrides(c.shape, y->shape)},
+                       [&](int64_t i, const int64_t* o) { setElementFromDouble(*y, i, elementAsDouble(c, o[0])); });
+    }
   }
   if (a.type == E::Float && b.type == E::Float) {
+    if (ctx.isConstantInput(1)) {  // constant weights: packed once per Executor
+      PackedWeights* pw = ctx.packEntry();
+      if (pw) {
+        packGemmB(pw, tb, K, N, b.data<float>(), b.shape[1]);
+        kernels::sgemm(ta, tb, M, N, K, alpha, a.data<float>(), a.shape[1], b.data<float>(), b.shape[1], pw->gemm,
+                       has_c ? beta : 0.f, y->data<float>(), N, ctx.scratch);
+        return true;
+      }
+    }
     kernels::sgemm(ta, tb, M, N, K, alpha, a.data<float>(), a.shape[1], b.data<float>(), b.shape[1],
                    has_c ? beta : 0.f, y->data<float>(), N, ctx.scratch);
     return true;

@@ -47,6 +47,21 @@ bool reduce(KernelContext& ctx, Red kind) {
   if (kind == Red::Prod) init = 1;
   std::vector<double> acc(static_cast<size_t>(on), init);
   std::vector<int64_t> cnt(static_cast<size_t>(on), 0);
+  size_t lead = r;  // reduced axes form the suffix [lead, r)?
+  while (lead > 0 && red[lead - 1]) --lead;
+  const bool suffix = lead < r && std::none_of(red.begin(), red.begin() + static_cast<std::ptrdiff_t>(lead),
+                                               [](bool b) { return b; });
+  if (suffix && x.type == E::Float && (kind == Red::Sum || kind == Red::Mean) && x.count() > 0) {
+    // float rows over the trailing axes: summed in the same order as the loop below.
+    const int64_t len = x.count() / on;
+    const float* px = x.data<float>();
+    for (int64_t o = 0; o < on; ++o) {
+      double a = 0;
+      for (int64_t k = 0; k < len; ++k) a += static_cast<double>(px[o * len + k]);
+      acc[o] = a;
+      cnt[o] = len;
+    }
+  } else
   forEachBroadcast(x.shape, {os}, [&](int64_t i, const int64_t* o) {
     const double v = elementAsDouble(x, i);
     double& a = acc[o[0]];
@@ -142,9 +157,27 @@ bool softmaxFamily(KernelContext& ctx, Soft kind) {
   } else {
     splitAt(x.shape, a, &outer, &n, &inner);
   }
-  Tensor* y = ctx.output(0, x.type, x.shape);
+  Tensor* y = ctx.output(0, x.type, x.shape, /*zeroed=*/false);  // every element is written
   if (!ctx.error.empty()) return false;
   std::vector<double> row(static_cast<size_t>(n));
+  if (kind == Soft::Softmax && x.type == E::Float && inner == 1) {
+    // Contiguous float rows: each exp computed once, same double arithmetic as below.
+    const float* px = x.data<float>();
+    float* py = y->data<float>();
+    for (int64_t o = 0; o < outer; ++o) {
+      const float* xr = px + o * n;
+      float* yr = py + o * n;
+      double mx = -std::numeric_limits<double>::infinity();
+      for (int64_t k = 0; k < n; ++k) {
+        row[k] = xr[k];
+        if (row[k] > mx) mx = row[k];
+      }
+      double sum = 0;
+      for (int64_t k = 0; k < n; ++k) sum += (row[k] = std::exp(row[k] - mx));
+      for (int64_t k = 0; k < n; ++k) yr[k] = static_cast<float>(row[k] / sum);
+    }
+    return true;
+  }
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
       double mx = -std::numeric_limits<double>::infinity();

@@ -2,6 +2,7 @@
 // Flatten, (Un)Squeeze, Transpose, Concat, Split, Slice, Expand, Tile, Pad,
 // Identity, Dropout, Constant(OfShape), Range, DepthToSpace, SpaceToDepth.
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "runtime/executor.h"
@@ -153,10 +154,25 @@ bool transpose(KernelContext& ctx) {
     out[i] = x.shape[p];
     strides[i] = in_strides[p];
   }
-  Tensor* y = ctx.output(0, x.type, out);
+  Tensor* y = ctx.output(0, x.type, out, /*zeroed=*/false);  // every element is written
   if (!ctx.error.empty()) return false;
   if (x.isString()) {
     forEachBroadcast(out, {strides}, [&](int64_t i, const int64_t* o) { (*y->strings)[i] = (*x.strings)[o[0]]; });
+    return true;
+  }
+  // Trailing axes that stay in place form contiguous runs: copy them at once.
+  size_t t = r;
+  int64_t run = 1;
+  while (t > 0 && perm[t - 1] == static_cast<int64_t>(t - 1)) run *= out[--t];
+  if (run > 1 && y->count() > 0) {
+    const size_t es = storedSize(x.type), bytes = static_cast<size_t>(run) * es;
+    const uint8_t* px = x.data<uint8_t>();
+    uint8_t* py = y->data<uint8_t>();
+    const std::vector<int64_t> outer(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(t));
+    const std::vector<int64_t> outer_strides(strides.begin(), strides.begin() + static_cast<std::ptrdiff_t>(t));
+    forEachBroadcast(outer, {outer_strides}, [&](int64_t i, const int64_t* o) {
+      std::memcpy(py + static_cast<size_t>(i) * bytes, px + static_cast<size_t>(o[0]) * es, bytes);
+    });
     return true;
   }
   visitType(x.type, [&]<class T>() {
@@ -287,6 +303,23 @@ bool slice(KernelContext& ctx) {
   for (size_t d = 0; d < r; ++d) {
     strides[d] = xs[d] * step[d];
     base += begin[d] * xs[d];
+  }
+  if (!x.isString()) {
+    // Copy the innermost contiguous run (trailing full axes plus one step-1 axis) at once.
+    size_t t = r;
+    int64_t run = 1;
+    while (t > 0 && step[t - 1] == 1 && out[t - 1] == x.shape[t - 1]) run *= out[--t];
+    if (t > 0 && step[t - 1] == 1) run *= out[--t];
+    if (run == 0 || y->count() == 0) return true;
+    const size_t es = storedSize(x.type), bytes = static_cast<size_t>(run) * es;
+    const uint8_t* px = x.data<uint8_t>();
+    uint8_t* py = y->data<uint8_t>();
+    const std::vector<int64_t> outer(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(t));
+    const std::vector<int64_t> outer_strides(strides.begin(), strides.begin() + static_cast<std::ptrdiff_t>(t));
+    forEachBroadcast(outer, {outer_strides}, [&](int64_t i, const int64_t* o) {
+      std::memcpy(py + static_cast<size_t>(i) * bytes, px + static_cast<size_t>(base + o[0]) * es, bytes);
+    });
+    return true;
   }
   forEachBroadcast(out, {strides}, [&](int64_t i, const int64_t* o) { copyElement(x, base + o[0], *y, i); });
   return true;
