@@ -136,6 +136,20 @@ bool unsqueeze(KernelContext& ctx) {
   return true;
 }
 
+// Fast path of Transpose and Slice: for every index of the first t output dims, one
+// memcpy of `run` contiguous elements, read from element base + (index . strides) of x.
+void copyRuns(const Tensor& x, Tensor* y, const std::vector<int64_t>& out, const std::vector<int64_t>& strides,
+              size_t t, int64_t run, int64_t base) {
+  const size_t es = storedSize(x.type), bytes = static_cast<size_t>(run) * es;
+  const uint8_t* px = x.data<uint8_t>();
+  uint8_t* py = y->data<uint8_t>();
+  const std::vector<int64_t> outer(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(t));
+  const std::vector<int64_t> outer_strides(strides.begin(), strides.begin() + static_cast<std::ptrdiff_t>(t));
+  forEachBroadcast(outer, {outer_strides}, [&](int64_t i, const int64_t* o) {
+    std::memcpy(py + static_cast<size_t>(i) * bytes, px + static_cast<size_t>(base + o[0]) * es, bytes);
+  });
+}
+
 bool transpose(KernelContext& ctx) {
   if (!ctx.require(0)) return false;
   const Tensor& x = ctx.in(0);
@@ -165,14 +179,7 @@ bool transpose(KernelContext& ctx) {
   int64_t run = 1;
   while (t > 0 && perm[t - 1] == static_cast<int64_t>(t - 1)) run *= out[--t];
   if (run > 1 && y->count() > 0) {
-    const size_t es = storedSize(x.type), bytes = static_cast<size_t>(run) * es;
-    const uint8_t* px = x.data<uint8_t>();
-    uint8_t* py = y->data<uint8_t>();
-    const std::vector<int64_t> outer(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(t));
-    const std::vector<int64_t> outer_strides(strides.begin(), strides.begin() + static_cast<std::ptrdiff_t>(t));
-    forEachBroadcast(outer, {outer_strides}, [&](int64_t i, const int64_t* o) {
-      std::memcpy(py + static_cast<size_t>(i) * bytes, px + static_cast<size_t>(o[0]) * es, bytes);
-    });
+    copyRuns(x, y, out, strides, t, run, 0);
     return true;
   }
   visitType(x.type, [&]<class T>() {
@@ -311,14 +318,7 @@ bool slice(KernelContext& ctx) {
     while (t > 0 && step[t - 1] == 1 && out[t - 1] == x.shape[t - 1]) run *= out[--t];
     if (t > 0 && step[t - 1] == 1) run *= out[--t];
     if (run == 0 || y->count() == 0) return true;
-    const size_t es = storedSize(x.type), bytes = static_cast<size_t>(run) * es;
-    const uint8_t* px = x.data<uint8_t>();
-    uint8_t* py = y->data<uint8_t>();
-    const std::vector<int64_t> outer(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(t));
-    const std::vector<int64_t> outer_strides(strides.begin(), strides.begin() + static_cast<std::ptrdiff_t>(t));
-    forEachBroadcast(outer, {outer_strides}, [&](int64_t i, const int64_t* o) {
-      std::memcpy(py + static_cast<size_t>(i) * bytes, px + static_cast<size_t>(base + o[0]) * es, bytes);
-    });
+    copyRuns(x, y, out, strides, t, run, base);
     return true;
   }
   forEachBroadcast(out, {strides}, [&](int64_t i, const int64_t* o) { copyElement(x, base + o[0], *y, i); });
