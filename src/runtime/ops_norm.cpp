@@ -65,8 +65,11 @@ bool batchNorm(KernelContext& ctx) {
 }
 
 // Normalises groups of `inner` consecutive elements; scale/bias looked up by `param(group, i)`.
+// LayerNormalization's optional outputs get each row's mean and 1/sqrt(var + eps) when
+// given (not for rms).
 template <class P>
-void normalizeRows(const Tensor& x, Tensor* y, int64_t rows, int64_t inner, double eps, bool rms, P param) {
+void normalizeRows(const Tensor& x, Tensor* y, int64_t rows, int64_t inner, double eps, bool rms, P param,
+                   Tensor* mean_out = nullptr, Tensor* inv_std_out = nullptr) {
   for (int64_t r = 0; r < rows; ++r) {
     double s = 0, s2 = 0;
     for (int64_t i = 0; i < inner; ++i) {
@@ -77,6 +80,8 @@ void normalizeRows(const Tensor& x, Tensor* y, int64_t rows, int64_t inner, doub
     const double m = rms ? 0.0 : s / static_cast<double>(inner);
     const double var = rms ? s2 / static_cast<double>(inner) : s2 / static_cast<double>(inner) - m * m;
     const double inv = 1.0 / std::sqrt(std::max(var, 0.0) + eps);
+    if (mean_out) setElementFromDouble(*mean_out, r, m);
+    if (inv_std_out) setElementFromDouble(*inv_std_out, r, 1.0 / std::sqrt(var + eps));
     for (int64_t i = 0; i < inner; ++i) {
       double sc, b;
       param(r, i, &sc, &b);
@@ -124,28 +129,22 @@ bool layerNormLike(KernelContext& ctx, bool rms) {
     bo[i] = o[1];
   });
   const double eps = ctx.attrFloat("epsilon", 1e-5f);
-  normalizeRows(x, y, rows, inner, eps, rms, [&](int64_t, int64_t i, double* s, double* bb) {
-    *s = at(sc, so[i]);
-    *bb = b ? at(*b, bo[i]) : 0.0;
-  });
+  Tensor *mean = nullptr, *inv_std = nullptr;
   if (!rms && (ctx.wantsOutput(1) || ctx.wantsOutput(2))) {
     std::vector<int64_t> st = x.shape;
     for (size_t d = static_cast<size_t>(a); d < st.size(); ++d) st[d] = 1;
     const E stype = static_cast<E>(ctx.attrInt("stash_type", 1));
-    Tensor* mean = ctx.wantsOutput(1) ? ctx.output(1, stype, st) : nullptr;
-    Tensor* inv = ctx.wantsOutput(2) ? ctx.output(2, stype, st) : nullptr;
-    for (int64_t r = 0; r < rows; ++r) {
-      double s = 0, s2 = 0;
-      for (int64_t i = 0; i < inner; ++i) {
-        const double v = at(x, r * inner + i);
-        s += v;
-        s2 += v * v;
-      }
-      const double m = s / static_cast<double>(inner), var = s2 / static_cast<double>(inner) - m * m;
-      if (mean) setElementFromDouble(*mean, r, m);
-      if (inv) setElementFromDouble(*inv, r, 1.0 / std::sqrt(var + eps));
-    }
+    mean = ctx.wantsOutput(1) ? ctx.output(1, stype, st) : nullptr;
+    inv_std = ctx.wantsOutput(2) ? ctx.output(2, stype, st) : nullptr;
+    if (!ctx.error.empty()) return false;
   }
+  normalizeRows(
+      x, y, rows, inner, eps, rms,
+      [&](int64_t, int64_t i, double* s, double* bb) {
+        *s = at(sc, so[i]);
+        *bb = b ? at(*b, bo[i]) : 0.0;
+      },
+      mean, inv_std);
   return true;
 }
 bool layerNorm(KernelContext& c) { return layerNormLike(c, false); }
