@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "app/model_analysis.h"
 #include "app/platform.h"
 #include "app/session.h"
 #include "base/color_map.h"
@@ -27,7 +28,6 @@
 #include "runtime/input_prep.h"
 #include "runtime/npy.h"
 #include "runtime/tensor_view.h"
-#include "shapes/inference.h"
 #include "weights/stats.h"
 
 namespace nf::app {
@@ -191,11 +191,12 @@ Result<runtime::Tensor> makeInput(const RunView::State& st, const InputSlot& s) 
   return Error{"unknown input source"};
 }
 
-// Bytes of every value a node of the main graph produces, from inferred shapes
-// (unknown and symbolic dims count as 1, so this is a lower bound).
-uint64_t estimateIntermediates(const ir::Model& model) {
-  const shapes::InferenceResult inferred = shapes::inferShapes(model);
-  const ir::Graph& g = model.graphs[0];
+// Bytes of every value a node of the main graph produces, from the model's inferred
+// shapes (computed once per model and shared with the other views; unknown and
+// symbolic dims count as 1, so this is a lower bound).
+uint64_t estimateIntermediates(const OpenedModel* opened) {
+  const shapes::InferenceResult& inferred = analysisOf(opened)->inference;
+  const ir::Graph& g = opened->model.graphs[0];
   uint64_t total = 0;
   for (uint32_t i = 0; i < g.values.size(); ++i) {
     if (!g.values[i].producer.valid()) continue;
@@ -203,9 +204,8 @@ uint64_t estimateIntermediates(const ir::Model& model) {
     if (t.kind != ir::Type::Kind::Tensor) continue;
     int64_t n = 1;
     for (const ir::Dim& d : t.shape.dims)
-      if (d.kind == ir::Dim::Kind::Known && !runtime::checkedMul(n, std::max<int64_t>(d.value, 0), &n)) return UINT64_MAX;
-    const uint64_t bytes = static_cast<uint64_t>(n) * std::max<size_t>(1, runtime::storedSize(t.elem));
-    total = bytes > UINT64_MAX - total ? UINT64_MAX : total + bytes;
+      if (d.kind == ir::Dim::Kind::Known && !checkedSizeMul(n, std::max<int64_t>(d.value, 0), &n)) return UINT64_MAX;
+    total = satAdd<uint64_t>(total, satMul<uint64_t>(static_cast<uint64_t>(n), std::max<size_t>(1, runtime::storedSize(t.elem))));
   }
   return total;
 }
@@ -362,9 +362,9 @@ void startRun(RunView::State& st) {
     feeds.emplace_back(s.name, runtime::Value::of(std::move(t.value())));
   }
   runtime::PlanOptions options;
-  if (st.estimate_for != st.model) {  // once per model: shape inference is not free
+  if (st.estimate_for != st.model) {  // once per model
     st.estimate_for = st.model;
-    st.estimated_bytes = estimateIntermediates(model);
+    st.estimated_bytes = estimateIntermediates(st.model);
   }
   st.keep_all = st.estimated_bytes <= kKeepAllLimitBytes;
   options.keep_all = st.keep_all;

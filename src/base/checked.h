@@ -29,6 +29,16 @@ constexpr std::optional<T> checkedMul(T a, T b) {
   return r;
 }
 
+// For sizes, which are never negative: *out = a * b; false when either is negative or
+// the product overflows (*out untouched).
+constexpr bool checkedSizeMul(int64_t a, int64_t b, int64_t* out) {
+  if (a < 0 || b < 0) return false;
+  auto r = checkedMul(a, b);
+  if (!r) return false;
+  *out = *r;
+  return true;
+}
+
 template <CheckedInt T>
 constexpr std::optional<T> checkedAdd(T a, T b) {
   T r;

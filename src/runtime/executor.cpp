@@ -49,7 +49,7 @@ Result<Tensor> tensorFromIr(const ir::Model& model, const ir::Tensor& t) {
   const int bits = ir::elemTypeBits(t.elem);
   const size_t raw_size = static_cast<size_t>(bits / 8);
   int64_t raw_bits = 0;
-  if (!checkedMul(n, bits, &raw_bits)) return Error{"tensor '" + t.name + "' is too large"};
+  if (!checkedSizeMul(n, bits, &raw_bits)) return Error{"tensor '" + t.name + "' is too large"};
   const int64_t raw_bytes = (raw_bits + 7) / 8;  // 4- and 2-bit types are packed
   const uint8_t* src = nullptr;
   std::vector<uint8_t> staging;  // only used when raw and stored layouts differ

@@ -31,7 +31,7 @@ Result<Tensor> allocate(ir::ElemType type, const std::vector<int64_t>& shape) {
   if (!isNumeric(type)) return Error{"inputs of type " + std::string(ir::elemTypeName(type)) + " cannot be generated"};
   if (shapeCount(shape) < 0) return Error{"input shape " + shapeString(shape) + " is invalid or too large"};
   int64_t bytes = 0;
-  if (!checkedMul(shapeCount(shape), static_cast<int64_t>(storedSize(type)), &bytes) || bytes > (int64_t{1} << 31))
+  if (!checkedSizeMul(shapeCount(shape), static_cast<int64_t>(storedSize(type)), &bytes) || bytes > (int64_t{1} << 31))
     return Error{"input shape " + shapeString(shape) + " needs more than 2 GiB"};
   return makeTensor(type, shape);
 }
@@ -164,7 +164,7 @@ Result<Tensor> tokenIdsTensor(const std::string& text, ir::ElemType type, const 
   bool fits = true;
   for (int64_t d : dims) {
     if (d < 0) ++unknown;
-    else fits = fits && checkedMul(known, d, &known);
+    else fits = fits && checkedSizeMul(known, d, &known);
   }
   if (fits && !dims.empty() && known > 0 && n % known == 0 && (unknown > 0 || known == n)) {
     shape = dims;

@@ -38,7 +38,7 @@ Tensor* KernelContext::output(size_t i, ir::ElemType t, std::vector<int64_t> sha
   int64_t bytes = 0;
   // Larger than memory can hold: refuse before allocating (wasm32 cannot address 2 GiB buffers).
   constexpr int64_t kMaxBytes = sizeof(void*) == 4 ? (int64_t{1} << 31) - 1 : int64_t{1} << 36;
-  if (n < 0 || !checkedMul(n, static_cast<int64_t>(storedSize(t)), &bytes) || bytes > kMaxBytes) {
+  if (n < 0 || !checkedSizeMul(n, static_cast<int64_t>(storedSize(t)), &bytes) || bytes > kMaxBytes) {
     fail("output " + std::to_string(i) + " of shape " + shapeString(r.shape) + " is too large");
     r = makeTensor(t, {0});
   } else if (t == ir::ElemType::String) {

@@ -81,7 +81,7 @@ Result<Tensor> readNpy(const std::vector<uint8_t>& bytes) {
   const int64_t n = shapeCount(shape);
   const size_t raw = type == E::Float16 ? 2 : storedSize(type);
   int64_t need = 0;
-  if (n < 0 || !checkedMul(n, static_cast<int64_t>(raw), &need)) return Error{".npy shape is too large"};
+  if (n < 0 || !checkedSizeMul(n, static_cast<int64_t>(raw), &need)) return Error{".npy shape is too large"};
   const uint8_t* data = bytes.data() + start + header_len;
   if (bytes.size() - start - header_len < static_cast<size_t>(need))
     return Error{".npy data is truncated (" + std::to_string(need) + " bytes expected)"};

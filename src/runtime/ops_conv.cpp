@@ -168,7 +168,7 @@ bool convTensors(KernelContext& ctx, const Tensor& x0, const Tensor& w0, const T
   }
   const int64_t cg = C / group, mg = M / group, kn = shapeCount(w.kernel), pn = shapeCount(w.out), in_n = shapeCount(w.in);
   int64_t col_n = 0;
-  if (!checkedMul(cg * kn, pn, &col_n)) return ctx.fail("convolution too large");
+  if (!checkedSizeMul(cg * kn, pn, &col_n)) return ctx.fail("convolution too large");
   std::vector<float> col(static_cast<size_t>(col_n));
   for (int64_t n = 0; n < N; ++n)
     for (int64_t g = 0; g < group; ++g) {

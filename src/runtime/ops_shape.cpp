@@ -64,7 +64,7 @@ bool reshape(KernelContext& ctx) {
     if (s[i] == -1) {
       if (infer >= 0) return ctx.fail("more than one -1 in the shape");
       infer = static_cast<int64_t>(i);
-    } else if (s[i] < 0 || !checkedMul(known, s[i], &known)) {
+    } else if (s[i] < 0 || !checkedSizeMul(known, s[i], &known)) {
       return ctx.fail("invalid target shape " + shapeString(s));
     }
   }
@@ -342,7 +342,7 @@ bool tile(KernelContext& ctx) {
   std::vector<int64_t> reps = toInts(ctx.in(1)), out = x.shape;
   if (reps.size() != x.rank()) return ctx.fail("repeats must have one entry per axis");
   for (size_t d = 0; d < out.size(); ++d)
-    if (reps[d] < 0 || !checkedMul(out[d], reps[d], &out[d])) return ctx.fail("invalid repeats");
+    if (reps[d] < 0 || !checkedSizeMul(out[d], reps[d], &out[d])) return ctx.fail("invalid repeats");
   Tensor* y = ctx.output(0, x.type, out);
   if (!ctx.error.empty()) return false;
   const std::vector<int64_t> xs = stridesOf(x.shape);

@@ -11,17 +11,10 @@ namespace nf::runtime {
 
 using E = ir::ElemType;
 
-bool checkedMul(int64_t a, int64_t b, int64_t* out) {
-  if (a < 0 || b < 0) return false;
-  if (a != 0 && b > std::numeric_limits<int64_t>::max() / a) return false;
-  *out = a * b;
-  return true;
-}
-
 int64_t shapeCount(const std::vector<int64_t>& shape) {
   int64_t n = 1;
   for (int64_t d : shape)
-    if (!checkedMul(n, d, &n)) return -1;
+    if (!checkedSizeMul(n, d, &n)) return -1;
   return n;
 }
 
@@ -64,7 +57,7 @@ Tensor makeTensor(ir::ElemType t, std::vector<int64_t> shape) {
     return r;
   }
   int64_t bytes = 0;
-  if (!checkedMul(n, static_cast<int64_t>(storedSize(t)), &bytes)) return r;
+  if (!checkedSizeMul(n, static_cast<int64_t>(storedSize(t)), &bytes)) return r;
   r.buffer = std::make_shared<Buffer>();
   r.buffer->bytes.assign(static_cast<size_t>(bytes), 0);
   return r;

@@ -14,12 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "base/checked.h"
 #include "ir/types.h"
 
 namespace nf::runtime {
 
-// Overflow-checked arithmetic for sizes. TODO: switch to base/checked.h once merged.
-bool checkedMul(int64_t a, int64_t b, int64_t* out);
 // Product of dims; -1 if a dim is negative or the product overflows.
 int64_t shapeCount(const std::vector<int64_t>& shape);
 std::string shapeString(const std::vector<int64_t>& shape);

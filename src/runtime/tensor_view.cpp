@@ -16,7 +16,7 @@ Result<ChannelImages> channelImages(const Tensor& t, ColorMap map, MapScale scal
   out.width = t.shape[t.rank() - 1];
   out.channels_total = channels;
   int64_t plane = 0;
-  if (!checkedMul(out.height, out.width, &plane) || plane <= 0 || plane > (int64_t{1} << 26))
+  if (!checkedSizeMul(out.height, out.width, &plane) || plane <= 0 || plane > (int64_t{1} << 26))
     return Error{"a channel of " + shapeString(t.shape) + " is too large or empty to draw"};
   if (t.count() < channels * plane) return Error{"tensor data is smaller than its shape"};
   const int64_t shown = std::min(channels, std::max<int64_t>(0, max_channels));
