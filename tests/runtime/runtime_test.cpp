@@ -212,7 +212,7 @@ TEST(Tensor, CastFollowsOnnxRules) {
   Tensor h = castTensor(floats({1}, {0.1f}), ir::ElemType::Float16);
   EXPECT_EQ(h.data<float>()[0], halfBitsToFloat(0x2E66));
   int64_t out;
-  EXPECT_FALSE(checkedMul(int64_t{1} << 40, int64_t{1} << 40, &out));
+  EXPECT_FALSE(checkedSizeMul(int64_t{1} << 40, int64_t{1} << 40, &out));
   EXPECT_EQ(shapeCount({int64_t{1} << 40, int64_t{1} << 40}), -1);
 }
 
