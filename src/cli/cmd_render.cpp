@@ -15,6 +15,7 @@
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/load_model.h"
+#include "cli/render_views.h"
 #include "hierarchy/hierarchy.h"
 #include "hierarchy/visible.h"
 #include "scene/exports.h"
@@ -79,6 +80,9 @@ Result<scene::GroupedScene> buildGrouped(const ir::Model& model, const scene::Sc
 }  // namespace
 
 int runRender(const Args& args) {
+  // --view layered|neurons: render_views.cpp; the graph view (default) is below.
+  if (args.has("view") && args.get("view") != "graph") return runRenderView(args);
+  if (const int rc = checkGraphViewOptions(args); rc >= 0) return rc;
   const std::string path = args.get("output");
   const bool grouped = args.has("grouped");
   if (grouped && !validGrouped(args.get("grouped"))) {

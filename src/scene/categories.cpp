@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <iterator>
 
 namespace nf::scene {
@@ -292,6 +293,30 @@ uint32_t shadeColor(uint32_t rgb, float factor) {
     return std::min<uint32_t>(255, static_cast<uint32_t>(static_cast<float>((rgb >> shift) & 0xFF) * factor)) << shift;
   };
   return ch(16) | ch(8) | ch(0);
+}
+
+uint32_t mixColor(uint32_t a, uint32_t b, float t) {
+  t = std::clamp(t, 0.0f, 1.0f);
+  auto ch = [&](int shift) {
+    const float x = static_cast<float>((a >> shift) & 0xFF), y = static_cast<float>((b >> shift) & 0xFF);
+    return static_cast<uint32_t>(std::lround(x + (y - x) * t)) << shift;
+  };
+  return ch(16) | ch(8) | ch(0);
+}
+
+uint32_t categoryFill(OpCategory c) {
+  // Half-way to white: the hue stays recognisable next to the graph view's headers,
+  // light enough for three shades and dark text beside it.
+  return mixColor(categoryStyle(c).header, 0xFFFFFF, 0.5f);
+}
+
+SolidShades solidShades(uint32_t fill) {
+  return SolidShades{fill, mixColor(fill, 0xFFFFFF, 0.35f), shadeColor(fill, 0.72f), shadeColor(fill, 0.45f)};
+}
+
+const NeuronLook& neuronLook() {
+  static const NeuronLook look{};
+  return look;
 }
 
 }  // namespace nf::scene

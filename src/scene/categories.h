@@ -75,5 +75,28 @@ struct FrameLook {
 const FrameLook& frameLook(bool dark_background = false);
 // Every channel multiplied by `factor` (< 1 darkens).
 uint32_t shadeColor(uint32_t rgb, float factor);
+// a + (b - a) * t per channel (t in [0, 1]).
+uint32_t mixColor(uint32_t a, uint32_t b, float t);
+
+// The layered and neurons views (views/): a layer box's front face is its category's
+// header hue lightened (categoryFill); the top face lighter and the side darker
+// still, so the boxes read as solids under light from the top left.
+uint32_t categoryFill(OpCategory c);
+struct SolidShades {
+  uint32_t front, top, side, edge;  // edge: the outline of every face
+};
+SolidShades solidShades(uint32_t fill);
+
+// Neurons view: circle fills by role, connection colours by weight sign.
+struct NeuronLook {
+  uint32_t input = 0x7FBF7F;     // green, as ANN Visualizer
+  uint32_t hidden = 0x6F9FD8;    // blue
+  uint32_t output = 0xE88A6A;    // orange-red
+  uint32_t outline = 0x404040;
+  uint32_t positive = 0x2F6FC0;  // weight > 0
+  uint32_t negative = 0xD0453A;  // weight < 0
+  uint32_t unknown = 0x9A9A9A;   // no weights available
+};
+const NeuronLook& neuronLook();
 
 }  // namespace nf::scene

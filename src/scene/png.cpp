@@ -156,10 +156,12 @@ std::vector<uint8_t> zlibCompress(const uint8_t* data, size_t size, bool stored_
   return out;
 }
 
-std::vector<uint8_t> encodePng(uint32_t width, uint32_t height, const std::vector<uint8_t>& rgb) {
+namespace {
+// RGB (color type 2, 3 channels) or RGBA (type 6, 4 channels).
+std::vector<uint8_t> encodePngChannels(uint32_t width, uint32_t height, const std::vector<uint8_t>& rgb, int channels) {
   // Each row gets the filter (None, Sub or Up) that leaves the smallest residuals;
   // flat areas become runs of zeros that the run-length matches swallow.
-  const size_t stride = static_cast<size_t>(width) * 3;
+  const size_t stride = static_cast<size_t>(width) * static_cast<size_t>(channels);
   std::vector<uint8_t> raw;
   raw.reserve((stride + 1) * height);
   std::vector<uint8_t> cand[3];
@@ -173,7 +175,7 @@ std::vector<uint8_t> encodePng(uint32_t width, uint32_t height, const std::vecto
       uint64_t cost = 0;
       for (size_t i = 0; i < stride; ++i) {
         uint8_t pred = 0;
-        if (f == 1 && i >= 3) pred = row[i - 3];
+        if (f == 1 && i >= static_cast<size_t>(channels)) pred = row[i - static_cast<size_t>(channels)];
         if (f == 2 && up) pred = up[i];
         const uint8_t v = static_cast<uint8_t>(row[i] - pred);
         cand[f][i] = v;
@@ -188,11 +190,22 @@ std::vector<uint8_t> encodePng(uint32_t width, uint32_t height, const std::vecto
   std::vector<uint8_t> ihdr;
   putBE32(ihdr, width);
   putBE32(ihdr, height);
-  ihdr.insert(ihdr.end(), {8, 2, 0, 0, 0});  // 8-bit, RGB, deflate, adaptive filter, no interlace
+  // 8-bit, RGB or RGBA, deflate, adaptive filter, no interlace
+  ihdr.insert(ihdr.end(), {8, static_cast<uint8_t>(channels == 4 ? 6 : 2), 0, 0, 0});
   chunk(png, "IHDR", ihdr);
   chunk(png, "IDAT", zlibCompress(raw.data(), raw.size()));
   chunk(png, "IEND", {});
   return png;
+}
+
+}  // namespace
+
+std::vector<uint8_t> encodePng(uint32_t width, uint32_t height, const std::vector<uint8_t>& rgb) {
+  return encodePngChannels(width, height, rgb, 3);
+}
+
+std::vector<uint8_t> encodePngRgba(uint32_t width, uint32_t height, const std::vector<uint8_t>& rgba) {
+  return encodePngChannels(width, height, rgba, 4);
 }
 
 }  // namespace nf::scene

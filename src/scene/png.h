@@ -20,5 +20,7 @@ std::vector<uint8_t> zlibCompress(const uint8_t* data, size_t size, bool stored_
 
 // An 8-bit RGB PNG; rgb holds width * height * 3 bytes, rows top to bottom.
 std::vector<uint8_t> encodePng(uint32_t width, uint32_t height, const std::vector<uint8_t>& rgb);
+// An 8-bit RGBA PNG (straight alpha); rgba holds width * height * 4 bytes.
+std::vector<uint8_t> encodePngRgba(uint32_t width, uint32_t height, const std::vector<uint8_t>& rgba);
 
 }  // namespace nf::scene

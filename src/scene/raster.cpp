@@ -268,4 +268,19 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
   return img;
 }
 
+float glyphBitmapEm() { return static_cast<float>(kBitmapEm); }
+
+bool glyphBitmap(uint32_t cp, bool bold, GlyphBitmap* out) {
+  const BitmapGlyph* g = bold ? findGlyph(kBoldGlyphs, cp) : findGlyph(kRegularGlyphs, cp);
+  if (!g) g = bold ? findGlyph(kBoldGlyphs, 0xFFFD) : findGlyph(kRegularGlyphs, 0xFFFD);
+  if (!g) return false;
+  out->x = g->x;
+  out->y = g->y;
+  out->w = g->w;
+  out->h = g->h;
+  out->advance = g->advance;
+  out->pixels = (bold ? kBoldPixels : kRegularPixels) + g->offset;
+  return true;
+}
+
 }  // namespace nf::scene

@@ -37,4 +37,17 @@ struct RasterImage {
 RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, const RasterOptions& options = {},
                            const std::vector<GroupFrame>* frames = nullptr);
 
+// The built-in glyph bitmaps, for other rasterizers (views/drawing.h): one glyph of
+// DejaVu Sans (bold or regular) at glyphBitmapEm() pixels per em. `pixels` holds
+// w*h coverage digits '0'..'f' (hex, 15 = full), rows top to bottom; (x, y) is the
+// bitmap's top-left relative to the pen on the baseline. Unknown code points give
+// the replacement glyph; false only if even that is missing.
+struct GlyphBitmap {
+  int16_t x = 0, y = 0, w = 0, h = 0;
+  float advance = 0.0f;  // at glyphBitmapEm()
+  const char* pixels = nullptr;
+};
+float glyphBitmapEm();
+bool glyphBitmap(uint32_t cp, bool bold, GlyphBitmap* out);
+
 }  // namespace nf::scene

@@ -1,0 +1,181 @@
+// netforge render FILE -o out.svg|out.png --view layered|neurons [options]
+// The layered (visualkeras-style) and neurons (ANN Visualizer-style) pictures
+// (src/views). The graph view stays in cmd_render.cpp; this file only adds views.
+#include "cli/render_views.h"
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "base/strings.h"
+#include "cli/commands.h"
+#include "cli/load_model.h"
+#include "scene/png.h"
+#include "shapes/inference.h"
+#include "shapes/metrics.h"
+#include "views/layered_view.h"
+#include "views/neuron_view.h"
+
+namespace nf::cli {
+
+namespace {
+
+// Options that only the layered/neurons views read (declared in command_table.cpp).
+const char* const kViewOptions[] = {"sizing", "scale-xy", "scale-z", "min-xy", "max-xy", "min-z", "max-z",
+                                    "spacing", "type-ignore", "labels", "legend", "repeats", "activations",
+                                    "neurons", "background", "fit"};
+
+int usage(const std::string& message) {
+  std::fprintf(stderr, "netforge render: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+bool endsWithCi(const std::string& s, const std::string& suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
+  return true;
+}
+
+// A number option in [lo, hi]; false (and a message) when malformed.
+bool number(const Args& args, const char* name, float lo, float hi, float* out) {
+  if (!args.has(name)) return true;
+  const std::string v = args.get(name);
+  char* end = nullptr;
+  const float f = std::strtof(v.c_str(), &end);
+  if (v.empty() || *end != 0 || !(f >= lo && f <= hi)) {
+    std::fprintf(stderr, "netforge render: --%s must be a number in [%g, %g]\n", name, lo, hi);
+    return false;
+  }
+  *out = f;
+  return true;
+}
+
+// A word option from a fixed set; false (and a message) for anything else.
+bool choice(const Args& args, const char* name, std::initializer_list<const char*> allowed, std::string* out) {
+  if (!args.has(name)) return true;
+  const std::string v = args.get(name);
+  std::string list;
+  for (const char* a : allowed) {
+    if (v == a) {
+      *out = v;
+      return true;
+    }
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  std::fprintf(stderr, "netforge render: --%s must be one of %s\n", name, list.c_str());
+  return false;
+}
+
+std::vector<std::string> splitList(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& v : values) {
+    std::stringstream ss(v);
+    for (std::string item; std::getline(ss, item, ',');)
+      if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+}  // namespace
+
+int checkGraphViewOptions(const Args& args) {
+  for (const char* o : kViewOptions)
+    if (args.has(o)) return usage("--" + std::string(o) + " applies to --view layered or neurons");
+  return -1;
+}
+
+int runRenderView(const Args& args) {
+  const std::string view = args.get("view");
+  if (view != "layered" && view != "neurons") return usage("--view must be graph, layered or neurons");
+  if (args.has("grouped")) return usage("--grouped applies to --view graph");
+  const std::string path = args.get("output");
+  const bool png = endsWithCi(path, ".png");
+  if (!png && !endsWithCi(path, ".svg"))
+    return usage("the output must end in .svg or .png: " + displayName(path));
+
+  views::LayeredOptions lo;
+  views::LayerGraphOptions go;
+  views::NeuronOptions no;
+  views::ExportOptions eo;
+  std::string sizing, legend, repeats, activations, background, fit, direction;
+  float neurons = 12.0f;
+  if (!number(args, "scale", 0.01f, 16.0f, &eo.scale) || !number(args, "scale-xy", 0.01f, 100.0f, &lo.scale_xy) ||
+      !number(args, "scale-z", 0.01f, 100.0f, &lo.scale_z) || !number(args, "min-xy", 0.0f, 10000.0f, &lo.min_xy) ||
+      !number(args, "max-xy", 1.0f, 10000.0f, &lo.max_xy) || !number(args, "min-z", 0.0f, 10000.0f, &lo.min_z) ||
+      !number(args, "max-z", 1.0f, 10000.0f, &lo.max_z) || !number(args, "spacing", 0.0f, 1000.0f, &lo.spacing) ||
+      !number(args, "neurons", 3.0f, 200.0f, &neurons) ||
+      !choice(args, "sizing", {"accurate", "logarithmic", "capped", "uniform"}, &sizing) ||
+      !choice(args, "legend", {"on", "off"}, &legend) || !choice(args, "repeats", {"fold", "all"}, &repeats) ||
+      !choice(args, "activations", {"fold", "separate"}, &activations) ||
+      !choice(args, "background", {"solid", "transparent"}, &background) ||
+      !choice(args, "fit", {"none", "16:9"}, &fit) || !choice(args, "direction", {"TB", "LR"}, &direction))
+    return kExitUsage;
+  if (!sizing.empty()) views::parseSizingMode(sizing, &lo.sizing);
+  lo.legend = legend != "off";
+  lo.direction = direction == "TB" ? layout::Direction::TopToBottom : layout::Direction::LeftToRight;
+  // The neurons view counts what it leaves out: every layer, so no repeat folding.
+  go.fold_repeats = repeats != "all" && view == "layered";
+  go.fold_activations = activations != "separate";
+  go.type_ignore = splitList(args.all("type-ignore"));
+  for (const std::string& label : splitList({args.get("labels")})) {
+    if (label == "name") lo.label_name = true;
+    else if (label == "shape") lo.label_shape = true;
+    else if (label == "params") lo.label_params = true;
+    else if (label != "none") return usage("--labels takes a comma list of name, shape, params (or none)");
+  }
+  no.max_neurons = static_cast<uint32_t>(neurons);
+  eo.transparent = background == "transparent";
+  eo.fit_16_9 = fit == "16:9";
+
+  ir::Model model;
+  if (!loadModelOrExplain(args.positional[0], &model)) return kExitBadInput;
+  const shapes::InferenceResult inferred = shapes::inferShapes(model);
+  const shapes::Metrics metrics = shapes::computeMetrics(model, inferred);
+  auto layers = views::buildLayerGraph(model, inferred, metrics, go);
+  if (!layers) {
+    std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(), layers.error().message.c_str());
+    return kExitBadInput;
+  }
+  views::Drawing drawing;
+  std::string what;
+  if (view == "layered") {
+    auto scene = views::layoutLayered(*layers, lo);
+    if (!scene) {
+      std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(), scene.error().message.c_str());
+      return kExitBadInput;
+    }
+    drawing = views::drawLayered(*layers, *scene, lo);
+    what = withThousands(static_cast<int64_t>(layers->layers.size())) + " boxes";
+  } else {
+    const views::DensePart part = views::findDensePart(model, *layers, no);
+    drawing = views::drawNeurons(part);
+    what = std::to_string(part.columns.size()) + " neuron layers, " + std::to_string(part.boxes.size()) + " boxes";
+    if (part.columns.empty()) std::fprintf(stderr, "netforge render: %s\n", part.caption.c_str());
+  }
+
+  std::ofstream out(path, std::ios::binary);
+  if (!out) {
+    std::fprintf(stderr, "netforge: cannot write %s\n", displayName(path).c_str());
+    return kExitBadInput;
+  }
+  if (png) {
+    const views::RgbaImage img = views::rasterize(drawing, eo);
+    const std::vector<uint8_t> bytes = scene::encodePngRgba(img.width, img.height, img.rgba);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    std::fprintf(stderr, "%s: %u x %u px at scale %.3g, %s view, %s\n", displayName(path).c_str(), img.width,
+                 img.height, img.scale, view.c_str(), what.c_str());
+  } else {
+    out << views::toSvg(drawing, eo);
+  }
+  out.flush();
+  if (!out) {
+    std::fprintf(stderr, "netforge: writing %s failed\n", displayName(path).c_str());
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace nf::cli

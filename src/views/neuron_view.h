@@ -1,0 +1,67 @@
+// views/neuron_view.h - the neurons view (ANN Visualizer-style) of a model's dense part.
+//
+//   LayerGraph --findDensePart--> DensePart: the longest chain of dense layers (Gemm,
+//     or MatMul with a constant 2-D weight) joined only by Flatten/Reshape/Dropout/
+//     normalisation/bias/activation layers; an input column sized by the first dense
+//     layer's input features; the conv/pool/flatten layers just before it as boxes;
+//     weights of the drawn connections read with weights/decode.h
+//   --drawNeurons--> Drawing: a column of circles per layer (input green, hidden blue,
+//     output orange), a column of more than max_neurons units shows max_neurons - 1
+//     of them (first and last) and "+M" for the rest; connections between drawn
+//     neurons coloured by the weight's sign, width and opacity by its magnitude (grey
+//     when the weights are not in the file); a caption saying what was left out.
+//
+// A model without dense layers gives a DensePart with no columns and a caption that
+// says so (the picture is the caption).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "ir/model.h"
+#include "views/drawing.h"
+#include "views/layer_graph.h"
+
+namespace nf::views {
+
+struct NeuronOptions {
+  uint32_t max_neurons = 12;  // per column; larger layers are truncated with "+M" (at least 3)
+  bool weights = true;        // read weights for connection colour and width
+};
+
+enum class NeuronRole : uint8_t { Input, Hidden, Output };
+
+struct NeuronColumn {
+  NeuronRole role = NeuronRole::Hidden;
+  std::string title;     // "Gemm · Relu", "Input"
+  int64_t units = 0;
+  std::vector<int64_t> shown;  // unit indices drawn, ascending
+  uint32_t gap_after = 0;      // "+M" sits after this many drawn neurons (0: none)
+  int64_t hidden() const { return units - static_cast<int64_t>(shown.size()); }
+  // [this column's shown k][previous column's shown i]; empty when not read.
+  std::vector<std::vector<float>> weights;
+};
+
+struct NeuronBox {  // a non-dense layer before the dense part
+  std::string title;  // op type
+  std::string detail; // output shape
+  scene::OpCategory category = scene::OpCategory::Other;
+};
+
+struct DensePart {
+  std::vector<NeuronBox> boxes;
+  std::vector<NeuronColumn> columns;  // input column first; empty: no dense layers
+  uint32_t dense_layers = 0;
+  bool weights_read = false;  // at least one column has weights
+  std::string caption;        // what is shown and what was left out
+};
+
+// The unit indices a column of `units` shows with at most max_neurons circles, and
+// where the "+M" gap goes.
+std::vector<int64_t> shownUnits(int64_t units, uint32_t max_neurons, uint32_t* gap_after);
+
+DensePart findDensePart(const ir::Model& model, const LayerGraph& graph, const NeuronOptions& options = {});
+Drawing drawNeurons(const DensePart& part);
+
+}  // namespace nf::views
