@@ -76,8 +76,55 @@ with tempfile.TemporaryDirectory() as tmp:
     out_svg = os.path.join(tmp, "x.svg")
     r = run("render", sample, "-o", out_svg, "--view", "layered", "--bogus", "1")
     check("unknown option: exit 2", r.returncode == 2 and not os.path.exists(out_svg), (r.returncode, r.stderr))
-    check("unknown option: named, usage shown", "unknown option --view" in r.stderr and "usage: netforge render" in r.stderr,
+    check("unknown option: named, usage shown", "unknown option --bogus" in r.stderr and "usage: netforge render" in r.stderr,
           r.stderr)
+    # The layered and neurons views (src/views): SVG that parses, one group per box.
+    import struct
+    import xml.etree.ElementTree as ET
+    SVG = "{http://www.w3.org/2000/svg}"
+
+    def svg_groups(path, cls):
+        root = ET.parse(path).getroot()
+        return root, [g for g in root.iter(SVG + "g") if g.get("class") == cls]
+
+    lay = os.path.join(tmp, "layered.svg")
+    r = run("render", sample, "-o", lay, "--view", "layered", "--labels", "name,shape,params")
+    check("render --view layered exits 0", r.returncode == 0, r.stderr)
+    root, boxes = svg_groups(lay, "layer")
+    check("layered svg says its view", root.get("data-netforge-view") == "layered", root.attrib)
+    # 8 nodes: Conv/Relu/MaxPool twice, Flatten, Gemm; the Relus fold into their convs, plus the input.
+    check("layered: one group per box", [b.get("data-op") for b in boxes] ==
+          ["Input", "Conv", "MaxPool", "Conv", "MaxPool", "Flatten", "Gemm"], [b.get("data-op") for b in boxes])
+    r = run("render", sample, "-o", lay, "--view", "layered", "--type-ignore", "MaxPool,Flatten")
+    check("type-ignore hides op types", r.returncode == 0 and len(svg_groups(lay, "layer")[1]) == 4, r.stderr)
+    r = run("render", sample, "-o", lay, "--view", "layered", "--activations", "separate", "--sizing", "uniform")
+    check("activations separate: own boxes", r.returncode == 0 and len(svg_groups(lay, "layer")[1]) == 9, r.stderr)
+
+    neu = os.path.join(tmp, "neurons.svg")
+    r = run("render", sample, "-o", neu, "--view", "neurons")
+    check("render --view neurons exits 0", r.returncode == 0, r.stderr)
+    root, cols = svg_groups(neu, "neuron-layer")
+    check("neurons svg says its view", root.get("data-netforge-view") == "neurons", root.attrib)
+    units = [int(c.get("data-units")) for c in cols]
+    check("neurons: input features and the classifier", len(cols) == 2 and units[1] == 10, units)
+    texts = [t.text for t in root.iter(SVG + "text")]
+    check("neurons: a big layer is truncated with +M", units and f"+{units[0] - 11:,}" in texts, (units, texts[:20]))
+    check("neurons: conv/pool/flatten as boxes", len(svg_groups(neu, "box")[1]) >= 3, texts[:10])
+
+    png = os.path.join(tmp, "layered.png")
+    r = run("render", sample, "-o", png, "--view", "layered", "--background", "transparent", "--fit", "16:9", "--scale", "2")
+    data = open(png, "rb").read() if r.returncode == 0 else b""
+    ok = data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    w, h = struct.unpack(">II", data[16:24]) if ok else (0, 1)
+    check("layered png: RGBA, 16:9", ok and data[25] == 6 and abs(w / h - 16 / 9) < 0.02, (r.stderr, w, h))
+
+    for bad in (["--view", "cube"], ["--view", "layered", "--sizing", "huge"], ["--sizing", "capped"],
+                ["--view", "layered", "--labels", "colour"], ["--view", "neurons", "--neurons", "1"],
+                ["--view", "layered", "--grouped", "collapsed"]):
+        r = run("render", sample, "-o", lay, *bad)
+        check("render " + " ".join(bad) + ": exit 2", r.returncode == 2 and r.stderr.startswith("netforge render:"),
+              (r.returncode, r.stderr))
+
     r = run("summary", sample, "--depth")
     check("missing value: exit 2", r.returncode == 2 and "--depth needs a value" in r.stderr, (r.returncode, r.stderr))
     r = run("info", sample, "extra.onnx")

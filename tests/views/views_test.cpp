@@ -1,0 +1,331 @@
+// The layered and neurons views: sizing rules, DAG layout of branches, folding,
+// SVG groups, neuron truncation and weights, raster backgrounds.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "shapes/inference.h"
+#include "shapes/metrics.h"
+#include "support/model_builder.h"
+#include "views/drawing.h"
+#include "views/layer_graph.h"
+#include "views/layered_view.h"
+#include "views/neuron_view.h"
+
+namespace nf::views {
+namespace {
+
+using test::aInt;
+using test::aInts;
+
+// A small ResNet: stem conv, four residual blocks (the first with a downsample conv
+// on its skip, the other three identical), pooling and a classifier.
+ir::Model residualModel() {
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({1, 3, 32, 32}));
+  const std::vector<ir::Attribute> conv3 = {aInts("kernel_shape", {3, 3}), aInts("pads", {1, 1, 1, 1})};
+  std::string h = g.op("Conv", "/stem/Conv", {"x", g.weight("w_stem", {16, 3, 3, 3})}, conv3);
+  h = g.op("Relu", "/stem/Relu", {h});
+  for (int b = 0; b < 4; ++b) {
+    const std::string p = "/layer/layer." + std::to_string(b) + "/";
+    std::string c = g.op("Conv", p + "conv1/Conv", {h, g.weight(p + "w1", {16, 16, 3, 3})}, conv3);
+    c = g.op("Relu", p + "relu/Relu", {c});
+    c = g.op("Conv", p + "conv2/Conv", {c, g.weight(p + "w2", {16, 16, 3, 3})}, conv3);
+    std::string skip = h;
+    if (b == 0)
+      skip = g.op("Conv", p + "downsample/Conv", {h, g.weight(p + "wd", {16, 16, 1, 1})},
+                  {aInts("kernel_shape", {1, 1})});
+    h = g.op("Add", p + "Add", {c, skip});
+    h = g.op("Relu", p + "relu_1/Relu", {h});
+  }
+  h = g.op("GlobalAveragePool", "/pool/GlobalAveragePool", {h});
+  h = g.op("Flatten", "/Flatten", {h});
+  h = g.op("Gemm", "/fc/Gemm", {h, g.weight("fc_w", {10, 16})}, {aInt("transB", 1)});
+  g.output(h);
+  return m;
+}
+
+// Input 4 -> Gemm 100 (Relu) -> Gemm 3, with weights w1[j][i] = (j - 50) * 0.01 + i.
+ir::Model mlpModel() {
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({1, 4}));
+  std::vector<float> w1(400), w2(300);
+  for (int j = 0; j < 100; ++j)
+    for (int i = 0; i < 4; ++i) w1[j * 4 + i] = static_cast<float>((j - 50) * 0.01 + i);
+  for (int j = 0; j < 3; ++j)
+    for (int i = 0; i < 100; ++i) w2[j * 100 + i] = static_cast<float>(i % 2 ? -1 - i : 1 + i);
+  std::string h = g.op("Gemm", "/fc1/Gemm", {"x", g.initFloats("w1", {100, 4}, w1)}, {aInt("transB", 1)});
+  h = g.op("Relu", "/act/Relu", {h});
+  h = g.op("Gemm", "/fc2/Gemm", {h, g.initFloats("w2", {3, 100}, w2)}, {aInt("transB", 1)});
+  g.output(h);
+  return m;
+}
+
+struct Built {
+  ir::Model model;
+  shapes::InferenceResult inferred;
+  shapes::Metrics metrics;
+};
+
+LayerGraph layersOf(const Built& b, const LayerGraphOptions& o) {
+  auto r = buildLayerGraph(b.model, b.inferred, b.metrics, o);
+  EXPECT_TRUE(r) << (r ? "" : r.error().message);
+  return r ? *r : LayerGraph{};
+}
+
+Built build(ir::Model m) {
+  Built b{std::move(m), {}, {}};
+  b.inferred = shapes::inferShapes(b.model);
+  b.metrics = shapes::computeMetrics(b.model, b.inferred);
+  return b;
+}
+
+size_t countOf(const LayerGraph& g, const std::string& op) {
+  return static_cast<size_t>(std::count_if(g.layers.begin(), g.layers.end(), [&](const Layer& l) { return l.op_type == op; }));
+}
+
+size_t occurrences(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+  return n;
+}
+
+TEST(LayeredSizing, ModesFollowTheirRules) {
+  LayeredOptions o;
+  o.scale_xy = 2.0f;
+  o.sizing = SizingMode::Accurate;
+  EXPECT_FLOAT_EQ(sizeDim(100, false, o), 200.0f);
+  EXPECT_FLOAT_EQ(sizeDim(1, false, o), o.min_xy);      // never below the min
+  EXPECT_FLOAT_EQ(sizeDim(1000, false, o), 2000.0f);    // accurate: no upper cap
+  o.sizing = SizingMode::Capped;
+  EXPECT_FLOAT_EQ(sizeDim(1000, false, o), o.max_xy);
+  EXPECT_FLOAT_EQ(sizeDim(50, false, o), 100.0f);
+  o.scale_xy = 1.0f;
+  o.sizing = SizingMode::Logarithmic;
+  EXPECT_FLOAT_EQ(sizeDim(255, false, o), 12.0f * 8.0f);
+  EXPECT_FLOAT_EQ(sizeDim(63, true, o), 4.0f * 6.0f);
+  EXPECT_LT(sizeDim(7, false, o), sizeDim(56, false, o));
+  EXPECT_LT(sizeDim(56, false, o), sizeDim(224, false, o));
+  EXPECT_FLOAT_EQ(sizeDim(-1, false, o), o.min_xy);  // unknown dim
+  EXPECT_FLOAT_EQ(sizeDim(-1, true, o), o.min_z);
+  o.sizing = SizingMode::Uniform;
+  EXPECT_FLOAT_EQ(sizeDim(7, false, o), sizeDim(224, false, o));
+  EXPECT_FLOAT_EQ(sizeDim(3, true, o), sizeDim(2048, true, o));
+  o.sizing = SizingMode::Accurate;
+  EXPECT_LE(sizeDim(int64_t{1} << 60, false, o), 100000.0f);  // hostile dims stay finite
+}
+
+TEST(LayeredSizing, HeightByHDepthByWWidthByChannels) {
+  LayeredOptions o;
+  o.sizing = SizingMode::Capped;
+  Layer l;
+  l.op_type = "Conv";
+  l.shape = test::shape({1, 64, 56, 28});
+  const BoxSize s = sizeLayer(l, o);
+  EXPECT_FLOAT_EQ(s.width, 64.0f);
+  EXPECT_FLOAT_EQ(s.height, 56.0f);
+  EXPECT_FLOAT_EQ(s.depth, 28.0f * o.depth_ratio);
+  // (batch, tokens, features) of a transformer: height by tokens, width by features.
+  l.op_type = "MatMul";
+  l.shape = test::shape({1, 197, 80});
+  EXPECT_FLOAT_EQ(sizeLayer(l, o).height, 197.0f);
+  EXPECT_FLOAT_EQ(sizeLayer(l, o).width, 80.0f);
+  // A dense output (batch, features): a tall thin box.
+  l.shape = test::shape({"batch", 100});
+  EXPECT_FLOAT_EQ(sizeLayer(l, o).height, 100.0f);
+  EXPECT_FLOAT_EQ(sizeLayer(l, o).width, o.min_z);
+}
+
+TEST(LayerGraph, ActivationsFoldAndRepeatsFoldToOneBlock) {
+  const Built b = build(residualModel());
+  LayerGraphOptions o;
+  o.fold_repeats = false;
+  const LayerGraph all = layersOf(b, o);
+  // Input, stem, 4 blocks of conv1/conv2/add (+ downsample), pool, flatten, gemm.
+  EXPECT_EQ(all.layers.size(), 18u);
+  EXPECT_EQ(countOf(all, "Relu"), 0u);
+  EXPECT_EQ(all.folded_activations, 9u);
+  EXPECT_EQ(all.layers[0].kind, LayerKind::Input);
+
+  o.fold_activations = false;
+  EXPECT_EQ(layersOf(b, o).layers.size(), 27u);
+
+  o = {};
+  const LayerGraph folded = layersOf(b, o);
+  ASSERT_EQ(folded.regions.size(), 1u);
+  EXPECT_EQ(folded.regions[0].repeat, 3u);           // layer.1 .. layer.3
+  EXPECT_EQ(folded.layers.size(), 18u - 6u);         // two blocks of three layers not drawn
+  EXPECT_EQ(folded.repeat_hidden, 6u);
+  EXPECT_EQ(folded.regions[0].layers.size(), 3u);
+  // The kept block still reaches the classifier: every layer but the last has a successor.
+  for (uint32_t i = 0; i + 1 < folded.layers.size(); ++i) EXPECT_FALSE(folded.succs(i).empty()) << folded.layers[i].name;
+}
+
+TEST(LayerGraph, TypeIgnoreRemovesLayersAndKeepsTheFlow) {
+  const Built b = build(residualModel());
+  LayerGraphOptions o;
+  o.fold_repeats = false;
+  o.type_ignore = {"Add", "Relu"};
+  const LayerGraph g = layersOf(b, o);
+  EXPECT_EQ(g.layers.size(), 14u);
+  EXPECT_EQ(countOf(g, "Add"), 0u);
+  EXPECT_EQ(g.ignored_layers, 13u);  // 4 Add + 9 Relu
+  o.type_ignore = {"Input", "Flatten"};
+  const LayerGraph h = layersOf(b, o);
+  EXPECT_EQ(h.layers.size(), 16u);
+  EXPECT_EQ(countOf(h, "Input"), 0u);
+  // Pool connects straight to the classifier now.
+  for (uint32_t i = 0; i < h.layers.size(); ++i)
+    if (h.layers[i].op_type == "GlobalAveragePool") {
+      ASSERT_EQ(h.succs(i).size(), 1u);
+      EXPECT_EQ(h.layers[h.succs(i)[0]].op_type, "Gemm");
+    }
+}
+
+TEST(LayeredLayout, BranchesSitSideBySideAndNeverOverlap) {
+  const Built b = build(residualModel());
+  LayerGraphOptions go;
+  go.fold_repeats = false;
+  const LayerGraph g = layersOf(b, go);
+  for (auto dir : {layout::Direction::LeftToRight, layout::Direction::TopToBottom}) {
+    LayeredOptions o;
+    o.direction = dir;
+    o.label_shape = true;
+    auto sc = layoutLayered(g, o);
+    ASSERT_TRUE(sc);
+    for (size_t i = 0; i < g.layers.size(); ++i)
+      for (size_t j = i + 1; j < g.layers.size(); ++j) {
+        const Rect& a = sc->boxes[i].footprint;
+        const Rect& c = sc->boxes[j].footprint;
+        const bool apart = a.x + a.width <= c.x + 0.01f || c.x + c.width <= a.x + 0.01f ||
+                           a.y + a.height <= c.y + 0.01f || c.y + c.height <= a.y + 0.01f;
+        EXPECT_TRUE(apart) << g.layers[i].name << " overlaps " << g.layers[j].name;
+      }
+    // A DAG, not a line: the downsample conv sits beside block 0's main path.
+    uint32_t down = 0, conv1 = 0;
+    for (uint32_t i = 0; i < g.layers.size(); ++i) {
+      if (g.layers[i].name == "/layer/layer.0/downsample/Conv") down = i;
+      if (g.layers[i].name == "/layer/layer.0/conv1/Conv") conv1 = i;
+    }
+    const Point pd = sc->layout.node_centers[down], pc = sc->layout.node_centers[conv1];
+    if (dir == layout::Direction::LeftToRight) EXPECT_NE(pd.y, pc.y);
+    else EXPECT_NE(pd.x, pc.x);
+  }
+}
+
+TEST(LayeredDrawing, SvgHoldsOneGroupPerBoxAndSaysItsView) {
+  const Built b = build(residualModel());
+  const LayerGraph g = layersOf(b, {});
+  LayeredOptions o;
+  auto sc = layoutLayered(g, o);
+  ASSERT_TRUE(sc);
+  const Drawing d = drawLayered(g, *sc, o);
+  EXPECT_EQ(d.groupCount("layer"), g.layers.size());
+  const std::string svg = toSvg(d);
+  EXPECT_NE(svg.find("data-netforge-view=\"layered\""), std::string::npos);
+  EXPECT_EQ(occurrences(svg, "<g class=\"layer\""), g.layers.size());
+  EXPECT_EQ(occurrences(svg, "<g class=\"repeat\""), 1u);
+  EXPECT_NE(svg.find("×3"), std::string::npos);
+  EXPECT_EQ(occurrences(svg, "<g "), occurrences(svg, "</g>"));
+  // Legend: one entry per category present, naming the op types.
+  EXPECT_NE(svg.find(">Conv</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">Gemm</text>"), std::string::npos);
+}
+
+TEST(Neurons, TruncatesBigLayersAndReadsTheDrawnWeights) {
+  const Built b = build(mlpModel());
+  const LayerGraph g = layersOf(b, {});
+  const DensePart part = findDensePart(b.model, g);
+  ASSERT_EQ(part.columns.size(), 3u);
+  EXPECT_EQ(part.dense_layers, 2u);
+  EXPECT_EQ(part.columns[0].units, 4);
+  EXPECT_EQ(part.columns[0].role, NeuronRole::Input);
+  const NeuronColumn& hidden = part.columns[1];
+  EXPECT_EQ(hidden.units, 100);
+  EXPECT_EQ(hidden.shown.size(), 11u);
+  EXPECT_EQ(hidden.hidden(), 89);
+  EXPECT_EQ(hidden.shown.front(), 0);
+  EXPECT_EQ(hidden.shown.back(), 99);
+  EXPECT_EQ(part.columns[2].role, NeuronRole::Output);
+  EXPECT_NE(part.columns[1].title.find("Relu"), std::string::npos);
+  ASSERT_TRUE(part.weights_read);
+  // w1[j][i] = (j - 50) * 0.01 + i, for the drawn j.
+  ASSERT_EQ(hidden.weights.size(), 11u);
+  for (size_t k = 0; k < hidden.shown.size(); ++k)
+    for (int i = 0; i < 4; ++i)
+      EXPECT_NEAR(hidden.weights[k][static_cast<size_t>(i)], (hidden.shown[k] - 50) * 0.01 + i, 1e-5);
+  // w2[j][i] for the last drawn hidden unit (99): odd, so negative.
+  EXPECT_FLOAT_EQ(part.columns[2].weights[0].back(), -100.0f);
+  EXPECT_NE(part.caption.find("the whole model"), std::string::npos);
+
+  const Drawing d = drawNeurons(part);
+  const std::string svg = toSvg(d);
+  EXPECT_NE(svg.find("data-netforge-view=\"neurons\""), std::string::npos);
+  EXPECT_NE(svg.find(">+89</text>"), std::string::npos);
+  EXPECT_EQ(d.groupCount("neuron-layer"), 3u);
+  EXPECT_EQ(occurrences(svg, "<circle"), 4u + 11u + 3u + 0u);
+  // Without weights: the same picture, connections in grey, and it says so.
+  NeuronOptions no;
+  no.weights = false;
+  const DensePart plain = findDensePart(b.model, g, no);
+  EXPECT_FALSE(plain.weights_read);
+  EXPECT_NE(toSvg(drawNeurons(plain)).find("weights not available"), std::string::npos);
+}
+
+TEST(Neurons, NotDenseOnlyShowsTheDensePartAndSaysWhatWasLeftOut) {
+  const Built b = build(residualModel());
+  LayerGraphOptions go;
+  go.fold_repeats = false;
+  const DensePart part = findDensePart(b.model, layersOf(b, go));
+  ASSERT_EQ(part.columns.size(), 2u);
+  EXPECT_EQ(part.columns[0].units, 16);
+  EXPECT_EQ(part.columns[1].units, 10);
+  EXPECT_FALSE(part.weights_read);  // weights without data
+  EXPECT_FALSE(part.boxes.empty());
+  EXPECT_EQ(part.boxes.back().title, "Flatten");
+  EXPECT_NE(part.caption.find("Left out"), std::string::npos);
+  EXPECT_NE(part.caption.find("Conv"), std::string::npos);
+}
+
+TEST(Neurons, ShownUnitsKeepFirstAndLast) {
+  uint32_t gap = 0;
+  EXPECT_EQ(shownUnits(5, 12, &gap).size(), 5u);
+  EXPECT_EQ(gap, 0u);
+  const auto s = shownUnits(1000, 12, &gap);
+  EXPECT_EQ(s.size(), 11u);
+  EXPECT_EQ(gap, 6u);
+  EXPECT_EQ(s[5], 5);
+  EXPECT_EQ(s[6], 995);
+  EXPECT_EQ(shownUnits(1000, 0, &gap).size(), 2u);  // at least 3 slots: 2 neurons and "+M"
+}
+
+TEST(DrawingRaster, BackgroundAndSlideFit) {
+  Drawing d;
+  d.view = "layered";
+  d.rect(Rect{0, 0, 100, 20}, 0x3366CC);
+  d.finish();
+  ExportOptions o;
+  o.margin = 10.0f;
+  RgbaImage solid = rasterize(d, o);
+  ASSERT_EQ(solid.width, 120u);
+  ASSERT_EQ(solid.height, 40u);
+  EXPECT_EQ(solid.rgba[3], 255);  // corner: opaque white
+  EXPECT_EQ(solid.rgba[0], 255);
+  const size_t mid = (static_cast<size_t>(20) * solid.width + 60) * 4;
+  EXPECT_EQ(solid.rgba[mid], 0x33);
+  EXPECT_EQ(solid.rgba[mid + 2], 0xCC);
+  o.transparent = true;
+  RgbaImage clear = rasterize(d, o);
+  EXPECT_EQ(clear.rgba[3], 0);
+  EXPECT_EQ(clear.rgba[mid + 3], 255);
+  o.fit_16_9 = true;
+  RgbaImage slide = rasterize(d, o);
+  EXPECT_NEAR(static_cast<double>(slide.width) / slide.height, 16.0 / 9.0, 0.03);
+}
+
+}  // namespace
+}  // namespace nf::views
