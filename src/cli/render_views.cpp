@@ -25,7 +25,7 @@ namespace {
 // Options that only the layered/neurons views read (declared in command_table.cpp).
 const char* const kViewOptions[] = {"sizing", "scale-xy", "scale-z", "min-xy", "max-xy", "min-z", "max-z",
                                     "spacing", "type-ignore", "labels", "legend", "repeats", "activations",
-                                    "neurons", "background", "fit"};
+                                    "neurons", "background", "fit", "boxes"};
 
 int usage(const std::string& message) {
   std::fprintf(stderr, "netforge render: %s\n", message.c_str());
@@ -100,7 +100,7 @@ int runRenderView(const Args& args) {
   views::LayerGraphOptions go;
   views::NeuronOptions no;
   views::ExportOptions eo;
-  std::string sizing, legend, repeats, activations, background, fit, direction;
+  std::string sizing, legend, repeats, activations, background, fit, direction, boxes;
   float neurons = 12.0f;
   if (!number(args, "scale", 0.01f, 16.0f, &eo.scale) || !number(args, "scale-xy", 0.01f, 100.0f, &lo.scale_xy) ||
       !number(args, "scale-z", 0.01f, 100.0f, &lo.scale_z) || !number(args, "min-xy", 0.0f, 10000.0f, &lo.min_xy) ||
@@ -111,7 +111,7 @@ int runRenderView(const Args& args) {
       !choice(args, "legend", {"on", "off"}, &legend) || !choice(args, "repeats", {"fold", "all"}, &repeats) ||
       !choice(args, "activations", {"fold", "separate"}, &activations) ||
       !choice(args, "background", {"solid", "transparent"}, &background) ||
-      !choice(args, "fit", {"none", "16:9"}, &fit) || !choice(args, "direction", {"TB", "LR"}, &direction))
+      !choice(args, "fit", {"none", "16:9"}, &fit) || !choice(args, "boxes", {"op", "module"}, &boxes) || !choice(args, "direction", {"TB", "LR"}, &direction))
     return kExitUsage;
   if (!sizing.empty()) views::parseSizingMode(sizing, &lo.sizing);
   lo.legend = legend != "off";
@@ -119,6 +119,7 @@ int runRenderView(const Args& args) {
   // The neurons view counts what it leaves out: every layer, so no repeat folding.
   go.fold_repeats = repeats != "all" && view == "layered";
   go.fold_activations = activations != "separate";
+  go.modules = boxes == "module" && view == "layered";
   go.type_ignore = splitList(args.all("type-ignore"));
   for (const std::string& label : splitList({args.get("labels")})) {
     if (label == "name") lo.label_name = true;

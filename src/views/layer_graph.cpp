@@ -138,6 +138,97 @@ void foldRepeats(const hierarchy::Hierarchy& h, Work& w, std::vector<Region>* re
   }
 }
 
+// Which op names a merged module box: the most telling one it holds.
+int opRank(scene::OpCategory c) {
+  using C = scene::OpCategory;
+  switch (c) {
+    case C::Conv: return 0;
+    case C::MatMul: return 1;
+    case C::Normalization: return 2;
+    case C::Pooling: return 3;
+    case C::Control: return 4;
+    case C::Quantization: return 5;
+    case C::Math: return 6;
+    case C::Activation: return 7;
+    case C::Tensor: return 8;
+    default: return 9;
+  }
+}
+
+// One layer per deepest name scope holding several layers (a PyTorch module, a Keras
+// layer): the layers of a leaf group contract into its first one.
+void mergeModules(const hierarchy::Hierarchy& h, const ir::Graph& g, Work& w) {
+  const size_t n = w.layers.size();
+  std::vector<uint32_t> rep(n);
+  std::vector<uint32_t> first_of(h.groupCount(), hierarchy::kNone), count(h.groupCount(), 0);
+  for (uint32_t i = 0; i < n; ++i) {
+    rep[i] = i;
+    const Layer& l = w.layers[i];
+    if (!w.alive[i] || l.kind != LayerKind::Op || l.node.index >= h.node_group.size()) continue;
+    const uint32_t grp = h.node_group[l.node.index].index;
+    if (grp == 0 || !h.groups[grp].children.empty()) continue;
+    ++count[grp];
+    if (first_of[grp] == hierarchy::kNone) first_of[grp] = i;
+    rep[i] = first_of[grp];
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    const Layer& l = w.layers[i];
+    if (!w.alive[i] || l.kind != LayerKind::Op || l.node.index >= h.node_group.size()) continue;
+    const uint32_t grp = h.node_group[l.node.index].index;
+    if (grp == 0 || count[grp] < 2) rep[i] = i;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    if (rep[i] == i || !w.alive[i]) continue;
+    Layer& host = w.layers[rep[i]];
+    Layer& v = w.layers[i];
+    if (host.folded.empty() && !host.name.empty()) {
+      // First merge: the box now stands for its scope.
+      const uint32_t grp = h.node_group[host.node.index].index;
+      host.name = scene::cleanText(h.groups[grp].path.empty() ? h.groups[grp].name : h.groups[grp].path, 200);
+    }
+    host.folded.push_back(v.node);
+    host.folded.insert(host.folded.end(), v.folded.begin(), v.folded.end());
+    host.shape = v.shape;  // graph order: the module's last layer gives its output
+    host.params += v.params;
+    if (opRank(v.category) < opRank(host.category)) {
+      // The box is named and coloured by its most telling op; keep the old one folded.
+      host.op_type.swap(v.op_type);
+      host.category = v.category;
+      std::swap(host.node, v.node);
+      host.folded.back() = v.node;
+    }
+    const std::vector<uint32_t> ps = w.in[i], ss = w.out[i];
+    w.remove(i, false);
+    for (uint32_t p : ps) w.link(rep[p] == rep[i] ? rep[i] : p, rep[i]);
+    for (uint32_t s2 : ss) w.link(rep[i], s2);
+  }
+  // A LayerNorm exported as ops (opset < 17: ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add)
+  // is a normalisation and an Erf-based GELU an activation, whatever op came first.
+  for (uint32_t i = 0; i < n; ++i) {
+    Layer& l = w.layers[i];
+    if (!w.alive[i] || l.folded.empty() || l.category == scene::OpCategory::Conv ||
+        l.category == scene::OpCategory::MatMul)
+      continue;
+    bool mean = false, root = false, div = false, erf = false;
+    auto see = [&](ir::NodeId id) {
+      const std::string& op = g.node(id).op_type;
+      mean = mean || op == "ReduceMean";
+      root = root || op == "Sqrt";
+      div = div || op == "Div" || op == "Reciprocal";
+      erf = erf || op == "Erf";
+    };
+    see(l.node);
+    for (ir::NodeId f : l.folded) see(f);
+    if (mean && root && div) {
+      l.op_type = "LayerNormalization";
+      l.category = scene::OpCategory::Normalization;
+    } else if (erf) {  // GELU as x * 0.5 * (1 + erf(x / sqrt 2)): an activation, folded like one
+      l.op_type = "Gelu";
+      l.category = scene::OpCategory::Activation;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<uint32_t> LayerGraph::preds(uint32_t layer) const {
@@ -211,6 +302,8 @@ Result<LayerGraph> buildLayerGraph(const ir::Model& model, const shapes::Inferen
       w.remove(i, true);
       ++out.ignored_layers;
     }
+
+  if (options.modules) mergeModules(*h, g, w);
 
   if (options.fold_activations) {
     for (uint32_t i = 0; i < n; ++i) {

@@ -72,6 +72,10 @@ struct LayerGraphOptions {
   bool fold_activations = true;
   bool fold_repeats = true;
   bool show_inputs = true;
+  // One box per deepest name scope (module) instead of per op: its layers contract
+  // into one box named by the scope, sized by the scope's last output and coloured by
+  // its most telling op (conv, then matmul, normalisation, pooling...).
+  bool modules = false;
   std::vector<std::string> type_ignore;  // op types to hide ("Add", "Flatten"); "Input" hides inputs
 };
 

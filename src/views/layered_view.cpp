@@ -23,7 +23,16 @@ constexpr float kSin45 = 0.70710678f;
 std::vector<std::string> labelLines(const Layer& l, const LayeredOptions& o) {
   std::vector<std::string> lines;
   const scene::TextMetrics& m = scene::defaultMetrics();
-  if (o.label_name) lines.push_back(scene::fitText(m, l.name, kLabelFont, scene::FontStyle::Regular, kLabelWidth));
+  if (o.label_name) {
+    // Long scoped names keep their end ("…layer_1/self_attention"): that is what differs.
+    std::string name = l.name.size() > 1 && l.name[0] == '/' ? l.name.substr(1) : l.name;
+    size_t cut = 0;
+    while (cut < name.size() && textWidth((cut ? "…" : "") + name.substr(cut), kLabelFont) > kLabelWidth) {
+      ++cut;
+      while (cut < name.size() && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) ++cut;
+    }
+    lines.push_back((cut ? "…" : "") + name.substr(cut));
+  }
   if (o.label_shape && l.shape.rank_known)
     lines.push_back(scene::fitText(m, scene::shapeLabel(l.shape), kLabelFont, scene::FontStyle::Regular, kLabelWidth));
   if (o.label_params && l.params > 0) lines.push_back(humanCount(static_cast<double>(l.params)) + " params");

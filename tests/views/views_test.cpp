@@ -165,6 +165,29 @@ TEST(LayerGraph, ActivationsFoldAndRepeatsFoldToOneBlock) {
   for (uint32_t i = 0; i + 1 < folded.layers.size(); ++i) EXPECT_FALSE(folded.succs(i).empty()) << folded.layers[i].name;
 }
 
+TEST(LayerGraph, ModulesContractEachScopeToOneBox) {
+  const Built b = build(residualModel());
+  LayerGraphOptions o;
+  o.fold_repeats = false;
+  o.modules = true;
+  const LayerGraph g = layersOf(b, o);
+  // Input, stem, four blocks, pool, flatten, classifier.
+  ASSERT_EQ(g.layers.size(), 9u);
+  for (int k = 2; k < 6; ++k) {
+    EXPECT_EQ(g.layers[static_cast<size_t>(k)].op_type, "Conv");
+    EXPECT_EQ(g.layers[static_cast<size_t>(k)].name, "layer/layer." + std::to_string(k - 2));
+    EXPECT_EQ(g.preds(static_cast<uint32_t>(k)), std::vector<uint32_t>{static_cast<uint32_t>(k - 1)});
+  }
+  EXPECT_EQ(g.layers[1].folded.size(), 1u);  // stem: Conv + Relu
+  // Params add up: block 0 holds conv1, conv2 and the downsample conv.
+  EXPECT_EQ(g.layers[2].params, 16 * 16 * 9 * 2 + 16 * 16);
+  o.fold_repeats = true;
+  const LayerGraph f = layersOf(b, o);
+  EXPECT_EQ(f.layers.size(), 7u);  // layer.1 x3 drawn once
+  ASSERT_EQ(f.regions.size(), 1u);
+  EXPECT_EQ(f.regions[0].repeat, 3u);
+}
+
 TEST(LayerGraph, TypeIgnoreRemovesLayersAndKeepsTheFlow) {
   const Built b = build(residualModel());
   LayerGraphOptions o;
