@@ -12,6 +12,7 @@
 
 #include "app/graph_export.h"
 #include "app/graph_options_storage.h"
+#include "app/model_analysis.h"
 #include "app/page_json.h"
 #include "app/graph_platform.h"
 #include "app/platform.h"
@@ -39,6 +40,7 @@ GraphView::GraphView() : View("Graph", true) {
   const std::string saved = platform::storageGet(kOptionsKey);
   options_ = decodeGraphOptions(saved, options_);
   if (isLegacyGraphOptions(saved)) saveOptions();  // stored once more, as JSON
+  picture_view_ = parsePictureView(platform::storageGet(kPictureStorageKey));
 }
 
 GraphView::~GraphView() = default;
@@ -345,6 +347,25 @@ void GraphView::drawContent(AppContext& ctx) {
   ImGui::GetWindowDrawList()->AddRectFilled(canvas_pos, ImVec2(canvas_pos.x + 1, canvas_pos.y + 1), IM_COL32(0, 0, 0, 1));
   ImGui::InvisibleButton("##graph_canvas", canvas_size,
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  // The layered and neurons pictures replace the graph on the canvas (graph_pictures.h).
+  if (picture_view_ != PictureView::Graph && ctx.session.current()) {
+    const OpenedModel* m = ctx.session.current();
+    pictures_.prepare(&m->model, analysisOf(m), picture_view_);
+    pictures_.draw(ImGui::GetWindowDrawList(), canvas_pos, canvas_size, kToolbarHeight);
+    ++frames_drawn_;
+    // The model's load completes with its layout, as when the graph is shown.
+    if (report_pending_ && uploaded_) {
+      report_pending_ = false;
+      ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
+    }
+    drawToolbar(ctx, canvas_pos, canvas_size);
+    if (!pictures_.error().empty()) {
+      ImGui::SetCursorScreenPos(ImVec2(canvas_pos.x + 16, canvas_pos.y + kToolbarHeight + 16));
+      ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.1f, 1), "This picture cannot be drawn: %s", pictures_.error().c_str());
+    }
+    publishState(ctx);
+    return;
+  }
   const bool ready = uploaded_ && renderer_.hasScene();
   if (ready && fit_pending_) {
     fit_pending_ = false;
@@ -441,6 +462,19 @@ void GraphView::publishState(const AppContext& ctx) {
   auto px = [](double v) { return roundTo(v, 1); };
   Json j;
   j["stage"] = pipeline_.stageLabel();
+  j["view"] = pictureViewName(picture_view_);
+  if (picture_view_ != PictureView::Graph) {
+    const views::Drawing& d = pictures_.drawing();
+    j["picture"] = {{"view", d.view},
+                    {"shapes", d.shapes.size()},
+                    {"boxes", d.groupCount("layer") + d.groupCount("box")},
+                    {"neuron_layers", d.groupCount("neuron-layer")},
+                    {"bounds", {roundTo(d.bounds.width, 0), roundTo(d.bounds.height, 0)}},
+                    {"zoom", significant(pictures_.camera().zoom, 5)},
+                    {"build_ms", roundTo(pictures_.buildMs(), 1)},
+                    {"caption", pictures_.caption().substr(0, 300)},
+                    {"error", pictures_.error()}};
+  }
   j["graph"] = pipeline_.graphId().index;
   j["depth"] = static_cast<unsigned>(crumbs_.size());
   j["nodes"] = ready ? pipeline_.graph().nodeCount() : 0u;

@@ -7,6 +7,7 @@
 //                           window.netforgeGraph snapshot
 //   graph_view_overlays.cpp toolbar + breadcrumb, progress + cancel, search bar,
 //                           export dialog
+//   graph_pictures.h        the layered and neurons pictures (Graph | Layered | Neurons)
 //   graph_view_groups.cpp   grouped scenes: frames, expand/collapse by click, keys and
 //                           the Groups menu
 // Parts GraphView owns, each a small class of its own:
@@ -36,6 +37,7 @@
 #include "app/gl_graph_renderer.h"
 #include "app/graph_camera.h"
 #include "app/graph_minimap.h"
+#include "app/graph_pictures.h"
 #include "app/graph_pipeline.h"
 #include "app/graph_search.h"
 #include "app/graph_text.h"
@@ -179,6 +181,10 @@ class GraphView final : public View {
   uint64_t toggle_frame_ = 0;   // frames_drawn_ when it happened
   double toggle_ms_ = 0;        // input -> first frame showing the new scene
   int expand_depth_ = 2;        // the Groups menu's "expand to depth"
+
+  // Graph | Layered | Neurons (graph_pictures.h); remembered in page storage.
+  PictureView picture_view_ = PictureView::Graph;
+  GraphPictures pictures_;
 
   std::unique_ptr<GraphExporter> exporter_;  // made on the first export
   bool export_open_ = false;

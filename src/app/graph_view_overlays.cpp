@@ -73,6 +73,32 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
                         withThousands(pipeline_.graph().edgeCount()).c_str());
   }
 
+  // Which picture: the graph, layered boxes or neurons (remembered).
+  static constexpr PictureView kPictures[] = {PictureView::Graph, PictureView::Layered, PictureView::Neurons};
+  static constexpr const char* kPictureLabels[] = {"Graph", "Layered", "Neurons"};
+  for (int k = 0; k < 3; ++k) {
+    const bool on = picture_view_ == kPictures[k];
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    const bool clicked = ImGui::SmallButton(kPictureLabels[k]);
+    if (on) ImGui::PopStyleColor();
+    probe_.note(std::string("view_") + pictureViewName(kPictures[k]));
+    if (clicked && !on) {
+      picture_view_ = kPictures[k];
+      platform::storageSet(kPictureStorageKey, pictureViewName(picture_view_));
+      pictures_.requestFit();
+      fit_pending_ = true;
+    }
+    ImGui::SameLine(0, k == 2 ? 14.0f : 2.0f);
+  }
+  if (picture_view_ != PictureView::Graph) {
+    if (ImGui::SmallButton("Fit")) pictures_.requestFit();
+    probe_.note("fit");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole picture (0)");
+    ImGui::SameLine(0, 12);
+    ImGui::TextDisabled("%s", pictures_.caption().substr(0, 120).c_str());
+    ImGui::End();
+    return;
+  }
   GraphViewOptions next = options_;
   if (ImGui::SmallButton("Fit")) fitAll(true);
   probe_.note("fit");

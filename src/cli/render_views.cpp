@@ -151,7 +151,7 @@ int runRenderView(const Args& args) {
     drawing = views::drawLayered(*layers, *scene, lo);
     what = withThousands(static_cast<int64_t>(layers->layers.size())) + " boxes";
   } else {
-    const views::DensePart part = views::findDensePart(model, *layers, no);
+    const views::DensePart part = views::findDensePart(model, *layers, no, &inferred);
     drawing = views::drawNeurons(part);
     what = std::to_string(part.columns.size()) + " neuron layers, " + std::to_string(part.boxes.size()) + " boxes";
     if (part.columns.empty()) std::fprintf(stderr, "netforge render: %s\n", part.caption.c_str());

@@ -35,20 +35,32 @@ const ir::Tensor* constantTensor(const ir::Graph& g, ir::ValueId v) {
   return nullptr;
 }
 
-bool denseOf(const ir::Model& model, const Layer& l, Dense* d) {
+bool denseOf(const ir::Model& model, const shapes::InferenceResult* inferred, const Layer& l, Dense* d) {
   if (l.kind != LayerKind::Op || (l.op_type != "Gemm" && l.op_type != "MatMul")) return false;
   const ir::Graph& g = model.main();
   const ir::Node& n = g.node(l.node);
-  if (n.inputs.size() < 2) return false;
+  if (n.inputs.size() < 2 || !n.inputs[1].valid()) return false;
+  std::vector<int64_t> dims;
   const ir::Tensor* w = constantTensor(g, n.inputs[1]);
-  if (!w || w->dims.size() != 2 || w->dims[0] <= 0 || w->dims[1] <= 0) return false;
+  if (w) {
+    dims = w->dims;
+  } else {
+    // A weight made by ConstantOfShape (files with their weights stripped): a dense
+    // layer whose values are not in the file; its dims from shape inference.
+    const ir::Value& v = g.value(n.inputs[1]);
+    if (!inferred || !v.producer.valid() || g.node(v.producer).op_type != "ConstantOfShape") return false;
+    const ir::Type& t = inferred->type(ir::GraphId{0}, n.inputs[1]);
+    if (t.kind != ir::Type::Kind::Tensor || !t.shape.fullyKnown()) return false;
+    for (const ir::Dim& dim : t.shape.dims) dims.push_back(dim.value);
+  }
+  if (dims.size() != 2 || dims[0] <= 0 || dims[1] <= 0) return false;
   bool trans = false;
   if (l.op_type == "Gemm")
     if (const ir::Attribute* a = n.attr("transB")) trans = a->i != 0;
   d->weight = w;
   d->transposed = trans;
-  d->in = trans ? w->dims[1] : w->dims[0];
-  d->out = trans ? w->dims[0] : w->dims[1];
+  d->in = trans ? dims[1] : dims[0];
+  d->out = trans ? dims[0] : dims[1];
   return true;
 }
 
@@ -70,6 +82,7 @@ std::string titleOf(const Layer& l, const ir::Model& model) {
 // Weights between the drawn neurons of two columns; false when they cannot be read.
 bool readWeights(const ir::Model& model, const Dense& d, const NeuronColumn& prev, NeuronColumn& col) {
   int64_t total = 0;
+  if (!d.weight) return false;
   if (!checkedSizeMul(d.in, d.out, &total) || d.weight->elementCount() != total || prev.units != d.in) return false;
   col.weights.assign(col.shown.size(), std::vector<float>(prev.shown.size(), 0.0f));
   // One contiguous row per drawn neuron: [out, in] rows are outputs, [in, out] rows inputs.
@@ -108,13 +121,14 @@ std::vector<int64_t> shownUnits(int64_t units, uint32_t max_neurons, uint32_t* g
   return shown;
 }
 
-DensePart findDensePart(const ir::Model& model, const LayerGraph& g, const NeuronOptions& options) {
+DensePart findDensePart(const ir::Model& model, const LayerGraph& g, const NeuronOptions& options,
+                        const shapes::InferenceResult* inferred) {
   DensePart part;
   const size_t n = g.layers.size();
   std::vector<Dense> dense(n);
   std::vector<uint8_t> is_dense(n, 0), ok(n, 0);
   for (size_t i = 0; i < n; ++i) {
-    is_dense[i] = denseOf(model, g.layers[i], &dense[i]);
+    is_dense[i] = denseOf(model, inferred, g.layers[i], &dense[i]);
     ok[i] = is_dense[i] || joins(g.layers[i]);
   }
   std::vector<std::vector<uint32_t>> preds(n), succs(n);

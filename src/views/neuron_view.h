@@ -20,6 +20,7 @@
 
 #include "base/result.h"
 #include "ir/model.h"
+#include "shapes/inference.h"
 #include "views/drawing.h"
 #include "views/layer_graph.h"
 
@@ -61,7 +62,10 @@ struct DensePart {
 // where the "+M" gap goes.
 std::vector<int64_t> shownUnits(int64_t units, uint32_t max_neurons, uint32_t* gap_after);
 
-DensePart findDensePart(const ir::Model& model, const LayerGraph& graph, const NeuronOptions& options = {});
+// `inferred` (optional) gives the dims of weights made by ConstantOfShape (models whose
+// weights were stripped): their layers count as dense, with grey connections.
+DensePart findDensePart(const ir::Model& model, const LayerGraph& graph, const NeuronOptions& options = {},
+                        const shapes::InferenceResult* inferred = nullptr);
 Drawing drawNeurons(const DensePart& part);
 
 }  // namespace nf::views

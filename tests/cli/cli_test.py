@@ -111,6 +111,14 @@ with tempfile.TemporaryDirectory() as tmp:
     check("neurons: a big layer is truncated with +M", units and f"+{units[0] - 11:,}" in texts, (units, texts[:20]))
     check("neurons: conv/pool/flatten as boxes", len(svg_groups(neu, "box")[1]) >= 3, texts[:10])
 
+    # Weights stripped to ConstantOfShape (the corpus's light models): still dense layers, grey links.
+    r = run("render", os.path.join(corpus, "light", "light_resnet50.onnx"), "-o", neu, "--view", "neurons")
+    root, cols = svg_groups(neu, "neuron-layer") if r.returncode == 0 else (None, [])
+    caption = " ".join(t.text or "" for t in root.iter(SVG + "text")) if root is not None else ""
+    check("neurons of a weightless ResNet-50: 2048 -> 1000, the rest named",
+          [c.get("data-units") for c in cols] == ["2048", "1000"] and "53 Conv" in caption and
+          "weights not available" in caption, (r.stderr, caption[-300:]))
+
     png = os.path.join(tmp, "layered.png")
     r = run("render", sample, "-o", png, "--view", "layered", "--background", "transparent", "--fit", "16:9", "--scale", "2")
     data = open(png, "rb").read() if r.returncode == 0 else b""

@@ -1,0 +1,151 @@
+#include "app/graph_pictures.h"
+
+#include <SDL_scancode.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <vector>
+
+#include "app/model_analysis.h"
+#include "app/platform.h"
+#include "views/layered_view.h"
+#include "views/neuron_view.h"
+
+namespace nf::app {
+
+namespace {
+ImU32 color(uint32_t rgb, float opacity) {
+  const int a = static_cast<int>(std::clamp(opacity, 0.0f, 1.0f) * 255.0f + 0.5f);
+  return IM_COL32((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, a);
+}
+}  // namespace
+
+const char* pictureViewName(PictureView v) {
+  switch (v) {
+    case PictureView::Layered: return "layered";
+    case PictureView::Neurons: return "neurons";
+    default: return "graph";
+  }
+}
+
+PictureView parsePictureView(std::string_view s) {
+  if (s == "layered") return PictureView::Layered;
+  if (s == "neurons") return PictureView::Neurons;
+  return PictureView::Graph;
+}
+
+bool GraphPictures::prepare(const ir::Model* model, const ModelAnalysis* analysis, PictureView view) {
+  if (model == model_ && view == view_) return error_.empty();
+  model_ = model;
+  view_ = view;
+  drawing_ = views::Drawing{};
+  error_.clear();
+  caption_.clear();
+  fit_pending_ = true;
+  if (!model || !analysis || view == PictureView::Graph) return false;
+  if (!analysis->error.empty()) {
+    error_ = "the model's analysis failed: " + analysis->error;
+    return false;
+  }
+  const double t0 = platform::nowMs();
+  views::LayerGraphOptions go;
+  go.fold_repeats = view == PictureView::Layered;  // neurons: count every layer left out
+  auto layers = views::buildLayerGraph(*model, analysis->inference, analysis->metrics, go);
+  if (!layers) {
+    error_ = layers.error().message;
+    return false;
+  }
+  if (view == PictureView::Layered) {
+    views::LayeredOptions lo;
+    auto scene = views::layoutLayered(*layers, lo);
+    if (!scene) {
+      error_ = scene.error().message;
+      return false;
+    }
+    drawing_ = views::drawLayered(*layers, *scene, lo);
+    caption_ = std::to_string(layers->layers.size()) + " boxes";
+  } else {
+    const views::DensePart part = views::findDensePart(*model, *layers, {}, &analysis->inference);
+    drawing_ = views::drawNeurons(part);
+    caption_ = part.caption;
+  }
+  build_ms_ = platform::nowMs() - t0;
+  return true;
+}
+
+void GraphPictures::fit(ImVec2 size, float toolbar_height) {
+  const views::ExportOptions eo;
+  const views::Rect r = views::canvasRect(drawing_, eo);
+  const float top = toolbar_height + 8.0f;
+  camera_ = fitRect(scene::Rect{r.x, r.y, r.width, r.height}, size.x, std::max(1.0f, size.y - top), 16.0f, 2.5f);
+  camera_.origin_y -= top / camera_.zoom;
+}
+
+void GraphPictures::draw(ImDrawList* dl, ImVec2 pos, ImVec2 size, float toolbar_height) {
+  if (fit_pending_ && size.x > 1 && size.y > 1) {
+    fit(size, toolbar_height);
+    fit_pending_ = false;
+  }
+  // Input on the canvas item: wheel zooms at the cursor, a drag pans, 0 fits.
+  const ImGuiIO& io = ImGui::GetIO();
+  const views::Rect bounds = views::canvasRect(drawing_, {});
+  const scene::Rect sb{bounds.x, bounds.y, bounds.width, bounds.height};
+  if (ImGui::IsItemHovered() && io.MouseWheel != 0.0f) {
+    const scene::Point at{io.MousePos.x - pos.x, io.MousePos.y - pos.y};
+    camera_ = zoomAt(camera_, at, std::pow(1.2f, io.MouseWheel), minZoom(sb, size.x, size.y));
+  }
+  if (ImGui::IsItemActive() && (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f))
+    camera_ = clampToBounds(panBy(camera_, io.MouseDelta.x, io.MouseDelta.y), sb, size.x, size.y);
+  if (ImGui::IsWindowFocused() && !io.WantTextInput && ImGui::IsKeyPressed(SDL_SCANCODE_0, false)) fit(size, toolbar_height);
+
+  // The picture is drawn on its own (light) paper, as in the exports.
+  dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+  dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), color(drawing_.background, 1.0f));
+  const float z = camera_.zoom;
+  auto P = [&](views::Point p) {
+    const scene::Point c = camera_.toCanvas(scene::Point{p.x, p.y});
+    return ImVec2(pos.x + c.x, pos.y + c.y);
+  };
+  ImFont* font = ImGui::GetFont();
+  std::vector<ImVec2> pts;
+  for (const views::Shape& s : drawing_.shapes) {
+    switch (s.kind) {
+      case views::ShapeKind::Polygon:
+        pts.clear();
+        for (const auto& p : s.points) pts.push_back(P(p));
+        if (s.fill_opacity > 0)
+          dl->AddConvexPolyFilled(pts.data(), static_cast<int>(pts.size()), color(s.fill, s.fill_opacity));
+        if (s.stroke_width > 0)
+          dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), color(s.stroke, s.stroke_opacity),
+                          ImDrawFlags_Closed, std::max(1.0f, s.stroke_width * z));
+        break;
+      case views::ShapeKind::Polyline:
+        pts.clear();
+        for (const auto& p : s.points) pts.push_back(P(p));
+        dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), color(s.stroke, s.stroke_opacity), ImDrawFlags_None,
+                        std::max(1.0f, s.stroke_width * z));
+        break;
+      case views::ShapeKind::Circle:
+        if (s.fill_opacity > 0) dl->AddCircleFilled(P(s.points[0]), s.radius * z, color(s.fill, s.fill_opacity), 24);
+        if (s.stroke_width > 0)
+          dl->AddCircle(P(s.points[0]), s.radius * z, color(s.stroke, s.stroke_opacity), 24, std::max(1.0f, s.stroke_width * z));
+        break;
+      case views::ShapeKind::Text: {
+        const float px = s.font_size * z;
+        if (px < 5.0f) break;  // unreadable: the shapes still show the structure
+        const ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0.0f, s.text.c_str());
+        ImVec2 p = P(s.points[0]);
+        if (s.anchor == views::TextAnchor::Middle) p.x -= ts.x * 0.5f;
+        if (s.anchor == views::TextAnchor::End) p.x -= ts.x;
+        p.y -= px * 0.8f;  // baseline to the top of the line
+        dl->AddText(font, px, p, color(s.fill, 1.0f), s.text.c_str());
+        break;
+      }
+      default: break;
+    }
+  }
+  dl->PopClipRect();
+}
+
+}  // namespace nf::app

@@ -1,0 +1,58 @@
+// app/graph_pictures.h - the graph canvas's other pictures of the open model: the
+// layered view (visualkeras-style boxes) and the neurons view (ANN Visualizer-style),
+// chosen with the Graph | Layered | Neurons switch on the graph toolbar.
+//
+// The geometry is the core's (src/views): the same views::Drawing the CLI writes as
+// SVG/PNG, drawn here with the ImGui draw list (polygons, lines, circles, text) under
+// its own camera (wheel zoom at the cursor, drag to pan, 0 = fit). Built once per
+// (model, view) on the first frame that shows it, from the model's shared analysis.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <imgui.h>
+
+#include "app/graph_camera.h"
+#include "ir/model.h"
+#include "views/drawing.h"
+
+namespace nf::app {
+
+struct ModelAnalysis;
+
+enum class PictureView : uint8_t { Graph, Layered, Neurons };
+// Page-storage key of the chosen picture ("graph", "layered", "neurons").
+inline constexpr const char* kPictureStorageKey = "netforge.graph.picture";
+const char* pictureViewName(PictureView v);  // "graph", "layered", "neurons"
+PictureView parsePictureView(std::string_view s);  // unknown -> Graph
+
+class GraphPictures {
+ public:
+  // Builds the picture of `view` for `model` if it is not the one held. False (and
+  // error() set) when it cannot be built.
+  bool prepare(const ir::Model* model, const ModelAnalysis* analysis, PictureView view);
+  // Input on the canvas item (the InvisibleButton just submitted), then the picture.
+  void draw(ImDrawList* dl, ImVec2 canvas_pos, ImVec2 canvas_size, float toolbar_height);
+  void requestFit() { fit_pending_ = true; }
+
+  const views::Drawing& drawing() const { return drawing_; }
+  const std::string& error() const { return error_; }
+  const GraphCamera& camera() const { return camera_; }
+  double buildMs() const { return build_ms_; }
+  std::string caption() const { return caption_; }
+
+ private:
+  void fit(ImVec2 canvas_size, float toolbar_height);
+
+  const ir::Model* model_ = nullptr;
+  PictureView view_ = PictureView::Graph;
+  views::Drawing drawing_;
+  std::string error_;
+  std::string caption_;
+  GraphCamera camera_;
+  bool fit_pending_ = true;
+  double build_ms_ = 0;
+};
+
+}  // namespace nf::app
