@@ -255,10 +255,10 @@ Drawing drawLayered(const LayerGraph& g, const LayeredScene& sc, const LayeredOp
     std::string note;
     if (g.folded_activations > 0) note += "activations and reshapes drawn inside their layer: " + std::to_string(g.folded_activations);
     if (g.repeat_hidden > 0)
-      note += std::string(note.empty() ? "" : "   ") + "×N: N identical blocks drawn once (" +
+      note += std::string(note.empty() ? "" : " · ") + "×N: N blocks of the same structure drawn once (" +
               std::to_string(g.repeat_hidden) + " layers not drawn)";
     if (g.ignored_layers > 0)
-      note += std::string(note.empty() ? "" : "   ") + "hidden by type: " + std::to_string(g.ignored_layers);
+      note += std::string(note.empty() ? "" : " · ") + "hidden by type: " + std::to_string(g.ignored_layers);
     if (!note.empty()) d.text(Point{x_start, y + 20.0f}, note, 9.0f, dim_c);
     d.endGroup();
   }

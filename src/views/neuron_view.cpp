@@ -325,7 +325,7 @@ Drawing drawNeurons(const DensePart& part) {
     d.line({x0, y + 16}, {x0 + 22, y + 16}, look.positive, 2.0f);
     d.text(Point{x0 + 28, y + 19.5f}, "weight > 0", 9.5f, dim_c);
     d.line({x0 + 100, y + 16}, {x0 + 122, y + 16}, look.negative, 2.0f);
-    d.text(Point{x0 + 128, y + 19.5f}, "weight < 0   (width and opacity by |weight|)", 9.5f, dim_c);
+    d.text(Point{x0 + 128, y + 19.5f}, "weight < 0 · width and opacity by |weight|", 9.5f, dim_c);
   } else if (!part.columns.empty()) {
     d.text(Point{x0, y + 19.5f}, "weights not available in the file: connections in grey", 9.5f, dim_c);
   }
