@@ -61,6 +61,8 @@ const std::vector<Command>& commandTable() {
                          {"spacing", "PX", "layered: gap between boxes (default 26)"},
                          {"type-ignore", "OP[,OP...]", "layered/neurons: hide these op types (\"Input\" hides inputs)", 0, true},
                          {"labels", "name,shape,params|none", "layered: text under each box"},
+                         {"label-position", "under|over", "layered: the text under (default) or over each box"},
+                         {"regions", "DEPTH", "layered: labelled background regions for the name-scope groups at DEPTH (1 = top level)"},
                          {"legend", "on|off", "layered: the colour legend (default on)"},
                          {"repeats", "fold|all", "layered/neurons: identical consecutive blocks drawn once with ×N (default fold)"},
                          {"activations", "fold|separate", "layered/neurons: activations inside their layer (default) or own boxes"},

@@ -25,7 +25,7 @@ namespace {
 // Options that only the layered/neurons views read (declared in command_table.cpp).
 const char* const kViewOptions[] = {"sizing", "scale-xy", "scale-z", "min-xy", "max-xy", "min-z", "max-z",
                                     "spacing", "type-ignore", "labels", "legend", "repeats", "activations",
-                                    "neurons", "background", "fit", "boxes"};
+                                    "neurons", "background", "fit", "boxes", "regions", "label-position"};
 
 int usage(const std::string& message) {
   std::fprintf(stderr, "netforge render: %s\n", message.c_str());
@@ -100,13 +100,15 @@ int runRenderView(const Args& args) {
   views::LayerGraphOptions go;
   views::NeuronOptions no;
   views::ExportOptions eo;
-  std::string sizing, legend, repeats, activations, background, fit, direction, boxes;
+  std::string sizing, legend, repeats, activations, background, fit, direction, boxes, label_position;
+  float regions = 0.0f;
   float neurons = 12.0f;
   if (!number(args, "scale", 0.01f, 16.0f, &eo.scale) || !number(args, "scale-xy", 0.01f, 100.0f, &lo.scale_xy) ||
       !number(args, "scale-z", 0.01f, 100.0f, &lo.scale_z) || !number(args, "min-xy", 0.0f, 10000.0f, &lo.min_xy) ||
       !number(args, "max-xy", 1.0f, 10000.0f, &lo.max_xy) || !number(args, "min-z", 0.0f, 10000.0f, &lo.min_z) ||
       !number(args, "max-z", 1.0f, 10000.0f, &lo.max_z) || !number(args, "spacing", 0.0f, 1000.0f, &lo.spacing) ||
-      !number(args, "neurons", 3.0f, 200.0f, &neurons) ||
+      !number(args, "neurons", 3.0f, 200.0f, &neurons) || !number(args, "regions", 0.0f, 64.0f, &regions) ||
+      !choice(args, "label-position", {"under", "over"}, &label_position) ||
       !choice(args, "sizing", {"accurate", "logarithmic", "capped", "uniform"}, &sizing) ||
       !choice(args, "legend", {"on", "off"}, &legend) || !choice(args, "repeats", {"fold", "all"}, &repeats) ||
       !choice(args, "activations", {"fold", "separate"}, &activations) ||
@@ -128,6 +130,8 @@ int runRenderView(const Args& args) {
     else if (label != "none") return usage("--labels takes a comma list of name, shape, params (or none)");
   }
   no.max_neurons = static_cast<uint32_t>(neurons);
+  lo.group_depth = static_cast<uint32_t>(regions);
+  lo.label_above = label_position == "over";
   eo.transparent = background == "transparent";
   eo.fit_16_9 = fit == "16:9";
 

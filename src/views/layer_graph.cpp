@@ -238,6 +238,13 @@ std::vector<uint32_t> LayerGraph::preds(uint32_t layer) const {
   return r;
 }
 
+uint32_t LayerGraph::groupAtDepth(uint32_t layer, uint32_t depth) const {
+  uint32_t g = layers[layer].group;
+  if (g >= groups.size() || groups[g].depth < depth) return 0;
+  while (groups[g].depth > depth) g = groups[g].parent;
+  return g;
+}
+
 std::vector<uint32_t> LayerGraph::succs(uint32_t layer) const {
   std::vector<uint32_t> r;
   for (const LayerEdge& e : edges)
@@ -260,6 +267,8 @@ Result<LayerGraph> buildLayerGraph(const ir::Model& model, const shapes::Inferen
 
   LayerGraph out;
   out.bookkeeping_nodes = vg.folded_nodes;
+  for (const hierarchy::Group& grp : h->groups)
+    out.groups.push_back(LayerGroup{scene::cleanText(grp.name, 120), grp.parent.valid() ? grp.parent.index : 0u, grp.depth});
   Work w;
   std::vector<uint32_t> layer_of_item(vg.items.size(), hierarchy::kNone);
   for (size_t i = 0; i < vg.items.size(); ++i) {
@@ -274,6 +283,7 @@ Result<LayerGraph> buildLayerGraph(const ir::Model& model, const shapes::Inferen
       l.category = scene::categoryOf(n.domain, n.op_type);
       l.shape = outputShape(model, inference, n.outputs.empty() ? ir::ValueId{} : n.outputs[0]);
       l.params = metrics.node(l.node).params;
+      if (it.index < h->node_group.size()) l.group = h->node_group[it.index].index;
     } else if (it.kind == hierarchy::ItemKind::Input && options.show_inputs) {
       const ir::ValueId v = h->topology.inputs[it.index];
       l.kind = LayerKind::Input;

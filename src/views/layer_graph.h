@@ -40,6 +40,14 @@ struct Layer {
   ir::Shape shape;                  // its output (after folded activations); rank unknown if not inferred
   int64_t params = 0;               // parameters of the node and its folded activations
   int32_t region = -1;              // index into LayerGraph::regions, -1 none
+  uint32_t group = 0;               // its node's deepest hierarchy group (LayerGraph::groups); 0 = root
+};
+
+// The hierarchy's groups (name scopes, series, blocks), for labelled background regions.
+struct LayerGroup {
+  std::string name;
+  uint32_t parent = 0;  // root's parent is itself
+  uint32_t depth = 0;   // root 0
 };
 
 struct LayerEdge {
@@ -59,12 +67,15 @@ struct LayerGraph {
   std::vector<Layer> layers;  // graph inputs first, then nodes in graph order
   std::vector<LayerEdge> edges;  // sorted, no duplicates
   std::vector<Region> regions;
+  std::vector<LayerGroup> groups;  // [hierarchy GroupId]; groups[0] is the root
   uint32_t folded_activations = 0;  // activations and reshapes folded into a layer
   uint32_t ignored_layers = 0;     // removed by type_ignore
   uint32_t repeat_hidden = 0;      // layers of the folded instances
   uint32_t bookkeeping_nodes = 0;  // constants, shape ops, Identity/Cast folded away
 
   std::vector<uint32_t> preds(uint32_t layer) const;
+  // The ancestor of `layer`'s group at `depth` (0 = the root when it is shallower).
+  uint32_t groupAtDepth(uint32_t layer, uint32_t depth) const;
   std::vector<uint32_t> succs(uint32_t layer) const;
 };
 

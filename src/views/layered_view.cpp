@@ -118,7 +118,9 @@ Result<LayeredScene> layoutLayered(const LayerGraph& g, const LayeredOptions& o)
     b.footprint = Rect{c.x - w * 0.5f, c.y - h * 0.5f, w, h};
     const float off = b.size.depth * kSin45;
     const float solid_w = b.size.width + off;
-    b.front = Point{c.x - solid_w * 0.5f, b.footprint.y + off};
+    // The text (under or over the solid) is part of the footprint.
+    const float text_h = b.footprint.height - (b.size.height + off);
+    b.front = Point{c.x - solid_w * 0.5f, b.footprint.y + off + (o.label_above ? text_h : 0.0f)};
   }
   return sc;
 }
@@ -163,7 +165,30 @@ Drawing drawLayered(const LayerGraph& g, const LayeredScene& sc, const LayeredOp
   std::vector<uint32_t> indeg(n, 0), outdeg(n, 0);
   for (const LayerEdge& e : g.edges) ++outdeg[e.from], ++indeg[e.to];
 
-  // Frames of folded repeats, under everything.
+  // Regions of the hierarchy's groups at group_depth, under everything.
+  if (o.group_depth > 0) {
+    std::map<uint32_t, std::vector<uint32_t>> members;
+    for (uint32_t i = 0; i < n; ++i)
+      if (const uint32_t grp = g.groupAtDepth(i, o.group_depth); grp != 0) members[grp].push_back(i);
+    uint32_t k = 0;
+    for (const auto& [grp, ls] : members) {
+      float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+      for (uint32_t l : ls) {
+        const Rect& f = sc.boxes[l].footprint;
+        x0 = std::min(x0, f.x), y0 = std::min(y0, f.y), x1 = std::max(x1, f.x + f.width),
+        y1 = std::max(y1, f.y + f.height);
+      }
+      const float pad = 11.0f, band = 16.0f;
+      const uint32_t hue = scene::repeatClassColor(static_cast<int32_t>(k++) + 1);
+      d.beginGroup("region", {{"name", g.groups[grp].name}, {"layers", std::to_string(ls.size())}});
+      d.rect(Rect{x0 - pad, y0 - pad - band, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad + band}, hue,
+             scene::shadeColor(hue, 0.62f), 0.8f, 0.22f);
+      d.text(Point{x0 - pad + 5.0f, y0 - pad - 4.5f}, g.groups[grp].name, 10.5f, text_c, TextAnchor::Start, true);
+      d.endGroup();
+    }
+  }
+
+  // Frames of folded repeats, under the boxes.
   for (const Region& r : g.regions) {
     float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
     for (uint32_t l : r.layers) {
@@ -222,7 +247,9 @@ Drawing drawLayered(const LayerGraph& g, const LayeredScene& sc, const LayeredOp
     d.beginGroup("layer", std::move(data));
     drawSolid(d, b.front, b.size, scene::categoryFill(l.category));
     const std::vector<std::string> lines = labelLines(l, o);
-    float y = b.front.y + b.size.height + 4.0f + kLabelFont;
+    const float off = b.size.depth * kSin45;
+    float y = o.label_above ? b.front.y - off - 4.0f - kLabelLine * static_cast<float>(lines.size()) + kLabelFont
+                            : b.front.y + b.size.height + 4.0f + kLabelFont;
     const float cx = b.front.x + b.size.width * 0.5f + b.size.depth * kSin45 * 0.5f;
     for (size_t k = 0; k < lines.size(); ++k, y += kLabelLine)
       d.text(Point{cx, y}, lines[k], kLabelFont, k == 0 && o.label_name ? text_c : dim_c, TextAnchor::Middle);

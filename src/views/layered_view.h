@@ -48,6 +48,10 @@ struct LayeredOptions {
   bool label_name = false;      // text under each box
   bool label_shape = false;
   bool label_params = false;
+  bool label_above = false;     // the text over each box instead of under it
+  // Labelled background regions for the hierarchy's groups at this depth (1 = the
+  // top-level scopes: a ResNet's layer1..layer4), as visualkeras's layered_groups; 0 none.
+  uint32_t group_depth = 0;
 };
 
 struct BoxSize {

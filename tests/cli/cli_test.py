@@ -100,6 +100,9 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("render", sample, "-o", lay, "--view", "layered", "--activations", "separate", "--sizing", "uniform")
     check("activations separate: own boxes", r.returncode == 0 and len(svg_groups(lay, "layer")[1]) == 9, r.stderr)
 
+    r = run("render", sample, "-o", lay, "--view", "layered", "--regions", "1", "--label-position", "over")
+    check("regions and text over the boxes", r.returncode == 0 and len(svg_groups(lay, "layer")[1]) == 7, r.stderr)
+
     neu = os.path.join(tmp, "neurons.svg")
     r = run("render", sample, "-o", neu, "--view", "neurons")
     check("render --view neurons exits 0", r.returncode == 0, r.stderr)
@@ -128,7 +131,8 @@ with tempfile.TemporaryDirectory() as tmp:
 
     for bad in (["--view", "cube"], ["--view", "layered", "--sizing", "huge"], ["--sizing", "capped"],
                 ["--view", "layered", "--labels", "colour"], ["--view", "neurons", "--neurons", "1"],
-                ["--view", "layered", "--grouped", "collapsed"]):
+                ["--view", "layered", "--grouped", "collapsed"], ["--view", "layered", "--label-position", "left"],
+                ["--view", "layered", "--regions", "-1"]):
         r = run("render", sample, "-o", lay, *bad)
         check("render " + " ".join(bad) + ": exit 2", r.returncode == 2 and r.stderr.startswith("netforge render:"),
               (r.returncode, r.stderr))

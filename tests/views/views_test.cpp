@@ -259,6 +259,57 @@ TEST(LayeredDrawing, SvgHoldsOneGroupPerBoxAndSaysItsView) {
   EXPECT_NE(svg.find(">Gemm</text>"), std::string::npos);
 }
 
+TEST(LayeredDrawing, RegionsFrameTheScopesAndTextCanGoOver) {
+  const Built b = build(residualModel());
+  LayerGraphOptions go;
+  go.fold_repeats = false;
+  const LayerGraph g = layersOf(b, go);
+  LayeredOptions o;
+  o.group_depth = 1;
+  o.label_shape = true;
+  auto sc = layoutLayered(g, o);
+  ASSERT_TRUE(sc);
+  const Drawing d = drawLayered(g, *sc, o);
+  // Top-level scopes: "stem" and the series of the four blocks.
+  std::set<uint32_t> top;
+  for (uint32_t i = 0; i < g.layers.size(); ++i)
+    if (uint32_t grp = g.groupAtDepth(i, 1)) top.insert(grp);
+  EXPECT_EQ(top.size(), 2u);
+  EXPECT_EQ(d.groupCount("region"), top.size());
+  // Every box of a region lies inside its frame (the frame's rectangle follows its group marker).
+  for (size_t k = 0; k + 1 < d.shapes.size(); ++k) {
+    if (d.shapes[k].kind != ShapeKind::GroupBegin || d.shapes[k].group_class != "region") continue;
+    const Shape& frame = d.shapes[k + 1];
+    const std::string name = d.shapes[k].data[0].second;
+    for (uint32_t i = 0; i < g.layers.size(); ++i) {
+      const uint32_t grp = g.groupAtDepth(i, 1);
+      if (!grp || g.groups[grp].name != name) continue;
+      const Rect& f = sc->boxes[i].footprint;
+      EXPECT_GE(f.x, frame.points[0].x);
+      EXPECT_LE(f.x + f.width, frame.points[2].x);
+      EXPECT_GE(f.y, frame.points[0].y);
+      EXPECT_LE(f.y + f.height, frame.points[2].y);
+    }
+  }
+  // Text over the box: the shape label's baseline is above the solid.
+  o.label_above = true;
+  o.group_depth = 0;
+  auto over = layoutLayered(g, o);
+  ASSERT_TRUE(over);
+  const Drawing d2 = drawLayered(g, *over, o);
+  size_t checked = 0;
+  for (size_t k = 0; k < d2.shapes.size(); ++k)
+    if (d2.shapes[k].kind == ShapeKind::GroupBegin && d2.shapes[k].group_class == "layer") {
+      const uint32_t i = static_cast<uint32_t>(std::stoul(d2.shapes[k].data[0].second));
+      for (size_t j = k + 1; j < d2.shapes.size() && d2.shapes[j].kind != ShapeKind::GroupEnd; ++j)
+        if (d2.shapes[j].kind == ShapeKind::Text) {
+          EXPECT_LT(d2.shapes[j].points[0].y, over->boxes[i].front.y);
+          ++checked;
+        }
+    }
+  EXPECT_EQ(checked, g.layers.size());
+}
+
 TEST(Neurons, TruncatesBigLayersAndReadsTheDrawnWeights) {
   const Built b = build(mlpModel());
   const LayerGraph g = layersOf(b, {});
