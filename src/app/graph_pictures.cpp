@@ -35,11 +35,18 @@ PictureView parsePictureView(std::string_view s) {
   return PictureView::Graph;
 }
 
+GraphPictures::GraphPictures() = default;
+GraphPictures::~GraphPictures() = default;
+
+bool GraphPictures::busy() const { return job_ && !job_->finished(); }
+
 bool GraphPictures::prepare(const ir::Model* model, const ModelAnalysis* analysis, PictureView view) {
   if (model == model_ && view == view_) return error_.empty();
   model_ = model;
   view_ = view;
   drawing_ = views::Drawing{};
+  layers_ = views::LayerGraph{};
+  job_.reset();
   error_.clear();
   caption_.clear();
   fit_pending_ = true;
@@ -52,26 +59,41 @@ bool GraphPictures::prepare(const ir::Model* model, const ModelAnalysis* analysi
   views::LayerGraphOptions go;
   go.fold_repeats = view == PictureView::Layered;  // neurons: count every layer left out
   auto layers = views::buildLayerGraph(*model, analysis->inference, analysis->metrics, go);
+  if (layers && view == PictureView::Layered && layers->layers.size() > kMaxOpBoxes) {
+    go.modules = true;  // too many boxes to read or lay out quickly: one per module
+    layers = views::buildLayerGraph(*model, analysis->inference, analysis->metrics, go);
+  }
   if (!layers) {
     error_ = layers.error().message;
     return false;
   }
+  layers_ = std::move(*layers);
   if (view == PictureView::Layered) {
-    views::LayeredOptions lo;
-    auto scene = views::layoutLayered(*layers, lo);
-    if (!scene) {
-      error_ = scene.error().message;
-      return false;
-    }
-    drawing_ = views::drawLayered(*layers, *scene, lo);
-    caption_ = std::to_string(layers->layers.size()) + " boxes";
+    job_ = std::make_unique<layout::LayoutJob>(views::layeredLayoutInput(layers_, layered_),
+                                               views::layeredLayoutOptions(layered_));
+    caption_ = std::to_string(layers_.layers.size()) + (go.modules ? " boxes, one per module" : " boxes");
   } else {
-    const views::DensePart part = views::findDensePart(*model, *layers, {}, &analysis->inference);
+    const views::DensePart part = views::findDensePart(*model, layers_, {}, &analysis->inference);
     drawing_ = views::drawNeurons(part);
     caption_ = part.caption;
   }
   build_ms_ = platform::nowMs() - t0;
   return true;
+}
+
+void GraphPictures::step(double budget_ms) {
+  if (!busy()) return;
+  const double t0 = platform::nowMs();
+  job_->step(budget_ms);
+  if (job_->finished()) {
+    if (job_->succeeded()) {
+      drawing_ = views::drawLayered(layers_, views::placeLayered(layers_, layered_, job_->takeLayout()), layered_);
+      fit_pending_ = true;
+    } else {
+      error_ = job_->status().message();
+    }
+  }
+  build_ms_ += platform::nowMs() - t0;
 }
 
 void GraphPictures::fit(ImVec2 size, float toolbar_height) {
@@ -99,6 +121,14 @@ void GraphPictures::draw(ImDrawList* dl, ImVec2 pos, ImVec2 size, float toolbar_
     camera_ = clampToBounds(panBy(camera_, io.MouseDelta.x, io.MouseDelta.y), sb, size.x, size.y);
   if (ImGui::IsWindowFocused() && !io.WantTextInput && ImGui::IsKeyPressed(SDL_SCANCODE_0, false)) fit(size, toolbar_height);
 
+  if (busy()) {
+    const std::string text = "Laying out " + std::to_string(layers_.layers.size()) + " boxes... " +
+                             std::to_string(static_cast<int>(job_->progress() * 100.0f)) + "%";
+    const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+    dl->AddText(ImVec2(pos.x + (size.x - ts.x) * 0.5f, pos.y + size.y * 0.5f), ImGui::GetColorU32(ImGuiCol_Text),
+                text.c_str());
+    return;
+  }
   // The picture is drawn on its own (light) paper, as in the exports.
   dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
   dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), color(drawing_.background, 1.0f));

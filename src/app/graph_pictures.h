@@ -5,7 +5,10 @@
 // The geometry is the core's (src/views): the same views::Drawing the CLI writes as
 // SVG/PNG, drawn here with the ImGui draw list (polygons, lines, circles, text) under
 // its own camera (wheel zoom at the cursor, drag to pan, 0 = fit). Built once per
-// (model, view) on the first frame that shows it, from the model's shared analysis.
+// (model, view) on the first frame that shows it, from the model's shared analysis;
+// the layered picture's layout runs as a layout::LayoutJob in slices (step), so the
+// page keeps drawing while a big model is laid out. Models with more than
+// kMaxOpBoxes layers get one box per module instead of per op.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -13,9 +16,14 @@
 
 #include <imgui.h>
 
+#include <memory>
+
 #include "app/graph_camera.h"
 #include "ir/model.h"
+#include "layout/layout.h"
 #include "views/drawing.h"
+#include "views/layer_graph.h"
+#include "views/layered_view.h"
 
 namespace nf::app {
 
@@ -27,14 +35,21 @@ inline constexpr const char* kPictureStorageKey = "netforge.graph.picture";
 const char* pictureViewName(PictureView v);  // "graph", "layered", "neurons"
 PictureView parsePictureView(std::string_view s);  // unknown -> Graph
 
+inline constexpr size_t kMaxOpBoxes = 3000;
+
 class GraphPictures {
  public:
+  GraphPictures();
+  ~GraphPictures();
   // Builds the picture of `view` for `model` if it is not the one held. False (and
   // error() set) when it cannot be built.
   bool prepare(const ir::Model* model, const ModelAnalysis* analysis, PictureView view);
   // Input on the canvas item (the InvisibleButton just submitted), then the picture.
   void draw(ImDrawList* dl, ImVec2 canvas_pos, ImVec2 canvas_size, float toolbar_height);
   void requestFit() { fit_pending_ = true; }
+  // The layered layout in progress: advance it by about budget_ms.
+  bool busy() const;
+  void step(double budget_ms);
 
   const views::Drawing& drawing() const { return drawing_; }
   const std::string& error() const { return error_; }
@@ -46,6 +61,9 @@ class GraphPictures {
   void fit(ImVec2 canvas_size, float toolbar_height);
 
   const ir::Model* model_ = nullptr;
+  views::LayerGraph layers_;
+  views::LayeredOptions layered_;
+  std::unique_ptr<layout::LayoutJob> job_;
   PictureView view_ = PictureView::Graph;
   views::Drawing drawing_;
   std::string error_;

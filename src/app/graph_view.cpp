@@ -46,7 +46,7 @@ GraphView::GraphView() : View("Graph", true) {
 GraphView::~GraphView() = default;
 
 bool GraphView::wantsFrames() const {
-  return camera_anim_.active() || group_transition_.active() || toggle_started_ >= 0 || pipeline_.busy() || (uploaded_ && !renderer_.overviewComplete()) ||
+  return camera_anim_.active() || group_transition_.active() || pictures_.busy() || toggle_started_ >= 0 || pipeline_.busy() || (uploaded_ && !renderer_.overviewComplete()) ||
          (exporter_ && exporter_->busy());
 }
 
@@ -119,6 +119,7 @@ void GraphView::update(AppContext& ctx) {
     fonts_.ensureBuilt();
     fonts_ms_ += platform::nowMs() - now;
   }
+  if (picture_view_ != PictureView::Graph && pictures_.busy()) pictures_.step(kSliceMs);
   if (pipeline_.busy()) {
     pipeline_.step(kSliceMs, now);
     if (pipeline_.stage() == GraphPipeline::Stage::Failed) {

@@ -89,30 +89,37 @@ BoxSize sizeLayer(const Layer& layer, const LayeredOptions& o) {
   return s;
 }
 
-Result<LayeredScene> layoutLayered(const LayerGraph& g, const LayeredOptions& o) {
-  LayeredScene sc;
+layout::Graph layeredLayoutInput(const LayerGraph& g, const LayeredOptions& o) {
   layout::Graph lg;
-  sc.boxes.resize(g.layers.size());
-  for (size_t i = 0; i < g.layers.size(); ++i) {
-    LayerBox& b = sc.boxes[i];
-    b.size = sizeLayer(g.layers[i], o);
-    const float off = b.size.depth * kSin45;
-    const std::vector<std::string> lines = labelLines(g.layers[i], o);
+  for (const Layer& layer : g.layers) {
+    const BoxSize size = sizeLayer(layer, o);
+    const float off = size.depth * kSin45;
+    const std::vector<std::string> lines = labelLines(layer, o);
     const float text_h = lines.empty() ? 0.0f : 4.0f + kLabelLine * static_cast<float>(lines.size());
-    const float w = std::max(b.size.width + off, labelWidth(lines));
-    lg.nodes.push_back(layout::NodeSpec{w, b.size.height + off + text_h});
+    const float w = std::max(size.width + off, labelWidth(lines));
+    lg.nodes.push_back(layout::NodeSpec{w, size.height + off + text_h});
   }
   for (const LayerEdge& e : g.edges) lg.edges.push_back(layout::EdgeSpec{e.from, e.to});
+  return lg;
+}
+
+layout::Options layeredLayoutOptions(const LayeredOptions& o) {
   layout::Options lo;
   lo.direction = o.direction;
   lo.node_sep = o.spacing;
   lo.rank_sep = o.spacing;
   lo.edge_sep = 6.0f;
-  auto result = layout::layoutGraph(lg, lo);
-  if (!result) return result.error();
-  sc.layout = std::move(*result);
-  for (size_t i = 0; i < g.layers.size(); ++i) {
+  return lo;
+}
+
+LayeredScene placeLayered(const LayerGraph& g, const LayeredOptions& o, layout::Layout result) {
+  LayeredScene sc;
+  sc.layout = std::move(result);
+  sc.boxes.resize(g.layers.size());
+  const layout::Graph lg = layeredLayoutInput(g, o);
+  for (size_t i = 0; i < g.layers.size() && i < sc.layout.node_centers.size(); ++i) {
     LayerBox& b = sc.boxes[i];
+    b.size = sizeLayer(g.layers[i], o);
     const Point c = sc.layout.node_centers[i];
     const float w = lg.nodes[i].width, h = lg.nodes[i].height;
     b.footprint = Rect{c.x - w * 0.5f, c.y - h * 0.5f, w, h};
@@ -123,6 +130,12 @@ Result<LayeredScene> layoutLayered(const LayerGraph& g, const LayeredOptions& o)
     b.front = Point{c.x - solid_w * 0.5f, b.footprint.y + off + (o.label_above ? text_h : 0.0f)};
   }
   return sc;
+}
+
+Result<LayeredScene> layoutLayered(const LayerGraph& g, const LayeredOptions& o) {
+  auto result = layout::layoutGraph(layeredLayoutInput(g, o), layeredLayoutOptions(o));
+  if (!result) return result.error();
+  return placeLayered(g, o, std::move(*result));
 }
 
 namespace {

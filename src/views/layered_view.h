@@ -74,7 +74,12 @@ struct LayeredScene {
   layout::Layout layout;        // node i = layer i, edge j = LayerGraph::edges[j]
 };
 
+// Synchronous: layeredLayoutInput -> the layout engine -> placeLayered. The app runs
+// the engine as a layout::LayoutJob in slices between frames instead.
 Result<LayeredScene> layoutLayered(const LayerGraph& graph, const LayeredOptions& options);
+layout::Graph layeredLayoutInput(const LayerGraph& graph, const LayeredOptions& options);
+layout::Options layeredLayoutOptions(const LayeredOptions& options);
+LayeredScene placeLayered(const LayerGraph& graph, const LayeredOptions& options, layout::Layout result);
 Drawing drawLayered(const LayerGraph& graph, const LayeredScene& scene, const LayeredOptions& options);
 
 }  // namespace nf::views
