@@ -58,9 +58,10 @@ bool GraphPictures::prepare(const ir::Model* model, const ModelAnalysis* analysi
   const double t0 = platform::nowMs();
   views::LayerGraphOptions go;
   go.fold_repeats = view == PictureView::Layered;  // neurons: count every layer left out
+  if (view == PictureView::Layered) go.modules_above = kModulesAbove;
   auto layers = views::buildLayerGraph(*model, analysis->inference, analysis->metrics, go);
   if (layers && view == PictureView::Layered && layers->layers.size() > kMaxOpBoxes) {
-    go.modules = true;  // too many boxes to read or lay out quickly: one per module
+    go.modules = true;  // no name scopes, still too many boxes to read or lay out quickly
     layers = views::buildLayerGraph(*model, analysis->inference, analysis->metrics, go);
   }
   if (!layers) {
@@ -71,7 +72,7 @@ bool GraphPictures::prepare(const ir::Model* model, const ModelAnalysis* analysi
   if (view == PictureView::Layered) {
     job_ = std::make_unique<layout::LayoutJob>(views::layeredLayoutInput(layers_, layered_),
                                                views::layeredLayoutOptions(layered_));
-    caption_ = std::to_string(layers_.layers.size()) + (go.modules ? " boxes, one per module" : " boxes");
+    caption_ = std::to_string(layers_.layers.size()) + (layers_.modules ? " boxes, one per module" : " boxes");
   } else {
     const views::DensePart part = views::findDensePart(*model, layers_, {}, &analysis->inference);
     drawing_ = views::drawNeurons(part);

@@ -7,8 +7,8 @@
 // its own camera (wheel zoom at the cursor, drag to pan, 0 = fit). Built once per
 // (model, view) on the first frame that shows it, from the model's shared analysis;
 // the layered picture's layout runs as a layout::LayoutJob in slices (step), so the
-// page keeps drawing while a big model is laid out. Models with more than
-// kMaxOpBoxes layers get one box per module instead of per op.
+// page keeps drawing while a big model is laid out. Past kModulesAbove op boxes a
+// model with name scopes gets one box per module (as the CLI's --boxes auto).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -35,6 +35,8 @@ inline constexpr const char* kPictureStorageKey = "netforge.graph.picture";
 const char* pictureViewName(PictureView v);  // "graph", "layered", "neurons"
 PictureView parsePictureView(std::string_view s);  // unknown -> Graph
 
+// As the CLI's --boxes auto: modules past this many op boxes (when the model has scopes).
+inline constexpr uint32_t kModulesAbove = 60;
 inline constexpr size_t kMaxOpBoxes = 3000;
 
 class GraphPictures {

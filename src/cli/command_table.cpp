@@ -50,7 +50,7 @@ const std::vector<Command>& commandTable() {
                          {"scale", "S", "PNG pixels per layout unit (default 1)"},
                          {"grouped", "first-sight|collapsed|expanded|depth=N", "draw the groups (hierarchy) as boxes"},
                          {"view", "graph|layered|neurons", "the graph (default), layered boxes (visualkeras) or neurons (dense part)"},
-                         {"boxes", "op|module", "layered: a box per op (default) or per module (deepest name scope)"},
+                         {"boxes", "auto|op|module", "layered: a box per op, per module (deepest name scope), or auto (default: modules past 60 op boxes)"},
                          {"sizing", "accurate|logarithmic|capped|uniform", "layered: how dims size the boxes (default logarithmic)"},
                          {"scale-xy", "F", "layered: size factor for height and depth (default 1)"},
                          {"scale-z", "F", "layered: size factor for the channel width (default 1)"},

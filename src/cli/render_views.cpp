@@ -113,7 +113,7 @@ int runRenderView(const Args& args) {
       !choice(args, "legend", {"on", "off"}, &legend) || !choice(args, "repeats", {"fold", "all"}, &repeats) ||
       !choice(args, "activations", {"fold", "separate"}, &activations) ||
       !choice(args, "background", {"solid", "transparent"}, &background) ||
-      !choice(args, "fit", {"none", "16:9"}, &fit) || !choice(args, "boxes", {"op", "module"}, &boxes) || !choice(args, "direction", {"TB", "LR"}, &direction))
+      !choice(args, "fit", {"none", "16:9"}, &fit) || !choice(args, "boxes", {"auto", "op", "module"}, &boxes) || !choice(args, "direction", {"TB", "LR"}, &direction))
     return kExitUsage;
   if (!sizing.empty()) views::parseSizingMode(sizing, &lo.sizing);
   lo.legend = legend != "off";
@@ -122,6 +122,7 @@ int runRenderView(const Args& args) {
   go.fold_repeats = repeats != "all" && view == "layered";
   go.fold_activations = activations != "separate";
   go.modules = boxes == "module" && view == "layered";
+  go.modules_above = (boxes.empty() || boxes == "auto") && view == "layered" ? 60 : 0;
   go.type_ignore = splitList(args.all("type-ignore"));
   for (const std::string& label : splitList({args.get("labels")})) {
     if (label == "name") lo.label_name = true;

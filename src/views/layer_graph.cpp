@@ -360,6 +360,13 @@ Result<LayerGraph> buildLayerGraph(const ir::Model& model, const shapes::Inferen
                     out.regions.end());
   for (size_t r = 0; r < out.regions.size(); ++r)
     for (uint32_t l : out.regions[r].layers) out.layers[l].region = static_cast<int32_t>(r);
+  out.modules = options.modules;
+  if (!options.modules && options.modules_above > 0 && out.layers.size() > options.modules_above &&
+      h->source != hierarchy::NameSource::None) {
+    LayerGraphOptions again = options;
+    again.modules = true;
+    return buildLayerGraph(model, inference, metrics, again);
+  }
   return out;
 }
 

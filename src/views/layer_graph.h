@@ -72,6 +72,7 @@ struct LayerGraph {
   uint32_t ignored_layers = 0;     // removed by type_ignore
   uint32_t repeat_hidden = 0;      // layers of the folded instances
   uint32_t bookkeeping_nodes = 0;  // constants, shape ops, Identity/Cast folded away
+  bool modules = false;            // one box per module (asked for, or chosen by modules_above)
 
   std::vector<uint32_t> preds(uint32_t layer) const;
   // The ancestor of `layer`'s group at `depth` (0 = the root when it is shallower).
@@ -87,6 +88,10 @@ struct LayerGraphOptions {
   // into one box named by the scope, sized by the scope's last output and coloured by
   // its most telling op (conv, then matmul, normalisation, pooling...).
   bool modules = false;
+  // Auto: when the op boxes exceed this many and the model has name scopes, draw
+  // modules instead (a ViT-B/16: 91 op boxes -> 19 modules; ResNet-50 keeps its 42 op
+  // boxes and their residual branches). 0 = never.
+  uint32_t modules_above = 0;
   std::vector<std::string> type_ignore;  // op types to hide ("Add", "Flatten"); "Input" hides inputs
 };
 
