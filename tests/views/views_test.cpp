@@ -365,6 +365,29 @@ TEST(Neurons, NotDenseOnlyShowsTheDensePartAndSaysWhatWasLeftOut) {
   EXPECT_NE(part.caption.find("Conv"), std::string::npos);
 }
 
+TEST(LayeredDrawing, HostileNamesAreEscapedInTheSvg) {
+  ir::Model m = test::model(13);
+  test::GraphBuilder gb(m);
+  gb.input("x<\"in\">", test::F32, test::shape({1, 8}));
+  std::string h = gb.op("Relu", "a<b>&\"c'\x01/Relu", {"x<\"in\">"});
+  h = gb.op("Gemm", "</svg><script>", {h, gb.weight("w", {4, 8})}, {aInt("transB", 1)});
+  gb.output(h);
+  const Built b = build(std::move(m));
+  LayerGraphOptions go;
+  go.fold_activations = false;
+  const LayerGraph g = layersOf(b, go);
+  LayeredOptions o;
+  o.label_name = true;
+  auto sc = layoutLayered(g, o);
+  ASSERT_TRUE(sc);
+  const std::string svg = toSvg(drawLayered(g, *sc, o)) + toSvg(drawNeurons(findDensePart(b.model, g)));
+  EXPECT_EQ(svg.find("<script>"), std::string::npos);
+  EXPECT_EQ(svg.find('\x01'), std::string::npos);
+  EXPECT_NE(svg.find("&lt;/svg&gt;&lt;script&gt;"), std::string::npos);
+  EXPECT_NE(svg.find("a&lt;b&gt;&amp;&quot;c&#39;"), std::string::npos);
+  EXPECT_EQ(occurrences(svg, "<g "), occurrences(svg, "</g>"));
+}
+
 TEST(Neurons, ShownUnitsKeepFirstAndLast) {
   uint32_t gap = 0;
   EXPECT_EQ(shownUnits(5, 12, &gap).size(), 5u);
