@@ -92,7 +92,15 @@ void foldRepeats(const hierarchy::Hierarchy& h, Work& w, std::vector<Region>* re
         inst.push_back(std::move(next));
         ++j;
       }
-      if (inst.size() < 2 || inst[0].empty()) { i = j > i + 1 ? j : i + 1; continue; }
+      // Blocks of fewer than 3 ops (an MLP's two Linear modules, MatMul + Add) stay
+      // drawn: a frame marked ×N says a block repeats, not that two layers look alike.
+      uint32_t ops = 0;
+      for (uint32_t l : inst[0]) {
+        auto inside = [&](ir::NodeId n) { return n.index < h.node_group.size() && h.contains(ch[i], h.node_group[n.index]); };
+        ops += inside(w.layers[l].node);
+        for (ir::NodeId f : w.layers[l].folded) ops += inside(f);
+      }
+      if (inst.size() < 2 || ops < 3) { i = j > i + 1 ? j : i + 1; continue; }
       // Exits of the first instance: its layers that fed the second; entries: its
       // layers fed from outside it.
       const std::vector<uint32_t>& first = inst[0];

@@ -188,6 +188,34 @@ TEST(LayerGraph, ModulesContractEachScopeToOneBox) {
   EXPECT_EQ(f.regions[0].repeat, 3u);
 }
 
+// Two scoped blocks of MatMul + Add (+ Relu when `relu`), identical in structure.
+ir::Model twoBlocks(bool relu) {
+  ir::Model m = test::model(13);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({1, 8}));
+  std::string h = "x";
+  for (int k = 0; k < 2; ++k) {
+    const std::string p = "/mlp/mlp." + std::to_string(k) + "/";
+    h = g.op("MatMul", p + "MatMul", {h, g.weight(p + "w", {8, 8})});
+    h = g.op("Add", p + "Add", {h, g.weight(p + "b", {8})});
+    if (relu) h = g.op("Relu", p + "Relu", {h});
+  }
+  g.output(h);
+  return m;
+}
+
+TEST(LayerGraph, OnlyBlocksOfThreeOrMoreOpsFoldAsRepeats) {
+  // MatMul + Add: two Linear layers, both drawn.
+  const LayerGraph two = layersOf(build(twoBlocks(false)), {});
+  EXPECT_TRUE(two.regions.empty());
+  EXPECT_EQ(two.layers.size(), 5u);
+  // MatMul + Add + Relu: a block, drawn once with ×2.
+  const LayerGraph three = layersOf(build(twoBlocks(true)), {});
+  ASSERT_EQ(three.regions.size(), 1u);
+  EXPECT_EQ(three.regions[0].repeat, 2u);
+  EXPECT_EQ(three.layers.size(), 3u);
+}
+
 TEST(LayerGraph, TypeIgnoreRemovesLayersAndKeepsTheFlow) {
   const Built b = build(residualModel());
   LayerGraphOptions o;
