@@ -7,9 +7,11 @@
 #include <cmath>
 #include <vector>
 
+#include "app/graph_platform.h"
 #include "app/model_analysis.h"
 #include "app/platform.h"
 #include "views/layered_view.h"
+#include "scene/png.h"
 #include "views/neuron_view.h"
 
 namespace nf::app {
@@ -95,6 +97,23 @@ void GraphPictures::step(double budget_ms) {
     }
   }
   build_ms_ += platform::nowMs() - t0;
+}
+
+std::string GraphPictures::exportSvg(const std::string& base) const {
+  const std::string svg = views::toSvg(drawing_);
+  const std::string name = base + "-" + pictureViewName(view_) + ".svg";
+  platform::downloadFile(name, reinterpret_cast<const uint8_t*>(svg.data()), svg.size(), "image/svg+xml");
+  return "Saved " + name + " (" + std::to_string(svg.size() / 1024) + " KiB)";
+}
+
+std::string GraphPictures::exportPng(const std::string& base, float scale) const {
+  views::ExportOptions eo;
+  eo.scale = scale;
+  const views::RgbaImage img = views::rasterize(drawing_, eo);
+  const std::vector<uint8_t> png = scene::encodePngRgba(img.width, img.height, img.rgba);
+  const std::string name = base + "-" + pictureViewName(view_) + ".png";
+  platform::downloadFile(name, png.data(), png.size(), "image/png");
+  return "Saved " + name + " (" + std::to_string(img.width) + " x " + std::to_string(img.height) + " px)";
 }
 
 void GraphPictures::fit(ImVec2 size, float toolbar_height) {

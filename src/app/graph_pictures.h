@@ -49,6 +49,10 @@ class GraphPictures {
   // Input on the canvas item (the InvisibleButton just submitted), then the picture.
   void draw(ImDrawList* dl, ImVec2 canvas_pos, ImVec2 canvas_size, float toolbar_height);
   void requestFit() { fit_pending_ = true; }
+  // Downloads the picture as `base`-<view>.svg, or .png at `scale` (solid background).
+  // Returns a one-line message for the toolbar.
+  std::string exportSvg(const std::string& base) const;
+  std::string exportPng(const std::string& base, float scale) const;
   // The layered layout in progress: advance it by about budget_ms.
   bool busy() const;
   void step(double budget_ms);

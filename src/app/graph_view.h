@@ -185,6 +185,7 @@ class GraphView final : public View {
   // Graph | Layered | Neurons (graph_pictures.h); remembered in page storage.
   PictureView picture_view_ = PictureView::Graph;
   GraphPictures pictures_;
+  std::string picture_message_;  // the last picture export's result, shown on the toolbar
 
   std::unique_ptr<GraphExporter> exporter_;  // made on the first export
   bool export_open_ = false;

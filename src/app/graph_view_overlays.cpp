@@ -84,6 +84,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     probe_.note(std::string("view_") + pictureViewName(kPictures[k]));
     if (clicked && !on) {
       picture_view_ = kPictures[k];
+      picture_message_.clear();
       platform::storageSet(kPictureStorageKey, pictureViewName(picture_view_));
       pictures_.requestFit();
       fit_pending_ = true;
@@ -94,8 +95,20 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     if (ImGui::SmallButton("Fit")) pictures_.requestFit();
     probe_.note("fit");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole picture (0)");
+    if (!pictures_.busy() && pictures_.error().empty() && !pictures_.drawing().shapes.empty()) {
+      // Downloads named after the model: resnet50-layered.svg / .png (2x, white background).
+      const OpenedModel* m = ctx.session.current();
+      std::string base = m ? m->file_name : "model";
+      if (const auto dot = base.rfind('.'); dot != std::string::npos && dot > 0) base.resize(dot);
+      ImGui::SameLine();
+      if (ImGui::SmallButton("SVG")) picture_message_ = pictures_.exportSvg(base);
+      probe_.note("picture_svg");
+      ImGui::SameLine();
+      if (ImGui::SmallButton("PNG")) picture_message_ = pictures_.exportPng(base, 2.0f);
+      probe_.note("picture_png");
+    }
     ImGui::SameLine(0, 12);
-    ImGui::TextDisabled("%s", pictures_.caption().substr(0, 120).c_str());
+    ImGui::TextDisabled("%s", (picture_message_.empty() ? pictures_.caption() : picture_message_).substr(0, 120).c_str());
     ImGui::End();
     return;
   }

@@ -182,6 +182,7 @@ std::string toSvg(const Drawing& d, const ExportOptions& o) {
   const Rect c = canvasRect(d, o);
   const float k = o.scale > 0 ? o.scale : 1.0f;
   std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<svg xmlns=\"http://www.w3.org/2000/svg\" data-netforge-view=\"" << scene::escapeXml(d.view)
       << "\" width=\"" << Num(c.width * k) << "\" height=\"" << Num(c.height * k) << "\" viewBox=\"0 0 "
       << Num(c.width) << " " << Num(c.height) << "\" font-family=\"DejaVu Sans, Verdana, sans-serif\">\n";

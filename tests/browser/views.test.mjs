@@ -2,6 +2,7 @@
 // toolbar: each picture is drawn (non-blank, of the right kind: the layered view's
 // shaded conv boxes, the neurons view's input-green circles), the choice is
 // remembered across a reload, and Graph brings the graph back.
+import fs from 'node:fs';
 import { assert, decodePng, screenshot } from './lib.mjs';
 import { clickUi, openModel, waitGraph } from './graph_lib.mjs';
 
@@ -37,6 +38,19 @@ export default function register(t) {
     const layered = (await screenshot(page, 'views-layered')).png;
     const convPixels = near(layered, CONV_FRONT);
     assert(convPixels > 500, `shaded conv boxes on screen: ${convPixels} pixels`);
+
+    // The toolbar's downloads: the same picture as SVG (one group per box) and PNG.
+    const svgDownload = page.waitForEvent('download');
+    await clickUi(page, 'picture_svg');
+    const svg = fs.readFileSync(await (await svgDownload).path(), 'utf8');
+    const groups = (svg.match(/<g class="layer"/g) || []).length;
+    assert(svg.includes('data-netforge-view="layered"') && groups === g.picture.boxes,
+      `an SVG with one group per box: ${groups} of ${g.picture.boxes}`);
+    const pngDownload = page.waitForEvent('download', { timeout: 60000 });
+    await clickUi(page, 'picture_png');
+    const img = decodePng(fs.readFileSync(await (await pngDownload).path()));
+    assert(img.channels === 4 && Math.abs(img.width - Math.ceil((g.picture.bounds[0] + 32) * 2)) <= 4,
+      `a PNG at scale 2: ${img.width} x ${img.height}, ${img.channels} channels`);
 
     await clickUi(page, 'view_neurons');
     g = await waitGraph(page, (s) => s.view === 'neurons' && s.picture && s.picture.neuron_layers === 2,
