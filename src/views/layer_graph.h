@@ -89,7 +89,7 @@ struct LayerGraphOptions {
   // its most telling op (conv, then matmul, normalisation, pooling...).
   bool modules = false;
   // Auto: when the op boxes exceed this many and the model has name scopes, draw
-  // modules instead (a ViT-B/16: 91 op boxes -> 19 modules; ResNet-50 keeps its 42 op
+  // modules instead (a ViT-B/16: 91 op boxes -> 21 modules; ResNet-50 keeps its 42 op
   // boxes and their residual branches). 0 = never.
   uint32_t modules_above = 0;
   std::vector<std::string> type_ignore;  // op types to hide ("Add", "Flatten"); "Input" hides inputs
