@@ -19,7 +19,7 @@ set(NETFORGE_DEPS_runtime   shapes weights ir base)       # ONNX execution: plan
 set(NETFORGE_DEPS_layout    base)                         # layered graph layout, plain data
 set(NETFORGE_DEPS_hierarchy ir shapes base)               # name scopes, repeated blocks
 set(NETFORGE_DEPS_scene     ir shapes hierarchy layout base) # display graph + geometry for any renderer
-set(NETFORGE_DEPS_views    scene weights shapes hierarchy layout ir base)  # layered and neurons pictures
+set(NETFORGE_DEPS_views    scene weights shapes hierarchy layout builder ir base)  # layered and neurons pictures
 set(NETFORGE_DEPS_builder   base)                         # model builder: catalog, documents, codegen
 set(NETFORGE_DEPS_cli       views runtime onnx weights shapes layout hierarchy scene builder ir base)
 set(NETFORGE_DEPS_app       views runtime onnx weights shapes layout hierarchy scene builder ir base)

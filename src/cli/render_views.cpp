@@ -12,9 +12,11 @@
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/load_model.h"
+#include "builder/serialize.h"
 #include "scene/png.h"
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
+#include "views/builder_layers.h"
 #include "views/layered_view.h"
 #include "views/neuron_view.h"
 
@@ -79,6 +81,31 @@ std::vector<std::string> splitList(const std::vector<std::string>& values) {
   return out;
 }
 
+// Writes the drawing as SVG or PNG; one line on stderr for PNG (size, scale, what).
+int writePicture(const views::Drawing& drawing, const views::ExportOptions& eo, const std::string& path, bool png,
+                 const std::string& what) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) {
+    std::fprintf(stderr, "netforge: cannot write %s\n", displayName(path).c_str());
+    return kExitBadInput;
+  }
+  if (png) {
+    const views::RgbaImage img = views::rasterize(drawing, eo);
+    const std::vector<uint8_t> bytes = scene::encodePngRgba(img.width, img.height, img.rgba);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    std::fprintf(stderr, "%s: %u x %u px at scale %.3g, %s\n", displayName(path).c_str(), img.width, img.height,
+                 img.scale, what.c_str());
+  } else {
+    out << views::toSvg(drawing, eo);
+  }
+  out.flush();
+  if (!out) {
+    std::fprintf(stderr, "netforge: writing %s failed\n", displayName(path).c_str());
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int checkGraphViewOptions(const Args& args) {
@@ -136,6 +163,24 @@ int runRenderView(const Args& args) {
   eo.transparent = background == "transparent";
   eo.fit_16_9 = fit == "16:9";
 
+  // A builder document (DOC.json): its layers as drawn, shapes from its propagation.
+  if (endsWithCi(args.positional[0], ".json")) {
+    if (view != "layered") return usage("builder documents have the layered view only (so far)");
+    auto doc = builder::loadDocumentFile(args.positional[0]);
+    if (!doc) {
+      std::fprintf(stderr, "netforge: %s\n", displayName(doc.error().message, 400).c_str());
+      return kExitBadInput;
+    }
+    const builder::Analysis analysis = builder::analyze(*doc, builder::Framework::PyTorch);
+    views::LayerGraph layers = views::layersFromBuilder(*doc, analysis, go.fold_activations);
+    auto scene = views::layoutLayered(layers, lo);
+    if (!scene) {
+      std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(), scene.error().message.c_str());
+      return kExitBadInput;
+    }
+    return writePicture(views::drawLayered(layers, *scene, lo), eo, path, png,
+                        view + " view, " + std::to_string(layers.layers.size()) + " boxes");
+  }
   ir::Model model;
   if (!loadModelOrExplain(args.positional[0], &model)) return kExitBadInput;
   const shapes::InferenceResult inferred = shapes::inferShapes(model);
@@ -162,26 +207,7 @@ int runRenderView(const Args& args) {
     if (part.columns.empty()) std::fprintf(stderr, "netforge render: %s\n", part.caption.c_str());
   }
 
-  std::ofstream out(path, std::ios::binary);
-  if (!out) {
-    std::fprintf(stderr, "netforge: cannot write %s\n", displayName(path).c_str());
-    return kExitBadInput;
-  }
-  if (png) {
-    const views::RgbaImage img = views::rasterize(drawing, eo);
-    const std::vector<uint8_t> bytes = scene::encodePngRgba(img.width, img.height, img.rgba);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    std::fprintf(stderr, "%s: %u x %u px at scale %.3g, %s view, %s\n", displayName(path).c_str(), img.width,
-                 img.height, img.scale, view.c_str(), what.c_str());
-  } else {
-    out << views::toSvg(drawing, eo);
-  }
-  out.flush();
-  if (!out) {
-    std::fprintf(stderr, "netforge: writing %s failed\n", displayName(path).c_str());
-    return kExitBadInput;
-  }
-  return kExitOk;
+  return writePicture(drawing, eo, path, png, view + " view, " + what);
 }
 
 }  // namespace nf::cli

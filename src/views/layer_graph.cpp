@@ -378,7 +378,7 @@ Result<LayerGraph> buildLayerGraph(const ir::Model& model, const shapes::Inferen
   return out;
 }
 
-BoxDims boxDims(const ir::Shape& shape, std::string_view op_type) {
+BoxDims boxDims(const ir::Shape& shape, std::string_view op_type, int8_t forced) {
   BoxDims d;
   if (!shape.rank_known) return d;
   auto at = [&](size_t i) { return shape.dims[i].isKnown() && shape.dims[i].value > 0 ? shape.dims[i].value : -1; };
@@ -387,8 +387,9 @@ BoxDims boxDims(const ir::Shape& shape, std::string_view op_type) {
     d.c = at(1), d.h = at(r - 2), d.w = at(r - 1);
   } else if (r == 3) {
     const scene::OpCategory c = scene::categoryOf("", op_type);
-    const bool channels_first = c == scene::OpCategory::Conv || c == scene::OpCategory::Pooling ||
-                                op_type == "BatchNormalization" || op_type == "InstanceNormalization";
+    const bool channels_first = forced >= 0 ? forced == 1
+                                            : c == scene::OpCategory::Conv || c == scene::OpCategory::Pooling ||
+                                                  op_type == "BatchNormalization" || op_type == "InstanceNormalization";
     if (channels_first) d.c = at(1), d.h = at(2);
     else d.h = at(1), d.c = at(2);
   } else if (r == 2) {

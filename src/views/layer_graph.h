@@ -41,6 +41,7 @@ struct Layer {
   int64_t params = 0;               // parameters of the node and its folded activations
   int32_t region = -1;              // index into LayerGraph::regions, -1 none
   uint32_t group = 0;               // its node's deepest hierarchy group (LayerGraph::groups); 0 = root
+  int8_t channels_first = -1;       // rank-3 shapes: 1 = (N, C, L), 0 = (N, T, F), -1 = by op type
 };
 
 // The hierarchy's groups (name scopes, series, blocks), for labelled background regions.
@@ -107,6 +108,7 @@ Result<LayerGraph> buildLayerGraph(const ir::Model& model, const shapes::Inferen
 struct BoxDims {
   int64_t h = -1, w = -1, c = -1;
 };
-BoxDims boxDims(const ir::Shape& shape, std::string_view op_type);
+// `channels_first` (0 or 1) overrides the op-type rule for rank 3.
+BoxDims boxDims(const ir::Shape& shape, std::string_view op_type, int8_t channels_first = -1);
 
 }  // namespace nf::views

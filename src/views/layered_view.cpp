@@ -81,7 +81,7 @@ float sizeDim(int64_t v, bool z, const LayeredOptions& o) {
 }
 
 BoxSize sizeLayer(const Layer& layer, const LayeredOptions& o) {
-  const BoxDims d = boxDims(layer.shape, layer.op_type);
+  const BoxDims d = boxDims(layer.shape, layer.op_type, layer.channels_first);
   BoxSize s;
   s.width = sizeDim(d.c, true, o);
   s.height = sizeDim(d.h, false, o);

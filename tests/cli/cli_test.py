@@ -122,6 +122,14 @@ with tempfile.TemporaryDirectory() as tmp:
           [c.get("data-units") for c in cols] == ["2048", "1000"] and "53 Conv" in caption and
           "weights not available" in caption, (r.stderr, caption[-300:]))
 
+    # A builder document: its layers as drawn (the ReLUs inside their layers).
+    doc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "builder", "docs", "residual_add.json")
+    r = run("render", doc, "-o", lay, "--view", "layered")
+    ops = [b.get("data-op") for b in svg_groups(lay, "layer")[1]] if r.returncode == 0 else []
+    check("layered view of a builder document", "Conv2d" in ops and "Add" in ops and "ReLU" not in ops, (r.stderr, ops))
+    r = run("render", doc, "-o", lay, "--view", "neurons")
+    check("neurons of a builder document: exit 2, said", r.returncode == 2 and "layered view only" in r.stderr, r.stderr)
+
     png = os.path.join(tmp, "layered.png")
     r = run("render", sample, "-o", png, "--view", "layered", "--background", "transparent", "--fit", "16:9", "--scale", "2")
     data = open(png, "rb").read() if r.returncode == 0 else b""

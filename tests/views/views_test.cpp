@@ -6,9 +6,13 @@
 #include <cmath>
 #include <set>
 
+#include "builder/analysis.h"
+#include "builder/serialize.h"
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
+#include "scene/display_graph.h"
 #include "support/model_builder.h"
+#include "views/builder_layers.h"
 #include "views/drawing.h"
 #include "views/layer_graph.h"
 #include "views/layered_view.h"
@@ -414,6 +418,30 @@ TEST(LayeredDrawing, HostileNamesAreEscapedInTheSvg) {
   EXPECT_NE(svg.find("&lt;/svg&gt;&lt;script&gt;"), std::string::npos);
   EXPECT_NE(svg.find("a&lt;b&gt;&amp;&quot;c&#39;"), std::string::npos);
   EXPECT_EQ(occurrences(svg, "<g "), occurrences(svg, "</g>"));
+}
+
+TEST(BuilderLayers, ABuilderCnnLooksLikeItsExport) {
+  auto doc = builder::loadDocumentFile(std::string(NETFORGE_SOURCE_DIR) + "/tests/builder/docs/cifar10_cnn.json");
+  ASSERT_TRUE(doc) << doc.error().message;
+  const builder::Analysis a = builder::analyze(*doc, builder::Framework::PyTorch);
+  const LayerGraph g = layersFromBuilder(*doc, a);
+  std::vector<std::string> ops;
+  for (const Layer& l : g.layers) ops.push_back(l.op_type);
+  EXPECT_EQ(ops, (std::vector<std::string>{"Input", "Conv2d", "MaxPool2d", "Conv2d", "MaxPool2d", "Flatten", "Linear",
+                                           "Linear", "Linear"}));
+  EXPECT_EQ(g.folded_activations, 4u);  // the ReLUs
+  EXPECT_EQ(g.edges.size(), 8u);
+  // Batch first, channels first for feature maps: the first conv is 1x6x28x28.
+  EXPECT_EQ(scene::shapeLabel(g.layers[1].shape), "1×6×28×28");
+  LayeredOptions o;
+  o.sizing = SizingMode::Capped;
+  const BoxSize s = sizeLayer(g.layers[1], o);
+  EXPECT_FLOAT_EQ(s.width, o.min_z);  // 6 channels
+  EXPECT_FLOAT_EQ(s.height, 28.0f);
+  EXPECT_EQ(sizeLayer(g.layers[6], o).height, 120.0f);  // Linear(400 -> 120)
+  auto sc = layoutLayered(g, o);
+  ASSERT_TRUE(sc);
+  EXPECT_EQ(drawLayered(g, *sc, o).groupCount("layer"), g.layers.size());
 }
 
 TEST(Neurons, ShownUnitsKeepFirstAndLast) {
