@@ -25,7 +25,7 @@ namespace nf::app {
 
 namespace {
 
-constexpr uint32_t kNone = 0xFFFFFFFFu;
+constexpr uint32_t kNone = kNoIndex;  // base/id.h
 constexpr const char* kOptionsKey = "netforge.graph.options";
 // Work per frame while laying out: below the 50 ms a frame may take, with room
 // for drawing the frame itself (the slices overrun by a few ms at most).

@@ -18,7 +18,7 @@ namespace nf::app {
 
 namespace {
 
-constexpr uint32_t kNone = 0xFFFFFFFFu;
+constexpr uint32_t kNone = kNoIndex;  // base/id.h
 
 
 }  // namespace

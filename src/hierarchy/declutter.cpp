@@ -63,10 +63,10 @@ Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOp
   const uint32_t n = t.node_count;
   Declutter d;
   d.node_categories.assign(n, kCategoryNone);
-  std::vector<uint32_t> producer(g.values.size(), kNone);
+  std::vector<uint32_t> producer(g.values.size(), kNoIndex);
   for (uint32_t i = 0; i < n; ++i)
     for (ir::ValueId v : g.nodes[i].outputs)
-      if (v.valid() && v.index < producer.size() && producer[v.index] == kNone) producer[v.index] = i;
+      if (v.valid() && v.index < producer.size() && producer[v.index] == kNoIndex) producer[v.index] = i;
 
   for (uint32_t u : dependencyOrder(t)) {
     const ir::Node& node = g.nodes[u];
@@ -82,8 +82,8 @@ Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOp
       any_input = true;
       const ir::Value& val = g.values[v.index];
       uint32_t p = producer[v.index];
-      uint8_t pc = p == kNone ? uint8_t{0} : d.node_categories[p];
-      bool fixed = (p == kNone && val.initializer >= 0 && !val.outer_scope) || (pc & kCategoryConstant);
+      uint8_t pc = p == kNoIndex ? uint8_t{0} : d.node_categories[p];
+      bool fixed = (p == kNoIndex && val.initializer >= 0 && !val.outer_scope) || (pc & kCategoryConstant);
       bool shape = (pc & kCategoryShape) != 0;
       all_fixed = all_fixed && fixed;
       any_shape = any_shape || shape;
@@ -103,7 +103,7 @@ Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOp
 
   // Fan-out: distinct consumer nodes (out edges are sorted by slot then consumer,
   // so count with a last-seen stamp per node).
-  std::vector<uint32_t> seen(n, kNone);
+  std::vector<uint32_t> seen(n, kNoIndex);
   for (uint32_t u = 0; u < n; ++u) {
     uint32_t distinct = 0;
     for (uint32_t j = t.out_begin[u]; j < t.out_begin[u + 1]; ++j) {
