@@ -11,6 +11,8 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <cstring>
 
@@ -21,28 +23,6 @@
 namespace nf::app {
 
 namespace b = nf::builder;
-
-namespace {
-
-// Appends `s` as a JSON string literal (names come from the user).
-void appendJsonString(std::string& out, const std::string& s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char esc[8];
-      std::snprintf(esc, sizeof esc, "\\u%04x", c);
-      out += esc;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-}  // namespace
 
 // [SECTION] Window, autosave, analysis cache
 
@@ -364,40 +344,35 @@ void BuilderView::publishUi() {
     gesture_ms_sum_ = gesture_window_sum_ = 0;
     gesture_frames_ = 0;
   }
-  std::string json;
-  char num[160];
-  std::snprintf(num, sizeof num, "{\"zoom\":%.4f,\"params_total\":%lld,\"params_trainable\":%lld,\"errors\":%d,",
-                zoom_, static_cast<long long>(analysis_.total.total()),
-                static_cast<long long>(analysis_.total.trainable), analysis_.errors);
-  json += num;
+  nlohmann::ordered_json j;
+  j["zoom"] = std::round(zoom_ * 1e4) / 1e4;
+  j["params_total"] = analysis_.total.total();
+  j["params_trainable"] = analysis_.total.trainable;
+  j["errors"] = analysis_.errors;
   // Only the gesture's mean, which changes once per gesture: a per-frame timing would
   // make every idle frame republish.
-  std::snprintf(num, sizeof num, "\"gesture_canvas_ms\":%.2f,\"gesture_window_ms\":%.2f,\"canvas_vertices\":%zu,",
-                gesture_ms_, gesture_window_ms_, canvas_vertices_);
-  json += num;
-  json += "\"selection\":[";
-  for (size_t i = 0; i < selection_.size(); ++i) {
-    if (i) json += ',';
-    const b::Node* n = editor_.document().node(selection_[i]);
-    appendJsonString(json, n ? n->name : std::string());
+  j["gesture_canvas_ms"] = std::round(gesture_ms_ * 100) / 100;
+  j["gesture_window_ms"] = std::round(gesture_window_ms_ * 100) / 100;
+  j["canvas_vertices"] = canvas_vertices_;
+  nlohmann::ordered_json names = nlohmann::ordered_json::array();
+  for (b::NodeId id : selection_) {
+    const b::Node* n = editor_.document().node(id);
+    names.push_back(n ? n->name : std::string());
   }
-  json += "],\"status\":";
-  appendJsonString(json, status_);
-  json += ",\"field_error\":";
-  appendJsonString(json, field_error_);
+  j["selection"] = std::move(names);
+  j["status"] = status_;
+  j["field_error"] = field_error_;
   // What the page tells the user about storage and links (tests read the words).
-  json += ",\"notice\":";
-  appendJsonString(json, storage_notice_);
-  json += ",\"share_message\":";
-  appendJsonString(json, share_message_);
-  json += ",\"unlock_error\":";
-  appendJsonString(json, unlock_error_);
-  json += ",\"import_error\":";
-  appendJsonString(json, import_text_);
-  std::snprintf(num, sizeof num, ",\"kept\":%d,\"other_tab\":%s,\"import_chars\":%zu", kept_count_,
-                other_tab_ ? "true" : "false", import_buffer_.size());
-  json += num;
-  json += ",\"rects\":" + probe_.takeJson() + "}";
+  j["notice"] = storage_notice_;
+  j["share_message"] = share_message_;
+  j["unlock_error"] = unlock_error_;
+  j["import_error"] = import_text_;
+  j["kept"] = kept_count_;
+  j["other_tab"] = other_tab_;
+  j["import_chars"] = import_buffer_.size();
+  j["rects"] = probe_.take();
+  // Names come from the user: invalid UTF-8 is replaced rather than thrown on.
+  std::string json = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   if (json != published_ui_) {
     published_ui_ = std::move(json);
     platform::publishBuilderUi(published_ui_);
