@@ -1,6 +1,6 @@
 // Rules for the com.microsoft contrib ops that onnxruntime's transformer
 // optimizer writes into exported models (fused GELU, skip layer norms,
-// FusedMatMul, MatMulNBits, attention). Only the output shapes; their exact
+// FusedMatMul, GemmFastGelu, MatMulNBits, attention). Only the output shapes; their exact
 // semantics are onnxruntime's (docs/ContribOperators.md there).
 #include "shapes/rule_helpers.h"
 #include "shapes/symbolic.h"
@@ -93,6 +93,17 @@ void ruleEmbedLayerNorm(Ctx& c) {
 // Elementwise contrib activations: the output is like the input.
 void ruleLikeInput(Ctx& c) { sameAs(c); }
 
+// GemmFastGelu: FastGelu(X x W + bias), X [..., K], W [K, N], bias [N]: [..., N].
+void ruleGemmFastGelu(Ctx& c) {
+  ruleFusedMatMul(c);  // no transposes: the MatMul shape
+  const Shape& w = c.shape(1);
+  const Shape& bias = c.shape(2);
+  if (!c.has(2) || !w.rank_known || w.rank() < 2 || !bias.rank_known) return;
+  const Dim& n = w.dims[w.rank() - 1];
+  if (bias.rank() != 1 || (n.isKnown() && bias.dims[0].isKnown() && n.value != bias.dims[0].value))
+    c.issue("bias " + ir::shapeToString(bias) + " does not match the output columns of W " + ir::shapeToString(w));
+}
+
 }  // namespace
 
 // The ops of this family, one entry each (fields: shapes/op_registry.h).
@@ -107,6 +118,7 @@ std::span<const OpSpec> contribOps() {
          "input position_ids cos_cache sin_cache", "output"},
       {"com.microsoft", "BiasAdd", C::Other, ruleLikeInput, K::Uncounted, "X bias skip", "Y"},
       {"com.microsoft", "FusedMatMul", C::MatMul, ruleFusedMatMul, K::FusedMatMul, "A B", "Y"},
+      {"com.microsoft", "GemmFastGelu", C::MatMul, ruleGemmFastGelu, K::MatMul, "X W bias", "Y"},
       {"com.microsoft", "MatMulNBits", C::Other, ruleMatMulNBits, K::MatMul, "A B scales zero_points g_idx bias", "Y"},
       {"com.microsoft", "SkipLayerNormalization", C::Normalization, ruleSkipNorm, K::Uncounted,
          "input skip gamma beta bias", "output mean inv_std_var input_skip_bias_sum"},
