@@ -2,16 +2,25 @@
 
 #include <string_view>
 
+#include "shapes/op_registry.h"
+
 namespace nf::hierarchy {
 
 namespace {
 
-bool isDefaultDomain(const ir::Node& n) { return n.domain.empty() || n.domain == "ai.onnx"; }
+// The fold class of the node's own op (an op named Constant, Shape or Identity in
+// another domain is not the ONNX one).
+shapes::FoldClass foldClass(const ir::Node& n) {
+  const shapes::OpSpec* op = shapes::findOp(n.domain, n.op_type);
+  return op ? op->fold : shapes::FoldClass::Data;
+}
 
 // Ops whose output is not fixed even when every input is: they never count as constant.
+// Matched by op type whatever the domain; an unknown op named Random* counts too.
 bool isNondeterministic(const ir::Node& n) {
-  std::string_view op = n.op_type;
-  return op.substr(0, 6) == "Random" || op == "Multinomial" || op == "Bernoulli" || op == "Dropout";
+  const shapes::OpSpec* op = shapes::findOpByType(n.domain, n.op_type);
+  if (!op) return std::string_view(n.op_type).substr(0, 6) == "Random";
+  return op->fold == shapes::FoldClass::Random || op->fold == shapes::FoldClass::RandomInTraining;
 }
 
 bool hasSubgraph(const ir::Node& n) {
@@ -71,7 +80,8 @@ Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOp
   for (uint32_t u : dependencyOrder(t)) {
     const ir::Node& node = g.nodes[u];
     if (hasSubgraph(node) || isNondeterministic(node)) continue;
-    if (isDefaultDomain(node) && node.op_type == "Constant") {
+    const shapes::FoldClass fold = foldClass(node);
+    if (fold == shapes::FoldClass::Constant) {
       d.node_categories[u] = kCategoryConstant;
       continue;
     }
@@ -91,12 +101,11 @@ Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOp
     }
     if (any_input && all_fixed) {
       d.node_categories[u] = kCategoryConstant;
-    } else if (isDefaultDomain(node) && (node.op_type == "Shape" || node.op_type == "Size")) {
+    } else if (fold == shapes::FoldClass::ShapeOf) {
       d.node_categories[u] = kCategoryShape;
     } else if (any_shape && all_fixed_or_shape) {
       d.node_categories[u] = kCategoryShape;
-    } else if (isDefaultDomain(node) &&
-               (node.op_type == "Identity" || node.op_type == "Cast" || node.op_type == "CastLike")) {
+    } else if (fold == shapes::FoldClass::PassThrough) {
       d.node_categories[u] = kCategoryPassThrough;
     }
   }
