@@ -56,6 +56,11 @@ void SceneJob::startBuilding() {
   build_job_ = std::make_unique<DisplayGraphJob>(model_, request_.graph, std::move(bo));
 }
 
+void SceneJob::inferOwnShapes() {
+  own_shapes_ = std::make_unique<shapes::InferenceResult>(shapes::inferShapes(model_));
+  shapes_ = own_shapes_.get();
+}
+
 void SceneJob::resetGroupedLayout() {
   GroupedOptions o;
   o.direction = request_.direction;
@@ -83,8 +88,7 @@ bool SceneJob::step(double budget_ms) {
     const size_t at = static_cast<size_t>(std::find(plan_.begin(), plan_.end(), step_) - plan_.begin());
     const Step next = at + 1 < plan_.size() ? plan_[at + 1] : Step::Ready;
     if (step_ == Step::Shapes) {
-      own_shapes_ = std::make_unique<shapes::InferenceResult>(shapes::inferShapes(model_));
-      shapes_ = own_shapes_.get();
+      inferOwnShapes();
       timings_.shapes_ms += msSince(t0);
       enter(next);
     } else if (step_ == Step::Hierarchy) {
@@ -243,8 +247,7 @@ Status SceneJob::refold(const hierarchy::VisibleOptions& visible) {
 
 void SceneJob::inferShapesNow() {
   if (step_ != Step::Ready || shapes_) return;
-  own_shapes_ = std::make_unique<shapes::InferenceResult>(shapes::inferShapes(model_));
-  shapes_ = own_shapes_.get();
+  inferOwnShapes();
   request_.infer_shapes = true;
   if (grouped()) {  // bundle labels come from the grouped layout: rebuild it with the shapes
     resetGroupedLayout();

@@ -141,6 +141,7 @@ class SceneJob {
   void startBuilding();
   void enter(Step next);
   void failWith(std::string message);
+  void inferOwnShapes();
   void resetGroupedLayout();
   Status buildGrouped(const hierarchy::Expansion& expansion);
 
