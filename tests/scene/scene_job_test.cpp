@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "layout/layout.h"
+#include "onnx/reader.h"
 #include "scene/exports.h"
 #include "scene/scene_job.h"
 #include "support/synthetic_models.h"
+#include "support/test_support.h"
 
 namespace nf::scene {
 namespace {
@@ -173,6 +175,27 @@ TEST_P(SceneJobTest, ShapesHandedInReplaceItsOwnInference) {
 
 INSTANTIATE_TEST_SUITE_P(FlatAndGrouped, SceneJobTest, ::testing::Bool(),
                          [](const auto& info) { return info.param ? "Grouped" : "Flat"; });
+
+// Real models with the other options: left to right, initializer boxes, names, and a
+// Loop body drawn inline.
+TEST(SceneJob, SlicedEqualsUnslicedOnCorpusModelsWithEveryOption) {
+  if (!test::corpusAvailable()) GTEST_SKIP() << "no corpus";
+  for (const char* file : {"light/light_resnet50.onnx", "node/test_loop11.onnx"}) {
+    auto m = onnx::readModelFile(test::corpusPath(file));
+    ASSERT_TRUE(m) << file;
+    SceneRequest r;
+    r.direction = layout::Direction::LeftToRight;
+    r.initializers_as_nodes = true;
+    r.show_names = true;
+    r.expand_bodies = true;
+    SceneJob whole(*m, r);
+    ASSERT_TRUE(whole.run().ok()) << file << ": " << whole.error();
+    SceneJob sliced(*m, r);
+    runSliced(sliced, 0.01);
+    ASSERT_EQ(sliced.current(), Step::Ready) << file << ": " << sliced.error();
+    EXPECT_EQ(drawn(sliced), drawn(whole)) << file;
+  }
+}
 
 TEST(SceneJob, RegroupEqualsOpeningThatWayFromTheStart) {
   test::StackOptions so;
