@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "app/guard.h"
+#include "base/guard.h"
 #include "base/timing.h"
 #include "scene/model_scene.h"
 
@@ -20,7 +20,7 @@ void GraphPipeline::reset() {
   stage_ = Stage::Idle;
   error_.clear();
   timings_ = Timings{};
-  shapes_.reset();
+  shapes_ = nullptr;
   build_job_.reset();
   layout_job_.reset();
   graph_ = scene::DisplayGraph{};
@@ -34,8 +34,10 @@ void GraphPipeline::reset() {
   stall_ = layout::StallWatch(kStallSlices);
 }
 
-void GraphPipeline::start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms) {
+void GraphPipeline::start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms,
+                          ShapeSource shapes) {
   reset();
+  shape_source_ = std::move(shapes);
   model_ = &model;
   graph_id_ = graph;
   options_ = options;
@@ -158,7 +160,7 @@ void GraphPipeline::step(double budget_ms, double now_ms) {
   while (busy() && left() > 0.5) {
     const auto t0 = std::chrono::steady_clock::now();
     if (stage_ == Stage::Shapes) {
-      shapes_ = std::make_unique<shapes::InferenceResult>(shapes::inferShapes(*model_));
+      shapes_ = shape_source_ ? shape_source_() : nullptr;
       timings_.shapes_ms += msSince(t0);
       if (wantsGroups(model_->graph(graph_id_))) {
         stage_ = Stage::Hierarchy;
@@ -270,8 +272,9 @@ bool GraphPipeline::reconfigure(const GraphViewOptions& options) {
 }
 
 void GraphPipeline::inferShapesNow() {
-  if (stage_ != Stage::Ready || !model_ || shapes_) return;
-  shapes_ = std::make_unique<shapes::InferenceResult>(shapes::inferShapes(*model_));
+  if (stage_ != Stage::Ready || !model_ || shapes_ || !shape_source_) return;
+  shapes_ = shape_source_();
+  if (!shapes_) return;
   if (grouped()) {  // bundle labels come from the grouped layout: rebuild it with the shapes
     grouped_layout_ = std::make_unique<scene::GroupedLayout>(*model_, *hierarchy_, groupedOptions());
     (void)regroup(expansion_);

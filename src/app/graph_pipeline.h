@@ -26,6 +26,7 @@
 // by at most one check interval. cancel() stops at the next check.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -88,8 +89,13 @@ class GraphPipeline {
     uint32_t slices = 0;
   };
 
+  // Where shape inference comes from: the document's analysis (computed once per model,
+  // shared with the other views); null when there is none.
+  using ShapeSource = std::function<const shapes::InferenceResult*()>;
+
   // Starts over for model.graphs[graph]; the model must outlive the pipeline's use of it.
-  void start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms);
+  void start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms,
+             ShapeSource shapes = {});
   // Works for about budget_ms; now_ms is platform time for the wall clock.
   void step(double budget_ms, double now_ms);
   void cancel();
@@ -110,7 +116,7 @@ class GraphPipeline {
   const scene::SceneLayout& layout() const { return grouped() ? grouped_scene_.layout : layout_; }
   const scene::SpatialIndex& index() const { return index_; }
   bool shapesInferred() const { return shapes_ != nullptr; }
-  // Runs shape inference now (one blocking call) and relabels the edges in place.
+  // Takes the shapes now (inferring them is one blocking call) and relabels the edges in place.
   void inferShapesNow();
 
   // [SECTION] Grouped scenes (valid once Ready with grouped() true)
@@ -147,7 +153,8 @@ class GraphPipeline {
   Timings timings_;
   double started_ms_ = 0;
   layout::StallWatch stall_{kStallSlices};
-  std::unique_ptr<shapes::InferenceResult> shapes_;
+  ShapeSource shape_source_;
+  const shapes::InferenceResult* shapes_ = nullptr;  // owned by the document
   std::unique_ptr<scene::DisplayGraphJob> build_job_;
   std::unique_ptr<layout::LayoutJob> layout_job_;
   scene::DisplayGraph graph_;

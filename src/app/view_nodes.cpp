@@ -51,7 +51,7 @@ void NodeListView::refilter(const ir::Graph& g) {
 }
 
 void NodeListView::drawContent(AppContext& ctx) {
-  const OpenedModel* opened = ctx.session.current();
+  const OpenedModel* opened = ctx.session.document().current();
   if (!opened || opened->model.graphs.empty()) {
     ImGui::TextDisabled("No model open.");
     return;

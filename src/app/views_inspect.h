@@ -77,7 +77,7 @@ class SummaryView final : public View {
  private:
   shapes::SummaryOptions options_;
   shapes::SummaryTable table_;
-  const void* built_for_ = nullptr;
+  uint64_t built_for_ = 0;  // the document generation the table was built for
 };
 
 }  // namespace nf::app
