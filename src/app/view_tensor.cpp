@@ -60,9 +60,10 @@ void TensorView::drawContent(AppContext& ctx) {
     return;
   }
   const ir::Model& m = opened->model;
-  if (stats_for_ != t) {
+  if (stats_for_ != t || stats_generation_ != ctx.session.document().generation()) {
     stats_.reset();
     stats_for_ = t;
+    stats_generation_ = ctx.session.document().generation();
   }
   ImGui::TextWrapped("%s", displayName(t->name, 300).c_str());
   ImGui::Separator();
