@@ -43,18 +43,6 @@ void Session::addRecent(const std::string& name, uint64_t size) {
   platform::storageSet(kRecentKey, text);
 }
 
-std::vector<document::FileRole> Session::routeDrop(const std::vector<document::FileProbe>& files,
-                                                    document::DropTarget target) {
-  const document::FileRouting routing = document::routeFiles(files, {target, doc_.current() != nullptr});
-  const std::vector<std::string> problems = routing.problems();
-  for (size_t i = 0; i < problems.size(); ++i) {
-    // Nothing of the drop is used: that is the error; otherwise a warning each.
-    if (i == 0 && routing.nothingOpens()) doc_.reportError(problems[i]);
-    else doc_.logProblem(problems[i]);
-  }
-  return routing.roles;
-}
-
 void Session::beforeFrame() {
   doc_.beforeFrame();
   // Generations only grow for new models; a restored previous one is not "opened".

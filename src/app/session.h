@@ -40,10 +40,12 @@ class Session {
   void logProblem(const std::string& message) { doc_.logProblem(message); }
   void clearErrors() { doc_.clearErrors(); }
   void stageFailed(const std::string& message) { doc_.stageFailed(message); }
-  // Files the user handed over (a drop, a picker): decides what each one is
-  // (document::routeFiles) and reports the files that are not opened. The page acts
-  // on the roles: the model and its data come back through queueOpen.
-  std::vector<document::FileRole> routeDrop(const std::vector<document::FileProbe>& files, document::DropTarget target);
+  // What each file of a drop is for (ModelDocument::routeDrop); the page acts on the
+  // roles: the model and its data come back through queueOpen.
+  std::vector<document::FileRole> routeDrop(const std::vector<document::FileProbe>& files,
+                                            document::DropTarget target) {
+    return doc_.routeDrop(files, target);
+  }
 
   // [frame] ---------------------------------------------------------------------
   // Start of a frame: opens a queued batch, if due; remembers a new model as recent.

@@ -43,6 +43,16 @@ void ModelDocument::beginLoading(const std::string& label) {
   changed();
 }
 
+std::vector<FileRole> ModelDocument::routeDrop(const std::vector<FileProbe>& files, DropTarget target) {
+  const FileRouting routing = routeFiles(files, RoutingContext{target, current_.model != nullptr});
+  const std::vector<std::string> problems = routing.problems();
+  for (size_t i = 0; i < problems.size(); ++i) {
+    if (i == 0 && routing.nothingOpens()) fail(problems[i]);
+    else logProblem(problems[i]);
+  }
+  return routing.roles;
+}
+
 void ModelDocument::queueOpen(std::vector<IncomingFile> files) {
   if (files.empty()) return;
   if (state() != LoadState::Reading)

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "document/file_routing.h"
 #include "document/load_state.h"
 #include "document/open_model.h"
 #include "shapes/inference.h"
@@ -63,6 +64,11 @@ class ModelDocument {
   // [events from the page] --------------------------------------------------------
   // The page started reading files; `label` says what ("model.onnx", "3 files").
   void beginLoading(const std::string& label);
+  // Files the user handed over (a drop, a picker): what each one is for (routeFiles,
+  // with a model open or not). Files not opened are reported: the error when nothing of
+  // the drop is used, a logged problem each otherwise. The caller hands the model and
+  // its data files to queueOpen, the rest to the builder or the Run panel.
+  std::vector<FileRole> routeDrop(const std::vector<FileProbe>& files, DropTarget target);
   // Queues one batch (one drop or pick) to be opened as one model.
   void queueOpen(std::vector<IncomingFile> files);
   // Adds an error to the log and fails the current operation (queued batches stay).

@@ -210,5 +210,29 @@ TEST_F(Doc, LayoutEventsOutOfTurnAreIgnored) {
   EXPECT_EQ(doc.state(), LoadState::Reading);
 }
 
+TEST_F(Doc, RoutingADropReportsWhatIsNotOpened) {
+  // Nothing of the drop is used: the error, and the open model stays.
+  drop({file("a.onnx", reluModel())});
+  layOutAndDraw();
+  auto roles = doc.routeDrop({test::probe("notes.docx", "PK\x03\x04 and more")}, DropTarget::Page);
+  EXPECT_EQ(roles, (std::vector<FileRole>{FileRole::Unsupported}));
+  EXPECT_EQ(doc.state(), LoadState::Failed);
+  EXPECT_EQ(doc.lastError().rfind("notes.docx: ", 0), 0u) << doc.lastError();
+  EXPECT_EQ(doc.generation(), 1u);
+  doc.clearErrors();
+  // Two models: the first is routed to be opened, the second logged, nothing failed.
+  roles = doc.routeDrop({test::probe("b.onnx", reluModel()), test::probe("c.onnx", reluModel())}, DropTarget::Page);
+  EXPECT_EQ(roles, (std::vector<FileRole>{FileRole::Model, FileRole::Unsupported}));
+  EXPECT_EQ(doc.state(), LoadState::Drawn);
+  ASSERT_EQ(doc.errors().size(), 1u);
+  EXPECT_NE(doc.errors()[0].message.find("c.onnx"), std::string::npos);
+  // With a model open a .pb is a Run panel tensor; without one it may be a model.
+  EXPECT_EQ(doc.routeDrop({test::probe("in.pb", "\x08\x01")}, DropTarget::Page)[0], FileRole::RunTensor);
+  ModelDocument empty;
+  EXPECT_EQ(empty.routeDrop({test::probe("m.pb", reluModel())}, DropTarget::Page)[0], FileRole::Model);
+  EXPECT_TRUE(empty.routeDrop({}, DropTarget::Page).empty());
+  EXPECT_EQ(empty.state(), LoadState::Idle) << "an empty drop changes nothing";
+}
+
 }  // namespace
 }  // namespace nf::document
