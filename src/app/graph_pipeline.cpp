@@ -1,6 +1,6 @@
 #include "app/graph_pipeline.h"
 
-#include "app/guard.h"
+#include "base/guard.h"
 #include "base/timing.h"
 
 namespace nf::app {
@@ -15,7 +15,7 @@ void GraphPipeline::reset() {
 }
 
 void GraphPipeline::start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms,
-                          const shapes::InferenceResult* shapes) {
+                          scene::SceneJob::ShapeSource shapes) {
   reset();
   model_ = &model;
   graph_id_ = graph;
@@ -33,10 +33,11 @@ void GraphPipeline::start(const ir::Model& model, ir::GraphId graph, const Graph
   r.initializers_as_nodes = options_.initializers_as_nodes;
   r.show_names = options_.show_names;
   r.expand_bodies = options_.expand_bodies;
-  r.infer_shapes = shapes != nullptr || g.nodes.size() <= kSyncShapesNodes;
+  r.infer_shapes = g.nodes.size() <= kSyncShapesNodes;
   r.grouped = wantsGroups(g);
   r.visible = visibleOptions();
-  job_ = std::make_unique<scene::SceneJob>(model, r, shapes);
+  job_ = shapes ? std::make_unique<scene::SceneJob>(model, r, std::move(shapes))
+               : std::make_unique<scene::SceneJob>(model, r);
 }
 
 bool GraphPipeline::wantsGroups(const ir::Graph& g) const {
@@ -85,7 +86,7 @@ const char* GraphPipeline::stageLabel() const {
 void GraphPipeline::step(double budget_ms, double now_ms) {
   if (!busy()) return;
   const auto slice_start = SteadyClock::now();
-  // Each slice runs inside guardStage (app/guard.h): an exception fails the pipeline with a message.
+  // Each slice runs inside guardStage (base/guard.h): an exception fails the pipeline with a message.
   const Status guarded = guardStage("graph pipeline", [&] { job_->step(budget_ms); });
   if (!guarded) fail(guarded.message() + " while " + stageLabel());
   static_cast<scene::SceneTimings&>(timings_) = job_->timings();

@@ -3,7 +3,7 @@
 //
 // What the app adds to the job: the view options (GraphViewOptions) turned into a
 // request (flat or grouped, shapes inferred up front only for graphs small enough),
-// the error boundary around each slice (app/guard.h), the watchdog that fails a stage
+// the error boundary around each slice (base/guard.h), the watchdog that fails a stage
 // which stops advancing for kStallSlices frames, and the wall-clock time from start()
 // to Ready. The GPU upload is the graph view's (graph_view.cpp).
 //
@@ -65,11 +65,11 @@ class GraphPipeline {
     double wall_ms = 0;  // start() to Ready, including the frames in between
   };
 
-  // Starts over for model.graphs[graph]; the model (and `shapes`, inferred types the
-  // caller already has) must outlive the pipeline's use of it. Without `shapes`, graphs
-  // up to kSyncShapesNodes get them inferred first.
+  // Starts over for model.graphs[graph]; the model must outlive the pipeline's use of
+  // it. Graphs up to kSyncShapesNodes get shapes first: from `shapes` (the document's
+  // analysis, computed once per model and shared with the other views), else inferred.
   void start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms,
-             const shapes::InferenceResult* shapes = nullptr);
+             scene::SceneJob::ShapeSource shapes = {});
   // Works for about budget_ms; now_ms is platform time for the wall clock.
   void step(double budget_ms, double now_ms);
   void cancel();

@@ -64,7 +64,7 @@ ImGuiWindowFlags GraphView::windowFlags() const {
 // [SECTION] Model tracking and the pipeline -----------------------------------------
 
 void GraphView::restart(AppContext& ctx, double now) {
-  const OpenedModel* m = ctx.session.current();
+  const OpenedModel* m = ctx.session.document().current();
   uploaded_ = false;
   report_pending_ = true;
   group_transition_.stop();
@@ -77,7 +77,14 @@ void GraphView::restart(AppContext& ctx, double now) {
     renderer_.clearScene();
     return;
   }
-  pipeline_.start(m->model, crumbs_.back().graph, options_, now);
+  // The pipeline takes shapes from the document's analysis (computed once per model);
+  // the generation check keeps it from ever reading another model's.
+  document::ModelDocument& doc = ctx.session.document();
+  const uint64_t generation = doc.generation();
+  pipeline_.start(m->model, crumbs_.back().graph, options_, now,
+                  [&doc, generation]() -> const shapes::InferenceResult* {
+                    return doc.generation() == generation ? doc.inference() : nullptr;
+                  });
   ctx.session.graphLayoutStarted();
 }
 
@@ -97,9 +104,9 @@ void GraphView::openGraph(AppContext& ctx, ir::GraphId graph, const std::string&
 
 void GraphView::update(AppContext& ctx) {
   const double now = platform::nowMs();
-  const OpenedModel* m = ctx.session.current();
-  if (m != model_seen_) {
-    model_seen_ = m;
+  const OpenedModel* m = ctx.session.document().current();
+  if (ctx.session.document().generation() != generation_seen_) {
+    generation_seen_ = ctx.session.document().generation();
     crumbs_.assign(1, Crumb{ir::GraphId{0}, "Main graph"});
     if (m && !m->model.graphs.empty() && !m->model.main().name.empty())
       crumbs_[0].label = displayName(m->model.main().name, 40);
@@ -137,7 +144,7 @@ void GraphView::update(AppContext& ctx) {
   }
   if (pipeline_.stage() == GraphPipeline::Stage::Cancelled && report_pending_) {
     report_pending_ = false;
-    ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
+    ctx.session.graphLaidOut(pipeline_.timings().wall_ms, /*cancelled=*/true);
   }
   if (uploaded_) followSelection(ctx);
   if (exporter_) exporter_->step(pipeline_, renderer_, fonts_, ctx);
@@ -219,8 +226,8 @@ void GraphView::followSelection(AppContext& ctx) {
   }
   // A node of another graph chosen elsewhere (the node list, a body): open that graph.
   // Only for a new choice: a scene rebuilt for another graph keeps showing it.
-  if (changed && n == kNone && sel.node.valid() && sel.graph != pipeline_.graphId() && ctx.session.current()) {
-    const ir::Model& model = ctx.session.current()->model;
+  if (changed && n == kNone && sel.node.valid() && sel.graph != pipeline_.graphId() && ctx.session.document().current()) {
+    const ir::Model& model = ctx.session.document().current()->model;
     if (sel.graph.index < model.graphs.size()) {
       openGraph(ctx, sel.graph, displayName(model.graph(sel.graph).name, 40));
       return;  // applied again once laid out (reapply_selection_)
@@ -604,7 +611,7 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   if (hovered && hover_edge_ != kNone) {
     const scene::DisplayEdge& e = pipeline_.graph().edges[hover_edge_];
     ImGui::BeginTooltip();
-    ImGui::TextUnformatted(displayName(scene::edgeTensorName(ctx.session.current()->model, e), 120).c_str());
+    ImGui::TextUnformatted(displayName(scene::edgeTensorName(ctx.session.document().current()->model, e), 120).c_str());
     if (!e.label.empty()) ImGui::TextDisabled("%s", e.label.c_str());
     ImGui::EndTooltip();
   }

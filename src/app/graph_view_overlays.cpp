@@ -26,7 +26,7 @@ constexpr uint32_t kNone = kNoIndex;  // base/id.h
 // [SECTION] Toolbar ----------------------------------------------------------------
 
 void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
-  if (!ctx.session.current()) return;
+  if (!ctx.session.document().current()) return;
   // Top centre: the model panel sits on the left, the node panel on the right.
   ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + 8), ImGuiCond_Always,
                           ImVec2(0.5f, 0.0f));

@@ -38,6 +38,11 @@ SceneJob::SceneJob(const ir::Model& model, SceneRequest request, const shapes::I
   enter(plan_.front());
 }
 
+SceneJob::SceneJob(const ir::Model& model, SceneRequest request, ShapeSource source)
+    : SceneJob(model, std::move(request), nullptr) {
+  source_ = std::move(source);
+}
+
 SceneJob::~SceneJob() = default;
 
 // Moves to `next`; a step that owns a resumable job creates it here, so no path can
@@ -59,6 +64,11 @@ void SceneJob::startBuilding() {
 void SceneJob::inferOwnShapes() {
   own_shapes_ = std::make_unique<shapes::InferenceResult>(shapes::inferShapes(model_));
   shapes_ = own_shapes_.get();
+}
+
+void SceneJob::takeShapes() {
+  if (source_) shapes_ = source_();
+  else inferOwnShapes();
 }
 
 void SceneJob::resetGroupedLayout() {
@@ -88,7 +98,7 @@ bool SceneJob::step(double budget_ms) {
     const size_t at = static_cast<size_t>(std::find(plan_.begin(), plan_.end(), step_) - plan_.begin());
     const Step next = at + 1 < plan_.size() ? plan_[at + 1] : Step::Ready;
     if (step_ == Step::Shapes) {
-      inferOwnShapes();
+      takeShapes();
       timings_.shapes_ms += msSince(t0);
       enter(next);
     } else if (step_ == Step::Hierarchy) {
@@ -247,7 +257,8 @@ Status SceneJob::refold(const hierarchy::VisibleOptions& visible) {
 
 void SceneJob::inferShapesNow() {
   if (step_ != Step::Ready || shapes_) return;
-  inferOwnShapes();
+  takeShapes();
+  if (!shapes_) return;
   request_.infer_shapes = true;
   if (grouped()) {  // bundle labels come from the grouped layout: rebuild it with the shapes
     resetGroupedLayout();

@@ -29,6 +29,7 @@
 // no SharedArrayBuffer), so the page stays responsive only if no frame works for long.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -80,10 +81,15 @@ class SceneJob {
  public:
   enum class Step : uint8_t { Shapes, Hierarchy, Grouping, Building, LayingOut, Geometry, Indexing, Ready, Failed, Cancelled };
 
+  // Where inferred types come from when they are computed elsewhere (the app's model
+  // document, which shares one inference among its views); asked during the Shapes
+  // step, so the cost lands in a slice. It may answer null (then: declared types).
+  using ShapeSource = std::function<const shapes::InferenceResult*()>;
+
   // The model (and `shapes`, when given) must outlive the job. `shapes`: inferred
-  // types computed elsewhere (e.g. the document's analysis); null: the job infers
-  // them itself when request.infer_shapes.
+  // types computed elsewhere; null: the job infers them itself when request.infer_shapes.
   SceneJob(const ir::Model& model, SceneRequest request, const shapes::InferenceResult* shapes = nullptr);
+  SceneJob(const ir::Model& model, SceneRequest request, ShapeSource source);
   ~SceneJob();
   SceneJob(const SceneJob&) = delete;
   SceneJob& operator=(const SceneJob&) = delete;
@@ -142,6 +148,7 @@ class SceneJob {
   void enter(Step next);
   void failWith(std::string message);
   void inferOwnShapes();
+  void takeShapes();  // from source_ when there is one, else inferred by the job
   void resetGroupedLayout();
   Status buildGrouped(const hierarchy::Expansion& expansion);
 
@@ -152,6 +159,7 @@ class SceneJob {
   std::string error_;
   SceneTimings timings_;
   const shapes::InferenceResult* shapes_ = nullptr;
+  ShapeSource source_;
   std::unique_ptr<shapes::InferenceResult> own_shapes_;
   std::unique_ptr<DisplayGraphJob> build_job_;
   std::unique_ptr<layout::LayoutJob> layout_job_;
