@@ -3,13 +3,15 @@
 //
 // Index
 //   [SECTION] File registry     files stay here as ArrayBuffers; the app reads slices
-//   [SECTION] Opening files     drop anywhere, the #netforge-file input, the sample;
+//   [SECTION] Opening files     drop anywhere, the #netforge-file input, the sample; the
+//                               app says what each file is, the page hands it over;
 //                               browser-owned keys (reload, zoom) kept away from SDL
 //   [SECTION] Status            window.netforgeStatus, a read-only frozen snapshot
 //   [SECTION] NetForgeHost      the functions the app calls (src/app/platform_web_*.cpp)
 //   [SECTION] Module + boot     Emscripten's Module object, service worker
 //
 // Contract with the app (exported C functions, see src/app/CMakeLists.txt):
+//   _nf_host_route_begin / _route_add / _route_commit  what each file is (first bytes only)
 //   _nf_host_loading(label)                      reading has started
 //   _nf_host_open_begin / _open_add / _open_commit one batch = one model + data files
 //   _nf_host_error(message)                       a page-side failure
@@ -95,19 +97,41 @@
     return i === 0 ? `${n} bytes` : `${n.toFixed(1)} ${units[i]}`;
   }
 
-  function openFileList(fileList) {
+  // What each file is for is the app's decision (src/document/file_routing.h): the page
+  // hands over each file's name, size, type and first bytes, and gets one role per file.
+  // The unsupported ones the app has already reported.
+  const PROBE_BYTES = 4096;  // document::kProbeHeadBytes
+  async function routeFiles(list, target) {
+    const heads = await Promise.all(list.map((f) => f.slice(0, PROBE_BYTES).arrayBuffer()
+      .then((b) => new Uint8Array(b), () => new Uint8Array(0))));
+    await whenModuleReady;
+    callApp('nf_host_route_begin', ['number'], [target === 'run' ? 1 : 0]);
+    list.forEach((f, i) => {
+      const id = nextFileId++;
+      files.set(id, heads[i]);  // released by the app once read
+      callApp('nf_host_route_add', ['number', 'string', 'number', 'string', 'number'],
+        [id, f.name, f.size, f.type || '', heads[i].byteLength]);
+    });
+    return window.Module.ccall('nf_host_route_commit', 'string', [], []).split('\n').slice(0, list.length);
+  }
+
+  // target: 'page' (a drop, the page's picker) or 'run' (the Run panel's chooser).
+  function openFileList(fileList, target) {
     const list = Array.from(fileList || []);
-    // Images, .npy tensors and label lists are inputs for the Run panel (web/run.js).
-    if (list.length && typeof NetForgeRun !== 'undefined' && list.every((f) => NetForgeRun.isRunInput(f))) {
-      return whenModuleReady.then(() => NetForgeRun.take(list));
-    }
-    // A single .json saved by the model builder opens in the builder (web/share.js
-    // sniffs it); any other JSON goes on to the reader, which explains what it is.
-    if (list.length === 1 && /\.json$/i.test(list[0].name) && typeof NetForgeShare !== 'undefined') {
-      return list[0].text().then((text) => (NetForgeShare.offerDocument(list[0].name, text) ? undefined : openModels(list)),
-        () => openModels(list));
-    }
-    return openModels(list);
+    if (!list.length) return Promise.resolve();
+    return routeFiles(list, target).then((roles) => {
+      const having = (...wanted) => list.filter((f, i) => wanted.includes(roles[i]));
+      const run = list.map((f, i) => ({ file: f, role: roles[i] })).filter((x) => x.role.startsWith('run-'));
+      if (run.length && typeof NetForgeRun !== 'undefined') NetForgeRun.take(run);
+      for (const f of having('builder')) {
+        if (typeof NetForgeShare === 'undefined') continue;
+        f.text().then((text) => NetForgeShare.openDocument(f.name, text),
+          (e) => callApp('nf_host_error', ['string'], [`${f.name}: the file could not be read (${e && e.message || e})`]));
+      }
+      const model = having('model', 'data');
+      if (model.length) return openModels(model);
+      return undefined;
+    }).catch((e) => console.error('netforge: routing files failed', e));
   }
 
   function openModels(list) {

@@ -6,18 +6,9 @@
 // room in the app and copies them over (readInto); then they are dropped.
 'use strict';
 (function () {
-  const IMAGE = /\.(png|jpe?g|webp|gif|bmp)$/i;
-
-  // 0 image, 1 tensor, 2 labels, -1 not a run input. From the Run panel's own chooser
-  // (`chosen`) a .pb is always a tensor.
-  function kindOf(file, chosen) {
-    if (IMAGE.test(file.name) || /^image\//.test(file.type || '')) return 0;
-    if (/\.npy$/i.test(file.name)) return 1;
-    // A .pb can also be a model; it is a run input only while a model is open.
-    if (/\.pb$/i.test(file.name) && (chosen || window.netforgeStatus && window.netforgeStatus.nodes > 0)) return 1;
-    if (/\.txt$/i.test(file.name)) return 2;
-    return -1;
-  }
+  // The app decides what a file is (src/document/file_routing.h; web/host.js asks it);
+  // the kinds the app's _nf_host_run_input takes: 0 image, 1 tensor, 2 labels.
+  const KINDS = { 'run-image': 0, 'run-tensor': 1, 'run-labels': 2 };
 
   function reportError(message) {
     window.Module.ccall('nf_host_error', null, ['string'], [message]);
@@ -68,9 +59,10 @@
     }
   }
 
-  async function take(list, chosen) {
-    for (const file of list) {
-      const kind = kindOf(file, chosen);
+  // items: [{ file, role }] with roles from the app ('run-image', 'run-tensor', 'run-labels').
+  async function take(items) {
+    for (const { file, role } of items) {
+      const kind = role in KINDS ? KINDS[role] : -1;
       try {
         if (kind === 0) {
           const img = await decodeImage(file);
@@ -93,7 +85,7 @@
   picker.addEventListener('change', () => {
     const chosen = Array.from(picker.files || []);
     picker.value = '';
-    take(chosen, true);
+    NetForgeHost.openFiles(chosen, 'run');
   });
   document.addEventListener('DOMContentLoaded', () => document.body.appendChild(picker));
 
@@ -109,8 +101,7 @@
 
   Object.defineProperty(window, 'NetForgeRun', {
     value: Object.freeze({
-      isRunInput: (f) => kindOf(f) >= 0,
-      take: (list) => take(list, false),
+      take,
       readInto,
       pick: () => picker.click(),
       fetchDefaultLabels,

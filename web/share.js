@@ -154,13 +154,10 @@ const NetForgeShare = (() => {
     }
   }
 
-  // A dropped file's text: when it is a builder document (saved or compact JSON),
-  // queues {kind: 'file', text: name + '\n' + text} for the builder and returns true.
-  function offerDocument(name, text) {
-    const head = text.slice(0, 4096);
-    if (!/^\s*\{/.test(head) || !(head.includes('"netforge-builder"') || /^\s*\{\s*"v"\s*:/.test(head))) return false;
+  // A dropped builder document (the app decided it is one: src/document/file_routing.h):
+  // queues {kind: 'file', text: name + '\n' + text} for the builder.
+  function openDocument(name, text) {
     push('file', name + '\n' + text);
-    return true;
   }
 
   // The "Paste from clipboard" button of the builder's Open document dialog: the whole
@@ -187,5 +184,5 @@ const NetForgeShare = (() => {
   // they show without the user moving the mouse.
   function busy() { return working > 0 || queue.length > 0; }
 
-  return Object.freeze({ make, start, unlock, poll, busy, offerDocument, pasteClipboard });
+  return Object.freeze({ make, start, unlock, poll, busy, openDocument, pasteClipboard });
 })();

@@ -12,8 +12,7 @@
 #include <vector>
 
 #include "app/commands.h"
-#include "app/guard.h"
-#include "app/model_analysis.h"
+#include "base/guard.h"
 #include "app/platform.h"
 #include "app/theme.h"
 #include "app/views.h"
@@ -74,9 +73,11 @@ Status App::init() {
 
   registerViews(views_);
   session_.loadPersisted();
-  setAnalysisFailureSink([this](const std::string& message) { session_.stageFailed(message); });
 
   platform::setCallbacks(platform::Callbacks{
+      [this](const std::vector<document::FileProbe>& files, document::DropTarget target) {
+        return session_.routeDrop(files, target);
+      },
       [this](const std::string& label) { session_.beginLoading(label); },
       [this](std::vector<IncomingFile> files) { session_.queueOpen(std::move(files)); },
       [this](const std::string& message) { session_.reportError(message); },
@@ -164,8 +165,8 @@ void App::renderFrame() {
   const double t0 = platform::nowMs();
   session_.beforeFrame();
   publishStatusIfChanged();
-  if (session_.current() != selection_model_) {  // a new model: nothing of it is selected yet
-    selection_model_ = session_.current();
+  if (session_.document().generation() != selection_generation_) {  // another model: nothing of it is selected yet
+    selection_generation_ = session_.document().generation();
     selection_ = Selection{};
   }
 

@@ -54,7 +54,7 @@ class App {
   ViewRegistry views_;
   FontManager fonts_;
   Selection selection_;
-  const void* selection_model_ = nullptr;  // the opened model the selection refers to
+  uint64_t selection_generation_ = 0;  // the document generation the selection refers to
   AppContext ctx_{session_, settings_, views_, selection_};
 
   uint64_t frames_ = 0;

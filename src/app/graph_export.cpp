@@ -24,7 +24,7 @@ namespace {
 constexpr float kMargin = 8.0f;  // pixels of background around the graph
 
 std::string baseName(const AppContext& ctx) {
-  const OpenedModel* m = ctx.session.current();
+  const OpenedModel* m = ctx.session.document().current();
   std::string name = m ? m->file_name : "graph";
   const auto dot = name.rfind('.');
   if (dot != std::string::npos && dot > 0) name.resize(dot);

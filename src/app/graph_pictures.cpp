@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "app/graph_platform.h"
-#include "app/model_analysis.h"
+#include "document/model_document.h"
 #include "app/platform.h"
 #include "views/layered_view.h"
 #include "scene/png.h"
@@ -42,9 +42,11 @@ GraphPictures::~GraphPictures() = default;
 
 bool GraphPictures::busy() const { return job_ && !job_->finished(); }
 
-bool GraphPictures::prepare(const ir::Model* model, const ModelAnalysis* analysis, PictureView view) {
-  if (model == model_ && view == view_) return error_.empty();
+bool GraphPictures::prepare(const ir::Model* model, uint64_t generation, const document::ModelAnalysis* analysis,
+                            PictureView view) {
+  if (model == model_ && generation == generation_ && view == view_) return error_.empty();
   model_ = model;
+  generation_ = generation;
   view_ = view;
   drawing_ = views::Drawing{};
   layers_ = views::LayerGraph{};

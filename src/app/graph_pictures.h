@@ -25,9 +25,11 @@
 #include "views/layer_graph.h"
 #include "views/layered_view.h"
 
-namespace nf::app {
-
+namespace nf::document {
 struct ModelAnalysis;
+}
+
+namespace nf::app {
 
 enum class PictureView : uint8_t { Graph, Layered, Neurons };
 // Page-storage key of the chosen picture ("graph", "layered", "neurons").
@@ -43,9 +45,9 @@ class GraphPictures {
  public:
   GraphPictures();
   ~GraphPictures();
-  // Builds the picture of `view` for `model` if it is not the one held. False (and
-  // error() set) when it cannot be built.
-  bool prepare(const ir::Model* model, const ModelAnalysis* analysis, PictureView view);
+  // Builds the picture of `view` for `model` (the document's `generation`) if it is not
+  // the one held. False (and error() set) when it cannot be built.
+  bool prepare(const ir::Model* model, uint64_t generation, const document::ModelAnalysis* analysis, PictureView view);
   // Input on the canvas item (the InvisibleButton just submitted), then the picture.
   void draw(ImDrawList* dl, ImVec2 canvas_pos, ImVec2 canvas_size, float toolbar_height);
   void requestFit() { fit_pending_ = true; }
@@ -67,6 +69,7 @@ class GraphPictures {
   void fit(ImVec2 canvas_size, float toolbar_height);
 
   const ir::Model* model_ = nullptr;
+  uint64_t generation_ = 0;
   views::LayerGraph layers_;
   views::LayeredOptions layered_;
   std::unique_ptr<layout::LayoutJob> job_;

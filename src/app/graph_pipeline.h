@@ -1,29 +1,14 @@
-// app/graph_pipeline.h - from an opened model to a drawable scene, in slices.
+// app/graph_pipeline.h - the graph view's scene: a scene::SceneJob (scene/scene_job.h:
+// the steps from a model to a drawable scene) stepped one slice per frame.
 //
-// Stages, each resumable, run by step(budget) once per frame:
-//
-//   Shapes     shape inference for edge labels (small graphs only: it is one call
-//              that cannot be sliced; bigger graphs get labels on request)
-// then, for the flat graph:
-//   Building   scene::DisplayGraphJob   boxes, rows, edges, text measured
-//   LayingOut  layout::LayoutJob        the Sugiyama phases, each resumable
-//   Geometry   scene::makeSceneLayout   boxes, curves, arrowheads, labels
-// or, grouped (name scopes and repeated blocks as boxes, see hierarchy/hierarchy.h):
-//   Hierarchy  hierarchy::buildHierarchy, then hierarchy::firstSight picks the groups
-//              to open (at most ~200 boxes on screen)
-//   Grouping   scene::GroupedLayout     the open groups laid out one by one
-// and both end with
-//   Indexing   scene::SpatialIndex      culling and hit testing
-//   Ready
-// A watchdog fails a stage that stops advancing for kStallSlices frames.
+// What the app adds to the job: the view options (GraphViewOptions) turned into a
+// request (flat or grouped, shapes inferred up front only for graphs small enough),
+// the error boundary around each slice (base/guard.h), the watchdog that fails a stage
+// which stops advancing for kStallSlices frames, and the wall-clock time from start()
+// to Ready. The GPU upload is the graph view's (graph_view.cpp).
 //
 // A grouped scene changes without starting over: regroup(expansion) lays out again
 // only the groups whose contents changed (one call; fast because each group is small).
-//
-// Why slices and not a worker: the web build is single-threaded (a static site gets
-// no SharedArrayBuffer), so the page stays responsive only if no frame works for
-// long. Every stage checks the clock in its inner loops; a frame overruns its budget
-// by at most one check interval. cancel() stops at the next check.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -33,12 +18,7 @@
 #include "hierarchy/visible.h"
 #include "ir/model.h"
 #include "layout/budget.h"
-#include "layout/layout.h"
-#include "scene/display_graph.h"
-#include "scene/grouped_scene.h"
-#include "scene/scene_layout.h"
-#include "scene/spatial_index.h"
-#include "shapes/inference.h"
+#include "scene/scene_job.h"
 
 namespace nf::app {
 
@@ -80,46 +60,46 @@ class GraphPipeline {
   // take. Bigger graphs get edge labels on request (Options > Infer shapes).
   static constexpr size_t kSyncShapesNodes = 8000;
 
-  struct Timings {
-    double shapes_ms = 0, build_ms = 0, layout_ms = 0, geometry_ms = 0, index_ms = 0;
-    double hierarchy_ms = 0, grouping_ms = 0;  // grouped: buildHierarchy + firstSight, GroupedLayout::build
-    double wall_ms = 0;       // start() to Ready, including the frames in between
-    double max_slice_ms = 0;  // the longest single step() call
-    uint32_t slices = 0;
+  // The job's per-step times (shapes_ms, build_ms, layout_ms, ...), and the wall clock.
+  struct Timings : scene::SceneTimings {
+    double wall_ms = 0;  // start() to Ready, including the frames in between
   };
 
-  // Starts over for model.graphs[graph]; the model must outlive the pipeline's use of it.
-  void start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms);
+  // Starts over for model.graphs[graph]; the model must outlive the pipeline's use of
+  // it. Graphs up to kSyncShapesNodes get shapes first: from `shapes` (the document's
+  // analysis, computed once per model and shared with the other views), else inferred.
+  void start(const ir::Model& model, ir::GraphId graph, const GraphViewOptions& options, double now_ms,
+             scene::SceneJob::ShapeSource shapes = {});
   // Works for about budget_ms; now_ms is platform time for the wall clock.
   void step(double budget_ms, double now_ms);
   void cancel();
   void reset();
 
-  Stage stage() const { return stage_; }
+  Stage stage() const;
   bool busy() const;
   float progress() const;  // 0..1 over all stages
   const char* stageLabel() const;
-  const std::string& error() const { return error_; }
+  const std::string& error() const { return job_ ? job_->error() : error_; }
   const Timings& timings() const { return timings_; }
   ir::GraphId graphId() const { return graph_id_; }
   const GraphViewOptions& options() const { return options_; }
   const ir::Model* model() const { return model_; }
 
   // Valid once Ready (and until the next start/reset).
-  const scene::DisplayGraph& graph() const { return grouped() ? grouped_scene_.graph : graph_; }
-  const scene::SceneLayout& layout() const { return grouped() ? grouped_scene_.layout : layout_; }
-  const scene::SpatialIndex& index() const { return index_; }
-  bool shapesInferred() const { return shapes_ != nullptr; }
+  const scene::DisplayGraph& graph() const { return job_ ? job_->graph() : empty_.graph; }
+  const scene::SceneLayout& layout() const { return job_ ? job_->layout() : empty_.layout; }
+  const scene::SpatialIndex& index() const { return job_ ? job_->index() : empty_index_; }
+  bool shapesInferred() const { return job_ && job_->shapes() != nullptr; }
   // Runs shape inference now (one blocking call) and relabels the edges in place.
   void inferShapesNow();
 
   // [SECTION] Grouped scenes (valid once Ready with grouped() true)
-  bool grouped() const { return grouped_layout_ != nullptr; }
-  const hierarchy::Hierarchy& hierarchy() const { return *hierarchy_; }
-  const hierarchy::Expansion& expansion() const { return expansion_; }
+  bool grouped() const { return job_ && job_->grouped(); }
+  const hierarchy::Hierarchy& hierarchy() const { return job_->hierarchy(); }
+  const hierarchy::Expansion& expansion() const { return job_->expansion(); }
   // The whole grouped scene: graph() and layout() are its graph and layout.
-  const scene::GroupedScene& groupedScene() const { return grouped_scene_; }
-  const scene::GroupedLayout::Stats& groupedStats() const { return grouped_layout_->lastStats(); }
+  const scene::GroupedScene& groupedScene() const { return job_->groupedScene(); }
+  const scene::GroupedLayout::Stats& groupedStats() const { return job_->groupedStats(); }
   // Shows the graph with these groups open: lays out again what changed, rebuilds the
   // index. One synchronous call. On failure the previous scene stays.
   Status regroup(const hierarchy::Expansion& expansion);
@@ -131,34 +111,21 @@ class GraphPipeline {
   hierarchy::VisibleOptions visibleOptions() const;
 
  private:
-  void startBuild();
-  // Stops every job and ends in Failed with this message.
+  // Stops the job and ends in Failed with this message.
   void fail(std::string message);
-  uint64_t progressCounter() const;  // changes whenever the current stage advances
   bool wantsGroups(const ir::Graph& g) const;
-  scene::GroupedOptions groupedOptions() const;
-  Status buildGrouped(const hierarchy::Expansion& expansion);
 
   const ir::Model* model_ = nullptr;
   ir::GraphId graph_id_;
   GraphViewOptions options_;
-  Stage stage_ = Stage::Idle;
+  Stage failed_before_start_ = Stage::Idle;  // Idle, or Failed when start() found no graph
   std::string error_;
   Timings timings_;
   double started_ms_ = 0;
   layout::StallWatch stall_{kStallSlices};
-  std::unique_ptr<shapes::InferenceResult> shapes_;
-  std::unique_ptr<scene::DisplayGraphJob> build_job_;
-  std::unique_ptr<layout::LayoutJob> layout_job_;
-  scene::DisplayGraph graph_;
-  scene::SceneLayout layout_;
-  scene::SpatialIndex index_;
-  // Grouped mode: the hierarchy, which groups are open, the cached group layouts, and
-  // the current scene (graph_ and layout_ stay empty).
-  std::unique_ptr<hierarchy::Hierarchy> hierarchy_;
-  hierarchy::Expansion expansion_;
-  std::unique_ptr<scene::GroupedLayout> grouped_layout_;
-  scene::GroupedScene grouped_scene_;
+  std::unique_ptr<scene::SceneJob> job_;
+  scene::GroupedScene empty_;  // what graph() and layout() show before a job exists
+  scene::SpatialIndex empty_index_;
   double regroup_ms_ = 0;
 };
 

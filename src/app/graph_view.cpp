@@ -12,7 +12,6 @@
 
 #include "app/graph_export.h"
 #include "app/graph_options_storage.h"
-#include "app/model_analysis.h"
 #include "app/page_json.h"
 #include "app/graph_platform.h"
 #include "app/platform.h"
@@ -26,7 +25,7 @@ namespace nf::app {
 
 namespace {
 
-constexpr uint32_t kNone = 0xFFFFFFFFu;
+constexpr uint32_t kNone = kNoIndex;  // base/id.h
 constexpr const char* kOptionsKey = "netforge.graph.options";
 // Work per frame while laying out: below the 50 ms a frame may take, with room
 // for drawing the frame itself (the slices overrun by a few ms at most).
@@ -66,7 +65,7 @@ ImGuiWindowFlags GraphView::windowFlags() const {
 // [SECTION] Model tracking and the pipeline -----------------------------------------
 
 void GraphView::restart(AppContext& ctx, double now) {
-  const OpenedModel* m = ctx.session.current();
+  const OpenedModel* m = ctx.session.document().current();
   uploaded_ = false;
   report_pending_ = true;
   group_transition_.stop();
@@ -79,7 +78,14 @@ void GraphView::restart(AppContext& ctx, double now) {
     renderer_.clearScene();
     return;
   }
-  pipeline_.start(m->model, crumbs_.back().graph, options_, now);
+  // The pipeline takes shapes from the document's analysis (computed once per model);
+  // the generation check keeps it from ever reading another model's.
+  document::ModelDocument& doc = ctx.session.document();
+  const uint64_t generation = doc.generation();
+  pipeline_.start(m->model, crumbs_.back().graph, options_, now,
+                  [&doc, generation]() -> const shapes::InferenceResult* {
+                    return doc.generation() == generation ? doc.inference() : nullptr;
+                  });
   ctx.session.graphLayoutStarted();
 }
 
@@ -99,9 +105,9 @@ void GraphView::openGraph(AppContext& ctx, ir::GraphId graph, const std::string&
 
 void GraphView::update(AppContext& ctx) {
   const double now = platform::nowMs();
-  const OpenedModel* m = ctx.session.current();
-  if (m != model_seen_) {
-    model_seen_ = m;
+  const OpenedModel* m = ctx.session.document().current();
+  if (ctx.session.document().generation() != generation_seen_) {
+    generation_seen_ = ctx.session.document().generation();
     crumbs_.assign(1, Crumb{ir::GraphId{0}, "Main graph"});
     if (m && !m->model.graphs.empty() && !m->model.main().name.empty())
       crumbs_[0].label = displayName(m->model.main().name, 40);
@@ -140,7 +146,7 @@ void GraphView::update(AppContext& ctx) {
   }
   if (pipeline_.stage() == GraphPipeline::Stage::Cancelled && report_pending_) {
     report_pending_ = false;
-    ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
+    ctx.session.graphLaidOut(pipeline_.timings().wall_ms, /*cancelled=*/true);
   }
   if (uploaded_) followSelection(ctx);
   if (exporter_) exporter_->step(pipeline_, renderer_, fonts_, ctx);
@@ -222,8 +228,8 @@ void GraphView::followSelection(AppContext& ctx) {
   }
   // A node of another graph chosen elsewhere (the node list, a body): open that graph.
   // Only for a new choice: a scene rebuilt for another graph keeps showing it.
-  if (changed && n == kNone && sel.node.valid() && sel.graph != pipeline_.graphId() && ctx.session.current()) {
-    const ir::Model& model = ctx.session.current()->model;
+  if (changed && n == kNone && sel.node.valid() && sel.graph != pipeline_.graphId() && ctx.session.document().current()) {
+    const ir::Model& model = ctx.session.document().current()->model;
     if (sel.graph.index < model.graphs.size()) {
       openGraph(ctx, sel.graph, displayName(model.graph(sel.graph).name, 40));
       return;  // applied again once laid out (reapply_selection_)
@@ -349,9 +355,9 @@ void GraphView::drawContent(AppContext& ctx) {
   ImGui::InvisibleButton("##graph_canvas", canvas_size,
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   // The layered and neurons pictures replace the graph on the canvas (graph_pictures.h).
-  if (picture_view_ != PictureView::Graph && ctx.session.current()) {
-    const OpenedModel* m = ctx.session.current();
-    pictures_.prepare(&m->model, analysisOf(m), picture_view_);
+  if (picture_view_ != PictureView::Graph && ctx.session.document().current()) {
+    document::ModelDocument& doc = ctx.session.document();
+    pictures_.prepare(&doc.current()->model, doc.generation(), doc.analysis(), picture_view_);
     pictures_.draw(ImGui::GetWindowDrawList(), canvas_pos, canvas_size, kToolbarHeight);
     ++frames_drawn_;
     // The model's load completes with its layout, as when the graph is shown.
@@ -639,7 +645,7 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   if (hovered && hover_edge_ != kNone) {
     const scene::DisplayEdge& e = pipeline_.graph().edges[hover_edge_];
     ImGui::BeginTooltip();
-    ImGui::TextUnformatted(displayName(scene::edgeTensorName(ctx.session.current()->model, e), 120).c_str());
+    ImGui::TextUnformatted(displayName(scene::edgeTensorName(ctx.session.document().current()->model, e), 120).c_str());
     if (!e.label.empty()) ImGui::TextDisabled("%s", e.label.c_str());
     ImGui::EndTooltip();
   }

@@ -138,7 +138,7 @@ class GraphView final : public View {
   bool uploaded_ = false;         // the pipeline's scene is on the GPU
   bool fit_pending_ = false;      // fit once the canvas size is known
   bool report_pending_ = false;   // tell the session once this scene is on screen
-  const void* model_seen_ = nullptr;  // the OpenedModel the pipeline works on
+  uint64_t generation_seen_ = 0;  // the document generation the pipeline works on
   GraphViewOptions options_;
   std::vector<Crumb> crumbs_;     // crumbs_.back() is the graph shown
 

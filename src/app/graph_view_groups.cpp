@@ -23,7 +23,7 @@ namespace nf::app {
 
 namespace {
 
-constexpr uint32_t kNone = 0xFFFFFFFFu;
+constexpr uint32_t kNone = kNoIndex;  // base/id.h
 
 uint64_t groupItemKey(hierarchy::GroupId g) {
   return hierarchy::VisibleItem{hierarchy::ItemKind::Group, g.index, {}}.key();

@@ -18,7 +18,7 @@ namespace nf::app {
 
 namespace {
 
-constexpr uint32_t kNone = 0xFFFFFFFFu;
+constexpr uint32_t kNone = kNoIndex;  // base/id.h
 
 
 }  // namespace
@@ -26,7 +26,7 @@ constexpr uint32_t kNone = 0xFFFFFFFFu;
 // [SECTION] Toolbar ----------------------------------------------------------------
 
 void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
-  if (!ctx.session.current()) return;
+  if (!ctx.session.document().current()) return;
   // Top centre: the model panel sits on the left, the node panel on the right.
   ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + 8), ImGuiCond_Always,
                           ImVec2(0.5f, 0.0f));
@@ -97,7 +97,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole picture (0)");
     if (!pictures_.busy() && pictures_.error().empty() && !pictures_.drawing().shapes.empty()) {
       // Downloads named after the model: resnet50-layered.svg / .png (2x, white background).
-      const OpenedModel* m = ctx.session.current();
+      const auto* m = ctx.session.document().current();
       std::string base = m ? m->file_name : "model";
       if (const auto dot = base.rfind('.'); dot != std::string::npos && dot > 0) base.resize(dot);
       ImGui::SameLine();

@@ -15,17 +15,23 @@
 #include <string>
 #include <vector>
 
-#include "app/open_files.h"
+#include "document/file_routing.h"
+#include "document/open_model.h"
 
 namespace nf::app::platform {
 
 // How the page reaches the app. Set once at startup; called on the main thread
 // between frames (from DOM events and promise callbacks).
 struct Callbacks {
-  // The page started reading files the user handed over (drop, picker, sample).
+  // The user handed over files (drop, picker; `target` says which chooser): what is
+  // each one for? One role per file; the page acts on them (web/host.js).
+  std::function<std::vector<document::FileRole>(const std::vector<document::FileProbe>& files,
+                                                document::DropTarget target)>
+      route;
+  // The page started reading files to open as a model (the routed ones, the sample).
   std::function<void(const std::string& label)> loading;
   // All files of one drop/pick are read and ready; the batch is opened as one model.
-  std::function<void(std::vector<IncomingFile> files)> open;
+  std::function<void(std::vector<document::IncomingFile> files)> open;
   // Something failed on the page side (a read error, the sample could not be fetched).
   std::function<void(const std::string& message)> error;
 };

@@ -1,7 +1,11 @@
 // app/platform_web_files.cpp - the file bridge between the page and the app.
 //
-// Page -> app: web/host.js reads each dropped/picked File into an ArrayBuffer that
-// it keeps in a registry under a numeric id, then calls
+// Page -> app, first what the files are: web/host.js registers the first bytes of each
+// dropped/picked File under an id and calls
+//   nf_host_route_begin(target); nf_host_route_add(id, name, size, type, head_size) per
+//   file; nf_host_route_commit() -> one role name per line (document/file_routing.h)
+// then, for the model and its data files, reads each File into an ArrayBuffer that it
+// keeps in the registry under a numeric id, and calls
 //   nf_host_open_begin(); nf_host_open_add(id, name, size) per file; nf_host_open_commit();
 // The app wraps each id in a JsByteSource: read() copies just the requested slice
 // from the page's ArrayBuffer into wasm memory. When the last ByteSource of an id
@@ -33,7 +37,10 @@ namespace nf::app::platform {
 namespace {
 
 Callbacks g_callbacks;
-std::vector<IncomingFile> g_batch;  // files of the batch being announced
+std::vector<document::IncomingFile> g_batch;  // files of the batch being announced
+std::vector<document::FileProbe> g_probes;    // files of the drop being routed
+document::DropTarget g_target = document::DropTarget::Page;
+std::string g_roles;  // the answer of the last nf_host_route_commit, kept for the page to read
 
 // The bytes of one page-held file. Reads are synchronous slices of the ArrayBuffer.
 class JsByteSource final : public ByteSource {
@@ -68,6 +75,9 @@ bool sampleDisabledByPage() { return nf_js_sample_disabled() != 0; }
 
 using nf::app::platform::g_batch;
 using nf::app::platform::g_callbacks;
+using nf::app::platform::g_probes;
+using nf::app::platform::g_roles;
+using nf::app::platform::g_target;
 
 extern "C" {
 
@@ -75,11 +85,37 @@ EMSCRIPTEN_KEEPALIVE void nf_host_loading(const char* label) {
   if (g_callbacks.loading) g_callbacks.loading(label ? label : "");
 }
 
+EMSCRIPTEN_KEEPALIVE void nf_host_route_begin(int target) {
+  g_probes.clear();
+  g_target = target == 1 ? nf::document::DropTarget::RunPanel : nf::document::DropTarget::Page;
+}
+
+// `id` holds the file's first head_size bytes (released here); `size` is the whole file.
+EMSCRIPTEN_KEEPALIVE void nf_host_route_add(int id, const char* name, double size, const char* type,
+                                            double head_size) {
+  const auto head_bytes = head_size > 0 ? static_cast<uint64_t>(head_size) : 0;
+  const nf::app::platform::JsByteSource head(id, head_bytes);
+  nf::document::FileProbe probe = nf::document::probeOf(name ? name : "", head, type ? type : "");
+  probe.size = size > 0 ? static_cast<uint64_t>(size) : 0;
+  g_probes.push_back(std::move(probe));
+}
+
+// One role name per file, in order, one a line (fileRoleName).
+EMSCRIPTEN_KEEPALIVE const char* nf_host_route_commit() {
+  auto probes = std::move(g_probes);
+  g_probes.clear();
+  g_roles.clear();
+  if (!g_callbacks.route) return "";
+  for (nf::document::FileRole role : g_callbacks.route(probes, g_target))
+    g_roles += std::string(nf::document::fileRoleName(role)) + "\n";
+  return g_roles.c_str();
+}
+
 EMSCRIPTEN_KEEPALIVE void nf_host_open_begin() { g_batch.clear(); }
 
 EMSCRIPTEN_KEEPALIVE void nf_host_open_add(int id, const char* name, double size) {
   const auto bytes = size > 0 ? static_cast<uint64_t>(size) : 0;
-  g_batch.push_back({name ? name : "", std::make_shared<nf::app::platform::JsByteSource>(id, bytes)});
+  g_batch.push_back({name ? name : "", std::make_shared<nf::app::platform::JsByteSource>(id, bytes), {}});
 }
 
 EMSCRIPTEN_KEEPALIVE void nf_host_open_commit() {

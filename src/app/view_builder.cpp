@@ -11,6 +11,8 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <cstring>
 
@@ -21,28 +23,6 @@
 namespace nf::app {
 
 namespace b = nf::builder;
-
-namespace {
-
-// Appends `s` as a JSON string literal (names come from the user).
-void appendJsonString(std::string& out, const std::string& s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char esc[8];
-      std::snprintf(esc, sizeof esc, "\\u%04x", c);
-      out += esc;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-}  // namespace
 
 // [SECTION] Window, autosave, analysis cache
 
@@ -64,27 +44,27 @@ bool BuilderView::openDocument(const std::string& json, std::string* error) {
   editor_.load(std::move(doc.value()));
   selectMany({});
   status_.clear();
-  fitPending_ = true;
+  fit_pending_ = true;
   setOpen(true);
   return true;
 }
 
 void BuilderView::refresh() {
-  if (editor_.revision() == seen_ && framework_ == lastFramework_ && trainingLoop_ == lastTraining_) return;
+  if (editor_.revision() == seen_ && framework_ == last_framework_ && training_loop_ == last_training_) return;
   const b::Document& doc = editor_.document();
   // While a drag is under way only positions change: analysis, code and autosave wait
   // for the release (one refresh then), so a drag frame costs drawing only.
   if (dragging_ && looks_.size() == doc.nodes().size()) return;
   seen_ = editor_.revision();
-  lastFramework_ = framework_;
-  lastTraining_ = trainingLoop_;
+  last_framework_ = framework_;
+  last_training_ = training_loop_;
   pruneSelection();
   analysis_ = b::analyze(doc, framework_);
   b::CodegenOptions options;
   options.framework = framework_;
-  options.trainingLoop = trainingLoop_;
+  options.training_loop = training_loop_;
   auto code = b::generateCode(doc, options);
-  codeOk_ = code.ok();
+  code_ok_ = code.ok();
   code_ = code.ok() ? code.value() : code.error().message;
 
   // Draw cache (analysis_.nodes is in document order).
@@ -106,11 +86,11 @@ void BuilderView::refresh() {
     // The spec's maximum, or (for any-input merges) one more than connected so there is
     // always a free port to drop on.
     if (!spec) look.ports = std::max(1, used + 1);
-    else if (spec->maxInputs >= 0) look.ports = spec->maxInputs;
-    else look.ports = std::max(spec->minInputs, used + 1);
+    else if (spec->max_inputs >= 0) look.ports = spec->max_inputs;
+    else look.ports = std::max(spec->min_inputs, used + 1);
     looks_.push_back(std::move(look));
   }
-  edgeLooks_.clear();
+  edge_looks_.clear();
   auto indexOf = [&](b::NodeId id) {
     auto it = std::lower_bound(doc.nodes().begin(), doc.nodes().end(), id,
                                [](const b::Node& n, b::NodeId v) { return n.id < v; });
@@ -123,18 +103,18 @@ void BuilderView::refresh() {
     el.port = er.edge.port;
     if (el.from >= doc.nodes().size() || el.to >= doc.nodes().size()) continue;
     if (er.tensor) el.label = b::formatShape(*er.tensor, framework_);
-    edgeLooks_.push_back(std::move(el));
+    edge_looks_.push_back(std::move(el));
   }
 
   std::string json = b::saveJson(doc);
   // Every revision change after the restore is saved, loads included; nothing is saved
   // before the restore has read what is stored (it would be overwritten unread).
-  if (restored_ && editor_.revision() != autosavedRevision_) {
-    autosavedRevision_ = editor_.revision();
+  if (restored_ && editor_.revision() != autosaved_revision_) {
+    autosaved_revision_ = editor_.revision();
     platform::autosaveSave(json);
     editor_.markSaved();
   }
-  platform::publishBuilderState(code_, codeOk_, json);
+  platform::publishBuilderState(code_, code_ok_, json);
 }
 
 // [SECTION] Selection
@@ -166,7 +146,7 @@ void BuilderView::pruneSelection() {
 // [SECTION] Layout, toolbar, shortcuts
 
 void BuilderView::drawContent(AppContext&) {
-  windowStartMs_ = platform::nowMs();
+  window_start_ms_ = platform::nowMs();
   if (!restored_) {  // a few milliseconds: nothing may be edited before the saved model is in
     ImGui::TextDisabled("Reading the saved model...");
     return;
@@ -174,18 +154,18 @@ void BuilderView::drawContent(AppContext&) {
   refresh();
   drawToolbar();
   float avail = ImGui::GetContentRegionAvail().x;
-  float pickerW = 235.0f, rightW = std::max(300.0f, avail * 0.34f);
-  float canvasW = std::max(200.0f, avail - pickerW - rightW - 2 * ImGui::GetStyle().ItemSpacing.x);
+  float picker_w = 235.0f, rightW = std::max(300.0f, avail * 0.34f);
+  float canvas_w = std::max(200.0f, avail - picker_w - rightW - 2 * ImGui::GetStyle().ItemSpacing.x);
 
-  ImGui::BeginChild("##picker", ImVec2(pickerW, 0), true);
+  ImGui::BeginChild("##picker", ImVec2(picker_w, 0), true);
   drawPicker();
   ImGui::EndChild();
   ImGui::SameLine();
-  ImGui::BeginChild("##canvas", ImVec2(canvasW, 0), true,
+  ImGui::BeginChild("##canvas", ImVec2(canvas_w, 0), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoScrollWithMouse);
   const double t0 = platform::nowMs();
   drawCanvas();
-  canvasMs_ = platform::nowMs() - t0;
+  canvas_ms_ = platform::nowMs() - t0;
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("##right", ImVec2(0, 0), false);
@@ -219,19 +199,19 @@ void BuilderView::handleShortcuts() {
   }
   if (ctrl && pressed(SDL_SCANCODE_C) && !selection_.empty()) {
     clipboard_ = editor_.copy(selection_);
-    pasteCount_ = 0;
+    paste_count_ = 0;
     platform::setClipboardText(clipboard_);
   }
   if (ctrl && pressed(SDL_SCANCODE_X) && !selection_.empty()) {
     clipboard_ = editor_.copy(selection_);
-    pasteCount_ = 0;
+    paste_count_ = 0;
     platform::setClipboardText(clipboard_);
     editor_.removeNodes(selection_);
     selectMany({});
   }
   if (ctrl && pressed(SDL_SCANCODE_V) && !clipboard_.empty()) {
-    ++pasteCount_;
-    auto pasted = editor_.paste(clipboard_, b::Vec2{40.0 * pasteCount_, 40.0 * pasteCount_});
+    ++paste_count_;
+    auto pasted = editor_.paste(clipboard_, b::Vec2{40.0 * paste_count_, 40.0 * paste_count_});
     if (pasted.ok()) selectMany(pasted.value());
     else status_ = pasted.error().message;
   }
@@ -248,7 +228,7 @@ void BuilderView::handleShortcuts() {
   }
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) selectMany({});
   // Zoom about the canvas centre: + / - (main row or keypad), 0 = 100 %, F = fit.
-  const ImVec2 centre(canvasOrigin_.x + canvasSize_.x * 0.5f, canvasOrigin_.y + canvasSize_.y * 0.5f);
+  const ImVec2 centre(canvas_origin_.x + canvasSize_.x * 0.5f, canvas_origin_.y + canvasSize_.y * 0.5f);
   if (!ctrl && (pressed(SDL_SCANCODE_EQUALS) || pressed(SDL_SCANCODE_KP_PLUS))) zoomAt(1.25f, centre);
   if (!ctrl && (pressed(SDL_SCANCODE_MINUS) || pressed(SDL_SCANCODE_KP_MINUS))) zoomAt(0.8f, centre);
   if (!ctrl && pressed(SDL_SCANCODE_0)) zoomAt(1.0f / zoom_, centre);
@@ -258,7 +238,7 @@ void BuilderView::handleShortcuts() {
 void BuilderView::drawToolbar() {
   if (ImGui::Button("Auto-arrange")) {
     editor_.autoArrange();
-    fitPending_ = true;
+    fit_pending_ = true;
   }
   note("btn:Auto-arrange");
   ImGui::SameLine();
@@ -278,7 +258,7 @@ void BuilderView::drawToolbar() {
   note("btn:Save JSON");
   ImGui::SameLine();
   if (ImGui::Button("Open document...")) {
-    importText_.clear();
+    import_text_.clear();
     ImGui::OpenPopup("Open builder document");
   }
   note("btn:Open document");
@@ -307,35 +287,35 @@ void BuilderView::drawToolbar() {
   note("share_password");
   ImGui::SameLine();
   if (ImGui::Button("Copy share link")) {
-    shareMessage_ = "Making the link...";
+    share_message_ = "Making the link...";
     platform::shareMake(b::saveCompact(editor_.document()), sharePassword_);
   }
   note("btn:Copy share link");
-  if (!shareMessage_.empty()) {
+  if (!share_message_.empty()) {
     ImGui::SameLine();
-    ImGui::TextUnformatted(shareMessage_.c_str());
+    ImGui::TextUnformatted(share_message_.c_str());
   }
   drawSharePopups();
   drawStorageNotices();
   if (!status_.empty()) ImGui::TextColored(errorTextColor(), "%s", status_.c_str());
 
   if (ImGui::BeginPopupModal("Open builder document", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    if (ImGui::IsWindowAppearing()) importBuffer_.clear();
+    if (ImGui::IsWindowAppearing()) import_buffer_.clear();
     ImGui::TextUnformatted("Paste a saved builder document (JSON), or drop its file on the page:");
     // Any length: the text grows as needed (openDocument refuses what the loader cannot read).
-    inputStringMultiline("##import", &importBuffer_, ImVec2(520, 260));
+    inputStringMultiline("##import", &import_buffer_, ImVec2(520, 260));
     note("import_text");
     if (ImGui::Button("Paste from clipboard")) platform::sharePasteClipboard();
     note("btn:Paste from clipboard");
     ImGui::SameLine();
     if (ImGui::Button("Open")) {
-      if (openDocument(importBuffer_, &importText_)) ImGui::CloseCurrentPopup();
+      if (openDocument(import_buffer_, &import_text_)) ImGui::CloseCurrentPopup();
     }
     note("btn:Open");
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
-    if (importBuffer_.size() > 4096) ImGui::TextDisabled("%zu characters", importBuffer_.size());
-    if (!importText_.empty()) ImGui::TextColored(errorTextColor(), "%s", importText_.c_str());
+    if (import_buffer_.size() > 4096) ImGui::TextDisabled("%zu characters", import_buffer_.size());
+    if (!import_text_.empty()) ImGui::TextColored(errorTextColor(), "%s", import_text_.c_str());
     ImGui::EndPopup();
   }
 }
@@ -353,54 +333,49 @@ void BuilderView::publishUi() {
   const bool busy = io.MouseDown[0] || io.MouseDown[1] || io.MouseDown[2];
   if (busy) {
     probe_.clear();
-    gestureMsSum_ += canvasMs_;
-    gestureWindowSum_ += platform::nowMs() - windowStartMs_;
-    ++gestureFrames_;
+    gesture_ms_sum_ += canvas_ms_;
+    gesture_window_sum_ += platform::nowMs() - window_start_ms_;
+    ++gesture_frames_;
     return;
   }
-  if (gestureFrames_) {
-    gestureMs_ = gestureMsSum_ / gestureFrames_;
-    gestureWindowMs_ = gestureWindowSum_ / gestureFrames_;
-    gestureMsSum_ = gestureWindowSum_ = 0;
-    gestureFrames_ = 0;
+  if (gesture_frames_) {
+    gesture_ms_ = gesture_ms_sum_ / gesture_frames_;
+    gesture_window_ms_ = gesture_window_sum_ / gesture_frames_;
+    gesture_ms_sum_ = gesture_window_sum_ = 0;
+    gesture_frames_ = 0;
   }
-  std::string json;
-  char num[160];
-  std::snprintf(num, sizeof num, "{\"zoom\":%.4f,\"params_total\":%lld,\"params_trainable\":%lld,\"errors\":%d,",
-                zoom_, static_cast<long long>(analysis_.total.total()),
-                static_cast<long long>(analysis_.total.trainable), analysis_.errors);
-  json += num;
+  nlohmann::ordered_json j;
+  j["zoom"] = std::round(zoom_ * 1e4) / 1e4;
+  j["params_total"] = analysis_.total.total();
+  j["params_trainable"] = analysis_.total.trainable;
+  j["errors"] = analysis_.errors;
   // Only the gesture's mean, which changes once per gesture: a per-frame timing would
   // make every idle frame republish.
-  std::snprintf(num, sizeof num, "\"gesture_canvas_ms\":%.2f,\"gesture_window_ms\":%.2f,\"canvas_vertices\":%zu,",
-                gestureMs_, gestureWindowMs_, canvasVertices_);
-  json += num;
-  json += "\"selection\":[";
-  for (size_t i = 0; i < selection_.size(); ++i) {
-    if (i) json += ',';
-    const b::Node* n = editor_.document().node(selection_[i]);
-    appendJsonString(json, n ? n->name : std::string());
+  j["gesture_canvas_ms"] = std::round(gesture_ms_ * 100) / 100;
+  j["gesture_window_ms"] = std::round(gesture_window_ms_ * 100) / 100;
+  j["canvas_vertices"] = canvas_vertices_;
+  nlohmann::ordered_json names = nlohmann::ordered_json::array();
+  for (b::NodeId id : selection_) {
+    const b::Node* n = editor_.document().node(id);
+    names.push_back(n ? n->name : std::string());
   }
-  json += "],\"status\":";
-  appendJsonString(json, status_);
-  json += ",\"field_error\":";
-  appendJsonString(json, fieldError_);
+  j["selection"] = std::move(names);
+  j["status"] = status_;
+  j["field_error"] = field_error_;
   // What the page tells the user about storage and links (tests read the words).
-  json += ",\"notice\":";
-  appendJsonString(json, storageNotice_);
-  json += ",\"share_message\":";
-  appendJsonString(json, shareMessage_);
-  json += ",\"unlock_error\":";
-  appendJsonString(json, unlockError_);
-  json += ",\"import_error\":";
-  appendJsonString(json, importText_);
-  std::snprintf(num, sizeof num, ",\"kept\":%d,\"other_tab\":%s,\"import_chars\":%zu", keptCount_,
-                otherTab_ ? "true" : "false", importBuffer_.size());
-  json += num;
-  json += ",\"rects\":" + probe_.takeJson() + "}";
-  if (json != publishedUi_) {
-    publishedUi_ = std::move(json);
-    platform::publishBuilderUi(publishedUi_);
+  j["notice"] = storage_notice_;
+  j["share_message"] = share_message_;
+  j["unlock_error"] = unlock_error_;
+  j["import_error"] = import_text_;
+  j["kept"] = kept_count_;
+  j["other_tab"] = other_tab_;
+  j["import_chars"] = import_buffer_.size();
+  j["rects"] = probe_.take();
+  // Names come from the user: invalid UTF-8 is replaced rather than thrown on.
+  std::string json = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  if (json != published_ui_) {
+    published_ui_ = std::move(json);
+    platform::publishBuilderUi(published_ui_);
   }
 }
 

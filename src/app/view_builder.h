@@ -73,7 +73,7 @@ class BuilderView final : public View {
   bool isSelected(builder::NodeId id) const;
   void pruneSelection();  // drops ids the document no longer has (after undo, delete)
 
-  // [view] screen = canvasOrigin_ + scroll_ + pos * zoom_.
+  // [view] screen = canvas_origin_ + scroll_ + pos * zoom_.
   ImVec2 toScreen(builder::Vec2 p) const;
   builder::Vec2 toCanvas(ImVec2 s) const;
   void zoomAt(float factor, ImVec2 screenAnchor);
@@ -89,51 +89,51 @@ class BuilderView final : public View {
   builder::Editor editor_;
   builder::Analysis analysis_;
   std::vector<NodeLook> looks_;  // same order as Document::nodes()
-  std::vector<EdgeLook> edgeLooks_;
+  std::vector<EdgeLook> edge_looks_;
   std::string code_;        // generated code, or the error text when generation refused
-  bool codeOk_ = false;
+  bool code_ok_ = false;
   uint64_t seen_ = UINT64_MAX;
-  bool restoreAsked_ = false;
+  bool restore_asked_ = false;
   bool restored_ = false;  // the autosave was read: saving may start
   builder::Framework framework_ = builder::Framework::PyTorch;
-  bool trainingLoop_ = false;
-  bool lastTraining_ = false;
-  builder::Framework lastFramework_ = builder::Framework::PyTorch;
+  bool training_loop_ = false;
+  bool last_training_ = false;
+  builder::Framework last_framework_ = builder::Framework::PyTorch;
 
   builder::NodeId selected_;
   std::vector<builder::NodeId> selection_;
   char search_[64] = "";
-  bool focusSearch_ = true;
-  ImVec2 canvasOrigin_{0, 0}, canvasSize_{0, 0};
+  bool focus_search_ = true;
+  ImVec2 canvas_origin_{0, 0}, canvasSize_{0, 0};
   ImVec2 scroll_{40, 40};   // canvas origin offset (pan), screen pixels
   float zoom_ = 1.0f;
-  bool fitPending_ = false;  // fit on the next canvas frame (its size is known there)
+  bool fit_pending_ = false;  // fit on the next canvas frame (its size is known there)
   bool dragging_ = false;    // moving the selection
-  bool boxSelecting_ = false;
-  builder::Vec2 boxStart_;   // canvas units
-  builder::NodeId linkFrom_;  // dragging a connection from this node's output port
+  bool box_selecting_ = false;
+  builder::Vec2 box_start_;   // canvas units
+  builder::NodeId link_from_;  // dragging a connection from this node's output port
   std::string clipboard_;     // Ctrl+C'd layers (also put on the system clipboard)
-  int pasteCount_ = 0;        // successive pastes step further from the original
+  int paste_count_ = 0;        // successive pastes step further from the original
   std::string status_;      // last edit error, shown under the toolbar
-  std::string importText_;    // the Open document dialog's error
-  std::string importBuffer_;  // the Open document dialog's text (any length)
+  std::string import_text_;    // the Open document dialog's error
+  std::string import_buffer_;  // the Open document dialog's text (any length)
 
   // Property text fields: the text being typed lives here until committed (Enter or
   // leaving the field); a rejected value keeps its message under the field.
-  std::string fieldKey_;  // "<node id>/<param>" of the field being edited
+  std::string field_key_;  // "<node id>/<param>" of the field being edited
   char fieldBuf_[96] = "";
-  std::string fieldErrorKey_, fieldError_;
+  std::string field_error_key_, field_error_;
 
   // Cost of drawing the canvas and the whole window (CPU side, ImGui work only; the GL
   // drawing happens later): this frame's ms and vertices, and the mean ms over the
   // frames of the last gesture (mouse held), for tests/browser/builder_bench.mjs.
-  size_t canvasVertices_ = 0;
-  double canvasMs_ = 0, gestureMsSum_ = 0, gestureMs_ = 0;
-  double windowStartMs_ = 0, gestureWindowSum_ = 0, gestureWindowMs_ = 0;  // the whole window
-  int gestureFrames_ = 0;
+  size_t canvas_vertices_ = 0;
+  double canvas_ms_ = 0, gesture_ms_sum_ = 0, gesture_ms_ = 0;
+  double window_start_ms_ = 0, gesture_window_sum_ = 0, gesture_window_ms_ = 0;  // the whole window
+  int gesture_frames_ = 0;
 
   TestProbe probe_;  // the rectangles noted this frame
-  std::string publishedUi_;
+  std::string published_ui_;
   std::string copied_;  // the code last put on the clipboard by "Copy"
 
   // Share links and dropped documents (web/share.js): the incoming document waits in
@@ -141,25 +141,25 @@ class BuilderView final : public View {
   void pollShare();
   void drawSharePopups();
   std::string sharePassword_;   // any length (std::string fields, see inputString)
-  std::string unlockPassword_;
-  bool needPassword_ = false;
-  bool askAccept_ = false;
-  bool focusUnlock_ = false;  // put the keyboard back in the password field
+  std::string unlock_password_;
+  bool need_password_ = false;
+  bool ask_accept_ = false;
+  bool focus_unlock_ = false;  // put the keyboard back in the password field
   std::optional<builder::Document> incoming_;  // shared or dropped, not yet accepted
-  std::string incomingFrom_;  // "the shared model" or the dropped file's name
-  std::string shareMessage_;  // last share result or error, shown in the toolbar
-  std::string unlockError_;
+  std::string incoming_from_;  // "the shared model" or the dropped file's name
+  std::string share_message_;  // last share result or error, shown in the toolbar
+  std::string unlock_error_;
 
   // [autosave] web/autosave.js via builder_platform.h (view_builder_storage.cpp).
   void pollAutosave();
   void restoreSaved(const std::string& text);  // loads, or keeps the unreadable text aside
   void drawStorageNotices();
-  uint64_t autosavedRevision_ = 0;  // the revision last handed to the autosave
-  std::string storageNotice_;       // an unreadable autosave, or a failed save
-  bool saveFailed_ = false;
-  int keptCount_ = 0;               // documents kept aside in page storage
-  bool otherTab_ = false;           // another tab saves the builder's model too
-  int framesWanted_ = 0;            // frames still to draw after a page result arrived
+  uint64_t autosaved_revision_ = 0;  // the revision last handed to the autosave
+  std::string storage_notice_;       // an unreadable autosave, or a failed save
+  bool save_failed_ = false;
+  int kept_count_ = 0;               // documents kept aside in page storage
+  bool other_tab_ = false;           // another tab saves the builder's model too
+  int frames_wanted_ = 0;            // frames still to draw after a page result arrived
 };
 
 // ImGui text fields over a std::string that grows as the user types or pastes, so

@@ -1,7 +1,7 @@
 // app/view_builder_canvas.cpp - the builder's canvas: nodes, ports, edges, gestures.
 //
 // Coordinates: document positions (node top-left corners) are canvas units; screen =
-// canvasOrigin_ + scroll_ + pos * zoom_. Gestures (left button unless said):
+// canvas_origin_ + scroll_ + pos * zoom_. Gestures (left button unless said):
 //   press on an output port, release on a node/input port   connect
 //   press on a node                                          select (Ctrl: add/remove), drag moves the selection
 //   Shift+click a node with another selected                 connect selected -> clicked (again: disconnect)
@@ -34,20 +34,20 @@ float dist2(ImVec2 a, ImVec2 c) { return (a.x - c.x) * (a.x - c.x) + (a.y - c.y)
 // [SECTION] View transform
 
 ImVec2 BuilderView::toScreen(b::Vec2 p) const {
-  return ImVec2(canvasOrigin_.x + scroll_.x + static_cast<float>(p.x) * zoom_,
-                canvasOrigin_.y + scroll_.y + static_cast<float>(p.y) * zoom_);
+  return ImVec2(canvas_origin_.x + scroll_.x + static_cast<float>(p.x) * zoom_,
+                canvas_origin_.y + scroll_.y + static_cast<float>(p.y) * zoom_);
 }
 
 b::Vec2 BuilderView::toCanvas(ImVec2 s) const {
-  return b::Vec2{(s.x - canvasOrigin_.x - scroll_.x) / zoom_, (s.y - canvasOrigin_.y - scroll_.y) / zoom_};
+  return b::Vec2{(s.x - canvas_origin_.x - scroll_.x) / zoom_, (s.y - canvas_origin_.y - scroll_.y) / zoom_};
 }
 
 void BuilderView::zoomAt(float factor, ImVec2 anchor) {
   const float z = std::clamp(zoom_ * factor, kMinZoom, kMaxZoom);
   const b::Vec2 fixed = toCanvas(anchor);  // stays under the anchor
   zoom_ = z;
-  scroll_.x = anchor.x - canvasOrigin_.x - static_cast<float>(fixed.x) * zoom_;
-  scroll_.y = anchor.y - canvasOrigin_.y - static_cast<float>(fixed.y) * zoom_;
+  scroll_.x = anchor.x - canvas_origin_.x - static_cast<float>(fixed.x) * zoom_;
+  scroll_.y = anchor.y - canvas_origin_.y - static_cast<float>(fixed.y) * zoom_;
 }
 
 void BuilderView::fitView() {
@@ -75,29 +75,29 @@ void BuilderView::fitView() {
 void BuilderView::drawCanvas() {
   const b::Document& doc = editor_.document();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  canvasOrigin_ = ImGui::GetCursorScreenPos();
+  canvas_origin_ = ImGui::GetCursorScreenPos();
   canvasSize_ = ImGui::GetContentRegionAvail();
-  const ImVec2 origin = canvasOrigin_, size = canvasSize_;
-  if (fitPending_) {
-    fitPending_ = false;
+  const ImVec2 origin = canvas_origin_, size = canvasSize_;
+  if (fit_pending_) {
+    fit_pending_ = false;
     fitView();
   }
   ImGui::InvisibleButton("##canvasbg", size,
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
                              ImGuiButtonFlags_MouseButtonMiddle);
   note("canvas");
-  const bool canvasHovered = ImGui::IsItemHovered();
+  const bool canvas_hovered = ImGui::IsItemHovered();
   ImGuiIO& io = ImGui::GetIO();
   const ImVec2 mouse = io.MousePos;
   dl->PushClipRect(origin, add(origin, size), true);
 
   const float z = zoom_;
-  const float nodeW = kNodeW * z, nodeH = kNodeH * z;
+  const float node_w = kNodeW * z, nodeH = kNodeH * z;
   ImFont* font = ImGui::GetFont();
-  const float fontSize = ImGui::GetFontSize() * z;
-  const bool drawText = fontSize >= 5.0f;  // below that, text is noise (and costly)
-  const bool drawSub = fontSize >= 8.0f;
-  const bool lookOk = looks_.size() == doc.nodes().size();
+  const float font_size = ImGui::GetFontSize() * z;
+  const bool draw_text = font_size >= 5.0f;  // below that, text is noise (and costly)
+  const bool draw_sub = font_size >= 8.0f;
+  const bool look_ok = looks_.size() == doc.nodes().size();
   // Level of detail: zoomed far out, boxes are small. Square corners, no anti-aliasing,
   // square ports and 4-segment curves cut the vertex count (what SwiftShader pays for)
   // by about four without a visible difference at that size.
@@ -105,38 +105,38 @@ void BuilderView::drawCanvas() {
   // Farther still (boxes a few pixels tall) ports are too small to use: not drawn (they
   // still answer the mouse), borders are a second quad, edges straight lines.
   const bool tiny = z < 0.3f;
-  const ImDrawListFlags savedFlags = dl->Flags;
+  const ImDrawListFlags saved_flags = dl->Flags;
   if (coarse) dl->Flags &= ~(ImDrawListFlags_AntiAliasedLines | ImDrawListFlags_AntiAliasedFill);
   const float rounding = coarse ? 0.0f : 5.0f * z;
-  const int curveSegments = coarse ? 4 : 12;
-  const size_t vtxStart = static_cast<size_t>(dl->VtxBuffer.Size);
+  const int curve_segments = coarse ? 4 : 12;
+  const size_t vtx_start = static_cast<size_t>(dl->VtxBuffer.Size);
   auto topLeft = [&](const b::Node& n) { return toScreen(n.pos); };
-  auto inPort = [&](ImVec2 tl, int port, int count) { return ImVec2(tl.x + nodeW * (port + 1) / (count + 1), tl.y); };
-  auto outPort = [&](ImVec2 tl) { return ImVec2(tl.x + nodeW * 0.5f, tl.y + nodeH); };
+  auto inPort = [&](ImVec2 tl, int port, int count) { return ImVec2(tl.x + node_w * (port + 1) / (count + 1), tl.y); };
+  auto outPort = [&](ImVec2 tl) { return ImVec2(tl.x + node_w * 0.5f, tl.y + nodeH); };
   auto visible = [&](ImVec2 a, ImVec2 c) {
     return c.x >= origin.x && c.y >= origin.y && a.x <= origin.x + size.x && a.y <= origin.y + size.y;
   };
   const bool publishing = !(io.MouseDown[0] || io.MouseDown[1] || io.MouseDown[2]);
-  const ImU32 textCol = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
   // Node colours follow the theme: dark boxes on the dark theme, light on the light one.
-  const ImVec4 winBg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
-  const bool light = 0.2126f * winBg.x + 0.7152f * winBg.y + 0.0722f * winBg.z > 0.5f;
-  const ImU32 fillPlain = light ? IM_COL32(252, 252, 254, 255) : IM_COL32(45, 55, 75, 240);
-  const ImU32 fillError = light ? IM_COL32(250, 214, 210, 255) : IM_COL32(120, 35, 35, 240);
-  const ImU32 fillBlocked = light ? IM_COL32(226, 227, 230, 255) : IM_COL32(60, 60, 60, 240);
-  const ImU32 borderCol = light ? IM_COL32(140, 148, 162, 255) : IM_COL32(110, 120, 140, 255);
-  const ImU32 titleCol = light ? IM_COL32(25, 28, 34, 255) : IM_COL32(235, 238, 245, 255);
-  const ImU32 subTextCol = light ? IM_COL32(90, 98, 112, 255) : IM_COL32(170, 180, 195, 255);
-  const ImU32 edgeCol = light ? IM_COL32(120, 135, 160, 255) : IM_COL32(150, 170, 200, 255);
-  const ImU32 labelCol = light ? IM_COL32(30, 120, 55, 255) : IM_COL32(120, 190, 120, 255);
+  const ImVec4 win_bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+  const bool light = 0.2126f * win_bg.x + 0.7152f * win_bg.y + 0.0722f * win_bg.z > 0.5f;
+  const ImU32 fill_plain = light ? IM_COL32(252, 252, 254, 255) : IM_COL32(45, 55, 75, 240);
+  const ImU32 fill_error = light ? IM_COL32(250, 214, 210, 255) : IM_COL32(120, 35, 35, 240);
+  const ImU32 fill_blocked = light ? IM_COL32(226, 227, 230, 255) : IM_COL32(60, 60, 60, 240);
+  const ImU32 border_col = light ? IM_COL32(140, 148, 162, 255) : IM_COL32(110, 120, 140, 255);
+  const ImU32 title_col = light ? IM_COL32(25, 28, 34, 255) : IM_COL32(235, 238, 245, 255);
+  const ImU32 sub_text_col = light ? IM_COL32(90, 98, 112, 255) : IM_COL32(170, 180, 195, 255);
+  const ImU32 edge_col = light ? IM_COL32(120, 135, 160, 255) : IM_COL32(150, 170, 200, 255);
+  const ImU32 label_col = light ? IM_COL32(30, 120, 55, 255) : IM_COL32(120, 190, 120, 255);
 
   // Edges first, under the nodes, labelled with the shape they carry.
   const float thick = std::max(1.0f, 2.0f * z);
-  for (const EdgeLook& el : edgeLooks_) {
+  for (const EdgeLook& el : edge_looks_) {
     if (el.from >= doc.nodes().size() || el.to >= doc.nodes().size()) continue;
     const b::Node& from = doc.nodes()[el.from];
     const b::Node& to = doc.nodes()[el.to];
-    const int ports = lookOk ? looks_[el.to].ports : 1;
+    const int ports = look_ok ? looks_[el.to].ports : 1;
     ImVec2 p0 = outPort(topLeft(from));
     ImVec2 p1 = inPort(topLeft(to), el.port, ports);
     if (!visible(ImVec2(std::min(p0.x, p1.x) - 60 * z, std::min(p0.y, p1.y) - 60 * z),
@@ -144,14 +144,14 @@ void BuilderView::drawCanvas() {
       continue;
     float dy = std::max(30.0f * z, std::fabs(p1.y - p0.y) * 0.5f);
     // A fixed, small segment count: adaptive tessellation of 500 curves is a frame's budget.
-    if (tiny) dl->AddLine(p0, p1, edgeCol, thick);
-    else dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + dy), ImVec2(p1.x, p1.y - dy), p1, edgeCol, thick, curveSegments);
-    if (drawSub && !el.label.empty())
-      dl->AddText(font, fontSize, ImVec2((p0.x + p1.x) * 0.5f + 6 * z, (p0.y + p1.y) * 0.5f - 7 * z),
-                  labelCol, el.label.c_str());
+    if (tiny) dl->AddLine(p0, p1, edge_col, thick);
+    else dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + dy), ImVec2(p1.x, p1.y - dy), p1, edge_col, thick, curve_segments);
+    if (draw_sub && !el.label.empty())
+      dl->AddText(font, font_size, ImVec2((p0.x + p1.x) * 0.5f + 6 * z, (p0.y + p1.y) * 0.5f - 7 * z),
+                  label_col, el.label.c_str());
   }
-  if (linkFrom_.valid()) {
-    if (const b::Node* from = doc.node(linkFrom_)) {
+  if (link_from_.valid()) {
+    if (const b::Node* from = doc.node(link_from_)) {
       ImVec2 p0 = outPort(topLeft(*from));
       dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + 40), ImVec2(mouse.x, mouse.y - 40), mouse,
                          IM_COL32(230, 200, 90, 255), 2.0f, 16);
@@ -159,25 +159,25 @@ void BuilderView::drawCanvas() {
   }
 
   // Nodes; find what the mouse is over on the way.
-  b::NodeId hoverNode, hoverOut, hoverIn;
-  int hoverPort = -1;
-  const float portR = std::max(2.5f, kPortR * std::min(z, 1.5f));
-  const float hit2 = std::max(64.0f, portR * portR * 2.5f);
+  b::NodeId hoverNode, hoverOut, hover_in;
+  int hover_port = -1;
+  const float port_r = std::max(2.5f, kPortR * std::min(z, 1.5f));
+  const float hit2 = std::max(64.0f, port_r * port_r * 2.5f);
   auto drawPort = [&](ImVec2 c, ImU32 col, bool hot) {
     if (tiny && !hot) return;  // only the one under the mouse
-    if (coarse) dl->AddRectFilled(ImVec2(c.x - portR, c.y - portR), ImVec2(c.x + portR, c.y + portR), col);
-    else dl->AddCircleFilled(c, portR, col, 8);
+    if (coarse) dl->AddRectFilled(ImVec2(c.x - port_r, c.y - port_r), ImVec2(c.x + port_r, c.y + port_r), col);
+    else dl->AddCircleFilled(c, port_r, col, 8);
   };
   for (size_t i = 0; i < doc.nodes().size(); ++i) {
     const b::Node& n = doc.nodes()[i];
-    const NodeLook* look = lookOk && looks_[i].id == n.id ? &looks_[i] : nullptr;
-    ImVec2 tl = topLeft(n), br = add(tl, ImVec2(nodeW, nodeH));
+    const NodeLook* look = look_ok && looks_[i].id == n.id ? &looks_[i] : nullptr;
+    ImVec2 tl = topLeft(n), br = add(tl, ImVec2(node_w, nodeH));
     if (!visible(ImVec2(tl.x - 8, tl.y - 8), ImVec2(br.x + 8, br.y + 8))) continue;
     const bool error = look && look->error;
     const bool sel = isSelected(n.id);
-    ImU32 fill = error ? fillError : fillPlain;
-    if (look && look->blocked && !error) fill = fillBlocked;
-    const ImU32 border = sel ? ImGui::GetColorU32(ImGuiCol_CheckMark) : borderCol;
+    ImU32 fill = error ? fill_error : fill_plain;
+    if (look && look->blocked && !error) fill = fill_blocked;
+    const ImU32 border = sel ? ImGui::GetColorU32(ImGuiCol_CheckMark) : border_col;
     if (tiny) {
       const float w = sel ? 2.0f : 1.0f;
       dl->AddRectFilled(tl, br, border);
@@ -186,49 +186,49 @@ void BuilderView::drawCanvas() {
       dl->AddRectFilled(tl, br, fill, rounding);
       dl->AddRect(tl, br, border, rounding, 0, sel ? 2.5f : 1.0f);
     }
-    if (drawText) dl->AddText(font, fontSize, ImVec2(tl.x + 8 * z, tl.y + 6 * z), titleCol, n.name.c_str());
-    if (drawSub && look) dl->AddText(font, fontSize, ImVec2(tl.x + 8 * z, tl.y + 24 * z), subTextCol, look->sub.c_str());
+    if (draw_text) dl->AddText(font, font_size, ImVec2(tl.x + 8 * z, tl.y + 6 * z), title_col, n.name.c_str());
+    if (draw_sub && look) dl->AddText(font, font_size, ImVec2(tl.x + 8 * z, tl.y + 24 * z), sub_text_col, look->sub.c_str());
     const int ports = look ? look->ports : 1;
     for (int p = 0; p < ports; ++p) {
       ImVec2 c = inPort(tl, p, ports);
       bool over = dist2(c, mouse) < hit2;
       const ImU32 pc = over ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 190, 255, 255);
       drawPort(c, pc, over);
-      if (over) hoverIn = n.id, hoverPort = p;
-      if (publishing) noteRect("in:" + n.name + ":" + std::to_string(p), ImVec2(c.x - portR, c.y - portR), ImVec2(c.x + portR, c.y + portR));
+      if (over) hover_in = n.id, hover_port = p;
+      if (publishing) noteRect("in:" + n.name + ":" + std::to_string(p), ImVec2(c.x - port_r, c.y - port_r), ImVec2(c.x + port_r, c.y + port_r));
     }
     ImVec2 o = outPort(tl);
-    bool overOut = dist2(o, mouse) < hit2;
-    const ImU32 oc = overOut ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 255, 170, 255);
-    drawPort(o, oc, overOut);
-    if (overOut) hoverOut = n.id;
+    bool over_out = dist2(o, mouse) < hit2;
+    const ImU32 oc = over_out ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 255, 170, 255);
+    drawPort(o, oc, over_out);
+    if (over_out) hoverOut = n.id;
     if (mouse.x >= tl.x && mouse.x <= br.x && mouse.y >= tl.y && mouse.y <= br.y) hoverNode = n.id;
     if (publishing) {
       noteRect("node:" + n.name, tl, br);
-      noteRect("out:" + n.name, ImVec2(o.x - portR, o.y - portR), ImVec2(o.x + portR, o.y + portR));
+      noteRect("out:" + n.name, ImVec2(o.x - port_r, o.y - port_r), ImVec2(o.x + port_r, o.y + port_r));
     }
   }
 
   // Box selection in progress.
-  if (boxSelecting_) {
-    ImVec2 a = toScreen(boxStart_);
+  if (box_selecting_) {
+    ImVec2 a = toScreen(box_start_);
     ImVec2 lo(std::min(a.x, mouse.x), std::min(a.y, mouse.y)), hi(std::max(a.x, mouse.x), std::max(a.y, mouse.y));
     ImVec4 accent = ImGui::GetStyleColorVec4(ImGuiCol_CheckMark);
     dl->AddRectFilled(lo, hi, ImGui::GetColorU32(ImVec4(accent.x, accent.y, accent.z, 0.15f)));
     dl->AddRect(lo, hi, ImGui::GetColorU32(ImVec4(accent.x, accent.y, accent.z, 0.8f)));
   }
   dl->PopClipRect();
-  dl->Flags = savedFlags;
-  canvasVertices_ = static_cast<size_t>(dl->VtxBuffer.Size) - vtxStart;
+  dl->Flags = saved_flags;
+  canvas_vertices_ = static_cast<size_t>(dl->VtxBuffer.Size) - vtx_start;
 
   // Gestures.
   // True when the left button went further than `px` since it was pressed (also on the
   // release frame; ImGui 1.86 keeps IsMouseDragPastThreshold internal).
   auto draggedPast = [&](float px) { return io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] >= px * px; };
-  if (canvasHovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+  if (canvas_hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     const bool ctrl = io.KeyCtrl || io.KeySuper;
     if (hoverOut.valid() && !io.KeyShift) {
-      linkFrom_ = hoverOut;
+      link_from_ = hoverOut;
     } else if (hoverNode.valid()) {
       if (io.KeyShift && selected_.valid() && selected_ != hoverNode) {
         // Flowpoints: Shift+click connects the selected node to the clicked one.
@@ -246,8 +246,8 @@ void BuilderView::drawCanvas() {
         dragging_ = true;
       }
     } else {
-      boxSelecting_ = true;
-      boxStart_ = toCanvas(mouse);
+      box_selecting_ = true;
+      box_start_ = toCanvas(mouse);
     }
   }
   if (dragging_ && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f) && !selection_.empty()) {
@@ -255,10 +255,10 @@ void BuilderView::drawCanvas() {
     if (d.x != 0 || d.y != 0) editor_.moveNodes(selection_, b::Vec2{d.x / zoom_, d.y / zoom_}, true);
   }
   if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) {
-    if (linkFrom_.valid()) {
-      b::NodeId target = hoverIn.valid() ? hoverIn : hoverNode;
-      if (target.valid() && target != linkFrom_) {
-        auto st = editor_.connect(linkFrom_, target, hoverIn.valid() ? hoverPort : -1);
+    if (link_from_.valid()) {
+      b::NodeId target = hover_in.valid() ? hover_in : hoverNode;
+      if (target.valid() && target != link_from_) {
+        auto st = editor_.connect(link_from_, target, hover_in.valid() ? hover_port : -1);
         status_ = st.ok() ? "" : st.message();
       }
     }
@@ -266,25 +266,25 @@ void BuilderView::drawCanvas() {
         !io.KeyShift && !(io.KeyCtrl || io.KeySuper)) {
       select(hoverNode);  // a plain click on a node of a multi-selection keeps only it
     }
-    if (boxSelecting_) {
+    if (box_selecting_) {
       const b::Vec2 end = toCanvas(mouse);
       if (draggedPast(3.0f)) {
-        auto ids = editor_.nodesCenteredIn(boxStart_, end, b::Vec2{kNodeW, kNodeH});
+        auto ids = editor_.nodesCenteredIn(box_start_, end, b::Vec2{kNodeW, kNodeH});
         if (io.KeyCtrl || io.KeyShift) ids.insert(ids.end(), selection_.begin(), selection_.end());
         selectMany(std::move(ids));
       } else {
         selectMany({});
       }
     }
-    linkFrom_ = {};
+    link_from_ = {};
     dragging_ = false;
-    boxSelecting_ = false;
+    box_selecting_ = false;
   }
-  if (canvasHovered && (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0.0f) ||
+  if (canvas_hovered && (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0.0f) ||
                         ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0.0f)))
     scroll_ = add(scroll_, io.MouseDelta);
-  if (canvasHovered && io.MouseWheel != 0.0f) zoomAt(std::pow(1.15f, io.MouseWheel), mouse);
-  if (hoverNode.valid() && !linkFrom_.valid() && !dragging_) {
+  if (canvas_hovered && io.MouseWheel != 0.0f) zoomAt(std::pow(1.15f, io.MouseWheel), mouse);
+  if (hoverNode.valid() && !link_from_.valid() && !dragging_) {
     if (const b::NodeReport* rep = analysis_.find(hoverNode); rep && !rep->issues.empty()) {
       ImGui::BeginTooltip();
       for (const auto& is : rep->issues)
@@ -294,7 +294,7 @@ void BuilderView::drawCanvas() {
     }
   }
   if (doc.nodes().empty())
-    dl->AddText(add(origin, ImVec2(20, 20)), textCol,
+    dl->AddText(add(origin, ImVec2(20, 20)), text_col,
                 "Empty model: type a layer name in the picker (start with Input) and press Enter.");
 }
 

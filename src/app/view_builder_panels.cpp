@@ -43,8 +43,8 @@ void drawCodeLine(const std::string& line) {
       size_t j = i;
       while (j < body.size() && (std::isalnum(static_cast<unsigned char>(body[j])) || body[j] == '_')) ++j;
       std::string word = body.substr(i, j - i);
-      bool isKw = std::any_of(std::begin(kKeywords), std::end(kKeywords), [&](const char* k) { return word == k; });
-      if (isKw) {
+      bool is_kw = std::any_of(std::begin(kKeywords), std::end(kKeywords), [&](const char* k) { return word == k; });
+      if (is_kw) {
         emit(plain, nullptr);
         plain.clear();
         emit(word, &kw);
@@ -97,9 +97,9 @@ void BuilderView::addFromPicker(const std::string& type) {
 void BuilderView::drawPicker() {
   ImGui::TextUnformatted("Layers");
   ImGui::SetNextItemWidth(-1);
-  if (focusSearch_) {
+  if (focus_search_) {
     ImGui::SetKeyboardFocusHere();
-    focusSearch_ = false;
+    focus_search_ = false;
   }
   bool enter = ImGui::InputTextWithHint("##search", "search, Enter adds", search_, sizeof(search_),
                                         ImGuiInputTextFlags_EnterReturnsTrue);
@@ -162,8 +162,8 @@ void BuilderView::drawProperties() {
 void BuilderView::drawParamField(const b::Node& n, const b::ParamSpec& p) {
   ImGui::PushID(p.name.c_str());
   auto it = n.params.find(p.name);
-  const b::ParamValue value = it != n.params.end() ? it->second : p.defaultValue;
-  const std::string key = std::to_string(n.id.value) + "/" + p.name;
+  const b::ParamValue value = it != n.params.end() ? it->second : p.default_value;
+  const std::string key = std::to_string(n.id.index) + "/" + p.name;
   if (p.kind == b::ParamKind::Bool) {
     bool v = std::get<bool>(value);
     if (ImGui::Checkbox(p.name.c_str(), &v)) editor_.setParam(n.id, p.name, v);
@@ -183,7 +183,7 @@ void BuilderView::drawParamField(const b::Node& n, const b::ParamSpec& p) {
     // The text typed stays in fieldBuf_ while the field is active; it is parsed and
     // committed when the field is left (Enter, Tab or a click elsewhere). A rejected
     // value leaves the document unchanged and its message under the field.
-    const bool editing = fieldKey_ == key;
+    const bool editing = field_key_ == key;
     char shown[96];
     std::snprintf(shown, sizeof shown, "%s", fieldText(value).c_str());
     char* buf = editing ? fieldBuf_ : shown;
@@ -191,31 +191,31 @@ void BuilderView::drawParamField(const b::Node& n, const b::ParamSpec& p) {
     ImGui::InputText(p.name.c_str(), buf, sizeof(fieldBuf_), ImGuiInputTextFlags_AutoSelectAll);
     note("param:" + p.name);
     if (ImGui::IsItemActive() && !editing) {
-      fieldKey_ = key;
+      field_key_ = key;
       std::memcpy(fieldBuf_, shown, sizeof fieldBuf_);
     }
     if (ImGui::IsItemDeactivated() && editing) {
       const std::string text = fieldBuf_;
-      fieldKey_.clear();
+      field_key_.clear();
       if (text == fieldText(value)) {
-        if (fieldErrorKey_ == key) fieldError_.clear();  // back to the valid value: nothing to report
+        if (field_error_key_ == key) field_error_.clear();  // back to the valid value: nothing to report
       } else {
         auto parsed = p.parse(text);
         Status st = parsed.ok() ? editor_.setParam(n.id, p.name, parsed.value()) : Status(parsed.error());
         if (st.ok()) {
-          fieldErrorKey_.clear();
-          fieldError_.clear();
+          field_error_key_.clear();
+          field_error_.clear();
         } else {
-          fieldErrorKey_ = key;
-          fieldError_ = st.message();
+          field_error_key_ = key;
+          field_error_ = st.message();
         }
       }
     }
   }
   if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());
-  if (fieldErrorKey_ == key && !fieldError_.empty()) {
+  if (field_error_key_ == key && !field_error_.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(errorTextColor(), "%s", fieldError_.c_str());
+    ImGui::TextColored(errorTextColor(), "%s", field_error_.c_str());
     ImGui::PopTextWrapPos();
     note("field_error");
   }
@@ -233,9 +233,9 @@ void BuilderView::drawCode() {
   note("btn:Keras");
   framework_ = static_cast<b::Framework>(fw);
   ImGui::SameLine();
-  ImGui::Checkbox("training loop", &trainingLoop_);
+  ImGui::Checkbox("training loop", &training_loop_);
   note("btn:training loop");
-  ImGui::BeginDisabled(!codeOk_);
+  ImGui::BeginDisabled(!code_ok_);
   if (ImGui::Button("Copy")) {
     ImGui::SetClipboardText(code_.c_str());
     copied_ = code_;
@@ -249,13 +249,13 @@ void BuilderView::drawCode() {
   ImGui::EndDisabled();
   ImGui::Separator();
   ImGui::BeginChild("##codetext", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-  if (!codeOk_) {
+  if (!code_ok_) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored(errorTextColor(), "%s", code_.c_str());
     ImGui::PopTextWrapPos();
   } else {
     // Only the visible lines are laid out (a 500-layer model has thousands of lines).
-    const float lineH = ImGui::GetTextLineHeightWithSpacing();
+    const float line_h = ImGui::GetTextLineHeightWithSpacing();
     const float top = ImGui::GetScrollY(), height = ImGui::GetWindowHeight();
     size_t start = 0;
     int line = 0;
@@ -263,18 +263,18 @@ void BuilderView::drawCode() {
     while (start <= code_.size()) {
       size_t end = code_.find('\n', start);
       if (end == std::string::npos) end = code_.size();
-      const float y = line * lineH;
-      if (y + lineH < top - lineH || y > top + height + lineH) {
+      const float y = line * line_h;
+      if (y + line_h < top - line_h || y > top + height + line_h) {
         ++skipped;
       } else {
-        if (skipped) ImGui::Dummy(ImVec2(1, skipped * lineH - ImGui::GetStyle().ItemSpacing.y));
+        if (skipped) ImGui::Dummy(ImVec2(1, skipped * line_h - ImGui::GetStyle().ItemSpacing.y));
         skipped = 0;
         drawCodeLine(code_.substr(start, end - start));
       }
       ++line;
       start = end + 1;
     }
-    if (skipped) ImGui::Dummy(ImVec2(1, skipped * lineH - ImGui::GetStyle().ItemSpacing.y));
+    if (skipped) ImGui::Dummy(ImVec2(1, skipped * line_h - ImGui::GetStyle().ItemSpacing.y));
   }
   ImGui::EndChild();
 }

@@ -35,15 +35,15 @@ bool inputStringMultiline(const char* label, std::string* text, ImVec2 size, ImG
   return ImGui::InputTextMultiline(label, text->data(), text->capacity() + 1, size, flags, growString, text);
 }
 
-bool BuilderView::wantsFrames() const { return framesWanted_ > 0 || platform::builderPageBusy(); }
+bool BuilderView::wantsFrames() const { return frames_wanted_ > 0 || platform::builderPageBusy(); }
 
 void BuilderView::update(AppContext&) {
-  if (!restoreAsked_) {
-    restoreAsked_ = true;
+  if (!restore_asked_) {
+    restore_asked_ = true;
     platform::autosaveRestore();
     platform::shareStart();
   }
-  if (framesWanted_ > 0) --framesWanted_;
+  if (frames_wanted_ > 0) --frames_wanted_;
   pollAutosave();
   if (restored_) pollShare();  // a shared model waits for the autosave, which it may replace
   refresh();
@@ -54,26 +54,26 @@ void BuilderView::update(AppContext&) {
 void BuilderView::pollAutosave() {
   std::string kind, text;
   while (platform::autosavePoll(&kind, &text)) {
-    framesWanted_ = 3;  // popups and auto-sized windows settle over a few frames
+    frames_wanted_ = 3;  // popups and auto-sized windows settle over a few frames
     if (kind == "restore") {
       restored_ = true;
       if (!text.empty()) restoreSaved(text);
-      autosavedRevision_ = editor_.revision();
+      autosaved_revision_ = editor_.revision();
       editor_.markSaved();
     } else if (kind == "saved") {
-      if (saveFailed_) storageNotice_.clear();
-      saveFailed_ = false;
+      if (save_failed_) storage_notice_.clear();
+      save_failed_ = false;
     } else if (kind == "error") {
-      saveFailed_ = true;
-      storageNotice_ = text;
+      save_failed_ = true;
+      storage_notice_ = text;
       setOpen(true);
     } else if (kind == "unavailable") {  // shown when the builder is opened; not pushed at every start
-      storageNotice_ = text;
+      storage_notice_ = text;
     } else if (kind == "kept") {
-      keptCount_ = std::atoi(text.c_str());
-      if (keptCount_ > 0) setOpen(true);
+      kept_count_ = std::atoi(text.c_str());
+      if (kept_count_ > 0) setOpen(true);
     } else if (kind == "tab") {
-      otherTab_ = true;
+      other_tab_ = true;
     }
   }
 }
@@ -85,11 +85,11 @@ void BuilderView::restoreSaved(const std::string& text) {
   b::LoadReport report;
   auto doc = b::loadDocument(text, &report);
   if (doc.ok()) editor_.load(std::move(doc.value()));
-  if (doc.ok() && report.sourceVersion <= b::kDocumentVersion) return;
+  if (doc.ok() && report.source_version <= b::kDocumentVersion) return;
   const std::string why = doc.ok() ? "it was saved by a newer NetForge (document version " +
-                                         std::to_string(report.sourceVersion) + ")"
+                                         std::to_string(report.source_version) + ")"
                                    : doc.error().message;
-  storageNotice_ = "Your autosaved model could not be read fully: " + why +
+  storage_notice_ = "Your autosaved model could not be read fully: " + why +
                    (doc.ok() ? ". What this version understands is open; the original"
                              : ". It was not opened; it") +
                    " is kept unchanged: download it below.";
@@ -98,16 +98,16 @@ void BuilderView::restoreSaved(const std::string& text) {
 }
 
 void BuilderView::drawStorageNotices() {
-  if (!storageNotice_.empty()) {
-    ImGui::TextColored(errorTextColor(), "%s", storageNotice_.c_str());
+  if (!storage_notice_.empty()) {
+    ImGui::TextColored(errorTextColor(), "%s", storage_notice_.c_str());
     note("storage_notice");
   }
-  if (otherTab_) {
+  if (other_tab_) {
     ImGui::TextUnformatted("This builder is also open in another tab: each tab's model is kept.");
     note("other_tab");
   }
-  if (keptCount_ > 0) {
-    ImGui::Text("%d document(s) kept aside (an unreadable autosave, or another tab's model).", keptCount_);
+  if (kept_count_ > 0) {
+    ImGui::Text("%d document(s) kept aside (an unreadable autosave, or another tab's model).", kept_count_);
     ImGui::SameLine();
     if (ImGui::Button("Download kept")) platform::autosaveDownloadKept();
     note("btn:Download kept");
@@ -122,24 +122,24 @@ void BuilderView::drawStorageNotices() {
 void BuilderView::pollShare() {
   std::string kind, text;
   while (platform::sharePoll(&kind, &text)) {
-    framesWanted_ = 3;
+    frames_wanted_ = 3;
     if (kind == "password") {
-      needPassword_ = true;
-      unlockError_.clear();
+      need_password_ = true;
+      unlock_error_.clear();
       setOpen(true);
     } else if (kind == "doc") {
       b::LoadReport report;
       auto doc = b::loadCompact(text, &report);
       if (doc.ok()) {
         incoming_ = std::move(doc.value());
-        incomingFrom_ = "the shared model";
-        askAccept_ = true;
-        needPassword_ = false;
-        if (report.sourceVersion > b::kDocumentVersion)
-          shareMessage_ = "This link was made by a newer NetForge (document version " +
-                          std::to_string(report.sourceVersion) + "): what this version does not know may be missing.";
+        incoming_from_ = "the shared model";
+        ask_accept_ = true;
+        need_password_ = false;
+        if (report.source_version > b::kDocumentVersion)
+          share_message_ = "This link was made by a newer NetForge (document version " +
+                          std::to_string(report.source_version) + "): what this version does not know may be missing.";
       } else {
-        shareMessage_ = "The shared model could not be read: " + doc.error().message;
+        share_message_ = "The shared model could not be read: " + doc.error().message;
       }
       setOpen(true);
     } else if (kind == "file") {  // a dropped builder document: "name\njson"
@@ -148,57 +148,57 @@ void BuilderView::pollShare() {
       auto doc = b::loadDocument(nl == std::string::npos ? std::string() : text.substr(nl + 1));
       if (doc.ok()) {
         incoming_ = std::move(doc.value());
-        incomingFrom_ = name;
-        askAccept_ = true;
+        incoming_from_ = name;
+        ask_accept_ = true;
       } else {
-        shareMessage_ = name + ": " + doc.error().message;
+        share_message_ = name + ": " + doc.error().message;
       }
       setOpen(true);
     } else if (kind == "error") {
-      if (needPassword_) {
-        unlockError_ = text;
-        unlockPassword_.clear();  // ready for the next try
-        focusUnlock_ = true;
+      if (need_password_) {
+        unlock_error_ = text;
+        unlock_password_.clear();  // ready for the next try
+        focus_unlock_ = true;
       } else {
-        shareMessage_ = text;
+        share_message_ = text;
       }
       setOpen(true);
     } else if (kind == "link") {
-      shareMessage_ = "Share link copied and shown in the address bar.";
+      share_message_ = "Share link copied and shown in the address bar.";
     } else if (kind == "paste") {  // "Paste from clipboard" in the Open document dialog
-      importBuffer_ = text;
-      importText_.clear();
+      import_buffer_ = text;
+      import_text_.clear();
     } else if (kind == "paste-error") {
-      importText_ = text;
+      import_text_ = text;
     }
   }
 }
 
 void BuilderView::drawSharePopups() {
-  if (needPassword_ && !ImGui::IsPopupOpen("Encrypted share link")) ImGui::OpenPopup("Encrypted share link");
+  if (need_password_ && !ImGui::IsPopupOpen("Encrypted share link")) ImGui::OpenPopup("Encrypted share link");
   if (ImGui::BeginPopupModal("Encrypted share link", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted("This link holds an encrypted model. Enter its password:");
-    if (ImGui::IsWindowAppearing() || focusUnlock_) ImGui::SetKeyboardFocusHere();
-    focusUnlock_ = false;
-    bool enter = inputString("##unlock", "", &unlockPassword_,
+    if (ImGui::IsWindowAppearing() || focus_unlock_) ImGui::SetKeyboardFocusHere();
+    focus_unlock_ = false;
+    bool enter = inputString("##unlock", "", &unlock_password_,
                              ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
     note("unlock_password");
     if (ImGui::Button("Unlock") || enter) {
-      unlockError_ = "Decrypting...";
-      platform::shareUnlock(unlockPassword_);
+      unlock_error_ = "Decrypting...";
+      platform::shareUnlock(unlock_password_);
     }
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) {
-      needPassword_ = false;
+      need_password_ = false;
       ImGui::CloseCurrentPopup();
     }
-    if (!needPassword_) ImGui::CloseCurrentPopup();
-    if (!unlockError_.empty()) ImGui::TextColored(errorTextColor(), "%s", unlockError_.c_str());
+    if (!need_password_) ImGui::CloseCurrentPopup();
+    if (!unlock_error_.empty()) ImGui::TextColored(errorTextColor(), "%s", unlock_error_.c_str());
     ImGui::EndPopup();
   }
-  if (askAccept_ && !needPassword_ && !ImGui::IsPopupOpen("Open shared model")) ImGui::OpenPopup("Open shared model");
+  if (ask_accept_ && !need_password_ && !ImGui::IsPopupOpen("Open shared model")) ImGui::OpenPopup("Open shared model");
   if (ImGui::BeginPopupModal("Open shared model", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::Text("Replace the model in the builder with %s?", incomingFrom_.c_str());
+    ImGui::Text("Replace the model in the builder with %s?", incoming_from_.c_str());
     ImGui::TextDisabled("Your current model stays saved in this browser until you accept.");
     ImGui::TextDisabled("Enter: open it, Escape: keep mine.");
     const bool enter = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false);
@@ -210,15 +210,15 @@ void BuilderView::drawSharePopups() {
         editor_.load(std::move(*incoming_));
         selectMany({});
         seen_ = UINT64_MAX;  // recompute analysis and code
-        fitPending_ = true;
+        fit_pending_ = true;
       }
-      askAccept_ = false;
+      ask_accept_ = false;
       incoming_.reset();
       ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
     if (ImGui::Button("Keep mine") || escape) {
-      askAccept_ = false;
+      ask_accept_ = false;
       incoming_.reset();
       ImGui::CloseCurrentPopup();
     }

@@ -9,8 +9,8 @@
 namespace nf::app {
 
 void ErrorPanelView::update(AppContext& ctx) {
-  if (ctx.session.errorsReported() > seen_) {
-    seen_ = ctx.session.errorsReported();
+  if (ctx.session.document().errorsReported() > seen_) {
+    seen_ = ctx.session.document().errorsReported();
     setOpen(true);
   }
 }
@@ -23,7 +23,7 @@ void ErrorPanelView::placeWindow(const WorkArea& area) {
 }
 
 void ErrorPanelView::drawContent(AppContext& ctx) {
-  Session& s = ctx.session;
+  document::ModelDocument& s = ctx.session.document();
   if (s.errors().empty()) {
     ImGui::TextDisabled("No problems so far.");
     return;

@@ -30,7 +30,7 @@ void spinner(float radius, float thickness) {
 
 }  // namespace
 
-void LoadingOverlayView::update(AppContext& ctx) { setOpen(ctx.session.busy() || !ctx.session.current()); }
+void LoadingOverlayView::update(AppContext& ctx) { setOpen(ctx.session.busy() || !ctx.session.document().current()); }
 
 void LoadingOverlayView::placeWindow(const WorkArea& area) {
   ImGui::SetNextWindowPos(area.center(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
@@ -43,7 +43,7 @@ ImGuiWindowFlags LoadingOverlayView::windowFlags() const {
 }
 
 void LoadingOverlayView::drawContent(AppContext& ctx) {
-  const Session& s = ctx.session;
+  const document::ModelDocument& s = ctx.session.document();
   // The progress spinner stays on top; the idle hint must never cover a window
   // the user opened (the builder, say).
   if (s.busy())
@@ -53,7 +53,7 @@ void LoadingOverlayView::drawContent(AppContext& ctx) {
   if (s.busy()) {
     spinner(10.0f, 3.0f);
     ImGui::SameLine();
-    const char* what = s.state() == LoadState::Loading ? "Opening" : "Laying out";
+    const char* what = (s.state() == document::LoadState::Reading || s.state() == document::LoadState::Parsing) ? "Opening" : "Laying out";
     ImGui::AlignTextToFramePadding();
     ImGui::Text("%s %s ...", what, displayName(s.loadingLabel(), 80).c_str());
   } else {

@@ -51,7 +51,7 @@ void ModelPropertiesView::placeWindow(const WorkArea& area) {
 }
 
 void ModelPropertiesView::drawContent(AppContext& ctx) {
-  const OpenedModel* opened = ctx.session.current();
+  const OpenedModel* opened = ctx.session.document().current();
   if (!opened) {
     ImGui::TextWrapped("No model open. Drop an .onnx file anywhere on the page, or use File > Open model...");
     return;

@@ -1,7 +1,6 @@
 // NodeDetailsView: everything about the selected node.
 #include <algorithm>
 
-#include "app/model_analysis.h"
 #include "app/selection.h"
 #include "app/session.h"
 #include "app/views_inspect.h"
@@ -14,7 +13,7 @@ namespace {
 
 // One input or output slot: its name, declared type, and where it comes from/goes.
 void valueRow(AppContext& ctx, const ir::Graph& g, ir::GraphId gid, const char* slot, ir::ValueId id,
-              const ModelAnalysis* analysis) {
+              const document::ModelAnalysis* analysis) {
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
   ImGui::TextDisabled("%s", slot);
@@ -60,7 +59,7 @@ void NodeDetailsView::placeWindow(const WorkArea& area) {
 }
 
 void NodeDetailsView::drawContent(AppContext& ctx) {
-  const OpenedModel* opened = ctx.session.current();
+  const OpenedModel* opened = ctx.session.document().current();
   const Selection& sel = ctx.selection;
   if (!opened || sel.graph.index >= opened->model.graphs.size() || !sel.node.valid() ||
       sel.node.index >= opened->model.graph(sel.graph).nodes.size()) {
@@ -75,7 +74,7 @@ void NodeDetailsView::drawContent(AppContext& ctx) {
   ImGui::SameLine();
   ImGui::TextDisabled("%s", n.domain.empty() ? "ai.onnx" : displayName(n.domain, 60).c_str());
   ImGui::TextWrapped("%s", n.name.empty() ? "(unnamed node)" : displayName(n.name, 400).c_str());
-  const ModelAnalysis* analysis = analysisOf(opened);
+  const document::ModelAnalysis* analysis = ctx.session.document().analysis();
   if (analysis && sel.graph.index == 0) {
     const auto& nm = analysis->metrics.node(sel.node);
     ImGui::TextDisabled("params %s   MACs %s   FLOPs %s   output %s", withThousands(nm.params).c_str(),

@@ -39,7 +39,7 @@ void NodeListView::placeWindow(const WorkArea& area) {
   ImGui::SetNextWindowSize(ImVec2(420, std::max(200.0f, area.size.y * 0.6f)), ImGuiCond_FirstUseEver);
 }
 
-void NodeListView::refilter(const ir::Graph& g) {
+void NodeListView::refilter(const ir::Graph& g, uint64_t generation, uint32_t graph) {
   std::string needle = filter_;
   std::transform(needle.begin(), needle.end(), needle.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -47,22 +47,26 @@ void NodeListView::refilter(const ir::Graph& g) {
   for (uint32_t i = 0; i < g.nodes.size(); ++i)
     if (nodeMatches(g, g.nodes[i], needle)) rows_.push_back(i);
   applied_filter_ = filter_;
-  filtered_for_ = &g;
+  filtered_generation_ = generation;
+  filtered_graph_ = graph;
 }
 
 void NodeListView::drawContent(AppContext& ctx) {
-  const OpenedModel* opened = ctx.session.current();
+  const OpenedModel* opened = ctx.session.document().current();
   if (!opened || opened->model.graphs.empty()) {
     ImGui::TextDisabled("No model open.");
     return;
   }
   const ir::Model& m = opened->model;
   Selection& sel = ctx.selection;
-  const ir::Graph& g = m.graph(sel.graph.index < m.graphs.size() ? sel.graph : ir::GraphId{0});
+  const ir::GraphId gid = sel.graph.index < m.graphs.size() ? sel.graph : ir::GraphId{0};
+  const ir::Graph& g = m.graph(gid);
+  const uint64_t generation = ctx.session.document().generation();
 
   ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##filter", "Search names, op types, tensors", &filter_);
-  if (filter_ != applied_filter_ || filtered_for_ != &g) refilter(g);
+  if (filter_ != applied_filter_ || filtered_generation_ != generation || filtered_graph_ != gid.index)
+    refilter(g, generation, gid.index);
   ImGui::TextDisabled("%s of %s nodes", withThousands(static_cast<int64_t>(rows_.size())).c_str(),
                       withThousands(static_cast<int64_t>(g.nodes.size())).c_str());
 

@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "app/model_analysis.h"
 #include "app/platform.h"
 #include "app/session.h"
 #include "base/color_map.h"
@@ -79,6 +78,8 @@ uint64_t tensorBytes(const runtime::Tensor& t) { return t.buffer ? t.buffer->byt
 
 struct RunView::State {
   const OpenedModel* model = nullptr;  // the model the slots and results belong to
+  uint64_t generation = 0;             // its document generation
+  document::ModelDocument* doc = nullptr;
   std::vector<InputSlot> slots;
   std::optional<runtime::RgbaImage> image;
   std::string image_name;
@@ -96,7 +97,7 @@ struct RunView::State {
   bool keep_all = false;
   std::vector<std::string> keep;  // names kept when not keep_all
   uint64_t run_id = 0;
-  const OpenedModel* estimate_for = nullptr;
+  uint64_t estimate_for = 0;  // the generation estimated_bytes belongs to
   uint64_t estimated_bytes = 0;  // all intermediate values of the model
 
   // What is inspected.
@@ -194,8 +195,7 @@ Result<runtime::Tensor> makeInput(const RunView::State& st, const InputSlot& s) 
 // Bytes of every value a node of the main graph produces, from the model's inferred
 // shapes (computed once per model and shared with the other views; unknown and
 // symbolic dims count as 1, so this is a lower bound).
-uint64_t estimateIntermediates(const OpenedModel* opened) {
-  const shapes::InferenceResult& inferred = analysisOf(opened)->inference;
+uint64_t estimateIntermediates(const OpenedModel* opened, const shapes::InferenceResult& inferred) {
   const ir::Graph& g = opened->model.graphs[0];
   uint64_t total = 0;
   for (uint32_t i = 0; i < g.values.size(); ++i) {
@@ -214,10 +214,12 @@ uint64_t estimateIntermediates(const OpenedModel* opened) {
 
 void RunView::update(AppContext& ctx) {
   State& st = *s_;
-  const OpenedModel* opened = ctx.session.current();
-  if (opened != st.model) {  // a new model: new slots, old results gone
+  st.doc = &ctx.session.document();
+  const OpenedModel* opened = st.doc->current();
+  if (st.doc->generation() != st.generation) {  // another model: new slots, old results gone
     st.resetResults();
     st.model = opened;
+    st.generation = st.doc->generation();
     st.slots.clear();
     st.inspect.clear();
     st.inspect_from_user = false;
@@ -362,9 +364,10 @@ void startRun(RunView::State& st) {
     feeds.emplace_back(s.name, runtime::Value::of(std::move(t.value())));
   }
   runtime::PlanOptions options;
-  if (st.estimate_for != st.model) {  // once per model
-    st.estimate_for = st.model;
-    st.estimated_bytes = estimateIntermediates(st.model);
+  if (st.estimate_for != st.generation) {  // once per model
+    st.estimate_for = st.generation;
+    const shapes::InferenceResult* inferred = st.doc->inference();
+    st.estimated_bytes = inferred ? estimateIntermediates(st.model, *inferred) : UINT64_MAX;
   }
   st.keep_all = st.estimated_bytes <= kKeepAllLimitBytes;
   options.keep_all = st.keep_all;

@@ -19,7 +19,7 @@ ImGuiWindowFlags StatusBarView::windowFlags() const {
 }
 
 void StatusBarView::drawContent(AppContext& ctx) {
-  const Session& s = ctx.session;
+  const document::ModelDocument& s = ctx.session.document();
   ImGui::AlignTextToFramePadding();
   if (const OpenedModel* m = s.current()) {
     ImGui::TextUnformatted(displayName(m->file_name, 80).c_str());

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "app/model_analysis.h"
 #include "app/selection.h"
 #include "app/session.h"
 #include "app/views_inspect.h"
@@ -25,8 +24,9 @@ void SummaryView::placeWindow(const WorkArea& area) {
 }
 
 void SummaryView::drawContent(AppContext& ctx) {
-  const OpenedModel* opened = ctx.session.current();
-  const ModelAnalysis* a = analysisOf(opened);
+  document::ModelDocument& doc = ctx.session.document();
+  const OpenedModel* opened = doc.current();
+  const document::ModelAnalysis* a = doc.analysis();
   if (!a) {
     ImGui::TextDisabled("No model open.");
     return;
@@ -41,9 +41,9 @@ void SummaryView::drawContent(AppContext& ctx) {
   changed |= ImGui::SliderInt("group depth", &options_.group_depth, 0, 6, options_.group_depth ? "%d" : "none");
   ImGui::SameLine();
   changed |= ImGui::Checkbox("constants", &options_.show_constant_nodes);
-  if (changed || built_for_ != opened) {
+  if (changed || built_for_ != doc.generation()) {
     table_ = shapes::buildSummary(m, a->inference, a->metrics, options_);
-    built_for_ = opened;
+    built_for_ = doc.generation();
   }
   ImGui::SameLine();
   if (ImGui::Button("Copy Markdown")) ImGui::SetClipboardText(shapes::formatMarkdown(table_).c_str());

@@ -42,7 +42,7 @@ std::string storageText(const ir::Model& m, const ir::Tensor& t) {
 void TensorView::update(AppContext& ctx) {
   if (ctx.selection.version == seen_selection_) return;
   seen_selection_ = ctx.selection.version;
-  if (selectedTensor(ctx.session.current(), ctx.selection)) setOpen(true);
+  if (selectedTensor(ctx.session.document().current(), ctx.selection)) setOpen(true);
 }
 
 void TensorView::placeWindow(const WorkArea& area) {
@@ -53,16 +53,17 @@ void TensorView::placeWindow(const WorkArea& area) {
 }
 
 void TensorView::drawContent(AppContext& ctx) {
-  const OpenedModel* opened = ctx.session.current();
+  const OpenedModel* opened = ctx.session.document().current();
   const ir::Tensor* t = selectedTensor(opened, ctx.selection);
   if (!t) {
     ImGui::TextWrapped("Select a weight (an initializer input in the node details) to see its values.");
     return;
   }
   const ir::Model& m = opened->model;
-  if (stats_for_ != t) {
+  if (stats_for_ != t || stats_generation_ != ctx.session.document().generation()) {
     stats_.reset();
     stats_for_ = t;
+    stats_generation_ = ctx.session.document().generation();
   }
   ImGui::TextWrapped("%s", displayName(t->name, 300).c_str());
   ImGui::Separator();

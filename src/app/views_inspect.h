@@ -26,10 +26,13 @@ class NodeListView final : public View {
   void placeWindow(const WorkArea& area) override;
 
  private:
-  void refilter(const ir::Graph& g);
+  void refilter(const ir::Graph& g, uint64_t generation, uint32_t graph);
   std::string filter_;
   std::string applied_filter_ = "\x01";  // forces the first filtering
-  const void* filtered_for_ = nullptr;   // the graph the list was built for
+  // The graph the list was built for: document generation and graph index (an address
+  // could be reused by the next model).
+  uint64_t filtered_generation_ = 0;
+  uint32_t filtered_graph_ = UINT32_MAX;
   std::vector<uint32_t> rows_;           // node indices passing the filter
 };
 
@@ -57,7 +60,9 @@ class TensorView final : public View {
 
  private:
   uint64_t seen_selection_ = 0;
-  const void* stats_for_ = nullptr;  // the tensor the statistics belong to
+  // The tensor the statistics belong to, within the model of this document generation.
+  uint64_t stats_generation_ = 0;
+  const ir::Tensor* stats_for_ = nullptr;
   std::optional<Result<weights::TensorStats>> stats_;
   double stats_ms_ = 0;
 };
@@ -77,7 +82,7 @@ class SummaryView final : public View {
  private:
   shapes::SummaryOptions options_;
   shapes::SummaryTable table_;
-  const void* built_for_ = nullptr;
+  uint64_t built_for_ = 0;  // the document generation the table was built for
 };
 
 }  // namespace nf::app

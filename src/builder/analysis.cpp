@@ -33,8 +33,8 @@ struct Work {
   Analysis& out;
   std::vector<ParamMap> params;            // resolved, per node index
   std::vector<bool> shapeable;             // false: an error prevents running the shape rule
-  std::vector<std::vector<int>> inEdges;   // edge indices per node index, by port
-  std::vector<std::vector<int>> outNodes;  // consumer node indices per node index
+  std::vector<std::vector<int>> in_edges;   // edge indices per node index, by port
+  std::vector<std::vector<int>> out_nodes;  // consumer node indices per node index
   std::vector<int> inputCount;             // connected ports used by the rule (max port + 1)
 
   int indexOf(NodeId id) const {
@@ -67,15 +67,15 @@ void checkNode(Work& w, int i) {
   }
   for (const std::string& u : rp.unknown)
     w.warn(i, "parameter '" + u + "' is not known to this NetForge version and is ignored");
-  for (const auto& [name, raw] : node.extraParams)
+  for (const auto& [name, raw] : node.extra_params)
     w.warn(i, "parameter '" + name + "' is not known to this NetForge version and is ignored");
   if (spec->has(w.fw)) {
     for (const ParamSpec& p : spec->params) {
       if (p.in(w.fw).how != Mapping::Unsupported) continue;
       const ParamValue& v = rp.values[p.name];
-      if (!sameValue(v, p.defaultValue)) {
+      if (!sameValue(v, p.default_value)) {
         w.error(i, std::string(frameworkName(w.fw)) + " has no equivalent of " + p.name + " = " +
-                       formatParamValue(v) + " (only " + formatParamValue(p.defaultValue) + ")");
+                       formatParamValue(v) + " (only " + formatParamValue(p.default_value) + ")");
       }
     }
   }
@@ -83,17 +83,17 @@ void checkNode(Work& w, int i) {
 
   // Ports: known ones only, no gaps below the highest connected port, minimum met.
   int highest = -1;
-  for (int e : w.inEdges[i]) highest = std::max(highest, w.doc.edges()[e].port);
-  const int maxPorts = spec->maxInputs;
-  for (int e : w.inEdges[i]) {
+  for (int e : w.in_edges[i]) highest = std::max(highest, w.doc.edges()[e].port);
+  const int max_ports = spec->max_inputs;
+  for (int e : w.in_edges[i]) {
     const int port = w.doc.edges()[e].port;
-    if (maxPorts >= 0 && port >= maxPorts) {
+    if (max_ports >= 0 && port >= max_ports) {
       w.error(i, "input port " + std::to_string(port + 1) + " does not exist (" + spec->type + " takes " +
-                     (maxPorts == 0 ? std::string("no inputs") : "at most " + std::to_string(maxPorts)) + ")");
+                     (max_ports == 0 ? std::string("no inputs") : "at most " + std::to_string(max_ports)) + ")");
       w.shapeable[i] = false;
     }
   }
-  const int needed = std::max(spec->minInputs, maxPorts >= 0 ? std::min(highest + 1, maxPorts) : highest + 1);
+  const int needed = std::max(spec->min_inputs, max_ports >= 0 ? std::min(highest + 1, max_ports) : highest + 1);
   for (int port = 0; port < needed; ++port) {
     if (!w.doc.edgeInto(node.id, port)) {
       w.error(i, spec->portName(port) + " is not connected");
@@ -114,7 +114,7 @@ void topologicalOrder(Work& w) {
     const int i = *ready.begin();
     ready.erase(ready.begin());
     w.out.order.push_back(w.doc.nodes()[i].id);
-    for (int j : w.outNodes[i])
+    for (int j : w.out_nodes[i])
       if (--indegree[j] == 0) ready.insert(j);
   }
 }
@@ -136,8 +136,8 @@ void markCycles(Work& w) {
     onStack[root] = true;
     while (!call.empty()) {
       auto& [v, next] = call.back();
-      if (next < w.outNodes[v].size()) {
-        const int u = w.outNodes[v][next++];
+      if (next < w.out_nodes[v].size()) {
+        const int u = w.out_nodes[v][next++];
         if (ordered[u]) continue;
         if (index[u] < 0) {
           index[u] = low[u] = counter++;
@@ -158,15 +158,15 @@ void markCycles(Work& w) {
           onStack[u] = false;
           comp.push_back(u);
         } while (u != v);
-        const bool selfLoop = std::find(w.outNodes[v].begin(), w.outNodes[v].end(), v) != w.outNodes[v].end();
-        if (comp.size() > 1 || selfLoop) {
+        const bool self_loop = std::find(w.out_nodes[v].begin(), w.out_nodes[v].end(), v) != w.out_nodes[v].end();
+        if (comp.size() > 1 || self_loop) {
           std::sort(comp.begin(), comp.end());
           std::string names;
           for (size_t k = 0; k < comp.size() && k < 6; ++k)
             names += (k ? ", " : "") + w.doc.nodes()[comp[k]].name;
           if (comp.size() > 6) names += ", ...";
           for (int c : comp) {
-            w.out.nodes[c].onCycle = true;
+            w.out.nodes[c].on_cycle = true;
             w.error(c, comp.size() == 1 ? "is connected to itself (a cycle)" : "is part of a cycle (" + names + ")");
           }
         }
@@ -177,7 +177,7 @@ void markCycles(Work& w) {
     }
   }
   for (int i = 0; i < n; ++i)
-    if (!ordered[i] && !w.out.nodes[i].onCycle) w.out.nodes[i].blocked = true;
+    if (!ordered[i] && !w.out.nodes[i].on_cycle) w.out.nodes[i].blocked = true;
 }
 
 bool channelsFirstFor(const LayerSpec& spec, const ParamMap& params, const std::vector<TensorInfo>& inputs,
@@ -191,7 +191,7 @@ bool channelsFirstFor(const LayerSpec& spec, const ParamMap& params, const std::
   switch (spec.layout) {
     case TorchLayout::ChannelsFirst: return true;
     case TorchLayout::ChannelsLast: return false;
-    case TorchLayout::Keep: return !inputs.empty() && inputs[0].channelsFirst;
+    case TorchLayout::Keep: return !inputs.empty() && inputs[0].channels_first;
     case TorchLayout::Flatten: return false;
   }
   return false;
@@ -214,11 +214,11 @@ void propagate(Work& w, int i) {
   }
   for (size_t p = 0; p < inputs.size(); ++p) {
     const std::string port = spec.portName(static_cast<int>(p));
-    if (spec.inputKind == InputKind::Float && inputs[p].dtype != DType::Float32) {
+    if (spec.input_kind == InputKind::Float && inputs[p].dtype != DType::Float32) {
       w.error(i, port + " holds integer ids: " + spec.type + " needs float values (add an Embedding first)");
       return;
     }
-    if (spec.inputKind == InputKind::Int && inputs[p].dtype != DType::Int64) {
+    if (spec.input_kind == InputKind::Int && inputs[p].dtype != DType::Int64) {
       w.error(i, spec.type + " needs integer ids: set the input's dtype to int64");
       return;
     }
@@ -245,10 +245,10 @@ void propagate(Work& w, int i) {
   out.dims = *dims;
   if (spec.family == Family::Input) {
     out.dtype = std::get<std::string>(w.params[i].at("dtype")) == "int64" ? DType::Int64 : DType::Float32;
-  } else if (spec.inputKind == InputKind::Any && !inputs.empty()) {
+  } else if (spec.input_kind == InputKind::Any && !inputs.empty()) {
     out.dtype = inputs[0].dtype;
   }
-  out.channelsFirst = channelsFirstFor(spec, w.params[i], inputs, out.dims);
+  out.channels_first = channelsFirstFor(spec, w.params[i], inputs, out.dims);
   r.output = std::move(out);
   if (spec.count) r.params = spec.count(ctx, *dims);
   if (r.params.overflow()) w.error(i, "the parameter count of this layer does not fit in 64 bits");
@@ -266,14 +266,14 @@ Analysis analyze(const Document& doc, Framework f) {
   for (size_t i = 0; i < n; ++i) a.nodes[i].id = doc.nodes()[i].id;
   for (size_t e = 0; e < doc.edges().size(); ++e) {
     const Edge& edge = doc.edges()[e];
-    w.inEdges[w.indexOf(edge.to)].push_back(static_cast<int>(e));
-    w.outNodes[w.indexOf(edge.from)].push_back(w.indexOf(edge.to));
+    w.in_edges[w.indexOf(edge.to)].push_back(static_cast<int>(e));
+    w.out_nodes[w.indexOf(edge.from)].push_back(w.indexOf(edge.to));
   }
   for (size_t i = 0; i < n; ++i) checkNode(w, static_cast<int>(i));
-  std::map<std::string, int> nameCount;
-  for (const Node& node : doc.nodes()) nameCount[node.name]++;
+  std::map<std::string, int> name_count;
+  for (const Node& node : doc.nodes()) name_count[node.name]++;
   for (size_t i = 0; i < n; ++i) {
-    if (nameCount[doc.nodes()[i].name] > 1)
+    if (name_count[doc.nodes()[i].name] > 1)
       w.warn(static_cast<int>(i), "another layer has the same name (the code will number them)");
   }
   topologicalOrder(w);
@@ -285,8 +285,8 @@ Analysis analyze(const Document& doc, Framework f) {
     const bool isInput = a.nodes[i].spec && a.nodes[i].spec->family == Family::Input;
     if (isInput) {
       a.inputs.push_back(node.id);
-      if (w.outNodes[i].empty()) w.warn(static_cast<int>(i), "this input is not connected to any layer");
-    } else if (w.outNodes[i].empty()) {
+      if (w.out_nodes[i].empty()) w.warn(static_cast<int>(i), "this input is not connected to any layer");
+    } else if (w.out_nodes[i].empty()) {
       a.outputs.push_back(node.id);
     }
   }

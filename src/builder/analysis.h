@@ -36,7 +36,7 @@ struct NodeReport {
   ParamCount params;
   std::vector<Issue> issues;
   bool blocked = false;  // no shape because an input has none (the cause is upstream)
-  bool onCycle = false;
+  bool on_cycle = false;
 
   bool hasError() const;
 };

@@ -12,7 +12,7 @@
 //                auto-arrange, rename, change type); revision() for caching.
 //   analysis.h   analyze(doc, framework): output shape and parameter count per node,
 //                shape per edge, errors/warnings with messages, totals.
-//   codegen.h    generateCode(doc, {framework, trainingLoop, mainBlock}): PyTorch
+//   codegen.h    generateCode(doc, {framework, training_loop, main_block}): PyTorch
 //                nn.Module or Keras functional model; refuses with every problem listed.
 //   serialize.h  saveJson/loadJson (versioned, migrations), saveCompact/loadCompact
 //                (share links; defaults omitted).

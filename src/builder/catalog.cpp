@@ -64,10 +64,10 @@ Status ParamSpec::validate(const ParamValue& v) const {
     case ParamKind::IntTuple: {
       const IntList& t = std::get<IntList>(v);
       const int n = static_cast<int>(t.size());
-      if (n < minLength || n > maxLength) {
+      if (n < min_length || n > max_length) {
         return Error{name + " needs " +
-                     (minLength == maxLength ? std::to_string(minLength)
-                                             : std::to_string(minLength) + " to " + std::to_string(maxLength)) +
+                     (min_length == max_length ? std::to_string(min_length)
+                                             : std::to_string(min_length) + " to " + std::to_string(max_length)) +
                      " values (got " + std::to_string(n) + ")"};
       }
       for (int64_t x : t) {
@@ -96,8 +96,8 @@ std::optional<ParamValue> ParamSpec::coerce(const ParamValue& v) const {
     case ParamKind::IntTuple:
       // A scalar stands for "the same value on every axis" (kernel_size=3 -> 3x3),
       // only for fixed-length tuples.
-      if (from == ParamKind::Int && minLength == maxLength && minLength > 0) {
-        return ParamValue(IntList(static_cast<size_t>(minLength), std::get<int64_t>(v)));
+      if (from == ParamKind::Int && min_length == max_length && min_length > 0) {
+        return ParamValue(IntList(static_cast<size_t>(min_length), std::get<int64_t>(v)));
       }
       break;
     default: break;
@@ -253,7 +253,7 @@ std::string LayerSpec::baseName() const { return lower(type); }
 
 ParamMap defaultParams(const LayerSpec& spec) {
   ParamMap m;
-  for (const auto& p : spec.params) m[p.name] = p.defaultValue;
+  for (const auto& p : spec.params) m[p.name] = p.default_value;
   return m;
 }
 
@@ -327,8 +327,8 @@ std::vector<SearchHit> Catalog::search(std::string_view query, std::optional<Fra
       } else {
         size_t pos = t.find(q);
         if (pos != std::string::npos) {
-          const bool wordStart = pos > 0 && !std::isalnum(static_cast<unsigned char>(t[pos - 1]));
-          s = wordStart ? 60 : 40;
+          const bool word_start = pos > 0 && !std::isalnum(static_cast<unsigned char>(t[pos - 1]));
+          s = word_start ? 60 : 40;
         }
       }
       best = std::max(best, s * weight / 10);

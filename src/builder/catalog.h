@@ -39,15 +39,15 @@ enum class Mapping : uint8_t {
 struct FrameworkParam {
   std::string name;                        // keyword in that framework ("" unless Kwarg)
   Mapping how = Mapping::Kwarg;
-  std::optional<ParamValue> frameworkDefault;  // when it differs from the builder default
+  std::optional<ParamValue> framework_default;  // when it differs from the builder default
 };
 
 struct ParamSpec {
   std::string name;  // the key in documents; stable forever
   ParamKind kind = ParamKind::Int;
-  ParamValue defaultValue;
+  ParamValue default_value;
   double min = 0, max = 0;     // inclusive range of Int/Float values and of tuple elements
-  int minLength = 0, maxLength = 0;  // IntTuple length range (equal = fixed length)
+  int min_length = 0, max_length = 0;  // IntTuple length range (equal = fixed length)
   std::vector<std::string> choices;  // Enum values, in display order
   FrameworkParam torch, keras;
   std::string help;                  // one line for the properties panel
@@ -128,15 +128,15 @@ struct LayerSpec {
   int rank = 0;          // spatial rank (1, 2, 3) for conv/pool/upsample/...; 0 otherwise
   std::string op;        // family refinement: "max"/"avg", "lstm"/"gru"/"rnn", "add", activation key
   uint8_t frameworks = kAllFrameworks;  // frameworkBit() set of frameworks that have it
-  std::string torchClass;  // what the PyTorch code uses: "nn.Conv2d", or "torch.cat" for ops
+  std::string torch_class;  // what the PyTorch code uses: "nn.Conv2d", or "torch.cat" for ops
   std::string kerasClass;  // "layers.Conv2D", "layers.Activation"; "name()": a helper the Keras code defines
   std::vector<std::string> kerasExtraKwargs;  // keywords the Keras emitter derives (key_dim, ...)
   std::vector<std::string> torchExtraKwargs;  // keywords the PyTorch emitter derives (batch_first, ...)
-  int minInputs = 1;
-  int maxInputs = 1;     // -1: any number (merges)
+  int min_inputs = 1;
+  int max_inputs = 1;     // -1: any number (merges)
   std::vector<std::string> portNames;  // names of the first input ports ("query", "key", ...)
   TorchLayout layout = TorchLayout::Keep;
-  InputKind inputKind = InputKind::Float;
+  InputKind input_kind = InputKind::Float;
   std::vector<ParamSpec> params;
   ShapeFn shape = nullptr;
   CountFn count = nullptr;     // nullptr: no parameters

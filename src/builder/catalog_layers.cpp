@@ -31,8 +31,8 @@ constexpr uint8_t kTorchOnly = frameworkBit(Framework::PyTorch);
 constexpr uint8_t kKerasOnly = frameworkBit(Framework::Keras);
 
 FrameworkParam kw(std::string name) { return FrameworkParam{std::move(name), Mapping::Kwarg, std::nullopt}; }
-FrameworkParam kw(std::string name, ParamValue frameworkDefault) {
-  return FrameworkParam{std::move(name), Mapping::Kwarg, std::move(frameworkDefault)};
+FrameworkParam kw(std::string name, ParamValue framework_default) {
+  return FrameworkParam{std::move(name), Mapping::Kwarg, std::move(framework_default)};
 }
 FrameworkParam derived() { return FrameworkParam{"", Mapping::Derived, std::nullopt}; }
 FrameworkParam unsupported() { return FrameworkParam{"", Mapping::Unsupported, std::nullopt}; }
@@ -42,7 +42,7 @@ ParamSpec pInt(std::string name, int64_t def, int64_t lo, int64_t hi, FrameworkP
   ParamSpec p;
   p.name = std::move(name);
   p.kind = ParamKind::Int;
-  p.defaultValue = def;
+  p.default_value = def;
   p.min = static_cast<double>(lo);
   p.max = static_cast<double>(hi);
   p.torch = std::move(torch);
@@ -56,7 +56,7 @@ ParamSpec pFloat(std::string name, double def, double lo, double hi, FrameworkPa
   ParamSpec p;
   p.name = std::move(name);
   p.kind = ParamKind::Float;
-  p.defaultValue = def;
+  p.default_value = def;
   p.min = lo;
   p.max = hi;
   p.torch = std::move(torch);
@@ -69,7 +69,7 @@ ParamSpec pBool(std::string name, bool def, FrameworkParam torch, FrameworkParam
   ParamSpec p;
   p.name = std::move(name);
   p.kind = ParamKind::Bool;
-  p.defaultValue = def;
+  p.default_value = def;
   p.torch = std::move(torch);
   p.keras = std::move(keras);
   p.help = std::move(help);
@@ -81,7 +81,7 @@ ParamSpec pEnum(std::string name, std::string def, std::vector<std::string> choi
   ParamSpec p;
   p.name = std::move(name);
   p.kind = ParamKind::Enum;
-  p.defaultValue = std::move(def);
+  p.default_value = std::move(def);
   p.choices = std::move(choices);
   p.torch = std::move(torch);
   p.keras = std::move(keras);
@@ -94,9 +94,9 @@ ParamSpec pTuple(std::string name, IntList def, int minLen, int maxLen, int64_t 
   ParamSpec p;
   p.name = std::move(name);
   p.kind = ParamKind::IntTuple;
-  p.defaultValue = std::move(def);
-  p.minLength = minLen;
-  p.maxLength = maxLen;
+  p.default_value = std::move(def);
+  p.min_length = minLen;
+  p.max_length = maxLen;
   p.min = static_cast<double>(lo);
   p.max = static_cast<double>(hi);
   p.torch = std::move(torch);
@@ -124,14 +124,14 @@ struct L {
   L& op(std::string o) { s.op = std::move(o); return *this; }
   L& only(uint8_t frameworks) { s.frameworks = frameworks; return *this; }
   L& classes(std::string torch, std::string keras) {
-    s.torchClass = std::move(torch);
+    s.torch_class = std::move(torch);
     s.kerasClass = std::move(keras);
     return *this;
   }
-  L& inputs(int lo, int hi) { s.minInputs = lo; s.maxInputs = hi; return *this; }
+  L& inputs(int lo, int hi) { s.min_inputs = lo; s.max_inputs = hi; return *this; }
   L& ports(std::vector<std::string> names) { s.portNames = std::move(names); return *this; }
   L& layout(TorchLayout l) { s.layout = l; return *this; }
-  L& accepts(InputKind k) { s.inputKind = k; return *this; }
+  L& accepts(InputKind k) { s.input_kind = k; return *this; }
   L& param(ParamSpec p) { s.params.push_back(std::move(p)); return *this; }
   L& params(std::vector<ParamSpec> ps) {
     for (auto& p : ps) s.params.push_back(std::move(p));
@@ -379,14 +379,14 @@ void addConvolution(std::vector<LayerSpec>& t) {
 
 void addPooling(std::vector<LayerSpec>& t) {
   for (const char* kind : {"Max", "Avg"}) {
-    const bool isMax = kind[0] == 'M';
+    const bool is_max = kind[0] == 'M';
     for (int r = 1; r <= 3; ++r) {
-      t.push_back(L(std::string(kind) + "Pool" + dimName(r), std::string(isMax ? "Max" : "Average") + " Pool " + dimNameUpper(r),
-                    "Pooling", Family::Pool, std::string(isMax ? "maximum" : "mean") + " over sliding windows")
+      t.push_back(L(std::string(kind) + "Pool" + dimName(r), std::string(is_max ? "Max" : "Average") + " Pool " + dimNameUpper(r),
+                    "Pooling", Family::Pool, std::string(is_max ? "maximum" : "mean") + " over sliding windows")
                       .rank(r)
-                      .op(isMax ? "max" : "avg")
+                      .op(is_max ? "max" : "avg")
                       .classes(std::string("nn.") + kind + "Pool" + dimName(r),
-                               std::string("layers.") + (isMax ? "MaxPooling" : "AveragePooling") + dimNameUpper(r))
+                               std::string("layers.") + (is_max ? "MaxPooling" : "AveragePooling") + dimNameUpper(r))
                       .layout(TorchLayout::ChannelsFirst)
                       .params({withAliases(pTuple("kernel_size", fill(r, 2), r, r, 1, 255, kw("kernel_size"),
                                                   kw("pool_size"), "window size"),
@@ -399,18 +399,18 @@ void addPooling(std::vector<LayerSpec>& t) {
                       .torchExtra({"padding", "ceil_mode", "count_include_pad"})
                       .rules(rules::pool)
                       .words({"pooling", "downsample", "subsample"})
-                      .alias({std::string(isMax ? "MaxPooling" : "AveragePooling") + dimNameUpper(r)})
+                      .alias({std::string(is_max ? "MaxPooling" : "AveragePooling") + dimNameUpper(r)})
                       .s);
     }
   }
   for (const char* kind : {"Avg", "Max"}) {
-    const bool isMax = kind[0] == 'M';
+    const bool is_max = kind[0] == 'M';
     for (int r = 1; r <= 3; ++r) {
       t.push_back(L(std::string("Adaptive") + kind + "Pool" + dimName(r),
-                    std::string("Adaptive ") + (isMax ? "Max" : "Avg") + " Pool " + dimNameUpper(r), "Pooling",
+                    std::string("Adaptive ") + (is_max ? "Max" : "Avg") + " Pool " + dimNameUpper(r), "Pooling",
                     Family::AdaptivePool, "pools to a fixed output size whatever the input size")
                       .rank(r)
-                      .op(isMax ? "max" : "avg")
+                      .op(is_max ? "max" : "avg")
                       .only(kTorchOnly)
                       .classes(std::string("nn.Adaptive") + kind + "Pool" + dimName(r), "")
                       .layout(TorchLayout::ChannelsFirst)
@@ -422,19 +422,19 @@ void addPooling(std::vector<LayerSpec>& t) {
     }
   }
   for (const char* kind : {"Avg", "Max"}) {
-    const bool isMax = kind[0] == 'M';
+    const bool is_max = kind[0] == 'M';
     for (int r = 1; r <= 3; ++r) {
-      const std::string kerasName = std::string("layers.Global") + (isMax ? "Max" : "Average") + "Pooling" + dimNameUpper(r);
+      const std::string keras_name = std::string("layers.Global") + (is_max ? "Max" : "Average") + "Pooling" + dimNameUpper(r);
       t.push_back(L(std::string("Global") + kind + "Pool" + dimName(r),
-                    std::string("Global ") + (isMax ? "Max" : "Avg") + " Pool " + dimNameUpper(r), "Pooling",
+                    std::string("Global ") + (is_max ? "Max" : "Avg") + " Pool " + dimNameUpper(r), "Pooling",
                     Family::GlobalPool, "one value per channel (output C)")
                       .rank(r)
-                      .op(isMax ? "max" : "avg")
-                      .classes(std::string("nn.Adaptive") + kind + "Pool" + dimName(r) + "(1) + flatten", kerasName)
+                      .op(is_max ? "max" : "avg")
+                      .classes(std::string("nn.Adaptive") + kind + "Pool" + dimName(r) + "(1) + flatten", keras_name)
                       .layout(TorchLayout::ChannelsFirst)
                       .rules(rules::globalPool)
                       .words({"global", "pooling", "gap"})
-                      .alias({kerasName.substr(7)})
+                      .alias({keras_name.substr(7)})
                       .s);
     }
   }
@@ -549,10 +549,10 @@ void addDropout(std::vector<LayerSpec>& t) {
 
 // An element-wise activation: `kerasActivation` names the string for layers.Activation
 // when kerasClass is "layers.Activation".
-L activation(std::string type, std::string label, std::string help, uint8_t frameworks, std::string torchClass,
+L activation(std::string type, std::string label, std::string help, uint8_t frameworks, std::string torch_class,
              std::string kerasClass, std::string kerasActivation) {
   L l(std::move(type), std::move(label), "Activation", Family::Activation, std::move(help));
-  l.only(frameworks).classes(std::move(torchClass), std::move(kerasClass)).op(std::move(kerasActivation)).rules(rules::same);
+  l.only(frameworks).classes(std::move(torch_class), std::move(kerasClass)).op(std::move(kerasActivation)).rules(rules::same);
   return l;
 }
 
@@ -719,7 +719,7 @@ void addMerge(std::vector<LayerSpec>& t) {
     const char* op;
     const char* torch;
     const char* help;
-    int maxInputs;
+    int max_inputs;
   };
   for (const M& m : {M{"Add", "add", "+", "element-wise sum (residual connections)", -1},
                      M{"Subtract", "subtract", "-", "first input minus the second", 2},
@@ -730,7 +730,7 @@ void addMerge(std::vector<LayerSpec>& t) {
     t.push_back(L(m.type, m.type, "Merge", Family::Merge, std::string(m.help) + "; inputs must have equal shapes")
                     .op(m.op)
                     .classes(m.torch, std::string("layers.") + m.type)
-                    .inputs(2, m.maxInputs)
+                    .inputs(2, m.max_inputs)
                     .accepts(InputKind::Any)
                     .rules(rules::merge)
                     .words({"merge", "combine", "skip", "residual"})

@@ -18,8 +18,8 @@ namespace nf::builder {
 
 struct CodegenOptions {
   Framework framework = Framework::PyTorch;
-  bool trainingLoop = false;  // add train(): an optimiser loop on random data of the right shapes
-  bool mainBlock = true;      // add `if __name__ == "__main__":` that builds the model and runs it once
+  bool training_loop = false;  // add train(): an optimiser loop on random data of the right shapes
+  bool main_block = true;      // add `if __name__ == "__main__":` that builds the model and runs it once
 };
 
 // The code, or an error whose message lists the problems ("3 problems: conv2d_1: ...").
@@ -48,9 +48,9 @@ struct CodePlan {
 
   Analysis analysis;
   std::vector<PlannedNode> nodes;  // topological order
-  std::vector<int> inputNodes;     // plan indices of Input nodes, by id
-  std::vector<int> outputNodes;    // plan indices of output nodes, by id
-  std::string className;           // PyTorch class name
+  std::vector<int> input_nodes;     // plan indices of Input nodes, by id
+  std::vector<int> output_nodes;    // plan indices of output nodes, by id
+  std::string class_name;           // PyTorch class name
   std::string modelName;           // sanitised identifier of the model (Keras model name)
   std::string title;               // the document name, safe for a comment line
   NameTable names;                 // every identifier in use; emitters claim helper names here

@@ -99,7 +99,7 @@ struct KerasEmitter {
   CodePlan& plan;
   const CodegenOptions& options;
   std::string body;
-  bool needEncoder = false, needDecoder = false;
+  bool need_encoder = false, need_decoder = false;
 
   const PlannedNode& node(int i) const { return plan.nodes[i]; }
   const ParamMap& params(int i) const { return plan.nodes[i].node->params; }
@@ -177,22 +177,22 @@ struct KerasEmitter {
     const IntList& op = pt(i, "output_padding");
     // Keras only honours (in - 1) * s + k + output_padding when output_padding is given;
     // without it, 'valid' yields in * s + max(k - s, 0), which differs when k < s.
-    bool needOutPad = anyNonZero(op);
+    bool need_out_pad = anyNonZero(op);
     for (int a = 0; a < r; ++a)
-      if (d[a] * (k[a] - 1) + 1 < st[a]) needOutPad = true;
+      if (d[a] * (k[a] - 1) + 1 < st[a]) need_out_pad = true;
     const bool crop = mode == "custom" && anyNonZero(pt(i, "padding_size"));
-    const std::string layerName = crop ? plan.names.claim(node(i).ident + "_deconv") : node(i).ident;
+    const std::string layer_name = crop ? plan.names.claim(node(i).ident + "_deconv") : node(i).ident;
     std::vector<std::string> args = {pyInt(pi(i, "out_channels")), pyTupleOrScalar(k), kw(i, "stride"), kerasPadding(i)};
-    if (mode != "same" && needOutPad) args.push_back(kwName(s, "output_padding", kKeras) + "=" + pyTupleOrScalar(op));
+    if (mode != "same" && need_out_pad) args.push_back(kwName(s, "output_padding", kKeras) + "=" + pyTupleOrScalar(op));
     args.push_back(kw(i, "dilation"));
     args.push_back(kw(i, "bias"));
-    args.push_back(nameKw(layerName));
+    args.push_back(nameKw(layer_name));
     const std::string call = s.kerasClass + "(" + join(args) + ")(" + node(node(i).inputs[0]).ident + ")";
     if (!crop) {
       assign(i, node(i).ident, call);
       return;
     }
-    line(layerName + " = " + call);
+    line(layer_name + " = " + call);
     IntList flat;
     for (int64_t p : pt(i, "padding_size")) {
       flat.push_back(p);
@@ -200,15 +200,15 @@ struct KerasEmitter {
     }
     assign(i, node(i).ident,
            "layers.Cropping" + std::to_string(r) + "D(cropping=" + pairs(flat) + ", " + nameKw(node(i).ident) + ")(" +
-               layerName + ")");
+               layer_name + ")");
   }
 
   void recurrent(int i) {
     const LayerSpec& s = spec(i);
-    const int64_t layersCount = pi(i, "num_layers");
+    const int64_t layers_count = pi(i, "num_layers");
     std::string source = node(node(i).inputs[0]).ident;
-    for (int64_t l = 1; l <= layersCount; ++l) {
-      const bool last = l == layersCount;
+    for (int64_t l = 1; l <= layers_count; ++l) {
+      const bool last = l == layers_count;
       std::vector<std::string> args = {pyInt(pi(i, "hidden_size"))};
       if (!last) args.push_back(kwName(s, "return_sequences", kKeras) + "=True");
       else args.push_back(kw(i, "return_sequences"));
@@ -230,7 +230,7 @@ struct KerasEmitter {
 
   void transformer(int i) {
     const bool decoder = spec(i).family == Family::TransformerDecoder;
-    (decoder ? needDecoder : needEncoder) = true;
+    (decoder ? need_decoder : need_encoder) = true;
     // A prefix whose derived layer names are all free (Keras layer names must be unique).
     std::string prefix = node(i).ident;
     for (int k = 1;; ++k) {
@@ -380,17 +380,17 @@ struct KerasEmitter {
     s += "# TensorFlow-Keras (functional API): inputs are batch-first and channels-last (N, H, W, C).\n";
     s += "# " + outputSummary(plan, kKeras) + ".\n";
     s += "import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n\n\n";
-    if (needEncoder) s += std::string(kEncoderHelper) + "\n\n";
-    if (needDecoder) s += std::string(kDecoderHelper) + "\n\n";
+    if (need_encoder) s += std::string(kEncoderHelper) + "\n\n";
+    if (need_decoder) s += std::string(kDecoderHelper) + "\n\n";
     s += "def build_model():\n" + body;
-    s += "    return keras.Model(inputs=" + list(plan.inputNodes) + ", outputs=" + list(plan.outputNodes) +
+    s += "    return keras.Model(inputs=" + list(plan.input_nodes) + ", outputs=" + list(plan.output_nodes) +
          ", name=" + pyString(plan.modelName) + ")\n";
-    if (options.trainingLoop) {
+    if (options.training_loop) {
       s += "\n\ndef train(model, steps=10, batch_size=8):\n";
       s += "    \"\"\"A minimal training run on random data of the model's shapes: replace with your data.\"\"\"\n";
       std::string xs, ys, losses;
-      for (int i : plan.inputNodes) xs += exampleInput(i, "steps * batch_size") + ", ";
-      for (int o : plan.outputNodes) {
+      for (int i : plan.input_nodes) xs += exampleInput(i, "steps * batch_size") + ", ";
+      for (int o : plan.output_nodes) {
         const TensorInfo& t = out(o);
         if (t.rank() == 1 && t.dims[0] >= 2) {
           ys += "np.random.randint(0, " + pyInt(t.dims[0]) + ", size=(steps * batch_size,)), ";
@@ -404,9 +404,9 @@ struct KerasEmitter {
       s += "    history = model.fit([" + xs + "], [" + ys + "], batch_size=batch_size, epochs=1)\n";
       s += "    return history.history[\"loss\"][-1]\n";
     }
-    if (options.mainBlock) {
+    if (options.main_block) {
       s += "\n\nif __name__ == \"__main__\":\n    model = build_model()\n    model.summary()\n";
-      if (options.trainingLoop) s += "    train(model)\n";
+      if (options.training_loop) s += "    train(model)\n";
     }
     return s;
   }

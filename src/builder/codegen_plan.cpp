@@ -82,21 +82,21 @@ Result<CodePlan> makeCodePlan(const Document& doc, Framework f) {
     for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
     return Error{msg};
   }
-  plan.className = sanitizeClassName(doc.name);
-  plan.names.claim(plan.className, "Model");
+  plan.class_name = sanitizeClassName(doc.name);
+  plan.names.claim(plan.class_name, "Model");
   plan.modelName = sanitizeIdentifier(doc.name, "model");
   plan.title = commentText(doc.name);
   // Identifiers in topological order, so the first of two equal names keeps it.
   std::vector<int> planIndexOfDocIndex(doc.nodes().size(), -1);
   for (NodeId id : plan.analysis.order) {
     const Node* n = doc.node(id);
-    const int docIndex = static_cast<int>(n - doc.nodes().data());
+    const int doc_index = static_cast<int>(n - doc.nodes().data());
     PlannedNode p;
     p.node = n;
-    p.report = &plan.analysis.nodes[docIndex];
+    p.report = &plan.analysis.nodes[doc_index];
     p.spec = p.report->spec;
     p.ident = plan.names.claim(n->name, p.spec ? p.spec->baseName() : "layer");
-    planIndexOfDocIndex[docIndex] = static_cast<int>(plan.nodes.size());
+    planIndexOfDocIndex[doc_index] = static_cast<int>(plan.nodes.size());
     plan.nodes.push_back(std::move(p));
   }
   for (PlannedNode& p : plan.nodes) {
@@ -111,8 +111,8 @@ Result<CodePlan> makeCodePlan(const Document& doc, Framework f) {
     for (NodeId id : ids) out.push_back(planIndexOfDocIndex[doc.node(id) - doc.nodes().data()]);
     return out;
   };
-  plan.inputNodes = byId(plan.analysis.inputs);
-  plan.outputNodes = byId(plan.analysis.outputs);
+  plan.input_nodes = byId(plan.analysis.inputs);
+  plan.output_nodes = byId(plan.analysis.outputs);
   return plan;
 }
 
@@ -128,20 +128,20 @@ std::string kwIfNotDefault(const LayerSpec& spec, const ParamMap& params, const 
   const ParamSpec* p = spec.param(param);
   if (!p || p->in(f).how != Mapping::Kwarg) return "";
   const ParamValue& v = params.at(p->name);
-  const ParamValue& def = p->in(f).frameworkDefault ? *p->in(f).frameworkDefault : p->defaultValue;
+  const ParamValue& def = p->in(f).framework_default ? *p->in(f).framework_default : p->default_value;
   if (sameValue(v, def)) return "";
   return p->in(f).name + "=" + pyValue(v);
 }
 
 std::string outputSummary(const CodePlan& plan, Framework f) {
   std::string s;
-  for (size_t i = 0; i < plan.outputNodes.size(); ++i) {
-    s += (i ? ", " : "") + formatShape(plan.out(plan.outputNodes[i]), f, " x ");
+  for (size_t i = 0; i < plan.output_nodes.size(); ++i) {
+    s += (i ? ", " : "") + formatShape(plan.out(plan.output_nodes[i]), f, " x ");
   }
   const ParamCount& t = plan.analysis.total;
-  s = (plan.outputNodes.size() == 1 ? "output " : "outputs ") + s + "; " + withThousands(t.trainable) +
+  s = (plan.output_nodes.size() == 1 ? "output " : "outputs ") + s + "; " + withThousands(t.trainable) +
       " trainable parameters";
-  if (t.nonTrainable) s += " + " + withThousands(t.nonTrainable) + " non-trainable";
+  if (t.non_trainable) s += " + " + withThousands(t.non_trainable) + " non-trainable";
   return s;
 }
 

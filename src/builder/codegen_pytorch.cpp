@@ -49,7 +49,7 @@ struct TorchEmitter {
     switch (spec.layout) {
       case TorchLayout::ChannelsFirst: return true;
       case TorchLayout::ChannelsLast: return false;
-      case TorchLayout::Keep: return port == 0 ? std::nullopt : std::optional<bool>(in(i, 0).channelsFirst);
+      case TorchLayout::Keep: return port == 0 ? std::nullopt : std::optional<bool>(in(i, 0).channels_first);
       case TorchLayout::Flatten: return std::nullopt;
     }
     return std::nullopt;
@@ -60,7 +60,7 @@ struct TorchEmitter {
     const PlannedNode& src = node(node(i).inputs[port]);
     const TensorInfo& t = out(node(i).inputs[port]);
     std::optional<bool> want = wantedStorage(i, port);
-    if (t.rank() < 2 || !want || *want == t.channelsFirst) return src.ident;
+    if (t.rank() < 2 || !want || *want == t.channels_first) return src.ident;
     return src.ident + (*want ? ".movedim(-1, 1)" : ".movedim(1, -1)");
   }
 
@@ -76,7 +76,7 @@ struct TorchEmitter {
   // explicit nn.ConstantPadNd placed before the layer.
   struct ConvPad {
     std::string kwarg;
-    std::string padModule;
+    std::string pad_module;
   };
   ConvPad convPadding(int i) const {
     const int r = node(i).spec->rank;
@@ -100,42 +100,42 @@ struct TorchEmitter {
         if (std::any_of(before.begin(), before.end(), [](int64_t v) { return v != 0; }))
           cp.kwarg = "padding=" + pyTupleOrScalar(before);
       } else {
-        IntList torchOrder;  // last spatial axis first
+        IntList torch_order;  // last spatial axis first
         for (int a = r - 1; a >= 0; --a) {
-          torchOrder.push_back(before[a]);
-          torchOrder.push_back(after[a]);
+          torch_order.push_back(before[a]);
+          torch_order.push_back(after[a]);
         }
-        cp.padModule = "nn.ConstantPad" + std::to_string(r) + "d(" + pyTuple(torchOrder) + ", 0.0)";
+        cp.pad_module = "nn.ConstantPad" + std::to_string(r) + "d(" + pyTuple(torch_order) + ", 0.0)";
       }
     }
     return cp;
   }
 
   std::string wrapPad(const ConvPad& cp, const std::string& layer) const {
-    return cp.padModule.empty() ? layer : "nn.Sequential(" + cp.padModule + ", " + layer + ")";
+    return cp.pad_module.empty() ? layer : "nn.Sequential(" + cp.pad_module + ", " + layer + ")";
   }
 
   std::string conv(int i) const {
     const LayerSpec& spec = *node(i).spec;
     const int r = spec.rank;
-    const int64_t inC = in(i).dims[r];
+    const int64_t in_c = in(i).dims[r];
     const ConvPad cp = convPadding(i);
     const std::string cls = "nn.Conv" + std::to_string(r) + "d";
     const std::string k = "kernel_size=" + pyTupleOrScalar(pt(i, "kernel_size"));
     const std::string stride = kw(i, "stride"), dilation = kw(i, "dilation");
     switch (spec.family) {
       case Family::Conv:
-        return wrapPad(cp, cls + "(" + join({pyInt(inC), pyInt(pi(i, "out_channels")), k, stride, cp.kwarg, dilation,
+        return wrapPad(cp, cls + "(" + join({pyInt(in_c), pyInt(pi(i, "out_channels")), k, stride, cp.kwarg, dilation,
                                              kw(i, "groups"), kw(i, "bias")}) + ")");
       case Family::DepthwiseConv:
-        return wrapPad(cp, cls + "(" + join({pyInt(inC), pyInt(inC * pi(i, "depth_multiplier")), k, stride, cp.kwarg,
-                                             dilation, "groups=" + pyInt(inC), kw(i, "bias")}) + ")");
+        return wrapPad(cp, cls + "(" + join({pyInt(in_c), pyInt(in_c * pi(i, "depth_multiplier")), k, stride, cp.kwarg,
+                                             dilation, "groups=" + pyInt(in_c), kw(i, "bias")}) + ")");
       case Family::SeparableConv: {
-        const int64_t mid = inC * pi(i, "depth_multiplier");
-        std::string depthwise = cls + "(" + join({pyInt(inC), pyInt(mid), k, stride, cp.kwarg, dilation,
-                                                  "groups=" + pyInt(inC), "bias=False"}) + ")";
+        const int64_t mid = in_c * pi(i, "depth_multiplier");
+        std::string depthwise = cls + "(" + join({pyInt(in_c), pyInt(mid), k, stride, cp.kwarg, dilation,
+                                                  "groups=" + pyInt(in_c), "bias=False"}) + ")";
         std::string pointwise = cls + "(" + join({pyInt(mid), pyInt(pi(i, "out_channels")), "kernel_size=1", kw(i, "bias")}) + ")";
-        std::string inner = (cp.padModule.empty() ? "" : cp.padModule + ", ") + depthwise + ", " + pointwise;
+        std::string inner = (cp.pad_module.empty() ? "" : cp.pad_module + ", ") + depthwise + ", " + pointwise;
         return "nn.Sequential(" + inner + ")";
       }
       default: return "";
@@ -148,20 +148,20 @@ struct TorchEmitter {
     const IntList& s = pt(i, "stride");
     const IntList& d = pt(i, "dilation");
     const std::string& mode = pe(i, "padding");
-    IntList pad(r, 0), outPad = pt(i, "output_padding");
+    IntList pad(r, 0), out_pad = pt(i, "output_padding");
     if (mode == "custom") pad = pt(i, "padding_size");
     if (mode == "same") {
       for (int a = 0; a < r; ++a) {
         auto tp = rules::torchSameTranspose(k[a], s[a], d[a]);  // the shape rule checked it exists
         pad[a] = tp ? tp->padding : 0;
-        outPad[a] = tp ? tp->outputPadding : 0;
+        out_pad[a] = tp ? tp->output_padding : 0;
       }
     }
     auto nonZero = [](const IntList& v) { return std::any_of(v.begin(), v.end(), [](int64_t x) { return x != 0; }); };
     return "nn.ConvTranspose" + std::to_string(r) + "d(" +
            join({pyInt(in(i).dims[r]), pyInt(pi(i, "out_channels")), "kernel_size=" + pyTupleOrScalar(k), kw(i, "stride"),
                  nonZero(pad) ? "padding=" + pyTupleOrScalar(pad) : "",
-                 nonZero(outPad) ? "output_padding=" + pyTupleOrScalar(outPad) : "", kw(i, "dilation"), kw(i, "bias")}) +
+                 nonZero(out_pad) ? "output_padding=" + pyTupleOrScalar(out_pad) : "", kw(i, "dilation"), kw(i, "bias")}) +
            ")";
   }
 
@@ -178,11 +178,11 @@ struct TorchEmitter {
       if (tp) {
         const bool padded = std::any_of(tp->padding.begin(), tp->padding.end(), [](int64_t v) { return v != 0; });
         if (padded) args.push_back("padding=" + pyTupleOrScalar(tp->padding));
-        if (tp->ceilMode) args.push_back("ceil_mode=True");
+        if (tp->ceil_mode) args.push_back("ceil_mode=True");
         if (padded && spec.op == "avg") args.push_back("count_include_pad=False");
       }
     }
-    return spec.torchClass + "(" + join(args) + ")";
+    return spec.torch_class + "(" + join(args) + ")";
   }
 
   // The constructor expression of layer i, or "" when forward() alone expresses it.
@@ -209,30 +209,30 @@ struct TorchEmitter {
       case Family::SeparableConv: return conv(i);
       case Family::ConvTranspose: return convTranspose(i);
       case Family::Pool: return pool(i);
-      case Family::AdaptivePool: return spec.torchClass + "(" + pyTupleOrScalar(pt(i, "output_size")) + ")";
+      case Family::AdaptivePool: return spec.torch_class + "(" + pyTupleOrScalar(pt(i, "output_size")) + ")";
       case Family::GlobalPool:
         return "nn.Sequential(nn.Adaptive" + std::string(spec.op == "max" ? "Max" : "Avg") + "Pool" +
                std::to_string(r) + "d(1), nn.Flatten())";
       case Family::BatchNorm:
       case Family::InstanceNorm:
-        return spec.torchClass + "(" + join({pyInt(in(i).dims.back()), kw(i, "eps"), spec.param("momentum") ? kw(i, "momentum") : "",
+        return spec.torch_class + "(" + join({pyInt(in(i).dims.back()), kw(i, "eps"), spec.param("momentum") ? kw(i, "momentum") : "",
                                              kw(i, "affine")}) + ")";
       case Family::LayerNorm:
         return "nn.LayerNorm(" + join({pyInt(in(i).dims.back()), kw(i, "eps"), kw(i, "affine")}) + ")";
       case Family::GroupNorm:
         return "nn.GroupNorm(" + join({pyInt(pi(i, "num_groups")), pyInt(in(i).dims.back()), kw(i, "eps"), kw(i, "affine")}) + ")";
       case Family::Dropout:
-      case Family::SpatialDropout: return spec.torchClass + "(p=" + pyFloat(pf(i, "p")) + ")";
+      case Family::SpatialDropout: return spec.torch_class + "(p=" + pyFloat(pf(i, "p")) + ")";
       case Family::Activation: {
         std::vector<std::string> args;
         for (const ParamSpec& p : spec.params) args.push_back(kw(i, p.name.c_str()));
-        return spec.torchClass + "(" + join(args) + ")";
+        return spec.torch_class + "(" + join(args) + ")";
       }
       case Family::PReLU:
         return pb(i, "per_channel") ? "nn.PReLU(num_parameters=" + pyInt(in(i).dims.back()) + ")" : "nn.PReLU()";
       case Family::Softmax: {
         const int axis = *rules::normalizeAxis(pi(i, "axis"), in(i).rank());
-        return spec.torchClass + "(dim=" + pyInt(rules::torchAxis(in(i), axis)) + ")";
+        return spec.torch_class + "(dim=" + pyInt(rules::torchAxis(in(i), axis)) + ")";
       }
       case Family::Recurrent: {
         std::vector<std::string> args = {pyInt(in(i).dims[1]), pyInt(pi(i, "hidden_size")), kw(i, "num_layers")};
@@ -240,7 +240,7 @@ struct TorchEmitter {
         args.push_back(kw(i, "bias"));
         args.push_back(kw(i, "bidirectional"));
         args.push_back("batch_first=True");
-        return spec.torchClass + "(" + join(args) + ")";
+        return spec.torch_class + "(" + join(args) + ")";
       }
       case Family::MultiHeadAttention: {
         const int n = static_cast<int>(node(i).inputs.size());
@@ -253,7 +253,7 @@ struct TorchEmitter {
       }
       case Family::TransformerEncoder:
       case Family::TransformerDecoder:
-        return spec.torchClass + "(" +
+        return spec.torch_class + "(" +
                join({pyInt(in(i).dims[1]), pyInt(pi(i, "nhead")), kw(i, "dim_feedforward"), kw(i, "dropout"),
                      kw(i, "activation"), kw(i, "layer_norm_eps"), kw(i, "norm_first"), "batch_first=True"}) + ")";
       case Family::Upsample: {
@@ -263,13 +263,13 @@ struct TorchEmitter {
       }
       case Family::ZeroPad: {
         const IntList& p = pt(i, "padding");
-        IntList torchOrder;
+        IntList torch_order;
         for (int a = r - 1; a >= 0; --a) {
-          torchOrder.push_back(p[2 * a]);
-          torchOrder.push_back(p[2 * a + 1]);
+          torch_order.push_back(p[2 * a]);
+          torch_order.push_back(p[2 * a + 1]);
         }
-        return r == 2 ? "nn.ZeroPad2d(" + pyTuple(torchOrder) + ")"
-                      : "nn.ConstantPad" + std::to_string(r) + "d(" + pyTuple(torchOrder) + ", 0.0)";
+        return r == 2 ? "nn.ZeroPad2d(" + pyTuple(torch_order) + ")"
+                      : "nn.ConstantPad" + std::to_string(r) + "d(" + pyTuple(torch_order) + ", 0.0)";
       }
     }
     return "";
@@ -386,32 +386,32 @@ struct TorchEmitter {
         fwd += "\n";
       }
     }
-    std::string inputsSig, inputsDoc;
-    for (int i : plan.inputNodes) {
+    std::string inputsSig, inputs_doc;
+    for (int i : plan.input_nodes) {
       inputsSig += ", " + node(i).ident;
-      inputsDoc += "        # " + node(i).ident + ": " + shapeComment(out(i)) + " " + dtypeName(out(i).dtype) + "\n";
+      inputs_doc += "        # " + node(i).ident + ": " + shapeComment(out(i)) + " " + dtypeName(out(i).dtype) + "\n";
     }
     std::string ret;
-    for (size_t k = 0; k < plan.outputNodes.size(); ++k) ret += (k ? ", " : "") + node(plan.outputNodes[k]).ident;
+    for (size_t k = 0; k < plan.output_nodes.size(); ++k) ret += (k ? ", " : "") + node(plan.output_nodes[k]).ident;
 
     std::string s;
     s += "# Generated by NetForge from the builder model \"" + plan.title + "\".\n";
     s += "# PyTorch (torch.nn): inputs are batch-first; feature maps are channels-first (N, C, H, W).\n";
     s += "# " + outputSummary(plan, kTorch) + ".\n";
     s += "import torch\nimport torch.nn as nn\n\n\n";
-    s += "class " + plan.className + "(nn.Module):\n";
+    s += "class " + plan.class_name + "(nn.Module):\n";
     s += "    def __init__(self):\n        super().__init__()\n";
     s += init.empty() ? "        pass\n" : init;
-    s += "\n    def forward(self" + inputsSig + "):\n" + inputsDoc + fwd;
+    s += "\n    def forward(self" + inputsSig + "):\n" + inputs_doc + fwd;
     s += "        return " + ret + "\n";
 
     s += "\n\ndef count_parameters(model):\n    return sum(p.numel() for p in model.parameters())\n";
-    if (options.trainingLoop) s += trainingLoop();
-    if (options.mainBlock) {
+    if (options.training_loop) s += trainingLoopCode();
+    if (options.main_block) {
       s += "\n\nif __name__ == \"__main__\":\n    torch.manual_seed(0)\n";
-      s += "    model = " + plan.className + "()\n";
+      s += "    model = " + plan.class_name + "()\n";
       std::string call;
-      for (int i : plan.inputNodes) {
+      for (int i : plan.input_nodes) {
         s += "    " + node(i).ident + " = " + exampleInput(i, "2") + "\n";
         call += (call.empty() ? "" : ", ") + node(i).ident;
       }
@@ -419,21 +419,21 @@ struct TorchEmitter {
       s += "    if not isinstance(outputs, tuple):\n        outputs = (outputs,)\n";
       s += "    for out in outputs:\n        print(\"output\", tuple(out.shape))\n";
       s += "    print(\"parameters\", count_parameters(model))\n";
-      if (options.trainingLoop) s += "    train(model)\n";
+      if (options.training_loop) s += "    train(model)\n";
     }
     return s;
   }
 
-  std::string trainingLoop() const {
+  std::string trainingLoopCode() const {
     std::string s = "\n\ndef make_batch(batch_size):\n";
     s += "    \"\"\"Random inputs and targets of the model's shapes: replace with your data.\"\"\"\n";
     std::string ins, targets, losses;
-    for (int i : plan.inputNodes) {
+    for (int i : plan.input_nodes) {
       s += "    " + node(i).ident + " = " + exampleInput(i, "batch_size") + "\n";
       ins += node(i).ident + ", ";
     }
     int k = 0;
-    for (int o : plan.outputNodes) {
+    for (int o : plan.output_nodes) {
       const TensorInfo& t = out(o);
       const std::string name = trainingTargetName(++k);
       if (t.rank() == 1 && t.dims[0] >= 2) {

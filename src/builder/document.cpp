@@ -45,7 +45,7 @@ int Document::firstFreePort(NodeId to) const {
   const Node* n = node(to);
   if (!n) return -1;
   const LayerSpec* spec = catalog().find(n->type);
-  const int limit = spec ? spec->maxInputs : -1;
+  const int limit = spec ? spec->max_inputs : -1;
   for (int port = 0; limit < 0 || port < limit; ++port)
     if (!edgeInto(to, port)) return port;
   return -1;
@@ -92,8 +92,8 @@ std::string Document::defaultName(const std::string& type) const {
 
 Status Document::insertNode(Node n) {
   if (!n.id.valid()) return Error{"node id 0 is reserved"};
-  if (contains(n.id)) return Error{"node id " + std::to_string(n.id.value) + " is already used"};
-  next_ = std::max(next_, n.id.value + 1);
+  if (contains(n.id)) return Error{"node id " + std::to_string(n.id.index) + " is already used"};
+  next_ = std::max(next_, n.id.index + 1);
   auto it = std::lower_bound(nodes_.begin(), nodes_.end(), n.id, [](const Node& a, NodeId v) { return a.id < v; });
   nodes_.insert(it, std::move(n));
   return {};
@@ -116,7 +116,7 @@ std::vector<Edge> Document::eraseNode(NodeId id) {
 
 Status Document::replaceNode(const Node& n) {
   Node* cur = mutableNode(n.id);
-  if (!cur) return Error{"no node with id " + std::to_string(n.id.value)};
+  if (!cur) return Error{"no node with id " + std::to_string(n.id.index)};
   *cur = n;
   return {};
 }
@@ -138,7 +138,7 @@ bool Document::eraseEdge(const Edge& e) {
 
 void Document::setNextId(uint32_t next) {
   uint32_t floor = 1;
-  for (const Node& n : nodes_) floor = std::max(floor, n.id.value + 1);
+  for (const Node& n : nodes_) floor = std::max(floor, n.id.index + 1);
   next_ = std::max(next, floor);
 }
 

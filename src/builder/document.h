@@ -24,7 +24,7 @@ struct Node {
   ParamMap params;   // values by parameter name; complete for known types once loaded/added
   // Parameters this catalog does not know (from a newer NetForge, or an unknown type),
   // as raw JSON text by name: reported by the analysis and written back on save.
-  std::map<std::string, std::string> extraParams;
+  std::map<std::string, std::string> extra_params;
   Vec2 pos;
 
   bool operator==(const Node&) const = default;
@@ -55,7 +55,7 @@ class Document {
   std::vector<Edge> outputEdges(NodeId from) const;
   const Edge* edgeInto(NodeId to, int port) const;
   // The lowest input port of `to` with no edge, or -1 when every port is taken
-  // (ports beyond maxInputs do not exist; unknown types accept any port).
+  // (ports beyond max_inputs do not exist; unknown types accept any port).
   int firstFreePort(NodeId to) const;
   // True when an edge from -> to would close a cycle (including from == to).
   bool wouldCreateCycle(NodeId from, NodeId to) const;

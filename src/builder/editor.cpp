@@ -47,7 +47,7 @@ Change edgeChange(Change::Kind kind, Edge e) {
 
 uint64_t moveKey(const std::vector<NodeId>& ids) {
   uint64_t h = 1469598103934665603ull ^ 0x6d6f7665ull;  // FNV-1a over the ids, salted "move"
-  for (NodeId id : ids) h = (h ^ id.value) * 1099511628211ull;
+  for (NodeId id : ids) h = (h ^ id.index) * 1099511628211ull;
   return h | 1;
 }
 
@@ -81,7 +81,7 @@ void Editor::apply(const Change& c, bool forward) {
       if (forward) doc_.eraseEdge(c.edge);
       else (void)doc_.insertEdge(c.edge);
       break;
-    case K::SetModelName: doc_.name = forward ? c.nameAfter : c.nameBefore; break;
+    case K::SetModelName: doc_.name = forward ? c.name_after : c.nameBefore; break;
   }
 }
 
@@ -89,7 +89,7 @@ Status Editor::commit(EditStep step) {
   if (step.changes.empty()) return {};
   for (const Change& c : step.changes) apply(c, true);
   undo_.push_back(std::move(step));
-  if (undo_.size() > historyLimit) undo_.erase(undo_.begin());
+  if (undo_.size() > history_limit) undo_.erase(undo_.begin());
   redo_.clear();
   ++revision_;
   return {};
@@ -100,7 +100,7 @@ bool Editor::undo() {
   EditStep step = std::move(undo_.back());
   undo_.pop_back();
   for (auto it = step.changes.rbegin(); it != step.changes.rend(); ++it) apply(*it, false);
-  step.mergeKey = 0;  // a redone drag must not absorb the next drag
+  step.merge_key = 0;  // a redone drag must not absorb the next drag
   redo_.push_back(std::move(step));
   ++revision_;
   return true;
@@ -130,7 +130,7 @@ Status Editor::clear() {
     Change c;
     c.kind = Change::Kind::SetModelName;
     c.nameBefore = doc_.name;
-    c.nameAfter = blank.name;
+    c.name_after = blank.name;
     step.changes.push_back(std::move(c));
   }
   return commit(std::move(step));
@@ -140,7 +140,7 @@ void Editor::load(Document doc) {
   doc_ = std::move(doc);
   clearHistory();
   ++revision_;
-  savedRevision_ = revision_;
+  saved_revision_ = revision_;
 }
 
 // [SECTION] Nodes
@@ -170,7 +170,7 @@ Result<NodeId> Editor::appendAfter(NodeId after, std::string_view type) {
   const NodeId id = n->id;
   const LayerSpec* spec = catalog().find(n->type);
   EditStep step{"Add " + n->type, {addNodeChange(std::move(*n))}, 0};
-  if (spec->maxInputs != 0) step.changes.push_back(edgeChange(Change::Kind::AddEdge, Edge{after, id, 0}));
+  if (spec->max_inputs != 0) step.changes.push_back(edgeChange(Change::Kind::AddEdge, Edge{after, id, 0}));
   (void)commit(std::move(step));
   return id;
 }
@@ -178,7 +178,7 @@ Result<NodeId> Editor::appendAfter(NodeId after, std::string_view type) {
 Status Editor::removeNodes(const std::vector<NodeId>& idsIn) {
   const std::vector<NodeId> ids = sortedUnique(idsIn);
   for (NodeId id : ids)
-    if (!doc_.contains(id)) return Error{"no node with id " + std::to_string(id.value)};
+    if (!doc_.contains(id)) return Error{"no node with id " + std::to_string(id.index)};
   if (ids.empty()) return {};
   EditStep step;
   step.label = ids.size() == 1 ? "Delete " + doc_.node(ids[0])->name : "Delete " + std::to_string(ids.size()) + " nodes";
@@ -191,7 +191,7 @@ Status Editor::removeNodes(const std::vector<NodeId>& idsIn) {
 
 Status Editor::setParam(NodeId id, std::string_view name, const ParamValue& value) {
   const Node* n = doc_.node(id);
-  if (!n) return Error{"no node with id " + std::to_string(id.value)};
+  if (!n) return Error{"no node with id " + std::to_string(id.index)};
   const LayerSpec* spec = catalog().find(n->type);
   if (!spec) return Error{"unknown layer type '" + n->type + "'"};
   const ParamSpec* p = spec->param(name);
@@ -208,23 +208,23 @@ Status Editor::setParam(NodeId id, std::string_view name, const ParamValue& valu
 
 Status Editor::resetParam(NodeId id, std::string_view name) {
   const Node* n = doc_.node(id);
-  if (!n) return Error{"no node with id " + std::to_string(id.value)};
+  if (!n) return Error{"no node with id " + std::to_string(id.index)};
   const LayerSpec* spec = catalog().find(n->type);
   const ParamSpec* p = spec ? spec->param(name) : nullptr;
   if (!p) return Error{"no parameter '" + std::string(name) + "' to reset"};
-  return setParam(id, p->name, p->defaultValue);
+  return setParam(id, p->name, p->default_value);
 }
 
 Status Editor::setType(NodeId id, std::string_view type) {
   const Node* n = doc_.node(id);
-  if (!n) return Error{"no node with id " + std::to_string(id.value)};
+  if (!n) return Error{"no node with id " + std::to_string(id.index)};
   const LayerSpec* spec = catalog().find(type);
   if (!spec) return Error{"unknown layer type '" + std::string(type) + "'"};
   if (spec->type == n->type) return {};
   Node after = *n;
   after.type = spec->type;
   after.params = defaultParams(*spec);
-  after.extraParams.clear();
+  after.extra_params.clear();
   for (const ParamSpec& p : spec->params) {
     auto old = n->params.find(p.name);
     if (old == n->params.end()) continue;
@@ -236,7 +236,7 @@ Status Editor::setType(NodeId id, std::string_view type) {
 
 Status Editor::rename(NodeId id, std::string name) {
   const Node* n = doc_.node(id);
-  if (!n) return Error{"no node with id " + std::to_string(id.value)};
+  if (!n) return Error{"no node with id " + std::to_string(id.index)};
   if (name.empty()) return Error{"a layer needs a name"};
   if (name == n->name) return {};
   Node after = *n;
@@ -249,17 +249,17 @@ Status Editor::setModelName(std::string name) {
   Change c;
   c.kind = Change::Kind::SetModelName;
   c.nameBefore = doc_.name;
-  c.nameAfter = std::move(name);
+  c.name_after = std::move(name);
   return commit(EditStep{"Rename model", {std::move(c)}, 0});
 }
 
 Status Editor::moveNodes(const std::vector<NodeId>& idsIn, Vec2 delta, bool continueDrag) {
   const std::vector<NodeId> ids = sortedUnique(idsIn);
   for (NodeId id : ids)
-    if (!doc_.contains(id)) return Error{"no node with id " + std::to_string(id.value)};
+    if (!doc_.contains(id)) return Error{"no node with id " + std::to_string(id.index)};
   if (ids.empty()) return {};
   const uint64_t key = moveKey(ids);
-  if (continueDrag && !undo_.empty() && undo_.back().mergeKey == key && redo_.empty()) {
+  if (continueDrag && !undo_.empty() && undo_.back().merge_key == key && redo_.empty()) {
     // Same drag: move further and extend the existing step's end state.
     EditStep& top = undo_.back();
     for (Change& c : top.changes) {
@@ -273,7 +273,7 @@ Status Editor::moveNodes(const std::vector<NodeId>& idsIn, Vec2 delta, bool cont
   }
   EditStep step;
   step.label = ids.size() == 1 ? "Move " + doc_.node(ids[0])->name : "Move " + std::to_string(ids.size()) + " nodes";
-  step.mergeKey = key;
+  step.merge_key = key;
   for (NodeId id : ids) {
     const Node& before = *doc_.node(id);
     Node after = before;
@@ -350,17 +350,17 @@ Status Editor::connect(NodeId from, NodeId to, int port) {
   const std::string cycle = "connecting " + src->name + " to " + dst->name + " would create a cycle";
   if (from == to) return Error{cycle};
   const LayerSpec* spec = catalog().find(dst->type);
-  const int maxInputs = spec ? spec->maxInputs : -1;
+  const int max_inputs = spec ? spec->max_inputs : -1;
   if (port < 0) {
     port = doc_.firstFreePort(to);
     // A single-input layer that is already fed gets the new input instead (dropping
     // a connection on an occupied port replaces it).
-    if (port < 0 && maxInputs == 1) port = 0;
+    if (port < 0 && max_inputs == 1) port = 0;
     if (port < 0) {
       return Error{dst->name + " has no free input (" + (spec ? spec->type : dst->type) + " takes " +
-                   (maxInputs == 0 ? std::string("no inputs") : "at most " + std::to_string(maxInputs)) + ")"};
+                   (max_inputs == 0 ? std::string("no inputs") : "at most " + std::to_string(max_inputs)) + ")"};
     }
-  } else if (maxInputs >= 0 && port >= maxInputs) {
+  } else if (max_inputs >= 0 && port >= max_inputs) {
     return Error{(spec ? spec->type : dst->type) + " has no input " + std::to_string(port + 1)};
   }
   if (doc_.wouldCreateCycle(from, to)) return Error{cycle};
@@ -409,8 +409,8 @@ Result<std::vector<NodeId>> Editor::paste(std::string_view clipboard, Vec2 offse
   if (Status s = roomFor(part->nodes().size()); !s) return Error{s.message()};
   std::set<std::string> names;
   for (const Node& n : doc_.nodes()) names.insert(n.name);
-  std::map<NodeId, NodeId> newId;
-  uint32_t next = doc_.nextId().value;
+  std::map<NodeId, NodeId> new_id;
+  uint32_t next = doc_.nextId().index;
   EditStep step;
   step.label = part->nodes().size() == 1 ? "Paste " + part->nodes()[0].name
                                          : "Paste " + std::to_string(part->nodes().size()) + " nodes";
@@ -429,12 +429,12 @@ Result<std::vector<NodeId>> Editor::paste(std::string_view clipboard, Vec2 offse
       }
     }
     names.insert(n.name);
-    newId[src.id] = n.id;
+    new_id[src.id] = n.id;
     created.push_back(n.id);
     step.changes.push_back(addNodeChange(std::move(n)));
   }
   for (const Edge& e : part->edges())
-    step.changes.push_back(edgeChange(Change::Kind::AddEdge, Edge{newId[e.from], newId[e.to], e.port}));
+    step.changes.push_back(edgeChange(Change::Kind::AddEdge, Edge{new_id[e.from], new_id[e.to], e.port}));
   (void)commit(std::move(step));
   return created;
 }

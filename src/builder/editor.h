@@ -23,13 +23,13 @@ struct Change {
   Kind kind = Kind::AddNode;
   Node before, after;  // nodes: Add uses after, Remove uses before, Update both
   Edge edge;           // AddEdge / RemoveEdge
-  std::string nameBefore, nameAfter;  // SetModelName
+  std::string nameBefore, name_after;  // SetModelName
 };
 
 struct EditStep {
   std::string label;  // "Add Conv2d", "Connect", "Move 3 nodes": for the Undo/Redo menu items
   std::vector<Change> changes;
-  uint64_t mergeKey = 0;  // non-zero: later steps with the same key may merge (drags)
+  uint64_t merge_key = 0;  // non-zero: later steps with the same key may merge (drags)
 };
 
 class Editor {
@@ -94,11 +94,11 @@ class Editor {
   bool undo();
   bool redo();
   void clearHistory();
-  size_t historyLimit = 1000;  // oldest steps are dropped beyond this
+  size_t history_limit = 1000;  // oldest steps are dropped beyond this
 
   // True when nothing changed since markSaved() (autosave and the "unsaved" dot).
-  bool isSaved() const { return revision_ == savedRevision_; }
-  void markSaved() { savedRevision_ = revision_; }
+  bool isSaved() const { return revision_ == saved_revision_; }
+  void markSaved() { saved_revision_ = revision_; }
 
   // [SECTION] Queries for the UI
   // Nodes whose anchor lies inside the rectangle spanned by a and b (any corner order).
@@ -115,7 +115,7 @@ class Editor {
   Document doc_;
   std::vector<EditStep> undo_, redo_;
   uint64_t revision_ = 0;
-  uint64_t savedRevision_ = 0;
+  uint64_t saved_revision_ = 0;
 };
 
 }  // namespace nf::builder

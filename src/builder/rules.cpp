@@ -102,7 +102,7 @@ std::optional<int> normalizeAxis(int64_t axis, int rank) {
 }
 
 int torchAxis(const TensorInfo& t, int axis) {
-  if (!t.channelsFirst || t.rank() < 2) return axis;
+  if (!t.channels_first || t.rank() < 2) return axis;
   return axis == t.rank() ? 1 : axis + 1;
 }
 
@@ -127,7 +127,7 @@ std::optional<TorchPool> torchSamePool(const IntList& in, const IntList& kernel,
   // window must start inside the input or the left padding. Padding is <= k/2.
   for (bool ceil : {false, true}) {
     TorchPool tp;
-    tp.ceilMode = ceil;
+    tp.ceil_mode = ceil;
     bool ok = true;
     for (size_t a = 0; a < in.size() && ok; ++a) {
       bool found = false;
@@ -156,11 +156,11 @@ std::optional<TorchTransposePad> torchSameTranspose(int64_t kernel, int64_t stri
   TorchTransposePad r;
   if (t >= 0) {
     r.padding = (t + 1) / 2;
-    r.outputPadding = 2 * r.padding - t;
+    r.output_padding = 2 * r.padding - t;
   } else {
-    r.outputPadding = -t;
+    r.output_padding = -t;
   }
-  if (r.outputPadding >= std::max(stride, dilation)) return std::nullopt;
+  if (r.output_padding >= std::max(stride, dilation)) return std::nullopt;
   return r;
 }
 
@@ -311,7 +311,7 @@ Result<IntList> convTranspose(const RuleContext& c) {
   const IntList& kernel = c.t("kernel_size");
   const IntList& stride = c.t("stride");
   const IntList& dilation = c.t("dilation");
-  const IntList& outPad = c.t("output_padding");
+  const IntList& out_pad = c.t("output_padding");
   const IntList& pad = c.t("padding_size");
   const std::string& padding = c.e("padding");
   if (c.framework == Framework::Keras && anyAbove(stride, 1) && anyAbove(dilation, 1)) {
@@ -320,12 +320,12 @@ Result<IntList> convTranspose(const RuleContext& c) {
   IntList out(r + 1);
   for (int a = 0; a < r; ++a) {
     const int64_t ek = dilation[a] * (kernel[a] - 1) + 1;
-    if (outPad[a] >= stride[a]) {
-      return fail("output_padding " + std::to_string(outPad[a]) + " must be smaller than the stride " +
+    if (out_pad[a] >= stride[a]) {
+      return fail("output_padding " + std::to_string(out_pad[a]) + " must be smaller than the stride " +
                   std::to_string(stride[a]) + " on axis " + spatialAxisName(r, a));
     }
     if (padding == "same") {
-      if (outPad[a] != 0) return fail("output_padding applies only to 'valid' or 'custom' padding");
+      if (out_pad[a] != 0) return fail("output_padding applies only to 'valid' or 'custom' padding");
       if (c.framework == Framework::PyTorch && !torchSameTranspose(kernel[a], stride[a], dilation[a])) {
         return fail("PyTorch cannot express padding='same' here (kernel " + std::to_string(kernel[a]) +
                     ", stride " + std::to_string(stride[a]) + "): use 'custom' padding");
@@ -333,7 +333,7 @@ Result<IntList> convTranspose(const RuleContext& c) {
       out[a] = in.dims[a] * stride[a];
     } else {
       const int64_t p = padding == "custom" ? pad[a] : 0;
-      out[a] = (in.dims[a] - 1) * stride[a] - 2 * p + ek + outPad[a];
+      out[a] = (in.dims[a] - 1) * stride[a] - 2 * p + ek + out_pad[a];
       if (out[a] <= 0) {
         return fail("padding " + std::to_string(p) + " crops away the whole output on axis " +
                     spatialAxisName(r, a));
@@ -554,20 +554,20 @@ ParamCount convCount(const RuleContext& c, const IntList& out) {
   const bool bias = c.b("bias");
   switch (c.spec.family) {
     case Family::Conv: {
-      const int64_t in = c.inputs[0].dims[r], outC = out[r], groups = c.i("groups");
-      return {add(mul(mul(kernel, in / groups), outC), bias ? outC : 0), 0};
+      const int64_t in = c.inputs[0].dims[r], out_c = out[r], groups = c.i("groups");
+      return {add(mul(mul(kernel, in / groups), out_c), bias ? out_c : 0), 0};
     }
     case Family::ConvTranspose: {
-      const int64_t in = c.inputs[0].dims[r], outC = out[r];
-      return {add(mul(mul(kernel, in), outC), bias ? outC : 0), 0};
+      const int64_t in = c.inputs[0].dims[r], out_c = out[r];
+      return {add(mul(mul(kernel, in), out_c), bias ? out_c : 0), 0};
     }
     case Family::DepthwiseConv: {
-      const int64_t outC = out[r];
-      return {add(mul(kernel, outC), bias ? outC : 0), 0};
+      const int64_t out_c = out[r];
+      return {add(mul(kernel, out_c), bias ? out_c : 0), 0};
     }
     case Family::SeparableConv: {
-      const int64_t in = c.inputs[0].dims[r], mid = mul(in, c.i("depth_multiplier")), outC = out[r];
-      return {add(add(mul(kernel, mid), mul(mid, outC)), bias ? outC : 0), 0};
+      const int64_t in = c.inputs[0].dims[r], mid = mul(in, c.i("depth_multiplier")), out_c = out[r];
+      return {add(add(mul(kernel, mid), mul(mid, out_c)), bias ? out_c : 0), 0};
     }
     default: return {};
   }
@@ -593,12 +593,12 @@ ParamCount recurrentCount(const RuleContext& c, const IntList&) {
   const int64_t dirs = c.b("bidirectional") ? 2 : 1;
   // PyTorch keeps two bias vectors per gate (input and hidden); Keras keeps one,
   // except GRU with reset_after=True (its default), which keeps two like PyTorch.
-  int64_t biasVectors = 0;
-  if (c.b("bias")) biasVectors = (c.framework == Framework::PyTorch || op == "gru") ? 2 : 1;
+  int64_t bias_vectors = 0;
+  if (c.b("bias")) bias_vectors = (c.framework == Framework::PyTorch || op == "gru") ? 2 : 1;
   int64_t total = 0;
   int64_t in = c.inputs[0].dims[1];
   for (int64_t l = 0; l < layers; ++l) {
-    total = add(total, mul(dirs, add(mul(mul(gates, hidden), add(in, hidden)), mul(mul(biasVectors, gates), hidden))));
+    total = add(total, mul(dirs, add(mul(mul(gates, hidden), add(in, hidden)), mul(mul(bias_vectors, gates), hidden))));
     in = mul(hidden, dirs);
   }
   return {total, 0};

@@ -72,14 +72,14 @@ AxisPad samePadding(int64_t in, int64_t kernel, int64_t stride, int64_t dilation
 // padding (at most kernel/2) and one ceil_mode flag; nullopt when none exists.
 struct TorchPool {
   IntList padding;
-  bool ceilMode = false;
+  bool ceil_mode = false;
 };
 std::optional<TorchPool> torchSamePool(const IntList& in, const IntList& kernel, const IntList& stride,
                                        const IntList& keras_out);
 
 // PyTorch ConvTranspose padding/output_padding giving Keras 'same' (out = in * stride).
 struct TorchTransposePad {
-  int64_t padding = 0, outputPadding = 0;
+  int64_t padding = 0, output_padding = 0;
 };
 std::optional<TorchTransposePad> torchSameTranspose(int64_t kernel, int64_t stride, int64_t dilation);
 

@@ -31,15 +31,15 @@ constexpr int kMaxDepth = 64;          // nlohmann parses recursively: deep nest
 
 Status checkDepth(std::string_view text) {
   int depth = 0;
-  bool inString = false, escaped = false;
+  bool in_string = false, escaped = false;
   for (char c : text) {
-    if (inString) {
+    if (in_string) {
       if (escaped) escaped = false;
       else if (c == '\\') escaped = true;
-      else if (c == '"') inString = false;
+      else if (c == '"') in_string = false;
       continue;
     }
-    if (c == '"') inString = true;
+    if (c == '"') in_string = true;
     else if (c == '[' || c == '{') {
       if (++depth > kMaxDepth) return Error{"the document nests deeper than " + std::to_string(kMaxDepth) + " levels"};
     } else if (c == ']' || c == '}') --depth;
@@ -141,7 +141,7 @@ std::string lowerAscii(std::string s) {
 
 // [SECTION] Nodes and edges shared by both forms
 
-// Fills node.params / node.extraParams from a JSON object of parameters. Known
+// Fills node.params / node.extra_params from a JSON object of parameters. Known
 // parameters are typed (and coerced where the intent is clear) but not validated:
 // an out-of-range value stays, so the analysis can show it on the node.
 void readParams(Node& node, const json* params, const std::string& where, LoadReport& report) {
@@ -154,7 +154,7 @@ void readParams(Node& node, const json* params, const std::string& where, LoadRe
     for (auto it = params->begin(); it != params->end(); ++it) {
       const ParamSpec* p = spec ? spec->param(it.key()) : nullptr;
       if (!p) {
-        node.extraParams[it.key()] = dumpText(it.value());
+        node.extra_params[it.key()] = dumpText(it.value());
         continue;
       }
       auto v = fromJson(it.value());
@@ -170,7 +170,7 @@ void readParams(Node& node, const json* params, const std::string& where, LoadRe
   }
   if (spec) {
     for (const ParamSpec& p : spec->params)
-      if (!node.params.count(p.name)) node.params[p.name] = p.defaultValue;
+      if (!node.params.count(p.name)) node.params[p.name] = p.default_value;
   }
 }
 
@@ -179,8 +179,8 @@ void addEdges(Document& doc, const std::vector<Edge>& edges, LoadReport& report)
     const Node* from = doc.node(e.from);
     const Node* to = doc.node(e.to);
     if (!from || !to) {
-      report.notes.push_back("an edge from node " + std::to_string(e.from.value) + " to node " +
-                             std::to_string(e.to.value) + " names a missing node and was dropped");
+      report.notes.push_back("an edge from node " + std::to_string(e.from.index) + " to node " +
+                             std::to_string(e.to.index) + " names a missing node and was dropped");
       continue;
     }
     if (e.port < 0 || e.port > 1023) {
@@ -199,7 +199,7 @@ void addEdges(Document& doc, const std::vector<Edge>& edges, LoadReport& report)
 Status readVersion(json& root, const char* key, LoadReport& report) {
   auto version = root.contains(key) ? asInt(root[key]) : std::nullopt;
   if (!version || *version < 1) return Error{"the document has no valid version number"};
-  report.sourceVersion = static_cast<int>(*version);
+  report.source_version = static_cast<int>(*version);
   if (*version > kDocumentVersion) {
     report.notes.push_back("made by a newer NetForge (document version " + std::to_string(*version) +
                            "); loading what this version understands");
@@ -216,12 +216,12 @@ void nameUnnamed(Document& doc, const std::vector<NodeId>& unnamed) {
   if (unnamed.empty()) return;
   std::set<std::string> names;
   for (const Node& n : doc.nodes()) names.insert(n.name);
-  std::map<std::string, int> lastK;
+  std::map<std::string, int> last_k;
   for (NodeId id : unnamed) {
     Node* n = doc.mutableNode(id);
     const LayerSpec* spec = catalog().find(n->type);
     const std::string base = spec ? spec->baseName() : "layer";
-    int& k = lastK[base];
+    int& k = last_k[base];
     std::string candidate;
     do candidate = base + "_" + std::to_string(++k);
     while (names.count(candidate));
@@ -306,8 +306,8 @@ ojson paramsJson(const Node& node, bool onlyNonDefault) {
   ojson out = ojson::object();
   const LayerSpec* spec = catalog().find(node.type);
   auto write = [&](const std::string& name, const ParamValue& v, const ParamSpec* p) {
-    if (onlyNonDefault && p && sameValue(v, p->defaultValue)) return;
-    if (onlyNonDefault && p && p->kind == ParamKind::IntTuple && p->minLength == p->maxLength &&
+    if (onlyNonDefault && p && sameValue(v, p->default_value)) return;
+    if (onlyNonDefault && p && p->kind == ParamKind::IntTuple && p->min_length == p->max_length &&
         kindOf(v) == ParamKind::IntTuple) {
       const IntList& t = std::get<IntList>(v);
       if (!t.empty() && std::all_of(t.begin(), t.end(), [&](int64_t x) { return x == t[0]; })) {
@@ -325,7 +325,7 @@ ojson paramsJson(const Node& node, bool onlyNonDefault) {
   }
   for (const auto& [name, v] : node.params)
     if (!spec || !spec->param(name)) write(name, v, nullptr);
-  for (const auto& [name, raw] : node.extraParams) out[name] = ojson::parse(raw, nullptr, false);
+  for (const auto& [name, raw] : node.extra_params) out[name] = ojson::parse(raw, nullptr, false);
   return out;
 }
 
@@ -398,7 +398,7 @@ std::string saveJson(const Document& doc) {
   header["format"] = kDocumentFormat;
   header["version"] = kDocumentVersion;
   header["name"] = doc.name;
-  header["next_id"] = doc.nextId().value;
+  header["next_id"] = doc.nextId().index;
   // One node / edge per line: diffs of saved files stay readable.
   std::string out = dumpText(header, 2);
   out.erase(out.size() - 2);  // drop "\n}"
@@ -406,7 +406,7 @@ std::string saveJson(const Document& doc) {
   for (size_t i = 0; i < doc.nodes().size(); ++i) {
     const Node& n = doc.nodes()[i];
     ojson jn = ojson::object();
-    jn["id"] = n.id.value;
+    jn["id"] = n.id.index;
     jn["type"] = n.type;
     jn["name"] = n.name;
     jn["params"] = paramsJson(n, false);
@@ -418,8 +418,8 @@ std::string saveJson(const Document& doc) {
   for (size_t i = 0; i < doc.edges().size(); ++i) {
     const Edge& e = doc.edges()[i];
     ojson je = ojson::object();
-    je["from"] = e.from.value;
-    je["to"] = e.to.value;
+    je["from"] = e.from.index;
+    je["to"] = e.to.index;
     je["port"] = e.port;
     out += (i ? ",\n    " : "\n    ") + dumpText(je);
   }

@@ -40,7 +40,7 @@ constexpr int kDocumentVersion = 1;  // bump with a migration when the meaning o
 
 // What loading did besides reading: migrations applied, unknown things kept, repairs.
 struct LoadReport {
-  int sourceVersion = 0;
+  int source_version = 0;
   std::vector<std::string> notes;  // one sentence each
 };
 

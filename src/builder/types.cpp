@@ -53,7 +53,7 @@ std::string formatParamValue(const ParamValue& v) {
 }
 
 IntList TensorInfo::dimsFor(Framework f) const {
-  if (f == Framework::Keras || !channelsFirst || dims.size() < 2) return dims;
+  if (f == Framework::Keras || !channels_first || dims.size() < 2) return dims;
   IntList out;
   out.reserve(dims.size());
   out.push_back(dims.back());

@@ -6,7 +6,7 @@
 //   32x32x3), a sequence is T x F, a feature vector is F. This is the order the user
 //   types on the input node and the order Keras uses, so Keras code needs no change.
 //   PyTorch keeps feature maps channels-first (N, C, H, W): every tensor therefore also
-//   records how the PyTorch code stores it (TensorInfo::channelsFirst). The PyTorch
+//   records how the PyTorch code stores it (TensorInfo::channels_first). The PyTorch
 //   emitter inserts the one movedim() needed where a layer wants the other storage
 //   (e.g. Linear or LSTM after a convolution without Flatten), so both frameworks
 //   compute the same function with the same shapes and parameter counts
@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "base/checked.h"
+#include "base/id.h"
 
 namespace nf::builder {
 
@@ -44,13 +45,9 @@ std::optional<Framework> parseFramework(std::string_view s);
 
 // [SECTION] Ids and geometry
 
-// A node's identity inside one document: assigned once, never reused by that document
-// (undo restores the same id). 0 is "no node".
-struct NodeId {
-  uint32_t value = 0;
-  bool valid() const { return value != 0; }
-  auto operator<=>(const NodeId&) const = default;
-};
+// A node's identity inside one document: a number assigned once (from 1), never reused
+// by that document (undo restores the same id). The default is base/id.h's none value.
+using NodeId = Id<struct BuilderNodeTag>;
 
 // A canvas position in editor units (the editor keeps them whole numbers).
 struct Vec2 {
@@ -92,7 +89,7 @@ const char* dtypeName(DType t);  // "float32", "int64"
 struct TensorInfo {
   IntList dims;                // canonical order (see the top of this file), batch excluded
   DType dtype = DType::Float32;
-  bool channelsFirst = false;  // PyTorch stores it as (C, spatial...); only set when rank >= 2
+  bool channels_first = false;  // PyTorch stores it as (C, spatial...); only set when rank >= 2
 
   int rank() const { return static_cast<int>(dims.size()); }
   // The shape the generated code of framework f sees (batch excluded).
@@ -107,16 +104,16 @@ std::string formatShape(const TensorInfo& t, Framework f, std::string_view separ
 
 // Parameter counts as the framework reports them: PyTorch's sum over
 // model.parameters() is `trainable`; buffers such as BatchNorm running statistics are
-// `nonTrainable` (Keras counts them in count_params(), PyTorch does not).
+// `non_trainable` (Keras counts them in count_params(), PyTorch does not).
 struct ParamCount {
   int64_t trainable = 0;
-  int64_t nonTrainable = 0;
+  int64_t non_trainable = 0;
   // Saturating (base/checked.h): a sum past INT64_MAX stays kOverflow, never wraps.
-  int64_t total() const { return satAdd(trainable, nonTrainable); }
-  bool overflow() const { return isOverflow(trainable) || isOverflow(nonTrainable) || isOverflow(total()); }
+  int64_t total() const { return satAdd(trainable, non_trainable); }
+  bool overflow() const { return isOverflow(trainable) || isOverflow(non_trainable) || isOverflow(total()); }
   ParamCount& operator+=(const ParamCount& o) {
     trainable = satAdd(trainable, o.trainable);
-    nonTrainable = satAdd(nonTrainable, o.nonTrainable);
+    non_trainable = satAdd(non_trainable, o.non_trainable);
     return *this;
   }
   bool operator==(const ParamCount&) const = default;

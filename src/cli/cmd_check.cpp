@@ -100,34 +100,34 @@ int printCatalog() {
     jl["frameworks"] = ordered_json::array();
     if (l.has(Framework::PyTorch)) jl["frameworks"].push_back("pytorch");
     if (l.has(Framework::Keras)) jl["frameworks"].push_back("keras");
-    jl["torch_class"] = l.torchClass;
+    jl["torch_class"] = l.torch_class;
     jl["keras_class"] = l.kerasClass;
     jl["torch_extra_kwargs"] = l.torchExtraKwargs;
     jl["keras_extra_kwargs"] = l.kerasExtraKwargs;
     jl["family"] = familyName(l.family);
     jl["rank"] = l.rank;
     jl["op"] = l.op;
-    jl["min_inputs"] = l.minInputs;
-    jl["max_inputs"] = l.maxInputs;
+    jl["min_inputs"] = l.min_inputs;
+    jl["max_inputs"] = l.max_inputs;
     jl["aliases"] = l.aliases;
     ordered_json ps = ordered_json::array();
     for (const builder::ParamSpec& p : l.params) {
       ordered_json jp;
       jp["name"] = p.name;
       jp["kind"] = builder::paramKindName(p.kind);
-      jp["default"] = paramJson(p.defaultValue);
+      jp["default"] = paramJson(p.default_value);
       if (p.kind == builder::ParamKind::Int || p.kind == builder::ParamKind::Float ||
           p.kind == builder::ParamKind::IntTuple) {
         jp["min"] = p.min;
         jp["max"] = p.max;
       }
-      if (p.kind == builder::ParamKind::IntTuple) jp["length"] = {p.minLength, p.maxLength};
+      if (p.kind == builder::ParamKind::IntTuple) jp["length"] = {p.min_length, p.max_length};
       if (p.kind == builder::ParamKind::Enum) jp["choices"] = p.choices;
       for (Framework f : {Framework::PyTorch, Framework::Keras}) {
         ordered_json jf;
         jf["name"] = p.in(f).name;
         jf["how"] = mappingName(p.in(f).how);
-        if (p.in(f).frameworkDefault) jf["default"] = paramJson(*p.in(f).frameworkDefault);
+        if (p.in(f).framework_default) jf["default"] = paramJson(*p.in(f).framework_default);
         jp[builder::frameworkKey(f)] = jf;
       }
       ps.push_back(jp);
@@ -154,7 +154,7 @@ void printText(const builder::Document& doc, const builder::Analysis& a, const b
     std::string shape = r.output ? builder::formatShape(*r.output, f, " x ")
                                  : (r.blocked ? "(waiting for inputs)" : "(error)");
     std::string params = withThousands(r.params.trainable);
-    if (r.params.nonTrainable) params += " + " + withThousands(r.params.nonTrainable) + " buffers";
+    if (r.params.non_trainable) params += " + " + withThousands(r.params.non_trainable) + " buffers";
     std::printf("%-24s %-24s %-26s %s\n", displayName(n.name, 24).c_str(), displayName(n.type, 24).c_str(), shape.c_str(),
                 params.c_str());
   }
@@ -185,7 +185,7 @@ void printText(const builder::Document& doc, const builder::Analysis& a, const b
     for (const auto& note : report.notes) std::printf("  %s\n", displayName(note, 400).c_str());
   }
   std::printf("\ntotal: %s trainable, %s non-trainable parameters\n", withThousands(a.total.trainable).c_str(),
-              withThousands(a.total.nonTrainable).c_str());
+              withThousands(a.total.non_trainable).c_str());
 }
 
 void printJson(const builder::Document& doc, const builder::Analysis& a, const builder::LoadReport& report) {
@@ -196,11 +196,11 @@ void printJson(const builder::Document& doc, const builder::Analysis& a, const b
   root["class_name"] = builder::sanitizeClassName(doc.name);
   root["errors"] = a.errors;
   root["warnings"] = a.warnings;
-  root["total"] = {{"trainable", a.total.trainable}, {"non_trainable", a.total.nonTrainable}};
+  root["total"] = {{"trainable", a.total.trainable}, {"non_trainable", a.total.non_trainable}};
   auto endpoint = [&](builder::NodeId id) {
     const builder::NodeReport* r = a.find(id);
     ordered_json j;
-    j["id"] = id.value;
+    j["id"] = id.index;
     j["name"] = doc.node(id)->name;
     j["shape"] = r->output ? dimsJson(r->output->dimsFor(f)) : ordered_json(nullptr);
     j["dtype"] = r->output ? builder::dtypeName(r->output->dtype) : "";
@@ -219,14 +219,14 @@ void printJson(const builder::Document& doc, const builder::Analysis& a, const b
     const builder::Node& n = doc.nodes()[i];
     const builder::NodeReport& r = a.nodes[i];
     ordered_json jn;
-    jn["id"] = n.id.value;
+    jn["id"] = n.id.index;
     jn["name"] = n.name;
     jn["python_name"] = idents.count(n.id) ? ordered_json(idents[n.id]) : ordered_json(nullptr);
     jn["type"] = n.type;
     jn["shape"] = r.output ? dimsJson(r.output->dimsFor(f)) : ordered_json(nullptr);
     jn["shape_pytorch"] = r.output ? dimsJson(r.output->dimsFor(Framework::PyTorch)) : ordered_json(nullptr);
     jn["shape_keras"] = r.output ? dimsJson(r.output->dimsFor(Framework::Keras)) : ordered_json(nullptr);
-    jn["params"] = {{"trainable", r.params.trainable}, {"non_trainable", r.params.nonTrainable}};
+    jn["params"] = {{"trainable", r.params.trainable}, {"non_trainable", r.params.non_trainable}};
     jn["blocked"] = r.blocked;
     ordered_json issues = ordered_json::array();
     for (const builder::Issue& is : r.issues)
@@ -237,7 +237,7 @@ void printJson(const builder::Document& doc, const builder::Analysis& a, const b
   root["nodes"] = nodes;
   ordered_json edges = ordered_json::array();
   for (const builder::EdgeReport& e : a.edges) {
-    edges.push_back({{"from", e.edge.from.value}, {"to", e.edge.to.value}, {"port", e.edge.port},
+    edges.push_back({{"from", e.edge.from.index}, {"to", e.edge.to.index}, {"port", e.edge.port},
                      {"shape", e.tensor ? dimsJson(e.tensor->dimsFor(f)) : ordered_json(nullptr)}});
   }
   root["edges"] = edges;

@@ -16,8 +16,8 @@ namespace nf::cli {
 
 int runCodegen(const Args& args) {
   builder::CodegenOptions options;
-  options.trainingLoop = args.has("train");
-  options.mainBlock = !args.has("no-main");
+  options.training_loop = args.has("train");
+  options.main_block = !args.has("no-main");
   const std::string fwName = args.get("framework", "pytorch");
   auto fw = builder::parseFramework(fwName);
   if (!fw) {

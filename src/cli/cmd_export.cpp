@@ -26,14 +26,11 @@ int runExport(const Args& args) {
     std::fprintf(stderr, "netforge export: %s\n", request.error().message.c_str());
     return kExitUsage;
   }
-  ir::Model model;
-  if (!loadModelOrExplain(args.positional[0], &model)) return kExitBadInput;
-  auto prepared = scene::prepareScene(model, *request);
-  if (!prepared) {
-    std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(),
-                 prepared.error().message.c_str());
-    return kExitBadInput;
-  }
+  LoadedScene loaded;
+  if (!loadSceneOrExplain(args.positional[0], *request, &loaded)) return kExitBadInput;
+  const ir::Model& model = loaded.model;
+  const scene::DisplayGraph& graph = loaded.job->graph();
+  const scene::SceneLayout& layout = loaded.job->layout();
   const std::string path = args.get("output");
   std::ofstream file;
   if (!path.empty()) {
@@ -44,10 +41,10 @@ int runExport(const Args& args) {
     }
   }
   std::ostream& out = path.empty() ? std::cout : file;
-  if (format == "dot") scene::writeDot(out, model, prepared->graph, &prepared->scene);
-  else if (format == "graphml") scene::writeGraphml(out, model, prepared->graph, &prepared->scene);
-  else if (format == "json") scene::writeJson(out, model, prepared->graph, prepared->scene);
-  else scene::writeSvg(out, prepared->graph, prepared->scene);
+  if (format == "dot") scene::writeDot(out, model, graph, &layout);
+  else if (format == "graphml") scene::writeGraphml(out, model, graph, &layout);
+  else if (format == "json") scene::writeJson(out, model, graph, layout);
+  else scene::writeSvg(out, graph, layout);
   out.flush();
   if (!out) {
     std::fprintf(stderr, "netforge: writing %s failed\n", path.empty() ? "stdout" : displayName(path).c_str());

@@ -18,16 +18,11 @@ int runLayout(const Args& args) {
     std::fprintf(stderr, "netforge layout: %s\n", request.error().message.c_str());
     return kExitUsage;
   }
-  ir::Model model;
-  if (!loadModelOrExplain(args.positional[0], &model)) return kExitBadInput;
-  auto prepared = scene::prepareScene(model, *request);
-  if (!prepared) {
-    std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(),
-                 prepared.error().message.c_str());
-    return kExitBadInput;
-  }
-  const scene::DisplayGraph& g = prepared->graph;
-  const scene::SceneLayout& s = prepared->scene;
+  LoadedScene loaded;
+  if (!loadSceneOrExplain(args.positional[0], *request, &loaded)) return kExitBadInput;
+  const scene::DisplayGraph& g = loaded.job->graph();
+  const scene::SceneLayout& s = loaded.job->layout();
+  const scene::SceneTimings& t = loaded.job->timings();
   const layout::Stats& st = s.stats;
   uint32_t kinds[4] = {0, 0, 0, 0};
   for (const auto& n : g.nodes) ++kinds[static_cast<int>(n.kind)];
@@ -58,10 +53,10 @@ int runLayout(const Args& args) {
     j["simplex_converged"] = st.simplex_converged;
     j["ordering_sweeps"] = st.ordering_sweeps;
     nlohmann::json ms;
-    ms["shapes"] = prepared->shapes_ms;
-    ms["display_graph"] = prepared->build_ms;
+    ms["shapes"] = t.shapes_ms;
+    ms["display_graph"] = t.build_ms;
     for (int p = 0; p < layout::kPhaseCount; ++p) ms[layout::phaseName(static_cast<layout::Phase>(p))] = st.phase_ms[p];
-    ms["layout_total"] = prepared->layout_ms;
+    ms["layout_total"] = t.layout_ms + t.geometry_ms;
     j["ms"] = ms;
     std::printf("%s\n", j.dump(2).c_str());
     return kExitOk;
@@ -79,8 +74,8 @@ int runLayout(const Args& args) {
   std::printf("layering         %s, %u iterations%s, %u ordering sweeps\n",
               st.network_simplex ? "network simplex" : "longest path", st.simplex_iterations,
               st.network_simplex && !st.simplex_converged ? " (capped)" : "", st.ordering_sweeps);
-  std::printf("time             shapes %.1f ms, display graph %.1f ms, layout %.1f ms\n", prepared->shapes_ms,
-              prepared->build_ms, prepared->layout_ms);
+  std::printf("time             shapes %.1f ms, display graph %.1f ms, layout %.1f ms\n", t.shapes_ms, t.build_ms,
+              t.layout_ms + t.geometry_ms);
   for (int p = 0; p < layout::kPhaseCount; ++p)
     std::printf("  %-14s %8.1f ms\n", layout::phaseName(static_cast<layout::Phase>(p)), st.phase_ms[p]);
   std::printf("  %-14s %8.1f ms\n", "all phases", phase_total);

@@ -16,10 +16,7 @@
 #include "cli/commands.h"
 #include "cli/load_model.h"
 #include "cli/render_views.h"
-#include "hierarchy/hierarchy.h"
-#include "hierarchy/visible.h"
 #include "scene/exports.h"
-#include "scene/grouped_scene.h"
 #include "scene/model_scene.h"
 #include "scene/png.h"
 #include "scene/raster.h"
@@ -35,47 +32,21 @@ bool endsWith(const std::string& s, const char* suffix) {
   return true;
 }
 
-// Which groups --grouped opens; false (and a message) for a bad value.
-bool parseGrouped(const std::string& v, const hierarchy::Hierarchy& h, hierarchy::Expansion* e) {
-  if (v.empty() || v == "first-sight") *e = hierarchy::firstSight(h);
-  else if (v == "collapsed") *e = hierarchy::collapseAll(h);
-  else if (v == "expanded") *e = hierarchy::expandAll(h);
-  else if (v.rfind("depth=", 0) == 0) {
-    char* end = nullptr;
-    const unsigned long d = std::strtoul(v.c_str() + 6, &end, 10);
-    if (v.size() == 6 || *end != 0 || d > 1000) return false;
-    *e = hierarchy::expandToDepth(h, static_cast<uint32_t>(d));
+// Which groups --grouped opens; false for a bad value.
+bool parseGrouped(const std::string& v, scene::GroupOpening* o) {
+  using Kind = scene::GroupOpening::Kind;
+  if (v.empty() || v == "first-sight") o->kind = Kind::FirstSight;
+  else if (v == "collapsed") o->kind = Kind::Collapsed;
+  else if (v == "expanded") o->kind = Kind::Expanded;
+  else if (v.rfind("depth=", 0) == 0 && v.size() > 6 && v.size() <= 10) {
+    for (size_t i = 6; i < v.size(); ++i)
+      if (!std::isdigit(static_cast<unsigned char>(v[i]))) return false;
+    o->kind = Kind::ToDepth;
+    o->depth = static_cast<uint32_t>(std::strtoul(v.c_str() + 6, nullptr, 10));
   } else {
     return false;
   }
   return true;
-}
-
-bool validGrouped(const std::string& v) {
-  if (v.empty() || v == "first-sight" || v == "collapsed" || v == "expanded") return true;
-  if (v.rfind("depth=", 0) != 0 || v.size() == 6) return false;
-  for (size_t i = 6; i < v.size(); ++i)
-    if (!std::isdigit(static_cast<unsigned char>(v[i]))) return false;
-  return v.size() <= 10;
-}
-
-// --grouped: the main graph as nested group boxes.
-Result<scene::GroupedScene> buildGrouped(const ir::Model& model, const scene::SceneRequest& request,
-                                         const std::string& grouped) {
-  auto h = hierarchy::buildHierarchy(model, request.graph);
-  if (!h) return h.error();
-  hierarchy::Expansion e;
-  parseGrouped(grouped, *h, &e);
-  shapes::InferenceResult inferred;
-  scene::GroupedOptions options;
-  options.direction = request.direction;
-  options.build.show_names = request.show_names;
-  if (request.infer_shapes) {
-    inferred = shapes::inferShapes(model);
-    options.build.value_type = scene::inferredTypes(inferred);
-  }
-  scene::GroupedLayout gl(model, *h, options);
-  return gl.build(e);
 }
 }  // namespace
 
@@ -85,7 +56,8 @@ int runRender(const Args& args) {
   if (const int rc = checkGraphViewOptions(args); rc >= 0) return rc;
   const std::string path = args.get("output");
   const bool grouped = args.has("grouped");
-  if (grouped && !validGrouped(args.get("grouped"))) {
+  scene::GroupOpening opening;
+  if (grouped && !parseGrouped(args.get("grouped"), &opening)) {
     std::fprintf(stderr, "netforge render: --grouped must be first-sight, collapsed, expanded or depth=N\n");
     return kExitUsage;
   }
@@ -108,20 +80,13 @@ int runRender(const Args& args) {
     std::fprintf(stderr, "netforge render: %s\n", request.error().message.c_str());
     return kExitUsage;
   }
-  ir::Model model;
-  if (!loadModelOrExplain(args.positional[0], &model)) return kExitBadInput;
-  // The flat scene, or the grouped one (whose graph and layout are drawn the same way).
-  Result<scene::GroupedScene> grouped_scene = Error{""};
-  Result<scene::PreparedScene> prepared = Error{""};
-  if (grouped) grouped_scene = buildGrouped(model, *request, args.get("grouped"));
-  else prepared = scene::prepareScene(model, *request);
-  if (grouped ? !grouped_scene : !prepared) {
-    std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(),
-                 (grouped ? grouped_scene.error() : prepared.error()).message.c_str());
-    return kExitBadInput;
-  }
-  const scene::DisplayGraph& graph = grouped ? grouped_scene->graph : prepared->graph;
-  const scene::SceneLayout& layout = grouped ? grouped_scene->layout : prepared->scene;
+  request->grouped = grouped;  // the grouped scene's graph and layout are drawn the same way
+  request->opening = opening;
+  LoadedScene loaded;
+  if (!loadSceneOrExplain(args.positional[0], *request, &loaded)) return kExitBadInput;
+  const scene::SceneJob& job = *loaded.job;
+  const scene::DisplayGraph& graph = job.graph();
+  const scene::SceneLayout& layout = job.layout();
   std::ofstream out(path, std::ios::binary);
   if (!out) {
     std::fprintf(stderr, "netforge: cannot write %s\n", displayName(path).c_str());
@@ -131,14 +96,14 @@ int runRender(const Args& args) {
     scene::RasterOptions ro;
     ro.scale = scale;
     const scene::RasterImage img =
-        scene::rasterizeScene(graph, layout, ro, grouped ? &grouped_scene->frames : nullptr);
+        scene::rasterizeScene(graph, layout, ro, grouped ? &job.groupedScene().frames : nullptr);
     const std::vector<uint8_t> bytes = scene::encodePng(img.width, img.height, img.rgb);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     std::fprintf(stderr, "%s: %u x %u px at scale %.3g%s, %s nodes, %s edges\n", displayName(path).c_str(), img.width,
                  img.height, img.scale, img.text ? "" : " (text too small: boxes and edges only)",
                  withThousands(graph.nodeCount()).c_str(), withThousands(graph.edgeCount()).c_str());
   } else if (grouped) {
-    scene::writeSvg(out, *grouped_scene);
+    scene::writeSvg(out, job.groupedScene());
   } else {
     scene::writeSvg(out, graph, layout);
   }

@@ -167,7 +167,7 @@ void Finder::refine(const std::vector<uint32_t>& set) {
 
 // [SECTION] Lockstep growth from a seed class ------------------------------------------
 
-// The node reached from u by step s, or kNone. Out-steps pick the rank-th of u's
+// The node reached from u by step s, or kNoIndex. Out-steps pick the rank-th of u's
 // consumers matching (slots, label) in node order, and require the same number of
 // matching consumers, so corresponding nodes are found the same way in every instance.
 uint32_t Finder::neighbour(uint32_t u, const Step& s) const {
@@ -175,12 +175,12 @@ uint32_t Finder::neighbour(uint32_t u, const Step& s) const {
     for (uint32_t k = t_.in_begin[u]; k < t_.in_begin[u + 1]; ++k) {
       const TensorEdge& e = t_.edges[t_.in_index[k]];
       if (e.dst_slot != s.my_slot) continue;
-      if (e.src_slot != s.other_slot || t_.label[e.src] != s.label || !in_set_[e.src]) return kNone;
+      if (e.src_slot != s.other_slot || t_.label[e.src] != s.label || !in_set_[e.src]) return kNoIndex;
       return e.src;
     }
-    return kNone;
+    return kNoIndex;
   }
-  uint32_t seen = 0, found = kNone;
+  uint32_t seen = 0, found = kNoIndex;
   for (uint32_t k = t_.out_begin[u]; k < t_.out_begin[u + 1]; ++k) {
     const TensorEdge& e = t_.edges[t_.out_index[k]];
     if (e.src_slot != s.my_slot || e.dst_slot != s.other_slot || t_.label[e.dst] != s.label || !in_set_[e.dst])
@@ -188,16 +188,16 @@ uint32_t Finder::neighbour(uint32_t u, const Step& s) const {
     if (seen == s.rank) found = e.dst;
     ++seen;
   }
-  return seen == s.count ? found : kNone;
+  return seen == s.count ? found : kNoIndex;
 }
 
 // Adds one position if step s leads, in every instance, to a distinct eligible node.
 bool Finder::tryExtend(Trial* tr, const Step& s, std::vector<uint32_t>* cand) {
   const uint32_t k = tr->k;
-  cand->assign(k, kNone);
+  cand->assign(k, kNoIndex);
   for (uint32_t j = 0; j < k; ++j) {
     uint32_t v = neighbour(tr->nodes[static_cast<size_t>(s.parent) * k + j], s);
-    bool ok = v != kNone && eligible(v);
+    bool ok = v != kNoIndex && eligible(v);
     if (ok) {
       stamp_[v] = cur_;  // tentatively: also catches two instances reaching one node
       (*cand)[j] = v;
@@ -340,7 +340,7 @@ bool Finder::matchAt(uint32_t seed, const Trial& tr, const std::vector<std::vect
   take(seed, 0);
   for (uint32_t p = 1; p < size; ++p) {
     uint32_t v = neighbour((*out)[tr.steps[p].parent], tr.steps[p]);
-    if (v == kNone || !eligible(v)) {
+    if (v == kNoIndex || !eligible(v)) {
       budget_ = budget_ > p ? budget_ - p : 0;  // failed attempts cost too
       return false;
     }
@@ -467,7 +467,7 @@ void Finder::glueCandidates(const std::vector<std::vector<uint32_t>>& instances,
 std::vector<std::vector<std::vector<uint32_t>>> Finder::absorbGlue(std::vector<std::vector<uint32_t>> instances,
                                                                    uint64_t* free_nodes) {
   constexpr int kGlueRounds = 4;
-  constexpr uint32_t kAmbiguous = kNone - 1;  // per instance: kNone = no glue, this = two candidates
+  constexpr uint32_t kAmbiguous = kNoIndex - 1;  // per instance: kNoIndex = no glue, this = two candidates
   auto drop = [&](const std::vector<uint32_t>& inst) {
     for (uint32_t v : inst) claimed_[v] = 0;
     *free_nodes += inst.size();
@@ -483,15 +483,15 @@ std::vector<std::vector<std::vector<uint32_t>>> Finder::absorbGlue(std::vector<s
     // Best wiring over both variants: the one found exactly once in most instances
     // (head glue first: on ties a block starts with what joins it to the previous one).
     uint32_t best_count = 0;
-    std::vector<uint32_t> best_node;  // per instance, kNone if the instance lacks it
+    std::vector<uint32_t> best_node;  // per instance, kNoIndex if the instance lacks it
     for (bool tail : {false, true}) {
       if (round >= kGlueRounds) break;
       glueCandidates(cls, tail, &per);
       std::map<std::vector<uint32_t>, std::vector<uint32_t>> found;  // wiring -> node per instance
       for (uint32_t j = 0; j < k; ++j)
         for (const auto& [sig, w] : per[j]) {
-          auto& at = found.try_emplace(sig, std::vector<uint32_t>(k, kNone)).first->second;
-          at[j] = at[j] == kNone ? w : kAmbiguous;  // twice in one instance
+          auto& at = found.try_emplace(sig, std::vector<uint32_t>(k, kNoIndex)).first->second;
+          at[j] = at[j] == kNoIndex ? w : kAmbiguous;  // twice in one instance
         }
       for (const auto& [sig, at] : found) {
         uint32_t count = 0;
@@ -567,7 +567,7 @@ std::vector<std::vector<std::vector<uint32_t>>> Finder::run(const std::vector<ui
   // pins the blocks to the real layer boundaries in short stacks. Classes are runs
   // of equal colour in (colour, node) order; class ids are global over the rounds.
   std::vector<uint32_t> members, class_begin;
-  std::vector<std::vector<uint32_t>> class_of(kRefineRounds, std::vector<uint32_t>(t_.node_count, kNone));
+  std::vector<std::vector<uint32_t>> class_of(kRefineRounds, std::vector<uint32_t>(t_.node_count, kNoIndex));
   for (int r = kRefineRounds; r-- > 0;) {
     const std::vector<uint64_t>& col = colour_[r];
     std::vector<uint32_t> by_colour = set;

@@ -49,7 +49,7 @@ std::vector<int32_t> finalize(Draft& d, Hierarchy* h) {
     std::string prefix;
     uint32_t series;
   };
-  std::vector<Frame> stack = {{0, kNone, std::string(), kNone}};
+  std::vector<Frame> stack = {{0, kNoIndex, std::string(), kNoIndex}};
   while (!stack.empty()) {
     Frame f = std::move(stack.back());
     stack.pop_back();
@@ -59,9 +59,9 @@ std::vector<int32_t> finalize(Draft& d, Hierarchy* h) {
     g.kind = dg.kind;
     g.name = dg.name;
     g.path = f.draft == 0 ? std::string() : (f.prefix.empty() ? dg.key : f.prefix + "/" + dg.key);
-    g.parent = f.parent == kNone ? GroupId{} : GroupId{f.parent};
-    g.depth = f.parent == kNone ? 0 : h->groups[f.parent].depth + 1;
-    g.series = f.series == kNone ? GroupId{} : GroupId{f.series};
+    g.parent = f.parent == kNoIndex ? GroupId{} : GroupId{f.parent};
+    g.depth = f.parent == kNoIndex ? 0 : h->groups[f.parent].depth + 1;
+    g.series = f.series == kNoIndex ? GroupId{} : GroupId{f.series};
     g.series_number = g.series.valid() ? dg.series_number : -1;
     for (uint32_t n : dg.nodes) g.nodes.push_back(ir::NodeId{n});
     if (g.parent.valid()) h->groups[f.parent].children.push_back(GroupId{id});
@@ -69,7 +69,7 @@ std::vector<int32_t> finalize(Draft& d, Hierarchy* h) {
     block_class.push_back(dg.block_class);
 
     std::string child_prefix = dg.transparent ? f.prefix : h->groups[id].path;
-    uint32_t child_series = dg.kind == GroupKind::Series ? id : dg.kind == GroupKind::Section ? f.series : kNone;
+    uint32_t child_series = dg.kind == GroupKind::Series ? id : dg.kind == GroupKind::Section ? f.series : kNoIndex;
     for (size_t i = dg.children.size(); i-- > 0;)
       stack.push_back({dg.children[i], id, child_prefix, child_series});
   }
@@ -80,7 +80,7 @@ std::vector<int32_t> finalize(Draft& d, Hierarchy* h) {
   for (uint32_t g = 0; g < gcount; ++g) {
     Group& grp = h->groups[g];
     grp.node_count = static_cast<uint32_t>(grp.nodes.size());
-    grp.first_node = grp.nodes.empty() ? kNone : grp.nodes.front().index;
+    grp.first_node = grp.nodes.empty() ? kNoIndex : grp.nodes.front().index;
     grp.subtree_end = g + 1;
     for (ir::NodeId n : grp.nodes) h->node_group[n.index] = GroupId{g};
   }
@@ -91,7 +91,7 @@ std::vector<int32_t> finalize(Draft& d, Hierarchy* h) {
     parent.first_node = std::min(parent.first_node, grp.first_node);
     parent.subtree_end = std::max(parent.subtree_end, grp.subtree_end);
   }
-  if (h->groups[0].first_node == kNone) h->groups[0].first_node = 0;
+  if (h->groups[0].first_node == kNoIndex) h->groups[0].first_node = 0;
 
   h->path_order.resize(gcount);
   for (uint32_t g = 0; g < gcount; ++g) h->path_order[g] = g;

@@ -2,16 +2,25 @@
 
 #include <string_view>
 
+#include "shapes/op_registry.h"
+
 namespace nf::hierarchy {
 
 namespace {
 
-bool isDefaultDomain(const ir::Node& n) { return n.domain.empty() || n.domain == "ai.onnx"; }
+// The fold class of the node's own op (an op named Constant, Shape or Identity in
+// another domain is not the ONNX one).
+shapes::FoldClass foldClass(const ir::Node& n) {
+  const shapes::OpSpec* op = shapes::findOp(n.domain, n.op_type);
+  return op ? op->fold : shapes::FoldClass::Data;
+}
 
 // Ops whose output is not fixed even when every input is: they never count as constant.
+// Matched by op type whatever the domain; an unknown op named Random* counts too.
 bool isNondeterministic(const ir::Node& n) {
-  std::string_view op = n.op_type;
-  return op.substr(0, 6) == "Random" || op == "Multinomial" || op == "Bernoulli" || op == "Dropout";
+  const shapes::OpSpec* op = shapes::findOpByType(n.domain, n.op_type);
+  if (!op) return std::string_view(n.op_type).substr(0, 6) == "Random";
+  return op->fold == shapes::FoldClass::Random || op->fold == shapes::FoldClass::RandomInTraining;
 }
 
 bool hasSubgraph(const ir::Node& n) {
@@ -63,15 +72,16 @@ Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOp
   const uint32_t n = t.node_count;
   Declutter d;
   d.node_categories.assign(n, kCategoryNone);
-  std::vector<uint32_t> producer(g.values.size(), kNone);
+  std::vector<uint32_t> producer(g.values.size(), kNoIndex);
   for (uint32_t i = 0; i < n; ++i)
     for (ir::ValueId v : g.nodes[i].outputs)
-      if (v.valid() && v.index < producer.size() && producer[v.index] == kNone) producer[v.index] = i;
+      if (v.valid() && v.index < producer.size() && producer[v.index] == kNoIndex) producer[v.index] = i;
 
   for (uint32_t u : dependencyOrder(t)) {
     const ir::Node& node = g.nodes[u];
     if (hasSubgraph(node) || isNondeterministic(node)) continue;
-    if (isDefaultDomain(node) && node.op_type == "Constant") {
+    const shapes::FoldClass fold = foldClass(node);
+    if (fold == shapes::FoldClass::Constant) {
       d.node_categories[u] = kCategoryConstant;
       continue;
     }
@@ -82,8 +92,8 @@ Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOp
       any_input = true;
       const ir::Value& val = g.values[v.index];
       uint32_t p = producer[v.index];
-      uint8_t pc = p == kNone ? uint8_t{0} : d.node_categories[p];
-      bool fixed = (p == kNone && val.initializer >= 0 && !val.outer_scope) || (pc & kCategoryConstant);
+      uint8_t pc = p == kNoIndex ? uint8_t{0} : d.node_categories[p];
+      bool fixed = (p == kNoIndex && val.initializer >= 0 && !val.outer_scope) || (pc & kCategoryConstant);
       bool shape = (pc & kCategoryShape) != 0;
       all_fixed = all_fixed && fixed;
       any_shape = any_shape || shape;
@@ -91,19 +101,18 @@ Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOp
     }
     if (any_input && all_fixed) {
       d.node_categories[u] = kCategoryConstant;
-    } else if (isDefaultDomain(node) && (node.op_type == "Shape" || node.op_type == "Size")) {
+    } else if (fold == shapes::FoldClass::ShapeOf) {
       d.node_categories[u] = kCategoryShape;
     } else if (any_shape && all_fixed_or_shape) {
       d.node_categories[u] = kCategoryShape;
-    } else if (isDefaultDomain(node) &&
-               (node.op_type == "Identity" || node.op_type == "Cast" || node.op_type == "CastLike")) {
+    } else if (fold == shapes::FoldClass::PassThrough) {
       d.node_categories[u] = kCategoryPassThrough;
     }
   }
 
   // Fan-out: distinct consumer nodes (out edges are sorted by slot then consumer,
   // so count with a last-seen stamp per node).
-  std::vector<uint32_t> seen(n, kNone);
+  std::vector<uint32_t> seen(n, kNoIndex);
   for (uint32_t u = 0; u < n; ++u) {
     uint32_t distinct = 0;
     for (uint32_t j = t.out_begin[u]; j < t.out_begin[u + 1]; ++j) {

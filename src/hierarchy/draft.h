@@ -21,7 +21,7 @@ struct DraftGroup {
   GroupKind kind = GroupKind::Scope;
   std::string name;  // display name
   std::string key;   // path component (see `transparent`)
-  uint32_t parent = kNone;
+  uint32_t parent = kNoIndex;
   std::vector<uint32_t> children;  // draft indices
   std::vector<uint32_t> nodes;     // direct nodes, ascending
   int64_t series_number = -1;
@@ -63,7 +63,7 @@ void findBlocks(const Topology& t, const std::vector<uint8_t>& categories, const
 // consecutive entries into Section groups. `categories` is Declutter::node_categories.
 void cutSections(const BuildOptions& options, const std::vector<uint8_t>& categories, Draft* draft);
 
-// Smallest node index in the subtree of each draft group (kNone for empty ones).
+// Smallest node index in the subtree of each draft group (kNoIndex for empty ones).
 std::vector<uint32_t> firstNodes(const Draft& draft);
 
 }  // namespace nf::hierarchy::detail

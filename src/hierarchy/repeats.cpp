@@ -21,7 +21,7 @@ void computeRepeatClasses(const std::vector<int32_t>& block_class, Hierarchy* h)
   // Subtree node lists in graph order: each node is appended to all its ancestors.
   std::vector<std::vector<uint32_t>> members(gcount);
   for (uint32_t n = 0; n < t.node_count; ++n)
-    for (uint32_t g = h->node_group[n].index; g != 0 && g != kNone; g = h->groups[g].parent.index)
+    for (uint32_t g = h->node_group[n].index; g != 0 && g != kNoIndex; g = h->groups[g].parent.index)
       members[g].push_back(n);
 
   auto encodes = [&](uint32_t g) {
@@ -29,7 +29,7 @@ void computeRepeatClasses(const std::vector<int32_t>& block_class, Hierarchy* h)
     return grp.kind == GroupKind::Scope || grp.kind == GroupKind::Series;
   };
 
-  std::vector<uint32_t> local(t.node_count, kNone);
+  std::vector<uint32_t> local(t.node_count, kNoIndex);
   std::vector<std::vector<uint32_t>> code(gcount);
   std::vector<uint64_t> hash(gcount, 0);
   for (uint32_t g = 1; g < gcount; ++g) {
@@ -46,7 +46,7 @@ void computeRepeatClasses(const std::vector<int32_t>& block_class, Hierarchy* h)
         c.push_back(local[e.src]);
         c.push_back(e.src_slot);
       }
-      c.push_back(kNone);
+      c.push_back(kNoIndex);
     }
     Hasher hs;
     for (uint32_t x : c) hs.add(static_cast<uint64_t>(x));

@@ -158,7 +158,7 @@ void dissolveSingletons(Draft* d) {
   std::vector<uint32_t> count(gs.size(), 0);
   for (size_t i = gs.size(); i-- > 0;) {
     count[i] += static_cast<uint32_t>(gs[i].nodes.size());
-    if (gs[i].parent != kNone) count[gs[i].parent] += count[i];
+    if (gs[i].parent != kNoIndex) count[gs[i].parent] += count[i];
   }
   std::vector<uint32_t> target(gs.size(), 0);
   for (uint32_t i = 1; i < gs.size(); ++i)
@@ -193,11 +193,11 @@ void mergeChains(Draft* d) {
   auto& gs = d->groups;
   auto soleScopeChild = [&](uint32_t i) -> uint32_t {
     const DraftGroup& grp = gs[i];
-    if (!grp.nodes.empty() || grp.children.size() != 1) return kNone;
+    if (!grp.nodes.empty() || grp.children.size() != 1) return kNoIndex;
     uint32_t c = grp.children[0];
-    return gs[c].kind == GroupKind::Scope ? c : kNone;
+    return gs[c].kind == GroupKind::Scope ? c : kNoIndex;
   };
-  for (uint32_t c = soleScopeChild(0); c != kNone; c = soleScopeChild(0)) {
+  for (uint32_t c = soleScopeChild(0); c != kNoIndex; c = soleScopeChild(0)) {
     DraftGroup& child = gs[c];
     child.alive = false;
     gs[0].nodes = std::move(child.nodes);
@@ -209,7 +209,7 @@ void mergeChains(Draft* d) {
   }
   for (uint32_t i = 1; i < gs.size(); ++i) {
     if (!gs[i].alive || gs[i].kind != GroupKind::Scope) continue;
-    for (uint32_t c = soleScopeChild(i); c != kNone; c = soleScopeChild(i)) {
+    for (uint32_t c = soleScopeChild(i); c != kNoIndex; c = soleScopeChild(i)) {
       DraftGroup& child = gs[c];
       child.alive = false;
       gs[i].name += "/" + child.name;
@@ -276,14 +276,14 @@ void findSeries(const Topology& t, Draft* d) {
   const size_t original = d->groups.size();
   for (uint32_t p = 0; p < original; ++p) {
     if (!d->groups[p].alive || d->groups[p].children.size() < 2) continue;
-    // Entries of p in flow order: (first node, child or kNone for a direct node).
+    // Entries of p in flow order: (first node, child or kNoIndex for a direct node).
     std::vector<std::pair<uint32_t, uint32_t>> entries;
-    for (uint32_t v : d->groups[p].nodes) entries.push_back({v, kNone});
+    for (uint32_t v : d->groups[p].nodes) entries.push_back({v, kNoIndex});
     for (uint32_t c : d->groups[p].children) entries.push_back({first[c], c});
     std::sort(entries.begin(), entries.end());
     std::map<uint32_t, size_t> place;  // child -> position in entries
     for (size_t i = 0; i < entries.size(); ++i)
-      if (entries[i].second != kNone) place[entries[i].second] = i;
+      if (entries[i].second != kNoIndex) place[entries[i].second] = i;
 
     std::map<std::string, std::vector<std::pair<int64_t, uint32_t>>> by_stem;  // ordered: deterministic
     std::map<std::string, uint32_t> by_name;
@@ -384,12 +384,12 @@ void adoptOrphanConstants(const Topology& t, const std::vector<uint8_t>& categor
   for (size_t i = orphans.size(); i-- > 0;) {
     const uint32_t v = orphans[i];
     if (!(categories[v] & kCategoryConstant)) continue;
-    uint32_t target = kNone;
+    uint32_t target = kNoIndex;
     for (uint32_t k = t.out_begin[v]; k < t.out_begin[v + 1]; ++k) {
       uint32_t g = where[t.edges[t.out_index[k]].dst];
-      target = target == kNone ? g : lca(target, g);
+      target = target == kNoIndex ? g : lca(target, g);
     }
-    if (target == kNone || target == 0) continue;
+    if (target == kNoIndex || target == 0) continue;
     where[v] = target;
     gs[target].nodes.push_back(v);
     moved = true;

@@ -6,7 +6,7 @@
 namespace nf::hierarchy::detail {
 
 std::vector<uint32_t> firstNodes(const Draft& d) {
-  std::vector<uint32_t> first(d.groups.size(), kNone);
+  std::vector<uint32_t> first(d.groups.size(), kNoIndex);
   // Children can have smaller or larger draft indices than their parent (series and
   // sections are added late), so walk the tree explicitly: post-order from the root.
   std::vector<std::pair<uint32_t, size_t>> stack = {{0, 0}};
@@ -18,7 +18,7 @@ std::vector<uint32_t> firstNodes(const Draft& d) {
       stack.push_back({c, 0});
       continue;
     }
-    uint32_t m = grp.nodes.empty() ? kNone : grp.nodes.front();
+    uint32_t m = grp.nodes.empty() ? kNoIndex : grp.nodes.front();
     for (uint32_t c : grp.children) m = std::min(m, first[c]);
     first[g] = m;
     stack.pop_back();
@@ -90,7 +90,7 @@ void cutSections(const BuildOptions& options, const std::vector<uint8_t>& catego
       s.kind = GroupKind::Section;
       s.parent = gi;
       s.transparent = true;
-      uint32_t lo = kNone, hi = 0;
+      uint32_t lo = kNoIndex, hi = 0;
       size_t in_run = 0;
       // A run takes `per` counted entries plus the folded nodes among and after them;
       // the last run takes everything left.

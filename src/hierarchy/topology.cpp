@@ -64,31 +64,31 @@ Topology buildTopology(const ir::Graph& g) {
 
   // Who produces each value, and through which output slot. A value produced by
   // several nodes (an invalid file the reader warns about) keeps its first producer.
-  std::vector<uint32_t> producer(g.values.size(), kNone);
+  std::vector<uint32_t> producer(g.values.size(), kNoIndex);
   std::vector<uint16_t> producer_slot(g.values.size(), 0);
   for (uint32_t i = 0; i < n; ++i) {
     const auto& outs = g.nodes[i].outputs;
     for (size_t s = 0; s < outs.size(); ++s) {
       if (!outs[s].valid() || outs[s].index >= g.values.size()) continue;
-      if (producer[outs[s].index] != kNone) continue;
+      if (producer[outs[s].index] != kNoIndex) continue;
       producer[outs[s].index] = i;
       producer_slot[outs[s].index] = static_cast<uint16_t>(std::min<size_t>(s, 0xFFFF));
     }
   }
   for (size_t i = 0; i < t.inputs.size(); ++i) {
     uint32_t v = t.inputs[i].index;
-    if (v < g.values.size() && producer[v] == kNone) producer[v] = t.inputTerminal(i);
+    if (v < g.values.size() && producer[v] == kNoIndex) producer[v] = t.inputTerminal(i);
   }
 
   // Node inputs, then graph outputs.
-  t.first_input_src.assign(n, kNone);
+  t.first_input_src.assign(n, kNoIndex);
   for (uint32_t i = 0; i < n; ++i) {
     const auto& ins = g.nodes[i].inputs;
     if (!ins.empty() && ins[0].valid() && ins[0].index < g.values.size()) t.first_input_src[i] = producer[ins[0].index];
     for (size_t s = 0; s < ins.size(); ++s) {
       if (!ins[s].valid() || ins[s].index >= g.values.size()) continue;
       uint32_t p = producer[ins[s].index];
-      if (p == kNone) continue;
+      if (p == kNoIndex) continue;
       TensorEdge e;
       e.src = p;
       e.dst = i;
@@ -100,7 +100,7 @@ Topology buildTopology(const ir::Graph& g) {
   }
   for (size_t i = 0; i < t.outputs.size(); ++i) {
     uint32_t v = t.outputs[i].index;
-    if (!t.outputs[i].valid() || v >= g.values.size() || producer[v] == kNone) continue;
+    if (!t.outputs[i].valid() || v >= g.values.size() || producer[v] == kNoIndex) continue;
     TensorEdge e;
     e.src = producer[v];
     e.dst = t.outputTerminal(i);

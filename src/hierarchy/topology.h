@@ -19,13 +19,12 @@
 
 namespace nf::hierarchy {
 
-constexpr uint32_t kNone = 0xFFFFFFFFu;
 
 // One tensor connection. `src` produces `value` through its output `src_slot`,
 // `dst` consumes it through its input `dst_slot` (0 for graph inputs/outputs).
 struct TensorEdge {
-  uint32_t src = kNone;
-  uint32_t dst = kNone;
+  uint32_t src = kNoIndex;
+  uint32_t dst = kNoIndex;
   ir::ValueId value;
   uint16_t src_slot = 0;
   uint16_t dst_slot = 0;
@@ -45,7 +44,7 @@ struct Topology {
   std::vector<uint32_t> in_begin, in_index;
   std::vector<uint32_t> out_begin, out_index;
 
-  // Per node: the terminal producing its input 0 (a node or a graph input), kNone
+  // Per node: the terminal producing its input 0 (a node or a graph input), kNoIndex
   // when that input is omitted, an initializer or from an outer scope. The data input
   // of Identity/Cast, which the visible graph follows to bypass them.
   std::vector<uint32_t> first_input_src;

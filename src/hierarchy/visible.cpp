@@ -73,22 +73,22 @@ namespace {
 // Marks a representative that is the rest item of a folded series (index below).
 constexpr uint32_t kRestFlag = 0x80000000u;
 
-// rep[g] == kNone: g is open and shown (its contents are items); otherwise the item
+// rep[g] == kNoIndex: g is open and shown (its contents are items); otherwise the item
 // that stands for g: the closed group's id, or kRestFlag | series for the rest item
 // of a folded series. Ids are pre-order, so parents come first.
 std::vector<uint32_t> groupRepresentatives(const Hierarchy& h, const Expansion& e) {
-  std::vector<uint32_t> rep(h.groups.size(), kNone);
+  std::vector<uint32_t> rep(h.groups.size(), kNoIndex);
   for (uint32_t g = 1; g < h.groups.size(); ++g) {
     const GroupId p = h.groups[g].parent;
-    if (rep[p.index] != kNone) rep[g] = rep[p.index];
+    if (rep[p.index] != kNoIndex) rep[g] = rep[p.index];
     else if (hiddenByFold(h, e, p, GroupId{g})) rep[g] = kRestFlag | p.index;
-    else rep[g] = e.isOpen(GroupId{g}) ? kNone : g;
+    else rep[g] = e.isOpen(GroupId{g}) ? kNoIndex : g;
   }
   return rep;
 }
 
 bool foldedNode(const Hierarchy& h, const std::vector<uint32_t>& rep, uint32_t n, uint8_t fold) {
-  return rep[h.node_group[n].index] == kNone && (h.declutter.node_categories[n] & fold & kFoldableCategories) != 0;
+  return rep[h.node_group[n].index] == kNoIndex && (h.declutter.node_categories[n] & fold & kFoldableCategories) != 0;
 }
 
 // Open-addressing map (from item, to item) -> bundle index; lookups and inserts only.
@@ -138,8 +138,8 @@ VisibleGraph visibleGraph(const Hierarchy& h, const Expansion& e, const VisibleO
   std::vector<uint32_t> rep = groupRepresentatives(h, e);
 
   // Items, in a stable order: inputs, nodes/closed groups by first node, outputs.
-  vg.terminal_item.assign(t.terminalCount(), kNone);
-  std::vector<uint32_t> group_item(h.groups.size(), kNone), rest_item(h.groups.size(), kNone);
+  vg.terminal_item.assign(t.terminalCount(), kNoIndex);
+  std::vector<uint32_t> group_item(h.groups.size(), kNoIndex), rest_item(h.groups.size(), kNoIndex);
   auto addItem = [&](ItemKind kind, uint32_t index, GroupId parent) {
     vg.items.push_back({kind, index, parent});
     return static_cast<uint32_t>(vg.items.size() - 1);
@@ -148,7 +148,7 @@ VisibleGraph visibleGraph(const Hierarchy& h, const Expansion& e, const VisibleO
   for (uint32_t v = 0; v < n; ++v) {
     const GroupId g = h.node_group[v];
     const uint32_t r = rep[g.index];
-    if (r == kNone) {
+    if (r == kNoIndex) {
       if (h.declutter.node_categories[v] & fold) {
         ++vg.folded_nodes;
         continue;
@@ -157,11 +157,11 @@ VisibleGraph visibleGraph(const Hierarchy& h, const Expansion& e, const VisibleO
     } else {
       if (r & kRestFlag) {
         const uint32_t s = r & ~kRestFlag;
-        if (rest_item[s] == kNone) rest_item[s] = addItem(ItemKind::SeriesRest, s, GroupId{s});
+        if (rest_item[s] == kNoIndex) rest_item[s] = addItem(ItemKind::SeriesRest, s, GroupId{s});
         vg.terminal_item[v] = rest_item[s];
         continue;
       }
-      if (group_item[r] == kNone) group_item[r] = addItem(ItemKind::Group, r, h.groups[r].parent);
+      if (group_item[r] == kNoIndex) group_item[r] = addItem(ItemKind::Group, r, h.groups[r].parent);
       vg.terminal_item[v] = group_item[r];
     }
   }
@@ -171,16 +171,16 @@ VisibleGraph visibleGraph(const Hierarchy& h, const Expansion& e, const VisibleO
   // so every shown closed group now has an item.
 
   for (uint32_t g = 1; g < h.groups.size(); ++g)
-    if (rep[g] == kNone) vg.open_groups.push_back(GroupId{g});
+    if (rep[g] == kNoIndex) vg.open_groups.push_back(GroupId{g});
 
   // Where a folded Identity/Cast really gets its data from.
   auto bypass = [&](uint32_t src) {
-    for (uint32_t steps = 0; steps <= n && src != kNone && src < n; ++steps) {
+    for (uint32_t steps = 0; steps <= n && src != kNoIndex && src < n; ++steps) {
       if (!foldedNode(h, rep, src, fold)) return src;
-      if (!(h.declutter.node_categories[src] & kCategoryPassThrough)) return kNone;
+      if (!(h.declutter.node_categories[src] & kCategoryPassThrough)) return kNoIndex;
       src = t.first_input_src[src];
     }
-    return src < n ? kNone : src;  // graph inputs end a chain; a cycle gives kNone
+    return src < n ? kNoIndex : src;  // graph inputs end a chain; a cycle gives kNoIndex
   };
 
   struct Bundle {
@@ -197,14 +197,14 @@ VisibleGraph visibleGraph(const Hierarchy& h, const Expansion& e, const VisibleO
     if (src < n && foldedNode(h, rep, src, fold)) {
       const uint8_t cat = h.declutter.node_categories[src] & kFoldableCategories;
       const uint32_t host = vg.terminal_item[te.dst];
-      if (host != kNone && vg.items[host].kind == ItemKind::Node)
+      if (host != kNoIndex && vg.items[host].kind == ItemKind::Node)
         vg.annotations.push_back({host, ir::NodeId{src}, static_cast<Category>(cat)});
       if (!(cat & kCategoryPassThrough)) continue;
       src = bypass(src);
-      if (src == kNone) continue;
+      if (src == kNoIndex) continue;
     }
     const uint32_t a = vg.terminal_item[src], b = vg.terminal_item[te.dst];
-    if (a == kNone || b == kNone || a == b) continue;
+    if (a == kNoIndex || b == kNoIndex || a == b) continue;
     bool inserted = false;
     const uint32_t k = table.findOrInsert((static_cast<uint64_t>(a) << 32) | b,
                                           static_cast<uint32_t>(bundles.size()), &inserted);
@@ -270,13 +270,13 @@ uint32_t countVisibleItems(const Hierarchy& h, const Expansion& e, const Visible
   std::vector<uint8_t> rest_seen(h.groups.size(), 0);
   for (uint32_t g = 1; g < h.groups.size(); ++g) {
     if (rep[g] == g) ++count;
-    if (rep[g] != kNone && (rep[g] & kRestFlag) && !rest_seen[rep[g] & ~kRestFlag]) {
+    if (rep[g] != kNoIndex && (rep[g] & kRestFlag) && !rest_seen[rep[g] & ~kRestFlag]) {
       rest_seen[rep[g] & ~kRestFlag] = 1;
       ++count;
     }
   }
   for (uint32_t v = 0; v < h.topology.node_count; ++v)
-    if (rep[h.node_group[v].index] == kNone && !(h.declutter.node_categories[v] & fold)) ++count;
+    if (rep[h.node_group[v].index] == kNoIndex && !(h.declutter.node_categories[v] & fold)) ++count;
   return count;
 }
 

@@ -105,7 +105,7 @@ struct VisibleGraph {
   std::vector<ir::ValueId> edge_values;  // tensors of all edges, see VisibleEdge
   std::vector<GroupId> open_groups;      // open groups except the root, pre-order: the boxes
   std::vector<Annotation> annotations;   // sorted by (host, node)
-  // Per Topology terminal (node, input, output): the item showing it, kNone if folded.
+  // Per Topology terminal (node, input, output): the item showing it, kNoIndex if folded.
   std::vector<uint32_t> terminal_item;
   uint32_t folded_nodes = 0;  // nodes hidden by VisibleOptions::fold
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/byte_source.h"
+#include "base/id.h"
 #include "ir/types.h"
 
 namespace nf::ir {
@@ -30,14 +31,7 @@ namespace nf::ir {
 // [SECTION] Typed ids ---------------------------------------------------------
 
 template <class Tag>
-struct Id {
-  static constexpr uint32_t kInvalid = 0xFFFFFFFFu;
-  uint32_t index = kInvalid;
-  bool valid() const { return index != kInvalid; }
-  bool operator==(const Id& o) const { return index == o.index; }
-  bool operator!=(const Id& o) const { return index != o.index; }
-  bool operator<(const Id& o) const { return index < o.index; }
-};
+using Id = nf::Id<Tag>;  // base/id.h: one none value (kNoIndex) everywhere
 using NodeId = Id<struct NodeTag>;
 using ValueId = Id<struct ValueTag>;
 using GraphId = Id<struct GraphTag>;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/id.h"
 #include "layout/budget.h"
 
 namespace nf::layout {
@@ -16,14 +17,14 @@ void buildCsr(uint32_t bucket_count, uint32_t count, KeyFn key, std::vector<uint
   begin.assign(static_cast<size_t>(bucket_count) + 1, 0);
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t k = key(i);
-    if (k != 0xFFFFFFFFu) ++begin[k + 1];
+    if (k != kNoIndex) ++begin[k + 1];
   }
   for (uint32_t k = 0; k < bucket_count; ++k) begin[k + 1] += begin[k];
   items.resize(begin[bucket_count]);
   std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t k = key(i);
-    if (k != 0xFFFFFFFFu) items[fill[k]++] = i;
+    if (k != kNoIndex) items[fill[k]++] = i;
   }
 }
 
@@ -46,7 +47,7 @@ class CsrBuild {
           const uint32_t end = std::min(count, cursor_ + kChunk);
           for (; cursor_ < end; ++cursor_) {
             const uint32_t k = key(cursor_);
-            if (k != 0xFFFFFFFFu) ++begin[k + 1];
+            if (k != kNoIndex) ++begin[k + 1];
           }
           if (budget.tick(kChunk)) return false;
         }
@@ -62,7 +63,7 @@ class CsrBuild {
           const uint32_t end = std::min(count, cursor_ + kChunk);
           for (; cursor_ < end; ++cursor_) {
             const uint32_t k = key(cursor_);
-            if (k != 0xFFFFFFFFu) items[fill_[k]++] = cursor_;
+            if (k != kNoIndex) items[fill_[k]++] = cursor_;
           }
           if (budget.tick(kChunk)) return false;
         }

@@ -23,7 +23,7 @@ bool CycleBreaking::run(Budget& budget) {
   const auto& edges = graph_.edges;
   switch (stage_) {
     case Stage::Adjacency: {
-      if (!csr_.run(n, m, [&](uint32_t e) { return edges[e].from == edges[e].to ? 0xFFFFFFFFu : edges[e].from; },
+      if (!csr_.run(n, m, [&](uint32_t e) { return edges[e].from == edges[e].to ? kNoIndex : edges[e].from; },
                     begin_, list_, budget))
         return false;
       csr_ = {};
@@ -102,7 +102,7 @@ bool CycleBreaking::run(Budget& budget) {
       [[fallthrough]];
     }
     case Stage::OutLists: {
-      if (!csr_.run(n, m, [&](uint32_t e) { return out_.self_loop[e] ? 0xFFFFFFFFu : out_.tail[e]; }, out_.out_begin,
+      if (!csr_.run(n, m, [&](uint32_t e) { return out_.self_loop[e] ? kNoIndex : out_.tail[e]; }, out_.out_begin,
                     out_.out_edges, budget))
         return false;
       csr_ = {};
@@ -110,7 +110,7 @@ bool CycleBreaking::run(Budget& budget) {
       [[fallthrough]];
     }
     case Stage::InLists: {
-      if (!csr_.run(n, m, [&](uint32_t e) { return out_.self_loop[e] ? 0xFFFFFFFFu : out_.head[e]; }, out_.in_begin,
+      if (!csr_.run(n, m, [&](uint32_t e) { return out_.self_loop[e] ? kNoIndex : out_.head[e]; }, out_.in_begin,
                     out_.in_edges, budget))
         return false;
       csr_ = {};

@@ -146,7 +146,7 @@ Status checkProper(const AcyclicGraph& a, const Ranking& ranking, const ProperGr
   for (size_t e = 0; e < g.paths.size(); ++e) {
     const ProperGraph::EdgePath& p = g.paths[e];
     if (a.self_loop[e]) {
-      if (p.last != kNone || p.trunk_len != 0) return fail("self-loop " + str(e) + " has a path");
+      if (p.last != kNoIndex || p.trunk_len != 0) return fail("self-loop " + str(e) + " has a path");
       continue;
     }
     if (p.last >= segs || (p.trunk_len > 0 && p.trunk_first + uint64_t{p.trunk_len} > segs))

@@ -8,7 +8,7 @@
 namespace nf::layout {
 
 namespace {
-constexpr uint32_t kNoEdge = 0xFFFFFFFFu;
+constexpr uint32_t kNoEdge = kNoIndex;
 }
 
 NetworkSimplex::NetworkSimplex(uint32_t node_count, std::vector<SimplexEdge> edges, std::vector<int32_t> rank,

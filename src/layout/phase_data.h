@@ -11,11 +11,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/id.h"
 #include "layout/types.h"
 
 namespace nf::layout {
-
-inline constexpr uint32_t kNone = 0xFFFFFFFFu;
 
 // [Phase 1] Postcondition: every non-self-loop edge is oriented tail -> head so that
 // the orientation graph is acyclic; head/tail are the input's to/from unless reversed.
@@ -59,9 +58,9 @@ struct ProperGraph {
   // An edge's path: segments trunk_first .. trunk_first + trunk_len - 1 (a chain of
   // consecutive ids, possibly shared with other edges of its bundle), then `last`.
   struct EdgePath {
-    uint32_t trunk_first = kNone;
+    uint32_t trunk_first = kNoIndex;
     uint32_t trunk_len = 0;
-    uint32_t last = kNone;  // kNone only for self-loops
+    uint32_t last = kNoIndex;  // kNoIndex only for self-loops
   };
 
   uint32_t real_count = 0;

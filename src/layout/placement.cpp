@@ -79,13 +79,13 @@ void Positioning::markConflicts(int32_t r) {
   uint32_t k0 = 0, scan = 0;
   for (uint32_t i = 0; i < size; ++i) {
     const uint32_t v = layer[i];
-    uint32_t inner_upper = kNone;
+    uint32_t inner_upper = kNoIndex;
     if (g_.isDummy(v) && g_.up_begin[v + 1] - g_.up_begin[v] == 1) {
       const uint32_t u = g_.segments[g_.up_segs[g_.up_begin[v]]].upper;
       if (g_.isDummy(u)) inner_upper = u;
     }
-    if (inner_upper == kNone && i + 1 != size) continue;
-    const uint32_t k1 = inner_upper != kNone ? o_.pos[inner_upper] : prev_size;
+    if (inner_upper == kNoIndex && i + 1 != size) continue;
+    const uint32_t k1 = inner_upper != kNoIndex ? o_.pos[inner_upper] : prev_size;
     for (uint32_t j = scan; j <= i; ++j) {
       const uint32_t x = layer[j];
       for (uint32_t k = g_.up_begin[x]; k < g_.up_begin[x + 1]; ++k) {

@@ -7,7 +7,7 @@
 namespace nf::layout {
 
 namespace {
-constexpr uint32_t kGone = 0xFFFFFFFFu;
+constexpr uint32_t kGone = kNoIndex;
 }
 
 void Reduction::build(uint32_t n, const std::vector<SimplexEdge>& edges) {

@@ -67,7 +67,7 @@ void Routing::routeEdge(uint32_t e) {
   addBend(xu, band_bottom_u - 0.5 * (p_.rank_height[ru] - g_.height[u]));  // u's bottom border
   addBend(xu, band_bottom_u);
   if (path.trunk_len > 0) {
-    if (trunk_at_[path.trunk_first] == kNone) buildTrunk(path.trunk_first);
+    if (trunk_at_[path.trunk_first] == kNoIndex) buildTrunk(path.trunk_first);
     const uint32_t t = trunk_at_[path.trunk_first];
     const TrunkBend* begin = trunk_bends_.data() + trunk_begin_[t];
     const TrunkBend* end = trunk_bends_.data() + trunk_begin_[t + 1];
@@ -163,7 +163,7 @@ bool Routing::run(Budget& budget) {
                                   : Point{static_cast<float>(x), static_cast<float>(y)};
       }
       out_.edges.assign(m, EdgeRoute{});
-      trunk_at_.assign(g_.segments.size(), kNone);
+      trunk_at_.assign(g_.segments.size(), kNoIndex);
       trunk_begin_.assign(1, 0);
       out_.points.reserve(static_cast<size_t>(m) * 7);
       stage_ = Stage::Edges;

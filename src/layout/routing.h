@@ -63,7 +63,7 @@ class Routing {
     double x, y;
     uint32_t dummy;
   };
-  std::vector<uint32_t> trunk_at_;        // [segment] -> index into trunk_begin_, or kNone
+  std::vector<uint32_t> trunk_at_;        // [segment] -> index into trunk_begin_, or kNoIndex
   std::vector<uint32_t> trunk_begin_;     // offsets into trunk_bends_ (one extra at the end)
   std::vector<TrunkBend> trunk_bends_;
 };

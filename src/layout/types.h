@@ -15,11 +15,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/id.h"
+
 namespace nf::layout {
 
 // An edge end that does not name a port. On a side with fixed ports it attaches to
 // the middle port; on a free side the engine picks its place (see NodeSpec).
-inline constexpr uint32_t kFreePort = 0xFFFFFFFFu;
+inline constexpr uint32_t kFreePort = kNoIndex;  // no fixed port
 // Port counts above this are rejected (the ordering packs a port index in 24 bits).
 inline constexpr uint32_t kMaxPorts = 1u << 20;
 

@@ -1,3 +1,4 @@
+#include "base/float16.h"
 #include "runtime/executor.h"
 
 #include <chrono>
@@ -111,7 +112,7 @@ Result<Tensor> tensorFromIr(const ir::Model& model, const ir::Tensor& t) {
     for (int64_t i = 0; i < n; ++i) {
       uint16_t h;
       std::memcpy(&h, staging.data() + 2 * i, 2);
-      f[i] = t.elem == E::Float16 ? halfBitsToFloat(h) : bfloat16BitsToFloat(h);
+      f[i] = t.elem == E::Float16 ? halfToFloat(h) : bfloat16ToFloat(h);
     }
   }
   if (t.elem == E::Bool)

@@ -1,8 +1,7 @@
 #include "runtime/kernel_context.h"
 
-#include <unordered_map>
-
 #include "runtime/buffer_pool.h"
+#include "shapes/op_registry.h"
 
 namespace nf::runtime {
 
@@ -149,19 +148,41 @@ KernelFn kernelFor(const ir::Model& model, const ir::Node& node) {
   return findFunction(model, node) ? callFunction : nullptr;
 }
 
-KernelFn findKernel(std::string_view domain, std::string_view op_type) {
-  static const std::unordered_map<std::string, KernelFn> table = [] {
-    std::unordered_map<std::string, KernelFn> t;
+namespace {
+
+// Every family's kernels, each on its op's registry entry: [OpSpec::index] -> kernel.
+// A kernel whose op has no registry entry cannot be found; unregisteredKernels()
+// names them (a test keeps the list empty).
+struct KernelTable {
+  std::vector<KernelFn> by_op;
+  std::vector<std::string> unregistered;
+};
+
+const KernelTable& kernelTable() {
+  static const KernelTable table = [] {
+    KernelTable t;
+    t.by_op.assign(shapes::opRegistry().size(), nullptr);
     for (auto* family : {&elementwiseKernels, &reduceKernels, &convKernels, &linalgKernels, &shapeKernels,
                          &indexKernels, &normKernels, &rnnKernels, &controlKernels, &quantKernels, &miscKernels,
-                         &attentionKernels, &textKernels, &imageKernels,
-                         &trainingKernels})
-      for (const KernelEntry& e : family()) t[std::string(e.domain) + "::" + e.op_type] = e.fn;
+                         &attentionKernels, &textKernels, &imageKernels, &trainingKernels})
+      for (const KernelEntry& e : family()) {
+        if (const shapes::OpSpec* op = shapes::findOp(e.domain, e.op_type))
+          t.by_op[op->index] = e.fn;
+        else
+          t.unregistered.push_back(std::string(e.domain) + "::" + e.op_type);
+      }
     return t;
   }();
-  if (domain == "ai.onnx") domain = "";
-  auto it = table.find(std::string(domain) + "::" + std::string(op_type));
-  return it == table.end() ? nullptr : it->second;
+  return table;
 }
+
+}  // namespace
+
+KernelFn findKernel(std::string_view domain, std::string_view op_type) {
+  const shapes::OpSpec* op = shapes::findOp(domain, op_type);
+  return op ? kernelTable().by_op[op->index] : nullptr;
+}
+
+const std::vector<std::string>& unregisteredKernels() { return kernelTable().unregistered; }
 
 }  // namespace nf::runtime

@@ -105,7 +105,11 @@ struct KernelEntry {
 };
 
 // The kernel for (domain, op_type), or null. Domains "" and "ai.onnx" are the same.
+// Kernels are kept per op registry entry (shapes/op_registry.h): an op runs only if
+// it has an entry there.
 KernelFn findKernel(std::string_view domain, std::string_view op_type);
+// "domain::Op" of every kernel whose op has no registry entry (so it can never run).
+const std::vector<std::string>& unregisteredKernels();
 // The model-local function (FunctionProto) called by `node`, or null.
 const ir::Function* findFunction(const ir::Model& model, const ir::Node& node);
 // Kernel or model-local function: the kernel to run `node` with, or null.

@@ -1,3 +1,4 @@
+#include "base/float16.h"
 #include "runtime/npy.h"
 
 #include <cstring>
@@ -90,7 +91,7 @@ Result<Tensor> readNpy(const std::vector<uint8_t>& bytes) {
     for (int64_t i = 0; i < n; ++i) {
       uint16_t b;
       std::memcpy(&b, data + 2 * i, 2);
-      t.data<float>()[i] = halfBitsToFloat(b);
+      t.data<float>()[i] = halfToFloat(b);
     }
   } else if (need > 0) {
     std::memcpy(t.buffer->bytes.data(), data, static_cast<size_t>(need));

@@ -1,3 +1,4 @@
+#include "base/float16.h"
 #include "runtime/tensor.h"
 
 #include <cmath>
@@ -123,40 +124,6 @@ void setElementFromDouble(Tensor& t, int64_t i, double v) {
   visitType(t.type, [&]<class T>() { t.data<T>()[i] = convertNumber<T>(v, t.type); });
 }
 
-uint16_t floatToHalf(float f) {
-  uint32_t x;
-  std::memcpy(&x, &f, 4);
-  const uint32_t sign = (x >> 16) & 0x8000u;
-  uint32_t mant = x & 0x7FFFFFu;
-  const int32_t exp = static_cast<int32_t>((x >> 23) & 0xFF);
-  if (exp == 0xFF) return static_cast<uint16_t>(sign | 0x7C00u | (mant ? 0x200u : 0));
-  int32_t e = exp - 127 + 15;
-  if (e >= 31) return static_cast<uint16_t>(sign | 0x7C00u);
-  if (e <= 0) {
-    if (e < -10) return static_cast<uint16_t>(sign);
-    mant |= 0x800000u;
-    const uint32_t shift = static_cast<uint32_t>(14 - e);
-    uint32_t h = mant >> shift;
-    const uint32_t rem = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
-    if (rem > half || (rem == half && (h & 1))) ++h;
-    return static_cast<uint16_t>(sign | h);
-  }
-  uint32_t h = (static_cast<uint32_t>(e) << 10) | (mant >> 13);
-  const uint32_t rem = mant & 0x1FFFu;
-  if (rem > 0x1000u || (rem == 0x1000u && (h & 1))) ++h;  // may carry into the exponent: still correct
-  return static_cast<uint16_t>(sign | h);
-}
-
-uint16_t floatToBFloat16(float f) {
-  uint32_t x;
-  std::memcpy(&x, &f, 4);
-  if ((x & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<uint16_t>((x >> 16) | 0x40);
-  x += 0x7FFFu + ((x >> 16) & 1);
-  return static_cast<uint16_t>(x >> 16);
-}
-
-float halfBitsToFloat(uint16_t h) { return weights::halfToFloat(h); }
-float bfloat16BitsToFloat(uint16_t b) { return weights::bfloat16ToFloat(b); }
 
 bool isLowPrecision(ir::ElemType t) {
   switch (t) {
@@ -277,9 +244,9 @@ void roundToStoredPrecision(Tensor& t) {
   if (t.type != E::Float16 && t.type != E::BFloat16) return;
   float* p = t.data<float>();
   if (t.type == E::Float16)
-    for (int64_t i = 0; i < n; ++i) p[i] = halfBitsToFloat(floatToHalf(p[i]));
+    for (int64_t i = 0; i < n; ++i) p[i] = halfToFloat(floatToHalf(p[i]));
   else
-    for (int64_t i = 0; i < n; ++i) p[i] = bfloat16BitsToFloat(floatToBFloat16(p[i]));
+    for (int64_t i = 0; i < n; ++i) p[i] = bfloat16ToFloat(floatToBFloat16(p[i]));
 }
 
 namespace {

@@ -112,9 +112,4 @@ uint8_t minifloatBits(float v, ir::ElemType t);
 // Bits per element of the packed (file) layout: 4 for int4, 2 for uint2, 8 for float8...
 bool isLowPrecision(ir::ElemType t);
 
-uint16_t floatToHalf(float f);
-uint16_t floatToBFloat16(float f);
-float halfBitsToFloat(uint16_t h);
-float bfloat16BitsToFloat(uint16_t b);
-
 }  // namespace nf::runtime

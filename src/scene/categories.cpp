@@ -3,201 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <iterator>
 
 namespace nf::scene {
 
 namespace {
-
-struct Entry {
-  std::string_view op;
-  OpCategory category;
-};
-
-using C = OpCategory;
-// Sorted by op type (checked by the tests through categoryOf on every entry).
-constexpr Entry kTable[] = {
-    {"Abs", C::Math},
-    {"Acos", C::Math},
-    {"Acosh", C::Math},
-    {"Add", C::Math},
-    {"And", C::Math},
-    {"ArgMax", C::Math},
-    {"ArgMin", C::Math},
-    {"Asin", C::Math},
-    {"Asinh", C::Math},
-    {"Atan", C::Math},
-    {"Atanh", C::Math},
-    {"Attention", C::MatMul},
-    {"AveragePool", C::Pooling},
-    {"BatchNormalization", C::Normalization},
-    {"BiasGelu", C::Activation},
-    {"BitShift", C::Math},
-    {"BitwiseAnd", C::Math},
-    {"BitwiseNot", C::Math},
-    {"BitwiseOr", C::Math},
-    {"BitwiseXor", C::Math},
-    {"Cast", C::Tensor},
-    {"CastLike", C::Tensor},
-    {"Ceil", C::Math},
-    {"Celu", C::Activation},
-    {"Clip", C::Activation},
-    {"Compress", C::Tensor},
-    {"Concat", C::Tensor},
-    {"ConcatFromSequence", C::Tensor},
-    {"Constant", C::Constant},
-    {"ConstantOfShape", C::Constant},
-    {"Conv", C::Conv},
-    {"ConvInteger", C::Quantization},
-    {"ConvTranspose", C::Conv},
-    {"Cos", C::Math},
-    {"Cosh", C::Math},
-    {"CumSum", C::Math},
-    {"DeformConv", C::Conv},
-    {"DepthToSpace", C::Tensor},
-    {"DequantizeLinear", C::Quantization},
-    {"Det", C::Math},
-    {"Div", C::Math},
-    {"Dropout", C::Normalization},
-    {"DynamicQuantizeLinear", C::Quantization},
-    {"DynamicQuantizeMatMul", C::Quantization},
-    {"Einsum", C::MatMul},
-    {"Elu", C::Activation},
-    {"Equal", C::Math},
-    {"Erf", C::Math},
-    {"Exp", C::Math},
-    {"Expand", C::Tensor},
-    {"EyeLike", C::Constant},
-    {"FastGelu", C::Activation},
-    {"Flatten", C::Tensor},
-    {"Floor", C::Math},
-    {"FusedConv", C::Conv},
-    {"FusedGemm", C::MatMul},
-    {"FusedMatMul", C::MatMul},
-    {"GRU", C::MatMul},
-    {"Gather", C::Tensor},
-    {"GatherElements", C::Tensor},
-    {"GatherND", C::Tensor},
-    {"Gelu", C::Activation},
-    {"Gemm", C::MatMul},
-    {"GlobalAveragePool", C::Pooling},
-    {"GlobalLpPool", C::Pooling},
-    {"GlobalMaxPool", C::Pooling},
-    {"Greater", C::Math},
-    {"GreaterOrEqual", C::Math},
-    {"GridSample", C::Tensor},
-    {"GroupNormalization", C::Normalization},
-    {"HardSigmoid", C::Activation},
-    {"HardSwish", C::Activation},
-    {"Hardmax", C::Activation},
-    {"Identity", C::Tensor},
-    {"If", C::Control},
-    {"InstanceNormalization", C::Normalization},
-    {"IsInf", C::Math},
-    {"IsNaN", C::Math},
-    {"LRN", C::Normalization},
-    {"LSTM", C::MatMul},
-    {"LayerNormalization", C::Normalization},
-    {"LeakyRelu", C::Activation},
-    {"Less", C::Math},
-    {"LessOrEqual", C::Math},
-    {"Log", C::Math},
-    {"LogSoftmax", C::Activation},
-    {"Loop", C::Control},
-    {"LpNormalization", C::Normalization},
-    {"LpPool", C::Pooling},
-    {"MatMul", C::MatMul},
-    {"MatMulInteger", C::Quantization},
-    {"Max", C::Math},
-    {"MaxPool", C::Pooling},
-    {"MaxRoiPool", C::Pooling},
-    {"MaxUnpool", C::Pooling},
-    {"Mean", C::Math},
-    {"MeanVarianceNormalization", C::Normalization},
-    {"Min", C::Math},
-    {"Mish", C::Activation},
-    {"Mod", C::Math},
-    {"Mul", C::Math},
-    {"MultiHeadAttention", C::MatMul},
-    {"Neg", C::Math},
-    {"NonZero", C::Tensor},
-    {"Not", C::Math},
-    {"OneHot", C::Tensor},
-    {"Or", C::Math},
-    {"PRelu", C::Activation},
-    {"Pad", C::Tensor},
-    {"Pow", C::Math},
-    {"QLinearAdd", C::Quantization},
-    {"QLinearConv", C::Quantization},
-    {"QLinearMatMul", C::Quantization},
-    {"QLinearMul", C::Quantization},
-    {"QuantizeLinear", C::Quantization},
-    {"QuickGelu", C::Activation},
-    {"RMSNormalization", C::Normalization},
-    {"RNN", C::MatMul},
-    {"Range", C::Tensor},
-    {"Reciprocal", C::Math},
-    {"ReduceL1", C::Math},
-    {"ReduceL2", C::Math},
-    {"ReduceLogSum", C::Math},
-    {"ReduceLogSumExp", C::Math},
-    {"ReduceMax", C::Math},
-    {"ReduceMean", C::Math},
-    {"ReduceMin", C::Math},
-    {"ReduceProd", C::Math},
-    {"ReduceSum", C::Math},
-    {"ReduceSumSquare", C::Math},
-    {"Relu", C::Activation},
-    {"Reshape", C::Tensor},
-    {"Resize", C::Tensor},
-    {"ReverseSequence", C::Tensor},
-    {"RoiAlign", C::Pooling},
-    {"Round", C::Math},
-    {"Scan", C::Control},
-    {"Scatter", C::Tensor},
-    {"ScatterElements", C::Tensor},
-    {"ScatterND", C::Tensor},
-    {"Selu", C::Activation},
-    {"SequenceAt", C::Tensor},
-    {"SequenceConstruct", C::Tensor},
-    {"SequenceEmpty", C::Tensor},
-    {"SequenceErase", C::Tensor},
-    {"SequenceInsert", C::Tensor},
-    {"SequenceLength", C::Tensor},
-    {"SequenceMap", C::Control},
-    {"Shape", C::Tensor},
-    {"Shrink", C::Activation},
-    {"Sigmoid", C::Activation},
-    {"Sign", C::Math},
-    {"SimplifiedLayerNormalization", C::Normalization},
-    {"Sin", C::Math},
-    {"Sinh", C::Math},
-    {"Size", C::Tensor},
-    {"SkipLayerNormalization", C::Normalization},
-    {"Slice", C::Tensor},
-    {"Softmax", C::Activation},
-    {"Softplus", C::Activation},
-    {"Softsign", C::Activation},
-    {"SpaceToDepth", C::Tensor},
-    {"Split", C::Tensor},
-    {"SplitToSequence", C::Tensor},
-    {"Sqrt", C::Math},
-    {"Squeeze", C::Tensor},
-    {"Sub", C::Math},
-    {"Sum", C::Math},
-    {"Tan", C::Math},
-    {"Tanh", C::Activation},
-    {"ThresholdedRelu", C::Activation},
-    {"Tile", C::Tensor},
-    {"TopK", C::Tensor},
-    {"Transpose", C::Tensor},
-    {"Trilu", C::Tensor},
-    {"Unique", C::Tensor},
-    {"Unsqueeze", C::Tensor},
-    {"Upsample", C::Tensor},
-    {"Where", C::Math},
-    {"Xor", C::Math},
-};
 
 // Header colours: dark enough for white text, distinct in hue between neighbours
 // that often sit next to each other (conv/normalization/activation).
@@ -219,11 +28,8 @@ constexpr std::array<CategoryStyle, kCategoryCount> kStyles = {{
 }  // namespace
 
 OpCategory categoryOf(std::string_view domain, std::string_view op_type) {
-  (void)domain;  // op names are matched across domains (see the header)
-  auto it = std::lower_bound(std::begin(kTable), std::end(kTable), op_type,
-                             [](const Entry& e, std::string_view op) { return e.op < op; });
-  if (it != std::end(kTable) && it->op == op_type) return it->category;
-  return OpCategory::Other;
+  const shapes::OpSpec* op = shapes::findOpByType(domain, op_type);
+  return op ? op->category : OpCategory::Other;
 }
 
 const char* categoryName(OpCategory c) {
@@ -265,11 +71,6 @@ const Palette& darkPalette() {
                          .edge_label = 0xA0A5AF,
                          .highlight = 0xE8890C};
   return p;
-}
-
-bool categoryTableSorted() {
-  return std::is_sorted(std::begin(kTable), std::end(kTable),
-                        [](const Entry& a, const Entry& b) { return a.op < b.op; });
 }
 
 uint32_t repeatClassColor(int32_t repeat_class) {

@@ -1,39 +1,27 @@
 // scene/categories.h - op categories: what colour a node's header gets.
 //
-// One table (categories.cpp) maps an op type to a category, in the spirit of
-// Netron's layer/activation/pool/normalization/transform groups, and one palette
-// gives each category its colour. The SVG exporter, the PNG rasterizer and the app's
+// Each op's category comes from its entry in the op registry (shapes/op_registry.h);
+// here one palette gives each category its colour. The SVG exporter, the PNG rasterizer and the app's
 // renderer all read the palette from here so every output has the same look.
 #pragma once
 #include <cstdint>
 #include <string_view>
 
+#include "shapes/op_registry.h"
+
 namespace nf::scene {
 
-enum class OpCategory : uint8_t {
-  Conv,           // Conv, ConvTranspose, DeformConv
-  Pooling,        // MaxPool, AveragePool, Global*Pool, RoiAlign
-  Normalization,  // BatchNormalization, LayerNormalization, LRN, Dropout
-  Activation,     // Relu, Sigmoid, Softmax, Gelu, Clip ...
-  MatMul,         // MatMul, Gemm, Einsum, Attention
-  Tensor,         // Reshape, Transpose, Concat, Slice, Gather, Shape, Cast ...
-  Math,           // elementwise arithmetic, comparisons, logic, reductions
-  Control,        // If, Loop, Scan
-  Quantization,   // QuantizeLinear, DequantizeLinear, QLinear*, *Integer
-  Constant,       // Constant, ConstantOfShape, initializers shown as nodes
-  InputOutput,    // graph inputs and outputs
-  Other,          // everything else (custom domains, unknown ops)
-};
-inline constexpr int kCategoryCount = 12;
+// The category enum lives with the op registry (shapes/op_registry.h); scene keeps
+// what it looks like.
+using shapes::OpCategory;
+using shapes::kCategoryCount;
 
-// The category of an op; domain "" or "ai.onnx" is the default domain. Ops of
-// com.microsoft and other domains are matched by op type when the name is a known one
-// (FusedConv, QuickGelu...); unknown ops are Other.
+// The category of an op: its registry entry's, where an op of an unknown domain
+// takes the category of the op of the same type in a known one (com.example::Relu is
+// an activation); unknown ops are Other.
 OpCategory categoryOf(std::string_view domain, std::string_view op_type);
 // "conv", "pooling", ... (stable, used as CSS class names and in JSON).
 const char* categoryName(OpCategory c);
-// True when the op table is sorted by name (its lookup is a binary search); for tests.
-bool categoryTableSorted();
 
 // Colours as 0xRRGGBB.
 struct CategoryStyle {

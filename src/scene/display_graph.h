@@ -31,7 +31,6 @@
 
 namespace nf::scene {
 
-inline constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
 
 // The look of a box, shared by every renderer (pixels at zoom 1).
 struct BoxStyle {

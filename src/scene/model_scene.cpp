@@ -1,9 +1,7 @@
 #include "scene/model_scene.h"
 
-#include <chrono>
 #include <cstdlib>
 
-#include "base/timing.h"
 
 namespace nf::scene {
 
@@ -41,28 +39,17 @@ Result<SceneRequest> parseSceneRequest(const std::map<std::string, std::string>&
 }
 
 Result<PreparedScene> prepareScene(const ir::Model& model, const SceneRequest& request) {
+  SceneRequest flat = request;
+  flat.grouped = false;
+  flat.spatial_index = false;
+  SceneJob job(model, flat);
+  if (Status s = job.run(); !s) return Error{s.message()};
   PreparedScene out;
-  auto t0 = std::chrono::steady_clock::now();
-  shapes::InferenceResult inferred;
-  BuildOptions options;
-  options.initializers_as_nodes = request.initializers_as_nodes;
-  options.show_names = request.show_names;
-  options.expand_bodies = request.expand_bodies;
-  if (request.infer_shapes) {
-    inferred = shapes::inferShapes(model);
-    options.value_type = inferredTypes(inferred);
-  }
-  out.shapes_ms = msSince(t0);
-  t0 = std::chrono::steady_clock::now();
-  auto graph = buildDisplayGraph(model, request.graph, options);
-  if (!graph) return graph.error();
-  out.graph = std::move(*graph);
-  out.build_ms = msSince(t0);
-  t0 = std::chrono::steady_clock::now();
-  auto scene = layoutScene(out.graph, defaultLayoutOptions(request.direction));
-  if (!scene) return scene.error();
-  out.scene = std::move(*scene);
-  out.layout_ms = msSince(t0);
+  out.shapes_ms = job.timings().shapes_ms;
+  out.build_ms = job.timings().build_ms;
+  out.layout_ms = job.timings().layout_ms + job.timings().geometry_ms;
+  out.graph = job.takeGraph();
+  out.scene = job.takeLayout();
   return out;
 }
 

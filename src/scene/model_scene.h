@@ -1,11 +1,6 @@
-// scene/model_scene.h - model in, laid-out scene out, in one call (CLI, tests, bench).
-//
-//   prepareScene(model, request)
-//     shapes::inferShapes     edge labels and tensor rows get inferred shapes
-//     buildDisplayGraph       boxes, rows, edges
-//     layoutScene             the layout engine, then the geometry
-//
-// The app runs the same steps itself (the layout in slices, between frames).
+// scene/model_scene.h - the scene request as the command line spells it, and the
+// flat scene in one call (tests, bench): prepareScene runs a SceneJob
+// (scene/scene_job.h, the one place that holds the model-to-scene steps) to the end.
 #pragma once
 #include <functional>
 #include <map>
@@ -15,19 +10,11 @@
 #include "ir/model.h"
 #include "layout/types.h"
 #include "scene/display_graph.h"
+#include "scene/scene_job.h"
 #include "scene/scene_layout.h"
 #include "shapes/inference.h"
 
 namespace nf::scene {
-
-struct SceneRequest {
-  ir::GraphId graph{0};
-  layout::Direction direction = layout::Direction::TopToBottom;
-  bool initializers_as_nodes = false;
-  bool show_names = false;
-  bool expand_bodies = false;
-  bool infer_shapes = true;  // false: only declared types label the edges
-};
 
 struct PreparedScene {
   DisplayGraph graph;
@@ -43,6 +30,7 @@ struct PreparedScene {
 // Fails with a one-line message naming the bad value.
 Result<SceneRequest> parseSceneRequest(const std::map<std::string, std::string>& options);
 
+// The flat scene (request.grouped is ignored), without a spatial index.
 Result<PreparedScene> prepareScene(const ir::Model& model, const SceneRequest& request);
 
 // A BuildOptions::value_type backed by an inference result (which must outlive the

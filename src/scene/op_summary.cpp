@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <initializer_list>
-#include <iterator>
 #include <vector>
+
+#include "shapes/op_registry.h"
 
 namespace nf::scene {
 
@@ -81,80 +81,6 @@ void windowSummary(const ir::Graph& graph, const ir::Node& n, bool weights_give_
   if (auto* c = attrOf(n, "ceil_mode", ir::AttrType::Int); c && c->i) add(out, "ceil");
 }
 
-bool isOneOf(std::string_view op, std::initializer_list<std::string_view> list) {
-  return std::find(list.begin(), list.end(), op) != list.end();
-}
-
-struct LabelEntry {
-  std::string_view op;
-  std::initializer_list<std::string_view> inputs;
-};
-
-// Schema input names of common ops (ONNX operator docs), sorted by op.
-const LabelEntry kLabels[] = {
-    {"Add", {"A", "B"}},
-    {"BatchNormalization", {"X", "scale", "B", "mean", "var"}},
-    {"Clip", {"input", "min", "max"}},
-    {"ConstantOfShape", {"input"}},
-    {"Conv", {"X", "W", "B"}},
-    {"ConvInteger", {"x", "w", "x_zero_point", "w_zero_point"}},
-    {"ConvTranspose", {"X", "W", "B"}},
-    {"CumSum", {"x", "axis"}},
-    {"DequantizeLinear", {"x", "x_scale", "x_zero_point"}},
-    {"Div", {"A", "B"}},
-    {"Dropout", {"data", "ratio", "training_mode"}},
-    {"Equal", {"A", "B"}},
-    {"Expand", {"input", "shape"}},
-    {"GRU", {"X", "W", "R", "B", "sequence_lens", "initial_h"}},
-    {"Gather", {"data", "indices"}},
-    {"GatherElements", {"data", "indices"}},
-    {"GatherND", {"data", "indices"}},
-    {"Gemm", {"A", "B", "C"}},
-    {"Greater", {"A", "B"}},
-    {"GroupNormalization", {"X", "scale", "bias"}},
-    {"InstanceNormalization", {"input", "scale", "B"}},
-    {"LSTM", {"X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "P"}},
-    {"LayerNormalization", {"X", "Scale", "B"}},
-    {"Less", {"A", "B"}},
-    {"MatMul", {"A", "B"}},
-    {"MatMulInteger", {"A", "B", "a_zero_point", "b_zero_point"}},
-    {"Max", {"data_0", "data_1"}},
-    {"Min", {"data_0", "data_1"}},
-    {"Mod", {"A", "B"}},
-    {"Mul", {"A", "B"}},
-    {"OneHot", {"indices", "depth", "values"}},
-    {"PRelu", {"X", "slope"}},
-    {"Pad", {"data", "pads", "constant_value", "axes"}},
-    {"Pow", {"X", "Y"}},
-    {"QLinearConv", {"x", "x_scale", "x_zero_point", "w", "w_scale", "w_zero_point", "y_scale", "y_zero_point", "B"}},
-    {"QLinearMatMul", {"a", "a_scale", "a_zero_point", "b", "b_scale", "b_zero_point", "y_scale", "y_zero_point"}},
-    {"QuantizeLinear", {"x", "y_scale", "y_zero_point"}},
-    {"RNN", {"X", "W", "R", "B", "sequence_lens", "initial_h"}},
-    {"Range", {"start", "limit", "delta"}},
-    {"ReduceL1", {"data", "axes"}},
-    {"ReduceL2", {"data", "axes"}},
-    {"ReduceMax", {"data", "axes"}},
-    {"ReduceMean", {"data", "axes"}},
-    {"ReduceMin", {"data", "axes"}},
-    {"ReduceProd", {"data", "axes"}},
-    {"ReduceSum", {"data", "axes"}},
-    {"ReduceSumSquare", {"data", "axes"}},
-    {"Reshape", {"data", "shape"}},
-    {"Resize", {"X", "roi", "scales", "sizes"}},
-    {"ScatterElements", {"data", "indices", "updates"}},
-    {"ScatterND", {"data", "indices", "updates"}},
-    {"Slice", {"data", "starts", "ends", "axes", "steps"}},
-    {"Split", {"input", "split"}},
-    {"Squeeze", {"data", "axes"}},
-    {"Sub", {"A", "B"}},
-    {"Tile", {"input", "repeats"}},
-    {"TopK", {"X", "K"}},
-    {"Trilu", {"input", "k"}},
-    {"Unsqueeze", {"data", "axes"}},
-    {"Upsample", {"X", "scales"}},
-    {"Where", {"condition", "X", "Y"}},
-};
-
 // Reads up to 64 bytes of a tensor's raw layout.
 bool smallTensorBytes(const ir::Model& model, const ir::Tensor& t, std::vector<uint8_t>* out) {
   if (t.storage == ir::Tensor::Storage::Inline) {
@@ -181,54 +107,67 @@ T load(const uint8_t* p) {
 std::string attributeSummary(const ir::Model& model, const ir::Graph& graph, const ir::Node& n) {
   (void)model;
   std::string out;
-  const std::string_view op = n.op_type;
-  if (isOneOf(op, {"Conv", "ConvTranspose", "ConvInteger", "QLinearConv", "FusedConv", "DeformConv"})) {
-    windowSummary(graph, n, true, out);
-  } else if (isOneOf(op, {"MaxPool", "AveragePool", "LpPool", "MaxUnpool"})) {
-    windowSummary(graph, n, false, out);
-  } else if (op == "Gemm" || op == "FusedGemm") {
-    if (auto* a = attrOf(n, "transA", ir::AttrType::Int); a && a->i) add(out, "transA");
-    if (auto* b = attrOf(n, "transB", ir::AttrType::Int); b && b->i) add(out, "transB");
-    if (auto* a = attrOf(n, "alpha", ir::AttrType::Float); a && a->f != 1.0f) add(out, std::string(kAlpha) + " " + num(a->f));
-    if (auto* b = attrOf(n, "beta", ir::AttrType::Float); b && b->f != 1.0f) add(out, std::string(kBeta) + " " + num(b->f));
-  } else if (op == "Transpose") {
-    if (auto* p = attrOf(n, "perm", ir::AttrType::Ints)) add(out, "perm " + joinInts(p->ints, ","));
-  } else if (op == "Cast" || op == "CastLike") {
-    if (auto* t = attrOf(n, "to", ir::AttrType::Int))
-      add(out, std::string(kArrow) + " " + std::string(ir::elemTypeName(static_cast<ir::ElemType>(t->i))));
-  } else if (isOneOf(op, {"LeakyRelu", "Elu", "Celu", "ThresholdedRelu", "Selu", "HardSigmoid"})) {
-    if (auto* a = attrOf(n, "alpha", ir::AttrType::Float)) add(out, std::string(kAlpha) + " " + num(a->f));
-  } else if (op == "Clip") {
-    auto* lo = attrOf(n, "min", ir::AttrType::Float);
-    auto* hi = attrOf(n, "max", ir::AttrType::Float);
-    if (lo || hi) add(out, "[" + (lo ? num(lo->f) : std::string("-inf")) + ", " + (hi ? num(hi->f) : "inf") + "]");
-  } else if (op == "Resize" || op == "Upsample") {
-    if (auto* m = attrOf(n, "mode", ir::AttrType::String); m && !m->s.empty()) add(out, m->s);
-  } else if (op == "Pad") {
-    if (auto* m = attrOf(n, "mode", ir::AttrType::String); m && !m->s.empty() && m->s != "constant") add(out, m->s);
-    if (auto* p = attrOf(n, "pads", ir::AttrType::Ints)) add(out, "pads " + joinInts(p->ints, ","));
-  } else if (op == "LRN") {
-    if (auto* s = attrOf(n, "size", ir::AttrType::Int)) add(out, "size " + std::to_string(s->i));
-  } else if (op == "Scan") {
-    if (auto* s = attrOf(n, "num_scan_inputs", ir::AttrType::Int)) add(out, "scan inputs " + std::to_string(s->i));
-  } else if (op == "DepthToSpace" || op == "SpaceToDepth") {
-    if (auto* b = attrOf(n, "blocksize", ir::AttrType::Int)) add(out, "block " + std::to_string(b->i));
+  const shapes::OpSpec* spec = shapes::findOpByType(n.domain, n.op_type);
+  const shapes::KeyAttrs key = spec ? spec->key_attrs : shapes::KeyAttrs::None;
+  using K = shapes::KeyAttrs;
+  switch (key) {
+    case K::ConvWindow: windowSummary(graph, n, true, out); break;
+    case K::PoolWindow: windowSummary(graph, n, false, out); break;
+    case K::Gemm:
+      if (auto* a = attrOf(n, "transA", ir::AttrType::Int); a && a->i) add(out, "transA");
+      if (auto* b = attrOf(n, "transB", ir::AttrType::Int); b && b->i) add(out, "transB");
+      if (auto* a = attrOf(n, "alpha", ir::AttrType::Float); a && a->f != 1.0f) add(out, std::string(kAlpha) + " " + num(a->f));
+      if (auto* b = attrOf(n, "beta", ir::AttrType::Float); b && b->f != 1.0f) add(out, std::string(kBeta) + " " + num(b->f));
+      break;
+    case K::Perm:
+      if (auto* p = attrOf(n, "perm", ir::AttrType::Ints)) add(out, "perm " + joinInts(p->ints, ","));
+      break;
+    case K::CastTo:
+      if (auto* t = attrOf(n, "to", ir::AttrType::Int))
+        add(out, std::string(kArrow) + " " + std::string(ir::elemTypeName(static_cast<ir::ElemType>(t->i))));
+      break;
+    case K::Alpha:
+      if (auto* a = attrOf(n, "alpha", ir::AttrType::Float)) add(out, std::string(kAlpha) + " " + num(a->f));
+      break;
+    case K::ClipRange: {
+      auto* lo = attrOf(n, "min", ir::AttrType::Float);
+      auto* hi = attrOf(n, "max", ir::AttrType::Float);
+      if (lo || hi) add(out, "[" + (lo ? num(lo->f) : std::string("-inf")) + ", " + (hi ? num(hi->f) : "inf") + "]");
+      break;
+    }
+    case K::Mode:
+      if (auto* m = attrOf(n, "mode", ir::AttrType::String); m && !m->s.empty()) add(out, m->s);
+      break;
+    case K::PadMode:
+      if (auto* m = attrOf(n, "mode", ir::AttrType::String); m && !m->s.empty() && m->s != "constant") add(out, m->s);
+      if (auto* p = attrOf(n, "pads", ir::AttrType::Ints)) add(out, "pads " + joinInts(p->ints, ","));
+      break;
+    case K::Size:
+      if (auto* s = attrOf(n, "size", ir::AttrType::Int)) add(out, "size " + std::to_string(s->i));
+      break;
+    case K::ScanInputs:
+      if (auto* s = attrOf(n, "num_scan_inputs", ir::AttrType::Int)) add(out, "scan inputs " + std::to_string(s->i));
+      break;
+    case K::BlockSize:
+      if (auto* b = attrOf(n, "blocksize", ir::AttrType::Int)) add(out, "block " + std::to_string(b->i));
+      break;
+    case K::None:
+    case K::SplitSizes: break;  // Split's sizes follow the axis
   }
   // Axis attributes, whatever the op: Concat, Softmax, Gather, Split, Flatten, Reduce*...
   if (auto* a = attrOf(n, "axis", ir::AttrType::Int)) add(out, "axis " + std::to_string(a->i));
   if (auto* a = attrOf(n, "axes", ir::AttrType::Ints)) add(out, "axes " + joinInts(a->ints, ","));
   if (auto* k = attrOf(n, "keepdims", ir::AttrType::Int); k && k->i == 0) add(out, "keepdims 0");
-  if (op == "Split") {
+  if (key == K::SplitSizes) {
     if (auto* s = attrOf(n, "split", ir::AttrType::Ints)) add(out, "split " + joinInts(s->ints, ","));
   }
   return out;
 }
 
 std::string_view inputLabel(std::string_view op_type, uint32_t slot) {
-  auto it = std::lower_bound(std::begin(kLabels), std::end(kLabels), op_type,
-                             [](const LabelEntry& e, std::string_view op) { return e.op < op; });
-  if (it == std::end(kLabels) || it->op != op_type || slot >= it->inputs.size()) return {};
-  return *(it->inputs.begin() + slot);
+  const shapes::OpSpec* op = shapes::findOpByType("", op_type);
+  if (!op || !op->label_inputs) return {};
+  return op->inputName(slot);
 }
 
 std::string tensorValueText(const ir::Model& model, const ir::Tensor& t) {

@@ -18,7 +18,8 @@ namespace nf::scene {
 // showing. Missing kernel shapes are taken from the weight initializer's dims.
 std::string attributeSummary(const ir::Model& model, const ir::Graph& graph, const ir::Node& node);
 
-// Schema name of input `slot` of `op_type` ("" when the op or slot is not in the table).
+// Schema name of input `slot` of `op_type` from the op registry; "" when the op is
+// unknown, the slot is past its names, or its entry keeps tensor names (not labelled).
 std::string_view inputLabel(std::string_view op_type, uint32_t slot);
 
 // "= 0.5", "= [1, -1]": the values of a tensor with at most 8 numeric elements whose

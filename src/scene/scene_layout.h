@@ -3,9 +3,9 @@
 //   DisplayGraph --layoutInput--> layout::Graph --layout engine--> layout::Layout
 //                --makeSceneLayout--> SceneLayout (boxes, curves, arrows, labels)
 //
-// layoutScene() does the three steps synchronously (CLI, tests, exporters). The app
-// runs a layout::LayoutJob in slices itself (layoutInput, then job.step per frame)
-// and calls makeSceneLayout with the result, so both paths give the same geometry.
+// layoutScene() does the three steps synchronously (tests, tools). scene::SceneJob
+// (scene_job.h) runs a layout::LayoutJob in slices (layoutInput, then job.step per
+// call) and calls makeSceneLayout with the result, so both paths give the same geometry.
 //
 // Coordinates: pixels at zoom 1, x right, y down; bounds start at (0, 0) and contain
 // every box, route point, arrowhead and label.

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/float16.h"
 #include "base/checked.h"
 #include "shapes/inference.h"
 
@@ -36,22 +37,6 @@ bool ConstValue::toInts(std::vector<int64_t>* out) const {
 }
 
 namespace {
-
-double halfToDouble(uint16_t h) {
-  int sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, man = h & 0x3FF;
-  double v;
-  if (exp == 0) v = std::ldexp(man, -24);
-  else if (exp == 31) v = man ? NAN : INFINITY;
-  else v = std::ldexp(man + 1024, exp - 25);
-  return sign ? -v : v;
-}
-
-double bf16ToDouble(uint16_t b) {
-  uint32_t bits = static_cast<uint32_t>(b) << 16;
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
 
 template <class T>
 T load(const uint8_t* p) {
@@ -107,8 +92,8 @@ std::shared_ptr<const ConstValue> decodeTensor(const ir::Model& model, const ir:
       switch (t.elem) {
         case E::Float: x = load<float>(p + 4 * i); break;
         case E::Double: x = load<double>(p + 8 * i); break;
-        case E::Float16: x = halfToDouble(load<uint16_t>(p + 2 * i)); break;
-        case E::BFloat16: x = bf16ToDouble(load<uint16_t>(p + 2 * i)); break;
+        case E::Float16: x = halfToFloat(load<uint16_t>(p + 2 * i)); break;
+        case E::BFloat16: x = bfloat16ToFloat(load<uint16_t>(p + 2 * i)); break;
         default: break;
       }
       v->reals[i] = x;

@@ -2,7 +2,7 @@
 // declared types, and recurses into bodies (If/Loop/Scan) and model functions.
 //
 // Index of this file
-//   [SECTION] Rule table
+//   [SECTION] Rule lookup
 //   [SECTION] Declared-vs-inferred merging
 //   [SECTION] Engine (graph seeding, node order, node processing)
 //   [SECTION] Ctx (what rules call)
@@ -24,7 +24,7 @@ namespace nf::shapes {
 
 namespace detail {
 
-// [SECTION] Rule table -----------------------------------------------------------
+// [SECTION] Rule lookup -----------------------------------------------------------
 
 namespace {
 
@@ -35,27 +35,9 @@ std::string ruleKey(std::string_view domain, std::string_view op) {
   return std::string(domain) + "::" + std::string(op);
 }
 
-const std::unordered_map<std::string, RuleFn>& ruleTable() {
-  static const std::unordered_map<std::string, RuleFn> table = [] {
-    std::vector<RuleEntry> v;
-    addElementwiseRules(v);
-    addConvPoolRules(v);
-    addMatMulRules(v);
-    addShapeOpRules(v);
-    addIndexRules(v);
-    addReduceRules(v);
-    addNormRules(v);
-    addRnnRules(v);
-    addControlFlowRules(v);
-    addSequenceRules(v);
-    addQuantRules(v);
-    addMiscRules(v);
-    addContribRules(v);
-    std::unordered_map<std::string, RuleFn> m;
-    for (const auto& e : v) m[ruleKey(e.domain, e.op_type)] = e.fn;
-    return m;
-  }();
-  return table;
+RuleFn ruleFor(std::string_view domain, std::string_view op) {
+  const OpSpec* spec = findOp(domain, op);
+  return spec ? spec->rule : nullptr;
 }
 
 // [SECTION] Declared-vs-inferred merging -------------------------------------------
@@ -327,11 +309,9 @@ class Engine {
       }
     }
     if (!ran) {
-      const auto& table = ruleTable();
-      auto r = table.find(ruleKey(n.domain, n.op_type));
-      if (r != table.end()) {
+      if (RuleFn rule = ruleFor(n.domain, n.op_type)) {
         try {
-          r->second(ctx);
+          rule(ctx);
         } catch (const std::exception& e) {
           // A rule bug must not take the whole analysis down; say so and go on.
           ctx.issues().push_back(std::string("internal error in the ") + n.op_type + " rule: " + e.what());
@@ -560,12 +540,13 @@ InferenceResult inferShapes(const ir::Model& model, const InferenceOptions& opti
 }
 
 bool hasRule(std::string_view domain, std::string_view op_type) {
-  return detail::ruleTable().count(detail::ruleKey(domain, op_type)) != 0;
+  return detail::ruleFor(domain, op_type) != nullptr;
 }
 
 std::vector<std::string> supportedOps() {
   std::vector<std::string> out;
-  for (const auto& kv : detail::ruleTable()) out.push_back(kv.first);
+  for (const OpSpec& op : opRegistry().ops())
+    if (op.hasRule()) out.push_back(opKey(op));
   std::sort(out.begin(), out.end());
   return out;
 }

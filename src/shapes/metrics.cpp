@@ -3,7 +3,7 @@
 //
 // Index of this file
 //   [SECTION] Shape helpers
-//   [SECTION] Cost rules (op type -> MACs/FLOPs)
+//   [SECTION] Cost rules (CostKind -> MACs/FLOPs)
 //   [SECTION] Parameter attribution and graph walk
 //   [SECTION] Peak memory simulation
 //   [SECTION] Public entry points and grouping
@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <unordered_map>
 
 #include "base/checked.h"
 #include "shapes/graph_order.h"
+#include "shapes/op_registry.h"
 
 namespace nf::shapes {
 
@@ -288,81 +288,38 @@ void addTo(Totals* t, const NodeMetrics& nm) {
   if (!nm.macs_known) t->nodes_cost_unknown += 1;
 }
 
-using CostFn = void (*)(const CostIn&, NodeMetrics*);
-
-const std::unordered_map<std::string, CostFn>& costTable() {
-  static const std::unordered_map<std::string, CostFn> table = [] {
-    std::unordered_map<std::string, CostFn> t;
-    t["Conv"] = costConv;
-    t["ConvInteger"] = costConv;
-    t["DeformConv"] = costConv;
-    t["QLinearConv"] = costQLinearConv;
-    t["ConvTranspose"] = costConvTranspose;
-    t["Gemm"] = costGemm;
-    t["MatMul"] = costMatMul;
-    t["MatMulInteger"] = costMatMul;
-    t["QLinearMatMul"] = costMatMul;
-    t["Einsum"] = costEinsum;
-    t["com.microsoft::FusedMatMul"] = costFusedMatMul;
-    t["com.microsoft::MatMulNBits"] = costMatMul;
-    t["Attention"] = costAttention;
-    t["ai.onnx.preview::FlexAttention"] = costAttention;
-    t["RNN"] = costRecurrent;
-    t["GRU"] = costRecurrent;
-    t["LSTM"] = costRecurrent;
-    for (const char* op : {"MaxPool", "AveragePool", "LpPool"}) t[op] = costPool;
-    for (const char* op : {"GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool", "ReduceSum", "ReduceMean",
-                           "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
-                           "ReduceLogSumExp", "ReduceSumSquare", "ArgMax", "ArgMin", "TopK", "CumSum", "CumProd"})
-      t[op] = costPerInput;
-    t["BatchNormalization"] = costPerOutput2;
-    for (const char* op : {"LayerNormalization", "GroupNormalization", "InstanceNormalization", "RMSNormalization",
-                           "MeanVarianceNormalization", "LpNormalization", "LRN"})
-      t[op] = costPerOutput5;
-    for (const char* op : {"Softmax", "LogSoftmax", "Hardmax"}) t[op] = costPerOutput3;
-    for (const char* op : {"Max", "Min", "Sum", "Mean"}) t[op] = costVariadic;
-    for (const char* op :
-         {"Add", "Sub", "Mul", "Div", "Pow", "Mod", "Neg", "Abs", "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Celu",
-          "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Gelu", "Mish",
-          "Softplus", "Softsign", "Swish", "Clip", "ThresholdedRelu", "Shrink", "Sin", "Cos", "Tan", "Asin", "Acos",
-          "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Floor", "Ceil", "Round", "Sign", "Equal", "Less",
-          "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Not", "Where", "IsNaN", "IsInf",
-          "BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "QuantizeLinear", "DequantizeLinear",
-          "DynamicQuantizeLinear", "Dropout"})
-      t[op] = costPerOutput;
-    t["SwiGLU"] = costPerOutput5;
-    t["RotaryEmbedding"] = costPerOutput3;
-    t["Resize"] = costResize;
-    t["Upsample"] = costResize;
-    t["GridSample"] = costPerOutput5;
-    return t;
-  }();
-  return table;
+// Runs the cost rule of the op's registry entry (CostKind: shapes/op_registry.h).
+void applyCost(CostKind kind, const CostIn& c, NodeMetrics* m) {
+  switch (kind) {
+    case CostKind::Unset:
+    case CostKind::Free:
+    case CostKind::Uncounted:
+    case CostKind::Bodies: return;  // control flow is costed from its bodies by the walker
+    case CostKind::Conv: return costConv(c, m);
+    case CostKind::QLinearConv: return costQLinearConv(c, m);
+    case CostKind::ConvTranspose: return costConvTranspose(c, m);
+    case CostKind::Gemm: return costGemm(c, m);
+    case CostKind::MatMul: return costMatMul(c, m);
+    case CostKind::FusedMatMul: return costFusedMatMul(c, m);
+    case CostKind::Einsum: return costEinsum(c, m);
+    case CostKind::Attention: return costAttention(c, m);
+    case CostKind::Recurrent: return costRecurrent(c, m);
+    case CostKind::Pool: return costPool(c, m);
+    case CostKind::PerInput: return costPerInput(c, m);
+    case CostKind::PerOutput: return costPerOutput(c, m);
+    case CostKind::PerOutput2: return costPerOutput2(c, m);
+    case CostKind::PerOutput3: return costPerOutput3(c, m);
+    case CostKind::PerOutput5: return costPerOutput5(c, m);
+    case CostKind::Variadic: return costVariadic(c, m);
+    case CostKind::Resize: return costResize(c, m);
+  }
 }
 
 // Input slots that are shape-like arguments (sizes, axes, indices, bounds), never
-// parameters even when they are initializers.
-bool isShapeSlot(const std::string& op, size_t i) {
-  static const std::unordered_map<std::string, uint32_t> slots = {
-      {"Reshape", 0b10},      {"Expand", 0b10},        {"Tile", 0b110},          {"Slice", 0b11110},
-      {"Pad", 0b1110},        {"Squeeze", 0b10},       {"Unsqueeze", 0b10},      {"ReduceSum", 0b10},
-      {"ReduceMean", 0b10},   {"ReduceMax", 0b10},     {"ReduceMin", 0b10},      {"ReduceProd", 0b10},
-      {"ReduceL1", 0b10},     {"ReduceL2", 0b10},      {"ReduceLogSum", 0b10},   {"ReduceLogSumExp", 0b10},
-      {"ReduceSumSquare", 0b10}, {"Resize", 0b1110},   {"Upsample", 0b10},       {"ConstantOfShape", 0b1},
-      {"Range", 0b111},       {"TopK", 0b10},          {"Split", 0b10},          {"OneHot", 0b110},
-      {"CumSum", 0b10},       {"CumProd", 0b10},       {"Clip", 0b110},          {"Shape", 0b1},
-      {"Size", 0b1},          {"Gather", 0b10},        {"GatherElements", 0b10}, {"GatherND", 0b10},
-      {"ScatterND", 0b10},    {"ScatterElements", 0b10}, {"Scatter", 0b10},      {"Compress", 0b10},
-      {"Trilu", 0b10},        {"DFT", 0b110},          {"STFT", 0b1010},         {"CenterCropPad", 0b10},
-      {"Col2Im", 0b110},      {"AffineGrid", 0b10},    {"ReverseSequence", 0b10}, {"MaxUnpool", 0b110},
-      {"RoiAlign", 0b100},    {"NonMaxSuppression", 0b11100}, {"SplitToSequence", 0b10},
-      {"SequenceAt", 0b10},   {"SequenceInsert", 0b100}, {"SequenceErase", 0b10}, {"Loop", 0b11},
-      {"If", 0b1},            {"Dropout", 0b110},      {"EyeLike", 0b1},         {"Expand", 0b10},
-      {"HannWindow", 0b1},    {"HammingWindow", 0b1},  {"BlackmanWindow", 0b1},  {"MelWeightMatrix", 0b11111},
-      {"Attention", 0b1000},  {"TensorScatter", 0b100},
-  };
-  auto it = slots.find(op);
-  return it != slots.end() && i < 32 && (it->second >> i & 1u);
+// parameters even when they are initializers. Read by op type whatever the domain.
+bool isShapeSlot(const ir::Node& n, size_t i) {
+  const OpSpec* op = findOpByType(n.domain, n.op_type);
+  return op && op->isShapeInput(i);
 }
 
 bool hasBodies(const ir::Node& n) {
@@ -371,9 +328,9 @@ bool hasBodies(const ir::Node& n) {
   return false;
 }
 
-bool isRandomOp(const std::string& op) {
-  return op == "RandomNormal" || op == "RandomUniform" || op == "RandomNormalLike" || op == "RandomUniformLike" ||
-         op == "Bernoulli" || op == "Multinomial";
+bool isRandomOp(const ir::Node& n) {
+  const OpSpec* op = findOpByType(n.domain, n.op_type);
+  return op && op->fold == FoldClass::Random;
 }
 
 // [SECTION] Parameter attribution and graph walk -----------------------------------------------
@@ -438,7 +395,7 @@ class Walker {
       ParamAmount own;
       for (size_t i = 0; i < n.inputs.size() && !shapeNode_[g.index][ni]; ++i) {
         ir::ValueId v = n.inputs[i];
-        if (!v.valid() || isShapeSlot(n.op_type, i)) continue;
+        if (!v.valid() || isShapeSlot(n, i)) continue;
         takeParams(g, v, &own);
       }
       // A constant node (DequantizeLinear of an int8 weight, Transpose of a weight,
@@ -473,9 +430,8 @@ class Walker {
         own.count = satAdd(own.count, bt.params);
         own.bytes = satAdd(own.bytes, bt.param_bytes);
       } else {
-        const auto& table = costTable();
-        auto it = table.find(n.domain.empty() || n.domain == "ai.onnx" ? n.op_type : n.domain + "::" + n.op_type);
-        if (it != table.end() && !nm.constant) it->second(ci, &nm);
+        const OpSpec* op = findOp(n.domain, n.op_type);
+        if (op && !nm.constant) applyCost(op->cost, ci, &nm);
       }
       // Activations.
       for (ir::ValueId o : n.outputs) {
@@ -519,7 +475,7 @@ class Walker {
     for (size_t v = 0; v < G.values.size(); ++v) vc[v] = G.values[v].initializer >= 0;
     for (uint32_t ni : order) {
       const ir::Node& n = G.nodes[ni];
-      bool c = !isRandomOp(n.op_type) && !hasBodies(n) && functionOf(n) < 0;
+      bool c = !isRandomOp(n) && !hasBodies(n) && functionOf(n) < 0;
       for (ir::ValueId v : n.inputs)
         if (v.valid() && !vc[v.index]) c = false;
       nc[ni] = c;
@@ -544,7 +500,7 @@ class Walker {
         if (!v.valid()) continue;
         const ir::Value& val = G.value(v);
         // Decided once, at its first consumer in reverse order: every consumer must agree.
-        bool here = all || isShapeSlot(n.op_type, i);
+        bool here = all || isShapeSlot(n, i);
         if (val.graph_output) here = false;
         if (!decided[v.index]) {
           decided[v.index] = 1;

@@ -1,20 +1,23 @@
 // shapes/rule_context.h - what an op rule sees: its node's inputs, attributes and
 // opset, and where it writes its outputs. Internal to the shapes module.
 //
-// A rule is a plain function `void rule(Ctx&)` registered by op type in one of the
-// rules_<family>.cpp files. It reads input types (and folded input values when it
-// wants them), and sets each output's type, and its value when it can fold it.
+// A rule is a plain function `void rule(Ctx&)` named by its op's entry in the
+// table that ends each rules_<family>.cpp file (shapes/op_registry.h). It reads
+// input types (and folded input values when it wants them), and sets each output's
+// type, and its value when it can fold it.
 // It never throws; an output it does not set stays unknown. When the inputs
 // contradict the op it calls ctx.issue() with one sentence and sets what it can.
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ir/model.h"
 #include "shapes/inference.h"
+#include "shapes/op_registry.h"
 
 namespace nf::shapes::detail {
 
@@ -109,27 +112,25 @@ class Ctx {
   std::vector<std::string> issues_;
 };
 
-using RuleFn = void (*)(Ctx&);
+// One table of op entries per rules_<family>.cpp; op_registry.cpp joins them.
+std::span<const OpSpec> elementwiseOps();
+std::span<const OpSpec> convPoolOps();
+std::span<const OpSpec> matMulOps();
+std::span<const OpSpec> shapeOps();
+std::span<const OpSpec> indexOps();
+std::span<const OpSpec> reduceOps();
+std::span<const OpSpec> normRnnOps();
+std::span<const OpSpec> controlOps();
+std::span<const OpSpec> miscOps();
+std::span<const OpSpec> contribOps();
 
-struct RuleEntry {
-  const char* domain;   // "" for ai.onnx
-  const char* op_type;
-  RuleFn fn;
-};
-
-// One registration function per rules_<family>.cpp; inference.cpp builds the table.
-void addElementwiseRules(std::vector<RuleEntry>& t);
-void addConvPoolRules(std::vector<RuleEntry>& t);
-void addMatMulRules(std::vector<RuleEntry>& t);
-void addShapeOpRules(std::vector<RuleEntry>& t);
-void addIndexRules(std::vector<RuleEntry>& t);
-void addReduceRules(std::vector<RuleEntry>& t);
-void addNormRules(std::vector<RuleEntry>& t);
-void addRnnRules(std::vector<RuleEntry>& t);
-void addControlFlowRules(std::vector<RuleEntry>& t);
-void addSequenceRules(std::vector<RuleEntry>& t);
-void addQuantRules(std::vector<RuleEntry>& t);
-void addMiscRules(std::vector<RuleEntry>& t);
-void addContribRules(std::vector<RuleEntry>& t);
+// Short names the family tables use (`using namespace op_table;` inside each table).
+namespace op_table {
+using C = OpCategory;
+using K = CostKind;
+using A = KeyAttrs;
+using F = FoldClass;
+using Op = OpSpec;
+}  // namespace op_table
 
 }  // namespace nf::shapes::detail

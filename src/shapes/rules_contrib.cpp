@@ -1,6 +1,6 @@
 // Rules for the com.microsoft contrib ops that onnxruntime's transformer
 // optimizer writes into exported models (fused GELU, skip layer norms,
-// FusedMatMul, MatMulNBits, attention). Only the output shapes; their exact
+// FusedMatMul, GemmFastGelu, MatMulNBits, attention). Only the output shapes; their exact
 // semantics are onnxruntime's (docs/ContribOperators.md there).
 #include "shapes/rule_helpers.h"
 #include "shapes/symbolic.h"
@@ -90,19 +90,63 @@ void ruleEmbedLayerNorm(Ctx& c) {
   c.outTensor(1, ElemType::Int32, Shape::of({dimAt(ids, 0)}));
 }
 
+// Elementwise contrib activations: the output is like the input.
+void ruleLikeInput(Ctx& c) { sameAs(c); }
+
+// GemmFastGelu: FastGelu(X x W + bias), X [..., K], W [K, N], bias [N]: [..., N].
+void ruleGemmFastGelu(Ctx& c) {
+  ruleFusedMatMul(c);  // no transposes: the MatMul shape
+  const Shape& w = c.shape(1);
+  const Shape& bias = c.shape(2);
+  if (!c.has(2) || !w.rank_known || w.rank() < 2 || !bias.rank_known) return;
+  const Dim& n = w.dims[w.rank() - 1];
+  if (bias.rank() != 1 || (n.isKnown() && bias.dims[0].isKnown() && n.value != bias.dims[0].value))
+    c.issue("bias " + ir::shapeToString(bias) + " does not match the output columns of W " + ir::shapeToString(w));
+}
+
 }  // namespace
 
-void addContribRules(std::vector<RuleEntry>& t) {
-  for (const char* op : {"Gelu", "FastGelu", "BiasGelu", "QuickGelu", "RotaryEmbedding", "BiasAdd"})
-    t.push_back({"com.microsoft", op, [](Ctx& c) { sameAs(c); }});
-  t.push_back({"com.microsoft", "FusedMatMul", ruleFusedMatMul});
-  t.push_back({"com.microsoft", "MatMulNBits", ruleMatMulNBits});
-  for (const char* op : {"SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "LayerNormalization",
-                         "SimplifiedLayerNormalization"})
-    t.push_back({"com.microsoft", op, ruleSkipNorm});
-  t.push_back({"com.microsoft", "MultiHeadAttention", ruleMultiHeadAttention});
-  t.push_back({"com.microsoft", "Attention", ruleContribAttention});
-  t.push_back({"com.microsoft", "EmbedLayerNormalization", ruleEmbedLayerNorm});
+// The ops of this family, one entry each (fields: shapes/op_registry.h).
+std::span<const OpSpec> contribOps() {
+  using namespace op_table;
+  static const OpSpec kOps[] = {
+      {"com.microsoft", "Gelu", C::Activation, ruleLikeInput, K::Uncounted, "X", "Y"},
+      {"com.microsoft", "FastGelu", C::Activation, ruleLikeInput, K::Uncounted, "X bias", "Y"},
+      {"com.microsoft", "BiasGelu", C::Activation, ruleLikeInput, K::Uncounted, "A B", "C"},
+      {"com.microsoft", "QuickGelu", C::Activation, ruleLikeInput, K::Uncounted, "X", "Y"},
+      {"com.microsoft", "RotaryEmbedding", C::Other, ruleLikeInput, K::Uncounted,
+         "input position_ids cos_cache sin_cache", "output"},
+      {"com.microsoft", "BiasAdd", C::Other, ruleLikeInput, K::Uncounted, "X bias skip", "Y"},
+      {"com.microsoft", "FusedMatMul", C::MatMul, ruleFusedMatMul, K::FusedMatMul, "A B", "Y"},
+      {"com.microsoft", "GemmFastGelu", C::MatMul, ruleGemmFastGelu, K::MatMul, "X W bias", "Y"},
+      {"com.microsoft", "MatMulNBits", C::Other, ruleMatMulNBits, K::MatMul, "A B scales zero_points g_idx bias", "Y"},
+      {"com.microsoft", "SkipLayerNormalization", C::Normalization, ruleSkipNorm, K::Uncounted,
+         "input skip gamma beta bias", "output mean inv_std_var input_skip_bias_sum"},
+      {"com.microsoft", "SkipSimplifiedLayerNormalization", C::Other, ruleSkipNorm, K::Uncounted,
+         "input skip gamma bias", "output mean inv_std_var input_skip_bias_sum"},
+      Op{"com.microsoft", "LayerNormalization", C::Normalization, ruleSkipNorm, K::Uncounted,
+         "X Scale B", "Y Mean InvStdDev"}.labelled(),
+      {"com.microsoft", "SimplifiedLayerNormalization", C::Normalization, ruleSkipNorm, K::Uncounted,
+         "X scale", "Y inv_std_var"},
+      {"com.microsoft", "MultiHeadAttention", C::MatMul, ruleMultiHeadAttention, K::Uncounted,
+         "query key value bias key_padding_mask attention_bias past_key past_value",
+         "output present_key present_value"},
+      Op{"com.microsoft", "Attention", C::MatMul, ruleContribAttention, K::Uncounted,
+         "input weights bias mask_index past attention_bias past_sequence_length", "output present"}.shapeArgs(0b1000),
+      {"com.microsoft", "EmbedLayerNormalization", C::Other, ruleEmbedLayerNorm, K::Uncounted,
+         "input_ids segment_ids word_embedding position_embedding segment_embedding gamma beta mask position_ids",
+         "output mask_index embedding_sum"},
+      // Fusions shown with their category and attributes; no shape rule yet.
+      Op{"com.microsoft", "FusedConv", C::Conv, nullptr, K::Uncounted, "X W B Z", "Y"}.shows(A::ConvWindow),
+      Op{"com.microsoft", "FusedGemm", C::MatMul, nullptr, K::Uncounted, "A B C", "Y"}.shows(A::Gemm),
+      {"com.microsoft", "DynamicQuantizeMatMul", C::Quantization, nullptr, K::Uncounted,
+         "A B b_scale b_zero_point bias", "Y"},
+      {"com.microsoft", "QLinearAdd", C::Quantization, nullptr, K::Uncounted,
+         "A A_scale A_zero_point B B_scale B_zero_point C_scale C_zero_point", "C"},
+      {"com.microsoft", "QLinearMul", C::Quantization, nullptr, K::Uncounted,
+         "A A_scale A_zero_point B B_scale B_zero_point C_scale C_zero_point", "C"},
+  };
+  return kOps;
 }
 
 }  // namespace nf::shapes::detail

@@ -371,25 +371,31 @@ void ruleOptionalHasElement(Ctx& c) { c.outTensor(0, ElemType::Bool, Shape::of({
 
 }  // namespace
 
-void addControlFlowRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "If", ruleIf});
-  t.push_back({"", "Loop", ruleLoop});
-  t.push_back({"", "Scan", ruleScan});
-}
-
-void addSequenceRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "SequenceConstruct", ruleSequenceConstruct});
-  t.push_back({"", "SequenceEmpty", ruleSequenceEmpty});
-  t.push_back({"", "SequenceAt", ruleSequenceAt});
-  t.push_back({"", "SequenceInsert", ruleSequenceInsert});
-  t.push_back({"", "SequenceErase", ruleSequenceErase});
-  t.push_back({"", "SequenceLength", ruleSequenceLength});
-  t.push_back({"", "SplitToSequence", ruleSplitToSequence});
-  t.push_back({"", "ConcatFromSequence", ruleConcatFromSequence});
-  t.push_back({"", "SequenceMap", ruleSequenceMap});
-  t.push_back({"", "Optional", ruleOptional});
-  t.push_back({"", "OptionalGetElement", ruleOptionalGetElement});
-  t.push_back({"", "OptionalHasElement", ruleOptionalHasElement});
+// The ops of this family, one entry each (fields: shapes/op_registry.h).
+std::span<const OpSpec> controlOps() {
+  using namespace op_table;
+  static const OpSpec kOps[] = {
+      Op{"", "If", C::Control, ruleIf, K::Bodies, "cond", "outputs"}.shapeArgs(0b1),
+      Op{"", "Loop", C::Control, ruleLoop, K::Bodies, "M cond v_initial", "v_final_and_scan_outputs"}.shapeArgs(0b11),
+      Op{"", "Scan", C::Control, ruleScan, K::Bodies,
+         "initial_state_and_scan_inputs", "final_state_and_scan_outputs"}.shows(A::ScanInputs),
+      {"", "SequenceConstruct", C::Tensor, ruleSequenceConstruct, K::Free, "inputs", "output_sequence"},
+      {"", "SequenceEmpty", C::Tensor, ruleSequenceEmpty, K::Free, "", "output"},
+      Op{"", "SequenceAt", C::Tensor, ruleSequenceAt, K::Free, "input_sequence position", "tensor"}.shapeArgs(0b10),
+      Op{"", "SequenceInsert", C::Tensor, ruleSequenceInsert, K::Free,
+         "input_sequence tensor position", "output_sequence"}.shapeArgs(0b100),
+      Op{"", "SequenceErase", C::Tensor, ruleSequenceErase, K::Free,
+         "input_sequence position", "output_sequence"}.shapeArgs(0b10),
+      {"", "SequenceLength", C::Tensor, ruleSequenceLength, K::Free, "input_sequence", "length"},
+      Op{"", "SplitToSequence", C::Tensor, ruleSplitToSequence, K::Free,
+         "input split", "output_sequence"}.shapeArgs(0b10),
+      {"", "ConcatFromSequence", C::Tensor, ruleConcatFromSequence, K::Free, "input_sequence", "concat_result"},
+      {"", "SequenceMap", C::Control, ruleSequenceMap, K::Bodies, "input_sequence additional_inputs", "out_sequence"},
+      {"", "Optional", C::Other, ruleOptional, K::Free, "input", "output"},
+      {"", "OptionalGetElement", C::Other, ruleOptionalGetElement, K::Free, "input", "output"},
+      {"", "OptionalHasElement", C::Other, ruleOptionalHasElement, K::Free, "input", "output"},
+  };
+  return kOps;
 }
 
 }  // namespace nf::shapes::detail

@@ -418,26 +418,36 @@ void ruleAffineGrid(Ctx& c) {
 
 }  // namespace
 
-void addConvPoolRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "Conv", ruleConv});
-  t.push_back({"", "ConvInteger", ruleConvInteger});
-  t.push_back({"", "QLinearConv", ruleQLinearConv});
-  t.push_back({"", "DeformConv", ruleDeformConv});
-  t.push_back({"", "ConvTranspose", ruleConvTranspose});
-  t.push_back({"", "MaxPool", rulePool});
-  t.push_back({"", "AveragePool", rulePool});
-  t.push_back({"", "LpPool", rulePool});
-  t.push_back({"", "GlobalAveragePool", ruleGlobalPool});
-  t.push_back({"", "GlobalMaxPool", ruleGlobalPool});
-  t.push_back({"", "GlobalLpPool", ruleGlobalPool});
-  t.push_back({"", "MaxRoiPool", ruleMaxRoiPool});
-  t.push_back({"", "RoiAlign", ruleRoiAlign});
-  t.push_back({"", "MaxUnpool", ruleMaxUnpool});
-  t.push_back({"", "Col2Im", ruleCol2Im});
-  t.push_back({"", "Upsample", ruleUpsample});
-  t.push_back({"", "Resize", ruleResize});
-  t.push_back({"", "GridSample", ruleGridSample});
-  t.push_back({"", "AffineGrid", ruleAffineGrid});
+// The ops of this family, one entry each (fields: shapes/op_registry.h).
+std::span<const OpSpec> convPoolOps() {
+  using namespace op_table;
+  static const OpSpec kOps[] = {
+      Op{"", "Conv", C::Conv, ruleConv, K::Conv, "X W B", "Y"}.shows(A::ConvWindow).labelled(),
+      Op{"", "ConvInteger", C::Quantization, ruleConvInteger, K::Conv,
+         "x w x_zero_point w_zero_point", "y"}.shows(A::ConvWindow).labelled(),
+      Op{"", "QLinearConv", C::Quantization, ruleQLinearConv, K::QLinearConv,
+         "x x_scale x_zero_point w w_scale w_zero_point y_scale y_zero_point B", "y"}.shows(A::ConvWindow).labelled(),
+      Op{"", "DeformConv", C::Conv, ruleDeformConv, K::Conv, "X W offset B mask", "Y"}.shows(A::ConvWindow),
+      Op{"", "ConvTranspose", C::Conv, ruleConvTranspose, K::ConvTranspose,
+         "X W B", "Y"}.shows(A::ConvWindow).labelled(),
+      Op{"", "MaxPool", C::Pooling, rulePool, K::Pool, "X", "Y Indices"}.shows(A::PoolWindow),
+      Op{"", "AveragePool", C::Pooling, rulePool, K::Pool, "X", "Y"}.shows(A::PoolWindow),
+      Op{"", "LpPool", C::Pooling, rulePool, K::Pool, "X", "Y"}.shows(A::PoolWindow),
+      {"", "GlobalAveragePool", C::Pooling, ruleGlobalPool, K::PerInput, "X", "Y"},
+      {"", "GlobalMaxPool", C::Pooling, ruleGlobalPool, K::PerInput, "X", "Y"},
+      {"", "GlobalLpPool", C::Pooling, ruleGlobalPool, K::PerInput, "X", "Y"},
+      {"", "MaxRoiPool", C::Pooling, ruleMaxRoiPool, K::Uncounted, "X rois", "Y"},
+      Op{"", "RoiAlign", C::Pooling, ruleRoiAlign, K::Uncounted, "X rois batch_indices", "Y"}.shapeArgs(0b100),
+      Op{"", "MaxUnpool", C::Pooling, ruleMaxUnpool, K::Free,
+         "X I output_shape", "output"}.shapeArgs(0b110).shows(A::PoolWindow),
+      Op{"", "Col2Im", C::Other, ruleCol2Im, K::Uncounted, "input image_shape block_shape", "output"}.shapeArgs(0b110),
+      Op{"", "Upsample", C::Tensor, ruleUpsample, K::Resize, "X scales", "Y"}.shapeArgs(0b10).shows(A::Mode).labelled(),
+      Op{"", "Resize", C::Tensor, ruleResize, K::Resize,
+         "X roi scales sizes", "Y"}.shapeArgs(0b1110).shows(A::Mode).labelled(),
+      {"", "GridSample", C::Tensor, ruleGridSample, K::PerOutput5, "X grid", "Y"},
+      Op{"", "AffineGrid", C::Other, ruleAffineGrid, K::Uncounted, "theta size", "grid"}.shapeArgs(0b10),
+  };
+  return kOps;
 }
 
 }  // namespace nf::shapes::detail

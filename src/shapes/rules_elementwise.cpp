@@ -314,63 +314,104 @@ void ruleBitShift(Ctx& c) { broadcastRule(c, ElemType::Undefined); }
 
 }  // namespace
 
-void addElementwiseRules(std::vector<RuleEntry>& t) {
-  for (const char* op :
-       {"Acos", "Acosh", "Asin", "Asinh", "Atan", "Atanh", "Cosh", "Erf", "Sinh", "Tan", "Softplus",
-        "Softsign", "Elu", "Selu", "LeakyRelu", "ThresholdedRelu", "HardSigmoid", "HardSwish", "Celu", "Mish",
-        "Gelu", "Shrink", "BitwiseNot", "Swish", "Clip", "Softmax", "LogSoftmax", "Hardmax", "CumSum", "CumProd",
-        "Trilu", "ReverseSequence", "LpNormalization", "MeanVarianceNormalization", "LRN", "Scatter",
-        "ScatterElements", "ScatterND", "TensorScatter"})
-    t.push_back({"", op, same});
-  t.push_back({"", "Exp", ruleExp});
-  t.push_back({"", "Log", ruleLog});
-  t.push_back({"", "Sqrt", ruleSqrt});
-  t.push_back({"", "Floor", ruleFloor});
-  t.push_back({"", "Ceil", ruleCeil});
-  t.push_back({"", "Round", ruleRound});
-  t.push_back({"", "Reciprocal", ruleReciprocal});
-  t.push_back({"", "Sigmoid", ruleSigmoid});
-  t.push_back({"", "Tanh", ruleTanh});
-  t.push_back({"", "Sin", ruleSin});
-  t.push_back({"", "Cos", ruleCos});
-  t.push_back({"", "Neg", ruleNeg});
-  t.push_back({"", "Abs", ruleAbs});
-  t.push_back({"", "Sign", ruleSign});
-  t.push_back({"", "Relu", ruleRelu});
-  t.push_back({"", "Not", ruleNot});
-  t.push_back({"", "Identity", ruleIdentity});
-  t.push_back({"", "IsNaN", ruleBoolSame});
-  t.push_back({"", "IsInf", ruleBoolSame});
-  t.push_back({"", "Add", ruleAdd});
-  t.push_back({"", "Sub", ruleSub});
-  t.push_back({"", "Mul", ruleMul});
-  t.push_back({"", "Div", ruleDiv});
-  t.push_back({"", "Pow", rulePow});
-  t.push_back({"", "Mod", ruleMod});
-  t.push_back({"", "Equal", ruleEqual});
-  t.push_back({"", "Less", ruleLess});
-  t.push_back({"", "Greater", ruleGreater});
-  t.push_back({"", "LessOrEqual", ruleLessOrEqual});
-  t.push_back({"", "GreaterOrEqual", ruleGreaterOrEqual});
-  t.push_back({"", "And", ruleAnd});
-  t.push_back({"", "Or", ruleOr});
-  t.push_back({"", "Xor", ruleXor});
-  t.push_back({"", "BitwiseAnd", ruleBitAnd});
-  t.push_back({"", "BitwiseOr", ruleBitOr});
-  t.push_back({"", "BitwiseXor", ruleBitXor});
-  t.push_back({"", "BitShift", ruleBitShift});
-  t.push_back({"", "PRelu", rulePRelu});
-  t.push_back({"", "Max", ruleMax});
-  t.push_back({"", "Min", ruleMin});
-  t.push_back({"", "Sum", ruleSum});
-  t.push_back({"", "Mean", ruleMean});
-  t.push_back({"", "Where", ruleWhere});
-  t.push_back({"", "Cast", ruleCast});
-  t.push_back({"", "CastLike", ruleCastLike});
-  t.push_back({"", "Dropout", ruleDropout});
-  t.push_back({"", "Bernoulli", ruleLikeWithDtype});
-  t.push_back({"", "RandomUniformLike", ruleLikeWithDtype});
-  t.push_back({"", "RandomNormalLike", ruleLikeWithDtype});
+// The ops of this family, one entry each (fields: shapes/op_registry.h).
+std::span<const OpSpec> elementwiseOps() {
+  using namespace op_table;
+  static const OpSpec kOps[] = {
+      {"", "Acos", C::Math, same, K::PerOutput, "input", "output"},
+      {"", "Acosh", C::Math, same, K::PerOutput, "input", "output"},
+      {"", "Asin", C::Math, same, K::PerOutput, "input", "output"},
+      {"", "Asinh", C::Math, same, K::PerOutput, "input", "output"},
+      {"", "Atan", C::Math, same, K::PerOutput, "input", "output"},
+      {"", "Atanh", C::Math, same, K::PerOutput, "input", "output"},
+      {"", "Cosh", C::Math, same, K::PerOutput, "input", "output"},
+      {"", "Erf", C::Math, same, K::PerOutput, "input", "output"},
+      {"", "Sinh", C::Math, same, K::PerOutput, "input", "output"},
+      {"", "Tan", C::Math, same, K::PerOutput, "input", "output"},
+      {"", "Softplus", C::Activation, same, K::PerOutput, "X", "Y"},
+      {"", "Softsign", C::Activation, same, K::PerOutput, "input", "output"},
+      Op{"", "Elu", C::Activation, same, K::PerOutput, "X", "Y"}.shows(A::Alpha),
+      Op{"", "Selu", C::Activation, same, K::PerOutput, "X", "Y"}.shows(A::Alpha),
+      Op{"", "LeakyRelu", C::Activation, same, K::PerOutput, "X", "Y"}.shows(A::Alpha),
+      Op{"", "ThresholdedRelu", C::Activation, same, K::PerOutput, "X", "Y"}.shows(A::Alpha),
+      Op{"", "HardSigmoid", C::Activation, same, K::PerOutput, "X", "Y"}.shows(A::Alpha),
+      {"", "HardSwish", C::Activation, same, K::PerOutput, "X", "Y"},
+      Op{"", "Celu", C::Activation, same, K::PerOutput, "X", "Y"}.shows(A::Alpha),
+      {"", "Mish", C::Activation, same, K::PerOutput, "X", "Y"},
+      {"", "Gelu", C::Activation, same, K::PerOutput, "X", "Y"},
+      {"", "Shrink", C::Activation, same, K::PerOutput, "input", "output"},
+      {"", "BitwiseNot", C::Math, same, K::PerOutput, "X", "Y"},
+      {"", "Swish", C::Other, same, K::PerOutput, "X", "Y"},
+      Op{"", "Clip", C::Activation, same, K::PerOutput,
+         "input min max", "output"}.shapeArgs(0b110).shows(A::ClipRange).labelled(),
+      {"", "Softmax", C::Activation, same, K::PerOutput3, "input", "output"},
+      {"", "LogSoftmax", C::Activation, same, K::PerOutput3, "input", "output"},
+      {"", "Hardmax", C::Activation, same, K::PerOutput3, "input", "output"},
+      Op{"", "CumSum", C::Math, same, K::PerInput, "x axis", "y"}.shapeArgs(0b10).labelled(),
+      Op{"", "CumProd", C::Other, same, K::PerInput, "x axis", "y"}.shapeArgs(0b10),
+      Op{"", "Trilu", C::Tensor, same, K::Free, "input k", "output"}.shapeArgs(0b10).labelled(),
+      Op{"", "ReverseSequence", C::Tensor, same, K::Free, "input sequence_lens", "Y"}.shapeArgs(0b10),
+      {"", "LpNormalization", C::Normalization, same, K::PerOutput5, "input", "output"},
+      {"", "MeanVarianceNormalization", C::Normalization, same, K::PerOutput5, "X", "Y"},
+      Op{"", "LRN", C::Normalization, same, K::PerOutput5, "X", "Y"}.shows(A::Size),
+      Op{"", "Scatter", C::Tensor, same, K::Free, "data indices updates", "output"}.shapeArgs(0b10),
+      Op{"", "ScatterElements", C::Tensor, same, K::Free, "data indices updates", "output"}.shapeArgs(0b10).labelled(),
+      Op{"", "ScatterND", C::Tensor, same, K::Free, "data indices updates", "output"}.shapeArgs(0b10).labelled(),
+      Op{"", "TensorScatter", C::Other, same, K::Free,
+         "past_cache update write_indices", "present_cache"}.shapeArgs(0b100),
+      {"", "Exp", C::Math, ruleExp, K::PerOutput, "input", "output"},
+      {"", "Log", C::Math, ruleLog, K::PerOutput, "input", "output"},
+      {"", "Sqrt", C::Math, ruleSqrt, K::PerOutput, "X", "Y"},
+      {"", "Floor", C::Math, ruleFloor, K::PerOutput, "X", "Y"},
+      {"", "Ceil", C::Math, ruleCeil, K::PerOutput, "X", "Y"},
+      {"", "Round", C::Math, ruleRound, K::PerOutput, "X", "Y"},
+      {"", "Reciprocal", C::Math, ruleReciprocal, K::PerOutput, "X", "Y"},
+      {"", "Sigmoid", C::Activation, ruleSigmoid, K::PerOutput, "X", "Y"},
+      {"", "Tanh", C::Activation, ruleTanh, K::PerOutput, "input", "output"},
+      {"", "Sin", C::Math, ruleSin, K::PerOutput, "input", "output"},
+      {"", "Cos", C::Math, ruleCos, K::PerOutput, "input", "output"},
+      {"", "Neg", C::Math, ruleNeg, K::PerOutput, "X", "Y"},
+      {"", "Abs", C::Math, ruleAbs, K::PerOutput, "X", "Y"},
+      {"", "Sign", C::Math, ruleSign, K::PerOutput, "input", "output"},
+      {"", "Relu", C::Activation, ruleRelu, K::PerOutput, "X", "Y"},
+      {"", "Not", C::Math, ruleNot, K::PerOutput, "X", "Y"},
+      Op{"", "Identity", C::Tensor, ruleIdentity, K::Free, "input", "output"}.folds(F::PassThrough),
+      {"", "IsNaN", C::Math, ruleBoolSame, K::PerOutput, "X", "Y"},
+      {"", "IsInf", C::Math, ruleBoolSame, K::PerOutput, "X", "Y"},
+      Op{"", "Add", C::Math, ruleAdd, K::PerOutput, "A B", "C"}.labelled(),
+      Op{"", "Sub", C::Math, ruleSub, K::PerOutput, "A B", "C"}.labelled(),
+      Op{"", "Mul", C::Math, ruleMul, K::PerOutput, "A B", "C"}.labelled(),
+      Op{"", "Div", C::Math, ruleDiv, K::PerOutput, "A B", "C"}.labelled(),
+      Op{"", "Pow", C::Math, rulePow, K::PerOutput, "X Y", "Z"}.labelled(),
+      Op{"", "Mod", C::Math, ruleMod, K::PerOutput, "A B", "C"}.labelled(),
+      Op{"", "Equal", C::Math, ruleEqual, K::PerOutput, "A B", "C"}.labelled(),
+      Op{"", "Less", C::Math, ruleLess, K::PerOutput, "A B", "C"}.labelled(),
+      Op{"", "Greater", C::Math, ruleGreater, K::PerOutput, "A B", "C"}.labelled(),
+      {"", "LessOrEqual", C::Math, ruleLessOrEqual, K::PerOutput, "A B", "C"},
+      {"", "GreaterOrEqual", C::Math, ruleGreaterOrEqual, K::PerOutput, "A B", "C"},
+      {"", "And", C::Math, ruleAnd, K::PerOutput, "A B", "C"},
+      {"", "Or", C::Math, ruleOr, K::PerOutput, "A B", "C"},
+      {"", "Xor", C::Math, ruleXor, K::PerOutput, "A B", "C"},
+      {"", "BitwiseAnd", C::Math, ruleBitAnd, K::PerOutput, "A B", "C"},
+      {"", "BitwiseOr", C::Math, ruleBitOr, K::PerOutput, "A B", "C"},
+      {"", "BitwiseXor", C::Math, ruleBitXor, K::PerOutput, "A B", "C"},
+      {"", "BitShift", C::Math, ruleBitShift, K::PerOutput, "X Y", "Z"},
+      Op{"", "PRelu", C::Activation, rulePRelu, K::PerOutput, "X slope", "Y"}.labelled(),
+      Op{"", "Max", C::Math, ruleMax, K::Variadic, "data_0 data_1", "max"}.labelled(),
+      Op{"", "Min", C::Math, ruleMin, K::Variadic, "data_0 data_1", "min"}.labelled(),
+      {"", "Sum", C::Math, ruleSum, K::Variadic, "data_0", "sum"},
+      {"", "Mean", C::Math, ruleMean, K::Variadic, "data_0", "mean"},
+      Op{"", "Where", C::Math, ruleWhere, K::PerOutput, "condition X Y", "output"}.labelled(),
+      Op{"", "Cast", C::Tensor, ruleCast, K::Free, "input", "output"}.shows(A::CastTo).folds(F::PassThrough),
+      Op{"", "CastLike", C::Tensor, ruleCastLike, K::Free,
+         "input target_type", "output"}.shows(A::CastTo).folds(F::PassThrough),
+      Op{"", "Dropout", C::Normalization, ruleDropout, K::PerOutput,
+         "data ratio training_mode", "output mask"}.shapeArgs(0b110).folds(F::RandomInTraining).labelled(),
+      Op{"", "Bernoulli", C::Other, ruleLikeWithDtype, K::Uncounted, "input", "output"}.folds(F::Random),
+      Op{"", "RandomUniformLike", C::Other, ruleLikeWithDtype, K::Uncounted, "input", "output"}.folds(F::Random),
+      Op{"", "RandomNormalLike", C::Other, ruleLikeWithDtype, K::Uncounted, "input", "output"}.folds(F::Random),
+  };
+  return kOps;
 }
 
 }  // namespace nf::shapes::detail

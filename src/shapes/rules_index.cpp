@@ -354,23 +354,29 @@ void ruleMultinomial(Ctx& c) {
 
 }  // namespace
 
-void addIndexRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "Constant", ruleConstant});
-  t.push_back({"", "ConstantOfShape", ruleConstantOfShape});
-  t.push_back({"", "Range", ruleRange});
-  t.push_back({"", "Gather", ruleGather});
-  t.push_back({"", "GatherElements", ruleGatherElements});
-  t.push_back({"", "GatherND", ruleGatherND});
-  t.push_back({"", "OneHot", ruleOneHot});
-  t.push_back({"", "NonZero", ruleNonZero});
-  t.push_back({"", "Compress", ruleCompress});
-  t.push_back({"", "TopK", ruleTopK});
-  t.push_back({"", "Unique", ruleUnique});
-  t.push_back({"", "EyeLike", ruleEyeLike});
-  t.push_back({"", "CenterCropPad", ruleCenterCropPad});
-  t.push_back({"", "RandomNormal", ruleRandom});
-  t.push_back({"", "RandomUniform", ruleRandom});
-  t.push_back({"", "Multinomial", ruleMultinomial});
+// The ops of this family, one entry each (fields: shapes/op_registry.h).
+std::span<const OpSpec> indexOps() {
+  using namespace op_table;
+  static const OpSpec kOps[] = {
+      Op{"", "Constant", C::Constant, ruleConstant, K::Free, "", "output"}.folds(F::Constant),
+      Op{"", "ConstantOfShape", C::Constant, ruleConstantOfShape, K::Free, "input", "output"}.shapeArgs(0b1).labelled(),
+      Op{"", "Range", C::Tensor, ruleRange, K::Free, "start limit delta", "output"}.shapeArgs(0b111).labelled(),
+      Op{"", "Gather", C::Tensor, ruleGather, K::Free, "data indices", "output"}.shapeArgs(0b10).labelled(),
+      Op{"", "GatherElements", C::Tensor, ruleGatherElements, K::Free,
+         "data indices", "output"}.shapeArgs(0b10).labelled(),
+      Op{"", "GatherND", C::Tensor, ruleGatherND, K::Free, "data indices", "output"}.shapeArgs(0b10).labelled(),
+      Op{"", "OneHot", C::Tensor, ruleOneHot, K::Free, "indices depth values", "output"}.shapeArgs(0b110).labelled(),
+      {"", "NonZero", C::Tensor, ruleNonZero, K::Free, "X", "Y"},
+      Op{"", "Compress", C::Tensor, ruleCompress, K::Free, "input condition", "output"}.shapeArgs(0b10),
+      Op{"", "TopK", C::Tensor, ruleTopK, K::PerInput, "X K", "Values Indices"}.shapeArgs(0b10).labelled(),
+      {"", "Unique", C::Tensor, ruleUnique, K::Uncounted, "X", "Y indices inverse_indices counts"},
+      Op{"", "EyeLike", C::Constant, ruleEyeLike, K::Free, "input", "output"}.shapeArgs(0b1),
+      Op{"", "CenterCropPad", C::Other, ruleCenterCropPad, K::Free, "input_data shape", "output_data"}.shapeArgs(0b10),
+      Op{"", "RandomNormal", C::Other, ruleRandom, K::Uncounted, "", "output"}.folds(F::Random),
+      Op{"", "RandomUniform", C::Other, ruleRandom, K::Uncounted, "", "output"}.folds(F::Random),
+      Op{"", "Multinomial", C::Other, ruleMultinomial, K::Uncounted, "input", "output"}.folds(F::Random),
+  };
+  return kOps;
 }
 
 }  // namespace nf::shapes::detail

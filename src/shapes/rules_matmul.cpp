@@ -217,17 +217,28 @@ void ruleLinearAttention(Ctx& c) {
 
 }  // namespace
 
-void addMatMulRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "MatMul", ruleMatMul});
-  t.push_back({"", "MatMulInteger", ruleMatMulInteger});
-  t.push_back({"", "QLinearMatMul", ruleQLinearMatMul});
-  t.push_back({"", "Gemm", ruleGemm});
-  t.push_back({"", "Einsum", ruleEinsum});
-  t.push_back({"", "Attention", ruleAttention});
-  t.push_back({"ai.onnx.preview", "FlexAttention", ruleFlexAttention});
-  t.push_back({"", "LinearAttention", ruleLinearAttention});
-  t.push_back({"", "RotaryEmbedding", [](Ctx& c) { sameAs(c); }});
-  t.push_back({"", "SwiGLU", [](Ctx& c) { broadcastRule(c, ElemType::Undefined); }});
+// The ops of this family, one entry each (fields: shapes/op_registry.h).
+std::span<const OpSpec> matMulOps() {
+  using namespace op_table;
+  static const OpSpec kOps[] = {
+      Op{"", "MatMul", C::MatMul, ruleMatMul, K::MatMul, "A B", "Y"}.labelled(),
+      Op{"", "MatMulInteger", C::Quantization, ruleMatMulInteger, K::MatMul,
+         "A B a_zero_point b_zero_point", "Y"}.labelled(),
+      Op{"", "QLinearMatMul", C::Quantization, ruleQLinearMatMul, K::MatMul,
+         "a a_scale a_zero_point b b_scale b_zero_point y_scale y_zero_point", "y"}.labelled(),
+      Op{"", "Gemm", C::MatMul, ruleGemm, K::Gemm, "A B C", "Y"}.shows(A::Gemm).labelled(),
+      {"", "Einsum", C::MatMul, ruleEinsum, K::Einsum, "Inputs", "Output"},
+      Op{"", "Attention", C::MatMul, ruleAttention, K::Attention,
+         "Q K V attn_mask past_key past_value nonpad_kv_seqlen", "Y present_key present_value qk_matmul_output"}
+          .shapeArgs(0b1000),
+      {"ai.onnx.preview", "FlexAttention", C::Other, ruleFlexAttention, K::Attention, "Q K V", "Y"},
+      {"", "LinearAttention", C::Other, ruleLinearAttention, K::Uncounted,
+         "query key value past_state", "output present_state"},
+      {"", "RotaryEmbedding", C::Other, [](Ctx& c) { sameAs(c); }, K::PerOutput3,
+         "X cos_cache sin_cache position_ids", "Y"},
+      {"", "SwiGLU", C::Other, [](Ctx& c) { broadcastRule(c, ElemType::Undefined); }, K::PerOutput5, "X Y", "Z"},
+  };
+  return kOps;
 }
 
 }  // namespace nf::shapes::detail

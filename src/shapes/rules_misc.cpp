@@ -329,61 +329,80 @@ void ruleZipMap(Ctx& c) {
   c.out(0, std::move(seq));
 }
 
-}  // namespace
-
-void addQuantRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "QuantizeLinear", ruleQuantizeLinear});
-  t.push_back({"", "DequantizeLinear", ruleDequantizeLinear});
-  t.push_back({"", "DynamicQuantizeLinear", ruleDynamicQuantizeLinear});
+// Gradient: output i is d y / d xs[i], shaped like xs[i] (the node's input i).
+void ruleGradient(Ctx& c) {
+  for (size_t i = 0; i < c.numOutputs(); ++i) sameAs(c, i, i);
 }
 
-void addMiscRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "DFT", ruleDFT});
-  t.push_back({"", "STFT", ruleSTFT});
-  t.push_back({"", "HannWindow", ruleWindow});
-  t.push_back({"", "HammingWindow", ruleWindow});
-  t.push_back({"", "BlackmanWindow", ruleWindow});
-  t.push_back({"", "MelWeightMatrix", ruleMelWeightMatrix});
-  t.push_back({"", "StringConcat", [](Ctx& c) { broadcastRule(c, ElemType::String); }});
-  t.push_back({"", "StringNormalizer", ruleStringNormalizer});
-  t.push_back({"", "StringSplit", ruleStringSplit});
-  t.push_back({"", "RegexFullMatch", [](Ctx& c) { c.outTensor(0, ElemType::Bool, c.shape(0)); }});
-  t.push_back({"", "TfIdfVectorizer", ruleTfIdf});
-  t.push_back({"", "ImageDecoder", ruleImageDecoder});
-  t.push_back({"", "NonMaxSuppression", ruleNonMaxSuppression});
-  t.push_back({"", "NegativeLogLikelihoodLoss", ruleNLLLoss});
-  t.push_back({"", "SoftmaxCrossEntropyLoss", ruleSoftmaxCE});
-  t.push_back({"", "Det", ruleDet});
-  t.push_back({"", "BitCast", ruleBitCast});
-  t.push_back({"", "CausalConvWithState", ruleCausalConvWithState});
-  t.push_back({"ai.onnx.preview.training", "Adagrad", [](Ctx& c) { ruleOptimizer(c, 3, 2); }});
-  t.push_back({"ai.onnx.preview.training", "Momentum", [](Ctx& c) { ruleOptimizer(c, 3, 2); }});
-  t.push_back({"ai.onnx.preview.training", "Adam", [](Ctx& c) { ruleOptimizer(c, 4, 3); }});
-  // Gradient: output i is d y / d xs[i], shaped like xs[i] (the node's input i).
-  t.push_back({"ai.onnx.preview.training", "Gradient", [](Ctx& c) {
-                 for (size_t i = 0; i < c.numOutputs(); ++i) sameAs(c, i, i);
-               }});
-  t.push_back({"ai.onnx.ml", "Binarizer", [](Ctx& c) { sameAs(c); }});
-  t.push_back({"ai.onnx.ml", "LabelEncoder", ruleLabelEncoder});
-  t.push_back({"ai.onnx.ml", "TreeEnsemble", ruleTreeEnsemble});
-  t.push_back({"ai.onnx.ml", "TreeEnsembleRegressor", ruleTreeEnsemble});
-  t.push_back({"ai.onnx.ml", "Scaler", ruleFloatSame});
-  t.push_back({"ai.onnx.ml", "Normalizer", ruleFloatSame});
-  t.push_back({"ai.onnx.ml", "Imputer", [](Ctx& c) { sameAs(c); }});
-  t.push_back({"ai.onnx.ml", "ArrayFeatureExtractor", ruleArrayFeatureExtractor});
-  t.push_back({"ai.onnx.ml", "CastMap", ruleCastMap});
-  t.push_back({"ai.onnx.ml", "CategoryMapper", ruleCategoryMapper});
-  t.push_back({"ai.onnx.ml", "DictVectorizer", ruleDictVectorizer});
-  t.push_back({"ai.onnx.ml", "FeatureVectorizer", ruleFeatureVectorizer});
-  t.push_back({"ai.onnx.ml", "LinearClassifier", ruleClassifier});
-  t.push_back({"ai.onnx.ml", "LinearRegressor", ruleRegressor});
-  t.push_back({"ai.onnx.ml", "OneHotEncoder", ruleOneHotEncoder});
-  t.push_back({"ai.onnx.ml", "SVMClassifier", ruleClassifier});
-  t.push_back({"ai.onnx.ml", "SVMRegressor", [](Ctx& c) {
-                 c.outTensor(0, ElemType::Float, Shape::of({dimAt(c.shape(0), 0), Dim::known(1)}));
-               }});
-  t.push_back({"ai.onnx.ml", "TreeEnsembleClassifier", ruleClassifier});
-  t.push_back({"ai.onnx.ml", "ZipMap", ruleZipMap});
+void ruleSVMRegressor(Ctx& c) {
+  c.outTensor(0, ElemType::Float, Shape::of({dimAt(c.shape(0), 0), Dim::known(1)}));
+}
+
+}  // namespace
+
+// The ops of this family, one entry each (fields: shapes/op_registry.h).
+std::span<const OpSpec> miscOps() {
+  using namespace op_table;
+  static const OpSpec kOps[] = {
+      Op{"", "QuantizeLinear", C::Quantization, ruleQuantizeLinear, K::PerOutput,
+         "x y_scale y_zero_point", "y"}.labelled(),
+      Op{"", "DequantizeLinear", C::Quantization, ruleDequantizeLinear, K::PerOutput,
+         "x x_scale x_zero_point", "y"}.labelled(),
+      {"", "DynamicQuantizeLinear", C::Quantization, ruleDynamicQuantizeLinear, K::PerOutput,
+         "x", "y y_scale y_zero_point"},
+      Op{"", "DFT", C::Other, ruleDFT, K::Uncounted, "input dft_length", "output"}.shapeArgs(0b110),
+      Op{"", "STFT", C::Other, ruleSTFT, K::Uncounted,
+         "signal frame_step window frame_length", "output"}.shapeArgs(0b1010),
+      Op{"", "HannWindow", C::Other, ruleWindow, K::Uncounted, "size", "output"}.shapeArgs(0b1),
+      Op{"", "HammingWindow", C::Other, ruleWindow, K::Uncounted, "size", "output"}.shapeArgs(0b1),
+      Op{"", "BlackmanWindow", C::Other, ruleWindow, K::Uncounted, "size", "output"}.shapeArgs(0b1),
+      Op{"", "MelWeightMatrix", C::Other, ruleMelWeightMatrix, K::Uncounted,
+         "num_mel_bins dft_length sample_rate lower_edge_hertz upper_edge_hertz", "output"}.shapeArgs(0b11111),
+      {"", "StringConcat", C::Other, [](Ctx& c) { broadcastRule(c, ElemType::String); }, K::Uncounted, "X Y", "Z"},
+      {"", "StringNormalizer", C::Other, ruleStringNormalizer, K::Uncounted, "X", "Y"},
+      {"", "StringSplit", C::Other, ruleStringSplit, K::Uncounted, "X", "Y Z"},
+      {"", "RegexFullMatch", C::Other, [](Ctx& c) { c.outTensor(0, ElemType::Bool, c.shape(0)); }, K::Uncounted,
+         "X", "Y"},
+      {"", "TfIdfVectorizer", C::Other, ruleTfIdf, K::Uncounted, "X", "Y"},
+      {"", "ImageDecoder", C::Other, ruleImageDecoder, K::Uncounted, "encoded_stream", "image"},
+      Op{"", "NonMaxSuppression", C::Other, ruleNonMaxSuppression, K::Uncounted,
+         "boxes scores max_output_boxes_per_class iou_threshold score_threshold", "selected_indices"}
+          .shapeArgs(0b11100),
+      {"", "NegativeLogLikelihoodLoss", C::Other, ruleNLLLoss, K::Uncounted, "input target weight", "loss"},
+      {"", "SoftmaxCrossEntropyLoss", C::Other, ruleSoftmaxCE, K::Uncounted,
+         "scores labels weights", "output log_prob"},
+      {"", "Det", C::Math, ruleDet, K::Uncounted, "X", "Y"},
+      {"", "BitCast", C::Other, ruleBitCast, K::Free, "input", "output"},
+      {"", "CausalConvWithState", C::Other, ruleCausalConvWithState, K::Uncounted,
+         "input weight bias past_state", "output present_state"},
+      {"ai.onnx.preview.training", "Adagrad", C::Other, [](Ctx& c) { ruleOptimizer(c, 3, 2); }, K::Uncounted,
+         "R T inputs", "outputs"},
+      {"ai.onnx.preview.training", "Momentum", C::Other, [](Ctx& c) { ruleOptimizer(c, 3, 2); }, K::Uncounted,
+         "R T inputs", "outputs"},
+      {"ai.onnx.preview.training", "Adam", C::Other, [](Ctx& c) { ruleOptimizer(c, 4, 3); }, K::Uncounted,
+         "R T inputs", "outputs"},
+      {"ai.onnx.preview.training", "Gradient", C::Other, ruleGradient, K::Uncounted, "Inputs", "Outputs"},
+      {"ai.onnx.ml", "Binarizer", C::Other, [](Ctx& c) { sameAs(c); }, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "LabelEncoder", C::Other, ruleLabelEncoder, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "TreeEnsemble", C::Other, ruleTreeEnsemble, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "TreeEnsembleRegressor", C::Other, ruleTreeEnsemble, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "Scaler", C::Other, ruleFloatSame, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "Normalizer", C::Other, ruleFloatSame, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "Imputer", C::Other, [](Ctx& c) { sameAs(c); }, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "ArrayFeatureExtractor", C::Other, ruleArrayFeatureExtractor, K::Uncounted, "X Y", "Z"},
+      {"ai.onnx.ml", "CastMap", C::Other, ruleCastMap, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "CategoryMapper", C::Other, ruleCategoryMapper, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "DictVectorizer", C::Other, ruleDictVectorizer, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "FeatureVectorizer", C::Other, ruleFeatureVectorizer, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "LinearClassifier", C::Other, ruleClassifier, K::Uncounted, "X", "Y Z"},
+      {"ai.onnx.ml", "LinearRegressor", C::Other, ruleRegressor, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "OneHotEncoder", C::Other, ruleOneHotEncoder, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "SVMClassifier", C::Other, ruleClassifier, K::Uncounted, "X", "Y Z"},
+      {"ai.onnx.ml", "SVMRegressor", C::Other, ruleSVMRegressor, K::Uncounted, "X", "Y"},
+      {"ai.onnx.ml", "TreeEnsembleClassifier", C::Other, ruleClassifier, K::Uncounted, "X", "Y Z"},
+      {"ai.onnx.ml", "ZipMap", C::Other, ruleZipMap, K::Uncounted, "X", "Z"},
+  };
+  return kOps;
 }
 
 }  // namespace nf::shapes::detail

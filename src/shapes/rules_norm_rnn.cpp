@@ -72,18 +72,24 @@ void ruleRecurrent(Ctx& c) {
 
 }  // namespace
 
-void addNormRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "BatchNormalization", ruleBatchNorm});
-  t.push_back({"", "LayerNormalization", ruleLayerNorm});
-  t.push_back({"", "InstanceNormalization", ruleSameAsInput});
-  t.push_back({"", "GroupNormalization", ruleSameAsInput});
-  t.push_back({"", "RMSNormalization", ruleSameAsInput});
-}
-
-void addRnnRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "RNN", ruleRecurrent});
-  t.push_back({"", "GRU", ruleRecurrent});
-  t.push_back({"", "LSTM", ruleRecurrent});
+// The ops of this family, one entry each (fields: shapes/op_registry.h).
+std::span<const OpSpec> normRnnOps() {
+  using namespace op_table;
+  static const OpSpec kOps[] = {
+      Op{"", "BatchNormalization", C::Normalization, ruleBatchNorm, K::PerOutput2,
+         "X scale B mean var", "Y running_mean running_var"}.labelled(),
+      Op{"", "LayerNormalization", C::Normalization, ruleLayerNorm, K::PerOutput5,
+         "X Scale B", "Y Mean InvStdDev"}.labelled(),
+      Op{"", "InstanceNormalization", C::Normalization, ruleSameAsInput, K::PerOutput5,
+         "input scale B", "output"}.labelled(),
+      Op{"", "GroupNormalization", C::Normalization, ruleSameAsInput, K::PerOutput5, "X scale bias", "Y"}.labelled(),
+      {"", "RMSNormalization", C::Normalization, ruleSameAsInput, K::PerOutput5, "X scale", "Y"},
+      Op{"", "RNN", C::MatMul, ruleRecurrent, K::Recurrent, "X W R B sequence_lens initial_h", "Y Y_h"}.labelled(),
+      Op{"", "GRU", C::MatMul, ruleRecurrent, K::Recurrent, "X W R B sequence_lens initial_h", "Y Y_h"}.labelled(),
+      Op{"", "LSTM", C::MatMul, ruleRecurrent, K::Recurrent,
+         "X W R B sequence_lens initial_h initial_c P", "Y Y_h Y_c"}.labelled(),
+  };
+  return kOps;
 }
 
 }  // namespace nf::shapes::detail

@@ -92,15 +92,25 @@ void ruleArg(Ctx& c) {
 
 }  // namespace
 
-void addReduceRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "ReduceSum", ruleReduceSum});
-  t.push_back({"", "ReduceProd", ruleReduceProd});
-  t.push_back({"", "ReduceMax", ruleReduceMax});
-  t.push_back({"", "ReduceMin", ruleReduceMin});
-  for (const char* op : {"ReduceMean", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"})
-    t.push_back({"", op, ruleReduceOther});
-  t.push_back({"", "ArgMax", ruleArg});
-  t.push_back({"", "ArgMin", ruleArg});
+// The ops of this family, one entry each (fields: shapes/op_registry.h).
+std::span<const OpSpec> reduceOps() {
+  using namespace op_table;
+  static const OpSpec kOps[] = {
+      Op{"", "ReduceSum", C::Math, ruleReduceSum, K::PerInput, "data axes", "reduced"}.shapeArgs(0b10).labelled(),
+      Op{"", "ReduceProd", C::Math, ruleReduceProd, K::PerInput, "data axes", "reduced"}.shapeArgs(0b10).labelled(),
+      Op{"", "ReduceMax", C::Math, ruleReduceMax, K::PerInput, "data axes", "reduced"}.shapeArgs(0b10).labelled(),
+      Op{"", "ReduceMin", C::Math, ruleReduceMin, K::PerInput, "data axes", "reduced"}.shapeArgs(0b10).labelled(),
+      Op{"", "ReduceMean", C::Math, ruleReduceOther, K::PerInput, "data axes", "reduced"}.shapeArgs(0b10).labelled(),
+      Op{"", "ReduceL1", C::Math, ruleReduceOther, K::PerInput, "data axes", "reduced"}.shapeArgs(0b10).labelled(),
+      Op{"", "ReduceL2", C::Math, ruleReduceOther, K::PerInput, "data axes", "reduced"}.shapeArgs(0b10).labelled(),
+      Op{"", "ReduceLogSum", C::Math, ruleReduceOther, K::PerInput, "data axes", "reduced"}.shapeArgs(0b10),
+      Op{"", "ReduceLogSumExp", C::Math, ruleReduceOther, K::PerInput, "data axes", "reduced"}.shapeArgs(0b10),
+      Op{"", "ReduceSumSquare", C::Math, ruleReduceOther, K::PerInput,
+         "data axes", "reduced"}.shapeArgs(0b10).labelled(),
+      {"", "ArgMax", C::Math, ruleArg, K::PerInput, "data", "reduced"},
+      {"", "ArgMin", C::Math, ruleArg, K::PerInput, "data", "reduced"},
+  };
+  return kOps;
 }
 
 }  // namespace nf::shapes::detail

@@ -723,22 +723,30 @@ void ruleSpaceToDepth(Ctx& c) {
 
 }  // namespace
 
-void addShapeOpRules(std::vector<RuleEntry>& t) {
-  t.push_back({"", "Shape", ruleShape});
-  t.push_back({"", "Size", ruleSize});
-  t.push_back({"", "Reshape", ruleReshape});
-  t.push_back({"", "Flatten", ruleFlatten});
-  t.push_back({"", "Transpose", ruleTranspose});
-  t.push_back({"", "Squeeze", ruleSqueeze});
-  t.push_back({"", "Unsqueeze", ruleUnsqueeze});
-  t.push_back({"", "Concat", ruleConcat});
-  t.push_back({"", "Split", ruleSplit});
-  t.push_back({"", "Slice", ruleSlice});
-  t.push_back({"", "Expand", ruleExpand});
-  t.push_back({"", "Tile", ruleTile});
-  t.push_back({"", "Pad", rulePad});
-  t.push_back({"", "DepthToSpace", ruleDepthToSpace});
-  t.push_back({"", "SpaceToDepth", ruleSpaceToDepth});
+// The ops of this family, one entry each (fields: shapes/op_registry.h).
+std::span<const OpSpec> shapeOps() {
+  using namespace op_table;
+  static const OpSpec kOps[] = {
+      Op{"", "Shape", C::Tensor, ruleShape, K::Free, "data", "shape"}.shapeArgs(0b1).folds(F::ShapeOf),
+      Op{"", "Size", C::Tensor, ruleSize, K::Free, "data", "size"}.shapeArgs(0b1).folds(F::ShapeOf),
+      Op{"", "Reshape", C::Tensor, ruleReshape, K::Free, "data shape", "reshaped"}.shapeArgs(0b10).labelled(),
+      {"", "Flatten", C::Tensor, ruleFlatten, K::Free, "input", "output"},
+      Op{"", "Transpose", C::Tensor, ruleTranspose, K::Free, "data", "transposed"}.shows(A::Perm),
+      Op{"", "Squeeze", C::Tensor, ruleSqueeze, K::Free, "data axes", "squeezed"}.shapeArgs(0b10).labelled(),
+      Op{"", "Unsqueeze", C::Tensor, ruleUnsqueeze, K::Free, "data axes", "expanded"}.shapeArgs(0b10).labelled(),
+      {"", "Concat", C::Tensor, ruleConcat, K::Free, "inputs", "concat_result"},
+      Op{"", "Split", C::Tensor, ruleSplit, K::Free,
+         "input split", "outputs"}.shapeArgs(0b10).shows(A::SplitSizes).labelled(),
+      Op{"", "Slice", C::Tensor, ruleSlice, K::Free,
+         "data starts ends axes steps", "output"}.shapeArgs(0b11110).labelled(),
+      Op{"", "Expand", C::Tensor, ruleExpand, K::Free, "input shape", "output"}.shapeArgs(0b10).labelled(),
+      Op{"", "Tile", C::Tensor, ruleTile, K::Free, "input repeats", "output"}.shapeArgs(0b110).labelled(),
+      Op{"", "Pad", C::Tensor, rulePad, K::Free,
+         "data pads constant_value axes", "output"}.shapeArgs(0b1110).shows(A::PadMode).labelled(),
+      Op{"", "DepthToSpace", C::Tensor, ruleDepthToSpace, K::Free, "input", "output"}.shows(A::BlockSize),
+      Op{"", "SpaceToDepth", C::Tensor, ruleSpaceToDepth, K::Free, "input", "output"}.shows(A::BlockSize),
+  };
+  return kOps;
 }
 
 }  // namespace nf::shapes::detail

@@ -50,15 +50,15 @@ LayerGraph layersFromBuilder(const builder::Document& doc, const builder::Analys
       std::vector<int64_t> dims{1};
       for (int64_t d : r->output->dimsFor(builder::Framework::PyTorch)) dims.push_back(d);
       l.shape = ir::Shape::ofKnown(dims);
-      l.channels_first = r->output->channelsFirst ? 1 : 0;
+      l.channels_first = r->output->channels_first ? 1 : 0;
       if (!r->params.overflow()) l.params = r->params.total();
     }
-    index[n.id.value] = static_cast<uint32_t>(i);
+    index[n.id.index] = static_cast<uint32_t>(i);
     out.layers.push_back(std::move(l));
   }
   std::vector<std::vector<uint32_t>> in(nodes.size()), outs(nodes.size());
   for (const builder::Edge& e : doc.edges()) {
-    auto f = index.find(e.from.value), t = index.find(e.to.value);
+    auto f = index.find(e.from.index), t = index.find(e.to.index);
     if (f == index.end() || t == index.end() || f->second == t->second) continue;
     if (std::find(outs[f->second].begin(), outs[f->second].end(), t->second) != outs[f->second].end()) continue;
     outs[f->second].push_back(t->second);

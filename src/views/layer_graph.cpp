@@ -168,7 +168,7 @@ int opRank(scene::OpCategory c) {
 void mergeModules(const hierarchy::Hierarchy& h, const ir::Graph& g, Work& w) {
   const size_t n = w.layers.size();
   std::vector<uint32_t> rep(n);
-  std::vector<uint32_t> first_of(h.groupCount(), hierarchy::kNone), count(h.groupCount(), 0);
+  std::vector<uint32_t> first_of(h.groupCount(), kNoIndex), count(h.groupCount(), 0);
   for (uint32_t i = 0; i < n; ++i) {
     rep[i] = i;
     const Layer& l = w.layers[i];
@@ -176,7 +176,7 @@ void mergeModules(const hierarchy::Hierarchy& h, const ir::Graph& g, Work& w) {
     const uint32_t grp = h.node_group[l.node.index].index;
     if (grp == 0 || !h.groups[grp].children.empty()) continue;
     ++count[grp];
-    if (first_of[grp] == hierarchy::kNone) first_of[grp] = i;
+    if (first_of[grp] == kNoIndex) first_of[grp] = i;
     rep[i] = first_of[grp];
   }
   for (uint32_t i = 0; i < n; ++i) {
@@ -278,7 +278,7 @@ Result<LayerGraph> buildLayerGraph(const ir::Model& model, const shapes::Inferen
   for (const hierarchy::Group& grp : h->groups)
     out.groups.push_back(LayerGroup{scene::cleanText(grp.name, 120), grp.parent.valid() ? grp.parent.index : 0u, grp.depth});
   Work w;
-  std::vector<uint32_t> layer_of_item(vg.items.size(), hierarchy::kNone);
+  std::vector<uint32_t> layer_of_item(vg.items.size(), kNoIndex);
   for (size_t i = 0; i < vg.items.size(); ++i) {
     const hierarchy::VisibleItem& it = vg.items[i];
     Layer l;
@@ -312,7 +312,7 @@ Result<LayerGraph> buildLayerGraph(const ir::Model& model, const shapes::Inferen
   w.out.resize(n);
   for (const hierarchy::VisibleEdge& e : vg.edges) {
     const uint32_t a = layer_of_item[e.from], b = layer_of_item[e.to];
-    if (a != hierarchy::kNone && b != hierarchy::kNone) w.link(a, b);
+    if (a != kNoIndex && b != kNoIndex) w.link(a, b);
   }
 
   for (uint32_t i = 0; i < n; ++i)
@@ -344,7 +344,7 @@ Result<LayerGraph> buildLayerGraph(const ir::Model& model, const shapes::Inferen
   if (options.fold_repeats) foldRepeats(*h, w, &out.regions, &out.repeat_hidden);
 
   // Compact: alive layers keep their order.
-  std::vector<uint32_t> index(n, hierarchy::kNone);
+  std::vector<uint32_t> index(n, kNoIndex);
   for (uint32_t i = 0; i < n; ++i)
     if (w.alive[i]) {
       index[i] = static_cast<uint32_t>(out.layers.size());
@@ -358,7 +358,7 @@ Result<LayerGraph> buildLayerGraph(const ir::Model& model, const shapes::Inferen
   for (size_t r = 0; r < out.regions.size(); ++r) {
     std::vector<uint32_t> kept;
     for (uint32_t l : out.regions[r].layers)
-      if (index[l] != hierarchy::kNone) kept.push_back(index[l]);
+      if (index[l] != kNoIndex) kept.push_back(index[l]);
     out.regions[r].layers = std::move(kept);
   }
   // Regions that lost all their layers (an enclosing run dropped them) go; the

@@ -20,9 +20,6 @@ bool isDecodable(ir::ElemType t);
 void decodeElements(ir::ElemType t, const uint8_t* raw, int64_t buffer_first, int64_t first, int64_t count,
                     std::vector<double>* out);
 
-float halfToFloat(uint16_t h);
-float bfloat16ToFloat(uint16_t b);
-
 // Reads a tensor's elements [first, first+count) wherever they are stored.
 // Errors name the missing external data file when that is the problem.
 Result<std::vector<double>> readElements(const ir::Model& model, const ir::Tensor& t, int64_t first, int64_t count);

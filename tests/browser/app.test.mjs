@@ -112,6 +112,24 @@ export default function register(t) {
     assert(after.error === null, `a successful open clears the error: ${after.error}`);
   });
 
+  t.test('what a drop is gets decided by the app: a junk file is refused with what is accepted; of two models the first opens', async ({ page, url }) => {
+    await page.goto(url);
+    await waitDrawn(page, 'sample.onnx');
+    const dir = path.join(ROOT, 'build-web/fixtures');
+    fs.mkdirSync(dir, { recursive: true });
+    const junk = path.join(dir, 'notes.docx');
+    fs.writeFileSync(junk, Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(64, 1)]));
+    await dropFiles(page, [junk]);
+    const s = await waitStatus(page, (st) => st.state === 'error', 'state "error"');
+    assert(/^notes\.docx: /.test(s.error) && /ZIP/.test(s.error) && /\.onnx/.test(s.error) && /builder/.test(s.error),
+      `the error names the file, says what it is and what NetForge opens: ${s.error}`);
+    assert(s.file === 'sample.onnx', `the sample stays open: ${JSON.stringify(s)}`);
+    // Two models in one drop: the first opens, the second is named in the log, not used as data.
+    await dropFiles(page, [path.join(CORPUS, ALEXNET), path.join(SITE, 'sample.onnx')]);
+    const after = await waitDrawn(page, path.basename(ALEXNET));
+    assert(after.error === null && after.problems === s.problems + 1, `one problem logged for the second model: ${JSON.stringify(after)}`);
+  });
+
   t.test('several files dropped together: the model and its external data', async ({ page, url }) => {
     const fx = externalDataFixture();
     await page.goto(`${url}?sample=0`);

@@ -10,7 +10,7 @@ import { waitGraph } from './graph_lib.mjs';
 
 const REPRO = path.resolve(CORPUS, '../../repro');
 const ENCODER = path.join(REPRO, 'encoder128.onnx');
-// Pipeline stage labels of an idle or finished pipeline (graph_pipeline.cpp stageLabel).
+// Pipeline stage labels of an idle or finished pipeline (GraphPipeline::stageLabel, scene_job.cpp).
 const IDLE_STAGES = ['idle', 'ready', 'failed', 'cancelled'];
 
 export default function register(t) {

@@ -100,15 +100,15 @@ TEST(BuilderShapes, PyTorchStorageFollowsTheLayersThatNeedIt) {
   NodeId plain = add(d, "Input", {{"shape", T({8, 8, 3})}, {"layout", S("plain")}});
   const Analysis a = analyze(d, Framework::PyTorch);
   ASSERT_EQ(a.errors, 0) << issuesOf(a, gap);
-  EXPECT_FALSE(a.find(emb)->output->channelsFirst);
-  EXPECT_TRUE(a.find(conv)->output->channelsFirst);
-  EXPECT_TRUE(a.find(relu)->output->channelsFirst);  // activations keep their input's storage
-  EXPECT_FALSE(a.find(norm)->output->channelsFirst);
-  EXPECT_FALSE(a.find(gap)->output->channelsFirst);  // rank 1
+  EXPECT_FALSE(a.find(emb)->output->channels_first);
+  EXPECT_TRUE(a.find(conv)->output->channels_first);
+  EXPECT_TRUE(a.find(relu)->output->channels_first);  // activations keep their input's storage
+  EXPECT_FALSE(a.find(norm)->output->channels_first);
+  EXPECT_FALSE(a.find(gap)->output->channels_first);  // rank 1
   EXPECT_EQ(a.find(relu)->output->dimsFor(Framework::PyTorch), (IntList{32, 18}));
   EXPECT_EQ(a.find(relu)->output->dimsFor(Framework::Keras), (IntList{18, 32}));
-  EXPECT_TRUE(a.find(img)->output->channelsFirst);
-  EXPECT_FALSE(a.find(plain)->output->channelsFirst);
+  EXPECT_TRUE(a.find(img)->output->channels_first);
+  EXPECT_FALSE(a.find(plain)->output->channels_first);
 }
 
 TEST(BuilderShapeErrors, MismatchesAndNegativeSizesAreMarkedOnTheNodeWithAMessage) {
@@ -162,8 +162,8 @@ TEST(BuilderShapeErrors, UnconnectedInputsCyclesAndBadPortsAreErrors) {
   EXPECT_EQ(issuesOf(a, sub), "input 2 is not connected\n");
   EXPECT_EQ(issuesOf(a, a2), "is part of a cycle (relu_1, add_1)\n");
   EXPECT_EQ(issuesOf(a, a3), "is part of a cycle (relu_1, add_1)\n");
-  EXPECT_TRUE(a.find(a2)->onCycle);
-  EXPECT_FALSE(a.find(a1)->onCycle);
+  EXPECT_TRUE(a.find(a2)->on_cycle);
+  EXPECT_FALSE(a.find(a1)->on_cycle);
   EXPECT_TRUE(a.find(downstream)->blocked);
   EXPECT_EQ(issuesOf(a, extra), "input port 2 does not exist (ReLU takes at most 1)\n");
   EXPECT_EQ(issuesOf(a, unused), "this input is not connected to any layer\n");
@@ -207,7 +207,7 @@ TEST(BuilderShapeErrors, InvalidAndUnknownParametersAndTypes) {
   NodeId future = add(d, "Linear", {}, {x});
   d.mutableNode(future)->type = "QuantumLinear";
   NodeId extra = add(d, "ReLU", {}, {x});
-  d.mutableNode(extra)->extraParams["inplace"] = "true";
+  d.mutableNode(extra)->extra_params["inplace"] = "true";
   const Analysis a = analyze(d, Framework::PyTorch);
   EXPECT_EQ(issuesOf(a, bad),
             "out_features must be between 1 and 1048576 (got 0)\n"

@@ -44,19 +44,19 @@ TEST(BuilderCatalog, EveryParameterHasAValidDefaultWithinItsRange) {
   for (const LayerSpec& l : catalog().layers()) {
     for (const ParamSpec& p : l.params) {
       SCOPED_TRACE(l.type + "." + p.name);
-      EXPECT_EQ(kindOf(p.defaultValue), p.kind);
-      Status s = p.validate(p.defaultValue);
+      EXPECT_EQ(kindOf(p.default_value), p.kind);
+      Status s = p.validate(p.default_value);
       EXPECT_TRUE(s.ok()) << s.message();
       EXPECT_FALSE(p.help.empty());
       if (p.kind == ParamKind::Int || p.kind == ParamKind::Float || p.kind == ParamKind::IntTuple) EXPECT_LE(p.min, p.max);
       if (p.kind == ParamKind::IntTuple) {
-        EXPECT_GE(p.minLength, 1);
-        EXPECT_LE(p.minLength, p.maxLength);
+        EXPECT_GE(p.min_length, 1);
+        EXPECT_LE(p.min_length, p.max_length);
       }
       if (p.kind == ParamKind::Enum) EXPECT_GE(p.choices.size(), 2u);
       for (Framework f : {Framework::PyTorch, Framework::Keras}) {
-        if (p.in(f).frameworkDefault) {
-          EXPECT_EQ(kindOf(*p.in(f).frameworkDefault), p.kind);
+        if (p.in(f).framework_default) {
+          EXPECT_EQ(kindOf(*p.in(f).framework_default), p.kind);
           EXPECT_EQ(p.in(f).how, Mapping::Kwarg);
         }
       }
@@ -70,7 +70,7 @@ TEST(BuilderCatalog, EveryClaimedFrameworkNamesTheLayerAndEachParameter) {
     EXPECT_NE(l.shape, nullptr) << l.type;
     for (Framework f : {Framework::PyTorch, Framework::Keras}) {
       SCOPED_TRACE(l.type + " in " + frameworkName(f));
-      const std::string& cls = f == Framework::PyTorch ? l.torchClass : l.kerasClass;
+      const std::string& cls = f == Framework::PyTorch ? l.torch_class : l.kerasClass;
       if (!l.has(f)) continue;
       EXPECT_FALSE(cls.empty());
       for (const ParamSpec& p : l.params) {

@@ -50,7 +50,7 @@ TEST(BuilderParamCounts, MatchPyTorch) {
   // BatchNorm: 2C parameters; the 2C running statistics are buffers.
   const ParamCount bn = countOf(Framework::PyTorch, "BatchNorm2d", {}, {{8, 8, 32}});
   EXPECT_EQ(bn.trainable, 64);
-  EXPECT_EQ(bn.nonTrainable, 64);
+  EXPECT_EQ(bn.non_trainable, 64);
   // Embedding counts come from its parameters, not its input.
   Document d;
   NodeId e = add(d, "Embedding", {{"num_embeddings", I(5000)}, {"embedding_dim", I(64)}}, {input(d, {50}, "int64")});
@@ -79,7 +79,7 @@ TEST(BuilderParamCounts, TotalsSumNodesWithShapes) {
   add(d, "Linear", {}, {add(d, "Conv2d", {}, {x})});  // error: rank; its consumer is blocked
   const Analysis r = analyze(d, Framework::PyTorch);
   EXPECT_EQ(r.total.trainable, 15 + 6);
-  EXPECT_EQ(r.total.nonTrainable, 6);
+  EXPECT_EQ(r.total.non_trainable, 6);
 }
 
 }  // namespace

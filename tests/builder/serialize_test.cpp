@@ -34,7 +34,7 @@ TEST(BuilderDocument, SavedJsonRoundTripsExactlyAndIsStable) {
   EXPECT_EQ(*back, d);
   EXPECT_EQ(back->nextId(), d.nextId());
   EXPECT_TRUE(report.notes.empty());
-  EXPECT_EQ(report.sourceVersion, kDocumentVersion);
+  EXPECT_EQ(report.source_version, kDocumentVersion);
   EXPECT_EQ(saveJson(*back), text);
   // The format the issue asks for.
   auto j = nlohmann::json::parse(text);
@@ -92,13 +92,13 @@ TEST(BuilderDocument, UnknownTypesAndParametersFromNewerVersionsSurviveASaveCycl
   LoadReport report;
   auto d = loadJson(text, &report);
   ASSERT_TRUE(d.ok()) << d.error().message;
-  EXPECT_EQ(report.sourceVersion, 7);
+  EXPECT_EQ(report.source_version, 7);
   ASSERT_EQ(report.notes.size(), 1u);
   EXPECT_TRUE(contains(report.notes[0], "newer NetForge (document version 7)"));
   const Node& h = d->nodes()[1];
   EXPECT_EQ(h.type, "HyperLinear");
-  EXPECT_EQ(h.extraParams.at("mode"), R"({"a":[1,2]})");
-  EXPECT_EQ(d->nodes()[2].extraParams.at("sparsity"), "0.5");
+  EXPECT_EQ(h.extra_params.at("mode"), R"({"a":[1,2]})");
+  EXPECT_EQ(d->nodes()[2].extra_params.at("sparsity"), "0.5");
   const Analysis a = analyze(*d, Framework::PyTorch);
   EXPECT_EQ(issuesOf(a, NodeId{2}), "unknown layer type 'HyperLinear' (made with a newer NetForge?)\n");
   EXPECT_TRUE(a.find(NodeId{3})->blocked);

@@ -97,7 +97,7 @@ int builderJson(const uint8_t* data, size_t size) {
     (void)builder::analyze(doc.value(), f);
     builder::CodegenOptions options;
     options.framework = f;
-    options.trainingLoop = true;
+    options.training_loop = true;
     auto code = builder::generateCode(doc.value(), options);
     if (!code.ok()) require(!code.error().message.empty());
   }

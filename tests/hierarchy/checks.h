@@ -158,8 +158,8 @@ inline void checkVisible(const Hierarchy& h, const hierarchy::Expansion& e, cons
   for (uint32_t term = 0; term < t.terminalCount(); ++term) {
     bool folded = false;
     uint64_t k = termKey(term, &folded);
-    if (folded) EXPECT_EQ(vg.terminal_item[term], hierarchy::kNone);
-    else if (vg.terminal_item[term] != hierarchy::kNone) EXPECT_EQ(vg.items[vg.terminal_item[term]].key(), k);
+    if (folded) EXPECT_EQ(vg.terminal_item[term], nf::kNoIndex);
+    else if (vg.terminal_item[term] != nf::kNoIndex) EXPECT_EQ(vg.items[vg.terminal_item[term]].key(), k);
     else ADD_FAILURE() << "terminal " << term << " has no item";
   }
   // Edges: (from key, to key) -> tensors.
@@ -173,14 +173,14 @@ inline void checkVisible(const Hierarchy& h, const hierarchy::Expansion& e, cons
     if (te.dst < t.node_count && foldedNode(te.dst)) continue;
     uint32_t src = te.src;
     int guard = 0;
-    while (src != hierarchy::kNone && src < t.node_count && foldedNode(src) && guard++ < 100000) {
+    while (src != nf::kNoIndex && src < t.node_count && foldedNode(src) && guard++ < 100000) {
       if (!(h.declutter.node_categories[src] & hierarchy::kCategoryPassThrough)) {
-        src = hierarchy::kNone;
+        src = nf::kNoIndex;
         break;
       }
       src = t.first_input_src[src];
     }
-    if (src == hierarchy::kNone) continue;
+    if (src == nf::kNoIndex) continue;
     bool f1 = false, f2 = false;
     uint64_t a = termKey(src, &f1), b = termKey(te.dst, &f2);
     if (a == b) continue;
@@ -215,7 +215,7 @@ inline void checkVisible(const Hierarchy& h, const hierarchy::Expansion& e, cons
   for (const auto& a : vg.annotations) {
     ASSERT_LT(a.host, vg.items.size());
     EXPECT_EQ(vg.items[a.host].kind, ItemKind::Node);
-    EXPECT_EQ(vg.terminal_item[a.node.index], hierarchy::kNone) << "annotation for a node that is shown";
+    EXPECT_EQ(vg.terminal_item[a.node.index], nf::kNoIndex) << "annotation for a node that is shown";
   }
 }
 

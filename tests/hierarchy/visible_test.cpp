@@ -31,7 +31,7 @@ VisibleGraph check(const Hierarchy& h, const Expansion& e, const VisibleOptions&
 uint32_t itemOfGroup(const VisibleGraph& vg, GroupId g) {
   for (uint32_t i = 0; i < vg.items.size(); ++i)
     if (vg.items[i].kind == ItemKind::Group && vg.items[i].index == g.index) return i;
-  return kNone;
+  return kNoIndex;
 }
 
 const VisibleEdge* edgeBetween(const VisibleGraph& vg, uint32_t a, uint32_t b) {
@@ -51,7 +51,7 @@ TEST(hierarchyVisible, CollapsedShowsTheTopLevelBoxes) {
   uint32_t embed = itemOfGroup(vg, h.findPath("embed"));
   uint32_t enc = itemOfGroup(vg, h.findPath("enc"));
   uint32_t head = itemOfGroup(vg, h.findPath("head"));
-  ASSERT_NE(enc, kNone);
+  ASSERT_NE(enc, kNoIndex);
   const VisibleEdge* e = edgeBetween(vg, embed, enc);
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->tensor_count, 1u);
@@ -99,9 +99,9 @@ TEST(hierarchyVisible, FoldedNodesBecomeAnnotationsAndIdentityIsBypassed) {
   // Layer 0 ends in Identity (folded): its input connects straight to layer 1.
   uint32_t last_add = vg.terminal_item[nodeNamed("/enc/layers.0/norm2/Add_1")];
   uint32_t next_q = vg.terminal_item[nodeNamed("/enc/layers.1/self_attn/MatMul")];
-  ASSERT_NE(last_add, kNone);
+  ASSERT_NE(last_add, kNoIndex);
   EXPECT_NE(edgeBetween(vg, last_add, next_q), nullptr);
-  EXPECT_EQ(vg.terminal_item[nodeNamed("/enc/layers.0/Identity")], kNone);
+  EXPECT_EQ(vg.terminal_item[nodeNamed("/enc/layers.0/Identity")], kNoIndex);
 }
 
 TEST(hierarchyVisible, HighFanOutSourcesGetStubs) {
@@ -132,7 +132,7 @@ TEST(hierarchyVisible, ClosedLayerBundlesItsConnections) {
   setOpen(&e, l3, false);
   VisibleGraph vg = check(h, e);
   uint32_t item = itemOfGroup(vg, l3);
-  ASSERT_NE(item, kNone);
+  ASSERT_NE(item, kNoIndex);
   // Out of layer 3: one tensor (its output) to each consumer in layer 4.
   std::set<uint32_t> out_tensors;
   for (const auto& ed : vg.edges) {
@@ -195,11 +195,11 @@ TEST(hierarchyVisible, FoldedSeriesShowsItsFirstInstanceAndOneItemForTheRest) {
   VisibleGraph vg = check(h, e);
   // src, mask, embed, layers.0, layers.1..11, head, output
   ASSERT_EQ(vg.items.size(), 7u);
-  uint32_t first = itemOfGroup(vg, l0), rest = kNone;
+  uint32_t first = itemOfGroup(vg, l0), rest = kNoIndex;
   for (uint32_t i = 0; i < vg.items.size(); ++i)
     if (vg.items[i].kind == ItemKind::SeriesRest) rest = i;
-  ASSERT_NE(first, kNone);
-  ASSERT_NE(rest, kNone);
+  ASSERT_NE(first, kNoIndex);
+  ASSERT_NE(rest, kNoIndex);
   EXPECT_EQ(vg.items[rest].index, enc.index);
   EXPECT_EQ(vg.items[rest].parent, enc);
   EXPECT_EQ(seriesRestName(h, enc), "layers.1..layers.11 \xC3\x97" "11");
@@ -241,7 +241,7 @@ TEST(hierarchyVisible, ExpansionHelpers) {
   EXPECT_TRUE(isShown(h, e, attn));
   EXPECT_FALSE(e.isOpen(attn));
   VisibleGraph vg = check(h, e);
-  EXPECT_NE(itemOfGroup(vg, attn), kNone);
+  EXPECT_NE(itemOfGroup(vg, attn), kNoIndex);
 }
 
 TEST(hierarchyVisible, FirstSightStaysWithinTheBudget) {

@@ -24,7 +24,7 @@ namespace {
 // the node's input and output slots; initializers are not boxes.
 Graph fromIr(const ir::Graph& ig) {
   Graph g;
-  std::vector<uint32_t> input_box(ig.values.size(), kNone);
+  std::vector<uint32_t> input_box(ig.values.size(), kNoIndex);
   for (const ir::Node& n : ig.nodes) {
     uint32_t weights = 0;
     for (ir::ValueId v : n.inputs)
@@ -47,7 +47,7 @@ Graph fromIr(const ir::Graph& ig) {
           return true;
         }
     }
-    if (input_box[v.index] != kNone) {
+    if (input_box[v.index] != kNoIndex) {
       node = input_box[v.index];
       port = 0;
       return true;

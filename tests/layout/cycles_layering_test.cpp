@@ -198,7 +198,7 @@ TEST(LayoutNetworkSimplex, CutValuesMatchTheirDefinitionAtTheEnd) {
     // edges from its tail side to its head side minus the reverse.
     for (uint32_t v = 0; v < n; ++v) {
       const uint32_t pe = ns.parentEdge(v);
-      if (pe == kNone) continue;
+      if (pe == kNoIndex) continue;
       ASSERT_TRUE(ns.inTree(pe));
       // Side of v: nodes whose path to the root passes through v.
       std::vector<uint8_t> below(n, 0);
@@ -207,7 +207,7 @@ TEST(LayoutNetworkSimplex, CutValuesMatchTheirDefinitionAtTheEnd) {
         while (true) {
           if (y == v) { below[x] = 1; break; }
           const uint32_t e = ns.parentEdge(y);
-          if (e == kNone) break;
+          if (e == kNoIndex) break;
           y = edges[e].tail == y ? edges[e].head : edges[e].tail;
         }
       }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/float16.h"
 #include "weights/decode.h"
 #include "weights/stats.h"
 

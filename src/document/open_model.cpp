@@ -1,53 +1,36 @@
-#include "app/open_files.h"
+#include "document/open_model.h"
 
-#include <algorithm>
-#include <cctype>
 #include <set>
 
+#include "document/file_routing.h"
 #include "onnx/reader.h"
 
-namespace nf::app {
+namespace nf::document {
 
 namespace {
-
-bool endsWithNoCase(const std::string& s, const std::string& suffix) {
-  if (s.size() < suffix.size()) return false;
-  return std::equal(suffix.rbegin(), suffix.rend(), s.rbegin(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
-}
-
 std::string baseName(const std::string& path) {
   auto slash = path.find_last_of("/\\");
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
-
-bool looksLikeOnnx(const ByteSource& bytes) {
-  uint8_t head[4096];
-  size_t n = static_cast<size_t>(std::min<uint64_t>(sizeof head, bytes.size()));
-  if (n == 0 || !bytes.read(0, head, n)) return false;
-  return onnx::sniffFormat(head, n, bytes.size()).maybe_onnx;
-}
-
 }  // namespace
-
-size_t pickModelFile(const std::vector<IncomingFile>& files) {
-  for (size_t i = 0; i < files.size(); ++i)
-    if (endsWithNoCase(files[i].name, ".onnx")) return i;
-  for (size_t i = 0; i < files.size(); ++i)
-    if (looksLikeOnnx(*files[i].bytes)) return i;
-  return 0;
-}
 
 Result<OpenedModel> openModelFromFiles(const std::vector<IncomingFile>& files) {
   if (files.empty()) return Error{"no file was given"};
-  const size_t model_index = pickModelFile(files);
+  std::vector<FileProbe> probes;
+  probes.reserve(files.size());
+  for (const IncomingFile& f : files) probes.push_back(probeOf(f.name, *f.bytes, f.media_type));
+  const FileRouting routing = routeModelBatch(probes);
+  if (!routing.model) {
+    const auto problems = routing.problems();
+    return Error{problems.empty() ? files[0].name + ": not an ONNX model. " + kAcceptedFiles : problems[0]};
+  }
+  const size_t model_index = *routing.model;
   const IncomingFile& model_file = files[model_index];
 
   std::set<std::string> missing;
   onnx::ExternalResolver resolver = [&](const std::string& location) -> std::shared_ptr<const ByteSource> {
     for (size_t i = 0; i < files.size(); ++i) {
-      if (i == model_index) continue;
+      if (routing.roles[i] != FileRole::ExternalData) continue;
       if (files[i].name == location || files[i].name == baseName(location)) return files[i].bytes;
     }
     missing.insert(location);
@@ -62,9 +45,10 @@ Result<OpenedModel> openModelFromFiles(const std::vector<IncomingFile>& files) {
   out.file_name = model_file.name;
   out.file_size = model_file.bytes->size();
   for (size_t i = 0; i < files.size(); ++i)
-    if (i != model_index) out.data_files.push_back(files[i].name);
+    if (routing.roles[i] == FileRole::ExternalData) out.data_files.push_back(files[i].name);
   out.missing_data.assign(missing.begin(), missing.end());
+  out.notes = routing.problems();
   return out;
 }
 
-}  // namespace nf::app
+}  // namespace nf::document

@@ -1,4 +1,4 @@
-// app/guard.h - the error boundary around each stage the app runs per frame.
+// base/guard.h - the error boundary around each stage the app runs per frame.
 //
 // The core reports bad input as Result errors, but memory can still run out (a
 // model that fits on disk may not fit in wasm's 4 GB once decoded) and a bug can
@@ -14,7 +14,7 @@
 
 #include "base/result.h"
 
-namespace nf::app {
+namespace nf {
 
 // Runs fn(); returns what it threw as an Error "<stage>: ...", or ok.
 template <class F>
@@ -31,4 +31,4 @@ Status guardStage(const std::string& stage, F&& fn) noexcept {
   }
 }
 
-}  // namespace nf::app
+}  // namespace nf

@@ -1,0 +1,238 @@
+// ModelDocument: generations, the shared analysis, the load states as the app drives
+// them, and failures that keep the previous model (src/document/model_document.h).
+#include "document/model_document.h"
+
+#include <gtest/gtest.h>
+
+#include "document_test_util.h"
+
+namespace nf::document {
+namespace {
+
+using test::file;
+using test::reluModel;
+
+class Doc : public ::testing::Test {
+ protected:
+  double now = 1000;
+  ModelDocument doc{[this] { return now; }};
+
+  // One drop: queued, a frame with "Opening ..." shown, then opened at the next frame.
+  void drop(std::vector<IncomingFile> files) {
+    doc.queueOpen(std::move(files));
+    doc.beforeFrame();
+    doc.frameRendered(1);
+    now += 10;
+    doc.beforeFrame();
+  }
+  // The graph view lays the open model out and draws it.
+  void layOutAndDraw() {
+    doc.layoutStarted();
+    now += 5;
+    doc.laidOut(5);
+    doc.frameRendered(2);
+  }
+};
+
+TEST_F(Doc, StartsEmpty) {
+  EXPECT_EQ(doc.state(), LoadState::Idle);
+  EXPECT_STREQ(doc.publishedState(), "empty");
+  EXPECT_EQ(doc.generation(), 0u);
+  EXPECT_EQ(doc.current(), nullptr);
+  EXPECT_EQ(doc.inference(), nullptr);
+  EXPECT_EQ(doc.analysis(), nullptr);
+  EXPECT_FALSE(doc.busy());
+}
+
+TEST_F(Doc, OpensAfterTheLoadingFrameAndWalksTheStates) {
+  doc.queueOpen({file("a.onnx", reluModel())});
+  EXPECT_EQ(doc.state(), LoadState::Reading);
+  EXPECT_EQ(doc.loadingLabel(), "a.onnx");
+  doc.beforeFrame();
+  EXPECT_EQ(doc.current(), nullptr) << "not before a frame showed \"Opening ...\"";
+  doc.frameRendered(1);
+  doc.beforeFrame();
+  ASSERT_NE(doc.current(), nullptr);
+  EXPECT_EQ(doc.current()->file_name, "a.onnx");
+  EXPECT_EQ(doc.state(), LoadState::Analysing);
+  EXPECT_STREQ(doc.publishedState(), "laying-out");
+  EXPECT_TRUE(doc.busy());
+  doc.layoutStarted();
+  EXPECT_EQ(doc.state(), LoadState::LayingOut);
+  doc.laidOut(7);
+  EXPECT_EQ(doc.state(), LoadState::LayingOut) << "drawn only once a frame showed it";
+  doc.frameRendered(3);
+  EXPECT_EQ(doc.state(), LoadState::Drawn);
+  EXPECT_DOUBLE_EQ(doc.timings().layout_ms, 7);
+  EXPECT_DOUBLE_EQ(doc.timings().draw_ms, 3);
+  EXPECT_EQ(doc.lastOperation().rfind("opened in ", 0), 0u) << doc.lastOperation();
+  EXPECT_FALSE(doc.busy());
+}
+
+TEST_F(Doc, GenerationIncrementsOnEverySuccessfulOpenOnly) {
+  drop({file("a.onnx", reluModel())});
+  EXPECT_EQ(doc.generation(), 1u);
+  layOutAndDraw();
+  drop({file("b.onnx", reluModel())});
+  EXPECT_EQ(doc.generation(), 2u);
+  layOutAndDraw();
+  // A failed open: the model and its generation stay.
+  const uint64_t version = doc.version();
+  drop({file("photo.onnx", "\x89PNG\r\n\x1a\n....")});
+  EXPECT_EQ(doc.generation(), 2u);
+  EXPECT_EQ(doc.current()->file_name, "b.onnx");
+  EXPECT_EQ(doc.state(), LoadState::Failed);
+  EXPECT_STREQ(doc.publishedState(), "error");
+  EXPECT_NE(doc.lastError().find("photo.onnx"), std::string::npos);
+  EXPECT_NE(doc.lastError().find("PNG"), std::string::npos);
+  EXPECT_GT(doc.version(), version);
+  // The same bytes opened again are a new model: a new number.
+  drop({file("b.onnx", reluModel())});
+  EXPECT_EQ(doc.generation(), 3u);
+  EXPECT_TRUE(doc.lastError().empty()) << "a new load clears the error";
+}
+
+TEST_F(Doc, AnalysisIsComputedOnceAndShared) {
+  drop({file("a.onnx", reluModel())});
+  const shapes::InferenceResult* first = doc.inference();
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(doc.inferenceRuns(), 1u);
+  EXPECT_EQ(doc.inference(), first) << "the graph pipeline and the views get the same result";
+  const ModelAnalysis* a = doc.analysis();
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(&a->inference, first);
+  EXPECT_TRUE(a->has_metrics);
+  EXPECT_TRUE(a->error.empty());
+  EXPECT_EQ(doc.analysis(), a);
+  EXPECT_EQ(doc.inferenceRuns(), 1u);
+  // What it computed is real: y = Relu(x) is float[1,4].
+  const auto y = doc.current()->model.main().find("y");
+  ASSERT_TRUE(y.valid());
+  EXPECT_EQ(first->type(ir::GraphId{0}, y).shape.dims.size(), 2u);
+  // A new model gets its own analysis.
+  layOutAndDraw();
+  drop({file("b.onnx", reluModel())});
+  EXPECT_NE(doc.inference(), nullptr);
+  EXPECT_EQ(doc.inferenceRuns(), 2u);
+}
+
+TEST_F(Doc, StageFailureRestoresThePreviousModelWithItsGenerationAndAnalysis) {
+  drop({file("a.onnx", reluModel())});
+  const shapes::InferenceResult* a_inference = doc.inference();
+  layOutAndDraw();
+  drop({file("b.onnx", reluModel())});
+  doc.layoutStarted();
+  EXPECT_EQ(doc.generation(), 2u);
+  doc.stageFailed("graph view: layout failed");
+  EXPECT_EQ(doc.current()->file_name, "b.onnx") << "applied at the next frame, not under the caller";
+  doc.beforeFrame();
+  ASSERT_NE(doc.current(), nullptr);
+  EXPECT_EQ(doc.current()->file_name, "a.onnx");
+  EXPECT_EQ(doc.generation(), 1u) << "views see the number change back and lay a.onnx out again";
+  EXPECT_EQ(doc.state(), LoadState::Failed);
+  EXPECT_NE(doc.lastError().find("b.onnx: graph view: layout failed (a.onnx stays open)"), std::string::npos)
+      << doc.lastError();
+  EXPECT_EQ(doc.inference(), a_inference);
+  EXPECT_EQ(doc.inferenceRuns(), 1u) << "a.onnx's analysis came back with it";
+  // The view lays the restored model out again; the load completes.
+  layOutAndDraw();
+  EXPECT_EQ(doc.state(), LoadState::Drawn);
+  // The next open takes a fresh number, never one given out before.
+  drop({file("c.onnx", reluModel())});
+  EXPECT_EQ(doc.generation(), 3u);
+}
+
+TEST_F(Doc, StageFailureWithoutAPreviousModelKeepsTheModel) {
+  drop({file("a.onnx", reluModel())});
+  doc.layoutStarted();
+  doc.stageFailed("graph view: boom");
+  doc.beforeFrame();
+  ASSERT_NE(doc.current(), nullptr);
+  EXPECT_EQ(doc.generation(), 1u);
+  EXPECT_EQ(doc.state(), LoadState::Failed);
+  EXPECT_EQ(doc.lastError(), "graph view: boom");
+  doc.clearErrors();
+  EXPECT_EQ(doc.state(), LoadState::Drawn);
+  EXPECT_TRUE(doc.errors().empty());
+  EXPECT_EQ(doc.errorsReported(), 1u) << "the count only grows";
+}
+
+TEST_F(Doc, AFailedReadKeepsLaterBatchesQueued) {
+  doc.beginLoading("x.onnx (1 KiB)");
+  doc.queueOpen({file("a.onnx", reluModel())});
+  doc.reportError("x.onnx: the file could not be read");
+  EXPECT_EQ(doc.state(), LoadState::Reading) << "a.onnx is still to be opened";
+  doc.frameRendered(1);
+  doc.beforeFrame();
+  ASSERT_NE(doc.current(), nullptr);
+  EXPECT_EQ(doc.current()->file_name, "a.onnx");
+  // Without a queue a page error is the state; clearing it goes back to empty.
+  ModelDocument fresh;
+  fresh.reportError("sample.onnx: HTTP 404");
+  EXPECT_EQ(fresh.state(), LoadState::Failed);
+  fresh.clearErrors();
+  EXPECT_EQ(fresh.state(), LoadState::Idle);
+}
+
+TEST_F(Doc, MissingDataAndUnusedFilesAreLoggedNotFailed) {
+  drop({file("ext.onnx", reluModel("ext.weights")), file("b.onnx", reluModel())});
+  ASSERT_NE(doc.current(), nullptr);
+  EXPECT_EQ(doc.state(), LoadState::Analysing);
+  EXPECT_TRUE(doc.lastError().empty());
+  ASSERT_EQ(doc.errors().size(), 2u);
+  EXPECT_NE(doc.errors()[0].message.find("ext.weights"), std::string::npos);
+  EXPECT_NE(doc.errors()[1].message.find("b.onnx"), std::string::npos);
+}
+
+TEST_F(Doc, CancelledLayoutCompletesTheLoad) {
+  drop({file("a.onnx", reluModel())});
+  doc.layoutStarted();
+  doc.laidOut(2, /*cancelled=*/true);
+  doc.frameRendered(1);
+  EXPECT_EQ(doc.state(), LoadState::Cancelled);
+  EXPECT_STREQ(doc.publishedState(), "drawn");
+  EXPECT_FALSE(doc.busy());
+  // Laying out again (the user asked) is allowed from there.
+  doc.layoutStarted();
+  EXPECT_EQ(doc.state(), LoadState::LayingOut);
+}
+
+TEST_F(Doc, LayoutEventsOutOfTurnAreIgnored) {
+  doc.layoutStarted();  // no model
+  EXPECT_EQ(doc.state(), LoadState::Idle);
+  drop({file("a.onnx", reluModel())});
+  layOutAndDraw();
+  doc.beginLoading("b.onnx");
+  doc.layoutStarted();  // e.g. an options change while b.onnx is read
+  EXPECT_EQ(doc.state(), LoadState::Reading) << "the load of b.onnx is not forgotten";
+  doc.laidOut(1);
+  doc.frameRendered(1);
+  EXPECT_EQ(doc.state(), LoadState::Reading);
+}
+
+TEST_F(Doc, RoutingADropReportsWhatIsNotOpened) {
+  // Nothing of the drop is used: the error, and the open model stays.
+  drop({file("a.onnx", reluModel())});
+  layOutAndDraw();
+  auto roles = doc.routeDrop({test::probe("notes.docx", "PK\x03\x04 and more")}, DropTarget::Page);
+  EXPECT_EQ(roles, (std::vector<FileRole>{FileRole::Unsupported}));
+  EXPECT_EQ(doc.state(), LoadState::Failed);
+  EXPECT_EQ(doc.lastError().rfind("notes.docx: ", 0), 0u) << doc.lastError();
+  EXPECT_EQ(doc.generation(), 1u);
+  doc.clearErrors();
+  // Two models: the first is routed to be opened, the second logged, nothing failed.
+  roles = doc.routeDrop({test::probe("b.onnx", reluModel()), test::probe("c.onnx", reluModel())}, DropTarget::Page);
+  EXPECT_EQ(roles, (std::vector<FileRole>{FileRole::Model, FileRole::Unsupported}));
+  EXPECT_EQ(doc.state(), LoadState::Drawn);
+  ASSERT_EQ(doc.errors().size(), 1u);
+  EXPECT_NE(doc.errors()[0].message.find("c.onnx"), std::string::npos);
+  // With a model open a .pb is a Run panel tensor; without one it may be a model.
+  EXPECT_EQ(doc.routeDrop({test::probe("in.pb", "\x08\x01")}, DropTarget::Page)[0], FileRole::RunTensor);
+  ModelDocument empty;
+  EXPECT_EQ(empty.routeDrop({test::probe("m.pb", reluModel())}, DropTarget::Page)[0], FileRole::Model);
+  EXPECT_TRUE(empty.routeDrop({}, DropTarget::Page).empty());
+  EXPECT_EQ(empty.state(), LoadState::Idle) << "an empty drop changes nothing";
+}
+
+}  // namespace
+}  // namespace nf::document
