@@ -79,6 +79,11 @@ const std::vector<Command>& commandTable() {
         {"repeat", "N", "run N times after one warm-up; report the median"},
         {"threads", "N", "threads to use (only 1 so far)"}},
        runRun},
+      {"diff", "Compare two models: paired nodes, what changed, added and removed (exit 0 same, 1 different, 2 error)",
+       {"MODEL", 2, 2},
+       {kJson, {"only", "changed", "list only differences (leave out pairs that are the same)"},
+        {"time", nullptr, "print the time of each phase (load, match, differences) on stderr"}},
+       runDiff},
       {"bench", "Native timings (median): open, shape inference + metrics, hierarchy", {"FILE", 1, 1},
        {{"runs", "N", "how many runs (default 5)"}}, runBench},
   };
