@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """netforge diff against model pairs whose matching is known, made here with torch/onnx.
 
-usage: diff_pairs_test.py NETFORGE WORKDIR
+usage: diff_pairs_test.py NETFORGE WORKDIR [CORPUS_DIR]
 
 Each pair is built so the right answer is known (the same node under a scrambled
 name, a layer inserted with the weights of the others copied, ...). Precision and
@@ -315,6 +315,31 @@ open(bad, "wb").write(b"\x08\x07garbage" * 10)
 p = subprocess.run([NETFORGE, "diff", path_r18, bad], capture_output=True, text=True)
 if p.returncode != 2 or not p.stderr.strip():
     failures.append(f"corrupt file: exit {p.returncode}, stderr {p.stderr!r}")
+
+# every 10th corpus model compared with itself, and with a copy whose names are scrambled:
+# exit 0, every node paired with itself
+corpus = sys.argv[3] if len(sys.argv) > 3 else ""
+if corpus and os.path.isdir(corpus):
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(corpus) for f in fs if f.endswith(".onnx"))[::10]
+    checked = 0
+    for f in files:
+        code, rep = run_diff(f, f)
+        if code != 0 or rep["nodes"]["counts"]["paired"] != rep["nodes"]["counts"]["a"]:
+            failures.append(f"{f}: compared with itself: exit {code}, counts {rep['nodes']['counts']}")
+        try:
+            model = onnx.load(f)
+        except Exception:
+            continue
+        if any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for n in model.graph.node for a in n.attribute):
+            continue  # bodies refer to outer names; scrambling them is not this test's business
+        m = scrambled(model)
+        code, rep = run_diff(f, save(m, "corpus_scrambled.onnx"))
+        truth = {(label(model.graph, i), label(m.graph, i)) for i in range(len(m.graph.node))}
+        pairs = {(p["a"], p["b"]) for p in rep["nodes"]["pairs"]}
+        if pairs != truth:
+            failures.append(f"{f}: scrambled copy: wrong {sorted(pairs - truth)[:3]} missed {sorted(truth - pairs)[:3]}")
+        checked += 1
+    print(f"corpus: {len(files)} models compared with themselves, {checked} with a scrambled copy")
 
 if failures:
     print("FAILED:\n  " + "\n  ".join(failures))
