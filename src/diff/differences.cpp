@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "hierarchy/hash.h"
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
 
@@ -14,7 +15,31 @@ namespace {
 
 constexpr uint32_t kNone = kNoIndex;
 
-std::string attrText(const ir::Attribute& a) {
+// A body's structure in one number: op types, attributes and arity of every node, in
+// order, nested bodies included, so a changed If/Loop body shows as a changed attribute.
+uint64_t bodyHash(const ir::Model& m, ir::GraphId id, int depth = 0) {
+  hierarchy::Hasher h;
+  if (id.index >= m.graphs.size() || depth > 64) return 0;
+  const ir::Graph& g = m.graph(id);
+  h.add(static_cast<uint64_t>(g.nodes.size()));
+  for (const ir::Node& n : g.nodes) {
+    h.add(n.domain);
+    h.add(n.op_type);
+    h.add(static_cast<uint64_t>(n.inputs.size() * 1000 + n.outputs.size()));
+    for (const ir::Attribute& a : n.attributes) {
+      h.add(a.name);
+      h.add(static_cast<uint64_t>(a.i));
+      h.addFloat(a.f);
+      h.add(a.s);
+      for (int64_t v : a.ints) h.add(static_cast<uint64_t>(v));
+      for (float v : a.floats) h.addFloat(v);
+      for (ir::GraphId sub : a.graphs) h.add(bodyHash(m, sub, depth + 1));
+    }
+  }
+  return h.value();
+}
+
+std::string attrText(const ir::Model& m, const ir::Attribute& a) {
   auto list = [](const auto& v, auto fmt) {
     std::string s = "[";
     for (size_t k = 0; k < v.size(); ++k) {
@@ -48,6 +73,18 @@ std::string attrText(const ir::Attribute& a) {
         return s;
       }
       return "tensor";
+    case ir::AttrType::Graph:
+    case ir::AttrType::Graphs: {
+      std::string s = a.type == ir::AttrType::Graph ? "graph" : "graphs";
+      for (ir::GraphId g : a.graphs) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, " (%zu nodes, structure %016llx)",
+                      g.index < m.graphs.size() ? m.graph(g).nodes.size() : size_t{0},
+                      static_cast<unsigned long long>(bodyHash(m, g)));
+        s += buf;
+      }
+      return s;
+    }
     default: return std::string(ir::attrTypeName(a.type));
   }
 }
@@ -102,7 +139,9 @@ class Differ {
       if (d.changes.empty()) {
         uint64_t ha = tensorContentHash(a_, ta, opt_.match.hash_budget_bytes);
         uint64_t hb = tensorContentHash(b_, tb, opt_.match.hash_budget_bytes);
-        if (ha == 0 || hb == 0 || ha != hb) d.changes.push_back({"values", "", ""});
+        bool no_data = ta.storage == ir::Tensor::Storage::None && tb.storage == ir::Tensor::Storage::None;
+        if (!no_data && (ha == 0 || hb == 0)) d.changes.push_back({"values", "unreadable", ""});
+        else if (ha != hb) d.changes.push_back({"values", "", ""});
       }
       if (!d.changes.empty() && ta.dims == tb.dims) {
         d.values = compareTensorValues(a_, ta, b_, tb, opt_.max_value_elements);
@@ -126,8 +165,8 @@ class Differ {
         d.changes.push_back({"op_type", na.domain.empty() ? na.op_type : na.domain + "::" + na.op_type,
                              nb.domain.empty() ? nb.op_type : nb.domain + "::" + nb.op_type});
       std::map<std::string, std::pair<std::string, std::string>> attrs;
-      for (const auto& x : na.attributes) attrs[x.name].first = attrText(x);
-      for (const auto& x : nb.attributes) attrs[x.name].second = attrText(x);
+      for (const auto& x : na.attributes) attrs[x.name].first = attrText(a_, x);
+      for (const auto& x : nb.attributes) attrs[x.name].second = attrText(b_, x);
       for (const auto& [name, ab] : attrs)
         if (ab.first != ab.second) d.changes.push_back({"attribute " + name, ab.first, ab.second});
       size_t ni = std::max(na.inputs.size(), nb.inputs.size());

@@ -430,6 +430,7 @@ class Matcher {
       }
       (a_moved[k] ? moved_count : kept_count)[a_keys[k]]++;
     }
+    std::vector<std::pair<uint32_t, uint32_t>> different_op;
     for (uint32_t k = 0; k < A_.n; ++k) {
       if (a_keys[k].empty() || m_.a_to_b[k] != kNone) continue;
       bool unique = a_moved[k] ? moved_count[a_keys[k]] == 1
@@ -437,8 +438,24 @@ class Matcher {
       if (!unique) continue;
       auto it = b_names.find(a_keys[k]);
       if (it == b_names.end() || it->second == kNone) continue;
-      if (A_.op_label[k] != B_.op_label[it->second]) continue;
+      if (A_.op_label[k] != B_.op_label[it->second]) {
+        different_op.push_back({k, it->second});
+        continue;
+      }
       pairNodes(k, it->second, Stage::Names, 0.95);
+    }
+    // The same unique name with another op ("act3" Relu -> Sigmoid): an op replaced in place.
+    // Exported names usually end in the op type, so this only fires for names a person chose.
+    // Only where names are shared at all: most named nodes paired by name already (a stray
+    // collision between unrelated generic names such as "n0" must not pair).
+    size_t named = 0, by_name = 0;
+    for (uint32_t k = 0; k < A_.n; ++k) {
+      if (a_keys[k].empty()) continue;
+      ++named;
+      by_name += m_.a_to_b[k] != kNone;
+    }
+    if (by_name * 2 >= named) {
+      for (auto [x, y] : different_op) pairNodes(x, y, Stage::Names, 0.7);
     }
   }
 

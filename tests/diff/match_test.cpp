@@ -97,5 +97,55 @@ TEST(DiffMatch, SameInputGivesSameMatchingEveryRun) {
   }
 }
 
+TEST(DiffMatch, SameChosenNameWithAnotherOpPairsAsReplacedInPlace) {
+  // Weights without data: nothing to hash, so only the names can tell.
+  auto build = [](const char* act) {
+    ir::Model m = test::model(17);
+    test::GraphBuilder g(m);
+    std::string x = g.input("x", test::F32, test::shape({1, 4}));
+    x = g.op("MatMul", "fc1", {x, g.weight("w1", {4, 4})});
+    x = g.op(act, "act1", {x});
+    x = g.op("MatMul", "fc2", {x, g.weight("w2", {4, 4})});
+    g.output(x);
+    return m;
+  };
+  ir::Model a = build("Relu"), b = build("Sigmoid");
+  diff::Report r = diff::compareModels(a, b);
+  ASSERT_EQ(r.nodes.size(), 3u);
+  EXPECT_TRUE(r.removed.empty());
+  EXPECT_EQ(r.changedNodes(), 1);
+  EXPECT_EQ(r.nodes[1].changes.at(0).what, "op_type");
+}
+
+TEST(DiffMatch, ChangedLoopBodyShowsAsAChangedGraphAttribute) {
+  auto build = [](const char* inner) {
+    ir::Model m = test::model(17);
+    test::GraphBuilder g(m);
+    std::string x = g.input("x", test::F32, test::shape({4}));
+    std::string c = g.input("c", test::BOOL, test::shape({}));
+    ir::GraphId body = test::GraphBuilder::addBody(m, ir::GraphId{0}, "body");
+    {
+      test::GraphBuilder b(m, body);
+      b.input("i");
+      b.input("cond");
+      std::string v = b.input("v");
+      b.node("Identity", {"cond"}, {"cond_out"}, {}, "keep");
+      b.node(inner, {v}, {"v_out"}, {}, "step");
+      b.output("cond_out");
+      b.output("v_out");
+    }
+    g.node("Loop", {"", c, x}, {"y"}, {test::aGraph("body", body)}, "loop");
+    g.output("y");
+    return m;
+  };
+  ir::Model a = build("Relu"), b = build("Sigmoid");
+  diff::Report same = diff::compareModels(a, build("Relu"));
+  EXPECT_TRUE(same.equal());
+  diff::Report r = diff::compareModels(a, b);
+  ASSERT_EQ(r.nodes.size(), 1u);
+  ASSERT_FALSE(r.nodes[0].same());
+  EXPECT_EQ(r.nodes[0].changes[0].what, "attribute body");
+}
+
 }  // namespace
 }  // namespace nf
