@@ -218,17 +218,20 @@ class Differ {
   void graph() {
     auto io = [&](const char* what, const std::vector<ir::ValueId>& xa, const std::vector<ir::ValueId>& xb,
                   const shapes::InferenceResult& ia, const shapes::InferenceResult& ib) {
+      std::set<uint32_t> in_a, in_b;  // a set: a hostile file may list 100k outputs
+      for (ir::ValueId v : xa) in_a.insert(v.index);
+      for (ir::ValueId v : xb) in_b.insert(v.index);
       for (ir::ValueId v : xa) {
         uint32_t w = m().value_a_to_b[v.index];
         std::string ta = ga_.value(v).name + ": " + valueText(ga_, ia, v);
-        bool listed = w != kNone && std::find(xb.begin(), xb.end(), ir::ValueId{w}) != xb.end();
+        bool listed = w != kNone && in_b.count(w) != 0;
         if (!listed) { r_.graph.push_back({what, ta, ""}); continue; }
         std::string tb = gb_.value(ir::ValueId{w}).name + ": " + valueText(gb_, ib, ir::ValueId{w});
         if (valueText(ga_, ia, v) != valueText(gb_, ib, ir::ValueId{w})) r_.graph.push_back({what, ta, tb});
       }
       for (ir::ValueId v : xb) {
         uint32_t w = m().value_b_to_a[v.index];
-        bool listed = w != kNone && std::find(xa.begin(), xa.end(), ir::ValueId{w}) != xa.end();
+        bool listed = w != kNone && in_a.count(w) != 0;
         if (!listed) r_.graph.push_back({what, "", gb_.value(v).name + ": " + valueText(gb_, ib, v)});
       }
     };
