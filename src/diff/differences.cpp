@@ -338,7 +338,7 @@ class Differ {
         r_.rewrites.push_back(rw);
       } else if (!oa.empty() && !ob.empty()) {
         rw.kind = "replaced";
-        rw.description = std::to_string(rw.a_nodes.size()) + " node(s) replaced by " + std::to_string(rw.b_nodes.size());
+        rw.description = opList(ga_, rw.a_nodes) + " replaced by " + opList(gb_, rw.b_nodes);
         r_.rewrites.push_back(rw);
       }
     }
@@ -350,6 +350,14 @@ class Differ {
       qdq_removed.description = "QDQ wrappers removed: " + std::to_string(qdq_removed.a_nodes.size()) + " Quantize/DequantizeLinear nodes";
       r_.rewrites.push_back(qdq_removed);
     }
+  }
+
+  // "Upsample", "Constant + Resize", "MatMul + Add + 7 more".
+  static std::string opList(const ir::Graph& g, const std::vector<uint32_t>& nodes) {
+    std::string s;
+    for (size_t k = 0; k < nodes.size() && k < 4; ++k) s += (k ? " + " : "") + g.nodes[nodes[k]].op_type;
+    if (nodes.size() > 4) s += " + " + std::to_string(nodes.size() - 4) + " more";
+    return s;
   }
 
   static uint32_t producerOf(const ir::Graph& g, uint32_t node) {

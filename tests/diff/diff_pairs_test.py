@@ -242,6 +242,21 @@ score("resnet18 opset 13 -> 15", m_r18, m_up, same_names(m_r18, m_up), rep)
 if not any(c["what"].startswith("opset") for c in rep["graph"]):
     failures.append("opset: no opset change reported")
 
+# an older opset upgraded: Upsample (opset 9) becomes Constant + Resize (opset 13)
+up_nodes = [helper.make_node("Conv", ["x", "uw"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+            helper.make_node("Relu", ["c"], ["r"], name="relu"),
+            helper.make_node("Upsample", ["r", "scales"], ["u"], name="up", mode="nearest"),
+            helper.make_node("Flatten", ["u"], ["f"], name="flat"),
+            helper.make_node("Softmax", ["f"], ["y"], name="softmax")]
+up_inits = [numpy_helper.from_array(np.random.default_rng(5).standard_normal((8, 3, 3, 3)).astype(np.float32), "uw"),
+            numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")]
+m9 = helper.make_model(helper.make_graph(up_nodes, "up", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+                                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], up_inits),
+                       opset_imports=[helper.make_opsetid("", 9)])
+m13 = version_converter.convert_version(m9, 13)
+code, rep = run_diff(save(m9, "up_opset9.onnx"), save(m13, "up_opset13.onnx"))
+score("opset 9 -> 13 (Upsample -> Resize)", m9, m13, same_names(m9, m13), rep, expect_rewrite="replaced")
+
 # 7. BatchNorm folded into Conv (built with onnx.helper; folding done here in numpy)
 rng = np.random.default_rng(3)
 def init(name, arr):
