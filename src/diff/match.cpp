@@ -471,14 +471,11 @@ class Matcher {
     };
     init(A_, m_.a_to_b, true, &la);
     init(B_, m_.b_to_a, false, &lb);
-    for (int round = 0; round <= opt_.wl_rounds; ++round) {
-      if (round > 0) {
-        la = refine(A_, m_.a_to_b, m_.value_a_to_b, true, la);
-        lb = refine(B_, m_.b_to_a, m_.value_b_to_a, false, lb);
-      }
-      (void)round;
+    for (int round = 1; round <= opt_.wl_rounds; ++round) {
+      la = refine(A_, m_.a_to_b, m_.value_a_to_b, true, la);
+      lb = refine(B_, m_.b_to_a, m_.value_b_to_a, false, lb);
     }
-    // Unique labels on both sides pair (the deepest round holds the most context).
+    // Labels unique on both sides pair (after k rounds a label holds k hops of context).
     std::vector<std::pair<uint64_t, uint32_t>> ua, ub;
     for (uint32_t k = 0; k < A_.n; ++k) if (m_.a_to_b[k] == kNone) ua.push_back({la[k], k});
     for (uint32_t k = 0; k < B_.n; ++k) if (m_.b_to_a[k] == kNone) ub.push_back({lb[k], k});

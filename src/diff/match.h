@@ -8,16 +8,20 @@
 //              strongest evidence, so it runs before names: a layer inserted in the
 //              middle shifts every exported name after it, never the weights
 //   names      identical node names, after renaming the name scopes the weight pairs
-//              show moved ("/layers.3/" in A -> "/layers.4/" in B); same op type only
-//   structure  Weisfeiler-Lehman labels (op type, key attributes, output ranks, then
+//              show moved ("/layers.3/" in A -> "/layers.4/" in B); same op type, or
+//              another op (replaced in place) where most named nodes paired by name
+//   structure  Weisfeiler-Lehman labels (op type and non-tensor attributes, then the
 //              neighbours' labels over k rounds; a paired neighbour contributes its
 //              pair, so repeated blocks are told apart by where they sit): a label
-//              unique on both sides pairs, deepest round first
-//   neighbours propagation from paired nodes: the one unpaired consumer (or producer)
-//              of the same slot with the same op type on both sides
-//   alignment  what remains, in topological order, by edit distance over op types
-//              inside each gap between paired nodes; a substitution (op changed) pairs
-//              only when the two nodes also share a paired neighbour
+//              unique on both sides after k rounds pairs; attributes first, then op
+//              types only; repeated with the neighbours stage until nothing new pairs
+//   neighbours propagation from paired values: the one unpaired consumer of the same
+//              slot with the same op type on both sides, and the producers of paired
+//              tensors
+//   alignment  what remains, in execution order, inside each gap between paired nodes:
+//              gaps of equal length position by position (an op change pairs only with
+//              a paired neighbour in common), others by the longest common subsequence
+//              of op types (greedy within a window when the table would be too big)
 // Deterministic: no hash-map iteration reaches the result.
 #pragma once
 #include <cstdint>
