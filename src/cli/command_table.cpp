@@ -99,6 +99,11 @@ const std::vector<Command>& commandTable() {
         {"repeat", "N", "run N times after one warm-up; report the median"},
         {"threads", "N", "threads to use (only 1 so far)"}},
        runRun},
+      {"diff", "Compare two models: paired nodes, what changed, added and removed (exit 0 same, 1 different, 2 error)",
+       {"A.onnx B.onnx", 2, 2},
+       {kJson, {"only", "changed", "list only differences (leave out pairs that are the same)"},
+        {"time", nullptr, "print the time of each phase (load, match, differences) on stderr"}},
+       runDiff},
       {"bench", "Native timings (median): open, shape inference + metrics, hierarchy", {"FILE", 1, 1},
        {{"runs", "N", "how many runs (default 5)"}}, runBench},
   };
@@ -110,7 +115,7 @@ std::string usageLine(const Command& c) {
   const PositionalSpec& p = c.positional;
   if (p.max > 0) {
     std::string one = p.name;
-    if (p.max > 1) one += "...";
+    if (p.max > 1 && one.find(' ') == std::string::npos) one += "...";  // "A B" already names each
     s += " " + (p.min == 0 ? "[" + one + "]" : one);
   }
   for (const auto& o : c.options) {

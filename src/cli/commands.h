@@ -46,5 +46,6 @@ int runCodegen(const Args& args);
 int runCheck(const Args& args);
 int runBench(const Args& args);
 int runRun(const Args& args);
+int runDiff(const Args& args);
 
 }  // namespace nf::cli

@@ -1,0 +1,434 @@
+// diff/differences.cpp - the differences of two matched models (see differences.h).
+#include "diff/differences.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "hierarchy/hash.h"
+#include "shapes/inference.h"
+#include "shapes/metrics.h"
+
+namespace nf::diff {
+
+namespace {
+
+constexpr uint32_t kNone = kNoIndex;
+
+// A body's structure in one number: op types, attributes and arity of every node, in
+// order, nested bodies included, so a changed If/Loop body shows as a changed attribute.
+uint64_t bodyHash(const ir::Model& m, ir::GraphId id, int depth = 0) {
+  hierarchy::Hasher h;
+  if (id.index >= m.graphs.size() || depth > 64) return 0;
+  const ir::Graph& g = m.graph(id);
+  h.add(static_cast<uint64_t>(g.nodes.size()));
+  for (const ir::Node& n : g.nodes) {
+    h.add(n.domain);
+    h.add(n.op_type);
+    h.add(static_cast<uint64_t>(n.inputs.size() * 1000 + n.outputs.size()));
+    for (const ir::Attribute& a : n.attributes) {
+      h.add(a.name);
+      h.add(static_cast<uint64_t>(a.i));
+      h.addFloat(a.f);
+      h.add(a.s);
+      for (int64_t v : a.ints) h.add(static_cast<uint64_t>(v));
+      for (float v : a.floats) h.addFloat(v);
+      for (ir::GraphId sub : a.graphs) h.add(bodyHash(m, sub, depth + 1));
+    }
+  }
+  return h.value();
+}
+
+std::string attrText(const ir::Model& m, const ir::Attribute& a) {
+  auto list = [](const auto& v, auto fmt) {
+    std::string s = "[";
+    for (size_t k = 0; k < v.size(); ++k) {
+      if (k) s += ", ";
+      if (k == 16) { s += "... " + std::to_string(v.size()) + " items"; break; }
+      s += fmt(v[k]);
+    }
+    return s + "]";
+  };
+  auto num = [](double d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", d);
+    return std::string(buf);
+  };
+  switch (a.type) {
+    case ir::AttrType::Float: return num(a.f);
+    case ir::AttrType::Int: return std::to_string(a.i);
+    case ir::AttrType::String: return "\"" + a.s.substr(0, 200) + "\"";
+    case ir::AttrType::Floats: return list(a.floats, num);
+    case ir::AttrType::Ints: return list(a.ints, [](int64_t v) { return std::to_string(v); });
+    case ir::AttrType::Strings: return list(a.strings, [](const std::string& v) { return "\"" + v.substr(0, 40) + "\""; });
+    case ir::AttrType::Tensor:
+      if (!a.tensors.empty()) {
+        const ir::Tensor& t = a.tensors[0];
+        std::string s = std::string(ir::elemTypeName(t.elem)) + ir::shapeToString(ir::Shape::ofKnown(t.dims));
+        // Small constants show their bytes so a changed value is visible.
+        if (t.storage == ir::Tensor::Storage::Inline && t.bytes.size() <= 64) {
+          s += " #";
+          for (uint8_t c : t.bytes) { char b[3]; std::snprintf(b, 3, "%02x", c); s += b; }
+        }
+        return s;
+      }
+      return "tensor";
+    case ir::AttrType::Graph:
+    case ir::AttrType::Graphs: {
+      std::string s = a.type == ir::AttrType::Graph ? "graph" : "graphs";
+      for (ir::GraphId g : a.graphs) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, " (%zu nodes, structure %016llx)",
+                      g.index < m.graphs.size() ? m.graph(g).nodes.size() : size_t{0},
+                      static_cast<unsigned long long>(bodyHash(m, g)));
+        s += buf;
+      }
+      return s;
+    }
+    default: return std::string(ir::attrTypeName(a.type));
+  }
+}
+
+std::string valueText(const ir::Graph& g, const shapes::InferenceResult& inf, ir::ValueId v) {
+  if (!v.valid()) return "(none)";
+  const ir::Type& t = inf.type(ir::GraphId{0}, v);
+  if (t.known()) return ir::typeToString(t);
+  return "?";
+}
+
+std::string sourceText(const ir::Graph& g, ir::ValueId v) {
+  if (!v.valid()) return "(none)";
+  const ir::Value& x = g.value(v);
+  if (x.producer.valid()) return nodeLabel(g, x.producer.index);
+  if (x.initializer >= 0) return "initializer " + x.name;
+  if (x.graph_input) return "input " + x.name;
+  return x.name;
+}
+
+class Differ {
+ public:
+  Differ(const ir::Model& a, const ir::Model& b, const CompareOptions& o) : a_(a), b_(b), ga_(a.main()), gb_(b.main()), opt_(o) {}
+
+  Report run() {
+    r_.matching = matchModels(a_, b_, opt_.match);
+    inf_a_ = shapes::inferShapes(a_);
+    inf_b_ = shapes::inferShapes(b_);
+    initializers();
+    nodes();
+    graph();
+    rewrites();
+    if (opt_.group_deltas) groups();
+    return std::move(r_);
+  }
+
+ private:
+  const Matching& m() const { return r_.matching; }
+
+  void initializers() {
+    init_changed_a_.assign(ga_.initializers.size(), false);
+    for (const InitializerPair& p : m().initializers) {
+      const ir::Tensor& ta = ga_.initializers[p.a];
+      const ir::Tensor& tb = gb_.initializers[p.b];
+      InitializerDiff d;
+      d.pair = p;
+      if (ta.elem != tb.elem)
+        d.changes.push_back({"dtype", std::string(ir::elemTypeName(ta.elem)), std::string(ir::elemTypeName(tb.elem))});
+      if (ta.dims != tb.dims)
+        d.changes.push_back({"shape", ir::shapeToString(ir::Shape::ofKnown(ta.dims)),
+                             ir::shapeToString(ir::Shape::ofKnown(tb.dims))});
+      if (d.changes.empty()) {
+        uint64_t ha = tensorContentHash(a_, ta, opt_.match.hash_budget_bytes);
+        uint64_t hb = tensorContentHash(b_, tb, opt_.match.hash_budget_bytes);
+        bool no_data = ta.storage == ir::Tensor::Storage::None && tb.storage == ir::Tensor::Storage::None;
+        if (!no_data && (ha == 0 || hb == 0)) d.changes.push_back({"values", "unreadable", ""});
+        else if (ha != hb) d.changes.push_back({"values", "", ""});
+      }
+      if (!d.changes.empty() && ta.dims == tb.dims) {
+        d.values = compareTensorValues(a_, ta, b_, tb, opt_.max_value_elements);
+      }
+      init_changed_a_[p.a] = !d.changes.empty();
+      r_.initializers.push_back(std::move(d));
+    }
+    for (size_t i = 0; i < m().init_a_to_b.size(); ++i)
+      if (m().init_a_to_b[i] < 0) r_.initializers_removed.push_back(static_cast<int32_t>(i));
+    for (size_t i = 0; i < m().init_b_to_a.size(); ++i)
+      if (m().init_b_to_a[i] < 0) r_.initializers_added.push_back(static_cast<int32_t>(i));
+  }
+
+  void nodes() {
+    for (const NodePair& p : m().nodes) {
+      const ir::Node& na = ga_.nodes[p.a.index];
+      const ir::Node& nb = gb_.nodes[p.b.index];
+      NodeDiff d;
+      d.pair = p;
+      if (na.op_type != nb.op_type || na.domain != nb.domain)
+        d.changes.push_back({"op_type", na.domain.empty() ? na.op_type : na.domain + "::" + na.op_type,
+                             nb.domain.empty() ? nb.op_type : nb.domain + "::" + nb.op_type});
+      std::map<std::string, std::pair<std::string, std::string>> attrs;
+      for (const auto& x : na.attributes) attrs[x.name].first = attrText(a_, x);
+      for (const auto& x : nb.attributes) attrs[x.name].second = attrText(b_, x);
+      for (const auto& [name, ab] : attrs)
+        if (ab.first != ab.second) d.changes.push_back({"attribute " + name, ab.first, ab.second});
+      size_t ni = std::max(na.inputs.size(), nb.inputs.size());
+      for (size_t k = 0; k < ni; ++k) {
+        ir::ValueId va = k < na.inputs.size() ? na.inputs[k] : ir::ValueId{};
+        ir::ValueId vb = k < nb.inputs.size() ? nb.inputs[k] : ir::ValueId{};
+        std::string slot = "input " + std::to_string(k);
+        if (va.valid() != vb.valid()) {
+          d.changes.push_back({slot, sourceText(ga_, va), sourceText(gb_, vb)});
+          continue;
+        }
+        if (!va.valid()) continue;
+        std::string ta = valueText(ga_, inf_a_, va), tb = valueText(gb_, inf_b_, vb);
+        if (ta != tb) d.changes.push_back({slot + " type", ta, tb});
+        if (!sameSource(va, vb)) {
+          d.changes.push_back({slot + " source", sourceText(ga_, va), sourceText(gb_, vb)});
+        } else if (int32_t ia = ga_.value(va).initializer; ia >= 0 && init_changed_a_[ia]) {
+          d.changes.push_back({slot + " weights", ga_.value(va).name, gb_.value(vb).name});
+        }
+      }
+      size_t no = std::max(na.outputs.size(), nb.outputs.size());
+      for (size_t k = 0; k < no; ++k) {
+        ir::ValueId va = k < na.outputs.size() ? na.outputs[k] : ir::ValueId{};
+        ir::ValueId vb = k < nb.outputs.size() ? nb.outputs[k] : ir::ValueId{};
+        std::string ta = valueText(ga_, inf_a_, va), tb = valueText(gb_, inf_b_, vb);
+        if (ta != tb) d.changes.push_back({"output " + std::to_string(k) + " type", ta, tb});
+      }
+      r_.nodes.push_back(std::move(d));
+    }
+    for (uint32_t k = 0; k < ga_.nodes.size(); ++k) if (m().a_to_b[k] == kNone) r_.removed.push_back(k);
+    for (uint32_t k = 0; k < gb_.nodes.size(); ++k) if (m().b_to_a[k] == kNone) r_.added.push_back(k);
+  }
+
+  // Whether input tensors are the same one: produced by paired nodes at the same output
+  // slot, else (initializers, graph inputs) paired themselves.
+  bool sameSource(ir::ValueId va, ir::ValueId vb) const {
+    const ir::Value& xa = ga_.value(va);
+    const ir::Value& xb = gb_.value(vb);
+    if (xa.producer.valid() || xb.producer.valid()) {
+      if (!xa.producer.valid() || !xb.producer.valid()) return false;
+      if (m().a_to_b[xa.producer.index] != xb.producer.index) return false;
+      const auto& oa = ga_.node(xa.producer).outputs;
+      const auto& ob = gb_.node(xb.producer).outputs;
+      return std::find(oa.begin(), oa.end(), va) - oa.begin() == std::find(ob.begin(), ob.end(), vb) - ob.begin();
+    }
+    return m().value_a_to_b[va.index] == vb.index;
+  }
+
+  void graph() {
+    auto io = [&](const char* what, const std::vector<ir::ValueId>& xa, const std::vector<ir::ValueId>& xb,
+                  const shapes::InferenceResult& ia, const shapes::InferenceResult& ib) {
+      std::set<uint32_t> in_a, in_b;  // a set: a hostile file may list 100k outputs
+      for (ir::ValueId v : xa) in_a.insert(v.index);
+      for (ir::ValueId v : xb) in_b.insert(v.index);
+      for (ir::ValueId v : xa) {
+        uint32_t w = m().value_a_to_b[v.index];
+        std::string ta = ga_.value(v).name + ": " + valueText(ga_, ia, v);
+        bool listed = w != kNone && in_b.count(w) != 0;
+        if (!listed) { r_.graph.push_back({what, ta, ""}); continue; }
+        std::string tb = gb_.value(ir::ValueId{w}).name + ": " + valueText(gb_, ib, ir::ValueId{w});
+        if (valueText(ga_, ia, v) != valueText(gb_, ib, ir::ValueId{w})) r_.graph.push_back({what, ta, tb});
+      }
+      for (ir::ValueId v : xb) {
+        uint32_t w = m().value_b_to_a[v.index];
+        bool listed = w != kNone && in_a.count(w) != 0;
+        if (!listed) r_.graph.push_back({what, "", gb_.value(v).name + ": " + valueText(gb_, ib, v)});
+      }
+    };
+    io("graph input", ga_.realInputs(), gb_.realInputs(), inf_a_, inf_b_);
+    io("graph output", ga_.outputs, gb_.outputs, inf_a_, inf_b_);
+    std::map<std::string, std::pair<std::string, std::string>> opsets;
+    auto dom = [](const std::string& d) { return d == "ai.onnx" ? std::string() : d; };
+    for (const auto& o : a_.opsets) opsets[dom(o.domain)].first = std::to_string(o.version);
+    for (const auto& o : b_.opsets) opsets[dom(o.domain)].second = std::to_string(o.version);
+    for (const auto& [d, v] : opsets)
+      if (v.first != v.second) r_.graph.push_back({"opset " + (d.empty() ? std::string("ai.onnx") : d), v.first, v.second});
+    if (a_.ir_version != b_.ir_version)
+      r_.graph.push_back({"ir_version", std::to_string(a_.ir_version), std::to_string(b_.ir_version)});
+    auto producer = [](const ir::Model& x) { return x.producer_name + (x.producer_version.empty() ? "" : " " + x.producer_version); };
+    if (producer(a_) != producer(b_)) r_.graph.push_back({"producer", producer(a_), producer(b_)});
+    std::map<std::string, std::pair<std::string, std::string>> meta;
+    for (const auto& [k, v] : a_.metadata) meta[k].first = v;
+    for (const auto& [k, v] : b_.metadata) meta[k].second = v;
+    for (const auto& [k, v] : meta)
+      if (v.first != v.second) r_.graph.push_back({"metadata " + k, v.first, v.second});
+  }
+
+  // Unpaired regions: connected unpaired nodes on each side, joined across sides through
+  // the pairs around them; each joined region is one candidate rewrite.
+  void rewrites() {
+    const Matching& mm = m();
+    std::vector<uint32_t> parent(ga_.nodes.size() + gb_.nodes.size());
+    for (uint32_t k = 0; k < parent.size(); ++k) parent[k] = k;
+    auto find = [&](uint32_t x) {
+      while (parent[x] != x) x = parent[x] = parent[parent[x]];
+      return x;
+    };
+    auto unite = [&](uint32_t x, uint32_t y) {
+      x = find(x);
+      y = find(y);
+      if (x != y) parent[std::max(x, y)] = std::min(x, y);
+    };
+    const uint32_t off = static_cast<uint32_t>(ga_.nodes.size());
+    std::map<uint32_t, uint32_t> boundary_owner;  // A-side index of a paired neighbour -> a region node
+    auto walk = [&](const ir::Graph& g, const std::vector<uint32_t>& to_other, bool is_a, uint32_t base) {
+      for (uint32_t k = 0; k < g.nodes.size(); ++k) {
+        if (to_other[k] != kNone) continue;
+        const ir::Node& n = g.nodes[k];
+        auto touch = [&](uint32_t nb) {
+          if (to_other[nb] == kNone) { unite(base + k, base + nb); return; }
+          uint32_t key = is_a ? nb : to_other[nb];
+          auto [it, fresh] = boundary_owner.emplace(key, base + k);
+          if (!fresh) unite(it->second, base + k);
+        };
+        for (ir::ValueId v : n.inputs) if (v.valid() && g.value(v).producer.valid()) touch(g.value(v).producer.index);
+        for (ir::ValueId v : n.outputs) if (v.valid()) for (ir::NodeId c : g.value(v).consumers) touch(c.index);
+      }
+    };
+    walk(ga_, mm.a_to_b, true, 0);
+    walk(gb_, mm.b_to_a, false, off);
+    std::map<uint32_t, Rewrite> regions;
+    for (uint32_t k : r_.removed) regions[find(k)].a_nodes.push_back(k);
+    for (uint32_t k : r_.added) regions[find(off + k)].b_nodes.push_back(k);
+    Rewrite qdq_added{"qdq_added", "", {}, {}}, qdq_removed{"qdq_removed", "", {}, {}};
+    auto ops = [](const ir::Graph& g, const std::vector<uint32_t>& xs) {
+      std::multiset<std::string> s;
+      for (uint32_t k : xs) s.insert(g.nodes[k].op_type);
+      return s;
+    };
+    auto only = [](const std::multiset<std::string>& s, std::initializer_list<const char*> allowed) {
+      for (const auto& o : s) {
+        bool ok = false;
+        for (const char* x : allowed) ok |= o == x;
+        if (!ok) return false;
+      }
+      return !s.empty();
+    };
+    auto isLayerNormDecomposition = [&](const std::multiset<std::string>& s) {
+      return only(s, {"ReduceMean", "Sub", "Pow", "Sqrt", "Div", "Mul", "Add", "Cast", "Constant", "Reciprocal"}) &&
+             s.count("ReduceMean") >= 2 && s.count("Sqrt") >= 1;
+    };
+    for (auto& [root, rw] : regions) {
+      auto oa = ops(ga_, rw.a_nodes), ob = ops(gb_, rw.b_nodes);
+      if (ob.empty() && only(oa, {"QuantizeLinear", "DequantizeLinear"})) {
+        qdq_removed.a_nodes.insert(qdq_removed.a_nodes.end(), rw.a_nodes.begin(), rw.a_nodes.end());
+      } else if (oa.empty() && only(ob, {"QuantizeLinear", "DequantizeLinear"})) {
+        qdq_added.b_nodes.insert(qdq_added.b_nodes.end(), rw.b_nodes.begin(), rw.b_nodes.end());
+      } else if (ob.empty() && only(oa, {"BatchNormalization"}) && rw.a_nodes.size() == 1 &&
+                 fedByPairedConv(ga_, rw.a_nodes[0], mm.a_to_b, gb_)) {
+        rw.kind = "conv_bn_fused";
+        rw.description = "Conv+BatchNormalization fused into Conv";
+        rw.b_nodes.push_back(mm.a_to_b[producerOf(ga_, rw.a_nodes[0])]);
+        rw.a_nodes.insert(rw.a_nodes.begin(), producerOf(ga_, rw.a_nodes[0]));
+        r_.rewrites.push_back(rw);
+      } else if (oa.empty() && only(ob, {"BatchNormalization"}) && rw.b_nodes.size() == 1 &&
+                 fedByPairedConv(gb_, rw.b_nodes[0], mm.b_to_a, ga_)) {
+        rw.kind = "conv_bn_unfused";
+        rw.description = "Conv split into Conv+BatchNormalization";
+        rw.a_nodes.push_back(mm.b_to_a[producerOf(gb_, rw.b_nodes[0])]);
+        rw.b_nodes.insert(rw.b_nodes.begin(), producerOf(gb_, rw.b_nodes[0]));
+        r_.rewrites.push_back(rw);
+      } else if (isLayerNormDecomposition(oa) && only(ob, {"LayerNormalization", "Constant"})) {
+        rw.kind = "layernorm_fused";
+        rw.description = std::to_string(rw.a_nodes.size()) + " ops of a decomposed LayerNorm fused into LayerNormalization";
+        r_.rewrites.push_back(rw);
+      } else if (isLayerNormDecomposition(ob) && only(oa, {"LayerNormalization", "Constant"})) {
+        rw.kind = "layernorm_decomposed";
+        rw.description = "LayerNormalization decomposed into " + std::to_string(rw.b_nodes.size()) + " ops";
+        r_.rewrites.push_back(rw);
+      } else if (!oa.empty() && !ob.empty()) {
+        rw.kind = "replaced";
+        rw.description = opList(ga_, rw.a_nodes) + " replaced by " + opList(gb_, rw.b_nodes);
+        r_.rewrites.push_back(rw);
+      }
+    }
+    if (!qdq_added.b_nodes.empty()) {
+      qdq_added.description = "QDQ wrappers added: " + std::to_string(qdq_added.b_nodes.size()) + " Quantize/DequantizeLinear nodes";
+      r_.rewrites.push_back(qdq_added);
+    }
+    if (!qdq_removed.a_nodes.empty()) {
+      qdq_removed.description = "QDQ wrappers removed: " + std::to_string(qdq_removed.a_nodes.size()) + " Quantize/DequantizeLinear nodes";
+      r_.rewrites.push_back(qdq_removed);
+    }
+  }
+
+  // "Upsample", "Constant + Resize", "MatMul + Add + 7 more".
+  static std::string opList(const ir::Graph& g, const std::vector<uint32_t>& nodes) {
+    std::string s;
+    for (size_t k = 0; k < nodes.size() && k < 4; ++k) s += (k ? " + " : "") + g.nodes[nodes[k]].op_type;
+    if (nodes.size() > 4) s += " + " + std::to_string(nodes.size() - 4) + " more";
+    return s;
+  }
+
+  static uint32_t producerOf(const ir::Graph& g, uint32_t node) {
+    const ir::Node& n = g.nodes[node];
+    if (n.inputs.empty() || !n.inputs[0].valid()) return kNone;
+    ir::NodeId p = g.value(n.inputs[0]).producer;
+    return p.valid() ? p.index : kNone;
+  }
+  static bool fedByPairedConv(const ir::Graph& g, uint32_t bn, const std::vector<uint32_t>& to_other, const ir::Graph& other) {
+    uint32_t p = producerOf(g, bn);
+    return p != kNone && g.nodes[p].op_type == "Conv" && to_other[p] != kNone && other.nodes[to_other[p]].op_type == "Conv";
+  }
+
+  void groups() {
+    shapes::Metrics ma = shapes::computeMetrics(a_, inf_a_);
+    shapes::Metrics mb = shapes::computeMetrics(b_, inf_b_);
+    std::map<std::string, GroupDelta> rows;
+    for (const auto& g : shapes::groupTotals(a_, ma, 1)) {
+      GroupDelta& d = rows[g.scope];
+      d.scope = g.scope;
+      d.nodes_a = g.totals.nodes;
+      d.params_a = g.totals.params;
+      d.macs_a = g.totals.macs;
+    }
+    for (const auto& g : shapes::groupTotals(b_, mb, 1)) {
+      GroupDelta& d = rows[g.scope];
+      d.scope = g.scope;
+      d.nodes_b = g.totals.nodes;
+      d.params_b = g.totals.params;
+      d.macs_b = g.totals.macs;
+    }
+    for (auto& [scope, d] : rows) {
+      if (d.nodes_a != d.nodes_b || d.params_a != d.params_b || d.macs_a != d.macs_b) r_.groups.push_back(d);
+    }
+  }
+
+  const ir::Model& a_;
+  const ir::Model& b_;
+  const ir::Graph& ga_;
+  const ir::Graph& gb_;
+  CompareOptions opt_;
+  Report r_;
+  shapes::InferenceResult inf_a_, inf_b_;
+  std::vector<bool> init_changed_a_;
+};
+
+}  // namespace
+
+std::string nodeLabel(const ir::Graph& g, uint32_t index) {
+  if (index < g.nodes.size() && !g.nodes[index].name.empty()) return g.nodes[index].name;
+  return "#" + std::to_string(index);
+}
+
+bool Report::equal() const {
+  if (!removed.empty() || !added.empty() || !initializers_removed.empty() || !initializers_added.empty() ||
+      !graph.empty())
+    return false;
+  for (const auto& n : nodes) if (!n.same()) return false;
+  for (const auto& i : initializers) if (!i.same()) return false;
+  return true;
+}
+
+int Report::changedNodes() const {
+  int c = 0;
+  for (const auto& n : nodes) c += !n.same();
+  return c;
+}
+
+Report compareModels(const ir::Model& a, const ir::Model& b, const CompareOptions& options) {
+  if (a.graphs.empty() || b.graphs.empty()) return {};
+  return Differ(a, b, options).run();
+}
+
+}  // namespace nf::diff

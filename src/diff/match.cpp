@@ -1,0 +1,638 @@
+// diff/match.cpp - the staged matching of two graphs (stages described in match.h).
+#include "diff/match.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+#include "hierarchy/hash.h"
+#include "shapes/graph_order.h"
+
+namespace nf::diff {
+
+using hierarchy::combine;
+using hierarchy::Hasher;
+
+const char* stageName(Stage s) {
+  switch (s) {
+    case Stage::Io: return "io";
+    case Stage::Weights: return "weights";
+    case Stage::Names: return "names";
+    case Stage::Structure: return "structure";
+    case Stage::Neighbours: return "neighbours";
+    case Stage::Alignment: return "alignment";
+  }
+  return "?";
+}
+
+uint64_t tensorContentHash(const ir::Model& model, const ir::Tensor& t, uint64_t budget_bytes) {
+  Hasher h;
+  h.add(static_cast<uint64_t>(t.elem));
+  h.add(static_cast<uint64_t>(t.dims.size()));
+  for (int64_t d : t.dims) h.add(static_cast<uint64_t>(d));
+  if (t.elem == ir::ElemType::String) {
+    for (const auto& s : t.strings) h.add(s);
+    return h.value() | 1;
+  }
+  // The bytes, from wherever they live; whole when small, else windows spread evenly.
+  const uint8_t* direct = nullptr;
+  const ByteSource* source = nullptr;
+  uint64_t base = 0, size = 0;
+  if (t.storage == ir::Tensor::Storage::Inline) {
+    direct = t.bytes.data();
+    size = t.bytes.size();
+  } else if (t.storage == ir::Tensor::Storage::Source && t.ref.source < model.sources.size() &&
+             model.sources[t.ref.source].bytes) {
+    source = model.sources[t.ref.source].bytes.get();
+    base = t.ref.offset;
+    size = t.ref.length;
+    if (const uint8_t* d = source->data(); d && base <= source->size() && size <= source->size() - base) {
+      direct = d + base;
+    }
+  } else {
+    return 0;
+  }
+  constexpr uint64_t kWindow = 4096;
+  std::vector<uint8_t> buf;
+  auto addRange = [&](uint64_t off, uint64_t len) -> bool {
+    const uint8_t* p = nullptr;
+    if (direct) {
+      p = direct + off;
+    } else {
+      buf.resize(len);
+      if (!source->read(base + off, buf.data(), len)) return false;
+      p = buf.data();
+    }
+    uint64_t f = 0xCBF29CE484222325ull;
+    for (uint64_t i = 0; i < len; ++i) f = (f ^ p[i]) * 0x100000001B3ull;
+    h.add(f);
+    return true;
+  };
+  h.add(size);
+  if (size <= budget_bytes) {
+    for (uint64_t off = 0; off < size; off += kWindow) {
+      if (!addRange(off, std::min(kWindow, size - off))) return 0;
+    }
+  } else {
+    uint64_t windows = std::max<uint64_t>(1, budget_bytes / kWindow);
+    uint64_t stride = (size - kWindow) / windows;
+    for (uint64_t w = 0; w <= windows; ++w) {
+      uint64_t off = std::min(w * stride, size - kWindow);
+      if (!addRange(off, kWindow)) return 0;
+    }
+  }
+  return h.value() | 1;  // 0 is "unreadable"
+}
+
+namespace {
+
+constexpr uint32_t kNone = kNoIndex;
+
+// One graph's adjacency, from values to nodes and back.
+struct Side {
+  const ir::Model* model = nullptr;
+  const ir::Graph* g = nullptr;
+  uint32_t n = 0;
+  std::vector<uint32_t> out_slot;  // per value: which output of its producer it is
+  std::vector<uint64_t> op_label;  // op type + domain
+  std::vector<uint64_t> fine_label;  // + non-tensor attributes + arity
+  std::vector<uint32_t> order;     // execution order
+  std::vector<uint32_t> position;  // node -> index in order
+
+  void build(const ir::Model& m) {
+    model = &m;
+    g = &m.main();
+    n = static_cast<uint32_t>(g->nodes.size());
+    out_slot.assign(g->values.size(), 0);
+    op_label.resize(n);
+    fine_label.resize(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const ir::Node& node = g->nodes[i];
+      for (size_t j = 0; j < node.outputs.size(); ++j) {
+        if (node.outputs[j].valid()) out_slot[node.outputs[j].index] = static_cast<uint32_t>(j);
+      }
+      Hasher h;
+      h.add(node.domain == "ai.onnx" ? std::string_view() : std::string_view(node.domain));
+      h.add(node.op_type);
+      op_label[i] = h.value();
+      h.add(static_cast<uint64_t>(node.inputs.size()));
+      h.add(static_cast<uint64_t>(node.outputs.size()));
+      // Attributes in name order so file order does not matter.
+      std::vector<const ir::Attribute*> attrs;
+      for (const auto& a : node.attributes) attrs.push_back(&a);
+      std::sort(attrs.begin(), attrs.end(), [](auto* x, auto* y) { return x->name < y->name; });
+      for (const ir::Attribute* a : attrs) {
+        h.add(a->name);
+        h.add(static_cast<uint64_t>(a->type));
+        h.add(static_cast<uint64_t>(a->i));
+        h.addFloat(a->f);
+        h.add(a->s);
+        for (int64_t v : a->ints) h.add(static_cast<uint64_t>(v));
+        for (float v : a->floats) h.addFloat(v);
+        for (const auto& s : a->strings) h.add(s);
+      }
+      fine_label[i] = h.value();
+    }
+    order = shapes::executionOrder(m, ir::GraphId{0});
+    position.assign(n, 0);
+    for (uint32_t k = 0; k < order.size(); ++k) position[order[k]] = k;
+  }
+  uint32_t producer(ir::ValueId v) const {
+    if (!v.valid() || v.index >= g->values.size()) return kNone;
+    ir::NodeId p = g->values[v.index].producer;
+    return p.valid() ? p.index : kNone;
+  }
+};
+
+class Matcher {
+ public:
+  Matcher(const ir::Model& a, const ir::Model& b, const MatchOptions& o) : opt_(o) {
+    A_.build(a);
+    B_.build(b);
+    m_.a_to_b.assign(A_.n, kNone);
+    m_.b_to_a.assign(B_.n, kNone);
+    m_.value_a_to_b.assign(A_.g->values.size(), kNone);
+    m_.value_b_to_a.assign(B_.g->values.size(), kNone);
+    m_.init_a_to_b.assign(A_.g->initializers.size(), -1);
+    m_.init_b_to_a.assign(B_.g->initializers.size(), -1);
+    init_stage_a_.assign(A_.g->initializers.size(), Stage::Names);
+  }
+
+  Matching run() {
+    matchIo();
+    matchWeights();
+    matchNames();  // before spreading: a walk from the outputs must not outrun the names
+    propagate();
+    for (int pass = 0; pass < 3; ++pass) {
+      size_t before = m_.nodes.size();
+      structure(true);
+      propagate();
+      structure(false);
+      propagate();
+      if (m_.nodes.size() == before) break;
+    }
+    align();
+    propagate();
+    matchInitializerNames();
+    finish();
+    return std::move(m_);
+  }
+
+ private:
+  // [pairing primitives]
+  bool pairNodes(uint32_t a, uint32_t b, Stage stage, double confidence) {
+    if (m_.a_to_b[a] != kNone || m_.b_to_a[b] != kNone) return false;
+    m_.a_to_b[a] = b;
+    m_.b_to_a[b] = a;
+    m_.nodes.push_back({ir::NodeId{a}, ir::NodeId{b}, stage, confidence});
+    const ir::Node& na = A_.g->nodes[a];
+    const ir::Node& nb = B_.g->nodes[b];
+    for (size_t j = 0; j < std::min(na.outputs.size(), nb.outputs.size()); ++j) {
+      pairValues(na.outputs[j], nb.outputs[j], stage);
+    }
+    // Inputs at the same slot are the same tensor unless one side already says otherwise.
+    for (size_t j = 0; j < std::min(na.inputs.size(), nb.inputs.size()); ++j) {
+      ir::ValueId va = na.inputs[j], vb = nb.inputs[j];
+      if (!va.valid() || !vb.valid()) continue;
+      const ir::Value& xa = A_.g->value(va);
+      const ir::Value& xb = B_.g->value(vb);
+      bool same_kind = (xa.initializer >= 0) == (xb.initializer >= 0) && xa.producer.valid() == xb.producer.valid();
+      // A produced tensor only when its producers could be one node (rewired inputs stay apart).
+      if (same_kind && xa.producer.valid()) {
+        uint32_t pa = xa.producer.index, pb = xb.producer.index;
+        same_kind = A_.op_label[pa] == B_.op_label[pb] && A_.out_slot[va.index] == B_.out_slot[vb.index] &&
+                    (m_.a_to_b[pa] == kNone ? m_.b_to_a[pb] == kNone : m_.a_to_b[pa] == pb);
+      }
+      if (same_kind) pairValues(va, vb, Stage::Neighbours);
+    }
+    return true;
+  }
+  void pairValues(ir::ValueId va, ir::ValueId vb, Stage stage) {
+    if (!va.valid() || !vb.valid()) return;
+    if (m_.value_a_to_b[va.index] != kNone || m_.value_b_to_a[vb.index] != kNone) return;
+    m_.value_a_to_b[va.index] = vb.index;
+    m_.value_b_to_a[vb.index] = va.index;
+    queue_.push_back(va.index);
+    int32_t ia = A_.g->value(va).initializer, ib = B_.g->value(vb).initializer;
+    if (ia >= 0 && ib >= 0 && m_.init_a_to_b[ia] < 0 && m_.init_b_to_a[ib] < 0) {
+      m_.init_a_to_b[ia] = ib;
+      m_.init_b_to_a[ib] = ia;
+      init_stage_a_[ia] = stage;
+    }
+  }
+
+  // [io] Graph inputs and outputs: by name, then by position among the rest.
+  void matchIo() {
+    auto byName = [&](const std::vector<ir::ValueId>& xa, const std::vector<ir::ValueId>& xb) {
+      std::map<std::string_view, ir::ValueId> names;
+      for (ir::ValueId v : xb) names.emplace(B_.g->value(v).name, v);
+      for (ir::ValueId v : xa) {
+        auto it = names.find(A_.g->value(v).name);
+        if (it != names.end()) pairValues(v, it->second, Stage::Io);
+      }
+      std::vector<ir::ValueId> ra, rb;
+      for (ir::ValueId v : xa) if (m_.value_a_to_b[v.index] == kNone) ra.push_back(v);
+      for (ir::ValueId v : xb) if (m_.value_b_to_a[v.index] == kNone) rb.push_back(v);
+      for (size_t i = 0; i < std::min(ra.size(), rb.size()); ++i) pairValues(ra[i], rb[i], Stage::Io);
+    };
+    byName(A_.g->realInputs(), B_.g->realInputs());
+    // Outputs: pair their producers too (the output tensors are the same result).
+    byName(A_.g->outputs, B_.g->outputs);
+  }
+
+  // [weights] Identical contents, unique on both sides.
+  void matchWeights() {
+    const auto& ia = A_.g->initializers;
+    const auto& ib = B_.g->initializers;
+    std::vector<std::pair<uint64_t, int32_t>> ha, hb;
+    for (size_t i = 0; i < ia.size(); ++i) {
+      if (uint64_t h = tensorContentHash(*A_.model, ia[i], opt_.hash_budget_bytes)) ha.push_back({h, static_cast<int32_t>(i)});
+    }
+    for (size_t i = 0; i < ib.size(); ++i) {
+      if (uint64_t h = tensorContentHash(*B_.model, ib[i], opt_.hash_budget_bytes)) hb.push_back({h, static_cast<int32_t>(i)});
+    }
+    std::sort(ha.begin(), ha.end());
+    std::sort(hb.begin(), hb.end());
+    std::vector<std::pair<int32_t, int32_t>> pairs;  // unique on both sides
+    size_t i = 0, j = 0;
+    while (i < ha.size() && j < hb.size()) {
+      if (ha[i].first < hb[j].first) { ++i; continue; }
+      if (hb[j].first < ha[i].first) { ++j; continue; }
+      size_t ie = i, je = j;
+      while (ie < ha.size() && ha[ie].first == ha[i].first) ++ie;
+      while (je < hb.size() && hb[je].first == hb[j].first) ++je;
+      if (ie - i == 1 && je - j == 1) pairs.push_back({ha[i].second, hb[j].second});
+      i = ie;
+      j = je;
+    }
+    std::sort(pairs.begin(), pairs.end());
+    for (auto [x, y] : pairs) {
+      ir::ValueId va = A_.g->find(ia[x].name), vb = B_.g->find(ib[y].name);
+      pairValues(va, vb, Stage::Weights);
+      // A tensor of a few elements (a scalar 2.0, an axes list) says little about its reader.
+      int64_t count = ia[x].elementCount();
+      if (count < 16 || !va.valid() || !vb.valid()) continue;
+      pairConsumers(va, vb, Stage::Weights, 1.0);
+    }
+  }
+
+  // Initializers nobody's pair reached, by name (contents changed: fine-tuning, fp16, folding).
+  // Last: after an insertion, the same name can mean another layer's tensor.
+  void matchInitializerNames() {
+    const auto& ia = A_.g->initializers;
+    const auto& ib = B_.g->initializers;
+    std::map<std::string_view, int32_t> names;
+    for (size_t k = 0; k < ib.size(); ++k) if (m_.init_b_to_a[k] < 0) names.emplace(ib[k].name, static_cast<int32_t>(k));
+    for (size_t k = 0; k < ia.size(); ++k) {
+      if (m_.init_a_to_b[k] >= 0) continue;
+      auto it = names.find(ia[k].name);
+      if (it != names.end()) pairValues(A_.g->find(ia[k].name), B_.g->find(it->first), Stage::Names);
+    }
+  }
+
+  // Unpaired consumers of a paired value: per (op, slot), pair them in order when both
+  // sides have the same number.
+  size_t pairConsumers(ir::ValueId va, ir::ValueId vb, Stage stage, double confidence) {
+    struct C { uint64_t op; uint32_t slot; uint32_t node; };
+    auto collect = [](const Side& s, ir::ValueId v, const std::vector<uint32_t>& paired) {
+      std::vector<C> out;
+      for (ir::NodeId c : s.g->value(v).consumers) {
+        if (paired[c.index] != kNone) continue;
+        const ir::Node& n = s.g->nodes[c.index];
+        for (size_t k = 0; k < n.inputs.size(); ++k) {
+          if (n.inputs[k] == v) {
+            out.push_back({s.op_label[c.index], static_cast<uint32_t>(k), c.index});
+            break;
+          }
+        }
+      }
+      std::sort(out.begin(), out.end(), [](const C& x, const C& y) {
+        return std::tie(x.op, x.slot, x.node) < std::tie(y.op, y.slot, y.node);
+      });
+      out.erase(std::unique(out.begin(), out.end(), [](const C& x, const C& y) { return x.node == y.node; }), out.end());
+      return out;
+    };
+    std::vector<C> ca = collect(A_, va, m_.a_to_b), cb = collect(B_, vb, m_.b_to_a);
+    size_t made = 0, i = 0, j = 0;
+    while (i < ca.size() && j < cb.size()) {
+      auto ka = std::tie(ca[i].op, ca[i].slot), kb = std::tie(cb[j].op, cb[j].slot);
+      if (ka < kb) { ++i; continue; }
+      if (kb < ka) { ++j; continue; }
+      size_t ie = i, je = j;
+      while (ie < ca.size() && ca[ie].op == ca[i].op && ca[ie].slot == ca[i].slot) ++ie;
+      while (je < cb.size() && cb[je].op == cb[j].op && cb[je].slot == cb[j].slot) ++je;
+      if (ie - i == je - j) {
+        // Several readers of one tensor (shared weights, fan-out): in execution order.
+        std::vector<uint32_t> xa, xb;
+        for (size_t k = i; k < ie; ++k) xa.push_back(ca[k].node);
+        for (size_t k = j; k < je; ++k) xb.push_back(cb[k].node);
+        std::sort(xa.begin(), xa.end(), [&](uint32_t p, uint32_t q) { return A_.position[p] < A_.position[q]; });
+        std::sort(xb.begin(), xb.end(), [&](uint32_t p, uint32_t q) { return B_.position[p] < B_.position[q]; });
+        double c = xa.size() == 1 ? confidence : confidence * 0.8;
+        for (size_t k = 0; k < xa.size(); ++k) made += pairNodes(xa[k], xb[k], stage, c);
+      }
+      i = ie;
+      j = je;
+    }
+    return made;
+  }
+
+  // [neighbours] Every value pair made so far spreads to producers and consumers.
+  void propagate() {
+    while (!queue_.empty()) {
+      uint32_t va = queue_.front();
+      queue_.pop_front();
+      uint32_t vb = m_.value_a_to_b[va];
+      if (vb == kNone) continue;
+      uint32_t pa = A_.producer(ir::ValueId{va}), pb = B_.producer(ir::ValueId{vb});
+      if (pa != kNone && pb != kNone && m_.a_to_b[pa] == kNone && m_.b_to_a[pb] == kNone &&
+          A_.op_label[pa] == B_.op_label[pb] && A_.out_slot[va] == B_.out_slot[vb]) {
+        pairNodes(pa, pb, Stage::Neighbours, A_.fine_label[pa] == B_.fine_label[pb] ? 0.9 : 0.8);
+      }
+      pairConsumers(ir::ValueId{va}, ir::ValueId{vb}, Stage::Neighbours, 0.85);
+    }
+  }
+
+  // [names] Identical names after moving the scopes the weight pairs show moved.
+  static std::vector<std::string_view> segments(std::string_view name) {
+    std::vector<std::string_view> out;
+    size_t start = 0;
+    for (size_t k = 0; k <= name.size(); ++k) {
+      if (k == name.size() || name[k] == '/') {
+        if (k > start) out.push_back(name.substr(start, k - start));
+        start = k + 1;
+      }
+    }
+    return out;
+  }
+  static std::string join(const std::vector<std::string_view>& s, size_t count) {
+    std::string out;
+    for (size_t k = 0; k < count; ++k) out.append("/").append(s[k]);
+    return out;
+  }
+
+  void matchNames() {
+    // Votes: scope prefix in A -> scope prefix in B, from pairs made by content.
+    std::map<std::string, std::map<std::string, int>> votes;
+    for (const NodePair& p : m_.nodes) {
+      if (p.stage != Stage::Weights) continue;
+      auto sa = segments(A_.g->nodes[p.a.index].name), sb = segments(B_.g->nodes[p.b.index].name);
+      if (sa.size() != sb.size() || sa.size() < 2) continue;
+      for (size_t d = 1; d < sa.size(); ++d) votes[join(sa, d)][join(sb, d)]++;
+    }
+    std::map<std::string, std::string> moved;  // only prefixes that move
+    for (const auto& [from, to] : votes) {
+      const std::string* best = nullptr;
+      int best_votes = 0;
+      for (const auto& [target, count] : to) {
+        if (count > best_votes) { best = &target; best_votes = count; }
+      }
+      if (best && *best != from) moved[from] = *best;
+    }
+    auto translate = [&](std::string_view name) -> std::string {
+      if (moved.empty()) return std::string(name);
+      auto s = segments(name);
+      for (size_t d = s.size() > 0 ? s.size() - 1 : 0; d >= 1; --d) {
+        auto it = moved.find(join(s, d));
+        if (it != moved.end()) {
+          std::string out = it->second;
+          for (size_t k = d; k < s.size(); ++k) out.append("/").append(s[k]);
+          return out;
+        }
+      }
+      return std::string(name);
+    };
+    auto normal = [](std::string_view name) {  // "/a/b" and "a/b" name the same scope
+      return join(segments(name), segments(name).size());
+    };
+    std::unordered_map<std::string, uint32_t> b_names;  // unique names only
+    std::vector<std::string> b_keys(B_.n);
+    for (uint32_t k = 0; k < B_.n; ++k) {
+      if (B_.g->nodes[k].name.empty()) continue;
+      b_keys[k] = moved.empty() ? B_.g->nodes[k].name : normal(B_.g->nodes[k].name);
+      auto [it, fresh] = b_names.emplace(b_keys[k], k);
+      if (!fresh) it->second = kNone;
+    }
+    // A moved name outranks an unmoved one that reads the same: "/layers.3/x" moved to
+    // "/layers.2/x" is backed by weights, the old "/layers.2/x" (a layer inserted in A) is not.
+    std::unordered_map<std::string, uint32_t> moved_count, kept_count;
+    std::vector<std::string> a_keys(A_.n);
+    std::vector<bool> a_moved(A_.n, false);
+    for (uint32_t k = 0; k < A_.n; ++k) {
+      if (A_.g->nodes[k].name.empty()) continue;
+      if (moved.empty()) {
+        a_keys[k] = A_.g->nodes[k].name;
+      } else {
+        std::string plain = normal(A_.g->nodes[k].name);
+        a_keys[k] = normal(translate(A_.g->nodes[k].name));
+        a_moved[k] = a_keys[k] != plain;
+      }
+      (a_moved[k] ? moved_count : kept_count)[a_keys[k]]++;
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> different_op;
+    for (uint32_t k = 0; k < A_.n; ++k) {
+      if (a_keys[k].empty() || m_.a_to_b[k] != kNone) continue;
+      bool unique = a_moved[k] ? moved_count[a_keys[k]] == 1
+                               : kept_count[a_keys[k]] == 1 && moved_count.count(a_keys[k]) == 0;
+      if (!unique) continue;
+      auto it = b_names.find(a_keys[k]);
+      if (it == b_names.end() || it->second == kNone) continue;
+      if (A_.op_label[k] != B_.op_label[it->second]) {
+        different_op.push_back({k, it->second});
+        continue;
+      }
+      pairNodes(k, it->second, Stage::Names, 0.95);
+    }
+    // The same unique name with another op ("act3" Relu -> Sigmoid): an op replaced in place.
+    // Exported names usually end in the op type, so this only fires for names a person chose.
+    // Only where names are shared at all: most named nodes paired by name already (a stray
+    // collision between unrelated generic names such as "n0" must not pair).
+    size_t named = 0, by_name = 0;
+    for (uint32_t k = 0; k < A_.n; ++k) {
+      if (a_keys[k].empty()) continue;
+      ++named;
+      by_name += m_.a_to_b[k] != kNone;
+    }
+    if (by_name * 2 >= named) {
+      for (auto [x, y] : different_op) pairNodes(x, y, Stage::Names, 0.7);
+    }
+  }
+
+  // [structure] WL labels; a paired node's label is its pair, so unpaired nodes near
+  // paired ones are told apart by them.
+  void structure(bool fine) {
+    std::vector<uint64_t> la(A_.n), lb(B_.n);
+    auto init = [&](const Side& s, const std::vector<uint32_t>& paired, bool is_a, std::vector<uint64_t>* l) {
+      for (uint32_t k = 0; k < s.n; ++k) {
+        uint32_t key = paired[k] == kNone ? kNone : (is_a ? k : paired[k]);
+        (*l)[k] = key != kNone ? combine(0x5041495245ull, key) : (fine ? s.fine_label[k] : s.op_label[k]);
+      }
+    };
+    init(A_, m_.a_to_b, true, &la);
+    init(B_, m_.b_to_a, false, &lb);
+    for (int round = 1; round <= opt_.wl_rounds; ++round) {
+      la = refine(A_, m_.a_to_b, m_.value_a_to_b, true, la);
+      lb = refine(B_, m_.b_to_a, m_.value_b_to_a, false, lb);
+    }
+    // Labels unique on both sides pair (after k rounds a label holds k hops of context).
+    std::vector<std::pair<uint64_t, uint32_t>> ua, ub;
+    for (uint32_t k = 0; k < A_.n; ++k) if (m_.a_to_b[k] == kNone) ua.push_back({la[k], k});
+    for (uint32_t k = 0; k < B_.n; ++k) if (m_.b_to_a[k] == kNone) ub.push_back({lb[k], k});
+    std::sort(ua.begin(), ua.end());
+    std::sort(ub.begin(), ub.end());
+    std::vector<std::pair<uint32_t, uint32_t>> found;
+    size_t i = 0, j = 0;
+    while (i < ua.size() && j < ub.size()) {
+      if (ua[i].first < ub[j].first) { ++i; continue; }
+      if (ub[j].first < ua[i].first) { ++j; continue; }
+      size_t ie = i, je = j;
+      while (ie < ua.size() && ua[ie].first == ua[i].first) ++ie;
+      while (je < ub.size() && ub[je].first == ub[j].first) ++je;
+      if (ie - i == 1 && je - j == 1) found.push_back({ua[i].second, ub[j].second});
+      i = ie;
+      j = je;
+    }
+    std::sort(found.begin(), found.end());
+    for (auto [x, y] : found) {
+      if (A_.op_label[x] == B_.op_label[y]) pairNodes(x, y, Stage::Structure, fine ? 0.9 : 0.75);
+    }
+  }
+
+  std::vector<uint64_t> refine(const Side& s, const std::vector<uint32_t>& paired, const std::vector<uint32_t>& vpaired,
+                               bool is_a, const std::vector<uint64_t>& prev) {
+    std::vector<uint64_t> next(s.n);
+    std::vector<uint64_t> succ;
+    for (uint32_t k = 0; k < s.n; ++k) {
+      if (paired[k] != kNone) { next[k] = prev[k]; continue; }
+      const ir::Node& node = s.g->nodes[k];
+      Hasher h;
+      h.add(prev[k]);
+      for (size_t slot = 0; slot < node.inputs.size(); ++slot) {
+        ir::ValueId v = node.inputs[slot];
+        uint64_t x = 0x11;
+        if (v.valid()) {
+          uint32_t p = s.producer(v);
+          uint32_t vkey = vpaired[v.index] == kNone ? kNone : (is_a ? v.index : vpaired[v.index]);
+          if (p != kNone) x = combine(prev[p], s.out_slot[v.index]);
+          else if (vkey != kNone) x = combine(0x56414cull, vkey);
+          else x = s.g->value(v).initializer >= 0 ? 0x22 : 0x33;
+        }
+        h.add(x);
+      }
+      succ.clear();
+      for (size_t j = 0; j < node.outputs.size(); ++j) {
+        ir::ValueId v = node.outputs[j];
+        if (!v.valid()) continue;
+        for (ir::NodeId c : s.g->value(v).consumers) succ.push_back(combine(prev[c.index], j));
+        if (s.g->value(v).graph_output) succ.push_back(combine(0x4f5554ull, j));
+      }
+      std::sort(succ.begin(), succ.end());
+      for (uint64_t x : succ) h.add(x);
+      next[k] = h.value();
+    }
+    return next;
+  }
+
+  // [alignment] Gaps between paired nodes, aligned by op type along execution order.
+  void align() {
+    // Gap key of an unpaired node: the pair of the last paired node before it.
+    std::map<uint32_t, std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> gaps;
+    uint32_t last = kNone;
+    for (uint32_t k : A_.order) {
+      if (m_.a_to_b[k] != kNone) last = k;
+      else gaps[last].first.push_back(k);
+    }
+    last = kNone;
+    for (uint32_t k : B_.order) {
+      if (m_.b_to_a[k] != kNone) last = m_.b_to_a[k];
+      else gaps[last].second.push_back(k);
+    }
+    for (auto& [key, gap] : gaps) {
+      auto& xa = gap.first;
+      auto& xb = gap.second;
+      if (xa.empty() || xb.empty()) continue;
+      if (xa.size() == xb.size()) {
+        // Same length: position by position; an op change pairs only with a shared neighbour.
+        for (size_t k = 0; k < xa.size(); ++k) {
+          if (A_.op_label[xa[k]] == B_.op_label[xb[k]] || shareNeighbour(xa[k], xb[k])) {
+            pairNodes(xa[k], xb[k], Stage::Alignment, A_.op_label[xa[k]] == B_.op_label[xb[k]] ? 0.6 : 0.4);
+          }
+        }
+        continue;
+      }
+      // Longest common subsequence of op types (greedy when the table would be too big).
+      uint64_t cells = static_cast<uint64_t>(xa.size() + 1) * (xb.size() + 1);
+      std::vector<std::pair<uint32_t, uint32_t>> common;
+      if (cells <= opt_.max_alignment_cells) {
+        size_t n = xa.size(), m = xb.size();
+        std::vector<uint32_t> t(cells, 0);
+        auto at = [&](size_t i, size_t j) -> uint32_t& { return t[i * (m + 1) + j]; };
+        for (size_t i = n; i-- > 0;) {
+          for (size_t j = m; j-- > 0;) {
+            at(i, j) = A_.op_label[xa[i]] == B_.op_label[xb[j]] ? at(i + 1, j + 1) + 1
+                                                                : std::max(at(i + 1, j), at(i, j + 1));
+          }
+        }
+        size_t i = 0, j = 0;
+        while (i < n && j < m) {
+          if (A_.op_label[xa[i]] == B_.op_label[xb[j]]) common.push_back({xa[i++], xb[j++]});
+          else if (at(i + 1, j) >= at(i, j + 1)) ++i;
+          else ++j;
+        }
+      } else {
+        size_t j = 0;
+        for (size_t i = 0; i < xa.size() && j < xb.size(); ++i) {
+          size_t k = j;
+          while (k < xb.size() && k < j + 64 && A_.op_label[xa[i]] != B_.op_label[xb[k]]) ++k;
+          if (k < xb.size() && A_.op_label[xa[i]] == B_.op_label[xb[k]]) {
+            common.push_back({xa[i], xb[k]});
+            j = k + 1;
+          }
+        }
+      }
+      for (auto [x, y] : common) pairNodes(x, y, Stage::Alignment, 0.5);
+    }
+  }
+
+  bool shareNeighbour(uint32_t a, uint32_t b) const {
+    const ir::Node& na = A_.g->nodes[a];
+    const ir::Node& nb = B_.g->nodes[b];
+    for (size_t k = 0; k < std::min(na.inputs.size(), nb.inputs.size()); ++k) {
+      if (na.inputs[k].valid() && nb.inputs[k].valid() && m_.value_a_to_b[na.inputs[k].index] == nb.inputs[k].index)
+        return true;
+    }
+    for (size_t k = 0; k < std::min(na.outputs.size(), nb.outputs.size()); ++k) {
+      ir::ValueId va = na.outputs[k], vb = nb.outputs[k];
+      if (!va.valid() || !vb.valid()) continue;
+      for (ir::NodeId c : A_.g->value(va).consumers) {
+        uint32_t cb = m_.a_to_b[c.index];
+        if (cb == kNone) continue;
+        for (ir::NodeId d : B_.g->value(vb).consumers) if (d.index == cb) return true;
+      }
+    }
+    return false;
+  }
+
+  void finish() {
+    std::sort(m_.nodes.begin(), m_.nodes.end(), [](const NodePair& x, const NodePair& y) { return x.a.index < y.a.index; });
+    for (size_t i = 0; i < m_.init_a_to_b.size(); ++i) {
+      if (m_.init_a_to_b[i] >= 0) m_.initializers.push_back({static_cast<int32_t>(i), m_.init_a_to_b[i], init_stage_a_[i]});
+    }
+  }
+
+  MatchOptions opt_;
+  Side A_, B_;
+  Matching m_;
+  std::vector<Stage> init_stage_a_;
+  std::deque<uint32_t> queue_;  // A-side value indices whose pair is new
+};
+
+}  // namespace
+
+Matching matchModels(const ir::Model& a, const ir::Model& b, const MatchOptions& options) {
+  if (a.graphs.empty() || b.graphs.empty()) return {};
+  return Matcher(a, b, options).run();
+}
+
+}  // namespace nf::diff

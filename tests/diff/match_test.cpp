@@ -1,0 +1,151 @@
+// Matching stages on small synthetic graphs whose right answer is known.
+#include <gtest/gtest.h>
+
+#include "diff/differences.h"
+#include "support/model_builder.h"
+
+namespace nf {
+namespace {
+
+// A residual chain: per layer MatMul(W_l) -> Add(b_l) -> Relu -> Add(residual).
+// Weights hold distinct values per layer unless `data` is false (no bytes: nothing to hash).
+ir::Model chain(int layers, bool named, int insert_at = -1, const char* act = "Relu", int act_at = -1) {
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  std::string x = g.input("x", test::F32, test::shape({1, 4}));
+  int seed = 0;
+  for (int l = 0; l < layers + (insert_at >= 0 ? 1 : 0); ++l) {
+    bool fresh = l == insert_at;
+    int k = fresh ? 1000 : seed++;
+    std::string s = "/layers." + std::to_string(l) + "/";
+    auto nm = [&](const char* op) { return named ? s + op : std::string(); };
+    std::vector<float> w(16), b(4);
+    for (int i = 0; i < 16; ++i) w[i] = static_cast<float>(k * 16 + i) * 0.01f;
+    for (int i = 0; i < 4; ++i) b[i] = static_cast<float>(k * 4 + i) * 0.1f;
+    std::string wn = g.initFloats("w" + std::to_string(l), {4, 4}, w);
+    std::string bn = g.initFloats("b" + std::to_string(l), {4}, b);
+    std::string y = g.op("MatMul", nm("MatMul"), {x, wn});
+    y = g.op("Add", nm("Add"), {y, bn});
+    y = g.op(l == act_at ? "Sigmoid" : act, nm("Act"), {y});
+    x = g.op("Add", nm("Add_1"), {x, y});
+  }
+  g.output(x);
+  return m;
+}
+
+TEST(DiffMatch, RenamedModelIsEqualAndPairsEveryNodeWithItself) {
+  ir::Model a = chain(6, true), b = chain(6, false);
+  diff::Report r = diff::compareModels(a, b);
+  ASSERT_EQ(r.nodes.size(), a.main().nodes.size());
+  for (const auto& p : r.nodes) EXPECT_EQ(p.pair.a.index, p.pair.b.index);
+  EXPECT_TRUE(r.equal());
+  EXPECT_TRUE(r.removed.empty());
+  EXPECT_TRUE(r.added.empty());
+}
+
+TEST(DiffMatch, InsertedLayerWithoutNamesIsAddedAndTheRestPairsAcrossIt) {
+  ir::Model a = chain(5, false), b = chain(5, false, 2);
+  diff::Report r = diff::compareModels(a, b);
+  EXPECT_EQ(r.added.size(), 4u);
+  EXPECT_TRUE(r.removed.empty());
+  for (const auto& p : r.nodes) {
+    uint32_t expect = p.pair.a.index < 8 ? p.pair.a.index : p.pair.a.index + 4;  // layer 2 in B is new
+    EXPECT_EQ(p.pair.b.index, expect) << "A node " << p.pair.a.index;
+  }
+  EXPECT_EQ(r.nodes.size(), a.main().nodes.size());
+}
+
+TEST(DiffMatch, ChangedOpPairsAsChangedWithItsOldAndNewType) {
+  ir::Model a = chain(4, false), b = chain(4, false, -1, "Relu", 2);
+  diff::Report r = diff::compareModels(a, b);
+  ASSERT_EQ(r.nodes.size(), a.main().nodes.size());
+  ASSERT_EQ(r.changedNodes(), 1);
+  for (const auto& p : r.nodes) {
+    EXPECT_EQ(p.pair.a.index, p.pair.b.index);
+    if (p.same()) continue;
+    ASSERT_FALSE(p.changes.empty());
+    EXPECT_EQ(p.changes[0].what, "op_type");
+    EXPECT_EQ(p.changes[0].a, "Relu");
+    EXPECT_EQ(p.changes[0].b, "Sigmoid");
+  }
+}
+
+TEST(DiffMatch, ChangedWeightsAreComparedByValue) {
+  ir::Model a = chain(2, true), b = chain(2, true);
+  b.main().initializers[0].bytes[7] ^= 0x40;  // element 1 of w0 changes (exponent bit)
+  diff::Report r = diff::compareModels(a, b);
+  EXPECT_FALSE(r.equal());
+  int changed = 0;
+  for (const auto& d : r.initializers) {
+    if (d.same()) continue;
+    ++changed;
+    EXPECT_TRUE(d.values.compared);
+    EXPECT_GT(d.values.max_abs_diff, 0.0);
+    EXPECT_LT(d.values.cosine, 1.0);
+  }
+  EXPECT_EQ(changed, 1);
+  EXPECT_EQ(r.changedNodes(), 1);  // the MatMul that reads it
+}
+
+TEST(DiffMatch, SameInputGivesSameMatchingEveryRun) {
+  ir::Model a = chain(8, false), b = chain(8, false, 5);
+  diff::Matching m1 = diff::matchModels(a, b), m2 = diff::matchModels(a, b);
+  ASSERT_EQ(m1.nodes.size(), m2.nodes.size());
+  for (size_t i = 0; i < m1.nodes.size(); ++i) {
+    EXPECT_EQ(m1.nodes[i].b.index, m2.nodes[i].b.index);
+    EXPECT_EQ(m1.nodes[i].stage, m2.nodes[i].stage);
+  }
+}
+
+TEST(DiffMatch, SameChosenNameWithAnotherOpPairsAsReplacedInPlace) {
+  // Weights without data: nothing to hash, so only the names can tell.
+  auto build = [](const char* act) {
+    ir::Model m = test::model(17);
+    test::GraphBuilder g(m);
+    std::string x = g.input("x", test::F32, test::shape({1, 4}));
+    x = g.op("MatMul", "fc1", {x, g.weight("w1", {4, 4})});
+    x = g.op(act, "act1", {x});
+    x = g.op("MatMul", "fc2", {x, g.weight("w2", {4, 4})});
+    g.output(x);
+    return m;
+  };
+  ir::Model a = build("Relu"), b = build("Sigmoid");
+  diff::Report r = diff::compareModels(a, b);
+  ASSERT_EQ(r.nodes.size(), 3u);
+  EXPECT_TRUE(r.removed.empty());
+  EXPECT_EQ(r.changedNodes(), 1);
+  EXPECT_EQ(r.nodes[1].changes.at(0).what, "op_type");
+}
+
+TEST(DiffMatch, ChangedLoopBodyShowsAsAChangedGraphAttribute) {
+  auto build = [](const char* inner) {
+    ir::Model m = test::model(17);
+    test::GraphBuilder g(m);
+    std::string x = g.input("x", test::F32, test::shape({4}));
+    std::string c = g.input("c", test::BOOL, test::shape({}));
+    ir::GraphId body = test::GraphBuilder::addBody(m, ir::GraphId{0}, "body");
+    {
+      test::GraphBuilder b(m, body);
+      b.input("i");
+      b.input("cond");
+      std::string v = b.input("v");
+      b.node("Identity", {"cond"}, {"cond_out"}, {}, "keep");
+      b.node(inner, {v}, {"v_out"}, {}, "step");
+      b.output("cond_out");
+      b.output("v_out");
+    }
+    g.node("Loop", {"", c, x}, {"y"}, {test::aGraph("body", body)}, "loop");
+    g.output("y");
+    return m;
+  };
+  ir::Model a = build("Relu"), b = build("Sigmoid");
+  diff::Report same = diff::compareModels(a, build("Relu"));
+  EXPECT_TRUE(same.equal());
+  diff::Report r = diff::compareModels(a, b);
+  ASSERT_EQ(r.nodes.size(), 1u);
+  ASSERT_FALSE(r.nodes[0].same());
+  EXPECT_EQ(r.nodes[0].changes[0].what, "attribute body");
+}
+
+}  // namespace
+}  // namespace nf
