@@ -8,7 +8,7 @@
 # Data modules are plain C++: they build natively and never include ImGui, SDL,
 # GL or Emscripten headers. Only the modules in NETFORGE_UI_MODULES may.
 
-set(NETFORGE_MODULES base ir weights onnx shapes runtime layout hierarchy scene builder document cli app)
+set(NETFORGE_MODULES base ir weights onnx shapes runtime layout hierarchy scene builder importer document cli app)
 
 set(NETFORGE_DEPS_base      "")
 set(NETFORGE_DEPS_ir        base)
@@ -20,8 +20,9 @@ set(NETFORGE_DEPS_layout    base)                         # layered graph layout
 set(NETFORGE_DEPS_hierarchy ir shapes base)               # name scopes, repeated blocks
 set(NETFORGE_DEPS_scene     ir shapes hierarchy layout base) # display graph + geometry for any renderer
 set(NETFORGE_DEPS_builder   base)                         # model builder: catalog, documents, codegen
+set(NETFORGE_DEPS_importer builder weights ir base)       # ONNX model -> PyTorch code with its weights
 set(NETFORGE_DEPS_document  onnx shapes ir base)          # the open model: file routing, load states, analysis
-set(NETFORGE_DEPS_cli       runtime onnx weights shapes layout hierarchy scene builder ir base)
+set(NETFORGE_DEPS_cli       runtime onnx weights shapes layout hierarchy scene builder importer ir base)
 set(NETFORGE_DEPS_app       document runtime onnx weights shapes layout hierarchy scene builder ir base)
 
 set(NETFORGE_UI_MODULES app)
