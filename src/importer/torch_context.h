@@ -26,6 +26,7 @@ struct Ctx {
   const ir::Model& model;
   const ir::Graph& g;
   int64_t opset = 0;
+  bool has_half = false;  // float16 tensors: matmuls run in float32 (torch's CPU kernels lack half)
   builder::NameTable locals;  // forward() variables
   builder::NameTable attrs;   // self.<attr> names
   HelperSet helpers;

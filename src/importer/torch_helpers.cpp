@@ -129,11 +129,26 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
       {"onnx_pool", R"PY(def onnx_pool(kind, x, kernel, strides, pads, dilations=None, ceil_mode=0, count_include_pad=0):
     """ONNX MaxPool / AveragePool with any pads: pad first, then pool without padding."""
     n = len(kernel)
+    dilations = dilations or [1] * n
     fns = {"max": (F.max_pool1d, F.max_pool2d, F.max_pool3d), "avg": (F.avg_pool1d, F.avg_pool2d, F.avg_pool3d)}
     fn = fns[kind][n - 1]
+    # ONNX output size: a last window that would start in the end padding is dropped.
+    sizes = []
+    for i in range(n):
+        span = x.shape[2 + i] + pads[i] + pads[n + i] - dilations[i] * (kernel[i] - 1) - 1
+        out = (-(-span // strides[i]) if ceil_mode else span // strides[i]) + 1
+        if ceil_mode and (out - 1) * strides[i] >= x.shape[2 + i] + pads[i]:
+            out -= 1
+        sizes.append(out)
+    dtype = x.dtype
+    if not dtype.is_floating_point:
+        x = x.to(torch.float64)
     if kind == "max":
         x = onnx_pad_spatial(x, pads, float("-inf")) if any(pads) else x
-        return fn(x, kernel, strides, 0, dilations or 1, ceil_mode=bool(ceil_mode))
+        y = fn(x, kernel, strides, 0, dilations, ceil_mode=bool(ceil_mode))
+        return y[(slice(None), slice(None)) + tuple(slice(0, k) for k in sizes)].to(dtype)
+    if any(d != 1 for d in dilations):
+        raise NotImplementedError("AveragePool with dilations")
     # Average = window sum / count of the cells that count (pads count with count_include_pad).
     ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype)
     if any(pads):
@@ -141,7 +156,7 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         ones = onnx_pad_spatial(ones, pads, 1.0 if count_include_pad else 0.0)
     total = fn(x, kernel, strides, 0, ceil_mode=bool(ceil_mode), count_include_pad=True)
     count = fn(ones, kernel, strides, 0, ceil_mode=bool(ceil_mode), count_include_pad=True)
-    return total / count
+    return (total / count)[(slice(None), slice(None)) + tuple(slice(0, k) for k in sizes)].to(dtype)
 )PY"},
       {"onnx_conv", R"PY(def onnx_conv(x, w, b, strides, pads, dilations, groups):
     """ONNX Conv whose weight is computed in the graph."""
@@ -177,7 +192,7 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     keep = x.shape[:lead]
     y = x.reshape((-1,) + tuple(x.shape[lead:])).unsqueeze(0) if lead > 0 else x.unsqueeze(0).unsqueeze(0)
     inner = full[lead:rank] + full[rank + lead:]
-    y = onnx_pad_spatial_mode(y, inner, torch_mode)
+    y = onnx_pad_spatial_mode(y if y.is_floating_point() else y.to(torch.float64), inner, torch_mode).to(x.dtype)
     return y.reshape(tuple(keep) + tuple(y.shape[2:])) if lead > 0 else y.squeeze(0).squeeze(0)
 )PY"},
       {"onnx_pad_spatial_mode", R"PY(def onnx_pad_spatial_mode(x, pads, mode):
@@ -188,16 +203,20 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     return F.pad(x, order, mode=mode)
 )PY"},
       {"onnx_resize", R"PY(def onnx_resize(x, scales=None, sizes=None, mode="nearest", transform="half_pixel",
-                nearest_mode="round_prefer_floor"):
-    """ONNX Resize / Upsample on the spatial axes (batch and channel scales must be 1)."""
+                nearest_mode="round_prefer_floor", axes=None):
+    """ONNX Resize / Upsample: nearest and linear exactly (separable), cubic through torch."""
     rank = x.dim()
+    axes = list(range(rank)) if axes is None else [a % rank for a in axes]
+    full_scales, full_sizes = [1.0] * rank, list(x.shape)
     if sizes is not None and len(onnx_ints(sizes)):
-        sizes = onnx_ints(sizes)
-        scales = [sizes[i] / x.shape[i] for i in range(rank)]
+        for a, n in zip(axes, onnx_ints(sizes)):
+            full_sizes[a], full_scales[a] = n, n / x.shape[a]
     else:
-        scales = [float(s) for s in (scales.reshape(-1).tolist() if torch.is_tensor(scales) else scales)]
-        sizes = [int(math.floor(x.shape[i] * scales[i])) for i in range(rank)]
-    if mode == "nearest":
+        given = [float(s) for s in (scales.reshape(-1).tolist() if torch.is_tensor(scales) else scales)]
+        for a, sc in zip(axes, given):
+            full_scales[a], full_sizes[a] = sc, int(math.floor(x.shape[a] * sc))
+    scales, sizes = full_scales, full_sizes
+    if mode in ("nearest", "linear"):
         for axis in range(rank):
             n_in, n_out, scale = x.shape[axis], sizes[axis], scales[axis]
             if n_in == n_out and scale == 1.0:
@@ -213,6 +232,13 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
                 s = (i + 0.5) / scale
             else:
                 s = (i + 0.5) / scale - 0.5
+            if mode == "linear":
+                s = s.clamp(0, n_in - 1)
+                lo = torch.floor(s).long()
+                hi = (lo + 1).clamp(max=n_in - 1)
+                w = (s - lo).to(x.dtype).reshape([-1] + [1] * (rank - axis - 1))
+                x = x.index_select(axis, lo) * (1 - w) + x.index_select(axis, hi) * w
+                continue
             if nearest_mode == "floor":
                 j = torch.floor(s)
             elif nearest_mode == "ceil":
@@ -223,8 +249,7 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
                 j = torch.ceil(s - 0.5)
             x = x.index_select(axis, j.clamp(0, n_in - 1).long())
         return x
-    torch_mode = {("linear", 3): "linear", ("linear", 4): "bilinear", ("linear", 5): "trilinear",
-                  ("cubic", 4): "bicubic"}.get((mode, rank))
+    torch_mode = {("cubic", 4): "bicubic"}.get((mode, rank))
     if torch_mode is None:
         raise NotImplementedError(f"Resize mode {mode} on a rank-{rank} tensor")
     align = transform == "align_corners"
@@ -260,6 +285,113 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         s = s - y
     return s.flip(axis) if reverse else s
 )PY"},
+      {"onnx_prelu", R"PY(def onnx_prelu(x, slope):
+    """ONNX PRelu; an old-style per-channel slope of shape (C,) is applied along axis 1."""
+    if slope.dim() == 1 and x.dim() > 2 and slope.numel() > 1 and slope.numel() != x.shape[-1]:
+        slope = slope.reshape((-1,) + (1,) * (x.dim() - 2))
+    return torch.where(x < 0, x * slope, x)
+)PY"},
+      {"onnx_matmul", R"PY(def onnx_matmul(a, b):
+    """MatMul; float16 is computed in float32 (torch's CPU kernels lack half)."""
+    if a.dtype == torch.float16:
+        return torch.matmul(a.float(), b.float()).half()
+    return torch.matmul(a, b)
+)PY"},
+      {"onnx_topk", R"PY(def onnx_topk(x, k, axis, largest):
+    """ONNX TopK: ties keep the lower index first (a stable sort)."""
+    values, indices = torch.sort(x, dim=axis, descending=bool(largest), stable=True)
+    k = int(onnx_ints(k)[0])
+    return values.narrow(axis, 0, k), indices.narrow(axis, 0, k)
+)PY"},
+      {"onnx_arg", R"PY(def onnx_arg(fn, x, axis, keepdims, last):
+    """ArgMax / ArgMin; select_last_index searches from the end."""
+    if not last:
+        return fn(x, dim=axis, keepdim=bool(keepdims))
+    axis = axis % x.dim()
+    return x.shape[axis] - 1 - fn(x.flip(axis), dim=axis, keepdim=bool(keepdims))
+)PY"},
+      {"onnx_layer_norm", R"PY(def onnx_layer_norm(x, scale, bias, axis, eps):
+    """LayerNormalization with its optional mean and inverse-std outputs."""
+    axes = list(range(axis % x.dim(), x.dim()))
+    xf = x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+    mean = xf.mean(dim=axes, keepdim=True)
+    inv_std = 1.0 / torch.sqrt(((xf - mean) ** 2).mean(dim=axes, keepdim=True) + eps)
+    y = ((xf - mean) * inv_std).to(x.dtype) * scale
+    if bias is not None:
+        y = y + bias
+    return y, mean, inv_std
+)PY"},
+      {"onnx_nll_loss", R"PY(def onnx_nll_loss(x, target, weight=None, reduction="mean", ignore_index=None):
+    """NegativeLogLikelihoodLoss over (N, C, d1, ...) log-probabilities."""
+    target = target.long()
+    ignore = -100 if ignore_index is None else ignore_index
+    if x.dim() > 2 and x.dim() != 4:
+        n, c = x.shape[:2]
+        x = x.reshape(n, c, 1, -1)
+        shape = target.shape
+        target = target.reshape(n, 1, -1)
+        loss = F.nll_loss(x, target, weight=weight, reduction=reduction, ignore_index=ignore)
+        return loss.reshape(shape) if reduction == "none" else loss
+    return F.nll_loss(x, target, weight=weight, reduction=reduction, ignore_index=ignore)
+)PY"},
+      {"onnx_softmax_ce", R"PY(def onnx_softmax_ce(x, target, weight=None, reduction="mean", ignore_index=None):
+    """SoftmaxCrossEntropyLoss: (loss, log_prob)."""
+    log_prob = F.log_softmax(x, dim=1)
+    return onnx_nll_loss(log_prob, target, weight, reduction, ignore_index), log_prob
+)PY"},
+      {"onnx_grid_sample", R"PY(def onnx_grid_sample(x, grid, mode, padding_mode, align_corners):
+    mode = {"linear": "bilinear", "cubic": "bicubic"}.get(mode, mode)
+    return F.grid_sample(x, grid, mode=mode, padding_mode=padding_mode, align_corners=bool(align_corners))
+)PY"},
+      {"onnx_conv_transpose", R"PY(def onnx_conv_transpose(x, w, b, strides, pads, dilations, groups, output_padding):
+    """ConvTranspose with ONNX pads (cropped from the full output)."""
+    n = w.dim() - 2
+    fn = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[n - 1]
+    y = fn(x, w, b, strides, 0, output_padding, groups, dilations)
+    index = [slice(None), slice(None)]
+    for i in range(n):
+        index.append(slice(pads[i], y.shape[2 + i] - pads[n + i]))
+    return y[tuple(index)]
+)PY"},
+      {"onnx_scatter_nd", R"PY(def onnx_scatter_nd(x, indices, updates, reduction="none"):
+    y = x.clone()
+    k = indices.shape[-1]
+    idx = tuple(indices.reshape(-1, k).long().t())
+    upd = updates.reshape((-1,) + tuple(x.shape[k:]))
+    if reduction == "none":
+        y[idx] = upd
+    elif reduction == "add":
+        y.index_put_(idx, upd, accumulate=True)
+    else:
+        for j in range(upd.shape[0]):
+            at = tuple(i[j] for i in idx)
+            y[at] = {"mul": torch.mul, "max": torch.maximum, "min": torch.minimum}[reduction](y[at], upd[j])
+    return y
+)PY"},
+      {"onnx_scatter_elements", R"PY(def onnx_scatter_elements(x, axis, indices, updates, reduction="none"):
+    indices = indices.long()
+    indices = torch.where(indices < 0, indices + x.shape[axis], indices)
+    if reduction == "none":
+        return x.scatter(axis, indices, updates)
+    name = {"add": "sum", "mul": "prod", "max": "amax", "min": "amin"}[reduction]
+    return x.scatter_reduce(axis, indices, updates, name, include_self=True)
+)PY"},
+      {"onnx_gather_nd", R"PY(def onnx_gather_nd(x, indices, batch_dims=0):
+    indices = indices.long()
+    if batch_dims == 0:
+        k = indices.shape[-1]
+        idx = tuple(indices.reshape(-1, k).t())
+        return x[idx].reshape(tuple(indices.shape[:-1]) + tuple(x.shape[k:]))
+    return torch.stack([onnx_gather_nd(x[i], indices[i], batch_dims - 1) for i in range(x.shape[0])])
+)PY"},
+      {"onnx_one_hot", R"PY(def onnx_one_hot(indices, depth, values, axis=-1):
+    depth = int(onnx_ints(depth)[0])
+    indices = indices.long()
+    indices = torch.where(indices < 0, indices + depth, indices)
+    hot = F.one_hot(indices.clamp(0, depth - 1), depth) * ((indices >= 0) & (indices < depth)).unsqueeze(-1)
+    y = torch.where(hot.bool(), values[1], values[0])
+    return y.movedim(-1, axis % y.dim())
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():
@@ -278,7 +410,8 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& helperDeps()
       {"onnx_reduce", {"onnx_ints"}},        {"onnx_pool", {"onnx_pad_spatial"}},
       {"onnx_conv", {"onnx_pad_spatial"}},   {"onnx_pad", {"onnx_ints", "onnx_pad_spatial", "onnx_pad_spatial_mode"}},
       {"onnx_resize", {"onnx_ints"}},        {"onnx_split", {"onnx_ints"}},
-      {"onnx_cumsum", {"onnx_ints"}},
+      {"onnx_cumsum", {"onnx_ints"}},       {"onnx_topk", {"onnx_ints"}},
+      {"onnx_softmax_ce", {"onnx_nll_loss"}}, {"onnx_one_hot", {"onnx_ints"}},
   };
   return deps;
 }

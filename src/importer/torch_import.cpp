@@ -90,6 +90,10 @@ const char* torchDtype(ir::ElemType e) {
     case ir::ElemType::Int32: return "torch.int32";
     case ir::ElemType::Int64: return "torch.int64";
     case ir::ElemType::Bool: return "torch.bool";
+    // torch has no wider unsigned types: the next signed type holds every value but uint64's top half.
+    case ir::ElemType::Uint16: return "torch.int32";
+    case ir::ElemType::Uint32: return "torch.int64";
+    case ir::ElemType::Uint64: return "torch.int64";
     default: return nullptr;
   }
 }
@@ -215,6 +219,8 @@ Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptio
   if (model.graphs.empty()) return Error{"the model has no graph"};
   Ctx c(model);
   c.opset = model.opsetVersion("");
+  for (const ir::Tensor& t : c.g.initializers) c.has_half = c.has_half || t.elem == ir::ElemType::Float16;
+  for (const ir::Value& v : c.g.values) c.has_half = c.has_half || (v.type.isTensor() && v.type.elem == ir::ElemType::Float16);
   for (const char* reserved : {"np", "math", "argparse", "torch", "nn", "F", "onnx", "numpy_helper", "main",
                                "ONNX_WEIGHTS", "INPUTS", "load_onnx_weights", "Model", "state", "key"})
     c.locals.claim(reserved), c.attrs.claim(reserved);
@@ -308,6 +314,13 @@ def load_onnx_weights(model, onnx_path):
   }
   code += R"PY(
 
+def to_torch(array):
+    """A numpy array as a tensor (unsigned types torch lacks become the next signed type)."""
+    wider = {np.dtype(np.uint16): np.int32, np.dtype(np.uint32): np.int64, np.dtype(np.uint64): np.int64}
+    array = np.asarray(array)
+    return torch.from_numpy(np.ascontiguousarray(array.astype(wider.get(array.dtype, array.dtype))))
+
+
 def main():
     parser = argparse.ArgumentParser(description="Runs the model once and saves its outputs.")
 )PY";
@@ -322,7 +335,7 @@ def main():
     feeds = []
     for i, (name, dtype, shape) in enumerate(INPUTS):
         if i < len(args.input):
-            feeds.append(torch.from_numpy(np.load(args.input[i])))
+            feeds.append(to_torch(np.load(args.input[i])))
         elif dtype.is_floating_point:
             feeds.append(torch.rand(shape, dtype=dtype))
         else:

@@ -318,7 +318,11 @@ const std::map<std::string, Builder, std::less<>>& simpleOps() {
       {"Mod", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          return std::string(attrInt(n, "fmod", 0) ? "torch.fmod(" : "torch.remainder(") + in[0] + ", " + in[1] + ")";
        }},
-      {"MatMul", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.matmul(" + in[0] + ", " + in[1] + ")"; }},
+      {"MatMul", [](Ctx& c, const ir::Node&, In in) -> Result<std::string> {
+         if (!c.has_half) return "torch.matmul(" + in[0] + ", " + in[1] + ")";
+         c.helpers.use("onnx_matmul");
+         return "onnx_matmul(" + in[0] + ", " + in[1] + ")";
+       }},
       {"Equal", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.eq(" + in[0] + ", " + in[1] + ")"; }},
       {"Greater", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.gt(" + in[0] + ", " + in[1] + ")"; }},
       {"Less", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.lt(" + in[0] + ", " + in[1] + ")"; }},
@@ -328,7 +332,73 @@ const std::map<std::string, Builder, std::less<>>& simpleOps() {
       {"Or", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.logical_or(" + in[0] + ", " + in[1] + ")"; }},
       {"Xor", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.logical_xor(" + in[0] + ", " + in[1] + ")"; }},
       {"Where", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.where(" + in[0] + ", " + in[1] + ", " + in[2] + ")"; }},
-      {"PRelu", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.where(" + in[0] + " < 0, " + in[0] + " * " + in[1] + ", " + in[0] + ")"; }},
+      {"PRelu", [](Ctx& c, const ir::Node&, In in) -> Result<std::string> {
+         c.helpers.use("onnx_prelu");
+         return "onnx_prelu(" + in[0] + ", " + in[1] + ")";
+       }},
+      {"IsInf", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         const bool pos = attrInt(n, "detect_positive", 1), neg = attrInt(n, "detect_negative", 1);
+         if (pos && neg) return "torch.isinf(" + in[0] + ")";
+         if (pos) return "torch.isposinf(" + in[0] + ")";
+         if (neg) return "torch.isneginf(" + in[0] + ")";
+         return "torch.zeros_like(" + in[0] + ", dtype=torch.bool)";
+       }},
+      {"BitwiseAnd", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.bitwise_and(" + in[0] + ", " + in[1] + ")"; }},
+      {"BitwiseOr", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.bitwise_or(" + in[0] + ", " + in[1] + ")"; }},
+      {"BitwiseXor", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.bitwise_xor(" + in[0] + ", " + in[1] + ")"; }},
+      {"BitwiseNot", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.bitwise_not(" + in[0] + ")"; }},
+      {"Hardmax", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         const std::string ax = std::to_string(attrInt(n, "axis", -1));
+         return "F.one_hot(torch.argmax(" + in[0] + ", dim=" + ax + "), " + in[0] + ".shape[" + ax + "]).movedim(-1, " + ax +
+                " % " + in[0] + ".dim()).to(" + in[0] + ".dtype)";
+       }},
+      {"LpNormalization", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         return "F.normalize(" + in[0] + ", p=" + std::to_string(attrInt(n, "p", 2)) + ", dim=" + std::to_string(attrInt(n, "axis", -1)) +
+                ", eps=0.0)";
+       }},
+      {"Compress", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         const ir::Attribute* a = n.attr("axis");
+         if (!a) return in[0] + ".reshape(-1)[" + in[1] + ".nonzero().reshape(-1)]";
+         return in[0] + ".index_select(" + std::to_string(a->i) + ", " + in[1] + ".nonzero().reshape(-1))";
+       }},
+      {"GatherND", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_gather_nd");
+         return "onnx_gather_nd(" + in[0] + ", " + in[1] + ", " + std::to_string(attrInt(n, "batch_dims", 0)) + ")";
+       }},
+      {"ScatterND", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_scatter_nd");
+         return "onnx_scatter_nd(" + in[0] + ", " + in[1] + ", " + in[2] + ", " + pyStr(attrStr(n, "reduction", "none")) + ")";
+       }},
+      {"ScatterElements", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_scatter_elements");
+         return "onnx_scatter_elements(" + in[0] + ", " + std::to_string(attrInt(n, "axis", 0)) + ", " + in[1] + ", " + in[2] +
+                ", " + pyStr(attrStr(n, "reduction", "none")) + ")";
+       }},
+      {"Scatter", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_scatter_elements");
+         return "onnx_scatter_elements(" + in[0] + ", " + std::to_string(attrInt(n, "axis", 0)) + ", " + in[1] + ", " + in[2] + ")";
+       }},
+      {"OneHot", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_one_hot");
+         return "onnx_one_hot(" + in[0] + ", " + in[1] + ", " + in[2] + ", " + std::to_string(attrInt(n, "axis", -1)) + ")";
+       }},
+      {"GridSample", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_grid_sample");
+         return "onnx_grid_sample(" + in[0] + ", " + in[1] + ", " + pyStr(attrStr(n, "mode", c.opset >= 20 ? "linear" : "bilinear")) +
+                ", " + pyStr(attrStr(n, "padding_mode", "zeros")) + ", " + std::to_string(attrInt(n, "align_corners", 0)) + ")";
+       }},
+      {"ConvTranspose", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         if (n.attr("output_shape")) return Error{"ConvTranspose with output_shape"};
+         const std::string auto_pad = attrStr(n, "auto_pad", "NOTSET");
+         if (auto_pad != "NOTSET" && auto_pad != "VALID") return Error{"ConvTranspose with auto_pad " + auto_pad};
+         const ir::Tensor* w = c.initializer(n.inputs[1]);
+         const size_t k = w ? w->dims.size() - 2 : static_cast<size_t>(std::max(1, c.rankOf(n.inputs[0]) - 2));
+         c.helpers.use("onnx_conv_transpose");
+         return "onnx_conv_transpose(" + in[0] + ", " + in[1] + ", " + (in.size() > 2 && !in[2].empty() ? in[2] : "None") + ", " +
+                pyInts(attrIntsOr(n, "strides", std::vector<int64_t>(k, 1))) + ", " + pyInts(attrIntsOr(n, "pads", std::vector<int64_t>(2 * k, 0))) +
+                ", " + pyInts(attrIntsOr(n, "dilations", std::vector<int64_t>(k, 1))) + ", " + std::to_string(attrInt(n, "group", 1)) + ", " +
+                pyInts(attrIntsOr(n, "output_padding", std::vector<int64_t>(k, 0))) + ")";
+       }},
       {"LeakyRelu", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          return "F.leaky_relu(" + in[0] + ", " + pyFloatLit(attrFloat(n, "alpha", 0.01)) + ")";
        }},
@@ -447,7 +517,7 @@ const std::map<std::string, Builder, std::less<>>& simpleOps() {
        }},
       {"Flatten", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
          const int64_t axis = attrInt(n, "axis", 1);
-         if (axis == 1) return "torch.flatten(" + in[0] + ", 1)";
+         if (axis == 1 && c.rankOf(n.inputs[0]) >= 2) return "torch.flatten(" + in[0] + ", 1)";
          c.helpers.use("onnx_flatten");
          return "onnx_flatten(" + in[0] + ", " + std::to_string(axis) + ")";
        }},
@@ -528,13 +598,21 @@ const std::map<std::string, Builder, std::less<>>& simpleOps() {
       {"Softmax", nullptr},
       {"LogSoftmax", nullptr},
       {"Hardmax", nullptr},
-      {"ArgMax", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
-         if (attrInt(n, "select_last_index", 0)) return Error{"select_last_index"};
+      {"ArgMax", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         if (attrInt(n, "select_last_index", 0)) {
+           c.helpers.use("onnx_arg");
+           return "onnx_arg(torch.argmax, " + in[0] + ", " + std::to_string(attrInt(n, "axis", 0)) + ", " +
+                  std::to_string(attrInt(n, "keepdims", 1)) + ", 1)";
+         }
          return "torch.argmax(" + in[0] + ", dim=" + std::to_string(attrInt(n, "axis", 0)) + ", keepdim=" +
                 (attrInt(n, "keepdims", 1) ? "True" : "False") + ")";
        }},
-      {"ArgMin", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
-         if (attrInt(n, "select_last_index", 0)) return Error{"select_last_index"};
+      {"ArgMin", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         if (attrInt(n, "select_last_index", 0)) {
+           c.helpers.use("onnx_arg");
+           return "onnx_arg(torch.argmin, " + in[0] + ", " + std::to_string(attrInt(n, "axis", 0)) + ", " +
+                  std::to_string(attrInt(n, "keepdims", 1)) + ", 1)";
+         }
          return "torch.argmin(" + in[0] + ", dim=" + std::to_string(attrInt(n, "axis", 0)) + ", keepdim=" +
                 (attrInt(n, "keepdims", 1) ? "True" : "False") + ")";
        }},
@@ -622,7 +700,7 @@ Status emitNode(Ctx& c, uint32_t index) {
     }
     // Weights that become module parameters are not materialised as separate tensors.
     const bool module_weight = (op == "Conv" && i >= 1) || (op == "BatchNormalization" && i >= 1) ||
-                               ((op == "Gemm" || op == "MatMul") && i == 1) || (op == "Gather" && i == 0) ||
+                               ((op == "Gemm" || op == "MatMul") && i == 1) || (op == "Gemm" && i == 2) || (op == "Gather" && i == 0) ||
                                (op == "LayerNormalization" && i >= 1);
     if (module_weight && c.initializer(n.inputs[i]) && !c.expr.count(n.inputs[i].index)) {
       e.in.push_back("");
@@ -694,6 +772,28 @@ Status emitNode(Ctx& c, uint32_t index) {
     e.assign(m + "(" + e.in[0] + ")");
     return {};
   }
+  if (op == "LayerNormalization" || op == "NegativeLogLikelihoodLoss" || op == "SoftmaxCrossEntropyLoss") {
+    std::string call;
+    if (op == "LayerNormalization") {
+      c.helpers.use("onnx_layer_norm");
+      call = "onnx_layer_norm(" + e.in[0] + ", " + e.in[1] + ", " + (hasInput(n, 2) ? e.in[2] : "None") + ", " +
+             std::to_string(attrInt(n, "axis", -1)) + ", " + pyFloatLit(attrFloat(n, "epsilon", 1e-5)) + ")";
+    } else {
+      const char* fn = op == "NegativeLogLikelihoodLoss" ? "onnx_nll_loss" : "onnx_softmax_ce";
+      c.helpers.use(fn);
+      const ir::Attribute* ig = n.attr("ignore_index");
+      call = std::string(fn) + "(" + e.in[0] + ", " + e.in[1] + ", " + (hasInput(n, 2) ? e.in[2] : "None") + ", " +
+             pyStr(attrStr(n, "reduction", "mean")) + ", " + (ig ? std::to_string(ig->i) : "None") + ")";
+    }
+    std::string lhs;
+    const size_t results = op == "LayerNormalization" ? 3 : op == "SoftmaxCrossEntropyLoss" ? 2 : 1;
+    for (size_t i = 0; i < results; ++i) {
+      const bool used = i < n.outputs.size() && n.outputs[i].valid();
+      lhs += (i ? ", " : "") + (used ? c.outVar(n, i) : std::string("_"));
+    }
+    c.forward.push_back(lhs + " = " + call);
+    return {};
+  }
   if (op == "Softmax" || op == "LogSoftmax") {
     const char* fn = op == "Softmax" ? "F.softmax" : "F.log_softmax";
     const int64_t axis = attrInt(n, "axis", c.opset < 13 ? 1 : -1);
@@ -726,8 +826,15 @@ Status emitNode(Ctx& c, uint32_t index) {
     if (mode == "linear" && (op == "Upsample" || c.opset < 11)) transform = "asymmetric";
     if (mode != "nearest" && transform == "asymmetric") return Error{"linear resize with asymmetric coordinates"};
     if (attrInt(n, "antialias", 0)) return Error{"antialiased resize"};
+    if (transform == "tf_crop_and_resize" || transform == "half_pixel_symmetric")
+      return Error{"Resize with coordinate_transformation_mode " + transform};
+    if (attrStr(n, "keep_aspect_ratio_policy", "stretch") != "stretch") return Error{"Resize with keep_aspect_ratio_policy"};
+    if (mode == "cubic" && (attrFloat(n, "cubic_coeff_a", -0.75) != -0.75 || attrInt(n, "exclude_outside", 0)))
+      return Error{"cubic Resize other than torch's bicubic (a = -0.75, outside included)"};
+    std::string axes = "None";
+    if (auto a = attrInts(n, "axes")) axes = pyInts(*a);
     e.assign("onnx_resize(" + e.in[0] + ", " + scales + ", " + sizes + ", " + pyStr(mode) + ", " + pyStr(transform) + ", " +
-             pyStr(nearest) + ")");
+             pyStr(nearest) + ", " + axes + ")");
     return {};
   }
   if (op == "Split") {
@@ -746,10 +853,10 @@ Status emitNode(Ctx& c, uint32_t index) {
     return {};
   }
   if (op == "TopK") {
-    std::string k = c.opset < 10 ? std::to_string(attrInt(n, "k", 1)) : "int(" + e.in[1] + ")";
-    c.forward.push_back(c.outVar(n, 0) + ", " + c.outVar(n, 1) + " = torch.topk(" + e.in[0] + ", " + k + ", dim=" +
-                        std::to_string(attrInt(n, "axis", -1)) + ", largest=" + (attrInt(n, "largest", 1) ? "True" : "False") +
-                        ", sorted=" + (attrInt(n, "sorted", 1) ? "True" : "False") + ")");
+    c.helpers.use("onnx_topk");
+    std::string k = c.opset < 10 ? std::to_string(attrInt(n, "k", 1)) : e.in[1];
+    c.forward.push_back(c.outVar(n, 0) + ", " + c.outVar(n, 1) + " = onnx_topk(" + e.in[0] + ", " + k + ", " +
+                        std::to_string(attrInt(n, "axis", -1)) + ", " + std::to_string(attrInt(n, "largest", 1)) + ")");
     return {};
   }
   if (op == "Sum" || op == "Max" || op == "Min" || op == "Mean") {
