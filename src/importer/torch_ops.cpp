@@ -681,6 +681,8 @@ Status emitNode(Ctx& c, uint32_t index) {
   }
   if (op == "Identity" || op == "Dropout") {
     if (outputUsed(c, n, 1)) return Error{"Dropout's mask output"};
+    // An Identity of a weight stays unresolved: each user materialises its own copy.
+    if (op == "Identity" && c.initializer(n.inputs[0]) && !c.g.value(n.outputs[0]).graph_output) return {};
     auto x = c.value(n.inputs[0]);
     if (!x) return x.error();
     if (c.g.value(n.outputs[0]).graph_output) {

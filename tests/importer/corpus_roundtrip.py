@@ -25,6 +25,7 @@ try:
     import onnx
     import torch
     from onnx import numpy_helper
+    from onnx_counts import parameter_count
 except ImportError as e:
     print("skipped:", e)
     sys.exit(77)
@@ -32,15 +33,6 @@ except ImportError as e:
 # Floors (share of models with test data that convert and match).
 FLOORS = {"pytorch-converted": 0.95, "simple": 0.10, "pytorch-operator": 0.95, "node": 0.60}
 RTOL, ATOL = 1e-4, 1e-5
-
-
-def expected_parameter_count(model):
-    g = model.graph
-    used = {i for n in g.node for i in n.input} | {o.name for o in g.output}
-    stats = {n.input[i] for n in g.node if n.op_type == "BatchNormalization" for i in (3, 4) if i < len(n.input)}
-    float_types = {onnx.TensorProto.FLOAT, onnx.TensorProto.DOUBLE, onnx.TensorProto.FLOAT16, onnx.TensorProto.BFLOAT16}
-    return sum(int(np.prod(t.dims)) for t in g.initializer
-               if t.data_type in float_types and t.name in used and t.name not in stats)
 
 
 def compare(got, want):
@@ -77,7 +69,7 @@ def check_model(netforge, onnx_path, data_dir, work):
         mod.load_onnx_weights(net, onnx_path)
         net.eval()
         proto = onnx.load(onnx_path)
-        want_params = expected_parameter_count(proto)
+        want_params = parameter_count(proto)
         got_params = sum(p.numel() for p in net.parameters())
         feeds = []
         for i in range(len(mod.INPUTS)):

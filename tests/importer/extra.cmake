@@ -13,3 +13,9 @@ if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
                    ${NETFORGE_CORPUS_DIR} ${CMAKE_BINARY_DIR}/importer_work/corpus)
   set_tests_properties(importer.corpus_roundtrip PROPERTIES LABELS importer SKIP_RETURN_CODE 77 TIMEOUT 600)
 endif()
+if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
+  add_test(NAME importer.torch_roundtrip
+           COMMAND ${NF_IMPORTER_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/torch_roundtrip.py $<TARGET_FILE:netforge>
+                   ${CMAKE_BINARY_DIR}/importer_work/torch)
+  set_tests_properties(importer.torch_roundtrip PROPERTIES LABELS importer SKIP_RETURN_CODE 77 TIMEOUT 900)
+endif()

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""importer.torch_roundtrip: torch model -> ONNX -> `netforge codegen` -> PyTorch again.
+
+Each model (torchvision with random weights, a small nn.TransformerEncoder) is exported by
+this script with Debian's torch (cached under WORK_DIR with its input and the original
+model's output). The generated file is run as a script
+(`python3 model.py --onnx M.onnx --input x.npy --output y.npy`); its output must equal the
+core runtime's (`netforge run`) and the original model's (rtol 1e-4, atol 1e-5), and its
+parameter count the ONNX file's float initializers (without BatchNorm running statistics;
+for models whose export keeps every parameter, also the original model's count).
+Exit 77 (skipped) without python3-torch / torchvision / onnx.
+
+usage: torch_roundtrip.py NETFORGE WORK_DIR [model ...]
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+try:
+    import numpy as np
+    import onnx
+    import torch
+    import torchvision
+    from onnx import numpy_helper
+    from onnx_counts import parameter_count
+except ImportError as e:
+    print("skipped:", e)
+    sys.exit(77)
+
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def transformer():
+    layer = torch.nn.TransformerEncoderLayer(d_model=64, nhead=4, dim_feedforward=128, batch_first=True)
+    return torch.nn.TransformerEncoder(layer, num_layers=2), torch.rand(1, 10, 64)
+
+
+def vision(name):
+    def make():
+        return getattr(torchvision.models, name)(), torch.rand(1, 3, 224, 224)
+    return make
+
+
+# name -> (factory, export keeps every parameter as an initializer)
+MODELS = {
+    "resnet18": (vision("resnet18"), False),        # BatchNorm is folded into the convolutions
+    "mobilenet_v2": (vision("mobilenet_v2"), False),
+    "squeezenet1_0": (vision("squeezenet1_0"), True),
+    "vgg11": (vision("vgg11"), True),
+    "transformer_encoder": (transformer, True),
+}
+
+
+def export(name, work):
+    path = os.path.join(work, name + ".onnx")
+    meta = os.path.join(work, name + ".json")
+    if os.path.exists(path) and os.path.exists(meta):
+        return path, json.load(open(meta))
+    torch.manual_seed(0)
+    model, x = MODELS[name][0]()
+    model.eval()
+    with torch.no_grad():
+        y = model(x)
+    np.save(os.path.join(work, name + "_x.npy"), x.numpy())
+    np.save(os.path.join(work, name + "_torch.npy"), y.numpy())
+    torch.onnx.export(model, (x,), path, opset_version=14, input_names=["input"], output_names=["output"])
+    info = {"torch_parameters": sum(p.numel() for p in model.parameters())}
+    json.dump(info, open(meta, "w"))
+    return path, info
+
+
+def close(a, b):
+    return a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL)
+
+
+def check(netforge, name, work):
+    path, info = export(name, work)
+    py = os.path.join(work, name + ".py")
+    t0 = time.time()
+    r = subprocess.run([netforge, "codegen", path, "-o", py], capture_output=True, text=True)
+    if r.returncode:
+        return f"codegen failed: {r.stderr.strip()}"
+    codegen_s = time.time() - t0
+    x = os.path.join(work, name + "_x.npy")
+    y = os.path.join(work, name + "_y.npy")
+    r = subprocess.run([sys.executable, py, "--onnx", path, "--input", x, "--output", y], capture_output=True, text=True)
+    if r.returncode:
+        return f"generated script failed: {r.stderr.strip()[-600:]}"
+    got = np.load(y)
+    params = int(re.search(r"parameters: (\d+)", r.stdout).group(1))
+    # The core runtime on the same input.
+    run_dir = os.path.join(work, name + "_run")
+    os.makedirs(run_dir, exist_ok=True)
+    np.save(os.path.join(run_dir, "input_0.npy"), np.load(x))
+    r = subprocess.run([netforge, "run", path, "--inputs", run_dir, "--save", run_dir], capture_output=True, text=True)
+    if r.returncode:
+        return f"netforge run failed: {r.stderr.strip()}"
+    t = onnx.TensorProto()
+    t.ParseFromString(open(os.path.join(run_dir, "output_0.pb"), "rb").read())
+    runtime = numpy_helper.to_array(t)
+    original = np.load(os.path.join(work, name + "_torch.npy"))
+    problems = []
+    if not close(got, runtime):
+        problems.append(f"differs from netforge run (max abs diff {np.max(np.abs(got - runtime)):.3g})")
+    if not close(got, original):
+        problems.append(f"differs from the original model (max abs diff {np.max(np.abs(got - original)):.3g})")
+    want = parameter_count(onnx.load(path, load_external_data=False))
+    if params != want:
+        problems.append(f"parameter count {params}, ONNX has {want}")
+    if MODELS[name][1] and params != info["torch_parameters"]:
+        problems.append(f"parameter count {params}, the original model has {info['torch_parameters']}")
+    lines = sum(1 for _ in open(py))
+    print(f"{name}: output {tuple(got.shape)} matches runtime and original; {params:,} parameters; "
+          f"{lines} lines; codegen {codegen_s:.2f} s" if not problems else f"{name}: " + "; ".join(problems))
+    return "; ".join(problems) or None
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    netforge, work = sys.argv[1], sys.argv[2]
+    names = sys.argv[3:] or list(MODELS)
+    os.makedirs(work, exist_ok=True)
+    failures = {}
+    for name in names:
+        reason = check(netforge, name, work)
+        if reason:
+            failures[name] = reason
+    print(f"{len(names) - len(failures)}/{len(names)} torch models round-trip")
+    for name, reason in failures.items():
+        print(f"FAIL {name}: {reason}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
