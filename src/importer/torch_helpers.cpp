@@ -392,6 +392,50 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     y = torch.where(hot.bool(), values[1], values[0])
     return y.movedim(-1, axis % y.dim())
 )PY"},
+      {"onnx_attention", R"PY(def onnx_attention(q, k, v, mask=None, past_k=None, past_v=None, is_causal=0, q_heads=0,
+                   kv_heads=0, scale=None, softcap=0.0, qk_mode=0):
+    """ONNX Attention (opset 23): returns (Y, present_key, present_value, qk_output)."""
+    three_d = q.dim() == 3
+    if three_d:
+        b = q.shape[0]
+        q = q.reshape(b, q.shape[1], q_heads, -1).transpose(1, 2)
+        k = k.reshape(b, k.shape[1], kv_heads, -1).transpose(1, 2)
+        v = v.reshape(b, v.shape[1], kv_heads, -1).transpose(1, 2)
+    past = past_k.shape[2] if past_k is not None else 0
+    if past_k is not None:
+        k = torch.cat([past_k, k], dim=2)
+    if past_v is not None:
+        v = torch.cat([past_v, v], dim=2)
+    present_k, present_v = k, v
+    if q.shape[1] != k.shape[1]:
+        k = k.repeat_interleave(q.shape[1] // k.shape[1], dim=1)
+        v = v.repeat_interleave(q.shape[1] // v.shape[1], dim=1)
+    dtype = q.dtype
+    if dtype in (torch.float16, torch.bfloat16):
+        q, k, v = q.float(), k.float(), v.float()
+    root = math.sqrt(scale if scale is not None else 1.0 / math.sqrt(q.shape[-1]))
+    scores = torch.matmul(q * root, (k * root).transpose(-1, -2))
+    if softcap:
+        scores = softcap * torch.tanh(scores / softcap)  # before the mask: masked stays -inf
+    n_q, n_kv = scores.shape[-2], scores.shape[-1]
+    bias = torch.zeros(n_q, n_kv, dtype=scores.dtype)
+    if mask is not None:
+        if mask.shape[-1] < n_kv:  # a short mask leaves the remaining keys masked
+            mask = F.pad(mask, (0, n_kv - mask.shape[-1]), value=False if mask.dtype == torch.bool else float("-inf"))
+        bias = torch.zeros(mask.shape, dtype=scores.dtype).masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool \
+            else mask.to(scores.dtype)
+    if is_causal:  # query i (after `past` cached keys) sees keys j <= i + past
+        keep = torch.ones(n_q, n_kv, dtype=torch.bool).tril(past)
+        bias = bias.masked_fill(~keep, float("-inf"))
+    biased = scores + bias
+    qk = {0: scores, 1: scores, 2: biased}
+    probs = torch.softmax(biased, dim=-1)
+    qk[3] = probs
+    y = torch.matmul(probs, v)
+    if three_d:
+        y = y.transpose(1, 2).reshape(y.shape[0], y.shape[2], -1)
+    return y.to(dtype), present_k, present_v, qk[qk_mode].to(dtype)
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

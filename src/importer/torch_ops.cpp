@@ -796,6 +796,23 @@ Status emitNode(Ctx& c, uint32_t index) {
     c.forward.push_back(lhs + " = " + call);
     return {};
   }
+  if (op == "Attention") {
+    if (hasInput(n, 6)) return Error{"Attention with nonpad_kv_seqlen"};
+    c.helpers.use("onnx_attention");
+    auto opt = [&](size_t i) { return hasInput(n, i) ? e.in[i] : std::string("None"); };
+    const ir::Attribute* scale = n.attr("scale");
+    std::string lhs;
+    for (size_t i = 0; i < 4; ++i) {
+      const bool used = i < n.outputs.size() && n.outputs[i].valid();
+      lhs += (i ? ", " : "") + (used ? c.outVar(n, i) : std::string("_"));
+    }
+    c.forward.push_back(lhs + " = onnx_attention(" + e.in[0] + ", " + e.in[1] + ", " + e.in[2] + ", " + opt(3) + ", " + opt(4) +
+                        ", " + opt(5) + ", " + std::to_string(attrInt(n, "is_causal", 0)) + ", " +
+                        std::to_string(attrInt(n, "q_num_heads", 0)) + ", " + std::to_string(attrInt(n, "kv_num_heads", 0)) + ", " +
+                        (scale ? pyFloatLit(scale->f) : "None") + ", " + pyFloatLit(attrFloat(n, "softcap", 0.0)) + ", " +
+                        std::to_string(attrInt(n, "qk_matmul_output_mode", 0)) + ")");
+    return {};
+  }
   if (op == "Softmax" || op == "LogSoftmax") {
     const char* fn = op == "Softmax" ? "F.softmax" : "F.log_softmax";
     const int64_t axis = attrInt(n, "axis", c.opset < 13 ? 1 : -1);
