@@ -5,7 +5,8 @@
 #                              weights matches output_N.pb; prints the share and each failure
 #   importer.torch_roundtrip   torchvision models and a TransformerEncoder exported by the
 #                              test (cached under the build dir): generated PyTorch matches
-#                              `netforge run` and the original model, same parameter count
+#                              `netforge run` and the original model, same parameter count;
+#                              external data loads; a missing or misshapen tensor is named
 find_program(NF_IMPORTER_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
   add_test(NAME importer.corpus_roundtrip

@@ -112,10 +112,48 @@ def check(netforge, name, work):
         problems.append(f"parameter count {params}, ONNX has {want}")
     if MODELS[name][1] and params != info["torch_parameters"]:
         problems.append(f"parameter count {params}, the original model has {info['torch_parameters']}")
+    if name == "transformer_encoder":
+        problems += external_data(py, path, x, got, work)
+        problems += loader_errors(py, path, x, work)
     lines = sum(1 for _ in open(py))
     print(f"{name}: output {tuple(got.shape)} matches runtime and original; {params:,} parameters; "
           f"{lines} lines; codegen {codegen_s:.2f} s" if not problems else f"{name}: " + "; ".join(problems))
     return "; ".join(problems) or None
+
+
+def external_data(py, path, x, expected, work):
+    """The same model with its weights in an external data file loads the same."""
+    ext_dir = os.path.join(work, "external")
+    os.makedirs(ext_dir, exist_ok=True)
+    ext = os.path.join(ext_dir, "model.onnx")
+    onnx.save_model(onnx.load(path), ext, save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="model.weights", size_threshold=0)
+    y = os.path.join(work, "external_y.npy")
+    r = subprocess.run([sys.executable, py, "--onnx", ext, "--input", x, "--output", y], capture_output=True, text=True)
+    if r.returncode:
+        return [f"external data: {r.stderr.strip()[-300:]}"]
+    return [] if np.array_equal(np.load(y), expected) else ["external data: other outputs"]
+
+
+def loader_errors(py, path, x, work):
+    """A missing tensor and a tensor of another shape are named, not loaded."""
+    problems = []
+    for case in ("missing", "shape"):
+        m = onnx.load(path)
+        t = max(m.graph.initializer, key=lambda t: int(np.prod(t.dims)))
+        if case == "missing":
+            t.name = "renamed_weight"
+        else:
+            arr = numpy_helper.to_array(t)
+            t.CopyFrom(numpy_helper.from_array(arr.reshape(-1)[:-1].copy(), t.name))
+        bad = os.path.join(work, f"bad_{case}.onnx")
+        onnx.save_model(m, bad)
+        r = subprocess.run([sys.executable, py, "--onnx", bad, "--input", x], capture_output=True, text=True)
+        last = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ""
+        want = "has no tensor" if case == "missing" else "has shape"
+        if r.returncode == 0 or want not in last:
+            problems.append(f"loader with a {case} tensor: {last or 'no error'}")
+    return problems
 
 
 def main():
