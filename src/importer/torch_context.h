@@ -56,6 +56,11 @@ struct Ctx {
   int rankOf(ir::ValueId v, int depth = 0) const;  // -1 when unknown
 };
 
+// Folds an exporter's decomposition starting at this node into one layer (LayerNorm,
+// GELU, SiLU, HardSwish); false when it does not match.
+bool foldPattern(Ctx& c, uint32_t node_index);
+int64_t attrKeep(const ir::Node& n);  // a Reduce node's keepdims (1 when absent)
+
 // Emits one ONNX node as module calls or torch expressions.
 Status emitNode(Ctx& c, uint32_t node_index);
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "base/strings.h"
 #include "builder/codegen.h"
@@ -250,9 +251,17 @@ Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptio
     input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", " + pyInts(dims) + ")");
   }
 
+  // Constants first (they read nothing): patterns starting earlier can then see them.
+  std::set<uint32_t> done;
+  for (uint32_t i = 0; i < c.g.nodes.size(); ++i) {
+    const ir::Node& n = c.g.nodes[i];
+    if (n.op_type != "Constant" || !n.domain.empty() || !n.inputs.empty() || n.outputs.size() != 1) continue;
+    if (Status s = emitNode(c, i); !s) return Error{"Constant '" + displayName(n.name) + "': " + s.message()};
+    done.insert(i);
+  }
   for (uint32_t i = 0; i < c.g.nodes.size(); ++i) {
     c.result.onnx_nodes += 1;
-    if (c.skipped_nodes.count(i)) continue;
+    if (c.skipped_nodes.count(i) || done.count(i)) continue;
     if (Status s = emitNode(c, i); !s) {
       const ir::Node& n = c.g.nodes[i];
       return Error{"node '" + displayName(n.name.empty() ? n.op_type : n.name) + "' (" + n.op_type + "): " +

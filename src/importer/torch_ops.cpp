@@ -679,6 +679,7 @@ Status emitNode(Ctx& c, uint32_t index) {
     c.consts[n.outputs[0].index] = std::move(k);
     return {};
   }
+  if (foldPattern(c, index)) return {};
   if (op == "Identity" || op == "Dropout") {
     if (outputUsed(c, n, 1)) return Error{"Dropout's mask output"};
     // An Identity of a weight stays unresolved: each user materialises its own copy.

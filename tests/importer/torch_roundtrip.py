@@ -34,7 +34,8 @@ RTOL, ATOL = 1e-4, 1e-5
 
 
 def transformer():
-    layer = torch.nn.TransformerEncoderLayer(d_model=64, nhead=4, dim_feedforward=128, batch_first=True)
+    layer = torch.nn.TransformerEncoderLayer(d_model=64, nhead=4, dim_feedforward=128, batch_first=True,
+                                             activation="gelu")
     return torch.nn.TransformerEncoder(layer, num_layers=2), torch.rand(1, 10, 64)
 
 
@@ -44,13 +45,16 @@ def vision(name):
     return make
 
 
-# name -> (factory, export keeps every parameter as an initializer)
+# name -> (factory, export keeps every parameter as an initializer, text the code must hold)
 MODELS = {
-    "resnet18": (vision("resnet18"), False),        # BatchNorm is folded into the convolutions
-    "mobilenet_v2": (vision("mobilenet_v2"), False),
-    "squeezenet1_0": (vision("squeezenet1_0"), True),
-    "vgg11": (vision("vgg11"), True),
-    "transformer_encoder": (transformer, True),
+    "resnet18": (vision("resnet18"), False, ["nn.Conv2d(64, 64, kernel_size=3, padding=1)", "self.fc = nn.Linear(512, 1000)"]),
+    "mobilenet_v2": (vision("mobilenet_v2"), False, ["groups=32"]),
+    "mobilenet_v3_small": (vision("mobilenet_v3_small"), False, ["F.hardswish("]),
+    "efficientnet_b0": (vision("efficientnet_b0"), False, ["F.silu("]),
+    "squeezenet1_0": (vision("squeezenet1_0"), True, ["nn.MaxPool2d(3, stride=2, ceil_mode=True)"]),
+    "vgg11": (vision("vgg11"), True, ["nn.Linear(25088, 4096)"]),
+    # torch 1.13 writes LayerNorm and GELU decomposed: they must come back as one layer each.
+    "transformer_encoder_gelu": (transformer, True, ["nn.LayerNorm(64)", "F.gelu("]),
 }
 
 
@@ -112,7 +116,9 @@ def check(netforge, name, work):
         problems.append(f"parameter count {params}, ONNX has {want}")
     if MODELS[name][1] and params != info["torch_parameters"]:
         problems.append(f"parameter count {params}, the original model has {info['torch_parameters']}")
-    if name == "transformer_encoder":
+    code = open(py).read()
+    problems += [f"the code lacks {want!r}" for want in MODELS[name][2] if want not in code]
+    if name == "transformer_encoder_gelu":
         problems += external_data(py, path, x, got, work)
         problems += loader_errors(py, path, x, work)
     lines = sum(1 for _ in open(py))
