@@ -148,7 +148,18 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         y = fn(x, kernel, strides, 0, dilations, ceil_mode=bool(ceil_mode))
         return y[(slice(None), slice(None)) + tuple(slice(0, k) for k in sizes)].to(dtype)
     if any(d != 1 for d in dilations):
-        raise NotImplementedError("AveragePool with dilations")
+        # Dilated average: window sums as a convolution with a kernel of ones.
+        conv = (F.conv1d, F.conv2d, F.conv3d)[n - 1]
+        shape = x.shape
+        ones = torch.ones((1, 1) + tuple(shape[2:]), dtype=x.dtype)
+        x = onnx_pad_spatial(x.reshape((-1, 1) + tuple(shape[2:])), pads, 0.0)
+        ones = onnx_pad_spatial(ones, pads, 1.0 if count_include_pad else 0.0)
+        extra = [max(0, (sizes[i] - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 - x.shape[2 + i]) for i in range(n)]
+        x = onnx_pad_spatial(x, [0] * n + extra, 0.0)
+        ones = onnx_pad_spatial(ones, [0] * n + extra, 0.0)
+        w = torch.ones((1, 1) + tuple(kernel), dtype=x.dtype)
+        y = conv(x, w, None, strides, 0, dilations) / conv(ones, w, None, strides, 0, dilations)
+        return y.reshape(tuple(shape[:2]) + tuple(y.shape[2:])).to(dtype)
     # Average = window sum / count of the cells that count (pads count with count_include_pad).
     ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype)
     if any(pads):
@@ -436,6 +447,27 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         y = y.transpose(1, 2).reshape(y.shape[0], y.shape[2], -1)
     return y.to(dtype), present_k, present_v, qk[qk_mode].to(dtype)
 )PY"},
+      {"onnx_cumprod", R"PY(def onnx_cumprod(x, axis, exclusive=0, reverse=0):
+    axis = int(onnx_ints(axis)[0])
+    y = x.flip(axis) if reverse else x
+    if exclusive:
+        first = torch.ones_like(y.narrow(axis, 0, 1))
+        y = torch.cat([first, y.narrow(axis, 0, y.shape[axis] - 1)], dim=axis)
+    p = torch.cumprod(y, dim=axis)
+    return p.flip(axis) if reverse else p
+)PY"},
+      {"onnx_rms_norm", R"PY(def onnx_rms_norm(x, scale, axis=-1, eps=1e-5):
+    axes = list(range(axis % x.dim(), x.dim()))
+    xf = x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+    y = xf / torch.sqrt((xf * xf).mean(dim=axes, keepdim=True) + eps)
+    return y.to(x.dtype) * scale
+)PY"},
+      {"onnx_lp_pool", R"PY(def onnx_lp_pool(x, p, kernel, strides, pads, dilations=None, ceil_mode=0):
+    """LpPool: (sum over the window of |x|^p)^(1/p); pads count as zeros."""
+    area = math.prod(kernel)
+    s = onnx_pool("avg", x.abs() ** p, kernel, strides, pads, dilations, ceil_mode, 1) * area
+    return s ** (1.0 / p)
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():
@@ -454,7 +486,8 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& helperDeps()
       {"onnx_reduce", {"onnx_ints"}},        {"onnx_pool", {"onnx_pad_spatial"}},
       {"onnx_conv", {"onnx_pad_spatial"}},   {"onnx_pad", {"onnx_ints", "onnx_pad_spatial", "onnx_pad_spatial_mode"}},
       {"onnx_resize", {"onnx_ints"}},        {"onnx_split", {"onnx_ints"}},
-      {"onnx_cumsum", {"onnx_ints"}},       {"onnx_topk", {"onnx_ints"}},
+      {"onnx_cumsum", {"onnx_ints"}},       {"onnx_cumprod", {"onnx_ints"}},
+      {"onnx_lp_pool", {"onnx_pool", "onnx_pad_spatial"}},       {"onnx_topk", {"onnx_ints"}},
       {"onnx_softmax_ce", {"onnx_nll_loss"}}, {"onnx_one_hot", {"onnx_ints"}},
   };
   return deps;

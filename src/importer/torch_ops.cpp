@@ -621,6 +621,38 @@ const std::map<std::string, Builder, std::less<>>& simpleOps() {
          return "onnx_cumsum(" + in[0] + ", " + in[1] + ", " + std::to_string(attrInt(n, "exclusive", 0)) + ", " +
                 std::to_string(attrInt(n, "reverse", 0)) + ")";
        }},
+      {"CumProd", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_cumprod");
+         return "onnx_cumprod(" + in[0] + ", " + in[1] + ", " + std::to_string(attrInt(n, "exclusive", 0)) + ", " +
+                std::to_string(attrInt(n, "reverse", 0)) + ")";
+       }},
+      {"RMSNormalization", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_rms_norm");
+         return "onnx_rms_norm(" + in[0] + ", " + in[1] + ", " + std::to_string(attrInt(n, "axis", -1)) + ", " +
+                pyFloatLit(attrFloat(n, "epsilon", 1e-5)) + ")";
+       }},
+      {"LpPool", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         auto kernel = attrIntsOr(n, "kernel_shape", {});
+         const size_t k = kernel.size();
+         if (k < 1 || k > 3) return Error{"LpPool over " + std::to_string(k) + " axes"};
+         const std::string auto_pad = attrStr(n, "auto_pad", "NOTSET");
+         if (auto_pad != "NOTSET" && auto_pad != "VALID") return Error{"LpPool with auto_pad " + auto_pad};
+         c.helpers.use("onnx_lp_pool");
+         return "onnx_lp_pool(" + in[0] + ", " + std::to_string(attrInt(n, "p", 2)) + ", " + pyInts(kernel) + ", " +
+                pyInts(attrIntsOr(n, "strides", std::vector<int64_t>(k, 1))) + ", " + pyInts(attrIntsOr(n, "pads", std::vector<int64_t>(2 * k, 0))) +
+                ", " + pyInts(attrIntsOr(n, "dilations", std::vector<int64_t>(k, 1))) + ", " + std::to_string(attrInt(n, "ceil_mode", 0)) + ")";
+       }},
+      {"BitShift", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         return in[0] + (attrStr(n, "direction", "LEFT") == "LEFT" ? " << " : " >> ") + in[1];
+       }},
+      {"Shrink", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         const std::string l = pyFloatLit(attrFloat(n, "lambd", 0.5)), b = pyFloatLit(attrFloat(n, "bias", 0.0));
+         return "torch.where(" + in[0] + " < -" + l + ", " + in[0] + " + " + b + ", torch.where(" + in[0] + " > " + l + ", " + in[0] +
+                " - " + b + ", torch.zeros_like(" + in[0] + ")))";
+       }},
+      {"HannWindow", nullptr},
+      {"HammingWindow", nullptr},
+      {"BlackmanWindow", nullptr},
       {"DepthToSpace", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
          c.helpers.use("onnx_depth_to_space");
          return "onnx_depth_to_space(" + in[0] + ", " + std::to_string(attrInt(n, "blocksize", 1)) + ", " +
@@ -680,6 +712,28 @@ Status emitNode(Ctx& c, uint32_t index) {
     return {};
   }
   if (foldPattern(c, index)) return {};
+  if (op == "HannWindow" || op == "HammingWindow" || op == "BlackmanWindow") {
+    auto size = c.value(n.inputs[0]);
+    if (!size) return size.error();
+    const char* dt = torchDtype(static_cast<ir::ElemType>(attrInt(n, "output_datatype", 1)));
+    if (!dt) return Error{"a window of a type torch lacks"};
+    const std::string periodic = attrInt(n, "periodic", 1) ? "True" : "False";
+    const std::string count = "int(" + *size + ")";
+    std::string call = op == "HannWindow"      ? "torch.hann_window(" + count + ", " + periodic
+                       : op == "BlackmanWindow" ? "torch.blackman_window(" + count + ", " + periodic
+                                                : "torch.hamming_window(" + count + ", " + periodic + ", alpha=25 / 46, beta=21 / 46";
+    Emit e{c, n, {}};
+    e.assign(call + ", dtype=torch.float64).to(" + dt + ")");
+    return {};
+  }
+  if (op == "Dropout" && outputUsed(c, n, 1)) {  // inference: the input passes, the mask is all true
+    auto x = c.value(n.inputs[0]);
+    if (!x) return x.error();
+    if (hasInput(n, 2) && !c.knownInts(n.inputs[2])) return Error{"Dropout in training mode"};
+    if (auto t = c.knownInts(hasInput(n, 2) ? n.inputs[2] : ir::ValueId{}); t && !t->empty() && (*t)[0]) return Error{"Dropout in training mode"};
+    c.forward.push_back(c.outVar(n, 0) + ", " + c.outVar(n, 1) + " = " + *x + ", torch.ones_like(" + *x + ", dtype=torch.bool)");
+    return {};
+  }
   if (op == "Identity" || op == "Dropout") {
     if (outputUsed(c, n, 1)) return Error{"Dropout's mask output"};
     // An Identity of a weight stays unresolved: each user materialises its own copy.
@@ -817,7 +871,15 @@ Status emitNode(Ctx& c, uint32_t index) {
   if (op == "Softmax" || op == "LogSoftmax") {
     const char* fn = op == "Softmax" ? "F.softmax" : "F.log_softmax";
     const int64_t axis = attrInt(n, "axis", c.opset < 13 ? 1 : -1);
-    if (c.opset < 13) {
+    if (c.has_half) {  // torch's CPU softmax lacks half: compute in float32
+      const std::string x = e.in[0];
+      if (c.opset < 13) {
+        c.helpers.use("onnx_softmax_2d");
+        e.assign(std::string("onnx_softmax_2d(") + fn + ", " + x + ".float(), " + std::to_string(axis) + ").to(" + x + ".dtype)");
+      } else {
+        e.assign(std::string(fn) + "(" + x + ".float(), dim=" + std::to_string(axis) + ").to(" + x + ".dtype)");
+      }
+    } else if (c.opset < 13) {
       c.helpers.use("onnx_softmax_2d");
       e.assign(std::string("onnx_softmax_2d(") + fn + ", " + e.in[0] + ", " + std::to_string(axis) + ")");
     } else {
