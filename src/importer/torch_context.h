@@ -30,6 +30,9 @@ struct Ctx {
   builder::NameTable locals;  // forward() variables
   builder::NameTable attrs;   // self.<attr> names
   HelperSet helpers;
+  // Next suffix to try per base name: claiming "add" 10,000 times stays linear.
+  std::unordered_map<std::string, int> next_suffix;
+  std::string claim(builder::NameTable& table, const std::string& raw, const std::string& fallback);
   std::vector<std::string> init_lines;  // __init__ body
   std::vector<std::string> forward;     // forward() body
   std::vector<std::string> weight_map;  // ONNX_WEIGHTS entries: "key": ("onnx name", transpose)

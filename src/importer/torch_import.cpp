@@ -153,8 +153,17 @@ std::optional<std::vector<int64_t>> Ctx::knownInts(ir::ValueId v) {
   return out;
 }
 
+std::string Ctx::claim(builder::NameTable& table, const std::string& raw, const std::string& fallback) {
+  const std::string base = builder::sanitizeIdentifier(raw, fallback);
+  if (!table.taken(base) && !builder::isReservedIdentifier(base)) return table.claim(base);
+  const std::string key = std::string(&table == &locals ? "l:" : "a:") + base;
+  int& k = next_suffix.try_emplace(key, 2).first->second;
+  while (table.taken(base + "_" + std::to_string(k))) ++k;
+  return table.claim(base + "_" + std::to_string(k++));
+}
+
 std::string Ctx::addTensorAttr(const ir::Tensor& t, const std::string& onnx_name, bool parameter) {
-  const std::string attr = attrs.claim(onnx_name, "weight");
+  const std::string attr = claim(attrs, onnx_name, "weight");
   const std::string zeros = std::string("torch.zeros(") + pyInts(t.dims) + ", dtype=" + torchDtype(t.elem) + ")";
   if (parameter)
     init_lines.push_back("self." + attr + " = nn.Parameter(" + zeros + ")");
@@ -186,7 +195,7 @@ Result<std::string> Ctx::value(ir::ValueId v) {
 std::string Ctx::addModule(const ir::Node& n, const std::string& cls, const std::string& args,
                            const std::vector<std::tuple<std::string, std::string, bool>>& weights) {
   std::string base = scopeIdentifier(n);
-  std::string attr = attrs.claim(base, cls.substr(cls.rfind('.') + 1));
+  std::string attr = claim(attrs, base, cls.substr(cls.rfind('.') + 1));
   init_lines.push_back("self." + attr + " = " + cls + "(" + args + ")");
   for (const auto& [suffix, onnx, transpose] : weights)
     weight_map.push_back(builder::pyString(attr + "." + suffix) + ": (" + builder::pyString(onnx) + ", " +
@@ -201,7 +210,7 @@ std::string Ctx::outVar(const ir::Node& n, size_t output) {
   if (n.outputs.size() > 1 && output > 0) base += "_" + std::to_string(output);
   std::string fallback = n.op_type;
   for (char& ch : fallback) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  std::string var = locals.claim(base, fallback);
+  std::string var = claim(locals, base, fallback);
   expr[n.outputs[output].index] = var;
   return var;
 }
@@ -239,8 +248,9 @@ Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptio
   for (ir::ValueId v : c.g.inputs) {
     const ir::Value& val = c.g.value(v);
     if (val.initializer >= 0) continue;
-    if (!val.type.isTensor()) return Error{"input '" + displayName(val.name) + "' is not a tensor"};
-    const char* dt = torchDtype(val.type.elem);
+    // An input without a declared type is taken as a float tensor of unknown shape.
+    if (val.type.known() && !val.type.isTensor()) return Error{"input '" + displayName(val.name) + "' is not a tensor"};
+    const char* dt = val.type.known() ? torchDtype(val.type.elem) : "torch.float32";
     if (!dt) return Error{"input '" + displayName(val.name) + "' has element type " +
                           std::string(ir::elemTypeName(val.type.elem)) + ", which torch lacks"};
     std::string var = c.locals.claim(val.name, "input");
@@ -248,7 +258,8 @@ Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptio
     input_vars.push_back(var);
     std::vector<int64_t> dims;
     for (const ir::Dim& d : val.type.shape.dims) dims.push_back(d.isKnown() ? d.value : 1);
-    input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", " + pyInts(dims) + ")");
+    const bool shaped = val.type.isTensor() && val.type.shape.rank_known;
+    input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", " + (shaped ? pyInts(dims) : "None") + ")");
   }
 
   // Constants first (they read nothing): patterns starting earlier can then see them.
@@ -299,7 +310,7 @@ Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptio
   for (size_t i = 0; i < outs.size(); ++i) ret += (i ? ", " : "") + outs[i];
   code += "        return " + ret + "\n";
 
-  code += "\n\n# Graph inputs: (ONNX name, dtype, shape with symbolic dimensions as 1).\nINPUTS = [\n";
+  code += "\n\n# Graph inputs: (ONNX name, dtype, shape with symbolic dimensions as 1; None: not declared).\nINPUTS = [\n";
   for (const std::string& s : input_specs) code += "    " + s + ",\n";
   code += "]\n";
   if (options.load_weights) {
@@ -356,6 +367,8 @@ def main():
     for i, (name, dtype, shape) in enumerate(INPUTS):
         if i < len(args.input):
             feeds.append(to_torch(np.load(args.input[i])))
+        elif shape is None:
+            parser.error(f"input {i} ('{name}') has no declared shape: give it with --input")
         elif dtype.is_floating_point:
             feeds.append(torch.rand(shape, dtype=dtype))
         else:

@@ -131,3 +131,30 @@ TEST(OnnxToPyTorch, SubgraphsAreRefusedWithTheirOp) {
 
 }  // namespace
 }  // namespace nf::importer
+
+namespace nf::importer {
+namespace {
+
+// A 20,001-node model whose nodes are all unnamed (every identifier comes from the same
+// fallbacks): converts into unique names without a quadratic name search (the test's
+// timeout would catch one), one Linear per MatMul+Add pair.
+TEST(OnnxToPyTorch, TwentyThousandUnnamedNodesConvert) {
+  ir::Model m = test::model(17);
+  GraphBuilder g(m);
+  std::string h = g.input("x", F32, test::shape({1, 8}));
+  const int blocks = 6667;
+  for (int i = 0; i < blocks; ++i) {
+    h = g.op("MatMul", "", {h, g.weight("w" + std::to_string(i), {8, 8})});
+    h = g.op("Add", "", {h, g.weight("b" + std::to_string(i), {8})});
+    h = g.op("Relu", "", {h});
+  }
+  g.output(h);
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->onnx_nodes, 3 * blocks);
+  EXPECT_EQ(r->layers.at("nn.Linear"), blocks);
+  EXPECT_TRUE(has(r->code, "self.Linear_6667 = nn.Linear(8, 8)")) << r->code.substr(0, 2000);
+}
+
+}  // namespace
+}  // namespace nf::importer
