@@ -756,7 +756,7 @@ Status emitNode(Ctx& c, uint32_t index) {
       continue;
     }
     // Weights that become module parameters are not materialised as separate tensors.
-    const bool module_weight = (op == "Conv" && i >= 1) || (op == "BatchNormalization" && i >= 1) ||
+    const bool module_weight = ((op == "Conv" || op == "ConvTranspose") && i >= 1) || (op == "BatchNormalization" && i >= 1) ||
                                ((op == "Gemm" || op == "MatMul") && i == 1) || (op == "Gemm" && i == 2) || (op == "Gather" && i == 0) ||
                                (op == "LayerNormalization" && i >= 1);
     if (module_weight && c.initializer(n.inputs[i]) && !c.expr.count(n.inputs[i].index)) {
@@ -782,6 +782,35 @@ Status emitNode(Ctx& c, uint32_t index) {
     if (!w || w->dims.size() < 3 || w->dims.size() > 5 || (hasInput(n, 2) && !b))
       if (Status s = materialize(1); !s) return s;
     return emitConv(c, n, e);
+  }
+  if (op == "ConvTranspose") {
+    const ir::Tensor* w = n.inputs.size() > 1 ? c.initializer(n.inputs[1]) : nullptr;
+    const ir::Tensor* b = hasInput(n, 2) ? c.initializer(n.inputs[2]) : nullptr;
+    const size_t k = w && w->dims.size() >= 3 ? w->dims.size() - 2 : 0;
+    std::vector<int64_t> pads = attrIntsOr(n, "pads", std::vector<int64_t>(2 * k, 0));
+    const std::string auto_pad = attrStr(n, "auto_pad", "NOTSET");
+    if (k >= 1 && k <= 3 && (!hasInput(n, 2) || b) && !n.attr("output_shape") && pads.size() == 2 * k && symmetric(pads) &&
+        (auto_pad == "NOTSET" || auto_pad == "VALID")) {
+      const int64_t group = attrInt(n, "group", 1);
+      std::vector<int64_t> kernel(w->dims.begin() + 2, w->dims.end());
+      auto strides = attrIntsOr(n, "strides", std::vector<int64_t>(k, 1));
+      auto dil = attrIntsOr(n, "dilations", std::vector<int64_t>(k, 1));
+      auto outpad = attrIntsOr(n, "output_padding", std::vector<int64_t>(k, 0));
+      const std::vector<int64_t> ones(k, 1), zeros(k, 0);
+      std::string args = std::to_string(w->dims[0]) + ", " + std::to_string(w->dims[1] * group) + ", kernel_size=" + tupleOrScalar(kernel);
+      if (strides != ones) args += ", stride=" + tupleOrScalar(strides);
+      if (half(pads) != zeros) args += ", padding=" + tupleOrScalar(half(pads));
+      if (outpad != zeros) args += ", output_padding=" + tupleOrScalar(outpad);
+      if (group != 1) args += ", groups=" + std::to_string(group);
+      if (!b) args += ", bias=False";
+      if (dil != ones) args += ", dilation=" + tupleOrScalar(dil);
+      Weights ws = {{"weight", w->name, false}};
+      if (b) ws.emplace_back("bias", b->name, false);
+      const std::string m = c.addModule(n, "nn.ConvTranspose" + std::to_string(k) + "d", args, ws);
+      e.assign(m + "(" + e.in[0] + ")");
+      return {};
+    }
+    if (Status s = materialize(1); !s) return s;
   }
   if (op == "BatchNormalization") {
     if (n.inputs.size() < 5) return Error{"BatchNormalization needs 5 inputs"};
