@@ -468,6 +468,25 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     s = onnx_pool("avg", x.abs() ** p, kernel, strides, pads, dilations, ceil_mode, 1) * area
     return s ** (1.0 / p)
 )PY"},
+      {"onnx_split_to_sequence", R"PY(def onnx_split_to_sequence(x, split=None, axis=0, keepdims=1):
+    """SplitToSequence: a Python list of tensors."""
+    if split is None:
+        parts = torch.split(x, 1, dim=axis)
+        return [p.squeeze(axis) for p in parts] if not keepdims else list(parts)
+    if split.dim() == 0:
+        return list(torch.split(x, int(split), dim=axis))
+    return list(torch.split(x, onnx_ints(split), dim=axis))
+)PY"},
+      {"onnx_sequence_insert", R"PY(def onnx_sequence_insert(seq, tensor, position=None):
+    seq = list(seq)
+    seq.insert(len(seq) if position is None else int(position), tensor)  # negative counts from the end
+    return seq
+)PY"},
+      {"onnx_sequence_erase", R"PY(def onnx_sequence_erase(seq, position=None):
+    seq = list(seq)
+    del seq[-1 if position is None else int(position)]
+    return seq
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():
@@ -486,7 +505,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& helperDeps()
       {"onnx_reduce", {"onnx_ints"}},        {"onnx_pool", {"onnx_pad_spatial"}},
       {"onnx_conv", {"onnx_pad_spatial"}},   {"onnx_pad", {"onnx_ints", "onnx_pad_spatial", "onnx_pad_spatial_mode"}},
       {"onnx_resize", {"onnx_ints"}},        {"onnx_split", {"onnx_ints"}},
-      {"onnx_cumsum", {"onnx_ints"}},       {"onnx_cumprod", {"onnx_ints"}},
+      {"onnx_cumsum", {"onnx_ints"}},       {"onnx_split_to_sequence", {"onnx_ints"}},       {"onnx_cumprod", {"onnx_ints"}},
       {"onnx_lp_pool", {"onnx_pool", "onnx_pad_spatial"}},       {"onnx_topk", {"onnx_ints"}},
       {"onnx_softmax_ce", {"onnx_nll_loss"}}, {"onnx_one_hot", {"onnx_ints"}},
   };

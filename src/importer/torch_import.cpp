@@ -248,17 +248,26 @@ Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptio
   for (ir::ValueId v : c.g.inputs) {
     const ir::Value& val = c.g.value(v);
     if (val.initializer >= 0) continue;
-    // An input without a declared type is taken as a float tensor of unknown shape.
-    if (val.type.known() && !val.type.isTensor()) return Error{"input '" + displayName(val.name) + "' is not a tensor"};
-    const char* dt = val.type.known() ? torchDtype(val.type.elem) : "torch.float32";
+    // An input without a declared type is taken as a float tensor of unknown shape; a
+    // sequence of tensors is a Python list (given with --input as a .npy per item is not
+    // possible: such inputs must come from Python).
+    const bool sequence = val.type.kind == ir::Type::Kind::Sequence && val.type.inner && val.type.inner->isTensor();
+    if (val.type.known() && !val.type.isTensor() && !sequence)
+      return Error{"input '" + displayName(val.name) + "' is not a tensor or a sequence of tensors"};
+    const ir::ElemType elem = sequence ? val.type.inner->elem : val.type.elem;
+    const char* dt = val.type.known() ? torchDtype(elem) : "torch.float32";
     if (!dt) return Error{"input '" + displayName(val.name) + "' has element type " +
-                          std::string(ir::elemTypeName(val.type.elem)) + ", which torch lacks"};
+                          std::string(ir::elemTypeName(elem)) + ", which torch lacks"};
     std::string var = c.locals.claim(val.name, "input");
     c.expr[v.index] = var;
     input_vars.push_back(var);
     std::vector<int64_t> dims;
     for (const ir::Dim& d : val.type.shape.dims) dims.push_back(d.isKnown() ? d.value : 1);
     const bool shaped = val.type.isTensor() && val.type.shape.rank_known;
+    if (sequence) {
+      input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", \"sequence\")");
+      continue;
+    }
     input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", " + (shaped ? pyInts(dims) : "None") + ")");
   }
 
@@ -367,6 +376,8 @@ def main():
     for i, (name, dtype, shape) in enumerate(INPUTS):
         if i < len(args.input):
             feeds.append(to_torch(np.load(args.input[i])))
+        elif shape == "sequence":
+            parser.error(f"input {i} ('{name}') is a sequence of tensors: call the model from Python")
         elif shape is None:
             parser.error(f"input {i} ('{name}') has no declared shape: give it with --input")
         elif dtype.is_floating_point:
@@ -379,6 +390,9 @@ def main():
         outputs = (outputs,)
     base = args.output[:-4] if args.output and args.output.endswith(".npy") else args.output
     for i, y in enumerate(outputs):
+        if isinstance(y, list):
+            print(f"output {i}: a sequence of {len(y)} tensors")
+            y = torch.stack(y) if y else torch.zeros(0)
         print(f"output {i}: {tuple(y.shape)} {y.dtype}")
         if base:
             np.save(base + (f"_{i}" if i else "") + ".npy", y.numpy())

@@ -650,6 +650,32 @@ const std::map<std::string, Builder, std::less<>>& simpleOps() {
          return "torch.where(" + in[0] + " < -" + l + ", " + in[0] + " + " + b + ", torch.where(" + in[0] + " > " + l + ", " + in[0] +
                 " - " + b + ", torch.zeros_like(" + in[0] + ")))";
        }},
+      // Sequences are Python lists of tensors.
+      {"SequenceConstruct", [](Ctx&, const ir::Node&, In in) -> Result<std::string> {
+         std::string s = "[";
+         for (size_t i = 0; i < in.size(); ++i) s += (i ? ", " : "") + in[i];
+         return s + "]";
+       }},
+      {"SequenceEmpty", [](Ctx&, const ir::Node&, In) -> Result<std::string> { return std::string("[]"); }},
+      {"SequenceAt", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return in[0] + "[int(" + in[1] + ")]"; }},
+      {"SequenceLength", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return "torch.tensor(len(" + in[0] + "), dtype=torch.int64)"; }},
+      {"SequenceInsert", [](Ctx& c, const ir::Node&, In in) -> Result<std::string> {
+         c.helpers.use("onnx_sequence_insert");
+         return "onnx_sequence_insert(" + in[0] + ", " + in[1] + (in.size() > 2 && !in[2].empty() ? ", " + in[2] : std::string()) + ")";
+       }},
+      {"SequenceErase", [](Ctx& c, const ir::Node&, In in) -> Result<std::string> {
+         c.helpers.use("onnx_sequence_erase");
+         return "onnx_sequence_erase(" + in[0] + (in.size() > 1 && !in[1].empty() ? ", " + in[1] : std::string()) + ")";
+       }},
+      {"ConcatFromSequence", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         const std::string axis = std::to_string(attrInt(n, "axis", 0));
+         return std::string(attrInt(n, "new_axis", 0) ? "torch.stack(" : "torch.cat(") + in[0] + ", dim=" + axis + ")";
+       }},
+      {"SplitToSequence", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_split_to_sequence");
+         return "onnx_split_to_sequence(" + in[0] + ", " + (in.size() > 1 && !in[1].empty() ? in[1] : "None") + ", " +
+                std::to_string(attrInt(n, "axis", 0)) + ", " + std::to_string(attrInt(n, "keepdims", 1)) + ")";
+       }},
       {"HannWindow", nullptr},
       {"HammingWindow", nullptr},
       {"BlackmanWindow", nullptr},
