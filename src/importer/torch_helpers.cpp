@@ -487,6 +487,63 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     del seq[-1 if position is None else int(position)]
     return seq
 )PY"},
+      {"onnx_recurrent", R"PY(def onnx_recurrent(kind, x, w, r, b=None, h0=None, c0=None, p=None, direction="forward",
+                   layout=0, activations=None, linear_before_reset=0, clip=None):
+    """ONNX RNN / GRU / LSTM (gate orders as ONNX writes them). Returns (Y, Y_h, Y_c)."""
+    fns = {"Sigmoid": torch.sigmoid, "Tanh": torch.tanh, "Relu": torch.relu}
+    if layout:
+        x = x.transpose(0, 1)
+        h0 = h0.transpose(0, 1) if h0 is not None else None
+        c0 = c0.transpose(0, 1) if c0 is not None else None
+    seq, batch = x.shape[0], x.shape[1]
+    dirs, hidden = w.shape[0], r.shape[-1]
+    gates = {"RNN": 1, "GRU": 3, "LSTM": 4}[kind]
+    per_dir = {"RNN": 1, "GRU": 2, "LSTM": 3}[kind]
+    ys, hs, cs = [], [], []
+    for d in range(dirs):
+        act = [fns[a] for a in activations[d * per_dir:(d + 1) * per_dir]]
+        wb, rb = (b[d].chunk(2) if b is not None else (torch.zeros(gates * hidden, dtype=x.dtype),) * 2)
+        h = h0[d] if h0 is not None else torch.zeros(batch, hidden, dtype=x.dtype)
+        c = c0[d] if c0 is not None else torch.zeros(batch, hidden, dtype=x.dtype)
+        backward = direction == "reverse" or (direction == "bidirectional" and d == 1)
+        out = [None] * seq
+        for t in (reversed(range(seq)) if backward else range(seq)):
+            xw = x[t] @ w[d].t() + wb
+            if kind == "RNN":
+                g = xw + h @ r[d].t() + rb
+                h = act[0](g.clamp(-clip, clip) if clip else g)
+            elif kind == "GRU":
+                xz, xr, xh = xw.chunk(3, -1)
+                rz, rr, rh = r[d].chunk(3)
+                bz, br, bh = rb.chunk(3)
+                z = act[0](xz + h @ rz.t() + bz)
+                reset = act[0](xr + h @ rr.t() + br)
+                if linear_before_reset:
+                    cand = act[1](xh + reset * (h @ rh.t() + bh))
+                else:
+                    cand = act[1](xh + (reset * h) @ rh.t() + bh)
+                h = (1 - z) * cand + z * h
+            else:
+                g = xw + h @ r[d].t() + rb
+                if clip:
+                    g = g.clamp(-clip, clip)
+                gi, go, gf, gc = g.chunk(4, -1)
+                if p is not None:
+                    pi, po, pf = p[d].chunk(3)
+                    gi, gf = gi + pi * c, gf + pf * c
+                c = act[0](gf) * c + act[0](gi) * act[1](gc)
+                if p is not None:
+                    go = go + po * c
+                h = act[0](go) * act[2](c)
+            out[t] = h
+        ys.append(torch.stack(out))
+        hs.append(h)
+        cs.append(c)
+    y, y_h, y_c = torch.stack(ys, 1), torch.stack(hs), torch.stack(cs)
+    if layout:
+        return y.permute(2, 0, 1, 3), y_h.transpose(0, 1), y_c.transpose(0, 1)
+    return y, y_h, y_c
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

@@ -923,6 +923,40 @@ Status emitNode(Ctx& c, uint32_t index) {
                         std::to_string(attrInt(n, "qk_matmul_output_mode", 0)) + ")");
     return {};
   }
+  if (op == "RNN" || op == "GRU" || op == "LSTM") {
+    if (hasInput(n, 4)) return Error{op + " with sequence_lens"};
+    if (attrInt(n, "input_forget", 0)) return Error{"LSTM with input_forget"};
+    const std::string direction = attrStr(n, "direction", "forward");
+    const int dirs = direction == "bidirectional" ? 2 : 1;
+    std::vector<std::string> acts;
+    if (const ir::Attribute* a = n.attr("activations"); a && !a->strings.empty()) {
+      acts = a->strings;
+    } else {
+      const std::vector<std::string> def = op == "RNN" ? std::vector<std::string>{"Tanh"}
+                                         : op == "GRU" ? std::vector<std::string>{"Sigmoid", "Tanh"}
+                                                       : std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"};
+      for (int d = 0; d < dirs; ++d) acts.insert(acts.end(), def.begin(), def.end());
+    }
+    std::string list = "[";
+    for (size_t i = 0; i < acts.size(); ++i) {
+      if (acts[i] != "Sigmoid" && acts[i] != "Tanh" && acts[i] != "Relu") return Error{op + " with activation " + acts[i]};
+      list += (i ? ", " : "") + pyStr(acts[i]);
+    }
+    list += "]";
+    auto opt = [&](size_t i) { return hasInput(n, i) ? e.in[i] : std::string("None"); };
+    const ir::Attribute* clip = n.attr("clip");
+    c.helpers.use("onnx_recurrent");
+    std::string lhs;
+    for (size_t i = 0; i < 3; ++i) {
+      const bool used = i < n.outputs.size() && n.outputs[i].valid();
+      lhs += (i ? ", " : "") + (used ? c.outVar(n, i) : std::string("_"));
+    }
+    c.forward.push_back(lhs + " = onnx_recurrent(" + pyStr(op) + ", " + e.in[0] + ", " + e.in[1] + ", " + e.in[2] + ", " + opt(3) +
+                        ", " + opt(5) + ", " + (op == "LSTM" ? opt(6) : "None") + ", " + (op == "LSTM" ? opt(7) : "None") + ", " +
+                        pyStr(direction) + ", " + std::to_string(attrInt(n, "layout", 0)) + ", " + list + ", " +
+                        std::to_string(attrInt(n, "linear_before_reset", 0)) + ", " + (clip ? pyFloatLit(clip->f) : "None") + ")");
+    return {};
+  }
   if (op == "Softmax" || op == "LogSoftmax") {
     const char* fn = op == "Softmax" ? "F.softmax" : "F.log_softmax";
     const int64_t axis = attrInt(n, "axis", c.opset < 13 ? 1 : -1);

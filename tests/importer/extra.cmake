@@ -3,7 +3,7 @@
 #                              pytorch-operator, simple, backend node tests): netforge
 #                              codegen MODEL.onnx -> generated PyTorch with the loaded
 #                              weights matches output_N.pb; prints the share and each failure
-#   importer.torch_roundtrip   torchvision models and a TransformerEncoder exported by the
+#   importer.torch_roundtrip   torchvision models, a TransformerEncoder and an LSTM+GRU exported by the
 #                              test (cached under the build dir): generated PyTorch matches
 #                              `netforge run` and the original model, same parameter count;
 #                              external data loads; a missing or misshapen tensor is named

@@ -39,6 +39,22 @@ def transformer():
     return torch.nn.TransformerEncoder(layer, num_layers=2), torch.rand(1, 10, 64)
 
 
+class Recurrent(torch.nn.Module):
+    """A 2-layer LSTM followed by a bidirectional GRU (the sequence output only)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(16, 32, num_layers=2, batch_first=True)
+        self.gru = torch.nn.GRU(32, 8, bidirectional=True, batch_first=True)
+
+    def forward(self, x):
+        return self.gru(self.lstm(x)[0])[0]
+
+
+def recurrent():
+    return Recurrent(), torch.rand(2, 7, 16)
+
+
 def vision(name):
     def make():
         return getattr(torchvision.models, name)(), torch.rand(1, 3, 224, 224)
@@ -53,6 +69,7 @@ MODELS = {
     "efficientnet_b0": (vision("efficientnet_b0"), False, ["F.silu("]),
     "squeezenet1_0": (vision("squeezenet1_0"), True, ["nn.MaxPool2d(3, stride=2, ceil_mode=True)"]),
     "vgg11": (vision("vgg11"), True, ["nn.Linear(25088, 4096)"]),
+    "lstm_gru": (recurrent, True, ["onnx_recurrent(\"LSTM\"", "onnx_recurrent(\"GRU\""]),
     # torch 1.13 writes LayerNorm and GELU decomposed: they must come back as one layer each.
     "transformer_encoder_gelu": (transformer, True, ["nn.LayerNorm(64)", "F.gelu("]),
 }
