@@ -577,6 +577,22 @@ Status emitNode(Ctx& c, uint32_t index) {
              ", " + std::to_string(attrInt(n, "noop_with_empty_axes", 0)) + ")");
     return {};
   }
+  // Arithmetic with a scalar float constant reads as plain Python: `x / 4.0`, not a tensor
+  // literal (only when the other operand is a computed tensor, so the result stays one).
+  if ((op == "Add" || op == "Sub" || op == "Mul" || op == "Div") && n.inputs.size() == 2) {
+    for (size_t i = 0; i < 2; ++i) {
+      const KnownConst* k = c.known(n.inputs[i]);
+      const bool float_scalar = k && k->dims.empty() && k->values.size() == 1 &&
+                                (k->elem == ir::ElemType::Float || k->elem == ir::ElemType::Double);
+      if (!float_scalar || c.known(n.inputs[1 - i])) continue;
+      e.in[i] = pyFloatLit(k->values[0]);
+      if (op == "Div") {
+        e.assign(e.in[0] + " / " + e.in[1]);
+        c.result.op_calls += 1;
+        return {};
+      }
+    }
+  }
   auto it = simpleOps().find(op);
   if (it == simpleOps().end() || !it->second) return Error{"no torch equivalent for ONNX op " + op + " yet"};
   for (size_t i = 1; i < n.outputs.size(); ++i)
