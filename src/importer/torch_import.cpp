@@ -347,7 +347,7 @@ def load_onnx_weights(model, onnx_path):
         if tuple(array.shape) != tuple(state[key].shape):
             raise ValueError(f"tensor '{name}' in {onnx_path} has shape {tuple(array.shape)}, "
                              f"{key} needs {tuple(state[key].shape)}")
-        state[key] = torch.from_numpy(np.ascontiguousarray(array)).to(state[key].dtype)
+        state[key] = torch.from_numpy(np.array(array)).to(state[key].dtype)  # a writable copy
     model.load_state_dict(state)
     return model
 )PY";
