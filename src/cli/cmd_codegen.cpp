@@ -1,9 +1,11 @@
 // netforge codegen DOC.json --framework pytorch|keras [--train] [--no-main] [-o OUT.py]
+// netforge codegen MODEL.onnx [--framework pytorch] [--no-weights] [-o OUT.py]
 //   Prints (or writes) Python code for a builder document: a PyTorch nn.Module or a
 //   TensorFlow-Keras functional model. --train adds a minimal training loop;
 //   --no-main leaves out the `if __name__ == "__main__":` block. A document with
 //   errors (including layers the framework lacks) gives exit 1 and one line on stderr
-//   listing them.
+//   listing them. An ONNX model becomes PyTorch that loads its weights from the file
+//   (importer/torch_import.h); an op without a torch equivalent is named on stderr.
 #include <cstdio>
 #include <string>
 
@@ -11,10 +13,60 @@
 #include "builder/codegen.h"
 #include "builder/serialize.h"
 #include "cli/commands.h"
+#include "cli/load_model.h"
+#include "importer/torch_import.h"
 
 namespace nf::cli {
 
+namespace {
+
+bool endsWith(const std::string& s, const char* suffix) {
+  const std::string t = suffix;
+  return s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0;
+}
+
+int writeCode(const Args& args, const std::string& code) {
+  const std::string out = args.get("output");
+  if (out.empty()) {
+    std::fwrite(code.data(), 1, code.size(), stdout);
+    return kExitOk;
+  }
+  std::FILE* f = std::fopen(out.c_str(), "wb");
+  if (!f || std::fwrite(code.data(), 1, code.size(), f) != code.size()) {
+    if (f) std::fclose(f);
+    std::fprintf(stderr, "netforge: cannot write '%s'\n", displayName(out).c_str());
+    return kExitBadInput;
+  }
+  std::fclose(f);
+  return kExitOk;
+}
+
+int codegenFromOnnx(const Args& args) {
+  const std::string& path = args.positional[0];
+  const std::string fwName = args.get("framework", "pytorch");
+  auto fw = builder::parseFramework(fwName);
+  if (!fw || *fw != builder::Framework::PyTorch) {
+    std::fprintf(stderr, "netforge codegen: ONNX models convert to pytorch only (not '%s')\n", displayName(fwName).c_str());
+    return kExitUsage;
+  }
+  ir::Model model;
+  if (!loadModelOrExplain(path, &model)) return kExitBadInput;
+  importer::TorchImportOptions options;
+  options.load_weights = !args.has("no-weights");
+  const size_t slash = path.find_last_of('/');
+  options.source_name = slash == std::string::npos ? path : path.substr(slash + 1);
+  auto code = importer::onnxToPyTorch(model, options);
+  if (!code) {
+    std::fprintf(stderr, "netforge: %s: %s\n", displayName(path).c_str(), displayName(code.error().message, 2000).c_str());
+    return kExitBadInput;
+  }
+  return writeCode(args, code->code);
+}
+
+}  // namespace
+
 int runCodegen(const Args& args) {
+  if (endsWith(args.positional[0], ".onnx") || endsWith(args.positional[0], ".ONNX")) return codegenFromOnnx(args);
   builder::CodegenOptions options;
   options.training_loop = args.has("train");
   options.main_block = !args.has("no-main");
@@ -36,19 +88,7 @@ int runCodegen(const Args& args) {
                  displayName(code.error().message, 2000).c_str());
     return kExitBadInput;
   }
-  const std::string out = args.get("output");
-  if (out.empty()) {
-    std::fwrite(code->data(), 1, code->size(), stdout);
-    return kExitOk;
-  }
-  std::FILE* f = std::fopen(out.c_str(), "wb");
-  if (!f || std::fwrite(code->data(), 1, code->size(), f) != code->size()) {
-    if (f) std::fclose(f);
-    std::fprintf(stderr, "netforge: cannot write '%s'\n", displayName(out).c_str());
-    return kExitBadInput;
-  }
-  std::fclose(f);
-  return kExitOk;
+  return writeCode(args, *code);
 }
 
 }  // namespace nf::cli

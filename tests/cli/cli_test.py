@@ -159,6 +159,21 @@ with tempfile.TemporaryDirectory() as tmp:
     check("flag before the file", r.returncode == 0 and json.loads(r.stdout)["producer"] == "netforge", r.stderr)
     r = run("summary", sample, "--format=csv")
     check("--name=value form", r.returncode == 0 and "," in r.stdout.splitlines()[0], r.stdout[:200])
+    # codegen on an ONNX model: PyTorch with the weight loader; errors are one line.
+    code_path = os.path.join(tmp, "sample.py")
+    r = run("codegen", sample, "-o", code_path)
+    code = open(code_path).read() if r.returncode == 0 else ""
+    check("codegen MODEL.onnx writes PyTorch with a loader", "nn.Conv2d(" in code and "def load_onnx_weights" in code,
+          r.stderr)
+    r = run("codegen", sample, "--no-weights")
+    check("codegen --no-weights leaves out the loader", r.returncode == 0 and "load_onnx_weights" not in r.stdout, r.stderr)
+    r = run("codegen", sample, "--framework", "keras")
+    check("codegen MODEL.onnx --framework keras: exit 2", r.returncode == 2 and "pytorch only" in r.stderr, r.stderr)
+    broken = os.path.join(tmp, "broken.onnx")
+    with open(sample, "rb") as f, open(broken, "wb") as g:
+        g.write(f.read()[:300])
+    r = run("codegen", broken)
+    check("codegen on a truncated model: exit 1, one line", r.returncode == 1 and r.stderr.count("\n") == 1, r.stderr)
     r = run("help")
     commands = [l.split()[0] for l in r.stdout.splitlines() if l.startswith("  ")]
     check("help lists the commands", r.returncode == 0 and {"info", "render", "summary", "codegen"} <= set(commands),

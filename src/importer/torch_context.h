@@ -1,0 +1,77 @@
+// importer/torch_context.h - state shared by the ONNX -> PyTorch translator files.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.h"
+#include "builder/pyident.h"
+#include "importer/torch_helpers.h"
+#include "importer/torch_import.h"
+#include "ir/model.h"
+
+namespace nf::importer::detail {
+
+// A tensor known while importing (small initializers and Constant nodes).
+struct KnownConst {
+  ir::ElemType elem = ir::ElemType::Undefined;
+  std::vector<int64_t> dims;
+  std::vector<double> values;
+};
+
+struct Ctx {
+  const ir::Model& model;
+  const ir::Graph& g;
+  int64_t opset = 0;
+  bool has_half = false;  // float16 tensors: matmuls run in float32 (torch's CPU kernels lack half)
+  builder::NameTable locals;  // forward() variables
+  builder::NameTable attrs;   // self.<attr> names
+  HelperSet helpers;
+  // Next suffix to try per base name: claiming "add" 10,000 times stays linear.
+  std::unordered_map<std::string, int> next_suffix;
+  std::string claim(builder::NameTable& table, const std::string& raw, const std::string& fallback);
+  std::vector<std::string> init_lines;  // __init__ body
+  std::vector<std::string> forward;     // forward() body
+  std::vector<std::string> weight_map;  // ONNX_WEIGHTS entries: "key": ("onnx name", transpose)
+  std::unordered_map<uint32_t, std::string> expr;  // value -> Python expression
+  std::unordered_map<uint32_t, KnownConst> consts;
+  std::set<uint32_t> skipped_nodes;  // fused into an earlier node's module
+  TorchImport result;
+
+  Ctx(const ir::Model& m) : model(m), g(m.main()) {}
+
+  // The expression for a value, materialising an initializer on first use.
+  Result<std::string> value(ir::ValueId v);
+  // A small constant's values (initializer or Constant node), if known at import.
+  const KnownConst* known(ir::ValueId v);
+  std::optional<std::vector<int64_t>> knownInts(ir::ValueId v);
+  const ir::Tensor* initializer(ir::ValueId v) const;
+  // Declares self.<name> = nn.Parameter / buffer for an initializer, loaded from ONNX.
+  std::string addTensorAttr(const ir::Tensor& t, const std::string& onnx_name, bool parameter);
+  // Declares self.<attr> = ctor; `weights` are (suffix, onnx tensor name, transpose).
+  std::string addModule(const ir::Node& n, const std::string& cls, const std::string& args,
+                        const std::vector<std::tuple<std::string, std::string, bool>>& weights);
+  // A fresh variable for one of the node's outputs.
+  std::string outVar(const ir::Node& n, size_t output);
+  int rankOf(ir::ValueId v, int depth = 0) const;  // -1 when unknown
+};
+
+// Folds an exporter's decomposition starting at this node into one layer (LayerNorm,
+// GELU, SiLU, HardSwish); false when it does not match.
+bool foldPattern(Ctx& c, uint32_t node_index);
+int64_t attrKeep(const ir::Node& n);  // a Reduce node's keepdims (1 when absent)
+
+// Emits one ONNX node as module calls or torch expressions.
+Status emitNode(Ctx& c, uint32_t node_index);
+
+// Python literals.
+std::string pyInts(const std::vector<int64_t>& v);        // [1, 2]
+std::string pyFloatLit(double v);                         // 1e-05, float("inf")
+std::string tupleOrScalar(const std::vector<int64_t>& v);  // 3 or (3, 5)
+const char* torchDtype(ir::ElemType e);                     // "torch.float32"; nullptr if none
+std::string constLiteral(const KnownConst& k);
+
+}  // namespace nf::importer::detail

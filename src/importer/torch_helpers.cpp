@@ -1,0 +1,598 @@
+// importer/torch_helpers.cpp - the Python helper functions generated code may call.
+//
+// An ONNX op whose torch equivalent needs more than one expression (ONNX's Reshape
+// zeros, Slice clamping, pooling with asymmetric pads, Resize coordinate modes)
+// calls one of these; only the helpers a model uses are written into its file.
+#include "importer/torch_helpers.h"
+
+#include <map>
+
+namespace nf::importer {
+
+namespace {
+
+const std::map<std::string, std::string, std::less<>>& helperTable() {
+  static const std::map<std::string, std::string, std::less<>> table = {
+      {"onnx_ints", R"PY(def onnx_ints(v):
+    """A list of Python ints from a tensor, list or number (ONNX shape/axes inputs)."""
+    if torch.is_tensor(v):
+        v = v.reshape(-1).tolist()
+    elif not isinstance(v, (list, tuple)):
+        v = [v]
+    return [int(i) for i in v]
+)PY"},
+      {"onnx_reshape", R"PY(def onnx_reshape(x, shape, allowzero=0):
+    """ONNX Reshape: 0 copies the input's dimension unless allowzero."""
+    shape = onnx_ints(shape)
+    if not allowzero:
+        shape = [x.shape[i] if v == 0 else v for i, v in enumerate(shape)]
+    return x.reshape(shape)
+)PY"},
+      {"onnx_flatten", R"PY(def onnx_flatten(x, axis):
+    """ONNX Flatten: always two dimensions, split at `axis`."""
+    return x.reshape(int(math.prod(x.shape[:axis])), -1)
+)PY"},
+      {"onnx_slice", R"PY(def onnx_slice(x, starts, ends, axes=None, steps=None):
+    """ONNX Slice (negative and out-of-range bounds clamp like Python slicing)."""
+    starts, ends = onnx_ints(starts), onnx_ints(ends)
+    axes = list(range(len(starts))) if axes is None else onnx_ints(axes)
+    steps = [1] * len(starts) if steps is None else onnx_ints(steps)
+    for s, e, a, st in zip(starts, ends, axes, steps):
+        a = a % x.dim()
+        n = x.shape[a]
+        if st > 0:
+            index = [slice(None)] * x.dim()
+            index[a] = slice(max(-n - 1, min(n, s)), max(-n - 1, min(n, e)), st)
+            x = x[tuple(index)]
+        else:
+            keep = list(range(n))[max(-n - 1, min(n, s)):max(-n - 1, min(n, e)):st]
+            x = x.index_select(a, torch.tensor(keep, dtype=torch.long))
+    return x
+)PY"},
+      {"onnx_gather", R"PY(def onnx_gather(x, index, axis=0):
+    """ONNX Gather (numpy.take along one axis; negative indices count from the end)."""
+    axis = axis % x.dim()
+    index = index.long()
+    index = torch.where(index < 0, index + x.shape[axis], index)
+    return x[(slice(None),) * axis + (index,)]
+)PY"},
+      {"onnx_unsqueeze", R"PY(def onnx_unsqueeze(x, axes):
+    rank = x.dim() + len(onnx_ints(axes))
+    for a in sorted(a % rank for a in onnx_ints(axes)):
+        x = x.unsqueeze(a)
+    return x
+)PY"},
+      {"onnx_squeeze", R"PY(def onnx_squeeze(x, axes=None):
+    if axes is None:
+        return x.squeeze()
+    for a in sorted((a % x.dim() for a in onnx_ints(axes)), reverse=True):
+        x = x.squeeze(a)
+    return x
+)PY"},
+      {"onnx_reduce", R"PY(def onnx_reduce(kind, x, axes=None, keepdims=1, noop_with_empty_axes=0):
+    """ONNX Reduce*: axes from an attribute or an input; none means all (or none with noop)."""
+    axes = [] if axes is None else onnx_ints(axes)
+    if not axes:
+        if noop_with_empty_axes:
+            return x
+        axes = list(range(x.dim()))
+    axes = sorted(a % max(x.dim(), 1) for a in axes)
+    keep = bool(keepdims)
+    if kind == "ReduceMean":
+        return x.mean(dim=axes, keepdim=keep)
+    if kind == "ReduceSum":
+        return x.sum(dim=axes, keepdim=keep)
+    if kind == "ReduceMax":
+        return torch.amax(x, dim=axes, keepdim=keep)
+    if kind == "ReduceMin":
+        return torch.amin(x, dim=axes, keepdim=keep)
+    if kind == "ReduceSumSquare":
+        return (x * x).sum(dim=axes, keepdim=keep)
+    if kind == "ReduceL1":
+        return x.abs().sum(dim=axes, keepdim=keep)
+    if kind == "ReduceL2":
+        return (x * x).sum(dim=axes, keepdim=keep).sqrt()
+    if kind == "ReduceLogSum":
+        return x.sum(dim=axes, keepdim=keep).log()
+    if kind == "ReduceLogSumExp":
+        return torch.logsumexp(x, dim=axes, keepdim=keep)
+    if kind == "ReduceProd":
+        for a in reversed(axes):
+            x = x.prod(dim=a, keepdim=keep)
+        return x
+    raise NotImplementedError(kind)
+)PY"},
+      {"onnx_softmax_2d", R"PY(def onnx_softmax_2d(fn, x, axis):
+    """Softmax before opset 13: over the input flattened to 2-D at `axis`."""
+    shape = x.shape
+    return fn(x.reshape(int(math.prod(shape[:axis])), -1), dim=1).reshape(shape)
+)PY"},
+      {"onnx_same_pad", R"PY(def onnx_same_pad(x, kernel, strides, dilations, lower, value=0.0):
+    """auto_pad SAME_UPPER / SAME_LOWER: pad so that out = ceil(in / stride)."""
+    pads = []
+    for i in reversed(range(len(kernel))):
+        n = x.shape[2 + i]
+        out = -(-n // strides[i])
+        total = max(0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - n)
+        small = total // 2
+        pads += [total - small, small] if lower else [small, total - small]
+    return F.pad(x, pads, value=value)
+)PY"},
+      {"onnx_pad_spatial", R"PY(def onnx_pad_spatial(x, pads, value=0.0):
+    """ONNX spatial pads [b1, b2, ..., e1, e2, ...] applied with F.pad."""
+    n = len(pads) // 2
+    order = []
+    for i in reversed(range(n)):
+        order += [pads[i], pads[n + i]]
+    return F.pad(x, order, value=value)
+)PY"},
+      {"onnx_pool", R"PY(def onnx_pool(kind, x, kernel, strides, pads, dilations=None, ceil_mode=0, count_include_pad=0):
+    """ONNX MaxPool / AveragePool with any pads: pad first, then pool without padding."""
+    n = len(kernel)
+    dilations = dilations or [1] * n
+    fns = {"max": (F.max_pool1d, F.max_pool2d, F.max_pool3d), "avg": (F.avg_pool1d, F.avg_pool2d, F.avg_pool3d)}
+    fn = fns[kind][n - 1]
+    # ONNX output size: a last window that would start in the end padding is dropped.
+    sizes = []
+    for i in range(n):
+        span = x.shape[2 + i] + pads[i] + pads[n + i] - dilations[i] * (kernel[i] - 1) - 1
+        out = (-(-span // strides[i]) if ceil_mode else span // strides[i]) + 1
+        if ceil_mode and (out - 1) * strides[i] >= x.shape[2 + i] + pads[i]:
+            out -= 1
+        sizes.append(out)
+    dtype = x.dtype
+    if not dtype.is_floating_point:
+        x = x.to(torch.float64)
+    if kind == "max":
+        x = onnx_pad_spatial(x, pads, float("-inf")) if any(pads) else x
+        y = fn(x, kernel, strides, 0, dilations, ceil_mode=bool(ceil_mode))
+        return y[(slice(None), slice(None)) + tuple(slice(0, k) for k in sizes)].to(dtype)
+    if any(d != 1 for d in dilations):
+        # Dilated average: window sums as a convolution with a kernel of ones.
+        conv = (F.conv1d, F.conv2d, F.conv3d)[n - 1]
+        shape = x.shape
+        ones = torch.ones((1, 1) + tuple(shape[2:]), dtype=x.dtype)
+        x = onnx_pad_spatial(x.reshape((-1, 1) + tuple(shape[2:])), pads, 0.0)
+        ones = onnx_pad_spatial(ones, pads, 1.0 if count_include_pad else 0.0)
+        extra = [max(0, (sizes[i] - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 - x.shape[2 + i]) for i in range(n)]
+        x = onnx_pad_spatial(x, [0] * n + extra, 0.0)
+        ones = onnx_pad_spatial(ones, [0] * n + extra, 0.0)
+        w = torch.ones((1, 1) + tuple(kernel), dtype=x.dtype)
+        y = conv(x, w, None, strides, 0, dilations) / conv(ones, w, None, strides, 0, dilations)
+        return y.reshape(tuple(shape[:2]) + tuple(y.shape[2:])).to(dtype)
+    # Average = window sum / count of the cells that count (pads count with count_include_pad).
+    ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype)
+    if any(pads):
+        x = onnx_pad_spatial(x, pads, 0.0)
+        ones = onnx_pad_spatial(ones, pads, 1.0 if count_include_pad else 0.0)
+    total = fn(x, kernel, strides, 0, ceil_mode=bool(ceil_mode), count_include_pad=True)
+    count = fn(ones, kernel, strides, 0, ceil_mode=bool(ceil_mode), count_include_pad=True)
+    return (total / count)[(slice(None), slice(None)) + tuple(slice(0, k) for k in sizes)].to(dtype)
+)PY"},
+      {"onnx_conv", R"PY(def onnx_conv(x, w, b, strides, pads, dilations, groups):
+    """ONNX Conv whose weight is computed in the graph."""
+    n = w.dim() - 2
+    fn = (F.conv1d, F.conv2d, F.conv3d)[n - 1]
+    if any(pads):
+        x = onnx_pad_spatial(x, pads)
+    return fn(x, w, b, strides, 0, dilations, groups)
+)PY"},
+      {"onnx_gemm", R"PY(def onnx_gemm(a, b, c=None, alpha=1.0, beta=1.0, trans_a=0, trans_b=0):
+    y = torch.matmul(a.t() if trans_a else a, b.t() if trans_b else b)
+    if alpha != 1.0:
+        y = y * alpha
+    if c is not None:
+        y = y + (c * beta if beta != 1.0 else c)
+    return y
+)PY"},
+      {"onnx_pad", R"PY(def onnx_pad(x, pads, value=0.0, mode="constant", axes=None):
+    """ONNX Pad: pads [b1.., e1..] per axis; modes constant, reflect, edge, wrap."""
+    pads = onnx_ints(pads)
+    rank = x.dim()
+    axes = list(range(rank)) if axes is None else [a % rank for a in onnx_ints(axes)]
+    n = len(axes)
+    full = [0] * (2 * rank)
+    for i, a in enumerate(axes):
+        full[a], full[rank + a] = pads[i], pads[n + i]
+    if torch.is_tensor(value):
+        value = value.item() if value.numel() else 0.0
+    if mode == "constant":
+        return onnx_pad_spatial(x, full, value)
+    torch_mode = {"reflect": "reflect", "edge": "replicate", "wrap": "circular"}[mode]
+    lead = next((i for i in range(rank) if full[i] or full[rank + i]), rank)
+    keep = x.shape[:lead]
+    y = x.reshape((-1,) + tuple(x.shape[lead:])).unsqueeze(0) if lead > 0 else x.unsqueeze(0).unsqueeze(0)
+    inner = full[lead:rank] + full[rank + lead:]
+    y = onnx_pad_spatial_mode(y if y.is_floating_point() else y.to(torch.float64), inner, torch_mode).to(x.dtype)
+    return y.reshape(tuple(keep) + tuple(y.shape[2:])) if lead > 0 else y.squeeze(0).squeeze(0)
+)PY"},
+      {"onnx_pad_spatial_mode", R"PY(def onnx_pad_spatial_mode(x, pads, mode):
+    n = len(pads) // 2
+    order = []
+    for i in reversed(range(n)):
+        order += [pads[i], pads[n + i]]
+    return F.pad(x, order, mode=mode)
+)PY"},
+      {"onnx_resize", R"PY(def onnx_resize(x, scales=None, sizes=None, mode="nearest", transform="half_pixel",
+                nearest_mode="round_prefer_floor", axes=None):
+    """ONNX Resize / Upsample: nearest and linear exactly (separable), cubic through torch."""
+    rank = x.dim()
+    axes = list(range(rank)) if axes is None else [a % rank for a in axes]
+    full_scales, full_sizes = [1.0] * rank, list(x.shape)
+    if sizes is not None and len(onnx_ints(sizes)):
+        for a, n in zip(axes, onnx_ints(sizes)):
+            full_sizes[a], full_scales[a] = n, n / x.shape[a]
+    else:
+        given = [float(s) for s in (scales.reshape(-1).tolist() if torch.is_tensor(scales) else scales)]
+        for a, sc in zip(axes, given):
+            full_scales[a], full_sizes[a] = sc, int(math.floor(x.shape[a] * sc))
+    scales, sizes = full_scales, full_sizes
+    if mode in ("nearest", "linear"):
+        for axis in range(rank):
+            n_in, n_out, scale = x.shape[axis], sizes[axis], scales[axis]
+            if n_in == n_out and scale == 1.0:
+                continue
+            i = torch.arange(n_out, dtype=torch.float64)
+            if transform == "asymmetric":
+                s = i / scale
+            elif transform == "align_corners":
+                s = i * (n_in - 1) / (n_out - 1) if n_out > 1 else i * 0
+            elif transform == "pytorch_half_pixel":
+                s = (i + 0.5) / scale - 0.5 if n_out > 1 else i * 0
+            elif transform == "tf_half_pixel_for_nn":
+                s = (i + 0.5) / scale
+            else:
+                s = (i + 0.5) / scale - 0.5
+            if mode == "linear":
+                s = s.clamp(0, n_in - 1)
+                lo = torch.floor(s).long()
+                hi = (lo + 1).clamp(max=n_in - 1)
+                w = (s - lo).to(x.dtype).reshape([-1] + [1] * (rank - axis - 1))
+                x = x.index_select(axis, lo) * (1 - w) + x.index_select(axis, hi) * w
+                continue
+            if nearest_mode == "floor":
+                j = torch.floor(s)
+            elif nearest_mode == "ceil":
+                j = torch.ceil(s)
+            elif nearest_mode == "round_prefer_ceil":
+                j = torch.floor(s + 0.5)
+            else:
+                j = torch.ceil(s - 0.5)
+            x = x.index_select(axis, j.clamp(0, n_in - 1).long())
+        return x
+    torch_mode = {("cubic", 4): "bicubic"}.get((mode, rank))
+    if torch_mode is None:
+        raise NotImplementedError(f"Resize mode {mode} on a rank-{rank} tensor")
+    align = transform == "align_corners"
+    if align:
+        return F.interpolate(x, size=sizes[2:], mode=torch_mode, align_corners=True)
+    return F.interpolate(x, scale_factor=scales[2:], mode=torch_mode, align_corners=False,
+                         recompute_scale_factor=False)
+)PY"},
+      {"onnx_split", R"PY(def onnx_split(x, split, axis, count):
+    """ONNX Split: explicit sizes, or `count` parts (the last one smaller if uneven)."""
+    if split is not None and len(onnx_ints(split)):
+        return torch.split(x, onnx_ints(split), dim=axis)
+    return torch.split(x, -(-x.shape[axis] // count), dim=axis)
+)PY"},
+      {"onnx_depth_to_space", R"PY(def onnx_depth_to_space(x, b, mode):
+    n, c, h, w = x.shape
+    if mode == "DCR":
+        y = x.reshape(n, b, b, c // (b * b), h, w).permute(0, 3, 4, 1, 5, 2)
+    else:
+        y = x.reshape(n, c // (b * b), b, b, h, w).permute(0, 1, 4, 2, 5, 3)
+    return y.reshape(n, c // (b * b), h * b, w * b)
+)PY"},
+      {"onnx_space_to_depth", R"PY(def onnx_space_to_depth(x, b):
+    n, c, h, w = x.shape
+    y = x.reshape(n, c, h // b, b, w // b, b).permute(0, 3, 5, 1, 2, 4)
+    return y.reshape(n, c * b * b, h // b, w // b)
+)PY"},
+      {"onnx_cumsum", R"PY(def onnx_cumsum(x, axis, exclusive=0, reverse=0):
+    axis = int(onnx_ints(axis)[0])
+    y = x.flip(axis) if reverse else x
+    s = torch.cumsum(y, dim=axis)
+    if exclusive:
+        s = s - y
+    return s.flip(axis) if reverse else s
+)PY"},
+      {"onnx_prelu", R"PY(def onnx_prelu(x, slope):
+    """ONNX PRelu; an old-style per-channel slope of shape (C,) is applied along axis 1."""
+    if slope.dim() == 1 and x.dim() > 2 and slope.numel() > 1 and slope.numel() != x.shape[-1]:
+        slope = slope.reshape((-1,) + (1,) * (x.dim() - 2))
+    return torch.where(x < 0, x * slope, x)
+)PY"},
+      {"onnx_matmul", R"PY(def onnx_matmul(a, b):
+    """MatMul; float16 is computed in float32 (torch's CPU kernels lack half)."""
+    if a.dtype == torch.float16:
+        return torch.matmul(a.float(), b.float()).half()
+    return torch.matmul(a, b)
+)PY"},
+      {"onnx_topk", R"PY(def onnx_topk(x, k, axis, largest):
+    """ONNX TopK: ties keep the lower index first (a stable sort)."""
+    values, indices = torch.sort(x, dim=axis, descending=bool(largest), stable=True)
+    k = int(onnx_ints(k)[0])
+    return values.narrow(axis, 0, k), indices.narrow(axis, 0, k)
+)PY"},
+      {"onnx_arg", R"PY(def onnx_arg(fn, x, axis, keepdims, last):
+    """ArgMax / ArgMin; select_last_index searches from the end."""
+    if not last:
+        return fn(x, dim=axis, keepdim=bool(keepdims))
+    axis = axis % x.dim()
+    return x.shape[axis] - 1 - fn(x.flip(axis), dim=axis, keepdim=bool(keepdims))
+)PY"},
+      {"onnx_layer_norm", R"PY(def onnx_layer_norm(x, scale, bias, axis, eps):
+    """LayerNormalization with its optional mean and inverse-std outputs."""
+    axes = list(range(axis % x.dim(), x.dim()))
+    xf = x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+    mean = xf.mean(dim=axes, keepdim=True)
+    inv_std = 1.0 / torch.sqrt(((xf - mean) ** 2).mean(dim=axes, keepdim=True) + eps)
+    y = ((xf - mean) * inv_std).to(x.dtype) * scale
+    if bias is not None:
+        y = y + bias
+    return y, mean, inv_std
+)PY"},
+      {"onnx_nll_loss", R"PY(def onnx_nll_loss(x, target, weight=None, reduction="mean", ignore_index=None):
+    """NegativeLogLikelihoodLoss over (N, C, d1, ...) log-probabilities."""
+    target = target.long()
+    ignore = -100 if ignore_index is None else ignore_index
+    if x.dim() > 2 and x.dim() != 4:
+        n, c = x.shape[:2]
+        x = x.reshape(n, c, 1, -1)
+        shape = target.shape
+        target = target.reshape(n, 1, -1)
+        loss = F.nll_loss(x, target, weight=weight, reduction=reduction, ignore_index=ignore)
+        return loss.reshape(shape) if reduction == "none" else loss
+    return F.nll_loss(x, target, weight=weight, reduction=reduction, ignore_index=ignore)
+)PY"},
+      {"onnx_softmax_ce", R"PY(def onnx_softmax_ce(x, target, weight=None, reduction="mean", ignore_index=None):
+    """SoftmaxCrossEntropyLoss: (loss, log_prob)."""
+    log_prob = F.log_softmax(x, dim=1)
+    return onnx_nll_loss(log_prob, target, weight, reduction, ignore_index), log_prob
+)PY"},
+      {"onnx_grid_sample", R"PY(def onnx_grid_sample(x, grid, mode, padding_mode, align_corners):
+    mode = {"linear": "bilinear", "cubic": "bicubic"}.get(mode, mode)
+    return F.grid_sample(x, grid, mode=mode, padding_mode=padding_mode, align_corners=bool(align_corners))
+)PY"},
+      {"onnx_conv_transpose", R"PY(def onnx_conv_transpose(x, w, b, strides, pads, dilations, groups, output_padding):
+    """ConvTranspose with ONNX pads (cropped from the full output)."""
+    n = w.dim() - 2
+    fn = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[n - 1]
+    y = fn(x, w, b, strides, 0, output_padding, groups, dilations)
+    index = [slice(None), slice(None)]
+    for i in range(n):
+        index.append(slice(pads[i], y.shape[2 + i] - pads[n + i]))
+    return y[tuple(index)]
+)PY"},
+      {"onnx_scatter_nd", R"PY(def onnx_scatter_nd(x, indices, updates, reduction="none"):
+    y = x.clone()
+    k = indices.shape[-1]
+    idx = tuple(indices.reshape(-1, k).long().t())
+    upd = updates.reshape((-1,) + tuple(x.shape[k:]))
+    if reduction == "none":
+        y[idx] = upd
+    elif reduction == "add":
+        y.index_put_(idx, upd, accumulate=True)
+    else:
+        for j in range(upd.shape[0]):
+            at = tuple(i[j] for i in idx)
+            y[at] = {"mul": torch.mul, "max": torch.maximum, "min": torch.minimum}[reduction](y[at], upd[j])
+    return y
+)PY"},
+      {"onnx_scatter_elements", R"PY(def onnx_scatter_elements(x, axis, indices, updates, reduction="none"):
+    indices = indices.long()
+    indices = torch.where(indices < 0, indices + x.shape[axis], indices)
+    if reduction == "none":
+        return x.scatter(axis, indices, updates)
+    name = {"add": "sum", "mul": "prod", "max": "amax", "min": "amin"}[reduction]
+    return x.scatter_reduce(axis, indices, updates, name, include_self=True)
+)PY"},
+      {"onnx_gather_nd", R"PY(def onnx_gather_nd(x, indices, batch_dims=0):
+    indices = indices.long()
+    if batch_dims == 0:
+        k = indices.shape[-1]
+        idx = tuple(indices.reshape(-1, k).t())
+        return x[idx].reshape(tuple(indices.shape[:-1]) + tuple(x.shape[k:]))
+    return torch.stack([onnx_gather_nd(x[i], indices[i], batch_dims - 1) for i in range(x.shape[0])])
+)PY"},
+      {"onnx_one_hot", R"PY(def onnx_one_hot(indices, depth, values, axis=-1):
+    depth = int(onnx_ints(depth)[0])
+    indices = indices.long()
+    indices = torch.where(indices < 0, indices + depth, indices)
+    hot = F.one_hot(indices.clamp(0, depth - 1), depth) * ((indices >= 0) & (indices < depth)).unsqueeze(-1)
+    y = torch.where(hot.bool(), values[1], values[0])
+    return y.movedim(-1, axis % y.dim())
+)PY"},
+      {"onnx_attention", R"PY(def onnx_attention(q, k, v, mask=None, past_k=None, past_v=None, is_causal=0, q_heads=0,
+                   kv_heads=0, scale=None, softcap=0.0, qk_mode=0):
+    """ONNX Attention (opset 23): returns (Y, present_key, present_value, qk_output)."""
+    three_d = q.dim() == 3
+    if three_d:
+        b = q.shape[0]
+        q = q.reshape(b, q.shape[1], q_heads, -1).transpose(1, 2)
+        k = k.reshape(b, k.shape[1], kv_heads, -1).transpose(1, 2)
+        v = v.reshape(b, v.shape[1], kv_heads, -1).transpose(1, 2)
+    past = past_k.shape[2] if past_k is not None else 0
+    if past_k is not None:
+        k = torch.cat([past_k, k], dim=2)
+    if past_v is not None:
+        v = torch.cat([past_v, v], dim=2)
+    present_k, present_v = k, v
+    if q.shape[1] != k.shape[1]:
+        k = k.repeat_interleave(q.shape[1] // k.shape[1], dim=1)
+        v = v.repeat_interleave(q.shape[1] // v.shape[1], dim=1)
+    dtype = q.dtype
+    if dtype in (torch.float16, torch.bfloat16):
+        q, k, v = q.float(), k.float(), v.float()
+    root = math.sqrt(scale if scale is not None else 1.0 / math.sqrt(q.shape[-1]))
+    scores = torch.matmul(q * root, (k * root).transpose(-1, -2))
+    if softcap:
+        scores = softcap * torch.tanh(scores / softcap)  # before the mask: masked stays -inf
+    n_q, n_kv = scores.shape[-2], scores.shape[-1]
+    bias = torch.zeros(n_q, n_kv, dtype=scores.dtype)
+    if mask is not None:
+        if mask.shape[-1] < n_kv:  # a short mask leaves the remaining keys masked
+            mask = F.pad(mask, (0, n_kv - mask.shape[-1]), value=False if mask.dtype == torch.bool else float("-inf"))
+        bias = torch.zeros(mask.shape, dtype=scores.dtype).masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool \
+            else mask.to(scores.dtype)
+    if is_causal:  # query i (after `past` cached keys) sees keys j <= i + past
+        keep = torch.ones(n_q, n_kv, dtype=torch.bool).tril(past)
+        bias = bias.masked_fill(~keep, float("-inf"))
+    biased = scores + bias
+    qk = {0: scores, 1: scores, 2: biased}
+    probs = torch.softmax(biased, dim=-1)
+    qk[3] = probs
+    y = torch.matmul(probs, v)
+    if three_d:
+        y = y.transpose(1, 2).reshape(y.shape[0], y.shape[2], -1)
+    return y.to(dtype), present_k, present_v, qk[qk_mode].to(dtype)
+)PY"},
+      {"onnx_cumprod", R"PY(def onnx_cumprod(x, axis, exclusive=0, reverse=0):
+    axis = int(onnx_ints(axis)[0])
+    y = x.flip(axis) if reverse else x
+    if exclusive:
+        first = torch.ones_like(y.narrow(axis, 0, 1))
+        y = torch.cat([first, y.narrow(axis, 0, y.shape[axis] - 1)], dim=axis)
+    p = torch.cumprod(y, dim=axis)
+    return p.flip(axis) if reverse else p
+)PY"},
+      {"onnx_rms_norm", R"PY(def onnx_rms_norm(x, scale, axis=-1, eps=1e-5):
+    axes = list(range(axis % x.dim(), x.dim()))
+    xf = x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+    y = xf / torch.sqrt((xf * xf).mean(dim=axes, keepdim=True) + eps)
+    return y.to(x.dtype) * scale
+)PY"},
+      {"onnx_lp_pool", R"PY(def onnx_lp_pool(x, p, kernel, strides, pads, dilations=None, ceil_mode=0):
+    """LpPool: (sum over the window of |x|^p)^(1/p); pads count as zeros."""
+    area = math.prod(kernel)
+    s = onnx_pool("avg", x.abs() ** p, kernel, strides, pads, dilations, ceil_mode, 1) * area
+    return s ** (1.0 / p)
+)PY"},
+      {"onnx_split_to_sequence", R"PY(def onnx_split_to_sequence(x, split=None, axis=0, keepdims=1):
+    """SplitToSequence: a Python list of tensors."""
+    if split is None:
+        parts = torch.split(x, 1, dim=axis)
+        return [p.squeeze(axis) for p in parts] if not keepdims else list(parts)
+    if split.dim() == 0:
+        return list(torch.split(x, int(split), dim=axis))
+    return list(torch.split(x, onnx_ints(split), dim=axis))
+)PY"},
+      {"onnx_sequence_insert", R"PY(def onnx_sequence_insert(seq, tensor, position=None):
+    seq = list(seq)
+    seq.insert(len(seq) if position is None else int(position), tensor)  # negative counts from the end
+    return seq
+)PY"},
+      {"onnx_sequence_erase", R"PY(def onnx_sequence_erase(seq, position=None):
+    seq = list(seq)
+    del seq[-1 if position is None else int(position)]
+    return seq
+)PY"},
+      {"onnx_recurrent", R"PY(def onnx_recurrent(kind, x, w, r, b=None, h0=None, c0=None, p=None, direction="forward",
+                   layout=0, activations=None, linear_before_reset=0, clip=None):
+    """ONNX RNN / GRU / LSTM (gate orders as ONNX writes them). Returns (Y, Y_h, Y_c)."""
+    fns = {"Sigmoid": torch.sigmoid, "Tanh": torch.tanh, "Relu": torch.relu}
+    if layout:
+        x = x.transpose(0, 1)
+        h0 = h0.transpose(0, 1) if h0 is not None else None
+        c0 = c0.transpose(0, 1) if c0 is not None else None
+    seq, batch = x.shape[0], x.shape[1]
+    dirs, hidden = w.shape[0], r.shape[-1]
+    gates = {"RNN": 1, "GRU": 3, "LSTM": 4}[kind]
+    per_dir = {"RNN": 1, "GRU": 2, "LSTM": 3}[kind]
+    ys, hs, cs = [], [], []
+    for d in range(dirs):
+        act = [fns[a] for a in activations[d * per_dir:(d + 1) * per_dir]]
+        wb, rb = (b[d].chunk(2) if b is not None else (torch.zeros(gates * hidden, dtype=x.dtype),) * 2)
+        h = h0[d] if h0 is not None else torch.zeros(batch, hidden, dtype=x.dtype)
+        c = c0[d] if c0 is not None else torch.zeros(batch, hidden, dtype=x.dtype)
+        backward = direction == "reverse" or (direction == "bidirectional" and d == 1)
+        out = [None] * seq
+        for t in (reversed(range(seq)) if backward else range(seq)):
+            xw = x[t] @ w[d].t() + wb
+            if kind == "RNN":
+                g = xw + h @ r[d].t() + rb
+                h = act[0](g.clamp(-clip, clip) if clip else g)
+            elif kind == "GRU":
+                xz, xr, xh = xw.chunk(3, -1)
+                rz, rr, rh = r[d].chunk(3)
+                bz, br, bh = rb.chunk(3)
+                z = act[0](xz + h @ rz.t() + bz)
+                reset = act[0](xr + h @ rr.t() + br)
+                if linear_before_reset:
+                    cand = act[1](xh + reset * (h @ rh.t() + bh))
+                else:
+                    cand = act[1](xh + (reset * h) @ rh.t() + bh)
+                h = (1 - z) * cand + z * h
+            else:
+                g = xw + h @ r[d].t() + rb
+                if clip:
+                    g = g.clamp(-clip, clip)
+                gi, go, gf, gc = g.chunk(4, -1)
+                if p is not None:
+                    pi, po, pf = p[d].chunk(3)
+                    gi, gf = gi + pi * c, gf + pf * c
+                c = act[0](gf) * c + act[0](gi) * act[1](gc)
+                if p is not None:
+                    go = go + po * c
+                h = act[0](go) * act[2](c)
+            out[t] = h
+        ys.append(torch.stack(out))
+        hs.append(h)
+        cs.append(c)
+    y, y_h, y_c = torch.stack(ys, 1), torch.stack(hs), torch.stack(cs)
+    if layout:
+        return y.permute(2, 0, 1, 3), y_h.transpose(0, 1), y_c.transpose(0, 1)
+    return y, y_h, y_c
+)PY"},
+      {"onnx_div", R"PY(def onnx_div(a, b):
+    """ONNX Div: integer division truncates."""
+    if not a.is_floating_point() and not b.is_floating_point():
+        return torch.div(a, b, rounding_mode="trunc")
+    return a / b
+)PY"},
+  };
+  return table;
+}
+
+// Helpers other helpers call (written before them).
+const std::map<std::string, std::vector<std::string>, std::less<>>& helperDeps() {
+  static const std::map<std::string, std::vector<std::string>, std::less<>> deps = {
+      {"onnx_reshape", {"onnx_ints"}},       {"onnx_slice", {"onnx_ints"}},
+      {"onnx_unsqueeze", {"onnx_ints"}},     {"onnx_squeeze", {"onnx_ints"}},
+      {"onnx_reduce", {"onnx_ints"}},        {"onnx_pool", {"onnx_pad_spatial"}},
+      {"onnx_conv", {"onnx_pad_spatial"}},   {"onnx_pad", {"onnx_ints", "onnx_pad_spatial", "onnx_pad_spatial_mode"}},
+      {"onnx_resize", {"onnx_ints"}},        {"onnx_split", {"onnx_ints"}},
+      {"onnx_cumsum", {"onnx_ints"}},       {"onnx_split_to_sequence", {"onnx_ints"}},       {"onnx_cumprod", {"onnx_ints"}},
+      {"onnx_lp_pool", {"onnx_pool", "onnx_pad_spatial"}},       {"onnx_topk", {"onnx_ints"}},
+      {"onnx_softmax_ce", {"onnx_nll_loss"}}, {"onnx_one_hot", {"onnx_ints"}},
+  };
+  return deps;
+}
+
+}  // namespace
+
+void HelperSet::use(std::string_view name) {
+  if (used_.count(std::string(name))) return;
+  auto d = helperDeps().find(name);
+  if (d != helperDeps().end())
+    for (const std::string& dep : d->second) use(dep);
+  used_.insert(std::string(name));
+}
+
+std::string HelperSet::code() const {
+  std::string out;
+  for (const auto& [name, text] : helperTable()) {
+    if (!used_.count(name)) continue;
+    out += "\n\n";
+    out += text;
+  }
+  return out;
+}
+
+std::vector<std::string> HelperSet::allNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, text] : helperTable()) names.push_back(name);
+  return names;
+}
+
+}  // namespace nf::importer

@@ -1,0 +1,24 @@
+// importer/torch_helpers.h - the Python helpers generated PyTorch code may call
+// (ONNX ops that need more than one torch expression). Only used helpers are written.
+#pragma once
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nf::importer {
+
+class HelperSet {
+ public:
+  // Marks a helper (and the helpers it calls) as needed. Unknown names are ignored.
+  void use(std::string_view name);
+  // The Python source of the used helpers, each preceded by two blank lines.
+  std::string code() const;
+  // Every helper name (claimed up front so no layer name can shadow one).
+  static std::vector<std::string> allNames();
+
+ private:
+  std::set<std::string> used_;
+};
+
+}  // namespace nf::importer

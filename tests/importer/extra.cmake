@@ -1,0 +1,22 @@
+# Importer checks (run the generated Python; exit 77 = skipped without python3-torch/onnx):
+#   importer.corpus_roundtrip  every corpus model with test data (pytorch-converted,
+#                              pytorch-operator, simple, backend node tests): netforge
+#                              codegen MODEL.onnx -> generated PyTorch with the loaded
+#                              weights matches output_N.pb; prints the share and each failure
+#   importer.torch_roundtrip   torchvision models, a TransformerEncoder and an LSTM+GRU exported by the
+#                              test (cached under the build dir): generated PyTorch matches
+#                              `netforge run` and the original model, same parameter count;
+#                              external data loads; a missing or misshapen tensor is named
+find_program(NF_IMPORTER_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
+  add_test(NAME importer.corpus_roundtrip
+           COMMAND ${NF_IMPORTER_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/corpus_roundtrip.py $<TARGET_FILE:netforge>
+                   ${NETFORGE_CORPUS_DIR} ${CMAKE_BINARY_DIR}/importer_work/corpus)
+  set_tests_properties(importer.corpus_roundtrip PROPERTIES LABELS importer SKIP_RETURN_CODE 77 TIMEOUT 600)
+endif()
+if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
+  add_test(NAME importer.torch_roundtrip
+           COMMAND ${NF_IMPORTER_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/torch_roundtrip.py $<TARGET_FILE:netforge>
+                   ${CMAKE_BINARY_DIR}/importer_work/torch)
+  set_tests_properties(importer.torch_roundtrip PROPERTIES LABELS importer SKIP_RETURN_CODE 77 TIMEOUT 900)
+endif()

@@ -1,0 +1,160 @@
+// ONNX -> PyTorch translation: layer patterns, names, errors (the numbers are checked
+// by corpus_roundtrip.py and torch_roundtrip.py, which run the generated code).
+#include <gtest/gtest.h>
+
+#include "importer/torch_import.h"
+#include "support/model_builder.h"
+
+namespace nf::importer {
+namespace {
+
+using test::F32;
+using test::GraphBuilder;
+
+bool has(const std::string& code, const std::string& part) { return code.find(part) != std::string::npos; }
+
+ir::Node named(const std::string& name, const std::string& op) {
+  ir::Node n;
+  n.name = name;
+  n.op_type = op;
+  return n;
+}
+
+TEST(ScopeIdentifier, TorchScopesBecomeShortIdentifiers) {
+  EXPECT_EQ(scopeIdentifier(named("/layer1/layer1.0/conv1/Conv", "Conv")), "layer1_0_conv1");
+  EXPECT_EQ(scopeIdentifier(named("/layer1/0/conv1", "Conv")), "layer1_0_conv1");
+  EXPECT_EQ(scopeIdentifier(named("/features/features.3/Relu_1", "Relu")), "features_3");
+  EXPECT_EQ(scopeIdentifier(named("Add_7", "Add")), "Add_7");
+  EXPECT_EQ(scopeIdentifier(named("", "Add")), "");
+}
+
+// A small CNN: Conv(+bias) -> BatchNorm -> Relu -> MaxPool -> Flatten -> Gemm.
+ir::Model smallCnn() {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({1, 3, 8, 8}));
+  g.weight("conv.weight", {4, 3, 3, 3});
+  g.weight("conv.bias", {4});
+  for (const char* s : {"bn.weight", "bn.bias", "bn.mean", "bn.var"}) g.weight(s, {4});
+  g.weight("fc.weight", {10, 64});
+  g.weight("fc.bias", {10});
+  std::string h = g.op("Conv", "/features/conv/Conv", {"x", "conv.weight", "conv.bias"},
+                       {test::aInts("pads", {1, 1, 1, 1}), test::aInts("strides", {2, 2})});
+  h = g.op("BatchNormalization", "/features/bn/BatchNormalization", {h, "bn.weight", "bn.bias", "bn.mean", "bn.var"});
+  h = g.op("Relu", "/features/relu/Relu", {h});
+  h = g.op("MaxPool", "/features/pool/MaxPool", {h}, {test::aInts("kernel_shape", {2, 2}), test::aInts("strides", {2, 2})});
+  h = g.op("Flatten", "/Flatten", {h});
+  h = g.op("Gemm", "/fc/Gemm", {h, "fc.weight", "fc.bias"}, {test::aInt("transB", 1)});
+  g.output(h);
+  return m;
+}
+
+TEST(OnnxToPyTorch, LayersWithWeightsBecomeNamedModules) {
+  ir::Model m = smallCnn();
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  const std::string& code = r->code;
+  EXPECT_TRUE(has(code, "self.features_conv = nn.Conv2d(3, 4, kernel_size=3, stride=2, padding=1)")) << code;
+  EXPECT_TRUE(has(code, "self.features_bn = nn.BatchNorm2d(4)")) << code;
+  EXPECT_TRUE(has(code, "self.features_pool = nn.MaxPool2d(2)")) << code;
+  EXPECT_TRUE(has(code, "self.fc = nn.Linear(64, 10)")) << code;
+  EXPECT_TRUE(has(code, "\"fc.weight\": (\"fc.weight\", False)")) << code;
+  EXPECT_TRUE(has(code, "\"features_bn.running_var\": (\"bn.var\", False)")) << code;
+  EXPECT_TRUE(has(code, "F.relu(")) << code;
+  EXPECT_EQ(r->layers.at("nn.Conv2d"), 1);
+  EXPECT_EQ(r->loaded_tensors, 8);
+}
+
+TEST(OnnxToPyTorch, MatMulWithBiasAddIsOneLinearWithTransposedWeight) {
+  ir::Model m = test::model(17);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({1, 5, 16}));
+  g.weight("w", {16, 32});
+  g.weight("b", {32});
+  std::string h = g.op("MatMul", "/proj/MatMul", {"x", "w"});
+  h = g.op("Add", "/proj/Add", {h, "b"});
+  g.output(h);
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(has(r->code, "self.proj = nn.Linear(16, 32)")) << r->code;
+  EXPECT_TRUE(has(r->code, "\"proj.weight\": (\"w\", True)")) << r->code;
+  EXPECT_FALSE(has(r->code, "nn.Parameter")) << "the bias belongs to the Linear:\n" << r->code;
+  EXPECT_TRUE(has(r->code, "        proj = self.proj(x_layer)\n        return proj\n")) << r->code;
+}
+
+TEST(OnnxToPyTorch, NoWeightsLeavesOutTheLoader) {
+  ir::Model m = smallCnn();
+  TorchImportOptions o;
+  o.load_weights = false;
+  auto r = onnxToPyTorch(m, o);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(has(r->code, "load_onnx_weights")) << r->code;
+  EXPECT_FALSE(has(r->code, "--onnx")) << r->code;
+  EXPECT_TRUE(has(r->code, "def main():"));
+}
+
+TEST(OnnxToPyTorch, UnknownOpIsNamedNotGuessed) {
+  ir::Model m = test::model(17);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({4}));
+  g.output(g.op("FrobnicateTensor", "weird", {"x"}));
+  auto r = onnxToPyTorch(m);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(has(r.error().message, "FrobnicateTensor")) << r.error().message;
+  EXPECT_TRUE(has(r.error().message, "weird")) << r.error().message;
+}
+
+TEST(OnnxToPyTorch, HostileNamesBecomeSafeIdentifiers) {
+  ir::Model m = test::model(17);
+  GraphBuilder g(m);
+  g.input("x\"); import os; os.system(\"rm -rf /", F32, test::shape({4}));
+  g.output(g.op("Relu", "/__class__/self/return/Relu", {"x\"); import os; os.system(\"rm -rf /"}));
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  // The name survives only as an escaped string literal (INPUTS) and a sanitised identifier.
+  EXPECT_FALSE(has(r->code, "\nimport os")) << r->code;
+  EXPECT_TRUE(has(r->code, "(\"x\\\"); import os; os.system(\\\"rm -rf /\", torch.float32, [4])")) << r->code;
+  EXPECT_TRUE(has(r->code, "def forward(self, x_import_os_os_system_rm_rf):")) << r->code;
+  EXPECT_TRUE(has(r->code, "        class_self_return = F.relu(x_import_os_os_system_rm_rf)\n")) << r->code;
+}
+
+TEST(OnnxToPyTorch, SubgraphsAreRefusedWithTheirOp) {
+  ir::Model m = test::model(17);
+  GraphBuilder g(m);
+  g.input("c", ir::ElemType::Bool, test::shape({}));
+  ir::GraphId body = GraphBuilder::addBody(m, ir::GraphId{0}, "then");
+  GraphBuilder(m).output(GraphBuilder(m).op("If", "branch", {"c"}, {test::aGraph("then_branch", body)}));
+  auto r = onnxToPyTorch(m);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(has(r.error().message, "If")) << r.error().message;
+}
+
+}  // namespace
+}  // namespace nf::importer
+
+namespace nf::importer {
+namespace {
+
+// A 20,001-node model whose nodes are all unnamed (every identifier comes from the same
+// fallbacks): converts into unique names without a quadratic name search (the test's
+// timeout would catch one), one Linear per MatMul+Add pair.
+TEST(OnnxToPyTorch, TwentyThousandUnnamedNodesConvert) {
+  ir::Model m = test::model(17);
+  GraphBuilder g(m);
+  std::string h = g.input("x", F32, test::shape({1, 8}));
+  const int blocks = 6667;
+  for (int i = 0; i < blocks; ++i) {
+    h = g.op("MatMul", "", {h, g.weight("w" + std::to_string(i), {8, 8})});
+    h = g.op("Add", "", {h, g.weight("b" + std::to_string(i), {8})});
+    h = g.op("Relu", "", {h});
+  }
+  g.output(h);
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->onnx_nodes, 3 * blocks);
+  EXPECT_EQ(r->layers.at("nn.Linear"), blocks);
+  EXPECT_TRUE(has(r->code, "self.Linear_6667 = nn.Linear(8, 8)")) << r->code.substr(0, 2000);
+}
+
+}  // namespace
+}  // namespace nf::importer

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""importer.torch_roundtrip: torch model -> ONNX -> `netforge codegen` -> PyTorch again.
+
+Each model (torchvision with random weights, a small nn.TransformerEncoder) is exported by
+this script with Debian's torch (cached under WORK_DIR with its input and the original
+model's output). The generated file is run as a script
+(`python3 model.py --onnx M.onnx --input x.npy --output y.npy`); its output must equal the
+core runtime's (`netforge run`) and the original model's (rtol 1e-4, atol 1e-5), and its
+parameter count the ONNX file's float initializers (without BatchNorm running statistics;
+for models whose export keeps every parameter, also the original model's count).
+Exit 77 (skipped) without python3-torch / torchvision / onnx.
+
+usage: torch_roundtrip.py NETFORGE WORK_DIR [model ...]
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+try:
+    import numpy as np
+    import onnx
+    import torch
+    import torchvision
+    from onnx import numpy_helper
+    from onnx_counts import parameter_count
+except ImportError as e:
+    print("skipped:", e)
+    sys.exit(77)
+
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def transformer():
+    layer = torch.nn.TransformerEncoderLayer(d_model=64, nhead=4, dim_feedforward=128, batch_first=True,
+                                             activation="gelu")
+    return torch.nn.TransformerEncoder(layer, num_layers=2), torch.rand(1, 10, 64)
+
+
+class Recurrent(torch.nn.Module):
+    """A 2-layer LSTM followed by a bidirectional GRU (the sequence output only)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(16, 32, num_layers=2, batch_first=True)
+        self.gru = torch.nn.GRU(32, 8, bidirectional=True, batch_first=True)
+
+    def forward(self, x):
+        return self.gru(self.lstm(x)[0])[0]
+
+
+def recurrent():
+    return Recurrent(), torch.rand(2, 7, 16)
+
+
+def vision(name):
+    def make():
+        return getattr(torchvision.models, name)(), torch.rand(1, 3, 224, 224)
+    return make
+
+
+# name -> (factory, export keeps every parameter as an initializer, text the code must hold)
+MODELS = {
+    "resnet18": (vision("resnet18"), False, ["nn.Conv2d(64, 64, kernel_size=3, padding=1)", "self.fc = nn.Linear(512, 1000)"]),
+    "mobilenet_v2": (vision("mobilenet_v2"), False, ["groups=32"]),
+    "mobilenet_v3_small": (vision("mobilenet_v3_small"), False, ["F.hardswish("]),
+    "efficientnet_b0": (vision("efficientnet_b0"), False, ["F.silu("]),
+    "squeezenet1_0": (vision("squeezenet1_0"), True, ["nn.MaxPool2d(3, stride=2, ceil_mode=True)"]),
+    "vgg11": (vision("vgg11"), True, ["nn.Linear(25088, 4096)"]),
+    "lstm_gru": (recurrent, True, ["onnx_recurrent(\"LSTM\"", "onnx_recurrent(\"GRU\""]),
+    # torch 1.13 writes LayerNorm and GELU decomposed: they must come back as one layer each.
+    "transformer_encoder_gelu": (transformer, True, ["nn.LayerNorm(64)", "F.gelu("]),
+}
+
+
+def export(name, work):
+    path = os.path.join(work, name + ".onnx")
+    meta = os.path.join(work, name + ".json")
+    if os.path.exists(path) and os.path.exists(meta):
+        return path, json.load(open(meta))
+    torch.manual_seed(0)
+    model, x = MODELS[name][0]()
+    model.eval()
+    with torch.no_grad():
+        y = model(x)
+    np.save(os.path.join(work, name + "_x.npy"), x.numpy())
+    np.save(os.path.join(work, name + "_torch.npy"), y.numpy())
+    torch.onnx.export(model, (x,), path, opset_version=14, input_names=["input"], output_names=["output"])
+    info = {"torch_parameters": sum(p.numel() for p in model.parameters())}
+    json.dump(info, open(meta, "w"))
+    return path, info
+
+
+def close(a, b):
+    return a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL)
+
+
+def check(netforge, name, work):
+    path, info = export(name, work)
+    py = os.path.join(work, name + ".py")
+    t0 = time.time()
+    r = subprocess.run([netforge, "codegen", path, "-o", py], capture_output=True, text=True)
+    if r.returncode:
+        return f"codegen failed: {r.stderr.strip()}"
+    codegen_s = time.time() - t0
+    x = os.path.join(work, name + "_x.npy")
+    y = os.path.join(work, name + "_y.npy")
+    r = subprocess.run([sys.executable, py, "--onnx", path, "--input", x, "--output", y], capture_output=True, text=True)
+    if r.returncode:
+        return f"generated script failed: {r.stderr.strip()[-600:]}"
+    got = np.load(y)
+    params = int(re.search(r"parameters: (\d+)", r.stdout).group(1))
+    # The core runtime on the same input.
+    run_dir = os.path.join(work, name + "_run")
+    os.makedirs(run_dir, exist_ok=True)
+    np.save(os.path.join(run_dir, "input_0.npy"), np.load(x))
+    r = subprocess.run([netforge, "run", path, "--inputs", run_dir, "--save", run_dir], capture_output=True, text=True)
+    if r.returncode:
+        return f"netforge run failed: {r.stderr.strip()}"
+    t = onnx.TensorProto()
+    t.ParseFromString(open(os.path.join(run_dir, "output_0.pb"), "rb").read())
+    runtime = numpy_helper.to_array(t)
+    original = np.load(os.path.join(work, name + "_torch.npy"))
+    problems = []
+    if not close(got, runtime):
+        problems.append(f"differs from netforge run (max abs diff {np.max(np.abs(got - runtime)):.3g})")
+    if not close(got, original):
+        problems.append(f"differs from the original model (max abs diff {np.max(np.abs(got - original)):.3g})")
+    want = parameter_count(onnx.load(path, load_external_data=False))
+    if params != want:
+        problems.append(f"parameter count {params}, ONNX has {want}")
+    if MODELS[name][1] and params != info["torch_parameters"]:
+        problems.append(f"parameter count {params}, the original model has {info['torch_parameters']}")
+    code = open(py).read()
+    problems += [f"the code lacks {want!r}" for want in MODELS[name][2] if want not in code]
+    if name == "transformer_encoder_gelu":
+        problems += external_data(py, path, x, got, work)
+        problems += loader_errors(py, path, x, work)
+    lines = sum(1 for _ in open(py))
+    print(f"{name}: output {tuple(got.shape)} matches runtime and original; {params:,} parameters; "
+          f"{lines} lines; codegen {codegen_s:.2f} s" if not problems else f"{name}: " + "; ".join(problems))
+    return "; ".join(problems) or None
+
+
+def external_data(py, path, x, expected, work):
+    """The same model with its weights in an external data file loads the same."""
+    ext_dir = os.path.join(work, "external")
+    os.makedirs(ext_dir, exist_ok=True)
+    ext = os.path.join(ext_dir, "model.onnx")
+    onnx.save_model(onnx.load(path), ext, save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="model.weights", size_threshold=0)
+    y = os.path.join(work, "external_y.npy")
+    r = subprocess.run([sys.executable, py, "--onnx", ext, "--input", x, "--output", y], capture_output=True, text=True)
+    if r.returncode:
+        return [f"external data: {r.stderr.strip()[-300:]}"]
+    return [] if np.array_equal(np.load(y), expected) else ["external data: other outputs"]
+
+
+def loader_errors(py, path, x, work):
+    """A missing tensor and a tensor of another shape are named, not loaded."""
+    problems = []
+    for case in ("missing", "shape"):
+        m = onnx.load(path)
+        t = max(m.graph.initializer, key=lambda t: int(np.prod(t.dims)))
+        if case == "missing":
+            t.name = "renamed_weight"
+        else:
+            arr = numpy_helper.to_array(t)
+            t.CopyFrom(numpy_helper.from_array(arr.reshape(-1)[:-1].copy(), t.name))
+        bad = os.path.join(work, f"bad_{case}.onnx")
+        onnx.save_model(m, bad)
+        r = subprocess.run([sys.executable, py, "--onnx", bad, "--input", x], capture_output=True, text=True)
+        last = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ""
+        want = "has no tensor" if case == "missing" else "has shape"
+        if r.returncode == 0 or want not in last:
+            problems.append(f"loader with a {case} tensor: {last or 'no error'}")
+    return problems
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    netforge, work = sys.argv[1], sys.argv[2]
+    names = sys.argv[3:] or list(MODELS)
+    os.makedirs(work, exist_ok=True)
+    failures = {}
+    for name in names:
+        reason = check(netforge, name, work)
+        if reason:
+            failures[name] = reason
+    print(f"{len(names) - len(failures)}/{len(names)} torch models round-trip")
+    for name, reason in failures.items():
+        print(f"FAIL {name}: {reason}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
