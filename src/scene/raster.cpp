@@ -1,4 +1,5 @@
 #include "scene/raster.h"
+#include "scene/overlay.h"
 
 #include <algorithm>
 #include <cmath>
@@ -171,7 +172,10 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
   const BoxStyle& st = boxStyle();
   const Palette& pal = lightPalette();
   float scale = options.scale > 0 ? options.scale : 1.0f;
-  const double sw = scene.bounds.width + 2 * options.margin, sh = scene.bounds.height + 2 * options.margin;
+  const Overlay* overlay = options.overlay;
+  const float legend_w = overlay ? legendGeometry(overlay->legend, 0, 0).bounds.width : 0.0f;
+  const double sw = std::max(scene.bounds.width, legend_w) + 2 * options.margin,
+               sh = scene.bounds.height + (overlay ? kLegendHeight : 0.0f) + 2 * options.margin;
   const double pixels = sw * sh * scale * scale;
   if (pixels > static_cast<double>(options.max_pixels))
     scale = static_cast<float>(scale * std::sqrt(static_cast<double>(options.max_pixels) / pixels));
@@ -187,8 +191,11 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
 
   // Group frames (parents first, so nested tints add up), the look of the SVG's.
   const FrameLook& look = frameLook();
-  for (const GroupFrame& f : frames ? *frames : std::vector<GroupFrame>{}) {
-    const uint32_t c = repeatClassColor(f.repeat_class);
+  const std::vector<GroupFrame> no_frames;
+  const std::vector<GroupFrame>& frame_list = frames ? *frames : no_frames;
+  for (size_t fi = 0; fi < frame_list.size(); ++fi) {
+    const GroupFrame& f = frame_list[fi];
+    const uint32_t c = overlay && fi < overlay->frame_color.size() ? overlay->frame_color[fi] : repeatClassColor(f.repeat_class);
     const Color hue = rgbOf(c), edge = rgbOf(shadeColor(c, look.border_shade));
     const Point tl = P(Point{f.rect.x, f.rect.y});
     const float w = f.rect.width * scale, h = f.rect.height * scale, band = f.title_height * scale;
@@ -241,7 +248,8 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
     const Rect& r = scene.nodes[i];
     const Point tl = P(Point{r.x, r.y});
     const float w = r.width * scale, h = r.height * scale;
-    const uint32_t header = headerColor(n);
+    const bool tinted = overlay && i < overlay->node_header.size() && overlay->node_header[i] != kNoOverlayColor;
+    const uint32_t header = tinted ? overlay->node_header[i] : headerColor(n);
     if (n.rows.empty()) {
       cv.roundRect(tl.x, tl.y, w, h, rad, rad, rgbOf(header), 0);
     } else {
@@ -253,7 +261,7 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
     const float pad = st.pad_x * scale;
     cv.text(n.title, tl.x + pad,
             tl.y + (st.header_height * 0.5f + BoxStyle::baselineBelowCenter(st.header_font)) * scale,
-            st.header_font * scale, true, rgbOf(headerTextColor(n)));
+            st.header_font * scale, true, rgbOf(tinted ? overlay->node_text[i] : headerTextColor(n)));
     for (size_t k = 0; k < n.rows.size(); ++k) {
       const BoxRow& row = n.rows[k];
       const float base = tl.y + (st.rowCenter(k) + BoxStyle::baselineBelowCenter(st.body_font)) * scale;
@@ -261,6 +269,22 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
       if (!row.detail.empty()) {
         const float tw = defaultMetrics().width(row.text + " ", st.body_font, FontStyle::Regular) * scale;
         cv.text(row.detail, tl.x + pad + tw, base, st.body_font * scale, false, dim_c);
+      }
+    }
+  }
+  if (overlay) {
+    // The legend in the band below the graph, as the SVG draws it.
+    const LegendGeometry g = legendGeometry(overlay->legend, 0, scene.bounds.height);
+    if (img.text)
+      cv.text(overlay->legend.title, (g.title.x + m) * scale, (g.title.y + m) * scale, st.body_font * scale, true, text_c);
+    for (size_t k = 0; k < g.items.size(); ++k) {
+      const Rect& sr = g.items[k].swatch;
+      const Point tl = P(Point{sr.x, sr.y});
+      cv.roundRect(tl.x, tl.y, sr.width * scale, sr.height * scale, 0, 0, rgbOf(overlay->legend.entries[k].color), 0);
+      cv.roundRect(tl.x, tl.y, sr.width * scale, sr.height * scale, 0, 0, border_c, std::max(0.5f, 0.5f * scale));
+      if (img.text) {
+        const Point lp = P(g.items[k].label);
+        cv.text(overlay->legend.entries[k].label, lp.x, lp.y, st.label_font * scale, false, text_c);
       }
     }
   }

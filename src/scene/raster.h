@@ -18,10 +18,15 @@
 
 namespace nf::scene {
 
+struct Overlay;  // scene/overlay.h
+
 struct RasterOptions {
   float scale = 1.0f;              // pixels per scene unit (before the max_pixels cap)
   uint64_t max_pixels = 24000000;  // the scale is reduced so width*height stays below this
   float margin = 8.0f;             // scene units of background around the graph
+  // Metrics as colour (scene/overlay.h): headers and frames in the overlay's colours,
+  // its legend in a band below the graph, as the SVG. Null: category colours.
+  const Overlay* overlay = nullptr;
 };
 
 struct RasterImage {
