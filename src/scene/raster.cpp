@@ -165,7 +165,39 @@ class Canvas {
   std::vector<uint8_t> px_;
 };
 
+// The legend with its top-left corner at (x, y) scene units.
+void drawLegend(Canvas& cv, const Legend& legend, float x, float y, float scale, bool text) {
+  const BoxStyle& st = boxStyle();
+  const Palette& pal = lightPalette();
+  const LegendGeometry g = legendGeometry(legend, x, y);
+  const Color text_c = rgbOf(pal.body_text), border_c = rgbOf(pal.node_border);
+  if (text) cv.text(legend.title, g.title.x * scale, g.title.y * scale, st.body_font * scale, true, text_c);
+  for (size_t k = 0; k < g.items.size() && k < legend.entries.size(); ++k) {
+    const Rect& sr = g.items[k].swatch;
+    cv.roundRect(sr.x * scale, sr.y * scale, sr.width * scale, sr.height * scale, 0, 0, rgbOf(legend.entries[k].color), 0);
+    cv.roundRect(sr.x * scale, sr.y * scale, sr.width * scale, sr.height * scale, 0, 0, border_c,
+                 std::max(0.5f, 0.5f * scale));
+    if (text)
+      cv.text(legend.entries[k].label, g.items[k].label.x * scale, g.items[k].label.y * scale, st.label_font * scale,
+              false, text_c);
+  }
+}
+
 }  // namespace
+
+RasterImage rasterizeLegend(const Legend& legend, float scale) {
+  if (!(scale > 0 && scale <= 16)) scale = 1.0f;
+  const LegendGeometry g = legendGeometry(legend, 0, 0);
+  RasterImage img;
+  img.scale = scale;
+  img.width = std::max<uint32_t>(1, static_cast<uint32_t>(std::ceil(g.bounds.width * scale)));
+  img.height = std::max<uint32_t>(1, static_cast<uint32_t>(std::ceil(g.bounds.height * scale)));
+  Canvas cv(img.width, img.height, lightPalette().background);
+  img.text = boxStyle().label_font * scale >= 5.0f;
+  drawLegend(cv, legend, 0, 0, scale, img.text);
+  img.rgb = std::move(cv.pixels());
+  return img;
+}
 
 RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, const RasterOptions& options,
                            const std::vector<GroupFrame>* frames) {
@@ -272,22 +304,8 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
       }
     }
   }
-  if (overlay) {
-    // The legend in the band below the graph, as the SVG draws it.
-    const LegendGeometry g = legendGeometry(overlay->legend, 0, scene.bounds.height);
-    if (img.text)
-      cv.text(overlay->legend.title, (g.title.x + m) * scale, (g.title.y + m) * scale, st.body_font * scale, true, text_c);
-    for (size_t k = 0; k < g.items.size(); ++k) {
-      const Rect& sr = g.items[k].swatch;
-      const Point tl = P(Point{sr.x, sr.y});
-      cv.roundRect(tl.x, tl.y, sr.width * scale, sr.height * scale, 0, 0, rgbOf(overlay->legend.entries[k].color), 0);
-      cv.roundRect(tl.x, tl.y, sr.width * scale, sr.height * scale, 0, 0, border_c, std::max(0.5f, 0.5f * scale));
-      if (img.text) {
-        const Point lp = P(g.items[k].label);
-        cv.text(overlay->legend.entries[k].label, lp.x, lp.y, st.label_font * scale, false, text_c);
-      }
-    }
-  }
+  // The legend in the band below the graph, as the SVG draws it.
+  if (overlay) drawLegend(cv, overlay->legend, m, scene.bounds.height + m, scale, img.text);
   img.rgb = std::move(cv.pixels());
   return img;
 }

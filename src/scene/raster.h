@@ -19,6 +19,7 @@
 namespace nf::scene {
 
 struct Overlay;  // scene/overlay.h
+struct Legend;   // scene/overlay.h
 
 struct RasterOptions {
   float scale = 1.0f;              // pixels per scene unit (before the max_pixels cap)
@@ -41,5 +42,9 @@ struct RasterImage {
 // tinted fill in the repeat class colour, title band, border and title, as the SVG.
 RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, const RasterOptions& options = {},
                            const std::vector<GroupFrame>* frames = nullptr);
+
+// The legend band alone (legendGeometry at the origin), for renderers that draw the
+// graph themselves and append the legend below it (the app's PNG export).
+RasterImage rasterizeLegend(const Legend& legend, float scale = 1.0f);
 
 }  // namespace nf::scene
