@@ -147,7 +147,9 @@ void GraphOverlay::rebuild(const GraphPipeline& pipeline, AppContext& ctx) {
 void GraphOverlay::drawLegend(ImVec2 canvas_pos, ImVec2 canvas_size, TestProbe& probe) const {
   if (!active_) return;
   const scene::Legend& l = overlay_.legend;
-  ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + 10, canvas_pos.y + canvas_size.y - 10), ImGuiCond_Always, ImVec2(0, 1));
+  // Bottom centre: the side panels cover the canvas's corners.
+  ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + canvas_size.y - 10), ImGuiCond_Always,
+                          ImVec2(0.5f, 1));
   ImGui::SetNextWindowBgAlpha(0.9f);
   constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |

@@ -38,7 +38,7 @@ class GraphOverlay {
 
   // The overlay to draw, or null for the usual category colours.
   const scene::Overlay* overlay() const { return active_ ? &overlay_ : nullptr; }
-  // The legend in the canvas's bottom-left corner.
+  // The legend at the bottom centre of the canvas.
   void drawLegend(ImVec2 canvas_pos, ImVec2 canvas_size, TestProbe& probe) const;
   // window.netforgeGraph.overlay: {color_by, aggregate, title, entries: [[#rrggbb, label]], colored, error}.
   nlohmann::ordered_json state() const;
