@@ -6,6 +6,7 @@ usage: cli_test.py NETFORGE_BINARY CORPUS_DIR
 """
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -22,38 +23,69 @@ def run(*args):
     return subprocess.run([exe, *args], capture_output=True, text=True, timeout=60)
 
 
+# A minimal protobuf writer: the test needs no onnx/numpy package (whatever python3 runs it).
+def _varint(v):
+    out = bytearray()
+    while True:
+        b, v = v & 0x7F, v >> 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+
+
+def _field(num, value):
+    if isinstance(value, int):
+        return _varint(num << 3) + _varint(value)
+    data = value.encode() if isinstance(value, str) else value
+    return _varint(num << 3 | 2) + _varint(len(data)) + data
+
+
+def _tensor_type(dims):  # TypeProto.tensor_type: FLOAT, fixed dims
+    shape = b"".join(_field(1, _field(1, d)) for d in dims)
+    return _field(1, _field(1, 1) + _field(2, shape))
+
+
 def write_scoped_stack(path, layers=6):
     """A PyTorch-style stack: /embed, /layers.i/{attn,mlp} (identical layers), /head."""
-    import numpy as np  # noqa: E402  (Debian's python3-onnx brings numpy)
-    from onnx import TensorProto, helper, numpy_helper, save  # noqa: E402
     nodes, inits = [], []
 
+    def node(op, ins, outs, name, axis=None):
+        b = b"".join(_field(1, i) for i in ins) + b"".join(_field(2, o) for o in outs) + _field(3, name) + _field(4, op)
+        if axis is not None:  # AttributeProto: name, i (negative as 64-bit two's complement), type INT
+            b += _field(5, _field(1, "axis") + _field(3, axis & 0xFFFFFFFFFFFFFFFF) + _field(20, 2))
+        nodes.append(b)
+
     def w(name, shape):
-        inits.append(numpy_helper.from_array(np.full(shape, 0.01, np.float32), name))
+        count = 1
+        for d in shape:
+            count *= d
+        raw = struct.pack("<f", 0.01) * count
+        inits.append(b"".join(_field(1, d) for d in shape) + _field(2, 1) + _field(8, name) + _field(9, raw))
         return name
 
     x = "x"
-    nodes.append(helper.make_node("MatMul", [x, w("embed.w", [16, 16])], ["e"], name="/embed/MatMul"))
-    nodes.append(helper.make_node("Relu", ["e"], ["e1"], name="/embed/Relu"))
+    node("MatMul", [x, w("embed.w", [16, 16])], ["e"], "/embed/MatMul")
+    node("Relu", ["e"], ["e1"], "/embed/Relu")
     x = "e1"
     for i in range(layers):
         p = f"/layers.{i}"
-        nodes += [
-            helper.make_node("MatMul", [x, w(f"l{i}.q", [16, 16])], [p + "q"], name=p + "/attn/MatMul"),
-            helper.make_node("Softmax", [p + "q"], [p + "s"], name=p + "/attn/Softmax", axis=-1),
-            helper.make_node("MatMul", [p + "s", w(f"l{i}.o", [16, 16])], [p + "o"], name=p + "/attn/MatMul_1"),
-            helper.make_node("Add", [x, p + "o"], [p + "r"], name=p + "/Add"),
-            helper.make_node("MatMul", [p + "r", w(f"l{i}.m1", [16, 64])], [p + "m1"], name=p + "/mlp/MatMul"),
-            helper.make_node("Relu", [p + "m1"], [p + "m2"], name=p + "/mlp/Relu"),
-            helper.make_node("MatMul", [p + "m2", w(f"l{i}.m2", [64, 16])], [p + "m3"], name=p + "/mlp/MatMul_1"),
-            helper.make_node("Add", [p + "r", p + "m3"], [p + "y"], name=p + "/Add_1"),
-        ]
+        node("MatMul", [x, w(f"l{i}.q", [16, 16])], [p + "q"], p + "/attn/MatMul")
+        node("Softmax", [p + "q"], [p + "s"], p + "/attn/Softmax", axis=-1)
+        node("MatMul", [p + "s", w(f"l{i}.o", [16, 16])], [p + "o"], p + "/attn/MatMul_1")
+        node("Add", [x, p + "o"], [p + "r"], p + "/Add")
+        node("MatMul", [p + "r", w(f"l{i}.m1", [16, 64])], [p + "m1"], p + "/mlp/MatMul")
+        node("Relu", [p + "m1"], [p + "m2"], p + "/mlp/Relu")
+        node("MatMul", [p + "m2", w(f"l{i}.m2", [64, 16])], [p + "m3"], p + "/mlp/MatMul_1")
+        node("Add", [p + "r", p + "m3"], [p + "y"], p + "/Add_1")
         x = p + "y"
-    nodes.append(helper.make_node("MatMul", [x, w("head.w", [16, 4])], ["h"], name="/head/MatMul"))
-    nodes.append(helper.make_node("Softmax", ["h"], ["y"], name="/head/Softmax", axis=-1))
-    g = helper.make_graph(nodes, "stack", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 16])],
-                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8, 4])], inits)
-    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), path)
+    node("MatMul", [x, w("head.w", [16, 4])], ["h"], "/head/MatMul")
+    node("Softmax", ["h"], ["y"], "/head/Softmax", axis=-1)
+    graph = (b"".join(_field(1, n) for n in nodes) + _field(2, "stack") + b"".join(_field(5, t) for t in inits) +
+             _field(11, _field(1, "x") + _field(2, _tensor_type([1, 8, 16]))) +
+             _field(12, _field(1, "y") + _field(2, _tensor_type([1, 8, 4]))))
+    model = _field(1, 8) + _field(7, graph) + _field(8, _field(1, "") + _field(2, 17))
+    with open(path, "wb") as f:
+        f.write(model)
 
 
 with tempfile.TemporaryDirectory() as tmp:
