@@ -1,8 +1,8 @@
 // tests/browser/overlay.test.mjs - "Colour by" in the graph view: switching to MACs
 // recolours the boxes and frames and shows a legend with the scale; a Model Explorer
 // node-data JSON file loaded through the chooser colours the nodes it names with its
-// thresholds; a broken file is a clear message, not a crash; the SVG export carries
-// the overlay and its legend.
+// thresholds; a broken file is a clear message, not a crash; the SVG and PNG exports
+// carry the overlay and its legend.
 //
 // ResNet-50 from the corpus (light/light_resnet50.onnx, 415 nodes named n0..n414).
 import fs from 'node:fs';
@@ -82,6 +82,12 @@ export default function register(t) {
     const svg = fs.readFileSync(await (await download).path(), 'utf8');
     assert(svg.includes('class="legend"') && svg.includes('MACs (sum per group)'), 'the SVG has the legend');
     assert(svg.includes(`fill="${top}"`), `the SVG uses the scale's colours (${top})`);
+    // The PNG too: the boxes and the legend band below the graph in the scale's colours.
+    const pngDownload = page.waitForEvent('download', { timeout: 60000 });
+    await clickUi(page, 'save_png');
+    const exported = fs.readFileSync(await (await pngDownload).path());
+    fs.writeFileSync(path.join(path.dirname(macs.file), 'overlay-export.png'), exported);
+    assert(countColour(exported, rgb, 3) > 100, `the exported PNG shows ${top}`);
     await page.keyboard.press('Escape');
 
     // A node-data file: values by node name, thresholds; n0 (the first Conv) is red.
