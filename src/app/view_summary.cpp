@@ -91,7 +91,7 @@ void SummaryView::drawContent(AppContext& ctx) {
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn(table_.modules ? "Module" : "Layer",
                           ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort);
-  ImGui::TableSetupColumn("Type", ImGuiTableColumnFlags_WidthFixed, 110);
+  ImGui::TableSetupColumn("Type", ImGuiTableColumnFlags_WidthFixed, table_.modules ? 230.0f : 110.0f);
   ImGui::TableSetupColumn("Output shape", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, 180);
   ImGui::TableSetupColumn("Params", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, 100);
   ImGui::TableSetupColumn("MACs", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, 100);
