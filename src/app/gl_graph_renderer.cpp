@@ -10,6 +10,8 @@
 //   [SECTION] Drawing
 #include "app/gl_graph_renderer.h"
 
+#include "scene/overlay.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -296,7 +298,8 @@ void GraphRenderer::clearScene() {
   freeOverview();
 }
 
-void GraphRenderer::setScene(const scene::DisplayGraph& graph, const scene::SceneLayout& layout, float canvas_pixels) {
+void GraphRenderer::setScene(const scene::DisplayGraph& graph, const scene::SceneLayout& layout, float canvas_pixels,
+                             const std::vector<uint32_t>* header_colors) {
   clearScene();
   if (!ready_) return;
   const scene::BoxStyle& st = scene::boxStyle();
@@ -312,7 +315,9 @@ void GraphRenderer::setScene(const scene::DisplayGraph& graph, const scene::Scen
   std::vector<BoxVertex> boxes(n * 4);
   for (size_t i = 0; i < n; ++i) {
     const scene::Rect& r = layout.nodes[i];
-    const uint32_t c = scene::headerColor(graph.nodes[i]);
+    const uint32_t c = header_colors && i < header_colors->size() && (*header_colors)[i] != scene::kNoOverlayColor
+                           ? (*header_colors)[i]
+                           : scene::headerColor(graph.nodes[i]);
     const float header = graph.nodes[i].rows.empty() ? 0.0f : st.header_height;
     for (uint8_t k = 0; k < 4; ++k)
       boxes[slot_of_node_[i] * 4 + k] =

@@ -97,7 +97,10 @@ class GraphRenderer {
   Status init();
   bool ready() const { return ready_; }
   // Uploads a scene (replacing the previous one); plans (but does not build) the overview.
-  void setScene(const scene::DisplayGraph& graph, const scene::SceneLayout& layout, float canvas_pixels);
+  // `header_colors` (per display node, scene::kNoOverlayColor = usual): a metrics
+  // overlay's header fills (scene/overlay.h).
+  void setScene(const scene::DisplayGraph& graph, const scene::SceneLayout& layout, float canvas_pixels,
+                const std::vector<uint32_t>* header_colors = nullptr);
   void clearScene();
   bool hasScene() const { return box_count_ > 0; }
   // One state per display node (NodeState); only the boxes that changed are re-sent.

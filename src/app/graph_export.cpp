@@ -16,6 +16,7 @@
 #include "scene/categories.h"
 #include "scene/exports.h"
 #include "scene/png.h"
+#include "scene/raster.h"
 
 namespace nf::app {
 
@@ -38,18 +39,21 @@ GraphExporter::~GraphExporter() {
   if (tex_) glDeleteTextures(1, &tex_);
 }
 
-void GraphExporter::startPng(float scale) {
+void GraphExporter::startPng(float scale, const scene::Overlay* overlay) {
   scale_ = scale;
+  overlay_ = overlay;
   active_ = true;
   next_tile_ = 0;
   width_ = height_ = 0;
   message_ = "Rendering...";
 }
 
-void GraphExporter::saveSvg(const GraphPipeline& pipeline, AppContext& ctx) {
+void GraphExporter::saveSvg(const GraphPipeline& pipeline, AppContext& ctx, const scene::Overlay* overlay) {
   std::ostringstream out;
-  if (pipeline.grouped()) scene::writeSvg(out, pipeline.groupedScene());  // with the group frames
-  else scene::writeSvg(out, pipeline.graph(), pipeline.layout());
+  scene::SvgOptions so;
+  so.overlay = overlay;
+  if (pipeline.grouped()) scene::writeSvg(out, pipeline.groupedScene(), so);  // with the group frames
+  else scene::writeSvg(out, pipeline.graph(), pipeline.layout(), so);
   const std::string svg = out.str();
   platform::downloadFile(baseName(ctx) + ".svg", reinterpret_cast<const uint8_t*>(svg.data()), svg.size(),
                          "image/svg+xml");
@@ -136,13 +140,19 @@ void GraphExporter::step(const GraphPipeline& pipeline, GraphRenderer& renderer,
       if (dd.TotalVtxCount > 0) ImGui_ImplOpenGL3_RenderDrawData(&dd);
     };
     if (pipeline.grouped())
-      render([&] { drawGroupFrames(f, fonts, pipeline.groupedScene().frames, nullptr, view, false, nullptr); });
+      render([&] {
+        drawGroupFrames(f, fonts, pipeline.groupedScene().frames, nullptr, view, false, nullptr,
+                        overlay_ ? &overlay_->frame_color : nullptr);
+      });
     glViewport(0, 0, static_cast<GLsizei>(tw), static_cast<GLsizei>(th));
     renderer.draw(v, s);
     std::vector<uint32_t> nodes, edges;
     pipeline.index().queryNodes(view, nodes);
     pipeline.index().queryEdges(view, edges);
-    render([&] { drawGraphText(f, fonts, pipeline.graph(), pipeline.layout(), nodes, edges, TextStyle{}); });
+    render([&] {
+      drawGraphText(f, fonts, pipeline.graph(), pipeline.layout(), nodes, edges, TextStyle{},
+                    overlay_ ? &overlay_->node_text : nullptr);
+    });
 
     // Read back (GL rows go up) into the image (rows go down).
     std::vector<uint8_t> rgba(static_cast<size_t>(tw) * th * 4);
@@ -163,6 +173,20 @@ void GraphExporter::step(const GraphPipeline& pipeline, GraphRenderer& renderer,
     if (next_tile_ < cols * rows) return;
     message_ = "Encoding PNG...";
     return;  // encode on the next frame, after this message was shown
+  }
+  if (overlay_ && !overlay_->legend.entries.empty()) {
+    // The overlay's legend below the graph, as in the SVG and `netforge render`.
+    const scene::RasterImage legend = scene::rasterizeLegend(overlay_->legend, std::max(1.0f, scale_));
+    const uint32_t w = std::max(width_, legend.width), h = height_ + legend.height;
+    std::vector<uint8_t> out(static_cast<size_t>(w) * h * 3, 0xFF);
+    for (uint32_t r = 0; r < height_; ++r)
+      std::copy_n(&rgb_[static_cast<size_t>(r) * width_ * 3], static_cast<size_t>(width_) * 3, &out[static_cast<size_t>(r) * w * 3]);
+    for (uint32_t r = 0; r < legend.height; ++r)
+      std::copy_n(&legend.rgb[static_cast<size_t>(r) * legend.width * 3], static_cast<size_t>(legend.width) * 3,
+                  &out[(static_cast<size_t>(height_ + r) * w) * 3]);
+    rgb_ = std::move(out);
+    width_ = w;
+    height_ = h;
   }
   const std::vector<uint8_t> png = scene::encodePng(width_, height_, rgb_);
   rgb_.clear();

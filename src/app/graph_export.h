@@ -5,12 +5,14 @@
 // tile per frame, so a big export never blocks the page for long), read back and
 // assembled, then encoded by scene/png.h and offered as a download.
 // SVG: scene::writeSvg of the same display graph and geometry.
+// With a "Colour by" overlay both carry its colours, and its legend below the graph.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "app/context.h"
+#include "scene/overlay.h"
 
 namespace nf::app {
 
@@ -23,8 +25,9 @@ class GraphExporter {
   static constexpr double kMaxPixels = 40e6;  // width * height of a PNG export
 
   ~GraphExporter();
-  void startPng(float scale);
-  void saveSvg(const GraphPipeline& pipeline, AppContext& ctx);
+  // `overlay` (may be null) must stay valid until the PNG is done (the view keeps it).
+  void startPng(float scale, const scene::Overlay* overlay = nullptr);
+  void saveSvg(const GraphPipeline& pipeline, AppContext& ctx, const scene::Overlay* overlay = nullptr);
   // Renders the next tile (or finishes); call once per frame from the view's update.
   void step(const GraphPipeline& pipeline, GraphRenderer& renderer, const GraphFonts& fonts, AppContext& ctx);
   bool busy() const { return active_; }
@@ -33,6 +36,7 @@ class GraphExporter {
  private:
   bool active_ = false;
   float scale_ = 1.0f;
+  const scene::Overlay* overlay_ = nullptr;
   uint32_t width_ = 0, height_ = 0, tile_ = 2048, next_tile_ = 0;
   std::vector<uint8_t> rgb_;
   std::string message_;

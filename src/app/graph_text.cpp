@@ -1,5 +1,7 @@
 #include "app/graph_text.h"
 
+#include "scene/overlay.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -93,7 +95,8 @@ bool textVisibleAt(float zoom, float pixel_ratio) {
 
 uint32_t drawGraphText(const TextFrame& f, const GraphFonts& fonts, const scene::DisplayGraph& graph,
                        const scene::SceneLayout& layout, const std::vector<uint32_t>& nodes,
-                       const std::vector<uint32_t>& edges, const TextStyle& style) {
+                       const std::vector<uint32_t>& edges, const TextStyle& style,
+                       const std::vector<uint32_t>* header_text) {
   if (!fonts.built() || !f.draw_list) return 0;
   const scene::BoxStyle& st = scene::boxStyle();
   const float z = f.camera.zoom, ratio = f.pixel_ratio;
@@ -137,7 +140,10 @@ uint32_t drawGraphText(const TextFrame& f, const GraphFonts& fonts, const scene:
     const ImVec4 clip(tl.x, tl.y, br.x, br.y);
     const float x = tl.x + st.pad_x * z;
     text(node.title, x, tl.y + (st.header_height * 0.5f + scene::BoxStyle::baselineBelowCenter(st.header_font)) * z,
-         header_em, true, rgb(scene::headerTextColor(node)), clip);
+         header_em, true,
+         rgb(header_text && n < header_text->size() && (*header_text)[n] != scene::kNoOverlayColor ? (*header_text)[n]
+                                                                                                  : scene::headerTextColor(node)),
+         clip);
     if (!rows) continue;
     for (size_t k = 0; k < node.rows.size(); ++k) {
       const scene::BoxRow& row = node.rows[k];
@@ -154,7 +160,7 @@ uint32_t drawGraphText(const TextFrame& f, const GraphFonts& fonts, const scene:
 
 void drawGroupFrames(const TextFrame& f, const GraphFonts& fonts, const std::vector<scene::GroupFrame>& frames,
                      const std::vector<scene::Rect>* rects, const scene::Rect& view, bool dark,
-                     std::vector<uint32_t>* drawn) {
+                     std::vector<uint32_t>* drawn, const std::vector<uint32_t>* frame_colors) {
   auto withAlpha = [](uint32_t c, float alpha) {
     return IM_COL32((c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF, static_cast<int>(alpha * 255.0f));
   };
@@ -177,7 +183,7 @@ void drawGroupFrames(const TextFrame& f, const GraphFonts& fonts, const std::vec
     if (!(r.x < view.x + view.width && view.x < r.x + r.width && r.y < view.y + view.height && view.y < r.y + r.height))
       continue;
     shown.push_back(i);
-    const uint32_t hue = scene::repeatClassColor(fr.repeat_class);
+    const uint32_t hue = frame_colors && i < frame_colors->size() ? (*frame_colors)[i] : scene::repeatClassColor(fr.repeat_class);
     const auto [a, b] = corners(r);
     const float band = fr.title_height * z;
     const float round = look.corner_radius * z;

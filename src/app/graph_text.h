@@ -67,19 +67,22 @@ struct TextFrame {
 };
 
 // Draws the text of `nodes` and the labels of `edges` (already culled to the view).
-// Returns the number of strings drawn.
+// `header_text` (per display node, scene::kNoOverlayColor = usual) is a metrics
+// overlay's header text colour. Returns the number of strings drawn.
 uint32_t drawGraphText(const TextFrame& frame, const GraphFonts& fonts, const scene::DisplayGraph& graph,
                        const scene::SceneLayout& layout, const std::vector<uint32_t>& nodes,
-                       const std::vector<uint32_t>& edges, const TextStyle& style);
+                       const std::vector<uint32_t>& edges, const TextStyle& style,
+                       const std::vector<uint32_t>* header_text = nullptr);
 
 // The frames of a grouped scene that meet `view` (scene units): tinted fill in the
 // repeat class colour, title band, border and title (as the scene sized the frame for
 // it: body font, bold, pad_x in). `rects` replaces frames[i].rect when given (frames
 // in motion). Parents come before children, so nested tints add up. Indices of the
-// frames drawn go to `drawn` when given. Used by the canvas and the PNG export.
+// frames drawn go to `drawn` when given; `frame_colors` (per frame) replaces the
+// repeat class hue (a metrics overlay). Used by the canvas and the PNG export.
 void drawGroupFrames(const TextFrame& frame, const GraphFonts& fonts, const std::vector<scene::GroupFrame>& frames,
                      const std::vector<scene::Rect>* rects, const scene::Rect& view, bool dark,
-                     std::vector<uint32_t>* drawn);
+                     std::vector<uint32_t>* drawn, const std::vector<uint32_t>* frame_colors = nullptr);
 
 // Whether text is drawn at all at this zoom (header em >= 4 framebuffer pixels).
 bool textVisibleAt(float zoom, float pixel_ratio);

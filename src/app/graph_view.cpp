@@ -105,9 +105,11 @@ void GraphView::openGraph(AppContext& ctx, ir::GraphId graph, const std::string&
 
 void GraphView::update(AppContext& ctx) {
   const double now = platform::nowMs();
+  ctx_ = &ctx;
   const OpenedModel* m = ctx.session.document().current();
   if (ctx.session.document().generation() != generation_seen_) {
     generation_seen_ = ctx.session.document().generation();
+    color_.reset();
     crumbs_.assign(1, Crumb{ir::GraphId{0}, "Main graph"});
     if (m && !m->model.graphs.empty() && !m->model.main().name.empty())
       crumbs_[0].label = displayName(m->model.main().name, 40);
@@ -174,8 +176,11 @@ void GraphView::onReady(AppContext& ctx) {
 
 // The pipeline's scene to the GPU, with what is derived from it (edges per box).
 void GraphView::uploadScene() {
+  if (ctx_) color_.rebuild(pipeline_, *ctx_);
+  const scene::Overlay* overlay = color_.overlay();
   renderer_.setScene(pipeline_.graph(), pipeline_.layout(),
-                     canvas_size_.x * canvas_size_.y * pixel_ratio_ * pixel_ratio_);
+                     canvas_size_.x * canvas_size_.y * pixel_ratio_ * pixel_ratio_,
+                     overlay ? &overlay->node_header : nullptr);
   // Edges by box (both ends), for highlighting a box's edges and neighbours.
   const scene::DisplayGraph& g = pipeline_.graph();
   adj_begin_.assign(g.nodes.size() + 1, 0);
@@ -193,6 +198,16 @@ void GraphView::uploadScene() {
   states_.assign(pipeline_.graph().nodes.size(), kStatePlain);
   minimap_.invalidate();
   updateHighlight();
+  states_dirty_ = true;
+}
+
+void GraphView::recolor() {
+  if (!uploaded_ || !ctx_) return;
+  color_.rebuild(pipeline_, *ctx_);
+  const scene::Overlay* overlay = color_.overlay();
+  renderer_.setScene(pipeline_.graph(), pipeline_.layout(), canvas_size_.x * canvas_size_.y * pixel_ratio_ * pixel_ratio_,
+                     overlay ? &overlay->node_header : nullptr);
+  minimap_.invalidate();
   states_dirty_ = true;
 }
 
@@ -425,7 +440,9 @@ void GraphView::drawContent(AppContext& ctx) {
       f.pixel_ratio = pixel_ratio_;
       const TextStyle ts = TextStyle::fromPalette(graphPalette(ctx.settings.theme));
       dl->PushClipRect(canvas_pos, ImVec2(canvas_pos.x + canvas_size.x, canvas_pos.y + canvas_size.y), true);
-      text_strings_ = drawGraphText(f, fonts_, pipeline_.graph(), shown, visible_nodes_, visible_edges_, ts);
+      const scene::Overlay* overlay = color_.overlay();
+      text_strings_ = drawGraphText(f, fonts_, pipeline_.graph(), shown, visible_nodes_, visible_edges_, ts,
+                                    overlay ? &overlay->node_text : nullptr);
       dl->PopClipRect();
     }
     // An expand/collapse has been drawn once a later frame starts (the GL work of the
@@ -443,6 +460,7 @@ void GraphView::drawContent(AppContext& ctx) {
 
   drawToolbar(ctx, canvas_pos, canvas_size);
   if (ready) {
+    color_.drawLegend(canvas_pos, canvas_size, probe_);
     drawMinimap(canvas_pos, canvas_size);
     drawSearch(ctx, canvas_pos, canvas_size);
   }
@@ -520,6 +538,7 @@ void GraphView::publishState(const AppContext& ctx) {
   // Controls and the selected box, in page (CSS pixel) coordinates.
   j["ui"] = probe_.take();
   if (ready && pipeline_.grouped()) j["grouped"] = groupedState();
+  j["overlay"] = color_.state();
   if (ready && selected_ != kNone) {
     const scene::Rect& r = pipeline_.layout().nodes[selected_];
     const scene::Point a = camera_.toCanvas({r.x, r.y});

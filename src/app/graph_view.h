@@ -16,6 +16,7 @@
 //   camera_animator.h       animated camera moves (fit, focus, zoom keys)
 //   group_transition.h      boxes gliding between two expansions
 //   graph_export.h          PNG (tiled offscreen rendering) and SVG export
+//   graph_overlay.h         "Colour by": metrics or node data as colour, the legend
 //   graph_options_storage.h the options remembered in page storage (JSON)
 //   test_probe.h            named control rectangles for tests (shared with the builder)
 //
@@ -38,6 +39,7 @@
 #include "app/graph_camera.h"
 #include "app/graph_minimap.h"
 #include "app/graph_pictures.h"
+#include "app/graph_overlay.h"
 #include "app/graph_pipeline.h"
 #include "app/graph_search.h"
 #include "app/graph_text.h"
@@ -116,6 +118,7 @@ class GraphView final : public View {
   // key, 0 = none) where it is on screen, and animating the boxes that move.
   void applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, uint64_t anchor);
   void uploadScene();
+  void recolor();  // the "Colour by" overlay for the current scene, onto the GPU
   void stepGroupAnimation(double now);
   uint32_t frameTitleAt(scene::Point p) const;
   // Grouped scenes: the group item or frame containing a hidden node is revealed.
@@ -161,6 +164,9 @@ class GraphView final : public View {
   GraphSearch search_;  // Ctrl+F
 
   GraphMinimap minimap_;
+
+  GraphOverlay color_;  // "Colour by" (toolbar)
+  AppContext* ctx_ = nullptr;  // this frame's context (uploadScene recolours with the document's metrics)
 
   // Frame data for the GL callback.
   RenderView gl_view_;

@@ -45,8 +45,9 @@ void GraphView::drawFrames(AppContext& ctx, ImDrawList* dl, ImVec2 canvas_pos, I
   f.camera = camera_;
   f.pixel_ratio = pixel_ratio_;
   dl->PushClipRect(canvas_pos, ImVec2(canvas_pos.x + canvas_size.x, canvas_pos.y + canvas_size.y), true);
+  const scene::Overlay* overlay = color_.overlay();
   drawGroupFrames(f, fonts_, frames, moving.empty() ? nullptr : &moving, camera_.visible(canvas_size.x, canvas_size.y),
-                  ctx.settings.theme == Theme::Dark, &visible_frames_);
+                  ctx.settings.theme == Theme::Dark, &visible_frames_, overlay ? &overlay->frame_color : nullptr);
   dl->PopClipRect();
 }
 
@@ -247,8 +248,10 @@ void GraphView::stepGroupAnimation(double now) {
     uploadScene();  // the motion is over: the final boxes, with their edges
     return;
   }
+  const scene::Overlay* overlay = color_.overlay();
   renderer_.setScene(pipeline_.graph(), group_transition_.layout(),
-                     canvas_size_.x * canvas_size_.y * pixel_ratio_ * pixel_ratio_);
+                     canvas_size_.x * canvas_size_.y * pixel_ratio_ * pixel_ratio_,
+                     overlay ? &overlay->node_header : nullptr);
   states_dirty_ = true;
 }
 

@@ -159,10 +159,19 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Find nodes, op types and tensors (Ctrl+F)");
   if (uploaded_) {
     ImGui::SameLine();
+    if (ImGui::SmallButton("Colour by")) ImGui::OpenPopup("##graph_color");
+    probe_.note("color_by");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Colour boxes by op category, a metric or node data (with a legend)");
+    if (ImGui::BeginPopup("##graph_color")) {
+      if (color_.drawMenu(probe_)) recolor();
+      ImGui::EndPopup();
+    }
+    ImGui::SameLine();
     if (ImGui::SmallButton("Export...")) export_open_ = true;
     probe_.note("export");
   }
   ImGui::End();
+  if (color_.takeFiles(ctx)) recolor();
 
   if (next != options_) {
     options_ = next;
@@ -194,7 +203,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
       probe_.note("save_png");
       if (save_png) {
         if (!exporter_) exporter_ = std::make_unique<GraphExporter>();
-        exporter_->startPng(export_scale_);
+        exporter_->startPng(export_scale_, color_.overlay());
       }
       ImGui::EndDisabled();
       ImGui::SameLine();
@@ -203,7 +212,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
       probe_.note("save_svg");
       if (save_svg) {
         if (!exporter_) exporter_ = std::make_unique<GraphExporter>();
-        exporter_->saveSvg(pipeline_, ctx);
+        exporter_->saveSvg(pipeline_, ctx, color_.overlay());
       }
       ImGui::EndDisabled();
       if (exporter_ && !exporter_->message().empty()) ImGui::TextDisabled("%s", exporter_->message().c_str());

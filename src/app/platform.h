@@ -12,6 +12,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,18 @@ void pickRunInputFile();
 void requestDefaultLabels();
 // window.netforgeStatus.run: one JSON object (for tests and tools).
 void publishRunStatus(const std::string& json);
+
+// [node data] ---------------------------------------------------------------------
+// A Model Explorer node-data JSON file for the graph's "Colour by"
+// (platform_web_overlay.cpp): the page's hidden chooser, and the file once read.
+struct NodeDataFile {
+  std::string name;
+  std::string text;
+  bool too_big = false;  // larger than scene::kMaxNodeDataBytes: not read
+};
+void setupNodeDataPicker();  // once, before the first pick
+void pickNodeDataFile();
+std::optional<NodeDataFile> takeNodeDataFile();
 
 // [storage] -----------------------------------------------------------------------
 // localStorage; "" when missing or when storage is unavailable.

@@ -1,4 +1,4 @@
-// SummaryView: the Keras-summary / torchinfo table of the open model.
+// SummaryView: the Keras-summary / torchinfo table of the open model (views_inspect.h).
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -23,6 +23,15 @@ void SummaryView::placeWindow(const WorkArea& area) {
                            ImGuiCond_FirstUseEver);
 }
 
+// Module rows when the model has scopes and the table is in graph order, unfiltered
+// (a tree has no one order to sort by); else one row per op.
+void SummaryView::rebuild(const ir::Model& m, const shapes::InferenceResult& inf, const shapes::Metrics& met) {
+  const bool tree = modules_ && hierarchy_ && hierarchy::hasModules(*hierarchy_) && options_.filter.empty() &&
+                    options_.sort == shapes::SummaryOptions::Sort::Execution && !options_.descending;
+  table_ = tree ? hierarchy::buildModuleSummary(m, *hierarchy_, met, module_options_)
+                : shapes::buildSummary(m, inf, met, options_);
+}
+
 void SummaryView::drawContent(AppContext& ctx) {
   document::ModelDocument& doc = ctx.session.document();
   const OpenedModel* opened = doc.current();
@@ -33,16 +42,34 @@ void SummaryView::drawContent(AppContext& ctx) {
   }
   const ir::Model& m = opened->model;
 
-  // Controls: filter, group depth, constant nodes; copy buttons.
-  ImGui::SetNextItemWidth(220);
+  if (built_for_ != doc.generation()) {
+    // The module tree comes from the hierarchy of the main graph, built once per model.
+    hierarchy_.reset();
+    if (auto h = hierarchy::buildHierarchy(m); h.ok()) hierarchy_ = std::make_unique<hierarchy::Hierarchy>(std::move(*h));
+    module_options_.expanded.clear();
+  }
+  const bool scoped = hierarchy_ && hierarchy::hasModules(*hierarchy_);
+
+  // Controls: filter, modules (depth, ops) or per-op rows, constant nodes; copy buttons.
+  ImGui::SetNextItemWidth(200);
   bool changed = ImGui::InputTextWithHint("##filter", "Filter layers", &options_.filter);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(110);
-  changed |= ImGui::SliderInt("group depth", &options_.group_depth, 0, 6, options_.group_depth ? "%d" : "none");
+  if (scoped) {
+    ImGui::SameLine();
+    changed |= ImGui::Checkbox("modules", &modules_);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One row per module (name scope), repeated layers folded");
+    if (modules_) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(90);
+      changed |= ImGui::SliderInt("depth", &module_options_.depth, 1, 8);
+      ImGui::SameLine();
+      changed |= ImGui::Checkbox("ops", &module_options_.ops);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every module open down to its ops");
+    }
+  }
   ImGui::SameLine();
   changed |= ImGui::Checkbox("constants", &options_.show_constant_nodes);
   if (changed || built_for_ != doc.generation()) {
-    table_ = shapes::buildSummary(m, a->inference, a->metrics, options_);
+    rebuild(m, a->inference, a->metrics);
     built_for_ = doc.generation();
   }
   ImGui::SameLine();
@@ -62,8 +89,9 @@ void SummaryView::drawContent(AppContext& ctx) {
                           ImGuiTableFlags_Sortable | ImGuiTableFlags_BordersInnerV;
   if (!ImGui::BeginTable("##summary", 6, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Layer", ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort);
-  ImGui::TableSetupColumn("Type", ImGuiTableColumnFlags_WidthFixed, 110);
+  ImGui::TableSetupColumn(table_.modules ? "Module" : "Layer",
+                          ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_DefaultSort);
+  ImGui::TableSetupColumn("Type", ImGuiTableColumnFlags_WidthFixed, table_.modules ? 230.0f : 110.0f);
   ImGui::TableSetupColumn("Output shape", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, 180);
   ImGui::TableSetupColumn("Params", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, 100);
   ImGui::TableSetupColumn("MACs", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, 100);
@@ -76,9 +104,10 @@ void SummaryView::drawContent(AppContext& ctx) {
       options_.sort = kByColumn[specs->Specs[0].ColumnIndex];
       options_.descending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
     }
-    table_ = shapes::buildSummary(m, a->inference, a->metrics, options_);
+    rebuild(m, a->inference, a->metrics);
     specs->SpecsDirty = false;
   }
+  int64_t toggle = -1;  // a module row clicked: open or close it
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(table_.rows.size()));
   while (clipper.Step()) {
@@ -90,6 +119,30 @@ void SummaryView::drawContent(AppContext& ctx) {
       bool selected = row.node.valid() && ctx.selection.node == row.node && ctx.selection.graph.index == 0;
       std::string label = displayName(row.name, 120);
       if (row.nodes > 1) label += "  (" + std::to_string(row.nodes) + " nodes)";
+      if (table_.modules) {
+        // Indented by depth; a module row opens (+) or closes (-) on a click.
+        const hierarchy::GroupId g{static_cast<uint32_t>(row.group)};
+        auto& open = module_options_.expanded;
+        const auto at = std::find(open.begin(), open.end(), g);
+        const char* mark = row.group < 0 ? "  " : at != open.end() ? "- " : row.expandable ? "+ " : "  ";
+        label = std::string(static_cast<size_t>(std::clamp(row.depth, 0, 16)) * 2, ' ') + mark + label;
+        if (ImGui::Selectable(label.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) {
+          if (row.group >= 0) toggle = row.group;  // applied after the table: rows are in use
+          else if (row.node.valid()) ctx.selection.selectNode(ir::GraphId{0}, row.node, true);
+        }
+        ImGui::PopID();
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextUnformatted(displayName(row.op_type, 60).c_str());
+        ImGui::TableSetColumnIndex(2);
+        ImGui::TextUnformatted(row.output_shape.c_str());
+        ImGui::TableSetColumnIndex(3);
+        ImGui::TextUnformatted(countText(row.params).c_str());
+        ImGui::TableSetColumnIndex(4);
+        ImGui::TextUnformatted(row.macs_known ? humanCount(static_cast<double>(row.macs)).c_str() : "?");
+        ImGui::TableSetColumnIndex(5);
+        ImGui::Text("%.1f", row.macs_percent);
+        continue;
+      }
       // A click selects the node in the graph (group rows select their first node).
       if (ImGui::Selectable(label.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) {
         ir::NodeId target = row.node;
@@ -113,6 +166,13 @@ void SummaryView::drawContent(AppContext& ctx) {
     }
   }
   ImGui::EndTable();
+  if (toggle >= 0) {
+    auto& open = module_options_.expanded;
+    const hierarchy::GroupId g{static_cast<uint32_t>(toggle)};
+    if (auto at = std::find(open.begin(), open.end(), g); at != open.end()) open.erase(at);
+    else open.push_back(g);
+    rebuild(m, a->inference, a->metrics);
+  }
 }
 
 }  // namespace nf::app

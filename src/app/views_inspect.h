@@ -2,11 +2,14 @@
 // searchable node list, the details of the selected node, and the tensor view
 // with weight statistics.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/view.h"
+#include "hierarchy/hierarchy.h"
+#include "hierarchy/module_summary.h"
 #include "base/result.h"
 #include "ir/model.h"
 #include "shapes/summary.h"
@@ -67,9 +70,12 @@ class TensorView final : public View {
   double stats_ms_ = 0;
 };
 
-// The per-layer table (Keras summary / torchinfo): output shapes, params, MACs and
-// their share, totals; sortable, filterable, grouped by name scope; copy as
-// Markdown or CSV; a click selects the node in the graph.
+// The per-layer table (Keras summary / torchinfo). For a model with name scopes it
+// starts as one row per module to a depth (3, as torchinfo), identical repeated
+// modules folded ("layers.0-23 ×24"), a click on a module opens it down to its ops
+// (hierarchy/module_summary.h); otherwise, or when sorted or filtered, one row per
+// op with its output shape. Totals, copy as Markdown or CSV; a click on an op row
+// selects the node in the graph.
 class SummaryView final : public View {
  public:
   SummaryView() : View("Summary", false) {}
@@ -80,9 +86,14 @@ class SummaryView final : public View {
   void placeWindow(const WorkArea& area) override;
 
  private:
+  void rebuild(const ir::Model& m, const shapes::InferenceResult& inf, const shapes::Metrics& met);
+
   shapes::SummaryOptions options_;
   shapes::SummaryTable table_;
   uint64_t built_for_ = 0;  // the document generation the table was built for
+  bool modules_ = true;     // module rows when the model has scopes
+  hierarchy::ModuleSummaryOptions module_options_;
+  std::unique_ptr<hierarchy::Hierarchy> hierarchy_;  // of the main graph, for this generation
 };
 
 }  // namespace nf::app

@@ -4,6 +4,7 @@
 
 #include "scene/exports.h"
 #include "scene/grouped_scene.h"
+#include "scene/overlay.h"
 
 namespace nf::scene {
 
@@ -67,10 +68,14 @@ std::string escapeXml(std::string_view text) {
 namespace {
 
 // The <svg> element and the shared style sheet.
-void svgOpen(std::ostream& out, const Rect& bounds) {
+void svgOpen(std::ostream& out, const Rect& bounds, const Overlay* overlay) {
   const BoxStyle& st = boxStyle();
   const Palette& pal = lightPalette();
-  const float w = std::max(1.0f, bounds.width), h = std::max(1.0f, bounds.height);
+  float w = std::max(1.0f, bounds.width), h = std::max(1.0f, bounds.height);
+  if (overlay) {
+    w = std::max(w, legendGeometry(overlay->legend, 0, h).bounds.width);
+    h += kLegendHeight;
+  }
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << Num(w) << "\" height=\"" << Num(h)
       << "\" viewBox=\"0 0 " << Num(w) << " " << Num(h) << "\" font-family=\"DejaVu Sans, Verdana, sans-serif\">\n";
@@ -139,13 +144,17 @@ void svgGraph(std::ostream& out, const DisplayGraph& graph, const SceneLayout& s
     if (!full)
       out << "<rect class=\"b\" x=\"" << Num(r.x) << "\" y=\"" << Num(r.y) << "\" width=\"" << Num(r.width)
           << "\" height=\"" << Num(r.height) << "\" rx=\"" << Num(st.corner_radius) << "\"/>";
-    if (group) out << "<path fill=\"" << cssColor(repeatClassColor(n.repeat_class)) << "\" d=\"";
+    const bool tinted = options.overlay && i < options.overlay->node_header.size() &&
+                        options.overlay->node_header[i] != kNoOverlayColor;
+    if (tinted) out << "<path fill=\"" << cssColor(options.overlay->node_header[i]) << "\" d=\"";
+    else if (group) out << "<path fill=\"" << cssColor(repeatClassColor(n.repeat_class)) << "\" d=\"";
     else out << "<path class=\"c-" << cat << "\" d=\"";
     headerPath(out, r, st.header_height, st.corner_radius, full);
     out << "\"/>";
     out << "<rect class=\"o\" x=\"" << Num(r.x) << "\" y=\"" << Num(r.y) << "\" width=\"" << Num(r.width)
         << "\" height=\"" << Num(r.height) << "\" rx=\"" << Num(st.corner_radius) << "\"/>";
-    if (group) out << "<text class=\"h\" fill=\"" << cssColor(lightPalette().body_text) << "\"";
+    if (tinted) out << "<text class=\"h\" fill=\"" << cssColor(options.overlay->node_text[i]) << "\"";
+    else if (group) out << "<text class=\"h\" fill=\"" << cssColor(lightPalette().body_text) << "\"";
     else out << "<text class=\"h t-" << cat << "\"";
     out << " x=\"" << Num(r.x + st.pad_x) << "\" y=\""
         << Num(r.y + st.header_height * 0.5f + BoxStyle::baselineBelowCenter(st.header_font)) << "\">" << escapeXml(n.title) << "</text>";
@@ -162,25 +171,44 @@ void svgGraph(std::ostream& out, const DisplayGraph& graph, const SceneLayout& s
   out << "</g>\n";
 }
 
+// The overlay's legend in a band below the graph (what svgOpen made room for).
+void svgLegend(std::ostream& out, const Overlay& overlay, const Rect& bounds) {
+  const BoxStyle& st = boxStyle();
+  const LegendGeometry g = legendGeometry(overlay.legend, 0, std::max(1.0f, bounds.height));
+  out << "<g class=\"legend\">\n<text class=\"ft\" x=\"" << Num(g.title.x) << "\" y=\"" << Num(g.title.y) << "\">"
+      << escapeXml(overlay.legend.title) << "</text>\n";
+  for (size_t i = 0; i < g.items.size(); ++i) {
+    const LegendItemBox& b = g.items[i];
+    const LegendEntry& e = overlay.legend.entries[i];
+    out << "<rect x=\"" << Num(b.swatch.x) << "\" y=\"" << Num(b.swatch.y) << "\" width=\"" << Num(b.swatch.width)
+        << "\" height=\"" << Num(b.swatch.height) << "\" fill=\"" << cssColor(e.color)
+        << "\" stroke=\"#6b6b6b\" stroke-width=\"0.5\"/><text class=\"l\" x=\"" << Num(b.label.x) << "\" y=\""
+        << Num(b.label.y) << "\" font-size=\"" << Num(st.label_font) << "\">" << escapeXml(e.label) << "</text>\n";
+  }
+  out << "</g>\n";
+}
+
 }  // namespace
 
 void writeSvg(std::ostream& out, const DisplayGraph& graph, const SceneLayout& scene, const SvgOptions& options) {
-  svgOpen(out, scene.bounds);
+  svgOpen(out, scene.bounds, options.overlay);
   svgGraph(out, graph, scene, options);
+  if (options.overlay) svgLegend(out, *options.overlay, scene.bounds);
   out << "</svg>\n";
 }
 
 void writeSvg(std::ostream& out, const GroupedScene& scene, const SvgOptions& options) {
   const BoxStyle& st = boxStyle();
   const FrameLook& look = frameLook();
-  svgOpen(out, scene.layout.bounds);
+  svgOpen(out, scene.layout.bounds, options.overlay);
   // Frames first (pre-order: parents under their children), each a tinted rounded
   // rectangle with a stronger title band.
   out << "<g class=\"frames\">\n";
   for (size_t f = 0; f < scene.frames.size(); ++f) {
     const GroupFrame& fr = scene.frames[f];
     const Rect& r = fr.rect;
-    const uint32_t c = repeatClassColor(fr.repeat_class);
+    const bool tinted = options.overlay && f < options.overlay->frame_color.size();
+    const uint32_t c = tinted ? options.overlay->frame_color[f] : repeatClassColor(fr.repeat_class);
     out << "<g id=\"f" << f << "\" class=\"frame\">";
     if (options.node_titles) out << "<title>" << escapeXml(fr.title) << "</title>";
     out << "<rect x=\"" << Num(r.x) << "\" y=\"" << Num(r.y) << "\" width=\"" << Num(r.width) << "\" height=\""
@@ -196,6 +224,7 @@ void writeSvg(std::ostream& out, const GroupedScene& scene, const SvgOptions& op
   }
   out << "</g>\n";
   svgGraph(out, scene.graph, scene.layout, options);
+  if (options.overlay) svgLegend(out, *options.overlay, scene.layout.bounds);
   out << "</svg>\n";
 }
 

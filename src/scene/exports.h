@@ -23,10 +23,14 @@
 namespace nf::scene {
 
 struct GroupedScene;  // scene/grouped_scene.h
+struct Overlay;       // scene/overlay.h
 
 struct SvgOptions {
   bool edge_labels = true;
   bool node_titles = true;  // a <title> per box with the full name (tooltips in browsers)
+  // Metrics as colour (scene/overlay.h): box headers and frames take the overlay's
+  // colours and its legend is drawn in a band below the graph. Null: category colours.
+  const Overlay* overlay = nullptr;
 };
 
 void writeSvg(std::ostream& out, const DisplayGraph& graph, const SceneLayout& scene, const SvgOptions& options = {});

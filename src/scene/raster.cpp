@@ -1,4 +1,5 @@
 #include "scene/raster.h"
+#include "scene/overlay.h"
 
 #include <algorithm>
 #include <cmath>
@@ -164,14 +165,49 @@ class Canvas {
   std::vector<uint8_t> px_;
 };
 
+// The legend with its top-left corner at (x, y) scene units.
+void drawLegend(Canvas& cv, const Legend& legend, float x, float y, float scale, bool text) {
+  const BoxStyle& st = boxStyle();
+  const Palette& pal = lightPalette();
+  const LegendGeometry g = legendGeometry(legend, x, y);
+  const Color text_c = rgbOf(pal.body_text), border_c = rgbOf(pal.node_border);
+  if (text) cv.text(legend.title, g.title.x * scale, g.title.y * scale, st.body_font * scale, true, text_c);
+  for (size_t k = 0; k < g.items.size() && k < legend.entries.size(); ++k) {
+    const Rect& sr = g.items[k].swatch;
+    cv.roundRect(sr.x * scale, sr.y * scale, sr.width * scale, sr.height * scale, 0, 0, rgbOf(legend.entries[k].color), 0);
+    cv.roundRect(sr.x * scale, sr.y * scale, sr.width * scale, sr.height * scale, 0, 0, border_c,
+                 std::max(0.5f, 0.5f * scale));
+    if (text)
+      cv.text(legend.entries[k].label, g.items[k].label.x * scale, g.items[k].label.y * scale, st.label_font * scale,
+              false, text_c);
+  }
+}
+
 }  // namespace
+
+RasterImage rasterizeLegend(const Legend& legend, float scale) {
+  if (!(scale > 0 && scale <= 16)) scale = 1.0f;
+  const LegendGeometry g = legendGeometry(legend, 0, 0);
+  RasterImage img;
+  img.scale = scale;
+  img.width = std::max<uint32_t>(1, static_cast<uint32_t>(std::ceil(g.bounds.width * scale)));
+  img.height = std::max<uint32_t>(1, static_cast<uint32_t>(std::ceil(g.bounds.height * scale)));
+  Canvas cv(img.width, img.height, lightPalette().background);
+  img.text = boxStyle().label_font * scale >= 5.0f;
+  drawLegend(cv, legend, 0, 0, scale, img.text);
+  img.rgb = std::move(cv.pixels());
+  return img;
+}
 
 RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, const RasterOptions& options,
                            const std::vector<GroupFrame>* frames) {
   const BoxStyle& st = boxStyle();
   const Palette& pal = lightPalette();
   float scale = options.scale > 0 ? options.scale : 1.0f;
-  const double sw = scene.bounds.width + 2 * options.margin, sh = scene.bounds.height + 2 * options.margin;
+  const Overlay* overlay = options.overlay;
+  const float legend_w = overlay ? legendGeometry(overlay->legend, 0, 0).bounds.width : 0.0f;
+  const double sw = std::max(scene.bounds.width, legend_w) + 2 * options.margin,
+               sh = scene.bounds.height + (overlay ? kLegendHeight : 0.0f) + 2 * options.margin;
   const double pixels = sw * sh * scale * scale;
   if (pixels > static_cast<double>(options.max_pixels))
     scale = static_cast<float>(scale * std::sqrt(static_cast<double>(options.max_pixels) / pixels));
@@ -187,8 +223,11 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
 
   // Group frames (parents first, so nested tints add up), the look of the SVG's.
   const FrameLook& look = frameLook();
-  for (const GroupFrame& f : frames ? *frames : std::vector<GroupFrame>{}) {
-    const uint32_t c = repeatClassColor(f.repeat_class);
+  const std::vector<GroupFrame> no_frames;
+  const std::vector<GroupFrame>& frame_list = frames ? *frames : no_frames;
+  for (size_t fi = 0; fi < frame_list.size(); ++fi) {
+    const GroupFrame& f = frame_list[fi];
+    const uint32_t c = overlay && fi < overlay->frame_color.size() ? overlay->frame_color[fi] : repeatClassColor(f.repeat_class);
     const Color hue = rgbOf(c), edge = rgbOf(shadeColor(c, look.border_shade));
     const Point tl = P(Point{f.rect.x, f.rect.y});
     const float w = f.rect.width * scale, h = f.rect.height * scale, band = f.title_height * scale;
@@ -241,7 +280,8 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
     const Rect& r = scene.nodes[i];
     const Point tl = P(Point{r.x, r.y});
     const float w = r.width * scale, h = r.height * scale;
-    const uint32_t header = headerColor(n);
+    const bool tinted = overlay && i < overlay->node_header.size() && overlay->node_header[i] != kNoOverlayColor;
+    const uint32_t header = tinted ? overlay->node_header[i] : headerColor(n);
     if (n.rows.empty()) {
       cv.roundRect(tl.x, tl.y, w, h, rad, rad, rgbOf(header), 0);
     } else {
@@ -253,7 +293,7 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
     const float pad = st.pad_x * scale;
     cv.text(n.title, tl.x + pad,
             tl.y + (st.header_height * 0.5f + BoxStyle::baselineBelowCenter(st.header_font)) * scale,
-            st.header_font * scale, true, rgbOf(headerTextColor(n)));
+            st.header_font * scale, true, rgbOf(tinted ? overlay->node_text[i] : headerTextColor(n)));
     for (size_t k = 0; k < n.rows.size(); ++k) {
       const BoxRow& row = n.rows[k];
       const float base = tl.y + (st.rowCenter(k) + BoxStyle::baselineBelowCenter(st.body_font)) * scale;
@@ -264,6 +304,8 @@ RasterImage rasterizeScene(const DisplayGraph& graph, const SceneLayout& scene, 
       }
     }
   }
+  // The legend in the band below the graph, as the SVG draws it.
+  if (overlay) drawLegend(cv, overlay->legend, m, scene.bounds.height + m, scale, img.text);
   img.rgb = std::move(cv.pixels());
   return img;
 }

@@ -18,10 +18,16 @@
 
 namespace nf::scene {
 
+struct Overlay;  // scene/overlay.h
+struct Legend;   // scene/overlay.h
+
 struct RasterOptions {
   float scale = 1.0f;              // pixels per scene unit (before the max_pixels cap)
   uint64_t max_pixels = 24000000;  // the scale is reduced so width*height stays below this
   float margin = 8.0f;             // scene units of background around the graph
+  // Metrics as colour (scene/overlay.h): headers and frames in the overlay's colours,
+  // its legend in a band below the graph, as the SVG. Null: category colours.
+  const Overlay* overlay = nullptr;
 };
 
 struct RasterImage {
@@ -49,5 +55,8 @@ struct GlyphBitmap {
 };
 float glyphBitmapEm();
 bool glyphBitmap(uint32_t cp, bool bold, GlyphBitmap* out);
+// The legend band alone (legendGeometry at the origin), for renderers that draw the
+// graph themselves and append the legend below it (the app's PNG export).
+RasterImage rasterizeLegend(const Legend& legend, float scale = 1.0f);
 
 }  // namespace nf::scene

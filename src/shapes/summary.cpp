@@ -134,6 +134,11 @@ SummaryTable buildSummary(const ir::Model& model, const InferenceResult& inf, co
 
 namespace {
 
+// A module row's name indented by its depth, with a mark when it folds more below.
+std::string moduleName(const SummaryRow& r) {
+  return std::string(static_cast<size_t>(std::clamp(r.depth, 0, 16)) * 2, ' ') + displayName(r.name, 60);
+}
+
 std::string macsCell(const SummaryRow& r) { return withThousands(r.macs) + (r.macs_known ? "" : "+"); }
 
 std::string totalsText(const SummaryTable& t, const char* bullet) {
@@ -164,7 +169,13 @@ std::string formatText(const SummaryTable& t) {
     size_t width;
   };
   // Group rows have no single output shape: that column is left out.
-  std::vector<Col> cols = t.grouped ? std::vector<Col>{{"Scope", false, 0},
+  std::vector<Col> cols = t.modules ? std::vector<Col>{{"Module", false, 0},
+                                                       {"Type", false, 0},
+                                                       {"Nodes", true, 0},
+                                                       {"Params", true, 0},
+                                                       {"MACs", true, 0},
+                                                       {"% MACs", true, 0}}
+                         : t.grouped ? std::vector<Col>{{"Scope", false, 0},
                                                        {"Nodes", true, 0},
                                                        {"Params", true, 0},
                                                        {"MACs", true, 0},
@@ -177,7 +188,10 @@ std::string formatText(const SummaryTable& t) {
                                                        {"% MACs", true, 0}};
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : t.rows) {
-    if (t.grouped)
+    if (t.modules)
+      cells.push_back({moduleName(r), displayName(r.op_type, 50), std::to_string(r.nodes), withThousands(r.params),
+                       macsCell(r), percent(r.macs_percent)});
+    else if (t.grouped)
       cells.push_back({displayName(r.name, 60), std::to_string(r.nodes), withThousands(r.params), macsCell(r),
                        percent(r.macs_percent)});
     else
@@ -224,11 +238,16 @@ std::string formatMarkdown(const SummaryTable& t) {
     }
     return o;
   };
-  std::string out = t.grouped ? "| Scope | Nodes | Params | MACs | % MACs |\n|---|---:|---:|---:|---:|\n"
+  std::string out = t.modules ? "| Module | Type | Nodes | Params | MACs | % MACs |\n|---|---|---:|---:|---:|---:|\n"
+                   : t.grouped ? "| Scope | Nodes | Params | MACs | % MACs |\n|---|---:|---:|---:|---:|\n"
                               : "| Layer (name) | Type | Output shape | Params | MACs | % MACs |\n"
                                 "|---|---|---|---:|---:|---:|\n";
   for (const auto& r : t.rows) {
-    if (t.grouped)
+    if (t.modules)
+      out += "| " + std::string(static_cast<size_t>(std::clamp(r.depth, 0, 16)) * 2, '.') + esc(r.name) + " | " +
+             esc(r.op_type) + " | " + std::to_string(r.nodes) + " | " + withThousands(r.params) + " | " + macsCell(r) +
+             " | " + percent(r.macs_percent) + " |\n";
+    else if (t.grouped)
       out += "| " + esc(r.name) + " | " + std::to_string(r.nodes) + " | " + withThousands(r.params) + " | " +
              macsCell(r) + " | " + percent(r.macs_percent) + " |\n";
     else
@@ -249,17 +268,25 @@ std::string formatCsv(const SummaryTable& t) {
     }
     return o + "\"";
   };
-  std::string out = t.grouped ? "scope,nodes,params,macs,flops,macs_percent\n"
+  std::string out = t.modules ? "module,type,depth,instances,nodes,params,macs,flops,macs_percent\n"
+                   : t.grouped ? "scope,nodes,params,macs,flops,macs_percent\n"
                               : "name,op_type,output_shape,params,macs,flops,macs_percent\n";
   for (const auto& r : t.rows) {
-    if (t.grouped)
+    if (t.modules)
+      out += q(r.name) + "," + q(r.op_type) + "," + std::to_string(r.depth) + "," + std::to_string(r.instances) + "," +
+             std::to_string(r.nodes) + "," + std::to_string(r.params) + "," + std::to_string(r.macs) + "," +
+             std::to_string(r.flops) + "," + percent(r.macs_percent) + "\n";
+    else if (t.grouped)
       out += q(r.name) + "," + std::to_string(r.nodes) + "," + std::to_string(r.params) + "," + std::to_string(r.macs) +
              "," + std::to_string(r.flops) + "," + percent(r.macs_percent) + "\n";
     else
       out += q(r.name) + "," + q(r.op_type) + "," + q(r.output_shape) + "," + std::to_string(r.params) + "," +
              std::to_string(r.macs) + "," + std::to_string(r.flops) + "," + percent(r.macs_percent) + "\n";
   }
-  if (t.grouped)
+  if (t.modules)
+    out += "(total),,0,1," + std::to_string(t.totals.nodes) + "," + std::to_string(t.totals.params) + "," +
+           std::to_string(t.totals.macs) + "," + std::to_string(t.totals.flops) + ",100.00\n";
+  else if (t.grouped)
     out += "(total)," + std::to_string(t.totals.nodes) + "," + std::to_string(t.totals.params) + "," +
            std::to_string(t.totals.macs) + "," + std::to_string(t.totals.flops) + ",100.00\n";
   else
@@ -284,11 +311,15 @@ std::string formatJson(const SummaryTable& t) {
     out += std::string(i ? ", " : "") + "{\"elem_type\": \"" + std::string(ir::elemTypeName(d.elem)) +
            "\", \"count\": " + std::to_string(d.count) + ", \"bytes\": " + std::to_string(d.bytes) + "}";
   }
-  out += t.grouped ? "],\n  \"groups\": [" : "],\n  \"nodes\": [";
+  out += t.modules ? "],\n  \"modules\": [" : t.grouped ? "],\n  \"groups\": [" : "],\n  \"nodes\": [";
   for (size_t i = 0; i < t.rows.size(); ++i) {
     const SummaryRow& r = t.rows[i];
     out += i ? ",\n    {" : "\n    {";
-    if (t.grouped) {
+    if (t.modules) {
+      out += "\"name\": \"" + escapeJson(r.name) + "\", \"type\": \"" + escapeJson(r.op_type) +
+             "\", \"depth\": " + std::to_string(r.depth) + ", \"instances\": " + std::to_string(r.instances) +
+             ", \"nodes\": " + std::to_string(r.nodes);
+    } else if (t.grouped) {
       out += "\"scope\": \"" + escapeJson(r.name) + "\", \"nodes\": " + std::to_string(r.nodes);
     } else {
       out += "\"name\": \"" + escapeJson(r.name) + "\", \"op_type\": \"" + escapeJson(r.op_type) +

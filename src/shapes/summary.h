@@ -48,6 +48,11 @@ struct SummaryRow {
   double macs_percent = 0;  // of the model's total MACs
   bool macs_known = true;
   int nodes = 1;  // nodes the row stands for
+  // Module tables (hierarchy/module_summary.h):
+  int depth = 0;           // nesting level, 0 = top (text formats indent by it)
+  uint32_t instances = 1;  // a folded run of identical modules: how many (> 1 only then)
+  int64_t group = -1;      // the hierarchy group of a module row, -1 for an op row
+  bool expandable = false; // has rows below it that are not shown
 };
 
 struct SummaryTable {
@@ -55,6 +60,9 @@ struct SummaryTable {
   Totals totals;  // always the whole model, whatever the filter
   std::vector<DtypeParams> params_by_dtype;
   bool grouped = false;
+  // One row per module (name scope), nested, repeats folded: the columns are
+  // Module (indented by depth), Type, Nodes, Params, MACs, % MACs; JSON "modules".
+  bool modules = false;
   int hidden_constant_nodes = 0;
 };
 
@@ -71,7 +79,8 @@ std::string formatCsv(const SummaryTable& t);
 //  peak_activation_bytes}, "params_by_dtype": [...], "nodes": [{name, op_type,
 //  output_shapes, params, macs, flops, output_bytes}]} ("groups" instead of
 // "nodes" for a grouped table). Shapes are arrays of ints/strings, null for an
-// unknown dim; a whole shape is null when its rank is unknown.
+// unknown dim; a whole shape is null when its rank is unknown. A module table has
+// "modules": [{name, type, depth, instances, nodes, params, macs, flops, output_bytes}].
 std::string formatJson(const SummaryTable& t);
 
 // JSON for one type's shape: [1, "batch", null] or null.

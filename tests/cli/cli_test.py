@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""CLI tests: `netforge info` output and its behaviour on bad input.
+"""CLI tests: `netforge info` output and its behaviour on bad input; `summary` of a
+model with name scopes (modules, --depth, --ops, --flat); `render --color-by`.
 
 usage: cli_test.py NETFORGE_BINARY CORPUS_DIR
 """
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -19,6 +21,71 @@ check = checks.check
 
 def run(*args):
     return subprocess.run([exe, *args], capture_output=True, text=True, timeout=60)
+
+
+# A minimal protobuf writer: the test needs no onnx/numpy package (whatever python3 runs it).
+def _varint(v):
+    out = bytearray()
+    while True:
+        b, v = v & 0x7F, v >> 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+
+
+def _field(num, value):
+    if isinstance(value, int):
+        return _varint(num << 3) + _varint(value)
+    data = value.encode() if isinstance(value, str) else value
+    return _varint(num << 3 | 2) + _varint(len(data)) + data
+
+
+def _tensor_type(dims):  # TypeProto.tensor_type: FLOAT, fixed dims
+    shape = b"".join(_field(1, _field(1, d)) for d in dims)
+    return _field(1, _field(1, 1) + _field(2, shape))
+
+
+def write_scoped_stack(path, layers=6):
+    """A PyTorch-style stack: /embed, /layers.i/{attn,mlp} (identical layers), /head."""
+    nodes, inits = [], []
+
+    def node(op, ins, outs, name, axis=None):
+        b = b"".join(_field(1, i) for i in ins) + b"".join(_field(2, o) for o in outs) + _field(3, name) + _field(4, op)
+        if axis is not None:  # AttributeProto: name, i (negative as 64-bit two's complement), type INT
+            b += _field(5, _field(1, "axis") + _field(3, axis & 0xFFFFFFFFFFFFFFFF) + _field(20, 2))
+        nodes.append(b)
+
+    def w(name, shape):
+        count = 1
+        for d in shape:
+            count *= d
+        raw = struct.pack("<f", 0.01) * count
+        inits.append(b"".join(_field(1, d) for d in shape) + _field(2, 1) + _field(8, name) + _field(9, raw))
+        return name
+
+    x = "x"
+    node("MatMul", [x, w("embed.w", [16, 16])], ["e"], "/embed/MatMul")
+    node("Relu", ["e"], ["e1"], "/embed/Relu")
+    x = "e1"
+    for i in range(layers):
+        p = f"/layers.{i}"
+        node("MatMul", [x, w(f"l{i}.q", [16, 16])], [p + "q"], p + "/attn/MatMul")
+        node("Softmax", [p + "q"], [p + "s"], p + "/attn/Softmax", axis=-1)
+        node("MatMul", [p + "s", w(f"l{i}.o", [16, 16])], [p + "o"], p + "/attn/MatMul_1")
+        node("Add", [x, p + "o"], [p + "r"], p + "/Add")
+        node("MatMul", [p + "r", w(f"l{i}.m1", [16, 64])], [p + "m1"], p + "/mlp/MatMul")
+        node("Relu", [p + "m1"], [p + "m2"], p + "/mlp/Relu")
+        node("MatMul", [p + "m2", w(f"l{i}.m2", [64, 16])], [p + "m3"], p + "/mlp/MatMul_1")
+        node("Add", [p + "r", p + "m3"], [p + "y"], p + "/Add_1")
+        x = p + "y"
+    node("MatMul", [x, w("head.w", [16, 4])], ["h"], "/head/MatMul")
+    node("Softmax", ["h"], ["y"], "/head/Softmax", axis=-1)
+    graph = (b"".join(_field(1, n) for n in nodes) + _field(2, "stack") + b"".join(_field(5, t) for t in inits) +
+             _field(11, _field(1, "x") + _field(2, _tensor_type([1, 8, 16]))) +
+             _field(12, _field(1, "y") + _field(2, _tensor_type([1, 8, 4]))))
+    model = _field(1, 8) + _field(7, graph) + _field(8, _field(1, "") + _field(2, 17))
+    with open(path, "wb") as f:
+        f.write(model)
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -174,6 +241,72 @@ with tempfile.TemporaryDirectory() as tmp:
         g.write(f.read()[:300])
     r = run("codegen", broken)
     check("codegen on a truncated model: exit 1, one line", r.returncode == 1 and r.stderr.count("\n") == 1, r.stderr)
+    # summary of a model with name scopes: one row per module, identical layers folded.
+    stack = os.path.join(tmp, "stack.onnx")
+    write_scoped_stack(stack)
+    r = run("summary", stack)
+    lines = r.stdout.splitlines()
+    check("summary: modules by default", r.returncode == 0 and lines[0].startswith("Module") and
+          any(l.startswith("layers.0-5") and "\u00d76" in l for l in lines), r.stdout[:800])
+    check("summary: totals as before", "Total params: 15,680" in r.stdout, r.stdout[-400:])
+    r = run("summary", stack, "--format", "json")
+    mods = json.loads(r.stdout)["modules"]
+    names = [m["name"] for m in mods]
+    check("summary json: folded series row", any(m["name"] == "layers.0-5" and m["instances"] == 6 for m in mods), names)
+    check("summary json: an instance's modules below, no other instance", "attn" in names and "layers.3" not in names,
+          names)
+    check("summary json: no op rows inside modules by default", "/layers.0/attn/Softmax" not in names, names)
+    r = run("summary", stack, "--depth", "1", "--format", "json")
+    d1 = json.loads(r.stdout)["modules"]
+    check("summary --depth 1: top level only", r.returncode == 0 and d1 and all(m["depth"] == 0 for m in d1), d1)
+    r = run("summary", stack, "--ops", "--format", "json")
+    names = [m["name"] for m in json.loads(r.stdout)["modules"]]
+    check("summary --ops: modules expand to ops", "/layers.0/attn/Softmax" in names and "/layers.1/attn/Softmax" not in names,
+          names)
+    r = run("summary", stack, "--flat", "--format", "json")
+    check("summary --flat: one row per op", len(json.loads(r.stdout)["nodes"]) == 4 + 8 * 6, r.stdout[:300])
+    for bad in ("0", "x", "-2", "65"):
+        r = run("summary", stack, "--depth", bad)
+        check(f"summary --depth {bad}: exit 2, one line", r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1,
+              (r.returncode, r.stderr))
+
+    # render --color-by: the overlay and its legend in SVG and PNG.
+    svg = os.path.join(tmp, "c.svg")
+    r = run("render", stack, "--grouped", "first-sight", "--color-by", "macs", "-o", svg)
+    text = open(svg).read() if os.path.exists(svg) else ""
+    check("render --color-by macs: legend", r.returncode == 0 and 'class="legend"' in text and
+          "MACs (sum per group)" in text, (r.returncode, r.stderr, text[-500:]))
+    r = run("render", stack, "--grouped", "first-sight", "-o", os.path.join(tmp, "plain.svg"))
+    plain = open(os.path.join(tmp, "plain.svg")).read()
+    check("render without --color-by: no legend, other colours", "legend" not in plain and plain != text)
+    r = run("render", stack, "--color-by", "params", "--aggregate", "max", "--grouped", "collapsed", "-o", svg)
+    check("render --aggregate max", r.returncode == 0 and "Parameters (max per group)" in open(svg).read(), r.stderr)
+    png = os.path.join(tmp, "c.png")
+    r = run("render", stack, "--color-by", "memory", "-o", png)
+    check("render --color-by to PNG", r.returncode == 0 and open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n", r.stderr)
+    for bad in (["--color-by", "bogus"], ["--color-by", "MACS"], ["--color-by", "time"], ["--aggregate", "median"]):
+        out = os.path.join(tmp, "bad.svg")
+        r = run("render", stack, *bad, "-o", out)
+        check(f"render {' '.join(bad)}: exit 2, one line, nothing written",
+              r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and not os.path.exists(out),
+              (r.returncode, r.stderr))
+    # A Model Explorer node-data file: by node name and by output tensor name, thresholds.
+    data = os.path.join(tmp, "latency.json")
+    json.dump({"results": {"/head/MatMul": {"value": 9}, "/layers.0/Add": {"value": 2}, "/layers.1o": {"value": 3}},
+               "thresholds": [{"value": 5, "bgColor": "#00ff00"}, {"value": 10, "bgColor": "#ff0000"}]}, open(data, "w"))
+    r = run("render", stack, "--color-by", data, "-o", svg)
+    text = open(svg).read()
+    check("render --color-by FILE.json: its colours and legend", r.returncode == 0 and "latency.json" in text and
+          'fill="#ff0000"' in text and 'fill="#00ff00"' in text, (r.stderr, text[-600:]))
+    for name, content in (("broken.json", "{\"results\": {"), ("nested.json", "[" * 100000 + "]" * 100000),
+                          ("badcolor.json", json.dumps({"results": {}, "gradient": [{"stop": 0, "bgColor": "nope"}]}))):
+        path = os.path.join(tmp, name)
+        open(path, "w").write(content)
+        r = run("render", stack, "--color-by", path, "-o", svg)
+        check(f"render --color-by {name}: exit 1, one clear line",
+              r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and "node data" in r.stderr,
+              (r.returncode, r.stderr))
+
     r = run("help")
     commands = [l.split()[0] for l in r.stdout.splitlines() if l.startswith("  ")]
     check("help lists the commands", r.returncode == 0 and {"info", "render", "summary", "codegen"} <= set(commands),
