@@ -80,6 +80,8 @@ std::vector<RunInputFile> takeRunInputs();
 void pickRunInputFile();
 // Fetches the site's imagenet_labels.txt; it arrives through takeRunInputs().
 void requestDefaultLabels();
+// Runs asked for by NetForgeRun.bench(runs) since the last call (0: none).
+int takeRunBenchRequest();
 // window.netforgeStatus.run: one JSON object (for tests and tools).
 void publishRunStatus(const std::string& json);
 
