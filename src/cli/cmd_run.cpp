@@ -1,5 +1,5 @@
 // netforge run MODEL [--inputs DIR] [--input NAME=FILE|random|zeros] [--save DIR]
-//   [--keep ALL|NAME,...] [--json] [--time] [--repeat N] [--threads 1]
+//   [--keep ALL|NAME,...] [--json] [--time] [--repeat N] [--threads 1] [--no-fuse]
 // Runs the model with the core runtime and prints its outputs (type, shape, stats,
 // first values). Inputs: DIR/input_N.pb (ONNX backend test layout) or .npy, or
 // generated (random: uniform [0,1) / small integers, seed fixed; zeros). Symbolic
@@ -196,6 +196,7 @@ int runRun(const Args& args) {
   }
 
   runtime::PlanOptions opts;
+  opts.fuse = !args.has("no-fuse");
   const std::string keep = args.get("keep");
   if (keep == "ALL" || keep == "all") opts.keep_all = true;
   else

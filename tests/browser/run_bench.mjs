@@ -1,4 +1,4 @@
-// tests/browser/run_bench.mjs [--rounds 3] [--runs 5] [--no-native] [model.onnx ...]
+// tests/browser/run_bench.mjs [--rounds 3] [--runs 5] [--no-native] [--no-browser] [model.onnx ...]
 // Whole-model run time, ours next to onnxruntime 1.30 on the same files (issue 13):
 //   browser: NetForge's runtime in the page (NetForgeRun.bench: one warm-up, then N
 //            runs, nothing kept) vs onnxruntime-web's wasm backend (SIMD, one thread),
@@ -30,6 +30,7 @@ const opt = (name, dflt) => {
 const ROUNDS = opt('--rounds', 3);
 const RUNS = opt('--runs', 5);
 const NATIVE = !args.includes('--no-native');
+const BROWSER = !args.includes('--no-browser');
 const CACHE = process.env.NETFORGE_CACHE || path.join(os.homedir(), '.cache/netforge');
 let models = args.filter((a) => !a.startsWith('--'));
 if (!models.length) {
@@ -149,54 +150,56 @@ async function benchInApp(page, runs) {
 }
 
 const rows = [];
-const server = await serve();
-const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await launchBrowser();
-try {
-  for (let i = 0; i < models.length; i++) {
-    const name = path.basename(models[i], '.onnx');
-    const app = await browser.newPage();
-    app.setDefaultTimeout(600000);
-    await app.goto(`${base}?sample=0&sw=0`);
-    await waitReady(app);
-    const heapBeforeOpen = await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength);
-    await openInApp(app, i);
-    const heapOpened = await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength);
-    let ortPage = null;
-    if (ortWebDist) {
-      ortPage = await browser.newPage();
-      ortPage.setDefaultTimeout(600000);
-      await ortPage.goto(`${base}ort.html`);
-      await ortPage.waitForFunction(() => window.__ready === true);
-      await ortPage.evaluate((i) => window.__load(i), i);
+if (BROWSER) {
+  const server = await serve();
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await launchBrowser();
+  try {
+    for (let i = 0; i < models.length; i++) {
+      const name = path.basename(models[i], '.onnx');
+      const app = await browser.newPage();
+      app.setDefaultTimeout(600000);
+      await app.goto(`${base}?sample=0&sw=0`);
+      await waitReady(app);
+      const heapBeforeOpen = await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength);
+      await openInApp(app, i);
+      const heapOpened = await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength);
+      let ortPage = null;
+      if (ortWebDist) {
+        ortPage = await browser.newPage();
+        ortPage.setDefaultTimeout(600000);
+        await ortPage.goto(`${base}ort.html`);
+        await ortPage.waitForFunction(() => window.__ready === true);
+        await ortPage.evaluate((i) => window.__load(i), i);
+      }
+      const ours = [], ortWeb = [];
+      let memory = null;
+      for (let r = 0; r < ROUNDS; r++) {
+        if (ortPage) ortWeb.push(...await ortPage.evaluate((n) => window.__run(n), RUNS));
+        const b = await benchInApp(app, RUNS);
+        ours.push(...b.runs_ms);
+        if (!memory) memory = { ...b, wasm_bytes: await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength) };
+      }
+      rows.push({ name, ours: median(ours), ortWeb: median(ortWeb), memory, heapBeforeOpen, heapOpened });
+      if (ortPage) await ortPage.close();
+      await app.close();
     }
-    const ours = [], ortWeb = [];
-    let memory = null;
-    for (let r = 0; r < ROUNDS; r++) {
-      if (ortPage) ortWeb.push(...await ortPage.evaluate((n) => window.__run(n), RUNS));
-      const b = await benchInApp(app, RUNS);
-      ours.push(...b.runs_ms);
-      if (!memory) memory = { ...b, wasm_bytes: await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength) };
-    }
-    rows.push({ name, ours: median(ours), ortWeb: median(ortWeb), memory, heapBeforeOpen, heapOpened });
-    if (ortPage) await ortPage.close();
-    await app.close();
+  } finally {
+    await browser.close();
+    server.close();
   }
-} finally {
-  await browser.close();
-  server.close();
-}
 
-console.log(`\nwhole-model run in headless Chromium (median ms of ${ROUNDS}x${RUNS} runs, sides interleaved; one thread):`);
-console.log(`  ${'model'.padEnd(26)} ${'NetForge'.padStart(10)} ${'ort-web 1.30'.padStart(13)} ${'ratio'.padStart(7)}`);
-for (const r of rows) console.log(`  ${r.name.padEnd(26)} ${fmt(r.ours).padStart(10)} ${fmt(r.ortWeb).padStart(13)} ${ratio(r.ours, r.ortWeb).padStart(7)}`);
-console.log('memory in the page (first run of each model; the heap is malloc\'s bytes in use):');
-for (const r of rows) {
-  const m = r.memory;
-  const bound = m.weight_bytes + 2 * m.peak_live_bytes;
-  console.log(`  ${r.name.padEnd(26)} heap growth during the run ${MiB(m.heap_peak_bytes)} vs bound ${MiB(bound)} ` +
-    `(weights ${MiB(m.weight_bytes)} + 2 x live ${MiB(m.peak_live_bytes)}); packed weight copies ${MiB(m.packed_weight_bytes)}; ` +
-    `wasm memory ${MiB(r.heapBeforeOpen)} empty, ${MiB(r.heapOpened)} opened, ${MiB(m.wasm_bytes)} after a run`);
+  console.log(`\nwhole-model run in headless Chromium (median ms of ${ROUNDS}x${RUNS} runs, sides interleaved; one thread):`);
+  console.log(`  ${'model'.padEnd(26)} ${'NetForge'.padStart(10)} ${'ort-web 1.30'.padStart(13)} ${'ratio'.padStart(7)}`);
+  for (const r of rows) console.log(`  ${r.name.padEnd(26)} ${fmt(r.ours).padStart(10)} ${fmt(r.ortWeb).padStart(13)} ${ratio(r.ours, r.ortWeb).padStart(7)}`);
+  console.log('memory in the page (first run of each model; the heap is malloc\'s bytes in use):');
+  for (const r of rows) {
+    const m = r.memory;
+    const bound = m.weight_bytes + 2 * m.peak_live_bytes;
+    console.log(`  ${r.name.padEnd(26)} heap growth during the run ${MiB(m.heap_peak_bytes)} vs bound ${MiB(bound)} ` +
+      `(weights ${MiB(m.weight_bytes)} + 2 x live ${MiB(m.peak_live_bytes)}); packed weight copies ${MiB(m.packed_weight_bytes)}; ` +
+      `wasm memory ${MiB(r.heapBeforeOpen)} empty, ${MiB(r.heapOpened)} opened, ${MiB(m.wasm_bytes)} after a run`);
+  }
 }
 fs.mkdirSync(path.join(ROOT, 'build-web'), { recursive: true });
 
