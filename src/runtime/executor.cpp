@@ -34,9 +34,9 @@ struct Executor::Frame {
   std::vector<uint8_t> ready;  // 1: values[i] holds the computed value
   const std::vector<ir::Attribute>* function_attrs = nullptr;  // inside a function body
   int depth = 0;  // nesting of subgraph and function calls
-  // A folded activation whose producer's output turned out not to be float32: that
-  // step stored it unfused, so the activation runs as a node of its own at this step.
-  size_t unfold_step = SIZE_MAX;
+  // Folded steps [unfold_begin, unfold_end) run as nodes of their own: their Conv's
+  // output turned out not to be float32, or the residual's shape differs.
+  size_t unfold_begin = SIZE_MAX, unfold_end = 0;
 };
 
 namespace {
@@ -213,7 +213,8 @@ const Value* Executor::lookup(const Frame& frame, ir::ValueId id, std::string* e
 
 bool Executor::runNode(Frame& frame, const Plan& plan, size_t step, std::string* error) {
   const bool main_frame = &frame == frame_.get();
-  if ((!plan.folded[step] || frame.unfold_step == step) && !runKernel(frame, plan, step, error)) return false;
+  const bool unfolded = step >= frame.unfold_begin && step < frame.unfold_end;
+  if ((!plan.folded[step] || unfolded) && !runKernel(frame, plan, step, error)) return false;
   for (uint32_t v : plan.release_after[step]) {
     if (!frame.ready[v]) continue;
     if (main_frame && frame.values[v].isTensor() && frame.values[v].tensor.buffer) {
@@ -280,13 +281,24 @@ bool Executor::runKernel(Frame& frame, const Plan& plan, size_t step, std::strin
     if (!node.outputs[i].valid()) continue;
     Value& out = ctx.outputs[i];
     ir::ValueId target = node.outputs[i];
-    if (i == 0 && fused.act != Epilogue::None) {  // the folded activation, in place
-      if (out.isTensor() && out.tensor.type == ir::ElemType::Float && out.tensor.buffer &&
-          out.tensor.buffer.use_count() == 1) {
-        applyEpilogue(fused, out.tensor.data<float>(), static_cast<size_t>(out.tensor.count()));
+    if (i == 0 && fused.any()) {  // the folded Add/activation, in place
+      const Tensor* residual = nullptr;
+      if (fused.residual.valid()) {
+        std::string ignored;
+        const Value* r = lookup(frame, fused.residual, &ignored);
+        residual = r && r->isTensor() ? &r->tensor : nullptr;
+      }
+      const bool own = out.isTensor() && out.tensor.type == ir::ElemType::Float && out.tensor.buffer &&
+                       out.tensor.buffer.use_count() == 1;
+      if (own && (!fused.residual.valid() ||
+                  (residual && residual->type == ir::ElemType::Float && residual->shape == out.tensor.shape))) {
+        applyEpilogue(fused, out.tensor.data<float>(), static_cast<size_t>(out.tensor.count()),
+                      residual ? residual->data<float>() : nullptr);
         target = fused.output;
-      } else {
-        frame.unfold_step = step + 1;  // float16 or shared: the activation runs itself
+      } else {  // float16, shared, or an Add that broadcasts: the folded nodes run themselves
+        frame.unfold_begin = step + 1;
+        frame.unfold_end = step + 1;
+        while (frame.unfold_end < plan.folded.size() && plan.folded[frame.unfold_end]) ++frame.unfold_end;
       }
     }
     if (out.isTensor()) roundToStoredPrecision(out.tensor);

@@ -78,36 +78,61 @@ FusedActivation epilogueFor(const ir::Model& model, const ir::Graph& graph, cons
   return f;
 }
 
-// Folds Relu/HardSwish/HardSigmoid/Clip into the float32 Conv right before them.
+bool standardDomain(const ir::Node& n) { return n.domain.empty() || n.domain == "ai.onnx"; }
+
+// Value v (produced at step s) is read only by the node at step `reader`, through input
+// 0 (or, for Add, through exactly one of its two inputs), and is not kept: it can stay
+// inside a fused step.
+bool onlyFeeds(const ir::Graph& graph, const Plan& p, ir::ValueId v, size_t reader) {
+  const ir::Value& val = graph.value(v);
+  const bool other_type = val.type.isTensor() && val.type.elem != ir::ElemType::Float && val.type.elem != ir::ElemType::Undefined;
+  if (p.kept[v.index] || val.graph_output || other_type || val.consumers.size() != 1 ||
+      p.last_use[v.index] != static_cast<int32_t>(reader))
+    return false;
+  const ir::Node& n = graph.nodes[p.order[reader]];
+  return std::count(n.inputs.begin(), n.inputs.end(), v) == 1;
+}
+
+// Folds Conv -> [Add of a same-shaped tensor] -> [Relu/HardSwish/HardSigmoid/Clip] into
+// the Conv's step when each intermediate has no other reader and is not kept. Untyped
+// values are checked when the Conv has run (the executor then unfolds).
 void fuseActivations(const ir::Model& model, const ir::Graph& graph, Plan* p) {
   for (size_t s = 0; s + 1 < p->order.size(); ++s) {
     const ir::Node& conv = graph.nodes[p->order[s]];
-    const ir::Node& act = graph.nodes[p->order[s + 1]];
-    if (conv.op_type != "Conv" || !(conv.domain.empty() || conv.domain == "ai.onnx") || conv.outputs.size() != 1 ||
-        !conv.outputs[0].valid() || p->folded[s])
+    if (conv.op_type != "Conv" || !standardDomain(conv) || conv.outputs.size() != 1 || !conv.outputs[0].valid() ||
+        p->folded[s] || !onlyFeeds(graph, *p, conv.outputs[0], s + 1))
       continue;
-    const ir::ValueId y = conv.outputs[0];
-    const ir::Value& yv = graph.value(y);
-    // Untyped values are checked when the Conv has run (the executor then unfolds).
-    const bool other_type = yv.type.isTensor() && yv.type.elem != ir::ElemType::Float && yv.type.elem != ir::ElemType::Undefined;
-    if (p->kept[y.index] || yv.consumers.size() != 1 || p->last_use[y.index] != static_cast<int32_t>(s + 1) || act.inputs.empty() || act.inputs[0] != y || other_type ||
-        yv.graph_output)
-      continue;
-    for (size_t i = 1; i < act.inputs.size(); ++i)
-      if (act.inputs[i] == y) goto next;  // reads the conv output twice
-    {
-      FusedActivation f = epilogueFor(model, graph, act);
-      if (f.act == Epilogue::None) continue;
-      p->fused[s] = f;
-      p->folded[s + 1] = 1;
+    FusedActivation f;
+    size_t next = s + 1;
+    ir::ValueId y = conv.outputs[0];
+    const ir::Node& add = graph.nodes[p->order[next]];
+    if (add.op_type == "Add" && standardDomain(add) && add.inputs.size() == 2 && add.outputs.size() == 1 &&
+        add.outputs[0].valid()) {
+      f.residual = add.inputs[0] == y ? add.inputs[1] : add.inputs[0];
+      if (!f.residual.valid()) continue;
+      f.output = y = add.outputs[0];
+      ++next;
     }
-  next:;
+    if (next < p->order.size() && (next == s + 1 || onlyFeeds(graph, *p, y, next)) &&
+        graph.nodes[p->order[next]].inputs.size() >= 1 && graph.nodes[p->order[next]].inputs[0] == y) {
+      FusedActivation a = epilogueFor(model, graph, graph.nodes[p->order[next]]);
+      if (a.act != Epilogue::None) {
+        a.residual = f.residual;
+        f = a;
+        ++next;
+      }
+    }
+    if (next == s + 1) continue;  // nothing to fold
+    p->fused[s] = f;
+    for (size_t k = s + 1; k < next; ++k) p->folded[k] = 1;
   }
 }
 
 }  // namespace
 
-void applyEpilogue(const FusedActivation& f, float* x, size_t n) {
+void applyEpilogue(const FusedActivation& f, float* x, size_t n, const float* residual) {
+  if (residual)
+    for (size_t i = 0; i < n; ++i) x[i] += residual[i];
   switch (f.act) {
     case Epilogue::None: return;
     case Epilogue::Relu:

@@ -21,18 +21,21 @@ struct PlanOptions {
   bool fuse = true;               // fold activations into the Conv before them
 };
 
-// An activation folded into the step that produces its input (a float32 Conv whose
-// only reader it is, its output not kept): that step's kernel runs, then the
-// activation is applied in place and the result stored as the activation's output;
-// the activation's own step does nothing (its time counts in the Conv's).
+// What follows a float32 Conv folded into its step (the Conv's output, and the Add's,
+// read by nothing else and not kept): an Add of a same-shaped tensor (a residual)
+// and/or an activation. The Conv's kernel runs, then these are applied in place and
+// the result stored as the last folded node's output; the folded nodes' own steps do
+// nothing (their time counts in the Conv's).
 enum class Epilogue : uint8_t { None, Relu, Clip, HardSigmoid, HardSwish };
 struct FusedActivation {
   Epilogue act = Epilogue::None;
   float alpha = 0, beta = 0;  // Clip: min, max; HardSigmoid: alpha, beta
-  ir::ValueId output;         // the activation's output value
+  ir::ValueId residual;       // the Add's other input (invalid: no Add)
+  ir::ValueId output;         // the last folded node's output value
+  bool any() const { return act != Epilogue::None || residual.valid(); }
 };
-// Applies `f` to n floats in place.
-void applyEpilogue(const FusedActivation& f, float* x, size_t n);
+// x = act(x + residual) on n floats in place (residual may be null).
+void applyEpilogue(const FusedActivation& f, float* x, size_t n, const float* residual = nullptr);
 
 struct Plan {
   ir::GraphId graph;

@@ -177,6 +177,44 @@ TEST(Plan, FoldsActivationsIntoTheConvBeforeThem) {
   }
 }
 
+// Conv -> Add (residual) -> Relu folds into one step; an Add that broadcasts is only
+// found out at run time, and then runs unfused with the same results.
+TEST(Plan, FoldsResidualAddsAndUnfoldsWhenTheyBroadcast) {
+  for (bool broadcast : {false, true}) {
+    SCOPED_TRACE(broadcast ? "broadcast" : "same shape");
+    ir::Model m = test::model(17);
+    test::GraphBuilder g(m);
+    g.input("x", test::F32, test::shape({1, 2, 2, 2}));
+    g.input("r", test::F32, broadcast ? test::shape({1, 2, 1, 1}) : test::shape({1, 2, 2, 2}));
+    g.initFloats("w", {2, 2, 1, 1}, {1.5f, -2.f, 0.5f, 4.f});
+    g.node("Conv", {"x", "w"}, {"c"});
+    g.node("Add", {"r", "c"}, {"s"});
+    g.node("Relu", {"s"}, {"a"});
+    g.node("Neg", {"a"}, {"y"});
+    g.output("y");
+    auto plan = makePlan(m, ir::GraphId{0});
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(plan->fused[0].act, Epilogue::Relu);
+    EXPECT_TRUE(plan->fused[0].residual.valid());
+    EXPECT_TRUE(plan->folded[1] && plan->folded[2]);
+    std::vector<float> xs(8), rs(broadcast ? 2 : 8);
+    for (size_t i = 0; i < xs.size(); ++i) xs[i] = static_cast<float>(i) * 0.9f - 3.f;
+    for (size_t i = 0; i < rs.size(); ++i) rs[i] = static_cast<float>(i) - 1.5f;
+    auto run = [&](PlanOptions o) {
+      Executor ex(m, o);
+      EXPECT_TRUE(ex.runAll({{"x", Value::of(floats({1, 2, 2, 2}, xs))},
+                             {"r", Value::of(floats(broadcast ? std::vector<int64_t>{1, 2, 1, 1} : std::vector<int64_t>{1, 2, 2, 2}, rs))}})
+                      .ok());
+      return ex.outputs().empty() ? std::vector<float>{} : values(ex.outputs()[0].second.tensor);
+    };
+    PlanOptions unfused;
+    unfused.fuse = false;
+    const std::vector<float> want = run(unfused);
+    ASSERT_EQ(want.size(), 8u);
+    EXPECT_EQ(run({}), want);
+  }
+}
+
 // A Conv output read twice, or a non-constant Clip bound, is not folded.
 TEST(Plan, DoesNotFoldWhatItCannotProve) {
   ir::Model m = test::model(17);
@@ -192,7 +230,7 @@ TEST(Plan, DoesNotFoldWhatItCannotProve) {
   g.output("y");
   auto plan = makePlan(m, ir::GraphId{0});
   ASSERT_TRUE(plan.ok());
-  for (const FusedActivation& f : plan->fused) EXPECT_EQ(f.act, Epilogue::None);
+  for (const FusedActivation& f : plan->fused) EXPECT_FALSE(f.any());
 }
 
 TEST(Executor, KeepsIntermediatesOnRequest) {
