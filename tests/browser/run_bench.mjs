@@ -17,7 +17,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { launchBrowser, ROOT, SITE, waitDrawn, waitReady, waitStatus } from './lib.mjs';
+import { launchBrowser, ROOT, SITE, waitStatus } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -136,7 +136,11 @@ async function openInApp(page, i) {
     const el = document.querySelector('#canvas');
     for (const type of ['dragenter', 'dragover', 'drop']) el.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, [i, name]);
-  await waitDrawn(page, name);
+  await page.waitForFunction((name) => {
+    const s = window.netforgeStatus || {};
+    if (s.state === 'error') throw new Error(`${name}: ${s.error}`);
+    return s.state === 'drawn' && s.file === name;
+  }, name, { timeout: 300000, polling: 200 });
 }
 
 async function benchInApp(page, runs) {
@@ -157,10 +161,12 @@ if (BROWSER) {
   try {
     for (let i = 0; i < models.length; i++) {
       const name = path.basename(models[i], '.onnx');
-      const app = await browser.newPage();
+      const app = await (await browser.newContext({ bypassCSP: true })).newPage();  // waitStatus evaluates strings
       app.setDefaultTimeout(600000);
+      app.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+      app.on('console', (m) => { if (m.type() === 'error') console.error(`[page] ${m.text()}`); });
       await app.goto(`${base}?sample=0&sw=0`);
-      await waitReady(app);
+      await waitStatus(app, (st) => st.ready === true, 'the app to start', 180000);
       const heapBeforeOpen = await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength);
       await openInApp(app, i);
       const heapOpened = await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength);
