@@ -30,6 +30,7 @@ constexpr double kMaxBytes = 1 << 30;  // 1 GiB: an input bigger than this is re
 int g_bench_runs = 0;
 std::vector<RunInputFile> takeRunInputs() { return std::exchange(g_run_inputs, {}); }
 int takeRunBenchRequest() { return std::exchange(g_bench_runs, 0); }
+bool runBenchRequested() { return g_bench_runs > 0; }
 void pickRunInputFile() { nf_js_run_pick(); }
 void requestDefaultLabels() { nf_js_run_default_labels(); }
 void publishRunStatus(const std::string& json) { nf_js_run_publish(json.c_str()); }

@@ -160,7 +160,9 @@ struct RunView::State {
 RunView::RunView() : View("Run", false), s_(std::make_unique<State>()) {}
 RunView::~RunView() = default;
 
-bool RunView::wantsFrames() const { return s_->state == "running" || s_->bench.left > 0; }
+bool RunView::wantsFrames() const {
+  return s_->state == "running" || s_->bench.left > 0 || platform::runBenchRequested();
+}
 
 void RunView::placeWindow(const WorkArea& area) {
   float w = std::min(520.0f, area.size.x * 0.45f);

@@ -110,12 +110,15 @@ const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'a
 function serve() {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
+    // onnxruntime-web's page is cross-origin isolated, as in ../shared/peers/ortweb/bench.mjs.
+    const isolated = url.pathname === '/ort.html' || url.pathname.startsWith('/ort-dist/') || url.pathname.startsWith('/model/')
+      ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
     const send = (file) => {
-      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+      res.writeHead(200, { ...isolated, 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
         'Content-Length': fs.statSync(file).size, 'Cache-Control': 'no-store' });
       fs.createReadStream(file).pipe(res);
     };
-    if (url.pathname === '/ort.html') { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end(ORT_PAGE); return; }
+    if (url.pathname === '/ort.html') { res.writeHead(200, { ...isolated, 'Content-Type': 'text/html' }); res.end(ORT_PAGE); return; }
     if (url.pathname.startsWith('/model/')) { const m = models[Number(url.pathname.slice(7))]; if (m) return send(m); }
     const base = url.pathname.startsWith('/ort-dist/') && ortWebDist ? ortWebDist : SITE;
     const rel = url.pathname.startsWith('/ort-dist/') ? url.pathname.slice(10) : url.pathname.slice(1) || 'index.html';
@@ -168,7 +171,9 @@ if (BROWSER) {
       await app.goto(`${base}?sample=0&sw=0`);
       await waitStatus(app, (st) => st.ready === true, 'the app to start', 180000);
       const heapBeforeOpen = await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength);
+      const t0 = performance.now();
       await openInApp(app, i);
+      console.error(`  ${name}: drawn in the app after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const heapOpened = await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength);
       let ortPage = null;
       if (ortWebDist) {
@@ -177,13 +182,19 @@ if (BROWSER) {
         await ortPage.goto(`${base}ort.html`);
         await ortPage.waitForFunction(() => window.__ready === true);
         await ortPage.evaluate((i) => window.__load(i), i);
+      console.error(`  ${name}: onnxruntime-web session ready`);
       }
       const ours = [], ortWeb = [];
       let memory = null;
       for (let r = 0; r < ROUNDS; r++) {
-        if (ortPage) ortWeb.push(...await ortPage.evaluate((n) => window.__run(n), RUNS));
+        if (ortPage) {
+          await ortPage.bringToFront();
+          ortWeb.push(...await ortPage.evaluate((n) => window.__run(n), RUNS));
+        }
+        await app.bringToFront();  // the app runs one run per frame: it must be drawing
         const b = await benchInApp(app, RUNS);
         ours.push(...b.runs_ms);
+        console.error(`  ${name} round ${r + 1}: NetForge ${b.runs_ms.map(fmt).join(' ')}; ort-web ${ortWeb.slice(-RUNS).map(fmt).join(' ')}`);
         if (!memory) memory = { ...b, wasm_bytes: await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength) };
       }
       rows.push({ name, ours: median(ours), ortWeb: median(ortWeb), memory, heapBeforeOpen, heapOpened });
