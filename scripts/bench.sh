@@ -85,20 +85,16 @@ echo
 "$NF_BUILD_NATIVE/kernels_bench" || true
 echo
 bash "$NF_ROOT/tests/runtime/bench/run_wasm.sh" bench "$NF_BUILD_NATIVE/kernels-wasm" || true
-# --- whole-model runtime (issue 13): `netforge run --repeat 10` median, one thread, next
-# to onnxruntime-node 1.30's published numbers (../shared/TOOLCHAIN.md, same machine) ---
+# --- whole-model runtime (issue 13): NetForge's runtime next to onnxruntime 1.30 on
+# ResNet-50, MobileNetV3-Large and a 6-layer d=256 transformer (random weights,
+# ../shared/peers/ortweb/export_bench_models.py): in headless Chromium vs onnxruntime-web
+# (wasm SIMD, one thread), natively (`netforge run --repeat`) vs onnxruntime-node (one
+# thread); sides interleaved, medians and ratios; plus ResNet-50's memory in the page ---
 ORTBENCH="$NETFORGE_CACHE/ortbench"
 if [[ ! -f "$ORTBENCH/transformer_enc6_d256.onnx" && -f "$PEERS/ortweb/export_bench_models.py" ]]; then
   mkdir -p "$ORTBENCH"
   /usr/bin/python3 "$PEERS/ortweb/export_bench_models.py" "$ORTBENCH" >/dev/null 2>&1 || true
 fi
+[[ -x "$NF_BUILD_NATIVE/netforge" ]] || bash "$NF_ROOT/scripts/build-native.sh" netforge >/dev/null
 echo
-echo "whole-model native run (netforge run --repeat 10, median ms, one thread):"
-printf '  %-26s %12s %22s\n' model netforge "onnxruntime-node 1.30"
-for spec in resnet50:62 mobilenet_v3_large:5.5 transformer_enc6_d256:13.1; do
-  m=${spec%%:*}
-  [[ -f "$ORTBENCH/$m.onnx" ]] || continue
-  ms=$("$NF_BUILD_NATIVE/netforge" run "$ORTBENCH/$m.onnx" --input input=random --repeat 10 --json 2>/dev/null |
-       sed -n 's/.*"median_ms": *\([0-9.]*\).*/\1/p' | head -1)
-  printf '  %-26s %12s %22s\n' "$m" "${ms:-failed}" "${spec##*:}"
-done
+NF_BUILD_NATIVE="$NF_BUILD_NATIVE" NETFORGE_CACHE="$NETFORGE_CACHE" node "$NF_ROOT/tests/browser/run_bench.mjs" || true

@@ -10,6 +10,7 @@
 #   4. SDL2 and protobuf-lite built for WebAssembly, plus the imgui sources,
 #      in $NETFORGE_CACHE/wasm-<versions>/
 #   5. playwright-core (pinned in tests/browser/package-lock.json) for browser tests
+#   6. onnxruntime-node/-web 1.30 (tests/ort/package-lock.json): the runtime's reference
 #
 # Writes $NETFORGE_CACHE/current.env, which the build scripts source.
 # Needs root (or sudo) only when packages are missing or deb-src must be added.
@@ -177,6 +178,19 @@ if [[ "$want" != "$have" ]]; then
   (cd "$BROWSER_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 else
   nf_say "playwright-core $have: installed"
+fi
+
+# --- [6] onnxruntime-node/-web 1.30: the runtime's reference (tests/runtime/ort_run.mjs,
+# tests/browser/run_bench.mjs). ONNXRUNTIME_NODE_INSTALL=skip: its postinstall would
+# download CUDA parts; the Linux x64 CPU binaries ship inside the package.
+ORT_DIR="$NF_ROOT/tests/ort"
+want=$(node -p "require('$ORT_DIR/package-lock.json').packages['node_modules/onnxruntime-node'].version")
+have=$(node -p "try { require('$ORT_DIR/node_modules/onnxruntime-node/package.json').version } catch (e) { '' }")
+if [[ "$want" != "$have" ]]; then
+  nf_say "npm ci: onnxruntime-node/-web $want (tests/ort)"
+  (cd "$ORT_DIR" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error)
+else
+  nf_say "onnxruntime-node $have: installed"
 fi
 
 # --- current.env --------------------------------------------------------------------

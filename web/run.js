@@ -105,6 +105,10 @@
       readInto,
       pick: () => picker.click(),
       fetchDefaultLabels,
+      // Benchmark hook (scripts/bench.sh): runs the open model `runs` times after one
+      // warm-up, one run per frame, with the Run panel's inputs and nothing kept;
+      // the result appears in netforgeStatus.run.bench.
+      bench: (runs) => window.Module.ccall('nf_host_run_bench', null, ['number'], [runs]),
     }),
     enumerable: true,
   });

@@ -81,6 +81,9 @@ std::vector<RunInputFile> takeRunInputs();
 void pickRunInputFile();
 // Fetches the site's imagenet_labels.txt; it arrives through takeRunInputs().
 void requestDefaultLabels();
+// Runs asked for by NetForgeRun.bench(runs) since the last call (0: none).
+int takeRunBenchRequest();
+bool runBenchRequested();  // one is waiting (it wakes an idle page)
 // window.netforgeStatus.run: one JSON object (for tests and tools).
 void publishRunStatus(const std::string& json);
 

@@ -7,6 +7,7 @@
 // file for the Run panel (drained each frame). The page drops its copy afterwards.
 #include <emscripten.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,7 +27,10 @@ constexpr size_t kMaxQueued = 16;  // a flood of drops cannot pile up unbounded 
 constexpr double kMaxBytes = 1 << 30;  // 1 GiB: an input bigger than this is refused
 }  // namespace
 
+int g_bench_runs = 0;
 std::vector<RunInputFile> takeRunInputs() { return std::exchange(g_run_inputs, {}); }
+int takeRunBenchRequest() { return std::exchange(g_bench_runs, 0); }
+bool runBenchRequested() { return g_bench_runs > 0; }
 void pickRunInputFile() { nf_js_run_pick(); }
 void requestDefaultLabels() { nf_js_run_default_labels(); }
 void publishRunStatus(const std::string& json) { nf_js_run_publish(json.c_str()); }
@@ -52,6 +56,11 @@ EMSCRIPTEN_KEEPALIVE int nf_host_run_input(int kind, const char* name, int id, d
   f.default_labels = is_default != 0;
   nf::app::platform::g_run_inputs.push_back(std::move(f));
   return 1;
+}
+
+// NetForgeRun.bench(runs): 1..1000 timed runs of the open model (benchmarks only).
+EMSCRIPTEN_KEEPALIVE void nf_host_run_bench(double runs) {
+  nf::app::platform::g_bench_runs = runs >= 1 ? static_cast<int>(std::min(runs, 1000.0)) : 0;
 }
 
 }  // extern "C"

@@ -118,6 +118,19 @@ struct RunView::State {
   float visible_bottom = 0;  // the window's clip rect: tiles below it are scrolled away
   std::string published;
 
+  // NetForgeRun.bench: an executor of its own (nothing kept), one run per frame.
+  struct Bench {
+    std::unique_ptr<runtime::Executor> executor;
+    std::vector<runtime::NamedValue> feeds;
+    uint64_t id = 0;  // one per NetForgeRun.bench call
+    int left = 0;  // runs still to do, the warm-up included
+    std::string state = "idle";  // idle | running | done | error
+    std::string error;
+    std::vector<double> runs_ms;
+    double warmup_ms = 0;
+    runtime::MemoryStats memory;  // of the warm-up run (weights loaded, heap sampled)
+  } bench;
+
   ~State() { freeTiles(); }
   void freeTiles() {
     for (Tile& t : tiles)
@@ -147,7 +160,9 @@ struct RunView::State {
 RunView::RunView() : View("Run", false), s_(std::make_unique<State>()) {}
 RunView::~RunView() = default;
 
-bool RunView::wantsFrames() const { return s_->state == "running"; }
+bool RunView::wantsFrames() const {
+  return s_->state == "running" || s_->bench.left > 0 || platform::runBenchRequested();
+}
 
 void RunView::placeWindow(const WorkArea& area) {
   float w = std::min(520.0f, area.size.x * 0.45f);
@@ -167,6 +182,9 @@ Source defaultSource(const InputSlot& s, bool have_image) {
 
 std::string statusJson(const RunView::State& st);
 void startRun(RunView::State& st);
+void startBench(RunView::State& st, int runs);
+void stepBench(RunView::State& st);
+void publishNodeTimes(RunView::State& st);
 void publishIfChanged(RunView::State& st) {
   std::string json = statusJson(st);
   if (json == st.published) return;
@@ -296,6 +314,9 @@ void RunView::update(AppContext& ctx) {
     }
   }
 
+  if (int runs = platform::takeRunBenchRequest(); runs > 0) startBench(st, runs);
+  if (st.bench.left > 0) stepBench(st);
+
   if (st.state == "running" && st.executor) {
     const double t0 = platform::nowMs();
     st.progress = st.executor->step(kSliceBudgetMs);
@@ -305,6 +326,7 @@ void RunView::update(AppContext& ctx) {
       st.state = st.progress.failed ? (st.progress.error == "cancelled" ? "cancelled" : "error") : "done";
       if (st.progress.failed) st.error = st.progress.error;
       ++st.run_id;
+      if (st.state == "done") publishNodeTimes(st);
       // Show the first feature-map-like value until the user picks one.
       if (st.state == "done" && !st.inspect_from_user) {
         st.inspect.clear();
@@ -351,18 +373,80 @@ void RunView::update(AppContext& ctx) {
 
 namespace {
 
-void startRun(RunView::State& st) {
-  const ir::Model& model = st.model->model;
+// The executor's per-node times, indexed by node, on the document for the viewer's overlays.
+void publishNodeTimes(RunView::State& st) {
+  if (!st.doc || !st.model || !st.executor || st.model->model.graphs.empty()) return;
+  std::vector<double> node_ms(st.model->model.graphs[0].nodes.size(), -1.0);
+  for (const runtime::NodeTime& nt : st.executor->nodeTimes())
+    if (nt.node < node_ms.size()) node_ms[nt.node] = nt.ms;
+  st.doc->setNodeTimes(st.generation, std::move(node_ms));
+}
+
+Result<std::vector<runtime::NamedValue>> makeFeeds(const RunView::State& st) {
   std::vector<runtime::NamedValue> feeds;
   for (const InputSlot& s : st.slots) {
     Result<runtime::Tensor> t = makeInput(st, s);
-    if (!t.ok()) {
-      st.state = "error";
-      st.error = "input '" + displayName(s.name, 80) + "': " + t.error().message;
-      return;
-    }
+    if (!t.ok()) return Error{"input '" + displayName(s.name, 80) + "': " + t.error().message};
     feeds.emplace_back(s.name, runtime::Value::of(std::move(t.value())));
   }
+  return feeds;
+}
+
+void startBench(RunView::State& st, int runs) {
+  RunView::State::Bench& b = st.bench;
+  const uint64_t id = b.id + 1;
+  b = {};
+  b.id = id;
+  if (!st.model || st.state == "running") {
+    b.state = "error";
+    b.error = st.model ? "a run is in progress" : "no model open";
+    return;
+  }
+  auto feeds = makeFeeds(st);
+  if (!feeds.ok()) {
+    b.state = "error";
+    b.error = feeds.error().message;
+    return;
+  }
+  b.feeds = std::move(feeds.value());
+  b.executor = std::make_unique<runtime::Executor>(st.model->model, runtime::PlanOptions{});
+  b.left = runs + 1;
+  b.state = "running";
+}
+
+void stepBench(RunView::State& st) {
+  RunView::State::Bench& b = st.bench;
+  const bool warmup = b.runs_ms.empty() && b.warmup_ms == 0;
+  b.executor->setMeasureHeap(warmup);
+  const double t0 = platform::nowMs();
+  Status s = b.executor->runAll(b.feeds);
+  const double ms = platform::nowMs() - t0;
+  if (!s) {
+    b.state = "error";
+    b.error = s.message();
+    b.left = 0;
+  } else if (warmup) {
+    b.warmup_ms = ms;
+    b.memory = b.executor->memory();
+  } else {
+    b.runs_ms.push_back(ms);
+  }
+  if (b.left > 0 && --b.left == 0) {
+    if (b.state == "running") b.state = "done";
+    b.executor.reset();  // its weights and buffers go back
+    b.feeds.clear();
+  }
+}
+
+void startRun(RunView::State& st) {
+  const ir::Model& model = st.model->model;
+  auto made = makeFeeds(st);
+  if (!made.ok()) {
+    st.state = "error";
+    st.error = made.error().message;
+    return;
+  }
+  std::vector<runtime::NamedValue> feeds = std::move(made.value());
   runtime::PlanOptions options;
   if (st.estimate_for != st.generation) {  // once per model
     st.estimate_for = st.generation;
@@ -626,6 +710,22 @@ std::string statusJson(const RunView::State& st) {
   j += ",\"top\":" + top + "]";
   j += ",\"kept_values\":" + std::to_string(kept) + ",\"kept_bytes\":" + std::to_string(kept_bytes);
   j += ",\"node_times\":" + std::to_string(node_times);
+  {
+    const RunView::State::Bench& b = st.bench;
+    std::vector<double> sorted = b.runs_ms;
+    std::sort(sorted.begin(), sorted.end());
+    std::string runs;
+    for (double ms : b.runs_ms) runs += (runs.empty() ? "" : ",") + number(ms);
+    const runtime::MemoryStats& m = b.memory;
+    j += ",\"bench\":{\"id\":" + std::to_string(b.id) + ",\"state\":\"" + b.state + "\",\"error\":" +
+         (b.error.empty() ? std::string("null") : "\"" + escapeJson(b.error) + "\"") +
+         ",\"warmup_ms\":" + number(b.warmup_ms) + ",\"median_ms\":" + number(sorted.empty() ? 0 : sorted[sorted.size() / 2]) +
+         ",\"runs_ms\":[" + runs + "],\"weight_bytes\":" + std::to_string(m.weight_bytes) +
+         ",\"packed_weight_bytes\":" + std::to_string(m.packed_bytes) +
+         ",\"peak_live_bytes\":" + std::to_string(m.peak_live_bytes) +
+         ",\"heap_peak_bytes\":" + std::to_string(m.heap_peak_bytes) +
+         ",\"heap_start_bytes\":" + std::to_string(m.heap_start_bytes) + "}";
+  }
   j += ",\"inspect\":{\"value\":" + (st.inspect.empty() ? std::string("null") : "\"" + escapeJson(st.inspect) + "\"");
   j += ",\"tiles\":" + std::to_string(st.tiles.size()) + ",\"channels\":" + std::to_string(st.maps.channels_total);
   j += ",\"enlarged\":" + std::to_string(st.enlarged);

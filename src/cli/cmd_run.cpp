@@ -1,5 +1,5 @@
 // netforge run MODEL [--inputs DIR] [--input NAME=FILE|random|zeros] [--save DIR]
-//   [--keep ALL|NAME,...] [--json] [--time] [--repeat N] [--threads 1]
+//   [--keep ALL|NAME,...] [--json] [--time] [--repeat N] [--threads 1] [--no-fuse]
 // Runs the model with the core runtime and prints its outputs (type, shape, stats,
 // first values). Inputs: DIR/input_N.pb (ONNX backend test layout) or .npy, or
 // generated (random: uniform [0,1) / small integers, seed fixed; zeros). Symbolic
@@ -196,6 +196,7 @@ int runRun(const Args& args) {
   }
 
   runtime::PlanOptions opts;
+  opts.fuse = !args.has("no-fuse");
   const std::string keep = args.get("keep");
   if (keep == "ALL" || keep == "all") opts.keep_all = true;
   else
@@ -210,10 +211,13 @@ int runRun(const Args& args) {
   runtime::Executor ex(model, opts);
   std::vector<double> runs_ms;
   const int total_runs = repeat > 0 ? repeat + 1 : 1;  // one warm-up before timed repeats
+  runtime::MemoryStats first_run_memory;  // heap sampled on the first run only (it costs a little)
   for (int r = 0; r < total_runs; ++r) {
+    ex.setMeasureHeap(r == 0);
     const auto t0 = std::chrono::steady_clock::now();
     if (Status s = ex.runAll(feeds); !s) return fail(displayName(args.positional[0]) + ": " + s.message());
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (r == 0) first_run_memory = ex.memory();
     if (repeat == 0 || r > 0) runs_ms.push_back(ms);
   }
   std::vector<double> sorted = runs_ms;
@@ -265,6 +269,10 @@ int runRun(const Args& args) {
       j["op_types"] = ops;
     }
     j["buffers"] = {{"allocated", ex.pool().allocated()}, {"reused", ex.pool().reused()}};
+    const runtime::MemoryStats& m = first_run_memory;
+    j["memory"] = {{"weight_bytes", m.weight_bytes},       {"packed_weight_bytes", m.packed_bytes},
+                   {"peak_live_bytes", m.peak_live_bytes}, {"heap_peak_bytes", m.heap_peak_bytes},
+                   {"bound_bytes", m.weight_bytes + 2 * m.peak_live_bytes}};
     std::printf("%s\n", j.dump(2).c_str());
     return kExitOk;
   }

@@ -229,4 +229,11 @@ const ModelAnalysis* ModelDocument::analysis() {
   return &a;
 }
 
+void ModelDocument::setNodeTimes(uint64_t generation, std::vector<double> node_ms) {
+  if (!current_.model || generation != current_.generation) return;
+  current_.node_ms = std::move(node_ms);
+  ++node_times_version_;
+  changed();
+}
+
 }  // namespace nf::document

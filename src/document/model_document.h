@@ -108,6 +108,14 @@ class ModelDocument {
   // How many times this document ran shape inference (for tests: once per model).
   uint64_t inferenceRuns() const { return inference_runs_; }
 
+  // Time of each main-graph node in the current model's last completed run (Run
+  // panel), in ms, indexed like model.graphs[0].nodes; -1 for a node that did not
+  // run. Empty before a run; a new model starts empty. nodeTimesVersion() grows with
+  // every new set, so the viewer's overlays know when to recolour.
+  void setNodeTimes(uint64_t generation, std::vector<double> node_ms);  // ignored for an older model
+  const std::vector<double>& nodeTimesMs() const { return current_.node_ms; }
+  uint64_t nodeTimesVersion() const { return node_times_version_; }
+
   const std::string& loadingLabel() const { return loading_label_; }
   const std::vector<ErrorEntry>& errors() const { return errors_; }
   uint64_t errorsReported() const { return errors_reported_; }  // grows monotonically
@@ -123,6 +131,7 @@ class ModelDocument {
     std::unique_ptr<OpenedModel> model;
     uint64_t generation = 0;
     std::unique_ptr<ModelAnalysis> analysis;
+    std::vector<double> node_ms;  // setNodeTimes
   };
   void openNow(std::vector<IncomingFile> files);
   void applyFailure(const std::string& message);
@@ -151,6 +160,7 @@ class ModelDocument {
   std::string last_error_;
   std::string last_operation_;
   uint64_t version_ = 1;
+  uint64_t node_times_version_ = 0;
 };
 
 }  // namespace nf::document

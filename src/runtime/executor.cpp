@@ -1,13 +1,29 @@
 #include "base/float16.h"
 #include "runtime/executor.h"
 
+#include <malloc.h>
+
 #include <chrono>
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <new>
 
 #include "weights/decode.h"
 
 namespace nf::runtime {
+
+uint64_t heapInUseBytes() {
+#if defined(__EMSCRIPTEN__)
+  const struct mallinfo mi = mallinfo();  // dlmalloc: one heap, no mmap
+  return static_cast<uint32_t>(mi.uordblks);
+#elif defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  const struct mallinfo2 mi = mallinfo2();  // big blocks are mmapped: hblkhd
+  return mi.uordblks + mi.hblkhd;
+#else
+  return 0;
+#endif
+}
 
 using E = ir::ElemType;
 
@@ -18,6 +34,9 @@ struct Executor::Frame {
   std::vector<uint8_t> ready;  // 1: values[i] holds the computed value
   const std::vector<ir::Attribute>* function_attrs = nullptr;  // inside a function body
   int depth = 0;  // nesting of subgraph and function calls
+  // Folded steps [unfold_begin, unfold_end) run as nodes of their own: their Conv's
+  // output turned out not to be float32, or the residual's shape differs.
+  size_t unfold_begin = SIZE_MAX, unfold_end = 0;
 };
 
 namespace {
@@ -193,6 +212,26 @@ const Value* Executor::lookup(const Frame& frame, ir::ValueId id, std::string* e
 }
 
 bool Executor::runNode(Frame& frame, const Plan& plan, size_t step, std::string* error) {
+  const bool main_frame = &frame == frame_.get();
+  const bool unfolded = step >= frame.unfold_begin && step < frame.unfold_end;
+  if ((!plan.folded[step] || unfolded) && !runKernel(frame, plan, step, error)) return false;
+  for (uint32_t v : plan.release_after[step]) {
+    if (!frame.ready[v]) continue;
+    if (main_frame && frame.values[v].isTensor() && frame.values[v].tensor.buffer) {
+      auto it = live_buffers_.find(frame.values[v].tensor.buffer.get());
+      if (it != live_buffers_.end() && --it->second == 0) {
+        live_bytes_ -= it->first->bytes.size();
+        live_buffers_.erase(it);
+      }
+    }
+    pool_.give(std::move(frame.values[v].tensor.buffer));
+    frame.values[v] = Value{};
+    frame.ready[v] = 0;
+  }
+  return true;
+}
+
+bool Executor::runKernel(Frame& frame, const Plan& plan, size_t step, std::string* error) {
   const ir::Graph& g = model_.graph(frame.graph);
   const ir::Node& node = g.nodes[plan.order[step]];
   KernelContext ctx(model_, g, node, scratch_);
@@ -236,19 +275,39 @@ bool Executor::runNode(Frame& frame, const Plan& plan, size_t step, std::string*
     *error = nodeLabel(node) + ": " + (ctx.error.empty() ? "failed" : ctx.error);
     return false;
   }
+  const bool main_frame = &frame == frame_.get();
+  const FusedActivation& fused = plan.fused[step];
   for (size_t i = 0; i < node.outputs.size(); ++i) {
     if (!node.outputs[i].valid()) continue;
     Value& out = ctx.outputs[i];
+    ir::ValueId target = node.outputs[i];
+    if (i == 0 && fused.any()) {  // the folded Add/activation, in place
+      const Tensor* residual = nullptr;
+      if (fused.residual.valid()) {
+        std::string ignored;
+        const Value* r = lookup(frame, fused.residual, &ignored);
+        residual = r && r->isTensor() ? &r->tensor : nullptr;
+      }
+      const bool own = out.isTensor() && out.tensor.type == ir::ElemType::Float && out.tensor.buffer &&
+                       out.tensor.buffer.use_count() == 1;
+      if (own && (!fused.residual.valid() ||
+                  (residual && residual->type == ir::ElemType::Float && residual->shape == out.tensor.shape))) {
+        applyEpilogue(fused, out.tensor.data<float>(), static_cast<size_t>(out.tensor.count()),
+                      residual ? residual->data<float>() : nullptr);
+        target = fused.output;
+      } else {  // float16, shared, or an Add that broadcasts: the folded nodes run themselves
+        frame.unfold_begin = step + 1;
+        frame.unfold_end = step + 1;
+        while (frame.unfold_end < plan.folded.size() && plan.folded[frame.unfold_end]) ++frame.unfold_end;
+      }
+    }
     if (out.isTensor()) roundToStoredPrecision(out.tensor);
-    frame.values[node.outputs[i].index] = std::move(out);
-    frame.ready[node.outputs[i].index] = 1;
+    if (main_frame && out.isTensor() && out.tensor.buffer && live_buffers_[out.tensor.buffer.get()]++ == 0)
+      live_bytes_ += out.tensor.buffer->bytes.size();
+    frame.values[target.index] = std::move(out);
+    frame.ready[target.index] = 1;
   }
-  for (uint32_t v : plan.release_after[step]) {
-    if (!frame.ready[v]) continue;
-    pool_.give(std::move(frame.values[v].tensor.buffer));
-    frame.values[v] = Value{};
-    frame.ready[v] = 0;
-  }
+  if (main_frame) memory_.peak_live_bytes = std::max(memory_.peak_live_bytes, live_bytes_);
   return true;
 }
 
@@ -329,6 +388,11 @@ Status Executor::start(std::vector<NamedValue> inputs) {
   }
   for (ir::ValueId r : g.realInputs())
     if (!frame_->ready[r.index]) return Error{"input '" + g.value(r).name + "' was not given"};
+  live_bytes_ = 0;
+  live_buffers_.clear();
+  memory_.peak_live_bytes = 0;
+  memory_.heap_start_bytes = measure_heap_ ? heapInUseBytes() : 0;
+  memory_.heap_peak_bytes = 0;
   running_ = true;
   return {};
 }
@@ -355,6 +419,12 @@ void Executor::finish(Progress* p) {
             kept_.emplace_back(g.value(o).name, frame_->values[o.index]);
   }
   frame_.reset();
+  live_buffers_.clear();
+  memory_.weight_bytes = 0;
+  for (const auto& [t, v] : weights_)
+    if (v.isTensor() && v.tensor.buffer) memory_.weight_bytes += v.tensor.buffer->bytes.size();
+  memory_.packed_bytes = 0;
+  for (const auto& [n, pw] : packs_) memory_.packed_bytes += (pw.gemm.data.size() + pw.conv.data.size()) * sizeof(float);
 }
 
 Progress Executor::step(double budget_ms) {
@@ -385,6 +455,10 @@ Progress Executor::step(double budget_ms) {
     }
     const double n1 = nowMs();
     node_times_.push_back({plan_->order[next_step_], n1 - n0});
+    if (measure_heap_) {
+      const uint64_t h = heapInUseBytes();
+      if (h > memory_.heap_start_bytes) memory_.heap_peak_bytes = std::max(memory_.heap_peak_bytes, h - memory_.heap_start_bytes);
+    }
     p.done = ++next_step_;
     if (n1 - t0 >= budget_ms) return p;
   }

@@ -39,6 +39,19 @@ struct NodeTime {
   double ms = 0;
 };
 
+// Memory of the last run (main graph), for benchmarks and the Run panel.
+struct MemoryStats {
+  uint64_t weight_bytes = 0;     // decoded initializers cached by this executor
+  uint64_t packed_bytes = 0;     // weights re-laid out for the GEMM kernels (cached too)
+  uint64_t peak_live_bytes = 0;  // the largest set of intermediate values alive at once
+  // malloc'ed bytes, sampled after every node when measure_heap is set: the most in
+  // use during the run minus what was in use when it started (0 when not measured).
+  uint64_t heap_start_bytes = 0, heap_peak_bytes = 0;
+};
+
+// Bytes malloc has handed out and not got back (mallinfo; 0 where unknown).
+uint64_t heapInUseBytes();
+
 class Executor {
  public:
   Executor(const ir::Model& model, PlanOptions options = {});
@@ -56,12 +69,16 @@ class Executor {
   const std::vector<NamedValue>& kept() const { return kept_; }
   const std::vector<NodeTime>& nodeTimes() const { return node_times_; }
   const BufferPool& pool() const { return pool_; }
+  const MemoryStats& memory() const { return memory_; }
+  // Samples the heap after every node of the next runs (a mallinfo call per node).
+  void setMeasureHeap(bool on) { measure_heap_ = on; }
   const Plan* plan() const { return plan_.get(); }
 
   struct Frame;  // one graph's values while it runs (main graph or a subgraph call)
 
  private:
-  bool runNode(Frame& frame, const Plan& plan, size_t step, std::string* error);
+  bool runNode(Frame& frame, const Plan& plan, size_t step, std::string* error);  // kernel + releases
+  bool runKernel(Frame& frame, const Plan& plan, size_t step, std::string* error);
   bool runGraph(ir::GraphId g, const Frame* parent, const std::vector<Value>& inputs, std::vector<Value>* outputs,
                 std::string* error, const std::vector<ir::Attribute>* function_attrs = nullptr, int depth = 0);
   const Plan* planFor(ir::GraphId g, std::string* error);
@@ -78,6 +95,10 @@ class Executor {
   bool cancelled_ = false, running_ = false;
   std::vector<NamedValue> outputs_, kept_;
   std::vector<NodeTime> node_times_;
+  MemoryStats memory_;
+  bool measure_heap_ = false;
+  uint64_t live_bytes_ = 0;
+  std::map<const Buffer*, uint32_t> live_buffers_;  // main-graph values holding each buffer
   BufferPool pool_;
   kernels::Scratch scratch_;
   WeightPackCache packs_;

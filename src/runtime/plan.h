@@ -18,7 +18,24 @@ namespace nf::runtime {
 struct PlanOptions {
   bool keep_all = false;          // keep every intermediate value
   std::vector<std::string> keep;  // names of values to keep
+  bool fuse = true;               // fold activations into the Conv before them
 };
+
+// What follows a float32 Conv folded into its step (the Conv's output, and the Add's,
+// read by nothing else and not kept): an Add of a same-shaped tensor (a residual)
+// and/or an activation. The Conv's kernel runs, then these are applied in place and
+// the result stored as the last folded node's output; the folded nodes' own steps do
+// nothing (their time counts in the Conv's).
+enum class Epilogue : uint8_t { None, Relu, Clip, HardSigmoid, HardSwish };
+struct FusedActivation {
+  Epilogue act = Epilogue::None;
+  float alpha = 0, beta = 0;  // Clip: min, max; HardSigmoid: alpha, beta
+  ir::ValueId residual;       // the Add's other input (invalid: no Add)
+  ir::ValueId output;         // the last folded node's output value
+  bool any() const { return act != Epilogue::None || residual.valid(); }
+};
+// x = act(x + residual) on n floats in place (residual may be null).
+void applyEpilogue(const FusedActivation& f, float* x, size_t n, const float* residual = nullptr);
 
 struct Plan {
   ir::GraphId graph;
@@ -27,6 +44,8 @@ struct Plan {
   std::vector<std::vector<uint32_t>> release_after;  // per step: value indices dead after it
   std::vector<uint8_t> kept;                       // per value: never released
   std::vector<int32_t> last_use;                   // per value: last step reading it (-1: none)
+  std::vector<FusedActivation> fused;              // per step: an activation applied after it
+  std::vector<uint8_t> folded;                     // per step: done by the step before it
 };
 
 // Every op in graph `g` and its nested subgraphs that has no kernel, as one error:

@@ -168,5 +168,17 @@ export default function register(t) {
     await dropFiles(page, [labels]);
     const named = await waitStatus(page, (st) => st.run.labels === 10, 'the dropped labels');
     assert(named.run.top.every((e) => e.label === names[e.index]), `labels: ${JSON.stringify(named.run.top)}`);
+
+    // The benchmark hook (scripts/bench.sh): 3 runs after a warm-up, with the memory
+    // the executor measured; the panel's own results stay.
+    await page.evaluate(() => window.NetForgeRun.bench(3));
+    const b = (await waitStatus(page, (st) => st.run.bench.id > 0 && ['done', 'error'].includes(st.run.bench.state),
+      'the bench runs')).run.bench;
+    assert(b.state === 'done', `bench: ${b.error}`);
+    assert(b.runs_ms.length === 3 && b.runs_ms.every((ms) => ms > 0), `bench runs ${JSON.stringify(b.runs_ms)}`);
+    assert(b.weight_bytes > 0 && b.peak_live_bytes > 0 && b.heap_peak_bytes >= b.weight_bytes,
+      `bench memory ${JSON.stringify(b)}`);
+    const after = await waitStatus(page, (st) => st.run.state === 'done', 'the panel\'s run');
+    assert(after.run.top.length === 5, 'the panel still shows its top-5');
   });
 }

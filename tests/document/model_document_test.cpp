@@ -92,6 +92,22 @@ TEST_F(Doc, GenerationIncrementsOnEverySuccessfulOpenOnly) {
   EXPECT_TRUE(doc.lastError().empty()) << "a new load clears the error";
 }
 
+TEST_F(Doc, NodeTimesBelongToTheModelTheyWereMeasuredOn) {
+  EXPECT_TRUE(doc.nodeTimesMs().empty());
+  drop({file("a.onnx", reluModel())});
+  layOutAndDraw();
+  const uint64_t a = doc.generation();
+  doc.setNodeTimes(a, {0.5});
+  ASSERT_EQ(doc.nodeTimesMs().size(), 1u);
+  EXPECT_DOUBLE_EQ(doc.nodeTimesMs()[0], 0.5);
+  EXPECT_EQ(doc.nodeTimesVersion(), 1u);
+  drop({file("b.onnx", reluModel())});
+  EXPECT_TRUE(doc.nodeTimesMs().empty()) << "another model has no times yet";
+  doc.setNodeTimes(a, {9.0});  // a run of the old model finishing late
+  EXPECT_TRUE(doc.nodeTimesMs().empty());
+  EXPECT_EQ(doc.nodeTimesVersion(), 1u);
+}
+
 TEST_F(Doc, AnalysisIsComputedOnceAndShared) {
   drop({file("a.onnx", reluModel())});
   const shapes::InferenceResult* first = doc.inference();

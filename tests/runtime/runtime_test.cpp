@@ -137,6 +137,102 @@ TEST(Executor, StepsUnderABudgetAndCancels) {
   EXPECT_EQ(values(ex.outputs()[0].second.tensor), (std::vector<float>{0, 1}));
 }
 
+// Conv -> activation pairs are folded into the Conv unless the Conv's output is kept;
+// the results are those of the unfused graph.
+TEST(Plan, FoldsActivationsIntoTheConvBeforeThem) {
+  for (const char* act : {"Relu", "HardSwish", "HardSigmoid", "Clip"}) {
+    SCOPED_TRACE(act);
+    ir::Model m = test::model(17);
+    test::GraphBuilder g(m);
+    g.input("x", test::F32, test::shape({1, 2, 3, 3}));
+    g.initFloats("w", {2, 2, 1, 1}, {1.5f, -2.f, 0.5f, 4.f});
+    g.initFloats("lo", {}, {-1.f});
+    g.initFloats("hi", {}, {2.5f});
+    g.node("Conv", {"x", "w"}, {"c"});
+    if (std::string(act) == "Clip") g.node("Clip", {"c", "lo", "hi"}, {"a"});
+    else g.node(act, {"c"}, {"a"});
+    g.node("Neg", {"a"}, {"y"});
+    g.output("y");
+    std::vector<float> xs(18);
+    for (size_t i = 0; i < xs.size(); ++i) xs[i] = static_cast<float>(i) * 0.7f - 6.f;
+    auto run = [&](PlanOptions o) {
+      Executor ex(m, o);
+      EXPECT_TRUE(ex.runAll({{"x", Value::of(floats({1, 2, 3, 3}, xs))}}).ok());
+      return ex.outputs().empty() ? std::vector<float>{} : values(ex.outputs()[0].second.tensor);
+    };
+    auto plan = makePlan(m, ir::GraphId{0});
+    ASSERT_TRUE(plan.ok());
+    EXPECT_NE(plan->fused[0].act, Epilogue::None);
+    EXPECT_TRUE(plan->folded[1]);
+    PlanOptions unfused;
+    unfused.fuse = false;
+    const std::vector<float> want = run(unfused);
+    EXPECT_EQ(run({}), want);
+    PlanOptions keep;  // the Conv's output is inspected: nothing folds
+    keep.keep = {"c"};
+    auto kept = makePlan(m, ir::GraphId{0}, keep);
+    EXPECT_EQ(kept->fused[0].act, Epilogue::None);
+    EXPECT_FALSE(kept->folded[1]);
+    EXPECT_EQ(run(keep), want);
+  }
+}
+
+// Conv -> Add (residual) -> Relu folds into one step; an Add that broadcasts is only
+// found out at run time, and then runs unfused with the same results.
+TEST(Plan, FoldsResidualAddsAndUnfoldsWhenTheyBroadcast) {
+  for (bool broadcast : {false, true}) {
+    SCOPED_TRACE(broadcast ? "broadcast" : "same shape");
+    ir::Model m = test::model(17);
+    test::GraphBuilder g(m);
+    g.input("x", test::F32, test::shape({1, 2, 2, 2}));
+    g.input("r", test::F32, broadcast ? test::shape({1, 2, 1, 1}) : test::shape({1, 2, 2, 2}));
+    g.initFloats("w", {2, 2, 1, 1}, {1.5f, -2.f, 0.5f, 4.f});
+    g.node("Conv", {"x", "w"}, {"c"});
+    g.node("Add", {"r", "c"}, {"s"});
+    g.node("Relu", {"s"}, {"a"});
+    g.node("Neg", {"a"}, {"y"});
+    g.output("y");
+    auto plan = makePlan(m, ir::GraphId{0});
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(plan->fused[0].act, Epilogue::Relu);
+    EXPECT_TRUE(plan->fused[0].residual.valid());
+    EXPECT_TRUE(plan->folded[1] && plan->folded[2]);
+    std::vector<float> xs(8), rs(broadcast ? 2 : 8);
+    for (size_t i = 0; i < xs.size(); ++i) xs[i] = static_cast<float>(i) * 0.9f - 3.f;
+    for (size_t i = 0; i < rs.size(); ++i) rs[i] = static_cast<float>(i) - 1.5f;
+    auto run = [&](PlanOptions o) {
+      Executor ex(m, o);
+      EXPECT_TRUE(ex.runAll({{"x", Value::of(floats({1, 2, 2, 2}, xs))},
+                             {"r", Value::of(floats(broadcast ? std::vector<int64_t>{1, 2, 1, 1} : std::vector<int64_t>{1, 2, 2, 2}, rs))}})
+                      .ok());
+      return ex.outputs().empty() ? std::vector<float>{} : values(ex.outputs()[0].second.tensor);
+    };
+    PlanOptions unfused;
+    unfused.fuse = false;
+    const std::vector<float> want = run(unfused);
+    ASSERT_EQ(want.size(), 8u);
+    EXPECT_EQ(run({}), want);
+  }
+}
+
+// A Conv output read twice, or a non-constant Clip bound, is not folded.
+TEST(Plan, DoesNotFoldWhatItCannotProve) {
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({1, 1, 2, 2}));
+  g.input("lo", test::F32, test::shape({}));
+  g.initFloats("w", {1, 1, 1, 1}, {2.f});
+  g.node("Conv", {"x", "w"}, {"c"});
+  g.node("Relu", {"c"}, {"r"});
+  g.node("Add", {"r", "c"}, {"s"});    // c read again
+  g.node("Conv", {"s", "w"}, {"d"});
+  g.node("Clip", {"d", "lo"}, {"y"});  // min is a graph input
+  g.output("y");
+  auto plan = makePlan(m, ir::GraphId{0});
+  ASSERT_TRUE(plan.ok());
+  for (const FusedActivation& f : plan->fused) EXPECT_FALSE(f.any());
+}
+
 TEST(Executor, KeepsIntermediatesOnRequest) {
   ir::Model m = test::model(17);
   test::GraphBuilder g(m);

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Models exported with Debian's torch (torchvision CNNs, nn.Transformer, a GPT-like
 decoder with a causal mask) run through `netforge run` and match torch's outputs
-(rtol 1e-3, atol 1e-4). Skipped (exit 0 with a note) when torch is not installed.
+(rtol 1e-3, atol 1e-4) and onnxruntime-node's on the same file and inputs (rtol 1e-3,
+atol 1e-5; tests/runtime/ort_run.mjs, onnxruntime from tests/ort/node_modules; that
+comparison is skipped with a note when onnxruntime-node is not installed). Skipped
+(exit 0 with a note) when torch is not installed.
 
 usage: torch_models_test.py NETFORGE_BINARY [MODEL...]
 """
@@ -44,7 +47,26 @@ class GPT(torch.nn.Module):
         return self.head(self.ln(self.blocks(x, mask=mask)))
 
 
+ORT_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort_run.mjs")
+ort_missing = None  # why the onnxruntime comparison is skipped
+
+
+def onnxruntime_outputs(path, inputs, out):
+    """Outputs of onnxruntime-node on the same model and .npy inputs, or None when absent."""
+    global ort_missing
+    if ort_missing:
+        return None
+    r = subprocess.run(["node", ORT_RUN, path, out, *inputs], capture_output=True, text=True, timeout=120)
+    if r.returncode == 3 or (r.returncode != 0 and "Cannot find" in r.stderr):
+        ort_missing = r.stderr.strip() or "onnxruntime-node is not installed"
+        return None
+    if r.returncode != 0:
+        raise RuntimeError("onnxruntime-node failed: " + r.stderr.strip()[-300:])
+    return np.load(os.path.join(out, "output_0.npy"))
+
+
 models = {
+    "resnet18": lambda: (torchvision.models.resnet18(), (torch.rand(1, 3, 64, 64),)),
     "mobilenet_v3_small": lambda: (torchvision.models.mobilenet_v3_small(), (torch.rand(1, 3, 64, 64),)),
     "convnext_tiny": lambda: (torchvision.models.convnext_tiny(), (torch.rand(1, 3, 32, 32),)),
     "transformer": lambda: (torch.nn.Transformer(d_model=32, nhead=4, num_encoder_layers=1, num_decoder_layers=1,
@@ -62,11 +84,12 @@ with tempfile.TemporaryDirectory() as tmp:
         with torch.no_grad():
             want = m(*xs).numpy()
             torch.onnx.export(m, xs, path, opset_version=17, input_names=[f"in{i}" for i in range(len(xs))])
-        args = []
+        args, ort_inputs = [], []
         for i, x in enumerate(xs):
             p = os.path.join(tmp, f"{name}_in{i}.npy")
             np.save(p, x.numpy())
             args += ["--input", f"in{i}={p}"]
+            ort_inputs.append(f"in{i}={p}")
         out = os.path.join(tmp, "out_" + name)
         r = subprocess.run([exe, "run", path, *args, "--save", out], capture_output=True, text=True, timeout=300)
         if r.returncode != 0:
@@ -76,10 +99,18 @@ with tempfile.TemporaryDirectory() as tmp:
         t = TensorProto()
         t.ParseFromString(open(os.path.join(out, "output_0.pb"), "rb").read())
         got = numpy_helper.to_array(t)
+        ort = onnxruntime_outputs(path, ort_inputs, os.path.join(tmp, "ort_" + name))
+        if ort is not None and not (got.shape == ort.shape and np.allclose(got, ort, rtol=1e-3, atol=1e-5)):
+            failed += 1
+            diff = np.abs(got - ort).max() if got.shape == ort.shape else "n/a"
+            print(f"FAIL {name}: differs from onnxruntime-node: shape {got.shape} vs {ort.shape}, max abs diff {diff}")
+            continue
         if got.shape == want.shape and np.allclose(got, want, rtol=1e-3, atol=1e-4):
             passed += 1
+            print(f"ok {name}" + ("" if ort is None else f" (max abs diff to onnxruntime-node {np.abs(got - ort).max():.2e})"))
         else:
             failed += 1
             print(f"FAIL {name}: shape {got.shape} vs {want.shape}, max abs diff {np.abs(got - want).max() if got.shape == want.shape else 'n/a'}")
-print(f"torch models: {passed} passed, {failed} failed")
+print(f"torch models: {passed} passed, {failed} failed" +
+      (f"; onnxruntime comparison skipped: {ort_missing}" if ort_missing else "; also compared with onnxruntime-node"))
 sys.exit(1 if failed else 0)
