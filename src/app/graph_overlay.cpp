@@ -112,6 +112,14 @@ void GraphOverlay::reset() {
 
 void GraphOverlay::setRunTimes(std::vector<double> ms_per_node) { run_ms_ = std::move(ms_per_node); }
 
+bool GraphOverlay::takeRunTimes(AppContext& ctx) {
+  const document::ModelDocument& doc = ctx.session.document();
+  if (doc.nodeTimesVersion() == run_times_version_) return false;
+  run_times_version_ = doc.nodeTimesVersion();
+  setRunTimes(doc.nodeTimesMs());  // -1 (not run) is left out by scene::runTimeValues
+  return by_ == scene::ColorBy::RunTime;
+}
+
 void GraphOverlay::rebuild(const GraphPipeline& pipeline, AppContext& ctx) {
   active_ = false;
   colored_ = 0;

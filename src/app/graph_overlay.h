@@ -28,6 +28,9 @@ class GraphOverlay {
   // A node-data file picked since the last frame: parsed against the open model; true
   // when it became the colouring (its error, if any, is shown in the menu and logged).
   bool takeFiles(AppContext& ctx);
+  // The document's per-node times of a new run (ModelDocument::nodeTimesMs): true when
+  // run times are the colouring and changed (rebuild then).
+  bool takeRunTimes(AppContext& ctx);
   // Recomputes the colours for the pipeline's current scene (nothing for Category).
   void rebuild(const GraphPipeline& pipeline, AppContext& ctx);
   // A new model: back to category colours, the file and run times dropped.
@@ -53,6 +56,7 @@ class GraphOverlay {
   scene::NodeValues file_values_;
   std::string file_name_;
   std::vector<double> run_ms_;
+  uint64_t run_times_version_ = 0;  // the document's nodeTimesVersion() taken last
   std::string error_;
 };
 

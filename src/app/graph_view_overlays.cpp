@@ -172,6 +172,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   }
   ImGui::End();
   if (color_.takeFiles(ctx)) recolor();
+  if (color_.takeRunTimes(ctx)) recolor();
 
   if (next != options_) {
     options_ = next;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { assert, screenshot, startServer, waitReady } from './lib.mjs';
-import { centre, click, rect } from './builder_lib.mjs';
+import { centre, click, frames, rect } from './builder_lib.mjs';
 
 const builderState = (page) =>
   page.evaluate(() => (window.netforgeBuilder ? { code: window.netforgeBuilder.code(), ok: window.netforgeBuilder.ok(),
@@ -31,10 +31,15 @@ export default function register(t) {
     const doc = async () => JSON.parse((await builderState(page)).doc);
     const before = (await doc()).nodes[0];
     const [bx, by] = centre(await rect(page, `node:${before.name}`));
+    // As a person does: hover, press, move, release, each seen by a frame of its own
+    // (on a loaded machine several events can otherwise land in one frame).
     await page.mouse.move(bx, by);
+    await frames(page, 2);
     await page.mouse.down();
-    for (let i = 1; i <= 10; ++i) { await page.mouse.move(bx + 24 * i, by); await page.waitForTimeout(30); }
+    await frames(page, 1);
+    for (let i = 1; i <= 10; ++i) { await page.mouse.move(bx + 24 * i, by); await frames(page, 1); }
     await page.mouse.up();
+    await frames(page, 2);
     await page.waitForTimeout(200);
     const moved = (await doc()).nodes[0];
     const dx = moved.pos ? moved.pos[0] - before.pos[0] : NaN;
