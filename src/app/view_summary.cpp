@@ -15,6 +15,20 @@ namespace {
 
 std::string countText(int64_t v, bool known = true) { return known ? withThousands(v) : "?"; }
 
+// Columns 1-5 of a row (type, output shape, params, MACs, % MACs), the same in both tables.
+void rowCells(const shapes::SummaryRow& row, size_t type_chars) {
+  ImGui::TableSetColumnIndex(1);
+  ImGui::TextUnformatted(displayName(row.op_type, type_chars).c_str());
+  ImGui::TableSetColumnIndex(2);
+  ImGui::TextUnformatted(row.output_shape.c_str());
+  ImGui::TableSetColumnIndex(3);
+  ImGui::TextUnformatted(countText(row.params).c_str());
+  ImGui::TableSetColumnIndex(4);
+  ImGui::TextUnformatted(row.macs_known ? humanCount(static_cast<double>(row.macs)).c_str() : "?");
+  ImGui::TableSetColumnIndex(5);
+  ImGui::Text("%.1f", row.macs_percent);
+}
+
 }  // namespace
 
 void SummaryView::placeWindow(const WorkArea& area) {
@@ -131,16 +145,7 @@ void SummaryView::drawContent(AppContext& ctx) {
           else if (row.node.valid()) ctx.selection.selectNode(ir::GraphId{0}, row.node, true);
         }
         ImGui::PopID();
-        ImGui::TableSetColumnIndex(1);
-        ImGui::TextUnformatted(displayName(row.op_type, 60).c_str());
-        ImGui::TableSetColumnIndex(2);
-        ImGui::TextUnformatted(row.output_shape.c_str());
-        ImGui::TableSetColumnIndex(3);
-        ImGui::TextUnformatted(countText(row.params).c_str());
-        ImGui::TableSetColumnIndex(4);
-        ImGui::TextUnformatted(row.macs_known ? humanCount(static_cast<double>(row.macs)).c_str() : "?");
-        ImGui::TableSetColumnIndex(5);
-        ImGui::Text("%.1f", row.macs_percent);
+        rowCells(row, 60);
         continue;
       }
       // A click selects the node in the graph (group rows select their first node).
@@ -153,16 +158,7 @@ void SummaryView::drawContent(AppContext& ctx) {
         if (target.valid()) ctx.selection.selectNode(ir::GraphId{0}, target, true);
       }
       ImGui::PopID();
-      ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(displayName(row.op_type, 40).c_str());
-      ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(row.output_shape.c_str());
-      ImGui::TableSetColumnIndex(3);
-      ImGui::TextUnformatted(countText(row.params).c_str());
-      ImGui::TableSetColumnIndex(4);
-      ImGui::TextUnformatted(row.macs_known ? humanCount(static_cast<double>(row.macs)).c_str() : "?");
-      ImGui::TableSetColumnIndex(5);
-      ImGui::Text("%.1f", row.macs_percent);
+      rowCells(row, 40);
     }
   }
   ImGui::EndTable();

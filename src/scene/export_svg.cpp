@@ -11,19 +11,7 @@ namespace nf::scene {
 namespace {
 
 // Fixed-precision coordinates: short output, identical on every run and platform.
-struct Num {
-  char buf[24];
-  explicit Num(float v) {
-    if (v > -0.005f && v < 0.005f) v = 0.0f;  // no "-0.00"
-    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v));
-    // Trim trailing zeros ("12.50" -> "12.5", "3.00" -> "3").
-    char* end = buf;
-    while (*end) ++end;
-    while (end > buf && end[-1] == '0') *--end = 0;
-    if (end > buf && end[-1] == '.') *--end = 0;
-  }
-};
-std::ostream& operator<<(std::ostream& o, const Num& n) { return o << n.buf; }
+using Num = SvgNumber;
 
 void headerPath(std::ostream& out, const Rect& r, float header_h, float rad, bool full) {
   // Rounded top corners; square bottom when rows follow (the body continues below).
@@ -233,5 +221,17 @@ std::string toSvg(const DisplayGraph& graph, const SceneLayout& scene, const Svg
   writeSvg(s, graph, scene, options);
   return s.str();
 }
+
+SvgNumber::SvgNumber(float v) {
+  if (v > -0.005f && v < 0.005f) v = 0.0f;  // no "-0.00"
+  std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v));
+  // Trim trailing zeros ("12.50" -> "12.5", "3.00" -> "3").
+  char* end = buf;
+  while (*end) ++end;
+  while (end > buf && end[-1] == '0') *--end = 0;
+  if (end > buf && end[-1] == '.') *--end = 0;
+}
+
+std::ostream& operator<<(std::ostream& o, const SvgNumber& n) { return o << n.buf; }
 
 }  // namespace nf::scene

@@ -58,4 +58,11 @@ std::string edgeTensorName(const ir::Model& model, const DisplayEdge& edge);
 // Colour as "#rrggbb".
 std::string cssColor(uint32_t rgb);
 
+// A coordinate as SVG text: two decimals, trailing zeros trimmed ("12.5", "3"), no "-0".
+struct SvgNumber {
+  char buf[24];
+  explicit SvgNumber(float v);
+};
+std::ostream& operator<<(std::ostream& o, const SvgNumber& n);
+
 }  // namespace nf::scene

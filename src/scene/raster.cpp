@@ -93,17 +93,11 @@ class Canvas {
     const int y0 = std::max(0, static_cast<int>(std::floor(std::min(a.y, b.y) - pad)));
     const int x1 = std::min(static_cast<int>(w_) - 1, static_cast<int>(std::ceil(std::max(a.x, b.x) + pad)));
     const int y1 = std::min(static_cast<int>(h_) - 1, static_cast<int>(std::ceil(std::max(a.y, b.y) + pad)));
-    const float vx = b.x - a.x, vy = b.y - a.y, len2 = vx * vx + vy * vy;
     for (int iy = y0; iy <= y1; ++iy)
       for (int ix = x0; ix <= x1; ++ix) {
-        const float px = ix + 0.5f, py = iy + 0.5f;
-        float t = len2 > 0 ? ((px - a.x) * vx + (py - a.y) * vy) / len2 : 0.0f;
-        t = std::clamp(t, 0.0f, 1.0f);
-        const float d = std::hypot(px - (a.x + t * vx), py - (a.y + t * vy));
-        // Segment ends (t clamped) are shared with the next segment: half coverage
-        // there keeps the joints of a polyline from darkening.
-        const float cov = std::clamp(width * 0.5f + 0.5f - d, 0.0f, 1.0f);
-        blend(ix, iy, c, (t <= 0.0f || t >= 1.0f) ? cov * 0.5f : cov);
+        bool at_end = false;
+        const float cov = segmentCoverage(ix + 0.5f, iy + 0.5f, a, b, width, &at_end);
+        blend(ix, iy, c, at_end ? cov * 0.5f : cov);
       }
   }
 
@@ -323,6 +317,15 @@ bool glyphBitmap(uint32_t cp, bool bold, GlyphBitmap* out) {
   out->advance = g->advance;
   out->pixels = (bold ? kBoldPixels : kRegularPixels) + g->offset;
   return true;
+}
+
+float segmentCoverage(float px, float py, layout::Point a, layout::Point b, float width, bool* at_end) {
+  const float vx = b.x - a.x, vy = b.y - a.y, len2 = vx * vx + vy * vy;
+  float t = len2 > 0 ? ((px - a.x) * vx + (py - a.y) * vy) / len2 : 0.0f;
+  t = std::clamp(t, 0.0f, 1.0f);
+  *at_end = t <= 0.0f || t >= 1.0f;
+  const float d = std::hypot(px - (a.x + t * vx), py - (a.y + t * vy));
+  return std::clamp(width * 0.5f + 0.5f - d, 0.0f, 1.0f);
 }
 
 }  // namespace nf::scene

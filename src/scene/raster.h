@@ -54,6 +54,12 @@ struct GlyphBitmap {
   const char* pixels = nullptr;
 };
 float glyphBitmapEm();
+
+// Anti-aliased coverage (0..1) of the pixel centred at (px, py) by the segment a-b
+// drawn `width` wide, for every rasterizer here and in views/. *at_end: the nearest
+// point is an end of the segment (polyline joints give those half coverage each, so
+// they do not darken).
+float segmentCoverage(float px, float py, layout::Point a, layout::Point b, float width, bool* at_end);
 bool glyphBitmap(uint32_t cp, bool bold, GlyphBitmap* out);
 // The legend band alone (legendGeometry at the origin), for renderers that draw the
 // graph themselves and append the legend below it (the app's PNG export).

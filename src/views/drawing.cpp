@@ -147,18 +147,7 @@ Rect canvasRect(const Drawing& d, const ExportOptions& o) {
 // [SECTION] SVG --------------------------------------------------------------------
 
 namespace {
-struct Num {
-  char buf[24];
-  explicit Num(float v) {
-    if (v > -0.005f && v < 0.005f) v = 0.0f;
-    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v));
-    char* end = buf;
-    while (*end) ++end;
-    while (end > buf && end[-1] == '0') *--end = 0;
-    if (end > buf && end[-1] == '.') *--end = 0;
-  }
-};
-std::ostream& operator<<(std::ostream& o, const Num& n) { return o << n.buf; }
+using Num = scene::SvgNumber;
 
 void points(std::ostream& out, const std::vector<Point>& pts, float dx, float dy) {
   for (size_t i = 0; i < pts.size(); ++i) out << (i ? " " : "") << Num(pts[i].x - dx) << "," << Num(pts[i].y - dy);
@@ -309,16 +298,11 @@ class RgbaCanvas {
     if (!box(std::min(a.x, b.x), std::min(a.y, b.y), std::max(a.x, b.x), std::max(a.y, b.y), width * 0.5f + 1.0f,
              &bx0, &by0, &bx1, &by1))
       return;
-    const float vx = b.x - a.x, vy = b.y - a.y, len2 = vx * vx + vy * vy;
     for (int iy = by0; iy <= by1; ++iy)
       for (int ix = bx0; ix <= bx1; ++ix) {
-        const float px = ix + 0.5f, py = iy + 0.5f;
-        float t = len2 > 0 ? ((px - a.x) * vx + (py - a.y) * vy) / len2 : 0.0f;
-        t = std::clamp(t, 0.0f, 1.0f);
-        const float d = std::hypot(px - (a.x + t * vx), py - (a.y + t * vy));
-        const float cov = std::clamp(width * 0.5f + 0.5f - d, 0.0f, 1.0f);
-        // Joints are shared by two segments: half coverage each keeps them from darkening.
-        blend(ix, iy, rgb, ((shared_ends && (t <= 0.0f || t >= 1.0f)) ? cov * 0.5f : cov) * opacity);
+        bool at_end = false;
+        const float cov = scene::segmentCoverage(ix + 0.5f, iy + 0.5f, a, b, width, &at_end);
+        blend(ix, iy, rgb, ((shared_ends && at_end) ? cov * 0.5f : cov) * opacity);
       }
   }
 
