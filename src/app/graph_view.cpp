@@ -668,7 +668,8 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   }
   // Keys act on the graph when the pointer is over it, or when the focus is on the
   // graph or its overlays, or on no window at all.
-  const bool keys = ImGui::IsItemHovered() || ImGui::IsWindowFocused() || overlay_focused_ ||
+  // (`hovered` from the canvas item: the tooltips above replace ImGui's last item.)
+  const bool keys = hovered || ImGui::IsWindowFocused() || overlay_focused_ ||
                     !ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow);
   if (keys) handleKeys(ctx, canvas_size);
 }
