@@ -200,7 +200,8 @@ export default function register(t) {
     await page.waitForFunction(() => localStorage.getItem('netforge.theme') === 'light', null, { timeout: 10000, polling: 50 });
     await page.waitForTimeout(200);
     const light = imageStats((await screenshot(page, 'theme-light')).png).meanLuminance;
-    assert(light > dark + 0.3, `the light theme is much brighter: dark ${dark.toFixed(2)}, light ${light.toFixed(2)}`);
+    // (The sample opens readable, its dark-titled boxes larger than a fit: +0.2 and 3x.)
+    assert(light > dark + 0.2 && light > dark * 3, `the light theme is much brighter: dark ${dark.toFixed(2)}, light ${light.toFixed(2)}`);
     await page.reload();
     await waitDrawn(page, 'sample.onnx');
     await page.waitForTimeout(200);
