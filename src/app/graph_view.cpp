@@ -668,8 +668,12 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   }
   // Keys act on the graph when the pointer is over it, or when the focus is on the
   // graph or its overlays, or on no window at all.
-  // (`hovered` from the canvas item: the tooltips above replace ImGui's last item.)
-  const bool keys = hovered || ImGui::IsWindowFocused() || overlay_focused_ ||
+  // Hover by geometry: after an arrow key ImGui's keyboard navigation reports no item
+  // hovered until the mouse moves, and the tooltips above replace its last item.
+  const bool over_canvas =
+      ImGui::IsWindowHovered() &&
+      ImGui::IsMouseHoveringRect(canvas_pos, ImVec2(canvas_pos.x + canvas_size.x, canvas_pos.y + canvas_size.y));
+  const bool keys = hovered || over_canvas || ImGui::IsWindowFocused() || overlay_focused_ ||
                     !ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow);
   if (keys) handleKeys(ctx, canvas_size);
 }
