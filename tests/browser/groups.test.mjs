@@ -35,6 +35,9 @@ export default function register(t) {
     await clickUi(page, 'groups');
     await clickUi(page, 'collapse_all');
     await page.keyboard.press('Escape');
+    // First sight opened at a readable zoom at the inputs (issue 16): 0 shows every box.
+    await waitGraph(page, settled('g.grouped.frames === 0'), 'collapsed');
+    await page.keyboard.press('0');
     g = await waitGraph(page, settled('g.grouped.frames === 0 && g.grouped.boxes.length >= 3'), 'collapsed to boxes');
     assert(g.nodes < nodes / 4, `a few boxes for ${nodes} nodes: ${g.nodes}`);
     await page.waitForTimeout(400);  // the camera fits the smaller scene
