@@ -33,7 +33,7 @@ try {
     const times = [];
     let last = null;
     for (let run = 0; run < RUNS; run++) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block', bypassCSP: true });
       const page = await context.newPage();
       await page.goto(server.url + '?sample=0&sw=0');
       await waitReady(page);
