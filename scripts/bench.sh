@@ -78,6 +78,17 @@ if [[ ! -f "$SYNTH" ]]; then
 fi
 echo
 node "$NF_ROOT/tests/browser/groups_bench.mjs"
+# --- first sight (issue 16): drop -> readable first picture at 1280x800 for ~2k, 30k
+# and 200k nodes (targets 300 ms, 1 s, 3 s); Netron on the same files via
+# ../shared/peers/netron_bench.js when NETRON_DIR points at a Netron checkout ---
+echo
+node "$NF_ROOT/tests/browser/firstsight_bench.mjs" || true
+if [[ -n "${NETRON_DIR:-}" && -d "$NETRON_DIR/source" ]]; then
+  NETRON_DIR="$NETRON_DIR" node "$NF_ROOT/../shared/peers/netron_bench.js" "$NF_ROOT/../shared/repro/encoder128.onnx" \
+    "$NF_ROOT/build-web/synth/synth30k.onnx" "$NF_ROOT/build-web/synth/synth200k.onnx" || true
+else
+  echo "  (Netron: set NETRON_DIR to a checkout of github.com/lutzroeder/netron to time it on the same files)"
+fi
 # --- runtime kernels (issue 13): sgemm/conv2d GMAC/s on ResNet-50, MobileNetV3 and
 # transformer shapes, native (best back end) and wasm SIMD128 under Node ---
 echo

@@ -208,10 +208,21 @@ void App::renderFrame() {
 }
 
 void App::publishStatusIfChanged() {
-  if (session_.version() == published_version_ && ready_ == published_ready_) return;
+  // Open panels by title, "(collapsed)" after a docked one shown as a bar; the
+  // Node panel only while it takes room (something selected).
+  std::vector<std::string> panels;
+  for (const auto& v : views_.all())
+    if (v->isOpen() && v->inViewMenu() && (v->dock() == Dock::Floating || v->dockShown(ctx_)))
+      panels.push_back(v->title() + (v->collapsed() ? " (collapsed)" : ""));
+  for (const auto& v : views_.all())
+    if (v->isOpen() && !v->inViewMenu() && v->title()[0] != '#' && v->title() != "Graph") panels.push_back(v->title());
+  if (session_.version() == published_version_ && ready_ == published_ready_ && panels == published_panels_) return;
   published_version_ = session_.version();
   published_ready_ = ready_;
-  platform::publishStatus(session_.status(ready_));
+  published_panels_ = panels;
+  platform::Status s = session_.status(ready_);
+  s.panels = std::move(panels);
+  platform::publishStatus(s);
 }
 
 void App::drawMenuBar() {

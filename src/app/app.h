@@ -63,6 +63,7 @@ class App {
   uint64_t seen_version_ = 0;       // session version that last triggered a frame
   uint64_t published_version_ = 0;  // session version last sent to the page
   bool published_ready_ = false;
+  std::vector<std::string> published_panels_;  // open panels last sent (netforgeStatus.panels)
   int last_w_ = 0, last_h_ = 0;     // drawable size of the last frame
   std::vector<SDL_Event> deferred_;  // key releases held back to the next frame (pollEvents)
 };

@@ -97,6 +97,10 @@ void handleShortcuts(AppContext& ctx) {
     const char* text = view->shortcutText();
     if (text[0] && pressed(parseShortcut(text))) view->setOpen(!view->isOpen());
   }
+  // "?" shows the keys too (as in Netron and most web apps); it is a character, not a key.
+  for (ImWchar c : ImGui::GetIO().InputQueueCharacters)
+    if (c == '?')
+      if (ShortcutsView* v = ctx.views.find<ShortcutsView>()) v->setOpen(!v->isOpen());
 }
 
 }  // namespace nf::app

@@ -36,6 +36,7 @@ void GraphPipeline::start(const ir::Model& model, ir::GraphId graph, const Graph
   r.infer_shapes = g.nodes.size() <= kSyncShapesNodes;
   r.grouped = wantsGroups(g);
   r.visible = visibleOptions();
+  r.opening.first_sight = first_sight_;
   job_ = shapes ? std::make_unique<scene::SceneJob>(model, r, std::move(shapes))
                : std::make_unique<scene::SceneJob>(model, r);
 }

@@ -109,6 +109,10 @@ class GraphPipeline {
   bool reconfigure(const GraphViewOptions& options);
   // What the options fold and stub, as the visible graph takes it.
   hierarchy::VisibleOptions visibleOptions() const;
+  // Which groups open first (grouped graphs): the view sets the budget of what its
+  // canvas shows readably before start().
+  void setFirstSight(const hierarchy::FirstSightOptions& o) { first_sight_ = o; }
+  const hierarchy::FirstSightOptions& firstSightOptions() const { return first_sight_; }
 
  private:
   // Stops the job and ends in Failed with this message.
@@ -116,6 +120,7 @@ class GraphPipeline {
   bool wantsGroups(const ir::Graph& g) const;
 
   const ir::Model* model_ = nullptr;
+  hierarchy::FirstSightOptions first_sight_;
   ir::GraphId graph_id_;
   GraphViewOptions options_;
   Stage failed_before_start_ = Stage::Idle;  // Idle, or Failed when start() found no graph

@@ -20,6 +20,7 @@
 #include "app/theme.h"
 #include "base/strings.h"
 #include "scene/exports.h"
+#include "scene/first_view.h"
 
 namespace nf::app {
 
@@ -30,6 +31,9 @@ constexpr const char* kOptionsKey = "netforge.graph.options";
 // Work per frame while laying out: below the 50 ms a frame may take, with room
 // for drawing the frame itself (the slices overrun by a few ms at most).
 constexpr double kSliceMs = 30.0;
+// Series of up to this many instances open at first sight (ResNet's layer1 ×3); longer
+// ones stay one box.
+constexpr uint32_t kFirstSightSeriesOpened = 4;
 
 void glCallback(const ImDrawList*, const ImDrawCmd* cmd) { static_cast<GraphView*>(cmd->UserCallbackData)->drawGl(); }
 
@@ -82,6 +86,12 @@ void GraphView::restart(AppContext& ctx, double now) {
   // the generation check keeps it from ever reading another model's.
   document::ModelDocument& doc = ctx.session.document();
   const uint64_t generation = doc.generation();
+  // Grouped graphs open as many groups as the canvas shows readably; a long series
+  // stays one box with its count ("layers ×24") rather than a column of slivers.
+  hierarchy::FirstSightOptions sight;
+  sight.max_items = scene::firstSightItemBudget(canvas_size_.x, canvas_size_.y - kToolbarHeight);
+  sight.max_series_opened = kFirstSightSeriesOpened;
+  pipeline_.setFirstSight(sight);
   pipeline_.start(m->model, crumbs_.back().graph, options_, now,
                   [&doc, generation]() -> const shapes::InferenceResult* {
                     return doc.generation() == generation ? doc.inference() : nullptr;
@@ -196,6 +206,7 @@ void GraphView::uploadScene() {
     if (g.edges[e].to != g.edges[e].from) adj_edges_[fill[g.edges[e].to]++] = e;
   }
   states_.assign(pipeline_.graph().nodes.size(), kStatePlain);
+  ++frames_seen_scene_;
   minimap_.invalidate();
   updateHighlight();
   states_dirty_ = true;
@@ -322,6 +333,19 @@ void GraphView::fitAll(bool animate) {
   else camera_ = target, camera_anim_.stop();
 }
 
+// The first picture: the whole graph when its titles are readable that way, else a
+// readable zoom at its inputs (scene::firstView); 0 / Fit shows everything.
+void GraphView::firstCamera() {
+  if (!uploaded_) return;
+  const float top = kToolbarHeight + 8.0f;
+  const scene::ViewPlacement v = scene::firstView(pipeline_.layout(), canvas_size_.x, canvas_size_.y, top, 2.0f);
+  camera_.origin_x = v.origin_x;
+  camera_.origin_y = v.origin_y;
+  camera_.zoom = v.zoom;
+  camera_anim_.stop();
+  first_view_whole_ = v.whole;
+}
+
 void GraphView::focusNode(uint32_t node, bool animate) {
   if (!uploaded_ || node >= pipeline_.layout().nodes.size()) return;
   const scene::Rect& r = pipeline_.layout().nodes[node];
@@ -391,11 +415,11 @@ void GraphView::drawContent(AppContext& ctx) {
   const bool ready = uploaded_ && renderer_.hasScene();
   if (ready && fit_pending_) {
     fit_pending_ = false;
-    fitAll(false);
+    firstCamera();
   }
   if (ready) handleInput(ctx, canvas_pos, canvas_size);
   // Ctrl+F opens the search wherever the focus is (unless a text field has the keys).
-  if (ready && !io.WantTextInput && io.KeyCtrl && ImGui::IsKeyPressed(SDL_SCANCODE_F, false)) {
+  if (ready && !io.WantTextInput && (io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed(SDL_SCANCODE_F, false)) {
     search_.open = true;
     search_.focus = true;
   }
@@ -465,6 +489,8 @@ void GraphView::drawContent(AppContext& ctx) {
     drawSearch(ctx, canvas_pos, canvas_size);
   }
   drawProgress(ctx, canvas_pos, canvas_size);
+  if (ready) drawHint(ctx, canvas_pos, canvas_size);
+  if (ready && !report_pending_) publishView(ctx);
   if (!gl_error_.empty()) {
     ImGui::SetCursorScreenPos(ImVec2(canvas_pos.x + 16, canvas_pos.y + 48));
     ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "The graph cannot be drawn: %s", gl_error_.c_str());
@@ -695,19 +721,47 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   }
   // Keys act on the graph when the pointer is over it, or when the focus is on the
   // graph or its overlays, or on no window at all.
-  const bool keys = ImGui::IsItemHovered() || ImGui::IsWindowFocused() || overlay_focused_ ||
+  // Hover by geometry: after an arrow key ImGui's keyboard navigation reports no item
+  // hovered until the mouse moves, and the tooltips above replace its last item.
+  const bool over_canvas =
+      ImGui::IsWindowHovered() &&
+      ImGui::IsMouseHoveringRect(canvas_pos, ImVec2(canvas_pos.x + canvas_size.x, canvas_pos.y + canvas_size.y));
+  const bool keys = hovered || over_canvas || ImGui::IsWindowFocused() || overlay_focused_ ||
                     !ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow);
   if (keys) handleKeys(ctx, canvas_size);
 }
 
 void GraphView::handleKeys(AppContext& ctx, ImVec2 canvas_size) {
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt) return;
+  if (io.WantTextInput || io.KeyCtrl || io.KeySuper || io.KeyAlt) return;
   if (groupKeys(ctx)) return;
   const float step = 60.0f;
   const scene::Point centre{canvas_size.x * 0.5f, canvas_size.y * 0.5f};
   const float min_zoom = minZoom(pipeline_.layout().bounds, canvas_size.x, canvas_size.y);
   auto key = [](int sc) { return ImGui::IsKeyPressed(sc, true); };
+  // With a selection (and no Shift), arrows move it along the edges, as in Netron:
+  // against the flow to a producer, with it to a consumer, across to a sibling.
+  if (selected_ != kNone && !io.KeyShift) {
+    const bool tb = options_.direction == layout::Direction::TopToBottom;
+    using scene::Along;
+    Along along = Along::Back;
+    bool moved = true;
+    if (key(SDL_SCANCODE_UP)) along = tb ? Along::Back : Along::Previous;
+    else if (key(SDL_SCANCODE_DOWN)) along = tb ? Along::Forward : Along::Next;
+    else if (key(SDL_SCANCODE_LEFT)) along = tb ? Along::Previous : Along::Back;
+    else if (key(SDL_SCANCODE_RIGHT)) along = tb ? Along::Next : Along::Forward;
+    else moved = false;
+    if (moved) {
+      const uint32_t next = scene::neighbourAlong(pipeline_.graph(), pipeline_.layout(), selected_, along);
+      if (next != kNone) {
+        selectDisplayNode(ctx, next, false);
+        // Off screen: pan to it (the zoom stays, unlike F's focus).
+        if (!boxOnScreen(next))
+          animateTo(centerOn(camera_, pipeline_.layout().nodeCenter(next), canvas_size.x, canvas_size.y), platform::nowMs());
+      }
+      return;
+    }
+  }
   if (key(SDL_SCANCODE_LEFT)) camera_ = panBy(camera_, step, 0), camera_anim_.stop();
   if (key(SDL_SCANCODE_RIGHT)) camera_ = panBy(camera_, -step, 0), camera_anim_.stop();
   if (key(SDL_SCANCODE_UP)) camera_ = panBy(camera_, 0, step), camera_anim_.stop();
@@ -718,9 +772,62 @@ void GraphView::handleKeys(AppContext& ctx, ImVec2 canvas_size) {
   if (ImGui::IsKeyPressed(SDL_SCANCODE_0, false) || ImGui::IsKeyPressed(SDL_SCANCODE_KP_0, false)) fitAll(true);
   if (ImGui::IsKeyPressed(SDL_SCANCODE_F, false) && selected_ != kNone) focusNode(selected_, true);
   if (ImGui::IsKeyPressed(SDL_SCANCODE_ESCAPE, false)) {
-    if (search_.open) search_.open = false;
-    else selectDisplayNode(ctx, kNone, false);
+    if (search_.open) {  // closes and clears the search (its highlights go too)
+      search_.open = false;
+      search_.clearText();
+      runSearch(ctx);
+    } else {
+      selectDisplayNode(ctx, kNone, false);
+    }
   }
+}
+
+bool GraphView::boxOnScreen(uint32_t node) const {
+  if (node >= pipeline_.layout().nodes.size()) return false;
+  const scene::Rect& r = pipeline_.layout().nodes[node];
+  const scene::Rect v = camera_.visible(canvas_size_.x, canvas_size_.y);
+  const float top = (kToolbarHeight + 8.0f) / camera_.zoom;
+  return r.x >= v.x && r.y >= v.y + top && r.x + r.width <= v.x + v.width && r.y + r.height <= v.y + v.height;
+}
+
+// netforgeStatus.view: is the picture readable? Recounted only when the camera or
+// the scene changed (far out, a query can return most of a 100k-box graph).
+void GraphView::publishView(AppContext& ctx) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool same = camera_.origin_x == view_camera_.origin_x && camera_.origin_y == view_camera_.origin_y &&
+                    camera_.zoom == view_camera_.zoom && view_frames_ == frames_seen_scene_ &&
+                    view_canvas_w_ == canvas_size_.x;
+  if (same) return;
+  view_camera_ = camera_;
+  view_frames_ = frames_seen_scene_;
+  view_canvas_w_ = canvas_size_.x;
+  const scene::Rect view = camera_.visible(canvas_size_.x, canvas_size_.y);
+  view_scratch_.clear();
+  pipeline_.index().queryNodes(view, view_scratch_);
+  platform::ViewMetrics m;
+  m.drawn = true;
+  m.boxes_on_screen = static_cast<uint32_t>(view_scratch_.size());
+  // Every box title has the same font; none is drawn when text is too small to show.
+  m.title_px_min = m.boxes_on_screen && textVisibleAt(camera_.zoom, pixel_ratio_) ? scene::titlePxAt(camera_.zoom) : 0.0;
+  m.canvas_fraction = io.DisplaySize.x > 0 ? canvas_size_.x / io.DisplaySize.x : 0.0;
+  ctx.session.setViewMetrics(m);
+}
+
+// One line at the canvas's bottom: how to open groups and see everything.
+void GraphView::drawHint(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
+  (void)ctx;
+  std::string hint;
+  if (pipeline_.grouped()) hint = "Click a group box (or select it and press Enter) to open it; Backspace closes.";
+  if (!first_view_whole_) hint += std::string(hint.empty() ? "" : "  ") + "0 or Fit shows the whole graph.";
+  if (hint.empty()) return;
+  hint += "  F1: keys";
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 size = ImGui::CalcTextSize(hint.c_str());
+  const ImVec2 at(canvas_pos.x + 10, canvas_pos.y + canvas_size.y - size.y - 10);
+  dl->AddRectFilled(ImVec2(at.x - 6, at.y - 3), ImVec2(at.x + size.x + 6, at.y + size.y + 3),
+                    ImGui::GetColorU32(ImGuiCol_WindowBg, 0.85f), 4.0f);
+  dl->AddText(at, ImGui::GetColorU32(ImGuiCol_Text), hint.c_str());
+  probe_.noteRect("hint", ImVec2(at.x - 6, at.y - 3), ImVec2(at.x + size.x + 6, at.y + size.y + 3));
 }
 
 }  // namespace nf::app

@@ -82,6 +82,7 @@ class GraphView final : public View {
   ImGuiWindowFlags windowFlags() const override;
   bool closable() const override { return false; }
   ImVec2 windowPadding() const override { return ImVec2(0, 0); }
+  bool fillsCanvas() const override { return true; }
 
  private:
   struct Crumb {
@@ -100,6 +101,10 @@ class GraphView final : public View {
   void updateHighlight();
   void animateTo(const GraphCamera& target, double now);
   void fitAll(bool animate);
+  void firstCamera();
+  bool boxOnScreen(uint32_t node) const;  // fully visible below the toolbar
+  void publishView(AppContext& ctx);
+  void drawHint(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
   void focusNode(uint32_t node, bool animate);
   void saveOptions() const;
   uint32_t displayNodeOf(ir::GraphId graph, ir::NodeId node) const;
@@ -146,6 +151,12 @@ class GraphView final : public View {
   std::vector<Crumb> crumbs_;     // crumbs_.back() is the graph shown
 
   GraphCamera camera_;
+  bool first_view_whole_ = true;  // the first picture showed the whole graph
+  // netforgeStatus.view, recounted when these change.
+  GraphCamera view_camera_{0, 0, -1};
+  uint64_t view_frames_ = 0, frames_seen_scene_ = 0;  // scenes uploaded (bumps on each)
+  float view_canvas_w_ = 0;
+  std::vector<uint32_t> view_scratch_;
   CameraAnimator camera_anim_;
   ImVec2 canvas_pos_{0, 0}, canvas_size_{1, 1};
   float pixel_ratio_ = 1.0f;

@@ -283,7 +283,7 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
     if (ImGui::Button("Collapse all")) e = hierarchy::collapseAll(h), apply = true;
     probe_.note("collapse_all");
     ImGui::SameLine();
-    if (ImGui::Button("First sight")) e = hierarchy::firstSight(h, pipeline_.visibleOptions()), apply = true;
+    if (ImGui::Button("First sight")) e = hierarchy::firstSight(h, pipeline_.visibleOptions(), pipeline_.firstSightOptions()), apply = true;
     probe_.note("first_sight");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("At most ~200 boxes, the biggest groups opened first");
     uint32_t max_depth = 1;

@@ -292,9 +292,12 @@ void GraphView::drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_siz
                           ImGuiCond_Always, ImVec2(0.5f, 0.0f));
   ImGui::SetNextWindowBgAlpha(0.92f);
   if (ImGui::Begin("##graph_search", nullptr, kGraphOverlayFlags & ~ImGuiWindowFlags_NoFocusOnAppearing)) {
-    // Escape in the field closes the search (ImGui's text field would only let go of it).
+    // Escape in the field closes and clears the search, its highlights too (ImGui's
+    // text field would only let go of it).
     if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && ImGui::IsKeyPressed(SDL_SCANCODE_ESCAPE, false)) {
       search_.open = false;
+      search_.clearText();
+      runSearch(ctx);
       ImGui::End();
       return;
     }

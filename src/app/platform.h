@@ -48,6 +48,14 @@ void openSample();
 bool sampleDisabledByPage();
 
 // [status] ------------------------------------------------------------------------
+// netforgeStatus.view: is the graph's picture readable (published once drawn)?
+struct ViewMetrics {
+  bool drawn = false;
+  double title_px_min = 0;     // on-screen box-title font size (CSS px; 0 = titles not drawn)
+  uint32_t boxes_on_screen = 0;
+  double canvas_fraction = 0;  // the graph canvas's share of the window width
+};
+
 // What window.netforgeStatus shows (read-only for the page; see web/host.js).
 struct Status {
   bool ready = false;
@@ -58,6 +66,9 @@ struct Status {
   std::string error;            // last error message ("" = none, shown as null)
   uint64_t problems = 0;        // problems logged so far (errors and warnings, e.g. missing data files)
   double parse_ms = 0, layout_ms = 0, draw_ms = 0;  // of the last open
+  ViewMetrics view;
+  std::vector<std::string> panels;  // open panels ("Model", "Node (collapsed)", "Keyboard shortcuts")
+  std::string notice;  // e.g. "weights not included: structure only" ("" = none)
 };
 void publishStatus(const Status& status);
 // Called after every rendered frame; the first call also records the page's

@@ -29,6 +29,14 @@ void publishStatus(const Status& s) {
   j["problems"] = s.problems;
   j["timings"] = {{"parse_ms", roundTo(s.parse_ms, 3)}, {"layout_ms", roundTo(s.layout_ms, 3)},
                   {"draw_ms", roundTo(s.draw_ms, 3)}};
+  j["panels"] = s.panels;
+  j["notice"] = s.notice.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.notice);
+  if (s.view.drawn)
+    j["view"] = {{"title_px_min", roundTo(s.view.title_px_min, 1)},
+                 {"boxes_on_screen", s.view.boxes_on_screen},
+                 {"canvas_fraction", roundTo(s.view.canvas_fraction, 3)}};
+  else
+    j["view"] = nullptr;
   // WebAssembly memory never shrinks, so its size now is the peak so far.
   j["wasm_memory_bytes"] = emscripten_get_heap_size();
   nf_js_publish_status(pageJson(j).c_str());

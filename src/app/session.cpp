@@ -66,6 +66,8 @@ platform::Status Session::status(bool ready) const {
   s.parse_ms = doc_.timings().parse_ms;
   s.layout_ms = doc_.timings().layout_ms;
   s.draw_ms = doc_.timings().draw_ms;
+  s.view = view_;
+  s.notice = doc_.missingDataNotice();
   return s;
 }
 

@@ -57,12 +57,20 @@ class Session {
   void graphLaidOut(double layout_ms, bool cancelled = false) { doc_.laidOut(layout_ms, cancelled); }
   // End of a frame that was rendered; frame_ms is its CPU time.
   void afterFrameRendered(double frame_ms) { doc_.frameRendered(frame_ms); }
+  // What the graph canvas shows now (netforgeStatus.view); publishes when it changed.
+  void setViewMetrics(const platform::ViewMetrics& m) {
+    if (m.title_px_min == view_.title_px_min && m.boxes_on_screen == view_.boxes_on_screen &&
+        m.canvas_fraction == view_.canvas_fraction && m.drawn == view_.drawn)
+      return;
+    view_ = m;
+    ++view_version_;
+  }
 
   // [read] ----------------------------------------------------------------------
   document::ModelDocument& document() { return doc_; }
   const document::ModelDocument& document() const { return doc_; }
   bool busy() const { return doc_.busy(); }
-  uint64_t version() const { return doc_.version(); }
+  uint64_t version() const { return doc_.version() + view_version_; }
   const std::vector<RecentFile>& recent() const { return recent_; }
   platform::Status status(bool ready) const;
 
@@ -72,6 +80,8 @@ class Session {
   document::ModelDocument doc_;
   uint64_t recent_generation_ = 0;  // the newest model already in recent_
   std::vector<RecentFile> recent_;
+  platform::ViewMetrics view_;
+  uint64_t view_version_ = 0;
 };
 
 }  // namespace nf::app

@@ -1,5 +1,7 @@
 #include "app/view.h"
 
+#include "app/context.h"
+
 #include <algorithm>
 
 namespace nf::app {
@@ -20,9 +22,99 @@ void View::placeWindow(const WorkArea& area) {
   ImGui::SetNextWindowPos(area.center(), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0.5f));
 }
 
+namespace {
+
+// Width of one side's column: the widest panel docked there (0 = none).
+float columnWidth(const AppContext& ctx, Dock side) {
+  float w = 0;
+  for (const auto& v : ctx.views.all())
+    if (v->dock() == side && v->docked(ctx)) w = std::max(w, v->columnWidth());
+  return w;
+}
+
+}  // namespace
+
+WorkArea canvasArea(const AppContext& ctx) {
+  WorkArea a = workArea();
+  const float left = columnWidth(ctx, Dock::Left), right = columnWidth(ctx, Dock::Right);
+  a.pos.x += left;
+  a.size.x = std::max(1.0f, a.size.x - left - right);
+  return a;
+}
+
+// A docked panel: its share of its side's column (panels on one side stack).
+void View::drawDocked(AppContext& ctx) {
+  if (!dockShown(ctx)) return;
+  const WorkArea area = workArea();
+  size_t index = 0, count = 0;
+  bool all_collapsed = true;
+  for (const auto& v : ctx.views.all()) {
+    if (v->dock() != dock() || !v->docked(ctx)) continue;
+    if (v.get() == this) index = count;
+    ++count;
+    all_collapsed = all_collapsed && v->collapsed();
+  }
+  // A collapsed panel next to an expanded one takes a bar's height only; the
+  // expanded ones share the rest.
+  const float width = all_collapsed ? kDockBarWidth : ::nf::app::columnWidth(ctx, dock());
+  float y = area.pos.y, h = area.size.y / static_cast<float>(std::max<size_t>(count, 1));
+  if (!all_collapsed) {
+    const float bar = ImGui::GetFrameHeight() + 8;
+    size_t expanded = 0;
+    for (const auto& v : ctx.views.all())
+      if (v->dock() == dock() && v->docked(ctx) && !v->collapsed()) ++expanded;
+    const float share = (area.size.y - bar * static_cast<float>(count - expanded)) / static_cast<float>(expanded);
+    size_t k = 0;
+    for (const auto& v : ctx.views.all()) {
+      if (v->dock() != dock() || !v->docked(ctx)) continue;
+      if (k++ == index) break;
+      y += v->collapsed() ? bar : share;
+    }
+    h = collapsed_ ? bar : share;
+  }
+  const float x = dock() == Dock::Left ? area.pos.x : area.pos.x + area.size.x - width;
+  ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(width, h), ImGuiCond_Always);
+  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing;
+  if (collapsed_) {
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(2, 4));
+    if (ImGui::Begin(title().c_str(), nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar))
+      drawCollapsedBar();
+    ImGui::End();
+    ImGui::PopStyleVar();
+    return;
+  }
+  const bool visible = ImGui::Begin(title().c_str(), closable() ? &open_ : nullptr, windowFlags() | fixed);
+  if (visible) {
+    const char* arrow = dock() == Dock::Left ? "<<##collapse" : ">>##collapse";
+    if (ImGui::SmallButton(arrow)) collapsed_ = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Collapse %s to a bar", title().c_str());
+    ImGui::Separator();
+    drawContent(ctx);
+  }
+  ImGui::End();
+}
+
+// The bar: an arrow button and the panel's name, one letter per line.
+void View::drawCollapsedBar() {
+  const char* arrow = dock() == Dock::Left ? ">>##expand" : "<<##expand";
+  if (ImGui::Button(arrow, ImVec2(-1, 0))) collapsed_ = false;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show %s", title().c_str());
+  for (char c : title()) {
+    const char s[2] = {c, 0};
+    ImGui::TextDisabled("%s", s);
+    if (ImGui::IsItemClicked()) collapsed_ = false;
+  }
+}
+
 void View::draw(AppContext& ctx) {
   if (!open_) return;
-  placeWindow(workArea());
+  if (dock() != Dock::Floating) {
+    drawDocked(ctx);
+    return;
+  }
+  placeWindow(fillsCanvas() ? canvasArea(ctx) : workArea());
   const ImVec2 padding = windowPadding();
   if (padding.x >= 0) ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, padding);
   const bool visible = ImGui::Begin(title_.c_str(), closable() ? &open_ : nullptr, windowFlags());

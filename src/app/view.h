@@ -25,6 +25,12 @@ struct WorkArea {
 };
 WorkArea workArea();
 
+// Panels dock to a side of the window (stacked when several share one) or float.
+// The graph canvas gets what the docked columns leave.
+enum class Dock : uint8_t { Floating, Left, Right };
+// A collapsed docked panel: a thin bar with its name, a click opens it again.
+inline constexpr float kDockBarWidth = 26.0f;
+
 class View {
  public:
   // title: window title and View-menu label; must be unique (it is the ImGui id).
@@ -51,6 +57,18 @@ class View {
   // the View menu and the shortcuts window, and handled by handleShortcuts().
   virtual const char* shortcutText() const { return ""; }
 
+  // Docking: the side, whether it is shown now (the Node panel only with a selection),
+  // its width when expanded.
+  virtual Dock dock() const { return Dock::Floating; }
+  virtual bool dockShown(const AppContext& ctx) const { return true; }
+  virtual float dockWidth() const { return 300.0f; }
+  bool collapsed() const { return collapsed_; }
+  void setCollapsed(bool c) { collapsed_ = c; }
+  // Docked and taking room now: open and shown.
+  bool docked(const AppContext& ctx) const { return dock() != Dock::Floating && open_ && dockShown(ctx); }
+  // Width of its column share: the bar when collapsed.
+  float columnWidth() const { return collapsed_ ? kDockBarWidth : dockWidth(); }
+
  protected:
   virtual void drawContent(AppContext& ctx) = 0;
   // Position/size before Begin; the default centres the window on first use.
@@ -60,10 +78,16 @@ class View {
   virtual bool closable() const { return true; }
   // Window padding override; negative = the style's default.
   virtual ImVec2 windowPadding() const { return ImVec2(-1, -1); }
+  // Placed in the area the docked columns leave (the graph canvas, its overlay).
+  virtual bool fillsCanvas() const { return false; }
 
  private:
+  void drawDocked(AppContext& ctx);
+  void drawCollapsedBar();
+
   std::string title_;
   bool open_;
+  bool collapsed_ = false;
 };
 
 // Owns the views, in registration order (which is also drawing order).
@@ -88,6 +112,9 @@ class ViewRegistry {
  private:
   std::vector<std::unique_ptr<View>> views_;
 };
+
+// The window's work area less the docked columns: where the graph canvas goes.
+WorkArea canvasArea(const AppContext& ctx);
 
 // views_setup.cpp: registers every view of the app.
 void registerViews(ViewRegistry& views);

@@ -59,6 +59,15 @@ void ModelPropertiesView::drawContent(AppContext& ctx) {
   const ir::Model& m = opened->model;
   const ir::Graph* g = m.graphs.empty() ? nullptr : &m.main();
 
+  // Weights shared separately are the usual case, not an error: say so plainly.
+  if (!opened->missing_data.empty()) {
+    ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "Note: %s", ctx.session.document().missingDataNotice().c_str());
+    for (const auto& location : opened->missing_data)
+      ImGui::TextDisabled("  %s not given", displayName(location, 60).c_str());
+    ImGui::TextDisabled("Drop it with the model to see those weights.");
+    ImGui::Separator();
+  }
+
   if (ImGui::BeginTable("##facts", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);

@@ -12,6 +12,8 @@ class RunView final : public View {
   RunView();
   ~RunView() override;
   const char* shortcutText() const override { return "Ctrl+Shift+X"; }
+  Dock dock() const override { return Dock::Left; }
+  float dockWidth() const override { return 420.0f; }
   void update(AppContext& ctx) override;
   bool wantsFrames() const override;
 

@@ -26,13 +26,17 @@ void ShortcutsView::drawContent(AppContext& ctx) {
   }
   // Keys of the graph canvas (graph_view.cpp handleKeys, graph_view_groups.cpp groupKeys).
   static const char* const kGraphKeys[][2] = {
-      {"Ctrl+F", "Graph: search nodes, op types and tensors"},
+      {"Ctrl+F / Cmd+F", "Graph: search nodes, op types and tensors"},
+      {"Enter / Shift+Enter", "Search: next / previous match"},
       {"0", "Graph: fit the whole graph"},
       {"F", "Graph: focus the selection"},
-      {"+ / -, arrows", "Graph: zoom, pan"},
+      {"Up / Down", "Graph: select the producer / a consumer of the selection (no selection: pan)"},
+      {"Left / Right", "Graph: select the previous / next sibling (no selection: pan)"},
+      {"+ / -, Shift+arrows", "Graph: zoom, pan"},
       {"Click a group box, Enter", "Graph: open the group (selected with Enter)"},
       {"Click a frame title, Backspace", "Graph: close the group (around the selection with Backspace)"},
-      {"Esc", "Graph: close the search, clear the selection"},
+      {"Esc", "Graph: close the search (clearing it), clear the selection"},
+      {"? or F1", "Show this list"},
       {"F9", "Run panel: run the open model (again: cancel)"},
   };
   for (const auto& k : kGraphKeys) row(k[0], k[1]);

@@ -13,6 +13,8 @@ class ModelPropertiesView final : public View {
  public:
   ModelPropertiesView() : View("Model", true) {}
   const char* shortcutText() const override { return "Ctrl+I"; }
+  Dock dock() const override { return Dock::Left; }
+  float dockWidth() const override { return 290.0f; }
 
  protected:
   void drawContent(AppContext& ctx) override;
@@ -26,6 +28,8 @@ class ErrorPanelView final : public View {
   ErrorPanelView() : View("Errors", false) {}
   void update(AppContext& ctx) override;
   const char* shortcutText() const override { return "Ctrl+Shift+E"; }
+  Dock dock() const override { return Dock::Right; }
+  float dockWidth() const override { return 340.0f; }
 
  protected:
   void drawContent(AppContext& ctx) override;
@@ -54,6 +58,7 @@ class LoadingOverlayView final : public View {
  public:
   LoadingOverlayView() : View("##overlay", true) {}
   bool inViewMenu() const override { return false; }
+  bool fillsCanvas() const override { return true; }
   // Shown only while opening, or while nothing is open.
   void update(AppContext& ctx) override;
 

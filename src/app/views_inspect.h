@@ -44,6 +44,10 @@ class NodeListView final : public View {
 class NodeDetailsView final : public View {
  public:
   NodeDetailsView() : View("Node", true) {}
+  Dock dock() const override { return Dock::Right; }
+  float dockWidth() const override { return 340.0f; }
+  // Takes room only while a node is selected.
+  bool dockShown(const AppContext& ctx) const override { return ctx.selection.node.valid(); }
 
  protected:
   void drawContent(AppContext& ctx) override;

@@ -158,9 +158,8 @@ void ModelDocument::openNow(std::vector<IncomingFile> files) {
   current_drawn_ = false;
   timings_ = OpenTimings{};
   timings_.parse_ms = t1 - t0;
-  for (const auto& location : current_.model->missing_data)
-    logProblem(current_.model->file_name + ": external data file \"" + location +
-               "\" was not given; drop it together with the model to see those weights");
+  // Missing external data is normal (a graph shared without its weights): the
+  // structure is all there, so it is a notice (missingDataNotice), not a problem.
   for (const auto& note : current_.model->notes) logProblem(note);
   apply(LoadEvent::Parsed);
   model_frame_pending_ = false;

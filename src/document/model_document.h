@@ -120,6 +120,12 @@ class ModelDocument {
   const std::vector<ErrorEntry>& errors() const { return errors_; }
   uint64_t errorsReported() const { return errors_reported_; }  // grows monotonically
   const std::string& lastError() const { return last_error_; }
+  // "weights not included: structure only" when the open model's external data
+  // files were not given, else "".
+  std::string missingDataNotice() const {
+    return current_.model && !current_.model->missing_data.empty() ? "weights not included: structure only"
+                                                                   : std::string();
+  }
   const OpenTimings& timings() const { return timings_; }
   // "opened in 12 ms (parse ..., layout ..., draw ...)", "failed: ..."; "" before any.
   const std::string& lastOperation() const { return last_operation_; }

@@ -322,6 +322,10 @@ Expansion firstSight(const Hierarchy& h, const VisibleOptions& visible, const Fi
     });
     std::vector<GroupId> next;
     for (const auto& u : units) {
+      const Group& head = h.group(u[0]);
+      const bool series = u.size() > 1 || (head.series.valid() && head.parent == head.series);
+      const size_t instances = u.size() == 1 && head.kind == GroupKind::Series ? head.children.size() : u.size();
+      if ((series || head.kind == GroupKind::Series) && instances > options.max_series_opened) continue;
       uint64_t delta = 0;
       for (GroupId g : u) delta += shows[g.index] - 1;  // the group's own item goes away
       if (count + delta <= options.max_items) {

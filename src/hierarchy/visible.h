@@ -127,6 +127,11 @@ uint32_t countVisibleItems(const Hierarchy& h, const Expansion& e, const Visible
 
 struct FirstSightOptions {
   uint32_t max_items = 200;  // the opened view shows at most this many items (when possible)
+  // A series of more instances than this stays one closed box ("layers ×24") instead
+  // of opening or folding: a stack of 24 alike boxes is taller than any canvas and
+  // says less than the one box with its count. The app sets it; the default keeps
+  // the older behaviour (open if it fits, else fold).
+  uint32_t max_series_opened = 0xFFFFFFFFu;
 };
 
 // Which groups to open so that a model first appears with at most max_items items:
@@ -135,7 +140,8 @@ struct FirstSightOptions {
 // alike; when they do not fit, the series is folded instead (first instance + one
 // item for the rest) and its first instance competes at the next level. A graph
 // whose root alone exceeds the budget (impossible after sections unless it has more
-// inputs/outputs than the budget) opens with only the root.
+// inputs/outputs than the budget) opens with only the root. A series longer than
+// max_series_opened stays closed.
 Expansion firstSight(const Hierarchy& h, const VisibleOptions& visible = {}, const FirstSightOptions& options = {});
 
 }  // namespace nf::hierarchy

@@ -22,7 +22,7 @@ hierarchy::Expansion openGroups(const hierarchy::Hierarchy& h, const GroupOpenin
     case GroupOpening::Kind::ToDepth: return hierarchy::expandToDepth(h, o.depth);
     case GroupOpening::Kind::FirstSight: break;
   }
-  return hierarchy::firstSight(h, visible);
+  return hierarchy::firstSight(h, visible, o.first_sight);
 }
 
 }  // namespace

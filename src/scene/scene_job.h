@@ -53,6 +53,7 @@ struct GroupOpening {
   enum class Kind : uint8_t { FirstSight, Collapsed, Expanded, ToDepth };
   Kind kind = Kind::FirstSight;
   uint32_t depth = 0;  // ToDepth: groups of depth < this are open
+  hierarchy::FirstSightOptions first_sight;  // FirstSight: the budget (the app's: what fits its canvas)
 };
 
 // What to draw and how.

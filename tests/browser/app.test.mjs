@@ -136,13 +136,15 @@ export default function register(t) {
     await waitReady(page);
     await dropFiles(page, [fx.data, fx.model]);  // order does not matter: the .onnx is the model
     let s = await waitDrawn(page, 'ext.onnx');
-    assert(s.nodes === 1 && s.problems === 0 && s.error === null, `opened with its data, no problem: ${JSON.stringify(s)}`);
-    // Without the data file the model still opens, and the missing file is reported.
+    assert(s.nodes === 1 && s.problems === 0 && s.error === null && s.notice === null, `opened with its data, no problem: ${JSON.stringify(s)}`);
+    // Without the data file the model still opens, with a notice (not an error: a graph
+    // shared without its weights is normal).
     await dropFiles(page, [path.join(CORPUS, ALEXNET)]);
     await waitDrawn(page, path.basename(ALEXNET));
     await dropFiles(page, [fx.model]);
     s = await waitDrawn(page, 'ext.onnx');
-    assert(s.problems === 1, `one problem logged for the missing ext.weights: ${JSON.stringify(s)}`);
+    assert(s.problems === 0 && s.error === null && s.notice === 'weights not included: structure only',
+      `missing ext.weights is a notice, not a problem: ${JSON.stringify(s)}`);
     await screenshot(page, 'app-missing-external-data');
   });
 
@@ -198,7 +200,8 @@ export default function register(t) {
     await page.waitForFunction(() => localStorage.getItem('netforge.theme') === 'light', null, { timeout: 10000, polling: 50 });
     await page.waitForTimeout(200);
     const light = imageStats((await screenshot(page, 'theme-light')).png).meanLuminance;
-    assert(light > dark + 0.3, `the light theme is much brighter: dark ${dark.toFixed(2)}, light ${light.toFixed(2)}`);
+    // (The sample opens readable, its dark-titled boxes larger than a fit: +0.2 and 3x.)
+    assert(light > dark + 0.2 && light > dark * 3, `the light theme is much brighter: dark ${dark.toFixed(2)}, light ${light.toFixed(2)}`);
     await page.reload();
     await waitDrawn(page, 'sample.onnx');
     await page.waitForTimeout(200);

@@ -281,5 +281,25 @@ TEST(hierarchyVisible, FirstSightStaysWithinTheBudget) {
   for (uint32_t g = 1; g < h.groups.size(); ++g) EXPECT_FALSE(e.isOpen(GroupId{g}));
 }
 
+// The app's first sight: a long series stays one closed box with its count (input ->
+// "layers ×48" -> output), while a short one still opens with its instances.
+TEST(hierarchyVisible, FirstSightKeepsLongSeriesClosed) {
+  FirstSightOptions app;
+  app.max_items = 28;  // what a 1280x800 canvas shows readably (scene::firstSightItemBudget)
+  app.max_series_opened = 4;
+  Hierarchy big = stack(48);
+  Expansion e = firstSight(big, {}, app);
+  GroupId enc = big.findPath("enc");
+  ASSERT_TRUE(enc.valid());
+  EXPECT_FALSE(e.isOpen(enc));
+  EXPECT_FALSE(e.isFolded(enc));
+  VisibleGraph vg = check(big, e);
+  EXPECT_LE(vg.items.size(), 28u);
+  EXPECT_NE(itemOfGroup(vg, enc), kNoIndex);  // the series is one item on screen
+  Hierarchy small = stack(3);
+  Expansion s = firstSight(small, {}, app);
+  EXPECT_TRUE(s.isOpen(small.findPath("enc")));
+}
+
 }  // namespace
 }  // namespace nf::hierarchy

@@ -1,0 +1,61 @@
+// tests/browser/firstsight_bench.mjs [model.onnx ...] - drop -> readable first picture
+// (issue 16): per model, at 1280x800 in headless Chromium, the page-clock ms from the
+// file input's change event until netforgeStatus says "drawn" with a readable view
+// (box titles >= 11 px, boxes on screen). Median of RUNS (default 3) fresh pages.
+// Default models: ../shared/repro/encoder128.onnx (~1.7k nodes) and synthetic 30k and
+// 200k-node graphs (tests/scene/make_synthetic.py, written to build-web/synth).
+// Targets: <= 300 ms up to 2k nodes, <= 1 s up to 30k, <= 3 s at 200k.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launchBrowser, ROOT, startServer, waitReady } from './lib.mjs';
+
+const RUNS = Number(process.env.RUNS || 3);
+function synthetic(nodes) {
+  const file = path.join(ROOT, 'build-web/synth', `synth${nodes / 1000}k.onnx`);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    execFileSync('/usr/bin/python3', [path.join(ROOT, 'tests/scene/make_synthetic.py'), '--nodes', String(nodes), '-o', file]);
+  }
+  return file;
+}
+let files = process.argv.slice(2);
+if (!files.length) files = [path.resolve(ROOT, '../shared/repro/encoder128.onnx'), synthetic(30000), synthetic(200000)];
+const target = (nodes) => (nodes <= 2000 ? 300 : nodes <= 30000 ? 1000 : 3000);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const server = await startServer();
+const browser = await launchBrowser();
+console.log('drop -> readable first picture, 1280x800 (page clock, median of ' + RUNS + ')');
+console.log(`  ${'model'.padEnd(22)} ${'nodes'.padStart(8)} ${'ms'.padStart(8)} ${'target'.padStart(8)}  title px  boxes  canvas`);
+try {
+  for (const file of files) {
+    const times = [];
+    let last = null;
+    for (let run = 0; run < RUNS; run++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block', bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(server.url + '?sample=0&sw=0');
+      await waitReady(page);
+      await page.evaluate(() => {
+        document.getElementById('netforge-file').addEventListener('change', () => { window.__nfPicked = performance.now(); }, { once: true });
+      });
+      await page.setInputFiles('#netforge-file', file);
+      await page.waitForFunction((n) => {
+        const s = window.netforgeStatus;
+        const done = s.file === n && ((s.state === 'drawn' && s.view && s.view.title_px_min >= 11 && s.view.boxes_on_screen > 0) || s.state === 'error');
+        if (done) window.__nfReadable = window.__nfReadable || performance.now();
+        return done;
+      }, path.basename(file), { timeout: 600000, polling: 'raf' });
+      times.push(await page.evaluate(() => window.__nfReadable - window.__nfPicked));
+      last = await page.evaluate(() => window.netforgeStatus);
+      await context.close();
+    }
+    const ms = median(times);
+    const v = last.view || {};
+    console.log(`  ${path.basename(file).padEnd(22)} ${String(last.nodes).padStart(8)} ${ms.toFixed(0).padStart(8)} ${String(target(last.nodes)).padStart(8)}  ${String(v.title_px_min).padStart(8)} ${String(v.boxes_on_screen).padStart(6)}  ${v.canvas_fraction}${last.state === 'error' ? '  ERROR ' + last.error : ''}`);
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
