@@ -3,6 +3,7 @@
 #include <set>
 
 #include "builder/analysis.h"
+#include "builder/editor.h"
 #include "builder/templates.h"
 #include "builder_test_util.h"
 
@@ -52,6 +53,31 @@ TEST(BuilderTemplates, LeNet5HasItsClassicSize) {
   Analysis a = analyze(findTemplate("LeNet-5")->build(), Framework::PyTorch);
   ASSERT_EQ(a.errors, 0);
   EXPECT_EQ(a.total.trainable, int64_t{61706});
+}
+
+}  // namespace
+}  // namespace nf::builder
+
+namespace nf::builder {
+namespace {
+
+TEST(BuilderTemplates, PickingATemplateIsOneUndoStepThatBringsTheUsersModelBack) {
+  Editor editor;
+  ASSERT_TRUE(editor.addNode("Input", Vec2{0, 0}).ok());
+  ASSERT_TRUE(editor.appendAfter(editor.document().nodes()[0].id, "Linear").ok());
+  ASSERT_TRUE(editor.setModelName("Mine").ok());
+  const Document mine = editor.document();
+  const Document resnet = findTemplate("ResNet-18")->build();
+  ASSERT_TRUE(editor.replaceDocument(resnet, "Template ResNet-18").ok());
+  EXPECT_EQ(editor.document(), resnet);
+  EXPECT_TRUE(editor.undo());
+  EXPECT_EQ(editor.document(), mine);
+  EXPECT_TRUE(editor.redo());
+  EXPECT_EQ(editor.document(), resnet);
+  // New nodes after the template get fresh ids.
+  auto added = editor.addNode("ReLU", Vec2{0, 0});
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(added->index, resnet.nodes().size() + 1);
 }
 
 }  // namespace
