@@ -29,7 +29,15 @@ class Sketch {
     auto made = makeNode(doc_, type, Vec2{column * kColumn, row_ * kRow});
     if (!made.ok()) throw std::logic_error(made.error().message);
     Node n = std::move(made.value());
-    for (auto& [key, value] : params) n.params[key] = std::move(value);
+    // Coerced as the loaders do (a scalar 3 for a tuple becomes (3, 3)): the editor and
+    // the emitters expect each parameter in its spec's kind.
+    const LayerSpec* spec = catalog().find(n.type);
+    for (auto& [key, value] : params) {
+      const ParamSpec* p = spec->param(key);
+      auto coerced = p ? p->coerce(value) : std::nullopt;
+      if (!coerced || !p->validate(*coerced).ok()) throw std::logic_error("template parameter " + key + " of " + n.type);
+      n.params[key] = std::move(*coerced);
+    }
     if (!name.empty()) n.name = doc_.uniqueName(name);
     NodeId id = n.id;
     if (!doc_.insertNode(std::move(n)).ok()) throw std::logic_error("template node rejected");

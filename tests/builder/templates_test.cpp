@@ -4,6 +4,7 @@
 
 #include "builder/analysis.h"
 #include "builder/editor.h"
+#include "builder/serialize.h"
 #include "builder/templates.h"
 #include "builder_test_util.h"
 
@@ -27,6 +28,10 @@ TEST(BuilderTemplates, EveryTemplateAnalysesWithoutErrorsAndHasParameters) {
     EXPECT_FALSE(t.description.empty()) << t.name;
     EXPECT_EQ(t.description.find('\n'), std::string::npos) << t.name;
     Document doc = t.build();
+    // Parameters in their canonical kinds: saving and loading changes nothing.
+    auto reloaded = loadJson(saveJson(doc));
+    ASSERT_TRUE(reloaded.ok()) << t.name;
+    EXPECT_EQ(*reloaded, doc) << t.name;
     Analysis a = analyze(doc, Framework::PyTorch);
     EXPECT_EQ(a.errors, 0) << t.name << ": " << (a.errors ? errorLines(doc, a).front() : "");
     EXPECT_GT(a.total.trainable, 0) << t.name;
