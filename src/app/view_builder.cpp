@@ -270,6 +270,10 @@ void BuilderView::drawToolbar() {
   note("btn:New");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start an empty model (Undo brings this one back)");
   ImGui::SameLine();
+  if (ImGui::Button("From template...")) ImGui::OpenPopup("New from template");
+  note("btn:From template");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start from a classic architecture (Undo brings this one back)");
+  ImGui::SameLine();
   if (ImGui::Button("Fit")) fitView();
   note("btn:Fit");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole model (F); +/- or the mouse wheel zoom");
@@ -295,6 +299,7 @@ void BuilderView::drawToolbar() {
     ImGui::SameLine();
     ImGui::TextUnformatted(share_message_.c_str());
   }
+  drawTemplateGallery();
   drawSharePopups();
   drawStorageNotices();
   if (!status_.empty()) ImGui::TextColored(errorTextColor(), "%s", status_.c_str());

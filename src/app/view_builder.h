@@ -48,6 +48,7 @@ class BuilderView final : public View {
     builder::NodeId id;
     std::string sub;  // "Conv2d  (N, 6, 28, 28)"
     int ports = 1;    // input ports drawn
+    float width = -1;  // canvas units: wide enough for the name and `sub`; -1 until measured (canvas)
     bool error = false, blocked = false;
   };
   struct EdgeLook {
@@ -58,6 +59,7 @@ class BuilderView final : public View {
 
   void refresh();  // analysis, code, looks, autosave, test hook when the revision changed
   void drawToolbar();
+  void drawTemplateGallery();  // view_builder_templates.cpp
   void drawPicker();
   void drawCanvas();
   void drawProperties();
@@ -116,6 +118,7 @@ class BuilderView final : public View {
   int paste_count_ = 0;        // successive pastes step further from the original
   std::string status_;      // last edit error, shown under the toolbar
   std::string import_text_;    // the Open document dialog's error
+  std::string template_filter_;  // the template gallery's search text
   std::string import_buffer_;  // the Open document dialog's text (any length)
 
   // Property text fields: the text being typed lives here until committed (Enter or

@@ -12,6 +12,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "app/theme.h"
@@ -58,9 +59,12 @@ void BuilderView::fitView() {
     return;
   }
   double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
-  for (const auto& n : nodes) {
+  const bool measured = looks_.size() == nodes.size();
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const auto& n = nodes[i];
+    const float w = measured && looks_[i].width > 0 ? looks_[i].width : kNodeW;
     x0 = std::min(x0, n.pos.x), y0 = std::min(y0, n.pos.y);
-    x1 = std::max(x1, n.pos.x + kNodeW), y1 = std::max(y1, n.pos.y + kNodeH);
+    x1 = std::max(x1, n.pos.x + w), y1 = std::max(y1, n.pos.y + kNodeH);
   }
   const float margin = 30.0f;
   const float w = static_cast<float>(x1 - x0), h = static_cast<float>(y1 - y0);
@@ -111,8 +115,21 @@ void BuilderView::drawCanvas() {
   const int curve_segments = coarse ? 4 : 12;
   const size_t vtx_start = static_cast<size_t>(dl->VtxBuffer.Size);
   auto topLeft = [&](const b::Node& n) { return toScreen(n.pos); };
-  auto inPort = [&](ImVec2 tl, int port, int count) { return ImVec2(tl.x + node_w * (port + 1) / (count + 1), tl.y); };
-  auto outPort = [&](ImVec2 tl) { return ImVec2(tl.x + node_w * 0.5f, tl.y + nodeH); };
+  // Boxes are as wide as their text (at least kNodeW): "TransformerEncoderLayer  Nx20x64"
+  // must not run out of its box. Measured once per look (looks_ are rebuilt per edit).
+  auto widthOf = [&](size_t i) -> float {
+    if (!look_ok || looks_[i].id != doc.nodes()[i].id) return node_w;
+    NodeLook& l = looks_[i];
+    if (l.width < 0) {
+      const float base = ImGui::GetFontSize();
+      const float text = std::max(font->CalcTextSizeA(base, FLT_MAX, 0.0f, doc.nodes()[i].name.c_str()).x,
+                                  font->CalcTextSizeA(base, FLT_MAX, 0.0f, l.sub.c_str()).x);
+      l.width = std::max(kNodeW, std::ceil(text + 16.0f));
+    }
+    return l.width * z;
+  };
+  auto inPort = [&](ImVec2 tl, float w, int port, int count) { return ImVec2(tl.x + w * (port + 1) / (count + 1), tl.y); };
+  auto outPort = [&](ImVec2 tl, float w) { return ImVec2(tl.x + w * 0.5f, tl.y + nodeH); };
   auto visible = [&](ImVec2 a, ImVec2 c) {
     return c.x >= origin.x && c.y >= origin.y && a.x <= origin.x + size.x && a.y <= origin.y + size.y;
   };
@@ -137,8 +154,8 @@ void BuilderView::drawCanvas() {
     const b::Node& from = doc.nodes()[el.from];
     const b::Node& to = doc.nodes()[el.to];
     const int ports = look_ok ? looks_[el.to].ports : 1;
-    ImVec2 p0 = outPort(topLeft(from));
-    ImVec2 p1 = inPort(topLeft(to), el.port, ports);
+    ImVec2 p0 = outPort(topLeft(from), widthOf(el.from));
+    ImVec2 p1 = inPort(topLeft(to), widthOf(el.to), el.port, ports);
     if (!visible(ImVec2(std::min(p0.x, p1.x) - 60 * z, std::min(p0.y, p1.y) - 60 * z),
                  ImVec2(std::max(p0.x, p1.x) + 60 * z, std::max(p0.y, p1.y) + 60 * z)))
       continue;
@@ -152,7 +169,7 @@ void BuilderView::drawCanvas() {
   }
   if (link_from_.valid()) {
     if (const b::Node* from = doc.node(link_from_)) {
-      ImVec2 p0 = outPort(topLeft(*from));
+      ImVec2 p0 = outPort(topLeft(*from), widthOf(static_cast<size_t>(from - doc.nodes().data())));
       dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + 40), ImVec2(mouse.x, mouse.y - 40), mouse,
                          IM_COL32(230, 200, 90, 255), 2.0f, 16);
     }
@@ -171,7 +188,8 @@ void BuilderView::drawCanvas() {
   for (size_t i = 0; i < doc.nodes().size(); ++i) {
     const b::Node& n = doc.nodes()[i];
     const NodeLook* look = look_ok && looks_[i].id == n.id ? &looks_[i] : nullptr;
-    ImVec2 tl = topLeft(n), br = add(tl, ImVec2(node_w, nodeH));
+    const float nw = widthOf(i);
+    ImVec2 tl = topLeft(n), br = add(tl, ImVec2(nw, nodeH));
     if (!visible(ImVec2(tl.x - 8, tl.y - 8), ImVec2(br.x + 8, br.y + 8))) continue;
     const bool error = look && look->error;
     const bool sel = isSelected(n.id);
@@ -190,14 +208,14 @@ void BuilderView::drawCanvas() {
     if (draw_sub && look) dl->AddText(font, font_size, ImVec2(tl.x + 8 * z, tl.y + 24 * z), sub_text_col, look->sub.c_str());
     const int ports = look ? look->ports : 1;
     for (int p = 0; p < ports; ++p) {
-      ImVec2 c = inPort(tl, p, ports);
+      ImVec2 c = inPort(tl, nw, p, ports);
       bool over = dist2(c, mouse) < hit2;
       const ImU32 pc = over ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 190, 255, 255);
       drawPort(c, pc, over);
       if (over) hover_in = n.id, hover_port = p;
       if (publishing) noteRect("in:" + n.name + ":" + std::to_string(p), ImVec2(c.x - port_r, c.y - port_r), ImVec2(c.x + port_r, c.y + port_r));
     }
-    ImVec2 o = outPort(tl);
+    ImVec2 o = outPort(tl, nw);
     bool over_out = dist2(o, mouse) < hit2;
     const ImU32 oc = over_out ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 255, 170, 255);
     drawPort(o, oc, over_out);

@@ -136,6 +136,23 @@ Status Editor::clear() {
   return commit(std::move(step));
 }
 
+Status Editor::replaceDocument(const Document& doc, std::string label) {
+  if (doc.nodes().size() > kMaxDocumentNodes) return Error{"the new model has more than the node limit"};
+  EditStep step{std::move(label), {}, 0};
+  for (const Edge& e : doc_.edges()) step.changes.push_back(edgeChange(Change::Kind::RemoveEdge, e));
+  for (const Node& n : doc_.nodes()) step.changes.push_back(removeNodeChange(n));
+  for (const Node& n : doc.nodes()) step.changes.push_back(addNodeChange(n));
+  for (const Edge& e : doc.edges()) step.changes.push_back(edgeChange(Change::Kind::AddEdge, e));
+  if (doc_.name != doc.name) {
+    Change c;
+    c.kind = Change::Kind::SetModelName;
+    c.nameBefore = doc_.name;
+    c.name_after = doc.name;
+    step.changes.push_back(std::move(c));
+  }
+  return commit(std::move(step));
+}
+
 void Editor::load(Document doc) {
   doc_ = std::move(doc);
   clearHistory();

@@ -45,6 +45,10 @@ class Editor {
   // "New": removes every node and edge and resets the model name, as one undo step
   // (so a mistaken New is one Ctrl+Z away). Nothing to clear: no step.
   Status clear();
+  // "New > From template": replaces every node, edge and the model name by `doc`'s as
+  // one undo step labelled `label`, so the user's model is one Ctrl+Z away.
+  // Refused past kMaxDocumentNodes like every other edit that adds nodes.
+  Status replaceDocument(const Document& doc, std::string label);
 
   // [SECTION] Edits (each is one undo step; a failed edit changes nothing)
   // Edits that add nodes (add, "+", paste, duplicate) are refused with a message past

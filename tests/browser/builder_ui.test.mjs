@@ -229,4 +229,38 @@ export default function register(t) {
     assert(doc.nodes.length === 9 && doc.edges.length === 6, `Ctrl+Z restored them (${doc.nodes.length})`);
     await screenshot(page, 'builder-canvas-edits');
   });
+
+  t.test('New > From template: search, pick ResNet-18, code shown, Undo brings the model back', {
+    timeout: 120000, context: { viewport: { width: 1600, height: 1000 } },
+  }, async ({ page, url }) => {
+    await openBuilder(page, url);
+    const mine = await addFromPicker(page, 'Input', 'Input');
+    await click(page, 'btn:From template');
+    await click(page, 'template_search');
+    await page.keyboard.type('resid', { delay: 5 });  // matches descriptions too
+    await frames(page, 3);
+    const ui = await builderUi(page);
+    assert(ui.rects['template:ResNet-18'] && ui.rects['template:MobileNetV2 block'] && !ui.rects['template:MLP'],
+      `the search keeps the residual templates only (${Object.keys(ui.rects).filter((k) => k.startsWith('template:'))})`);
+    await screenshot(page, 'builder-template-gallery');
+    await click(page, 'template:ResNet-18');
+    await frames(page, 3);
+    const doc = await builderDoc(page);
+    // stem 4 + 8 blocks x 7 + 3 downsampling shortcuts x 2 + pool + fc + input
+    assert(doc.nodes.length === 4 + 8 * 7 + 3 * 2 + 2 + 1, `ResNet-18 has 69 layers (${doc.nodes.length})`);
+    assert(doc.nodes.filter((n) => n.type === 'Add').length === 8, 'its eight residual blocks end in Add');
+    const after = await builderUi(page);
+    assert(after.errors === 0 && after.params_trainable === 11689512,
+      `no errors and torchvision's 11,689,512 parameters (${after.errors}, ${after.params_trainable})`);
+    const code = await page.evaluate(() => window.netforgeBuilder.code());
+    assert(/^class ResNet18\(nn\.Module\):/m.test(code), `the code panel shows the class: ${code.slice(0, 200)}`);
+    const cv = await rect(page, 'canvas');
+    await page.mouse.move(cv[0] + 10, cv[1] + cv[3] - 10);
+    await frames(page, 3);
+    await screenshot(page, 'builder-template-resnet18');
+    await page.keyboard.press('Control+z');
+    await frames(page, 3);
+    const back = await builderDoc(page);
+    assert(back.nodes.length === 1 && back.nodes[0].name === mine.name, `Ctrl+Z brought the user's model back (${back.nodes.length})`);
+  });
 }

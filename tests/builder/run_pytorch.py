@@ -3,7 +3,8 @@
 
 usage: run_pytorch.py NETFORGE DOCS_DIR
 
-For each example document (and one small document per PyTorch layer of the catalog):
+For each example document, each template (`netforge template NAME`) and one small
+document per PyTorch layer of the catalog:
 `netforge check --json` gives the shapes and parameter counts the builder displays and
 `netforge codegen --framework pytorch --train` the code. The code is executed with
 python3-torch; the model gets random inputs of the builder's input shapes; its output
@@ -11,6 +12,7 @@ shapes, parameter count (sum over model.parameters()) and buffer count (BatchNor
 running statistics) must equal the builder's, and the generated train() must run.
 Exits 77 (skipped) when torch is not installed.
 """
+import json
 import os
 import sys
 import tempfile
@@ -78,6 +80,14 @@ def main():
         except Exception as e:  # report every document, not only the first failure
             failures.append(f"{name}: {e}")
     with tempfile.TemporaryDirectory() as tmp:
+        for t in json.loads(run(netforge, "template", "--json")[1]):
+            path = os.path.join(tmp, "template.json")
+            run(netforge, "template", t["name"], "-o", path)
+            try:
+                params = run_document(netforge, path, t["name"], train_steps=0)
+                print(f"ok  template {t['name']}: {params} parameters")
+            except Exception as e:
+                failures.append(f"template {t['name']}: {e}")
         layers = [l for l in catalog(netforge) if "pytorch" in l["frameworks"]]
         for layer in layers:
             path = write_temp(smoke_document(layer), tmp)

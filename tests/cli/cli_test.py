@@ -241,6 +241,19 @@ with tempfile.TemporaryDirectory() as tmp:
         g.write(f.read()[:300])
     r = run("codegen", broken)
     check("codegen on a truncated model: exit 1, one line", r.returncode == 1 and r.stderr.count("\n") == 1, r.stderr)
+    # builder templates: listed, written as documents the builder accepts, unknown names refused.
+    r = run("template", "--json")
+    names = [t["name"] for t in json.loads(r.stdout)] if r.returncode == 0 else []
+    check("template --json lists the gallery", len(names) >= 12 and "ResNet-18" in names, r.stdout[:300])
+    doc_path = os.path.join(tmp, "resnet.json")
+    r = run("template", "resnet-18", "-o", doc_path)
+    r2 = run("check", doc_path, "--json") if r.returncode == 0 else r
+    report = json.loads(r2.stdout) if r2.returncode == 0 else {}
+    check("template NAME -o writes a document that checks cleanly",
+          report.get("errors") == 0 and report.get("total", {}).get("trainable") == 11689512, r.stderr + r2.stderr)
+    r = run("template", "ResNet-19\x1b[31m")
+    check("template with an unknown name: exit 1, one line, escaped",
+          r.returncode == 1 and r.stderr.count("\n") == 1 and "\x1b" not in r.stderr, r.stderr)
     # summary of a model with name scopes: one row per module, identical layers folded.
     stack = os.path.join(tmp, "stack.onnx")
     write_scoped_stack(stack)
