@@ -26,7 +26,6 @@ namespace nf::app {
 
 namespace {
 
-constexpr uint32_t kNone = kNoIndex;  // base/id.h
 constexpr const char* kOptionsKey = "netforge.graph.options";
 // Work per frame while laying out: below the 50 ms a frame may take, with room
 // for drawing the frame itself (the slices overrun by a few ms at most).
@@ -74,7 +73,7 @@ void GraphView::restart(AppContext& ctx, double now) {
   report_pending_ = true;
   group_transition_.stop();
   toggle_started_ = -1;
-  hovered_ = selected_ = hover_edge_ = kNone;
+  hovered_ = selected_ = hover_edge_ = kNoIndex;
   search_.reset();
   minimap_.invalidate();
   if (!m) {
@@ -223,19 +222,19 @@ void GraphView::recolor() {
 }
 
 uint32_t GraphView::displayNodeOf(ir::GraphId graph, ir::NodeId node) const {
-  if (!node.valid()) return kNone;
+  if (!node.valid()) return kNoIndex;
   const scene::DisplayGraph& g = pipeline_.graph();
   // Grouped: the item showing the node (its box, or the closed group holding it).
   if (pipeline_.grouped()) {
     const hierarchy::VisibleGraph& v = pipeline_.groupedScene().visible;
-    if (graph != g.graph || node.index >= pipeline_.hierarchy().node_group.size()) return kNone;
+    if (graph != g.graph || node.index >= pipeline_.hierarchy().node_group.size()) return kNoIndex;
     const uint32_t item = v.itemOfNode(node);
-    return item < g.nodes.size() ? item : kNone;
+    return item < g.nodes.size() ? item : kNoIndex;
   }
   if (graph == g.graph && node.index < g.node_of_op.size()) return g.node_of_op[node.index];
   for (uint32_t i = 0; i < g.nodes.size(); ++i)  // expanded bodies
     if (g.nodes[i].kind == scene::NodeKind::Op && g.nodes[i].graph == graph && g.nodes[i].op == node) return i;
-  return kNone;
+  return kNoIndex;
 }
 
 void GraphView::followSelection(AppContext& ctx) {
@@ -247,14 +246,14 @@ void GraphView::followSelection(AppContext& ctx) {
   uint32_t n = displayNodeOf(sel.graph, sel.node);
   // A node hidden in a closed group, chosen elsewhere (the node list, search): open
   // the groups around it.
-  if (changed && n != kNone && pipeline_.grouped() && sel.graph == pipeline_.graphId() &&
+  if (changed && n != kNoIndex && pipeline_.grouped() && sel.graph == pipeline_.graphId() &&
       pipeline_.graph().nodes[n].kind == scene::NodeKind::Group && revealNode(ctx, sel.node)) {
     selection_seen_ = sel.version;
     n = displayNodeOf(sel.graph, sel.node);
   }
   // A node of another graph chosen elsewhere (the node list, a body): open that graph.
   // Only for a new choice: a scene rebuilt for another graph keeps showing it.
-  if (changed && n == kNone && sel.node.valid() && sel.graph != pipeline_.graphId() && ctx.session.document().current()) {
+  if (changed && n == kNoIndex && sel.node.valid() && sel.graph != pipeline_.graphId() && ctx.session.document().current()) {
     const ir::Model& model = ctx.session.document().current()->model;
     if (sel.graph.index < model.graphs.size()) {
       openGraph(ctx, sel.graph, displayName(model.graph(sel.graph).name, 40));
@@ -265,7 +264,7 @@ void GraphView::followSelection(AppContext& ctx) {
     selected_ = n;
     updateHighlight();
   }
-  if (sel.focus_requested && n != kNone) {
+  if (sel.focus_requested && n != kNoIndex) {
     sel.focus_requested = false;
     focusNode(n, true);
   }
@@ -275,7 +274,7 @@ void GraphView::selectDisplayNode(AppContext& ctx, uint32_t node, bool focus) {
   selected_ = node;
   updateHighlight();
   Selection& sel = ctx.selection;
-  if (node == kNone) {
+  if (node == kNoIndex) {
     sel.clear();
   } else {
     const scene::DisplayNode& n = pipeline_.graph().nodes[node];
@@ -288,7 +287,7 @@ void GraphView::selectDisplayNode(AppContext& ctx, uint32_t node, bool focus) {
     }
   }
   selection_seen_ = sel.version;
-  if (focus && node != kNone) focusNode(node, true);
+  if (focus && node != kNoIndex) focusNode(node, true);
 }
 
 // Hovered/selected node, its neighbours and its edges; search matches.
@@ -300,7 +299,7 @@ void GraphView::updateHighlight() {
     if (const uint32_t m = matchBox(k); m < states_.size()) states_[m] = kStateMatch;
   std::vector<uint32_t> edges;
   for (uint32_t focus : {selected_, hovered_}) {
-    if (focus == kNone || focus >= g.nodes.size()) continue;
+    if (focus == kNoIndex || focus >= g.nodes.size()) continue;
     for (uint32_t k = adj_begin_[focus]; k < adj_begin_[focus + 1]; ++k) {
       const uint32_t e = adj_edges_[k];
       const scene::DisplayEdge& de = g.edges[e];
@@ -309,9 +308,9 @@ void GraphView::updateHighlight() {
       if (states_[other] == kStatePlain || states_[other] == kStateMatch) states_[other] = kStateNeighbor;
     }
   }
-  if (hover_edge_ != kNone && hover_edge_ < g.edges.size()) edges.push_back(hover_edge_);
-  if (hovered_ != kNone && hovered_ < states_.size()) states_[hovered_] = kStateHovered;
-  if (selected_ != kNone && selected_ < states_.size()) states_[selected_] = kStateSelected;
+  if (hover_edge_ != kNoIndex && hover_edge_ < g.edges.size()) edges.push_back(hover_edge_);
+  if (hovered_ != kNoIndex && hovered_ < states_.size()) states_[hovered_] = kStateHovered;
+  if (selected_ != kNoIndex && selected_ < states_.size()) states_[selected_] = kStateSelected;
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   renderer_.setHighlightedEdges(edges, pipeline_.layout());
@@ -507,7 +506,7 @@ void GraphView::publishState(const AppContext& ctx) {
   const GraphRenderer::FrameStats& gl = renderer_.lastFrame();
   const bool ready = uploaded_;
   std::string sel_name, match_name;
-  if (ready && selected_ != kNone) sel_name = pipeline_.graph().nodes[selected_].name;
+  if (ready && selected_ != kNoIndex) sel_name = pipeline_.graph().nodes[selected_].name;
   if (ready && search_.cursor() >= 0) match_name = matchName(static_cast<size_t>(search_.cursor()));
   auto ms = [](double v) { return roundTo(v, 1); };
   auto px = [](double v) { return roundTo(v, 1); };
@@ -541,9 +540,9 @@ void GraphView::publishState(const AppContext& ctx) {
                  roundTo(canvas_size_.y, 0)};
   j["bounds"] = {ready ? roundTo(pipeline_.layout().bounds.width, 0) : 0.0,
                  ready ? roundTo(pipeline_.layout().bounds.height, 0) : 0.0};
-  j["selected"] = selected_ == kNone ? -1 : static_cast<int>(selected_);
+  j["selected"] = selected_ == kNoIndex ? -1 : static_cast<int>(selected_);
   j["selected_name"] = sel_name.substr(0, 200);
-  j["hovered"] = hovered_ == kNone ? -1 : static_cast<int>(hovered_);
+  j["hovered"] = hovered_ == kNoIndex ? -1 : static_cast<int>(hovered_);
   j["matches"] = static_cast<unsigned>(search_.matches().size());
   j["match"] = search_.cursor();
   j["match_name"] = match_name.substr(0, 200);
@@ -565,7 +564,7 @@ void GraphView::publishState(const AppContext& ctx) {
   j["ui"] = probe_.take();
   if (ready && pipeline_.grouped()) j["grouped"] = groupedState();
   j["overlay"] = color_.state();
-  if (ready && selected_ != kNone) {
+  if (ready && selected_ != kNoIndex) {
     const scene::Rect& r = pipeline_.layout().nodes[selected_];
     const scene::Point a = camera_.toCanvas({r.x, r.y});
     j["selected_rect"] = {px(canvas_pos_.x + a.x), px(canvas_pos_.y + a.y), px(r.width * camera_.zoom),
@@ -657,13 +656,13 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   camera_ = clampToBounds(camera_, bounds, canvas_size.x, canvas_size.y);
 
   // Hover: the box under the cursor, else an edge near it.
-  uint32_t hover = kNone, hover_edge = kNone;
+  uint32_t hover = kNoIndex, hover_edge = kNoIndex;
   if (hovered && !dragging_) {
     const scene::Point p = camera_.toScene(mouse);
     hover = pipeline_.index().nodeAt(p);
     // Edges are only worth pointing at when they are drawn at a readable size (and far
     // out a 4-pixel tolerance would cover thousands of them).
-    if (hover == kNone && camera_.zoom >= 0.2f)
+    if (hover == kNoIndex && camera_.zoom >= 0.2f)
       hover_edge = pipeline_.index().edgeAt(pipeline_.layout(), p, 4.0f / camera_.zoom);
   }
   if (hover != hovered_ || hover_edge != hover_edge_) {
@@ -672,22 +671,22 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     updateHighlight();
   }
   // Far out the boxes have no legible text: say what is under the cursor.
-  if (hovered && !dragging_ && hovered_ != kNone && camera_.zoom < 0.6f) {
+  if (hovered && !dragging_ && hovered_ != kNoIndex && camera_.zoom < 0.6f) {
     const scene::DisplayNode& n = pipeline_.graph().nodes[hovered_];
     ImGui::BeginTooltip();
     ImGui::TextUnformatted(n.title.c_str());
     if (!n.name.empty() && n.name != n.title) ImGui::TextDisabled("%s", displayName(n.name, 120).c_str());
     ImGui::EndTooltip();
   }
-  if (hovered && !dragging_ && hovered_ != kNone && camera_.zoom >= 0.6f) groupTooltip(hovered_);
-  if (hovered && !dragging_ && hovered_ == kNone && hover_edge_ == kNone && pipeline_.grouped()) {
+  if (hovered && !dragging_ && hovered_ != kNoIndex && camera_.zoom >= 0.6f) groupTooltip(hovered_);
+  if (hovered && !dragging_ && hovered_ == kNoIndex && hover_edge_ == kNoIndex && pipeline_.grouped()) {
     const uint32_t f = frameTitleAt(camera_.toScene(mouse));
-    if (f != kNone) {
+    if (f != kNoIndex) {
       ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
       frameTooltip(f);
     }
   }
-  if (hovered && hover_edge_ != kNone) {
+  if (hovered && hover_edge_ != kNoIndex) {
     const scene::DisplayEdge& e = pipeline_.graph().edges[hover_edge_];
     ImGui::BeginTooltip();
     ImGui::TextUnformatted(displayName(scene::edgeTensorName(ctx.session.document().current()->model, e), 120).c_str());
@@ -701,7 +700,7 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
       const scene::Point p = camera_.toScene(mouse);
       const uint32_t n = pipeline_.index().nodeAt(p);
       bool opened = clickGroups(ctx, p);
-      if (!opened && n != kNone) {
+      if (!opened && n != kNoIndex) {
         const scene::DisplayNode& node = pipeline_.graph().nodes[n];
         const scene::Rect& r = pipeline_.layout().nodes[n];
         const scene::BoxStyle& st = scene::boxStyle();
@@ -741,7 +740,7 @@ void GraphView::handleKeys(AppContext& ctx, ImVec2 canvas_size) {
   auto key = [](int sc) { return ImGui::IsKeyPressed(sc, true); };
   // With a selection (and no Shift), arrows move it along the edges, as in Netron:
   // against the flow to a producer, with it to a consumer, across to a sibling.
-  if (selected_ != kNone && !io.KeyShift) {
+  if (selected_ != kNoIndex && !io.KeyShift) {
     const bool tb = options_.direction == layout::Direction::TopToBottom;
     using scene::Along;
     Along along = Along::Back;
@@ -753,7 +752,7 @@ void GraphView::handleKeys(AppContext& ctx, ImVec2 canvas_size) {
     else moved = false;
     if (moved) {
       const uint32_t next = scene::neighbourAlong(pipeline_.graph(), pipeline_.layout(), selected_, along);
-      if (next != kNone) {
+      if (next != kNoIndex) {
         selectDisplayNode(ctx, next, false);
         // Off screen: pan to it (the zoom stays, unlike F's focus).
         if (!boxOnScreen(next))
@@ -770,14 +769,14 @@ void GraphView::handleKeys(AppContext& ctx, ImVec2 canvas_size) {
   if (key(SDL_SCANCODE_MINUS) || key(SDL_SCANCODE_KP_MINUS))
     animateTo(zoomAt(camera_, centre, 0.8f, min_zoom), platform::nowMs());
   if (ImGui::IsKeyPressed(SDL_SCANCODE_0, false) || ImGui::IsKeyPressed(SDL_SCANCODE_KP_0, false)) fitAll(true);
-  if (ImGui::IsKeyPressed(SDL_SCANCODE_F, false) && selected_ != kNone) focusNode(selected_, true);
+  if (ImGui::IsKeyPressed(SDL_SCANCODE_F, false) && selected_ != kNoIndex) focusNode(selected_, true);
   if (ImGui::IsKeyPressed(SDL_SCANCODE_ESCAPE, false)) {
     if (search_.open) {  // closes and clears the search (its highlights go too)
       search_.open = false;
       search_.clearText();
       runSearch(ctx);
     } else {
-      selectDisplayNode(ctx, kNone, false);
+      selectDisplayNode(ctx, kNoIndex, false);
     }
   }
 }

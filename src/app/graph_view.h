@@ -136,7 +136,7 @@ class GraphView final : public View {
   void drawMinimap(ImVec2 canvas_pos, ImVec2 canvas_size);
   void runSearch(AppContext& ctx);
   void gotoMatch(AppContext& ctx, int delta);
-  uint32_t matchBox(size_t k) const;  // the display node showing match k (kNone if folded)
+  uint32_t matchBox(size_t k) const;  // the display node showing match k (kNoIndex if folded)
   std::string matchName(size_t k) const;
 
   GraphPipeline pipeline_;

@@ -23,7 +23,6 @@ namespace nf::app {
 
 namespace {
 
-constexpr uint32_t kNone = kNoIndex;  // base/id.h
 
 uint64_t groupItemKey(hierarchy::GroupId g) {
   return hierarchy::VisibleItem{hierarchy::ItemKind::Group, g.index, {}}.key();
@@ -55,7 +54,7 @@ void GraphView::drawFrames(AppContext& ctx, ImDrawList* dl, ImVec2 canvas_pos, I
 void GraphView::groupTooltip(uint32_t node) const {
   if (!pipeline_.grouped() || node >= pipeline_.graph().nodes.size()) return;
   const scene::DisplayNode& n = pipeline_.graph().nodes[node];
-  if (n.kind != scene::NodeKind::Group || n.group == kNone) return;
+  if (n.kind != scene::NodeKind::Group || n.group == kNoIndex) return;
   const hierarchy::Hierarchy& h = pipeline_.hierarchy();
   const hierarchy::Group& g = h.group(hierarchy::GroupId{n.group});
   ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
@@ -84,10 +83,10 @@ void GraphView::frameTooltip(uint32_t frame) const {
 // [SECTION] Input --------------------------------------------------------------------
 
 uint32_t GraphView::frameTitleAt(scene::Point p) const {
-  if (!pipeline_.grouped()) return kNone;
+  if (!pipeline_.grouped()) return kNoIndex;
   const auto& frames = pipeline_.groupedScene().frames;
   // Pre-order: the last hit is the innermost.
-  uint32_t hit = kNone;
+  uint32_t hit = kNoIndex;
   for (uint32_t i = 0; i < frames.size(); ++i) {
     const scene::Rect& r = frames[i].rect;
     if (p.x >= r.x && p.x <= r.x + r.width && p.y >= r.y && p.y <= r.y + frames[i].title_height) hit = i;
@@ -98,7 +97,7 @@ uint32_t GraphView::frameTitleAt(scene::Point p) const {
 bool GraphView::clickGroups(AppContext& ctx, scene::Point p) {
   if (!pipeline_.grouped() || group_transition_.active()) return false;
   const uint32_t n = pipeline_.index().nodeAt(p);
-  if (n != kNone) {
+  if (n != kNoIndex) {
     const scene::GroupedScene& gs = pipeline_.groupedScene();
     const hierarchy::VisibleItem& item = gs.visible.items[n];
     if (item.kind != hierarchy::ItemKind::Group && item.kind != hierarchy::ItemKind::SeriesRest) return false;
@@ -110,7 +109,7 @@ bool GraphView::clickGroups(AppContext& ctx, scene::Point p) {
     return true;
   }
   const uint32_t f = frameTitleAt(p);
-  if (f == kNone) return false;
+  if (f == kNoIndex) return false;
   hierarchy::Expansion e = pipeline_.expansion();
   const hierarchy::GroupId g = pipeline_.groupedScene().frames[f].group;
   hierarchy::setOpen(&e, g, false);
@@ -119,7 +118,7 @@ bool GraphView::clickGroups(AppContext& ctx, scene::Point p) {
 }
 
 bool GraphView::groupKeys(AppContext& ctx) {
-  if (!pipeline_.grouped() || selected_ == kNone || group_transition_.active()) return false;
+  if (!pipeline_.grouped() || selected_ == kNoIndex || group_transition_.active()) return false;
   const scene::GroupedScene& gs = pipeline_.groupedScene();
   if (selected_ >= gs.visible.items.size()) return false;
   if (ImGui::IsKeyPressed(SDL_SCANCODE_RETURN, false) || ImGui::IsKeyPressed(SDL_SCANCODE_KP_ENTER, false)) {
@@ -133,7 +132,7 @@ bool GraphView::groupKeys(AppContext& ctx) {
   }
   if (ImGui::IsKeyPressed(SDL_SCANCODE_BACKSPACE, false)) {
     const uint32_t f = gs.frame_of_node[selected_];
-    if (f == kNone) return false;
+    if (f == kNoIndex) return false;
     const hierarchy::GroupId g = gs.frames[f].group;
     hierarchy::Expansion e = pipeline_.expansion();
     hierarchy::setOpen(&e, g, false);
@@ -168,7 +167,7 @@ void GraphView::applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, u
   std::unordered_map<uint64_t, scene::Rect> old_items, old_frames;
   for (size_t i = 0; i < before.keys.size(); ++i) old_items.emplace(before.keys[i], pipeline_.layout().nodes[i]);
   for (const scene::GroupFrame& f : before.frames) old_frames.emplace(groupItemKey(f.group), f.rect);
-  const uint64_t selected_key = selected_ != kNone && selected_ < before.keys.size() ? before.keys[selected_] : 0;
+  const uint64_t selected_key = selected_ != kNoIndex && selected_ < before.keys.size() ? before.keys[selected_] : 0;
   // Where the anchor is drawn (a box, or the frame of the same group once opened).
   auto find = [](const std::unordered_map<uint64_t, scene::Rect>& m, uint64_t key, scene::Rect* out) {
     const auto it = m.find(key);
@@ -234,10 +233,10 @@ void GraphView::applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, u
   }
 
   // Selection and search refer to display node indices: carry the selection by key.
-  selected_ = kNone;
+  selected_ = kNoIndex;
   for (size_t i = 0; i < after.keys.size() && selected_key; ++i)
     if (after.keys[i] == selected_key) selected_ = static_cast<uint32_t>(i);
-  hovered_ = hover_edge_ = kNone;  // search matches are graph nodes: they stay
+  hovered_ = hover_edge_ = kNoIndex;  // search matches are graph nodes: they stay
   uploadScene();
   stepGroupAnimation(platform::nowMs());
 }
@@ -332,7 +331,7 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
     options_ = next;
     saveOptions();
     if (only_visible && pipeline_.reconfigure(options_)) {
-      hovered_ = hover_edge_ = selected_ = kNone;
+      hovered_ = hover_edge_ = selected_ = kNoIndex;
       search_.dropMatches();
       group_transition_.stop();
       uploadScene();

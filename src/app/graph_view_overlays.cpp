@@ -18,7 +18,6 @@ namespace nf::app {
 
 namespace {
 
-constexpr uint32_t kNone = kNoIndex;  // base/id.h
 
 
 }  // namespace
@@ -261,7 +260,7 @@ void GraphView::runSearch(AppContext& ctx) {
 }
 
 uint32_t GraphView::matchBox(size_t k) const {
-  if (k >= search_.matches().size()) return kNone;
+  if (k >= search_.matches().size()) return kNoIndex;
   if (!pipeline_.grouped()) return search_.matches()[k];
   return displayNodeOf(pipeline_.graphId(), ir::NodeId{search_.matches()[k]});
 }
@@ -279,7 +278,7 @@ void GraphView::gotoMatch(AppContext& ctx, int delta) {
   // Grouped: open the groups hiding the match first.
   if (pipeline_.grouped()) {
     const uint32_t box = matchBox(k);
-    if (box != kNone && pipeline_.graph().nodes[box].kind == scene::NodeKind::Group)
+    if (box != kNoIndex && pipeline_.graph().nodes[box].kind == scene::NodeKind::Group)
       revealNode(ctx, ir::NodeId{search_.matches()[k]});
     stepGroupAnimation(1e300);  // jump to the end: the camera moves to the final place
   }
@@ -327,8 +326,8 @@ void GraphView::drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_siz
       search_.clearText();
       runSearch(ctx);
     }
-    const uint32_t m = search_.cursor() >= 0 ? matchBox(static_cast<size_t>(search_.cursor())) : kNone;
-    if (m != kNone) {
+    const uint32_t m = search_.cursor() >= 0 ? matchBox(static_cast<size_t>(search_.cursor())) : kNoIndex;
+    if (m != kNoIndex) {
       const scene::DisplayNode& n = pipeline_.graph().nodes[m];
       ImGui::TextDisabled("%s  %s", n.title.c_str(), displayName(n.name, 60).c_str());
       if (ImGui::SmallButton("Select")) selectDisplayNode(ctx, m, true);

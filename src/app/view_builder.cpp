@@ -228,7 +228,7 @@ void BuilderView::handleShortcuts() {
   }
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) selectMany({});
   // Zoom about the canvas centre: + / - (main row or keypad), 0 = 100 %, F = fit.
-  const ImVec2 centre(canvas_origin_.x + canvasSize_.x * 0.5f, canvas_origin_.y + canvasSize_.y * 0.5f);
+  const ImVec2 centre(canvas_origin_.x + canvas_size_.x * 0.5f, canvas_origin_.y + canvas_size_.y * 0.5f);
   if (!ctrl && (pressed(SDL_SCANCODE_EQUALS) || pressed(SDL_SCANCODE_KP_PLUS))) zoomAt(1.25f, centre);
   if (!ctrl && (pressed(SDL_SCANCODE_MINUS) || pressed(SDL_SCANCODE_KP_MINUS))) zoomAt(0.8f, centre);
   if (!ctrl && pressed(SDL_SCANCODE_0)) zoomAt(1.0f / zoom_, centre);
@@ -287,12 +287,12 @@ void BuilderView::drawToolbar() {
   ImGui::TextUnformatted("Share:");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(160);
-  inputString("##sharepw", "password (optional)", &sharePassword_, ImGuiInputTextFlags_Password);
+  inputString("##sharepw", "password (optional)", &share_password_, ImGuiInputTextFlags_Password);
   note("share_password");
   ImGui::SameLine();
   if (ImGui::Button("Copy share link")) {
     share_message_ = "Making the link...";
-    platform::shareMake(b::saveCompact(editor_.document()), sharePassword_);
+    platform::shareMake(b::saveCompact(editor_.document()), share_password_);
   }
   note("btn:Copy share link");
   if (!share_message_.empty()) {

@@ -106,7 +106,7 @@ class BuilderView final : public View {
   std::vector<builder::NodeId> selection_;
   char search_[64] = "";
   bool focus_search_ = true;
-  ImVec2 canvas_origin_{0, 0}, canvasSize_{0, 0};
+  ImVec2 canvas_origin_{0, 0}, canvas_size_{0, 0};
   ImVec2 scroll_{40, 40};   // canvas origin offset (pan), screen pixels
   float zoom_ = 1.0f;
   bool fit_pending_ = false;  // fit on the next canvas frame (its size is known there)
@@ -124,7 +124,7 @@ class BuilderView final : public View {
   // Property text fields: the text being typed lives here until committed (Enter or
   // leaving the field); a rejected value keeps its message under the field.
   std::string field_key_;  // "<node id>/<param>" of the field being edited
-  char fieldBuf_[96] = "";
+  char field_buf_[96] = "";
   std::string field_error_key_, field_error_;
 
   // Cost of drawing the canvas and the whole window (CPU side, ImGui work only; the GL
@@ -143,7 +143,7 @@ class BuilderView final : public View {
   // incoming_ until the user accepts it, so autosaved work is never replaced unasked.
   void pollShare();
   void drawSharePopups();
-  std::string sharePassword_;   // any length (std::string fields, see inputString)
+  std::string share_password_;   // any length (std::string fields, see inputString)
   std::string unlock_password_;
   bool need_password_ = false;
   bool ask_accept_ = false;

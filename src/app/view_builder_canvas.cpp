@@ -53,7 +53,7 @@ void BuilderView::zoomAt(float factor, ImVec2 anchor) {
 
 void BuilderView::fitView() {
   const auto& nodes = editor_.document().nodes();
-  if (nodes.empty() || canvasSize_.x <= 0) {
+  if (nodes.empty() || canvas_size_.x <= 0) {
     zoom_ = 1.0f;
     scroll_ = ImVec2(40, 40);
     return;
@@ -68,10 +68,10 @@ void BuilderView::fitView() {
   }
   const float margin = 30.0f;
   const float w = static_cast<float>(x1 - x0), h = static_cast<float>(y1 - y0);
-  zoom_ = std::clamp(std::min((canvasSize_.x - 2 * margin) / w, (canvasSize_.y - 2 * margin) / h), kMinZoom, 1.5f);
-  scroll_.x = (canvasSize_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_;
+  zoom_ = std::clamp(std::min((canvas_size_.x - 2 * margin) / w, (canvas_size_.y - 2 * margin) / h), kMinZoom, 1.5f);
+  scroll_.x = (canvas_size_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_;
   scroll_.y = margin - static_cast<float>(y0) * zoom_;
-  if (h * zoom_ < canvasSize_.y - 2 * margin) scroll_.y = (canvasSize_.y - h * zoom_) * 0.5f - static_cast<float>(y0) * zoom_;
+  if (h * zoom_ < canvas_size_.y - 2 * margin) scroll_.y = (canvas_size_.y - h * zoom_) * 0.5f - static_cast<float>(y0) * zoom_;
 }
 
 // [SECTION] Drawing and gestures
@@ -80,8 +80,8 @@ void BuilderView::drawCanvas() {
   const b::Document& doc = editor_.document();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   canvas_origin_ = ImGui::GetCursorScreenPos();
-  canvasSize_ = ImGui::GetContentRegionAvail();
-  const ImVec2 origin = canvas_origin_, size = canvasSize_;
+  canvas_size_ = ImGui::GetContentRegionAvail();
+  const ImVec2 origin = canvas_origin_, size = canvas_size_;
   if (fit_pending_) {
     fit_pending_ = false;
     fitView();
@@ -96,7 +96,7 @@ void BuilderView::drawCanvas() {
   dl->PushClipRect(origin, add(origin, size), true);
 
   const float z = zoom_;
-  const float node_w = kNodeW * z, nodeH = kNodeH * z;
+  const float node_w = kNodeW * z, node_h = kNodeH * z;
   ImFont* font = ImGui::GetFont();
   const float font_size = ImGui::GetFontSize() * z;
   const bool draw_text = font_size >= 5.0f;  // below that, text is noise (and costly)
@@ -129,7 +129,7 @@ void BuilderView::drawCanvas() {
     return l.width * z;
   };
   auto inPort = [&](ImVec2 tl, float w, int port, int count) { return ImVec2(tl.x + w * (port + 1) / (count + 1), tl.y); };
-  auto outPort = [&](ImVec2 tl, float w) { return ImVec2(tl.x + w * 0.5f, tl.y + nodeH); };
+  auto outPort = [&](ImVec2 tl, float w) { return ImVec2(tl.x + w * 0.5f, tl.y + node_h); };
   auto visible = [&](ImVec2 a, ImVec2 c) {
     return c.x >= origin.x && c.y >= origin.y && a.x <= origin.x + size.x && a.y <= origin.y + size.y;
   };
@@ -176,7 +176,7 @@ void BuilderView::drawCanvas() {
   }
 
   // Nodes; find what the mouse is over on the way.
-  b::NodeId hoverNode, hoverOut, hover_in;
+  b::NodeId hover_node, hover_out, hover_in;
   int hover_port = -1;
   const float port_r = std::max(2.5f, kPortR * std::min(z, 1.5f));
   const float hit2 = std::max(64.0f, port_r * port_r * 2.5f);
@@ -189,7 +189,7 @@ void BuilderView::drawCanvas() {
     const b::Node& n = doc.nodes()[i];
     const NodeLook* look = look_ok && looks_[i].id == n.id ? &looks_[i] : nullptr;
     const float nw = widthOf(i);
-    ImVec2 tl = topLeft(n), br = add(tl, ImVec2(nw, nodeH));
+    ImVec2 tl = topLeft(n), br = add(tl, ImVec2(nw, node_h));
     if (!visible(ImVec2(tl.x - 8, tl.y - 8), ImVec2(br.x + 8, br.y + 8))) continue;
     const bool error = look && look->error;
     const bool sel = isSelected(n.id);
@@ -219,8 +219,8 @@ void BuilderView::drawCanvas() {
     bool over_out = dist2(o, mouse) < hit2;
     const ImU32 oc = over_out ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 255, 170, 255);
     drawPort(o, oc, over_out);
-    if (over_out) hoverOut = n.id;
-    if (mouse.x >= tl.x && mouse.x <= br.x && mouse.y >= tl.y && mouse.y <= br.y) hoverNode = n.id;
+    if (over_out) hover_out = n.id;
+    if (mouse.x >= tl.x && mouse.x <= br.x && mouse.y >= tl.y && mouse.y <= br.y) hover_node = n.id;
     if (publishing) {
       noteRect("node:" + n.name, tl, br);
       noteRect("out:" + n.name, ImVec2(o.x - port_r, o.y - port_r), ImVec2(o.x + port_r, o.y + port_r));
@@ -245,22 +245,22 @@ void BuilderView::drawCanvas() {
   auto draggedPast = [&](float px) { return io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] >= px * px; };
   if (canvas_hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     const bool ctrl = io.KeyCtrl || io.KeySuper;
-    if (hoverOut.valid() && !io.KeyShift) {
-      link_from_ = hoverOut;
-    } else if (hoverNode.valid()) {
-      if (io.KeyShift && selected_.valid() && selected_ != hoverNode) {
+    if (hover_out.valid() && !io.KeyShift) {
+      link_from_ = hover_out;
+    } else if (hover_node.valid()) {
+      if (io.KeyShift && selected_.valid() && selected_ != hover_node) {
         // Flowpoints: Shift+click connects the selected node to the clicked one.
-        auto st = editor_.toggleConnection(selected_, hoverNode);
+        auto st = editor_.toggleConnection(selected_, hover_node);
         status_ = st.ok() ? "" : st.message();
       } else if (ctrl) {
         std::vector<b::NodeId> ids = selection_;
-        if (isSelected(hoverNode)) ids.erase(std::find(ids.begin(), ids.end(), hoverNode));
-        else ids.push_back(hoverNode);
+        if (isSelected(hover_node)) ids.erase(std::find(ids.begin(), ids.end(), hover_node));
+        else ids.push_back(hover_node);
         selectMany(std::move(ids));
-        if (isSelected(hoverNode)) selected_ = hoverNode;
+        if (isSelected(hover_node)) selected_ = hover_node;
       } else {
-        if (!isSelected(hoverNode)) select(hoverNode);
-        selected_ = hoverNode;
+        if (!isSelected(hover_node)) select(hover_node);
+        selected_ = hover_node;
         dragging_ = true;
       }
     } else {
@@ -274,15 +274,15 @@ void BuilderView::drawCanvas() {
   }
   if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) {
     if (link_from_.valid()) {
-      b::NodeId target = hover_in.valid() ? hover_in : hoverNode;
+      b::NodeId target = hover_in.valid() ? hover_in : hover_node;
       if (target.valid() && target != link_from_) {
         auto st = editor_.connect(link_from_, target, hover_in.valid() ? hover_port : -1);
         status_ = st.ok() ? "" : st.message();
       }
     }
-    if (dragging_ && !draggedPast(2.0f) && hoverNode.valid() &&
+    if (dragging_ && !draggedPast(2.0f) && hover_node.valid() &&
         !io.KeyShift && !(io.KeyCtrl || io.KeySuper)) {
-      select(hoverNode);  // a plain click on a node of a multi-selection keeps only it
+      select(hover_node);  // a plain click on a node of a multi-selection keeps only it
     }
     if (box_selecting_) {
       const b::Vec2 end = toCanvas(mouse);
@@ -302,8 +302,8 @@ void BuilderView::drawCanvas() {
                         ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0.0f)))
     scroll_ = add(scroll_, io.MouseDelta);
   if (canvas_hovered && io.MouseWheel != 0.0f) zoomAt(std::pow(1.15f, io.MouseWheel), mouse);
-  if (hoverNode.valid() && !link_from_.valid() && !dragging_) {
-    if (const b::NodeReport* rep = analysis_.find(hoverNode); rep && !rep->issues.empty()) {
+  if (hover_node.valid() && !link_from_.valid() && !dragging_) {
+    if (const b::NodeReport* rep = analysis_.find(hover_node); rep && !rep->issues.empty()) {
       ImGui::BeginTooltip();
       for (const auto& is : rep->issues)
         ImGui::TextColored(is.level == b::Issue::Level::Error ? errorTextColor() : warningTextColor(),

@@ -180,22 +180,22 @@ void BuilderView::drawParamField(const b::Node& n, const b::ParamSpec& p) {
     }
     note("param:" + p.name);
   } else {
-    // The text typed stays in fieldBuf_ while the field is active; it is parsed and
+    // The text typed stays in field_buf_ while the field is active; it is parsed and
     // committed when the field is left (Enter, Tab or a click elsewhere). A rejected
     // value leaves the document unchanged and its message under the field.
     const bool editing = field_key_ == key;
     char shown[96];
     std::snprintf(shown, sizeof shown, "%s", fieldText(value).c_str());
-    char* buf = editing ? fieldBuf_ : shown;
+    char* buf = editing ? field_buf_ : shown;
     ImGui::SetNextItemWidth(140);
-    ImGui::InputText(p.name.c_str(), buf, sizeof(fieldBuf_), ImGuiInputTextFlags_AutoSelectAll);
+    ImGui::InputText(p.name.c_str(), buf, sizeof(field_buf_), ImGuiInputTextFlags_AutoSelectAll);
     note("param:" + p.name);
     if (ImGui::IsItemActive() && !editing) {
       field_key_ = key;
-      std::memcpy(fieldBuf_, shown, sizeof fieldBuf_);
+      std::memcpy(field_buf_, shown, sizeof field_buf_);
     }
     if (ImGui::IsItemDeactivated() && editing) {
-      const std::string text = fieldBuf_;
+      const std::string text = field_buf_;
       field_key_.clear();
       if (text == fieldText(value)) {
         if (field_error_key_ == key) field_error_.clear();  // back to the valid value: nothing to report

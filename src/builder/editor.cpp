@@ -81,7 +81,7 @@ void Editor::apply(const Change& c, bool forward) {
       if (forward) doc_.eraseEdge(c.edge);
       else (void)doc_.insertEdge(c.edge);
       break;
-    case K::SetModelName: doc_.name = forward ? c.name_after : c.nameBefore; break;
+    case K::SetModelName: doc_.name = forward ? c.name_after : c.name_before; break;
   }
 }
 
@@ -129,7 +129,7 @@ Status Editor::clear() {
   if (doc_.name != blank.name) {
     Change c;
     c.kind = Change::Kind::SetModelName;
-    c.nameBefore = doc_.name;
+    c.name_before = doc_.name;
     c.name_after = blank.name;
     step.changes.push_back(std::move(c));
   }
@@ -146,7 +146,7 @@ Status Editor::replaceDocument(const Document& doc, std::string label) {
   if (doc_.name != doc.name) {
     Change c;
     c.kind = Change::Kind::SetModelName;
-    c.nameBefore = doc_.name;
+    c.name_before = doc_.name;
     c.name_after = doc.name;
     step.changes.push_back(std::move(c));
   }
@@ -265,7 +265,7 @@ Status Editor::setModelName(std::string name) {
   if (name == doc_.name) return {};
   Change c;
   c.kind = Change::Kind::SetModelName;
-  c.nameBefore = doc_.name;
+  c.name_before = doc_.name;
   c.name_after = std::move(name);
   return commit(EditStep{"Rename model", {std::move(c)}, 0});
 }

@@ -23,7 +23,7 @@ struct Change {
   Kind kind = Kind::AddNode;
   Node before, after;  // nodes: Add uses after, Remove uses before, Update both
   Edge edge;           // AddEdge / RemoveEdge
-  std::string nameBefore, name_after;  // SetModelName
+  std::string name_before, name_after;  // SetModelName
 };
 
 struct EditStep {

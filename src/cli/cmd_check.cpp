@@ -253,10 +253,10 @@ int runCheck(const Args& args) {
   const bool compact = args.has("compact");
   if (args.has("catalog")) return printCatalog();
   if (args.positional.size() != 1) return usageError("check", "missing DOC.json");
-  const std::string fwName = args.get("framework", "pytorch");
-  auto fw = builder::parseFramework(fwName);
+  const std::string framework_name = args.get("framework", "pytorch");
+  auto fw = builder::parseFramework(framework_name);
   if (!fw) {
-    std::fprintf(stderr, "netforge check: unknown framework '%s' (pytorch or keras)\n", displayName(fwName).c_str());
+    std::fprintf(stderr, "netforge check: unknown framework '%s' (pytorch or keras)\n", displayName(framework_name).c_str());
     return kExitUsage;
   }
   builder::LoadReport report;

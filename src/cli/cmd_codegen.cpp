@@ -43,10 +43,10 @@ int writeCode(const Args& args, const std::string& code) {
 
 int codegenFromOnnx(const Args& args) {
   const std::string& path = args.positional[0];
-  const std::string fwName = args.get("framework", "pytorch");
-  auto fw = builder::parseFramework(fwName);
+  const std::string framework_name = args.get("framework", "pytorch");
+  auto fw = builder::parseFramework(framework_name);
   if (!fw || *fw != builder::Framework::PyTorch) {
-    std::fprintf(stderr, "netforge codegen: ONNX models convert to pytorch only (not '%s')\n", displayName(fwName).c_str());
+    std::fprintf(stderr, "netforge codegen: ONNX models convert to pytorch only (not '%s')\n", displayName(framework_name).c_str());
     return kExitUsage;
   }
   ir::Model model;
@@ -70,10 +70,10 @@ int runCodegen(const Args& args) {
   builder::CodegenOptions options;
   options.training_loop = args.has("train");
   options.main_block = !args.has("no-main");
-  const std::string fwName = args.get("framework", "pytorch");
-  auto fw = builder::parseFramework(fwName);
+  const std::string framework_name = args.get("framework", "pytorch");
+  auto fw = builder::parseFramework(framework_name);
   if (!fw) {
-    std::fprintf(stderr, "netforge codegen: unknown framework '%s' (pytorch or keras)\n", displayName(fwName).c_str());
+    std::fprintf(stderr, "netforge codegen: unknown framework '%s' (pytorch or keras)\n", displayName(framework_name).c_str());
     return kExitUsage;
   }
   options.framework = *fw;

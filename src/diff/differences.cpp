@@ -13,7 +13,6 @@ namespace nf::diff {
 
 namespace {
 
-constexpr uint32_t kNone = kNoIndex;
 
 // A body's structure in one number: op types, attributes and arity of every node, in
 // order, nested bodies included, so a changed If/Loop body shows as a changed attribute.
@@ -196,8 +195,8 @@ class Differ {
       }
       r_.nodes.push_back(std::move(d));
     }
-    for (uint32_t k = 0; k < ga_.nodes.size(); ++k) if (m().a_to_b[k] == kNone) r_.removed.push_back(k);
-    for (uint32_t k = 0; k < gb_.nodes.size(); ++k) if (m().b_to_a[k] == kNone) r_.added.push_back(k);
+    for (uint32_t k = 0; k < ga_.nodes.size(); ++k) if (m().a_to_b[k] == kNoIndex) r_.removed.push_back(k);
+    for (uint32_t k = 0; k < gb_.nodes.size(); ++k) if (m().b_to_a[k] == kNoIndex) r_.added.push_back(k);
   }
 
   // Whether input tensors are the same one: produced by paired nodes at the same output
@@ -224,14 +223,14 @@ class Differ {
       for (ir::ValueId v : xa) {
         uint32_t w = m().value_a_to_b[v.index];
         std::string ta = ga_.value(v).name + ": " + valueText(ga_, ia, v);
-        bool listed = w != kNone && in_b.count(w) != 0;
+        bool listed = w != kNoIndex && in_b.count(w) != 0;
         if (!listed) { r_.graph.push_back({what, ta, ""}); continue; }
         std::string tb = gb_.value(ir::ValueId{w}).name + ": " + valueText(gb_, ib, ir::ValueId{w});
         if (valueText(ga_, ia, v) != valueText(gb_, ib, ir::ValueId{w})) r_.graph.push_back({what, ta, tb});
       }
       for (ir::ValueId v : xb) {
         uint32_t w = m().value_b_to_a[v.index];
-        bool listed = w != kNone && in_a.count(w) != 0;
+        bool listed = w != kNoIndex && in_a.count(w) != 0;
         if (!listed) r_.graph.push_back({what, "", gb_.value(v).name + ": " + valueText(gb_, ib, v)});
       }
     };
@@ -273,10 +272,10 @@ class Differ {
     std::map<uint32_t, uint32_t> boundary_owner;  // A-side index of a paired neighbour -> a region node
     auto walk = [&](const ir::Graph& g, const std::vector<uint32_t>& to_other, bool is_a, uint32_t base) {
       for (uint32_t k = 0; k < g.nodes.size(); ++k) {
-        if (to_other[k] != kNone) continue;
+        if (to_other[k] != kNoIndex) continue;
         const ir::Node& n = g.nodes[k];
         auto touch = [&](uint32_t nb) {
-          if (to_other[nb] == kNone) { unite(base + k, base + nb); return; }
+          if (to_other[nb] == kNoIndex) { unite(base + k, base + nb); return; }
           uint32_t key = is_a ? nb : to_other[nb];
           auto [it, fresh] = boundary_owner.emplace(key, base + k);
           if (!fresh) unite(it->second, base + k);
@@ -362,13 +361,13 @@ class Differ {
 
   static uint32_t producerOf(const ir::Graph& g, uint32_t node) {
     const ir::Node& n = g.nodes[node];
-    if (n.inputs.empty() || !n.inputs[0].valid()) return kNone;
+    if (n.inputs.empty() || !n.inputs[0].valid()) return kNoIndex;
     ir::NodeId p = g.value(n.inputs[0]).producer;
-    return p.valid() ? p.index : kNone;
+    return p.valid() ? p.index : kNoIndex;
   }
   static bool fedByPairedConv(const ir::Graph& g, uint32_t bn, const std::vector<uint32_t>& to_other, const ir::Graph& other) {
     uint32_t p = producerOf(g, bn);
-    return p != kNone && g.nodes[p].op_type == "Conv" && to_other[p] != kNone && other.nodes[to_other[p]].op_type == "Conv";
+    return p != kNoIndex && g.nodes[p].op_type == "Conv" && to_other[p] != kNoIndex && other.nodes[to_other[p]].op_type == "Conv";
   }
 
   void groups() {

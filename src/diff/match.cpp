@@ -87,7 +87,6 @@ uint64_t tensorContentHash(const ir::Model& model, const ir::Tensor& t, uint64_t
 
 namespace {
 
-constexpr uint32_t kNone = kNoIndex;
 
 // One graph's adjacency, from values to nodes and back.
 struct Side {
@@ -139,9 +138,9 @@ struct Side {
     for (uint32_t k = 0; k < order.size(); ++k) position[order[k]] = k;
   }
   uint32_t producer(ir::ValueId v) const {
-    if (!v.valid() || v.index >= g->values.size()) return kNone;
+    if (!v.valid() || v.index >= g->values.size()) return kNoIndex;
     ir::NodeId p = g->values[v.index].producer;
-    return p.valid() ? p.index : kNone;
+    return p.valid() ? p.index : kNoIndex;
   }
 };
 
@@ -150,10 +149,10 @@ class Matcher {
   Matcher(const ir::Model& a, const ir::Model& b, const MatchOptions& o) : opt_(o) {
     A_.build(a);
     B_.build(b);
-    m_.a_to_b.assign(A_.n, kNone);
-    m_.b_to_a.assign(B_.n, kNone);
-    m_.value_a_to_b.assign(A_.g->values.size(), kNone);
-    m_.value_b_to_a.assign(B_.g->values.size(), kNone);
+    m_.a_to_b.assign(A_.n, kNoIndex);
+    m_.b_to_a.assign(B_.n, kNoIndex);
+    m_.value_a_to_b.assign(A_.g->values.size(), kNoIndex);
+    m_.value_b_to_a.assign(B_.g->values.size(), kNoIndex);
     m_.init_a_to_b.assign(A_.g->initializers.size(), -1);
     m_.init_b_to_a.assign(B_.g->initializers.size(), -1);
     init_stage_a_.assign(A_.g->initializers.size(), Stage::Names);
@@ -182,7 +181,7 @@ class Matcher {
  private:
   // [pairing primitives]
   bool pairNodes(uint32_t a, uint32_t b, Stage stage, double confidence) {
-    if (m_.a_to_b[a] != kNone || m_.b_to_a[b] != kNone) return false;
+    if (m_.a_to_b[a] != kNoIndex || m_.b_to_a[b] != kNoIndex) return false;
     m_.a_to_b[a] = b;
     m_.b_to_a[b] = a;
     m_.nodes.push_back({ir::NodeId{a}, ir::NodeId{b}, stage, confidence});
@@ -202,7 +201,7 @@ class Matcher {
       if (same_kind && xa.producer.valid()) {
         uint32_t pa = xa.producer.index, pb = xb.producer.index;
         same_kind = A_.op_label[pa] == B_.op_label[pb] && A_.out_slot[va.index] == B_.out_slot[vb.index] &&
-                    (m_.a_to_b[pa] == kNone ? m_.b_to_a[pb] == kNone : m_.a_to_b[pa] == pb);
+                    (m_.a_to_b[pa] == kNoIndex ? m_.b_to_a[pb] == kNoIndex : m_.a_to_b[pa] == pb);
       }
       if (same_kind) pairValues(va, vb, Stage::Neighbours);
     }
@@ -210,7 +209,7 @@ class Matcher {
   }
   void pairValues(ir::ValueId va, ir::ValueId vb, Stage stage) {
     if (!va.valid() || !vb.valid()) return;
-    if (m_.value_a_to_b[va.index] != kNone || m_.value_b_to_a[vb.index] != kNone) return;
+    if (m_.value_a_to_b[va.index] != kNoIndex || m_.value_b_to_a[vb.index] != kNoIndex) return;
     m_.value_a_to_b[va.index] = vb.index;
     m_.value_b_to_a[vb.index] = va.index;
     queue_.push_back(va.index);
@@ -232,8 +231,8 @@ class Matcher {
         if (it != names.end()) pairValues(v, it->second, Stage::Io);
       }
       std::vector<ir::ValueId> ra, rb;
-      for (ir::ValueId v : xa) if (m_.value_a_to_b[v.index] == kNone) ra.push_back(v);
-      for (ir::ValueId v : xb) if (m_.value_b_to_a[v.index] == kNone) rb.push_back(v);
+      for (ir::ValueId v : xa) if (m_.value_a_to_b[v.index] == kNoIndex) ra.push_back(v);
+      for (ir::ValueId v : xb) if (m_.value_b_to_a[v.index] == kNoIndex) rb.push_back(v);
       for (size_t i = 0; i < std::min(ra.size(), rb.size()); ++i) pairValues(ra[i], rb[i], Stage::Io);
     };
     byName(A_.g->realInputs(), B_.g->realInputs());
@@ -298,7 +297,7 @@ class Matcher {
     auto collect = [](const Side& s, ir::ValueId v, const std::vector<uint32_t>& paired) {
       std::vector<C> out;
       for (ir::NodeId c : s.g->value(v).consumers) {
-        if (paired[c.index] != kNone) continue;
+        if (paired[c.index] != kNoIndex) continue;
         const ir::Node& n = s.g->nodes[c.index];
         for (size_t k = 0; k < n.inputs.size(); ++k) {
           if (n.inputs[k] == v) {
@@ -344,9 +343,9 @@ class Matcher {
       uint32_t va = queue_.front();
       queue_.pop_front();
       uint32_t vb = m_.value_a_to_b[va];
-      if (vb == kNone) continue;
+      if (vb == kNoIndex) continue;
       uint32_t pa = A_.producer(ir::ValueId{va}), pb = B_.producer(ir::ValueId{vb});
-      if (pa != kNone && pb != kNone && m_.a_to_b[pa] == kNone && m_.b_to_a[pb] == kNone &&
+      if (pa != kNoIndex && pb != kNoIndex && m_.a_to_b[pa] == kNoIndex && m_.b_to_a[pb] == kNoIndex &&
           A_.op_label[pa] == B_.op_label[pb] && A_.out_slot[va] == B_.out_slot[vb]) {
         pairNodes(pa, pb, Stage::Neighbours, A_.fine_label[pa] == B_.fine_label[pb] ? 0.9 : 0.8);
       }
@@ -412,7 +411,7 @@ class Matcher {
       if (B_.g->nodes[k].name.empty()) continue;
       b_keys[k] = moved.empty() ? B_.g->nodes[k].name : normal(B_.g->nodes[k].name);
       auto [it, fresh] = b_names.emplace(b_keys[k], k);
-      if (!fresh) it->second = kNone;
+      if (!fresh) it->second = kNoIndex;
     }
     // A moved name outranks an unmoved one that reads the same: "/layers.3/x" moved to
     // "/layers.2/x" is backed by weights, the old "/layers.2/x" (a layer inserted in A) is not.
@@ -432,12 +431,12 @@ class Matcher {
     }
     std::vector<std::pair<uint32_t, uint32_t>> different_op;
     for (uint32_t k = 0; k < A_.n; ++k) {
-      if (a_keys[k].empty() || m_.a_to_b[k] != kNone) continue;
+      if (a_keys[k].empty() || m_.a_to_b[k] != kNoIndex) continue;
       bool unique = a_moved[k] ? moved_count[a_keys[k]] == 1
                                : kept_count[a_keys[k]] == 1 && moved_count.count(a_keys[k]) == 0;
       if (!unique) continue;
       auto it = b_names.find(a_keys[k]);
-      if (it == b_names.end() || it->second == kNone) continue;
+      if (it == b_names.end() || it->second == kNoIndex) continue;
       if (A_.op_label[k] != B_.op_label[it->second]) {
         different_op.push_back({k, it->second});
         continue;
@@ -452,7 +451,7 @@ class Matcher {
     for (uint32_t k = 0; k < A_.n; ++k) {
       if (a_keys[k].empty()) continue;
       ++named;
-      by_name += m_.a_to_b[k] != kNone;
+      by_name += m_.a_to_b[k] != kNoIndex;
     }
     if (by_name * 2 >= named) {
       for (auto [x, y] : different_op) pairNodes(x, y, Stage::Names, 0.7);
@@ -465,8 +464,8 @@ class Matcher {
     std::vector<uint64_t> la(A_.n), lb(B_.n);
     auto init = [&](const Side& s, const std::vector<uint32_t>& paired, bool is_a, std::vector<uint64_t>* l) {
       for (uint32_t k = 0; k < s.n; ++k) {
-        uint32_t key = paired[k] == kNone ? kNone : (is_a ? k : paired[k]);
-        (*l)[k] = key != kNone ? combine(0x5041495245ull, key) : (fine ? s.fine_label[k] : s.op_label[k]);
+        uint32_t key = paired[k] == kNoIndex ? kNoIndex : (is_a ? k : paired[k]);
+        (*l)[k] = key != kNoIndex ? combine(0x5041495245ull, key) : (fine ? s.fine_label[k] : s.op_label[k]);
       }
     };
     init(A_, m_.a_to_b, true, &la);
@@ -477,8 +476,8 @@ class Matcher {
     }
     // Labels unique on both sides pair (after k rounds a label holds k hops of context).
     std::vector<std::pair<uint64_t, uint32_t>> ua, ub;
-    for (uint32_t k = 0; k < A_.n; ++k) if (m_.a_to_b[k] == kNone) ua.push_back({la[k], k});
-    for (uint32_t k = 0; k < B_.n; ++k) if (m_.b_to_a[k] == kNone) ub.push_back({lb[k], k});
+    for (uint32_t k = 0; k < A_.n; ++k) if (m_.a_to_b[k] == kNoIndex) ua.push_back({la[k], k});
+    for (uint32_t k = 0; k < B_.n; ++k) if (m_.b_to_a[k] == kNoIndex) ub.push_back({lb[k], k});
     std::sort(ua.begin(), ua.end());
     std::sort(ub.begin(), ub.end());
     std::vector<std::pair<uint32_t, uint32_t>> found;
@@ -504,7 +503,7 @@ class Matcher {
     std::vector<uint64_t> next(s.n);
     std::vector<uint64_t> succ;
     for (uint32_t k = 0; k < s.n; ++k) {
-      if (paired[k] != kNone) { next[k] = prev[k]; continue; }
+      if (paired[k] != kNoIndex) { next[k] = prev[k]; continue; }
       const ir::Node& node = s.g->nodes[k];
       Hasher h;
       h.add(prev[k]);
@@ -513,9 +512,9 @@ class Matcher {
         uint64_t x = 0x11;
         if (v.valid()) {
           uint32_t p = s.producer(v);
-          uint32_t vkey = vpaired[v.index] == kNone ? kNone : (is_a ? v.index : vpaired[v.index]);
-          if (p != kNone) x = combine(prev[p], s.out_slot[v.index]);
-          else if (vkey != kNone) x = combine(0x56414cull, vkey);
+          uint32_t vkey = vpaired[v.index] == kNoIndex ? kNoIndex : (is_a ? v.index : vpaired[v.index]);
+          if (p != kNoIndex) x = combine(prev[p], s.out_slot[v.index]);
+          else if (vkey != kNoIndex) x = combine(0x56414cull, vkey);
           else x = s.g->value(v).initializer >= 0 ? 0x22 : 0x33;
         }
         h.add(x);
@@ -538,14 +537,14 @@ class Matcher {
   void align() {
     // Gap key of an unpaired node: the pair of the last paired node before it.
     std::map<uint32_t, std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> gaps;
-    uint32_t last = kNone;
+    uint32_t last = kNoIndex;
     for (uint32_t k : A_.order) {
-      if (m_.a_to_b[k] != kNone) last = k;
+      if (m_.a_to_b[k] != kNoIndex) last = k;
       else gaps[last].first.push_back(k);
     }
-    last = kNone;
+    last = kNoIndex;
     for (uint32_t k : B_.order) {
-      if (m_.b_to_a[k] != kNone) last = m_.b_to_a[k];
+      if (m_.b_to_a[k] != kNoIndex) last = m_.b_to_a[k];
       else gaps[last].second.push_back(k);
     }
     for (auto& [key, gap] : gaps) {
@@ -607,7 +606,7 @@ class Matcher {
       if (!va.valid() || !vb.valid()) continue;
       for (ir::NodeId c : A_.g->value(va).consumers) {
         uint32_t cb = m_.a_to_b[c.index];
-        if (cb == kNone) continue;
+        if (cb == kNoIndex) continue;
         for (ir::NodeId d : B_.g->value(vb).consumers) if (d.index == cb) return true;
       }
     }

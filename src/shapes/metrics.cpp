@@ -363,9 +363,9 @@ class Walker {
     out_.graphs.resize(m.graphs.size());
     for (size_t g = 0; g < m.graphs.size(); ++g) out_.graphs[g].resize(m.graphs[g].nodes.size());
     constant_.resize(m.graphs.size());
-    nodeConstant_.resize(m.graphs.size());
-    shapeOnly_.resize(m.graphs.size());
-    shapeNode_.resize(m.graphs.size());
+    node_constant_.resize(m.graphs.size());
+    shape_only_.resize(m.graphs.size());
+    shape_node_.resize(m.graphs.size());
     counted_.resize(m.graphs.size());
     carried_.resize(m.graphs.size());
     for (size_t g = 0; g < m.graphs.size(); ++g) {
@@ -390,10 +390,10 @@ class Walker {
     for (uint32_t ni : order) {
       const ir::Node& n = G.nodes[ni];
       NodeMetrics& nm = out_.graphs[g.index][ni];
-      nm.constant = nodeConstant_[g.index][ni];
+      nm.constant = node_constant_[g.index][ni];
       // Parameters: sources read at data slots, plus anything carried by constant producers.
       ParamAmount own;
-      for (size_t i = 0; i < n.inputs.size() && !shapeNode_[g.index][ni]; ++i) {
+      for (size_t i = 0; i < n.inputs.size() && !shape_node_[g.index][ni]; ++i) {
         ir::ValueId v = n.inputs[i];
         if (!v.valid() || isShapeSlot(n, i)) continue;
         takeParams(g, v, &own);
@@ -470,7 +470,7 @@ class Walker {
     const ir::Graph& G = m_.graph(g);
     auto& vc = constant_[g.index];
     vc.assign(G.values.size(), 0);
-    auto& nc = nodeConstant_[g.index];
+    auto& nc = node_constant_[g.index];
     nc.assign(G.nodes.size(), 0);
     for (size_t v = 0; v < G.values.size(); ++v) vc[v] = G.values[v].initializer >= 0;
     for (uint32_t ni : order) {
@@ -484,9 +484,9 @@ class Walker {
           if (o.valid()) vc[o.index] = 1;
     }
     // Shape-only values, deciding consumers before producers (reverse order).
-    auto& so = shapeOnly_[g.index];
+    auto& so = shape_only_[g.index];
     so.assign(G.values.size(), 0);
-    auto& sn = shapeNode_[g.index];
+    auto& sn = shape_node_[g.index];
     sn.assign(G.nodes.size(), 0);
     std::vector<char> decided(G.values.size(), 0);
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
@@ -544,8 +544,8 @@ class Walker {
       // A generated weight: a Constant, or a ConstantOfShape of a constant shape
       // (zeros shaped like a runtime tensor are a buffer, not a weight).
       bool generator = (p.op_type == "Constant" || p.op_type == "ConstantOfShape") &&
-                       (p.domain.empty() || p.domain == "ai.onnx") && val.producer.index < nodeConstant_[g.index].size() &&
-                       nodeConstant_[g.index][val.producer.index];
+                       (p.domain.empty() || p.domain == "ai.onnx") && val.producer.index < node_constant_[g.index].size() &&
+                       node_constant_[g.index][val.producer.index];
       const ir::Type& t = inf_.type(g, v);
       if (!generator || t.kind != ir::Type::Kind::Tensor || !ir::isFloatType(t.elem)) return;
       e = t.elem;
@@ -617,9 +617,9 @@ class Walker {
   const InferenceResult& inf_;
   Metrics& out_;
   std::vector<std::vector<char>> constant_;
-  std::vector<std::vector<char>> nodeConstant_;  // [graph][node]
-  std::vector<std::vector<char>> shapeOnly_;     // [graph][value]
-  std::vector<std::vector<char>> shapeNode_;     // [graph][node]
+  std::vector<std::vector<char>> node_constant_;  // [graph][node]
+  std::vector<std::vector<char>> shape_only_;     // [graph][value]
+  std::vector<std::vector<char>> shape_node_;     // [graph][node]
   std::vector<std::vector<char>> counted_;
   std::vector<std::vector<ParamAmount>> carried_;
   std::set<uint32_t> visiting_;

@@ -14,7 +14,6 @@ namespace nf::views {
 
 namespace {
 
-constexpr uint32_t kNone = 0xFFFFFFFFu;
 
 // A dense layer: y = x W with W [in, out], stored as `weight` ([out, in] when transposed).
 struct Dense {
@@ -134,7 +133,7 @@ DensePart findDensePart(const ir::Model& model, const LayerGraph& g, const Neuro
   std::vector<std::vector<uint32_t>> preds(n), succs(n);
   for (const LayerEdge& e : g.edges) preds[e.to].push_back(e.from), succs[e.from].push_back(e.to);
   // Longest chain by dense layers: each link is a layer's only input from its only output.
-  std::vector<uint32_t> best(n, 0), from(n, kNone);
+  std::vector<uint32_t> best(n, 0), from(n, kNoIndex);
   for (size_t i = 0; i < n; ++i) {
     if (!ok[i]) continue;
     best[i] = is_dense[i];
@@ -143,15 +142,15 @@ DensePart findDensePart(const ir::Model& model, const LayerGraph& g, const Neuro
       if (p < i && ok[p] && succs[p].size() == 1 && best[p] > 0) best[i] += best[p], from[i] = p;
     }
   }
-  uint32_t end = kNone;
+  uint32_t end = kNoIndex;
   for (size_t i = 0; i < n; ++i)
-    if (is_dense[i] && (end == kNone || best[i] >= best[end])) end = static_cast<uint32_t>(i);
-  if (end == kNone) {
+    if (is_dense[i] && (end == kNoIndex || best[i] >= best[end])) end = static_cast<uint32_t>(i);
+  if (end == kNoIndex) {
     part.caption = "No dense layers (Gemm, or MatMul with a constant 2-D weight): nothing to draw as neurons.";
     return part;
   }
   std::vector<uint32_t> chain;
-  for (uint32_t v = end; v != kNone; v = from[v]) chain.push_back(v);
+  for (uint32_t v = end; v != kNoIndex; v = from[v]) chain.push_back(v);
   std::reverse(chain.begin(), chain.end());
   // Trailing layers after the last dense one (a Softmax left separate) join its title.
   for (uint32_t v = end; succs[v].size() == 1 && ok[succs[v][0]] && !is_dense[succs[v][0]] && preds[succs[v][0]].size() == 1;)
