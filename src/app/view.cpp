@@ -61,16 +61,21 @@ void View::drawDocked(AppContext& ctx) {
   if (!all_collapsed) {
     const float bar = ImGui::GetFrameHeight() + 8;
     size_t expanded = 0;
+    float weights = 0;
     for (const auto& v : ctx.views.all())
-      if (v->dock() == dock() && v->docked(ctx) && !v->collapsed()) ++expanded;
-    const float share = (area.size.y - bar * static_cast<float>(count - expanded)) / static_cast<float>(expanded);
+      if (v->dock() == dock() && v->docked(ctx) && !v->collapsed()) {
+        ++expanded;
+        weights += v->dockWeight();
+      }
+    // The expanded panels divide the rest by their weights (the Run panel's feature maps need room).
+    const float unit = (area.size.y - bar * static_cast<float>(count - expanded)) / std::max(weights, 1e-3f);
     size_t k = 0;
     for (const auto& v : ctx.views.all()) {
       if (v->dock() != dock() || !v->docked(ctx)) continue;
       if (k++ == index) break;
-      y += v->collapsed() ? bar : share;
+      y += v->collapsed() ? bar : unit * v->dockWeight();
     }
-    h = collapsed_ ? bar : share;
+    h = collapsed_ ? bar : unit * dockWeight();
   }
   const float x = dock() == Dock::Left ? area.pos.x : area.pos.x + area.size.x - width;
   ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);

@@ -62,6 +62,8 @@ class View {
   virtual Dock dock() const { return Dock::Floating; }
   virtual bool dockShown(const AppContext& ctx) const { return true; }
   virtual float dockWidth() const { return 300.0f; }
+  // Share of its column's height next to the other expanded panels there (relative).
+  virtual float dockWeight() const { return 1.0f; }
   bool collapsed() const { return collapsed_; }
   void setCollapsed(bool c) { collapsed_ = c; }
   // Docked and taking room now: open and shown.

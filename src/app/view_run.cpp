@@ -231,6 +231,12 @@ uint64_t estimateIntermediates(const OpenedModel* opened, const shapes::Inferenc
 }  // namespace
 
 void RunView::update(AppContext& ctx) {
+  // Opening the panel collapses the others in its column to their bars (a click opens
+  // them again): the results and feature maps need the height.
+  if (isOpen() && !was_open_)
+    for (const auto& v : ctx.views.all())
+      if (v.get() != this && v->dock() == dock() && v->docked(ctx)) v->setCollapsed(true);
+  was_open_ = isOpen();
   State& st = *s_;
   st.doc = &ctx.session.document();
   const OpenedModel* opened = st.doc->current();

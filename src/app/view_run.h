@@ -14,6 +14,7 @@ class RunView final : public View {
   const char* shortcutText() const override { return "Ctrl+Shift+X"; }
   Dock dock() const override { return Dock::Left; }
   float dockWidth() const override { return 420.0f; }
+  float dockWeight() const override { return 3.0f; }  // most of the left column: results and feature maps
   void update(AppContext& ctx) override;
   bool wantsFrames() const override;
 
@@ -25,6 +26,7 @@ class RunView final : public View {
 
  private:
   std::unique_ptr<State> s_;
+  bool was_open_ = false;  // open last frame: opening it makes room (see update)
 };
 
 }  // namespace nf::app

@@ -48,6 +48,9 @@ export default function register(t) {
     await clickUi(page, 'groups');
     await clickUi(page, 'collapse_all');
     await page.keyboard.press('Escape');
+    // First sight opens at a readable zoom at the inputs (issue 16): 0 shows every box.
+    await waitGraph(page, settled('g.grouped.frames === 0'), 'collapsed');
+    await page.keyboard.press('0');
     await page.waitForTimeout(400);  // the camera fits the smaller scene
     g = await waitGraph(page, settled('g.grouped.frames === 0 && g.grouped.boxes.length >= 3'), 'group boxes on screen');
     assert(g.overlay && g.overlay.color_by === 'category' && !g.overlay.active, `category colours first: ${JSON.stringify(g.overlay)}`);
