@@ -101,10 +101,17 @@ void View::drawDocked(AppContext& ctx) {
   ImGui::End();
 }
 
-// The bar: an arrow button and the panel's name, one letter per line.
+// The bar: an arrow button and the panel's name, one letter per line (a bar across
+// a column, stacked above an open panel, says it in one line).
 void View::drawCollapsedBar() {
-  const char* arrow = dock() == Dock::Left ? ">>##expand" : "<<##expand";
-  if (ImGui::Button(arrow, ImVec2(-1, 0))) collapsed_ = false;
+  const bool across = ImGui::GetWindowWidth() > ImGui::GetWindowHeight();
+  const std::string arrow = std::string(dock() == Dock::Left ? ">>" : "<<") +
+                            (across ? "  " + title() : std::string()) + "##expand";
+  if (ImGui::Button(arrow.c_str(), ImVec2(-1, 0))) collapsed_ = false;
+  if (across) {
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show %s", title().c_str());
+    return;
+  }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show %s", title().c_str());
   for (char c : title()) {
     const char s[2] = {c, 0};
