@@ -121,20 +121,7 @@ void Editor::clearHistory() {
   redo_.clear();
 }
 
-Status Editor::clear() {
-  EditStep step{"New document", {}, 0};
-  for (const Edge& e : doc_.edges()) step.changes.push_back(edgeChange(Change::Kind::RemoveEdge, e));
-  for (const Node& n : doc_.nodes()) step.changes.push_back(removeNodeChange(n));
-  const Document blank;
-  if (doc_.name != blank.name) {
-    Change c;
-    c.kind = Change::Kind::SetModelName;
-    c.name_before = doc_.name;
-    c.name_after = blank.name;
-    step.changes.push_back(std::move(c));
-  }
-  return commit(std::move(step));
-}
+Status Editor::clear() { return replaceDocument(Document{}, "New document"); }
 
 Status Editor::replaceDocument(const Document& doc, std::string label) {
   if (doc.nodes().size() > kMaxDocumentNodes) return Error{"the new model has more than the node limit"};
