@@ -26,6 +26,7 @@ ImU32 color(uint32_t rgb, float opacity) {
 const char* pictureViewName(PictureView v) {
   switch (v) {
     case PictureView::Layered: return "layered";
+    case PictureView::Space: return "3d";
     case PictureView::Neurons: return "neurons";
     default: return "graph";
   }
@@ -33,6 +34,7 @@ const char* pictureViewName(PictureView v) {
 
 PictureView parsePictureView(std::string_view s) {
   if (s == "layered") return PictureView::Layered;
+  if (s == "3d") return PictureView::Space;
   if (s == "neurons") return PictureView::Neurons;
   return PictureView::Graph;
 }
@@ -54,7 +56,7 @@ bool GraphPictures::prepare(const ir::Model* model, uint64_t generation, const d
   error_.clear();
   caption_.clear();
   fit_pending_ = true;
-  if (!model || !analysis || view == PictureView::Graph) return false;
+  if (!model || !analysis || view == PictureView::Graph || view == PictureView::Space) return false;
   if (!analysis->error.empty()) {
     error_ = "the model's analysis failed: " + analysis->error;
     return false;

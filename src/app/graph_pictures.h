@@ -1,6 +1,7 @@
 // app/graph_pictures.h - the graph canvas's other pictures of the open model: the
 // layered view (visualkeras-style boxes) and the neurons view (ANN Visualizer-style),
-// chosen with the Graph | Layered | Neurons switch on the graph toolbar.
+// chosen with the Graph | Layered | 3D | Neurons switch on the graph toolbar (3D:
+// graph_space.h).
 //
 // The geometry is the core's (src/views): the same views::Drawing the CLI writes as
 // SVG/PNG, drawn here with the ImGui draw list (polygons, lines, circles, text) under
@@ -31,10 +32,10 @@ struct ModelAnalysis;
 
 namespace nf::app {
 
-enum class PictureView : uint8_t { Graph, Layered, Neurons };
-// Page-storage key of the chosen picture ("graph", "layered", "neurons").
+enum class PictureView : uint8_t { Graph, Layered, Space, Neurons };  // Space: the 3D view (graph_space.h)
+// Page-storage key of the chosen picture ("graph", "layered", "3d", "neurons").
 inline constexpr const char* kPictureStorageKey = "netforge.graph.picture";
-const char* pictureViewName(PictureView v);  // "graph", "layered", "neurons"
+const char* pictureViewName(PictureView v);  // "graph", "layered", "3d", "neurons"
 PictureView parsePictureView(std::string_view s);  // unknown -> Graph
 
 // As the CLI's --boxes auto: modules past this many op boxes (when the model has scopes).

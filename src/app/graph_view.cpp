@@ -48,7 +48,8 @@ GraphView::GraphView() : View("Graph", true) {
 GraphView::~GraphView() = default;
 
 bool GraphView::wantsFrames() const {
-  return camera_anim_.active() || group_transition_.active() || pictures_.busy() || toggle_started_ >= 0 || pipeline_.busy() || (uploaded_ && !renderer_.overviewComplete()) ||
+  return camera_anim_.active() || group_transition_.active() || pictures_.busy() ||
+         (picture_view_ == PictureView::Space && space_.animating()) || toggle_started_ >= 0 || pipeline_.busy() || (uploaded_ && !renderer_.overviewComplete()) ||
          (exporter_ && exporter_->busy());
 }
 
@@ -395,8 +396,14 @@ void GraphView::drawContent(AppContext& ctx) {
   // The layered and neurons pictures replace the graph on the canvas (graph_pictures.h).
   if (picture_view_ != PictureView::Graph && ctx.session.document().current()) {
     document::ModelDocument& doc = ctx.session.document();
-    pictures_.prepare(&doc.current()->model, doc.generation(), doc.analysis(), picture_view_);
-    pictures_.draw(ImGui::GetWindowDrawList(), canvas_pos, canvas_size, kToolbarHeight);
+    if (picture_view_ == PictureView::Space) {
+      space_.prepare(&doc.current()->model, doc.generation(), doc.analysis());
+      space_.setRun(&ctx.session.runResults());
+      space_.draw(ImGui::GetWindowDrawList(), canvas_pos, canvas_size, kToolbarHeight, pixel_ratio_);
+    } else {
+      pictures_.prepare(&doc.current()->model, doc.generation(), doc.analysis(), picture_view_);
+      pictures_.draw(ImGui::GetWindowDrawList(), canvas_pos, canvas_size, kToolbarHeight);
+    }
     ++frames_drawn_;
     // The model's load completes with its layout, as when the graph is shown.
     if (report_pending_ && uploaded_) {
@@ -404,9 +411,10 @@ void GraphView::drawContent(AppContext& ctx) {
       ctx.session.graphLaidOut(pipeline_.timings().wall_ms);
     }
     drawToolbar(ctx, canvas_pos, canvas_size);
-    if (!pictures_.error().empty()) {
+    const std::string& picture_error = picture_view_ == PictureView::Space ? space_.error() : pictures_.error();
+    if (!picture_error.empty()) {
       ImGui::SetCursorScreenPos(ImVec2(canvas_pos.x + 16, canvas_pos.y + kToolbarHeight + 16));
-      ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.1f, 1), "This picture cannot be drawn: %s", pictures_.error().c_str());
+      ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.1f, 1), "This picture cannot be drawn: %s", picture_error.c_str());
     }
     publishState(ctx);
     return;
@@ -513,7 +521,9 @@ void GraphView::publishState(const AppContext& ctx) {
   Json j;
   j["stage"] = pipeline_.stageLabel();
   j["view"] = pictureViewName(picture_view_);
-  if (picture_view_ != PictureView::Graph) {
+  if (picture_view_ == PictureView::Space) {
+    j["space"] = space_.status();
+  } else if (picture_view_ != PictureView::Graph) {
     const views::Drawing& d = pictures_.drawing();
     j["picture"] = {{"view", d.view},
                     {"shapes", d.shapes.size()},

@@ -7,7 +7,8 @@
 //                           window.netforgeGraph snapshot
 //   graph_view_overlays.cpp toolbar + breadcrumb, progress + cancel, search bar,
 //                           export dialog
-//   graph_pictures.h        the layered and neurons pictures (Graph | Layered | Neurons)
+//   graph_pictures.h        the layered and neurons pictures (Graph | Layered | 3D | Neurons)
+//   graph_space.h           the 3D picture
 //   graph_view_groups.cpp   grouped scenes: frames, expand/collapse by click, keys and
 //                           the Groups menu
 // Parts GraphView owns, each a small class of its own:
@@ -39,6 +40,7 @@
 #include "app/graph_camera.h"
 #include "app/graph_minimap.h"
 #include "app/graph_pictures.h"
+#include "app/graph_space.h"
 #include "app/graph_overlay.h"
 #include "app/graph_pipeline.h"
 #include "app/graph_search.h"
@@ -202,6 +204,7 @@ class GraphView final : public View {
   // Graph | Layered | Neurons (graph_pictures.h); remembered in page storage.
   PictureView picture_view_ = PictureView::Graph;
   GraphPictures pictures_;
+  GraphSpace space_;  // the 3D picture
   std::string picture_message_;  // the last picture export's result, shown on the toolbar
 
   std::unique_ptr<GraphExporter> exporter_;  // made on the first export

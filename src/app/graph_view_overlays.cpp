@@ -73,9 +73,10 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   }
 
   // Which picture: the graph, layered boxes or neurons (remembered).
-  static constexpr PictureView kPictures[] = {PictureView::Graph, PictureView::Layered, PictureView::Neurons};
-  static constexpr const char* kPictureLabels[] = {"Graph", "Layered", "Neurons"};
-  for (int k = 0; k < 3; ++k) {
+  static constexpr PictureView kPictures[] = {PictureView::Graph, PictureView::Layered, PictureView::Space,
+                                              PictureView::Neurons};
+  static constexpr const char* kPictureLabels[] = {"Graph", "Layered", "3D", "Neurons"};
+  for (int k = 0; k < 4; ++k) {
     const bool on = picture_view_ == kPictures[k];
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     const bool clicked = ImGui::SmallButton(kPictureLabels[k]);
@@ -86,9 +87,27 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
       picture_message_.clear();
       platform::storageSet(kPictureStorageKey, pictureViewName(picture_view_));
       pictures_.requestFit();
+      space_.requestFit();
       fit_pending_ = true;
     }
-    ImGui::SameLine(0, k == 2 ? 14.0f : 2.0f);
+    ImGui::SameLine(0, k == 3 ? 14.0f : 2.0f);
+  }
+  if (picture_view_ == PictureView::Space) {
+    if (ImGui::SmallButton("Fit")) space_.requestFit();
+    probe_.note("fit");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole model (0)");
+    if (space_.error().empty()) {
+      const auto* m = ctx.session.document().current();
+      std::string base = m ? m->file_name : "model";
+      if (const auto dot = base.rfind('.'); dot != std::string::npos && dot > 0) base.resize(dot);
+      ImGui::SameLine();
+      if (ImGui::SmallButton("PNG")) picture_message_ = space_.exportPng(base);
+      probe_.note("picture_png");
+    }
+    ImGui::SameLine(0, 12);
+    ImGui::TextDisabled("%s", (picture_message_.empty() ? space_.caption() : picture_message_).substr(0, 120).c_str());
+    ImGui::End();
+    return;
   }
   if (picture_view_ != PictureView::Graph) {
     if (ImGui::SmallButton("Fit")) pictures_.requestFit();

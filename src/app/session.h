@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/platform.h"
+#include "app/run_results.h"
 #include "document/file_routing.h"
 #include "document/model_document.h"
 
@@ -68,6 +69,9 @@ class Session {
 
   // [read] ----------------------------------------------------------------------
   document::ModelDocument& document() { return doc_; }
+  // The last finished run (Run panel -> 3D view); see run_results.h.
+  RunResults& runResults() { return run_results_; }
+  const RunResults& runResults() const { return run_results_; }
   const document::ModelDocument& document() const { return doc_; }
   bool busy() const { return doc_.busy(); }
   uint64_t version() const { return doc_.version() + view_version_; }
@@ -82,6 +86,7 @@ class Session {
   std::vector<RecentFile> recent_;
   platform::ViewMetrics view_;
   uint64_t view_version_ = 0;
+  RunResults run_results_;
 };
 
 }  // namespace nf::app

@@ -90,6 +90,7 @@ struct RunView::State {
   bool labels_requested = false;
 
   std::unique_ptr<runtime::Executor> executor;
+  std::vector<runtime::NamedValue> fed;  // the inputs of the last run (for the 3D view's input layer)
   std::string state = "idle";  // idle | running | done | cancelled | error
   std::string error;
   runtime::Progress progress;
@@ -185,6 +186,7 @@ void startRun(RunView::State& st);
 void startBench(RunView::State& st, int runs);
 void stepBench(RunView::State& st);
 void publishNodeTimes(RunView::State& st);
+void publishRunResults(const RunView::State& st, RunResults& out);
 void publishIfChanged(RunView::State& st) {
   std::string json = statusJson(st);
   if (json == st.published) return;
@@ -320,6 +322,13 @@ void RunView::update(AppContext& ctx) {
     }
   }
 
+  // The 3D view colours its maps as this panel does: new settings, new textures there.
+  if (RunResults& rr = ctx.session.runResults();
+      rr.generation == st.generation && rr.generation != 0 && (rr.color_map != st.color_map || rr.scale != st.scale)) {
+    rr.color_map = st.color_map;
+    rr.scale = st.scale;
+    ++rr.version;
+  }
   if (int runs = platform::takeRunBenchRequest(); runs > 0) startBench(st, runs);
   if (st.bench.left > 0) stepBench(st);
 
@@ -332,7 +341,10 @@ void RunView::update(AppContext& ctx) {
       st.state = st.progress.failed ? (st.progress.error == "cancelled" ? "cancelled" : "error") : "done";
       if (st.progress.failed) st.error = st.progress.error;
       ++st.run_id;
-      if (st.state == "done") publishNodeTimes(st);
+      if (st.state == "done") {
+        publishNodeTimes(st);
+        publishRunResults(st, ctx.session.runResults());
+      }
       // Show the first feature-map-like value until the user picks one.
       if (st.state == "done" && !st.inspect_from_user) {
         st.inspect.clear();
@@ -386,6 +398,24 @@ void publishNodeTimes(RunView::State& st) {
   for (const runtime::NodeTime& nt : st.executor->nodeTimes())
     if (nt.node < node_ms.size()) node_ms[nt.node] = nt.ms;
   st.doc->setNodeTimes(st.generation, std::move(node_ms));
+}
+
+// The run's inputs, kept values and outputs (shared buffers) for the 3D view.
+void publishRunResults(const RunView::State& st, RunResults& out) {
+  if (!st.executor) return;
+  out.generation = st.generation;
+  ++out.version;
+  out.values = st.fed;
+  out.outputs.clear();
+  for (const auto& nv : st.executor->kept()) out.values.push_back(nv);
+  for (const auto& nv : st.executor->outputs()) {
+    out.values.push_back(nv);
+    out.outputs.push_back(nv.first);
+  }
+  out.labels = st.labels;
+  out.labels_default = st.labels_default;
+  out.color_map = st.color_map;
+  out.scale = st.scale;
 }
 
 Result<std::vector<runtime::NamedValue>> makeFeeds(const RunView::State& st) {
@@ -453,6 +483,7 @@ void startRun(RunView::State& st) {
     return;
   }
   std::vector<runtime::NamedValue> feeds = std::move(made.value());
+  st.fed = feeds;
   runtime::PlanOptions options;
   if (st.estimate_for != st.generation) {  // once per model
     st.estimate_for = st.generation;

@@ -26,7 +26,6 @@ uint32_t ceilDiv(int64_t a, int64_t b) {
   return static_cast<uint32_t>(std::min<int64_t>(q, std::numeric_limits<uint32_t>::max()));
 }
 
-constexpr uint32_t kUnitsPerRow = 64;
 
 // A square-ish grid of `count` cells: columns, rows.
 void gridOf(uint32_t count, uint32_t* cols, uint32_t* rows) {
@@ -63,7 +62,8 @@ SpaceLayer spaceLayer(const Layer& layer, uint32_t index, const SpaceOptions& o,
     s.page = std::min(saved_page, s.pages - 1);
     s.first = s.page * page_size;
     s.count = static_cast<uint32_t>(std::min<int64_t>(s.c - s.first, page_size));
-    const uint32_t cols = std::clamp(s.count, 1u, kUnitsPerRow);
+    // Rows about twice as long as the block is deep: 256 units are 8 rows of 32.
+    const uint32_t cols = std::clamp(static_cast<uint32_t>(std::ceil(std::sqrt(2.0 * s.count))), 1u, std::max(s.count, 1u));
     const uint32_t rows = std::max(1u, (s.count + cols - 1) / cols);
     const float pitch = o.unit_side * 1.5f;
     s.size = Vec3{cols * pitch, o.unit_side, rows * pitch};
@@ -84,6 +84,8 @@ SpaceLayer spaceLayer(const Layer& layer, uint32_t index, const SpaceOptions& o,
   uint32_t cols = 0, rows = 0;
   gridOf(s.count, &cols, &rows);
   s.size = Vec3{cols * s.side_w * (1 + o.plane_gap), o.plane_thickness, rows * s.side_h * (1 + o.plane_gap)};
+  // The grid takes room along the flow too, so its neighbours do not crowd it.
+  s.size.y = std::max(o.plane_thickness, o.open_height * std::max(s.size.x, s.size.z));
   return s;
 }
 

@@ -42,10 +42,11 @@ struct SpaceOptions {
   float min_side = 2.0f, max_side = 40.0f;  // a map side within these
   float channel_unit = 1.2f;   // closed thickness = channel_unit * log2(1 + C)
   float min_thickness = 1.0f, max_thickness = 30.0f;
-  float layer_gap = 8.0f;      // between consecutive layers along the flow
+  float layer_gap = 14.0f;     // between consecutive layers along the flow
   float branch_gap = 10.0f;    // between side-by-side layers
   float plane_gap = 0.25f;     // between open planes, as a fraction of the plane side
   float plane_thickness = 0.4f;
+  float open_height = 0.25f;   // an open layer's room along the flow, as a fraction of its grid's width
   float unit_side = 1.2f;      // a dense unit cube
   uint32_t page_size = 256;    // planes of an open layer / units of a dense row at most
 };
