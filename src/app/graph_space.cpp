@@ -667,16 +667,29 @@ nlohmann::ordered_json GraphSpace::status() const {
                       {"run", run_ != nullptr}, {"textured", textured}, {"gl_ms", gl_ms_}, {"frames", frames_},
                       {"vertices", verts_.size()}, {"hover_value", hover_value_},
                       {"hover_layer", hover_.hit ? static_cast<int64_t>(hover_.layer) : -1}, {"error", error_}};
-  // Probes: where (page CSS pixels) each layer's top face, or its last plane (the one nearest the
-  // first camera), is, so tests can click them.
+  // Probes: where (page CSS pixels) each layer's top face, or for an open layer the last of its
+  // planes that is on the canvas (the planes of a wide layer run past its edges), is, so tests can
+  // click them.
+  constexpr float kProbeMargin = 12.0f;
+  constexpr float kProbeMarginBottom = 48.0f;  // the controls hint line is drawn over the canvas there
+  const auto onCanvas = [&](Vec3 at, float* px, float* py) {
+    return camera_.project(at, canvas_size_.x, canvas_size_.y, px, py) && *px >= kProbeMargin &&
+           *py >= kProbeMargin && *px <= canvas_size_.x - kProbeMargin &&
+           *py <= canvas_size_.y - kProbeMarginBottom;
+  };
   nlohmann::ordered_json probes = nlohmann::ordered_json::array();
   for (uint32_t li = 0; li < scene_.layers.size() && li < 400; ++li) {
     const views::SpaceLayer& l = scene_.layers[li];
-    Vec3 at{l.center.x, l.center.y + l.size.y * 0.5f, l.center.z};
-    for (const views::SpacePlane& p : scene_.planes)
-      if (p.layer == li) at = {p.center.x, p.center.y + p.size.y * 0.5f, p.center.z};
     float px = 0, py = 0;
-    if (!camera_.project(at, canvas_size_.x, canvas_size_.y, &px, &py)) continue;
+    bool found = onCanvas({l.center.x, l.center.y + l.size.y * 0.5f, l.center.z}, &px, &py);
+    for (const views::SpacePlane& p : scene_.planes) {
+      float qx = 0, qy = 0;
+      if (p.layer == li && onCanvas({p.center.x, p.center.y + p.size.y * 0.5f, p.center.z}, &qx, &qy)) {
+        px = qx, py = qy;
+        found = true;
+      }
+    }
+    if (!found) continue;
     probes.push_back({{"i", li}, {"c", l.c}, {"h", l.h}, {"w", l.w}, {"open", l.open},
                       {"dense", l.kind == views::SpaceLayerKind::Dense}, {"x", canvas_pos_.x + px}, {"y", canvas_pos_.y + py}});
   }

@@ -358,10 +358,12 @@ void RunView::update(AppContext& ctx) {
     }
   }
 
-  // F9 runs, or cancels a run (listed in the shortcuts window), unless a text field has the keys.
+  // F9 runs (opening the panel if it is closed), or cancels a run (listed in the shortcuts
+  // window), unless a text field has the keys.
   const ImGuiIO& io = ImGui::GetIO();
-  if (isOpen() && st.model && !io.WantTextInput && !io.KeyCtrl && !io.KeyShift &&
+  if (st.model && !io.WantTextInput && !io.KeyCtrl && !io.KeyShift &&
       ImGui::IsKeyPressed(SDL_SCANCODE_F9, false)) {
+    setOpen(true);
     if (st.state != "running") startRun(st);
     else if (st.executor) st.executor->cancel();  // F9 again cancels
   }

@@ -37,7 +37,7 @@ void ShortcutsView::drawContent(AppContext& ctx) {
       {"Click a frame title, Backspace", "Graph: close the group (around the selection with Backspace)"},
       {"Esc", "Graph: close the search (clearing it), clear the selection"},
       {"? or F1", "Show this list"},
-      {"F9", "Run panel: run the open model (again: cancel)"},
+      {"F9", "Run the open model in the Run panel (again: cancel)"},
   };
   for (const auto& k : kGraphKeys) row(k[0], k[1]);
   ImGui::EndTable();

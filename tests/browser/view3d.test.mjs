@@ -1,10 +1,10 @@
 // tests/browser/view3d.test.mjs - the 3D view (Graph | Layered | 3D | Neurons): the
 // sample CNN drawn as slabs (a non-blank WebGL picture), a click on a conv layer
-// opens it with an animation (frames differ mid-way), after a run (F9) its planes
+// opens it with an animation (frames in between), after a run (F9) its planes
 // show the real feature maps instead of the flat placeholder, hover reads a value,
 // and the PNG export is the picture.
 import fs from 'node:fs';
-import { assert, decodePng, imageStats, pixelDifference, screenshot, waitDrawn, waitReady, waitStatus } from './lib.mjs';
+import { assert, decodePng, imageStats, screenshot, waitDrawn, waitReady, waitStatus } from './lib.mjs';
 import { clickAt, clickUi, waitGraph } from './graph_lib.mjs';
 
 // Colour spread of a square around (x, y): the mean RGB and the standard deviation of
@@ -47,19 +47,27 @@ export default function register(t) {
       // Open the 64-channel conv layer with a click on its top face; catch it mid-way.
       const target = g.space.probes.find((p) => !p.dense && p.c === 64);
       assert(target, `a 64-channel layer on screen: ${JSON.stringify(g.space.probes)}`);
+      // Record the animation's progress as each frame publishes it (screenshots are too slow to
+      // catch a 0.7 s animation reliably on a loaded machine).
+      await page.evaluate(() => {
+        window.__animSeen = [];
+        const tick = () => {
+          const s = (window.netforgeGraph || {}).space;
+          if (s && s.animating) window.__animSeen.push(s.anim_t);
+          if (window.__animSeen.length < 1000) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
       await clickAt(page, target.x, target.y);
       await page.mouse.move(300, 600);  // off the model: no hover card in the pictures
-      const midA = (await screenshot(page, 'view3d-opening-a')).png;
-      const midB = (await screenshot(page, 'view3d-opening-b')).png;
       g = await waitGraph(page, (s) => !s.space.animating && s.space.open === 1, 'the layer open');
       await page.waitForTimeout(200);
       const open = (await screenshot(page, 'view3d-open')).png;
       assert(g.space.planes === 64, `one plane per channel: ${g.space.planes}`);
-      // A frame caught mid-way is neither the closed picture nor the open one.
-      const dStart = pixelDifference(midA, closed), dEnd = pixelDifference(midA, open), dAB = pixelDifference(midA, midB);
-      console.log(`        mid-animation frame differs from start ${(dStart * 100).toFixed(1)}%, ` +
-        `from end ${(dEnd * 100).toFixed(1)}%; two mid frames ${(dAB * 100).toFixed(1)}%`);
-      assert(dStart > 0.01 && dEnd > 0.01, 'the open animates: an in-between frame');
+      const seen = await page.evaluate(() => window.__animSeen);
+      const between = seen.filter((t) => t > 0.02 && t < 0.98);
+      console.log(`        animation frames seen: ${seen.length}, in between: ${between.length}`);
+      assert(between.length >= 1, `the open animates: frames in between (${JSON.stringify(seen.slice(0, 20))})`);
 
       // A plane of the open layer, unrun: a flat placeholder.
       let probe = g.space.probes.find((p) => p.i === target.i);
@@ -75,7 +83,7 @@ export default function register(t) {
       probe = g.space.probes.find((p) => p.i === target.i);
       const ran = (await screenshot(page, 'view3d-run')).png;
       const after = patch(ran, probe.x, probe.y);
-      assert(before.sd < 4, `the unrun plane is flat: sd ${before.sd.toFixed(1)}`);
+      assert(before.sd < 4, `the unrun plane is flat: sd ${before.sd.toFixed(1)} at ${JSON.stringify(probe)}`);
       assert(after.sd > before.sd + 4 || differs(before, after) > 20,
         `the run's texture differs from the placeholder: sd ${before.sd.toFixed(1)} -> ${after.sd.toFixed(1)}, ` +
         `mean ${before.mean.map(Math.round)} -> ${after.mean.map(Math.round)}`);
