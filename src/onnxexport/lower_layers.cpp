@@ -183,13 +183,29 @@ std::string convTranspose(LayerCtx& c) {
       .out();
 }
 
+// 'same' as the PyTorch code does it (rules::torchSamePool): symmetric padding and
+// ceil_mode, which picks other windows than Keras' asymmetric padding would.
 std::string pool(LayerCtx& c) {
+  const int r = c.spec.rank;
   const IntList& k = c.pt("kernel_size");
-  return c.w.op(c.spec.op == "max" ? "MaxPool" : "AveragePool", {c.arg(0)}, c.scope)
-      .ints("kernel_shape", k)
-      .ints("strides", builder::rules::poolStride(k, c.pt("stride")))
-      .ints("pads", convPads(c))
-      .out();
+  const IntList s = builder::rules::poolStride(k, c.pt("stride"));
+  IntList pads(2 * r, 0);
+  bool ceil_mode = false;
+  if (c.pe("padding") == "same") {
+    const IntList& in = c.in().dims;
+    const IntList& out = c.out_info.dims;
+    auto tp = builder::rules::torchSamePool(IntList(in.begin(), in.begin() + r), k, s, IntList(out.begin(), out.begin() + r));
+    if (tp) {
+      pads = concat(tp->padding, tp->padding);
+      ceil_mode = tp->ceil_mode;
+    } else {
+      pads = convPads(c);
+    }
+  }
+  OpRef op = c.w.op(c.spec.op == "max" ? "MaxPool" : "AveragePool", {c.arg(0)}, c.scope);
+  op.ints("kernel_shape", k).ints("strides", s).ints("pads", pads);
+  if (ceil_mode) op.i("ceil_mode", 1);
+  return op.out();  // AveragePool's default count_include_pad=0 is the PyTorch code's count_include_pad=False
 }
 
 // Adaptive pooling: a plain pool when every output size divides the input; otherwise,

@@ -13,6 +13,8 @@ one small document per PyTorch layer of the catalog:
      BatchNorm running statistics, `netforge check --json`);
   4. `netforge info M.onnx` opens it and `netforge run M.onnx --input random` runs it in
      our runtime: every output has the shape the builder shows (batch 1) and is finite.
+  5. where the PyTorch code's weights map by name onto the initializers, that code with
+     the exported weights gives the runtime's outputs (rtol 1e-4, atol 1e-4).
 Then, for a few documents, the builder's PyTorch module exported by torch.onnx has
 the same number of parameters and the same output shapes as our export.
 Exits 77 (skipped) when the onnx Python package is missing.
@@ -114,9 +116,70 @@ def torch_compare(netforge, doc_path, label, tmp):
     assert ours_out == theirs_out, f"{label}: output shapes {ours_out}, torch.onnx {theirs_out}"
 
 
+def numeric_compare(netforge, doc_path, label, tmp):
+    """Our runtime on the exported model against the builder's PyTorch code with the same
+    weights (copied by name, transposed where ONNX stores a MatMul weight [in, out]).
+    Returns False when a PyTorch weight has no same-named initializer (recurrent and
+    attention layers: packed and reordered differently), True when the outputs match."""
+    import numpy as np
+    import torch
+    expected = check_json(netforge, doc_path)
+    _, code, _ = run(netforge, "codegen", doc_path, "--framework", "pytorch", "--no-main")
+    namespace = {"__name__": "netforge_generated"}
+    exec(compile(code, f"<{label}>", "exec"), namespace)
+    model = namespace[expected["class_name"]]()
+    model.eval()
+    out = os.path.join(tmp, "numeric.onnx")
+    ours = export(netforge, doc_path, out, "--seed", "3")
+    weights = {t.name: onnx.numpy_helper.to_array(t) for t in ours.graph.initializer}
+    names = [n["name"] for n in expected["nodes"]]
+    if len(set(names)) != len(names):
+        return False  # duplicate layer names: the initializer names are made unique, not mapped back here
+    layer_name = {n["python_name"]: n["name"] for n in expected["nodes"]}
+    state = model.state_dict()
+    for key, tensor in state.items():
+        if key.endswith("num_batches_tracked"):
+            continue
+        module, _, suffix = key.partition(".")
+        w = weights.get(layer_name.get(module, "") + "." + suffix)
+        if w is None:
+            return False
+        if tuple(w.shape) != tuple(tensor.shape):
+            if w.ndim != 2 or tuple(w.T.shape) != tuple(tensor.shape):
+                return False
+            w = w.T
+        state[key] = torch.from_numpy(np.array(w))
+    model.load_state_dict(state)
+    gen = np.random.default_rng(5)
+    inputs = [gen.integers(0, 2, [2] + spec["shape"]).astype(np.int64) if spec["dtype"] == "int64"
+              else gen.standard_normal([2] + spec["shape"]).astype(np.float32) for spec in expected["inputs"]]
+    in_dir, out_dir = os.path.join(tmp, "in"), os.path.join(tmp, "out")
+    for d in (in_dir, out_dir):
+        os.makedirs(d, exist_ok=True)
+        for f in os.listdir(d):
+            os.remove(os.path.join(d, f))
+    for k, x in enumerate(inputs):
+        with open(os.path.join(in_dir, f"input_{k}.pb"), "wb") as f:
+            f.write(onnx.numpy_helper.from_array(x).SerializeToString())
+    run(netforge, "run", out, "--inputs", in_dir, "--save", out_dir)
+    with torch.no_grad():
+        want = model(*[torch.from_numpy(x) for x in inputs])
+    if not isinstance(want, tuple):
+        want = (want,)
+    for k, w in enumerate(want):
+        got = onnx.numpy_helper.to_array(onnx.load_tensor(os.path.join(out_dir, f"output_{k}.pb")))
+        w = w.numpy()
+        assert got.shape == w.shape, f"{label}: output {k} shape {got.shape}, PyTorch {w.shape}"
+        if not np.allclose(got, w, rtol=1e-4, atol=1e-4):
+            worst = float(np.max(np.abs(got - w)))
+            raise AssertionError(f"{label}: output {k} differs from the PyTorch code by up to {worst:.3g} "
+                                 f"(largest output magnitude {float(np.max(np.abs(w))):.3g})")
+    return True
+
+
 def main():
     netforge, docs_dir = sys.argv[1], sys.argv[2]
-    failures, counts = [], {"examples": 0, "templates": 0, "layers": 0, "torch": 0}
+    failures, counts = [], {"examples": 0, "templates": 0, "layers": 0, "torch": 0, "numeric": 0}
     with tempfile.TemporaryDirectory() as tmp:
         cases = [("examples", name, os.path.join(docs_dir, name + ".json")) for name in EXAMPLES]
         _, out, _ = run(netforge, "template", "--json")
@@ -127,11 +190,18 @@ def main():
         for layer in catalog(netforge):
             if "pytorch" in layer["frameworks"]:
                 cases.append(("layers", "layer " + layer["type"], write_temp(smoke_document(layer), tmp)))
+        try:
+            import torch  # noqa: F401
+            have_torch = True
+        except ImportError:
+            have_torch = False
         for group, label, path in cases:
             try:
                 nodes = check_document(netforge, path, label, tmp)
                 counts[group] += 1
-                print(f"ok   {label}: {nodes} nodes")
+                compared = have_torch and numeric_compare(netforge, path, label, tmp)
+                counts["numeric"] += 1 if compared else 0
+                print(f"ok   {label}: {nodes} nodes{', outputs equal PyTorch' if compared else ''}")
             except AssertionError as e:
                 failures.append(str(e))
                 print(f"FAIL {e}")
@@ -148,7 +218,8 @@ def main():
         except ImportError:
             print("python3-torch is not installed: torch.onnx comparison skipped")
     print(f"exported, checked and run: {counts['examples']} examples, {counts['templates']} templates, "
-          f"{counts['layers']} layer types; torch.onnx parameter counts equal for {counts['torch']} documents")
+          f"{counts['layers']} layer types; outputs equal the PyTorch code with the same weights for "
+          f"{counts['numeric']}; torch.onnx parameter counts equal for {counts['torch']} documents")
     if failures:
         print(f"{len(failures)} failures")
         sys.exit(1)

@@ -12,3 +12,8 @@ if(NF_ONNXEXPORT_PYTHON3 AND TARGET netforge)
                    ${CMAKE_CURRENT_LIST_DIR}/../builder/docs)
   set_tests_properties(onnxexport.checker_runtime PROPERTIES LABELS onnxexport SKIP_RETURN_CODE 77 TIMEOUT 600)
 endif()
+
+# The GoogleTest suite runs exported models in the runtime.
+if(TARGET test_onnxexport AND TARGET netforge_runtime)
+  target_link_libraries(test_onnxexport PRIVATE netforge_runtime)
+endif()
