@@ -32,6 +32,7 @@ enum class Init : uint8_t {
 struct ExportOptions {
   Init init = Init::Random;
   uint64_t seed = 0;
+  int64_t max_weight_bytes = kMaxWeightBytes;  // lower it where memory is tight (fuzzing)
 };
 
 struct ExportResult {
@@ -41,7 +42,7 @@ struct ExportResult {
 };
 
 // Fails with one sentence (or the document's errors, one per line) when the document
-// does not analyse cleanly for PyTorch or its weights exceed kMaxWeightBytes.
+// does not analyse cleanly for PyTorch or its weights exceed options.max_weight_bytes.
 Result<ExportResult> exportOnnx(const builder::Document& doc, const ExportOptions& options = {});
 
 // Parses "random" / "zeros"; nullopt otherwise.

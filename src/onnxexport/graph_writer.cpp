@@ -1,5 +1,6 @@
 #include "onnxexport/graph_writer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -116,7 +117,7 @@ std::string GraphWriter::constScalar(const std::string& scope, float value) { re
 
 std::string GraphWriter::constFilled(const std::string& scope, const builder::IntList& dims, float value) {
   auto count = checkedProduct(dims);
-  if (!count || *count > (int64_t{1} << 24)) {
+  if (!count || *count > std::min(int64_t{1} << 24, options_.max_weight_bytes / 4)) {
     fail("a constant of " + builder::formatDims(dims) + " elements is too large");
     return constFloats(scope, {0}, {});
   }
@@ -132,8 +133,8 @@ std::string GraphWriter::param(const std::string& name, const builder::IntList& 
   auto count = checkedProduct(dims);
   std::optional<int64_t> bytes = count ? checkedMul<int64_t>(*count, 4) : std::nullopt;
   std::optional<int64_t> total = bytes ? checkedAdd(weight_bytes_, *bytes) : std::nullopt;
-  if (!total || *total > kMaxWeightBytes) {
-    fail("the weights are too large to export (more than " + std::to_string(kMaxWeightBytes >> 20) +
+  if (!total || *total > options_.max_weight_bytes) {
+    fail("the weights are too large to export (more than " + std::to_string(options_.max_weight_bytes >> 20) +
          " MiB; '" + unique_name + "' has " + builder::formatDims(dims) + " elements)");
     t->clear_dims();
     t->add_dims(0);

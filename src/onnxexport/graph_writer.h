@@ -72,7 +72,7 @@ class GraphWriter {
   std::string constFilled(const std::string& scope, const builder::IntList& dims, float value);
 
   // An initializer named `name` (made unique) with `dims` filled by `fill`. Sizes are
-  // checked; on overflow or past kMaxWeightBytes the writer records an error and
+  // checked; on overflow or past ExportOptions::max_weight_bytes the writer records an error and
   // writes an empty tensor (the caller checks error() before serializing).
   std::string param(const std::string& name, const builder::IntList& dims, Fill fill);
 
