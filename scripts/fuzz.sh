@@ -5,7 +5,8 @@
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #   SECONDS_PER_TARGET  default $NETFORGE_FUZZ_SECONDS, else 20
-#   TARGET              fuzz_onnx_reader fuzz_model fuzz_builder_json fuzz_share (default: all)
+#   TARGET              fuzz_onnx_reader fuzz_model fuzz_builder_json fuzz_onnx_export fuzz_share
+#                       (default: all)
 # Limits of every run: -malloc_limit_mb=$NETFORGE_FUZZ_MALLOC_MB (512): one allocation
 # above it is a finding; -rss_limit_mb=$NETFORGE_FUZZ_RSS_MB (2048); -timeout=10 s per
 # input; -max_len per target (below).
@@ -21,14 +22,14 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-${NETFORGE_FUZZ_SECONDS:-20}}"
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_onnx_reader fuzz_model fuzz_builder_json fuzz_share)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_onnx_reader fuzz_model fuzz_builder_json fuzz_onnx_export fuzz_share)
 malloc_mb="${NETFORGE_FUZZ_MALLOC_MB:-512}"
 rss_mb="${NETFORGE_FUZZ_RSS_MB:-2048}"
 build="$root/build-fuzz"
 export UBSAN_OPTIONS="print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 corpus="${NETFORGE_CORPUS:-$root/../shared/corpus/onnx}"
 
-declare -A max_len=([fuzz_onnx_reader]=1048576 [fuzz_model]=65536 [fuzz_builder_json]=65536 [fuzz_share]=16384)
+declare -A max_len=([fuzz_onnx_reader]=1048576 [fuzz_model]=65536 [fuzz_builder_json]=65536 [fuzz_onnx_export]=65536 [fuzz_share]=16384)
 
 mkdir -p "$build"
 if ! { CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

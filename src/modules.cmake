@@ -8,7 +8,7 @@
 # Data modules are plain C++: they build natively and never include ImGui, SDL,
 # GL or Emscripten headers. Only the modules in NETFORGE_UI_MODULES may.
 
-set(NETFORGE_MODULES base ir weights onnx shapes runtime layout hierarchy scene builder importer views document diff cli app)
+set(NETFORGE_MODULES base ir weights onnx shapes runtime layout hierarchy scene builder importer onnxexport views document diff cli app)
 
 set(NETFORGE_DEPS_base      "")
 set(NETFORGE_DEPS_ir        base)
@@ -22,9 +22,10 @@ set(NETFORGE_DEPS_scene     ir shapes hierarchy layout base) # display graph + g
 set(NETFORGE_DEPS_views    scene weights shapes hierarchy layout builder ir base)  # layered and neurons pictures
 set(NETFORGE_DEPS_builder   base)                         # model builder: catalog, documents, codegen
 set(NETFORGE_DEPS_importer builder weights ir base)       # ONNX model -> PyTorch code with its weights
+set(NETFORGE_DEPS_onnxexport builder base)                   # builder document -> ONNX model (protobuf-lite)
 set(NETFORGE_DEPS_document  onnx shapes ir base)          # the open model: file routing, load states, analysis
 set(NETFORGE_DEPS_diff      hierarchy shapes weights ir base) # pairs two models' nodes/tensors; their differences
-set(NETFORGE_DEPS_cli       diff views importer runtime onnx weights shapes layout hierarchy scene builder ir base)
-set(NETFORGE_DEPS_app       document views runtime onnx weights shapes layout hierarchy scene builder ir base)
+set(NETFORGE_DEPS_cli       diff views importer onnxexport runtime onnx weights shapes layout hierarchy scene builder ir base)
+set(NETFORGE_DEPS_app       document views onnxexport runtime onnx weights shapes layout hierarchy scene builder ir base)
 
 set(NETFORGE_UI_MODULES app)

@@ -17,8 +17,10 @@
 #include <cstring>
 
 #include "app/builder_platform.h"
+#include "app/graph_platform.h"
 #include "app/platform.h"
 #include "app/theme.h"
+#include "onnxexport/export_onnx.h"
 
 namespace nf::app {
 
@@ -257,6 +259,10 @@ void BuilderView::drawToolbar() {
                            b::saveJson(editor_.document()));
   note("btn:Save JSON");
   ImGui::SameLine();
+  if (ImGui::Button("Export ONNX")) exportOnnx();
+  note("btn:Export ONNX");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Download the model as ONNX (opset 17, PyTorch's default initialisation)");
+  ImGui::SameLine();
   if (ImGui::Button("Open document...")) {
     import_text_.clear();
     ImGui::OpenPopup("Open builder document");
@@ -323,6 +329,19 @@ void BuilderView::drawToolbar() {
     if (!import_text_.empty()) ImGui::TextColored(errorTextColor(), "%s", import_text_.c_str());
     ImGui::EndPopup();
   }
+}
+
+// Downloads the document as an ONNX model (onnxexport): the viewer, `netforge run` and
+// any ONNX tool open it. A document with errors says why instead.
+void BuilderView::exportOnnx() {
+  auto model = onnxexport::exportOnnx(editor_.document());
+  if (!model) {
+    status_ = "Export ONNX: " + model.error().message;
+    return;
+  }
+  status_.clear();
+  platform::downloadFile(editor_.document().name + ".onnx", reinterpret_cast<const uint8_t*>(model->bytes.data()),
+                         model->bytes.size(), "application/octet-stream");
 }
 
 // [SECTION] Test hook

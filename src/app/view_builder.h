@@ -59,6 +59,7 @@ class BuilderView final : public View {
 
   void refresh();  // analysis, code, looks, autosave, test hook when the revision changed
   void drawToolbar();
+  void exportOnnx();  // "Export ONNX": downloads the document as an ONNX model
   void drawTemplateGallery();  // view_builder_templates.cpp
   void drawPicker();
   void drawCanvas();

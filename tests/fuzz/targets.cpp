@@ -16,6 +16,7 @@
 #include "builder/share.h"
 #include "hierarchy/hierarchy.h"
 #include "onnx/reader.h"
+#include "onnxexport/export_onnx.h"
 #include "scene/model_scene.h"
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
@@ -38,6 +39,8 @@ Result<ir::Model> read(const uint8_t* data, size_t size) {
 
 // Display graph + layout cost grows faster than linearly: skip bigger graphs.
 constexpr size_t kMaxLayoutNodes = 500;
+// The export builds every weight in memory: a document may ask for gigabytes.
+constexpr int64_t kMaxExportWeightBytes = int64_t{16} << 20;
 
 }  // namespace
 
@@ -104,6 +107,38 @@ int builderJson(const uint8_t* data, size_t size) {
   // What was loaded saves and reloads, in both forms.
   require(builder::loadJson(builder::saveJson(doc.value())).ok());
   require(builder::loadCompact(builder::saveCompact(doc.value())).ok());
+  return 0;
+}
+
+int onnxExport(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto doc = builder::loadDocument(text, nullptr);
+  if (!doc.ok()) return 0;
+  const builder::Analysis analysis = builder::analyze(doc.value(), builder::Framework::PyTorch);
+  onnxexport::ExportOptions options;
+  options.max_weight_bytes = kMaxExportWeightBytes;
+  options.seed = size;
+  auto exported = onnxexport::exportOnnx(doc.value(), options);
+  if (!exported.ok()) {
+    require(!exported.error().message.empty());
+    return 0;
+  }
+  // Only a document that analyses cleanly (and has an output) exports, with the
+  // builder's parameter count, as a model our reader opens with one graph output per
+  // builder output and the initializers holding every parameter.
+  require(analysis.ok() && !analysis.outputs.empty());
+  require(exported->parameters == analysis.total.total());
+  auto src = std::make_shared<MemorySource>(std::vector<uint8_t>(exported->bytes.begin(), exported->bytes.end()));
+  auto m = onnx::readModel(src, "exported.onnx");
+  require(m.ok());
+  require(m->graphs.size() == 1 && m->main().outputs.size() == analysis.outputs.size());
+  int64_t elements = 0;
+  for (const ir::Tensor& t : m->main().initializers) elements += t.elementCount();
+  require(elements == exported->parameters);
+  // What the viewer runs when it opens the file.
+  shapes::InferenceResult inf = shapes::inferShapes(m.value());
+  require(inf.graphs.size() == 1);
+  (void)shapes::computeMetrics(m.value(), inf);
   return 0;
 }
 

@@ -19,6 +19,10 @@ int model(const uint8_t* data, size_t size);
 // A builder document (saved or compact JSON): load, analyse for both frameworks, save
 // both forms, generate PyTorch and Keras code.
 int builderJson(const uint8_t* data, size_t size);
+// A builder document exported as ONNX (weights up to 16 MiB): a document that fails
+// analysis is refused with a message; one that exports has the builder's parameter
+// count and reads back with our reader, then shape inference and metrics run on it.
+int onnxExport(const uint8_t* data, size_t size);
 // A share-link fragment: the envelope decoder and base64url, and the compact loader
 // on the same bytes (what an inflated link holds).
 int share(const uint8_t* data, size_t size);
@@ -28,6 +32,7 @@ struct Target {
   int (*run)(const uint8_t*, size_t);
 };
 inline constexpr Target kTargets[] = {
-    {"fuzz_onnx_reader", onnxReader}, {"fuzz_model", model}, {"fuzz_builder_json", builderJson}, {"fuzz_share", share}};
+    {"fuzz_onnx_reader", onnxReader}, {"fuzz_model", model}, {"fuzz_builder_json", builderJson},
+    {"fuzz_onnx_export", onnxExport},   {"fuzz_share", share}};
 
 }  // namespace nf::fuzz
