@@ -86,6 +86,8 @@ const std::vector<Command>& commandTable() {
       {"codegen", "Generate Python code from a builder document or an ONNX model", {"DOC.json|MODEL.onnx", 1, 1},
        {{"framework", "pytorch|keras", "which framework's code (ONNX models: pytorch)"},
         {"no-weights", nullptr, "ONNX models: leave out the weight loader (fresh initialisation)"},
+        {"flat", nullptr, "ONNX models: every layer in the one Model class (no classes for repeated blocks)"},
+        {"time", nullptr, "ONNX models: print the time to open the file and to generate the code (stderr)"},
         {"train", nullptr, "add a minimal training loop"},
         {"no-main", nullptr, "leave out the `if __name__ == \"__main__\":` block"},
         {"output", "OUT.py", "file to write (default: standard output)", 'o'}},
