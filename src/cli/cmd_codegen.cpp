@@ -16,6 +16,7 @@
 #include "builder/serialize.h"
 #include "cli/commands.h"
 #include "cli/load_model.h"
+#include "importer/builder_import.h"
 #include "importer/torch_import.h"
 
 namespace nf::cli {
@@ -79,6 +80,27 @@ int codegenFromOnnx(const Args& args) {
 }
 
 }  // namespace
+
+int runImport(const Args& args) {
+  const std::string& path = args.positional[0];
+  ir::Model model;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!loadModelOrExplain(path, &model)) return kExitBadInput;
+  const auto t1 = std::chrono::steady_clock::now();
+  auto imported = importer::onnxToBuilder(model);
+  if (!imported) {
+    std::fprintf(stderr, "netforge: %s: %s\n", displayName(path).c_str(), displayName(imported.error().message, 2000).c_str());
+    return kExitBadInput;
+  }
+  const std::string json = builder::saveJson(imported->doc);
+  if (args.has("time")) {
+    auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+    std::fprintf(stderr, "open %.1f ms, import %.1f ms: %lld ONNX nodes -> %lld builder layers\n", ms(t0, t1),
+                 ms(t1, std::chrono::steady_clock::now()), static_cast<long long>(imported->onnx_nodes),
+                 static_cast<long long>(imported->layers));
+  }
+  return writeCode(args, json);
+}
 
 int runCodegen(const Args& args) {
   if (endsWith(args.positional[0], ".onnx") || endsWith(args.positional[0], ".ONNX")) return codegenFromOnnx(args);
