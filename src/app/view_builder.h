@@ -32,6 +32,12 @@ class BuilderView final : public View {
   // the current one (the history is reset). False with *error set when the text is not
   // a builder document. Dropped files go through the accept popup instead (pollShare).
   bool openDocument(const std::string& json, std::string* error);
+  // Replaces the builder's document with `doc` (made from `from`, a file name) as one
+  // undoable step named `label` (Undo brings the previous document back) and opens the
+  // builder. An empty builder takes it at once; a builder holding a model first asks
+  // (Replace / Keep mine), so no work is replaced unasked. Before the autosave has been
+  // read the document waits for it: the saved model is the one asked about.
+  Status importDocument(builder::Document doc, std::string label, std::string from);
 
   // Node box size in canvas units (zoom 1 = CSS pixels).
   static constexpr float kNodeW = 170.0f;
@@ -89,6 +95,17 @@ class BuilderView final : public View {
   void publishUi();
 
   builder::Editor editor_;
+  // "Edit in builder": the imported document waits here for the autosave and, when the
+  // builder holds a model, for the user's answer (ask_import_, drawImportPopup).
+  struct PendingImport {
+    builder::Document doc;
+    std::string label, from;
+  };
+  std::optional<PendingImport> pending_import_;
+  bool ask_import_ = false;
+  void offerImport();   // applies the pending import, or asks first
+  void applyImport();   // the pending import replaces the document (one undo step)
+  void drawImportPopup();
   builder::Analysis analysis_;
   std::vector<NodeLook> looks_;  // same order as Document::nodes()
   std::vector<EdgeLook> edge_looks_;

@@ -22,7 +22,7 @@ constexpr double kRowHeight = 90.0;  // canvas spacing of one layer per row
 
 class Importer {
  public:
-  explicit Importer(const ir::Model& m) : model_(m), g_(m.main()) {}
+  explicit Importer(const ir::Model& m) : g_(m.main()) {}
 
   Result<BuilderImport> run() {
     BuilderImport out;
@@ -44,7 +44,6 @@ class Importer {
   }
 
  private:
-  const ir::Model& model_;
   const ir::Graph& g_;
   builder::Document doc_;
   std::unordered_map<uint32_t, builder::NodeId> layer_of_;  // value -> the layer producing it
@@ -127,6 +126,7 @@ class Importer {
 
   Status alias(const ir::Node& n) {
     auto it = layer_of_.find(n.inputs[0].index);
+    if (it == layer_of_.end() && weight(n.inputs[0])) return {};  // a weight shared under a second name
     if (it == layer_of_.end()) return Error{"its input is not the output of a builder layer"};
     layer_of_[n.outputs[0].index] = it->second;
     rank_of_[n.outputs[0].index] = rankOf(n.inputs[0]);
@@ -217,9 +217,47 @@ class Importer {
     const size_t r = kernel.size();
     if (r < 1 || r > 3) return Error{"pooling without a kernel of rank 1 to 3"};
     if (attrInt(n, "ceil_mode", 0) != 0) return Error{"pooling with ceil_mode is not a builder layer yet"};
+    if (attrIntsOr(n, "dilations", builder::IntList(r, 1)) != builder::IntList(r, 1))
+      return Error{"dilated pooling is not a builder layer"};
+    const bool is_max = n.op_type == "MaxPool";
+    const std::string type = std::string(is_max ? "MaxPool" : "AvgPool") + std::to_string(r) + "d";
     builder::ParamMap p = {{"kernel_size", kernel}, {"stride", attrIntsOr(n, "strides", builder::IntList(r, 1))}};
-    if (Status s = padding(n, r, false, p); !s) return s;
-    return layer(n, std::string(n.op_type == "MaxPool" ? "MaxPool" : "AvgPool") + std::to_string(r) + "d", std::move(p));
+    const std::string auto_pad = detail::attrStr(n, "auto_pad", "NOTSET");
+    const auto pads = attrIntsOr(n, "pads", builder::IntList(2 * r, 0));
+    if (auto_pad != "NOTSET" || pads == builder::IntList(2 * r, 0)) {
+      if (Status s = padding(n, r, false, p); !s) return s;
+      return layer(n, type, std::move(p));
+    }
+    // Explicit pads: a ZeroPad layer before an unpadded pool, where that is the same
+    // function: an average that counts the padding, or a maximum over an input that is
+    // never negative (ResNet's stem pools a ReLU's output).
+    if (pads.size() != 2 * r) return Error{"pads of the wrong length"};
+    if (is_max ? !nonNegative(n.inputs[0]) : attrInt(n, "count_include_pad", 0) == 0)
+      return Error{is_max ? "padded max pooling of an input that may be negative is not a builder layer yet"
+                          : "padded average pooling that does not count the padding is not a builder layer yet"};
+    builder::IntList zero_pad;  // builder order: (before, after) per spatial axis
+    for (size_t a = 0; a < r; ++a) {
+      zero_pad.push_back(pads[a]);
+      zero_pad.push_back(pads[r + a]);
+    }
+    auto pad = add("ZeroPad" + std::to_string(r) + "d", scopeIdentifier(n) + "_pad", {{"padding", zero_pad}});
+    if (!pad) return pad.error();
+    if (Status s = connect(n.inputs[0], *pad, 0); !s) return s;
+    p["padding"] = std::string("valid");
+    auto id = add(type, scopeIdentifier(n), std::move(p));
+    if (!id) return id.error();
+    if (Status s = doc_.insertEdge({*pad, *id, 0}); !s) return s;
+    layer_of_[n.outputs[0].index] = *id;
+    rank_of_[n.outputs[0].index] = rankOf(n.inputs[0]);
+    return {};
+  }
+
+  // The value is the output of a layer whose outputs are never negative.
+  bool nonNegative(ir::ValueId v) const {
+    auto it = layer_of_.find(v.index);
+    if (it == layer_of_.end()) return false;
+    const builder::Node* node = doc_.node(it->second);
+    return node && (node->type == "ReLU" || node->type == "Sigmoid");
   }
 
   // ONNX pads / auto_pad -> the builder's padding ("valid", "same", or custom sizes for Conv).

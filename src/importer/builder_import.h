@@ -4,9 +4,11 @@
 // (scopeIdentifier: "/features/conv/Conv" -> "features_conv"), with its attributes and
 // weight shapes as the layer's parameters: Conv1-3d (groups, dilation, symmetric or SAME
 // padding), BatchNorm1-3d, ReLU / LeakyReLU / ELU / GELU / Sigmoid / Tanh, Max/AvgPool
-// without padding, GlobalAverage/MaxPool, Flatten(1), Gemm and MatMul(+Add) -> Linear,
-// Add / Sub / Mul of two activations, Concat on the channel axis, Softmax on the last
-// axis; Identity and Dropout pass through. Graph inputs become Input layers in the
+// (explicit pads become a ZeroPad layer before the pool where that is the same function:
+// an average that counts the padding, a max over a ReLU or Sigmoid output),
+// GlobalAverage/MaxPool, Flatten(1), Gemm and MatMul(+Add) -> Linear, Add / Sub / Mul of
+// two activations, Concat on the channel axis, Softmax on the last axis; Identity and
+// Dropout pass through (an Identity of a weight is read through). Graph inputs become Input layers in the
 // builder's channels-last convention (N,C,H,W -> H,W,C). Weights are not carried: the
 // builder's code initialises afresh.
 //

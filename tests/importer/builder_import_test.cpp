@@ -107,6 +107,46 @@ TEST(OnnxToBuilder, AnOpThatIsNoBuilderLayerIsNamed) {
   EXPECT_NE(r.error().message.find("/gate/Erf"), std::string::npos) << r.error().message;
 }
 
+// ResNet's stem: a padded MaxPool after a ReLU is a ZeroPad layer and an unpadded pool
+// (the same function, the input is never negative); the conv weight is shared through an
+// Identity as torch writes it. A padded MaxPool of an input that may be negative, or a
+// padded average that leaves the padding out, is refused.
+TEST(OnnxToBuilder, PaddedPoolingIsZeroPadThenPoolWhereThatIsTheSameFunction) {
+  auto stem = [](const char* before, const char* pool, int64_t count_include_pad) {
+    ir::Model m = test::model(13);
+    GraphBuilder g(m);
+    g.input("x", F32, test::shape({1, 3, 16, 16}));
+    g.weight("conv.weight", {8, 3, 3, 3});
+    std::string w = g.op("Identity", "Identity_0", {"conv.weight"});
+    std::string h = g.op("Conv", "/conv1/Conv", {"x", w}, {test::aInts("pads", {1, 1, 1, 1})});
+    h = g.op(before, "/act", {h});
+    std::vector<ir::Attribute> attrs = {test::aInts("kernel_shape", {3, 3}), test::aInts("strides", {2, 2}),
+                                        test::aInts("pads", {1, 1, 1, 1})};
+    if (count_include_pad >= 0) attrs.push_back(test::aInt("count_include_pad", count_include_pad));
+    g.output(g.op(pool, std::string("/maxpool/") + pool, {h}, attrs));
+    return onnxToBuilder(m);
+  };
+  auto r = stem("Relu", "MaxPool", -1);
+  ASSERT_TRUE(r) << r.error().message;
+  const builder::Node* pad = byName(r->doc, "maxpool_pad");
+  ASSERT_NE(pad, nullptr);
+  EXPECT_EQ(pad->type, "ZeroPad2d");
+  EXPECT_EQ(std::get<builder::IntList>(pad->params.at("padding")), (builder::IntList{1, 1, 1, 1}));
+  ASSERT_NE(byName(r->doc, "maxpool"), nullptr);
+  EXPECT_EQ(byName(r->doc, "maxpool")->type, "MaxPool2d");
+  const builder::Analysis a = builder::analyze(r->doc, builder::Framework::PyTorch);
+  ASSERT_TRUE(a.ok()) << builder::errorLines(r->doc, a).front();
+  EXPECT_EQ(a.find(a.outputs[0])->output->dims, (builder::IntList{8, 8, 8}));  // (H, W, C) as in torch
+
+  EXPECT_TRUE(stem("Tanh", "AveragePool", 1));
+  auto negative = stem("Tanh", "MaxPool", -1);
+  ASSERT_FALSE(negative);
+  EXPECT_NE(negative.error().message.find("may be negative"), std::string::npos) << negative.error().message;
+  auto excluded = stem("Relu", "AveragePool", 0);
+  ASSERT_FALSE(excluded);
+  EXPECT_NE(excluded.error().message.find("does not count the padding"), std::string::npos) << excluded.error().message;
+}
+
 TEST(OnnxToBuilder, InputWithoutAShapeIsRefused) {
   ir::Model m = test::model(13);
   GraphBuilder g(m);

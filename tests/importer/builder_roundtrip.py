@@ -6,8 +6,10 @@ The builder's code starts from fresh weights, so the check is the structure: it 
 output has the ONNX model's output shape (batch aside) and its parameter count equals the
 ONNX file's (onnx_counts.parameter_count). Models: NetForge's sample CNN and a torch CNN with
 a residual Add, a channel Concat, BatchNorm kept (training-mode export), LeakyReLU, global
-pooling and a MatMul+Add classifier, exported by this script. A model with an op that is no
-builder layer is refused with the op named. Exit 77 (skipped) without python3-torch / onnx.
+pooling and a MatMul+Add classifier, and torchvision's ResNet-18 (eval export: BatchNorm folded,
+weights shared through Identity nodes, the stem's padded MaxPool -> ZeroPad2d + MaxPool2d),
+exported by this script. A model with an op that is no builder layer is refused with the op
+named. Exit 77 (skipped) without python3-torch / onnx.
 
 usage: builder_roundtrip.py NETFORGE WORK_DIR
 """
@@ -52,6 +54,14 @@ def export_cnn(path):
                       output_names=["probs"], training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
 
 
+def export_resnet18(path):
+    import torchvision
+    torch.manual_seed(0)
+    model = torchvision.models.resnet18().eval()
+    torch.onnx.export(model, (torch.rand(1, 3, 64, 64),), path, opset_version=14, input_names=["image"],
+                      output_names=["logits"])
+
+
 def check(netforge, onnx_path, work):
     name = os.path.splitext(os.path.basename(onnx_path))[0]
     doc = os.path.join(work, name + "_doc.json")
@@ -90,8 +100,12 @@ def main():
     subprocess.run([netforge, "sample", "-o", sample], check=True, capture_output=True)
     cnn = os.path.join(work, "cnn.onnx")
     export_cnn(cnn)
+    resnet = os.path.join(work, "resnet18.onnx")
+    if not os.path.exists(resnet):
+        export_resnet18(resnet)
+    models = (sample, cnn, resnet)
     failures = {}
-    for path in (sample, cnn):
+    for path in models:
         reason = check(netforge, path, work)
         if reason:
             failures[path] = reason
@@ -107,7 +121,7 @@ def main():
         failures[odd] = f"an Erf node: exit {r.returncode}, {r.stderr.strip()!r}"
     else:
         print("odd: refused with the op named:", r.stderr.strip())
-    print(f"{2 + 1 - len(failures)}/3 builder imports behave")
+    print(f"{len(models) + 1 - len(failures)}/{len(models) + 1} builder imports behave")
     for path, reason in failures.items():
         print(f"FAIL {os.path.basename(path)}: {reason}")
     return 1 if failures else 0
