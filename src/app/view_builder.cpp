@@ -81,6 +81,7 @@ void BuilderView::applyImport() {
   selectMany({});
   status_.clear();
   fit_pending_ = true;
+  fit_readable_ = true;
 }
 
 void BuilderView::drawImportPopup() {

@@ -85,7 +85,10 @@ class BuilderView final : public View {
   ImVec2 toScreen(builder::Vec2 p) const;
   builder::Vec2 toCanvas(ImVec2 s) const;
   void zoomAt(float factor, ImVec2 screenAnchor);
-  void fitView();
+  // Everything in sight; with `readable`, never below kReadableZoom: a tall imported
+  // model then starts at its inputs, its layers' names legible (F fits it all).
+  void fitView(bool readable = false);
+  static constexpr float kReadableZoom = 0.6f;
 
   // [test hook] The screen rectangles of named widgets this frame ("btn:Copy",
   // "add:Conv2d", "node:conv2d_1", "out:conv2d_1", "in:linear_1:0", "param:kernel_size"),
@@ -127,6 +130,7 @@ class BuilderView final : public View {
   ImVec2 scroll_{40, 40};   // canvas origin offset (pan), screen pixels
   float zoom_ = 1.0f;
   bool fit_pending_ = false;  // fit on the next canvas frame (its size is known there)
+  bool fit_readable_ = false;  // that fit keeps the names legible (after Edit in builder)
   bool dragging_ = false;    // moving the selection
   bool box_selecting_ = false;
   builder::Vec2 box_start_;   // canvas units

@@ -1,6 +1,8 @@
 // importer/builder_import.cpp - ONNX nodes -> builder layers (see builder_import.h).
 #include "importer/builder_import.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -18,7 +20,8 @@ using detail::attrIntsOr;
 
 namespace {
 
-constexpr double kRowHeight = 90.0;  // canvas spacing of one layer per row
+constexpr double kRowHeight = 90.0;     // canvas spacing of one layer per row
+constexpr double kColumnWidth = 240.0;  // and of side-by-side branches
 
 class Importer {
  public:
@@ -37,6 +40,7 @@ class Importer {
       if (doc_.nodes().size() > builder::kMaxDocumentNodes) return Error{builder::nodeLimitMessage()};
     }
     if (doc_.nodes().empty()) return Error{"the model has no layers"};
+    place();
     doc_.name = "Model";
     out.layers = static_cast<int64_t>(doc_.nodes().size());
     out.doc = std::move(doc_);
@@ -59,6 +63,33 @@ class Importer {
       v = g_.node(val.producer).inputs[0];
     }
     return nullptr;
+  }
+
+  // One row per layer in graph order; a branch that leaves a fork before its last
+  // consumer steps one column right and a merge takes its leftmost input's column, so a
+  // residual block reads as the shortcut on the left and the convolutions beside it
+  // (the skip edge never runs under a node).
+  void place() {
+    std::map<builder::NodeId, double> column;
+    for (const builder::Node& node : doc_.nodes()) {
+      double col = 0;
+      bool first = true;
+      for (const builder::Edge& e : doc_.inputEdges(node.id)) {
+        double c = column[e.from];
+        const auto siblings = doc_.outputEdges(e.from);
+        std::vector<builder::NodeId> consumers;
+        for (const builder::Edge& o : siblings) consumers.push_back(o.to);
+        std::sort(consumers.begin(), consumers.end());
+        consumers.erase(std::unique(consumers.begin(), consumers.end()), consumers.end());
+        const auto at = std::find(consumers.begin(), consumers.end(), node.id);
+        if (consumers.size() > 1 && at + 1 != consumers.end())
+          c += 1.0 + static_cast<double>(at - consumers.begin());
+        col = first ? c : std::min(col, c);
+        first = false;
+      }
+      column[node.id] = col;
+      doc_.mutableNode(node.id)->pos.x = kColumnWidth * col;
+    }
   }
 
   std::string uniqueName(std::string base) {

@@ -147,6 +147,29 @@ TEST(OnnxToBuilder, PaddedPoolingIsZeroPadThenPoolWhereThatIsTheSameFunction) {
   EXPECT_NE(excluded.error().message.find("does not count the padding"), std::string::npos) << excluded.error().message;
 }
 
+// A residual block is laid out with the shortcut on the left and the branch beside it,
+// one row per layer, so the skip edge runs under no node.
+TEST(OnnxToBuilder, ResidualBranchSitsBesideTheShortcut) {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({1, 4, 8, 8}));
+  g.weight("w", {4, 4, 3, 3});
+  std::string h = g.op("Relu", "/relu/Relu", {"x"});
+  std::string c = g.op("Conv", "/block/conv/Conv", {h, "w"}, {test::aInts("pads", {1, 1, 1, 1})});
+  c = g.op("Relu", "/block/relu/Relu", {c});
+  g.output(g.op("Add", "/block/Add", {c, h}));
+  auto r = onnxToBuilder(m);
+  ASSERT_TRUE(r) << r.error().message;
+  const builder::Node* fork = byName(r->doc, "relu");
+  const builder::Node* conv = byName(r->doc, "block_conv");
+  const builder::Node* add = byName(r->doc, "block");
+  ASSERT_TRUE(fork && conv && add);
+  EXPECT_GT(conv->pos.x, fork->pos.x);
+  EXPECT_EQ(byName(r->doc, "block_relu")->pos.x, conv->pos.x);
+  EXPECT_EQ(add->pos.x, fork->pos.x);
+  EXPECT_GT(add->pos.y, byName(r->doc, "block_relu")->pos.y);
+}
+
 TEST(OnnxToBuilder, InputWithoutAShapeIsRefused) {
   ir::Model m = test::model(13);
   GraphBuilder g(m);
