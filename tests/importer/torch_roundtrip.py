@@ -48,6 +48,27 @@ def transformer24():
     return model, torch.rand(1, 10, 64)
 
 
+class EncoderDecoder(torch.nn.Module):
+    """Decoder layers read the encoder's output besides the chain: an nn.ModuleList loop."""
+
+    def __init__(self):
+        super().__init__()
+        enc = torch.nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True)
+        dec = torch.nn.TransformerDecoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True)
+        self.encoder = torch.nn.TransformerEncoder(enc, num_layers=2)
+        self.decoder = torch.nn.TransformerDecoder(dec, num_layers=4)
+        with torch.no_grad():
+            for p in self.parameters():
+                p.add_(torch.randn_like(p) * 0.02)
+
+    def forward(self, x):
+        return self.decoder(x, self.encoder(x))
+
+
+def encoder_decoder():
+    return EncoderDecoder(), torch.rand(1, 6, 32)
+
+
 class Recurrent(torch.nn.Module):
     """A 2-layer LSTM followed by a bidirectional GRU (the sequence output only)."""
 
@@ -83,6 +104,7 @@ MODELS = {
     # torch 1.13 writes LayerNorm and GELU decomposed: they must come back as one layer each.
     "transformer_encoder_gelu": (transformer, True, ["nn.LayerNorm(64)", "F.gelu("]),
     "transformer_encoder_24": (transformer24, True, ["nn.Sequential("]),
+    "encoder_decoder": (encoder_decoder, True, ["nn.ModuleList([", "for layer in self."]),
 }
 
 # Readability of repeated blocks: name -> (block classes at most, instances in all, the largest
