@@ -21,11 +21,11 @@ set(NETFORGE_DEPS_hierarchy ir shapes base)               # name scopes, repeate
 set(NETFORGE_DEPS_scene     ir shapes hierarchy layout base) # display graph + geometry for any renderer
 set(NETFORGE_DEPS_views    scene weights shapes hierarchy layout builder ir base)  # layered and neurons pictures
 set(NETFORGE_DEPS_builder   base)                         # model builder: catalog, documents, codegen
-set(NETFORGE_DEPS_importer builder weights ir base)       # ONNX model -> PyTorch code with its weights
+set(NETFORGE_DEPS_importer builder hierarchy shapes weights ir base)  # ONNX model -> PyTorch code with its weights
 set(NETFORGE_DEPS_onnxexport builder base)                   # builder document -> ONNX model (protobuf-lite)
 set(NETFORGE_DEPS_document  onnx shapes ir base)          # the open model: file routing, load states, analysis
 set(NETFORGE_DEPS_diff      hierarchy shapes weights ir base) # pairs two models' nodes/tensors; their differences
 set(NETFORGE_DEPS_cli       diff views importer onnxexport runtime onnx weights shapes layout hierarchy scene builder ir base)
-set(NETFORGE_DEPS_app       document views onnxexport runtime onnx weights shapes layout hierarchy scene builder ir base)
+set(NETFORGE_DEPS_app       document views importer onnxexport runtime onnx weights shapes layout hierarchy scene builder ir base)
 
 set(NETFORGE_UI_MODULES app)

@@ -535,6 +535,8 @@ void GraphView::publishState(const AppContext& ctx) {
                     {"caption", pictures_.caption().substr(0, 300)},
                     {"error", pictures_.error()}};
   }
+  if (builder_import_ms_ >= 0)
+    j["edit_in_builder"] = {{"ms", ms(builder_import_ms_)}, {"layers", builder_layers_}, {"error", builder_message_}};
   j["graph"] = pipeline_.graphId().index;
   j["depth"] = static_cast<unsigned>(crumbs_.size());
   j["nodes"] = ready ? pipeline_.graph().nodeCount() : 0u;

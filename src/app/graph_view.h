@@ -133,6 +133,7 @@ class GraphView final : public View {
 
   // graph_view_overlays.cpp
   void drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
+  void editInBuilder(AppContext& ctx);  // "Edit in builder": the open model as a builder document
   void drawProgress(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
   void drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
   void drawMinimap(ImVec2 canvas_pos, ImVec2 canvas_size);
@@ -206,6 +207,10 @@ class GraphView final : public View {
   GraphPictures pictures_;
   GraphSpace space_;  // the 3D picture
   std::string picture_message_;  // the last picture export's result, shown on the toolbar
+  // The last "Edit in builder": import time, layers made, or why it failed (on the toolbar).
+  double builder_import_ms_ = -1.0;
+  int64_t builder_layers_ = 0;
+  std::string builder_message_;
 
   std::unique_ptr<GraphExporter> exporter_;  // made on the first export
   bool export_open_ = false;

@@ -11,7 +11,9 @@
 #include "app/graph_view.h"
 #include "app/platform.h"
 #include "app/session.h"
+#include "app/view_builder.h"
 #include "base/strings.h"
+#include "importer/builder_import.h"
 #include "scene/exports.h"
 
 namespace nf::app {
@@ -23,6 +25,24 @@ namespace {
 }  // namespace
 
 // [SECTION] Toolbar ----------------------------------------------------------------
+
+void GraphView::editInBuilder(AppContext& ctx) {
+  const auto* opened = ctx.session.document().current();
+  auto* builder = ctx.views.find<BuilderView>();
+  if (!opened || !builder) return;
+  const double t0 = platform::nowMs();
+  auto imported = importer::onnxToBuilder(opened->model);
+  builder_import_ms_ = platform::nowMs() - t0;
+  if (!imported) {
+    builder_message_ = "Edit in builder: " + imported.error().message;
+    builder_layers_ = 0;
+    return;
+  }
+  builder_layers_ = imported->layers;
+  Status done = builder->importDocument(std::move(imported->doc), "Edit " + opened->file_name + " in builder",
+                                        opened->file_name);
+  builder_message_ = done.ok() ? "" : "Edit in builder: " + done.message();
+}
 
 void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
   if (!ctx.session.document().current()) return;
@@ -108,6 +128,15 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     ImGui::TextDisabled("%s", (picture_message_.empty() ? space_.caption() : picture_message_).substr(0, 120).c_str());
     ImGui::End();
     return;
+  }
+  if (ImGui::SmallButton("Edit in builder")) editInBuilder(ctx);
+  probe_.note("edit_in_builder");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Open this model in the builder as layers (Undo there brings the previous builder model back)");
+  ImGui::SameLine(0, 14.0f);
+  if (!builder_message_.empty()) {
+    ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.45f, 1.0f), "%s", builder_message_.substr(0, 160).c_str());
+    ImGui::SameLine(0, 14.0f);
   }
   if (picture_view_ != PictureView::Graph) {
     if (ImGui::SmallButton("Fit")) pictures_.requestFit();

@@ -51,6 +51,68 @@ bool BuilderView::openDocument(const std::string& json, std::string* error) {
   return true;
 }
 
+Status BuilderView::importDocument(b::Document doc, std::string label, std::string from) {
+  if (doc.nodes().size() > b::kMaxDocumentNodes) return Error{b::nodeLimitMessage()};
+  setOpen(true);
+  pending_import_ = PendingImport{std::move(doc), std::move(label), std::move(from)};
+  ask_import_ = false;
+  if (restored_) offerImport();  // otherwise pollAutosave offers it once the saved model is in
+  return {};
+}
+
+void BuilderView::offerImport() {
+  if (!pending_import_) return;
+  if (editor_.document().nodes().empty()) {
+    applyImport();
+  } else {
+    ask_import_ = true;
+    frames_wanted_ = 3;
+  }
+}
+
+void BuilderView::applyImport() {
+  if (!pending_import_) return;
+  PendingImport pending = std::move(*pending_import_);
+  pending_import_.reset();
+  ask_import_ = false;
+  Status done = editor_.replaceDocument(pending.doc, pending.label);
+  if (!done.ok()) {
+    status_ = "Edit in builder: " + done.message();
+    return;
+  }
+  selectMany({});
+  status_.clear();
+  fit_pending_ = true;
+  fit_readable_ = true;
+}
+
+void BuilderView::drawImportPopup() {
+  if (ask_import_ && !ImGui::IsPopupOpen("Replace the builder model")) ImGui::OpenPopup("Replace the builder model");
+  if (!ImGui::BeginPopupModal("Replace the builder model", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  const size_t mine = editor_.document().nodes().size();
+  const size_t theirs = pending_import_ ? pending_import_->doc.nodes().size() : 0;
+  ImGui::Text("Replace the model in the builder (%zu layers) with the %zu layers of %s?", mine, theirs,
+              pending_import_ ? pending_import_->from.c_str() : "the model");
+  ImGui::TextDisabled("Undo (Ctrl+Z) in the builder brings your model back; Save JSON keeps a copy.");
+  ImGui::TextDisabled("Enter: replace, Escape: keep mine.");
+  const bool enter = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false);
+  const bool escape = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
+  const bool replace = ImGui::Button("Replace");
+  note("btn:Replace");
+  ImGui::SameLine();
+  const bool keep = ImGui::Button("Keep mine");
+  note("btn:Keep mine");
+  if (replace || enter) {
+    applyImport();
+    ImGui::CloseCurrentPopup();
+  } else if (keep || escape || !pending_import_) {
+    pending_import_.reset();
+    ask_import_ = false;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndPopup();
+}
+
 void BuilderView::refresh() {
   if (editor_.revision() == seen_ && framework_ == last_framework_ && training_loop_ == last_training_) return;
   const b::Document& doc = editor_.document();
@@ -307,6 +369,7 @@ void BuilderView::drawToolbar() {
   }
   drawTemplateGallery();
   drawSharePopups();
+  drawImportPopup();
   drawStorageNotices();
   if (!status_.empty()) ImGui::TextColored(errorTextColor(), "%s", status_.c_str());
 

@@ -32,6 +32,12 @@ class BuilderView final : public View {
   // the current one (the history is reset). False with *error set when the text is not
   // a builder document. Dropped files go through the accept popup instead (pollShare).
   bool openDocument(const std::string& json, std::string* error);
+  // Replaces the builder's document with `doc` (made from `from`, a file name) as one
+  // undoable step named `label` (Undo brings the previous document back) and opens the
+  // builder. An empty builder takes it at once; a builder holding a model first asks
+  // (Replace / Keep mine), so no work is replaced unasked. Before the autosave has been
+  // read the document waits for it: the saved model is the one asked about.
+  Status importDocument(builder::Document doc, std::string label, std::string from);
 
   // Node box size in canvas units (zoom 1 = CSS pixels).
   static constexpr float kNodeW = 170.0f;
@@ -80,7 +86,10 @@ class BuilderView final : public View {
   ImVec2 toScreen(builder::Vec2 p) const;
   builder::Vec2 toCanvas(ImVec2 s) const;
   void zoomAt(float factor, ImVec2 screenAnchor);
-  void fitView();
+  // Everything in sight; with `readable`, never below kReadableZoom: a tall imported
+  // model then starts at its inputs, its layers' names legible (F fits it all).
+  void fitView(bool readable = false);
+  static constexpr float kReadableZoom = 0.6f;
 
   // [test hook] The screen rectangles of named widgets this frame ("btn:Copy",
   // "add:Conv2d", "node:conv2d_1", "out:conv2d_1", "in:linear_1:0", "param:kernel_size"),
@@ -90,6 +99,17 @@ class BuilderView final : public View {
   void publishUi();
 
   builder::Editor editor_;
+  // "Edit in builder": the imported document waits here for the autosave and, when the
+  // builder holds a model, for the user's answer (ask_import_, drawImportPopup).
+  struct PendingImport {
+    builder::Document doc;
+    std::string label, from;
+  };
+  std::optional<PendingImport> pending_import_;
+  bool ask_import_ = false;
+  void offerImport();   // applies the pending import, or asks first
+  void applyImport();   // the pending import replaces the document (one undo step)
+  void drawImportPopup();
   builder::Analysis analysis_;
   std::vector<NodeLook> looks_;  // same order as Document::nodes()
   std::vector<EdgeLook> edge_looks_;
@@ -111,6 +131,7 @@ class BuilderView final : public View {
   ImVec2 scroll_{40, 40};   // canvas origin offset (pan), screen pixels
   float zoom_ = 1.0f;
   bool fit_pending_ = false;  // fit on the next canvas frame (its size is known there)
+  bool fit_readable_ = false;  // that fit keeps the names legible (after Edit in builder)
   bool dragging_ = false;    // moving the selection
   bool box_selecting_ = false;
   builder::Vec2 box_start_;   // canvas units

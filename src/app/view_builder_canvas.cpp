@@ -51,7 +51,7 @@ void BuilderView::zoomAt(float factor, ImVec2 anchor) {
   scroll_.y = anchor.y - canvas_origin_.y - static_cast<float>(fixed.y) * zoom_;
 }
 
-void BuilderView::fitView() {
+void BuilderView::fitView(bool readable) {
   const auto& nodes = editor_.document().nodes();
   if (nodes.empty() || canvas_size_.x <= 0) {
     zoom_ = 1.0f;
@@ -70,6 +70,11 @@ void BuilderView::fitView() {
   const float w = static_cast<float>(x1 - x0), h = static_cast<float>(y1 - y0);
   zoom_ = std::clamp(std::min((canvas_size_.x - 2 * margin) / w, (canvas_size_.y - 2 * margin) / h), kMinZoom, 1.5f);
   scroll_.x = (canvas_size_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_;
+  if (readable && zoom_ < kReadableZoom) {  // the top of the model, centred if it is narrow enough
+    zoom_ = kReadableZoom;
+    scroll_.x = w * zoom_ < canvas_size_.x - 2 * margin ? (canvas_size_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_
+                                                        : margin - static_cast<float>(x0) * zoom_;
+  }
   scroll_.y = margin - static_cast<float>(y0) * zoom_;
   if (h * zoom_ < canvas_size_.y - 2 * margin) scroll_.y = (canvas_size_.y - h * zoom_) * 0.5f - static_cast<float>(y0) * zoom_;
 }
@@ -84,7 +89,8 @@ void BuilderView::drawCanvas() {
   const ImVec2 origin = canvas_origin_, size = canvas_size_;
   if (fit_pending_) {
     fit_pending_ = false;
-    fitView();
+    fitView(fit_readable_);
+    fit_readable_ = false;
   }
   ImGui::InvisibleButton("##canvasbg", size,
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |

@@ -60,6 +60,7 @@ void BuilderView::pollAutosave() {
       if (!text.empty()) restoreSaved(text);
       autosaved_revision_ = editor_.revision();
       editor_.markSaved();
+      offerImport();  // an "Edit in builder" made before the saved model was in
     } else if (kind == "saved") {
       if (save_failed_) storage_notice_.clear();
       save_failed_ = false;

@@ -6,6 +6,8 @@
 //   errors (including layers the framework lacks) gives exit 1 and one line on stderr
 //   listing them. An ONNX model becomes PyTorch that loads its weights from the file
 //   (importer/torch_import.h); an op without a torch equivalent is named on stderr.
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -14,6 +16,7 @@
 #include "builder/serialize.h"
 #include "cli/commands.h"
 #include "cli/load_model.h"
+#include "importer/builder_import.h"
 #include "importer/torch_import.h"
 
 namespace nf::cli {
@@ -50,9 +53,12 @@ int codegenFromOnnx(const Args& args) {
     return kExitUsage;
   }
   ir::Model model;
+  const auto t0 = std::chrono::steady_clock::now();
   if (!loadModelOrExplain(path, &model)) return kExitBadInput;
+  const auto t1 = std::chrono::steady_clock::now();
   importer::TorchImportOptions options;
   options.load_weights = !args.has("no-weights");
+  options.fold_repeats = !args.has("flat");
   const size_t slash = path.find_last_of('/');
   options.source_name = slash == std::string::npos ? path : path.substr(slash + 1);
   auto code = importer::onnxToPyTorch(model, options);
@@ -60,10 +66,41 @@ int codegenFromOnnx(const Args& args) {
     std::fprintf(stderr, "netforge: %s: %s\n", displayName(path).c_str(), displayName(code.error().message, 2000).c_str());
     return kExitBadInput;
   }
+  if (args.has("time")) {
+    const auto t2 = std::chrono::steady_clock::now();
+    auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+    std::string blocks;
+    for (const auto& [name, uses] : code->block_classes) blocks += " " + name + " x" + std::to_string(uses);
+    std::fprintf(stderr, "open %.1f ms, import + code %.1f ms: %lld ONNX nodes, %zu lines, block classes:%s\n",
+                 ms(t0, t1), ms(t1, t2), static_cast<long long>(code->onnx_nodes),
+                 static_cast<size_t>(std::count(code->code.begin(), code->code.end(), '\n')),
+                 blocks.empty() ? " none" : blocks.c_str());
+  }
   return writeCode(args, code->code);
 }
 
 }  // namespace
+
+int runImport(const Args& args) {
+  const std::string& path = args.positional[0];
+  ir::Model model;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!loadModelOrExplain(path, &model)) return kExitBadInput;
+  const auto t1 = std::chrono::steady_clock::now();
+  auto imported = importer::onnxToBuilder(model);
+  if (!imported) {
+    std::fprintf(stderr, "netforge: %s: %s\n", displayName(path).c_str(), displayName(imported.error().message, 2000).c_str());
+    return kExitBadInput;
+  }
+  const std::string json = builder::saveJson(imported->doc);
+  if (args.has("time")) {
+    auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+    std::fprintf(stderr, "open %.1f ms, import %.1f ms: %lld ONNX nodes -> %lld builder layers\n", ms(t0, t1),
+                 ms(t1, std::chrono::steady_clock::now()), static_cast<long long>(imported->onnx_nodes),
+                 static_cast<long long>(imported->layers));
+  }
+  return writeCode(args, json);
+}
 
 int runCodegen(const Args& args) {
   if (endsWith(args.positional[0], ".onnx") || endsWith(args.positional[0], ".ONNX")) return codegenFromOnnx(args);

@@ -44,6 +44,7 @@ int runExport(const Args& args);
 int runHierarchy(const Args& args);
 int runCodegen(const Args& args);
 int runExportOnnx(const Args& args);
+int runImport(const Args& args);
 int runTemplate(const Args& args);
 int runCheck(const Args& args);
 int runBench(const Args& args);

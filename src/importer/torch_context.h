@@ -22,6 +22,13 @@ struct KnownConst {
   std::vector<double> values;
 };
 
+// One entry of ONNX_WEIGHTS: a state_dict key loaded from an ONNX tensor.
+struct WeightEntry {
+  std::string key;   // "conv1.weight" (relative to the module that declares it)
+  std::string onnx;  // ONNX tensor name
+  bool transpose = false;
+};
+
 struct Ctx {
   const ir::Model& model;
   const ir::Graph& g;
@@ -35,7 +42,13 @@ struct Ctx {
   std::string claim(builder::NameTable& table, const std::string& raw, const std::string& fallback);
   std::vector<std::string> init_lines;  // __init__ body
   std::vector<std::string> forward;     // forward() body
-  std::vector<std::string> weight_map;  // ONNX_WEIGHTS entries: "key": ("onnx name", transpose)
+  std::vector<WeightEntry> weight_map;  // ONNX_WEIGHTS entries
+  // Inside a folded block: its scope ("layer1_0"), stripped from the names of its layers
+  // and variables so every instance reads the same ("conv1", not "layer1_0_conv1").
+  std::string scope_prefix;
+  // Inside a block: Conv writes its default options too (stride=1), so instances that
+  // differ only there share one class; the class drops the defaults again.
+  bool explicit_defaults = false;
   std::unordered_map<uint32_t, std::string> expr;  // value -> Python expression
   std::unordered_map<uint32_t, KnownConst> consts;
   std::set<uint32_t> skipped_nodes;  // fused into an earlier node's module
@@ -54,10 +67,17 @@ struct Ctx {
   // Declares self.<attr> = ctor; `weights` are (suffix, onnx tensor name, transpose).
   std::string addModule(const ir::Node& n, const std::string& cls, const std::string& args,
                         const std::vector<std::tuple<std::string, std::string, bool>>& weights);
+  // scopeIdentifier(n) without scope_prefix.
+  std::string localScope(const ir::Node& n) const;
+  // Claims the names the generated file uses itself (imports, helpers, Model...).
+  void claimReserved();
   // A fresh variable for one of the node's outputs.
   std::string outVar(const ir::Node& n, size_t output);
   int rankOf(ir::ValueId v, int depth = 0) const;  // -1 when unknown
 };
+
+// "/layer1/layer1.0/conv1/Conv" (op "Conv") -> "layer1_0_conv1".
+std::string scopeIdentifierOfName(const std::string& name, const std::string& op_type);
 
 // Folds an exporter's decomposition starting at this node into one layer (LayerNorm,
 // GELU, SiLU, HardSwish); false when it does not match.

@@ -12,6 +12,8 @@ class HelperSet {
  public:
   // Marks a helper (and the helpers it calls) as needed. Unknown names are ignored.
   void use(std::string_view name);
+  // Marks every helper `other` uses.
+  void merge(const HelperSet& other) { used_.insert(other.used_.begin(), other.used_.end()); }
   // The Python source of the used helpers, each preceded by two blank lines.
   std::string code() const;
   // Every helper name (claimed up front so no layer name can shadow one).

@@ -8,6 +8,7 @@
 
 #include "base/strings.h"
 #include "builder/codegen.h"
+#include "importer/torch_blocks.h"
 #include "importer/torch_context.h"
 #include "weights/decode.h"
 
@@ -24,9 +25,9 @@ bool isFloat(ir::ElemType e) {
 }
 }  // namespace
 
-std::string scopeIdentifier(const ir::Node& node) {
-  std::string raw = node.name;
-  if (raw.empty() && !node.outputs.empty()) raw = "";
+std::string scopeIdentifier(const ir::Node& node) { return scopeIdentifierOfName(node.name, node.op_type); }
+
+std::string detail::scopeIdentifierOfName(const std::string& raw, const std::string& op_type) {
   std::vector<std::string> parts;
   size_t i = 0;
   while (i <= raw.size()) {
@@ -38,7 +39,7 @@ std::string scopeIdentifier(const ir::Node& node) {
   // The last part repeats the op type ("Conv", "Conv_3"): the scope already names it.
   if (parts.size() > 1) {
     const std::string& last = parts.back();
-    if (last == node.op_type || last.rfind(node.op_type + "_", 0) == 0) parts.pop_back();
+    if (last == op_type || (!op_type.empty() && last.rfind(op_type + "_", 0) == 0)) parts.pop_back();
   }
   std::string out;
   std::string prev;
@@ -169,7 +170,7 @@ std::string Ctx::addTensorAttr(const ir::Tensor& t, const std::string& onnx_name
     init_lines.push_back("self." + attr + " = nn.Parameter(" + zeros + ")");
   else
     init_lines.push_back("self.register_buffer(" + builder::pyString(attr) + ", " + zeros + ")");
-  weight_map.push_back(builder::pyString(attr) + ": (" + builder::pyString(onnx_name) + ", False)");
+  weight_map.push_back({attr, onnx_name, false});
   return "self." + attr;
 }
 
@@ -194,19 +195,34 @@ Result<std::string> Ctx::value(ir::ValueId v) {
 
 std::string Ctx::addModule(const ir::Node& n, const std::string& cls, const std::string& args,
                            const std::vector<std::tuple<std::string, std::string, bool>>& weights) {
-  std::string base = scopeIdentifier(n);
+  std::string base = localScope(n);
   std::string attr = claim(attrs, base, cls.substr(cls.rfind('.') + 1));
   init_lines.push_back("self." + attr + " = " + cls + "(" + args + ")");
-  for (const auto& [suffix, onnx, transpose] : weights)
-    weight_map.push_back(builder::pyString(attr + "." + suffix) + ": (" + builder::pyString(onnx) + ", " +
-                         (transpose ? "True" : "False") + ")");
+  for (const auto& [suffix, onnx, transpose] : weights) weight_map.push_back({attr + "." + suffix, onnx, transpose});
   result.layers[cls] += 1;
   return "self." + attr;
 }
 
+std::string Ctx::localScope(const ir::Node& n) const {
+  std::string s = scopeIdentifier(n);
+  if (scope_prefix.empty() || s.rfind(scope_prefix, 0) != 0) return s;
+  if (s.size() == scope_prefix.size()) return "";
+  return s[scope_prefix.size()] == '_' ? s.substr(scope_prefix.size() + 1) : s;
+}
+
+void Ctx::claimReserved() {
+  for (const char* reserved : {"np", "math", "argparse", "torch", "nn", "F", "onnx", "numpy_helper", "main",
+                               "ONNX_WEIGHTS", "INPUTS", "load_onnx_weights", "Model", "state", "key", "self",
+                               "super", "layer"})
+    locals.claim(reserved), attrs.claim(reserved);
+  for (const std::string& h : HelperSet::allNames()) locals.claim(h), attrs.claim(h);
+}
+
 std::string Ctx::outVar(const ir::Node& n, size_t output) {
-  std::string base = scopeIdentifier(n);
-  if (base.empty()) base = g.value(n.outputs[output]).name;
+  std::string base = localScope(n);
+  // Outside a block a nameless node's variable is named after its value; inside one,
+  // after its op, so every instance reads the same.
+  if (base.empty() && scope_prefix.empty()) base = g.value(n.outputs[output]).name;
   if (n.outputs.size() > 1 && output > 0) base += "_" + std::to_string(output);
   std::string fallback = n.op_type;
   for (char& ch : fallback) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -232,16 +248,90 @@ int Ctx::rankOf(ir::ValueId v, int depth) const {
 
 }  // namespace detail
 
-Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptions& options) {
-  if (model.graphs.empty()) return Error{"the model has no graph"};
-  Ctx c(model);
-  c.opset = model.opsetVersion("");
+namespace {
+
+void setOptions(Ctx& c) {
+  c.opset = c.model.opsetVersion("");
   for (const ir::Tensor& t : c.g.initializers) c.has_half = c.has_half || t.elem == ir::ElemType::Float16;
   for (const ir::Value& v : c.g.values) c.has_half = c.has_half || (v.type.isTensor() && v.type.elem == ir::ElemType::Float16);
-  for (const char* reserved : {"np", "math", "argparse", "torch", "nn", "F", "onnx", "numpy_helper", "main",
-                               "ONNX_WEIGHTS", "INPUTS", "load_onnx_weights", "Model", "state", "key"})
-    c.locals.claim(reserved), c.attrs.claim(reserved);
-  for (const std::string& h : HelperSet::allNames()) c.locals.claim(h), c.attrs.claim(h);
+}
+
+// Writes the call of a folded block (or chain of blocks) into the main class.
+Status emitUnit(Ctx& c, const BlockPlan& plan, const BlockUnit& u) {
+  const BlockInstance& first = plan.instances[u.instances[0]];
+  const BlockClass& cls = plan.classes[static_cast<size_t>(first.cls)];
+  auto ctor = [&](const BlockInstance& inst) {
+    std::string args;
+    for (size_t i = 0; i < inst.ctor_args.size(); ++i) args += (i ? ", " : "") + inst.ctor_args[i];
+    return plan.classes[static_cast<size_t>(inst.cls)].name + "(" + args + ")";
+  };
+  std::vector<std::string> ins;
+  for (ir::ValueId v : first.inputs) {
+    auto e = c.value(v);
+    if (!e) return e.error();
+    ins.push_back(*e);
+  }
+  const std::string attr = c.claim(c.attrs, u.name, "block");
+  for (size_t m = 0; m < u.instances.size(); ++m) {
+    const BlockInstance& inst = plan.instances[u.instances[m]];
+    const std::string prefix = attr + "." + (u.chain ? std::to_string(m) + "." : "");
+    for (const WeightEntry& w : inst.weights) c.weight_map.push_back({prefix + w.key, w.onnx, w.transpose});
+    for (const auto& [layer, count] : inst.counts.layers) c.result.layers[layer] += count;
+    c.result.op_calls += inst.counts.op_calls;
+    c.helpers.merge(inst.helpers);
+  }
+  if (!u.chain) {
+    c.init_lines.push_back("self." + attr + " = " + ctor(first));
+    std::string outs;
+    for (size_t k = 0; k < first.outputs.size(); ++k) {
+      const std::string var = c.claim(c.locals, u.name + (k ? "_" + std::to_string(k) : ""), "block");
+      c.expr[first.outputs[k].index] = var;
+      outs += (k ? ", " : "") + var;
+    }
+    std::string args;
+    for (size_t i = 0; i < ins.size(); ++i) args += (i ? ", " : "") + ins[i];
+    c.forward.push_back(outs + " = self." + attr + "(" + args + ")");
+    (void)cls;
+    return {};
+  }
+  const bool sequential = ins.size() == 1;
+  c.init_lines.push_back("self." + attr + (sequential ? " = nn.Sequential(" : " = nn.ModuleList(["));
+  for (size_t k : u.instances) c.init_lines.push_back("    " + ctor(plan.instances[k]) + ",");
+  c.init_lines.push_back(sequential ? ")" : "])");
+  const BlockInstance& last = plan.instances[u.instances.back()];
+  const std::string var = c.claim(c.locals, u.name, "block");
+  c.expr[last.outputs[0].index] = var;
+  if (sequential) {
+    c.forward.push_back(var + " = self." + attr + "(" + ins[0] + ")");
+    return {};
+  }
+  c.forward.push_back(var + " = " + ins[u.chain_input]);
+  c.forward.push_back("for layer in self." + attr + ":");
+  ins[u.chain_input] = var;
+  std::string args;
+  for (size_t i = 0; i < ins.size(); ++i) args += (i ? ", " : "") + ins[i];
+  c.forward.push_back("    " + var + " = layer(" + args + ")");
+  return {};
+}
+
+// A Constant is translated in the main class unless only folded blocks read it.
+bool onlyBlocksRead(const ir::Graph& g, const BlockPlan& plan, const ir::Node& n) {
+  if (plan.empty() || n.outputs.empty()) return false;
+  const ir::Value& v = g.value(n.outputs[0]);
+  if (v.graph_output || v.consumers.empty()) return false;
+  for (ir::NodeId c : v.consumers)
+    if (plan.node_unit[c.index] < 0) return false;
+  return true;
+}
+
+// One translation with the given blocks folded. `conflict` gets the blocks that a
+// pattern of the main class reached into (the caller drops them and tries again).
+Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& options, const BlockPlan& plan,
+                              std::vector<size_t>& conflict) {
+  Ctx c(model);
+  setOptions(c);
+  c.claimReserved();
+  for (const BlockClass& cls : plan.classes) c.locals.claim(cls.name), c.attrs.claim(cls.name);
 
   // Graph inputs (initializers listed as inputs are weights, not inputs).
   std::vector<std::string> input_vars, input_specs;
@@ -276,11 +366,21 @@ Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptio
   for (uint32_t i = 0; i < c.g.nodes.size(); ++i) {
     const ir::Node& n = c.g.nodes[i];
     if (n.op_type != "Constant" || !n.domain.empty() || !n.inputs.empty() || n.outputs.size() != 1) continue;
+    if (onlyBlocksRead(c.g, plan, n)) {
+      done.insert(i);
+      continue;
+    }
     if (Status s = emitNode(c, i); !s) return Error{"Constant '" + displayName(n.name) + "': " + s.message()};
     done.insert(i);
   }
   for (uint32_t i = 0; i < c.g.nodes.size(); ++i) {
     c.result.onnx_nodes += 1;
+    if (!plan.empty() && plan.node_unit[i] >= 0) {
+      const BlockUnit& u = plan.units[static_cast<size_t>(plan.node_unit[i])];
+      if (u.last_node == i)
+        if (Status s = emitUnit(c, plan, u); !s) return Error{"block '" + u.name + "': " + s.message()};
+      continue;
+    }
     if (c.skipped_nodes.count(i) || done.count(i)) continue;
     if (Status s = emitNode(c, i); !s) {
       const ir::Node& n = c.g.nodes[i];
@@ -288,6 +388,9 @@ Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptio
                    s.message()};
     }
   }
+  for (uint32_t n : c.skipped_nodes)
+    if (!plan.empty() && plan.node_unit[n] >= 0) conflict.push_back(static_cast<size_t>(plan.node_unit[n]));
+  if (!conflict.empty()) return Error{"a pattern reaches into a folded block"};
   std::vector<std::string> outs;
   for (ir::ValueId v : c.g.outputs) {
     auto e = c.value(v);
@@ -309,6 +412,7 @@ Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptio
   code += "import argparse\nimport math\n\nimport numpy as np\nimport torch\nimport torch.nn as nn\n"
           "import torch.nn.functional as F\n";
   code += c.helpers.code();
+  code += blockClassesCode(plan);
   code += "\n\nclass Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n";
   for (const std::string& l : c.init_lines) code += "        " + l + "\n";
   std::string args;
@@ -323,8 +427,18 @@ Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptio
   for (const std::string& s : input_specs) code += "    " + s + ",\n";
   code += "]\n";
   if (options.load_weights) {
-    code += "\n# Every loaded tensor: state_dict key -> (ONNX tensor name, stored transposed).\nONNX_WEIGHTS = {\n";
-    for (const std::string& w : c.weight_map) code += "    " + w + ",\n";
+    // Data, not code: entries are packed several to a line so the table does not
+    // outweigh the model (ResNet-50 has 108 of them).
+    code += "\n# Every loaded tensor: state_dict key -> ONNX tensor name, or (name, True) when stored transposed.\n"
+            "ONNX_WEIGHTS = {\n";
+    std::string line;
+    for (const WeightEntry& w : c.weight_map) {
+      std::string entry = builder::pyString(w.key) + ": " +
+                          (w.transpose ? "(" + builder::pyString(w.onnx) + ", True)" : builder::pyString(w.onnx)) + ",";
+      if (!line.empty() && line.size() + 1 + entry.size() > 116) code += "   " + line + "\n", line.clear();
+      line += " " + entry;
+    }
+    if (!line.empty()) code += "   " + line + "\n";
     code += "}\n";
     code += R"PY(
 
@@ -338,7 +452,8 @@ def load_onnx_weights(model, onnx_path):
         if node.op_type == "Constant":
             tensors.update({node.output[0]: a.t for a in node.attribute if a.name == "value"})
     state = model.state_dict()
-    for key, (name, transposed) in ONNX_WEIGHTS.items():
+    for key, entry in ONNX_WEIGHTS.items():
+        name, transposed = (entry, False) if isinstance(entry, str) else entry
         if name not in tensors:
             raise KeyError(f"{onnx_path} has no tensor '{name}' (needed for {key})")
         array = numpy_helper.to_array(tensors[name])
@@ -404,7 +519,32 @@ if __name__ == "__main__":
 )PY";
   c.result.code = std::move(code);
   c.result.loaded_tensors = static_cast<int64_t>(c.weight_map.size());
+  for (const BlockClass& cls : plan.classes)
+    if (cls.uses > 0) c.result.block_classes[cls.name] = cls.uses;
   return std::move(c.result);
+}
+
+}  // namespace
+
+Result<TorchImport> onnxToPyTorch(const ir::Model& model, const TorchImportOptions& options) {
+  if (model.graphs.empty()) return Error{"the model has no graph"};
+  BlockPlan plan;
+  if (options.fold_repeats) {
+    Ctx base(model);
+    setOptions(base);
+    plan = planBlocks(base);
+  }
+  for (int attempt = 0; attempt < 8 && !plan.empty(); ++attempt) {
+    std::vector<size_t> conflict;
+    auto r = translate(model, options, plan, conflict);
+    if (r || conflict.empty()) {
+      if (r) return r;
+      break;  // an error with blocks folded: the flat translation decides
+    }
+    for (size_t u : conflict) plan.dropUnit(u);
+  }
+  std::vector<size_t> conflict;
+  return translate(model, options, BlockPlan{}, conflict);
 }
 
 }  // namespace nf::importer

@@ -25,6 +25,7 @@ namespace nf::importer {
 struct TorchImportOptions {
   bool load_weights = true;   // write load_onnx_weights() and the ONNX_WEIGHTS map
   std::string source_name;    // the ONNX file name, for the header comment
+  bool fold_repeats = true;   // repeated blocks as one nn.Module class each (torch_blocks.h)
 };
 
 struct TorchImport {
@@ -33,6 +34,7 @@ struct TorchImport {
   std::map<std::string, int64_t> layers;  // nn module class -> count ("nn.Conv2d": 20)
   int64_t op_calls = 0;                   // nodes emitted as torch function calls
   int64_t loaded_tensors = 0;             // entries of ONNX_WEIGHTS
+  std::map<std::string, int64_t> block_classes;  // class for repeated blocks -> instances
 };
 
 // An error names the first op (and node) that has no torch equivalent, or the

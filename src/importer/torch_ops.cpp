@@ -91,10 +91,11 @@ Status emitConv(Ctx& c, const ir::Node& n, Emit& e) {
                      ", kernel_size=" + tupleOrScalar(kernel);
   auto strides = attrIntsOr(n, "strides", std::vector<int64_t>(k, 1));
   auto dil = attrIntsOr(n, "dilations", std::vector<int64_t>(k, 1));
-  if (strides != std::vector<int64_t>(k, 1)) args += ", stride=" + tupleOrScalar(strides);
-  if (half(pads) != std::vector<int64_t>(k, 0)) args += ", padding=" + tupleOrScalar(half(pads));
-  if (dil != std::vector<int64_t>(k, 1)) args += ", dilation=" + tupleOrScalar(dil);
-  if (group != 1) args += ", groups=" + std::to_string(group);
+  const bool all = c.explicit_defaults;
+  if (all || strides != std::vector<int64_t>(k, 1)) args += ", stride=" + tupleOrScalar(strides);
+  if (all || half(pads) != std::vector<int64_t>(k, 0)) args += ", padding=" + tupleOrScalar(half(pads));
+  if (all || dil != std::vector<int64_t>(k, 1)) args += ", dilation=" + tupleOrScalar(dil);
+  if (all || group != 1) args += ", groups=" + std::to_string(group);
   if (!b) args += ", bias=False";
   Weights ws = {{"weight", w->name, false}};
   if (b) ws.emplace_back("bias", b->name, false);

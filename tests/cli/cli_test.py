@@ -234,6 +234,9 @@ with tempfile.TemporaryDirectory() as tmp:
           r.stderr)
     r = run("codegen", sample, "--no-weights")
     check("codegen --no-weights leaves out the loader", r.returncode == 0 and "load_onnx_weights" not in r.stdout, r.stderr)
+    r = run("codegen", sample, "--flat", "--time", "-o", code_path)
+    check("codegen --flat --time: the times on stderr", r.returncode == 0 and "import + code" in r.stderr and
+          "class Model(nn.Module)" in open(code_path).read(), r.stderr)
     r = run("codegen", sample, "--framework", "keras")
     check("codegen MODEL.onnx --framework keras: exit 2", r.returncode == 2 and "pytorch only" in r.stderr, r.stderr)
     broken = os.path.join(tmp, "broken.onnx")

@@ -58,8 +58,8 @@ TEST(OnnxToPyTorch, LayersWithWeightsBecomeNamedModules) {
   EXPECT_TRUE(has(code, "self.features_bn = nn.BatchNorm2d(4)")) << code;
   EXPECT_TRUE(has(code, "self.features_pool = nn.MaxPool2d(2)")) << code;
   EXPECT_TRUE(has(code, "self.fc = nn.Linear(64, 10)")) << code;
-  EXPECT_TRUE(has(code, "\"fc.weight\": (\"fc.weight\", False)")) << code;
-  EXPECT_TRUE(has(code, "\"features_bn.running_var\": (\"bn.var\", False)")) << code;
+  EXPECT_TRUE(has(code, "\"fc.weight\": \"fc.weight\",")) << code;
+  EXPECT_TRUE(has(code, "\"features_bn.running_var\": \"bn.var\",")) << code;
   EXPECT_TRUE(has(code, "F.relu(")) << code;
   EXPECT_EQ(r->layers.at("nn.Conv2d"), 1);
   EXPECT_EQ(r->loaded_tensors, 8);
@@ -138,6 +138,54 @@ namespace {
 // A 20,001-node model whose nodes are all unnamed (every identifier comes from the same
 // fallbacks): converts into unique names without a quadratic name search (the test's
 // timeout would catch one), one Linear per MatMul+Add pair.
+// Four numbered blocks (Linear + Relu) that feed one another; the first reads 8 features.
+ir::Model stackedBlocks() {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({2, 8}));
+  std::string h = "x";
+  int64_t in = 8;
+  for (int i = 0; i < 4; ++i) {
+    const std::string p = "blocks." + std::to_string(i);
+    g.weight(p + ".fc.weight", {16, in});
+    g.weight(p + ".fc.bias", {16});
+    h = g.op("Gemm", "/blocks/" + p + "/fc/Gemm", {h, p + ".fc.weight", p + ".fc.bias"}, {test::aInt("transB", 1)});
+    h = g.op("Relu", "/blocks/" + p + "/act/Relu", {h});
+    in = 16;
+  }
+  g.weight("head.weight", {3, 16});
+  g.weight("head.bias", {3});
+  h = g.op("Gemm", "/head/Gemm", {h, "head.weight", "head.bias"}, {test::aInt("transB", 1)});
+  g.output(h);
+  return m;
+}
+
+TEST(OnnxToPyTorch, RepeatedBlocksBecomeOneClassInASequential) {
+  auto r = onnxToPyTorch(stackedBlocks());
+  ASSERT_TRUE(r) << r.error().message;
+  const std::string& code = r->code;
+  EXPECT_TRUE(has(code, "class Block(nn.Module):\n    def __init__(self, fc_in_features):")) << code;
+  EXPECT_TRUE(has(code, "        self.fc = nn.Linear(fc_in_features, 16)\n")) << code;
+  EXPECT_TRUE(has(code, "    def forward(self, x):\n        fc = self.fc(x)\n        act = F.relu(fc)\n        return act\n"))
+      << code;
+  EXPECT_TRUE(has(code, "self.blocks = nn.Sequential(\n            Block(8),\n            Block(16),\n")) << code;
+  EXPECT_TRUE(has(code, "blocks = self.blocks(x_layer)")) << code;
+  // Weights keep their place in the state_dict: blocks.<n>.<layer>.
+  EXPECT_TRUE(has(code, "\"blocks.3.fc.weight\": \"blocks.3.fc.weight\",")) << code;
+  ASSERT_EQ(r->block_classes.count("Block"), 1u) << code;
+  EXPECT_EQ(r->block_classes.at("Block"), 4);
+  EXPECT_EQ(r->layers.at("nn.Linear"), 5);
+  EXPECT_EQ(r->loaded_tensors, 10);
+
+  TorchImportOptions flat;
+  flat.fold_repeats = false;
+  auto f = onnxToPyTorch(stackedBlocks(), flat);
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_FALSE(has(f->code, "class Block")) << f->code;
+  EXPECT_TRUE(has(f->code, "self.blocks_3_fc = nn.Linear(16, 16)")) << f->code;
+  EXPECT_EQ(f->layers.at("nn.Linear"), 5);
+}
+
 TEST(OnnxToPyTorch, TwentyThousandUnnamedNodesConvert) {
   ir::Model m = test::model(17);
   GraphBuilder g(m);
@@ -153,7 +201,17 @@ TEST(OnnxToPyTorch, TwentyThousandUnnamedNodesConvert) {
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->onnx_nodes, 3 * blocks);
   EXPECT_EQ(r->layers.at("nn.Linear"), blocks);
-  EXPECT_TRUE(has(r->code, "self.Linear_6667 = nn.Linear(8, 8)")) << r->code.substr(0, 2000);
+  // Without names the hierarchy finds the repeated structure: one class, one Sequential.
+  EXPECT_TRUE(has(r->code, "class Block(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                           "        self.Linear = nn.Linear(8, 8)\n")) << r->code.substr(0, 2000);
+  ASSERT_EQ(r->block_classes.size(), 1u);
+  EXPECT_EQ(r->block_classes.begin()->second, blocks);
+
+  TorchImportOptions flat;
+  flat.fold_repeats = false;
+  auto f = onnxToPyTorch(m, flat);
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_TRUE(has(f->code, "self.Linear_6667 = nn.Linear(8, 8)")) << f->code.substr(0, 2000);
 }
 
 }  // namespace

@@ -39,6 +39,36 @@ def transformer():
     return torch.nn.TransformerEncoder(layer, num_layers=2), torch.rand(1, 10, 64)
 
 
+def transformer24():
+    layer = torch.nn.TransformerEncoderLayer(d_model=64, nhead=4, dim_feedforward=128, batch_first=True)
+    model = torch.nn.TransformerEncoder(layer, num_layers=24)
+    with torch.no_grad():  # every layer its own weights, as after training
+        for p in model.parameters():
+            p.add_(torch.randn_like(p) * 0.02)
+    return model, torch.rand(1, 10, 64)
+
+
+class EncoderDecoder(torch.nn.Module):
+    """Decoder layers read the encoder's output besides the chain: an nn.ModuleList loop."""
+
+    def __init__(self):
+        super().__init__()
+        enc = torch.nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True)
+        dec = torch.nn.TransformerDecoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True)
+        self.encoder = torch.nn.TransformerEncoder(enc, num_layers=2)
+        self.decoder = torch.nn.TransformerDecoder(dec, num_layers=4)
+        with torch.no_grad():
+            for p in self.parameters():
+                p.add_(torch.randn_like(p) * 0.02)
+
+    def forward(self, x):
+        return self.decoder(x, self.encoder(x))
+
+
+def encoder_decoder():
+    return EncoderDecoder(), torch.rand(1, 6, 32)
+
+
 class Recurrent(torch.nn.Module):
     """A 2-layer LSTM followed by a bidirectional GRU (the sequence output only)."""
 
@@ -63,7 +93,8 @@ def vision(name):
 
 # name -> (factory, export keeps every parameter as an initializer, text the code must hold)
 MODELS = {
-    "resnet18": (vision("resnet18"), False, ["nn.Conv2d(64, 64, kernel_size=3, padding=1)", "self.fc = nn.Linear(512, 1000)"]),
+    "resnet18": (vision("resnet18"), False, ["self.layer1 = nn.Sequential(", "self.fc = nn.Linear(512, 1000)"]),
+    "resnet50": (vision("resnet50"), False, ["self.layer4 = nn.Sequential(", "self.fc = nn.Linear(2048, 1000)"]),
     "mobilenet_v2": (vision("mobilenet_v2"), False, ["groups=32"]),
     "mobilenet_v3_small": (vision("mobilenet_v3_small"), False, ["F.hardswish("]),
     "efficientnet_b0": (vision("efficientnet_b0"), False, ["F.silu("]),
@@ -72,7 +103,37 @@ MODELS = {
     "lstm_gru": (recurrent, True, ["onnx_recurrent(\"LSTM\"", "onnx_recurrent(\"GRU\""]),
     # torch 1.13 writes LayerNorm and GELU decomposed: they must come back as one layer each.
     "transformer_encoder_gelu": (transformer, True, ["nn.LayerNorm(64)", "F.gelu("]),
+    "transformer_encoder_24": (transformer24, True, ["nn.Sequential("]),
+    "encoder_decoder": (encoder_decoder, True, ["nn.ModuleList([", "for layer in self."]),
 }
+
+# Readability of repeated blocks: name -> (block classes at most, instances in all, the largest
+# class's instances, lines of model code (classes and Model, without the weight table and script) at most).
+# ResNet-50: its 16 bottlenecks are 12 of one class and 4 of a second (the first block of each
+# stage has the downsample convolution; the stride is a constructor argument).
+BLOCKS = {
+    "resnet50": (2, 16, 12, 200),
+    "transformer_encoder_24": (1, 24, 24, 120),
+}
+
+
+def block_problems(name, code):
+    """Classes defined besides Model and how often each is instantiated."""
+    if name not in BLOCKS:
+        return []
+    max_classes, total, largest, max_lines = BLOCKS[name]
+    classes = [c for c in re.findall(r"^class (\w+)\(nn\.Module\):", code, re.M) if c != "Model"]
+    uses = {c: len(re.findall(r"(?<![\w.])" + c + r"\(", code)) - 1 for c in classes}  # minus the class line
+    model_code = code[code.index("\nclass "):code.index("# Graph inputs")]
+    lines = model_code.count("\n")
+    problems = []
+    if not classes or len(classes) > max_classes or sum(uses.values()) != total or max(uses.values()) != largest:
+        problems.append(f"block classes {uses}, want at most {max_classes} with {total} instances, "
+                        f"the largest {largest}")
+    if lines > max_lines:
+        problems.append(f"{lines} lines of model code, want at most {max_lines}")
+    print(f"{name}: block classes {uses}; {lines} lines of model code")
+    return problems
 
 
 def export(name, work):
@@ -135,6 +196,7 @@ def check(netforge, name, work):
         problems.append(f"parameter count {params}, the original model has {info['torch_parameters']}")
     code = open(py).read()
     problems += [f"the code lacks {want!r}" for want in MODELS[name][2] if want not in code]
+    problems += block_problems(name, code)
     if name == "transformer_encoder_gelu":
         problems += external_data(py, path, x, got, work)
         problems += loader_errors(py, path, x, work)

@@ -1,0 +1,116 @@
+// tests/browser/edit_in_builder.test.mjs - the Graph toolbar's "Edit in builder": a dropped
+// CNN becomes a builder document (one undoable step: the builder's previous model comes
+// back with Undo), a layer is changed in the properties panel, and the code taken from
+// the Copy button runs in /usr/bin/python3 (python3-torch) with the changed layer. A
+// builder that already holds a model asks first (Keep mine / Replace), and Undo after
+// Replace brings that model back.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dropFiles, SITE, waitDrawn, waitReady } from './lib.mjs';
+import { addFromPicker, assert, builderDoc, builderUi, click, frames, rect, setParam } from './builder_lib.mjs';
+import { clickUi, openModel, waitGraph } from './graph_lib.mjs';
+
+function runPython(code) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nf-edit-in-builder-'));
+  try {
+    const file = path.join(dir, 'model.py');
+    fs.writeFileSync(file, code);
+    return execFileSync('/usr/bin/python3', [file], { encoding: 'utf8', timeout: 120000 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default function register(t) {
+  t.test('drop a CNN, Edit in builder, change a layer, copy the code: it runs in python3-torch', {
+    timeout: 240000, context: { viewport: { width: 1600, height: 1000 } },
+  }, async ({ page, url }) => {
+    // The sample CIFAR-10 CNN the site ships (Conv/ReLU/MaxPool x2, Flatten, Linear).
+    await openModel(page, url, path.join(SITE, 'sample.onnx'));
+    await clickUi(page, 'edit_in_builder');
+    await page.waitForFunction(() => window.netforgeBuilder !== undefined && JSON.parse(window.netforgeBuilder.doc()).nodes.length > 0,
+      null, { timeout: 15000 });
+    const g = await waitGraph(page, (s) => !!s.edit_in_builder, 'the import published');
+    assert(g.edit_in_builder.error === '', `no error: ${g.edit_in_builder.error}`);
+    console.log(`    Edit in builder: ${g.edit_in_builder.layers} layers in ${g.edit_in_builder.ms} ms (in the page)`);
+    let doc = await builderDoc(page);
+    const types = doc.nodes.map((n) => n.type).join(' ');
+    assert(types === 'Input Conv2d ReLU MaxPool2d Conv2d ReLU MaxPool2d Flatten Linear',
+      `the layers of the sample CNN in order: ${types}`);
+    assert(doc.edges.length === 8, `a chain of 8 edges (${doc.edges.length})`);
+    let ui = await builderUi(page);
+    assert(ui.errors === 0 && ui.params_total === 60362, `complete, with the model's 60,362 parameters (${ui.params_total})`);
+
+    // Undo brings the previous builder model (empty here) back; redo the import again.
+    await click(page, 'canvas');
+    await page.keyboard.press('Control+z');
+    await frames(page, 3);
+    assert((await builderDoc(page)).nodes.length === 0, 'Undo restored the previous builder model');
+    await page.keyboard.press('Control+y');
+    await frames(page, 3);
+    assert((await builderDoc(page)).nodes.length === 9, 'Redo brought the imported model back');
+
+    // Change a layer: the first convolution gets 16 instead of 32 output channels.
+    const conv = (await builderDoc(page)).nodes.find((n) => n.type === 'Conv2d');
+    await click(page, `node:${conv.name}`);
+    await setParam(page, 'out_channels', '16');
+    doc = await builderDoc(page);
+    assert(doc.nodes.find((n) => n.id === conv.id).params.out_channels === 16, 'the channel count changed');
+    ui = await builderUi(page);
+    assert(ui.errors === 0 && ui.params_total < 60362, `fewer parameters after the change (${ui.params_total})`);
+
+    // Copy the code with the Copy button and run it.
+    await click(page, 'btn:Copy');
+    const copied = await page.evaluate(() => window.netforgeBuilder.copied());
+    assert(copied.includes(`nn.Conv2d(3, 16`), 'the copied code has the changed convolution');
+    const out = runPython(copied);
+    const shape = out.match(/output \((\d+), (\d+)\)/);
+    const params = out.match(/parameters (\d+)/);
+    assert(shape && shape[2] === '10', `python prints an output of shape (N, 10): ${out}`);
+    assert(params && Number(params[1]) === ui.params_total,
+      `PyTorch counts the parameters the builder shows (${params && params[1]} vs ${ui.params_total})`);
+  });
+
+  t.test('a builder holding a model asks before Edit in builder replaces it; Undo brings it back', {
+    timeout: 120000, context: { viewport: { width: 1600, height: 1000 } },
+  }, async ({ page, url }) => {
+    // The user's model in the builder: one Input layer.
+    await page.goto(`${url}?sample=0`);
+    await waitReady(page);
+    await page.mouse.click(640, 360);
+    await page.keyboard.press('Control+Shift+B');
+    await page.waitForFunction(() => window.netforgeBuilder !== undefined, null, { timeout: 10000 });
+    const mine = await addFromPicker(page, 'Input', 'Input');
+    await click(page, 'canvas');
+    await page.keyboard.press('Control+Shift+B');  // hides the builder: the graph's toolbar is in sight
+    await frames(page, 3);
+    await dropFiles(page, [path.join(SITE, 'sample.onnx')]);
+    await waitDrawn(page, 'sample.onnx');
+    await waitGraph(page, (g) => g.stage === 'ready' && g.frames > 0, 'the graph drawn');
+
+    // Edit in builder asks; Keep mine leaves the user's model as it was.
+    await clickUi(page, 'edit_in_builder');
+    await rect(page, 'btn:Keep mine');
+    assert((await builderDoc(page)).nodes.length === 1, 'nothing replaced while asking');
+    await click(page, 'btn:Keep mine');
+    await frames(page, 3);
+    let doc = await builderDoc(page);
+    assert(doc.nodes.length === 1 && doc.nodes[0].name === mine.name, `Keep mine kept the model (${doc.nodes.length} nodes)`);
+
+    // Asked again, Replace: the imported model, one undo step away from the user's.
+    await click(page, 'canvas');
+    await page.keyboard.press('Control+Shift+B');
+    await frames(page, 3);
+    await clickUi(page, 'edit_in_builder');
+    await click(page, 'btn:Replace');
+    await frames(page, 3);
+    assert((await builderDoc(page)).nodes.length === 9, 'Replace opened the imported model');
+    await click(page, 'canvas');
+    await page.keyboard.press('Control+z');
+    await frames(page, 3);
+    doc = await builderDoc(page);
+    assert(doc.nodes.length === 1 && doc.nodes[0].name === mine.name, `Undo brought the user's model back (${doc.nodes.length} nodes)`);
+  });
+}

@@ -1,0 +1,184 @@
+// ONNX -> builder document: layers, names, parameters, shapes; unmatched ops are named.
+// (builder_roundtrip.py runs the builder's code of imported models with python3-torch.)
+#include <gtest/gtest.h>
+
+#include "builder/analysis.h"
+#include "builder/codegen.h"
+#include "importer/builder_import.h"
+#include "support/model_builder.h"
+
+namespace nf::importer {
+namespace {
+
+using test::F32;
+using test::GraphBuilder;
+
+const builder::Node* byName(const builder::Document& doc, const std::string& name) {
+  for (const builder::Node& n : doc.nodes())
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
+// Conv(pad 1) -> BatchNorm -> Relu -> MaxPool 2 -> Flatten -> Gemm, on 3x8x8 images.
+ir::Model cnn() {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({1, 3, 8, 8}));
+  g.weight("conv.weight", {4, 3, 3, 3});
+  g.weight("conv.bias", {4});
+  for (const char* s : {"bn.weight", "bn.bias", "bn.mean", "bn.var"}) g.weight(s, {4});
+  g.weight("fc.weight", {10, 64});
+  g.weight("fc.bias", {10});
+  std::string h = g.op("Conv", "/features/conv/Conv", {"x", "conv.weight", "conv.bias"}, {test::aInts("pads", {1, 1, 1, 1})});
+  h = g.op("BatchNormalization", "/features/bn/BatchNormalization", {h, "bn.weight", "bn.bias", "bn.mean", "bn.var"});
+  h = g.op("Relu", "/features/relu/Relu", {h});
+  h = g.op("MaxPool", "/features/pool/MaxPool", {h}, {test::aInts("kernel_shape", {2, 2}), test::aInts("strides", {2, 2})});
+  h = g.op("Flatten", "/Flatten", {h});
+  h = g.op("Gemm", "/fc/Gemm", {h, "fc.weight", "fc.bias"}, {test::aInt("transB", 1)});
+  g.output(h);
+  return m;
+}
+
+TEST(OnnxToBuilder, CnnBecomesNamedLayersWithTheModelsShapesAndParameters) {
+  auto r = onnxToBuilder(cnn());
+  ASSERT_TRUE(r) << r.error().message;
+  const builder::Document& doc = r->doc;
+  EXPECT_EQ(r->onnx_nodes, 6);
+  ASSERT_EQ(doc.nodes().size(), 7u);  // the Input and six layers
+  const builder::Node* input = byName(doc, "x");
+  ASSERT_NE(input, nullptr);
+  EXPECT_EQ(input->type, "Input");
+  EXPECT_EQ(std::get<builder::IntList>(input->params.at("shape")), (builder::IntList{8, 8, 3}));  // channels last
+  const builder::Node* conv = byName(doc, "features_conv");
+  ASSERT_NE(conv, nullptr);
+  EXPECT_EQ(conv->type, "Conv2d");
+  EXPECT_EQ(std::get<int64_t>(conv->params.at("out_channels")), 4);
+  EXPECT_EQ(std::get<std::string>(conv->params.at("padding")), "custom");
+  EXPECT_EQ(std::get<builder::IntList>(conv->params.at("padding_size")), (builder::IntList{1, 1}));
+  ASSERT_NE(byName(doc, "features_bn"), nullptr);
+  EXPECT_EQ(byName(doc, "features_bn")->type, "BatchNorm2d");
+  ASSERT_NE(byName(doc, "fc"), nullptr);
+  EXPECT_EQ(std::get<int64_t>(byName(doc, "fc")->params.at("out_features")), 10);
+  EXPECT_EQ(doc.edges().size(), 6u);
+
+  const builder::Analysis a = builder::analyze(doc, builder::Framework::PyTorch);
+  ASSERT_TRUE(a.ok()) << builder::errorLines(doc, a).front();
+  ASSERT_EQ(a.outputs.size(), 1u);
+  EXPECT_EQ(a.find(a.outputs[0])->output->dims, (builder::IntList{10}));
+  // conv 4*3*3*3+4, batch norm 4+4 (running statistics are not trainable), fc 64*10+10.
+  EXPECT_EQ(a.total.trainable, 112 + 8 + 650);
+  auto code = builder::generateCode(doc, {});
+  ASSERT_TRUE(code) << code.error().message;
+  EXPECT_NE(code->find("nn.Conv2d("), std::string::npos);
+}
+
+TEST(OnnxToBuilder, MatMulWithBiasAddIsOneLinear) {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({2, 16}));
+  g.weight("w", {16, 8});
+  g.weight("b", {8});
+  std::string h = g.op("MatMul", "/proj/MatMul", {"x", "w"});
+  h = g.op("Add", "/proj/Add", {h, "b"});
+  h = g.op("Relu", "/act/Relu", {h});
+  g.output(h);
+  auto r = onnxToBuilder(m);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->doc.nodes().size(), 3u);
+  const builder::Node* proj = byName(r->doc, "proj");
+  ASSERT_NE(proj, nullptr);
+  EXPECT_EQ(proj->type, "Linear");
+  EXPECT_EQ(std::get<int64_t>(proj->params.at("out_features")), 8);
+  EXPECT_TRUE(std::get<bool>(proj->params.at("bias")));
+  const builder::Analysis a = builder::analyze(r->doc, builder::Framework::PyTorch);
+  EXPECT_TRUE(a.ok());
+  EXPECT_EQ(a.total.trainable, 16 * 8 + 8);
+}
+
+TEST(OnnxToBuilder, AnOpThatIsNoBuilderLayerIsNamed) {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({2, 16}));
+  std::string h = g.op("Erf", "/gate/Erf", {"x"});
+  g.output(h);
+  auto r = onnxToBuilder(m);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("(Erf): not a builder layer yet"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("/gate/Erf"), std::string::npos) << r.error().message;
+}
+
+// ResNet's stem: a padded MaxPool after a ReLU is a ZeroPad layer and an unpadded pool
+// (the same function, the input is never negative); the conv weight is shared through an
+// Identity as torch writes it. A padded MaxPool of an input that may be negative, or a
+// padded average that leaves the padding out, is refused.
+TEST(OnnxToBuilder, PaddedPoolingIsZeroPadThenPoolWhereThatIsTheSameFunction) {
+  auto stem = [](const char* before, const char* pool, int64_t count_include_pad) {
+    ir::Model m = test::model(13);
+    GraphBuilder g(m);
+    g.input("x", F32, test::shape({1, 3, 16, 16}));
+    g.weight("conv.weight", {8, 3, 3, 3});
+    std::string w = g.op("Identity", "Identity_0", {"conv.weight"});
+    std::string h = g.op("Conv", "/conv1/Conv", {"x", w}, {test::aInts("pads", {1, 1, 1, 1})});
+    h = g.op(before, "/act", {h});
+    std::vector<ir::Attribute> attrs = {test::aInts("kernel_shape", {3, 3}), test::aInts("strides", {2, 2}),
+                                        test::aInts("pads", {1, 1, 1, 1})};
+    if (count_include_pad >= 0) attrs.push_back(test::aInt("count_include_pad", count_include_pad));
+    g.output(g.op(pool, std::string("/maxpool/") + pool, {h}, attrs));
+    return onnxToBuilder(m);
+  };
+  auto r = stem("Relu", "MaxPool", -1);
+  ASSERT_TRUE(r) << r.error().message;
+  const builder::Node* pad = byName(r->doc, "maxpool_pad");
+  ASSERT_NE(pad, nullptr);
+  EXPECT_EQ(pad->type, "ZeroPad2d");
+  EXPECT_EQ(std::get<builder::IntList>(pad->params.at("padding")), (builder::IntList{1, 1, 1, 1}));
+  ASSERT_NE(byName(r->doc, "maxpool"), nullptr);
+  EXPECT_EQ(byName(r->doc, "maxpool")->type, "MaxPool2d");
+  const builder::Analysis a = builder::analyze(r->doc, builder::Framework::PyTorch);
+  ASSERT_TRUE(a.ok()) << builder::errorLines(r->doc, a).front();
+  EXPECT_EQ(a.find(a.outputs[0])->output->dims, (builder::IntList{8, 8, 8}));  // (H, W, C) as in torch
+
+  EXPECT_TRUE(stem("Tanh", "AveragePool", 1));
+  auto negative = stem("Tanh", "MaxPool", -1);
+  ASSERT_FALSE(negative);
+  EXPECT_NE(negative.error().message.find("may be negative"), std::string::npos) << negative.error().message;
+  auto excluded = stem("Relu", "AveragePool", 0);
+  ASSERT_FALSE(excluded);
+  EXPECT_NE(excluded.error().message.find("does not count the padding"), std::string::npos) << excluded.error().message;
+}
+
+// A residual block is laid out with the shortcut on the left and the branch beside it,
+// one row per layer, so the skip edge runs under no node.
+TEST(OnnxToBuilder, ResidualBranchSitsBesideTheShortcut) {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({1, 4, 8, 8}));
+  g.weight("w", {4, 4, 3, 3});
+  std::string h = g.op("Relu", "/relu/Relu", {"x"});
+  std::string c = g.op("Conv", "/block/conv/Conv", {h, "w"}, {test::aInts("pads", {1, 1, 1, 1})});
+  c = g.op("Relu", "/block/relu/Relu", {c});
+  g.output(g.op("Add", "/block/Add", {c, h}));
+  auto r = onnxToBuilder(m);
+  ASSERT_TRUE(r) << r.error().message;
+  const builder::Node* fork = byName(r->doc, "relu");
+  const builder::Node* conv = byName(r->doc, "block_conv");
+  const builder::Node* add = byName(r->doc, "block");
+  ASSERT_TRUE(fork && conv && add);
+  EXPECT_GT(conv->pos.x, fork->pos.x);
+  EXPECT_EQ(byName(r->doc, "block_relu")->pos.x, conv->pos.x);
+  EXPECT_EQ(add->pos.x, fork->pos.x);
+  EXPECT_GT(add->pos.y, byName(r->doc, "block_relu")->pos.y);
+}
+
+TEST(OnnxToBuilder, InputWithoutAShapeIsRefused) {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({1, 3, "h", 8}));
+  g.output(g.op("Relu", "r", {"x"}));
+  auto r = onnxToBuilder(m);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("'x'"), std::string::npos) << r.error().message;
+}
+
+}  // namespace
+}  // namespace nf::importer
