@@ -136,6 +136,10 @@ Result<std::vector<double>> readElements(const ir::Model& model, const ir::Tenso
     case ir::Tensor::Storage::None:
       return Error{"the tensor holds no data"};
     case ir::Tensor::Storage::MissingExternal:
+      for (const ir::DataSource& src : model.sources)
+        if (src.bytes && src.name == t.external_location)
+          return Error{"the data of this tensor lies past the end of '" + displayName(t.external_location) +
+                       "' (the file is shorter than the model says)"};
       return Error{"the data of this tensor is in '" + displayName(t.external_location) +
                    "', which was not provided: open it together with the model"};
     case ir::Tensor::Storage::Inline:

@@ -80,19 +80,33 @@ bool StatsJob::advance() {
     return false;
   }
   if (pass_ == 1) {
-    // Range, moments (Welford), zeros, NaN/Inf, first values.
-    for (double v : chunk.value()) {
-      if (static_cast<int>(s_.first.size()) < options_.first_values) s_.first.push_back(v);
+    // Range, zeros, NaN/Inf, first values; the chunk's mean and squared deviations,
+    // merged into the running ones (Chan et al.: stable, no division per element).
+    const std::vector<double>& values = chunk.value();
+    for (size_t i = 0; i < values.size() && static_cast<int>(s_.first.size()) < options_.first_values; ++i)
+      s_.first.push_back(values[i]);
+    int64_t finite = 0;
+    double sum = 0;
+    for (double v : values) {
       if (std::isnan(v)) { ++s_.nan_count; continue; }
       if (std::isinf(v)) { ++s_.inf_count; continue; }
       if (v == 0) ++zeros_;
       if (!any_) { s_.min = s_.max = v; any_ = true; }
       s_.min = std::min(s_.min, v);
       s_.max = std::max(s_.max, v);
-      ++s_.finite;
-      const double d = v - mean_;
-      mean_ += d / static_cast<double>(s_.finite);
-      m2_ += d * (v - mean_);
+      ++finite;
+      sum += v;
+    }
+    if (finite) {
+      const double chunk_mean = sum / static_cast<double>(finite);
+      double chunk_m2 = 0;
+      for (double v : values)
+        if (std::isfinite(v)) chunk_m2 += (v - chunk_mean) * (v - chunk_mean);
+      const double na = static_cast<double>(s_.finite), nb = static_cast<double>(finite), n = na + nb;
+      const double delta = chunk_mean - mean_;
+      mean_ += delta * nb / n;
+      m2_ += chunk_m2 + delta * delta * na * nb / n;
+      s_.finite += finite;
     }
   } else {
     const int bins = static_cast<int>(s_.histogram.size());
