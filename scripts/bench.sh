@@ -89,6 +89,11 @@ if [[ -n "${NETRON_DIR:-}" && -d "$NETRON_DIR/source" ]]; then
 else
   echo "  (Netron: set NETRON_DIR to a checkout of github.com/lutzroeder/netron to time it on the same files)"
 fi
+# --- LLM-size files (issue 16 item 5): a 7B-parameter model with 14 GB of external
+# data (a sparse file, removed afterwards): open time, peak page memory, the CLI, and
+# the longest blocking task while opening (LLM, synthetic 20k and 100k nodes) ---
+echo
+node "$NF_ROOT/tests/browser/bigfiles_bench.mjs" || true
 # --- runtime kernels (issue 13): sgemm/conv2d GMAC/s on ResNet-50, MobileNetV3 and
 # transformer shapes, native (best back end) and wasm SIMD128 under Node ---
 echo

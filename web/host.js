@@ -2,7 +2,8 @@
 // browser, and everything tests and tools may read from the page.
 //
 // Index
-//   [SECTION] File registry     files stay here as ArrayBuffers; the app reads slices
+//   [SECTION] File registry     files stay here: a model as an ArrayBuffer, external
+//                               data as the File itself, read in slices on request
 //   [SECTION] Opening files     drop anywhere, the #netforge-file input, the sample; the
 //                               app says what each file is, the page hands it over;
 //                               browser-owned keys (reload, zoom) kept away from SDL
@@ -14,6 +15,7 @@
 //   _nf_host_route_begin / _route_add / _route_commit  what each file is (first bytes only)
 //   _nf_host_loading(label)                      reading has started
 //   _nf_host_open_begin / _open_add / _open_commit one batch = one model + data files
+//   NetForgeHost.fetchRange / readInto             the app's reads (platform_web_files.cpp)
 //   _nf_host_error(message)                       a page-side failure
 'use strict';
 
@@ -21,10 +23,56 @@
   const params = new URLSearchParams(location.search);
 
   // [SECTION] File registry ------------------------------------------------------
-  // id -> Uint8Array over the whole file. The app's JsByteSource holds the id and
-  // releases it when the model is closed, which frees the buffer.
+  // id -> { bytes: Uint8Array } over a whole file (a model, the first bytes of a dropped
+  // file), or a SlicedFile. The app's ByteSource holds the id and releases it when the
+  // model is closed, which frees the buffer.
   const files = new Map();
   let nextFileId = 1;
+
+  // External data (tens of GB for an LLM) is never read whole: the File stays a File,
+  // its first bytes are kept for sniffing, and the app asks for the ranges it needs
+  // (fetchRange); each arrives asynchronously as one slice, and the app reads it on a
+  // later frame. A few recent slices are kept; older ones are dropped.
+  const MAX_SLICES = 3;
+  const MAX_SLICE_BYTES = 2 ** 30;  // the Run panel reads data files whole up to 1 GiB
+  const FETCH_READY = 0, FETCH_PENDING = 1, FETCH_FAILED = 2;
+  class SlicedFile {
+    constructor(file, head) {
+      this.file = file;
+      this.head = head;      // Uint8Array: the first bytes (document::kProbeHeadBytes)
+      this.slices = [];      // most recent first: { offset, n, bytes, error }
+    }
+    covering(offset, n) {
+      if (offset + n <= this.head.byteLength) return { offset: 0, n: this.head.byteLength, bytes: this.head };
+      return this.slices.find((x) => x.bytes && offset >= x.offset && offset + n <= x.offset + x.n);
+    }
+    fetch(offset, n) {
+      if (this.covering(offset, n)) return { state: FETCH_READY };
+      const same = this.slices.find((x) => x.offset === offset && x.n === n);
+      if (same && same.error) {
+        this.slices.splice(this.slices.indexOf(same), 1);  // asked again later: read again
+        return { state: FETCH_FAILED, error: same.error };
+      }
+      if (same) return { state: FETCH_PENDING };
+      if (n > MAX_SLICE_BYTES) return { state: FETCH_FAILED, error: `${humanBytes(n)} of '${this.file.name}' cannot be read at once` };
+      const slice = { offset, n, bytes: null, error: null };
+      this.slices.unshift(slice);
+      while (this.slices.length > MAX_SLICES) this.slices.pop();
+      const name = this.file.name;
+      this.file.slice(offset, offset + n).arrayBuffer().then((buf) => {
+        if (buf.byteLength !== n) {
+          slice.error = `'${name}' is shorter than when it was opened (${buf.byteLength} of ${n} bytes at ` +
+            `offset ${offset}); open it again`;
+        } else {
+          slice.bytes = new Uint8Array(buf);
+        }
+      }, (e) => {
+        slice.error = `'${name}' could not be read (${e && e.name || e}): it was moved, changed or deleted ` +
+          'since it was opened; open it again';
+      });
+      return { state: FETCH_PENDING };
+    }
+  }
 
   // [SECTION] Status -------------------------------------------------------------
   let base = {
@@ -36,6 +84,7 @@
   let firstDrawnMs = null;  // when a model was first on screen (scripts/bench.sh)
   let snapshot = null;  // rebuilt lazily after a change
   let runStatus = null;  // the Run panel's state (app: platform::publishRunStatus)
+  let tensorStatus = null;  // the Tensor panel's statistics (app: platform::publishTensorStatus)
 
   function deepFreeze(o) {
     for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v);
@@ -49,7 +98,7 @@
     get() {
       if (!snapshot) {
         snapshot = deepFreeze(Object.assign(JSON.parse(JSON.stringify(base)),
-          { frames: frames, first_frame_ms: firstFrameMs, first_drawn_ms: firstDrawnMs, run: runStatus }));
+          { frames: frames, first_frame_ms: firstFrameMs, first_drawn_ms: firstDrawnMs, run: runStatus, tensor: tensorStatus }));
       }
       return snapshot;
     },
@@ -64,16 +113,22 @@
     return window.Module.ccall(name, null, types, args);
   }
 
-  // items: [{ name, read: () => Promise<ArrayBuffer> }]. One call = one batch.
+  // items: [{ name, read: () => Promise<ArrayBuffer> }] read whole, or
+  // [{ name, file: File }] read in slices on request (external data). One call = one batch.
   function openItems(items, label) {
     if (!items.length) return openChain;
     openChain = openChain.then(async () => {
       await whenModuleReady;
       callApp('nf_host_loading', ['string'], [label]);
-      const buffers = [];
+      const entries = [];
       for (const item of items) {
         try {
-          buffers.push(new Uint8Array(await item.read()));
+          if (item.file) {
+            const head = await item.file.slice(0, PROBE_BYTES).arrayBuffer();
+            entries.push(new SlicedFile(item.file, new Uint8Array(head)));
+          } else {
+            entries.push({ bytes: new Uint8Array(await item.read()) });
+          }
         } catch (e) {
           callApp('nf_host_error', ['string'], [`${item.name}: the file could not be read (${e && e.message || e})`]);
           return;
@@ -82,8 +137,10 @@
       callApp('nf_host_open_begin', [], []);
       items.forEach((item, i) => {
         const id = nextFileId++;
-        files.set(id, buffers[i]);
-        callApp('nf_host_open_add', ['number', 'string', 'number'], [id, item.name, buffers[i].byteLength]);
+        files.set(id, entries[i]);
+        const sliced = entries[i] instanceof SlicedFile;
+        callApp('nf_host_open_add', ['number', 'string', 'number', 'number'],
+          [id, item.name, sliced ? item.file.size : entries[i].bytes.byteLength, sliced ? 1 : 0]);
       });
       callApp('nf_host_open_commit', [], []);
     }).catch((e) => console.error('netforge: opening failed', e));
@@ -108,7 +165,7 @@
     callApp('nf_host_route_begin', ['number'], [target === 'run' ? 1 : 0]);
     list.forEach((f, i) => {
       const id = nextFileId++;
-      files.set(id, heads[i]);  // released by the app once read
+      files.set(id, { bytes: heads[i] });  // released by the app once read
       callApp('nf_host_route_add', ['number', 'string', 'number', 'string', 'number'],
         [id, f.name, f.size, f.type || '', heads[i].byteLength]);
     });
@@ -128,16 +185,29 @@
         f.text().then((text) => NetForgeShare.openDocument(f.name, text),
           (e) => callApp('nf_host_error', ['string'], [`${f.name}: the file could not be read (${e && e.message || e})`]));
       }
-      const model = having('model', 'data');
-      if (model.length) return openModels(model);
+      const model = list.filter((f, i) => roles[i] === 'model' || roles[i] === 'data');
+      // Data files up to SLICE_ABOVE_BYTES are read whole as before (every read is then
+      // synchronous: shape inference can read constants kept there); bigger ones stay Files.
+      const sliced = new Set(having('data').filter((f) => f.size > SLICE_ABOVE_BYTES));
+      if (model.length) return openModels(model, sliced);
       return undefined;
     }).catch((e) => console.error('netforge: routing files failed', e));
   }
 
-  function openModels(list) {
+  // A model file is read whole (protobuf caps it at 2 GiB); data files stay Files.
+  const MAX_MODEL_BYTES = 2 ** 31;
+  const SLICE_ABOVE_BYTES = 256 * 2 ** 20;
+  function openModels(list, sliced) {
     const total = list.reduce((sum, f) => sum + f.size, 0);
     const label = `${list.length === 1 ? list[0].name : `${list.length} files`} (${humanBytes(total)})`;
-    return openItems(list.map((f) => ({ name: f.name, read: () => f.arrayBuffer() })), label);
+    const tooBig = list.find((f) => !sliced.has(f) && f.size > MAX_MODEL_BYTES);
+    if (tooBig) {
+      return whenModuleReady.then(() => callApp('nf_host_error', ['string'], [`${tooBig.name}: a model file of ` +
+        `${humanBytes(tooBig.size)} is larger than the 2 GiB an ONNX file can hold; large weights belong in ` +
+        'external data files, opened together with the model']));
+    }
+    return openItems(list.map((f) => (sliced.has(f) ? { name: f.name, file: f }
+      : { name: f.name, read: () => f.arrayBuffer() })), label);
   }
 
   function openSample() {
@@ -211,11 +281,23 @@
   const host = {
     // Copies bytes [offset, offset+n) of file `id` into heap at dst. Pointers arrive as
     // signed 32-bit values; >>> 0 makes those above 2 GiB positive (MAXIMUM_MEMORY=4GB).
+    // A sliced file reads only from its first bytes or a slice that has arrived.
     readInto(id, offset, heap, dst, n) {
-      const bytes = files.get(id);
-      if (!bytes || offset < 0 || n < 0 || offset + n > bytes.byteLength) return false;
-      heap.set(bytes.subarray(offset, offset + n), dst >>> 0);
+      const entry = files.get(id);
+      if (!entry || offset < 0 || n < 0) return false;
+      const slice = entry instanceof SlicedFile ? entry.covering(offset, n) : { offset: 0, bytes: entry.bytes };
+      if (!slice || offset - slice.offset + n > slice.bytes.byteLength) return false;
+      heap.set(slice.bytes.subarray(offset - slice.offset, offset - slice.offset + n), dst >>> 0);
       return true;
+    },
+    // Asks for bytes [offset, offset+n) of file `id` to be readable: { state: 0 ready,
+    // 1 on the way (ask again on a later frame), 2 failed, error: why }.
+    fetchRange(id, offset, n) {
+      const entry = files.get(id);
+      if (!entry) return { state: FETCH_FAILED, error: 'the file was closed' };
+      if (entry instanceof SlicedFile) return entry.fetch(offset, n);
+      return offset >= 0 && n >= 0 && offset + n <= entry.bytes.byteLength ? { state: FETCH_READY }
+        : { state: FETCH_FAILED, error: 'the data lies past the end of the file' };
     },
     release(id) { files.delete(id); },
     openPicker() { input.click(); },
@@ -229,6 +311,15 @@
     publishRun(json) {
       runStatus = JSON.parse(json);
       snapshot = null;
+    },
+    publishTensor(json) {
+      tensorStatus = JSON.parse(json);
+      snapshot = null;
+    },
+    // For tests and tools: select the weight `name` and compute its statistics, as the
+    // Tensor panel's button does; netforgeStatus.tensor follows.
+    tensorStats(name) {
+      return whenModuleReady.then(() => callApp('nf_host_tensor_stats', ['string'], [String(name)]));
     },
     publishFrame(n) {
       frames = n;

@@ -5,10 +5,10 @@
 // by concern (platform_web_files.cpp, platform_web_status.cpp,
 // platform_web_storage.cpp); its JavaScript half is web/host.js.
 //
-// Files stay on the JavaScript side: a dropped or picked file is read into an
-// ArrayBuffer held by the page, and the app reads slices of it on demand through a
-// ByteSource (see platform_web_files.cpp), so a multi-gigabyte weights file is
-// never copied wholesale into wasm memory.
+// Files stay on the JavaScript side: a dropped or picked model file is read into an
+// ArrayBuffer held by the page, external data files stay Files, and the app reads
+// ranges on demand through a ByteSource (see platform_web_files.cpp), so a weights
+// file of tens of GB is never copied wholesale, into wasm memory or the page's.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -110,6 +110,13 @@ void setupNodeDataPicker();  // once, before the first pick
 void pickNodeDataFile();
 std::optional<NodeDataFile> takeNodeDataFile();
 
+// [tensor statistics] -----------------------------------------------------------------
+// NetForgeHost.tensorStats(name) (platform_web_tensor.cpp): the weight whose statistics
+// the page asked for since the last call, as if chosen in the Tensor panel.
+std::optional<std::string> takeTensorStatsRequest();
+bool tensorStatsRequested();  // one is waiting (it wakes an idle page)
+// window.netforgeStatus.tensor: the Tensor panel's statistics, one JSON object.
+void publishTensorStatus(const std::string& json);
 // [storage] -----------------------------------------------------------------------
 // localStorage; "" when missing or when storage is unavailable.
 std::string storageGet(const std::string& key);

@@ -4,14 +4,18 @@
 // dropped/picked File under an id and calls
 //   nf_host_route_begin(target); nf_host_route_add(id, name, size, type, head_size) per
 //   file; nf_host_route_commit() -> one role name per line (document/file_routing.h)
-// then, for the model and its data files, reads each File into an ArrayBuffer that it
-// keeps in the registry under a numeric id, and calls
-//   nf_host_open_begin(); nf_host_open_add(id, name, size) per file; nf_host_open_commit();
-// The app wraps each id in a JsByteSource: read() copies just the requested slice
-// from the page's ArrayBuffer into wasm memory. When the last ByteSource of an id
-// goes away (the model is closed or replaced), the page drops its buffer.
+// then reads the model file into an ArrayBuffer and keeps each external data file as
+// the File itself (never read whole: it may be tens of GB), registers them under
+// numeric ids, and calls
+//   nf_host_open_begin(); nf_host_open_add(id, name, size, sliced) per file; nf_host_open_commit();
+// The app wraps each id in a JsByteSource: read() copies just the requested range
+// into wasm memory. For a sliced file the range must have arrived first: fetch() asks
+// the page for it (File.slice(...).arrayBuffer(), asynchronous), says Pending until it
+// is there, and a later frame reads it (base/byte_source.h). When the last ByteSource
+// of an id goes away (the model is closed or replaced), the page drops the file.
 #include <emscripten.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -26,6 +30,18 @@
 // range is out of bounds or the file is gone. offset is a double: exact to 2^53.
 EM_JS(int, nf_js_read, (int id, double offset, void* dst, double n), {
   return NetForgeHost.readInto(id, offset, HEAPU8, dst, n) ? 1 : 0;
+});
+// 0 ready, 1 on the way, 2 failed; on failure *error (malloc'ed, the caller frees) says why.
+EM_JS(int, nf_js_fetch, (int id, double offset, double n, char** error), {
+  const r = NetForgeHost.fetchRange(id, offset, n);
+  if (r.state == 2) {
+    const text = String(r.error || 'the file could not be read');
+    const size = lengthBytesUTF8(text) + 1;
+    const ptr = _malloc(size);
+    if (ptr) stringToUTF8(text, ptr, size);
+    HEAPU32[error >>> 2] = ptr;
+  }
+  return r.state;
 });
 EM_JS(void, nf_js_release, (int id), { NetForgeHost.release(id); });
 EM_JS(void, nf_js_open_picker, (), { NetForgeHost.openPicker(); });
@@ -42,10 +58,11 @@ std::vector<document::FileProbe> g_probes;    // files of the drop being routed
 document::DropTarget g_target = document::DropTarget::Page;
 std::string g_roles;  // the answer of the last nf_host_route_commit, kept for the page to read
 
-// The bytes of one page-held file. Reads are synchronous slices of the ArrayBuffer.
+// The bytes of one page-held file: an ArrayBuffer (synchronous), or a File whose
+// ranges are fetched before they are read (sliced).
 class JsByteSource final : public ByteSource {
  public:
-  JsByteSource(int id, uint64_t size) : id_(id), size_(size) {}
+  JsByteSource(int id, uint64_t size, bool sliced = false) : id_(id), size_(size), sliced_(sliced) {}
   ~JsByteSource() override { nf_js_release(id_); }
   JsByteSource(const JsByteSource&) = delete;
   JsByteSource& operator=(const JsByteSource&) = delete;
@@ -56,10 +73,26 @@ class JsByteSource final : public ByteSource {
     if (n == 0) return true;
     return nf_js_read(id_, static_cast<double>(offset), dst, static_cast<double>(n)) != 0;
   }
+  bool synchronous() const override { return !sliced_; }
+  FetchState fetch(uint64_t offset, uint64_t n, std::string* error) const override {
+    if (offset > size_ || n > size_ - offset) {
+      if (error) *error = "the data lies past the end of the file";
+      return FetchState::Failed;
+    }
+    if (!sliced_ || n == 0) return FetchState::Ready;
+    char* message = nullptr;
+    const int state = nf_js_fetch(id_, static_cast<double>(offset), static_cast<double>(n), &message);
+    if (state == 0) return FetchState::Ready;
+    if (state == 1) return FetchState::Pending;
+    if (error) *error = message ? message : "the file could not be read";
+    std::free(message);
+    return FetchState::Failed;
+  }
 
  private:
   int id_;
   uint64_t size_;
+  bool sliced_;
 };
 
 }  // namespace
@@ -113,9 +146,11 @@ EMSCRIPTEN_KEEPALIVE const char* nf_host_route_commit() {
 
 EMSCRIPTEN_KEEPALIVE void nf_host_open_begin() { g_batch.clear(); }
 
-EMSCRIPTEN_KEEPALIVE void nf_host_open_add(int id, const char* name, double size) {
+// `sliced`: 1 for a File read in slices on request (external data), 0 for an ArrayBuffer.
+EMSCRIPTEN_KEEPALIVE void nf_host_open_add(int id, const char* name, double size, int sliced) {
   const auto bytes = size > 0 ? static_cast<uint64_t>(size) : 0;
-  g_batch.push_back({name ? name : "", std::make_shared<nf::app::platform::JsByteSource>(id, bytes), {}});
+  g_batch.push_back(
+      {name ? name : "", std::make_shared<nf::app::platform::JsByteSource>(id, bytes, sliced != 0), {}});
 }
 
 EMSCRIPTEN_KEEPALIVE void nf_host_open_commit() {

@@ -162,7 +162,7 @@ RunView::RunView() : View("Run", false), s_(std::make_unique<State>()) {}
 RunView::~RunView() = default;
 
 bool RunView::wantsFrames() const {
-  return s_->state == "running" || s_->bench.left > 0 || platform::runBenchRequested();
+  return s_->state == "running" || s_->state == "reading" || s_->bench.left > 0 || platform::runBenchRequested();
 }
 
 void RunView::placeWindow(const WorkArea& area) {
@@ -332,6 +332,7 @@ void RunView::update(AppContext& ctx) {
   if (int runs = platform::takeRunBenchRequest(); runs > 0) startBench(st, runs);
   if (st.bench.left > 0) stepBench(st);
 
+  if (st.state == "reading" && st.model) startRun(st);  // external weights on their way
   if (st.state == "running" && st.executor) {
     const double t0 = platform::nowMs();
     st.progress = st.executor->step(kSliceBudgetMs);
@@ -476,8 +477,43 @@ void stepBench(RunView::State& st) {
   }
 }
 
+// Weights in external data files the page reads asynchronously (base/byte_source.h)
+// must all be there before a run, which reads them synchronously: each such file is
+// fetched whole (at most kKeepAllLimitBytes together). Ready when all have arrived;
+// Pending while the page reads; Failed with *error.
+FetchState fetchExternalWeights(const ir::Model& model, std::string* error) {
+  uint64_t total = 0;
+  FetchState state = FetchState::Ready;
+  for (const ir::DataSource& src : model.sources) {
+    if (!src.bytes || src.bytes->synchronous()) continue;
+    total += src.bytes->size();
+    if (total > kKeepAllLimitBytes) {
+      *error = "the weights in '" + displayName(src.name, 80) + "' are read from the file on request; a run needs " +
+               "them in memory, which this page allows up to " + humanBytes(kKeepAllLimitBytes);
+      return FetchState::Failed;
+    }
+    std::string why;
+    const FetchState s = src.bytes->fetch(0, src.bytes->size(), &why);
+    if (s == FetchState::Failed) {
+      *error = why;
+      return s;
+    }
+    if (s == FetchState::Pending) state = FetchState::Pending;
+  }
+  return state;
+}
+
 void startRun(RunView::State& st) {
   const ir::Model& model = st.model->model;
+  std::string fetch_error;
+  switch (fetchExternalWeights(model, &fetch_error)) {
+    case FetchState::Pending: st.state = "reading"; return;  // update() asks again next frame
+    case FetchState::Failed:
+      st.state = "error";
+      st.error = fetch_error;
+      return;
+    case FetchState::Ready: break;
+  }
   auto made = makeFeeds(st);
   if (!made.ok()) {
     st.state = "error";
@@ -791,6 +827,8 @@ void RunView::drawContent(AppContext& ctx) {
       ImGui::ProgressBar(frac, ImVec2(-90, 0), text);
       ImGui::SameLine();
       if (ImGui::Button("Cancel (F9)")) st.executor->cancel();
+    } else if (st.state == "reading") {
+      ImGui::TextDisabled("reading the weights from the external data files...");
     } else if (ImGui::Button("Run (F9)")) {
       startRun(st);
     }

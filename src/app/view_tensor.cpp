@@ -3,6 +3,9 @@
 #include <cfloat>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
+#include "app/page_json.h"
 #include "app/platform.h"
 #include "app/selection.h"
 #include "app/session.h"
@@ -13,6 +16,8 @@
 namespace nf::app {
 
 namespace {
+
+constexpr double kStatsSliceMs = 8;  // statistics work per frame
 
 const ir::Tensor* selectedTensor(const OpenedModel* opened, const Selection& sel) {
   if (!opened || !sel.value.valid() || sel.graph.index >= opened->model.graphs.size()) return nullptr;
@@ -40,9 +45,80 @@ std::string storageText(const ir::Model& m, const ir::Tensor& t) {
 }  // namespace
 
 void TensorView::update(AppContext& ctx) {
-  if (ctx.selection.version == seen_selection_) return;
-  seen_selection_ = ctx.selection.version;
-  if (selectedTensor(ctx.session.document().current(), ctx.selection)) setOpen(true);
+  const OpenedModel* opened = ctx.session.document().current();
+  const uint64_t generation = ctx.session.document().generation();
+  // The page asked for a weight's statistics (NetForgeHost.tensorStats): select it and
+  // start, as the button does.
+  if (auto name = platform::takeTensorStatsRequest()) {
+    const ir::Tensor* wanted = nullptr;
+    if (opened && !opened->model.graphs.empty()) {
+      const ir::Graph& g = opened->model.graphs[0];
+      const ir::ValueId v = g.find(*name);
+      if (v.valid() && g.value(v).initializer >= 0) {
+        ctx.selection.selectValue(ir::GraphId{0}, v);
+        wanted = &g.initializers[static_cast<size_t>(g.value(v).initializer)];
+      }
+    }
+    if (wanted) {
+      setOpen(true);
+      stats_for_ = wanted;
+      stats_generation_ = generation;
+      start(opened->model, *wanted);
+    } else {
+      nlohmann::ordered_json j{{"name", *name}, {"state", "error"}, {"error", "the model has no weight with this name"}};
+      platform::publishTensorStatus(pageJson(j));
+    }
+  }
+  if (ctx.selection.version != seen_selection_) {
+    seen_selection_ = ctx.selection.version;
+    if (selectedTensor(opened, ctx.selection)) setOpen(true);
+  }
+  // Statistics belong to one tensor of one model: a new selection or model drops them
+  // (the job holds references into the model).
+  const ir::Tensor* t = selectedTensor(opened, ctx.selection);
+  if (job_ && (stats_for_ != t || stats_generation_ != generation)) {
+    job_.reset();
+    publish();
+  }
+  if (job_ && !job_->done()) {
+    job_->step(kStatsSliceMs);
+    if (job_->done()) stats_ms_ = platform::nowMs() - started_ms_;
+    publish();
+  }
+}
+
+bool TensorView::wantsFrames() const { return (job_ && !job_->done()) || platform::tensorStatsRequested(); }
+
+void TensorView::start(const ir::Model& model, const ir::Tensor& t) {
+  job_ = std::make_unique<weights::StatsJob>(model, t);
+  started_ms_ = platform::nowMs();
+  stats_ms_ = 0;
+  publish();
+}
+
+void TensorView::publish() const {
+  nlohmann::ordered_json j;
+  if (!job_ || !stats_for_) {
+    platform::publishTensorStatus("null");
+    return;
+  }
+  j["name"] = stats_for_->name;
+  if (!job_->done()) {
+    j["state"] = job_->waiting() ? "reading" : "computing";
+    j["progress"] = roundTo(job_->progress(), 3);
+  } else if (!job_->result().ok()) {
+    j["state"] = "error";
+    j["error"] = job_->result().error().message;
+  } else {
+    const weights::TensorStats& st = job_->result().value();
+    j["state"] = "done";
+    j["ms"] = roundTo(stats_ms_, 1);
+    j["stats"] = {{"count", st.count},     {"min", significant(st.min, 6)},
+                  {"max", significant(st.max, 6)}, {"mean", significant(st.mean, 6)},
+                  {"std", significant(st.stddev, 6)}, {"zero_fraction", roundTo(st.zero_fraction, 6)},
+                  {"nan", st.nan_count},   {"inf", st.inf_count}};
+  }
+  platform::publishTensorStatus(pageJson(j));
 }
 
 void TensorView::placeWindow(const WorkArea& area) {
@@ -60,11 +136,6 @@ void TensorView::drawContent(AppContext& ctx) {
     return;
   }
   const ir::Model& m = opened->model;
-  if (stats_for_ != t || stats_generation_ != ctx.session.document().generation()) {
-    stats_.reset();
-    stats_for_ = t;
-    stats_generation_ = ctx.session.document().generation();
-  }
   ImGui::TextWrapped("%s", displayName(t->name, 300).c_str());
   ImGui::Separator();
   ImGui::Text("Type     %s", std::string(ir::elemTypeName(t->elem)).c_str());
@@ -74,19 +145,26 @@ void TensorView::drawContent(AppContext& ctx) {
   ImGui::TextWrapped("Data     %s", storageText(m, *t).c_str());
   ImGui::Spacing();
 
-  if (!stats_) {
+  if (!job_ || stats_for_ != t) {
     if (ImGui::Button("Compute statistics")) {
-      double t0 = platform::nowMs();
-      stats_ = weights::computeStats(m, *t);
-      stats_ms_ = platform::nowMs() - t0;
+      stats_for_ = t;
+      stats_generation_ = ctx.session.document().generation();
+      start(m, *t);
     }
     return;
   }
-  if (!stats_->ok()) {
-    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", stats_->error().message.c_str());
+  if (!job_->done()) {
+    char label[64];
+    std::snprintf(label, sizeof label, "%s %.0f%%", job_->waiting() ? "reading" : "computing",
+                  100.0 * job_->progress());
+    ImGui::ProgressBar(static_cast<float>(job_->progress()), ImVec2(-1, 0), label);
     return;
   }
-  const weights::TensorStats& s = stats_->value();
+  if (!job_->result().ok()) {
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", job_->result().error().message.c_str());
+    return;
+  }
+  const weights::TensorStats& s = job_->result().value();
   ImGui::Text("min %.6g   max %.6g", s.min, s.max);
   ImGui::Text("mean %.6g   std %.6g", s.mean, s.stddev);
   ImGui::Text("zeros %.2f%%   NaN %lld   Inf %lld", 100.0 * s.zero_fraction, static_cast<long long>(s.nan_count),

@@ -56,21 +56,29 @@ class NodeDetailsView final : public View {
 
 // The selected tensor: dtype, shape, bytes, where its data lives; statistics,
 // a histogram and the first values, computed in C++ on request.
+// Statistics are computed a slice at a time between frames (weights::StatsJob): a
+// tensor of hundreds of MB in an external data file read on request never blocks the
+// page. netforgeStatus.tensor publishes the state and the result.
 class TensorView final : public View {
  public:
   TensorView() : View("Tensor", false) {}
   void update(AppContext& ctx) override;
+  bool wantsFrames() const override;
 
  protected:
   void drawContent(AppContext& ctx) override;
   void placeWindow(const WorkArea& area) override;
 
  private:
+  void start(const ir::Model& model, const ir::Tensor& t);
+  void publish() const;
+
   uint64_t seen_selection_ = 0;
   // The tensor the statistics belong to, within the model of this document generation.
   uint64_t stats_generation_ = 0;
   const ir::Tensor* stats_for_ = nullptr;
-  std::optional<Result<weights::TensorStats>> stats_;
+  std::unique_ptr<weights::StatsJob> job_;  // running, or done (its result)
+  double started_ms_ = 0;
   double stats_ms_ = 0;
 };
 

@@ -97,6 +97,22 @@ void decodeElements(E t, const uint8_t* raw, int64_t buffer_first, int64_t first
   }
 }
 
+std::optional<SourceRange> sourceRange(const ir::Model& model, const ir::Tensor& t, int64_t first, int64_t count) {
+  if (t.storage != ir::Tensor::Storage::Source || !isDecodable(t.elem)) return std::nullopt;
+  if (t.ref.source >= model.sources.size() || !model.sources[t.ref.source].bytes) return std::nullopt;
+  for (int64_t d : t.dims)
+    if (d < 0) return std::nullopt;
+  std::optional<int64_t> elements = checkedProduct(t.dims);
+  std::optional<uint64_t> need = elements ? checkedBytes(*elements, ir::elemTypeBits(t.elem)) : std::nullopt;
+  if (!need || t.ref.length < *need || first < 0 || count < 0 || first > *elements || count > *elements - first)
+    return std::nullopt;
+  const int bits = ir::elemTypeBits(t.elem);
+  const uint64_t begin = static_cast<uint64_t>(first) * static_cast<uint64_t>(bits) / 8;
+  const uint64_t end = *checkedBytes(first + count, bits);  // bounded by *need
+  if (t.ref.offset > UINT64_MAX - end) return std::nullopt;
+  return SourceRange{model.sources[t.ref.source].bytes.get(), t.ref.offset + begin, end - begin};
+}
+
 Result<std::vector<double>> readElements(const ir::Model& model, const ir::Tensor& t, int64_t first, int64_t count) {
   if (!isDecodable(t.elem))
     return Error{"tensors of type " + std::string(ir::elemTypeName(t.elem)) + " have no numeric statistics"};
@@ -120,6 +136,10 @@ Result<std::vector<double>> readElements(const ir::Model& model, const ir::Tenso
     case ir::Tensor::Storage::None:
       return Error{"the tensor holds no data"};
     case ir::Tensor::Storage::MissingExternal:
+      for (const ir::DataSource& src : model.sources)
+        if (src.bytes && src.name == t.external_location)
+          return Error{"the data of this tensor lies past the end of '" + displayName(t.external_location) +
+                       "' (the file is shorter than the model says)"};
       return Error{"the data of this tensor is in '" + displayName(t.external_location) +
                    "', which was not provided: open it together with the model"};
     case ir::Tensor::Storage::Inline:
@@ -135,8 +155,12 @@ Result<std::vector<double>> readElements(const ir::Model& model, const ir::Tenso
       if (t.ref.source >= model.sources.size() || !model.sources[t.ref.source].bytes)
         return Error{"the file holding this tensor's data is not available"};
       std::vector<uint8_t> buf(static_cast<size_t>(byte_end - byte_begin));
-      if (!model.sources[t.ref.source].bytes->read(t.ref.offset + byte_begin, buf.data(), buf.size()))
-        return Error{"reading the tensor data failed (the file is shorter than the model says)"};
+      const ByteSource& src = *model.sources[t.ref.source].bytes;
+      if (!src.read(t.ref.offset + byte_begin, buf.data(), buf.size()))
+        return Error{src.synchronous()
+                         ? "reading the tensor data failed (the file is shorter than the model says)"
+                         : "the tensor data has not been read from '" + displayName(model.sources[t.ref.source].name) +
+                               "' yet (it is read in slices on request)"};
       decodeElements(t.elem, buf.data(), first, first, count, &out);
       return out;
     }

@@ -4,8 +4,10 @@
 // and float4 kinds and packed 4-bit integers (two per byte, low nibble first).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "base/byte_source.h"
 #include "base/result.h"
 #include "ir/model.h"
 
@@ -19,6 +21,17 @@ bool isDecodable(ir::ElemType t);
 // may share its byte with the one before). Appends to out.
 void decodeElements(ir::ElemType t, const uint8_t* raw, int64_t buffer_first, int64_t first, int64_t count,
                     std::vector<double>* out);
+
+// Where elements [first, first+count) of a tensor lie when its data is in a byte
+// source (ir::Tensor::Storage::Source): the source and the byte range to fetch()
+// before readElements on an asynchronous source. Nothing for other storage, or for
+// ranges readElements refuses (it then says why).
+struct SourceRange {
+  const ByteSource* source = nullptr;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+std::optional<SourceRange> sourceRange(const ir::Model& model, const ir::Tensor& t, int64_t first, int64_t count);
 
 // Reads a tensor's elements [first, first+count) wherever they are stored.
 // Errors name the missing external data file when that is the problem.

@@ -10,3 +10,8 @@ if(NF_PYTHON3 AND TARGET netforge)
            COMMAND ${NF_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/golden_test.py $<TARGET_FILE:netforge> ${NETFORGE_CORPUS_DIR})
   set_tests_properties(cli.golden_outputs PROPERTIES LABELS cli TIMEOUT 900)
 endif()
+if(NF_PYTHON3 AND TARGET netforge)
+  add_test(NAME cli.llm_external_data
+           COMMAND ${NF_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/llm_test.py $<TARGET_FILE:netforge>)
+  set_tests_properties(cli.llm_external_data PROPERTIES LABELS cli TIMEOUT 600)
+endif()
