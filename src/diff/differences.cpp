@@ -159,7 +159,7 @@ class Differ {
     auto spent = [&] { return budget_ms > 0 && msSince(t0) >= budget_ms; };
     switch (phase_) {
       case Phase::Match:
-        match_.step();
+        match_.step(budget_ms > 0 ? std::max(1.0, budget_ms - msSince(t0)) : 0);
         if (match_.done()) {
           r_.matching = match_.take();
           phase_ = Phase::InferA;

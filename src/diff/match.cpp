@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "base/timing.h"
 #include "hierarchy/hash.h"
 #include "shapes/graph_order.h"
 
@@ -166,21 +167,25 @@ class Matcher {
   bool done() const { return next_ == Step::Done; }
   Step next() const { return next_; }
   float progress() const { return static_cast<float>(next_) / static_cast<float>(Step::Done); }
-  void step() {
+  // budget_ms > 0: the edge-following steps stop when it is spent and go on at the
+  // next call (the other stages run whole).
+  void step(double budget_ms = 0) {
+    t0_ = SteadyClock::now();
+    budget_ms_ = budget_ms;
     switch (next_) {
       case Step::Io: matchIo(); next_ = Step::Weights; break;
       case Step::Weights: matchWeights(); next_ = Step::Names; break;
       case Step::Names: matchNames(); next_ = Step::Spread; break;  // before spreading: a walk from the outputs must not outrun the names
-      case Step::Spread: propagate(); next_ = Step::Fine; break;
+      case Step::Spread: if (propagate()) next_ = Step::Fine; break;
       case Step::Fine: pairs_before_round_ = m_.nodes.size(); structure(true); next_ = Step::FineSpread; break;
-      case Step::FineSpread: propagate(); next_ = Step::Coarse; break;
+      case Step::FineSpread: if (propagate()) next_ = Step::Coarse; break;
       case Step::Coarse: structure(false); next_ = Step::CoarseSpread; break;
       case Step::CoarseSpread:
-        propagate();
+        if (!propagate()) break;
         next_ = m_.nodes.size() != pairs_before_round_ && ++rounds_ < 3 ? Step::Fine : Step::Align;
         break;
       case Step::Align: align(); next_ = Step::AlignSpread; break;
-      case Step::AlignSpread: propagate(); next_ = Step::InitNames; break;
+      case Step::AlignSpread: if (propagate()) next_ = Step::InitNames; break;
       case Step::InitNames: matchInitializerNames(); next_ = Step::Finish; break;
       case Step::Finish: finish(); next_ = Step::Done; break;
       case Step::Done: break;
@@ -189,7 +194,7 @@ class Matcher {
   Matching take() { return std::move(m_); }
 
   Matching run() {
-    while (!done()) step();
+    while (!done()) step(0);
     return take();
   }
 
@@ -353,8 +358,10 @@ class Matcher {
   }
 
   // [neighbours] Every value pair made so far spreads to producers and consumers.
-  void propagate() {
-    while (!queue_.empty()) {
+  // False when the step's budget ran out first (the queue keeps the rest).
+  bool propagate() {
+    for (uint32_t n = 0; !queue_.empty(); ++n) {
+      if ((n & 255) == 255 && budget_ms_ > 0 && msSince(t0_) >= budget_ms_) return false;
       uint32_t va = queue_.front();
       queue_.pop_front();
       uint32_t vb = m_.value_a_to_b[va];
@@ -366,6 +373,7 @@ class Matcher {
       }
       pairConsumers(ir::ValueId{va}, ir::ValueId{vb}, Stage::Neighbours, 0.85);
     }
+    return true;
   }
 
   // [names] Identical names after moving the scopes the weight pairs show moved.
@@ -641,6 +649,8 @@ class Matcher {
   std::vector<Stage> init_stage_a_;
   std::deque<uint32_t> queue_;  // A-side value indices whose pair is new
   Step next_ = Step::Io;
+  SteadyClock::time_point t0_;
+  double budget_ms_ = 0;
   size_t pairs_before_round_ = 0;
   int rounds_ = 0;
 };
@@ -657,8 +667,8 @@ MatchJob::MatchJob(const ir::Model& a, const ir::Model& b, const MatchOptions& o
 }
 MatchJob::~MatchJob() = default;
 bool MatchJob::done() const { return !impl_ || impl_->matcher.done(); }
-void MatchJob::step() {
-  if (impl_) impl_->matcher.step();
+void MatchJob::step(double budget_ms) {
+  if (impl_) impl_->matcher.step(budget_ms);
 }
 float MatchJob::progress() const { return impl_ ? impl_->matcher.progress() : 1.0f; }
 Matching MatchJob::take() { return impl_ ? impl_->matcher.take() : Matching{}; }

@@ -77,7 +77,9 @@ class MatchJob {
   MatchJob(const MatchJob&) = delete;
   MatchJob& operator=(const MatchJob&) = delete;
   bool done() const;
-  void step();                // runs the next stage
+  // Runs the next stage; budget_ms > 0 lets the edge-following stages stop when it
+  // is spent and go on at the next call.
+  void step(double budget_ms = 0);
   const char* label() const;  // what the next step does ("matching names")
   float progress() const;     // 0..1 by stages
   Matching take();            // once done()
