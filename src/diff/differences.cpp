@@ -391,19 +391,8 @@ class Differ {
         qdq_removed.a_nodes.insert(qdq_removed.a_nodes.end(), rw.a_nodes.begin(), rw.a_nodes.end());
       } else if (oa.empty() && only(ob, {"QuantizeLinear", "DequantizeLinear"})) {
         qdq_added.b_nodes.insert(qdq_added.b_nodes.end(), rw.b_nodes.begin(), rw.b_nodes.end());
-      } else if (ob.empty() && only(oa, {"BatchNormalization"}) && rw.a_nodes.size() == 1 &&
-                 fedByPairedConv(ga_, rw.a_nodes[0], mm.a_to_b, gb_)) {
-        rw.kind = "conv_bn_fused";
-        rw.description = "Conv+BatchNormalization fused into Conv";
-        rw.b_nodes.push_back(mm.a_to_b[producerOf(ga_, rw.a_nodes[0])]);
-        rw.a_nodes.insert(rw.a_nodes.begin(), producerOf(ga_, rw.a_nodes[0]));
-        r_.rewrites.push_back(rw);
-      } else if (oa.empty() && only(ob, {"BatchNormalization"}) && rw.b_nodes.size() == 1 &&
-                 fedByPairedConv(gb_, rw.b_nodes[0], mm.b_to_a, ga_)) {
-        rw.kind = "conv_bn_unfused";
-        rw.description = "Conv split into Conv+BatchNormalization";
-        rw.a_nodes.push_back(mm.b_to_a[producerOf(gb_, rw.b_nodes[0])]);
-        rw.b_nodes.insert(rw.b_nodes.begin(), producerOf(gb_, rw.b_nodes[0]));
+      } else if ((ob.empty() && only(oa, {"BatchNormalization"}) && convBatchNorm(rw, /*bn_in_a=*/true)) ||
+                 (oa.empty() && only(ob, {"BatchNormalization"}) && convBatchNorm(rw, /*bn_in_a=*/false))) {
         r_.rewrites.push_back(rw);
       } else if (isLayerNormDecomposition(oa) && only(ob, {"LayerNormalization", "Constant"})) {
         rw.kind = "layernorm_fused";
@@ -427,6 +416,23 @@ class Differ {
       qdq_removed.description = "QDQ wrappers removed: " + std::to_string(qdq_removed.a_nodes.size()) + " Quantize/DequantizeLinear nodes";
       r_.rewrites.push_back(qdq_removed);
     }
+  }
+
+  // A lone BatchNormalization on one side whose Conv is paired across: that Conv and
+  // BatchNorm are the other side's one Conv (fused in B when bn_in_a, else split).
+  // Fills rw with both Convs; false (rw untouched) when it is not that.
+  bool convBatchNorm(Rewrite& rw, bool bn_in_a) const {
+    std::vector<uint32_t>& bn_side = bn_in_a ? rw.a_nodes : rw.b_nodes;
+    std::vector<uint32_t>& conv_side = bn_in_a ? rw.b_nodes : rw.a_nodes;
+    const ir::Graph& g = bn_in_a ? ga_ : gb_;
+    const std::vector<uint32_t>& to_other = bn_in_a ? m().a_to_b : m().b_to_a;
+    if (bn_side.size() != 1 || !fedByPairedConv(g, bn_side[0], to_other, bn_in_a ? gb_ : ga_)) return false;
+    const uint32_t conv = producerOf(g, bn_side[0]);
+    rw.kind = bn_in_a ? "conv_bn_fused" : "conv_bn_unfused";
+    rw.description = bn_in_a ? "Conv+BatchNormalization fused into Conv" : "Conv split into Conv+BatchNormalization";
+    conv_side.push_back(to_other[conv]);
+    bn_side.insert(bn_side.begin(), conv);
+    return true;
   }
 
   // "Upsample", "Constant + Resize", "MatMul + Add + 7 more".
