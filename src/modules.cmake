@@ -25,6 +25,6 @@ set(NETFORGE_DEPS_importer builder weights ir base)       # ONNX model -> PyTorc
 set(NETFORGE_DEPS_document  onnx shapes ir base)          # the open model: file routing, load states, analysis
 set(NETFORGE_DEPS_diff      hierarchy shapes weights ir base) # pairs two models' nodes/tensors; their differences
 set(NETFORGE_DEPS_cli       diff views importer runtime onnx weights shapes layout hierarchy scene builder ir base)
-set(NETFORGE_DEPS_app       document views runtime onnx weights shapes layout hierarchy scene builder ir base)
+set(NETFORGE_DEPS_app       document diff views runtime onnx weights shapes layout hierarchy scene builder ir base)
 
 set(NETFORGE_UI_MODULES app)

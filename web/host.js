@@ -65,10 +65,12 @@
   }
 
   // items: [{ name, read: () => Promise<ArrayBuffer> }]. One call = one batch.
-  function openItems(items, label) {
+  // compare: the batch is the second model of File > Compare with... (or a Shift-drop).
+  function openItems(items, label, compare) {
     if (!items.length) return openChain;
     openChain = openChain.then(async () => {
       await whenModuleReady;
+      callApp('nf_host_open_target', ['number'], [compare ? 1 : 0]);
       callApp('nf_host_loading', ['string'], [label]);
       const buffers = [];
       for (const item of items) {
@@ -115,7 +117,8 @@
     return window.Module.ccall('nf_host_route_commit', 'string', [], []).split('\n').slice(0, list.length);
   }
 
-  // target: 'page' (a drop, the page's picker) or 'run' (the Run panel's chooser).
+  // target: 'page' (a drop, the page's picker), 'run' (the Run panel's chooser) or
+  // 'compare' (the model to compare the open one with: Compare with..., Shift-drop).
   function openFileList(fileList, target) {
     const list = Array.from(fileList || []);
     if (!list.length) return Promise.resolve();
@@ -129,15 +132,15 @@
           (e) => callApp('nf_host_error', ['string'], [`${f.name}: the file could not be read (${e && e.message || e})`]));
       }
       const model = having('model', 'data');
-      if (model.length) return openModels(model);
+      if (model.length) return openModels(model, target === 'compare');
       return undefined;
     }).catch((e) => console.error('netforge: routing files failed', e));
   }
 
-  function openModels(list) {
+  function openModels(list, compare) {
     const total = list.reduce((sum, f) => sum + f.size, 0);
     const label = `${list.length === 1 ? list[0].name : `${list.length} files`} (${humanBytes(total)})`;
-    return openItems(list.map((f) => ({ name: f.name, read: () => f.arrayBuffer() })), label);
+    return openItems(list.map((f) => ({ name: f.name, read: () => f.arrayBuffer() })), label, compare);
   }
 
   function openSample() {
@@ -156,10 +159,11 @@
   document.getElementById('canvas').addEventListener('contextmenu', (e) => e.preventDefault());
 
   const input = document.getElementById('netforge-file');
+  let pickTarget = 'page';  // which menu item opened the chooser
   input.addEventListener('change', () => {
     const chosen = Array.from(input.files || []);
     input.value = '';  // choosing the same file again must fire 'change' again
-    openFileList(chosen);
+    openFileList(chosen, pickTarget);
   });
 
   // Dropping anywhere on the page; the dashed outline shows while dragging files.
@@ -184,7 +188,8 @@
     e.preventDefault();
     dragDepth = 0;
     document.body.classList.remove('nf-dragging');
-    if (e.dataTransfer && e.dataTransfer.files.length) openFileList(e.dataTransfer.files);
+    // Holding Shift: compare the open model with the dropped one.
+    if (e.dataTransfer && e.dataTransfer.files.length) openFileList(e.dataTransfer.files, e.shiftKey ? 'compare' : 'page');
   });
 
   // Keys the browser keeps. SDL cancels the default action of every Ctrl chord and
@@ -218,7 +223,8 @@
       return true;
     },
     release(id) { files.delete(id); },
-    openPicker() { input.click(); },
+    openPicker() { pickTarget = 'page'; input.click(); },
+    openComparePicker() { pickTarget = 'compare'; input.click(); },
     openSample,
     sampleDisabled() { return params.get('sample') === '0'; },
     publishStatus(json) {
@@ -252,7 +258,8 @@
       snapshot = null;
       showNote(`NetForge cannot start: ${message}`, true);
     },
-    // For tests and tools: open files exactly as a drop does.
+    // For tests and tools: open files exactly as a drop does (target 'compare': as a
+    // Shift-drop or File > Compare with...).
     openFiles: openFileList,
   };
   Object.defineProperty(window, 'NetForgeHost', { value: Object.freeze(host), enumerable: true });

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "app/comparison.h"
 #include "app/context.h"
 #include "app/fonts.h"
 #include "app/session.h"
@@ -55,7 +56,8 @@ class App {
   FontManager fonts_;
   Selection selection_;
   uint64_t selection_generation_ = 0;  // the document generation the selection refers to
-  AppContext ctx_{session_, settings_, views_, selection_};
+  Comparison comparison_{settings_, views_};  // File > Compare with...
+  AppContext ctx_{session_, settings_, views_, selection_, &comparison_};
 
   uint64_t frames_ = 0;
   bool ready_ = false;

@@ -183,6 +183,7 @@ void GraphView::applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, u
     ctx.session.logProblem("graph view: " + s.message());
     return;
   }
+  ++expansion_version_;  // the other pane of a comparison follows (mirrorGroups)
   toggle_started_ = t0;
   toggle_frame_ = frames_drawn_;
   const scene::GroupedScene& after = pipeline_.groupedScene();
