@@ -145,6 +145,7 @@ bool App::pollEvents() {
 bool App::needsFrame(double now_ms, bool had_events) const {
   if (frames_ == 0 || had_events || session_.busy() || comparison_.busy() || !deferred_.empty()) return true;
   if (session_.version() != seen_version_) return true;
+  if (comparison_.version() != seen_compare_version_ || comparison_.bSession().version() != seen_b_version_) return true;
   if (now_ms - last_activity_ms_ < kActiveMs) return true;
   if (ImGui::GetIO().WantTextInput) return true;  // the text cursor blinks
   for (const auto& view : views_.all())
@@ -159,8 +160,13 @@ void App::frame() {
   const bool had_events = pollEvents();
   if (had_events) last_activity_ms_ = now;
   if (!needsFrame(now, had_events)) return;
-  if (session_.version() != seen_version_) {
+  // A new model on either side or a finished diff: the panes recolour and their
+  // overlays (legends, toolbars) settle over a few frames.
+  if (session_.version() != seen_version_ || comparison_.version() != seen_compare_version_ ||
+      comparison_.bSession().version() != seen_b_version_) {
     seen_version_ = session_.version();
+    seen_compare_version_ = comparison_.version();
+    seen_b_version_ = comparison_.bSession().version();
     last_activity_ms_ = now;
   }
   // The last boundary (app/guard.h): whatever a view or stage throws ends this frame

@@ -9,7 +9,8 @@
 //
 // Mirroring: a node selected on one side selects its pair on the other (focus
 // requests too); the views mirror the camera through the pair of the node nearest the
-// centre (GraphView::mirrorFrom).
+// centre (GraphView::mirrorCamera). Group open/close is not mirrored: the two
+// hierarchies are built from each model's own structure and need not correspond.
 //
 // The diff starts once both models are open and drawn; a new model on either side
 // drops the report and starts again. Closing the comparison drops B.
@@ -52,6 +53,7 @@ class Comparison {
   State state() const { return state_; }
   AppContext& bContext() { return b_ctx_; }
   Session& bSession() { return b_session_; }
+  const Session& bSession() const { return b_session_; }
   bool busy() const { return state_ == State::Diffing || state_ == State::LoadingB || b_session_.busy(); }
   const diff::Report* report() const { return state_ == State::Ready ? &report_ : nullptr; }
   // Per main-graph node of side A / B (empty until ready).

@@ -124,7 +124,9 @@ void GraphView::openGraph(AppContext& ctx, ir::GraphId graph, const std::string&
 
 void GraphView::update(AppContext& ctx) {
   if (ctx.comparison) comparison_ = ctx.comparison;
-  split_ = comparison_ && comparison_->active();
+  const bool split = comparison_ && comparison_->active();
+  if (split != split_) refit_ = true;  // half or all of the width: what was in view may be off-canvas now
+  split_ = split;
   if (pane_ == GraphPane::B) {
     setOpen(split_);
     if (!split_) return;
@@ -135,13 +137,6 @@ void GraphView::update(AppContext& ctx) {
       // A updated first this frame: whichever pane the user moved leads.
       if (a->user_moved_) a->mirrorCamera(*this);
       else if (user_moved_) mirrorCamera(*a);
-      if (a->expansion_version_ != other_expansion_seen_) {
-        other_expansion_seen_ = a->expansion_version_;
-        a->mirrorGroups(*this, b);
-      } else if (expansion_version_ != a->other_expansion_seen_) {
-        a->other_expansion_seen_ = expansion_version_;
-        mirrorGroups(*a, ctx);
-      }
     }
     return;
   }
@@ -432,6 +427,10 @@ void GraphView::drawPane(AppContext& ctx) {
   canvas_size_.x = std::max(canvas_size_.x, 1.0f);
   canvas_size_.y = std::max(canvas_size_.y, 1.0f);
   const ImVec2 canvas_pos = canvas_pos_, canvas_size = canvas_size_;
+  if (refit_ && uploaded_) {
+    refit_ = false;
+    firstCamera();
+  }
 
   // One nearly transparent pixel: the window's draw list is never empty (an empty
   // list makes ImGui's GL3 backend call bufferSubData with length 0, which WebGL2
@@ -535,7 +534,7 @@ void GraphView::drawPane(AppContext& ctx) {
     drawSearch(ctx, canvas_pos, canvas_size);
   }
   drawProgress(ctx, canvas_pos, canvas_size);
-  if (ready) drawHint(ctx, canvas_pos, canvas_size);
+  if (ready && !split_) drawHint(ctx, canvas_pos, canvas_size);  // side by side the legends take the bottom
   if (ready && !report_pending_) publishView(ctx);
   if (!gl_error_.empty()) {
     ImGui::SetCursorScreenPos(ImVec2(canvas_pos.x + 16, canvas_pos.y + 48));

@@ -104,8 +104,6 @@ class GraphView final : public View {
   // other pane through the pair of the node nearest the centre.
   void followComparison();
   void mirrorCamera(GraphView& other);
-  // Opens/closes on `other` the groups with the same path as here (Group::path).
-  void mirrorGroups(GraphView& other, AppContext& other_ctx);
   uint32_t centreOpNode(scene::Point* at_canvas) const;  // main-graph node index, kNoIndex if none
   GraphView* otherPane(AppContext& ctx) const;
   void restart(AppContext& ctx, double now);
@@ -159,10 +157,9 @@ class GraphView final : public View {
   GraphPane pane_ = GraphPane::A;
   Comparison* comparison_ = nullptr;  // from A's context (B's has none)
   bool split_ = false;                // a comparison is open: half the canvas each
+  bool refit_ = false;                // the pane changed width (split or back): first picture again
   uint64_t diff_version_seen_ = ~0ull;
   bool user_moved_ = false;           // the user panned/zoomed this pane this frame
-  uint64_t expansion_version_ = 0;    // bumps when the user opens/closes groups here
-  uint64_t other_expansion_seen_ = 0; // the other pane's expansion_version_ mirrored last
 
   GraphPipeline pipeline_;
   GraphRenderer renderer_;

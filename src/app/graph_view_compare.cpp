@@ -3,8 +3,6 @@
 // pane through the matching.
 #include <cmath>
 #include <limits>
-#include <string_view>
-#include <unordered_map>
 
 #include "app/comparison.h"
 #include "app/graph_view.h"
@@ -71,29 +69,6 @@ void GraphView::mirrorCamera(GraphView& other) {
   c.origin_y = r.y + r.height * 0.5f - at.y / c.zoom;
   other.camera_anim_.stop();
   other.camera_ = clampToBounds(c, other.pipeline_.layout().bounds, other.canvas_size_.x, other.canvas_size_.y);
-}
-
-void GraphView::mirrorGroups(GraphView& other, AppContext& other_ctx) {
-  if (!uploaded_ || !other.uploaded_ || !pipeline_.grouped() || !other.pipeline_.grouped()) return;
-  const hierarchy::Hierarchy& from = pipeline_.hierarchy();
-  const hierarchy::Hierarchy& to = other.pipeline_.hierarchy();
-  std::unordered_map<std::string_view, uint32_t> by_path;
-  for (uint32_t i = 1; i < to.groups.size(); ++i) by_path.emplace(to.groups[i].path, i);
-  const hierarchy::Expansion& mine = pipeline_.expansion();
-  hierarchy::Expansion e = other.pipeline_.expansion();
-  bool changed = false;
-  for (uint32_t i = 1; i < from.groups.size(); ++i) {
-    const auto it = by_path.find(from.groups[i].path);
-    if (it == by_path.end()) continue;
-    const hierarchy::GroupId g{i}, t{it->second};
-    if (mine.isOpen(g) != e.isOpen(t)) hierarchy::setOpen(&e, t, mine.isOpen(g)), changed = true;
-    if (mine.isFolded(g) != e.isFolded(t)) hierarchy::setFolded(&e, t, mine.isFolded(g)), changed = true;
-  }
-  if (!changed) return;
-  const uint64_t version = other.expansion_version_;
-  other.applyExpansion(other_ctx, e, 0);
-  // Mirrored, not the user's: it must not echo back.
-  if (other.expansion_version_ != version) other_expansion_seen_ = other.expansion_version_;
 }
 
 }  // namespace nf::app

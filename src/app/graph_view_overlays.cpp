@@ -26,15 +26,26 @@ namespace {
 
 void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
   if (!ctx.session.document().current()) return;
-  // Top centre: the model panel sits on the left, the node panel on the right.
-  ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + 8), ImGuiCond_Always,
-                          ImVec2(0.5f, 0.0f));
+  // Top centre: the model panel sits on the left, the node panel on the right. Side
+  // by side (a comparison) each pane's toolbar stays inside its half, clipped there.
+  if (split_) {
+    ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + 6, canvas_pos.y + 8), ImGuiCond_Always);
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(std::max(60.0f, canvas_size.x - 12), canvas_size.y));
+  } else {
+    ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + 8), ImGuiCond_Always,
+                            ImVec2(0.5f, 0.0f));
+  }
   ImGui::SetNextWindowBgAlpha(0.88f);
   if (!ImGui::Begin(paneId("##graph_toolbar").c_str(), nullptr, kGraphOverlayFlags)) {
     ImGui::End();
     return;
   }
   overlay_focused_ = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+  if (split_) {  // which side: both graphs may well have the same name
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(pane_ == GraphPane::A ? "A:" : "B:");
+    ImGui::SameLine(0, 6);
+  }
   // Breadcrumb: the graphs opened so far; a click goes back.
   for (size_t i = 0; i < crumbs_.size(); ++i) {
     if (i) {

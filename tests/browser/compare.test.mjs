@@ -4,11 +4,13 @@
 // chooser) picks B; both graphs show side by side coloured by what changed, with a
 // legend; the Differences panel lists the changed Conv with its kernel and the
 // inserted nodes; clicking the row selects the Conv on both sides; a Shift-drop
-// compares too; Close comparison goes back to one graph.
+// compares too; Close comparison goes back to one graph. A grouped pair (the corpus's
+// ResNet-50 and a copy with a kernel changed, a Relu removed, a gate inserted): a
+// click on a changed Conv opens the groups around it on both sides and selects it.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { assert, decodePng, dropFiles, ROOT, screenshot } from './lib.mjs';
+import { assert, CORPUS, decodePng, dropFiles, ROOT, screenshot } from './lib.mjs';
 import { centre, clickAt, graph, openModel, waitGraph } from './graph_lib.mjs';
 
 function pairFixture() {
@@ -45,6 +47,43 @@ onnx.save(build(False), sys.argv[1] + '/compare_a.onnx')
 onnx.save(build(True), sys.argv[1] + '/compare_b.onnx')
 `, dir]);
   return { a: path.join(dir, 'compare_a.onnx'), b: path.join(dir, 'compare_b.onnx') };
+}
+
+// light_resnet50 (grouped when drawn) and a changed copy: res3_1's first 1x1 Conv
+// becomes 3x3, the Relu after res5_1_branch2a's BatchNorm goes, x*sigmoid(x) is
+// inserted where res4_3 starts.
+function resnetPair() {
+  const dir = path.join(ROOT, 'build-web/fixtures');
+  fs.mkdirSync(dir, { recursive: true });
+  const a = path.join(CORPUS, 'light/light_resnet50.onnx');
+  const b = path.join(dir, 'light_resnet50_changed.onnx');
+  execFileSync('/usr/bin/python3', ['-c', `
+import onnx, sys
+from onnx import helper, numpy_helper
+m = onnx.load(sys.argv[1]); g = m.graph
+inits = {i.name: i for i in g.initializer}
+by_w = {n.input[1]: n for n in g.node if len(n.input) > 1}
+conv = by_w['gpu_0/res3_1_branch2a_w_0']
+for a in conv.attribute:
+    if a.name == 'kernel_shape': a.ints[:] = [3, 3]
+    if a.name == 'pads': a.ints[:] = [1, 1, 1, 1]
+s = inits['gpu_0/res3_1_branch2a_w_0__SHAPE']
+arr = numpy_helper.to_array(s).copy(); arr[2:] = 3
+s.CopyFrom(numpy_helper.from_array(arr, s.name))
+bn = by_w['gpu_0/res5_1_branch2a_bn_s_0'].output[0]
+relu = next(i for i, n in enumerate(g.node) if n.op_type == 'Relu' and n.input[0] == bn)
+gone = g.node[relu].output[0]; del g.node[relu]
+for n in g.node:
+    for k, x in enumerate(n.input):
+        if x == gone: n.input[k] = bn
+x = by_w['gpu_0/res4_3_branch2a_w_0'].input[0]
+i = next(i for i, n in enumerate(g.node) if x in n.output)
+g.node[i].output[list(g.node[i].output).index(x)] = x + '_pre'
+g.node.insert(i + 1, helper.make_node('Sigmoid', [x + '_pre'], [x + '_gate']))
+g.node.insert(i + 2, helper.make_node('Mul', [x + '_pre', x + '_gate'], [x]))
+onnx.save(m, sys.argv[2])
+`, a, b]);
+  return { a, b };
 }
 
 const compare = (page) => page.evaluate(() => window.netforgeCompare || {});
@@ -142,5 +181,33 @@ export default function register(t) {
     const shot = (await screenshot(page, 'compare-shift-drop')).png;
     const green = hex(gb.overlay.entries.find((e) => e[1] === 'added')[0]);
     assert(countColour(shot, green, Math.round(gb.canvas[0]), 1280) > 50, 'the inserted nodes are green in B');
+  });
+
+  t.test('grouped pair: a click on a changed Conv opens its groups and selects it on both sides', { timeout: 120000 }, async ({ page, url }) => {
+    const { a, b } = resnetPair();
+    await openModel(page, url, a);
+    await page.evaluate(() => {
+      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
+    });
+    await dropFiles(page, [b]);
+    const c = await waitCompared(page);
+    assert(c.removed === 1 && c.added === 2, `a Relu removed, Sigmoid + Mul added: ${JSON.stringify(c)}`);
+    let ga = await graph(page);
+    let gb = await page.evaluate(() => window.netforgeGraphB);
+    assert(ga.grouped && gb.grouped, 'both sides grouped');
+    // Each pane keeps its overlays inside its half.
+    await page.waitForFunction(() => window.netforgeGraph.ui && window.netforgeGraph.ui.legend, null, { timeout: 10000 });
+    ga = await graph(page);
+    assert(ga.ui.legend[0] + ga.ui.legend[2] <= gb.canvas[0], `A's legend inside A: ${ga.ui.legend} vs B at ${gb.canvas}`);
+    const d = await differences(page);
+    const k = d.rows.findIndex((r) => r.status === 'changed' && r.title.startsWith('Conv') && r.detail.includes('kernel_shape'));
+    assert(k >= 0, `the changed Conv is listed: ${JSON.stringify(d.rows)}`);
+    await clickAt(page, ...centre(d.ui[`diff_row_${k}`]));
+    const conv = d.rows[k].title.split(' ')[1];
+    await waitGraph(page, new Function('g', `return g.selected_name === ${JSON.stringify(conv)};`), `${conv} shown and selected in A`);
+    await page.waitForFunction((n) => window.netforgeGraphB.selected_name === n, conv, { timeout: 10000 })
+      .catch(async () => { throw new Error(`B selected ${JSON.stringify((await page.evaluate(() => window.netforgeGraphB)).selected_name)}`); });
+    await page.waitForTimeout(600);
+    await screenshot(page, 'compare-grouped');
   });
 }

@@ -1,12 +1,16 @@
 // tests/browser/compare_bench.mjs [A.onnx B.onnx] - a comparison in the app (wasm,
 // headless Chromium): A dropped, B Shift-dropped, then the in-page diff's wall time
 // (both models drawn -> report), the number of frame slices and the longest slice
-// (what blocked the page), and the counts.
+// (what blocked the page), and the counts; then `netforge diff --time` (native, the
+// same job in 12 ms slices) on the same pair in the same run, for comparison.
 // Default pair: scripts/bench_diff.py's 30k-node chain and the copy with one block
 // inserted (/tmp/netforge-bench-diff; run that script first).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dropFiles, launchBrowser, startServer, waitDrawn, waitReady } from './lib.mjs';
+import { dropFiles, launchBrowser, ROOT, startServer, waitDrawn, waitReady } from './lib.mjs';
+
+const NETFORGE = path.join(process.env.NF_BUILD_NATIVE || path.join(ROOT, 'build-native-web'), 'netforge');
 
 const dir = '/tmp/netforge-bench-diff';
 const [a, b] = process.argv.length > 3 ? process.argv.slice(2, 4)
@@ -36,6 +40,12 @@ try {
     `${c.steps} slices, longest slice ${c.longest_step_ms.toFixed(1)} ms; ${c.pairs} pairs, ${c.changed} changed, ` +
     `${c.removed} removed, ${c.added} added`);
   await context.close();
+  // The native CLI on the same pair (exit 1: the models differ).
+  if (fs.existsSync(NETFORGE)) {
+    const p = spawnSync(NETFORGE, ['diff', a, b, '--time'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const line = (p.stderr || '').split('\n').find((l) => l.startsWith('diff time:'));
+    console.log(`compare_bench: native netforge diff --time, same pair: ${line ? line.slice('diff time: '.length) : `no timing (exit ${p.status})`}`);
+  }
 } finally {
   await browser.close();
   await server.stop();

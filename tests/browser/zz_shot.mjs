@@ -1,0 +1,22 @@
+import { launchBrowser, startServer, dropFiles, screenshot } from './lib.mjs';
+import { openModel, clickAt, centre } from './graph_lib.mjs';
+const [a, b, name] = process.argv.slice(2);
+const server = await startServer();
+const browser = await launchBrowser();
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, bypassCSP: true });
+const page = await context.newPage();
+page.on('console', (m) => { if (m.type() === 'error') console.log('console', m.text()); });
+await openModel(page, server.url, a);
+await page.evaluate(() => window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true }));
+await dropFiles(page, [b]);
+await page.waitForFunction(() => window.netforgeCompare && window.netforgeCompare.state === 'ready' && window.netforgeGraphB && window.netforgeGraphB.stage === 'ready', null, { timeout: 60000 });
+await page.waitForTimeout(1500);
+console.log(JSON.stringify(await page.evaluate(() => window.netforgeCompare)));
+await screenshot(page, `${name}-1`);
+for (const k of ["netforgeGraph","netforgeGraphB"]) console.log("S1", k, JSON.stringify(await page.evaluate((k) => [window[k].overlay, window[k].ui && window[k].ui.legend, window[k].frames], k)));
+const d = await page.evaluate(() => window.netforgeDifferences);
+console.log(JSON.stringify(d.rows.slice(0, 8)), JSON.stringify(d.ui));
+const row = d.ui[`diff_row_${process.env.ROW || 0}`];
+if (row) { await clickAt(page, ...centre(row)); await page.waitForTimeout(1500); await screenshot(page, `${name}-2`); }
+for (const k of ["netforgeGraph","netforgeGraphB"]) console.log(k, JSON.stringify(await page.evaluate((k) => { const g = window[k]; return { sel: g.selected_name, selected: g.selected, stage: g.stage, cam: g.camera, canvas: g.canvas, grouped: g.grouped && { groups: g.grouped.groups, items: g.grouped.items, frames: g.grouped.frames } }; }, k)));
+await browser.close(); await server.stop();
