@@ -82,8 +82,11 @@ void Comparison::beforeFrame(AppContext& a, double budget_ms) {
   if (state_ == State::LoadingB && da.current() && db.current() && !da.busy() && !db.busy()) startDiff(a);
   if (state_ == State::Diffing && job_) {
     const auto t0 = SteadyClock::now();
+    const std::string doing = job_->label();
     const bool done = job_->step(budget_ms);
-    longest_step_ms_ = std::max(longest_step_ms_, msSince(t0));
+    const double ms = msSince(t0);
+    if (ms > longest_step_ms_) longest_step_ms_ = ms, longest_step_label_ = doing;
+    steps_ms_ += ms;
     ++steps_;
     if (done) finishDiff();
     publish();
@@ -106,7 +109,8 @@ void Comparison::startDiff(AppContext& a) {
   job_ = std::make_unique<diff::CompareJob>(ma->model, mb->model);
   state_ = State::Diffing;
   started_ms_ = platform::nowMs();
-  longest_step_ms_ = 0;
+  longest_step_ms_ = steps_ms_ = 0;
+  longest_step_label_.clear();
   steps_ = 0;
   publish();
 }
@@ -191,6 +195,8 @@ std::string Comparison::stateJson() const {
   j["diff_ms"] = diff_ms_;
   j["longest_step_ms"] = longest_step_ms_;
   j["steps"] = steps_;
+  j["steps_ms"] = steps_ms_;  // the diff's own work; diff_ms adds the frames drawn between
+  j["longest_step_label"] = longest_step_label_;
   if (state_ == State::Ready) {
     j["equal"] = report_.equal();
     j["pairs"] = report_.nodes.size();

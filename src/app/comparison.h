@@ -90,7 +90,8 @@ class Comparison {
   uint64_t version_ = 0;
   uint64_t sel_a_seen_ = 0, sel_b_seen_ = 0;
   uint64_t sel_gen_b_ = 0;  // B's generation its selection refers to
-  double started_ms_ = 0, diff_ms_ = 0, longest_step_ms_ = 0;
+  double started_ms_ = 0, diff_ms_ = 0, longest_step_ms_ = 0, steps_ms_ = 0;
+  std::string longest_step_label_;  // what the job was doing when its longest slice began
   int steps_ = 0;
   std::string error_;
   std::string published_;

@@ -37,7 +37,8 @@ try {
     null, { timeout: 600000, polling: 100 });
   const c = await page.evaluate(() => window.netforgeCompare);
   console.log(`compare_bench: ${path.basename(a)} vs ${path.basename(b)}: ${c.state}; diff ${c.diff_ms.toFixed(0)} ms in ` +
-    `${c.steps} slices, longest slice ${c.longest_step_ms.toFixed(1)} ms; ${c.pairs} pairs, ${c.changed} changed, ` +
+    `${c.steps} slices (their work ${c.steps_ms.toFixed(0)} ms, frames drawn between), longest slice ` +
+    `${c.longest_step_ms.toFixed(1)} ms (began at: ${c.longest_step_label}); ${c.pairs} pairs, ${c.changed} changed, ` +
     `${c.removed} removed, ${c.added} added`);
   await context.close();
   // The native CLI on the same pair (exit 1: the models differ).
