@@ -114,3 +114,9 @@ fi
 [[ -x "$NF_BUILD_NATIVE/netforge" ]] || bash "$NF_ROOT/scripts/build-native.sh" netforge >/dev/null
 echo
 NF_BUILD_NATIVE="$NF_BUILD_NATIVE" NETFORGE_CACHE="$NETFORGE_CACHE" node "$NF_ROOT/tests/browser/run_bench.mjs" || true
+# --- model comparison (issue 18): netforge diff on 30k vs 30k nodes (native, three
+# pairs), then the same pair compared in the page (A dropped, B Shift-dropped: diff
+# wall time, frame slices, the longest slice) next to the native CLI in the same run ---
+echo
+/usr/bin/python3 "$NF_ROOT/scripts/bench_diff.py" "$NF_BUILD_NATIVE/netforge" || true
+NF_BUILD_NATIVE="$NF_BUILD_NATIVE" node "$NF_ROOT/tests/browser/compare_bench.mjs" || true

@@ -4,7 +4,8 @@
 Synthesizes a transformer-like chain (1250 blocks x 24 nodes, distinct small weights
 per block) and three partners: the same with one block inserted in the middle, the
 same with every name removed (structure alone must pair it), and both at once.
-Prints the phase times `netforge diff --time` reports (median of 3 runs).
+Prints the phase times `netforge diff --time` reports (median of 3 runs), and the
+longest slice of the sliced job the app runs between frames (12 ms budget).
 """
 import os, re, statistics, subprocess, sys
 
@@ -83,8 +84,10 @@ for title, b in cases:
         m = re.search(r"load ([\d.]+) ms, match ([\d.]+) ms \((\d+) pairs\), match \+ differences ([\d.]+) ms", p.stderr)
         if not m:
             raise SystemExit(f"{title}: no timing line in {p.stderr!r}")
-        runs.append(tuple(float(v) for v in m.groups()))
+        sl = re.search(r"longest ([\d.]+) ms", p.stderr)
+        runs.append(tuple(float(v) for v in m.groups()) + (float(sl.group(1)) if sl else float("nan"),))
         summary = p.stdout.splitlines()[0]
-    med = [statistics.median(r[i] for r in runs) for i in range(4)]
+    med = [statistics.median(r[i] for r in runs) for i in range(5)]
     print(f"  {title:34s} load {med[0]:7.1f} ms  match {med[1]:7.1f} ms  match+differences {med[3]:7.1f} ms  "
+          f"longest 12 ms slice {med[4]:6.1f} ms  "
           f"| {summary}")

@@ -26,6 +26,6 @@ set(NETFORGE_DEPS_onnxexport builder base)                   # builder document 
 set(NETFORGE_DEPS_document  onnx shapes ir base)          # the open model: file routing, load states, analysis
 set(NETFORGE_DEPS_diff      hierarchy shapes weights ir base) # pairs two models' nodes/tensors; their differences
 set(NETFORGE_DEPS_cli       diff views importer onnxexport runtime onnx weights shapes layout hierarchy scene builder ir base)
-set(NETFORGE_DEPS_app       document views importer onnxexport runtime onnx weights shapes layout hierarchy scene builder ir base)
+set(NETFORGE_DEPS_app       document diff views importer onnxexport runtime onnx weights shapes layout hierarchy scene builder ir base)
 
 set(NETFORGE_UI_MODULES app)

@@ -115,10 +115,12 @@
 
   // items: [{ name, read: () => Promise<ArrayBuffer> }] read whole, or
   // [{ name, file: File }] read in slices on request (external data). One call = one batch.
-  function openItems(items, label) {
+  // compare: the batch is the second model of File > Compare with... (or a Shift-drop).
+  function openItems(items, label, compare) {
     if (!items.length) return openChain;
     openChain = openChain.then(async () => {
       await whenModuleReady;
+      callApp('nf_host_open_target', ['number'], [compare ? 1 : 0]);
       callApp('nf_host_loading', ['string'], [label]);
       const entries = [];
       for (const item of items) {
@@ -172,7 +174,8 @@
     return window.Module.ccall('nf_host_route_commit', 'string', [], []).split('\n').slice(0, list.length);
   }
 
-  // target: 'page' (a drop, the page's picker) or 'run' (the Run panel's chooser).
+  // target: 'page' (a drop, the page's picker), 'run' (the Run panel's chooser) or
+  // 'compare' (the model to compare the open one with: Compare with..., Shift-drop).
   function openFileList(fileList, target) {
     const list = Array.from(fileList || []);
     if (!list.length) return Promise.resolve();
@@ -185,11 +188,11 @@
         f.text().then((text) => NetForgeShare.openDocument(f.name, text),
           (e) => callApp('nf_host_error', ['string'], [`${f.name}: the file could not be read (${e && e.message || e})`]));
       }
-      const model = list.filter((f, i) => roles[i] === 'model' || roles[i] === 'data');
+      const model = having('model', 'data');
       // Data files up to SLICE_ABOVE_BYTES are read whole as before (every read is then
       // synchronous: shape inference can read constants kept there); bigger ones stay Files.
       const sliced = new Set(having('data').filter((f) => f.size > SLICE_ABOVE_BYTES));
-      if (model.length) return openModels(model, sliced);
+      if (model.length) return openModels(model, sliced, target === 'compare');
       return undefined;
     }).catch((e) => console.error('netforge: routing files failed', e));
   }
@@ -197,7 +200,7 @@
   // A model file is read whole (protobuf caps it at 2 GiB); data files stay Files.
   const MAX_MODEL_BYTES = 2 ** 31;
   const SLICE_ABOVE_BYTES = 256 * 2 ** 20;
-  function openModels(list, sliced) {
+  function openModels(list, sliced, compare) {
     const total = list.reduce((sum, f) => sum + f.size, 0);
     const label = `${list.length === 1 ? list[0].name : `${list.length} files`} (${humanBytes(total)})`;
     const tooBig = list.find((f) => !sliced.has(f) && f.size > MAX_MODEL_BYTES);
@@ -207,7 +210,7 @@
         'external data files, opened together with the model']));
     }
     return openItems(list.map((f) => (sliced.has(f) ? { name: f.name, file: f }
-      : { name: f.name, read: () => f.arrayBuffer() })), label);
+      : { name: f.name, read: () => f.arrayBuffer() })), label, compare);
   }
 
   function openSample() {
@@ -226,10 +229,11 @@
   document.getElementById('canvas').addEventListener('contextmenu', (e) => e.preventDefault());
 
   const input = document.getElementById('netforge-file');
+  let pickTarget = 'page';  // which menu item opened the chooser
   input.addEventListener('change', () => {
     const chosen = Array.from(input.files || []);
     input.value = '';  // choosing the same file again must fire 'change' again
-    openFileList(chosen);
+    openFileList(chosen, pickTarget);
   });
 
   // Dropping anywhere on the page; the dashed outline shows while dragging files.
@@ -254,7 +258,8 @@
     e.preventDefault();
     dragDepth = 0;
     document.body.classList.remove('nf-dragging');
-    if (e.dataTransfer && e.dataTransfer.files.length) openFileList(e.dataTransfer.files);
+    // Holding Shift: compare the open model with the dropped one.
+    if (e.dataTransfer && e.dataTransfer.files.length) openFileList(e.dataTransfer.files, e.shiftKey ? 'compare' : 'page');
   });
 
   // Keys the browser keeps. SDL cancels the default action of every Ctrl chord and
@@ -300,7 +305,8 @@
         : { state: FETCH_FAILED, error: 'the data lies past the end of the file' };
     },
     release(id) { files.delete(id); },
-    openPicker() { input.click(); },
+    openPicker() { pickTarget = 'page'; input.click(); },
+    openComparePicker() { pickTarget = 'compare'; input.click(); },
     openSample,
     sampleDisabled() { return params.get('sample') === '0'; },
     publishStatus(json) {
@@ -343,7 +349,8 @@
       snapshot = null;
       showNote(`NetForge cannot start: ${message}`, true);
     },
-    // For tests and tools: open files exactly as a drop does.
+    // For tests and tools: open files exactly as a drop does (target 'compare': as a
+    // Shift-drop or File > Compare with...).
     openFiles: openFileList,
   };
   Object.defineProperty(window, 'NetForgeHost', { value: Object.freeze(host), enumerable: true });

@@ -20,6 +20,11 @@
 
 namespace nf::app {
 
+// A comparison's diff works this long per frame (the rest of the frame draws both
+// graphs): the page stays responsive while a 30k-node pair is compared.
+constexpr double kDiffSliceMs = 12.0;
+
+
 namespace {
 // After the last input, keep drawing this long: hover effects, tooltips and
 // animations settle within it.
@@ -81,6 +86,15 @@ Status App::init() {
       [this](const std::string& label) { session_.beginLoading(label); },
       [this](std::vector<IncomingFile> files) { session_.queueOpen(std::move(files)); },
       [this](const std::string& message) { session_.reportError(message); },
+      // The model to compare with; with no model open it just opens.
+      [this](const std::string& label) {
+        if (session_.document().current()) comparison_.beginLoading(label);
+        else session_.beginLoading(label);
+      },
+      [this](std::vector<IncomingFile> files) {
+        if (session_.document().current()) comparison_.queueOpen(std::move(files));
+        else session_.queueOpen(std::move(files));
+      },
   });
   if (!platform::sampleDisabledByPage()) platform::openSample();
   platform::publishStatus(session_.status(false));
@@ -129,8 +143,9 @@ bool App::pollEvents() {
 }
 
 bool App::needsFrame(double now_ms, bool had_events) const {
-  if (frames_ == 0 || had_events || session_.busy() || !deferred_.empty()) return true;
+  if (frames_ == 0 || had_events || session_.busy() || comparison_.busy() || !deferred_.empty()) return true;
   if (session_.version() != seen_version_) return true;
+  if (comparison_.version() != seen_compare_version_ || comparison_.bSession().version() != seen_b_version_) return true;
   if (now_ms - last_activity_ms_ < kActiveMs) return true;
   if (ImGui::GetIO().WantTextInput) return true;  // the text cursor blinks
   for (const auto& view : views_.all())
@@ -145,8 +160,13 @@ void App::frame() {
   const bool had_events = pollEvents();
   if (had_events) last_activity_ms_ = now;
   if (!needsFrame(now, had_events)) return;
-  if (session_.version() != seen_version_) {
+  // A new model on either side or a finished diff: the panes recolour and their
+  // overlays (legends, toolbars) settle over a few frames.
+  if (session_.version() != seen_version_ || comparison_.version() != seen_compare_version_ ||
+      comparison_.bSession().version() != seen_b_version_) {
     seen_version_ = session_.version();
+    seen_compare_version_ = comparison_.version();
+    seen_b_version_ = comparison_.bSession().version();
     last_activity_ms_ = now;
   }
   // The last boundary (app/guard.h): whatever a view or stage throws ends this frame
@@ -164,6 +184,7 @@ void App::frame() {
 void App::renderFrame() {
   const double t0 = platform::nowMs();
   session_.beforeFrame();
+  comparison_.beforeFrame(ctx_, kDiffSliceMs);
   publishStatusIfChanged();
   if (session_.document().generation() != selection_generation_) {  // another model: nothing of it is selected yet
     selection_generation_ = session_.document().generation();
@@ -202,6 +223,7 @@ void App::renderFrame() {
 
   ++frames_;
   session_.afterFrameRendered(platform::nowMs() - t0);
+  comparison_.afterFrameRendered(platform::nowMs() - t0);
   if (!ready_) ready_ = true;  // the first frame is on screen: files can be opened
   publishStatusIfChanged();
   platform::publishFrame(frames_);
@@ -215,7 +237,7 @@ void App::publishStatusIfChanged() {
     if (v->isOpen() && v->inViewMenu() && (v->dock() == Dock::Floating || v->dockShown(ctx_)))
       panels.push_back(v->title() + (v->collapsed() ? " (collapsed)" : ""));
   for (const auto& v : views_.all())
-    if (v->isOpen() && !v->inViewMenu() && v->title()[0] != '#' && v->title() != "Graph") panels.push_back(v->title());
+    if (v->isOpen() && !v->inViewMenu() && v->title()[0] != '#' && v->title() != "Graph" && v->title() != "Graph B") panels.push_back(v->title());
   if (session_.version() == published_version_ && ready_ == published_ready_ && panels == published_panels_) return;
   published_version_ = session_.version();
   published_ready_ = ready_;
@@ -234,6 +256,7 @@ void App::drawMenuBar() {
   if (ImGui::BeginMenu("File")) {
     item(CommandId::OpenModel);
     item(CommandId::OpenSample);
+    item(CommandId::CompareWith);
     if (ImGui::BeginMenu("Recent files")) {
       if (session_.recent().empty()) ImGui::TextDisabled("No recent files");
       for (const RecentFile& r : session_.recent()) {

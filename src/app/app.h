@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "app/comparison.h"
 #include "app/context.h"
 #include "app/fonts.h"
 #include "app/session.h"
@@ -55,12 +56,14 @@ class App {
   FontManager fonts_;
   Selection selection_;
   uint64_t selection_generation_ = 0;  // the document generation the selection refers to
-  AppContext ctx_{session_, settings_, views_, selection_};
+  Comparison comparison_{settings_, views_};  // File > Compare with...
+  AppContext ctx_{session_, settings_, views_, selection_, &comparison_};
 
   uint64_t frames_ = 0;
   bool ready_ = false;
   double last_activity_ms_ = 0;
   uint64_t seen_version_ = 0;       // session version that last triggered a frame
+  uint64_t seen_compare_version_ = 0, seen_b_version_ = 0;  // the same for a comparison
   uint64_t published_version_ = 0;  // session version last sent to the page
   bool published_ready_ = false;
   std::vector<std::string> published_panels_;  // open panels last sent (netforgeStatus.panels)

@@ -20,6 +20,9 @@ const std::vector<Command> kCommands = {
      {true, false, SDL_SCANCODE_O}},
     {CommandId::OpenSample, "Open sample", "Open the built-in sample model (CIFAR-10 CNN)",
      {true, true, SDL_SCANCODE_O}},
+    {CommandId::CompareWith, "Compare with...",
+     "Choose a second model: both graphs side by side, differences coloured and listed (or drop it holding Shift)",
+     {true, true, SDL_SCANCODE_D}},
     {CommandId::ToggleTheme, "Light theme", "Switch between the dark and the light theme",
      {true, true, SDL_SCANCODE_L}},
     {CommandId::ShowShortcuts, "Keyboard shortcuts", "Show this list", {false, false, SDL_SCANCODE_F1}},
@@ -71,6 +74,7 @@ void runCommand(CommandId id, AppContext& ctx) {
   switch (id) {
     case CommandId::OpenModel: platform::openFilePicker(); break;
     case CommandId::OpenSample: platform::openSample(); break;
+    case CommandId::CompareWith: platform::openComparePicker(); break;
     case CommandId::ToggleTheme:
       ctx.settings.theme = ctx.settings.theme == Theme::Dark ? Theme::Light : Theme::Dark;
       applyTheme(ctx.settings.theme);

@@ -15,6 +15,7 @@ namespace nf::app {
 enum class CommandId {
   OpenModel,        // show the browser's file chooser
   OpenSample,       // open the sample model shipped with the site
+  CompareWith,      // choose a second model to compare the open one with
   ToggleTheme,      // dark <-> light
   ShowShortcuts,    // toggle the Keyboard shortcuts window
   ShowAbout,        // toggle the About window

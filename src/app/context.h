@@ -6,6 +6,7 @@
 
 namespace nf::app {
 
+class Comparison;
 class Session;
 class ViewRegistry;
 
@@ -22,6 +23,7 @@ struct AppContext {
   Settings& settings;
   ViewRegistry& views;
   Selection& selection;  // shared by the node list, details, tensor and graph views
+  Comparison* comparison = nullptr;  // File > Compare with... (app/comparison.h); null in B's context
 };
 
 }  // namespace nf::app

@@ -61,7 +61,7 @@ GraphMinimap::Result GraphMinimap::draw(GraphRenderer& renderer, const RenderSty
                           ImVec2(1.0f, 1.0f));
   ImGui::SetNextWindowBgAlpha(0.80f);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad, pad));
-  if (ImGui::Begin("##graph_minimap", nullptr, kGraphOverlayFlags)) {
+  if (ImGui::Begin(window_id_.c_str(), nullptr, kGraphOverlayFlags)) {
     result.focused = ImGui::IsWindowFocused();
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex_)), size, ImVec2(0, 1), ImVec2(1, 0));

@@ -5,6 +5,8 @@
 #include <imgui.h>
 
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "app/gl_graph_renderer.h"
 #include "app/graph_camera.h"
@@ -23,6 +25,9 @@ class GraphMinimap {
   Result draw(GraphRenderer& renderer, const RenderStyle& style, const scene::Rect& bounds, const GraphCamera& camera,
               ImVec2 canvas_pos, ImVec2 canvas_size, float pixel_ratio, TestProbe& probe);
 
+  // Its ImGui window's name (one per graph pane).
+  void setWindowId(std::string id) { window_id_ = std::move(id); }
+
  private:
   void render(GraphRenderer& renderer, const RenderStyle& style, const scene::Rect& bounds, float pixel_ratio);
 
@@ -30,6 +35,7 @@ class GraphMinimap {
   int w_ = 0, h_ = 0;   // CSS pixels
   float scale_ = 1.0f;  // CSS pixels per scene unit
   bool dirty_ = true;
+  std::string window_id_ = "##graph_minimap";
 };
 
 }  // namespace nf::app

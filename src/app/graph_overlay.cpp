@@ -46,6 +46,10 @@ bool GraphOverlay::drawMenu(TestProbe& probe) {
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip(run_ms_.empty() ? "Time per node of a run (none yet)" : "Milliseconds per node of the last run");
+  if (!diff_values_.value.empty()) {  // comparing two models
+    if (ImGui::RadioButton("Differences", by_ == ColorBy::Difference)) by_ = ColorBy::Difference;
+    probe.note("color_diff");
+  }
   ImGui::BeginDisabled(!has_file_);
   const std::string file_label = has_file_ ? "File: " + displayName(file_name_, 40) : std::string("File (none loaded)");
   if (ImGui::RadioButton(file_label.c_str(), by_ == ColorBy::NodeData)) by_ = ColorBy::NodeData;
@@ -110,6 +114,18 @@ void GraphOverlay::reset() {
   colored_ = 0;
 }
 
+bool GraphOverlay::setDifference(scene::NodeValues values) {
+  if (values.value.empty()) {
+    const bool was = by_ == scene::ColorBy::Difference;
+    diff_values_ = {};
+    if (was) by_ = scene::ColorBy::Category;
+    return was;
+  }
+  diff_values_ = std::move(values);
+  by_ = scene::ColorBy::Difference;
+  return true;
+}
+
 void GraphOverlay::setRunTimes(std::vector<double> ms_per_node) { run_ms_ = std::move(ms_per_node); }
 
 bool GraphOverlay::takeRunTimes(AppContext& ctx) {
@@ -132,6 +148,10 @@ void GraphOverlay::rebuild(const GraphPipeline& pipeline, AppContext& ctx) {
       if (!has_file_) return;
       values = file_values_;
       break;
+    case scene::ColorBy::Difference:
+      if (diff_values_.value.empty()) return;
+      values = diff_values_;
+      break;
     case scene::ColorBy::RunTime:
       if (run_ms_.empty()) return;
       values = scene::runTimeValues(model, run_ms_);
@@ -146,13 +166,15 @@ void GraphOverlay::rebuild(const GraphPipeline& pipeline, AppContext& ctx) {
       values = scene::metricValues(model, a->metrics, by_);
     }
   }
-  overlay_ = pipeline.grouped() ? scene::buildOverlay(pipeline.groupedScene(), pipeline.hierarchy(), values, aggregate_)
+  // A group's difference is the strongest inside it (anything changed shows).
+  const scene::Aggregate aggregate = by_ == scene::ColorBy::Difference ? scene::Aggregate::Max : aggregate_;
+  overlay_ = pipeline.grouped() ? scene::buildOverlay(pipeline.groupedScene(), pipeline.hierarchy(), values, aggregate)
                                 : scene::buildOverlay(pipeline.graph(), values);
   for (uint32_t c : overlay_.node_header) colored_ += c != scene::kNoOverlayColor && c != scene::kNoValueColor;
   active_ = true;
 }
 
-void GraphOverlay::drawLegend(ImVec2 canvas_pos, ImVec2 canvas_size, TestProbe& probe) const {
+void GraphOverlay::drawLegend(ImVec2 canvas_pos, ImVec2 canvas_size, TestProbe& probe, const char* window_id) const {
   if (!active_) return;
   const scene::Legend& l = overlay_.legend;
   // Bottom centre: the side panels cover the canvas's corners.
@@ -162,7 +184,7 @@ void GraphOverlay::drawLegend(ImVec2 canvas_pos, ImVec2 canvas_size, TestProbe& 
   constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                                       ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove;
-  if (ImGui::Begin("##graph_legend", nullptr, kFlags)) {
+  if (ImGui::Begin(window_id, nullptr, kFlags)) {
     ImGui::TextUnformatted(l.title.c_str());
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float sw = ImGui::GetFontSize() * 1.6f, sh = ImGui::GetFontSize() * 0.9f;

@@ -39,10 +39,14 @@ class GraphOverlay {
   // runtime::Executor::nodeTimes() spread by node index. Enables "Run time".
   void setRunTimes(std::vector<double> ms_per_node);
 
+  // A comparison's colours for this side (scene::differenceValues), which become the
+  // colouring; empty values drop them (back to category). True when anything changed.
+  bool setDifference(scene::NodeValues values);
+
   // The overlay to draw, or null for the usual category colours.
   const scene::Overlay* overlay() const { return active_ ? &overlay_ : nullptr; }
   // The legend at the bottom centre of the canvas.
-  void drawLegend(ImVec2 canvas_pos, ImVec2 canvas_size, TestProbe& probe) const;
+  void drawLegend(ImVec2 canvas_pos, ImVec2 canvas_size, TestProbe& probe, const char* window_id = "##graph_legend") const;
   // window.netforgeGraph.overlay: {color_by, aggregate, title, entries: [[#rrggbb, label]], colored, error}.
   nlohmann::ordered_json state() const;
 
@@ -56,6 +60,7 @@ class GraphOverlay {
   scene::NodeValues file_values_;
   std::string file_name_;
   std::vector<double> run_ms_;
+  scene::NodeValues diff_values_;  // setDifference
   uint64_t run_times_version_ = 0;  // the document's nodeTimesVersion() taken last
   std::string error_;
 };

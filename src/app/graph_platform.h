@@ -11,8 +11,9 @@ namespace nf::app::platform {
 // Also records window.netforgeLastDownload = {name, size, type} for tests.
 void downloadFile(const std::string& name, const uint8_t* data, size_t size, const std::string& mime_type);
 
-// Sets window.netforgeGraph to the parsed JSON object (the graph view's state for
-// tests and benchmarks: scene size, camera, selection, search, frame counters).
-void publishGraphState(const std::string& json);
+// Sets window[name] to the parsed JSON object: the graph views' state for tests and
+// benchmarks (netforgeGraph, netforgeGraphB: scene size, camera, selection, search,
+// frame counters), the comparison's (netforgeCompare).
+void publishPageState(const char* name, const std::string& json);
 
 }  // namespace nf::app::platform

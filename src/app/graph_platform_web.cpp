@@ -22,11 +22,12 @@ EM_JS(void, nf_download_file, (const char* name, const uint8_t* data, size_t siz
   setTimeout(function() { URL.revokeObjectURL(url); }, 30000);
   window.netforgeLastDownload = { name: file, size: size, type: type };
 });
-EM_JS(void, nf_publish_graph_state, (const char* json), {
+EM_JS(void, nf_publish_page_state, (const char* name, const char* json), {
+  const key = UTF8ToString(name);
   try {
-    window.netforgeGraph = JSON.parse(UTF8ToString(json));
+    window[key] = JSON.parse(UTF8ToString(json));
   } catch (e) {
-    window.netforgeGraph = { error: String(e) };
+    window[key] = { error: String(e) };
   }
 });
 // clang-format on
@@ -39,5 +40,5 @@ void downloadFile(const std::string& name, const uint8_t* data, size_t size, con
 }  // namespace nf::app::platform
 
 namespace nf::app::platform {
-void publishGraphState(const std::string& json) { nf_publish_graph_state(json.c_str()); }
+void publishPageState(const char* name, const std::string& json) { nf_publish_page_state(name, json.c_str()); }
 }  // namespace nf::app::platform

@@ -16,6 +16,7 @@
 #include "app/graph_platform.h"
 #include "app/platform.h"
 #include "app/selection.h"
+#include "app/comparison.h"
 #include "app/session.h"
 #include "app/theme.h"
 #include "base/strings.h"
@@ -38,11 +39,12 @@ void glCallback(const ImDrawList*, const ImDrawCmd* cmd) { static_cast<GraphView
 
 }  // namespace
 
-GraphView::GraphView() : View("Graph", true) {
+GraphView::GraphView(GraphPane pane) : View(pane == GraphPane::B ? "Graph B" : "Graph", pane == GraphPane::A), pane_(pane) {
   const std::string saved = platform::storageGet(kOptionsKey);
   options_ = decodeGraphOptions(saved, options_);
   if (isLegacyGraphOptions(saved)) saveOptions();  // stored once more, as JSON
   picture_view_ = parsePictureView(platform::storageGet(kPictureStorageKey));
+  minimap_.setWindowId(paneId("##graph_minimap"));
 }
 
 GraphView::~GraphView() = default;
@@ -56,8 +58,16 @@ bool GraphView::wantsFrames() const {
 void GraphView::saveOptions() const { platform::storageSet(kOptionsKey, encodeGraphOptions(options_)); }
 
 void GraphView::placeWindow(const WorkArea& area) {
-  ImGui::SetNextWindowPos(area.pos, ImGuiCond_Always);
-  ImGui::SetNextWindowSize(area.size, ImGuiCond_Always);
+  if (!split_) {
+    ImGui::SetNextWindowPos(area.pos, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(area.size, ImGuiCond_Always);
+    return;
+  }
+  // Comparing: A on the left half, B on the right, a thin gap between.
+  const float half = std::floor(area.size.x * 0.5f);
+  const float x = pane_ == GraphPane::A ? area.pos.x : area.pos.x + half + 2.0f;
+  ImGui::SetNextWindowPos(ImVec2(x, area.pos.y), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(half - 2.0f, area.size.y), ImGuiCond_Always);
 }
 
 ImGuiWindowFlags GraphView::windowFlags() const {
@@ -114,12 +124,44 @@ void GraphView::openGraph(AppContext& ctx, ir::GraphId graph, const std::string&
 }
 
 void GraphView::update(AppContext& ctx) {
+  if (ctx.comparison) comparison_ = ctx.comparison;
+  const bool split = comparison_ && comparison_->active();
+  if (split != split_) refit_ = true;  // half or all of the width: what was in view may be off-canvas now
+  split_ = split;
+  if (pane_ == GraphPane::B) {
+    setOpen(split_);
+    if (!split_) return;
+    AppContext& b = comparison_->bContext();
+    updatePane(b);
+    followComparison();
+    if (GraphView* a = otherPane(ctx)) {
+      // A updated first this frame: whichever pane the user moved leads.
+      if (a->user_moved_) a->mirrorCamera(*this);
+      else if (user_moved_) mirrorCamera(*a);
+    }
+    return;
+  }
+  updatePane(ctx);
+  followComparison();
+}
+
+void GraphView::drawContent(AppContext& ctx) {
+  if (pane_ == GraphPane::B) {
+    if (!comparison_ || !comparison_->active()) return;
+    drawPane(comparison_->bContext());
+    return;
+  }
+  drawPane(ctx);
+}
+
+void GraphView::updatePane(AppContext& ctx) {
   const double now = platform::nowMs();
   ctx_ = &ctx;
   const OpenedModel* m = ctx.session.document().current();
   if (ctx.session.document().generation() != generation_seen_) {
     generation_seen_ = ctx.session.document().generation();
     color_.reset();
+    diff_version_seen_ = ~0ull;  // the comparison's colours, if any, come back
     crumbs_.assign(1, Crumb{ir::GraphId{0}, "Main graph"});
     if (m && !m->model.graphs.empty() && !m->model.main().name.empty())
       crumbs_[0].label = displayName(m->model.main().name, 40);
@@ -378,7 +420,7 @@ void GraphView::drawGl() {
   renderer_.draw(gl_view_, gl_style_);
 }
 
-void GraphView::drawContent(AppContext& ctx) {
+void GraphView::drawPane(AppContext& ctx) {
   const ImGuiIO& io = ImGui::GetIO();
   pixel_ratio_ = io.DisplayFramebufferScale.x > 0 ? io.DisplayFramebufferScale.x : 1.0f;
   canvas_pos_ = ImGui::GetCursorScreenPos();
@@ -386,6 +428,10 @@ void GraphView::drawContent(AppContext& ctx) {
   canvas_size_.x = std::max(canvas_size_.x, 1.0f);
   canvas_size_.y = std::max(canvas_size_.y, 1.0f);
   const ImVec2 canvas_pos = canvas_pos_, canvas_size = canvas_size_;
+  if (refit_ && uploaded_) {
+    refit_ = false;
+    firstCamera();
+  }
 
   // One nearly transparent pixel: the window's draw list is never empty (an empty
   // list makes ImGui's GL3 backend call bufferSubData with length 0, which WebGL2
@@ -491,12 +537,12 @@ void GraphView::drawContent(AppContext& ctx) {
 
   drawToolbar(ctx, canvas_pos, canvas_size);
   if (ready) {
-    color_.drawLegend(canvas_pos, canvas_size, probe_);
+    color_.drawLegend(canvas_pos, canvas_size, probe_, paneId("##graph_legend").c_str());
     drawMinimap(canvas_pos, canvas_size);
     drawSearch(ctx, canvas_pos, canvas_size);
   }
   drawProgress(ctx, canvas_pos, canvas_size);
-  if (ready) drawHint(ctx, canvas_pos, canvas_size);
+  if (ready && !split_) drawHint(ctx, canvas_pos, canvas_size);  // side by side the legends take the bottom
   if (ready && !report_pending_) publishView(ctx);
   if (!gl_error_.empty()) {
     ImGui::SetCursorScreenPos(ImVec2(canvas_pos.x + 16, canvas_pos.y + 48));
@@ -585,7 +631,7 @@ void GraphView::publishState(const AppContext& ctx) {
   std::string json = pageJson(j);
   if (published_ != json) {
     published_ = std::move(json);
-    platform::publishGraphState(published_);
+    platform::publishPageState(pane_ == GraphPane::B ? "netforgeGraphB" : "netforgeGraph", published_);
   }
 }
 
@@ -645,6 +691,7 @@ nlohmann::ordered_json GraphView::groupedState() const {
 
 void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
   const ImGuiIO& io = ImGui::GetIO();
+  user_moved_ = false;
   const bool hovered = ImGui::IsItemHovered();
   const scene::Rect& bounds = pipeline_.layout().bounds;
   const float min_zoom = minZoom(bounds, canvas_size.x, canvas_size.y);
@@ -664,7 +711,9 @@ void GraphView::handleInput(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     dragging_ = true;
     camera_anim_.stop();
     camera_ = panBy(camera_, io.MouseDelta.x, io.MouseDelta.y);
+    user_moved_ = true;
   }
+  if (hovered && (io.MouseWheel != 0.0f || io.MouseWheelH != 0.0f)) user_moved_ = true;
   camera_ = clampToBounds(camera_, bounds, canvas_size.x, canvas_size.y);
 
   // Hover: the box under the cursor, else an edge near it.

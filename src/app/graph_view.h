@@ -51,7 +51,12 @@
 
 namespace nf::app {
 
+class Comparison;
 class GraphExporter;
+
+// Which model a graph view shows: the open one (A), or the one it is compared with
+// (B, app/comparison.h; shown only while a comparison is open, in the right half).
+enum class GraphPane : uint8_t { A, B };
 
 // Grouped scenes with more boxes than this change without animation (and without
 // text while boxes move).
@@ -68,8 +73,9 @@ inline constexpr float kToolbarHeight = 58.0f;
 
 class GraphView final : public View {
  public:
-  GraphView();
+  explicit GraphView(GraphPane pane = GraphPane::A);
   ~GraphView() override;
+  // Pane B works in the comparison's context (B's session and selection).
   void update(AppContext& ctx) override;
   bool inViewMenu() const override { return false; }
   // Animations, layout slices, overview tiles and exports need frames without input.
@@ -80,9 +86,9 @@ class GraphView final : public View {
 
  protected:
   void drawContent(AppContext& ctx) override;
+  bool closable() const override { return false; }
   void placeWindow(const WorkArea& area) override;
   ImGuiWindowFlags windowFlags() const override;
-  bool closable() const override { return false; }
   ImVec2 windowPadding() const override { return ImVec2(0, 0); }
   bool fillsCanvas() const override { return true; }
 
@@ -93,6 +99,15 @@ class GraphView final : public View {
   };
 
   // graph_view.cpp
+  void updatePane(AppContext& ctx);
+  void drawPane(AppContext& ctx);
+  std::string paneId(const char* base) const { return pane_ == GraphPane::B ? std::string(base) + "_b" : std::string(base); }
+  // graph_view_compare.cpp: the comparison's colours, and the camera mirrored on the
+  // other pane through the pair of the node nearest the centre.
+  void followComparison();
+  void mirrorCamera(GraphView& other);
+  uint32_t centreOpNode(scene::Point* at_canvas) const;  // main-graph node index, kNoIndex if none
+  GraphView* otherPane(AppContext& ctx) const;
   void restart(AppContext& ctx, double now);
   void onReady(AppContext& ctx);
   void openGraph(AppContext& ctx, ir::GraphId graph, const std::string& label);
@@ -141,6 +156,13 @@ class GraphView final : public View {
   void gotoMatch(AppContext& ctx, int delta);
   uint32_t matchBox(size_t k) const;  // the display node showing match k (kNoIndex if folded)
   std::string matchName(size_t k) const;
+
+  GraphPane pane_ = GraphPane::A;
+  Comparison* comparison_ = nullptr;  // from A's context (B's has none)
+  bool split_ = false;                // a comparison is open: half the canvas each
+  bool refit_ = false;                // the pane changed width (split or back): first picture again
+  uint64_t diff_version_seen_ = ~0ull;
+  bool user_moved_ = false;           // the user panned/zoomed this pane this frame
 
   GraphPipeline pipeline_;
   GraphRenderer renderer_;

@@ -151,7 +151,10 @@ bool GraphView::revealNode(AppContext& ctx, ir::NodeId node) {
   const hierarchy::Hierarchy& h = pipeline_.hierarchy();
   if (node.index >= h.node_group.size()) return false;
   hierarchy::Expansion e = pipeline_.expansion();
-  hierarchy::reveal(h, &e, h.node_group[node.index]);
+  // The node's own group opens too (reveal makes the group shown, as a closed box).
+  const hierarchy::GroupId g = h.node_group[node.index];
+  hierarchy::reveal(h, &e, g);
+  hierarchy::setOpen(&e, g, true);
   if (e.open == pipeline_.expansion().open && e.folded == pipeline_.expansion().folded) return false;
   applyExpansion(ctx, e, 0);
   return true;

@@ -46,15 +46,26 @@ void GraphView::editInBuilder(AppContext& ctx) {
 
 void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
   if (!ctx.session.document().current()) return;
-  // Top centre: the model panel sits on the left, the node panel on the right.
-  ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + 8), ImGuiCond_Always,
-                          ImVec2(0.5f, 0.0f));
+  // Top centre: the model panel sits on the left, the node panel on the right. Side
+  // by side (a comparison) each pane's toolbar stays inside its half, clipped there.
+  if (split_) {
+    ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + 6, canvas_pos.y + 8), ImGuiCond_Always);
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(std::max(60.0f, canvas_size.x - 12), canvas_size.y));
+  } else {
+    ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + 8), ImGuiCond_Always,
+                            ImVec2(0.5f, 0.0f));
+  }
   ImGui::SetNextWindowBgAlpha(0.88f);
-  if (!ImGui::Begin("##graph_toolbar", nullptr, kGraphOverlayFlags)) {
+  if (!ImGui::Begin(paneId("##graph_toolbar").c_str(), nullptr, kGraphOverlayFlags)) {
     ImGui::End();
     return;
   }
   overlay_focused_ = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+  if (split_) {  // which side: both graphs may well have the same name
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(pane_ == GraphPane::A ? "A:" : "B:");
+    ImGui::SameLine(0, 6);
+  }
   // Breadcrumb: the graphs opened so far; a click goes back.
   for (size_t i = 0; i < crumbs_.size(); ++i) {
     if (i) {
@@ -231,7 +242,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   if (export_open_ && uploaded_) {
     ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + canvas_size.y * 0.3f),
                             ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    if (ImGui::Begin("Export graph", &export_open_, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
+    if (ImGui::Begin(pane_ == GraphPane::B ? "Export graph (B)" : "Export graph", &export_open_, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
       const scene::Rect& b = pipeline_.layout().bounds;
       ImGui::TextUnformatted("PNG of the whole graph:");
       static const float kScales[] = {0.25f, 0.5f, 1.0f, 2.0f};
@@ -278,7 +289,7 @@ void GraphView::drawProgress(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_s
   ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + canvas_size.y * 0.5f + 48),
                           ImGuiCond_Always, ImVec2(0.5f, 0.0f));
   ImGui::SetNextWindowBgAlpha(0.92f);
-  if (ImGui::Begin("##graph_progress", nullptr, kGraphOverlayFlags)) {
+  if (ImGui::Begin(paneId("##graph_progress").c_str(), nullptr, kGraphOverlayFlags)) {
     if (pipeline_.busy()) {
       char overlay[64];
       std::snprintf(overlay, sizeof overlay, "%s %.0f%%", pipeline_.stageLabel(), pipeline_.progress() * 100.0f);
@@ -338,7 +349,7 @@ void GraphView::drawSearch(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_siz
   ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + kToolbarHeight + 14),
                           ImGuiCond_Always, ImVec2(0.5f, 0.0f));
   ImGui::SetNextWindowBgAlpha(0.92f);
-  if (ImGui::Begin("##graph_search", nullptr, kGraphOverlayFlags & ~ImGuiWindowFlags_NoFocusOnAppearing)) {
+  if (ImGui::Begin(paneId("##graph_search").c_str(), nullptr, kGraphOverlayFlags & ~ImGuiWindowFlags_NoFocusOnAppearing)) {
     // Escape in the field closes and clears the search, its highlights too (ImGui's
     // text field would only let go of it).
     if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && ImGui::IsKeyPressed(SDL_SCANCODE_ESCAPE, false)) {

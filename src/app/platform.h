@@ -35,6 +35,10 @@ struct Callbacks {
   std::function<void(std::vector<document::IncomingFile> files)> open;
   // Something failed on the page side (a read error, the sample could not be fetched).
   std::function<void(const std::string& message)> error;
+  // Like loading and open, for the model to compare the open one with (File >
+  // Compare with..., a Shift-drop).
+  std::function<void(const std::string& label)> compare_loading;
+  std::function<void(std::vector<document::IncomingFile> files)> compare_open;
 };
 void setCallbacks(Callbacks callbacks);
 
@@ -42,6 +46,8 @@ void setCallbacks(Callbacks callbacks);
 // Shows the browser's file chooser; the chosen files arrive through Callbacks::open.
 // Browsers only allow this shortly after a user gesture (a click or key press).
 void openFilePicker();
+// The same chooser for the model to compare the open one with (Callbacks::compare_open).
+void openComparePicker();
 // Fetches the sample model shipped with the site and opens it like a dropped file.
 void openSample();
 // True when the page asked not to open the sample on startup (?sample=0).

@@ -45,6 +45,7 @@ EM_JS(int, nf_js_fetch, (int id, double offset, double n, char** error), {
 });
 EM_JS(void, nf_js_release, (int id), { NetForgeHost.release(id); });
 EM_JS(void, nf_js_open_picker, (), { NetForgeHost.openPicker(); });
+EM_JS(void, nf_js_open_compare_picker, (), { NetForgeHost.openComparePicker(); });
 EM_JS(void, nf_js_open_sample, (), { NetForgeHost.openSample(); });
 EM_JS(int, nf_js_sample_disabled, (), { return NetForgeHost.sampleDisabled() ? 1 : 0; });
 
@@ -56,6 +57,7 @@ Callbacks g_callbacks;
 std::vector<document::IncomingFile> g_batch;  // files of the batch being announced
 std::vector<document::FileProbe> g_probes;    // files of the drop being routed
 document::DropTarget g_target = document::DropTarget::Page;
+bool g_open_compare = false;  // the batches now announced are the model to compare with
 std::string g_roles;  // the answer of the last nf_host_route_commit, kept for the page to read
 
 // The bytes of one page-held file: an ArrayBuffer (synchronous), or a File whose
@@ -99,6 +101,7 @@ class JsByteSource final : public ByteSource {
 
 void setCallbacks(Callbacks callbacks) { g_callbacks = std::move(callbacks); }
 void openFilePicker() { nf_js_open_picker(); }
+void openComparePicker() { nf_js_open_compare_picker(); }
 void openSample() { nf_js_open_sample(); }
 bool sampleDisabledByPage() { return nf_js_sample_disabled() != 0; }
 
@@ -110,12 +113,16 @@ using nf::app::platform::g_batch;
 using nf::app::platform::g_callbacks;
 using nf::app::platform::g_probes;
 using nf::app::platform::g_roles;
+using nf::app::platform::g_open_compare;
 using nf::app::platform::g_target;
 
 extern "C" {
 
+EMSCRIPTEN_KEEPALIVE void nf_host_open_target(int compare) { g_open_compare = compare != 0; }
+
 EMSCRIPTEN_KEEPALIVE void nf_host_loading(const char* label) {
-  if (g_callbacks.loading) g_callbacks.loading(label ? label : "");
+  auto& cb = g_open_compare ? g_callbacks.compare_loading : g_callbacks.loading;
+  if (cb) cb(label ? label : "");
 }
 
 EMSCRIPTEN_KEEPALIVE void nf_host_route_begin(int target) {
@@ -156,7 +163,8 @@ EMSCRIPTEN_KEEPALIVE void nf_host_open_add(int id, const char* name, double size
 EMSCRIPTEN_KEEPALIVE void nf_host_open_commit() {
   auto files = std::move(g_batch);
   g_batch.clear();
-  if (g_callbacks.open) g_callbacks.open(std::move(files));
+  auto& cb = g_open_compare ? g_callbacks.compare_open : g_callbacks.open;
+  if (cb) cb(std::move(files));
 }
 
 EMSCRIPTEN_KEEPALIVE void nf_host_error(const char* message) {

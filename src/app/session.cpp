@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kRecentKey = "netforge.recent";
 }  // namespace
 
-Session::Session() : doc_([] { return platform::nowMs(); }) {}
+Session::Session(bool remember_recent) : doc_([] { return platform::nowMs(); }), remember_recent_(remember_recent) {}
 
 // Recent files are stored as lines "<size>\t<name>", newest first.
 void Session::loadPersisted() {
@@ -46,7 +46,7 @@ void Session::addRecent(const std::string& name, uint64_t size) {
 void Session::beforeFrame() {
   doc_.beforeFrame();
   // Generations only grow for new models; a restored previous one is not "opened".
-  if (doc_.current() && doc_.generation() > recent_generation_) {
+  if (remember_recent_ && doc_.current() && doc_.generation() > recent_generation_) {
     recent_generation_ = doc_.generation();
     addRecent(doc_.current()->file_name, doc_.current()->file_size);
   }

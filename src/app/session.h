@@ -29,7 +29,9 @@ class Session {
  public:
   static constexpr size_t kMaxRecent = 10;
 
-  Session();
+  // remember_recent = false: a second session (the model compared with) keeps the
+  // page's recent-files list as it is.
+  explicit Session(bool remember_recent = true);
 
   // Restores recent files from page storage.
   void loadPersisted();
@@ -82,6 +84,7 @@ class Session {
   void addRecent(const std::string& name, uint64_t size);
 
   document::ModelDocument doc_;
+  bool remember_recent_ = true;
   uint64_t recent_generation_ = 0;  // the newest model already in recent_
   std::vector<RecentFile> recent_;
   platform::ViewMetrics view_;

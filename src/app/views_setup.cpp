@@ -4,13 +4,16 @@
 #include "app/views.h"
 #include "app/views_inspect.h"
 #include "app/view_builder.h"
+#include "app/view_differences.h"
 #include "app/view_run.h"
 
 namespace nf::app {
 
 void registerViews(ViewRegistry& views) {
   views.add<GraphView>();
+  views.add<GraphView>(GraphPane::B);  // shown while comparing (app/comparison.h)
   views.add<LoadingOverlayView>();
+  views.add<DifferencesView>();
   views.add<ModelPropertiesView>();
   views.add<NodeListView>();
   views.add<NodeDetailsView>();

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "base/timing.h"
 #include "hierarchy/hash.h"
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
@@ -106,26 +107,100 @@ std::string sourceText(const ir::Graph& g, ir::ValueId v) {
 
 class Differ {
  public:
-  Differ(const ir::Model& a, const ir::Model& b, const CompareOptions& o) : a_(a), b_(b), ga_(a.main()), gb_(b.main()), opt_(o) {}
+  Differ(const ir::Model& a, const ir::Model& b, const CompareOptions& o)
+      : a_(a), b_(b), ga_(a.main()), gb_(b.main()), opt_(o), match_(a, b, o.match) {}
 
-  Report run() {
-    r_.matching = matchModels(a_, b_, opt_.match);
-    inf_a_ = shapes::inferShapes(a_);
-    inf_b_ = shapes::inferShapes(b_);
-    initializers();
-    nodes();
-    graph();
-    rewrites();
-    if (opt_.group_deltas) groups();
-    return std::move(r_);
+  // The work in units, each short on a 30k-node model (matching stages, one side's
+  // shape inference, a batch of pairs...); step() runs units until the budget is spent.
+  enum class Phase : uint8_t { Match, InferA, InferB, Initializers, Nodes, Graph, Rewrites, MetricsA, MetricsB, Groups, Done };
+  bool done() const { return phase_ == Phase::Done; }
+  Report take() { return std::move(r_); }
+  double longestUnitMs() const { return longest_unit_ms_; }
+
+  bool step(double budget_ms) {
+    const auto t0 = SteadyClock::now();
+    do {
+      const auto u0 = SteadyClock::now();
+      unit(t0, budget_ms);
+      longest_unit_ms_ = std::max(longest_unit_ms_, msSince(u0));
+    } while (!done() && (budget_ms <= 0 || msSince(t0) < budget_ms * 0.5));
+    return done();
+  }
+
+  const char* label() const {
+    switch (phase_) {
+      case Phase::Match: return match_.label();
+      case Phase::InferA: case Phase::InferB: return "inferring shapes";
+      case Phase::Initializers: return "comparing weights";
+      case Phase::Nodes: return "comparing nodes";
+      case Phase::Graph: case Phase::Rewrites: return "finding rewrites";
+      case Phase::MetricsA: case Phase::MetricsB: case Phase::Groups: return "counting per group";
+      case Phase::Done: return "done";
+    }
+    return "";
+  }
+  float progress() const {
+    switch (phase_) {
+      case Phase::Match: return 0.45f * match_.progress();
+      case Phase::InferA: return 0.45f;
+      case Phase::InferB: return 0.55f;
+      case Phase::Initializers: return 0.65f + 0.1f * static_cast<float>(cursor_) / std::max<size_t>(1, m().initializers.size());
+      case Phase::Nodes: return 0.75f + 0.15f * static_cast<float>(cursor_) / std::max<size_t>(1, m().nodes.size());
+      case Phase::Graph: case Phase::Rewrites: return 0.9f;
+      case Phase::MetricsA: case Phase::MetricsB: case Phase::Groups: return 0.95f;
+      case Phase::Done: return 1.0f;
+    }
+    return 0.0f;
+  }
+
+ private:
+  // One unit of work; the batched phases stop when the call's budget is spent.
+  void unit(SteadyClock::time_point t0, double budget_ms) {
+    auto spent = [&] { return budget_ms > 0 && msSince(t0) >= budget_ms; };
+    switch (phase_) {
+      case Phase::Match:
+        match_.step(budget_ms > 0 ? std::max(1.0, budget_ms - msSince(t0)) : 0);
+        if (match_.done()) {
+          r_.matching = match_.take();
+          phase_ = Phase::InferA;
+        }
+        break;
+      case Phase::InferA: inf_a_ = shapes::inferShapes(a_); phase_ = Phase::InferB; break;
+      case Phase::InferB:
+        inf_b_ = shapes::inferShapes(b_);
+        init_changed_a_.assign(ga_.initializers.size(), false);
+        phase_ = Phase::Initializers;
+        break;
+      case Phase::Initializers:
+        while (cursor_ < m().initializers.size()) {
+          initializer(m().initializers[cursor_++]);
+          if (spent()) return;
+        }
+        unpairedInitializers();
+        cursor_ = 0;
+        phase_ = Phase::Nodes;
+        break;
+      case Phase::Nodes:
+        while (cursor_ < m().nodes.size()) {
+          node(m().nodes[cursor_++]);
+          if ((cursor_ & 63) == 0 && spent()) return;
+        }
+        unpairedNodes();
+        phase_ = Phase::Graph;
+        break;
+      case Phase::Graph: graph(); phase_ = Phase::Rewrites; break;
+      case Phase::Rewrites: rewrites(); phase_ = opt_.group_deltas ? Phase::MetricsA : Phase::Done; break;
+      case Phase::MetricsA: metrics_a_ = shapes::computeMetrics(a_, inf_a_); phase_ = Phase::MetricsB; break;
+      case Phase::MetricsB: metrics_b_ = shapes::computeMetrics(b_, inf_b_); phase_ = Phase::Groups; break;
+      case Phase::Groups: groups(); phase_ = Phase::Done; break;
+      case Phase::Done: break;
+    }
   }
 
  private:
   const Matching& m() const { return r_.matching; }
 
-  void initializers() {
-    init_changed_a_.assign(ga_.initializers.size(), false);
-    for (const InitializerPair& p : m().initializers) {
+  void initializer(const InitializerPair& p) {
       const ir::Tensor& ta = ga_.initializers[p.a];
       const ir::Tensor& tb = gb_.initializers[p.b];
       InitializerDiff d;
@@ -147,15 +222,16 @@ class Differ {
       }
       init_changed_a_[p.a] = !d.changes.empty();
       r_.initializers.push_back(std::move(d));
-    }
+  }
+
+  void unpairedInitializers() {
     for (size_t i = 0; i < m().init_a_to_b.size(); ++i)
       if (m().init_a_to_b[i] < 0) r_.initializers_removed.push_back(static_cast<int32_t>(i));
     for (size_t i = 0; i < m().init_b_to_a.size(); ++i)
       if (m().init_b_to_a[i] < 0) r_.initializers_added.push_back(static_cast<int32_t>(i));
   }
 
-  void nodes() {
-    for (const NodePair& p : m().nodes) {
+  void node(const NodePair& p) {
       const ir::Node& na = ga_.nodes[p.a.index];
       const ir::Node& nb = gb_.nodes[p.b.index];
       NodeDiff d;
@@ -194,7 +270,9 @@ class Differ {
         if (ta != tb) d.changes.push_back({"output " + std::to_string(k) + " type", ta, tb});
       }
       r_.nodes.push_back(std::move(d));
-    }
+  }
+
+  void unpairedNodes() {
     for (uint32_t k = 0; k < ga_.nodes.size(); ++k) if (m().a_to_b[k] == kNoIndex) r_.removed.push_back(k);
     for (uint32_t k = 0; k < gb_.nodes.size(); ++k) if (m().b_to_a[k] == kNoIndex) r_.added.push_back(k);
   }
@@ -313,19 +391,8 @@ class Differ {
         qdq_removed.a_nodes.insert(qdq_removed.a_nodes.end(), rw.a_nodes.begin(), rw.a_nodes.end());
       } else if (oa.empty() && only(ob, {"QuantizeLinear", "DequantizeLinear"})) {
         qdq_added.b_nodes.insert(qdq_added.b_nodes.end(), rw.b_nodes.begin(), rw.b_nodes.end());
-      } else if (ob.empty() && only(oa, {"BatchNormalization"}) && rw.a_nodes.size() == 1 &&
-                 fedByPairedConv(ga_, rw.a_nodes[0], mm.a_to_b, gb_)) {
-        rw.kind = "conv_bn_fused";
-        rw.description = "Conv+BatchNormalization fused into Conv";
-        rw.b_nodes.push_back(mm.a_to_b[producerOf(ga_, rw.a_nodes[0])]);
-        rw.a_nodes.insert(rw.a_nodes.begin(), producerOf(ga_, rw.a_nodes[0]));
-        r_.rewrites.push_back(rw);
-      } else if (oa.empty() && only(ob, {"BatchNormalization"}) && rw.b_nodes.size() == 1 &&
-                 fedByPairedConv(gb_, rw.b_nodes[0], mm.b_to_a, ga_)) {
-        rw.kind = "conv_bn_unfused";
-        rw.description = "Conv split into Conv+BatchNormalization";
-        rw.a_nodes.push_back(mm.b_to_a[producerOf(gb_, rw.b_nodes[0])]);
-        rw.b_nodes.insert(rw.b_nodes.begin(), producerOf(gb_, rw.b_nodes[0]));
+      } else if ((ob.empty() && only(oa, {"BatchNormalization"}) && convBatchNorm(rw, /*bn_in_a=*/true)) ||
+                 (oa.empty() && only(ob, {"BatchNormalization"}) && convBatchNorm(rw, /*bn_in_a=*/false))) {
         r_.rewrites.push_back(rw);
       } else if (isLayerNormDecomposition(oa) && only(ob, {"LayerNormalization", "Constant"})) {
         rw.kind = "layernorm_fused";
@@ -351,6 +418,23 @@ class Differ {
     }
   }
 
+  // A lone BatchNormalization on one side whose Conv is paired across: that Conv and
+  // BatchNorm are the other side's one Conv (fused in B when bn_in_a, else split).
+  // Fills rw with both Convs; false (rw untouched) when it is not that.
+  bool convBatchNorm(Rewrite& rw, bool bn_in_a) const {
+    std::vector<uint32_t>& bn_side = bn_in_a ? rw.a_nodes : rw.b_nodes;
+    std::vector<uint32_t>& conv_side = bn_in_a ? rw.b_nodes : rw.a_nodes;
+    const ir::Graph& g = bn_in_a ? ga_ : gb_;
+    const std::vector<uint32_t>& to_other = bn_in_a ? m().a_to_b : m().b_to_a;
+    if (bn_side.size() != 1 || !fedByPairedConv(g, bn_side[0], to_other, bn_in_a ? gb_ : ga_)) return false;
+    const uint32_t conv = producerOf(g, bn_side[0]);
+    rw.kind = bn_in_a ? "conv_bn_fused" : "conv_bn_unfused";
+    rw.description = bn_in_a ? "Conv+BatchNormalization fused into Conv" : "Conv split into Conv+BatchNormalization";
+    conv_side.push_back(to_other[conv]);
+    bn_side.insert(bn_side.begin(), conv);
+    return true;
+  }
+
   // "Upsample", "Constant + Resize", "MatMul + Add + 7 more".
   static std::string opList(const ir::Graph& g, const std::vector<uint32_t>& nodes) {
     std::string s;
@@ -371,8 +455,8 @@ class Differ {
   }
 
   void groups() {
-    shapes::Metrics ma = shapes::computeMetrics(a_, inf_a_);
-    shapes::Metrics mb = shapes::computeMetrics(b_, inf_b_);
+    const shapes::Metrics& ma = metrics_a_;
+    const shapes::Metrics& mb = metrics_b_;
     std::map<std::string, GroupDelta> rows;
     for (const auto& g : shapes::groupTotals(a_, ma, 1)) {
       GroupDelta& d = rows[g.scope];
@@ -401,6 +485,11 @@ class Differ {
   Report r_;
   shapes::InferenceResult inf_a_, inf_b_;
   std::vector<bool> init_changed_a_;
+  MatchJob match_;
+  shapes::Metrics metrics_a_, metrics_b_;
+  Phase phase_ = Phase::Match;
+  size_t cursor_ = 0;  // the next pair of the batched phases
+  double longest_unit_ms_ = 0;
 };
 
 }  // namespace
@@ -425,9 +514,26 @@ int Report::changedNodes() const {
   return c;
 }
 
+struct CompareJob::Impl {
+  Impl(const ir::Model& a, const ir::Model& b, const CompareOptions& o) : differ(a, b, o) {}
+  Differ differ;
+};
+
+CompareJob::CompareJob(const ir::Model& a, const ir::Model& b, const CompareOptions& options) {
+  if (!a.graphs.empty() && !b.graphs.empty()) impl_ = std::make_unique<Impl>(a, b, options);
+}
+CompareJob::~CompareJob() = default;
+bool CompareJob::step(double budget_ms) { return !impl_ || impl_->differ.step(budget_ms); }
+bool CompareJob::done() const { return !impl_ || impl_->differ.done(); }
+const char* CompareJob::label() const { return impl_ ? impl_->differ.label() : "done"; }
+float CompareJob::progress() const { return impl_ ? impl_->differ.progress() : 1.0f; }
+double CompareJob::longestUnitMs() const { return impl_ ? impl_->differ.longestUnitMs() : 0.0; }
+Report CompareJob::take() { return impl_ ? impl_->differ.take() : Report{}; }
+
 Report compareModels(const ir::Model& a, const ir::Model& b, const CompareOptions& options) {
-  if (a.graphs.empty() || b.graphs.empty()) return {};
-  return Differ(a, b, options).run();
+  CompareJob job(a, b, options);
+  job.step(0);
+  return job.take();
 }
 
 }  // namespace nf::diff

@@ -14,6 +14,7 @@
 // whose every name was scrambled compares equal).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,28 @@ struct Report {
   std::vector<GroupDelta> groups;      // only groups that differ
   bool equal() const;
   int changedNodes() const;
+};
+
+// compareModels in slices, for the app (the web build has one thread): step(budget_ms)
+// works for about that long (<= 0: to the end) and resumes where it stopped; each unit
+// of work (a matching stage, one side's shape inference, a batch of pairs) is short on
+// a 30k-node model. The models must outlive the job; dropping it cancels.
+class CompareJob {
+ public:
+  CompareJob(const ir::Model& a, const ir::Model& b, const CompareOptions& options = {});
+  ~CompareJob();
+  CompareJob(const CompareJob&) = delete;
+  CompareJob& operator=(const CompareJob&) = delete;
+  bool step(double budget_ms);  // true once done
+  bool done() const;
+  const char* label() const;    // what it does now ("matching names", "comparing nodes")
+  float progress() const;       // 0..1, roughly
+  double longestUnitMs() const; // the longest unit so far (a step overruns by at most this)
+  Report take();                // once done()
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 Report compareModels(const ir::Model& a, const ir::Model& b, const CompareOptions& options = {});

@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "base/timing.h"
 #include "hierarchy/hash.h"
 #include "shapes/graph_order.h"
 
@@ -158,24 +159,43 @@ class Matcher {
     init_stage_a_.assign(A_.g->initializers.size(), Stage::Names);
   }
 
-  Matching run() {
-    matchIo();
-    matchWeights();
-    matchNames();  // before spreading: a walk from the outputs must not outrun the names
-    propagate();
-    for (int pass = 0; pass < 3; ++pass) {
-      size_t before = m_.nodes.size();
-      structure(true);
-      propagate();
-      structure(false);
-      propagate();
-      if (m_.nodes.size() == before) break;
+  // The stages in order, one per call, so a caller can spread them over frames
+  // (MatchJob). The structure/neighbours rounds repeat until nothing new pairs (at
+  // most three times).
+  enum class Step : uint8_t { Io, Weights, Names, Spread, Fine, FineSpread, Coarse, CoarseSpread, Align, AlignSpread,
+                              InitNames, Finish, Done };
+  bool done() const { return next_ == Step::Done; }
+  Step next() const { return next_; }
+  float progress() const { return static_cast<float>(next_) / static_cast<float>(Step::Done); }
+  // budget_ms > 0: the edge-following steps stop when it is spent and go on at the
+  // next call (the other stages run whole).
+  void step(double budget_ms = 0) {
+    t0_ = SteadyClock::now();
+    budget_ms_ = budget_ms;
+    switch (next_) {
+      case Step::Io: matchIo(); next_ = Step::Weights; break;
+      case Step::Weights: matchWeights(); next_ = Step::Names; break;
+      case Step::Names: matchNames(); next_ = Step::Spread; break;  // before spreading: a walk from the outputs must not outrun the names
+      case Step::Spread: if (propagate()) next_ = Step::Fine; break;
+      case Step::Fine: pairs_before_round_ = m_.nodes.size(); structure(true); next_ = Step::FineSpread; break;
+      case Step::FineSpread: if (propagate()) next_ = Step::Coarse; break;
+      case Step::Coarse: structure(false); next_ = Step::CoarseSpread; break;
+      case Step::CoarseSpread:
+        if (!propagate()) break;
+        next_ = m_.nodes.size() != pairs_before_round_ && ++rounds_ < 3 ? Step::Fine : Step::Align;
+        break;
+      case Step::Align: align(); next_ = Step::AlignSpread; break;
+      case Step::AlignSpread: if (propagate()) next_ = Step::InitNames; break;
+      case Step::InitNames: matchInitializerNames(); next_ = Step::Finish; break;
+      case Step::Finish: finish(); next_ = Step::Done; break;
+      case Step::Done: break;
     }
-    align();
-    propagate();
-    matchInitializerNames();
-    finish();
-    return std::move(m_);
+  }
+  Matching take() { return std::move(m_); }
+
+  Matching run() {
+    while (!done()) step(0);
+    return take();
   }
 
  private:
@@ -338,8 +358,10 @@ class Matcher {
   }
 
   // [neighbours] Every value pair made so far spreads to producers and consumers.
-  void propagate() {
-    while (!queue_.empty()) {
+  // False when the step's budget ran out first (the queue keeps the rest).
+  bool propagate() {
+    for (uint32_t n = 0; !queue_.empty(); ++n) {
+      if ((n & 255) == 255 && budget_ms_ > 0 && msSince(t0_) >= budget_ms_) return false;
       uint32_t va = queue_.front();
       queue_.pop_front();
       uint32_t vb = m_.value_a_to_b[va];
@@ -351,6 +373,7 @@ class Matcher {
       }
       pairConsumers(ir::ValueId{va}, ir::ValueId{vb}, Stage::Neighbours, 0.85);
     }
+    return true;
   }
 
   // [names] Identical names after moving the scopes the weight pairs show moved.
@@ -625,9 +648,44 @@ class Matcher {
   Matching m_;
   std::vector<Stage> init_stage_a_;
   std::deque<uint32_t> queue_;  // A-side value indices whose pair is new
+  Step next_ = Step::Io;
+  SteadyClock::time_point t0_;
+  double budget_ms_ = 0;
+  size_t pairs_before_round_ = 0;
+  int rounds_ = 0;
 };
 
 }  // namespace
+
+struct MatchJob::Impl {
+  Impl(const ir::Model& a, const ir::Model& b, const MatchOptions& o) : matcher(a, b, o) {}
+  Matcher matcher;
+};
+
+MatchJob::MatchJob(const ir::Model& a, const ir::Model& b, const MatchOptions& options) {
+  if (!a.graphs.empty() && !b.graphs.empty()) impl_ = std::make_unique<Impl>(a, b, options);
+}
+MatchJob::~MatchJob() = default;
+bool MatchJob::done() const { return !impl_ || impl_->matcher.done(); }
+void MatchJob::step(double budget_ms) {
+  if (impl_) impl_->matcher.step(budget_ms);
+}
+float MatchJob::progress() const { return impl_ ? impl_->matcher.progress() : 1.0f; }
+Matching MatchJob::take() { return impl_ ? impl_->matcher.take() : Matching{}; }
+
+const char* MatchJob::label() const {
+  using Step = Matcher::Step;
+  switch (impl_ ? impl_->matcher.next() : Step::Done) {
+    case Step::Io: return "matching inputs and outputs";
+    case Step::Weights: return "matching weights";
+    case Step::Names: return "matching names";
+    case Step::Fine: case Step::Coarse: return "matching structure";
+    case Step::Align: return "aligning the rest";
+    case Step::Spread: case Step::FineSpread: case Step::CoarseSpread: case Step::AlignSpread: return "following edges";
+    case Step::InitNames: case Step::Finish: case Step::Done: return "matching initializers";
+  }
+  return "";
+}
 
 Matching matchModels(const ir::Model& a, const ir::Model& b, const MatchOptions& options) {
   if (a.graphs.empty() || b.graphs.empty()) return {};

@@ -25,6 +25,7 @@
 // Deterministic: no hash-map iteration reaches the result.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,27 @@ struct Matching {
 // Pairs the main graphs of a and b. Never fails: unreadable tensor data just does not
 // hash (those initializers pair by name or position only).
 Matching matchModels(const ir::Model& a, const ir::Model& b, const MatchOptions& options = {});
+
+// matchModels one stage per step(), for a caller that must not block for long (the app
+// runs steps between frames). The models must outlive the job; dropping it cancels.
+class MatchJob {
+ public:
+  MatchJob(const ir::Model& a, const ir::Model& b, const MatchOptions& options = {});
+  ~MatchJob();
+  MatchJob(const MatchJob&) = delete;
+  MatchJob& operator=(const MatchJob&) = delete;
+  bool done() const;
+  // Runs the next stage; budget_ms > 0 lets the edge-following stages stop when it
+  // is spent and go on at the next call.
+  void step(double budget_ms = 0);
+  const char* label() const;  // what the next step does ("matching names")
+  float progress() const;     // 0..1 by stages
+  Matching take();            // once done()
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // The content hash the weights stage uses (element type, dims, bytes; bounded).
 // 0 when the data cannot be read.

@@ -118,6 +118,7 @@ const char* colorByName(ColorBy c) {
     case ColorBy::Memory: return "memory";
     case ColorBy::RunTime: return "time";
     case ColorBy::NodeData: return "data";
+    case ColorBy::Difference: return "diff";
   }
   return "category";
 }
@@ -129,6 +130,38 @@ bool parseColorBy(std::string_view name, ColorBy* out) {
       return true;
     }
   return false;
+}
+
+uint32_t diffStatusColor(DiffStatus s) {
+  switch (s) {
+    case DiffStatus::Same: return 0xB8C4CC;     // quiet: what did not change recedes
+    case DiffStatus::Changed: return 0xF2A52B;  // amber
+    case DiffStatus::Removed: return 0xE0524A;  // red
+    case DiffStatus::Added: return 0x3DB86B;    // green
+  }
+  return kNoValueColor;
+}
+
+const char* diffStatusName(DiffStatus s) {
+  switch (s) {
+    case DiffStatus::Same: return "same";
+    case DiffStatus::Changed: return "changed";
+    case DiffStatus::Removed: return "removed";
+    case DiffStatus::Added: return "added";
+  }
+  return "";
+}
+
+NodeValues differenceValues(const std::vector<DiffStatus>& status, bool side_b) {
+  NodeValues v;
+  v.source = ColorBy::Difference;
+  v.title = side_b ? "Compared (B)" : "Compared (A)";
+  v.value.reserve(status.size());
+  for (DiffStatus s : status) v.value.push_back(static_cast<double>(s));
+  const DiffStatus gone_or_new = side_b ? DiffStatus::Added : DiffStatus::Removed;
+  for (DiffStatus s : {DiffStatus::Same, DiffStatus::Changed, gone_or_new})
+    v.thresholds.push_back({static_cast<double>(s), diffStatusColor(s), diffStatusName(s)});
+  return v;
 }
 
 const char* aggregateName(Aggregate a) {
@@ -396,6 +429,10 @@ Legend legendFor(const NodeValues& values, const ColorScale& scale, const char* 
   Legend l;
   l.title = values.title;
   if (aggregate) l.title += std::string(" (") + aggregate + " per group)";
+  if (!scale.thresholds.empty() && !scale.thresholds.front().label.empty()) {
+    for (const ScaleStop& t : scale.thresholds) l.entries.push_back({t.color, t.label});
+    return l;  // categories: every box has one
+  }
   if (!scale.thresholds.empty()) {
     for (const ScaleStop& t : scale.thresholds)
       l.entries.push_back({t.color, "\xE2\x89\xA4 " + formatValue(t.value, values.unit)});

@@ -37,10 +37,12 @@ enum class ColorBy : uint8_t {
   Memory,    // output activation bytes
   RunTime,   // milliseconds per node from a run
   NodeData,  // values from a node-data file
+  Difference,  // one side of a comparison of two models (differenceValues)
 };
-// "category", "params", "macs", "flops", "memory", "time", "data".
+// "category", "params", "macs", "flops", "memory", "time", "data", "diff".
 const char* colorByName(ColorBy c);
-// Parses the names above except "data" (a file is named by its path instead);
+// Parses the names above except "data" (a file is named by its path instead) and
+// "diff" (needs a second model);
 // false for anything else.
 bool parseColorBy(std::string_view name, ColorBy* out);
 
@@ -52,6 +54,7 @@ bool parseAggregate(std::string_view name, Aggregate* out);
 struct ScaleStop {
   double value = 0;     // thresholds: upper bound of the band; gradient: stop in [0,1]
   uint32_t color = 0;   // 0xRRGGBB
+  std::string label;    // thresholds of categories: the legend says this, not "<= value"
 };
 
 struct NodeValues {
@@ -84,6 +87,15 @@ NodeValues runTimeValues(const ir::Model& model, const std::vector<double>& ms_p
 // no results, a non-numeric value, a bad colour, more than kMaxNodeDataBytes.
 inline constexpr size_t kMaxNodeDataBytes = 64u << 20;
 Result<NodeValues> parseNodeData(std::string_view json, const ir::Model& model, std::string title = "node data");
+
+// One side of a comparison: what became of each main-graph node. The colours of the
+// four live here (one place); a group takes the strongest status inside it (Max), so a
+// closed group shows whether anything in it changed.
+enum class DiffStatus : uint8_t { Same = 0, Changed = 1, Removed = 2, Added = 3 };
+// `status` per main-graph node; `side_b`: the legend names "added" (B) or "removed" (A).
+NodeValues differenceValues(const std::vector<DiffStatus>& status, bool side_b);
+uint32_t diffStatusColor(DiffStatus s);
+const char* diffStatusName(DiffStatus s);  // "same", "changed", "removed", "added"
 
 // Per hierarchy group (index = GroupId): the aggregate of the values of the nodes in
 // its subtree that have one; NaN when none has.

@@ -1,6 +1,9 @@
 // Matching stages on small synthetic graphs whose right answer is known.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "diff/differences.h"
 #include "support/model_builder.h"
 
@@ -95,6 +98,40 @@ TEST(DiffMatch, SameInputGivesSameMatchingEveryRun) {
     EXPECT_EQ(m1.nodes[i].b.index, m2.nodes[i].b.index);
     EXPECT_EQ(m1.nodes[i].stage, m2.nodes[i].stage);
   }
+}
+
+// The app runs the diff in slices between frames: a job stepped with a tiny budget
+// (one unit per call) must give exactly the one-call report, and say what it does.
+TEST(DiffMatch, JobSteppedInSlicesGivesTheSameReport) {
+  ir::Model a = chain(8, false, -1, "Relu", 3), b = chain(8, true, 5);
+  diff::Report whole = diff::compareModels(a, b);
+  diff::CompareJob job(a, b);
+  int calls = 0;
+  float last_progress = -1;
+  std::set<std::string> labels;
+  while (!job.step(1e-6)) {
+    ++calls;
+    labels.insert(job.label());
+    EXPECT_GE(job.progress(), last_progress);
+    last_progress = job.progress();
+    ASSERT_LT(calls, 10000);
+  }
+  EXPECT_GT(calls, 10);  // many slices, not one blocking call
+  EXPECT_TRUE(labels.count("matching names"));
+  EXPECT_TRUE(labels.count("comparing nodes"));
+  EXPECT_FLOAT_EQ(job.progress(), 1.0f);
+  diff::Report sliced = job.take();
+  ASSERT_EQ(sliced.nodes.size(), whole.nodes.size());
+  for (size_t i = 0; i < whole.nodes.size(); ++i) {
+    EXPECT_EQ(sliced.nodes[i].pair.b.index, whole.nodes[i].pair.b.index);
+    EXPECT_EQ(sliced.nodes[i].changes.size(), whole.nodes[i].changes.size());
+  }
+  EXPECT_EQ(sliced.added, whole.added);
+  EXPECT_EQ(sliced.removed, whole.removed);
+  EXPECT_EQ(sliced.changedNodes(), whole.changedNodes());
+  EXPECT_EQ(sliced.initializers.size(), whole.initializers.size());
+  EXPECT_EQ(sliced.groups.size(), whole.groups.size());
+  EXPECT_FALSE(whole.added.empty());
 }
 
 TEST(DiffMatch, SameChosenNameWithAnotherOpPairsAsReplacedInPlace) {

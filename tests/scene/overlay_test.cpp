@@ -217,6 +217,42 @@ TEST(sceneOverlay, GroupedSceneBoxesFramesAndLegend) {
   EXPECT_TRUE(found);
 }
 
+// A comparison's side as colours: every box by its status, a closed group by the
+// strongest status inside it (one changed node makes the group "changed"), and a
+// legend that names the statuses.
+TEST(sceneOverlay, DifferenceColoursGroupsByWhatChangedInside) {
+  test::StackOptions so;
+  so.layers = 4;
+  ir::Model m = test::makeTransformerStack(so);
+  auto h = hierarchy::buildHierarchy(m);
+  ASSERT_TRUE(h.ok());
+  GroupedLayout gl(m, *h);
+  auto sc = gl.build(hierarchy::expandToDepth(*h, 1));
+  ASSERT_TRUE(sc.ok());
+  std::vector<DiffStatus> status(m.main().nodes.size(), DiffStatus::Same);
+  const uint32_t changed = static_cast<uint32_t>(status.size() / 2);
+  status[changed] = DiffStatus::Changed;
+  const Overlay o = buildOverlay(*sc, *h, differenceValues(status, /*side_b=*/false), Aggregate::Max);
+  int changed_boxes = 0, same_boxes = 0;
+  for (size_t i = 0; i < sc->graph.nodes.size(); ++i) {
+    if (sc->visible.items[i].kind != hierarchy::ItemKind::Group) continue;
+    const hierarchy::Group& g = h->groups[sc->visible.items[i].index];
+    bool holds = false;
+    for (uint32_t gi = sc->visible.items[i].index; gi < g.subtree_end; ++gi)
+      for (ir::NodeId n : h->groups[gi].nodes) holds |= n.index == changed;
+    EXPECT_EQ(o.node_header[i], diffStatusColor(holds ? DiffStatus::Changed : DiffStatus::Same));
+    (holds ? changed_boxes : same_boxes)++;
+  }
+  EXPECT_EQ(changed_boxes, 1);
+  EXPECT_GT(same_boxes, 0);
+  ASSERT_EQ(o.legend.entries.size(), 3u);
+  EXPECT_EQ(o.legend.entries[0].label, "same");
+  EXPECT_EQ(o.legend.entries[1].label, "changed");
+  EXPECT_EQ(o.legend.entries[2].label, "removed");
+  EXPECT_EQ(o.legend.entries[2].color, diffStatusColor(DiffStatus::Removed));
+  EXPECT_EQ(differenceValues(status, true).thresholds.back().label, "added");
+}
+
 TEST(sceneOverlay, ColorByNamesRoundTrip) {
   for (const char* n : {"category", "params", "macs", "flops", "memory", "time"}) {
     ColorBy c;

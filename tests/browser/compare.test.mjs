@@ -1,0 +1,213 @@
+// tests/browser/compare.test.mjs - File > Compare with...: a model and a changed copy
+// (one Conv's kernel 3 -> 5, one Conv + Relu inserted), written here by Debian's
+// python3-onnx. Through the UI: open A, Compare with... (its shortcut, the file
+// chooser) picks B; both graphs show side by side coloured by what changed, with a
+// legend; the Differences panel lists the changed Conv with its kernel and the
+// inserted nodes; clicking the row selects the Conv on both sides; a Shift-drop
+// compares too; Close comparison goes back to one graph. A grouped pair (the corpus's
+// ResNet-50 and a copy with a kernel changed, a Relu removed, a gate inserted): a
+// click on a changed Conv opens the groups around it on both sides and selects it.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, CORPUS, decodePng, dropFiles, ROOT, screenshot } from './lib.mjs';
+import { centre, clickAt, graph, openModel, waitGraph } from './graph_lib.mjs';
+
+function pairFixture() {
+  const dir = path.join(ROOT, 'build-web/fixtures');
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync('/usr/bin/python3', ['-c', `
+import numpy as np, onnx, sys
+from onnx import helper, numpy_helper, TensorProto
+def build(changed):
+    seeds = {'conv1': 1, 'conv2': 2, 'conv3': 3, 'conv3b': 4, 'fc': 5}  # each weight its own: B's others equal A's
+    rand = lambda name, shape: np.random.default_rng(seeds[name]).standard_normal(shape).astype(np.float32)
+    nodes, inits = [], []
+    x = 'x'
+    layers = [('block1', 'conv1', 3, 8, 3), ('block1', 'conv2', 8, 8, 5 if changed else 3),
+              ('block2', 'conv3', 8, 8, 3)]
+    if changed:
+        layers.append(('block2', 'conv3b', 8, 8, 3))
+    for scope, name, cin, cout, k in layers:
+        w = numpy_helper.from_array(rand(name, (cout, cin, k, k)) * 0.1, name + '.weight')
+        inits.append(w)
+        nodes.append(helper.make_node('Conv', [x, w.name], [name + '_out'], name=f'/{scope}/{name}/Conv',
+                                      kernel_shape=[k, k], pads=[k // 2] * 4))
+        nodes.append(helper.make_node('Relu', [name + '_out'], [name + '_act'], name=f'/{scope}/{name}/Relu'))
+        x = name + '_act'
+    nodes.append(helper.make_node('GlobalAveragePool', [x], ['pooled'], name='/head/pool'))
+    nodes.append(helper.make_node('Flatten', ['pooled'], ['flat'], name='/head/flatten'))
+    fc = numpy_helper.from_array(rand('fc', (10, 8)), 'fc.weight')
+    inits.append(fc)
+    nodes.append(helper.make_node('Gemm', ['flat', 'fc.weight'], ['y'], name='/head/fc', transB=1))
+    g = helper.make_graph(nodes, 'small_cnn', [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, 3, 32, 32])],
+                          [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, 10])], inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid('', 13)])
+onnx.save(build(False), sys.argv[1] + '/compare_a.onnx')
+onnx.save(build(True), sys.argv[1] + '/compare_b.onnx')
+`, dir]);
+  return { a: path.join(dir, 'compare_a.onnx'), b: path.join(dir, 'compare_b.onnx') };
+}
+
+// light_resnet50 (grouped when drawn) and a changed copy: res3_1's first 1x1 Conv
+// becomes 3x3, the Relu after res5_1_branch2a's BatchNorm goes, x*sigmoid(x) is
+// inserted where res4_3 starts.
+function resnetPair() {
+  const dir = path.join(ROOT, 'build-web/fixtures');
+  fs.mkdirSync(dir, { recursive: true });
+  const a = path.join(CORPUS, 'light/light_resnet50.onnx');
+  const b = path.join(dir, 'light_resnet50_changed.onnx');
+  execFileSync('/usr/bin/python3', ['-c', `
+import onnx, sys
+from onnx import helper, numpy_helper
+m = onnx.load(sys.argv[1]); g = m.graph
+inits = {i.name: i for i in g.initializer}
+by_w = {n.input[1]: n for n in g.node if len(n.input) > 1}
+conv = by_w['gpu_0/res3_1_branch2a_w_0']
+for a in conv.attribute:
+    if a.name == 'kernel_shape': a.ints[:] = [3, 3]
+    if a.name == 'pads': a.ints[:] = [1, 1, 1, 1]
+s = inits['gpu_0/res3_1_branch2a_w_0__SHAPE']
+arr = numpy_helper.to_array(s).copy(); arr[2:] = 3
+s.CopyFrom(numpy_helper.from_array(arr, s.name))
+bn = by_w['gpu_0/res5_1_branch2a_bn_s_0'].output[0]
+relu = next(i for i, n in enumerate(g.node) if n.op_type == 'Relu' and n.input[0] == bn)
+gone = g.node[relu].output[0]; del g.node[relu]
+for n in g.node:
+    for k, x in enumerate(n.input):
+        if x == gone: n.input[k] = bn
+x = by_w['gpu_0/res4_3_branch2a_w_0'].input[0]
+i = next(i for i, n in enumerate(g.node) if x in n.output)
+g.node[i].output[list(g.node[i].output).index(x)] = x + '_pre'
+g.node.insert(i + 1, helper.make_node('Sigmoid', [x + '_pre'], [x + '_gate']))
+g.node.insert(i + 2, helper.make_node('Mul', [x + '_pre', x + '_gate'], [x]))
+onnx.save(m, sys.argv[2])
+`, a, b]);
+  return { a, b };
+}
+
+const compare = (page) => page.evaluate(() => window.netforgeCompare || {});
+const differences = (page) => page.evaluate(() => window.netforgeDifferences || {});
+
+async function waitCompared(page) {
+  try {
+    await page.waitForFunction(() => window.netforgeCompare && window.netforgeCompare.state === 'ready' &&
+      window.netforgeGraphB && window.netforgeGraphB.stage === 'ready' && window.netforgeDifferences &&
+      window.netforgeDifferences.total > 0, null, { timeout: 30000, polling: 50 });
+  } catch (e) {
+    throw new Error(`comparison not ready: ${JSON.stringify(await compare(page))}`);
+  }
+  return compare(page);
+}
+
+// Pixels of `rgb` (within a tolerance) in the screenshot's columns [x0, x1).
+function countColour(png, rgb, x0, x1) {
+  const img = decodePng(png);
+  const ch = img.channels;
+  let n = 0;
+  for (let y = 0; y < img.height; y++) {
+    for (let x = x0; x < Math.min(x1, img.width); x++) {
+      const p = (y * img.width + x) * ch;
+      if (Math.abs(img.pixels[p] - rgb[0]) < 6 && Math.abs(img.pixels[p + 1] - rgb[1]) < 6 && Math.abs(img.pixels[p + 2] - rgb[2]) < 6) n++;
+    }
+  }
+  return n;
+}
+const hex = (s) => [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16));
+
+export default function register(t) {
+  t.test('Compare with...: both graphs coloured, the change listed, a click selects it on both sides', async ({ page, url }) => {
+    const { a, b } = pairFixture();
+    // Listening before the page opens: playwright turns on its chooser interception
+    // asynchronously, and a key pressed right after listening could beat it.
+    const chooser = new Promise((resolve) => page.once('filechooser', resolve));
+    await openModel(page, url, a);
+    await page.keyboard.press('Control+Shift+KeyD');  // File > Compare with... (its shortcut)
+    await (await chooser).setFiles(b);
+    const c = await waitCompared(page);
+    assert(c.file_b === 'compare_b.onnx', `B is the chosen file: ${JSON.stringify(c)}`);
+    assert(c.changed >= 1 && c.added === 2 && c.removed === 0,
+      `one Conv changed, a Conv + Relu inserted: ${JSON.stringify(c)}`);
+    console.log(`        in-page diff ${c.diff_ms.toFixed(1)} ms in ${c.steps} slices, longest slice ${c.longest_step_ms.toFixed(1)} ms`);
+
+    // The Differences panel lists the changed kernel and the inserted nodes.
+    const d = await differences(page);
+    const conv2 = d.rows.findIndex((r) => r.status === 'changed' && r.title.includes('/block1/conv2/Conv'));
+    assert(conv2 >= 0, `conv2 is listed as changed: ${JSON.stringify(d.rows)}`);
+    assert(d.rows[conv2].detail.includes('kernel_shape'), `with its kernel: ${d.rows[conv2].detail}`);
+    assert(d.rows.some((r) => r.status === 'added' && r.title.includes('conv3b')), 'the inserted Conv is listed as added');
+
+    // Both panes coloured by the comparison, with the legend.
+    const ga = await graph(page);
+    const gb = await page.evaluate(() => window.netforgeGraphB);
+    assert(ga.overlay.color_by === 'diff' && ga.overlay.colored > 0, `A coloured: ${JSON.stringify(ga.overlay)}`);
+    assert(gb.overlay.color_by === 'diff' && gb.overlay.colored > 0, `B coloured: ${JSON.stringify(gb.overlay)}`);
+    assert(gb.overlay.entries.map((e) => e[1]).join(',') === 'same,changed,added', `B's legend: ${JSON.stringify(gb.overlay.entries)}`);
+    assert(ga.canvas[0] + ga.canvas[2] <= gb.canvas[0] + 1, `side by side: A ${ga.canvas} left of B ${gb.canvas}`);
+
+    // A click on the row selects conv2 on both sides.
+    const row = d.ui[`diff_row_${conv2}`];
+    assert(row, `the row has a rectangle: ${JSON.stringify(d.ui)}`);
+    await clickAt(page, ...centre(row));
+    await waitGraph(page, (g) => g.selected_name && g.selected_name.includes('conv2'), 'conv2 selected in A');
+    await page.waitForFunction(() => (window.netforgeGraphB.selected_name || '').includes('conv2'), null, { timeout: 10000 })
+      .catch(async () => { throw new Error(`B selected ${JSON.stringify((await page.evaluate(() => window.netforgeGraphB)).selected_name)}`); });
+    await page.waitForTimeout(600);  // the focus animation
+    const shot = (await screenshot(page, 'compare-side-by-side')).png;
+    const amber = hex(ga.overlay.entries.find((e) => e[1] === 'changed')[0]);
+    const mid = Math.round(gb.canvas[0]);
+    assert(countColour(shot, amber, Math.round(ga.canvas[0]), mid) > 50, 'a changed (amber) box in A');
+    assert(countColour(shot, amber, mid, 1280) > 50, 'a changed (amber) box in B');
+
+    // Closing goes back to one graph over the whole canvas.
+    await clickAt(page, ...centre(d.ui.diff_close));
+    await page.waitForFunction(() => window.netforgeCompare.state === 'off', null, { timeout: 10000 });
+    await waitGraph(page, (g) => g.overlay.color_by === 'category', 'A back to category colours');
+  });
+
+  t.test('Shift-drop compares; the added nodes are green in B', async ({ page, url }) => {
+    const { a, b } = pairFixture();
+    await openModel(page, url, a);
+    await page.evaluate(() => {  // dropFiles without Shift would replace A
+      window.__nfShift = true;
+      window.addEventListener('drop', (e) => { if (window.__nfShift) Object.defineProperty(e, 'shiftKey', { value: true }); }, true);
+    });
+    await dropFiles(page, [b]);
+    await waitCompared(page);
+    const s = await page.evaluate(() => window.netforgeStatus);
+    assert(s.file === 'compare_a.onnx', `A stays open: ${s.file}`);
+    await page.waitForTimeout(300);
+    const gb = await page.evaluate(() => window.netforgeGraphB);
+    const shot = (await screenshot(page, 'compare-shift-drop')).png;
+    const green = hex(gb.overlay.entries.find((e) => e[1] === 'added')[0]);
+    assert(countColour(shot, green, Math.round(gb.canvas[0]), 1280) > 50, 'the inserted nodes are green in B');
+  });
+
+  t.test('grouped pair: a click on a changed Conv opens its groups and selects it on both sides', { timeout: 120000 }, async ({ page, url }) => {
+    const { a, b } = resnetPair();
+    await openModel(page, url, a);
+    await page.evaluate(() => {
+      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
+    });
+    await dropFiles(page, [b]);
+    const c = await waitCompared(page);
+    assert(c.removed === 1 && c.added === 2, `a Relu removed, Sigmoid + Mul added: ${JSON.stringify(c)}`);
+    let ga = await graph(page);
+    let gb = await page.evaluate(() => window.netforgeGraphB);
+    assert(ga.grouped && gb.grouped, 'both sides grouped');
+    // Each pane keeps its overlays inside its half.
+    await page.waitForFunction(() => window.netforgeGraph.ui && window.netforgeGraph.ui.legend, null, { timeout: 10000 });
+    ga = await graph(page);
+    assert(ga.ui.legend[0] + ga.ui.legend[2] <= gb.canvas[0], `A's legend inside A: ${ga.ui.legend} vs B at ${gb.canvas}`);
+    const d = await differences(page);
+    const k = d.rows.findIndex((r) => r.status === 'changed' && r.title.startsWith('Conv') && r.detail.includes('kernel_shape'));
+    assert(k >= 0, `the changed Conv is listed: ${JSON.stringify(d.rows)}`);
+    await clickAt(page, ...centre(d.ui[`diff_row_${k}`]));
+    const conv = d.rows[k].title.split(' ')[1];
+    await waitGraph(page, new Function('g', `return g.selected_name === ${JSON.stringify(conv)};`), `${conv} shown and selected in A`);
+    await page.waitForFunction((n) => window.netforgeGraphB.selected_name === n, conv, { timeout: 10000 })
+      .catch(async () => { throw new Error(`B selected ${JSON.stringify((await page.evaluate(() => window.netforgeGraphB)).selected_name)}`); });
+    await page.waitForTimeout(600);
+    await screenshot(page, 'compare-grouped');
+  });
+}
