@@ -2,7 +2,9 @@
 // and the generateCode() entry point.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <utility>
 
 #include "base/strings.h"
 #include "builder/codegen.h"
@@ -24,16 +26,50 @@ std::string pyFloat(double v) {
 
 std::string pyBool(bool v) { return v ? "True" : "False"; }
 
+namespace {
+
+// The code point of the well-formed UTF-8 sequence at s[i] and its length, or 0 length.
+std::pair<uint32_t, size_t> utf8At(std::string_view s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b = byte(i);
+  const size_t n = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0;
+  if (n == 0 || i + n > s.size()) return {0, 0};
+  uint32_t cp = b & (0x7f >> n);
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (byte(i + k) & 0x3f);
+  }
+  const bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+  if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return {0, 0};
+  return {cp, n};
+}
+
+}  // namespace
+
 std::string pyString(std::string_view s) {
+  // Non-ASCII text as \u / \U escapes of its code points, so the literal is the same
+  // str as the UTF-8 name (ONNX tensor names, layer names); a byte that is not UTF-8
+  // stays a \x escape.
   std::string out = "\"";
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     const unsigned char u = static_cast<unsigned char>(c);
+    char buf[16];
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
-    } else if (u < 0x20 || u >= 0x7f) {
-      char buf[8];
+    } else if (u < 0x20 || u == 0x7f) {
       std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else if (u >= 0x80) {
+      const auto [cp, n] = utf8At(s, i);
+      if (n == 0) {
+        std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      } else {
+        if (cp > 0xffff) std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(cp));
+        else std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+        i += n - 1;
+      }
       out += buf;
     } else {
       out += c;

@@ -50,6 +50,21 @@ TEST(BuilderIdentifiers, SanitisingGivesSafeUniqueIdentifiers) {
   EXPECT_EQ(t.claim("self"), "self_layer");
 }
 
+TEST(BuilderIdentifiers, StringLiteralsAreTheSameTextInPython) {
+  EXPECT_EQ(pyString("conv1.weight"), "\"conv1.weight\"");
+  EXPECT_EQ(pyString("a\"b\\c\nd\x7f"), "\"a\\\"b\\\\c\\x0ad\\x7f\"");
+  // UTF-8 names (ONNX tensor names) as code points, not as their bytes: "\xc3\xa9" in
+  // Python would be two characters.
+  EXPECT_EQ(pyString("caf\xC3\xA9"), "\"caf\\u00e9\"");
+  EXPECT_EQ(pyString("\xE2\x82\xAC"), "\"\\u20ac\"");
+  EXPECT_EQ(pyString("\xF0\x9F\x99\x82.weight"), "\"\\U0001f642.weight\"");
+  // Not UTF-8 (a lone continuation byte, a truncated or overlong sequence, a surrogate): bytes.
+  EXPECT_EQ(pyString("\x80"), "\"\\x80\"");
+  EXPECT_EQ(pyString("\xE2\x82"), "\"\\xe2\\x82\"");
+  EXPECT_EQ(pyString("\xC0\xAF"), "\"\\xc0\\xaf\"");
+  EXPECT_EQ(pyString("\xED\xA0\x80"), "\"\\xed\\xa0\\x80\"");
+}
+
 TEST(BuilderCodegen, HostileNamesCannotInjectPython) {
   Document d;
   d.name = "Evil\"\"\"\nimport os\nos.system('echo pwned') #";

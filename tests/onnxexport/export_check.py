@@ -16,7 +16,9 @@ one small document per PyTorch layer of the catalog:
   5. the builder's PyTorch code with the exported weights (mapped by name: MatMul weights
      transposed, recurrent gates reordered to PyTorch's order, attention projections
      packed into in_proj) gives the runtime's outputs (rtol 1e-4, atol 1e-4); the
-     documents it cannot map (duplicate layer names) are listed at the end.
+     documents it cannot map (duplicate layer names) are listed at the end;
+  6. the other direction: `netforge codegen M.onnx` (the importer) writes PyTorch that
+     loads M's weights by its name map and gives the runtime's outputs.
 Then, for a few documents, the builder's PyTorch module exported by torch.onnx has
 the same number of parameters and the same output shapes as our export.
 Exits 77 (skipped) when the onnx Python package is missing.
@@ -228,9 +230,51 @@ def numeric_compare(netforge, doc_path, label, tmp):
     return None
 
 
+def importer_compare(netforge, doc_path, label, tmp):
+    """The other direction on the exported model: `netforge codegen MODEL.onnx` (the ONNX
+    -> PyTorch importer) loads the model's own weights through its generated name map
+    and gives our runtime's outputs."""
+    import numpy as np
+    import torch
+    expected = check_json(netforge, doc_path)
+    model_path = os.path.join(tmp, "imported.onnx")
+    export(netforge, doc_path, model_path, "--seed", "9")
+    _, code, _ = run(netforge, "codegen", model_path, "--no-main")
+    namespace = {"__name__": "netforge_imported"}
+    exec(compile(code, f"<imported {label}>", "exec"), namespace)
+    model = namespace["Model"]()
+    namespace["load_onnx_weights"](model, model_path)
+    model.eval()
+    gen = np.random.default_rng(11)
+    inputs = [gen.integers(0, 2, [2] + spec["shape"]).astype(np.int64) if spec["dtype"] == "int64"
+              else gen.standard_normal([2] + spec["shape"]).astype(np.float32) for spec in expected["inputs"]]
+    in_dir, out_dir = os.path.join(tmp, "imported_in"), os.path.join(tmp, "imported_out")
+    for d in (in_dir, out_dir):
+        os.makedirs(d, exist_ok=True)
+        for f in os.listdir(d):
+            os.remove(os.path.join(d, f))
+    for k, x in enumerate(inputs):
+        with open(os.path.join(in_dir, f"input_{k}.pb"), "wb") as f:
+            f.write(onnx.numpy_helper.from_array(x).SerializeToString())
+    run(netforge, "run", model_path, "--inputs", in_dir, "--save", out_dir)
+    with torch.no_grad():
+        got = model(*[torch.from_numpy(x) for x in inputs])
+    if not isinstance(got, tuple):
+        got = (got,)
+    assert len(got) == len(expected["outputs"]), f"{label}: the imported code returns {len(got)} outputs"
+    for k, g in enumerate(got):
+        want = onnx.numpy_helper.to_array(onnx.load_tensor(os.path.join(out_dir, f"output_{k}.pb")))
+        g = g.numpy()
+        assert g.shape == want.shape, f"{label}: imported output {k} shape {g.shape}, runtime {want.shape}"
+        if not np.allclose(g, want, rtol=1e-4, atol=1e-4):
+            raise AssertionError(f"{label}: the imported PyTorch code's output {k} differs from the runtime by up to "
+                                 f"{float(np.max(np.abs(g - want))):.3g}")
+
+
 def main():
     netforge, docs_dir = sys.argv[1], sys.argv[2]
-    failures, uncompared, counts = [], [], {"examples": 0, "templates": 0, "layers": 0, "torch": 0, "numeric": 0}
+    failures, uncompared = [], []
+    counts = {"examples": 0, "templates": 0, "layers": 0, "torch": 0, "numeric": 0, "imported": 0}
     with tempfile.TemporaryDirectory() as tmp:
         cases = [("examples", name, os.path.join(docs_dir, name + ".json")) for name in EXAMPLES]
         _, out, _ = run(netforge, "template", "--json")
@@ -252,6 +296,9 @@ def main():
                 counts[group] += 1
                 not_compared = numeric_compare(netforge, path, label, tmp) if have_torch else "no torch"
                 counts["numeric"] += 0 if not_compared else 1
+                if have_torch:
+                    importer_compare(netforge, path, label, tmp)
+                    counts["imported"] += 1
                 if have_torch and not_compared:
                     uncompared.append(f"{label} ({not_compared})")
                 print(f"ok   {label}: {nodes} nodes, "
@@ -273,7 +320,8 @@ def main():
             print("python3-torch is not installed: torch.onnx comparison skipped")
     print(f"exported, checked and run: {counts['examples']} examples, {counts['templates']} templates, "
           f"{counts['layers']} layer types; outputs equal the PyTorch code with the same weights for "
-          f"{counts['numeric']}; torch.onnx parameter counts equal for {counts['torch']} documents")
+          f"{counts['numeric']}; the ONNX -> PyTorch importer's code with the model's weights equals the "
+          f"runtime for {counts['imported']}; torch.onnx parameter counts equal for {counts['torch']} documents")
     if uncompared:
         print(f"outputs not compared with PyTorch for {len(uncompared)}: {', '.join(uncompared)}")
     if failures:
