@@ -161,7 +161,10 @@ void TensorView::drawContent(AppContext& ctx) {
     return;
   }
   if (!job_->result().ok()) {
-    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", job_->result().error().message.c_str());
+    // Wrapped: the message names the file and what to do, longer than the panel is wide.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+    ImGui::TextWrapped("%s", job_->result().error().message.c_str());
+    ImGui::PopStyleColor();
     return;
   }
   const weights::TensorStats& s = job_->result().value();
