@@ -131,8 +131,13 @@ void BuilderView::drawPicker() {
 
 void BuilderView::drawProperties() {
   const b::Document& doc = editor_.document();
+  if (selected_annotation_ && selection_.empty() && doc.annotation(selected_annotation_)) {
+    drawAnnotationProperties();
+    return;
+  }
   if (selection_.size() > 1) {
     ImGui::Text("%zu nodes selected", selection_.size());
+    ImGui::TextDisabled("Align... lines them up; + Frame draws a titled box round them.");
     ImGui::TextDisabled("Ctrl+C copy, Ctrl+V paste, Ctrl+D duplicate, Delete removes them.");
     return;
   }
@@ -154,6 +159,7 @@ void BuilderView::drawProperties() {
     for (const auto& is : rep->issues)
       ImGui::TextColored(is.level == b::Issue::Level::Error ? errorTextColor() : warningTextColor(), "%s", is.message.c_str());
   }
+  drawNodeLook(*n);
   ImGui::Separator();
   if (!spec) return;
   for (const auto& p : spec->params) drawParamField(*n, p);

@@ -410,14 +410,21 @@ Status Editor::setNodeColor(NodeId id, std::optional<uint32_t> color) {
                          {updateNodeChange(*n, std::move(after))}, 0});
 }
 
-Status Editor::setNote(NodeId id, std::string note) {
+Status Editor::setNote(NodeId id, std::string note, bool continueTyping) {
   const Node* n = doc_.node(id);
   if (!n) return Error{"no node with id " + std::to_string(id.index)};
   if (note.size() > kMaxNoteBytes) return Error{"a note holds at most " + std::to_string(kMaxNoteBytes) + " bytes"};
   if (n->note == note) return {};
   Node after = *n;
   after.note = std::move(note);
-  return commit(EditStep{"Note on " + n->name, {updateNodeChange(*n, std::move(after))}, 0});
+  const uint64_t key = ((0x6e6f7465ull << 32) ^ id.index) | 1;  // "note" + id
+  if (continueTyping && !undo_.empty() && undo_.back().merge_key == key && redo_.empty()) {
+    (void)doc_.replaceNode(after);
+    undo_.back().changes.back().after = std::move(after);
+    ++revision_;
+    return {};
+  }
+  return commit(EditStep{"Note on " + n->name, {updateNodeChange(*n, std::move(after))}, continueTyping ? key : 0});
 }
 
 Result<uint32_t> Editor::addAnnotation(Annotation a) {
@@ -433,7 +440,7 @@ Result<uint32_t> Editor::addAnnotation(Annotation a) {
   return id;
 }
 
-Status Editor::updateAnnotation(const Annotation& a) {
+Status Editor::updateAnnotation(const Annotation& a, bool continueDrag) {
   const Annotation* cur = doc_.annotation(a.id);
   if (!cur) return Error{"no label or frame with id " + std::to_string(a.id)};
   if (a.text.size() > kMaxNoteBytes) return Error{"a label holds at most " + std::to_string(kMaxNoteBytes) + " bytes"};
@@ -441,8 +448,16 @@ Status Editor::updateAnnotation(const Annotation& a) {
   after.pos = rounded(a.pos);
   after.size = rounded({std::max(a.size.x, 0.0), std::max(a.size.y, 0.0)});
   if (after == *cur) return {};
+  const uint64_t key = ((0x65646974ull << 32) ^ a.id) | 1;  // "edit" + id
+  if (continueDrag && !undo_.empty() && undo_.back().merge_key == key && redo_.empty()) {
+    (void)doc_.replaceAnnotation(after);
+    undo_.back().changes.back().note_after = std::move(after);
+    ++revision_;
+    return {};
+  }
   const std::string label = a.kind == Annotation::Kind::Frame ? "Edit frame" : "Edit label";
-  return commit(EditStep{label, {annotationChange(Change::Kind::UpdateAnnotation, *cur, std::move(after))}, 0});
+  return commit(EditStep{label, {annotationChange(Change::Kind::UpdateAnnotation, *cur, std::move(after))},
+                         continueDrag ? key : 0});
 }
 
 Status Editor::removeAnnotations(const std::vector<uint32_t>& ids) {

@@ -109,10 +109,14 @@ class Editor {
 
   // [SECTION] Diagram decoration (no effect on the model; each edit one undo step)
   Status setNodeColor(NodeId id, std::optional<uint32_t> color);  // none: the category colour
-  Status setNote(NodeId id, std::string note);
+  // continueTyping merges with the previous step when it was this node's note (the UI
+  // commits every keystroke, so a note is never lost when the selection changes).
+  Status setNote(NodeId id, std::string note, bool continueTyping = false);
   // Adds a label or frame (its id is assigned); returns the id.
   Result<uint32_t> addAnnotation(Annotation a);
-  Status updateAnnotation(const Annotation& a);
+  // continueDrag merges with the previous step when it edited the same annotation the
+  // same way (a frame resized by dragging its corner is one step).
+  Status updateAnnotation(const Annotation& a, bool continueDrag = false);
   Status removeAnnotations(const std::vector<uint32_t>& ids);
   // Moves labels and frames (and, in the same step, nodes) by delta; continueDrag merges
   // with the previous step when it moved the same things.

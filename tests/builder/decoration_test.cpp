@@ -57,6 +57,12 @@ TEST(BuilderDecoration, ColoursNotesLabelsAndFramesUndoAndRedoExactly) {
   ASSERT_TRUE(ed.moveAnnotations({frame}, {10, 5}, true).ok());  // one drag, one step
   states.push_back(ed.document());
   EXPECT_EQ(ed.document().annotation(frame)->pos, (Vec2{20, 10}));
+  Annotation resized = *ed.document().annotation(frame);
+  resized.size = {220, 110};
+  ASSERT_TRUE(ed.updateAnnotation(resized, true).ok());
+  resized.size = {240, 130};
+  ASSERT_TRUE(ed.updateAnnotation(resized, true).ok());  // a corner drag: one step
+  states.push_back(ed.document());
   ASSERT_TRUE(ed.setNodeColor(in, std::nullopt).ok());
   states.push_back(ed.document());
   ASSERT_TRUE(ed.removeAnnotations({frame}).ok());
