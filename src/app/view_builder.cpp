@@ -130,7 +130,7 @@ void BuilderView::selectMany(std::vector<b::NodeId> ids) {
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   selection_ = std::move(ids);
   if (!isSelected(selected_)) selected_ = selection_.empty() ? b::NodeId{} : selection_.back();
-  if (selected_annotation_ && !doc.annotation(selected_annotation_)) selected_annotation_ = 0;
+  if (selected_annotation_ && !editor_.document().annotation(selected_annotation_)) selected_annotation_ = 0;
 }
 
 bool BuilderView::isSelected(b::NodeId id) const {
@@ -230,7 +230,10 @@ void BuilderView::handleShortcuts() {
     selectMany({});
     selected_annotation_ = 0;
   }
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) selectMany({});
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+    selectMany({});
+    selected_annotation_ = 0;
+  }
   // Zoom about the canvas centre: + / - (main row or keypad), 0 = 100 %, F = fit.
   const ImVec2 centre(canvas_origin_.x + canvas_size_.x * 0.5f, canvas_origin_.y + canvas_size_.y * 0.5f);
   if (!ctrl && (pressed(SDL_SCANCODE_EQUALS) || pressed(SDL_SCANCODE_KP_PLUS))) zoomAt(1.25f, centre);

@@ -133,10 +133,12 @@ class BuilderView final : public View {
   builder::Vec2 annotation_start_, annotation_total_;  // pos (or size) at drag start; mouse travel
   bool snap_ = false;          // snap moved nodes to the grid
   bool show_legend_ = true;
+  float legend_h_ = 0;         // canvas height the legend strip took last frame (Fit keeps clear of it)
   static constexpr float kGrid = 20.0f;
   std::string note_buffer_;    // the note / label text being typed
   std::string note_key_;       // what it belongs to ("n<id>" or "a<id>")
   std::string color_buffer_;   // "#rrggbb" being typed
+  bool hex_editing_ = false;   // the colour field had the keyboard last frame
   // Export picture dialog.
   int export_background_ = 0;  // 0 light, 1 dark, 2 transparent
   float export_scale_ = 2.0f;

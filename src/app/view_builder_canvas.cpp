@@ -70,12 +70,22 @@ void BuilderView::fitView() {
     x0 = std::min(x0, n.pos.x), y0 = std::min(y0, n.pos.y);
     x1 = std::max(x1, n.pos.x + w), y1 = std::max(y1, n.pos.y + kNodeH);
   }
+  // Frames and labels are part of the picture too (a label's extent is estimated).
+  for (const b::Annotation& a : editor_.document().annotations()) {
+    const bool frame = a.kind == b::Annotation::Kind::Frame;
+    const double w = frame ? a.size.x : 11.0 * static_cast<double>(std::min<size_t>(a.text.size(), 60));
+    const double h = frame ? a.size.y : 26.0;
+    x0 = std::min(x0, a.pos.x), y0 = std::min(y0, a.pos.y);
+    x1 = std::max(x1, a.pos.x + w), y1 = std::max(y1, a.pos.y + h);
+  }
   const float margin = 30.0f;
+  // The legend strip along the bottom is not covered (when it leaves room).
+  const float avail_h = canvas_size_.y - (legend_h_ < canvas_size_.y * 0.4f ? legend_h_ : 0.0f);
   const float w = static_cast<float>(x1 - x0), h = static_cast<float>(y1 - y0);
-  zoom_ = std::clamp(std::min((canvas_size_.x - 2 * margin) / w, (canvas_size_.y - 2 * margin) / h), kMinZoom, 1.5f);
+  zoom_ = std::clamp(std::min((canvas_size_.x - 2 * margin) / w, (avail_h - 2 * margin) / h), kMinZoom, 1.5f);
   scroll_.x = (canvas_size_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_;
   scroll_.y = margin - static_cast<float>(y0) * zoom_;
-  if (h * zoom_ < canvas_size_.y - 2 * margin) scroll_.y = (canvas_size_.y - h * zoom_) * 0.5f - static_cast<float>(y0) * zoom_;
+  if (h * zoom_ < avail_h - 2 * margin) scroll_.y = (avail_h - h * zoom_) * 0.5f - static_cast<float>(y0) * zoom_;
 }
 
 // [SECTION] Drawing and gestures
@@ -207,7 +217,9 @@ void BuilderView::drawCanvas() {
   b::NodeId hover_node, hover_out, hover_in;
   int hover_port = -1;
   const float port_r = std::max(2.5f, kPortR * std::min(z, 1.5f));
-  const float hit2 = std::max(64.0f, port_r * port_r * 2.5f);
+  // Zoomed far out a port's reach must not cover the middle of its (small) box, or a
+  // click meant to select the box starts a connection instead.
+  const float hit2 = std::min(std::max(64.0f, port_r * port_r * 2.5f), std::max(4.0f, node_h * node_h * 0.16f));
   auto drawPort = [&](ImVec2 c, ImU32 col, bool hot) {
     if (tiny && !hot) return;  // only the one under the mouse
     if (coarse) dl->AddRectFilled(ImVec2(c.x - port_r, c.y - port_r), ImVec2(c.x + port_r, c.y + port_r), col);

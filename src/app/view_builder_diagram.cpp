@@ -103,6 +103,21 @@ void BuilderView::addAnnotation(b::Annotation::Kind kind) {
       }
     a.pos = {x0 - 24, y0 - 40};
     a.size = {x1 - x0 + 48, y1 - y0 + 64};
+  } else if (!frame && !doc.nodes().empty()) {
+    // A label goes above the selected nodes (or the whole diagram, as its title) rather
+    // than on top of a box; one more label there stacks above the last.
+    double x0 = 1e300, y0 = 1e300;
+    for (size_t i = 0; i < doc.nodes().size(); ++i)
+      if (selection_.empty() || isSelected(doc.nodes()[i].id))
+        x0 = std::min(x0, doc.nodes()[i].pos.x), y0 = std::min(y0, doc.nodes()[i].pos.y);
+    if (selection_.empty())
+      for (const b::Annotation& o : doc.annotations()) y0 = std::min(y0, o.pos.y);
+    a.pos = {x0, y0 - 48};
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const b::Annotation& o : doc.annotations())
+        if (std::abs(o.pos.x - a.pos.x) < 1 && std::abs(o.pos.y - a.pos.y) < 1) a.pos.y -= 40, moved = true;
+    }
   } else {
     a.pos = snapped(toCanvas(ImVec2(canvas_origin_.x + canvas_size_.x * 0.35f, canvas_origin_.y + canvas_size_.y * 0.3f)));
     a.size = frame ? b::Vec2{280, 180} : b::Vec2{};
@@ -116,6 +131,11 @@ void BuilderView::addAnnotation(b::Annotation::Kind kind) {
   selectMany({});
   selected_annotation_ = *id;
   note_key_.clear();
+  // Placed out of view (above the diagram): show the whole picture.
+  const ImVec2 at = toScreen(a.pos);
+  if (at.x < canvas_origin_.x || at.y < canvas_origin_.y || at.x > canvas_origin_.x + canvas_size_.x ||
+      at.y > canvas_origin_.y + canvas_size_.y)
+    fit_pending_ = true;
 }
 
 void BuilderView::drawDiagramToolbar() {
@@ -242,24 +262,36 @@ void BuilderView::drawExportPopup() {
 }
 
 void BuilderView::drawLegend(ImDrawList* dl, ImVec2 origin, ImVec2 size, bool light) {
+  legend_h_ = 0;
   if (!show_legend_) return;
   const std::vector<b::LayerCategory> used = views::categoriesUsed(editor_.document());
   if (used.empty()) return;
-  const float line = ImGui::GetTextLineHeight();
-  float width = 0;
-  for (b::LayerCategory c : used) width = std::max(width, ImGui::CalcTextSize(b::layerCategoryLabel(c)).x);
-  const ImVec2 box(width + line + 20, used.size() * (line + 4) + 10);
+  // A strip along the bottom of the canvas, its entries in rows (wrapping at the
+  // canvas width), so that Fit can keep the diagram above it.
+  const float line = ImGui::GetTextLineHeight(), pad = 6, gap = 14;
+  const float max_w = std::max(size.x - 16 - 2 * pad, line * 6);
+  std::vector<ImVec2> at;  // each entry's offset in the box
+  float x = 0, y = 0, box_w = 0;
+  for (b::LayerCategory c : used) {
+    const float w = line + 2 + ImGui::CalcTextSize(b::layerCategoryLabel(c)).x;
+    if (x > 0 && x + w > max_w) x = 0, y += line + 4;
+    at.push_back(ImVec2(x, y));
+    box_w = std::max(box_w, x + w);
+    x += w + gap;
+  }
+  const ImVec2 box(box_w + 2 * pad, y + line + 2 * pad);
   const ImVec2 tl(origin.x + 8, origin.y + size.y - box.y - 8);
+  legend_h_ = box.y + 16;
   dl->AddRectFilled(tl, ImVec2(tl.x + box.x, tl.y + box.y), light ? IM_COL32(255, 255, 255, 225) : IM_COL32(24, 27, 32, 225), 4.0f);
   dl->AddRect(tl, ImVec2(tl.x + box.x, tl.y + box.y), light ? IM_COL32(190, 195, 205, 255) : IM_COL32(80, 86, 98, 255), 4.0f);
-  float y = tl.y + 6;
-  for (b::LayerCategory c : used) {
-    const uint32_t fill = views::categoryColor(c, !light);
-    dl->AddRectFilled(ImVec2(tl.x + 6, y + 2), ImVec2(tl.x + 6 + line - 4, y + line - 2), imColor(fill), 2.0f);
-    dl->AddRect(ImVec2(tl.x + 6, y + 2), ImVec2(tl.x + 6 + line - 4, y + line - 2),
-                imColor(scene::categoryStyle(views::sceneCategory(c)).header), 2.0f);
-    dl->AddText(ImVec2(tl.x + line + 10, y), ImGui::GetColorU32(ImGuiCol_Text), b::layerCategoryLabel(c));
-    y += line + 4;
+  // Swatch outlines in the text colour: the darkest fills (input/output) stay visible.
+  const ImU32 outline = light ? IM_COL32(90, 96, 108, 255) : IM_COL32(150, 156, 168, 255);
+  for (size_t k = 0; k < used.size(); ++k) {
+    const ImVec2 p(tl.x + pad + at[k].x, tl.y + pad + at[k].y);
+    const uint32_t fill = views::categoryColor(used[k], !light);
+    dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + line - 4, p.y + line - 2), imColor(fill), 2.0f);
+    dl->AddRect(ImVec2(p.x, p.y + 2), ImVec2(p.x + line - 4, p.y + line - 2), outline, 2.0f);
+    dl->AddText(ImVec2(p.x + line + 2, p.y), ImGui::GetColorU32(ImGuiCol_Text), b::layerCategoryLabel(used[k]));
   }
   noteRect("legend", tl, ImVec2(tl.x + box.x, tl.y + box.y));
 }
@@ -286,11 +318,12 @@ void BuilderView::drawNodeLook(const b::Node& n) {
   if (note_key_ != key) {
     note_key_ = key;
     note_buffer_ = n.note;
-    color_buffer_ = n.color ? hexText(*n.color) : "";
   }
+  if (!hex_editing_) color_buffer_ = n.color ? hexText(*n.color) : "";  // follows swatches, undo, redo
   ImGui::SetNextItemWidth(110);
-  if (inputString("##hex", "#rrggbb", &color_buffer_, ImGuiInputTextFlags_EnterReturnsTrue) ||
-      ImGui::IsItemDeactivatedAfterEdit()) {
+  const bool entered = inputString("##hex", "#rrggbb", &color_buffer_, ImGuiInputTextFlags_EnterReturnsTrue);
+  hex_editing_ = ImGui::IsItemActive();
+  if (entered || ImGui::IsItemDeactivatedAfterEdit()) {
     if (auto c = parseHex(color_buffer_)) {
       auto st = editor_.setNodeColor(n.id, *c);
       status_ = st.ok() ? "" : st.message();
@@ -309,7 +342,7 @@ void BuilderView::drawNodeLook(const b::Node& n) {
   }
   ImGui::EndDisabled();
   note("btn:Category colour");
-  ImGui::TextUnformatted("Note (drawn under the box)");
+  ImGui::TextUnformatted("Note (drawn beside the box)");
   // Every keystroke is committed (merged into one undo step), so nothing typed is lost
   // when the selection changes before the field is left.
   if (inputStringMultiline("##note", &note_buffer_, ImVec2(-1, ImGui::GetTextLineHeight() * 3.5f))) {

@@ -332,11 +332,32 @@ Status Editor::autoArrange(ArrangeDirection direction, const std::vector<Vec2>& 
   auto placed = layout::layoutGraph(g, options);
   if (!placed) return Error{"auto-arrange failed: " + placed.error().message};
   EditStep step{direction == ArrangeDirection::LeftToRight ? "Arrange left to right" : "Arrange top to bottom", {}, 0};
+  std::vector<Vec2> moved(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) {
     const layout::Point c = placed->node_centers[i];
     Node after = nodes[i];
-    after.pos = rounded({x0 + c.x - g.nodes[i].width / 2.0, y0 + c.y - g.nodes[i].height / 2.0});
+    after.pos = moved[i] = rounded({x0 + c.x - g.nodes[i].width / 2.0, y0 + c.y - g.nodes[i].height / 2.0});
     if (!(after.pos == nodes[i].pos)) step.changes.push_back(updateNodeChange(nodes[i], std::move(after)));
+  }
+  // A frame goes with the layers it held: it is fitted round their new places, keeping
+  // its margins (a frame holding no layer stays where it is).
+  for (const Annotation& a : doc_.annotations()) {
+    if (a.kind != Annotation::Kind::Frame) continue;
+    double bx0 = 1e300, by0 = 1e300, bx1 = -1e300, by1 = -1e300, nx0 = 1e300, ny0 = 1e300, nx1 = -1e300, ny1 = -1e300;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const Vec2 p = nodes[i].pos;
+      const double w = g.nodes[i].width, h = g.nodes[i].height;
+      if (p.x < a.pos.x || p.y < a.pos.y || p.x + w > a.pos.x + a.size.x || p.y + h > a.pos.y + a.size.y) continue;
+      bx0 = std::min(bx0, p.x), by0 = std::min(by0, p.y), bx1 = std::max(bx1, p.x + w), by1 = std::max(by1, p.y + h);
+      nx0 = std::min(nx0, moved[i].x), ny0 = std::min(ny0, moved[i].y);
+      nx1 = std::max(nx1, moved[i].x + w), ny1 = std::max(ny1, moved[i].y + h);
+    }
+    if (bx0 > bx1) continue;
+    Annotation after = a;
+    after.pos = rounded({nx0 - (bx0 - a.pos.x), ny0 - (by0 - a.pos.y)});
+    const Vec2 far = rounded({nx1 + (a.pos.x + a.size.x - bx1), ny1 + (a.pos.y + a.size.y - by1)});
+    after.size = {far.x - after.pos.x, far.y - after.pos.y};
+    if (!(after == a)) step.changes.push_back(annotationChange(Change::Kind::UpdateAnnotation, a, std::move(after)));
   }
   return commit(std::move(step));
 }

@@ -204,5 +204,40 @@ TEST(BuilderArrange, AutoArrangeFlowsDownOrRightWithoutOverlaps) {
   EXPECT_FALSE(overlap(a, b));
 }
 
+TEST(BuilderArrange, AFrameFollowsTheLayersItHeld) {
+  Editor ed;
+  const NodeId in = *ed.addNode("Input", {0, 0});
+  const NodeId a = *ed.appendAfter(in, "Conv2d");
+  const NodeId c = *ed.appendAfter(a, "ReLU");
+  const Document& d = ed.document();
+  const Vec2 pa = d.node(a)->pos;
+  Annotation frame;  // round `a` alone: 24 left and right, 40 above, 24 below
+  frame.kind = Annotation::Kind::Frame;
+  frame.text = "Block";
+  frame.pos = {pa.x - 24, pa.y - 40};
+  frame.size = {170 + 48, 46 + 64};
+  const uint32_t held = *ed.addAnnotation(frame);
+  Annotation empty = frame;  // far from every layer: stays put
+  empty.text = "Empty";
+  empty.pos = {5000, 5000};
+  const uint32_t lone = *ed.addAnnotation(empty);
+  const std::vector<Vec2> sizes(3, Vec2{170, 46});
+  ASSERT_TRUE(ed.autoArrange(ArrangeDirection::LeftToRight, sizes).ok());
+  const Vec2 moved = d.node(a)->pos;
+  ASSERT_FALSE(moved == pa);
+  const Annotation* f = d.annotation(held);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->pos.x, moved.x - 24);
+  EXPECT_EQ(f->pos.y, moved.y - 40);
+  EXPECT_EQ(f->size.x, 170 + 48);
+  EXPECT_EQ(f->size.y, 46 + 64);
+  EXPECT_EQ(d.annotation(lone)->pos.x, 5000);
+  (void)c;
+  // One undo step puts layers and frame back.
+  ASSERT_TRUE(ed.undo());
+  EXPECT_EQ(d.node(a)->pos.x, pa.x);
+  EXPECT_EQ(d.annotation(held)->pos.x, pa.x - 24);
+}
+
 }  // namespace
 }  // namespace nf::builder
