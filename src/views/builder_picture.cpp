@@ -132,7 +132,16 @@ Drawing builderPicture(const b::Document& doc, const b::Analysis& analysis, cons
     return x >= sel.x - margin && y >= sel.y - margin && x <= sel.width + margin && y <= sel.height + margin;
   };
 
-  // Frames first (under everything), then edges, boxes, notes, labels.
+  // Frames first (under everything), then edges, frame titles, boxes, notes, labels.
+  struct FrameTitle {
+    Rect r;
+    uint32_t hue;
+    std::string text;
+  };
+  std::vector<FrameTitle> frame_titles;
+  auto titlePatch = [](const FrameTitle& t) {
+    return Rect{t.r.x + 6.0f, t.r.y + 4.0f, std::min(textWidth(t.text, kFrameTitleSize, true) + 8.0f, t.r.width - 12.0f), 19.0f};
+  };
   if (o.notes) {
     for (const b::Annotation& a : doc.annotations()) {
       if (a.kind != b::Annotation::Kind::Frame || !within(a)) continue;
@@ -143,9 +152,8 @@ Drawing builderPicture(const b::Document& doc, const b::Analysis& analysis, cons
       const std::string first = title.empty() ? "" : scene::cleanText(title[0], 400);
       d.beginGroup("frame", {{"text", first}});
       d.polygon(roundedRect(r, 8.0f), hue, hue, 1.5f, o.dark ? 0.16f : 0.10f);
-      d.text({r.x + 10.0f, r.y + 18.0f}, first, kFrameTitleSize,
-             o.dark ? scene::mixColor(hue, 0xFFFFFF, 0.4f) : scene::shadeColor(hue, 0.75f), TextAnchor::Start, true);
       d.endGroup();
+      frame_titles.push_back({r, hue, first});
     }
   }
   for (const b::EdgeReport& er : analysis.edges) {
@@ -162,9 +170,39 @@ Drawing builderPicture(const b::Document& doc, const b::Analysis& analysis, cons
     d.polyline(std::move(curve), palette.edge, 1.6f);
     d.polygon({{p1.x - 5.0f, p1.y - 2.0f}, {p1.x + 5.0f, p1.y - 2.0f}, {p1.x, p1.y + 6.0f}}, palette.edge);
     if (o.shapes && er.tensor) {
-      const Point mid = cubic(p0, {p0.x, p0.y + dy}, {p1.x, p1.y - dy}, p1, 0.5f);
-      d.text({mid.x + 7.0f, mid.y + 4.0f}, b::formatShape(*er.tensor, analysis.framework), 10.5f, palette.edge_label);
+      // At the middle of the edge, or nearer an end where a frame's title would cover it.
+      const std::string label = b::formatShape(*er.tensor, analysis.framework);
+      const float lw = textWidth(label, 10.5f);
+      // With no room above or below the title, it goes right of the title.
+      auto cover = [&](Point m) {
+        float right = 0;
+        for (const FrameTitle& ft : frame_titles) {
+          const Rect patch = titlePatch(ft);
+          if (m.x + 7.0f < patch.x + patch.width && m.x + 7.0f + lw > patch.x && m.y - 6.0f < patch.y + patch.height &&
+              m.y + 6.0f > patch.y)
+            right = std::max(right, patch.x + patch.width + 4.0f - (m.x + 7.0f));
+        }
+        return right;
+      };
+      Point mid = cubic(p0, {p0.x, p0.y + dy}, {p1.x, p1.y - dy}, p1, 0.5f);
+      float shift = cover(mid);
+      for (float t : {0.25f, 0.75f, 0.15f, 0.85f}) {
+        if (shift <= 0) break;
+        const Point m = cubic(p0, {p0.x, p0.y + dy}, {p1.x, p1.y - dy}, p1, t);
+        if (cover(m) <= 0) mid = m, shift = 0;
+      }
+      d.text({mid.x + 7.0f + std::max(shift, 0.0f), mid.y + 4.0f}, label, 10.5f, palette.edge_label);
     }
+    d.endGroup();
+  }
+  // A frame's title over the edges that enter the frame, on a patch of the frame's own
+  // tint, so an edge or its shape label never runs through the words.
+  for (const FrameTitle& t : frame_titles) {
+    if (t.text.empty()) continue;
+    d.beginGroup("frame-title", {{"text", t.text}});
+    d.rect(titlePatch(t), scene::mixColor(palette.background, t.hue, o.dark ? 0.16f : 0.10f));
+    d.text({t.r.x + 10.0f, t.r.y + 18.0f}, t.text, kFrameTitleSize,
+           o.dark ? scene::mixColor(t.hue, 0xFFFFFF, 0.4f) : scene::shadeColor(t.hue, 0.75f), TextAnchor::Start, true);
     d.endGroup();
   }
   for (size_t i = 0; i < nodes.size(); ++i) {

@@ -50,7 +50,7 @@ const CIFAR = [
 
 export default function register(t) {
   t.test('CIFAR-10 CNN built through the UI alone; the copied PyTorch code runs', {
-    timeout: 240000, context: { viewport: { width: 1600, height: 1000 } },
+    timeout: 360000, context: { viewport: { width: 1600, height: 1000 } },
   }, async ({ page, url, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin }).catch(() => {});
     await openBuilder(page, url);
