@@ -20,7 +20,7 @@ set(NETFORGE_DEPS_layout    base)                         # layered graph layout
 set(NETFORGE_DEPS_hierarchy ir shapes base)               # name scopes, repeated blocks
 set(NETFORGE_DEPS_scene     ir shapes hierarchy layout base) # display graph + geometry for any renderer
 set(NETFORGE_DEPS_views    scene weights shapes hierarchy layout builder ir base)  # layered and neurons pictures
-set(NETFORGE_DEPS_builder   base)                         # model builder: catalog, documents, codegen
+set(NETFORGE_DEPS_builder   layout base)                  # model builder: catalog, documents, codegen, arranging
 set(NETFORGE_DEPS_importer builder hierarchy shapes weights ir base)  # ONNX model -> PyTorch code with its weights
 set(NETFORGE_DEPS_onnxexport builder base)                   # builder document -> ONNX model (protobuf-lite)
 set(NETFORGE_DEPS_document  onnx shapes ir base)          # the open model: file routing, load states, analysis

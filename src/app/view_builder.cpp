@@ -194,6 +194,7 @@ void BuilderView::selectMany(std::vector<b::NodeId> ids) {
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   selection_ = std::move(ids);
   if (!isSelected(selected_)) selected_ = selection_.empty() ? b::NodeId{} : selection_.back();
+  if (selected_annotation_ && !editor_.document().annotation(selected_annotation_)) selected_annotation_ = 0;
 }
 
 bool BuilderView::isSelected(b::NodeId id) const {
@@ -205,6 +206,7 @@ void BuilderView::pruneSelection() {
   selection_.erase(std::remove_if(selection_.begin(), selection_.end(), [&](b::NodeId id) { return !doc.contains(id); }),
                    selection_.end());
   if (!isSelected(selected_)) selected_ = selection_.empty() ? b::NodeId{} : selection_.back();
+  if (selected_annotation_ && !doc.annotation(selected_annotation_)) selected_annotation_ = 0;
 }
 
 // [SECTION] Layout, toolbar, shortcuts
@@ -286,11 +288,16 @@ void BuilderView::handleShortcuts() {
   }
   if ((ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete), false) ||
        ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace), false)) &&
-      !selection_.empty()) {
-    editor_.removeNodes(selection_);
+      (!selection_.empty() || selected_annotation_)) {
+    if (!selection_.empty()) editor_.removeNodes(selection_);
+    else (void)editor_.removeAnnotations({selected_annotation_});
     selectMany({});
+    selected_annotation_ = 0;
   }
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) selectMany({});
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+    selectMany({});
+    selected_annotation_ = 0;
+  }
   // Zoom about the canvas centre: + / - (main row or keypad), 0 = 100 %, F = fit.
   const ImVec2 centre(canvas_origin_.x + canvas_size_.x * 0.5f, canvas_origin_.y + canvas_size_.y * 0.5f);
   if (!ctrl && (pressed(SDL_SCANCODE_EQUALS) || pressed(SDL_SCANCODE_KP_PLUS))) zoomAt(1.25f, centre);
@@ -300,11 +307,9 @@ void BuilderView::handleShortcuts() {
 }
 
 void BuilderView::drawToolbar() {
-  if (ImGui::Button("Auto-arrange")) {
-    editor_.autoArrange();
-    fit_pending_ = true;
-  }
+  if (ImGui::Button("Auto-arrange")) arrange(b::ArrangeDirection::TopToBottom);
   note("btn:Auto-arrange");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Layered layout, top to bottom (\"Arrange >\" below: left to right)");
   ImGui::SameLine();
   ImGui::BeginDisabled(!editor_.canUndo());
   if (ImGui::Button("Undo")) editor_.undo();
@@ -367,6 +372,7 @@ void BuilderView::drawToolbar() {
     ImGui::SameLine();
     ImGui::TextUnformatted(share_message_.c_str());
   }
+  drawDiagramToolbar();
   drawTemplateGallery();
   drawSharePopups();
   drawImportPopup();

@@ -8,7 +8,8 @@
 //
 // Files: view_builder.cpp (window, toolbar, shortcuts, test hook), view_builder_canvas.cpp
 // (canvas drawing, gestures, zoom), view_builder_panels.cpp (picker, properties, code),
-// view_builder_storage.cpp (autosave, kept documents, share links, text fields of any length).
+// view_builder_storage.cpp (autosave, kept documents, share links, text fields of any length),
+// view_builder_diagram.cpp (colours, notes, labels, frames, align, arrange, legend, picture export).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -75,6 +76,19 @@ class BuilderView final : public View {
   void handleShortcuts();
   void addFromPicker(const std::string& type);
 
+  // [diagram] view_builder_diagram.cpp
+  void drawDiagramToolbar();
+  void drawExportPopup();
+  void drawLegend(ImDrawList* dl, ImVec2 origin, ImVec2 size, bool light);
+  void drawNodeLook(const builder::Node& n);          // colour and note fields
+  void drawAnnotationProperties();                    // the selected label or frame
+  void alignSelection(builder::AlignMode mode);
+  void arrange(builder::ArrangeDirection direction);
+  void addAnnotation(builder::Annotation::Kind kind);
+  void exportPicture(bool png);
+  builder::Vec2 nodeSize(size_t index) const;  // canvas units (the measured width)
+  builder::Vec2 snapped(builder::Vec2 p) const;  // to the grid when snapping is on
+
   // [selection] selection_ is sorted; selected_ is the node the properties panel shows
   // (the last one clicked), always in selection_ when valid.
   void select(builder::NodeId id);
@@ -133,6 +147,26 @@ class BuilderView final : public View {
   bool fit_pending_ = false;  // fit on the next canvas frame (its size is known there)
   bool fit_readable_ = false;  // that fit keeps the names legible (after Edit in builder)
   bool dragging_ = false;    // moving the selection
+  builder::NodeId drag_anchor_;  // the node under the mouse when the drag began
+  builder::Vec2 drag_start_pos_, drag_total_;  // its position then; the mouse travel since (canvas units)
+  uint32_t selected_annotation_ = 0;   // a label or frame (0: none); exclusive with node selection
+  bool dragging_annotation_ = false;
+  bool resizing_frame_ = false;
+  builder::Vec2 annotation_start_, annotation_total_;  // pos (or size) at drag start; mouse travel
+  bool snap_ = false;          // snap moved nodes to the grid
+  bool show_legend_ = true;
+  float legend_h_ = 0;         // canvas height the legend strip took last frame (Fit keeps clear of it)
+  static constexpr float kGrid = 20.0f;
+  std::string note_buffer_;    // the note / label text being typed
+  std::string note_key_;       // what it belongs to ("n<id>" or "a<id>")
+  std::string color_buffer_;   // "#rrggbb" being typed
+  bool hex_editing_ = false;   // the colour field had the keyboard last frame
+  // Export picture dialog.
+  int export_background_ = 0;  // 0 light, 1 dark, 2 transparent
+  float export_scale_ = 2.0f;
+  bool export_fit_ = false, export_shapes_ = true, export_params_ = true, export_notes_ = true;
+  bool export_legend_ = true, export_selection_ = false;
+  std::string export_message_;
   bool box_selecting_ = false;
   builder::Vec2 box_start_;   // canvas units
   builder::NodeId link_from_;  // dragging a connection from this node's output port

@@ -17,6 +17,7 @@
 
 #include "app/theme.h"
 #include "app/view_builder.h"
+#include "views/builder_look.h"
 
 namespace nf::app {
 
@@ -28,6 +29,9 @@ constexpr float kPortR = 5.0f;
 constexpr float kMinZoom = 0.1f, kMaxZoom = 3.0f;
 
 ImVec2 add(ImVec2 a, ImVec2 c) { return ImVec2(a.x + c.x, a.y + c.y); }
+ImU32 imColor(uint32_t rgb, int alpha = 255) {
+  return IM_COL32((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, alpha);
+}
 float dist2(ImVec2 a, ImVec2 c) { return (a.x - c.x) * (a.x - c.x) + (a.y - c.y) * (a.y - c.y); }
 
 }  // namespace
@@ -66,9 +70,19 @@ void BuilderView::fitView(bool readable) {
     x0 = std::min(x0, n.pos.x), y0 = std::min(y0, n.pos.y);
     x1 = std::max(x1, n.pos.x + w), y1 = std::max(y1, n.pos.y + kNodeH);
   }
+  // Frames and labels are part of the picture too (a label's extent is estimated).
+  for (const b::Annotation& a : editor_.document().annotations()) {
+    const bool frame = a.kind == b::Annotation::Kind::Frame;
+    const double w = frame ? a.size.x : 11.0 * static_cast<double>(std::min<size_t>(a.text.size(), 60));
+    const double h = frame ? a.size.y : 26.0;
+    x0 = std::min(x0, a.pos.x), y0 = std::min(y0, a.pos.y);
+    x1 = std::max(x1, a.pos.x + w), y1 = std::max(y1, a.pos.y + h);
+  }
   const float margin = 30.0f;
+  // The legend strip along the bottom is not covered (when it leaves room).
+  const float avail_h = canvas_size_.y - (legend_h_ < canvas_size_.y * 0.4f ? legend_h_ : 0.0f);
   const float w = static_cast<float>(x1 - x0), h = static_cast<float>(y1 - y0);
-  zoom_ = std::clamp(std::min((canvas_size_.x - 2 * margin) / w, (canvas_size_.y - 2 * margin) / h), kMinZoom, 1.5f);
+  zoom_ = std::clamp(std::min((canvas_size_.x - 2 * margin) / w, (avail_h - 2 * margin) / h), kMinZoom, 1.5f);
   scroll_.x = (canvas_size_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_;
   if (readable && zoom_ < kReadableZoom) {  // the top of the model, centred if it is narrow enough
     zoom_ = kReadableZoom;
@@ -76,7 +90,7 @@ void BuilderView::fitView(bool readable) {
                                                         : margin - static_cast<float>(x0) * zoom_;
   }
   scroll_.y = margin - static_cast<float>(y0) * zoom_;
-  if (h * zoom_ < canvas_size_.y - 2 * margin) scroll_.y = (canvas_size_.y - h * zoom_) * 0.5f - static_cast<float>(y0) * zoom_;
+  if (h * zoom_ < avail_h - 2 * margin) scroll_.y = (avail_h - h * zoom_) * 0.5f - static_cast<float>(y0) * zoom_;
 }
 
 // [SECTION] Drawing and gestures
@@ -144,16 +158,40 @@ void BuilderView::drawCanvas() {
   // Node colours follow the theme: dark boxes on the dark theme, light on the light one.
   const ImVec4 win_bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
   const bool light = 0.2126f * win_bg.x + 0.7152f * win_bg.y + 0.0722f * win_bg.z > 0.5f;
-  const ImU32 fill_plain = light ? IM_COL32(252, 252, 254, 255) : IM_COL32(45, 55, 75, 240);
   const ImU32 fill_error = light ? IM_COL32(250, 214, 210, 255) : IM_COL32(120, 35, 35, 240);
   const ImU32 fill_blocked = light ? IM_COL32(226, 227, 230, 255) : IM_COL32(60, 60, 60, 240);
-  const ImU32 border_col = light ? IM_COL32(140, 148, 162, 255) : IM_COL32(110, 120, 140, 255);
-  const ImU32 title_col = light ? IM_COL32(25, 28, 34, 255) : IM_COL32(235, 238, 245, 255);
-  const ImU32 sub_text_col = light ? IM_COL32(90, 98, 112, 255) : IM_COL32(170, 180, 195, 255);
+  const ImU32 note_col = light ? IM_COL32(107, 90, 16, 255) : IM_COL32(232, 212, 138, 255);
   const ImU32 edge_col = light ? IM_COL32(120, 135, 160, 255) : IM_COL32(150, 170, 200, 255);
   const ImU32 label_col = light ? IM_COL32(30, 120, 55, 255) : IM_COL32(120, 190, 120, 255);
 
-  // Edges first, under the nodes, labelled with the shape they carry.
+  // Frames under everything: a tinted box with its title; the title band moves it, the
+  // bottom-right corner resizes it.
+  uint32_t hover_annotation = 0;
+  bool hover_resize = false;
+  for (const b::Annotation& a : doc.annotations()) {
+    if (a.kind != b::Annotation::Kind::Frame) continue;
+    const ImVec2 tl = toScreen(a.pos);
+    const ImVec2 br = toScreen(b::Vec2{a.pos.x + std::max(a.size.x, 40.0), a.pos.y + std::max(a.size.y, 30.0)});
+    if (!visible(tl, br)) continue;
+    const uint32_t hue = a.color ? *a.color : (light ? 0x5B6B82u : 0x8A96A8u);
+    const bool sel = a.id == selected_annotation_;
+    dl->AddRectFilled(tl, br, imColor(hue, light ? 26 : 40), 8.0f * z);
+    dl->AddRect(tl, br, sel ? ImGui::GetColorU32(ImGuiCol_CheckMark) : imColor(hue, 220), 8.0f * z, 0, sel ? 2.5f : 1.5f);
+    const ImVec2 band_br(br.x, tl.y + 26.0f * z);
+    if (draw_text)
+      dl->AddText(font, font_size, ImVec2(tl.x + 10 * z, tl.y + 6 * z), imColor(light ? scene::shadeColor(hue, 0.75f) : scene::mixColor(hue, 0xFFFFFF, 0.4f)),
+                  a.text.c_str(), a.text.c_str() + std::min(a.text.find('\n'), a.text.size()));
+    const ImVec2 grip(br.x - 12.0f, br.y - 12.0f);
+    dl->AddTriangleFilled(ImVec2(br.x - 2, grip.y), br, ImVec2(grip.x, br.y - 2), imColor(hue, 200));
+    if (mouse.x >= tl.x && mouse.x <= band_br.x && mouse.y >= tl.y && mouse.y <= band_br.y) hover_annotation = a.id;
+    if (mouse.x >= grip.x && mouse.x <= br.x && mouse.y >= grip.y && mouse.y <= br.y) hover_annotation = a.id, hover_resize = true;
+    if (publishing) {
+      noteRect("frame:" + a.text.substr(0, a.text.find('\n')), tl, band_br);
+      noteRect("frame_grip:" + a.text.substr(0, a.text.find('\n')), grip, br);
+    }
+  }
+
+  // Edges, under the nodes, labelled with the shape they carry.
   const float thick = std::max(1.0f, 2.0f * z);
   for (const EdgeLook& el : edge_looks_) {
     if (el.from >= doc.nodes().size() || el.to >= doc.nodes().size()) continue;
@@ -185,7 +223,9 @@ void BuilderView::drawCanvas() {
   b::NodeId hover_node, hover_out, hover_in;
   int hover_port = -1;
   const float port_r = std::max(2.5f, kPortR * std::min(z, 1.5f));
-  const float hit2 = std::max(64.0f, port_r * port_r * 2.5f);
+  // Zoomed far out a port's reach must not cover the middle of its (small) box, or a
+  // click meant to select the box starts a connection instead.
+  const float hit2 = std::min(std::max(64.0f, port_r * port_r * 2.5f), std::max(4.0f, node_h * node_h * 0.16f));
   auto drawPort = [&](ImVec2 c, ImU32 col, bool hot) {
     if (tiny && !hot) return;  // only the one under the mouse
     if (coarse) dl->AddRectFilled(ImVec2(c.x - port_r, c.y - port_r), ImVec2(c.x + port_r, c.y + port_r), col);
@@ -199,9 +239,13 @@ void BuilderView::drawCanvas() {
     if (!visible(ImVec2(tl.x - 8, tl.y - 8), ImVec2(br.x + 8, br.y + 8))) continue;
     const bool error = look && look->error;
     const bool sel = isSelected(n.id);
-    ImU32 fill = error ? fill_error : fill_plain;
-    if (look && look->blocked && !error) fill = fill_blocked;
-    const ImU32 border = sel ? ImGui::GetColorU32(ImGuiCol_CheckMark) : border_col;
+    // Category colour (or the user's); errors and blocked layers keep their warning looks.
+    const views::BuilderNodeColors colors = views::builderNodeColors(n, b::catalog().find(n.type), !light);
+    ImU32 fill = error ? fill_error : imColor(colors.fill);
+    if (look && look->blocked && !error && !n.color) fill = fill_blocked;
+    const ImU32 border = sel ? ImGui::GetColorU32(ImGuiCol_CheckMark) : imColor(colors.border);
+    const ImU32 title_col = error || fill == fill_blocked ? text_col : imColor(colors.title);
+    const ImU32 sub_text_col = error || fill == fill_blocked ? text_col : imColor(colors.sub);
     if (tiny) {
       const float w = sel ? 2.0f : 1.0f;
       dl->AddRectFilled(tl, br, border);
@@ -212,6 +256,13 @@ void BuilderView::drawCanvas() {
     }
     if (draw_text) dl->AddText(font, font_size, ImVec2(tl.x + 8 * z, tl.y + 6 * z), title_col, n.name.c_str());
     if (draw_sub && look) dl->AddText(font, font_size, ImVec2(tl.x + 8 * z, tl.y + 24 * z), sub_text_col, look->sub.c_str());
+    if (draw_sub && !n.note.empty()) {  // to the right of the box, as in the exported picture
+      const ImVec2 at(br.x + 12 * z, tl.y + 4 * z);
+      const ImVec2 ext = font->CalcTextSizeA(font_size * 0.92f, FLT_MAX, 320.0f * z, n.note.c_str());
+      dl->AddLine(ImVec2(br.x + 6 * z, tl.y + 6 * z), ImVec2(br.x + 6 * z, at.y + ext.y), note_col, std::max(1.0f, 2.0f * z));
+      dl->AddText(font, font_size * 0.92f, at, note_col, n.note.c_str(), nullptr, 320.0f * z);
+      if (publishing) noteRect("note:" + n.name, at, ImVec2(at.x + ext.x, at.y + ext.y));
+    }
     const int ports = look ? look->ports : 1;
     for (int p = 0; p < ports; ++p) {
       ImVec2 c = inPort(tl, nw, p, ports);
@@ -233,6 +284,23 @@ void BuilderView::drawCanvas() {
     }
   }
 
+  // Labels on top: free text, dragged by the text itself.
+  for (const b::Annotation& a : doc.annotations()) {
+    if (a.kind != b::Annotation::Kind::Label) continue;
+    const ImVec2 tl = toScreen(a.pos);
+    const float size_px = font_size * 1.3f;
+    const ImVec2 ext = font->CalcTextSizeA(size_px, FLT_MAX, 0.0f, a.text.c_str());
+    const ImVec2 br(tl.x + std::max(ext.x, 20.0f), tl.y + std::max(ext.y, size_px));
+    if (!visible(tl, br)) continue;
+    if (draw_text) dl->AddText(font, size_px, tl, a.color ? imColor(*a.color) : text_col, a.text.c_str());
+    if (a.id == selected_annotation_)
+      dl->AddRect(ImVec2(tl.x - 3, tl.y - 2), ImVec2(br.x + 3, br.y + 2), ImGui::GetColorU32(ImGuiCol_CheckMark), 3.0f);
+    if (mouse.x >= tl.x && mouse.x <= br.x && mouse.y >= tl.y && mouse.y <= br.y && !hover_node.valid())
+      hover_annotation = a.id, hover_resize = false;
+    if (publishing) noteRect("label:" + a.text.substr(0, a.text.find('\n')), tl, br);
+  }
+  drawLegend(dl, origin, size, light);
+
   // Box selection in progress.
   if (box_selecting_) {
     ImVec2 a = toScreen(box_start_);
@@ -251,9 +319,18 @@ void BuilderView::drawCanvas() {
   auto draggedPast = [&](float px) { return io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] >= px * px; };
   if (canvas_hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     const bool ctrl = io.KeyCtrl || io.KeySuper;
-    if (hover_out.valid() && !io.KeyShift) {
+    if (!hover_node.valid() && !hover_out.valid() && hover_annotation) {
+      selectMany({});
+      selected_annotation_ = hover_annotation;
+      resizing_frame_ = hover_resize;
+      dragging_annotation_ = !hover_resize;
+      const b::Annotation* a = doc.annotation(hover_annotation);
+      annotation_start_ = hover_resize ? a->size : a->pos;
+      annotation_total_ = {};
+    } else if (hover_out.valid() && !io.KeyShift) {
       link_from_ = hover_out;
     } else if (hover_node.valid()) {
+      selected_annotation_ = 0;
       if (io.KeyShift && selected_.valid() && selected_ != hover_node) {
         // Flowpoints: Shift+click connects the selected node to the clicked one.
         auto st = editor_.toggleConnection(selected_, hover_node);
@@ -268,15 +345,39 @@ void BuilderView::drawCanvas() {
         if (!isSelected(hover_node)) select(hover_node);
         selected_ = hover_node;
         dragging_ = true;
+        drag_anchor_ = hover_node;
+        drag_start_pos_ = doc.node(hover_node)->pos;
+        drag_total_ = {};
       }
     } else {
+      selected_annotation_ = 0;
       box_selecting_ = true;
       box_start_ = toCanvas(mouse);
     }
   }
+  // Drags follow the mouse's whole travel from where they began (snapped to the grid when
+  // snapping is on), so rounding never accumulates.
   if (dragging_ && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f) && !selection_.empty()) {
-    ImVec2 d = io.MouseDelta;
-    if (d.x != 0 || d.y != 0) editor_.moveNodes(selection_, b::Vec2{d.x / zoom_, d.y / zoom_}, true);
+    drag_total_ = {drag_total_.x + io.MouseDelta.x / zoom_, drag_total_.y + io.MouseDelta.y / zoom_};
+    if (const b::Node* anchor = doc.node(drag_anchor_)) {
+      const b::Vec2 target = snapped({drag_start_pos_.x + drag_total_.x, drag_start_pos_.y + drag_total_.y});
+      const b::Vec2 delta{std::round(target.x) - anchor->pos.x, std::round(target.y) - anchor->pos.y};
+      if (delta.x != 0 || delta.y != 0) editor_.moveNodes(selection_, delta, true);
+    }
+  }
+  if ((dragging_annotation_ || resizing_frame_) && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
+    annotation_total_ = {annotation_total_.x + io.MouseDelta.x / zoom_, annotation_total_.y + io.MouseDelta.y / zoom_};
+    if (const b::Annotation* a = doc.annotation(selected_annotation_)) {
+      const b::Vec2 target = snapped({annotation_start_.x + annotation_total_.x, annotation_start_.y + annotation_total_.y});
+      if (dragging_annotation_) {
+        const b::Vec2 delta{std::round(target.x) - a->pos.x, std::round(target.y) - a->pos.y};
+        if (delta.x != 0 || delta.y != 0) editor_.moveAnnotations({a->id}, delta, true);
+      } else {
+        b::Annotation resized = *a;
+        resized.size = {std::max(60.0, target.x), std::max(40.0, target.y)};
+        if (!(resized.size == a->size)) (void)editor_.updateAnnotation(resized, true);
+      }
+    }
   }
   if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) {
     if (link_from_.valid()) {
@@ -302,6 +403,7 @@ void BuilderView::drawCanvas() {
     }
     link_from_ = {};
     dragging_ = false;
+    dragging_annotation_ = resizing_frame_ = false;
     box_selecting_ = false;
   }
   if (canvas_hovered && (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0.0f) ||

@@ -79,13 +79,14 @@ std::string fieldText(const b::ParamValue& v) {
 void BuilderView::addFromPicker(const std::string& type) {
   const b::Document& doc = editor_.document();
   nf::Result<b::NodeId> added = nf::Error{"nothing added"};
-  if (selected_.valid() && doc.contains(selected_)) {
-    added = editor_.appendAfter(selected_, type);
-  } else {
-    double y = 0, x = 0;
-    for (const auto& n : doc.nodes()) y = std::max(y, n.pos.y + 100), x = n.pos.x;
-    added = editor_.addNode(type, b::Vec2{x, y});
-  }
+  // Flowpoints: "+" adds after the selection and connects it; with nothing selected,
+  // after the last layer added (ids only grow, so the highest one).
+  b::NodeId after = selected_.valid() && doc.contains(selected_) ? selected_ : b::NodeId{};
+  if (!after.valid())
+    for (const auto& n : doc.nodes())
+      if (!after.valid() || after < n.id) after = n.id;
+  if (after.valid()) added = editor_.appendAfter(after, type);
+  else added = editor_.addNode(type, b::Vec2{0, 0});
   if (added.ok()) {
     select(added.value());
     status_.clear();
@@ -131,8 +132,13 @@ void BuilderView::drawPicker() {
 
 void BuilderView::drawProperties() {
   const b::Document& doc = editor_.document();
+  if (selected_annotation_ && selection_.empty() && doc.annotation(selected_annotation_)) {
+    drawAnnotationProperties();
+    return;
+  }
   if (selection_.size() > 1) {
     ImGui::Text("%zu nodes selected", selection_.size());
+    ImGui::TextDisabled("Align... lines them up; + Frame draws a titled box round them.");
     ImGui::TextDisabled("Ctrl+C copy, Ctrl+V paste, Ctrl+D duplicate, Delete removes them.");
     return;
   }
@@ -154,6 +160,7 @@ void BuilderView::drawProperties() {
     for (const auto& is : rep->issues)
       ImGui::TextColored(is.level == b::Issue::Level::Error ? errorTextColor() : warningTextColor(), "%s", is.message.c_str());
   }
+  drawNodeLook(*n);
   ImGui::Separator();
   if (!spec) return;
   for (const auto& p : spec->params) drawParamField(*n, p);

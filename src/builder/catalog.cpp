@@ -9,6 +9,23 @@
 
 namespace nf::builder {
 
+const char* layerCategoryName(LayerCategory c) {
+  static constexpr const char* kNames[kLayerCategoryCount] = {
+      "io", "convolution", "pooling", "normalization", "activation", "linear", "recurrent", "attention", "merge",
+      "reshape"};
+  const auto i = static_cast<size_t>(c);
+  return i < static_cast<size_t>(kLayerCategoryCount) ? kNames[i] : "reshape";
+}
+
+const char* layerCategoryLabel(LayerCategory c) {
+  static constexpr const char* kLabels[kLayerCategoryCount] = {
+      "Input / output", "Convolution", "Pooling", "Normalization", "Activation", "Linear",
+      "Recurrent", "Attention", "Merge", "Reshape"};
+  const auto i = static_cast<size_t>(c);
+  return i < static_cast<size_t>(kLayerCategoryCount) ? kLabels[i] : "Reshape";
+}
+
+
 std::vector<LayerSpec> builtinLayers();  // catalog_layers.cpp
 
 namespace {

@@ -119,10 +119,21 @@ enum class InputKind : uint8_t {
   Int,    // integer ids; output float (Embedding)
 };
 
+// What a layer is drawn as in diagrams: its colour and its legend entry (the picker's
+// groups are finer: Core, Dropout, Resampling...). Views map it to a colour of the
+// scene palette (views/builder_look.h).
+enum class LayerCategory : uint8_t {
+  InputOutput, Convolution, Pooling, Normalization, Activation, Linear, Recurrent, Attention, Merge, Reshape,
+};
+constexpr int kLayerCategoryCount = 10;
+const char* layerCategoryName(LayerCategory c);   // "convolution" (stable: CSS classes, JSON)
+const char* layerCategoryLabel(LayerCategory c);  // "Convolution" (legends)
+
 struct LayerSpec {
   std::string type;      // stable key in documents: "Conv2d"
   std::string label;     // picker text: "Conv 2D"
   std::string category;  // picker group: "Convolution"
+  LayerCategory diagram = LayerCategory::Reshape;  // colour and legend entry
   std::string help;      // one line
   Family family = Family::Identity;
   int rank = 0;          // spatial rank (1, 2, 3) for conv/pool/upsample/...; 0 otherwise

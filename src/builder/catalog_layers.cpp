@@ -110,6 +110,30 @@ ParamSpec withAliases(ParamSpec p, std::vector<std::string> aliases) {
   return p;
 }
 
+// The diagram category of each family: one switch, so a new family must say what it looks like.
+LayerCategory diagramCategory(Family f) {
+  using C = LayerCategory;
+  switch (f) {
+    case Family::Input: return C::InputOutput;
+    case Family::Conv: case Family::ConvTranspose: case Family::DepthwiseConv: case Family::SeparableConv:
+      return C::Convolution;
+    case Family::Pool: case Family::AdaptivePool: case Family::GlobalPool: return C::Pooling;
+    case Family::BatchNorm: case Family::LayerNorm: case Family::GroupNorm: case Family::InstanceNorm:
+    case Family::Dropout: case Family::SpatialDropout:
+      return C::Normalization;
+    case Family::Activation: case Family::PReLU: case Family::Softmax: return C::Activation;
+    case Family::Linear: case Family::Embedding: return C::Linear;
+    case Family::Recurrent: return C::Recurrent;
+    case Family::MultiHeadAttention: case Family::TransformerEncoder: case Family::TransformerDecoder:
+      return C::Attention;
+    case Family::Merge: case Family::Concatenate: return C::Merge;
+    case Family::Identity: case Family::Flatten: case Family::Reshape: case Family::Permute: case Family::Squeeze:
+    case Family::Unsqueeze: case Family::Upsample: case Family::ZeroPad: case Family::Cropping:
+      return C::Reshape;
+  }
+  return C::Reshape;
+}
+
 // Fluent construction of one table entry.
 struct L {
   LayerSpec s;
@@ -117,6 +141,7 @@ struct L {
     s.type = std::move(type);
     s.label = std::move(label);
     s.category = std::move(category);
+    s.diagram = diagramCategory(family);
     s.family = family;
     s.help = std::move(help);
   }

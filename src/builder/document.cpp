@@ -142,6 +142,42 @@ void Document::setNextId(uint32_t next) {
   next_ = std::max(next, floor);
 }
 
+const Annotation* Document::annotation(uint32_t id) const {
+  auto it = std::lower_bound(annotations_.begin(), annotations_.end(), id,
+                             [](const Annotation& a, uint32_t v) { return a.id < v; });
+  return it != annotations_.end() && it->id == id ? &*it : nullptr;
+}
+
+Status Document::insertAnnotation(Annotation a) {
+  if (a.id == 0) return Error{"annotation id 0 is reserved"};
+  if (annotation(a.id)) return Error{"annotation id " + std::to_string(a.id) + " is already used"};
+  next_annotation_ = std::max(next_annotation_, a.id + 1);
+  auto it = std::lower_bound(annotations_.begin(), annotations_.end(), a.id,
+                             [](const Annotation& x, uint32_t v) { return x.id < v; });
+  annotations_.insert(it, std::move(a));
+  return {};
+}
+
+bool Document::eraseAnnotation(uint32_t id) {
+  const Annotation* a = annotation(id);
+  if (!a) return false;
+  annotations_.erase(annotations_.begin() + (a - annotations_.data()));
+  return true;
+}
+
+Status Document::replaceAnnotation(const Annotation& a) {
+  const Annotation* cur = annotation(a.id);
+  if (!cur) return Error{"no label or frame with id " + std::to_string(a.id)};
+  annotations_[static_cast<size_t>(cur - annotations_.data())] = a;
+  return {};
+}
+
+void Document::setNextAnnotationId(uint32_t next) {
+  uint32_t floor = 1;
+  for (const Annotation& a : annotations_) floor = std::max(floor, a.id + 1);
+  next_annotation_ = std::max(next, floor);
+}
+
 Result<Node> makeNode(const Document& doc, std::string_view type, Vec2 pos) {
   const LayerSpec* spec = catalog().find(type);
   if (!spec) return Error{"unknown layer type '" + std::string(type) + "'"};

@@ -9,6 +9,7 @@
 // undoable go through Editor (editor.h), which is built on these primitives.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,26 @@ struct Node {
   // as raw JSON text by name: reported by the analysis and written back on save.
   std::map<std::string, std::string> extra_params;
   Vec2 pos;
+  // Diagram decoration, no effect on the model or its code: the box colour the user
+  // chose (0xRRGGBB; none = the category's colour) and a free-text note drawn under it.
+  std::optional<uint32_t> color;
+  std::string note;
 
   bool operator==(const Node&) const = default;
+};
+
+// Free text placed on the canvas: a label (text at pos) or a frame (a titled group box
+// from pos spanning size). Ids are their own sequence, never reused by a document.
+struct Annotation {
+  enum class Kind : uint8_t { Label, Frame };
+  uint32_t id = 0;
+  Kind kind = Kind::Label;
+  std::string text;
+  Vec2 pos;
+  Vec2 size;                     // frames only
+  std::optional<uint32_t> color;  // 0xRRGGBB; none = the theme's default
+
+  bool operator==(const Annotation&) const = default;
 };
 
 // Data flows from `from`'s output into input port `port` of `to`.
@@ -65,6 +84,11 @@ class Document {
   // k >= 1 not in use ("conv2d_1", "conv2d_2", ...).
   std::string defaultName(const std::string& type) const;
 
+  // Labels and frames, sorted by id.
+  const std::vector<Annotation>& annotations() const { return annotations_; }
+  const Annotation* annotation(uint32_t id) const;
+  uint32_t nextAnnotationId() const { return next_annotation_; }
+
   // [SECTION] Primitive mutations (invariant-keeping; no undo)
   // Fails if the id is taken or 0. Advances nextId() past the id.
   Status insertNode(Node n);
@@ -78,13 +102,22 @@ class Document {
   // Sets the id counter (loaders restoring a saved document); never below max id + 1.
   void setNextId(uint32_t next);
   Node* mutableNode(NodeId id);
+  // Fails if the id is 0 or taken; advances nextAnnotationId() past it.
+  Status insertAnnotation(Annotation a);
+  bool eraseAnnotation(uint32_t id);
+  Status replaceAnnotation(const Annotation& a);  // fails if absent
+  void setNextAnnotationId(uint32_t next);         // never below max id + 1
 
-  bool operator==(const Document& o) const { return name == o.name && nodes_ == o.nodes_ && edges_ == o.edges_; }
+  bool operator==(const Document& o) const {
+    return name == o.name && nodes_ == o.nodes_ && edges_ == o.edges_ && annotations_ == o.annotations_;
+  }
 
  private:
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
   uint32_t next_ = 1;
+  std::vector<Annotation> annotations_;
+  uint32_t next_annotation_ = 1;
 };
 
 // A node of `type` with every parameter at its default and the next default name;

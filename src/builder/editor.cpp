@@ -11,6 +11,7 @@
 #include <set>
 
 #include "builder/limits.h"
+#include "layout/layout.h"
 #include "builder/serialize.h"
 
 namespace nf::builder {
@@ -42,6 +43,14 @@ Change edgeChange(Change::Kind kind, Edge e) {
   Change c;
   c.kind = kind;
   c.edge = e;
+  return c;
+}
+
+Change annotationChange(Change::Kind kind, Annotation before, Annotation after) {
+  Change c;
+  c.kind = kind;
+  c.note_before = std::move(before);
+  c.note_after = std::move(after);
   return c;
 }
 
@@ -82,6 +91,15 @@ void Editor::apply(const Change& c, bool forward) {
       else (void)doc_.insertEdge(c.edge);
       break;
     case K::SetModelName: doc_.name = forward ? c.name_after : c.name_before; break;
+    case K::AddAnnotation:
+      if (forward) (void)doc_.insertAnnotation(c.note_after);
+      else doc_.eraseAnnotation(c.note_after.id);
+      break;
+    case K::RemoveAnnotation:
+      if (forward) doc_.eraseAnnotation(c.note_before.id);
+      else (void)doc_.insertAnnotation(c.note_before);
+      break;
+    case K::UpdateAnnotation: (void)doc_.replaceAnnotation(forward ? c.note_after : c.note_before); break;
   }
 }
 
@@ -130,6 +148,10 @@ Status Editor::replaceDocument(const Document& doc, std::string label) {
   for (const Node& n : doc_.nodes()) step.changes.push_back(removeNodeChange(n));
   for (const Node& n : doc.nodes()) step.changes.push_back(addNodeChange(n));
   for (const Edge& e : doc.edges()) step.changes.push_back(edgeChange(Change::Kind::AddEdge, e));
+  for (const Annotation& a : doc_.annotations())
+    step.changes.push_back(annotationChange(Change::Kind::RemoveAnnotation, a, {}));
+  for (const Annotation& a : doc.annotations())
+    step.changes.push_back(annotationChange(Change::Kind::AddAnnotation, {}, a));
   if (doc_.name != doc.name) {
     Change c;
     c.kind = Change::Kind::SetModelName;
@@ -287,60 +309,215 @@ Status Editor::moveNodes(const std::vector<NodeId>& idsIn, Vec2 delta, bool cont
   return commit(std::move(step));
 }
 
-Status Editor::autoArrange(double columnGap, double rowGap) {
+Status Editor::autoArrange(ArrangeDirection direction, const std::vector<Vec2>& sizes) {
   const auto& nodes = doc_.nodes();
-  const size_t n = nodes.size();
-  std::map<NodeId, size_t> index;
-  for (size_t i = 0; i < n; ++i) index[nodes[i].id] = i;
-  std::vector<std::vector<size_t>> inputs(n), outputs(n);
-  for (const Edge& e : doc_.edges()) {
-    inputs[index[e.to]].push_back(index[e.from]);
-    outputs[index[e.from]].push_back(index[e.to]);
+  if (nodes.empty()) return {};
+  layout::Graph g;
+  std::map<NodeId, uint32_t> index;
+  double x0 = 1e300, y0 = 1e300;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Vec2 size = i < sizes.size() ? sizes[i] : Vec2{170, 46};
+    g.nodes.push_back({static_cast<float>(std::clamp(size.x, 1.0, 4000.0)), static_cast<float>(std::clamp(size.y, 1.0, 4000.0)), 0, 0});
+    index[nodes[i].id] = static_cast<uint32_t>(i);
+    x0 = std::min(x0, nodes[i].pos.x);
+    y0 = std::min(y0, nodes[i].pos.y);
   }
-  // Longest-path rows in topological order; nodes on cycles go below everything else.
-  std::vector<int> indegree(n), row(n, -1);
-  std::set<size_t> ready;
-  for (size_t i = 0; i < n; ++i)
-    if ((indegree[i] = static_cast<int>(inputs[i].size())) == 0) ready.insert(i);
-  std::vector<size_t> order;
-  while (!ready.empty()) {
-    const size_t i = *ready.begin();
-    ready.erase(ready.begin());
-    order.push_back(i);
-    row[i] = 0;
-    for (size_t s : inputs[i]) row[i] = std::max(row[i], row[s] + 1);
-    for (size_t o : outputs[i])
-      if (--indegree[o] == 0) ready.insert(o);
-  }
-  int deepest = 0;
-  for (size_t i : order) deepest = std::max(deepest, row[i]);
-  for (size_t i = 0; i < n; ++i)
-    if (row[i] < 0) row[i] = deepest + 1;
-  // Within a row: by the mean column of the inputs (already placed rows), then id.
-  std::vector<double> column(n, 0);
-  std::map<int, std::vector<size_t>> rows;
-  for (size_t i = 0; i < n; ++i) rows[row[i]].push_back(i);
-  for (auto& [r, members] : rows) {
-    std::vector<std::pair<double, size_t>> keyed;
-    for (size_t i : members) {
-      double sum = 0;
-      int count = 0;
-      for (size_t s : inputs[i])
-        if (row[s] < r) {
-          sum += column[s];
-          ++count;
-        }
-      keyed.push_back({count ? sum / count : 0.0, i});
-    }
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    const double mid = (static_cast<double>(keyed.size()) - 1) / 2;
-    for (size_t k = 0; k < keyed.size(); ++k) column[keyed[k].second] = static_cast<double>(k) - mid;
-  }
-  EditStep step{"Arrange", {}, 0};
-  for (size_t i = 0; i < n; ++i) {
+  for (const Edge& e : doc_.edges()) g.edges.push_back({index[e.from], index[e.to], layout::kFreePort, layout::kFreePort});
+  layout::Options options;
+  options.direction = direction == ArrangeDirection::LeftToRight ? layout::Direction::LeftToRight
+                                                                 : layout::Direction::TopToBottom;
+  // Room for the shape labels on the edges and for notes under the boxes.
+  options.node_sep = 40.0f;
+  options.rank_sep = direction == ArrangeDirection::LeftToRight ? 80.0f : 54.0f;
+  auto placed = layout::layoutGraph(g, options);
+  if (!placed) return Error{"auto-arrange failed: " + placed.error().message};
+  EditStep step{direction == ArrangeDirection::LeftToRight ? "Arrange left to right" : "Arrange top to bottom", {}, 0};
+  std::vector<Vec2> moved(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const layout::Point c = placed->node_centers[i];
     Node after = nodes[i];
-    after.pos = rounded({column[i] * columnGap, row[i] * rowGap});
+    after.pos = moved[i] = rounded({x0 + c.x - g.nodes[i].width / 2.0, y0 + c.y - g.nodes[i].height / 2.0});
     if (!(after.pos == nodes[i].pos)) step.changes.push_back(updateNodeChange(nodes[i], std::move(after)));
+  }
+  // A frame goes with the layers it held: it is fitted round their new places, keeping
+  // its margins (a frame holding no layer stays where it is).
+  for (const Annotation& a : doc_.annotations()) {
+    if (a.kind != Annotation::Kind::Frame) continue;
+    double bx0 = 1e300, by0 = 1e300, bx1 = -1e300, by1 = -1e300, nx0 = 1e300, ny0 = 1e300, nx1 = -1e300, ny1 = -1e300;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const Vec2 p = nodes[i].pos;
+      const double w = g.nodes[i].width, h = g.nodes[i].height;
+      if (p.x < a.pos.x || p.y < a.pos.y || p.x + w > a.pos.x + a.size.x || p.y + h > a.pos.y + a.size.y) continue;
+      bx0 = std::min(bx0, p.x), by0 = std::min(by0, p.y), bx1 = std::max(bx1, p.x + w), by1 = std::max(by1, p.y + h);
+      nx0 = std::min(nx0, moved[i].x), ny0 = std::min(ny0, moved[i].y);
+      nx1 = std::max(nx1, moved[i].x + w), ny1 = std::max(ny1, moved[i].y + h);
+    }
+    if (bx0 > bx1) continue;
+    Annotation after = a;
+    after.pos = rounded({nx0 - (bx0 - a.pos.x), ny0 - (by0 - a.pos.y)});
+    const Vec2 far = rounded({nx1 + (a.pos.x + a.size.x - bx1), ny1 + (a.pos.y + a.size.y - by1)});
+    after.size = {far.x - after.pos.x, far.y - after.pos.y};
+    if (!(after == a)) step.changes.push_back(annotationChange(Change::Kind::UpdateAnnotation, a, std::move(after)));
+  }
+  return commit(std::move(step));
+}
+
+Status Editor::placeNodes(const std::vector<std::pair<NodeId, Vec2>>& positions, std::string label) {
+  EditStep step{std::move(label), {}, 0};
+  for (const auto& [id, pos] : positions) {
+    const Node* n = doc_.node(id);
+    if (!n) return Error{"no node with id " + std::to_string(id.index)};
+    Node after = *n;
+    after.pos = rounded(pos);
+    if (!(after.pos == n->pos)) step.changes.push_back(updateNodeChange(*n, std::move(after)));
+  }
+  return commit(std::move(step));
+}
+
+std::vector<Vec2> alignedPositions(const std::vector<std::pair<Vec2, Vec2>>& rects, AlignMode mode) {
+  std::vector<Vec2> out;
+  for (const auto& r : rects) out.push_back(r.first);
+  const bool distribute = mode == AlignMode::DistributeX || mode == AlignMode::DistributeY;
+  if (rects.size() < (distribute ? 3u : 2u)) return out;
+  double lo_x = 1e300, hi_x = -1e300, lo_y = 1e300, hi_y = -1e300;
+  for (const auto& [p, size] : rects) {
+    lo_x = std::min(lo_x, p.x), hi_x = std::max(hi_x, p.x + size.x);
+    lo_y = std::min(lo_y, p.y), hi_y = std::max(hi_y, p.y + size.y);
+  }
+  if (distribute) {
+    const bool horizontal = mode == AlignMode::DistributeX;
+    std::vector<size_t> order(rects.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto lead = [&](size_t i) { return horizontal ? rects[i].first.x : rects[i].first.y; };
+    auto extent = [&](size_t i) { return horizontal ? rects[i].second.x : rects[i].second.y; };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return lead(a) < lead(b); });
+    double total = 0;
+    for (size_t i : order) total += extent(i);
+    const double start = lead(order.front());
+    const double end = std::max(lead(order.back()) + extent(order.back()), start + total);
+    const double gap = (end - start - total) / static_cast<double>(order.size() - 1);
+    double at = start;
+    for (size_t i : order) {
+      (horizontal ? out[i].x : out[i].y) = at;
+      at += extent(i) + gap;
+    }
+    return out;
+  }
+  for (size_t i = 0; i < rects.size(); ++i) {
+    const Vec2 size = rects[i].second;
+    switch (mode) {
+      case AlignMode::Left: out[i].x = lo_x; break;
+      case AlignMode::Right: out[i].x = hi_x - size.x; break;
+      case AlignMode::CenterX: out[i].x = (lo_x + hi_x) / 2 - size.x / 2; break;
+      case AlignMode::Top: out[i].y = lo_y; break;
+      case AlignMode::Bottom: out[i].y = hi_y - size.y; break;
+      case AlignMode::CenterY: out[i].y = (lo_y + hi_y) / 2 - size.y / 2; break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+// [SECTION] Diagram decoration
+
+Status Editor::setNodeColor(NodeId id, std::optional<uint32_t> color) {
+  const Node* n = doc_.node(id);
+  if (!n) return Error{"no node with id " + std::to_string(id.index)};
+  if (color) *color &= 0xFFFFFF;
+  if (n->color == color) return {};
+  Node after = *n;
+  after.color = color;
+  return commit(EditStep{color ? "Colour " + n->name : "Reset colour of " + n->name,
+                         {updateNodeChange(*n, std::move(after))}, 0});
+}
+
+Status Editor::setNote(NodeId id, std::string note, bool continueTyping) {
+  const Node* n = doc_.node(id);
+  if (!n) return Error{"no node with id " + std::to_string(id.index)};
+  if (note.size() > kMaxNoteBytes) return Error{"a note holds at most " + std::to_string(kMaxNoteBytes) + " bytes"};
+  if (n->note == note) return {};
+  Node after = *n;
+  after.note = std::move(note);
+  const uint64_t key = ((0x6e6f7465ull << 32) ^ id.index) | 1;  // "note" + id
+  if (continueTyping && !undo_.empty() && undo_.back().merge_key == key && redo_.empty()) {
+    (void)doc_.replaceNode(after);
+    undo_.back().changes.back().after = std::move(after);
+    ++revision_;
+    return {};
+  }
+  return commit(EditStep{"Note on " + n->name, {updateNodeChange(*n, std::move(after))}, continueTyping ? key : 0});
+}
+
+Result<uint32_t> Editor::addAnnotation(Annotation a) {
+  if (doc_.annotations().size() >= kMaxAnnotations)
+    return Error{"Not added: a document holds at most " + std::to_string(kMaxAnnotations) + " labels and frames"};
+  if (a.text.size() > kMaxNoteBytes) return Error{"a label holds at most " + std::to_string(kMaxNoteBytes) + " bytes"};
+  a.id = doc_.nextAnnotationId();
+  a.pos = rounded(a.pos);
+  a.size = rounded(a.size);
+  const uint32_t id = a.id;
+  const std::string label = a.kind == Annotation::Kind::Frame ? "Add frame" : "Add label";
+  (void)commit(EditStep{label, {annotationChange(Change::Kind::AddAnnotation, {}, std::move(a))}, 0});
+  return id;
+}
+
+Status Editor::updateAnnotation(const Annotation& a, bool continueDrag) {
+  const Annotation* cur = doc_.annotation(a.id);
+  if (!cur) return Error{"no label or frame with id " + std::to_string(a.id)};
+  if (a.text.size() > kMaxNoteBytes) return Error{"a label holds at most " + std::to_string(kMaxNoteBytes) + " bytes"};
+  Annotation after = a;
+  after.pos = rounded(a.pos);
+  after.size = rounded({std::max(a.size.x, 0.0), std::max(a.size.y, 0.0)});
+  if (after == *cur) return {};
+  const uint64_t key = ((0x65646974ull << 32) ^ a.id) | 1;  // "edit" + id
+  if (continueDrag && !undo_.empty() && undo_.back().merge_key == key && redo_.empty()) {
+    (void)doc_.replaceAnnotation(after);
+    undo_.back().changes.back().note_after = std::move(after);
+    ++revision_;
+    return {};
+  }
+  const std::string label = a.kind == Annotation::Kind::Frame ? "Edit frame" : "Edit label";
+  return commit(EditStep{label, {annotationChange(Change::Kind::UpdateAnnotation, *cur, std::move(after))},
+                         continueDrag ? key : 0});
+}
+
+Status Editor::removeAnnotations(const std::vector<uint32_t>& ids) {
+  EditStep step{ids.size() == 1 ? "Delete label" : "Delete " + std::to_string(ids.size()) + " labels/frames", {}, 0};
+  std::set<uint32_t> seen;
+  for (uint32_t id : ids) {
+    const Annotation* a = doc_.annotation(id);
+    if (!a) return Error{"no label or frame with id " + std::to_string(id)};
+    if (seen.insert(id).second) step.changes.push_back(annotationChange(Change::Kind::RemoveAnnotation, *a, {}));
+  }
+  return commit(std::move(step));
+}
+
+Status Editor::moveAnnotations(const std::vector<uint32_t>& idsIn, Vec2 delta, bool continueDrag) {
+  std::vector<uint32_t> ids = idsIn;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (uint32_t id : ids)
+    if (!doc_.annotation(id)) return Error{"no label or frame with id " + std::to_string(id)};
+  if (ids.empty()) return {};
+  uint64_t key = 1469598103934665603ull ^ 0x616e6eull;  // FNV-1a over the ids, salted "ann"
+  for (uint32_t id : ids) key = (key ^ id) * 1099511628211ull;
+  key |= 1;
+  if (continueDrag && !undo_.empty() && undo_.back().merge_key == key && redo_.empty()) {
+    for (Change& c : undo_.back().changes) {
+      Annotation moved = *doc_.annotation(c.note_after.id);
+      moved.pos = rounded({moved.pos.x + delta.x, moved.pos.y + delta.y});
+      (void)doc_.replaceAnnotation(moved);
+      c.note_after = std::move(moved);
+    }
+    ++revision_;
+    return {};
+  }
+  EditStep step{ids.size() == 1 ? "Move label" : "Move " + std::to_string(ids.size()) + " labels/frames", {}, key};
+  for (uint32_t id : ids) {
+    const Annotation& before = *doc_.annotation(id);
+    Annotation after = before;
+    after.pos = rounded({before.pos.x + delta.x, before.pos.y + delta.y});
+    step.changes.push_back(annotationChange(Change::Kind::UpdateAnnotation, before, std::move(after)));
   }
   return commit(std::move(step));
 }

@@ -10,6 +10,8 @@
 // nodesInRect() answers the box-select query from node anchor positions.
 #pragma once
 #include <cstdint>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -19,12 +21,29 @@ namespace nf::builder {
 
 // One primitive change and what it replaced.
 struct Change {
-  enum class Kind : uint8_t { AddNode, RemoveNode, UpdateNode, AddEdge, RemoveEdge, SetModelName };
+  enum class Kind : uint8_t {
+    AddNode, RemoveNode, UpdateNode, AddEdge, RemoveEdge, SetModelName,
+    AddAnnotation, RemoveAnnotation, UpdateAnnotation,
+  };
   Kind kind = Kind::AddNode;
   Node before, after;  // nodes: Add uses after, Remove uses before, Update both
   Edge edge;           // AddEdge / RemoveEdge
   std::string name_before, name_after;  // SetModelName
+  Annotation note_before, note_after;   // annotations, as for nodes
 };
+
+// Auto-arrange: the direction data flows in.
+enum class ArrangeDirection : uint8_t { TopToBottom, LeftToRight };
+
+// Align and distribute (the selection's boxes, by their edges or centres).
+enum class AlignMode : uint8_t {
+  Left, CenterX, Right, Top, CenterY, Bottom,
+  DistributeX,  // equal gaps between boxes, left to right, the outer two stay
+  DistributeY,
+};
+// New top-left corners for boxes `rects` (x, y = top-left; size in the second Vec2),
+// in the same order. Fewer than 2 boxes (3 for distribute) stay where they are.
+std::vector<Vec2> alignedPositions(const std::vector<std::pair<Vec2, Vec2>>& rects, AlignMode mode);
 
 struct EditStep {
   std::string label;  // "Add Conv2d", "Connect", "Move 3 nodes": for the Undo/Redo menu items
@@ -77,9 +96,31 @@ class Editor {
   // Moves by `delta` (positions are rounded to whole units). continueDrag merges with
   // the previous step when it moved the same nodes.
   Status moveNodes(const std::vector<NodeId>& ids, Vec2 delta, bool continueDrag = false);
-  // Layered placement: each node one row below its deepest input (rows `rowGap`
-  // apart), rows ordered by the mean position of their inputs, `columnGap` apart.
-  Status autoArrange(double columnGap = 220, double rowGap = 100);
+  // Layered placement by the graph layout engine (src/layout: cycles broken, layers,
+  // crossings minimised, Brandes-Koepf placement), flowing down or to the right.
+  // `sizes` gives each node's box (Document::nodes() order; default 170 x 46);
+  // the top-left of the result is where the top-left of the old bounding box was, or
+  // 0, 0 for a document with nothing placed yet.
+  Status autoArrange(ArrangeDirection direction = ArrangeDirection::TopToBottom,
+                     const std::vector<Vec2>& sizes = {});
+  // Moves nodes to the given top-left corners as one undo step labelled `label`
+  // (align, distribute, snap); unchanged positions add nothing.
+  Status placeNodes(const std::vector<std::pair<NodeId, Vec2>>& positions, std::string label);
+
+  // [SECTION] Diagram decoration (no effect on the model; each edit one undo step)
+  Status setNodeColor(NodeId id, std::optional<uint32_t> color);  // none: the category colour
+  // continueTyping merges with the previous step when it was this node's note (the UI
+  // commits every keystroke, so a note is never lost when the selection changes).
+  Status setNote(NodeId id, std::string note, bool continueTyping = false);
+  // Adds a label or frame (its id is assigned); returns the id.
+  Result<uint32_t> addAnnotation(Annotation a);
+  // continueDrag merges with the previous step when it edited the same annotation the
+  // same way (a frame resized by dragging its corner is one step).
+  Status updateAnnotation(const Annotation& a, bool continueDrag = false);
+  Status removeAnnotations(const std::vector<uint32_t>& ids);
+  // Moves labels and frames (and, in the same step, nodes) by delta; continueDrag merges
+  // with the previous step when it moved the same things.
+  Status moveAnnotations(const std::vector<uint32_t>& ids, Vec2 delta, bool continueDrag = false);
 
   // [SECTION] Clipboard
   // The selected nodes and the edges among them, as a small saved document (text,

@@ -9,6 +9,8 @@ namespace nf::builder {
 
 constexpr size_t kMaxDocumentNodes = 20000;
 constexpr size_t kMaxDocumentBytes = size_t{64} << 20;  // saved or compact text, 64 MiB
+constexpr size_t kMaxAnnotations = 2000;   // labels and frames on one canvas
+constexpr size_t kMaxNoteBytes = 4096;     // a node's note, a label's or frame's text
 
 // The sentence for a refused edit or load, e.g. "a document holds at most 20000 nodes".
 inline std::string nodeLimitMessage() {

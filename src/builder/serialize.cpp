@@ -232,10 +232,143 @@ void nameUnnamed(Document& doc, const std::vector<NodeId>& unnamed) {
 
 double number(const json& j) { return j.is_number() ? j.get<double>() : 0.0; }
 
+ojson posJsonValue(double v) {
+  if (std::floor(v) == v && std::fabs(v) < 1e15) return static_cast<int64_t>(v);
+  return v;
+}
+
 // Canvas coordinates are kept within +-1e9 (far beyond any canvas; NaN becomes 0), so
 // sums and the compact form's whole-unit deltas never overflow.
 constexpr double kMaxCoordinate = 1e9;
 double coordinate(double v) { return std::isnan(v) ? 0.0 : std::clamp(v, -kMaxCoordinate, kMaxCoordinate); }
+
+// [SECTION] Diagram decoration (version 2: node colours and notes, labels, frames)
+
+// True when the document needs version 2 to be saved faithfully; an undecorated one is
+// still written as version 1, so an older NetForge reads it without a note.
+bool decorated(const Document& doc) {
+  if (!doc.annotations().empty()) return true;
+  return std::any_of(doc.nodes().begin(), doc.nodes().end(),
+                     [](const Node& n) { return n.color.has_value() || !n.note.empty(); });
+}
+int versionFor(const Document& doc) { return decorated(doc) ? 2 : 1; }
+
+std::string colorText(uint32_t rgb) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out = "#";
+  for (int shift = 20; shift >= 0; shift -= 4) out += kHex[(rgb >> shift) & 0xF];
+  return out;
+}
+
+// "#rrggbb" (either case); nullopt otherwise.
+std::optional<uint32_t> parseColor(const json& j) {
+  if (!j.is_string()) return std::nullopt;
+  const std::string& t = j.get_ref<const std::string&>();
+  if (t.size() != 7 || t[0] != '#') return std::nullopt;
+  uint32_t v = 0;
+  for (size_t i = 1; i < 7; ++i) {
+    const char c = t[i];
+    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return std::nullopt;
+    v = v << 4 | static_cast<uint32_t>(d);
+  }
+  return v;
+}
+
+// Texts longer than the editor allows are cut (at a character boundary) with a note.
+std::string boundedText(const json& j, const std::string& where, LoadReport& report) {
+  if (!j.is_string()) {
+    report.notes.push_back(where + ": text is not a string and was ignored");
+    return "";
+  }
+  std::string t = j.get<std::string>();
+  if (t.size() > kMaxNoteBytes) {
+    size_t cut = kMaxNoteBytes;
+    while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
+    t.resize(cut);
+    report.notes.push_back(where + ": text longer than " + std::to_string(kMaxNoteBytes) + " bytes was cut");
+  }
+  return t;
+}
+
+// A node's "color" and "note" (saved form) or "c" and "t" (compact form).
+void readNodeLook(Node& n, const json& obj, const char* color_key, const char* note_key, const std::string& where,
+                  LoadReport& report) {
+  if (!obj.is_object()) return;
+  if (obj.contains(color_key)) {
+    if (auto c = parseColor(obj[color_key])) n.color = *c;
+    else report.notes.push_back(where + ": colour is not #rrggbb and was ignored");
+  }
+  if (obj.contains(note_key)) n.note = boundedText(obj[note_key], where, report);
+}
+
+// Labels and frames: [{"id", "kind": "label"|"frame", "text", "pos": [x, y], "size": [w, h], "color"}]
+// in both forms (the compact form numbers them 1..n and leaves "id" out).
+void readAnnotations(Document& doc, const json* list, LoadReport& report) {
+  if (!list) return;
+  if (!list->is_array()) {
+    report.notes.push_back("'annotations' is not a list and was ignored");
+    return;
+  }
+  size_t k = 0;
+  for (const json& ja : *list) {
+    ++k;
+    const std::string where = "label/frame #" + std::to_string(k);
+    if (k > kMaxAnnotations) {
+      report.notes.push_back("more than " + std::to_string(kMaxAnnotations) + " labels and frames: the rest were dropped");
+      break;
+    }
+    if (!ja.is_object()) {
+      report.notes.push_back(where + " is not an object and was dropped");
+      continue;
+    }
+    Annotation a;
+    auto id = ja.contains("id") ? asInt(ja["id"]) : std::optional<int64_t>(static_cast<int64_t>(k));
+    if (!id || *id < 1 || *id > 0x7fffffff || doc.annotation(static_cast<uint32_t>(*id))) {
+      report.notes.push_back(where + " has no valid id and was dropped");
+      continue;
+    }
+    a.id = static_cast<uint32_t>(*id);
+    const std::string kind = ja.contains("kind") && ja["kind"].is_string() ? ja["kind"].get<std::string>() : "";
+    if (kind != "label" && kind != "frame") {
+      report.notes.push_back(where + " is neither a label nor a frame and was dropped");
+      continue;
+    }
+    a.kind = kind == "frame" ? Annotation::Kind::Frame : Annotation::Kind::Label;
+    if (ja.contains("text")) a.text = boundedText(ja["text"], where, report);
+    auto pair = [&](const char* key) -> Vec2 {
+      if (!ja.contains(key)) return {};
+      const json& p = ja[key];
+      if (p.is_array() && p.size() == 2 && p[0].is_number() && p[1].is_number())
+        return {coordinate(p[0].get<double>()), coordinate(p[1].get<double>())};
+      report.notes.push_back(where + ": '" + key + "' is not [x, y]; 0, 0 used");
+      return {};
+    };
+    a.pos = pair("pos");
+    a.size = pair("size");
+    a.size = {std::clamp(a.size.x, 0.0, kMaxCoordinate), std::clamp(a.size.y, 0.0, kMaxCoordinate)};
+    if (ja.contains("color")) {
+      if (auto c = parseColor(ja["color"])) a.color = *c;
+      else report.notes.push_back(where + ": colour is not #rrggbb and was ignored");
+    }
+    (void)doc.insertAnnotation(std::move(a));
+  }
+}
+
+ojson annotationsJson(const Document& doc, bool with_ids) {
+  ojson list = ojson::array();
+  for (const Annotation& a : doc.annotations()) {
+    ojson ja = ojson::object();
+    if (with_ids) ja["id"] = a.id;
+    ja["kind"] = a.kind == Annotation::Kind::Frame ? "frame" : "label";
+    ja["text"] = a.text;
+    ja["pos"] = ojson::array({posJsonValue(a.pos.x), posJsonValue(a.pos.y)});
+    if (a.kind == Annotation::Kind::Frame) ja["size"] = ojson::array({posJsonValue(a.size.x), posJsonValue(a.size.y)});
+    if (a.color) ja["color"] = colorText(*a.color);
+    list.push_back(std::move(ja));
+  }
+  return list;
+}
 
 // [SECTION] Saved form
 
@@ -271,6 +404,7 @@ Result<Document> loadSaved(json& root, LoadReport& report) {
           report.notes.push_back(where + ": position is not [x, y]; placed at 0, 0");
         }
       }
+      readNodeLook(n, jn, "color", "note", where, report);
       if (doc.contains(n.id)) return Error{where + " reuses id " + std::to_string(*id)};
       if (n.name.empty()) unnamed.push_back(n.id);
       if (Status s = doc.insertNode(n); !s) return Error{s.message()};
@@ -298,6 +432,11 @@ Result<Document> loadSaved(json& root, LoadReport& report) {
   if (root.contains("next_id")) {
     if (auto next = asInt(root["next_id"]); next && *next > 0 && *next <= 0x7fffffff)
       doc.setNextId(static_cast<uint32_t>(*next));
+  }
+  readAnnotations(doc, root.contains("annotations") ? &root["annotations"] : nullptr, report);
+  if (root.contains("next_annotation_id")) {
+    if (auto next = asInt(root["next_annotation_id"]); next && *next > 0 && *next <= 0x7fffffff)
+      doc.setNextAnnotationId(static_cast<uint32_t>(*next));
   }
   return doc;
 }
@@ -329,10 +468,7 @@ ojson paramsJson(const Node& node, bool onlyNonDefault) {
   return out;
 }
 
-ojson posJson(double v) {
-  if (std::floor(v) == v && std::fabs(v) < 1e15) return static_cast<int64_t>(v);
-  return v;
-}
+ojson posJson(double v) { return posJsonValue(v); }
 
 // [SECTION] Compact form
 
@@ -385,9 +521,11 @@ Result<Document> loadCompactJson(json& root, LoadReport& report) {
     x = coordinate(x + (at(4) ? number(*at(4)) : 0.0));
     y = coordinate(y + (at(5) ? number(*at(5)) : 0.0));
     n.pos = {x, y};
+    if (const json* look = at(6)) readNodeLook(n, *look, "c", "t", where, report);
     if (Status s = doc.insertNode(std::move(n)); !s) return Error{s.message()};
   }
   addEdges(doc, edges, report);
+  readAnnotations(doc, root.contains("a") ? &root["a"] : nullptr, report);
   return doc;
 }
 
@@ -396,9 +534,10 @@ Result<Document> loadCompactJson(json& root, LoadReport& report) {
 std::string saveJson(const Document& doc) {
   ojson header = ojson::object();
   header["format"] = kDocumentFormat;
-  header["version"] = kDocumentVersion;
+  header["version"] = versionFor(doc);
   header["name"] = doc.name;
   header["next_id"] = doc.nextId().index;
+  if (!doc.annotations().empty()) header["next_annotation_id"] = doc.nextAnnotationId();
   // One node / edge per line: diffs of saved files stay readable.
   std::string out = dumpText(header, 2);
   out.erase(out.size() - 2);  // drop "\n}"
@@ -411,6 +550,8 @@ std::string saveJson(const Document& doc) {
     jn["name"] = n.name;
     jn["params"] = paramsJson(n, false);
     jn["pos"] = ojson::array({posJson(n.pos.x), posJson(n.pos.y)});
+    if (n.color) jn["color"] = colorText(*n.color);
+    if (!n.note.empty()) jn["note"] = n.note;
     out += (i ? ",\n    " : "\n    ") + dumpText(jn);
   }
   out += doc.nodes().empty() ? "],\n" : "\n  ],\n";
@@ -423,7 +564,14 @@ std::string saveJson(const Document& doc) {
     je["port"] = e.port;
     out += (i ? ",\n    " : "\n    ") + dumpText(je);
   }
-  out += doc.edges().empty() ? "]\n}\n" : "\n  ]\n}\n";
+  out += doc.edges().empty() ? "]" : "\n  ]";
+  if (!doc.annotations().empty()) {
+    out += ",\n  \"annotations\": [";
+    const ojson list = annotationsJson(doc, true);
+    for (size_t i = 0; i < list.size(); ++i) out += (i ? ",\n    " : "\n    ") + dumpText(list[i]);
+    out += "\n  ]";
+  }
+  out += "\n}\n";
   return out;
 }
 
@@ -442,7 +590,7 @@ Result<Document> loadJson(std::string_view text, LoadReport* report) {
 
 std::string saveCompact(const Document& doc) {
   ojson root = ojson::object();
-  root["v"] = kDocumentVersion;
+  root["v"] = versionFor(doc);
   root["n"] = doc.name;
   ojson list = ojson::array();
   std::map<NodeId, int> index;
@@ -474,10 +622,17 @@ std::string saveCompact(const Document& doc) {
     e.push_back(y - py);
     px = x;
     py = y;
+    if (n.color || !n.note.empty()) {
+      ojson look = ojson::object();
+      if (n.color) look["c"] = colorText(*n.color);
+      if (!n.note.empty()) look["t"] = n.note;
+      e.push_back(std::move(look));
+    }
     while (e.size() > 1 && e.back().is_number_integer() && e.back().get<int64_t>() == 0) e.erase(e.size() - 1);
     list.push_back(std::move(e));
   }
   root["l"] = std::move(list);
+  if (!doc.annotations().empty()) root["a"] = annotationsJson(doc, false);
   return dumpText(root);
 }
 
@@ -517,10 +672,11 @@ Result<Document> loadDocumentFile(const std::string& path, LoadReport* report) {
 // [SECTION] Migrations
 
 const std::vector<Migration>& migrations() {
-  // Version 1 is the first published format: nothing to migrate yet. A future step
-  // looks like {1, "what changed", [](json& d) { ... }} and must handle both the
-  // saved ("version", "nodes") and the compact ("v", "l") form.
-  static const std::vector<Migration> table;
+  // A step looks like {1, "what changed", [](json& d) { ... }} and must handle both the
+  // saved ("version", "nodes") and the compact ("v", "l") form. Version 2 only added
+  // optional fields (node colours and notes, labels and frames): a version 1 document
+  // means the same in version 2, so its step changes nothing and says nothing.
+  static const std::vector<Migration> table = {{1, "", [](json&) {}}};
   return table;
 }
 
@@ -534,7 +690,8 @@ Status migrate(json& doc, int version, int target, const std::vector<Migration>&
     it->apply(doc);
     if (doc.contains("version")) doc["version"] = v + 1;
     if (doc.contains("v")) doc["v"] = v + 1;
-    if (notes) notes->push_back("migrated from document version " + std::to_string(v) + ": " + it->summary);
+    if (notes && it->summary && *it->summary)  // an additive step (empty summary) changes no meaning
+      notes->push_back("migrated from document version " + std::to_string(v) + ": " + it->summary);
   }
   return {};
 }

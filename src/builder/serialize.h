@@ -11,6 +11,11 @@
 // know are kept (and written back) and reported by the analysis; nothing is dropped
 // silently: every repair made while loading is a note in LoadReport.
 //
+// DECORATION (version 2; both forms): a node may carry "color": "#rrggbb" and "note";
+//   "annotations" (compact: "a") lists labels and frames:
+//   {"id": 1, "kind": "label"|"frame", "text": "...", "pos": [x, y], "size": [w, h] (frames), "color": "#rrggbb"}
+//   (the compact form leaves "id" out: 1..n in order). Saved JSON also has "next_annotation_id".
+//
 // COMPACT FORM (share links; the browser deflates it, may encrypt it, and puts it in
 // the URL fragment): minified JSON
 //   {"v": 1, "n": "model name", "l": [[type, name, params, inputs, dx, dy], ...]}
@@ -22,6 +27,7 @@
 //   inputs  0 = "input port 0 fed by the previous node" (the common chain);
 //           else an array: the producer's index for each port, -1 for a gap
 //   dx, dy  position relative to the previous node (whole units)
+//   look    (version 2, only when set) {"c": "#rrggbb", "t": "note"}
 // Node ids become 1..n in order. Omitting defaults makes links short, so changing a
 // default in the catalog requires a version bump and a migration (see migrations()).
 #pragma once
@@ -36,7 +42,9 @@
 namespace nf::builder {
 
 constexpr const char* kDocumentFormat = "netforge-builder";
-constexpr int kDocumentVersion = 1;  // bump with a migration when the meaning of stored data changes
+// Version 2 added node "color" ("#rrggbb") and "note", and "annotations" (labels and
+// frames: see DECORATION below). A document without them is still written as version 1.
+constexpr int kDocumentVersion = 2;  // bump with a migration when the meaning of stored data changes
 
 // What loading did besides reading: migrations applied, unknown things kept, repairs.
 struct LoadReport {
@@ -64,7 +72,7 @@ struct Migration {
   void (*apply)(nlohmann::json& doc) = nullptr;
 };
 
-// The built-in table, keyed by `from` (empty while kDocumentVersion is 1).
+// The built-in table, keyed by `from`.
 const std::vector<Migration>& migrations();
 
 // Applies the steps of `table` from `version` up to `target`, recording each in `notes`.

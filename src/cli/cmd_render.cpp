@@ -95,9 +95,15 @@ int colorValues(const std::string& spec, const ir::Model& model, scene::NodeValu
 
 }  // namespace
 
+static bool isBuilderDocumentPath(const std::string& path) {
+  return path.size() >= 5 && (endsWith(path, ".json") || endsWith(path, ".JSON"));
+}
+
 int runRender(const Args& args) {
   // --view layered|neurons: render_views.cpp; the graph view (default) is below.
   if (args.has("view") && args.get("view") != "graph") return runRenderView(args);
+  // A builder document is drawn as the builder shows it unless a view is named.
+  if (!args.has("view") && isBuilderDocumentPath(args.positional[0])) return runRenderBuilder(args);
   if (const int rc = checkGraphViewOptions(args); rc >= 0) return rc;
   const std::string path = args.get("output");
   const bool grouped = args.has("grouped");

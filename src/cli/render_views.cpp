@@ -17,6 +17,7 @@
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
 #include "views/builder_layers.h"
+#include "views/builder_picture.h"
 #include "views/layered_view.h"
 #include "views/neuron_view.h"
 
@@ -114,9 +115,52 @@ int checkGraphViewOptions(const Args& args) {
   return -1;
 }
 
+int runRenderBuilder(const Args& args) {
+  if (args.has("grouped") || args.has("color-by")) return usage("--grouped and --color-by apply to ONNX models");
+  const std::string path = args.get("output");
+  const bool png = endsWithCi(path, ".png");
+  if (!png && !endsWithCi(path, ".svg"))
+    return usage("the output must end in .svg or .png: " + displayName(path));
+  views::ExportOptions eo;
+  views::BuilderPictureOptions po;
+  std::string background, fit, legend;
+  if (!number(args, "scale", 0.01f, 16.0f, &eo.scale) ||
+      !choice(args, "background", {"light", "dark", "transparent", "solid"}, &background) ||
+      !choice(args, "fit", {"none", "16:9"}, &fit) || !choice(args, "legend", {"on", "off"}, &legend))
+    return kExitUsage;
+  eo.transparent = background == "transparent";
+  eo.fit_16_9 = fit == "16:9";
+  po.dark = background == "dark";
+  po.legend = legend != "off";
+  if (args.has("labels")) {
+    po.shapes = po.params = po.notes = false;
+    for (const std::string& label : splitList({args.get("labels")})) {
+      if (label == "shape") po.shapes = true;
+      else if (label == "params") po.params = true;
+      else if (label == "notes") po.notes = true;
+      else if (label != "none") return usage("--labels for a builder document takes a comma list of shape, params, notes (or none)");
+    }
+  }
+  auto doc = builder::loadDocumentFile(args.positional[0]);
+  if (!doc) {
+    std::fprintf(stderr, "netforge: %s\n", displayName(doc.error().message, 400).c_str());
+    return kExitBadInput;
+  }
+  const builder::Analysis analysis = builder::analyze(*doc, builder::Framework::PyTorch);
+  const views::Drawing drawing = views::builderPicture(*doc, analysis, po);
+  return writePicture(drawing, eo, path, png,
+                      "builder diagram, " + std::to_string(drawing.groupCount("node")) + " boxes, " +
+                          std::to_string(drawing.groupCount("frame")) + " frames, " +
+                          std::to_string(drawing.groupCount("label")) + " labels");
+}
+
 int runRenderView(const Args& args) {
   const std::string view = args.get("view");
-  if (view != "layered" && view != "neurons") return usage("--view must be graph, layered or neurons");
+  if (view == "builder") {
+    if (!endsWithCi(args.positional[0], ".json")) return usage("--view builder is for builder documents (DOC.json)");
+    return runRenderBuilder(args);
+  }
+  if (view != "layered" && view != "neurons") return usage("--view must be graph, layered, neurons or builder");
   if (args.has("grouped")) return usage("--grouped applies to --view graph");
   const std::string path = args.get("output");
   const bool png = endsWithCi(path, ".png");

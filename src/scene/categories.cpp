@@ -23,6 +23,9 @@ constexpr std::array<CategoryStyle, kCategoryCount> kStyles = {{
     {0x4A5A6A, 0xFFFFFF},  // Constant: slate
     {0x1F1F1F, 0xFFFFFF},  // InputOutput: near black
     {0x808080, 0xFFFFFF},  // Other: mid grey
+    {0x9C4A16, 0xFFFFFF},  // Recurrent: rust
+    {0x8E2F63, 0xFFFFFF},  // Attention: magenta
+    {0x5C6B16, 0xFFFFFF},  // Merge: olive
 }};
 
 }  // namespace
@@ -46,6 +49,9 @@ const char* categoryName(OpCategory c) {
     case OpCategory::Constant: return "constant";
     case OpCategory::InputOutput: return "io";
     case OpCategory::Other: return "other";
+    case OpCategory::Recurrent: return "recurrent";
+    case OpCategory::Attention: return "attention";
+    case OpCategory::Merge: return "merge";
   }
   return "other";
 }
@@ -109,6 +115,17 @@ uint32_t categoryFill(OpCategory c) {
   // Half-way to white: the hue stays recognisable next to the graph view's headers,
   // light enough for three shades and dark text beside it.
   return mixColor(categoryStyle(c).header, 0xFFFFFF, 0.5f);
+}
+
+uint32_t categoryFill(OpCategory c, bool dark_background) {
+  // Dark theme: mostly the header hue over the dark body, so light text stays readable.
+  return dark_background ? mixColor(categoryStyle(c).header, darkPalette().node_body, 0.3f) : categoryFill(c);
+}
+
+uint32_t readableTextColor(uint32_t fill) {
+  const float r = static_cast<float>((fill >> 16) & 0xFF), g = static_cast<float>((fill >> 8) & 0xFF),
+              b = static_cast<float>(fill & 0xFF);
+  return (0.2126f * r + 0.7152f * g + 0.0722f * b) / 255.0f > 0.55f ? 0x1A1D23 : 0xF4F5F7;
 }
 
 SolidShades solidShades(uint32_t fill) {

@@ -70,6 +70,11 @@ uint32_t mixColor(uint32_t a, uint32_t b, float t);
 // header hue lightened (categoryFill); the top face lighter and the side darker
 // still, so the boxes read as solids under light from the top left.
 uint32_t categoryFill(OpCategory c);
+// The builder's boxes: categoryFill on light backgrounds, a deep shade of the header
+// hue on dark ones.
+uint32_t categoryFill(OpCategory c, bool dark_background);
+// Near-black or near-white, whichever reads on `fill` (user-chosen box colours).
+uint32_t readableTextColor(uint32_t fill);
 struct SolidShades {
   uint32_t front, top, side, edge;  // edge: the outline of every face
 };

@@ -77,7 +77,8 @@ void svgOpen(std::ostream& out, const Rect& bounds, const Overlay* overlay) {
       << ".r{font-size:" << Num(st.body_font) << "px;fill:" << cssColor(pal.body_text) << "}\n"
       << ".d{fill:" << cssColor(pal.dim_text) << "}\n"
       << ".ft{font-size:" << Num(st.body_font) << "px;font-weight:bold;fill:" << cssColor(pal.body_text) << "}\n";
-  for (int c = 0; c < kCategoryCount; ++c) {
+  // The categories ONNX ops take (those after Other are the builder's: never in a graph).
+  for (int c = 0; c <= static_cast<int>(OpCategory::Other); ++c) {
     const auto cat = static_cast<OpCategory>(c);
     out << ".c-" << categoryName(cat) << "{fill:" << cssColor(categoryStyle(cat).header) << "}\n"
         << ".t-" << categoryName(cat) << "{fill:" << cssColor(categoryStyle(cat).header_text) << "}\n";

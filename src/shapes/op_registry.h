@@ -43,8 +43,12 @@ enum class OpCategory : uint8_t {
   Constant,       // Constant, ConstantOfShape, initializers shown as nodes
   InputOutput,    // graph inputs and outputs
   Other,          // everything else (custom domains, unknown ops)
+  // Builder diagrams only (ONNX ops keep the groups above): their layers' colours.
+  Recurrent,      // LSTM, GRU, RNN layers
+  Attention,      // multi-head attention, transformer layers
+  Merge,          // add, multiply, concatenate layers
 };
-inline constexpr int kCategoryCount = 12;
+inline constexpr int kCategoryCount = 15;
 
 // How metrics.cpp counts an op's MACs and FLOPs (the convention is in metrics.h).
 enum class CostKind : uint8_t {

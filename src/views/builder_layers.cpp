@@ -4,31 +4,9 @@
 #include <map>
 
 #include "scene/text_metrics.h"
+#include "views/builder_look.h"
 
 namespace nf::views {
-
-namespace {
-
-scene::OpCategory categoryOf(builder::Family f) {
-  using F = builder::Family;
-  using C = scene::OpCategory;
-  switch (f) {
-    case F::Input: return C::InputOutput;
-    case F::Linear: case F::Recurrent: case F::MultiHeadAttention: case F::TransformerEncoder:
-    case F::TransformerDecoder: case F::Embedding:
-      return C::MatMul;
-    case F::Conv: case F::ConvTranspose: case F::DepthwiseConv: case F::SeparableConv: return C::Conv;
-    case F::Pool: case F::AdaptivePool: case F::GlobalPool: return C::Pooling;
-    case F::BatchNorm: case F::LayerNorm: case F::GroupNorm: case F::InstanceNorm: case F::Dropout:
-    case F::SpatialDropout:
-      return C::Normalization;
-    case F::Activation: case F::PReLU: case F::Softmax: return C::Activation;
-    case F::Merge: return C::Math;
-    default: return C::Tensor;
-  }
-}
-
-}  // namespace
 
 LayerGraph layersFromBuilder(const builder::Document& doc, const builder::Analysis& a, bool fold_activations) {
   LayerGraph out;
@@ -44,7 +22,7 @@ LayerGraph layersFromBuilder(const builder::Document& doc, const builder::Analys
     l.kind = input ? LayerKind::Input : LayerKind::Op;
     l.op_type = input ? "Input" : scene::cleanText(n.type, 64);
     l.name = scene::cleanText(n.name, 200);
-    l.category = r && r->spec ? categoryOf(r->spec->family) : scene::OpCategory::Other;
+    l.category = r && r->spec ? sceneCategory(r->spec->diagram) : scene::OpCategory::Other;
     if (r && r->output) {
       // Batch first, then the dims as the PyTorch code stores them.
       std::vector<int64_t> dims{1};

@@ -2,7 +2,8 @@
 // added from the picker, connected by dragging port to port, parameters typed into the
 // properties panel, the code taken from the Copy button and run by /usr/bin/python3
 // (python3-torch). Widgets are found by name (builder_lib.mjs), never by fixed
-// coordinates. Also: canvas zoom, box-select, copy/paste/duplicate, Shift+click connect.
+// coordinates. Also: canvas zoom, box-select, copy/paste/duplicate, Shift+click toggling a
+// connection, "+" with nothing selected adding after the last layer added.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -49,22 +50,38 @@ const CIFAR = [
 
 export default function register(t) {
   t.test('CIFAR-10 CNN built through the UI alone; the copied PyTorch code runs', {
-    timeout: 240000, context: { viewport: { width: 1600, height: 1000 } },
+    timeout: 360000, context: { viewport: { width: 1600, height: 1000 } },
   }, async ({ page, url, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin }).catch(() => {});
     await openBuilder(page, url);
     const names = [];
     for (const [query, type, params] of CIFAR) {
-      if (names.length) await clickEmptyCanvas(page);  // nothing selected: "+" adds a free node
+      // Nothing selected (a click on the empty canvas): "+" adds after the last layer added
+      // and connects it (Flowpoints); every third one is cut with Shift+click and joined
+      // again by dragging port to port.
+      if (names.length) await clickEmptyCanvas(page);
       const node = await addFromPicker(page, query, type);
       names.push(node.name);
       await click(page, 'btn:Fit');
       if (names.length > 1) {
-        await connectByDrag(page, names[names.length - 2], node.name);
-        const doc = await builderDoc(page);
-        const prev = doc.nodes.find((m) => m.name === names[names.length - 2]);
-        assert(doc.edges.length === names.length - 1 && doc.edges.some((e) => e.from === prev.id && e.to === node.id),
-          `dragging ${prev.name} -> ${node.name} made that edge (${JSON.stringify(doc.edges)})`);
+        const edge = async () => {
+          const doc = await builderDoc(page);
+          const prev = doc.nodes.find((m) => m.name === names[names.length - 2]);
+          return [doc, doc.edges.some((e) => e.from === prev.id && e.to === node.id)];
+        };
+        let [doc, joined] = await edge();
+        assert(doc.edges.length === names.length - 1 && joined,
+          `"+" with nothing selected connected ${names[names.length - 2]} -> ${node.name} (${JSON.stringify(doc.edges)})`);
+        if (names.length % 3 === 0) {
+          await click(page, `node:${names[names.length - 2]}`);
+          await click(page, `node:${node.name}`, ['Shift']);
+          [doc, joined] = await edge();
+          assert(!joined && doc.edges.length === names.length - 2, `Shift+click on a connected layer disconnected it (${JSON.stringify(doc.edges)})`);
+          await connectByDrag(page, names[names.length - 2], node.name);
+          [doc, joined] = await edge();
+          assert(joined && doc.edges.length === names.length - 1,
+            `dragging ${names[names.length - 2]} -> ${node.name} made that edge (${JSON.stringify(doc.edges)})`);
+        }
       }
       if (Object.keys(params).length) {
         await click(page, `node:${node.name}`);  // select it: the properties panel shows its fields
@@ -170,15 +187,24 @@ export default function register(t) {
     await clickEmptyCanvas(page);
     const c = await addFromPicker(page, 'Linear', 'Linear');
     let doc = await builderDoc(page);
-    assert(doc.nodes.length === 3 && doc.edges.length === 0, 'three free nodes');
+    const chain = (d) => d.edges.map((e) => `${e.from}>${e.to}`).sort().join(' ');
+    assert(doc.nodes.length === 3 && chain(doc) === `${a.id}>${b.id} ${b.id}>${c.id}`,
+      `"+" with nothing selected adds after the last layer added: ${chain(doc)}`);
 
-    // Shift+click: select a, Shift+click b connects a -> b; select b, Shift+click c.
+    // Shift+click toggles: select a, Shift+click b disconnects a -> b; again connects;
+    // select b, Shift+click c disconnects and again connects.
+    await click(page, `node:${a.name}`);
+    await click(page, `node:${b.name}`, ['Shift']);
+    doc = await builderDoc(page);
+    assert(chain(doc) === `${b.id}>${c.id}`, `Shift+click disconnected a -> b (${chain(doc)})`);
     await click(page, `node:${a.name}`);
     await click(page, `node:${b.name}`, ['Shift']);
     await click(page, `node:${b.name}`);
     await click(page, `node:${c.name}`, ['Shift']);
+    await click(page, `node:${b.name}`);
+    await click(page, `node:${c.name}`, ['Shift']);
     doc = await builderDoc(page);
-    assert(doc.edges.length === 2, `Shift+click connected the chain (${JSON.stringify(doc.edges)})`);
+    assert(chain(doc) === `${a.id}>${b.id} ${b.id}>${c.id}`, `Shift+click connected the chain again (${chain(doc)})`);
 
     // Zoom: "-" zooms out about the centre, "+" back in, the wheel at the cursor.
     await click(page, `node:${c.name}`);

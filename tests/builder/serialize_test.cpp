@@ -34,12 +34,12 @@ TEST(BuilderDocument, SavedJsonRoundTripsExactlyAndIsStable) {
   EXPECT_EQ(*back, d);
   EXPECT_EQ(back->nextId(), d.nextId());
   EXPECT_TRUE(report.notes.empty());
-  EXPECT_EQ(report.source_version, kDocumentVersion);
+  EXPECT_EQ(report.source_version, 1);  // nothing of version 2 in it: still written as 1
   EXPECT_EQ(saveJson(*back), text);
   // The format the issue asks for.
   auto j = nlohmann::json::parse(text);
   EXPECT_EQ(j["format"], "netforge-builder");
-  EXPECT_EQ(j["version"], kDocumentVersion);
+  EXPECT_EQ(j["version"], 1);
   EXPECT_EQ(j["nodes"][1]["type"], "Conv2d");
   EXPECT_EQ(j["nodes"][1]["params"]["kernel_size"], nlohmann::json::array({3, 5}));
   EXPECT_EQ(j["nodes"][1]["params"]["bias"], true);  // every parameter is stored
@@ -55,7 +55,7 @@ TEST(BuilderDocument, CompactFormRoundTripsAndOmitsDefaults) {
   EXPECT_EQ(*back, d);
   EXPECT_EQ(saveCompact(*back), compact);
   auto j = nlohmann::json::parse(compact);
-  EXPECT_EQ(j["v"], kDocumentVersion);
+  EXPECT_EQ(j["v"], 1);
   // Defaults are left out, equal tuples shrink to a number, default names to 0 and
   // the common "previous node feeds port 0" to nothing.
   EXPECT_EQ(j["l"][1], nlohmann::json::parse(R"(["Conv2d",0,{"out_channels":8,"kernel_size":[3,5],"padding":"same"},0,-40,95])"));

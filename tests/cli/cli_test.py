@@ -254,6 +254,37 @@ with tempfile.TemporaryDirectory() as tmp:
     report = json.loads(r2.stdout) if r2.returncode == 0 else {}
     check("template NAME -o writes a document that checks cleanly",
           report.get("errors") == 0 and report.get("total", {}).get("trainable") == 11689512, r.stderr + r2.stderr)
+    # A builder document drawn as the builder shows it (the app's Export picture): one
+    # group per layer, its note, frames and labels, a legend; PNG at 2x on a 16:9 slide.
+    with open(doc_path) as f:
+        decorated = json.load(f)
+    decorated["version"] = 2
+    decorated["nodes"][1]["color"] = "#ffd966"
+    decorated["nodes"][1]["note"] = "stem: 7x7 conv <stride 2>"
+    decorated["annotations"] = [{"id": 1, "kind": "frame", "text": "Stem", "pos": [-40, -40], "size": [300, 300]},
+                                {"id": 2, "kind": "label", "text": "ResNet-18", "pos": [300, 0]}]
+    deco_path = os.path.join(tmp, "resnet_decorated.json")
+    with open(deco_path, "w") as f:
+        json.dump(decorated, f)
+    pic = os.path.join(tmp, "resnet.svg")
+    r = run("render", deco_path, "-o", pic)
+    root, boxes = svg_groups(pic, "node") if r.returncode == 0 else (None, [])
+    texts = " ".join(t.text or "" for t in root.iter(SVG + "text")) if root is not None else ""
+    check("render DOC.json: the builder picture with every layer, the note, frame, label and legend",
+          root is not None and root.get("data-netforge-view") == "builder" and len(boxes) == len(decorated["nodes"]) and
+          "stem: 7x7 conv <stride 2>" in texts and "Stem" in texts and "ResNet-18" in texts and
+          "Convolution" in texts and len(svg_groups(pic, "legend")[1]) == 1, (r.stderr, len(boxes)))
+    r = run("render", deco_path, "-o", pic, "--labels", "none", "--legend", "off")
+    texts = " ".join(t.text or "" for t in ET.parse(pic).getroot().iter(SVG + "text")) if r.returncode == 0 else "x"
+    check("render DOC.json --labels none --legend off: no note, frame, shapes or legend",
+          "stem:" not in texts and "Stem" not in texts and "Nx" not in texts and "Convolution" not in texts, texts[:300])
+    png = os.path.join(tmp, "resnet.png")
+    r = run("render", deco_path, "-o", png, "--background", "dark", "--fit", "16:9", "--scale", "0.5")
+    data = open(png, "rb").read() if r.returncode == 0 else b""
+    w, h = struct.unpack(">II", data[16:24]) if data[:8] == b"\x89PNG\r\n\x1a\n" else (0, 1)
+    check("render DOC.json as a dark 16:9 PNG", abs(w / h - 16 / 9) < 0.02, (r.stderr, w, h))
+    r = run("render", deco_path, "-o", png, "--background", "pink")
+    check("render DOC.json --background pink: exit 2", r.returncode == 2 and "--background" in r.stderr, r.stderr)
     r = run("template", "ResNet-19\x1b[31m")
     check("template with an unknown name: exit 1, one line, escaped",
           r.returncode == 1 and r.stderr.count("\n") == 1 and "\x1b" not in r.stderr, r.stderr)

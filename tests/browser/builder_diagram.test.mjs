@@ -1,0 +1,168 @@
+// tests/browser/builder_diagram.test.mjs - the builder as a diagram tool, through its UI
+// alone (widgets by name, builder_lib.mjs): pick a template, recolour a layer, write a
+// note, add a frame round it and a label, align and auto-arrange, then export the
+// picture as SVG and PNG and check both hold the boxes, the note and the colours; a
+// reload brings all of it back (the document is autosaved). At 1280x800, a laptop.
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodePng, screenshot, SHOTS, waitReady } from './lib.mjs';
+import { assert, builderDoc, builderUi, click, clickAt, frames, openBuilder, rect, waitUi } from './builder_lib.mjs';
+
+// Pixels within `tol` of an 0xRRGGBB colour.
+function near(png, rgb, tol = 14) {
+  const [r, g, b] = [(rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255];
+  let n = 0;
+  for (let i = 0; i < png.width * png.height; ++i) {
+    const o = i * png.channels;
+    if (Math.abs(png.pixels[o] - r) <= tol && Math.abs(png.pixels[o + 1] - g) <= tol && Math.abs(png.pixels[o + 2] - b) <= tol) ++n;
+  }
+  return n;
+}
+
+async function typeInto(page, widget, text) {
+  await click(page, widget);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type(text, { delay: 5 });
+  await frames(page, 3);
+}
+
+async function download(page, button) {
+  const pending = page.waitForEvent('download', { timeout: 60000 });
+  await click(page, button);
+  return fs.readFileSync(await (await pending).path());
+}
+
+export default function register(t) {
+  t.test('Template, recolour, note, frame, label, align, arrange; SVG and PNG exports hold them', {
+    timeout: 240000, context: { viewport: { width: 1280, height: 800 } },
+  }, async ({ page, url }) => {
+    await openBuilder(page, url);
+    await click(page, 'btn:From template');
+    await click(page, 'template_search');
+    await page.keyboard.type('CIFAR', { delay: 5 });
+    await frames(page, 3);
+    await click(page, 'template:CIFAR-10 CNN');
+    await frames(page, 4);
+    let doc = await builderDoc(page);
+    const conv = doc.nodes.find((n) => n.type === 'Conv2d');
+    assert(conv && doc.nodes.length > 8, `the CIFAR-10 CNN template is open (${doc.nodes.length} layers)`);
+    let ui = await builderUi(page);
+    assert(ui.rects.legend, 'the canvas shows a colour legend');
+    await screenshot(page, 'builder-diagram-template');
+
+    // Recolour the first convolution (a swatch) and give it a note.
+    await click(page, `node:${conv.name}`);
+    await click(page, 'swatch:10');  // #ffd966
+    await typeInto(page, 'node_note', 'Learns edges and colours');
+    doc = await builderDoc(page);
+    let c = doc.nodes.find((n) => n.id === conv.id);
+    assert(c.color === '#ffd966' && c.note === 'Learns edges and colours', `colour and note saved: ${JSON.stringify(c)}`);
+    assert(doc.version === 2, `a decorated document is version 2 (${doc.version})`);
+
+    // A frame round the selected layer, titled; a free label.
+    await click(page, 'btn:Add frame');
+    await typeInto(page, 'annotation_text', 'Feature extractor');
+    await click(page, 'btn:Add label');
+    await typeInto(page, 'annotation_text', 'CIFAR-10 classifier');
+    doc = await builderDoc(page);
+    const kinds = (doc.annotations || []).map((a) => `${a.kind}:${a.text}`).join(', ');
+    assert(kinds === 'frame:Feature extractor, label:CIFAR-10 classifier', `frame and label in the document: ${kinds}`);
+    await rect(page, 'frame:Feature extractor');
+    await rect(page, 'label:CIFAR-10 classifier');
+
+    // Auto-arrange left to right (layered layout): every edge points right, the frame
+    // goes with the layer it held.
+    const before = JSON.stringify([doc.nodes.map((n) => n.pos), doc.annotations.map((a) => a.pos)]);
+    await click(page, 'btn:Arrange LR');
+    await frames(page, 3);
+    doc = await builderDoc(page);
+    const pos = new Map(doc.nodes.map((n) => [n.id, n.pos]));
+    assert(doc.edges.every((e) => pos.get(e.from)[0] < pos.get(e.to)[0]), 'left to right: every edge points right');
+    const frame = doc.annotations.find((a) => a.kind === 'frame');
+    const cp = pos.get(conv.id);
+    assert(frame.pos[0] < cp[0] && frame.pos[1] < cp[1] && frame.pos[0] + frame.size[0] > cp[0] + 100,
+      `the frame followed the convolution (${frame.pos} ${frame.size} round ${cp})`);
+    await screenshot(page, 'builder-diagram-arranged-lr');
+
+    // Align: two layers of the row selected with Ctrl+click, left edges lined up.
+    const [a, b] = [doc.nodes[1], doc.nodes[3]];
+    assert(a.pos[0] !== b.pos[0], 'two layers at different x');
+    await click(page, `node:${a.name}`);
+    await click(page, `node:${b.name}`, ['Control']);
+    await click(page, 'btn:Align');
+    await click(page, 'align:0');
+    doc = await builderDoc(page);
+    assert(doc.nodes[1].pos[0] === doc.nodes[3].pos[0], `left edges aligned (${doc.nodes[1].pos} / ${doc.nodes[3].pos})`);
+
+    // Ctrl+Z twice: the alignment, then the arrangement (layers and frame) undone.
+    await page.keyboard.press('Control+z');
+    await frames(page, 2);
+    await page.keyboard.press('Control+z');
+    await frames(page, 3);
+    doc = await builderDoc(page);
+    assert(JSON.stringify([doc.nodes.map((n) => n.pos), doc.annotations.map((a) => a.pos)]) === before,
+      'Ctrl+Z puts the layers and the frame back');
+
+    // Top to bottom (the view fits the result, above the legend); nothing selected: the
+    // whole canvas is exported.
+    await click(page, 'btn:Arrange TB');
+    await frames(page, 3);
+    const cv = await rect(page, 'canvas');
+    await clickAt(page, cv[0] + 6, cv[1] + 6);
+    doc = await builderDoc(page);
+    ui = await builderUi(page);
+    const legend = ui.rects.legend;
+    const covered = doc.nodes.filter((n) => {
+      const r = ui.rects[`node:${n.name}`];
+      return r && r[1] + r[3] > legend[1] && r[0] < legend[0] + legend[2];
+    });
+    assert(ui.zoom > 0.3 && covered.length === 0,
+      `Fit shows the whole diagram above the legend (zoom ${ui.zoom}; under the legend: ${covered.map((n) => n.name)})`);
+    await screenshot(page, 'builder-diagram-canvas');
+
+    // Export: SVG and PNG (2x, light), then the dark look.
+    await click(page, 'btn:Export picture');
+    const svg = (await download(page, 'btn:Download SVG')).toString('utf8');
+    const boxes = (svg.match(/<g class="node"/g) || []).length;
+    assert(svg.includes('data-netforge-view="builder"') && boxes === doc.nodes.length,
+      `an SVG with one group per layer: ${boxes} of ${doc.nodes.length}`);
+    for (const text of ['Learns edges and colours', 'Feature extractor', 'CIFAR-10 classifier', '#ffd966', '>Convolution<'])
+      assert(svg.includes(text), `the SVG holds ${text}`);
+    fs.mkdirSync(SHOTS, { recursive: true });
+    fs.writeFileSync(path.join(SHOTS, 'builder-diagram-export.svg'), svg);
+    const pngBytes = await download(page, 'btn:Download PNG');
+    fs.writeFileSync(path.join(SHOTS, 'builder-diagram-export.png'), pngBytes);
+    const png = decodePng(pngBytes);
+    const viewBox = svg.match(/viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"/);
+    assert(viewBox && Math.abs(png.width - Number(viewBox[3]) * 2) <= 4,
+      `the PNG is the SVG's picture at 2x: ${png.width} px for ${viewBox && viewBox[3]} units`);
+    assert(near(png, 0xffd966) > 2000, `the recoloured box is in the PNG (${near(png, 0xffd966)} px)`);
+    assert(near(png, 0xffffff, 2) > png.width * png.height * 0.4, 'a light background');
+    await click(page, 'export_bg:dark');
+    await click(page, 'export_fit');
+    const dark = decodePng(await download(page, 'btn:Download PNG'));
+    assert(Math.abs(dark.width / dark.height - 16 / 9) < 0.02, `16:9 fit: ${dark.width} x ${dark.height}`);
+    assert(near(dark, 0x121417, 3) > dark.width * dark.height * 0.4, 'a dark background');
+    await click(page, 'btn:Close export');
+
+    // A reload brings the colours, the note, the frame and the label back.
+    const saved = JSON.stringify(doc);
+    await page.reload();
+    await waitReady(page);
+    await page.waitForFunction(() => window.netforgeBuilder !== undefined, null, { timeout: 10000 });
+    await page.mouse.click(640, 400);
+    await page.keyboard.press('Control+Shift+B');  // the window opens on the saved document
+    await waitUi(page, '(u) => u.rects && u.rects.canvas', 'the builder after the reload');
+    await page.waitForFunction((n) => JSON.parse(window.netforgeBuilder.doc()).nodes.length === n, doc.nodes.length,
+      { timeout: 15000 }).catch(() => {});
+    const back = await builderDoc(page);
+    c = back.nodes.find((n) => n.id === conv.id);
+    assert(c && c.color === '#ffd966' && c.note === 'Learns edges and colours', `after a reload the layer keeps its colour and note: ${JSON.stringify(c)}`);
+    const backKinds = (back.annotations || []).map((a) => `${a.kind}:${a.text}`).join(', ');
+    assert(backKinds === kinds, `after a reload the frame and label are back: ${backKinds}`);
+    assert(JSON.stringify(back) === saved, 'after a reload the document is the one left (positions included)');
+    await screenshot(page, 'builder-diagram-reloaded');
+    await rect(page, 'frame:Feature extractor');
+    await rect(page, 'label:CIFAR-10 classifier');
+  });
+}
