@@ -727,6 +727,7 @@ std::string statusJson(const RunView::State& st) {
          (b.error.empty() ? std::string("null") : "\"" + escapeJson(b.error) + "\"") +
          ",\"warmup_ms\":" + number(b.warmup_ms) + ",\"median_ms\":" + number(sorted.empty() ? 0 : sorted[sorted.size() / 2]) +
          ",\"runs_ms\":[" + runs + "],\"weight_bytes\":" + std::to_string(m.weight_bytes) +
+         ",\"held_weight_bytes\":" + std::to_string(m.held_weight_bytes) +
          ",\"packed_weight_bytes\":" + std::to_string(m.packed_bytes) +
          ",\"peak_live_bytes\":" + std::to_string(m.peak_live_bytes) +
          ",\"heap_peak_bytes\":" + std::to_string(m.heap_peak_bytes) +

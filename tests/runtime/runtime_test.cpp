@@ -3,6 +3,7 @@
 // float16 handling and .npy files.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "base/float16.h"
@@ -391,4 +392,71 @@ TEST(Executor, RunsModelLocalFunctionsWithTheirAttributes) {
   Executor ex(m);
   ASSERT_TRUE(ex.runAll({{"a", Value::of(floats({2}, {1, 2}))}, {"b", Value::of(floats({2}, {10, 20}))}}).ok());
   EXPECT_EQ(values(ex.outputs()[0].second.tensor), (std::vector<float>{11, 22}));  // a + 2b - b
+}
+
+// Weights read only as Conv/Gemm/MatMul weights are held once, packed: after a run
+// their decoded copies are gone, later runs give the same results from the packs,
+// and a new input size (the packs no longer fit) decodes them again from the model.
+// A weight some other op also reads keeps its decoded copy.
+TEST(Executor, KeepsOnePackedCopyOfConvAndGemmWeights) {
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  auto ramp = [](size_t n, float scale) {
+    std::vector<float> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = std::sin(static_cast<float>(i) * 0.37f) * scale;
+    return v;
+  };
+  g.input("x", test::F32, test::shape({1, 4, "h", "w"}));
+  g.initFloats("w1", {8, 4, 3, 3}, ramp(8 * 4 * 9, 0.3f));
+  g.initFloats("b1", {8}, ramp(8, 0.1f));
+  g.initFloats("wd", {8, 1, 3, 3}, ramp(8 * 9, 0.5f));  // depthwise
+  g.initFloats("wf", {5, 8}, ramp(40, 0.4f));            // Gemm transB
+  g.initFloats("wm", {5, 6}, ramp(30, 0.2f));            // MatMul, also read by Mul below
+  g.node("Conv", {"x", "w1", "b1"}, {"c1"}, {test::aInts("pads", {1, 1, 1, 1})});
+  g.node("Conv", {"c1", "wd"}, {"c2"}, {test::aInt("group", 8), test::aInts("pads", {1, 1, 1, 1})});
+  g.node("GlobalAveragePool", {"c2"}, {"p"});
+  g.node("Flatten", {"p"}, {"f"});
+  g.node("Gemm", {"f", "wf"}, {"gm"}, {test::aInt("transB", 1)});
+  g.node("MatMul", {"gm", "wm"}, {"mm"});
+  g.node("Mul", {"wm", "wm"}, {"sq"});
+  g.output("mm");
+  g.output("sq");
+  auto input = [&](int64_t h, int64_t w) {
+    return std::vector<NamedValue>{{"x", Value::of(floats({1, 4, h, w}, ramp(static_cast<size_t>(4 * h * w), 1.f)))}};
+  };
+  auto outputsOf = [](const Executor& ex) {
+    std::vector<std::vector<float>> r;
+    for (const auto& [name, v] : ex.outputs()) r.push_back(values(v.tensor));
+    return r;
+  };
+  auto fresh = [&](int64_t h, int64_t w) {
+    Executor ex(m);
+    EXPECT_TRUE(ex.runAll(input(h, w)).ok());
+    return outputsOf(ex);
+  };
+  Executor ex(m);
+  ASSERT_TRUE(ex.runAll(input(9, 11)).ok());
+  const auto first = outputsOf(ex);
+  ASSERT_EQ(first.size(), 2u);
+  ASSERT_EQ(first[0].size(), 6u);
+  const MemoryStats mem = ex.memory();
+  EXPECT_EQ(mem.weight_bytes, (8u * 36 + 8 + 72 + 40 + 30) * 4);
+  EXPECT_EQ(mem.held_weight_bytes, (8u + 30) * 4);  // the bias, and wm (Mul reads it too)
+  EXPECT_GE(mem.packed_bytes, (8u * 36 + 72 + 40 + 30) * 4);
+  ASSERT_TRUE(ex.runAll(input(9, 11)).ok());  // from the packs alone
+  EXPECT_EQ(outputsOf(ex), first);
+  ASSERT_TRUE(ex.runAll(input(5, 3)).ok());  // other sizes: repacked from the model
+  EXPECT_EQ(outputsOf(ex), fresh(5, 3));
+  EXPECT_EQ(ex.memory().held_weight_bytes, (8u + 30) * 4);
+  ASSERT_TRUE(ex.runAll(input(9, 11)).ok());
+  EXPECT_EQ(outputsOf(ex), first);
+  // Another SGEMM back end (natively on x86-64): no pack fits, all are made again
+  // from the weights decoded anew.
+  if (kernels::gemm_backends().size() > 1) {
+    kernels::use_gemm_backend(kernels::gemm_backends().size() - 1);
+    const auto want = fresh(9, 11);
+    ASSERT_TRUE(ex.runAll(input(9, 11)).ok());
+    EXPECT_EQ(outputsOf(ex), want);
+    kernels::use_gemm_backend(0);
+  }
 }

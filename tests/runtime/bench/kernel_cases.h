@@ -98,8 +98,10 @@ inline std::string check_gemm(const GemmCase& c, uint64_t seed, bool packed = fa
   k::Scratch scratch;
   if (packed) {
     const auto pb = k::pack_sgemm_b(c.trans_b, c.k, c.n, b.data(), ldb);
-    k::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, c.alpha, a.data(), lda, b.data(), ldb, pb, c.beta, fast.data(), ldc,
-             scratch);
+    if (c.k > 0 && !k::packed_sgemm_b_fits(pb, c.trans_b, c.k, c.n)) return describe(c) + ": a fresh pack does not fit";
+    // B itself is not passed: with a fitting pack the kernel must not read it.
+    k::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, c.alpha, a.data(), lda, c.k > 0 ? nullptr : b.data(), ldb, pb,
+             c.beta, fast.data(), ldc, scratch);
   } else {
     k::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, c.alpha, a.data(), lda, b.data(), ldb, c.beta, fast.data(), ldc,
              scratch);
@@ -221,7 +223,9 @@ inline std::string check_conv(const ConvCase& c, uint64_t seed, bool packed = fa
   k::Scratch scratch;
   const float* b = c.bias ? bias.data() : nullptr;
   if (packed) {
-    k::conv2d(s, x.data(), w.data(), k::pack_conv2d_weights(s, w.data()), b, fast.data(), scratch);
+    const auto pw = k::pack_conv2d_weights(s, w.data());
+    if (!k::packed_conv2d_fits(pw, s)) return describe(c) + ": a fresh pack does not fit";
+    k::conv2d(s, x.data(), nullptr, pw, b, fast.data(), scratch);  // w must not be read
   } else {
     k::conv2d(s, x.data(), w.data(), b, fast.data(), scratch);
   }
