@@ -172,4 +172,7 @@ TEST(Kernels, ScratchIsReusedAcrossCalls) {
   EXPECT_FLOAT_EQ(c2[0], 8 * 0.125f);
 }
 
+// softmax_rows (vector exp) against exp in double; the wasm build runs the same check.
+TEST(Kernels, SoftmaxRowsMatchDoubleExp) { EXPECT_EQ(kc::check_softmax(), ""); }
+
 }  // namespace

@@ -95,6 +95,11 @@ bool packed_conv2d_fits(const PackedConv2dWeights& packed, const Conv2dShape& s)
 void conv2d(const Conv2dShape& s, const float* x, const float* w, const PackedConv2dWeights& packed, const float* bias,
             float* y, Scratch& scratch);
 
+// y = softmax(x) over each of `rows` contiguous rows of n floats (vector exp, float
+// sums; relative error ~1e-6). A row holding NaN or +-inf becomes all NaN (what
+// exp(x - max) / sum gives there). y may equal x.
+void softmax_rows(const float* x, float* y, int64_t rows, int64_t n);
+
 // Which conv2d path a shape takes: "pointwise" (1x1, stride 1, no padding: GEMM on
 // the input as it is), "depthwise" (one input channel per group: direct SIMD loops)
 // or "im2col" (tiled im2col + GEMM). For tests and benchmarks.
