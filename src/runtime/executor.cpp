@@ -268,6 +268,9 @@ bool Executor::runNode(Frame& frame, const Plan& plan, size_t step, std::string*
     frame.values[v] = Value{};
     frame.ready[v] = 0;
   }
+  // The pool holds at most the largest live set seen (in any run): live values + pooled
+  // buffers then stay within 2x it, whatever sizes the layers use.
+  if (main_frame) pool_.trim(static_cast<size_t>(pool_keep_bytes_ = std::max(pool_keep_bytes_, memory_.peak_live_bytes)));
   return true;
 }
 

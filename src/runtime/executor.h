@@ -107,6 +107,7 @@ class Executor {
   MemoryStats memory_;
   bool measure_heap_ = false;
   uint64_t live_bytes_ = 0;
+  uint64_t pool_keep_bytes_ = 0;  // most bytes the pool keeps: the largest live set of any run
   std::map<const Buffer*, uint32_t> live_buffers_;  // main-graph values holding each buffer
   BufferPool pool_;
   kernels::Scratch scratch_;

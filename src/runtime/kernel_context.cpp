@@ -30,6 +30,14 @@ void BufferPool::give(std::shared_ptr<Buffer> buffer) {
   free_.emplace(cap, std::move(buffer));
 }
 
+void BufferPool::trim(size_t max_bytes) {
+  while (pooled_bytes_ > max_bytes && !free_.empty()) {
+    auto largest = std::prev(free_.end());
+    pooled_bytes_ -= largest->first;
+    free_.erase(largest);
+  }
+}
+
 Tensor* KernelContext::output(size_t i, ir::ElemType t, std::vector<int64_t> shape, bool zeroed) {
   Tensor r;
   r.type = t;

@@ -114,6 +114,40 @@ TEST(Executor, ReusesBuffersOfDeadValues) {
   EXPECT_LE(ex.pool().allocated(), 3u);
 }
 
+// Layers that shrink leave buffers no later output can take (more than twice its
+// size): the pool keeps at most the largest live set, freeing the largest first.
+TEST(Executor, PoolKeepsAtMostTheLargestLiveSet) {
+  BufferPool pool;
+  for (size_t bytes : {100, 1000, 10000}) pool.give(pool.take(bytes));
+  EXPECT_EQ(pool.pooledBytes(), 11100u);
+  pool.trim(1500);
+  EXPECT_EQ(pool.pooledBytes(), 1100u);
+  const size_t allocated = pool.allocated();
+  pool.take(1000);  // still pooled
+  EXPECT_EQ(pool.allocated(), allocated);
+  pool.take(10000);  // freed by the trim
+  EXPECT_EQ(pool.allocated(), allocated + 1);
+
+  // 256 KiB -> 16 KiB -> 1 KiB: without the limit the dead buffers (289 KiB) would
+  // outgrow the largest live set (the 256 KiB value and its 16 KiB mean).
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({16, 16, 256}));
+  g.node("Neg", {"x"}, {"a"});
+  g.node("ReduceMean", {"a"}, {"b"}, {test::aInts("axes", {0})});
+  g.node("Neg", {"b"}, {"c"});
+  g.node("ReduceMean", {"c"}, {"d"}, {test::aInts("axes", {1})});
+  g.node("Neg", {"d"}, {"y"});
+  g.output("y");
+  Executor ex(m);
+  for (int run = 0; run < 2; ++run) {
+    ASSERT_TRUE(ex.runAll({{"x", Value::of(floats({16, 16, 256}, std::vector<float>(65536, 3.f)))}}).ok());
+    EXPECT_EQ(ex.outputs()[0].second.tensor.data<float>()[255], -3.f);  // three negations of means of 3
+    EXPECT_EQ(ex.memory().peak_live_bytes, (65536u + 4096u) * 4u);
+    EXPECT_LE(ex.pool().pooledBytes(), ex.memory().peak_live_bytes) << "run " << run;
+  }
+}
+
 TEST(Executor, StepsUnderABudgetAndCancels) {
   ir::Model m = test::model(17);
   test::GraphBuilder g(m);
