@@ -14,6 +14,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -130,6 +131,7 @@ struct RunView::State {
     std::vector<double> runs_ms;
     double warmup_ms = 0;
     runtime::MemoryStats memory;  // of the warm-up run (weights loaded, heap sampled)
+    std::map<std::string, double> op_ms;  // per op type, summed over the timed runs
   } bench;
 
   ~State() { freeTiles(); }
@@ -469,6 +471,9 @@ void stepBench(RunView::State& st) {
     b.memory = b.executor->memory();
   } else {
     b.runs_ms.push_back(ms);
+    const ir::Graph& g = st.model->model.main();
+    for (const runtime::NodeTime& nt : b.executor->nodeTimes())
+      if (nt.node < g.nodes.size()) b.op_ms[g.nodes[nt.node].op_type] += nt.ms;
   }
   if (b.left > 0 && --b.left == 0) {
     if (b.state == "running") b.state = "done";
@@ -796,10 +801,17 @@ std::string statusJson(const RunView::State& st) {
          (b.error.empty() ? std::string("null") : "\"" + escapeJson(b.error) + "\"") +
          ",\"warmup_ms\":" + number(b.warmup_ms) + ",\"median_ms\":" + number(sorted.empty() ? 0 : sorted[sorted.size() / 2]) +
          ",\"runs_ms\":[" + runs + "],\"weight_bytes\":" + std::to_string(m.weight_bytes) +
+         ",\"held_weight_bytes\":" + std::to_string(m.held_weight_bytes) +
          ",\"packed_weight_bytes\":" + std::to_string(m.packed_bytes) +
          ",\"peak_live_bytes\":" + std::to_string(m.peak_live_bytes) +
          ",\"heap_peak_bytes\":" + std::to_string(m.heap_peak_bytes) +
-         ",\"heap_start_bytes\":" + std::to_string(m.heap_start_bytes) + "}";
+         ",\"heap_start_bytes\":" + std::to_string(m.heap_start_bytes) + ",\"op_ms\":{";
+    bool first_op = true;
+    for (const auto& [op, ms] : b.op_ms) {
+      j += (first_op ? "\"" : ",\"") + escapeJson(op) + "\":" + number(ms);
+      first_op = false;
+    }
+    j += "}}";
   }
   j += ",\"inspect\":{\"value\":" + (st.inspect.empty() ? std::string("null") : "\"" + escapeJson(st.inspect) + "\"");
   j += ",\"tiles\":" + std::to_string(st.tiles.size()) + ",\"channels\":" + std::to_string(st.maps.channels_total);

@@ -270,7 +270,8 @@ int runRun(const Args& args) {
     }
     j["buffers"] = {{"allocated", ex.pool().allocated()}, {"reused", ex.pool().reused()}};
     const runtime::MemoryStats& m = first_run_memory;
-    j["memory"] = {{"weight_bytes", m.weight_bytes},       {"packed_weight_bytes", m.packed_bytes},
+    j["memory"] = {{"weight_bytes", m.weight_bytes},       {"held_weight_bytes", m.held_weight_bytes},
+                   {"packed_weight_bytes", m.packed_bytes},
                    {"peak_live_bytes", m.peak_live_bytes}, {"heap_peak_bytes", m.heap_peak_bytes},
                    {"bound_bytes", m.weight_bytes + 2 * m.peak_live_bytes}};
     std::printf("%s\n", j.dump(2).c_str());

@@ -23,6 +23,9 @@ class BufferPool {
   size_t reused() const { return reused_; }
   size_t allocated() const { return allocated_; }
   size_t pooledBytes() const { return pooled_bytes_; }
+  // Frees pooled buffers, the largest first, until at most `max_bytes` stay pooled.
+  // In a CNN the largest come from the early layers and are seldom taken again.
+  void trim(size_t max_bytes);
 
  private:
   std::multimap<size_t, std::shared_ptr<Buffer>> free_;  // by capacity

@@ -211,6 +211,46 @@ const Value* Executor::lookup(const Frame& frame, ir::ValueId id, std::string* e
   return nullptr;
 }
 
+void Executor::planWeightDrops() {
+  const ir::Graph& g = model_.main();
+  drop_after_.assign(plan_->order.size(), {});
+  std::vector<int32_t> last(g.initializers.size(), -1);
+  std::vector<uint8_t> only_weight(g.initializers.size(), 1);
+  auto initializerOf = [&](ir::ValueId id) -> int32_t {
+    if (!id.valid()) return -1;
+    const ir::Value& v = g.value(id);
+    return v.initializer >= 0 && static_cast<size_t>(v.initializer) < g.initializers.size() ? v.initializer : -1;
+  };
+  for (size_t s = 0; s < plan_->order.size(); ++s) {
+    const ir::Node& n = g.nodes[plan_->order[s]];
+    const bool weight_op = (n.domain.empty() || n.domain == "ai.onnx") &&
+                           (n.op_type == "Conv" || n.op_type == "Gemm" || n.op_type == "MatMul");
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      const int32_t k = initializerOf(n.inputs[i]);
+      if (k < 0) continue;
+      const ir::Value& v = g.value(n.inputs[i]);
+      if (!weight_op || i != 1 || v.graph_input || v.graph_output) only_weight[static_cast<size_t>(k)] = 0;
+      last[static_cast<size_t>(k)] = static_cast<int32_t>(s);
+    }
+    for (const std::string& name : outerScopeReads(model_, n))  // subgraphs read it as it is
+      if (const int32_t k = initializerOf(g.find(name)); k >= 0) only_weight[static_cast<size_t>(k)] = 0;
+  }
+  for (size_t k = 0; k < g.initializers.size(); ++k)
+    if (only_weight[k] && last[k] >= 0) drop_after_[static_cast<size_t>(last[k])].push_back(&g.initializers[k]);
+}
+
+void Executor::dropPackedWeights(size_t step) {
+  if (step >= drop_after_.size()) return;
+  for (const ir::Tensor* key : drop_after_[step]) {
+    auto w = weights_.find(key);
+    auto p = packs_.find(key);
+    if (w == weights_.end() || !w->second.isTensor() || !w->second.tensor.buffer || p == packs_.end() ||
+        p->second.bytes() == 0)
+      continue;  // not packed (another path ran): the decoded copy stays
+    w->second.tensor.buffer.reset();  // the shape and type stay for the kernels' checks
+  }
+}
+
 bool Executor::runNode(Frame& frame, const Plan& plan, size_t step, std::string* error) {
   const bool main_frame = &frame == frame_.get();
   const bool unfolded = step >= frame.unfold_begin && step < frame.unfold_end;
@@ -228,6 +268,9 @@ bool Executor::runNode(Frame& frame, const Plan& plan, size_t step, std::string*
     frame.values[v] = Value{};
     frame.ready[v] = 0;
   }
+  // The pool holds at most the largest live set seen (in any run): live values + pooled
+  // buffers then stay within 2x it, whatever sizes the layers use.
+  if (main_frame) pool_.trim(static_cast<size_t>(pool_keep_bytes_ = std::max(pool_keep_bytes_, memory_.peak_live_bytes)));
   return true;
 }
 
@@ -356,6 +399,7 @@ Status Executor::start(std::vector<NamedValue> inputs) {
     auto p = makePlan(model_, ir::GraphId{0}, options_);
     if (!p) return p.error();
     plan_ = std::make_unique<Plan>(std::move(p.value()));
+    planWeightDrops();
   }
   const ir::Graph& g = model_.main();
   frame_ = std::make_unique<Frame>();
@@ -420,11 +464,14 @@ void Executor::finish(Progress* p) {
   }
   frame_.reset();
   live_buffers_.clear();
-  memory_.weight_bytes = 0;
-  for (const auto& [t, v] : weights_)
-    if (v.isTensor() && v.tensor.buffer) memory_.weight_bytes += v.tensor.buffer->bytes.size();
+  memory_.weight_bytes = memory_.held_weight_bytes = 0;
+  for (const auto& [t, v] : weights_) {
+    if (!v.isTensor() || v.tensor.isString()) continue;
+    memory_.weight_bytes += static_cast<uint64_t>(std::max<int64_t>(0, v.tensor.count())) * storedSize(v.tensor.type);
+    if (v.tensor.buffer) memory_.held_weight_bytes += v.tensor.buffer->bytes.size();
+  }
   memory_.packed_bytes = 0;
-  for (const auto& [n, pw] : packs_) memory_.packed_bytes += (pw.gemm.data.size() + pw.conv.data.size()) * sizeof(float);
+  for (const auto& [t, pw] : packs_) memory_.packed_bytes += pw.bytes();
 }
 
 Progress Executor::step(double budget_ms) {
@@ -453,6 +500,7 @@ Progress Executor::step(double budget_ms) {
       finish(&p);
       return p;
     }
+    dropPackedWeights(next_step_);
     const double n1 = nowMs();
     node_times_.push_back({plan_->order[next_step_], n1 - n0});
     if (measure_heap_) {

@@ -8,7 +8,10 @@
 //   ex.outputs(), ex.kept(), ex.nodeTimes()
 // or ex.runAll(inputs) for the whole run at once. cancel() stops at the next node.
 // Weights are read from the model's ByteSources on first use (one copy, float16 /
-// bfloat16 decoded to float32) and cached for later runs of the same Executor.
+// bfloat16 decoded to float32) and cached for later runs of the same Executor. A
+// weight read only as the W/B of Conv, Gemm or MatMul is kept in one form: once its
+// kernel has packed it, the decoded copy is dropped (the kernels read the pack).
+
 #pragma once
 #include <map>
 #include <memory>
@@ -41,8 +44,9 @@ struct NodeTime {
 
 // Memory of the last run (main graph), for benchmarks and the Run panel.
 struct MemoryStats {
-  uint64_t weight_bytes = 0;     // decoded initializers cached by this executor
-  uint64_t packed_bytes = 0;     // weights re-laid out for the GEMM kernels (cached too)
+  uint64_t weight_bytes = 0;       // the initializers the runs read, as float32/native elements
+  uint64_t held_weight_bytes = 0;  // of those, decoded copies still held (the rest live packed only)
+  uint64_t packed_bytes = 0;       // weights re-laid out for the GEMM kernels (cached too)
   uint64_t peak_live_bytes = 0;  // the largest set of intermediate values alive at once
   // malloc'ed bytes, sampled after every node when measure_heap is set: the most in
   // use during the run minus what was in use when it started (0 when not measured).
@@ -83,13 +87,18 @@ class Executor {
                 std::string* error, const std::vector<ir::Attribute>* function_attrs = nullptr, int depth = 0);
   const Plan* planFor(ir::GraphId g, std::string* error);
   const Value* lookup(const Frame& frame, ir::ValueId id, std::string* error);
+  void planWeightDrops();
+  void dropPackedWeights(size_t step);
   void finish(Progress* p);
 
   const ir::Model& model_;
   PlanOptions options_;
   std::unique_ptr<Plan> plan_;
   std::map<uint32_t, std::unique_ptr<Plan>> sub_plans_;
-  std::map<const ir::Tensor*, Value> weights_;  // lazily loaded initializers
+  std::map<const ir::Tensor*, Value> weights_;  // lazily loaded initializers (no buffer: packed only)
+  // Per main-graph step: initializers read only as Conv/Gemm/MatMul weights whose last
+  // reader it is; their decoded copy goes once packed.
+  std::vector<std::vector<const ir::Tensor*>> drop_after_;
   std::unique_ptr<Frame> frame_;
   size_t next_step_ = 0;
   bool cancelled_ = false, running_ = false;
@@ -98,6 +107,7 @@ class Executor {
   MemoryStats memory_;
   bool measure_heap_ = false;
   uint64_t live_bytes_ = 0;
+  uint64_t pool_keep_bytes_ = 0;  // most bytes the pool keeps: the largest live set of any run
   std::map<const Buffer*, uint32_t> live_buffers_;  // main-graph values holding each buffer
   BufferPool pool_;
   kernels::Scratch scratch_;

@@ -1,6 +1,7 @@
 #include "runtime/kernel_context.h"
 
 #include "runtime/buffer_pool.h"
+#include "runtime/executor.h"  // tensorFromIr
 #include "shapes/op_registry.h"
 
 namespace nf::runtime {
@@ -27,6 +28,14 @@ void BufferPool::give(std::shared_ptr<Buffer> buffer) {
   const size_t cap = buffer->bytes.capacity();
   pooled_bytes_ += cap;
   free_.emplace(cap, std::move(buffer));
+}
+
+void BufferPool::trim(size_t max_bytes) {
+  while (pooled_bytes_ > max_bytes && !free_.empty()) {
+    auto largest = std::prev(free_.end());
+    pooled_bytes_ -= largest->first;
+    free_.erase(largest);
+  }
 }
 
 Tensor* KernelContext::output(size_t i, ir::ElemType t, std::vector<int64_t> shape, bool zeroed) {
@@ -57,6 +66,34 @@ bool KernelContext::isConstantInput(size_t i) const {
   if (i >= node.inputs.size() || !node.inputs[i].valid()) return false;
   const ir::Value& v = graph.value(node.inputs[i]);
   return v.initializer >= 0 && !v.graph_input;
+}
+
+const ir::Tensor* KernelContext::constantInitializer(size_t i) const {
+  if (!isConstantInput(i)) return nullptr;
+  const auto index = static_cast<size_t>(graph.value(node.inputs[i]).initializer);
+  return index < graph.initializers.size() ? &graph.initializers[index] : nullptr;
+}
+
+PackedWeights* KernelContext::packEntry(size_t i) {
+  const ir::Tensor* key = packs ? constantInitializer(i) : nullptr;
+  return key ? &(*packs)[key] : nullptr;
+}
+
+const float* KernelContext::constantData(size_t i, Tensor* reload) {
+  const Tensor& t = in(i);
+  if (t.buffer || t.count() == 0) return t.data<float>();
+  const ir::Tensor* key = constantInitializer(i);
+  if (!key) {
+    fail("input " + std::to_string(i) + " has no data");
+    return nullptr;
+  }
+  auto decoded = tensorFromIr(model, *key);
+  if (!decoded) {
+    fail(decoded.error().message);
+    return nullptr;
+  }
+  *reload = std::move(decoded.value());
+  return reload->data<float>();
 }
 
 const ir::Attribute* KernelContext::attr(std::string_view name) const {

@@ -19,17 +19,17 @@ namespace nf::runtime {
 
 class BufferPool;
 
-// Constant weights packed once per Executor for the fast kernels (keyed by node),
-// reused by later runs. `source` is the weight data they were packed from.
+// Constant weights packed once per Executor for the fast kernels, keyed by the
+// initializer (one pack per weight, whichever nodes read it), reused by later runs.
+// Once a weight is packed the executor may drop its decoded copy: the kernel then
+// gets a tensor with the weight's type and shape but no buffer (see
+// KernelContext::constantData).
 struct PackedWeights {
-  const void* source = nullptr;
-  kernels::Conv2dShape conv_shape;
   kernels::PackedConv2dWeights conv;
-  bool gemm_trans_b = false;
-  int64_t gemm_k = 0, gemm_n = 0;
   kernels::PackedSgemmB gemm;
+  size_t bytes() const { return (conv.data.size() + gemm.data.size()) * sizeof(float); }
 };
-using WeightPackCache = std::map<const ir::Node*, PackedWeights>;
+using WeightPackCache = std::map<const ir::Tensor*, PackedWeights>;
 
 class KernelContext {
  public:
@@ -62,8 +62,14 @@ class KernelContext {
   // True when input i is an initializer of this graph that no graph input can
   // override: its data is the same on every run, so packing it once is safe.
   bool isConstantInput(size_t i) const;
-  // The pack cache entry of this node, or null when there is no cache.
-  PackedWeights* packEntry() { return packs ? &(*packs)[&node] : nullptr; }
+  // The initializer behind a constant input i, or null.
+  const ir::Tensor* constantInitializer(size_t i) const;
+  // The pack cache entry of constant input i, or null (no cache, or not constant).
+  PackedWeights* packEntry(size_t i);
+  // Input i's float data: as given, or, for a constant whose decoded copy the executor
+  // dropped after packing it (buffer null), decoded again from the model into *reload.
+  // Null after fail() when that fails.
+  const float* constantData(size_t i, Tensor* reload);
   size_t outputCount() const { return outputs.size(); }
   bool wantsOutput(size_t i) const { return i < node.outputs.size() && node.outputs[i].valid(); }
 

@@ -98,14 +98,6 @@ void im2col(const float* x, int64_t channels, const Window& w, float* col) {
   }
 }
 
-// A pack made for shape `a` serves shape `b` (same everything but the batch).
-bool sameConvPack(const kernels::Conv2dShape& a, const kernels::Conv2dShape& b) {
-  return a.in_channels == b.in_channels && a.in_h == b.in_h && a.in_w == b.in_w && a.out_channels == b.out_channels &&
-         a.kernel_h == b.kernel_h && a.kernel_w == b.kernel_w && a.stride_h == b.stride_h && a.stride_w == b.stride_w &&
-         a.dilation_h == b.dilation_h && a.dilation_w == b.dilation_w && a.pad_top == b.pad_top &&
-         a.pad_left == b.pad_left && a.group == b.group && a.out_h == b.out_h && a.out_w == b.out_w;
-}
-
 }  // namespace
 
 bool convTensors(KernelContext& ctx, const Tensor& x0, const Tensor& w0, const Tensor* bias_in) {
@@ -150,17 +142,17 @@ bool convTensors(KernelContext& ctx, const Tensor& x0, const Tensor& w0, const T
     s.group = group;
     s.out_h = w.out[0];
     s.out_w = w.out[1];
-    // Constant weights (W is this node's initializer) are packed once per Executor.
-    PackedWeights* pw = ctx.hasTensor(1) && ctx.in(1).data<float>() == wt.data<float>() && ctx.isConstantInput(1)
-                            ? ctx.packEntry()
-                            : nullptr;
+    // Constant float32 weights (W is an initializer) are packed once per Executor; the
+    // kernel then never reads W itself (the executor may have dropped it: no buffer).
+    PackedWeights* pw = ctx.hasTensor(1) && &ctx.in(1) == &w0 && w0.type == E::Float ? ctx.packEntry(1) : nullptr;
     if (pw) {
-      if (pw->source != wt.data<float>() || !sameConvPack(pw->conv_shape, s)) {
-        pw->conv = kernels::pack_conv2d_weights(s, wt.data<float>());
-        pw->conv_shape = s;
-        pw->source = wt.data<float>();
+      if (!kernels::packed_conv2d_fits(pw->conv, s)) {
+        Tensor reload;
+        const float* data = ctx.constantData(1, &reload);
+        if (!data) return false;
+        pw->conv = kernels::pack_conv2d_weights(s, data);
       }
-      kernels::conv2d(s, x.data<float>(), wt.data<float>(), pw->conv, bias, py, ctx.scratch);
+      kernels::conv2d(s, x.data<float>(), nullptr, pw->conv, bias, py, ctx.scratch);
       return true;
     }
     kernels::conv2d(s, x.data<float>(), wt.data<float>(), bias, py, ctx.scratch);

@@ -70,18 +70,34 @@ bool binary(KernelContext& ctx, E out_type, Op op) {
     } else if (int64_t outer = 0, inner = 0; a.count() == n && blockBroadcast(b.shape, shape, &outer, &inner)) {
       // b repeats in blocks (a per-channel bias or scale): no per-element index math.
       const int64_t bn = b.count();
-      for (int64_t o = 0, i = 0; o < outer; ++o)
-        for (int64_t j = 0; j < bn; ++j) {
-          const T s = pb[j];
-          for (int64_t k = 0; k < inner; ++k, ++i) py[i] = static_cast<R>(op(pa[i], s));
+      if (inner == 1) {  // a bias over the last axis: whole rows (vectorised)
+        for (int64_t o = 0; o < outer; ++o) {
+          const T* ra = pa + o * bn;
+          R* ry = py + o * bn;
+          for (int64_t j = 0; j < bn; ++j) ry[j] = static_cast<R>(op(ra[j], pb[j]));
         }
+      } else {
+        for (int64_t o = 0, i = 0; o < outer; ++o)
+          for (int64_t j = 0; j < bn; ++j) {
+            const T s = pb[j];
+            for (int64_t k = 0; k < inner; ++k, ++i) py[i] = static_cast<R>(op(pa[i], s));
+          }
+      }
     } else if (b.count() == n && blockBroadcast(a.shape, shape, &outer, &inner)) {
       const int64_t an = a.count();
-      for (int64_t o = 0, i = 0; o < outer; ++o)
-        for (int64_t j = 0; j < an; ++j) {
-          const T s = pa[j];
-          for (int64_t k = 0; k < inner; ++k, ++i) py[i] = static_cast<R>(op(s, pb[i]));
+      if (inner == 1) {
+        for (int64_t o = 0; o < outer; ++o) {
+          const T* rb = pb + o * an;
+          R* ry = py + o * an;
+          for (int64_t j = 0; j < an; ++j) ry[j] = static_cast<R>(op(pa[j], rb[j]));
         }
+      } else {
+        for (int64_t o = 0, i = 0; o < outer; ++o)
+          for (int64_t j = 0; j < an; ++j) {
+            const T s = pa[j];
+            for (int64_t k = 0; k < inner; ++k, ++i) py[i] = static_cast<R>(op(s, pb[i]));
+          }
+      }
     } else {
       forEachBroadcast(shape, {broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)},
                        [&](int64_t i, const int64_t* o) { py[i] = static_cast<R>(op(pa[o[0]], pb[o[1]])); });

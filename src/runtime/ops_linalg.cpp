@@ -12,14 +12,15 @@ namespace {
 
 using E = ir::ElemType;
 
-// (Re)packs op(B) into the node's cache entry unless it already holds this B.
-void packGemmB(PackedWeights* pw, bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb) {
-  if (pw->source == b && pw->gemm_trans_b == trans_b && pw->gemm_k == k && pw->gemm_n == n) return;
+// Makes sure pw->gemm holds op(B) for these sizes, decoding B again when the
+// executor dropped it after an earlier pack. False after ctx.fail().
+bool packGemmB(KernelContext& ctx, PackedWeights* pw, bool trans_b, int64_t k, int64_t n, int64_t ldb) {
+  if (kernels::packed_sgemm_b_fits(pw->gemm, trans_b, k, n) || k <= 0 || n <= 0) return true;
+  Tensor reload;
+  const float* b = ctx.constantData(1, &reload);
+  if (!b) return false;
   pw->gemm = kernels::pack_sgemm_b(trans_b, k, n, b, ldb);
-  pw->source = b;
-  pw->gemm_trans_b = trans_b;
-  pw->gemm_k = k;
-  pw->gemm_n = n;
+  return true;
 }
 
 }  // namespace
@@ -59,15 +60,14 @@ bool matmulTensors(KernelContext& ctx, const Tensor& a0, const Tensor& b0, Tenso
       M *= nb;
       nb = 1;
     }
-    // A constant 2-D B (this node's initializer) is packed once per Executor.
-    PackedWeights* pw = bs.size() == 2 && ctx.hasTensor(1) && ctx.in(1).data<float>() == b0.data<float>() &&
-                                ctx.isConstantInput(1)
-                            ? ctx.packEntry()
-                            : nullptr;
+    // A constant 2-D B (an initializer) is packed once per Executor; B itself is then
+    // never read (the executor may have dropped it: no buffer).
+    PackedWeights* pw = bs.size() == 2 && ctx.hasTensor(1) && &ctx.in(1) == &b0 ? ctx.packEntry(1) : nullptr;
     if (pw) {
-      packGemmB(pw, false, K, N, b0.data<float>(), N);
+      if (!packGemmB(ctx, pw, false, K, N, N)) return false;
+      const float* b = kernels::packed_sgemm_b_fits(pw->gemm, false, K, N) ? nullptr : b0.data<float>();
       for (int64_t i = 0; i < nb; ++i)
-        kernels::sgemm(false, false, M, N, K, 1.f, a0.data<float>() + aoff[i], K, b0.data<float>(), N, pw->gemm, 0.f,
+        kernels::sgemm(false, false, M, N, K, 1.f, a0.data<float>() + aoff[i], K, b, N, pw->gemm, 0.f,
                        y->data<float>() + i * M * N, N, ctx.scratch);
       return true;
     }
@@ -130,14 +130,13 @@ bool gemm(KernelContext& ctx) {
     }
   }
   if (a.type == E::Float && b.type == E::Float) {
-    if (ctx.isConstantInput(1)) {  // constant weights: packed once per Executor
-      PackedWeights* pw = ctx.packEntry();
-      if (pw) {
-        packGemmB(pw, tb, K, N, b.data<float>(), b.shape[1]);
-        kernels::sgemm(ta, tb, M, N, K, alpha, a.data<float>(), a.shape[1], b.data<float>(), b.shape[1], pw->gemm,
-                       has_c ? beta : 0.f, y->data<float>(), N, ctx.scratch);
-        return true;
-      }
+    // Constant weights: packed once per Executor, then B itself is never read.
+    if (PackedWeights* pw = ctx.packEntry(1)) {
+      if (!packGemmB(ctx, pw, tb, K, N, b.shape[1])) return false;
+      const float* bd = kernels::packed_sgemm_b_fits(pw->gemm, tb, K, N) ? nullptr : b.data<float>();
+      kernels::sgemm(ta, tb, M, N, K, alpha, a.data<float>(), a.shape[1], bd, b.shape[1], pw->gemm,
+                     has_c ? beta : 0.f, y->data<float>(), N, ctx.scratch);
+      return true;
     }
     kernels::sgemm(ta, tb, M, N, K, alpha, a.data<float>(), a.shape[1], b.data<float>(), b.shape[1],
                    has_c ? beta : 0.f, y->data<float>(), N, ctx.scratch);

@@ -160,22 +160,8 @@ bool softmaxFamily(KernelContext& ctx, Soft kind) {
   Tensor* y = ctx.output(0, x.type, x.shape, /*zeroed=*/false);  // every element is written
   if (!ctx.error.empty()) return false;
   std::vector<double> row(static_cast<size_t>(n));
-  if (kind == Soft::Softmax && x.type == E::Float && inner == 1) {
-    // Contiguous float rows: each exp computed once, same double arithmetic as below.
-    const float* px = x.data<float>();
-    float* py = y->data<float>();
-    for (int64_t o = 0; o < outer; ++o) {
-      const float* xr = px + o * n;
-      float* yr = py + o * n;
-      double mx = -std::numeric_limits<double>::infinity();
-      for (int64_t k = 0; k < n; ++k) {
-        row[k] = xr[k];
-        if (row[k] > mx) mx = row[k];
-      }
-      double sum = 0;
-      for (int64_t k = 0; k < n; ++k) sum += (row[k] = std::exp(row[k] - mx));
-      for (int64_t k = 0; k < n; ++k) yr[k] = static_cast<float>(row[k] / sum);
-    }
+  if (kind == Soft::Softmax && x.type == E::Float && inner == 1) {  // contiguous float rows
+    kernels::softmax_rows(x.data<float>(), y->data<float>(), outer, n);
     return true;
   }
   for (int64_t o = 0; o < outer; ++o)

@@ -6,8 +6,9 @@
 //   native:  `netforge run --repeat N` vs onnxruntime-node (CPU EP, one thread).
 // The machine is shared, so each side runs `--runs` times per round, the sides take
 // turns for `--rounds` rounds, and the medians of all runs are printed with the ratio.
-// Also prints ResNet-50's memory in the page: the heap's growth during a run against
-// weights + 2x the largest set of live intermediate values (measured by the executor).
+// Also prints each model's memory in the page: the heap's growth during its first run
+// (peak) next to the target, weights + 2x the largest set of live intermediate values
+// (measured by the executor), and our time per op type in the page.
 // onnxruntime comes from tests/ort/node_modules (scripts/setup.sh); without it only our
 // numbers are printed. Models default to $NETFORGE_CACHE/ortbench (scripts/bench.sh
 // exports them with ../shared/peers/ortweb/export_bench_models.py).
@@ -185,6 +186,7 @@ if (BROWSER) {
       console.error(`  ${name}: onnxruntime-web session ready`);
       }
       const ours = [], ortWeb = [];
+      const opMs = {};
       let memory = null;
       for (let r = 0; r < ROUNDS; r++) {
         if (ortPage) {
@@ -194,10 +196,12 @@ if (BROWSER) {
         await app.bringToFront();  // the app runs one run per frame: it must be drawing
         const b = await benchInApp(app, RUNS);
         ours.push(...b.runs_ms);
+        for (const [op, ms] of Object.entries(b.op_ms || {})) opMs[op] = (opMs[op] || 0) + ms;
         console.error(`  ${name} round ${r + 1}: NetForge ${b.runs_ms.map(fmt).join(' ')}; ort-web ${ortWeb.slice(-RUNS).map(fmt).join(' ')}`);
         if (!memory) memory = { ...b, wasm_bytes: await app.evaluate(() => (window.Module.HEAPU8 || window.HEAPU8).buffer.byteLength) };
       }
-      rows.push({ name, ours: median(ours), ortWeb: median(ortWeb), memory, heapBeforeOpen, heapOpened });
+      for (const op of Object.keys(opMs)) opMs[op] /= ours.length;  // ms per run
+      rows.push({ name, ours: median(ours), ortWeb: median(ortWeb), memory, opMs, heapBeforeOpen, heapOpened });
       if (ortPage) await ortPage.close();
       await app.close();
     }
@@ -209,12 +213,19 @@ if (BROWSER) {
   console.log(`\nwhole-model run in headless Chromium (median ms of ${ROUNDS}x${RUNS} runs, sides interleaved; one thread):`);
   console.log(`  ${'model'.padEnd(26)} ${'NetForge'.padStart(10)} ${'ort-web 1.30'.padStart(13)} ${'ratio'.padStart(7)}`);
   for (const r of rows) console.log(`  ${r.name.padEnd(26)} ${fmt(r.ours).padStart(10)} ${fmt(r.ortWeb).padStart(13)} ${ratio(r.ours, r.ortWeb).padStart(7)}`);
+  console.log('NetForge time per op type in the page (ms per run, mean of the timed runs; top 8):');
+  for (const r of rows) {
+    const top = Object.entries(r.opMs).sort((a, b) => b[1] - a[1]).slice(0, 8);
+    console.log(`  ${r.name.padEnd(26)} ${top.map(([op, ms]) => `${op} ${ms.toFixed(1)}`).join(', ')}`);
+  }
   console.log('memory in the page (first run of each model; the heap is malloc\'s bytes in use):');
+  console.log(`  ${'model'.padEnd(26)} ${'peak'.padStart(10)} ${'target'.padStart(10)}  (target = weights + 2 x largest live set)`);
   for (const r of rows) {
     const m = r.memory;
-    const bound = m.weight_bytes + 2 * m.peak_live_bytes;
-    console.log(`  ${r.name.padEnd(26)} heap growth during the run ${MiB(m.heap_peak_bytes)} vs bound ${MiB(bound)} ` +
-      `(weights ${MiB(m.weight_bytes)} + 2 x live ${MiB(m.peak_live_bytes)}); packed weight copies ${MiB(m.packed_weight_bytes)}; ` +
+    const target = m.weight_bytes + 2 * m.peak_live_bytes;
+    console.log(`  ${r.name.padEnd(26)} ${MiB(m.heap_peak_bytes).padStart(10)} ${MiB(target).padStart(10)}  ` +
+      `${m.heap_peak_bytes <= target ? 'within' : 'OVER'}: weights ${MiB(m.weight_bytes)} + 2 x live ${MiB(m.peak_live_bytes)}; ` +
+      `held as packed copies ${MiB(m.packed_weight_bytes)}, decoded ${MiB(m.held_weight_bytes ?? m.weight_bytes)}; ` +
       `wasm memory ${MiB(r.heapBeforeOpen)} empty, ${MiB(r.heapOpened)} opened, ${MiB(m.wasm_bytes)} after a run`);
   }
 }

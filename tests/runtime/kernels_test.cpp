@@ -121,8 +121,14 @@ TEST(Kernels, PackedWeightsForAnotherShapeOrBackendAreIgnored) {
   }
   EXPECT_FALSE(
       k::pack_conv2d_weights(kc::conv_case(1, 16, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1).s, w64.data()).transposed);
-  // Depthwise shapes need no pack.
-  EXPECT_TRUE(k::pack_conv2d_weights(kc::conv_case(1, 8, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8).s, w.data()).data.empty());
+  // Depthwise shapes: the pack is the weights as they are (so the raw copy can go).
+  const kc::ConvCase dw = kc::conv_case(1, 8, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8);
+  const auto dw_pack = k::pack_conv2d_weights(dw.s, w.data());
+  ASSERT_EQ(dw_pack.data.size(), 8u * 9u);
+  EXPECT_TRUE(std::equal(dw_pack.data.begin(), dw_pack.data.end(), w.begin()));
+  EXPECT_TRUE(k::packed_conv2d_fits(dw_pack, dw.s));
+  EXPECT_FALSE(k::packed_conv2d_fits(dw_pack, s));
+  EXPECT_FALSE(k::packed_conv2d_fits(wrong_shape, s));
 }
 
 TEST(Kernels, Conv2dPathSelection) {
@@ -165,5 +171,8 @@ TEST(Kernels, ScratchIsReusedAcrossCalls) {
   EXPECT_FLOAT_EQ(c1[0], 64 * 0.125f);
   EXPECT_FLOAT_EQ(c2[0], 8 * 0.125f);
 }
+
+// softmax_rows (vector exp) against exp in double; the wasm build runs the same check.
+TEST(Kernels, SoftmaxRowsMatchDoubleExp) { EXPECT_EQ(kc::check_softmax(), ""); }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // float16 handling and .npy files.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "base/float16.h"
@@ -111,6 +112,40 @@ TEST(Executor, ReusesBuffersOfDeadValues) {
   EXPECT_EQ(ex.outputs()[0].second.tensor.data<float>()[999], 2.f);  // six negations
   EXPECT_GE(ex.pool().reused(), 3u);
   EXPECT_LE(ex.pool().allocated(), 3u);
+}
+
+// Layers that shrink leave buffers no later output can take (more than twice its
+// size): the pool keeps at most the largest live set, freeing the largest first.
+TEST(Executor, PoolKeepsAtMostTheLargestLiveSet) {
+  BufferPool pool;
+  for (size_t bytes : {100, 1000, 10000}) pool.give(pool.take(bytes));
+  EXPECT_EQ(pool.pooledBytes(), 11100u);
+  pool.trim(1500);
+  EXPECT_EQ(pool.pooledBytes(), 1100u);
+  const size_t allocated = pool.allocated();
+  pool.take(1000);  // still pooled
+  EXPECT_EQ(pool.allocated(), allocated);
+  pool.take(10000);  // freed by the trim
+  EXPECT_EQ(pool.allocated(), allocated + 1);
+
+  // 256 KiB -> 16 KiB -> 1 KiB: without the limit the dead buffers (289 KiB) would
+  // outgrow the largest live set (the 256 KiB value and its 16 KiB mean).
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  g.input("x", test::F32, test::shape({16, 16, 256}));
+  g.node("Neg", {"x"}, {"a"});
+  g.node("ReduceMean", {"a"}, {"b"}, {test::aInts("axes", {0})});
+  g.node("Neg", {"b"}, {"c"});
+  g.node("ReduceMean", {"c"}, {"d"}, {test::aInts("axes", {1})});
+  g.node("Neg", {"d"}, {"y"});
+  g.output("y");
+  Executor ex(m);
+  for (int run = 0; run < 2; ++run) {
+    ASSERT_TRUE(ex.runAll({{"x", Value::of(floats({16, 16, 256}, std::vector<float>(65536, 3.f)))}}).ok());
+    EXPECT_EQ(ex.outputs()[0].second.tensor.data<float>()[255], -3.f);  // three negations of means of 3
+    EXPECT_EQ(ex.memory().peak_live_bytes, (65536u + 4096u) * 4u);
+    EXPECT_LE(ex.pool().pooledBytes(), ex.memory().peak_live_bytes) << "run " << run;
+  }
 }
 
 TEST(Executor, StepsUnderABudgetAndCancels) {
@@ -391,4 +426,71 @@ TEST(Executor, RunsModelLocalFunctionsWithTheirAttributes) {
   Executor ex(m);
   ASSERT_TRUE(ex.runAll({{"a", Value::of(floats({2}, {1, 2}))}, {"b", Value::of(floats({2}, {10, 20}))}}).ok());
   EXPECT_EQ(values(ex.outputs()[0].second.tensor), (std::vector<float>{11, 22}));  // a + 2b - b
+}
+
+// Weights read only as Conv/Gemm/MatMul weights are held once, packed: after a run
+// their decoded copies are gone, later runs give the same results from the packs,
+// and a new input size (the packs no longer fit) decodes them again from the model.
+// A weight some other op also reads keeps its decoded copy.
+TEST(Executor, KeepsOnePackedCopyOfConvAndGemmWeights) {
+  ir::Model m = test::model(17);
+  test::GraphBuilder g(m);
+  auto ramp = [](size_t n, float scale) {
+    std::vector<float> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = std::sin(static_cast<float>(i) * 0.37f) * scale;
+    return v;
+  };
+  g.input("x", test::F32, test::shape({1, 4, "h", "w"}));
+  g.initFloats("w1", {8, 4, 3, 3}, ramp(8 * 4 * 9, 0.3f));
+  g.initFloats("b1", {8}, ramp(8, 0.1f));
+  g.initFloats("wd", {8, 1, 3, 3}, ramp(8 * 9, 0.5f));  // depthwise
+  g.initFloats("wf", {5, 8}, ramp(40, 0.4f));            // Gemm transB
+  g.initFloats("wm", {5, 6}, ramp(30, 0.2f));            // MatMul, also read by Mul below
+  g.node("Conv", {"x", "w1", "b1"}, {"c1"}, {test::aInts("pads", {1, 1, 1, 1})});
+  g.node("Conv", {"c1", "wd"}, {"c2"}, {test::aInt("group", 8), test::aInts("pads", {1, 1, 1, 1})});
+  g.node("GlobalAveragePool", {"c2"}, {"p"});
+  g.node("Flatten", {"p"}, {"f"});
+  g.node("Gemm", {"f", "wf"}, {"gm"}, {test::aInt("transB", 1)});
+  g.node("MatMul", {"gm", "wm"}, {"mm"});
+  g.node("Mul", {"wm", "wm"}, {"sq"});
+  g.output("mm");
+  g.output("sq");
+  auto input = [&](int64_t h, int64_t w) {
+    return std::vector<NamedValue>{{"x", Value::of(floats({1, 4, h, w}, ramp(static_cast<size_t>(4 * h * w), 1.f)))}};
+  };
+  auto outputsOf = [](const Executor& ex) {
+    std::vector<std::vector<float>> r;
+    for (const auto& [name, v] : ex.outputs()) r.push_back(values(v.tensor));
+    return r;
+  };
+  auto fresh = [&](int64_t h, int64_t w) {
+    Executor ex(m);
+    EXPECT_TRUE(ex.runAll(input(h, w)).ok());
+    return outputsOf(ex);
+  };
+  Executor ex(m);
+  ASSERT_TRUE(ex.runAll(input(9, 11)).ok());
+  const auto first = outputsOf(ex);
+  ASSERT_EQ(first.size(), 2u);
+  ASSERT_EQ(first[0].size(), 6u);
+  const MemoryStats mem = ex.memory();
+  EXPECT_EQ(mem.weight_bytes, (8u * 36 + 8 + 72 + 40 + 30) * 4);
+  EXPECT_EQ(mem.held_weight_bytes, (8u + 30) * 4);  // the bias, and wm (Mul reads it too)
+  EXPECT_GE(mem.packed_bytes, (8u * 36 + 72 + 40 + 30) * 4);
+  ASSERT_TRUE(ex.runAll(input(9, 11)).ok());  // from the packs alone
+  EXPECT_EQ(outputsOf(ex), first);
+  ASSERT_TRUE(ex.runAll(input(5, 3)).ok());  // other sizes: repacked from the model
+  EXPECT_EQ(outputsOf(ex), fresh(5, 3));
+  EXPECT_EQ(ex.memory().held_weight_bytes, (8u + 30) * 4);
+  ASSERT_TRUE(ex.runAll(input(9, 11)).ok());
+  EXPECT_EQ(outputsOf(ex), first);
+  // Another SGEMM back end (natively on x86-64): no pack fits, all are made again
+  // from the weights decoded anew.
+  if (kernels::gemm_backends().size() > 1) {
+    kernels::use_gemm_backend(kernels::gemm_backends().size() - 1);
+    const auto want = fresh(9, 11);
+    ASSERT_TRUE(ex.runAll(input(9, 11)).ok());
+    EXPECT_EQ(outputsOf(ex), want);
+    kernels::use_gemm_backend(0);
+  }
 }

@@ -274,9 +274,13 @@ void conv2d(const Conv2dShape& s, const float* x, const float* w, const float* b
 
 PackedConv2dWeights pack_conv2d_weights(const Conv2dShape& s, const float* w) {
   PackedConv2dWeights p;
-  if (is_depthwise(s) || s.group <= 0 || s.out_channels <= 0) return p;
+  if (s.group <= 0 || s.out_channels <= 0) return p;
   p.backend = detail::gemm_backend_index();
   p.group = s.group, p.rows = s.out_channels / s.group, p.depth = s.in_channels / s.group * s.kernel_h * s.kernel_w;
+  if (is_depthwise(s)) {  // the direct loops read the weights as they are: the pack is a copy
+    p.data.assign(w, w + s.out_channels * p.depth);
+    return p;
+  }
   const int64_t pixels = s.out_h * s.out_w;
   p.transposed = pixel_tile(s, p.depth) == pixels && transposed_fits_better(pixels, p.rows);
   const size_t per_group =
@@ -302,14 +306,22 @@ PackedConv2dWeights pack_conv2d_weights(const Conv2dShape& s, const float* w) {
   return p;
 }
 
+bool packed_conv2d_fits(const PackedConv2dWeights& packed, const Conv2dShape& s) {
+  if (s.group <= 0 || s.out_channels <= 0) return false;
+  const int64_t depth = s.in_channels / s.group * s.kernel_h * s.kernel_w;
+  if (packed.data.empty() || packed.group != s.group || packed.rows != s.out_channels / s.group ||
+      packed.depth != depth)
+    return false;
+  if (is_depthwise(s)) return true;  // a plain copy: valid for any back end
+  return packed.backend == detail::gemm_backend_index() &&
+         (!packed.transposed || pixel_tile(s, depth) == s.out_h * s.out_w);
+}
+
 void conv2d(const Conv2dShape& s, const float* x, const float* w, const PackedConv2dWeights& packed, const float* bias,
             float* y, Scratch& scratch) {
   if (s.batch <= 0 || s.out_channels <= 0 || s.out_h <= 0 || s.out_w <= 0) return;
-  if (is_depthwise(s)) return conv_depthwise(s, x, w, bias, y, scratch);
-  const int64_t depth = s.in_channels / s.group * s.kernel_h * s.kernel_w;
-  const bool fits = !packed.data.empty() && packed.backend == detail::gemm_backend_index() &&
-                    packed.group == s.group && packed.rows == s.out_channels / s.group && packed.depth == depth &&
-                    (!packed.transposed || pixel_tile(s, depth) == s.out_h * s.out_w);
+  const bool fits = packed_conv2d_fits(packed, s);
+  if (is_depthwise(s)) return conv_depthwise(s, x, fits ? packed.data.data() : w, bias, y, scratch);
   conv_gemm(s, x, w, fits ? packed.data.data() : nullptr, fits && packed.transposed, bias, y, scratch);
 }
 

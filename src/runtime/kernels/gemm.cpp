@@ -183,6 +183,11 @@ PackedSgemmB pack_sgemm_b(bool trans_b, int64_t k, int64_t n, const float* b, in
   return p;
 }
 
+bool packed_sgemm_b_fits(const PackedSgemmB& packed, bool trans_b, int64_t k, int64_t n) {
+  return !packed.data.empty() && packed.backend == detail::gemm_backend_index() && packed.k == k && packed.n == n &&
+         packed.trans_b == trans_b;
+}
+
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
            const float* b, int64_t ldb, const PackedSgemmB& packed, float beta, float* c, int64_t ldc,
            Scratch& scratch) {
@@ -190,9 +195,7 @@ void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float al
   detail::Gemm g;
   g.trans_a = trans_a, g.trans_b = trans_b, g.m = m, g.n = n, g.k = k, g.alpha = alpha;
   g.a = a, g.lda = lda, g.b = b, g.ldb = ldb, g.beta = beta, g.c = c, g.ldc = ldc;
-  if (!packed.data.empty() && packed.backend == detail::gemm_backend_index() && packed.k == k && packed.n == n &&
-      packed.trans_b == trans_b)
-    g.packed_b = packed.data.data();
+  if (packed_sgemm_b_fits(packed, trans_b, k, n)) g.packed_b = packed.data.data();
   detail::gemm(g, scratch.floats(detail::gemm_work_floats(m, n, k)));
 }
 

@@ -197,6 +197,69 @@ struct GemmImpl {
     }
   }
 
+  // Few rows (m < MR) against an op(B) packed by pack_b_full: one accumulator pair per
+  // row and panel (the general path would compute MR rows for each one).
+  static void rows_packed_b(const detail::Gemm& g, float* work) {
+    constexpr int L = V::L;
+    for (int64_t i = 0; i < g.m; ++i) {
+      const float* arow = g.a + i * g.lda;
+      if (g.trans_a) {
+        for (int64_t p = 0; p < g.k; ++p) work[p] = g.a[p * g.lda + i];
+        arow = work;
+      }
+      float* crow = g.c + i * g.ldc;
+      const float add = g.bias ? g.bias[i] : 0.f;
+      for (int64_t j0 = 0; j0 < g.n; j0 += NR) {
+        const float* panel = g.packed_b + j0 * g.k;
+        T s0 = V::zero(), s1 = V::zero(), t0 = V::zero(), t1 = V::zero();
+        int64_t p = 0;
+        for (; p + 2 <= g.k; p += 2, panel += 2 * NR) {  // two chains per half: latency, not throughput
+          const T a0 = V::broadcast(arow + p), a1 = V::broadcast(arow + p + 1);
+          s0 = V::madd(s0, a0, V::load(panel));
+          s1 = V::madd(s1, a0, V::load(panel + L));
+          t0 = V::madd(t0, a1, V::load(panel + NR));
+          t1 = V::madd(t1, a1, V::load(panel + NR + L));
+        }
+        if (p < g.k) {
+          const T a0 = V::broadcast(arow + p);
+          s0 = V::madd(s0, a0, V::load(panel));
+          s1 = V::madd(s1, a0, V::load(panel + L));
+        }
+        float tile[NR];
+        V::store(tile, V::add(s0, t0));
+        V::store(tile + L, V::add(s1, t1));
+        const int64_t nr = imin(NR, g.n - j0);
+        for (int64_t j = 0; j < nr; ++j) {
+          float& out = crow[j0 + j];
+          out = (g.beta == 0.f ? g.alpha * tile[j] : g.alpha * tile[j] + g.beta * out) + add;
+        }
+      }
+    }
+  }
+
+  // Few columns (n <= 2) against an op(A) packed by pack_a_full (a 1x1 conv on one
+  // pixel with packed weights): MR rows of a panel at once.
+  static void cols_packed_a(const detail::Gemm& g, float* work) {
+    for (int64_t j = 0; j < g.n; ++j)
+      for (int64_t p = 0; p < g.k; ++p) work[j * g.k + p] = g.trans_b ? g.b[j * g.ldb + p] : g.b[p * g.ldb + j];
+    for (int64_t i0 = 0; i0 < g.m; i0 += MR) {
+      const float* panel = g.packed_a + i0 * g.k;
+      const int64_t mr = imin(MR, g.m - i0);
+      for (int64_t j = 0; j < g.n; ++j) {
+        const float* bcol = work + j * g.k;
+        float acc[MR] = {};
+        for (int64_t p = 0; p < g.k; ++p) {
+          const float bv = bcol[p];
+          NF_UNROLL for (int ii = 0; ii < MR; ++ii) acc[ii] += panel[p * MR + ii] * bv;
+        }
+        for (int64_t ii = 0; ii < mr; ++ii) {
+          float& out = g.c[(i0 + ii) * g.ldc + j];
+          out = (g.beta == 0.f ? g.alpha * acc[ii] : g.alpha * acc[ii] + g.beta * out) + (g.bias ? g.bias[i0 + ii] : 0.f);
+        }
+      }
+    }
+  }
+
   // op(A) as MR-high panels over the whole depth (panel r at r * MR * k): the layout
   // Gemm::packed_a takes, so constant weights are packed once.
   static size_t packed_a_floats(int64_t m, int64_t k) { return static_cast<size_t>(round_up(m, MR) * k); }
@@ -218,8 +281,11 @@ struct GemmImpl {
           g.c[i * g.ldc + j] = (g.beta == 0.f ? 0.f : g.beta * g.c[i * g.ldc + j]) + (g.bias ? g.bias[i] : 0.f);
       return;
     }
-    if (g.trans_b && m <= 4) return dots(g, work);
-    if (!g.trans_a && n <= 2) return dots_small_n(g, work);
+    // With packed operands the raw ones are never read (the caller may have freed them).
+    if (g.packed_b && !g.packed_a && m < MR && m <= 4) return rows_packed_b(g, work);
+    if (g.packed_a && !g.packed_b && n <= 2) return cols_packed_a(g, work);
+    if (g.trans_b && m <= 4 && !g.packed_b) return dots(g, work);
+    if (!g.trans_a && n <= 2 && !g.packed_a && !g.packed_b) return dots_small_n(g, work);
     // One row panel: B's full panels are read in place (each element is used once).
     const bool direct_b = !g.trans_b && m <= MR && !g.packed_b;
     float* const ap = work;

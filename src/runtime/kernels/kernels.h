@@ -54,8 +54,11 @@ struct PackedSgemmB {
   bool trans_b = false;
 };
 PackedSgemmB pack_sgemm_b(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb);
-// sgemm with op(B) packed by pack_sgemm_b; `b`/`ldb` are still required (the paths
-// for very few rows or columns read B directly). Same results as sgemm.
+// True when sgemm can use `packed` for these sizes with the back end in use.
+bool packed_sgemm_b_fits(const PackedSgemmB& packed, bool trans_b, int64_t k, int64_t n);
+// sgemm with op(B) packed by pack_sgemm_b. When the pack fits, `b` is never read (it
+// may be null: the executor frees constant weights once they are packed); otherwise
+// B is read from `b`. Same results as sgemm.
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
            const float* b, int64_t ldb, const PackedSgemmB& packed, float beta, float* c, int64_t ldc,
            Scratch& scratch);
@@ -75,7 +78,7 @@ void conv2d(const Conv2dShape& s, const float* x, const float* w, const float* b
 
 // conv2d's weights packed once for the SGEMM back end in use, so runs skip packing
 // them (ResNet-50 has 25 M weights: repacking them every run costs about a tenth of
-// the conv time natively). Depthwise shapes need no pack (empty). Opaque to callers:
+// the conv time natively). For depthwise shapes the pack is a plain copy. Opaque to callers:
 // filled by pack_conv2d_weights; conv2d ignores (never misreads) a pack made for
 // another shape or, after use_gemm_backend(), another back end.
 struct PackedConv2dWeights {
@@ -85,10 +88,17 @@ struct PackedConv2dWeights {
   bool transposed = false;  // packed as w^T for y^T = col^T w^T (few output pixels)
 };
 PackedConv2dWeights pack_conv2d_weights(const Conv2dShape& s, const float* w);
-// conv2d with packed weights; `w` is still required (the depthwise and few-pixel
-// paths read it directly). Same results as conv2d without them.
+// True when conv2d can use `packed` for shape `s` with the back end in use.
+bool packed_conv2d_fits(const PackedConv2dWeights& packed, const Conv2dShape& s);
+// conv2d with packed weights. When the pack fits, `w` is never read (it may be null);
+// otherwise the weights are read from `w`. Same results as conv2d without them.
 void conv2d(const Conv2dShape& s, const float* x, const float* w, const PackedConv2dWeights& packed, const float* bias,
             float* y, Scratch& scratch);
+
+// y = softmax(x) over each of `rows` contiguous rows of n floats (vector exp, float
+// sums; relative error ~1e-6). A row holding NaN or +-inf becomes all NaN (what
+// exp(x - max) / sum gives there). y may equal x.
+void softmax_rows(const float* x, float* y, int64_t rows, int64_t n);
 
 // Which conv2d path a shape takes: "pointwise" (1x1, stride 1, no padding: GEMM on
 // the input as it is), "depthwise" (one input channel per group: direct SIMD loops)

@@ -3,6 +3,7 @@
 // wasm SIMD128 build under Node (kernels_check.cpp): shapes that hit every edge of
 // the blocking and every conv2d path, compared with the reference loops.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -98,8 +99,10 @@ inline std::string check_gemm(const GemmCase& c, uint64_t seed, bool packed = fa
   k::Scratch scratch;
   if (packed) {
     const auto pb = k::pack_sgemm_b(c.trans_b, c.k, c.n, b.data(), ldb);
-    k::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, c.alpha, a.data(), lda, b.data(), ldb, pb, c.beta, fast.data(), ldc,
-             scratch);
+    if (c.k > 0 && !k::packed_sgemm_b_fits(pb, c.trans_b, c.k, c.n)) return describe(c) + ": a fresh pack does not fit";
+    // B itself is not passed: with a fitting pack the kernel must not read it.
+    k::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, c.alpha, a.data(), lda, c.k > 0 ? nullptr : b.data(), ldb, pb,
+             c.beta, fast.data(), ldc, scratch);
   } else {
     k::sgemm(c.trans_a, c.trans_b, c.m, c.n, c.k, c.alpha, a.data(), lda, b.data(), ldb, c.beta, fast.data(), ldc,
              scratch);
@@ -221,7 +224,9 @@ inline std::string check_conv(const ConvCase& c, uint64_t seed, bool packed = fa
   k::Scratch scratch;
   const float* b = c.bias ? bias.data() : nullptr;
   if (packed) {
-    k::conv2d(s, x.data(), w.data(), k::pack_conv2d_weights(s, w.data()), b, fast.data(), scratch);
+    const auto pw = k::pack_conv2d_weights(s, w.data());
+    if (!k::packed_conv2d_fits(pw, s)) return describe(c) + ": a fresh pack does not fit";
+    k::conv2d(s, x.data(), nullptr, pw, b, fast.data(), scratch);  // w must not be read
   } else {
     k::conv2d(s, x.data(), w.data(), b, fast.data(), scratch);
   }
@@ -237,6 +242,46 @@ inline std::string check_conv(const ConvCase& c, uint64_t seed, bool packed = fa
       return describe(c) + (packed ? " packed" : "") + buf;
     }
   }
+  return "";
+}
+
+// softmax_rows against exp in double: odd row lengths (vector tails), wide ranges,
+// -inf entries (exactly 0), rows with NaN or +inf (all NaN, as the formula gives),
+// and y == x. Returns "" or the first difference.
+inline std::string check_softmax() {
+  Rng rng(21);
+  char buf[200];
+  for (int64_t n : {1, 3, 4, 7, 16, 33, 128, 1000}) {
+    const int64_t rows = 5;
+    std::vector<float> x(static_cast<size_t>(rows * n)), y(x.size());
+    for (auto& v : x) v = rng.uniform() * 45.f - 15.f;  // [-60, 30]
+    if (n > 2) x[1] = -INFINITY;
+    k::softmax_rows(x.data(), y.data(), rows, n);
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* xr = x.data() + r * n;
+      double mx = -INFINITY, sum = 0;
+      for (int64_t i = 0; i < n; ++i) mx = std::max(mx, static_cast<double>(xr[i]));
+      for (int64_t i = 0; i < n; ++i) sum += std::exp(xr[i] - mx);
+      for (int64_t i = 0; i < n; ++i) {
+        const double want = std::exp(xr[i] - mx) / sum, got = y[static_cast<size_t>(r * n + i)];
+        if (!(std::fabs(got - want) <= 2e-5 * want + 1e-30)) {
+          std::snprintf(buf, sizeof buf, "softmax n=%lld row %lld [%lld] = %.9g, want %.9g", (long long)n,
+                        (long long)r, (long long)i, got, want);
+          return buf;
+        }
+      }
+    }
+    if (n > 2 && y[1] != 0.f) return "softmax: exp(-inf) is not 0";
+  }
+  std::vector<float> bad = {1.f, NAN, 2.f, 3.f, INFINITY, 0.f}, out(6);
+  k::softmax_rows(bad.data(), out.data(), 2, 3);
+  for (float v : out)
+    if (!std::isnan(v)) return "softmax: a row with NaN or +inf is not all NaN";
+  std::vector<float> same = {0.5f, -1.f, 2.f, 7.f, 7.f};  // in place
+  k::softmax_rows(same.data(), same.data(), 1, 5);
+  float total = 0;
+  for (float v : same) total += v;
+  if (!(std::fabs(total - 1.f) <= 1e-6f) || same[3] != same[4]) return "softmax in place: row does not sum to 1";
   return "";
 }
 

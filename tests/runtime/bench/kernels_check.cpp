@@ -35,5 +35,8 @@ int main() {
     std::printf("kernels_check [%s]: %d of %d cases match the reference loops\n", backends[b], total - failed, total);
     failed_all += failed;
   }
+  const std::string softmax = kc::check_softmax();
+  if (!softmax.empty()) std::printf("FAIL %s\n", softmax.c_str()), ++failed_all;
+  std::printf("kernels_check: softmax_rows %s\n", softmax.empty() ? "matches exp in double" : "differs");
   return failed_all == 0 ? 0 : 1;
 }

@@ -27,7 +27,7 @@ env_kind=node
 [[ "$what" == bench-web ]] && env_kind=web
 mkdir -p "$out"
 js="$out/kernels_$what.js"
-sources=("$ROOT"/src/runtime/kernels/{gemm,conv,reference}.cpp "$main")
+sources=("$ROOT"/src/runtime/kernels/{gemm,conv,softmax,reference}.cpp "$main")
 # Rebuild only when a source is newer than the output.
 if [[ ! -f "$js" ]] || [[ -n "$(find "${sources[@]}" "$ROOT"/src/runtime/kernels/*.h "$HERE"/*.h -newer "$js" 2>/dev/null)" ]]; then
   em++ -std=c++20 -O3 -msimd128 -Wall -I"$ROOT/src" -I"$HERE" "${sources[@]}" \
