@@ -1,5 +1,6 @@
 // netforge codegen DOC.json --framework pytorch|keras [--train] [--no-main] [-o OUT.py]
 // netforge codegen DOC.json --framework tfjs|keras-json [-o model.json]
+// netforge codegen DOC.json --notebook [-o model.ipynb]
 // netforge codegen MODEL.onnx [--framework pytorch] [--no-weights] [-o OUT.py]
 //   Prints (or writes) Python code for a builder document: a PyTorch nn.Module or a
 //   TensorFlow-Keras functional model. --train adds a minimal training loop;
@@ -8,12 +9,14 @@
 //   listing them. An ONNX model becomes PyTorch that loads its weights from the file
 //   (importer/torch_import.h); an op without a torch equivalent is named on stderr.
 //   tfjs writes TensorFlow.js's model.json (tf.loadLayersModel), keras-json Keras's
-//   model.to_json() config: both from the same layers as the Keras code.
+//   model.to_json() config: both from the same layers as the Keras code. --notebook
+//   writes a Jupyter notebook: the PyTorch model, a torchvision loader, a training loop.
 #include <cstdio>
 #include <string>
 
 #include "base/strings.h"
 #include "builder/codegen.h"
+#include "builder/notebook.h"
 #include "builder/serialize.h"
 #include "cli/commands.h"
 #include "cli/load_model.h"
@@ -87,8 +90,9 @@ int runCodegen(const Args& args) {
     std::fprintf(stderr, "netforge: %s\n", displayName(doc.error().message, 400).c_str());
     return kExitBadInput;
   }
-  auto code = !json_form ? builder::generateCode(*doc, options)
-                         : builder::generateKerasJson(*doc, framework_name == "tfjs" ? builder::KerasJsonForm::TfjsModel
+  auto code = args.has("notebook") ? builder::generateNotebook(*doc)
+              : !json_form          ? builder::generateCode(*doc, options)
+                                      : builder::generateKerasJson(*doc, framework_name == "tfjs" ? builder::KerasJsonForm::TfjsModel
                                                                                      : builder::KerasJsonForm::ModelConfig);
   if (!code) {
     std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(),

@@ -88,6 +88,7 @@ const std::vector<Command>& commandTable() {
          "which framework's code (ONNX models: pytorch); tfjs: TF.js model.json, keras-json: Keras to_json() config"},
         {"no-weights", nullptr, "ONNX models: leave out the weight loader (fresh initialisation)"},
         {"train", nullptr, "add a minimal training loop"},
+        {"notebook", nullptr, "a Jupyter notebook (.ipynb): PyTorch model, torchvision MNIST/CIFAR-10 loader, training loop"},
         {"no-main", nullptr, "leave out the `if __name__ == \"__main__\":` block"},
         {"output", "OUT.py", "file to write (default: standard output)", 'o'}},
        runCodegen},

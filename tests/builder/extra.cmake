@@ -7,6 +7,9 @@
 #   builder.keras_tfjs    the Keras JSON (TF.js model.json) of every document, template and
 #                         layer type built by tfjs-layers: output shapes and parameter counts
 #                         equal the builder's (check_tfjs.mjs, node; tests/keras from setup.sh)
+#   builder.notebook      the notebook download is nbformat 4, its code compiles, its model cell
+#                         runs with torch (shapes, parameters) and its MNIST/CIFAR-10 data and
+#                         training cells run on FakeData
 #   builder.share_size    a 50-layer model's share link fits in 2,000 characters and
 #                         restores exactly
 #   builder.reserved_names  layers named like every identifier the code templates use
@@ -16,7 +19,7 @@
 find_program(NF_BUILDER_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NF_BUILDER_PYTHON3 AND TARGET netforge)
   foreach(pair "pytorch_runs:run_pytorch.py" "keras_ast:check_keras.py" "share_size:share_size.py"
-         "reserved_names:reserved_names.py")
+         "reserved_names:reserved_names.py" "notebook:check_notebook.py")
     string(REPLACE ":" ";" pair "${pair}")
     list(GET pair 0 name)
     list(GET pair 1 script)
