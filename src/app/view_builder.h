@@ -104,6 +104,10 @@ class BuilderView final : public View {
 
   builder::NodeId selected_;
   std::vector<builder::NodeId> selection_;
+  // The layer "+" added last (its name too: ids restart in a replaced document): with
+  // nothing selected, "+" appends after it, as in Flowpoints.
+  builder::NodeId last_added_;
+  std::string last_added_name_;
   char search_[64] = "";
   bool focus_search_ = true;
   ImVec2 canvas_origin_{0, 0}, canvas_size_{0, 0};

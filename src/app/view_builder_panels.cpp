@@ -79,14 +79,19 @@ std::string fieldText(const b::ParamValue& v) {
 void BuilderView::addFromPicker(const std::string& type) {
   const b::Document& doc = editor_.document();
   nf::Result<b::NodeId> added = nf::Error{"nothing added"};
+  const b::Node* last = last_added_.valid() ? doc.node(last_added_) : nullptr;
   if (selected_.valid() && doc.contains(selected_)) {
     added = editor_.appendAfter(selected_, type);
+  } else if (last && last->name == last_added_name_) {
+    added = editor_.appendAfter(last_added_, type);
   } else {
     double y = 0, x = 0;
     for (const auto& n : doc.nodes()) y = std::max(y, n.pos.y + 100), x = n.pos.x;
     added = editor_.addNode(type, b::Vec2{x, y});
   }
   if (added.ok()) {
+    last_added_ = added.value();
+    last_added_name_ = editor_.document().node(last_added_)->name;
     select(added.value());
     status_.clear();
   } else {
@@ -247,6 +252,27 @@ void BuilderView::drawCode() {
     platform::downloadText(b::codeFileName(editor_.document(), framework_), "text/x-python", code_);
   note("btn:Download");
   ImGui::EndDisabled();
+  // The other ways out do not depend on the framework shown: each is made on the click,
+  // and a document it cannot express says why under the toolbar.
+  if (ImGui::Button("Download TF.js model")) {
+    auto json = b::generateKerasJson(editor_.document(), b::KerasJsonForm::TfjsModel);
+    if (json) platform::downloadText(b::kerasJsonFileName(editor_.document(), b::KerasJsonForm::TfjsModel),
+                                     "application/json", *json);
+    status_ = json ? "" : json.error().message;
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("model.json: the Keras model config (no weights) for TensorFlow.js's tf.loadLayersModel");
+  note("btn:Download TF.js model");
+  ImGui::SameLine();
+  if (ImGui::Button("Download notebook")) {
+    auto notebook = b::generateNotebook(editor_.document());
+    if (notebook) platform::downloadText(b::notebookFileName(editor_.document()), "application/x-ipynb+json", *notebook);
+    status_ = notebook ? "" : notebook.error().message;
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A Jupyter/Colab notebook: the PyTorch model, a torchvision MNIST or CIFAR-10 loader\n"
+                      "(chosen from the input shape) and a training loop with test accuracy");
+  note("btn:Download notebook");
   ImGui::Separator();
   ImGui::BeginChild("##codetext", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   if (!code_ok_) {

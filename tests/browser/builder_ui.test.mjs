@@ -2,7 +2,8 @@
 // added from the picker, connected by dragging port to port, parameters typed into the
 // properties panel, the code taken from the Copy button and run by /usr/bin/python3
 // (python3-torch). Widgets are found by name (builder_lib.mjs), never by fixed
-// coordinates. Also: canvas zoom, box-select, copy/paste/duplicate, Shift+click connect.
+// coordinates. Also: canvas zoom, box-select, copy/paste/duplicate, Shift+click connect and
+// disconnect, "+" after the last added layer when nothing is selected.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,18 +56,18 @@ export default function register(t) {
     await openBuilder(page, url);
     const names = [];
     for (const [query, type, params] of CIFAR) {
-      if (names.length) await clickEmptyCanvas(page);  // nothing selected: "+" adds a free node
+      // "+" appends after the selected layer (the one added last) and connects it; the
+      // canvas test checks the same with nothing selected.
       const node = await addFromPicker(page, query, type);
       names.push(node.name);
-      await click(page, 'btn:Fit');
       if (names.length > 1) {
-        await connectByDrag(page, names[names.length - 2], node.name);
         const doc = await builderDoc(page);
         const prev = doc.nodes.find((m) => m.name === names[names.length - 2]);
         assert(doc.edges.length === names.length - 1 && doc.edges.some((e) => e.from === prev.id && e.to === node.id),
-          `dragging ${prev.name} -> ${node.name} made that edge (${JSON.stringify(doc.edges)})`);
+          `"+" connected ${prev.name} -> ${node.name} (${JSON.stringify(doc.edges)})`);
       }
       if (Object.keys(params).length) {
+        await click(page, 'btn:Fit');
         await click(page, `node:${node.name}`);  // select it: the properties panel shows its fields
         for (const [p, v] of Object.entries(params)) await setParam(page, p, v);
         const n = (await builderDoc(page)).nodes.find((m) => m.name === node.name);
@@ -75,6 +76,20 @@ export default function register(t) {
           assert(String(got) === v, `${node.name}.${p} typed as ${v}, document has ${JSON.stringify(n.params[p])}`);
         }
       }
+    }
+    // Dragging port to port connects: Shift+click takes the Flatten -> Linear edge away,
+    // a drag from Flatten's output to Linear's input puts it back.
+    await click(page, 'btn:Fit');
+    const [flatten, linear] = [names[7], names[8]];
+    await click(page, `node:${flatten}`);
+    await click(page, `node:${linear}`, ['Shift']);
+    assert((await builderDoc(page)).edges.length === names.length - 2, `Shift+click disconnected ${flatten} -> ${linear}`);
+    await connectByDrag(page, flatten, linear);
+    {
+      const doc = await builderDoc(page);
+      const [a, b] = [flatten, linear].map((name) => doc.nodes.find((m) => m.name === name).id);
+      assert(doc.edges.length === names.length - 1 && doc.edges.some((e) => e.from === a && e.to === b),
+        `dragging ${flatten} -> ${linear} made that edge (${JSON.stringify(doc.edges)})`);
     }
     // The Input shape field shows and takes "HxWxC"; a bad value is refused with a message.
     await click(page, `node:${names[0]}`);
@@ -166,11 +181,21 @@ export default function register(t) {
     await openBuilder(page, url);
     const a = await addFromPicker(page, 'Input', 'Input');
     await clickEmptyCanvas(page);
+    // Flowpoints: with nothing selected, "+" appends after the layer added last.
     const b = await addFromPicker(page, 'Flatten', 'Flatten');
     await clickEmptyCanvas(page);
     const c = await addFromPicker(page, 'Linear', 'Linear');
     let doc = await builderDoc(page);
-    assert(doc.nodes.length === 3 && doc.edges.length === 0, 'three free nodes');
+    assert(doc.nodes.length === 3 && doc.edges.length === 2,
+           `"+" with nothing selected chained each layer after the last added (${JSON.stringify(doc.edges)})`);
+
+    // Shift+click toggles: on a connected pair it disconnects.
+    await click(page, `node:${a.name}`);
+    await click(page, `node:${b.name}`, ['Shift']);
+    await click(page, `node:${b.name}`);
+    await click(page, `node:${c.name}`, ['Shift']);
+    doc = await builderDoc(page);
+    assert(doc.nodes.length === 3 && doc.edges.length === 0, `Shift+click disconnected both pairs (${JSON.stringify(doc.edges)})`);
 
     // Shift+click: select a, Shift+click b connects a -> b; select b, Shift+click c.
     await click(page, `node:${a.name}`);
