@@ -198,14 +198,19 @@ fi
 # --- [7] TensorFlow.js layers 4.22: builds the builder's Keras JSON config in the tests
 # (tests/builder/check_tfjs.mjs); TensorFlow itself has no Debian package. --ignore-scripts:
 # nothing to build, and no install script runs.
+# All three packages are checked: a partial node_modules is installed again.
 KERAS_DIR="$NF_ROOT/tests/keras"
+keras_missing=$(node -p "const lock = require('$KERAS_DIR/package-lock.json').packages;
+  ['tfjs-layers', 'tfjs-core', 'tfjs-backend-cpu'].filter((p) => {
+    try { return require('$KERAS_DIR/node_modules/@tensorflow/' + p + '/package.json').version
+                 !== lock['node_modules/@tensorflow/' + p].version; } catch (e) { return true; }
+  }).join(' ')")
 want=$(node -p "require('$KERAS_DIR/package-lock.json').packages['node_modules/@tensorflow/tfjs-layers'].version")
-have=$(node -p "try { require('$KERAS_DIR/node_modules/@tensorflow/tfjs-layers/package.json').version } catch (e) { '' }")
-if [[ "$want" != "$have" ]]; then
-  nf_say "npm ci: tfjs-layers $want (tests/keras)"
+if [[ -n "$keras_missing" ]]; then
+  nf_say "npm ci: tfjs-layers/-core/-backend-cpu $want (tests/keras; missing or other version: $keras_missing)"
   (cd "$KERAS_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 else
-  nf_say "tfjs-layers $have: installed"
+  nf_say "tfjs-layers/-core/-backend-cpu $want: installed"
 fi
 
 # --- current.env --------------------------------------------------------------------

@@ -15,6 +15,11 @@
 // checked only statically (check_keras.py compares the Python code with the same JSON),
 // and the output says which layer types were verified by the engine and which were not.
 // Exit 0 all verified or static, 1 a mismatch, 77 (skipped) when tests/keras is not installed.
+//
+// Bounded in time: each netforge/python3 call may take CALL_S seconds and each model load
+// LOAD_S; the whole run stops with a failure after NETFORGE_TFJS_DEADLINE_S (default 240;
+// it takes 2 s, 20 s on a loaded machine), naming the document it was on. ctest's TIMEOUT (300,
+// tests/builder/extra.cmake) is the last resort for a hang inside tfjs-layers itself.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -46,11 +51,29 @@ if (!netforge || !docsDir) {
   console.log('usage: node check_tfjs.mjs NETFORGE DOCS_DIR');
   process.exit(2);
 }
+const CALL_S = 60, LOAD_S = 60;
+const DEADLINE_S = Number(process.env.NETFORGE_TFJS_DEADLINE_S || 240);
+let current = 'the start';
+const started = Date.now();
+const overDeadline = () => (Date.now() - started) / 1000 > DEADLINE_S;
+const deadlineMessage = () => `took longer than ${DEADLINE_S} s (NETFORGE_TFJS_DEADLINE_S); stopped at ${current}`;
+// Between awaits the event loop is free: a load that never settles ends here.
+setTimeout(() => {
+  console.log(`FAIL ${deadlineMessage()}`);
+  process.exit(1);
+}, DEADLINE_S * 1000 + 1000).unref();
+function withTimeout(promise, seconds, what) {
+  let timer;
+  return Promise.race([promise, new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${seconds} s`)), seconds * 1000);
+  })]).finally(() => clearTimeout(timer));
+}
 await tf.setBackend('cpu');
 const known = new Set(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap));
 
 function nf(...args) {
-  return execFileSync(netforge, args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(netforge, args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'],
+                                       timeout: CALL_S * 1000, killSignal: 'SIGKILL' });
 }
 function check(docPath) {
   try {
@@ -109,7 +132,8 @@ for (const t of JSON.parse(nf('template', '--json'))) {
 }
 // One small document per layer type, written by the Python tests' helper (one recipe).
 const smokeDir = path.join(tmp, 'smoke');
-execFileSync('python3', [path.join(here, 'builder_docs.py'), 'smoke', netforge, smokeDir]);
+execFileSync('python3', [path.join(here, 'builder_docs.py'), 'smoke', netforge, smokeDir],
+             { timeout: CALL_S * 1000, killSignal: 'SIGKILL' });
 for (const f of fs.readdirSync(smokeDir).sort())
   docs.push({ label: `layer ${f.replace(/\.json$/, '')}`, path: path.join(smokeDir, f), layerType: f.replace(/\.json$/, '') });
 
@@ -117,7 +141,18 @@ const failures = [];
 const engineTypes = new Set(), staticTypes = new Map();
 let built = 0, staticOnly = 0, refused = 0;
 for (const doc of docs) {
-  const expected = check(doc.path);
+  if (overDeadline()) {
+    failures.push(`${deadlineMessage()} (${docs.length - docs.indexOf(doc)} documents not checked)`);
+    break;
+  }
+  current = doc.label;
+  let expected;
+  try {
+    expected = check(doc.path);
+  } catch (e) {
+    failures.push(`${doc.label}: netforge check failed: ${(e.stderr || e.message).trim()}`);
+    continue;
+  }
   if (expected.errors > 0) {  // Keras lacks a layer: check_keras.py tests the refusal
     refused++;
     continue;
@@ -140,7 +175,7 @@ for (const doc of docs) {
     const fast = structuredClone(modelJson);
     fast.modelTopology.config.layers.forEach(zeroInitialisers);
     served = JSON.stringify(fast);
-    const model = await tfl.loadLayersModel(url);
+    const model = await withTimeout(tfl.loadLayersModel(url), LOAD_S, 'tf.loadLayersModel');
     const shapes = (Array.isArray(model.outputShape[0]) || model.outputShape[0] === null && model.outputs.length > 1)
       ? model.outputShape : [model.outputShape];
     const got = shapes.map(s => JSON.stringify(s.slice(1)));
@@ -168,6 +203,7 @@ console.log(`\nverified by the tfjs-layers engine: ${engineTypes.size} layer typ
 console.log(`checked only statically (ast, check_keras.py): ${staticTypes.size} layer types:`);
 for (const [t, why] of [...staticTypes].sort()) console.log(`  ${t}: ${why}`);
 console.log(`documents: ${built} built by tfjs-layers with equal shapes and parameter counts, ` +
-            `${staticOnly} static only, ${refused} refused (Keras lacks a layer), ${failures.length} failed`);
+            `${staticOnly} static only, ${refused} refused (Keras lacks a layer), ${failures.length} failed` +
+            ` in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 for (const f of failures) console.log('FAIL', f);
 process.exit(failures.length ? 1 : 0);

@@ -6,7 +6,8 @@
 #                         constructs the same layers with the same arguments as the Keras JSON
 #   builder.keras_tfjs    the Keras JSON (TF.js model.json) of every document, template and
 #                         layer type built by tfjs-layers: output shapes and parameter counts
-#                         equal the builder's (check_tfjs.mjs, node; tests/keras from setup.sh)
+#                         equal the builder's (check_tfjs.mjs, node; tests/keras from setup.sh;
+#                         2 to 20 s, stops itself at 240 s, ctest kills it at 300 s)
 #   builder.notebook      the notebook download is nbformat 4, its code compiles, its model cell
 #                         runs with torch (shapes, parameters) and its MNIST/CIFAR-10 data and
 #                         training cells run on FakeData
@@ -35,7 +36,7 @@ if(NF_BUILDER_NODE AND NF_BUILDER_PYTHON3 AND TARGET netforge)
   add_test(NAME builder.keras_tfjs
            COMMAND ${NF_BUILDER_NODE} ${CMAKE_CURRENT_LIST_DIR}/check_tfjs.mjs $<TARGET_FILE:netforge>
                    ${CMAKE_CURRENT_LIST_DIR}/docs)
-  set_tests_properties(builder.keras_tfjs PROPERTIES LABELS builder SKIP_RETURN_CODE 77 TIMEOUT 600)
+  set_tests_properties(builder.keras_tfjs PROPERTIES LABELS builder SKIP_RETURN_CODE 77 TIMEOUT 300)
 endif()
 
 # builder_bench (not a test): per-edit costs on a 500-node canvas. Run it by hand:
