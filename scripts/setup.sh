@@ -11,6 +11,8 @@
 #      in $NETFORGE_CACHE/wasm-<versions>/
 #   5. playwright-core (pinned in tests/browser/package-lock.json) for browser tests
 #   6. onnxruntime-node/-web 1.30 (tests/ort/package-lock.json): the runtime's reference
+#   7. tfjs-layers/-core/-backend-cpu 4.22 (tests/keras/package-lock.json): a Keras engine
+#      that builds the builder's Keras JSON in the tests
 #
 # Writes $NETFORGE_CACHE/current.env, which the build scripts source.
 # Needs root (or sudo) only when packages are missing or deb-src must be added.
@@ -191,6 +193,24 @@ if [[ "$want" != "$have" ]]; then
   (cd "$ORT_DIR" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error)
 else
   nf_say "onnxruntime-node $have: installed"
+fi
+
+# --- [7] TensorFlow.js layers 4.22: builds the builder's Keras JSON config in the tests
+# (tests/builder/check_tfjs.mjs); TensorFlow itself has no Debian package. --ignore-scripts:
+# nothing to build, and no install script runs.
+# All three packages are checked: a partial node_modules is installed again.
+KERAS_DIR="$NF_ROOT/tests/keras"
+keras_missing=$(node -p "const lock = require('$KERAS_DIR/package-lock.json').packages;
+  ['tfjs-layers', 'tfjs-core', 'tfjs-backend-cpu'].filter((p) => {
+    try { return require('$KERAS_DIR/node_modules/@tensorflow/' + p + '/package.json').version
+                 !== lock['node_modules/@tensorflow/' + p].version; } catch (e) { return true; }
+  }).join(' ')")
+want=$(node -p "require('$KERAS_DIR/package-lock.json').packages['node_modules/@tensorflow/tfjs-layers'].version")
+if [[ -n "$keras_missing" ]]; then
+  nf_say "npm ci: tfjs-layers/-core/-backend-cpu $want (tests/keras; missing or other version: $keras_missing)"
+  (cd "$KERAS_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+else
+  nf_say "tfjs-layers/-core/-backend-cpu $want: installed"
 fi
 
 # --- current.env --------------------------------------------------------------------

@@ -254,6 +254,27 @@ void BuilderView::drawCode() {
     platform::downloadText(b::codeFileName(editor_.document(), framework_), "text/x-python", code_);
   note("btn:Download");
   ImGui::EndDisabled();
+  // The other ways out do not depend on the framework shown: each is made on the click,
+  // and a document it cannot express says why under the toolbar.
+  if (ImGui::Button("Download TF.js model")) {
+    auto json = b::generateKerasJson(editor_.document(), b::KerasJsonForm::TfjsModel);
+    if (json) platform::downloadText(b::kerasJsonFileName(editor_.document(), b::KerasJsonForm::TfjsModel),
+                                     "application/json", *json);
+    status_ = json ? "" : json.error().message;
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("model.json: the Keras model config (no weights) for TensorFlow.js's tf.loadLayersModel");
+  note("btn:Download TF.js model");
+  ImGui::SameLine();
+  if (ImGui::Button("Download notebook")) {
+    auto notebook = b::generateNotebook(editor_.document());
+    if (notebook) platform::downloadText(b::notebookFileName(editor_.document()), "application/x-ipynb+json", *notebook);
+    status_ = notebook ? "" : notebook.error().message;
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A Jupyter/Colab notebook: the PyTorch model, a torchvision MNIST or CIFAR-10 loader\n"
+                      "(chosen from the input shape) and a training loop with test accuracy");
+  note("btn:Download notebook");
   ImGui::Separator();
   ImGui::BeginChild("##codetext", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   if (!code_ok_) {

@@ -37,6 +37,7 @@
 #include "builder/codegen.h"
 #include "builder/document.h"
 #include "builder/editor.h"
+#include "builder/notebook.h"
 #include "builder/limits.h"
 #include "builder/pyident.h"
 #include "builder/serialize.h"

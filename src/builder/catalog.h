@@ -140,7 +140,7 @@ struct LayerSpec {
   std::string op;        // family refinement: "max"/"avg", "lstm"/"gru"/"rnn", "add", activation key
   uint8_t frameworks = kAllFrameworks;  // frameworkBit() set of frameworks that have it
   std::string torch_class;  // what the PyTorch code uses: "nn.Conv2d", or "torch.cat" for ops
-  std::string kerasClass;  // "layers.Conv2D", "layers.Activation"; "name()": a helper the Keras code defines
+  std::string kerasClass;  // "layers.Conv2D", "layers.Activation"; "name()": no one Keras class (written as the standard layers it is made of)
   std::vector<std::string> kerasExtraKwargs;  // keywords the Keras emitter derives (key_dim, ...)
   std::vector<std::string> torchExtraKwargs;  // keywords the PyTorch emitter derives (batch_first, ...)
   int min_inputs = 1;

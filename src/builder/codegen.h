@@ -28,6 +28,14 @@ Result<std::string> generateCode(const Document& doc, const CodegenOptions& opti
 // A file name for the download: "<model>_pytorch.py" / "<model>_keras.py".
 std::string codeFileName(const Document& doc, Framework f);
 
+// The Keras model as JSON, from the same layer list as the Keras code: Keras 2's
+// `model.to_json()` config (keras.models.model_from_json builds it), or TensorFlow.js's
+// `model.json` around it (tf.loadLayersModel; no weights, so initialisers apply).
+enum class KerasJsonForm { ModelConfig, TfjsModel };
+Result<std::string> generateKerasJson(const Document& doc, KerasJsonForm form);
+// "model.json" (TF.js) / "<model>_keras.json".
+std::string kerasJsonFileName(const Document& doc, KerasJsonForm form);
+
 // [SECTION] The plan both emitters work from
 
 struct PlannedNode {

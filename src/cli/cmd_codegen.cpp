@@ -1,4 +1,6 @@
 // netforge codegen DOC.json --framework pytorch|keras [--train] [--no-main] [-o OUT.py]
+// netforge codegen DOC.json --framework tfjs|keras-json [-o model.json]
+// netforge codegen DOC.json --notebook [-o model.ipynb]
 // netforge codegen MODEL.onnx [--framework pytorch] [--no-weights] [-o OUT.py]
 //   Prints (or writes) Python code for a builder document: a PyTorch nn.Module or a
 //   TensorFlow-Keras functional model. --train adds a minimal training loop;
@@ -6,6 +8,9 @@
 //   errors (including layers the framework lacks) gives exit 1 and one line on stderr
 //   listing them. An ONNX model becomes PyTorch that loads its weights from the file
 //   (importer/torch_import.h); an op without a torch equivalent is named on stderr.
+//   tfjs writes TensorFlow.js's model.json (tf.loadLayersModel), keras-json Keras's
+//   model.to_json() config: both from the same layers as the Keras code. --notebook
+//   writes a Jupyter notebook: the PyTorch model, a torchvision loader, a training loop.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +18,7 @@
 
 #include "base/strings.h"
 #include "builder/codegen.h"
+#include "builder/notebook.h"
 #include "builder/serialize.h"
 #include "cli/commands.h"
 #include "cli/load_model.h"
@@ -108,18 +114,23 @@ int runCodegen(const Args& args) {
   options.training_loop = args.has("train");
   options.main_block = !args.has("no-main");
   const std::string framework_name = args.get("framework", "pytorch");
+  const bool json_form = framework_name == "tfjs" || framework_name == "keras-json";
   auto fw = builder::parseFramework(framework_name);
-  if (!fw) {
-    std::fprintf(stderr, "netforge codegen: unknown framework '%s' (pytorch or keras)\n", displayName(framework_name).c_str());
+  if (!fw && !json_form) {
+    std::fprintf(stderr, "netforge codegen: unknown framework '%s' (pytorch, keras, tfjs or keras-json)\n",
+                 displayName(framework_name).c_str());
     return kExitUsage;
   }
-  options.framework = *fw;
+  if (fw) options.framework = *fw;
   auto doc = builder::loadDocumentFile(args.positional[0]);
   if (!doc) {
     std::fprintf(stderr, "netforge: %s\n", displayName(doc.error().message, 400).c_str());
     return kExitBadInput;
   }
-  auto code = builder::generateCode(*doc, options);
+  auto code = args.has("notebook") ? builder::generateNotebook(*doc)
+              : !json_form          ? builder::generateCode(*doc, options)
+                                      : builder::generateKerasJson(*doc, framework_name == "tfjs" ? builder::KerasJsonForm::TfjsModel
+                                                                                     : builder::KerasJsonForm::ModelConfig);
   if (!code) {
     std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(),
                  displayName(code.error().message, 2000).c_str());

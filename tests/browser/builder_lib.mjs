@@ -95,8 +95,16 @@ export async function addFromPicker(page, query, type) {
   await page.keyboard.type(query, { delay: 5 });
   await frames(page, 2);
   await click(page, `add:${type}`);
+  // The click acts on release, and the document is published at the start of the next
+  // frame: on a loaded machine the read can come first, so wait for it (a few frames).
+  await page.waitForFunction((n) => JSON.parse(window.netforgeBuilder.doc()).nodes.length === n,
+    before + 1, { timeout: 5000, polling: 50 }).catch(() => {});
   const doc = await builderDoc(page);
-  assert(doc.nodes.length === before + 1, `the "+" of ${type} added a node (${before} -> ${doc.nodes.length})`);
+  if (doc.nodes.length !== before + 1) {
+    const u = await builderUi(page);
+    assert(false, `the "+" of ${type} added a node (${before} -> ${doc.nodes.length}; ` +
+      `status "${u.status}", selection ${JSON.stringify(u.selection)}, search rect ${JSON.stringify(u.rects.search)})`);
+  }
   return doc.nodes.reduce((a, n) => (n.id > a.id ? n : a));
 }
 

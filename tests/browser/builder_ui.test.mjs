@@ -62,7 +62,6 @@ export default function register(t) {
       if (names.length) await clickEmptyCanvas(page);
       const node = await addFromPicker(page, query, type);
       names.push(node.name);
-      await click(page, 'btn:Fit');
       if (names.length > 1) {
         const edge = async () => {
           const doc = await builderDoc(page);
@@ -84,6 +83,7 @@ export default function register(t) {
         }
       }
       if (Object.keys(params).length) {
+        await click(page, 'btn:Fit');
         await click(page, `node:${node.name}`);  // select it: the properties panel shows its fields
         for (const [p, v] of Object.entries(params)) await setParam(page, p, v);
         const n = (await builderDoc(page)).nodes.find((m) => m.name === node.name);
@@ -92,6 +92,20 @@ export default function register(t) {
           assert(String(got) === v, `${node.name}.${p} typed as ${v}, document has ${JSON.stringify(n.params[p])}`);
         }
       }
+    }
+    // Dragging port to port connects: Shift+click takes the Flatten -> Linear edge away,
+    // a drag from Flatten's output to Linear's input puts it back.
+    await click(page, 'btn:Fit');
+    const [flatten, linear] = [names[7], names[8]];
+    await click(page, `node:${flatten}`);
+    await click(page, `node:${linear}`, ['Shift']);
+    assert((await builderDoc(page)).edges.length === names.length - 2, `Shift+click disconnected ${flatten} -> ${linear}`);
+    await connectByDrag(page, flatten, linear);
+    {
+      const doc = await builderDoc(page);
+      const [a, b] = [flatten, linear].map((name) => doc.nodes.find((m) => m.name === name).id);
+      assert(doc.edges.length === names.length - 1 && doc.edges.some((e) => e.from === a && e.to === b),
+        `dragging ${flatten} -> ${linear} made that edge (${JSON.stringify(doc.edges)})`);
     }
     // The Input shape field shows and takes "HxWxC"; a bad value is refused with a message.
     await click(page, `node:${names[0]}`);
@@ -183,6 +197,7 @@ export default function register(t) {
     await openBuilder(page, url);
     const a = await addFromPicker(page, 'Input', 'Input');
     await clickEmptyCanvas(page);
+    // Flowpoints: with nothing selected, "+" appends after the layer added last.
     const b = await addFromPicker(page, 'Flatten', 'Flatten');
     await clickEmptyCanvas(page);
     const c = await addFromPicker(page, 'Linear', 'Linear');

@@ -75,3 +75,18 @@ def smoke_document(layer):
         nodes.append({"id": lid + 1, "type": "ReLU", "name": "after", "params": {}, "pos": [0, 200]})
         edges.append({"from": lid, "to": lid + 1, "port": 0})
     return document("smoke " + layer["type"], nodes, edges)
+
+
+def write_smoke_documents(netforge, directory):
+    """One smoke document per catalog layer, as DIRECTORY/<type>.json (check_tfjs.mjs)."""
+    os.makedirs(directory, exist_ok=True)
+    for layer in catalog(netforge):
+        with open(os.path.join(directory, layer["type"] + ".json"), "w") as f:
+            json.dump(smoke_document(layer), f)
+
+
+if __name__ == "__main__":
+    import sys
+    if len(sys.argv) != 4 or sys.argv[1] != "smoke":
+        sys.exit("usage: builder_docs.py smoke NETFORGE DIRECTORY")
+    write_smoke_documents(sys.argv[2], sys.argv[3])

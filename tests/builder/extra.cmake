@@ -2,8 +2,15 @@
 # `ctest -R builder` runs the whole builder suite:
 #   builder.pytorch_runs  generated PyTorch code runs with python3-torch and matches the
 #                         builder's shapes and parameter counts (examples + every layer)
-#   builder.keras_ast     generated Keras code parses and its keywords match the catalog
-#                         (TensorFlow cannot be installed here, so it is not run)
+#   builder.keras_ast     generated Keras code parses, its keywords match the catalog, and it
+#                         constructs the same layers with the same arguments as the Keras JSON
+#   builder.keras_tfjs    the Keras JSON (TF.js model.json) of every document, template and
+#                         layer type built by tfjs-layers: output shapes and parameter counts
+#                         equal the builder's (check_tfjs.mjs, node; tests/keras from setup.sh;
+#                         2 to 20 s, stops itself at 240 s, ctest kills it at 300 s)
+#   builder.notebook      the notebook download is nbformat 4, its code compiles, its model cell
+#                         runs with torch (shapes, parameters) and its MNIST/CIFAR-10 data and
+#                         training cells run on FakeData
 #   builder.share_size    a 50-layer model's share link fits in 2,000 characters and
 #                         restores exactly
 #   builder.reserved_names  layers named like every identifier the code templates use
@@ -13,7 +20,7 @@
 find_program(NF_BUILDER_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NF_BUILDER_PYTHON3 AND TARGET netforge)
   foreach(pair "pytorch_runs:run_pytorch.py" "keras_ast:check_keras.py" "share_size:share_size.py"
-         "reserved_names:reserved_names.py")
+         "reserved_names:reserved_names.py" "notebook:check_notebook.py")
     string(REPLACE ":" ";" pair "${pair}")
     list(GET pair 0 name)
     list(GET pair 1 script)
@@ -22,6 +29,14 @@ if(NF_BUILDER_PYTHON3 AND TARGET netforge)
                      ${CMAKE_CURRENT_LIST_DIR}/docs)
     set_tests_properties(builder.${name} PROPERTIES LABELS builder SKIP_RETURN_CODE 77 TIMEOUT 600)
   endforeach()
+endif()
+
+find_program(NF_BUILDER_NODE NAMES node nodejs)
+if(NF_BUILDER_NODE AND NF_BUILDER_PYTHON3 AND TARGET netforge)
+  add_test(NAME builder.keras_tfjs
+           COMMAND ${NF_BUILDER_NODE} ${CMAKE_CURRENT_LIST_DIR}/check_tfjs.mjs $<TARGET_FILE:netforge>
+                   ${CMAKE_CURRENT_LIST_DIR}/docs)
+  set_tests_properties(builder.keras_tfjs PROPERTIES LABELS builder SKIP_RETURN_CODE 77 TIMEOUT 300)
 endif()
 
 # builder_bench (not a test): per-edit costs on a 500-node canvas. Run it by hand:
