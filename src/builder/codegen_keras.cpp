@@ -16,6 +16,7 @@
 
 #include "builder/codegen_internal.h"
 #include "builder/rules.h"
+#include "builder/serialize.h"
 
 namespace nf::builder::detail {
 
@@ -33,16 +34,6 @@ KerasArg kv(std::string key, json value) {
 
 bool anyNonZero(const IntList& v) { return std::any_of(v.begin(), v.end(), [](int64_t x) { return x != 0; }); }
 
-json toJson(const ParamValue& v) {
-  switch (kindOf(v)) {
-    case ParamKind::Int: return std::get<int64_t>(v);
-    case ParamKind::Float: return std::get<double>(v);
-    case ParamKind::Bool: return std::get<bool>(v);
-    case ParamKind::Enum: return std::get<std::string>(v);
-    case ParamKind::IntTuple: return json(std::get<IntList>(v));
-  }
-  return nullptr;
-}
 
 // Keras's (before, after) pairs per axis from one amount per axis: [1, 2] for one
 // axis, [[1, 1], [2, 2]] for more (ZeroPadding / Cropping configs).
@@ -106,9 +97,9 @@ struct KerasPlanner {
     const ParamValue& v = params(i).at(p->name);
     const ParamValue& def = p->in(kKeras).framework_default ? *p->in(kKeras).framework_default : p->default_value;
     if (sameValue(v, def)) return {};
-    return {arg(i, param, toJson(v))};
+    return {arg(i, param, paramValueJson(v))};
   }
-  std::vector<KerasArg> kwAlways(int i, const char* param) const { return {arg(i, param, toJson(params(i).at(param)))}; }
+  std::vector<KerasArg> kwAlways(int i, const char* param) const { return {arg(i, param, paramValueJson(params(i).at(param)))}; }
   static KerasArg positional(std::string key, json value, bool scalar_ok = false) {
     KerasArg a = kv(std::move(key), std::move(value));
     a.positional = true;

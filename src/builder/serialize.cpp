@@ -90,16 +90,6 @@ Result<json> parseJson(std::string_view text) {
   return j;
 }
 
-json toJson(const ParamValue& v) {
-  switch (kindOf(v)) {
-    case ParamKind::Int: return std::get<int64_t>(v);
-    case ParamKind::Float: return std::get<double>(v);
-    case ParamKind::Bool: return std::get<bool>(v);
-    case ParamKind::Enum: return std::get<std::string>(v);
-    case ParamKind::IntTuple: return std::get<IntList>(v);
-  }
-  return nullptr;
-}
 
 std::optional<int64_t> asInt(const json& j) {
   if (j.is_number_integer()) {
@@ -454,7 +444,7 @@ ojson paramsJson(const Node& node, bool onlyNonDefault) {
         return;
       }
     }
-    out[name] = ojson(toJson(v));
+    out[name] = ojson(paramValueJson(v));
   };
   if (spec) {
     for (const ParamSpec& p : spec->params) {
@@ -694,6 +684,17 @@ Status migrate(json& doc, int version, int target, const std::vector<Migration>&
       notes->push_back("migrated from document version " + std::to_string(v) + ": " + it->summary);
   }
   return {};
+}
+
+nlohmann::json paramValueJson(const ParamValue& v) {
+  switch (kindOf(v)) {
+    case ParamKind::Int: return std::get<int64_t>(v);
+    case ParamKind::Float: return std::get<double>(v);
+    case ParamKind::Bool: return std::get<bool>(v);
+    case ParamKind::Enum: return std::get<std::string>(v);
+    case ParamKind::IntTuple: return std::get<IntList>(v);
+  }
+  return nullptr;
 }
 
 }  // namespace nf::builder

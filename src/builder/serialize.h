@@ -77,6 +77,10 @@ const std::vector<Migration>& migrations();
 
 // Applies the steps of `table` from `version` up to `target`, recording each in `notes`.
 // An error if a step is missing. Exposed so tests can run the mechanism on a table.
+// A layer parameter as JSON (int, float, bool, string or int list), as documents and
+// the Keras config write it.
+nlohmann::json paramValueJson(const ParamValue& v);
+
 Status migrate(nlohmann::json& doc, int version, int target, const std::vector<Migration>& table,
                std::vector<std::string>* notes);
 
