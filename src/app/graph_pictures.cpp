@@ -10,6 +10,7 @@
 #include "app/graph_platform.h"
 #include "document/model_document.h"
 #include "app/platform.h"
+#include "views/builder_layers.h"
 #include "views/layered_view.h"
 #include "scene/png.h"
 #include "views/neuron_view.h"
@@ -46,16 +47,8 @@ bool GraphPictures::busy() const { return job_ && !job_->finished(); }
 
 bool GraphPictures::prepare(const ir::Model* model, uint64_t generation, const document::ModelAnalysis* analysis,
                             PictureView view) {
-  if (model == model_ && generation == generation_ && view == view_) return error_.empty();
-  model_ = model;
-  generation_ = generation;
-  view_ = view;
-  drawing_ = views::Drawing{};
-  layers_ = views::LayerGraph{};
-  job_.reset();
-  error_.clear();
-  caption_.clear();
-  fit_pending_ = true;
+  if (!for_builder_ && model == model_ && generation == generation_ && view == view_) return error_.empty();
+  reset(model, generation, view, false);
   if (!model || !analysis || view == PictureView::Graph || view == PictureView::Space) return false;
   if (!analysis->error.empty()) {
     error_ = "the model's analysis failed: " + analysis->error;
@@ -76,9 +69,7 @@ bool GraphPictures::prepare(const ir::Model* model, uint64_t generation, const d
   }
   layers_ = std::move(*layers);
   if (view == PictureView::Layered) {
-    job_ = std::make_unique<layout::LayoutJob>(views::layeredLayoutInput(layers_, layered_),
-                                               views::layeredLayoutOptions(layered_));
-    caption_ = std::to_string(layers_.layers.size()) + (layers_.modules ? " boxes, one per module" : " boxes");
+    startLayered();
   } else {
     const views::DensePart part = views::findDensePart(*model, layers_, {}, &analysis->inference);
     drawing_ = views::drawNeurons(part);
@@ -86,6 +77,40 @@ bool GraphPictures::prepare(const ir::Model* model, uint64_t generation, const d
   }
   build_ms_ = platform::nowMs() - t0;
   return true;
+}
+
+bool GraphPictures::prepareBuilder(const builder::Document& doc, const builder::Analysis& analysis,
+                                   uint64_t revision) {
+  if (for_builder_ && revision == generation_) return error_.empty();
+  reset(nullptr, revision, PictureView::Layered, true);
+  const double t0 = platform::nowMs();
+  layers_ = views::layersFromBuilder(doc, analysis);
+  if (layers_.layers.empty()) {
+    error_ = "the model has no layers yet";
+    return false;
+  }
+  startLayered();
+  build_ms_ = platform::nowMs() - t0;
+  return true;
+}
+
+void GraphPictures::reset(const ir::Model* model, uint64_t generation, PictureView view, bool for_builder) {
+  model_ = model;
+  generation_ = generation;
+  view_ = view;
+  for_builder_ = for_builder;
+  drawing_ = views::Drawing{};
+  layers_ = views::LayerGraph{};
+  job_.reset();
+  error_.clear();
+  caption_.clear();
+  fit_pending_ = true;
+}
+
+void GraphPictures::startLayered() {
+  job_ = std::make_unique<layout::LayoutJob>(views::layeredLayoutInput(layers_, layered_),
+                                             views::layeredLayoutOptions(layered_));
+  caption_ = std::to_string(layers_.layers.size()) + (layers_.modules ? " boxes, one per module" : " boxes");
 }
 
 void GraphPictures::step(double budget_ms) {

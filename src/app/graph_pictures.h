@@ -20,6 +20,8 @@
 #include <memory>
 
 #include "app/graph_camera.h"
+#include "builder/analysis.h"
+#include "builder/document.h"
 #include "ir/model.h"
 #include "layout/layout.h"
 #include "views/drawing.h"
@@ -49,6 +51,9 @@ class GraphPictures {
   // Builds the picture of `view` for `model` (the document's `generation`) if it is not
   // the one held. False (and error() set) when it cannot be built.
   bool prepare(const ir::Model* model, uint64_t generation, const document::ModelAnalysis* analysis, PictureView view);
+  // The layered picture of a builder document (its layers as drawn, shapes from its
+  // propagation; views/builder_layers.h), rebuilt when `revision` changes.
+  bool prepareBuilder(const builder::Document& doc, const builder::Analysis& analysis, uint64_t revision);
   // Input on the canvas item (the InvisibleButton just submitted), then the picture.
   void draw(ImDrawList* dl, ImVec2 canvas_pos, ImVec2 canvas_size, float toolbar_height);
   void requestFit() { fit_pending_ = true; }
@@ -68,9 +73,12 @@ class GraphPictures {
 
  private:
   void fit(ImVec2 canvas_size, float toolbar_height);
+  void reset(const ir::Model* model, uint64_t generation, PictureView view, bool for_builder);
+  void startLayered();  // lays out layers_ as a LayoutJob (step() finishes it)
 
   const ir::Model* model_ = nullptr;
-  uint64_t generation_ = 0;
+  uint64_t generation_ = 0;  // the model's generation, or the builder document's revision
+  bool for_builder_ = false;
   views::LayerGraph layers_;
   views::LayeredOptions layered_;
   std::unique_ptr<layout::LayoutJob> job_;

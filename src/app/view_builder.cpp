@@ -230,7 +230,8 @@ void BuilderView::drawContent(AppContext&) {
   ImGui::BeginChild("##canvas", ImVec2(canvas_w, 0), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoScrollWithMouse);
   const double t0 = platform::nowMs();
-  drawCanvas();
+  if (show_layered_) drawLayeredPicture();
+  else drawCanvas();
   canvas_ms_ = platform::nowMs() - t0;
   ImGui::EndChild();
   ImGui::SameLine();
@@ -307,10 +308,6 @@ void BuilderView::handleShortcuts() {
 }
 
 void BuilderView::drawToolbar() {
-  if (ImGui::Button("Auto-arrange")) arrange(b::ArrangeDirection::TopToBottom);
-  note("btn:Auto-arrange");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Layered layout, top to bottom (\"Arrange >\" below: left to right)");
-  ImGui::SameLine();
   ImGui::BeginDisabled(!editor_.canUndo());
   if (ImGui::Button("Undo")) editor_.undo();
   note("btn:Undo");
@@ -447,6 +444,10 @@ void BuilderView::publishUi() {
   j["gesture_canvas_ms"] = std::round(gesture_ms_ * 100) / 100;
   j["gesture_window_ms"] = std::round(gesture_window_ms_ * 100) / 100;
   j["canvas_vertices"] = canvas_vertices_;
+  j["layered"] = {{"shown", show_layered_},
+                  {"busy", layered_picture_.busy()},
+                  {"boxes", show_layered_ ? layered_picture_.drawing().groupCount("layer") : 0},
+                  {"error", layered_picture_.error()}};
   nlohmann::ordered_json names = nlohmann::ordered_json::array();
   for (b::NodeId id : selection_) {
     const b::Node* n = editor_.document().node(id);

@@ -179,6 +179,11 @@ void BuilderView::drawDiagramToolbar() {
   ImGui::Checkbox("Legend", &show_legend_);
   note("legend_toggle");
   ImGui::SameLine();
+  ImGui::Checkbox("Layered", &show_layered_);
+  note("layered_toggle");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("The model as layered boxes (visualkeras-style), sized by each layer's output; wheel zooms, drag pans");
+  ImGui::SameLine();
   if (ImGui::Button("Export picture...")) {
     export_message_.clear();
     export_selection_ = selection_.size() > 1;
@@ -394,6 +399,34 @@ void BuilderView::drawAnnotationProperties() {
     selected_annotation_ = 0;
   }
   note("btn:Delete annotation");
+}
+
+void BuilderView::drawLayeredPicture() {
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImVec2 size = ImGui::GetContentRegionAvail();
+  const float bar = ImGui::GetFrameHeightWithSpacing();
+  // A row for the picture's own exports, then the picture.
+  const std::string base = editor_.document().name.empty() ? "model" : editor_.document().name;
+  if (ImGui::SmallButton("SVG")) layered_message_ = layered_picture_.exportSvg(base);
+  note("layered_svg");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("PNG")) layered_message_ = layered_picture_.exportPng(base, 2.0f);
+  note("layered_png");
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", layered_message_.empty() ? layered_picture_.caption().c_str() : layered_message_.c_str());
+  size.y = std::max(40.0f, size.y - bar);
+  const ImVec2 at(pos.x, pos.y + bar);
+  ImGui::SetCursorScreenPos(at);
+  ImGui::InvisibleButton("##layered", size, ImGuiButtonFlags_MouseButtonLeft);
+  note("layered_canvas");
+  layered_picture_.prepareBuilder(editor_.document(), analysis_, editor_.revision());
+  if (layered_picture_.busy()) layered_picture_.step(8.0);
+  if (!layered_picture_.error().empty()) {
+    ImGui::GetWindowDrawList()->AddText(ImVec2(at.x + 12, at.y + 12), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                                        layered_picture_.error().c_str());
+    return;
+  }
+  layered_picture_.draw(ImGui::GetWindowDrawList(), at, size, 0.0f);
 }
 
 }  // namespace nf::app

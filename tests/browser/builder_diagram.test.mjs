@@ -5,7 +5,7 @@
 // reload brings all of it back (the document is autosaved). At 1280x800, a laptop.
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodePng, screenshot, SHOTS, waitReady } from './lib.mjs';
+import { decodePng, imageStats, screenshot, SHOTS, waitReady } from './lib.mjs';
 import { assert, builderDoc, builderUi, click, clickAt, frames, openBuilder, rect, waitUi } from './builder_lib.mjs';
 
 // Pixels within `tol` of an 0xRRGGBB colour.
@@ -164,5 +164,47 @@ export default function register(t) {
     await screenshot(page, 'builder-diagram-reloaded');
     await rect(page, 'frame:Feature extractor');
     await rect(page, 'label:CIFAR-10 classifier');
+  });
+
+  t.test('Layered: the document as visualkeras-style boxes in the builder, rebuilt after an edit; SVG export', {
+    timeout: 240000, context: { viewport: { width: 1280, height: 800 } },
+  }, async ({ page, url }) => {
+    await openBuilder(page, url);
+    await click(page, 'btn:From template');
+    await click(page, 'template_search');
+    await page.keyboard.type('CIFAR', { delay: 5 });
+    await frames(page, 3);
+    await click(page, 'template:CIFAR-10 CNN');
+    await frames(page, 4);
+    const doc = await builderDoc(page);
+    await click(page, 'layered_toggle');
+    await waitUi(page, '(u) => u.layered && u.layered.shown && !u.layered.busy && u.layered.boxes > 0', 'the layered picture');
+    let ui = await builderUi(page);
+    assert(ui.layered.error === '', `no error: ${ui.layered.error}`);
+    // Activations fold into the layer before them, as for ONNX models: fewer boxes than layers.
+    assert(ui.layered.boxes >= 5 && ui.layered.boxes < doc.nodes.length,
+      `one box per layer, activations folded: ${ui.layered.boxes} boxes for ${doc.nodes.length} layers`);
+    await page.mouse.move(5, 5);
+    await frames(page, 2);
+    const shot = (await screenshot(page, 'builder-layered')).png;
+    const st = imageStats(shot);
+    assert(st.colors > 100, `a picture, not a blank canvas: ${JSON.stringify(st)}`);
+
+    // An edit (a layer added after the last one) rebuilds the picture.
+    const before = ui.layered.boxes;
+    await click(page, 'search');
+    await page.keyboard.type('Linear', { delay: 5 });
+    await frames(page, 2);
+    await click(page, 'add:Linear');
+    await waitUi(page, `(u) => u.layered && !u.layered.busy && u.layered.boxes === ${before + 1}`, 'the picture after the edit');
+
+    // The picture's own SVG export says which view it is.
+    const svg = (await download(page, 'layered_svg')).toString('utf8');
+    assert(svg.includes('data-netforge-view="layered"'), 'the SVG root names the layered view');
+    assert((svg.match(/class="layer"/g) || []).length === before + 1, 'one group per box in the SVG');
+
+    // Off again: the editable diagram is back.
+    await click(page, 'layered_toggle');
+    await waitUi(page, '(u) => u.layered && !u.layered.shown && u.rects && u.rects.canvas', 'the diagram again');
   });
 }
