@@ -101,6 +101,7 @@ class BuilderView final : public View {
 
   // [view] screen = canvas_origin_ + scroll_ + pos * zoom_.
   ImVec2 toScreen(builder::Vec2 p) const;
+  void scrollIntoView(builder::NodeId id);  // scrolls the canvas (zoom kept) so the node shows
   builder::Vec2 toCanvas(ImVec2 s) const;
   void zoomAt(float factor, ImVec2 screenAnchor);
   // Everything in sight; with `readable`, never below kReadableZoom: a tall imported

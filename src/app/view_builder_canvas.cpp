@@ -47,6 +47,23 @@ b::Vec2 BuilderView::toCanvas(ImVec2 s) const {
   return b::Vec2{(s.x - canvas_origin_.x - scroll_.x) / zoom_, (s.y - canvas_origin_.y - scroll_.y) / zoom_};
 }
 
+void BuilderView::scrollIntoView(b::NodeId id) {
+  const b::Node* n = editor_.document().node(id);
+  if (!n || canvas_size_.x <= 0 || canvas_size_.y <= 0) return;
+  constexpr float kMargin = 24.0f;
+  const ImVec2 tl = toScreen(n->pos);
+  const ImVec2 br(tl.x + kNodeW * zoom_, tl.y + kNodeH * zoom_);
+  // The legend strip along the bottom is not a place to show the node (as for Fit).
+  const float legend = legend_h_ < canvas_size_.y * 0.4f ? legend_h_ : 0.0f;
+  const float left = canvas_origin_.x + kMargin, top = canvas_origin_.y + kMargin;
+  const float right = canvas_origin_.x + canvas_size_.x - kMargin;
+  const float bottom = canvas_origin_.y + canvas_size_.y - legend - kMargin;
+  if (br.x > right) scroll_.x -= br.x - right;
+  if (tl.x < left) scroll_.x += left - tl.x;
+  if (br.y > bottom) scroll_.y -= br.y - bottom;
+  if (tl.y < top) scroll_.y += top - tl.y;
+}
+
 void BuilderView::zoomAt(float factor, ImVec2 anchor) {
   const float z = std::clamp(zoom_ * factor, kMinZoom, kMaxZoom);
   const b::Vec2 fixed = toCanvas(anchor);  // stays under the anchor

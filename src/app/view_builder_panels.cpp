@@ -89,6 +89,7 @@ void BuilderView::addFromPicker(const std::string& type) {
   else added = editor_.addNode(type, b::Vec2{0, 0});
   if (added.ok()) {
     select(added.value());
+    scrollIntoView(added.value());  // the layer just added is where the user looks next
     status_.clear();
   } else {
     status_ = added.error().message;
