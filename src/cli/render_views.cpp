@@ -181,13 +181,15 @@ int runRenderView(const Args& args) {
       !number(args, "neurons", 3.0f, 200.0f, &neurons) || !number(args, "regions", 0.0f, 64.0f, &regions) ||
       !choice(args, "label-position", {"under", "over"}, &label_position) ||
       !choice(args, "sizing", {"accurate", "logarithmic", "capped", "uniform"}, &sizing) ||
-      !choice(args, "legend", {"on", "off"}, &legend) || !choice(args, "repeats", {"fold", "all"}, &repeats) ||
+      !choice(args, "legend", {"on", "off", "dims"}, &legend) || !choice(args, "repeats", {"fold", "all"}, &repeats) ||
       !choice(args, "activations", {"fold", "separate"}, &activations) ||
-      !choice(args, "background", {"solid", "transparent"}, &background) ||
+      !choice(args, "background", {"solid", "light", "dark", "transparent"}, &background) ||
       !choice(args, "fit", {"none", "16:9"}, &fit) || !choice(args, "boxes", {"auto", "op", "module"}, &boxes) || !choice(args, "direction", {"TB", "LR"}, &direction))
     return kExitUsage;
   if (!sizing.empty()) views::parseSizingMode(sizing, &lo.sizing);
   lo.legend = legend != "off";
+  lo.legend_dims = legend == "dims";
+  lo.dark = background == "dark";
   lo.direction = direction == "TB" ? layout::Direction::TopToBottom : layout::Direction::LeftToRight;
   // The neurons view counts what it leaves out: every layer, so no repeat folding.
   go.fold_repeats = repeats != "all" && view == "layered";
@@ -209,7 +211,6 @@ int runRenderView(const Args& args) {
 
   // A builder document (DOC.json): its layers as drawn, shapes from its propagation.
   if (endsWithCi(args.positional[0], ".json")) {
-    if (view != "layered") return usage("builder documents have the layered view only (so far)");
     auto doc = builder::loadDocumentFile(args.positional[0]);
     if (!doc) {
       std::fprintf(stderr, "netforge: %s\n", displayName(doc.error().message, 400).c_str());
@@ -217,6 +218,13 @@ int runRenderView(const Args& args) {
     }
     const builder::Analysis analysis = builder::analyze(*doc, builder::Framework::PyTorch);
     views::LayerGraph layers = views::layersFromBuilder(*doc, analysis, go.fold_activations);
+    if (view == "neurons") {
+      const views::DensePart part = views::builderDensePart(*doc, analysis, layers, no);
+      if (part.columns.empty()) std::fprintf(stderr, "netforge render: %s\n", part.caption.c_str());
+      return writePicture(views::drawNeurons(part, lo.dark), eo, path, png,
+                          "neurons view, " + std::to_string(part.columns.size()) + " neuron layers, " +
+                              std::to_string(part.boxes.size()) + " boxes");
+    }
     auto scene = views::layoutLayered(layers, lo);
     if (!scene) {
       std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(), scene.error().message.c_str());
@@ -246,7 +254,7 @@ int runRenderView(const Args& args) {
     what = withThousands(static_cast<int64_t>(layers->layers.size())) + " boxes";
   } else {
     const views::DensePart part = views::findDensePart(model, *layers, no, &inferred);
-    drawing = views::drawNeurons(part);
+    drawing = views::drawNeurons(part, lo.dark);
     what = std::to_string(part.columns.size()) + " neuron layers, " + std::to_string(part.boxes.size()) + " boxes";
     if (part.columns.empty()) std::fprintf(stderr, "netforge render: %s\n", part.caption.c_str());
   }

@@ -31,6 +31,7 @@ LayerGraph layersFromBuilder(const builder::Document& doc, const builder::Analys
       l.channels_first = r->output->channels_first ? 1 : 0;
       if (!r->params.overflow()) l.params = r->params.total();
     }
+    l.sources = {static_cast<uint32_t>(i)};
     index[n.id.index] = static_cast<uint32_t>(i);
     out.layers.push_back(std::move(l));
   }
@@ -49,6 +50,7 @@ LayerGraph layersFromBuilder(const builder::Document& doc, const builder::Analys
       const uint32_t p = in[i][0];
       if (!alive[p] || out.layers[p].kind != LayerKind::Op || outs[p].size() != 1) continue;
       out.layers[p].params += v.params;
+      out.layers[p].sources.insert(out.layers[p].sources.end(), v.sources.begin(), v.sources.end());
       outs[p] = outs[i];
       for (uint32_t s : outs[i]) std::replace(in[s].begin(), in[s].end(), i, p);
       alive[i] = 0;
@@ -67,6 +69,35 @@ LayerGraph layersFromBuilder(const builder::Document& doc, const builder::Analys
             [](const LayerEdge& x, const LayerEdge& y) { return x.from != y.from ? x.from < y.from : x.to < y.to; });
   out.layers = std::move(kept);
   return out;
+}
+
+DensePart builderDensePart(const builder::Document& doc, const builder::Analysis& a, const LayerGraph& g,
+                           const NeuronOptions& options) {
+  const auto& nodes = doc.nodes();
+  const size_t n = g.layers.size();
+  std::vector<DenseLayer> dense(n);
+  std::vector<std::string> titles(n);
+  std::vector<std::vector<uint32_t>> preds(n);
+  for (const LayerEdge& e : g.edges) preds[e.to].push_back(e.from);
+  auto features = [](const Layer& l) -> int64_t {
+    return l.shape.rank_known && !l.shape.dims.empty() && l.shape.dims.back().isKnown() ? l.shape.dims.back().value : 0;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const Layer& l = g.layers[i];
+    for (uint32_t s : l.sources)
+      if (s < nodes.size()) titles[i] += (titles[i].empty() ? "" : " · ") + scene::cleanText(nodes[s].type, 40);
+    if (titles[i].empty()) titles[i] = l.op_type;
+    const uint32_t own = l.sources.empty() ? 0xFFFFFFFFu : l.sources[0];
+    const builder::LayerSpec* spec = own < a.nodes.size() ? a.nodes[own].spec : nullptr;
+    if (!spec || spec->family != builder::Family::Linear || preds[i].size() != 1) continue;
+    const int64_t in = features(g.layers[preds[i][0]]), out = features(l);
+    if (in > 0 && out > 0) dense[i] = DenseLayer{true, in, out};
+  }
+  DensePart part = densePartOf(g, dense, titles, options, {});
+  part.weights_note = "a builder document has no trained weights: connections in grey";
+  if (part.columns.empty())
+    part.caption = "No Linear (Dense) layers with known features: nothing to draw as neurons.";
+  return part;
 }
 
 }  // namespace nf::views

@@ -1,11 +1,14 @@
 #include "views/drawing.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <sstream>
 
+#include "scene/categories.h"
 #include "scene/exports.h"
 #include "scene/raster.h"
 #include "scene/text_metrics.h"
@@ -94,32 +97,93 @@ std::pair<float, float> textSpan(const Shape& s) {
 }
 }  // namespace
 
-void Drawing::finish() {
-  float x0 = std::numeric_limits<float>::max(), y0 = x0, x1 = -x0, y1 = -x0;
+namespace {
+// Grows [x0, y0, x1, y1] by a shape's extent (text measured with DejaVu metrics).
+void addExtent(const Shape& s, float* box) {
   auto add = [&](float ax, float ay, float bx, float by) {
-    x0 = std::min(x0, ax), y0 = std::min(y0, ay), x1 = std::max(x1, bx), y1 = std::max(y1, by);
+    box[0] = std::min(box[0], ax), box[1] = std::min(box[1], ay), box[2] = std::max(box[2], bx),
+    box[3] = std::max(box[3], by);
   };
-  for (const Shape& s : shapes) {
-    const float half = s.stroke_width * 0.5f;
-    switch (s.kind) {
-      case ShapeKind::Polygon:
-      case ShapeKind::Polyline:
-        for (const Point& p : s.points) add(p.x - half, p.y - half, p.x + half, p.y + half);
-        break;
-      case ShapeKind::Circle:
-        add(s.points[0].x - s.radius - half, s.points[0].y - s.radius - half, s.points[0].x + s.radius + half,
-            s.points[0].y + s.radius + half);
-        break;
-      case ShapeKind::Text: {
-        const auto [l, r] = textSpan(s);
-        add(l, s.points[0].y - s.font_size * 0.95f, r, s.points[0].y + s.font_size * 0.25f);
-        break;
+  const float half = s.stroke_width * 0.5f;
+  switch (s.kind) {
+    case ShapeKind::Polygon:
+    case ShapeKind::Polyline:
+      for (const Point& p : s.points) add(p.x - half, p.y - half, p.x + half, p.y + half);
+      break;
+    case ShapeKind::Circle:
+      add(s.points[0].x - s.radius - half, s.points[0].y - s.radius - half, s.points[0].x + s.radius + half,
+          s.points[0].y + s.radius + half);
+      break;
+    case ShapeKind::Text: {
+      const auto [l, r] = textSpan(s);
+      add(l, s.points[0].y - s.font_size * 0.95f, r, s.points[0].y + s.font_size * 0.25f);
+      break;
+    }
+    default: break;
+  }
+}
+constexpr float kEmpty[4] = {std::numeric_limits<float>::max(), std::numeric_limits<float>::max(),
+                             -std::numeric_limits<float>::max(), -std::numeric_limits<float>::max()};
+}  // namespace
+
+void Drawing::finish() {
+  float box[4] = {kEmpty[0], kEmpty[1], kEmpty[2], kEmpty[3]};
+  for (const Shape& s : shapes) addExtent(s, box);
+  if (box[0] > box[2]) box[0] = box[1] = box[2] = box[3] = 0.0f;
+  bounds = Rect{box[0], box[1], box[2] - box[0], box[3] - box[1]};
+}
+
+const PictureLook& pictureLook(bool dark) {
+  static const PictureLook light{scene::lightPalette().background, 0x303030, 0x606060, 0x8C8C8C, 0xFFFFFF, 0xB0B0B0};
+  static const PictureLook night{scene::darkPalette().background, scene::darkPalette().body_text,
+                                 scene::darkPalette().dim_text, 0x7A808C, 0x2A2D33, 0x5C6270};
+  return dark ? night : light;
+}
+
+std::vector<Hotspot> layerHotspots(const Drawing& d) {
+  std::vector<Hotspot> out;
+  // Open groups that name a layer: (index into out, extent); nested groups count for
+  // every group that holds them.
+  std::vector<std::pair<int64_t, std::array<float, 4>>> open;
+  for (const Shape& s : d.shapes) {
+    if (s.kind == ShapeKind::GroupBegin) {
+      int64_t slot = -1;
+      for (const auto& [key, value] : s.data) {
+        if (key != "layer") continue;
+        char* end = nullptr;
+        const unsigned long v = std::strtoul(value.c_str(), &end, 10);
+        if (end && *end == '\0' && !value.empty()) {
+          slot = static_cast<int64_t>(out.size());
+          out.push_back(Hotspot{Rect{}, static_cast<uint32_t>(v), s.group_class});
+        }
       }
-      default: break;
+      open.push_back({slot, {kEmpty[0], kEmpty[1], kEmpty[2], kEmpty[3]}});
+    } else if (s.kind == ShapeKind::GroupEnd) {
+      if (open.empty()) continue;
+      const auto [slot, box] = open.back();
+      open.pop_back();
+      if (slot >= 0 && box[0] <= box[2])
+        out[static_cast<size_t>(slot)].rect = Rect{box[0], box[1], box[2] - box[0], box[3] - box[1]};
+      if (!open.empty()) {
+        auto& outer = open.back().second;
+        outer[0] = std::min(outer[0], box[0]), outer[1] = std::min(outer[1], box[1]);
+        outer[2] = std::max(outer[2], box[2]), outer[3] = std::max(outer[3], box[3]);
+      }
+    } else if (!open.empty()) {
+      addExtent(s, open.back().second.data());
     }
   }
-  if (x0 > x1) x0 = y0 = x1 = y1 = 0.0f;
-  bounds = Rect{x0, y0, x1 - x0, y1 - y0};
+  out.erase(std::remove_if(out.begin(), out.end(), [](const Hotspot& h) { return h.rect.width <= 0 && h.rect.height <= 0; }),
+            out.end());
+  return out;
+}
+
+const Hotspot* hotspotAt(const std::vector<Hotspot>& spots, Point p) {
+  for (auto it = spots.rbegin(); it != spots.rend(); ++it)
+    if (p.x >= it->rect.x && p.x <= it->rect.x + it->rect.width && p.y >= it->rect.y &&
+        p.y <= it->rect.y + it->rect.height)
+      return &*it;
+  return nullptr;
 }
 
 size_t Drawing::groupCount(const std::string& cls) const {

@@ -71,6 +71,25 @@ struct Drawing {
   size_t groupCount(const std::string& cls) const;
 };
 
+// The colours of a picture's paper, text and lines: light (white paper, as the
+// exports have always been) or dark (the dark palette's near-black paper). Box and
+// neuron fills keep their category colours on both.
+struct PictureLook {
+  uint32_t background, text, dim_text, connector, pill, pill_border;
+};
+const PictureLook& pictureLook(bool dark);
+
+// Where a drawn layer is: the bounds of each group whose data names a "layer" (an
+// index into the LayerGraph the picture was drawn from), in drawing order, for hover
+// and clicks. hotspotAt gives the topmost one under a point, or nullptr.
+struct Hotspot {
+  Rect rect;
+  uint32_t layer = 0;
+  std::string group_class;  // "layer", "box", "neuron-layer"
+};
+std::vector<Hotspot> layerHotspots(const Drawing& d);
+const Hotspot* hotspotAt(const std::vector<Hotspot>& spots, Point p);
+
 // Text width in scene units (DejaVu Sans, as the renderers draw it).
 float textWidth(const std::string& s, float size, bool bold = false);
 

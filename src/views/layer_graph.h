@@ -42,6 +42,9 @@ struct Layer {
   int32_t region = -1;              // index into LayerGraph::regions, -1 none
   uint32_t group = 0;               // its node's deepest hierarchy group (LayerGraph::groups); 0 = root
   int8_t channels_first = -1;       // rank-3 shapes: 1 = (N, C, L), 0 = (N, T, F), -1 = by op type
+  // Builder documents (builder_layers.h): the indices in Document::nodes() of the node
+  // drawn and of the activations folded into it, in that order; empty for ONNX models.
+  std::vector<uint32_t> sources;
 };
 
 // The hierarchy's groups (name scopes, series, blocks), for labelled background regions.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "base/strings.h"
 #include "layout/layout.h"
@@ -173,7 +174,9 @@ std::vector<Point> flatten(const layout::Layout& l, const layout::EdgeRoute& r) 
 Drawing drawLayered(const LayerGraph& g, const LayeredScene& sc, const LayeredOptions& o) {
   Drawing d;
   d.view = "layered";
-  const uint32_t connector = 0x8C8C8C, text_c = 0x303030, dim_c = 0x606060;
+  const PictureLook& paper = pictureLook(o.dark);
+  d.background = paper.background;
+  const uint32_t connector = paper.connector, text_c = paper.text, dim_c = paper.dim_text;
   const size_t n = g.layers.size();
   std::vector<uint32_t> indeg(n, 0), outdeg(n, 0);
   for (const LayerEdge& e : g.edges) ++outdeg[e.from], ++indeg[e.to];
@@ -253,8 +256,8 @@ Drawing drawLayered(const LayerGraph& g, const LayeredScene& sc, const LayeredOp
     const Layer& l = g.layers[i];
     const LayerBox& b = sc.boxes[i];
     std::vector<std::pair<std::string, std::string>> data = {
-        {"index", std::to_string(i)}, {"op", l.op_type}, {"category", scene::categoryName(l.category)},
-        {"name", l.name}};
+        {"index", std::to_string(i)}, {"layer", std::to_string(i)}, {"op", l.op_type},
+        {"category", scene::categoryName(l.category)}, {"name", l.name}};
     if (l.shape.rank_known) data.push_back({"shape", scene::shapeLabel(l.shape)});
     if (l.region >= 0) data.push_back({"repeat", std::to_string(g.regions[static_cast<size_t>(l.region)].repeat)});
     d.beginGroup("layer", std::move(data));
@@ -271,25 +274,48 @@ Drawing drawLayered(const LayerGraph& g, const LayeredScene& sc, const LayeredOp
 
   if (o.legend) {
     d.finish();
-    // One entry per category present, in order of first appearance, naming its op types.
-    std::vector<scene::OpCategory> order;
-    std::map<scene::OpCategory, std::vector<std::string>> types;
-    for (const Layer& l : g.layers) {
-      auto& t = types[l.category];
-      if (t.empty()) order.push_back(l.category);
-      if (std::find(t.begin(), t.end(), l.op_type) == t.end()) t.push_back(l.op_type);
+    // One entry per category present, in order of first appearance, naming its op types;
+    // with dims, one per (op type, output shape) in order of first appearance.
+    struct Entry {
+      scene::OpCategory category;
+      std::string label, dims;
+    };
+    std::vector<Entry> entries;
+    if (o.legend_dims) {
+      std::set<std::pair<std::string, std::string>> seen;
+      for (const Layer& l : g.layers) {
+        const std::string dims = l.shape.rank_known ? scene::shapeLabel(l.shape) : "?";
+        if (seen.insert({l.op_type, dims}).second) entries.push_back({l.category, l.op_type, dims});
+      }
+    } else {
+      std::vector<scene::OpCategory> order;
+      std::map<scene::OpCategory, std::vector<std::string>> types;
+      for (const Layer& l : g.layers) {
+        auto& t = types[l.category];
+        if (t.empty()) order.push_back(l.category);
+        if (std::find(t.begin(), t.end(), l.op_type) == t.end()) t.push_back(l.op_type);
+      }
+      for (scene::OpCategory c : order) {
+        std::string label;
+        for (const auto& t : types[c]) label += (label.empty() ? "" : ", ") + t;
+        entries.push_back({c, label, ""});
+      }
     }
     const float x_start = d.bounds.x, wrap = std::max(480.0f, d.bounds.width);
     float x = x_start, y = d.bounds.y + d.bounds.height + 26.0f;
     d.beginGroup("legend");
-    for (scene::OpCategory c : order) {
-      std::string label;
-      for (const auto& t : types[c]) label += (label.empty() ? "" : ", ") + t;
-      label = scene::fitText(scene::defaultMetrics(), label, 10.0f, scene::FontStyle::Regular, 260.0f);
-      const float w = 22.0f + textWidth(label, 10.0f) + 18.0f;
+    for (const Entry& e : entries) {
+      const std::string label = scene::fitText(scene::defaultMetrics(), e.label, 10.0f, scene::FontStyle::Regular, 260.0f);
+      const float dims_w = e.dims.empty() ? 0.0f : 6.0f + textWidth(e.dims, 10.0f);
+      const float w = 22.0f + textWidth(label, 10.0f) + dims_w + 18.0f;
       if (x > x_start && x + w > x_start + wrap) x = x_start, y += 22.0f;
-      drawSolid(d, Point{x, y - 8.0f}, BoxSize{10.0f, 10.0f, 6.0f}, scene::categoryFill(c));
+      if (!e.dims.empty()) d.beginGroup("legend-entry", {{"op", e.label}, {"dims", e.dims}});
+      drawSolid(d, Point{x, y - 8.0f}, BoxSize{10.0f, 10.0f, 6.0f}, scene::categoryFill(e.category));
       d.text(Point{x + 20.0f, y + 1.0f}, label, 10.0f, text_c);
+      if (!e.dims.empty()) {
+        d.text(Point{x + 20.0f + textWidth(label, 10.0f) + 6.0f, y + 1.0f}, e.dims, 10.0f, dim_c);
+        d.endGroup();
+      }
       x += w;
     }
     std::string note;

@@ -45,6 +45,10 @@ struct LayeredOptions {
   float depth_ratio = 0.45f;    // oblique depth = ratio * sized W
   layout::Direction direction = layout::Direction::LeftToRight;
   bool legend = true;
+  // The legend lists each (layer type, output shape) drawn, "Conv2d 1×6×28×28", instead
+  // of one entry per colour (visualkeras's legend with show_dimension).
+  bool legend_dims = false;
+  bool dark = false;            // the dark look: pictureLook(true)'s paper, text and connectors
   bool label_name = false;      // text under each box
   bool label_shape = false;
   bool label_params = false;

@@ -68,7 +68,7 @@ bool joins(const Layer& l) {
   using C = scene::OpCategory;
   if (l.kind != LayerKind::Op) return false;
   if (l.category == C::Activation || l.category == C::Normalization) return true;
-  static const char* kOps[] = {"Flatten", "Reshape", "Squeeze", "Unsqueeze", "Add", "Sub", "Mul", "Div", "Identity"};
+  static const char* kOps[] = {"Flatten", "Reshape", "Squeeze", "Unsqueeze", "Add", "Sub", "Mul", "Div", "Identity", "Dropout"};
   return std::find(std::begin(kOps), std::end(kOps), l.op_type) != std::end(kOps);
 }
 
@@ -120,16 +120,16 @@ std::vector<int64_t> shownUnits(int64_t units, uint32_t max_neurons, uint32_t* g
   return shown;
 }
 
-DensePart findDensePart(const ir::Model& model, const LayerGraph& g, const NeuronOptions& options,
-                        const shapes::InferenceResult* inferred) {
+DensePart densePartOf(const LayerGraph& g, const std::vector<DenseLayer>& dense, const std::vector<std::string>& titles,
+                      const NeuronOptions& options, const WeightReader& read) {
   DensePart part;
   const size_t n = g.layers.size();
-  std::vector<Dense> dense(n);
   std::vector<uint8_t> is_dense(n, 0), ok(n, 0);
   for (size_t i = 0; i < n; ++i) {
-    is_dense[i] = denseOf(model, inferred, g.layers[i], &dense[i]);
+    is_dense[i] = i < dense.size() && dense[i].dense;
     ok[i] = is_dense[i] || joins(g.layers[i]);
   }
+  auto title = [&](size_t i) { return i < titles.size() ? titles[i] : g.layers[i].op_type; };
   std::vector<std::vector<uint32_t>> preds(n), succs(n);
   for (const LayerEdge& e : g.edges) preds[e.to].push_back(e.from), succs[e.from].push_back(e.to);
   // Longest chain by dense layers: each link is a layer's only input from its only output.
@@ -170,33 +170,35 @@ DensePart findDensePart(const ir::Model& model, const LayerGraph& g, const Neuro
   for (size_t k = 0; k < first_dense; ++k) before.push_back(chain[k]);
   for (uint32_t v : before) {
     const Layer& l = g.layers[v];
-    part.boxes.push_back(
-        NeuronBox{titleOf(l, model), l.shape.rank_known ? scene::shapeLabel(l.shape) : std::string(), l.category});
+    part.boxes.push_back(NeuronBox{title(v), l.shape.rank_known ? scene::shapeLabel(l.shape) : std::string(), l.category,
+                                   static_cast<int32_t>(v)});
     shown_layer[v] = 1;
   }
 
   // Columns: the input of the first dense layer, then every dense layer.
-  const Dense& d0 = dense[chain[first_dense]];
+  const DenseLayer& d0 = dense[chain[first_dense]];
   NeuronColumn input;
   input.role = NeuronRole::Input;
   input.title = before.empty() ? "Input" : "Input features";
   input.units = d0.in;
   input.shown = shownUnits(input.units, options.max_neurons, &input.gap_after);
+  if (const uint32_t head = chain[first_dense]; preds[head].size() == 1) input.layer = static_cast<int32_t>(preds[head][0]);
   part.columns.push_back(std::move(input));
   for (size_t k = first_dense; k < chain.size(); ++k) {
     const uint32_t v = chain[k];
     shown_layer[v] = 1;
     if (!is_dense[v]) {
       if (g.layers[v].category == scene::OpCategory::Activation || k + 1 == chain.size())
-        part.columns.back().title += " · " + titleOf(g.layers[v], model);
+        part.columns.back().title += " · " + title(v);
       continue;
     }
     NeuronColumn col;
     col.role = NeuronRole::Hidden;
-    col.title = titleOf(g.layers[v], model);
+    col.title = title(v);
     col.units = dense[v].out;
     col.shown = shownUnits(col.units, options.max_neurons, &col.gap_after);
-    if (options.weights && readWeights(model, dense[v], part.columns.back(), col)) part.weights_read = true;
+    col.layer = static_cast<int32_t>(v);
+    if (options.weights && read && read(v, part.columns.back(), col)) part.weights_read = true;
     part.columns.push_back(std::move(col));
     ++part.dense_layers;
   }
@@ -228,28 +230,48 @@ DensePart findDensePart(const ir::Model& model, const LayerGraph& g, const Neuro
   return part;
 }
 
-Drawing drawNeurons(const DensePart& part) {
+DensePart findDensePart(const ir::Model& model, const LayerGraph& g, const NeuronOptions& options,
+                        const shapes::InferenceResult* inferred) {
+  const size_t n = g.layers.size();
+  std::vector<Dense> weights(n);
+  std::vector<DenseLayer> dense(n);
+  std::vector<std::string> titles(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (denseOf(model, inferred, g.layers[i], &weights[i])) dense[i] = DenseLayer{true, weights[i].in, weights[i].out};
+    titles[i] = titleOf(g.layers[i], model);
+  }
+  return densePartOf(g, dense, titles, options, [&](uint32_t layer, const NeuronColumn& prev, NeuronColumn& col) {
+    return readWeights(model, weights[layer], prev, col);
+  });
+}
+
+Drawing drawNeurons(const DensePart& part, bool dark) {
   Drawing d;
   d.view = "neurons";
   const scene::NeuronLook& look = scene::neuronLook();
-  const uint32_t text_c = 0x303030, dim_c = 0x606060;
+  const PictureLook& paper = pictureLook(dark);
+  d.background = paper.background;
+  // Text inside the boxes stays dark (on their light category fills); the rest follows the paper.
+  const uint32_t box_text = 0x303030, box_dim = 0x606060, text_c = paper.text, dim_c = paper.dim_text;
   constexpr float kR = 9.0f, kPitch = 26.0f, kColumnGap = 170.0f, kBoxW = 104.0f, kBoxH = 52.0f, kBoxGap = 40.0f;
   float x = 0.0f;
   // Boxes for the layers before the dense part, with arrows between them.
   for (size_t b = 0; b < part.boxes.size(); ++b) {
     const NeuronBox& box = part.boxes[b];
-    d.beginGroup("box", {{"index", std::to_string(b)}, {"op", box.title}});
+    std::vector<std::pair<std::string, std::string>> data{{"index", std::to_string(b)}, {"op", box.title}};
+    if (box.layer >= 0) data.push_back({"layer", std::to_string(box.layer)});
+    d.beginGroup("box", std::move(data));
     const uint32_t fill = scene::categoryFill(box.category);
     const float bw = std::max({kBoxW, textWidth(box.title, 10.5f, true) + 16.0f, textWidth(box.detail, 9.0f) + 16.0f});
     d.rect(Rect{x, -kBoxH * 0.5f, bw, kBoxH}, fill, scene::solidShades(fill).edge, 0.8f);
-    d.text(Point{x + bw * 0.5f, -3.0f}, box.title, 10.5f, text_c, TextAnchor::Middle, true);
-    d.text(Point{x + bw * 0.5f, 12.0f}, box.detail, 9.0f, dim_c, TextAnchor::Middle);
+    d.text(Point{x + bw * 0.5f, -3.0f}, box.title, 10.5f, box_text, TextAnchor::Middle, true);
+    d.text(Point{x + bw * 0.5f, 12.0f}, box.detail, 9.0f, box_dim, TextAnchor::Middle);
     d.endGroup();
     x += bw;
     const float gap = b + 1 < part.boxes.size() ? kBoxGap : kBoxGap * 1.5f;
     if (b + 1 < part.boxes.size() || !part.columns.empty()) {
-      d.line({x + 4, 0}, {x + gap - 6, 0}, 0x808080, 1.2f);
-      d.polygon({{x + gap - 2, 0}, {x + gap - 9, -4}, {x + gap - 9, 4}}, 0x808080);
+      d.line({x + 4, 0}, {x + gap - 6, 0}, paper.connector, 1.2f);
+      d.polygon({{x + gap - 2, 0}, {x + gap - 9, -4}, {x + gap - 9, 4}}, paper.connector);
     }
     x += gap;
   }
@@ -294,10 +316,13 @@ Drawing drawNeurons(const DensePart& part) {
   for (size_t c = 0; c < part.columns.size(); ++c) {
     const NeuronColumn& col = part.columns[c];
     const uint32_t fill = col.role == NeuronRole::Input ? look.input : col.role == NeuronRole::Output ? look.output : look.hidden;
-    d.beginGroup("neuron-layer", {{"index", std::to_string(c)},
-                                  {"role", col.role == NeuronRole::Input ? "input" : col.role == NeuronRole::Output ? "output" : "hidden"},
-                                  {"units", std::to_string(col.units)},
-                                  {"shown", std::to_string(col.shown.size())}});
+    std::vector<std::pair<std::string, std::string>> data{
+        {"index", std::to_string(c)},
+        {"role", col.role == NeuronRole::Input ? "input" : col.role == NeuronRole::Output ? "output" : "hidden"},
+        {"units", std::to_string(col.units)},
+        {"shown", std::to_string(col.shown.size())}};
+    if (col.layer >= 0) data.push_back({"layer", std::to_string(col.layer)});
+    d.beginGroup("neuron-layer", std::move(data));
     for (const Point& p : centers[c]) d.circle(p, kR, fill, look.outline, 0.9f);
     const float cx = centers[c].empty() ? 0.0f : centers[c][0].x;
     if (col.gap_after) {
@@ -305,7 +330,7 @@ Drawing drawNeurons(const DensePart& part) {
       // "+M" on a light pill over the connections, in the slot the hidden units would take.
       const std::string more = "+" + withThousands(col.hidden());
       const float tw = textWidth(more, 10.0f, true);
-      d.rect(Rect{cx - tw * 0.5f - 5.0f, gy - 8.0f, tw + 10.0f, 16.0f}, 0xFFFFFF, 0xB0B0B0, 0.6f, 0.92f);
+      d.rect(Rect{cx - tw * 0.5f - 5.0f, gy - 8.0f, tw + 10.0f, 16.0f}, paper.pill, paper.pill_border, 0.6f, 0.92f);
       d.text(Point{cx, gy + 3.5f}, more, 10.0f, text_c, TextAnchor::Middle, true);
     }
     const float top = centers[c].empty() ? 0.0f : centers[c].front().y - kR;
@@ -326,7 +351,7 @@ Drawing drawNeurons(const DensePart& part) {
     d.line({x0 + 100, y + 16}, {x0 + 122, y + 16}, look.negative, 2.0f);
     d.text(Point{x0 + 128, y + 19.5f}, "weight < 0 · width and opacity by |weight|", 9.5f, dim_c);
   } else if (!part.columns.empty()) {
-    d.text(Point{x0, y + 19.5f}, "weights not available in the file: connections in grey", 9.5f, dim_c);
+    d.text(Point{x0, y + 19.5f}, part.weights_note, 9.5f, dim_c);
   }
   d.endGroup();
   d.finish();

@@ -15,6 +15,7 @@
 // says so (the picture is the caption).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,12 +43,14 @@ struct NeuronColumn {
   int64_t hidden() const { return units - static_cast<int64_t>(shown.size()); }
   // [this column's shown k][previous column's shown i]; empty when not read.
   std::vector<std::vector<float>> weights;
+  int32_t layer = -1;  // the LayerGraph layer it draws (input column: the layer feeding it), -1 none
 };
 
 struct NeuronBox {  // a non-dense layer before the dense part
   std::string title;  // op type
   std::string detail; // output shape
   scene::OpCategory category = scene::OpCategory::Other;
+  int32_t layer = -1;  // the LayerGraph layer it draws
 };
 
 struct DensePart {
@@ -56,7 +59,23 @@ struct DensePart {
   uint32_t dense_layers = 0;
   bool weights_read = false;  // at least one column has weights
   std::string caption;        // what is shown and what was left out
+  // Said under the caption when no weights were read (why the connections are grey).
+  std::string weights_note = "weights not available in the file: connections in grey";
 };
+
+// What the chain search needs of each layer: whether it is dense, and its features.
+struct DenseLayer {
+  bool dense = false;
+  int64_t in = 0, out = 0;
+};
+// Fills col.weights for the dense `layer` from the previous column; false when not read.
+using WeightReader = std::function<bool(uint32_t layer, const NeuronColumn& prev, NeuronColumn& col)>;
+
+// The dense part of any layer graph: `dense` and `titles` are per layer ("Gemm · Relu");
+// `read` may be empty (no weights). findDensePart (ONNX) and builderDensePart
+// (views/builder_layers.h) call it with what their source knows.
+DensePart densePartOf(const LayerGraph& graph, const std::vector<DenseLayer>& dense,
+                      const std::vector<std::string>& titles, const NeuronOptions& options, const WeightReader& read);
 
 // The unit indices a column of `units` shows with at most max_neurons circles, and
 // where the "+M" gap goes.
@@ -66,6 +85,7 @@ std::vector<int64_t> shownUnits(int64_t units, uint32_t max_neurons, uint32_t* g
 // weights were stripped): their layers count as dense, with grey connections.
 DensePart findDensePart(const ir::Model& model, const LayerGraph& graph, const NeuronOptions& options = {},
                         const shapes::InferenceResult* inferred = nullptr);
-Drawing drawNeurons(const DensePart& part);
+// `dark`: the dark look (pictureLook(true)'s paper and text).
+Drawing drawNeurons(const DensePart& part, bool dark = false);
 
 }  // namespace nf::views

@@ -194,8 +194,25 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("render", doc, "-o", lay, "--view", "layered")
     ops = [b.get("data-op") for b in svg_groups(lay, "layer")[1]] if r.returncode == 0 else []
     check("layered view of a builder document", "Conv2d" in ops and "Add" in ops and "ReLU" not in ops, (r.stderr, ops))
-    r = run("render", doc, "-o", lay, "--view", "neurons")
-    check("neurons of a builder document: exit 2, said", r.returncode == 2 and "layered view only" in r.stderr, r.stderr)
+    # The neurons of a builder CNN: conv/pool/flatten as boxes, the Linear layers as neurons.
+    cnn = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "builder", "docs", "cifar10_cnn.json")
+    r = run("render", cnn, "-o", neu, "--view", "neurons")
+    root, cols = svg_groups(neu, "neuron-layer") if r.returncode == 0 else (None, [])
+    boxes = [b.get("data-op") for b in svg_groups(neu, "box")[1]] if r.returncode == 0 else []
+    check("neurons of a builder CNN: boxes then 400 -> 120 -> 84 -> 10",
+          root is not None and root.get("data-netforge-view") == "neurons" and
+          [c.get("data-units") for c in cols] == ["400", "120", "84", "10"] and boxes[-1:] == ["Flatten"] and
+          "Conv2d · ReLU" in boxes, (r.stderr, boxes, [c.get("data-units") for c in cols]))
+    unet = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "builder", "docs", "unet_like.json")
+    r = run("render", unet, "-o", neu, "--view", "neurons")
+    check("neurons of a builder document without Linear layers: said", r.returncode == 0 and "No Linear" in r.stderr, r.stderr)
+    # Dark paper and a legend with dimensions.
+    r = run("render", cnn, "-o", lay, "--view", "layered", "--background", "dark", "--legend", "dims")
+    root, entries = svg_groups(lay, "legend-entry") if r.returncode == 0 else (None, [])
+    rects = list(root.iter(SVG + "rect")) if root is not None else []
+    check("layered --background dark --legend dims: dark paper, each type with its shape",
+          rects and rects[0].get("fill") == "#121417" and "1×6×28×28" in [e.get("data-dims") for e in entries],
+          (r.stderr, rects[:1] and rects[0].attrib, [e.get("data-dims") for e in entries]))
 
     png = os.path.join(tmp, "layered.png")
     r = run("render", sample, "-o", png, "--view", "layered", "--background", "transparent", "--fit", "16:9", "--scale", "2")

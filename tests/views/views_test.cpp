@@ -11,6 +11,7 @@
 #include "shapes/inference.h"
 #include "shapes/metrics.h"
 #include "scene/display_graph.h"
+#include "scene/exports.h"
 #include "support/model_builder.h"
 #include "views/builder_layers.h"
 #include "views/drawing.h"
@@ -480,5 +481,155 @@ TEST(DrawingRaster, BackgroundAndSlideFit) {
   EXPECT_NEAR(static_cast<double>(slide.width) / slide.height, 16.0 / 9.0, 0.03);
 }
 
+// A builder document from tests/builder/docs, analysed for PyTorch.
+struct BuilderDoc {
+  builder::Document doc;
+  builder::Analysis analysis;
+  LayerGraph layers;
+};
+BuilderDoc builderDoc(const std::string& file) {
+  auto doc = builder::loadDocumentFile(std::string(NETFORGE_SOURCE_DIR) + "/tests/builder/docs/" + file);
+  EXPECT_TRUE(doc) << doc.error().message;
+  BuilderDoc b{std::move(*doc), {}, {}};
+  b.analysis = builder::analyze(b.doc, builder::Framework::PyTorch);
+  b.layers = layersFromBuilder(b.doc, b.analysis);
+  return b;
+}
+
+TEST(BuilderNeurons, AnMlpIsNeuronsPerLinearLayerWithTruncation) {
+  const BuilderDoc b = builderDoc("mlp.json");  // Input 784, Linear 256, BN, ReLU, Dropout, Linear 128, SiLU, Linear 10
+  const DensePart part = builderDensePart(b.doc, b.analysis, b.layers);
+  ASSERT_EQ(part.columns.size(), 4u);
+  EXPECT_TRUE(part.boxes.empty());
+  EXPECT_EQ(part.dense_layers, 3u);
+  const std::vector<int64_t> units{784, 256, 128, 10};
+  for (size_t c = 0; c < 4; ++c) EXPECT_EQ(part.columns[c].units, units[c]) << c;
+  EXPECT_EQ(part.columns[0].role, NeuronRole::Input);
+  EXPECT_EQ(part.columns[3].role, NeuronRole::Output);
+  EXPECT_EQ(part.columns[1].hidden(), 256 - 11);
+  EXPECT_EQ(part.columns[2].title, "Linear · SiLU");
+  // Every column names the layer it draws (the input column: the Input node), and that
+  // layer's first source is the document node.
+  EXPECT_EQ(b.layers.layers[static_cast<size_t>(part.columns[0].layer)].kind, LayerKind::Input);
+  for (size_t c = 1; c < 4; ++c) {
+    const Layer& l = b.layers.layers[static_cast<size_t>(part.columns[c].layer)];
+    EXPECT_EQ(b.doc.nodes()[l.sources.at(0)].type, "Linear");
+  }
+  EXPECT_NE(part.caption.find("the whole model"), std::string::npos) << part.caption;
+  const std::string svg = toSvg(drawNeurons(part));
+  EXPECT_NE(svg.find("data-netforge-view=\"neurons\""), std::string::npos);
+  EXPECT_NE(svg.find(">+773</text>"), std::string::npos);  // 784 inputs, 11 drawn
+  EXPECT_NE(svg.find("no trained weights"), std::string::npos);
+}
+
+TEST(BuilderNeurons, ACnnShowsItsFeatureLayersAsBoxesThenTheDenseNeurons) {
+  const BuilderDoc b = builderDoc("cifar10_cnn.json");
+  const DensePart part = builderDensePart(b.doc, b.analysis, b.layers);
+  std::vector<std::string> boxes;
+  for (const NeuronBox& box : part.boxes) boxes.push_back(box.title);
+  EXPECT_EQ(boxes, (std::vector<std::string>{"Conv2d · ReLU", "MaxPool2d", "Conv2d · ReLU", "MaxPool2d", "Flatten"}));
+  ASSERT_EQ(part.columns.size(), 4u);  // 400 features, 120, 84, 10
+  EXPECT_EQ(part.columns[0].units, 400);
+  EXPECT_EQ(part.columns[0].title, "Input features");
+  EXPECT_EQ(part.columns[3].units, 10);
+  const Drawing d = drawNeurons(part);
+  EXPECT_EQ(d.groupCount("box"), 5u);
+  EXPECT_EQ(d.groupCount("neuron-layer"), 4u);
+  // Not dense only: the caption says what was left out.
+  EXPECT_NE(part.caption.find("3 dense layers"), std::string::npos) << part.caption;
+}
+
+TEST(BuilderNeurons, WithoutLinearLayersThePictureSaysSo) {
+  const BuilderDoc b = builderDoc("unet_like.json");  // convolutions only
+  const DensePart part = builderDensePart(b.doc, b.analysis, b.layers);
+  EXPECT_TRUE(part.columns.empty());
+  EXPECT_NE(part.caption.find("No Linear (Dense) layers"), std::string::npos) << part.caption;
+  EXPECT_NE(toSvg(drawNeurons(part)).find("No Linear (Dense) layers"), std::string::npos);
+}
+
+TEST(PictureHotspots, EachDrawnLayerCanBeFoundUnderThePointer) {
+  const BuilderDoc b = builderDoc("cifar10_cnn.json");
+  const DensePart part = builderDensePart(b.doc, b.analysis, b.layers);
+  const Drawing d = drawNeurons(part);
+  const std::vector<Hotspot> spots = layerHotspots(d);
+  ASSERT_EQ(spots.size(), part.boxes.size() + part.columns.size());
+  for (const Hotspot& h : spots) {
+    EXPECT_GT(h.rect.width, 0.0f);
+    EXPECT_LT(h.layer, b.layers.layers.size());
+    const Point centre{h.rect.x + h.rect.width / 2, h.rect.y + h.rect.height / 2};
+    const Hotspot* at = hotspotAt(spots, centre);
+    ASSERT_NE(at, nullptr);
+    EXPECT_EQ(at->layer, h.layer);
+  }
+  // The last Linear's column, by the layer it names.
+  EXPECT_EQ(spots.back().layer, static_cast<uint32_t>(part.columns.back().layer));
+  EXPECT_EQ(hotspotAt(spots, Point{d.bounds.x - 50, d.bounds.y - 50}), nullptr);
+
+  // The layered picture: one hotspot per box, in layer order.
+  LayeredOptions o;
+  auto sc = layoutLayered(b.layers, o);
+  ASSERT_TRUE(sc);
+  const std::vector<Hotspot> boxes = layerHotspots(drawLayered(b.layers, *sc, o));
+  ASSERT_EQ(boxes.size(), b.layers.layers.size());
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    EXPECT_EQ(boxes[i].layer, i);
+    EXPECT_EQ(boxes[i].group_class, "layer");
+    const Point front{sc->boxes[i].front.x + 1, sc->boxes[i].front.y + 1};
+    const Hotspot* at = hotspotAt(boxes, front);
+    ASSERT_NE(at, nullptr);
+    EXPECT_EQ(at->layer, i);
+  }
+}
+
+TEST(LayeredDrawing, LegendWithDimsNamesEachTypeAndShape) {
+  const BuilderDoc b = builderDoc("cifar10_cnn.json");
+  LayeredOptions o;
+  o.legend_dims = true;
+  auto sc = layoutLayered(b.layers, o);
+  ASSERT_TRUE(sc);
+  const Drawing d = drawLayered(b.layers, *sc, o);
+  const std::string svg = toSvg(d);
+  // Conv2d 1×6×28×28 and 1×16×10×10 are two entries; the three Linear layers three more.
+  EXPECT_EQ(d.groupCount("legend-entry"), b.layers.layers.size());
+  EXPECT_NE(svg.find(">1×6×28×28</text>"), std::string::npos);
+  EXPECT_NE(svg.find("data-dims=\"1×16×10×10\""), std::string::npos);
+  EXPECT_NE(svg.find(">1×120</text>"), std::string::npos);
+  // Without dims: one entry per colour, no shapes in the legend.
+  o.legend_dims = false;
+  const Drawing plain = drawLayered(b.layers, *sc, o);
+  EXPECT_EQ(plain.groupCount("legend-entry"), 0u);
+  EXPECT_EQ(toSvg(plain).find(">1×6×28×28</text>"), std::string::npos);
+}
+
+TEST(DrawingRaster, DarkBackgroundOnScreenAndInBothExports) {
+  const BuilderDoc b = builderDoc("mlp.json");
+  LayeredOptions o;
+  o.dark = true;
+  auto sc = layoutLayered(b.layers, o);
+  ASSERT_TRUE(sc);
+  const uint32_t night = pictureLook(true).background;
+  ASSERT_NE(night, pictureLook(false).background);
+  const DensePart part = builderDensePart(b.doc, b.analysis, b.layers);
+  for (const Drawing& d : {drawLayered(b.layers, *sc, o), drawNeurons(part, true)}) {
+    EXPECT_EQ(d.background, night) << d.view;
+    const std::string svg = toSvg(d);
+    EXPECT_NE(svg.find("fill=\"" + scene::cssColor(night) + "\""), std::string::npos) << d.view;
+    const RgbaImage img = rasterize(d);
+    ASSERT_GT(img.width, 0u);
+    EXPECT_EQ(img.rgba[0], (night >> 16) & 0xFF) << d.view;  // the corner: dark paper
+    EXPECT_EQ(img.rgba[1], (night >> 8) & 0xFF);
+    EXPECT_EQ(img.rgba[2], night & 0xFF);
+    EXPECT_EQ(img.rgba[3], 255);
+    // Text is light on it (the caption / legend), not the light look's dark grey.
+    bool light_text = false;
+    for (const Shape& s : d.shapes)
+      if (s.kind == ShapeKind::Text && s.fill == pictureLook(true).text) light_text = true;
+    EXPECT_TRUE(light_text) << d.view;
+  }
+  // The light look stays white paper.
+  EXPECT_EQ(drawNeurons(part).background, 0xFFFFFFu);
+}
+
 }  // namespace
 }  // namespace nf::views
+
