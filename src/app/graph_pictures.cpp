@@ -10,6 +10,9 @@
 #include "app/graph_platform.h"
 #include "document/model_document.h"
 #include "app/platform.h"
+#include "base/strings.h"
+#include "scene/categories.h"
+#include "scene/display_graph.h"
 #include "views/builder_layers.h"
 #include "views/layered_view.h"
 #include "scene/png.h"
@@ -47,7 +50,7 @@ bool GraphPictures::busy() const { return job_ && !job_->finished(); }
 
 bool GraphPictures::prepare(const ir::Model* model, uint64_t generation, const document::ModelAnalysis* analysis,
                             PictureView view) {
-  if (!for_builder_ && model == model_ && generation == generation_ && view == view_) return error_.empty();
+  if (!stale_ && !for_builder_ && model == model_ && generation == generation_ && view == view_) return error_.empty();
   reset(model, generation, view, false);
   if (!model || !analysis || view == PictureView::Graph || view == PictureView::Space) return false;
   if (!analysis->error.empty()) {
@@ -68,11 +71,16 @@ bool GraphPictures::prepare(const ir::Model* model, uint64_t generation, const d
     return false;
   }
   layers_ = std::move(*layers);
+  for (const views::Layer& l : layers_.layers) {
+    std::string type = l.op_type;
+    for (ir::NodeId f : l.folded) type += " · " + model->main().node(f).op_type;
+    layer_types_.push_back(std::move(type));
+  }
   if (view == PictureView::Layered) {
     startLayered();
   } else {
     const views::DensePart part = views::findDensePart(*model, layers_, {}, &analysis->inference);
-    drawing_ = views::drawNeurons(part);
+    setDrawing(views::drawNeurons(part, layered_.dark));
     caption_ = part.caption;
   }
   build_ms_ = platform::nowMs() - t0;
@@ -80,18 +88,76 @@ bool GraphPictures::prepare(const ir::Model* model, uint64_t generation, const d
 }
 
 bool GraphPictures::prepareBuilder(const builder::Document& doc, const builder::Analysis& analysis,
-                                   uint64_t revision) {
-  if (for_builder_ && revision == generation_) return error_.empty();
-  reset(nullptr, revision, PictureView::Layered, true);
+                                   uint64_t revision, PictureView view) {
+  if (!stale_ && for_builder_ && revision == generation_ && view == view_) return error_.empty();
+  reset(nullptr, revision, view, true);
   const double t0 = platform::nowMs();
   layers_ = views::layersFromBuilder(doc, analysis);
   if (layers_.layers.empty()) {
     error_ = "the model has no layers yet";
     return false;
   }
-  startLayered();
+  for (const views::Layer& l : layers_.layers) {
+    std::string type;
+    for (uint32_t s : l.sources)
+      if (s < doc.nodes().size()) type += (type.empty() ? "" : " · ") + doc.nodes()[s].type;
+    layer_types_.push_back(type.empty() ? l.op_type : type);
+  }
+  if (view == PictureView::Neurons) {
+    const views::DensePart part = views::builderDensePart(doc, analysis, layers_);
+    setDrawing(views::drawNeurons(part, layered_.dark));
+    caption_ = part.caption;
+  } else {
+    startLayered();
+  }
   build_ms_ = platform::nowMs() - t0;
   return true;
+}
+
+void GraphPictures::setLook(bool dark, bool legend_dims) {
+  if (dark == layered_.dark && legend_dims == layered_.legend_dims) return;
+  layered_.dark = dark;
+  layered_.legend_dims = legend_dims;
+  stale_ = true;
+}
+
+void GraphPictures::setDrawing(views::Drawing d) {
+  drawing_ = std::move(d);
+  hotspots_ = views::layerHotspots(drawing_);
+  hover_layer_ = -1;
+}
+
+std::string GraphPictures::layerType(uint32_t layer) const {
+  return layer < layer_types_.size() ? layer_types_[layer] : std::string();
+}
+
+std::vector<std::vector<float>> GraphPictures::screenHotspots(size_t max) const {
+  std::vector<std::vector<float>> out;
+  for (const views::Hotspot& h : hotspots_) {
+    if (out.size() >= max) break;
+    const scene::Point a = camera_.toCanvas(scene::Point{h.rect.x, h.rect.y});
+    out.push_back({static_cast<float>(h.layer), std::round(canvas_pos_.x + a.x), std::round(canvas_pos_.y + a.y),
+                   std::round(h.rect.width * camera_.zoom), std::round(h.rect.height * camera_.zoom)});
+  }
+  return out;
+}
+
+void GraphPictures::tooltip(uint32_t layer) const {
+  if (layer >= layers_.layers.size()) return;
+  const views::Layer& l = layers_.layers[layer];
+  ImGui::BeginTooltip();
+  ImGui::TextUnformatted(l.name.empty() ? "(unnamed)" : l.name.c_str());
+  ImGui::TextDisabled("type");
+  ImGui::SameLine(70);
+  ImGui::TextUnformatted(layerType(layer).c_str());
+  ImGui::TextDisabled("output");
+  ImGui::SameLine(70);
+  ImGui::TextUnformatted(l.shape.rank_known ? scene::shapeLabel(l.shape).c_str() : "unknown");
+  ImGui::TextDisabled("params");
+  ImGui::SameLine(70);
+  ImGui::TextUnformatted(withThousands(l.params).c_str());
+  ImGui::TextDisabled("Click to select it.");
+  ImGui::EndTooltip();
 }
 
 void GraphPictures::reset(const ir::Model* model, uint64_t generation, PictureView view, bool for_builder) {
@@ -101,6 +167,10 @@ void GraphPictures::reset(const ir::Model* model, uint64_t generation, PictureVi
   for_builder_ = for_builder;
   drawing_ = views::Drawing{};
   layers_ = views::LayerGraph{};
+  layer_types_.clear();
+  hotspots_.clear();
+  hover_layer_ = clicked_layer_ = selected_layer_ = -1;
+  stale_ = false;
   job_.reset();
   error_.clear();
   caption_.clear();
@@ -119,7 +189,7 @@ void GraphPictures::step(double budget_ms) {
   job_->step(budget_ms);
   if (job_->finished()) {
     if (job_->succeeded()) {
-      drawing_ = views::drawLayered(layers_, views::placeLayered(layers_, layered_, job_->takeLayout()), layered_);
+      setDrawing(views::drawLayered(layers_, views::placeLayered(layers_, layered_, job_->takeLayout()), layered_));
       fit_pending_ = true;
     } else {
       error_ = job_->status().message();
@@ -169,6 +239,20 @@ void GraphPictures::draw(ImDrawList* dl, ImVec2 pos, ImVec2 size, float toolbar_
   if (ImGui::IsItemActive() && (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f))
     camera_ = clampToBounds(panBy(camera_, io.MouseDelta.x, io.MouseDelta.y), sb, size.x, size.y);
   if (ImGui::IsWindowFocused() && !io.WantTextInput && ImGui::IsKeyPressed(SDL_SCANCODE_0, false)) fit(size, toolbar_height);
+  canvas_pos_ = pos;
+  // Hover and click: the layer under the pointer; a press released where it started
+  // (a click, not a pan) selects it.
+  hover_layer_ = -1;
+  if (ImGui::IsItemHovered() && !busy()) {
+    const scene::Point at = camera_.toScene(scene::Point{io.MousePos.x - pos.x, io.MousePos.y - pos.y});
+    if (const views::Hotspot* h = views::hotspotAt(hotspots_, views::Point{at.x, at.y}))
+      hover_layer_ = static_cast<int32_t>(h->layer);
+  }
+  if (ImGui::IsItemActivated()) press_at_ = io.MousePos;
+  if (ImGui::IsItemDeactivated() && hover_layer_ >= 0 && std::abs(io.MousePos.x - press_at_.x) < 4.0f &&
+      std::abs(io.MousePos.y - press_at_.y) < 4.0f) {
+    clicked_layer_ = selected_layer_ = hover_layer_;
+  }
 
   if (busy()) {
     const std::string text = "Laying out " + std::to_string(layers_.layers.size()) + " boxes... " +
@@ -224,7 +308,17 @@ void GraphPictures::draw(ImDrawList* dl, ImVec2 pos, ImVec2 size, float toolbar_
       default: break;
     }
   }
+  // The selected and hovered layers outlined in the highlight colour.
+  const uint32_t highlight = scene::lightPalette().highlight;
+  for (const views::Hotspot& h : hotspots_) {
+    const bool hovered = static_cast<int32_t>(h.layer) == hover_layer_;
+    if (!hovered && static_cast<int32_t>(h.layer) != selected_layer_) continue;
+    const ImVec2 a = P(views::Point{h.rect.x - 3, h.rect.y - 3});
+    const ImVec2 b = P(views::Point{h.rect.x + h.rect.width + 3, h.rect.y + h.rect.height + 3});
+    dl->AddRect(a, b, color(highlight, hovered ? 0.75f : 1.0f), 4.0f, 0, hovered ? 1.5f : 2.5f);
+  }
   dl->PopClipRect();
+  if (hover_layer_ >= 0 && !ImGui::IsItemActive()) tooltip(static_cast<uint32_t>(hover_layer_));
 }
 
 }  // namespace nf::app

@@ -313,6 +313,19 @@ void GraphView::followSelection(AppContext& ctx) {
   }
 }
 
+int32_t GraphView::pictureLayerOf(const Selection& sel) const {
+  if (sel.graph.index != 0) return -1;
+  const auto& layers = pictures_.layers().layers;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const views::Layer& l = layers[i];
+    if (sel.node.valid() ? l.kind == views::LayerKind::Op &&
+                               (l.node == sel.node || std::find(l.folded.begin(), l.folded.end(), sel.node) != l.folded.end())
+                         : l.kind == views::LayerKind::Input && sel.value.valid() && l.value == sel.value)
+      return static_cast<int32_t>(i);
+  }
+  return -1;
+}
+
 void GraphView::selectDisplayNode(AppContext& ctx, uint32_t node, bool focus) {
   selected_ = node;
   updateHighlight();
@@ -447,8 +460,16 @@ void GraphView::drawPane(AppContext& ctx) {
       space_.setRun(&ctx.session.runResults());
       space_.draw(ImGui::GetWindowDrawList(), canvas_pos, canvas_size, kToolbarHeight, pixel_ratio_);
     } else {
+      pictures_.setLook(ctx.settings.theme == Theme::Dark, pictures_.legendDims());
       pictures_.prepare(&doc.current()->model, doc.generation(), doc.analysis(), picture_view_);
+      pictures_.setSelectedLayer(pictureLayerOf(ctx.selection));
       pictures_.draw(ImGui::GetWindowDrawList(), canvas_pos, canvas_size, kToolbarHeight);
+      // A click on a box or neuron layer selects its node (or its graph input) for the Node panel.
+      if (const int32_t clicked = pictures_.takeClick(); clicked >= 0) {
+        const views::Layer& l = pictures_.layers().layers[static_cast<size_t>(clicked)];
+        if (l.kind == views::LayerKind::Op) ctx.selection.selectNode(ir::GraphId{0}, l.node, false);
+        else ctx.selection.selectValue(ir::GraphId{0}, l.value);
+      }
     }
     ++frames_drawn_;
     // The model's load completes with its layout, as when the graph is shown.
@@ -579,7 +600,17 @@ void GraphView::publishState(const AppContext& ctx) {
                     {"zoom", significant(pictures_.camera().zoom, 5)},
                     {"build_ms", roundTo(pictures_.buildMs(), 1)},
                     {"caption", pictures_.caption().substr(0, 300)},
-                    {"error", pictures_.error()}};
+                    {"error", pictures_.error()},
+                    {"dark", pictures_.dark()},
+                    {"legend_dims", pictures_.legendDims()},
+                    {"background", d.background},
+                    {"hotspots", pictures_.screenHotspots(64)}};
+    j["picture"]["hover_layer"] = pictures_.hoverLayer();
+    if (const int32_t h = pictures_.hoverLayer(); h >= 0) {
+      const views::Layer& l = pictures_.layers().layers[static_cast<size_t>(h)];
+      j["picture"]["hover"] = {{"name", l.name}, {"type", pictures_.layerType(static_cast<uint32_t>(h))},
+                               {"shape", l.shape.rank_known ? scene::shapeLabel(l.shape) : ""}, {"params", l.params}};
+    }
   }
   if (builder_import_ms_ >= 0)
     j["edit_in_builder"] = {{"ms", ms(builder_import_ms_)}, {"layers", builder_layers_}, {"error", builder_message_}};

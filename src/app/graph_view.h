@@ -115,6 +115,8 @@ class GraphView final : public View {
   void handleKeys(AppContext& ctx, ImVec2 canvas_size);
   void followSelection(AppContext& ctx);
   void selectDisplayNode(AppContext& ctx, uint32_t node, bool focus);
+  // The layer of the layered/neurons picture that draws the selected node (-1 none).
+  int32_t pictureLayerOf(const Selection& sel) const;
   void updateHighlight();
   void animateTo(const GraphCamera& target, double now);
   void fitAll(bool animate);

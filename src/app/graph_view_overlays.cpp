@@ -153,8 +153,15 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     if (ImGui::SmallButton("Fit")) pictures_.requestFit();
     probe_.note("fit");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole picture (0)");
+    if (picture_view_ == PictureView::Layered) {
+      ImGui::SameLine();
+      bool dims = pictures_.legendDims();
+      if (ImGui::Checkbox("Legend dims", &dims)) pictures_.setLook(pictures_.dark(), dims);
+      probe_.note("legend_dims");
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("The legend lists each layer type with its output shape (visualkeras's show_dimension)");
+    }
     if (!pictures_.busy() && pictures_.error().empty() && !pictures_.drawing().shapes.empty()) {
-      // Downloads named after the model: resnet50-layered.svg / .png (2x, white background).
+      // Downloads named after the model: resnet50-layered.svg / .png (2x, on the theme's paper).
       const auto* m = ctx.session.document().current();
       std::string base = m ? m->file_name : "model";
       if (const auto dot = base.rfind('.'); dot != std::string::npos && dot > 0) base.resize(dot);

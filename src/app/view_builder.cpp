@@ -20,6 +20,7 @@
 #include "app/graph_platform.h"
 #include "app/platform.h"
 #include "app/theme.h"
+#include "scene/display_graph.h"
 #include "onnxexport/export_onnx.h"
 
 namespace nf::app {
@@ -211,7 +212,7 @@ void BuilderView::pruneSelection() {
 
 // [SECTION] Layout, toolbar, shortcuts
 
-void BuilderView::drawContent(AppContext&) {
+void BuilderView::drawContent(AppContext& ctx) {
   window_start_ms_ = platform::nowMs();
   if (!restored_) {  // a few milliseconds: nothing may be edited before the saved model is in
     ImGui::TextDisabled("Reading the saved model...");
@@ -230,7 +231,7 @@ void BuilderView::drawContent(AppContext&) {
   ImGui::BeginChild("##canvas", ImVec2(canvas_w, 0), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoScrollWithMouse);
   const double t0 = platform::nowMs();
-  if (show_layered_) drawLayeredPicture();
+  if (picture_view_ != PictureView::Graph) drawPicture(ctx.settings.theme == Theme::Dark);
   else drawCanvas();
   canvas_ms_ = platform::nowMs() - t0;
   ImGui::EndChild();
@@ -444,10 +445,23 @@ void BuilderView::publishUi() {
   j["gesture_canvas_ms"] = std::round(gesture_ms_ * 100) / 100;
   j["gesture_window_ms"] = std::round(gesture_window_ms_ * 100) / 100;
   j["canvas_vertices"] = canvas_vertices_;
-  j["layered"] = {{"shown", show_layered_},
-                  {"busy", layered_picture_.busy()},
-                  {"boxes", show_layered_ ? layered_picture_.drawing().groupCount("layer") : 0},
-                  {"error", layered_picture_.error()}};
+  const bool picture = picture_view_ != PictureView::Graph;
+  const views::Drawing& drawing = picture_.drawing();
+  j["picture"] = {{"view", picture ? pictureViewName(picture_view_) : "diagram"},
+                  {"busy", picture_.busy()},
+                  {"boxes", picture ? drawing.groupCount("layer") + drawing.groupCount("box") : 0},
+                  {"neuron_layers", picture ? drawing.groupCount("neuron-layer") : 0},
+                  {"caption", picture ? picture_.caption().substr(0, 300) : ""},
+                  {"dark", picture_.dark()},
+                  {"background", drawing.background},
+                  {"error", picture_.error()},
+                  {"hover_layer", picture ? picture_.hoverLayer() : -1},
+                  {"hotspots", picture ? picture_.screenHotspots(64) : std::vector<std::vector<float>>{}}};
+  if (const int32_t h = picture ? picture_.hoverLayer() : -1; h >= 0) {
+    const views::Layer& l = picture_.layers().layers[static_cast<size_t>(h)];
+    j["picture"]["hover"] = {{"name", l.name}, {"type", picture_.layerType(static_cast<uint32_t>(h))},
+                             {"shape", l.shape.rank_known ? scene::shapeLabel(l.shape) : ""}, {"params", l.params}};
+  }
   nlohmann::ordered_json names = nlohmann::ordered_json::array();
   for (b::NodeId id : selection_) {
     const b::Node* n = editor_.document().node(id);

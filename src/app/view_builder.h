@@ -79,8 +79,9 @@ class BuilderView final : public View {
 
   // [diagram] view_builder_diagram.cpp
   void drawDiagramToolbar();
-  // The canvas as the layered (visualkeras-style) picture instead of the editable diagram.
-  void drawLayeredPicture();
+  // The canvas as the layered (visualkeras-style) or neurons (ANN Visualizer-style)
+  // picture instead of the editable diagram; `dark`: the app's dark theme.
+  void drawPicture(bool dark);
   void drawExportPopup();
   void drawLegend(ImDrawList* dl, ImVec2 origin, ImVec2 size, bool light);
   void drawNodeLook(const builder::Node& n);          // colour and note fields
@@ -159,9 +160,11 @@ class BuilderView final : public View {
   builder::Vec2 annotation_start_, annotation_total_;  // pos (or size) at drag start; mouse travel
   bool snap_ = false;          // snap moved nodes to the grid
   bool show_legend_ = true;
-  bool show_layered_ = false;      // "Layered" on the diagram toolbar
-  GraphPictures layered_picture_;  // built from the document, again after each edit
-  std::string layered_message_;    // the picture export's result
+  // Diagram | Layered | Neurons on the diagram toolbar: Graph stands for the editable diagram.
+  PictureView picture_view_ = PictureView::Graph;
+  GraphPictures picture_;          // built from the document, again after each edit
+  std::string picture_message_;    // the picture export's result
+  uint64_t picture_message_seen_ = 0;  // the revision it was said for
   float legend_h_ = 0;         // canvas height the legend strip took last frame (Fit keeps clear of it)
   static constexpr float kGrid = 20.0f;
   std::string note_buffer_;    // the note / label text being typed

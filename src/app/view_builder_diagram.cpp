@@ -179,10 +179,27 @@ void BuilderView::drawDiagramToolbar() {
   ImGui::Checkbox("Legend", &show_legend_);
   note("legend_toggle");
   ImGui::SameLine();
-  ImGui::Checkbox("Layered", &show_layered_);
-  note("layered_toggle");
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("The model as layered boxes (visualkeras-style), sized by each layer's output; wheel zooms, drag pans");
+  // Diagram | Layered | Neurons: the editable diagram, or one of the model's pictures.
+  static constexpr PictureView kViews[] = {PictureView::Graph, PictureView::Layered, PictureView::Neurons};
+  static constexpr const char* kLabels[] = {"Diagram", "Layered", "Neurons"};
+  static constexpr const char* kTips[] = {
+      "The editable diagram",
+      "The model as layered boxes (visualkeras-style), sized by each layer's output; wheel zooms, drag pans, click selects",
+      "The dense layers as neurons (ANN Visualizer-style), layers before them as boxes; wheel zooms, drag pans, click selects"};
+  for (int k = 0; k < 3; ++k) {
+    if (k > 0) ImGui::SameLine(0, 2.0f);
+    const bool on = picture_view_ == kViews[k];
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    const bool clicked = ImGui::Button(kLabels[k]);
+    if (on) ImGui::PopStyleColor();
+    note(std::string("picture:") + kLabels[k]);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTips[k]);
+    if (clicked && !on) {
+      picture_view_ = kViews[k];
+      picture_message_.clear();
+      picture_.requestFit();
+    }
+  }
   ImGui::SameLine();
   if (ImGui::Button("Export picture...")) {
     export_message_.clear();
@@ -401,32 +418,54 @@ void BuilderView::drawAnnotationProperties() {
   note("btn:Delete annotation");
 }
 
-void BuilderView::drawLayeredPicture() {
+void BuilderView::drawPicture(bool dark) {
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   ImVec2 size = ImGui::GetContentRegionAvail();
   const float bar = ImGui::GetFrameHeightWithSpacing();
-  // A row for the picture's own exports, then the picture.
+  // A row for the picture's own exports (and the legend's dims), then the picture.
   const std::string base = editor_.document().name.empty() ? "model" : editor_.document().name;
-  if (ImGui::SmallButton("SVG")) layered_message_ = layered_picture_.exportSvg(base);
-  note("layered_svg");
+  if (ImGui::SmallButton("SVG")) picture_message_ = picture_.exportSvg(base);
+  note("picture_svg");
   ImGui::SameLine();
-  if (ImGui::SmallButton("PNG")) layered_message_ = layered_picture_.exportPng(base, 2.0f);
-  note("layered_png");
+  if (ImGui::SmallButton("PNG")) picture_message_ = picture_.exportPng(base, 2.0f);
+  note("picture_png");
+  bool dims = picture_.legendDims();
+  if (picture_view_ == PictureView::Layered) {
+    ImGui::SameLine();
+    ImGui::Checkbox("Legend dims", &dims);
+    note("legend_dims");
+  }
   ImGui::SameLine();
-  ImGui::TextDisabled("%s", layered_message_.empty() ? layered_picture_.caption().c_str() : layered_message_.c_str());
+  ImGui::TextDisabled("%s", picture_message_.empty() ? picture_.caption().c_str() : picture_message_.c_str());
   size.y = std::max(40.0f, size.y - bar);
   const ImVec2 at(pos.x, pos.y + bar);
   ImGui::SetCursorScreenPos(at);
-  ImGui::InvisibleButton("##layered", size, ImGuiButtonFlags_MouseButtonLeft);
-  note("layered_canvas");
-  layered_picture_.prepareBuilder(editor_.document(), analysis_, editor_.revision());
-  if (layered_picture_.busy()) layered_picture_.step(8.0);
-  if (!layered_picture_.error().empty()) {
+  ImGui::InvisibleButton("##picture", size, ImGuiButtonFlags_MouseButtonLeft);
+  note("picture_canvas");
+  picture_.setLook(dark, dims);
+  // Keyed by the revision analysis_ describes (seen_): an edit made earlier in this frame
+  // (the picker's "+") is drawn on the next one, once refresh() has analysed it.
+  if (picture_message_seen_ != seen_) picture_message_.clear();  // "Saved ..." was of the previous model
+  picture_message_seen_ = seen_;
+  picture_.prepareBuilder(editor_.document(), analysis_, seen_, picture_view_);
+  if (picture_.busy()) picture_.step(8.0);
+  if (!picture_.error().empty()) {
     ImGui::GetWindowDrawList()->AddText(ImVec2(at.x + 12, at.y + 12), ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                                        layered_picture_.error().c_str());
+                                        picture_.error().c_str());
     return;
   }
-  layered_picture_.draw(ImGui::GetWindowDrawList(), at, size, 0.0f);
+  // The builder's selection outlined; a click on a box or neuron layer selects its node.
+  const auto& nodes = editor_.document().nodes();
+  int32_t selected = -1;
+  for (size_t i = 0; i < picture_.layers().layers.size() && selected < 0; ++i)
+    for (uint32_t s : picture_.layers().layers[i].sources)
+      if (s < nodes.size() && nodes[s].id == selected_) selected = static_cast<int32_t>(i);
+  picture_.setSelectedLayer(selected);
+  picture_.draw(ImGui::GetWindowDrawList(), at, size, 0.0f);
+  if (const int32_t clicked = picture_.takeClick(); clicked >= 0) {
+    const auto& sources = picture_.layers().layers[static_cast<size_t>(clicked)].sources;
+    if (!sources.empty() && sources[0] < nodes.size()) select(nodes[sources[0]].id);
+  }
 }
 
 }  // namespace nf::app

@@ -26,6 +26,29 @@ async function typeInto(page, widget, text) {
   await frames(page, 3);
 }
 
+// Pixels within `tol` of an 0xRRGGBB colour inside the screen rectangle r = [x, y, w, h].
+function nearIn(png, rgb, r, tol = 10) {
+  const [cr, cg, cb] = [(rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255];
+  let n = 0;
+  for (let y = Math.max(0, Math.floor(r[1])); y < Math.min(png.height, r[1] + r[3]); ++y)
+    for (let x = Math.max(0, Math.floor(r[0])); x < Math.min(png.width, r[0] + r[2]); ++x) {
+      const o = (y * png.width + x) * png.channels;
+      if (Math.abs(png.pixels[o] - cr) <= tol && Math.abs(png.pixels[o + 1] - cg) <= tol && Math.abs(png.pixels[o + 2] - cb) <= tol) ++n;
+    }
+  return n;
+}
+
+// The template picker: search, then pick by title.
+async function pickTemplate(page, query, title) {
+  await click(page, 'btn:From template');
+  await click(page, 'template_search');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type(query, { delay: 5 });
+  await frames(page, 3);
+  await click(page, `template:${title}`);
+  await frames(page, 4);
+}
+
 async function download(page, button) {
   const pending = page.waitForEvent('download', { timeout: 60000 });
   await click(page, button);
@@ -170,41 +193,126 @@ export default function register(t) {
     timeout: 240000, context: { viewport: { width: 1280, height: 800 } },
   }, async ({ page, url }) => {
     await openBuilder(page, url);
-    await click(page, 'btn:From template');
-    await click(page, 'template_search');
-    await page.keyboard.type('CIFAR', { delay: 5 });
-    await frames(page, 3);
-    await click(page, 'template:CIFAR-10 CNN');
-    await frames(page, 4);
+    await pickTemplate(page, 'CIFAR', 'CIFAR-10 CNN');
     const doc = await builderDoc(page);
-    await click(page, 'layered_toggle');
-    await waitUi(page, '(u) => u.layered && u.layered.shown && !u.layered.busy && u.layered.boxes > 0', 'the layered picture');
+    await click(page, 'picture:Layered');
+    await waitUi(page, "(u) => u.picture.view === 'layered' && !u.picture.busy && u.picture.boxes > 0", 'the layered picture');
     let ui = await builderUi(page);
-    assert(ui.layered.error === '', `no error: ${ui.layered.error}`);
+    assert(ui.picture.error === '', `no error: ${ui.picture.error}`);
     // Activations fold into the layer before them, as for ONNX models: fewer boxes than layers.
-    assert(ui.layered.boxes >= 5 && ui.layered.boxes < doc.nodes.length,
-      `one box per layer, activations folded: ${ui.layered.boxes} boxes for ${doc.nodes.length} layers`);
+    assert(ui.picture.boxes >= 5 && ui.picture.boxes < doc.nodes.length,
+      `one box per layer, activations folded: ${ui.picture.boxes} boxes for ${doc.nodes.length} layers`);
     await page.mouse.move(5, 5);
     await frames(page, 2);
     const shot = (await screenshot(page, 'builder-layered')).png;
     const st = imageStats(shot);
     assert(st.colors > 100, `a picture, not a blank canvas: ${JSON.stringify(st)}`);
 
+    // Hover a box: the tooltip's facts are published; a click selects that layer in the builder.
+    const spot = ui.picture.hotspots.find((h) => h[3] > 6 && h[4] > 6 && h[0] > 0);
+    assert(spot, `a box on screen: ${JSON.stringify(ui.picture.hotspots)}`);
+    await page.mouse.move(spot[1] + 3, spot[2] + spot[4] / 2);
+    await waitUi(page, `(u) => u.picture.hover_layer === ${spot[0]} && !!u.picture.hover`, 'the hovered box');
+    ui = await builderUi(page);
+    const hover = ui.picture.hover;
+    const node = doc.nodes.find((n) => n.name === hover.name);
+    assert(node && hover.type.startsWith(node.type) && /×/.test(hover.shape) && hover.params >= 0,
+      `the tooltip names the layer, its type, output shape and params: ${JSON.stringify(hover)}`);
+    await screenshot(page, 'builder-layered-hover');
+    await clickAt(page, spot[1] + 3, spot[2] + spot[4] / 2);
+    await waitUi(page, `(u) => u.selection.length === 1 && u.selection[0] === ${JSON.stringify(node.name)}`, 'the clicked layer selected');
+
     // An edit (a layer added after the last one) rebuilds the picture.
-    const before = ui.layered.boxes;
+    const before = ui.picture.boxes;
     await click(page, 'search');
     await page.keyboard.type('Linear', { delay: 5 });
     await frames(page, 2);
     await click(page, 'add:Linear');
-    await waitUi(page, `(u) => u.layered && !u.layered.busy && u.layered.boxes === ${before + 1}`, 'the picture after the edit');
+    await waitUi(page, `(u) => !u.picture.busy && u.picture.boxes === ${before + 1}`, 'the picture after the edit');
 
     // The picture's own SVG export says which view it is.
-    const svg = (await download(page, 'layered_svg')).toString('utf8');
+    const svg = (await download(page, 'picture_svg')).toString('utf8');
     assert(svg.includes('data-netforge-view="layered"'), 'the SVG root names the layered view');
     assert((svg.match(/class="layer"/g) || []).length === before + 1, 'one group per box in the SVG');
 
-    // Off again: the editable diagram is back.
-    await click(page, 'layered_toggle');
-    await waitUi(page, '(u) => u.layered && !u.layered.shown && u.rects && u.rects.canvas', 'the diagram again');
+    // The legend with dims: each layer type with its output shape, in the export too.
+    await click(page, 'legend_dims');
+    await waitUi(page, "(u) => !u.picture.busy && u.picture.boxes > 0", 'the picture with dims');
+    const dims = (await download(page, 'picture_svg')).toString('utf8');
+    assert(/class="legend-entry"[^>]*data-dims="1×32×32×32"/.test(dims) || /data-dims="1×\d+×\d+×\d+"/.test(dims),
+      'the legend lists shapes');
+
+    // Back: the editable diagram.
+    await click(page, 'picture:Diagram');
+    await waitUi(page, "(u) => u.picture.view === 'diagram' && u.rects && u.rects.canvas", 'the diagram again');
+  });
+
+  t.test('Neurons: a builder MLP as circles per layer with +M, hover and click; a CNN says what it left out', {
+    timeout: 240000, context: { viewport: { width: 1280, height: 800 } },
+  }, async ({ page, url }) => {
+    await openBuilder(page, url);
+    await pickTemplate(page, 'MLP', 'MLP');
+    const doc = await builderDoc(page);
+    await click(page, 'picture:Neurons');
+    await waitUi(page, "(u) => u.picture.view === 'neurons' && u.picture.neuron_layers > 0", 'the neurons picture');
+    let ui = await builderUi(page);
+    const linear = doc.nodes.filter((n) => n.type === 'Linear').length;
+    assert(ui.picture.error === '' && ui.picture.neuron_layers === linear + 1,
+      `a column per Linear layer plus the input: ${ui.picture.neuron_layers} for ${linear} Linear layers (${ui.picture.error})`);
+    assert(/dense layers/.test(ui.picture.caption), `the caption counts the dense layers: ${ui.picture.caption}`);
+    // The app's dark theme: the picture is on dark paper.
+    assert(ui.picture.dark && ui.picture.background === 0x121417, `dark paper: ${ui.picture.background}`);
+    await page.mouse.move(5, 5);
+    await frames(page, 2);
+    const shot = decodePng((await screenshot(page, 'builder-neurons')).png);
+    const r = ui.rects.picture_canvas;
+    const inCanvas = { ...shot, pixels: shot.pixels };
+    const count = (rgb) => nearIn(inCanvas, rgb, r);
+    const green = count(0x7fbf7f), blue = count(0x6f9fd8), orange = count(0xe88a6a);
+    assert(green > 300 && blue > 600 && orange > 150,
+      `circles: input green ${green}, hidden blue ${blue}, output orange ${orange} pixels`);
+    const dark = count(0x121417);
+    assert(dark > r[2] * r[3] * 0.3, `on the dark paper: ${dark} pixels`);
+
+    // The SVG names its view and truncates the 784 inputs with "+773".
+    let svg = (await download(page, 'picture_svg')).toString('utf8');
+    assert(svg.includes('data-netforge-view="neurons"'), 'the SVG root names the neurons view');
+    assert(svg.includes('>+773</text>'), 'the 784 inputs truncated with +773');
+
+    // Hover a hidden column: its layer's facts; click: the layer is selected in the builder.
+    const hidden = ui.picture.hotspots.find((h) => h[0] > 0 && h[4] > 40);
+    await page.mouse.move(hidden[1] + hidden[3] / 2, hidden[2] + 40);
+    await waitUi(page, `(u) => u.picture.hover_layer === ${hidden[0]} && !!u.picture.hover`, 'a hovered neuron layer');
+    ui = await builderUi(page);
+    assert(ui.picture.hover.type.startsWith('Linear') && /^1×\d+$/.test(ui.picture.hover.shape) && ui.picture.hover.params > 0,
+      `the tooltip: ${JSON.stringify(ui.picture.hover)}`);
+    await screenshot(page, 'builder-neurons-hover');
+    await clickAt(page, hidden[1] + hidden[3] / 2, hidden[2] + 40);
+    await waitUi(page, `(u) => u.selection.length === 1 && u.selection[0] === ${JSON.stringify(ui.picture.hover.name)}`,
+      'the clicked layer selected');
+
+    // An edit: one more Linear layer after the output layer (selected with a click on
+    // its column, as "+" adds after the selection), one more column.
+    const before = ui.picture.neuron_layers;
+    const last = ui.picture.hotspots[ui.picture.hotspots.length - 1];
+    await clickAt(page, last[1] + last[3] / 2, last[2] + Math.min(40, last[4] / 2));
+    const output = doc.nodes[doc.nodes.length - 1].name;
+    await waitUi(page, `(u) => u.selection.length === 1 && u.selection[0] === ${JSON.stringify(output)}`, 'the output layer selected');
+    await click(page, 'search');
+    await page.keyboard.type('Linear', { delay: 5 });
+    await frames(page, 2);
+    await click(page, 'add:Linear');
+    await waitUi(page, `(u) => u.picture.neuron_layers === ${before + 1}`, 'one more neuron layer after the edit');
+    svg = (await download(page, 'picture_svg')).toString('utf8');
+    assert((svg.match(/class="neuron-layer"/g) || []).length === before + 1, 'the SVG has the new layer too');
+
+    // A CNN: its convolutions as boxes, the dense part as neurons, and what was left out.
+    await pickTemplate(page, 'CIFAR', 'CIFAR-10 CNN');
+    await waitUi(page, "(u) => u.picture.view === 'neurons' && u.picture.neuron_layers > 0 && u.picture.boxes > 0", 'a CNN as neurons');
+    ui = await builderUi(page);
+    assert(ui.picture.boxes >= 5 && /Left out: \d+ layers? \(.*Conv2d/.test(ui.picture.caption),
+      `the caption says what it shows and leaves out: ${ui.picture.caption}`);
+    await frames(page, 3);
+    await screenshot(page, 'builder-neurons-cnn');
   });
 }

@@ -3,8 +3,8 @@
 // shaded conv boxes, the neurons view's input-green circles), the choice is
 // remembered across a reload, and Graph brings the graph back.
 import fs from 'node:fs';
-import { assert, decodePng, screenshot } from './lib.mjs';
-import { clickUi, openModel, waitGraph } from './graph_lib.mjs';
+import { assert, decodePng, screenshot, waitStatus } from './lib.mjs';
+import { clickAt, clickUi, openModel, waitGraph } from './graph_lib.mjs';
 
 const RESNET = 'light/light_resnet50.onnx';
 
@@ -71,5 +71,44 @@ export default function register(t) {
     await page.waitForTimeout(200);
     const back = (await screenshot(page, 'views-graph-again')).png;
     assert(near(back, CONV_FRONT) < 200 && near(back, INPUT_NEURON) < 50, 'the graph replaces the picture');
+  });
+  t.test('hover shows a layer and a click selects its node, in the layered and neurons pictures', async ({ page, url }) => {
+    await openModel(page, url, RESNET);
+    await clickUi(page, 'view_layered');
+    let g = await waitGraph(page, (s) => s.view === 'layered' && s.picture && s.picture.boxes > 20 &&
+      s.picture.hotspots.length > 5, 'the layered picture');
+    // The app's theme is dark: so is the picture's paper.
+    assert(g.picture.dark && g.picture.background === 0x121417, `dark paper: ${g.picture.background}`);
+    // A conv box well inside the canvas.
+    const inside = (h) => h[1] > g.canvas[0] + 10 && h[1] + h[3] < g.canvas[0] + g.canvas[2] - 10 &&
+      h[2] > g.canvas[1] + 40 && h[2] + h[4] < g.canvas[1] + g.canvas[3] - 10 && h[3] >= 6 && h[4] >= 6;
+    const box = g.picture.hotspots.find((h) => h[0] > 0 && inside(h));
+    assert(box, `a box on screen: ${JSON.stringify(g.picture.hotspots.slice(0, 8))}`);
+    const at = [box[1] + 3, box[2] + box[4] * 0.6];
+    await page.mouse.move(...at);
+    g = await waitGraph(page, new Function('s', `return s.picture && s.picture.hover_layer === ${box[0]} && !!s.picture.hover;`),
+      'the hovered box');
+    const hover = g.picture.hover;
+    assert(hover.name && hover.type && /×/.test(hover.shape) && hover.params >= 0,
+      `the tooltip: name, type, output shape, params: ${JSON.stringify(hover)}`);
+    await screenshot(page, 'views-layered-hover');
+    await clickAt(page, ...at);
+    g = await waitGraph(page, new Function('s', `return s.selected_name === ${JSON.stringify(hover.name)};`), 'the node selected');
+    await waitStatus(page, (st) => st.panels.includes('Node'), 'the Node panel shows it');
+
+    await clickUi(page, 'view_neurons');
+    g = await waitGraph(page, (s) => s.view === 'neurons' && s.picture && s.picture.neuron_layers === 2 &&
+      s.picture.hotspots.length >= 2, 'the neurons picture');
+    const out = g.picture.hotspots[g.picture.hotspots.length - 1];  // the classifier's column
+    const p = [out[1] + out[3] / 2, out[2] + Math.min(out[4] / 2, 60)];
+    await page.mouse.move(...p);
+    g = await waitGraph(page, new Function('s', `return s.picture && s.picture.hover_layer === ${out[0]} && !!s.picture.hover;`),
+      'the hovered classifier');
+    assert(/Gemm|MatMul/.test(g.picture.hover.type) && /1000/.test(g.picture.hover.shape),
+      `the classifier's facts: ${JSON.stringify(g.picture.hover)}`);
+    await screenshot(page, 'views-neurons-hover');
+    const name = g.picture.hover.name;
+    await clickAt(page, ...p);
+    await waitGraph(page, new Function('s', `return s.selected_name === ${JSON.stringify(name)};`), 'the classifier selected');
   });
 }
