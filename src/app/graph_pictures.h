@@ -70,7 +70,7 @@ class GraphPictures {
   // Input on the canvas item (the InvisibleButton just submitted), then the picture.
   void draw(ImDrawList* dl, ImVec2 canvas_pos, ImVec2 canvas_size, float toolbar_height);
   void requestFit() { fit_pending_ = true; }
-  // Downloads the picture as `base`-<view>.svg, or .png at `scale` (solid background).
+  // Downloads the picture as `base`-<view>.svg, or .png at `scale` (on its paper: the theme's).
   // Returns a one-line message for the toolbar.
   std::string exportSvg(const std::string& base) const;
   std::string exportPng(const std::string& base, float scale) const;

@@ -12,7 +12,10 @@
 //     when the weights are not in the file); a caption saying what was left out.
 //
 // A model without dense layers gives a DensePart with no columns and a caption that
-// says so (the picture is the caption).
+// says so (the picture is the caption). The chain search itself (densePartOf) knows
+// only layers: ONNX models (findDensePart) and builder documents (builderDensePart,
+// builder_layers.h) tell it which layers are dense and how wide. Each box and column
+// names its layer (data-layer in the SVG; layerHotspots for hover and clicks).
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -601,7 +601,7 @@ TEST(LayeredDrawing, LegendWithDimsNamesEachTypeAndShape) {
   EXPECT_EQ(toSvg(plain).find(">1×6×28×28</text>"), std::string::npos);
 }
 
-TEST(DrawingRaster, DarkBackgroundOnScreenAndInBothExports) {
+TEST(DrawingRaster, DarkPaperInTheSvgAndThePng) {
   const BuilderDoc b = builderDoc("mlp.json");
   LayeredOptions o;
   o.dark = true;
