@@ -110,5 +110,16 @@ export default function register(t) {
     const name = g.picture.hover.name;
     await clickAt(page, ...p);
     await waitGraph(page, new Function('s', `return s.selected_name === ${JSON.stringify(name)};`), 'the classifier selected');
+
+    // The light theme (Ctrl+Shift+L): the picture follows it onto white paper.
+    await page.keyboard.press('Control+Shift+L');
+    g = await waitGraph(page, (s) => s.picture && !s.picture.dark && s.picture.background === 0xffffff &&
+      s.picture.neuron_layers === 2, 'the picture on light paper');
+    await page.mouse.move(g.canvas[0] + 20, g.canvas[1] + g.canvas[3] - 20);
+    await page.waitForTimeout(200);
+    const light = decodePng((await screenshot(page, 'views-neurons-light')).png);
+    const o = ((g.canvas[1] + g.canvas[3] - 30) * light.width + g.canvas[0] + 30) * light.channels;
+    assert(light.pixels[o] > 245 && light.pixels[o + 1] > 245 && light.pixels[o + 2] > 245,
+      `white paper on screen: ${[light.pixels[o], light.pixels[o + 1], light.pixels[o + 2]]}`);
   });
 }
