@@ -18,12 +18,6 @@
 
 namespace nf::app {
 
-namespace {
-
-
-
-}  // namespace
-
 // [SECTION] Toolbar ----------------------------------------------------------------
 
 void GraphView::editInBuilder(AppContext& ctx) {
@@ -44,6 +38,33 @@ void GraphView::editInBuilder(AppContext& ctx) {
   builder_message_ = done.ok() ? "" : "Edit in builder: " + done.message();
 }
 
+namespace {
+
+// A caption at the end of a toolbar line, cut with "…" where it would pass right_x
+// (the canvas edge), so the toolbar never spreads over the side panels; the whole
+// text shows on hover.
+void captionUpTo(const std::string& text, float right_x) {
+  const float room = right_x - ImGui::GetCursorScreenPos().x;
+  if (ImGui::CalcTextSize(text.c_str()).x <= room) {
+    ImGui::TextDisabled("%s", text.c_str());
+    return;
+  }
+  const char* ellipsis = "\xE2\x80\xA6";
+  const float ellipsis_w = ImGui::CalcTextSize(ellipsis).x;
+  size_t keep = 0;
+  for (size_t i = 0; i < text.size();) {
+    size_t next = i + 1;
+    while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;  // one UTF-8 character
+    if (ImGui::CalcTextSize(text.c_str(), text.c_str() + next).x + ellipsis_w > room) break;
+    keep = next;
+    i = next;
+  }
+  ImGui::TextDisabled("%s%s", text.substr(0, keep).c_str(), ellipsis);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+}
+
+}  // namespace
+
 void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
   if (!ctx.session.document().current()) return;
   // Top centre: the model panel sits on the left, the node panel on the right. Side
@@ -54,7 +75,10 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   } else {
     ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + 8), ImGuiCond_Always,
                             ImVec2(0.5f, 0.0f));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(std::max(60.0f, canvas_size.x - 12), canvas_size.y));
   }
+  // Captions stop at the canvas edge less the window's padding.
+  const float caption_right = canvas_pos.x + canvas_size.x - 6 - ImGui::GetStyle().WindowPadding.x;
   ImGui::SetNextWindowBgAlpha(0.88f);
   if (!ImGui::Begin(paneId("##graph_toolbar").c_str(), nullptr, kGraphOverlayFlags)) {
     ImGui::End();
@@ -136,7 +160,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
       probe_.note("picture_png");
     }
     ImGui::SameLine(0, 12);
-    ImGui::TextDisabled("%s", (picture_message_.empty() ? space_.caption() : picture_message_).substr(0, 120).c_str());
+    captionUpTo(picture_message_.empty() ? space_.caption() : picture_message_, caption_right);
     ImGui::End();
     return;
   }
@@ -173,7 +197,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
       probe_.note("picture_png");
     }
     ImGui::SameLine(0, 12);
-    ImGui::TextDisabled("%s", (picture_message_.empty() ? pictures_.caption() : picture_message_).substr(0, 120).c_str());
+    captionUpTo(picture_message_.empty() ? pictures_.caption() : picture_message_, caption_right);
     ImGui::End();
     return;
   }
