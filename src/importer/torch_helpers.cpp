@@ -544,6 +544,40 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         return y.permute(2, 0, 1, 3), y_h.transpose(0, 1), y_c.transpose(0, 1)
     return y, y_h, y_c
 )PY"},
+      {"onnx_to_small_int", R"PY(def onnx_to_small_int(x, kind):
+    """ONNX Cast to INT4/UINT4/INT2/UINT2, which torch lacks: emulated, held in int8/uint8.
+    Floats round to nearest even; values outside the type wrap around, as ONNX's Cast does."""
+    bits, signed = {"INT4": (4, True), "UINT4": (4, False), "INT2": (2, True), "UINT2": (2, False)}[kind]
+    x = torch.round(x.double()).long() if x.is_floating_point() else x.long()
+    low = -(1 << (bits - 1)) if signed else 0
+    return (torch.remainder(x - low, 1 << bits) + low).to(torch.int8 if signed else torch.uint8)
+)PY"},
+      {"onnx_to_small_float", R"PY(def onnx_to_small_float(x, kind, saturate=True):
+    """ONNX Cast to a float8/float4 type, which torch lacks: emulated, float32 holding the
+    nearest value of the type (ties to even). Out of range (inf included): the largest finite
+    value when saturating, else inf (FLOAT8E5M2) or NaN. FLOAT4E2M1 has no NaN: ONNX writes 0."""
+    # kind: (mantissa bits, smallest normal exponent, largest finite value, has inf)
+    mbits, emin, top, has_inf = {
+        "FLOAT8E4M3FN": (3, -6, 448.0, False), "FLOAT8E4M3FNUZ": (3, -7, 240.0, False),
+        "FLOAT8E5M2": (2, -14, 57344.0, True), "FLOAT8E5M2FNUZ": (2, -15, 57344.0, False),
+        "FLOAT4E2M1": (1, 0, 6.0, False)}[kind]
+    x = x.double()
+    a = torch.where(torch.isfinite(x), x.abs(), torch.zeros_like(x))
+    _, e = torch.frexp(a)  # a = m * 2**e with 0.5 <= m < 1
+    quantum = torch.pow(2.0, torch.clamp(e.double() - 1, min=emin) - mbits)
+    y = torch.round(a / quantum) * quantum
+    overflow = (y > top) | torch.isinf(x)
+    if saturate or kind == "FLOAT4E2M1":
+        y = torch.where(overflow, torch.full_like(y, top), y)
+    else:
+        y = torch.where(overflow, torch.full_like(y, float("inf") if has_inf else float("nan")), y)
+    y = torch.copysign(y, x)
+    if kind == "FLOAT4E2M1":
+        y = torch.where(torch.isnan(x), torch.zeros_like(y), y)
+    else:
+        y = torch.where(torch.isnan(x), x, y)
+    return y.float()
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

@@ -100,6 +100,38 @@ const char* torchDtype(ir::ElemType e) {
   }
 }
 
+const char* emulatedHolder(ir::ElemType e) {
+  switch (e) {
+    case ir::ElemType::Int4: case ir::ElemType::Int2: return "torch.int8";
+    case ir::ElemType::Uint4: case ir::ElemType::Uint2: return "torch.uint8";
+    case ir::ElemType::Float8E4M3FN: case ir::ElemType::Float8E4M3FNUZ: case ir::ElemType::Float8E5M2:
+    case ir::ElemType::Float8E5M2FNUZ: case ir::ElemType::Float4E2M1: return "torch.float32";
+    default: return nullptr;
+  }
+}
+
+const char* holderDtype(ir::ElemType e) {
+  const char* dt = torchDtype(e);
+  return dt ? dt : emulatedHolder(e);
+}
+
+std::string castToEmulated(Ctx& c, const std::string& x, ir::ElemType to, bool saturate) {
+  const std::string name(ir::elemTypeName(to));
+  if (to == ir::ElemType::Int4 || to == ir::ElemType::Uint4 || to == ir::ElemType::Int2 || to == ir::ElemType::Uint2) {
+    c.helpers.use("onnx_to_small_int");
+    return "onnx_to_small_int(" + x + ", " + builder::pyString(name) + ")";
+  }
+  c.helpers.use("onnx_to_small_float");
+  return "onnx_to_small_float(" + x + ", " + builder::pyString(name) + (saturate ? "" : ", saturate=False") + ")";
+}
+
+ir::ElemType elemOf(const Ctx& c, ir::ValueId v) {
+  if (!v.valid()) return ir::ElemType::Undefined;
+  if (const ir::Tensor* t = c.initializer(v)) return t->elem;
+  const ir::Value& val = c.g.value(v);
+  return val.type.isTensor() ? val.type.elem : ir::ElemType::Undefined;
+}
+
 std::string constLiteral(const KnownConst& k) {
   const bool fl = isFloat(k.elem);
   auto one = [&](double v) {
@@ -334,7 +366,7 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
   for (const BlockClass& cls : plan.classes) c.locals.claim(cls.name), c.attrs.claim(cls.name);
 
   // Graph inputs (initializers listed as inputs are weights, not inputs).
-  std::vector<std::string> input_vars, input_specs;
+  std::vector<std::string> input_vars, input_specs, emulated_inputs;
   for (ir::ValueId v : c.g.inputs) {
     const ir::Value& val = c.g.value(v);
     if (val.initializer >= 0) continue;
@@ -345,9 +377,10 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
     if (val.type.known() && !val.type.isTensor() && !sequence)
       return Error{"input '" + displayName(val.name) + "' is not a tensor or a sequence of tensors"};
     const ir::ElemType elem = sequence ? val.type.inner->elem : val.type.elem;
-    const char* dt = val.type.known() ? torchDtype(elem) : "torch.float32";
+    const char* dt = val.type.known() ? holderDtype(elem) : "torch.float32";
     if (!dt) return Error{"input '" + displayName(val.name) + "' has element type " +
                           std::string(ir::elemTypeName(elem)) + ", which torch lacks"};
+    if (!torchDtype(elem) && val.type.known()) emulated_inputs.push_back(std::string(ir::elemTypeName(elem)) + " '" + val.name + "'");
     std::string var = c.locals.claim(val.name, "input");
     c.expr[v.index] = var;
     input_vars.push_back(var);
@@ -426,6 +459,12 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
   code += "\n\n# Graph inputs: (ONNX name, dtype, shape with symbolic dimensions as 1; None: not declared).\nINPUTS = [\n";
   for (const std::string& s : input_specs) code += "    " + s + ",\n";
   code += "]\n";
+  if (!emulated_inputs.empty()) {
+    code += "# Emulated element types (torch lacks them): int4/int2 values are held in int8 (uint4/uint2 in\n"
+            "# uint8), float8/float4 values in float32. Here: ";
+    for (size_t i = 0; i < emulated_inputs.size(); ++i) code += (i ? ", " : "") + builder::commentText(emulated_inputs[i]);
+    code += ".\n";
+  }
   if (options.load_weights) {
     // Data, not code: entries are packed several to a line so the table does not
     // outweigh the model (ResNet-50 has 108 of them).

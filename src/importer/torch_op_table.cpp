@@ -175,12 +175,19 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          for (size_t i = 0; i < in.size(); ++i) s += (i ? ", " : "") + in[i];
          return s + "], dim=" + std::to_string(attrInt(n, "axis", 0)) + ")";
        }},
-      {"Cast", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
-         const char* dt = torchDtype(static_cast<ir::ElemType>(attrInt(n, "to", 1)));
-         if (!dt) return Error{"Cast to a type torch lacks"};
-         return in[0] + ".to(" + dt + ")";
+      {"Cast", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const auto to = static_cast<ir::ElemType>(attrInt(n, "to", 1));
+         if (const char* dt = torchDtype(to)) return in[0] + ".to(" + dt + ")";
+         if (!emulatedHolder(to)) return Error{"Cast to " + std::string(ir::elemTypeName(to)) + ", which torch lacks"};
+         return castToEmulated(c, in[0], to, attrInt(n, "saturate", 1) != 0);
        }},
-      {"CastLike", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return in[0] + ".to(" + in[1] + ".dtype)"; }},
+      {"CastLike", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const ir::ElemType to = elemOf(c, n.inputs[1]);
+         if (to == ir::ElemType::Undefined) return in[0] + ".to(" + in[1] + ".dtype)";
+         if (const char* dt = torchDtype(to)) return in[0] + ".to(" + dt + ")";
+         if (!emulatedHolder(to)) return Error{"CastLike to " + std::string(ir::elemTypeName(to)) + ", which torch lacks"};
+         return castToEmulated(c, in[0], to, attrInt(n, "saturate", 1) != 0);
+       }},
       {"Shape", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* s = n.attr("start");
          const ir::Attribute* e = n.attr("end");

@@ -27,6 +27,7 @@ try:
     import torch
     from onnx import numpy_helper
     from onnx_counts import parameter_count
+    import onnx_small_types
 except ImportError as e:
     print("skipped:", e)
     sys.exit(77)
@@ -41,7 +42,9 @@ def read_value(path, sequence):
     proto = onnx.SequenceProto() if sequence else onnx.TensorProto()
     with open(path, "rb") as f:
         proto.ParseFromString(f.read())
-    return [numpy_helper.to_array(t) for t in proto.tensor_values] if sequence else numpy_helper.to_array(proto)
+    def array(t):  # numpy_helper of onnx 1.12 cannot read float8/float4/int4/int2
+        return onnx_small_types.to_array(t) if t.data_type in onnx_small_types.SMALL_TYPES else numpy_helper.to_array(t)
+    return [array(t) for t in proto.tensor_values] if sequence else array(proto)
 
 
 def compare(got, want):
