@@ -578,6 +578,80 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         y = torch.where(torch.isnan(x), x, y)
     return y.float()
 )PY"},
+      {"onnx_quant_param", R"PY(def onnx_quant_param(p, x, axis=1, block_size=0):
+    """A quantization scale or zero point shaped to broadcast against x: one value, one per
+    slice along `axis`, or (block_size > 0) one per block of that many slices."""
+    if p.dim() == 0:
+        return p
+    axis = axis % x.dim()
+    if block_size:
+        return p.repeat_interleave(block_size, dim=axis).narrow(axis, 0, x.shape[axis])
+    shape = [1] * x.dim()
+    shape[axis] = -1
+    return p.reshape(shape)
+)PY"},
+      {"onnx_quantize", R"PY(def onnx_quantize(x, scale, zero_point, kind, axis=1, block_size=0, saturate=True):
+    """ONNX QuantizeLinear: round(x / scale) + zero_point (ties to even), saturated to `kind`."""
+    y = x / onnx_quant_param(scale, x, axis, block_size)
+    if kind.startswith("FLOAT"):  # float8/float4: the zero point is 0
+        return onnx_to_small_float(y, kind, saturate)
+    y = torch.round(y.double())
+    if zero_point is not None:
+        y = y + onnx_quant_param(zero_point, x, axis, block_size).double()
+    low, high, dtype = {  # INT4/UINT4/INT2/UINT2 are emulated in int8/uint8, UINT16 held in int32
+        "UINT8": (0, 255, torch.uint8), "INT8": (-128, 127, torch.int8), "UINT16": (0, 65535, torch.int32),
+        "INT16": (-32768, 32767, torch.int16), "INT4": (-8, 7, torch.int8), "UINT4": (0, 15, torch.uint8),
+        "INT2": (-2, 1, torch.int8), "UINT2": (0, 3, torch.uint8)}[kind]
+    return y.clamp(low, high).to(dtype)
+)PY"},
+      {"onnx_dequantize", R"PY(def onnx_dequantize(x, scale, zero_point=None, axis=1, block_size=0):
+    """ONNX DequantizeLinear: (x - zero_point) * scale, in the scale's type."""
+    y = x.float()
+    if zero_point is not None:
+        y = y - onnx_quant_param(zero_point, x, axis, block_size).float()
+    return (y * onnx_quant_param(scale, x, axis, block_size).float()).to(scale.dtype)
+)PY"},
+      {"onnx_qlinear_matmul", R"PY(def onnx_qlinear_matmul(a, a_scale, a_zero, b, b_scale, b_zero, y_scale, y_zero):
+    """ONNX QLinearMatMul: the exact integer product of the zero-shifted inputs, rescaled by
+    a_scale * b_scale / y_scale, rounded (ties to even) and saturated to y_zero's type."""
+    def rows(p):  # per-row parameters of a
+        return p.reshape(-1, 1) if p.dim() == 1 and p.numel() > 1 else p
+    acc = torch.matmul(a.double() - rows(a_zero).double(), b.double() - b_zero.double())
+    y = torch.round(acc * (rows(a_scale) * b_scale / y_scale).double()) + y_zero.double()
+    info = torch.iinfo(y_zero.dtype)
+    return y.clamp(info.min, info.max).to(y_zero.dtype)
+)PY"},
+      {"onnx_matmul_integer", R"PY(def onnx_matmul_integer(a, b, a_zero=None, b_zero=None):
+    """ONNX MatMulInteger: the exact int32 product of the zero-shifted inputs (a's zero point
+    may be one per row)."""
+    a, b = a.double(), b.double()
+    if a_zero is not None:
+        a = a - (a_zero.double().reshape(-1, 1) if a_zero.numel() > 1 else a_zero.double())
+    if b_zero is not None:
+        b = b - b_zero.double()
+    return torch.matmul(a, b).to(torch.int32)
+)PY"},
+      {"onnx_conv_integer", R"PY(def onnx_conv_integer(x, w, x_zero, w_zero, strides, pads, dilations, groups):
+    """ONNX ConvInteger: the exact int32 convolution of the zero-shifted inputs (float64 holds
+    every sum of 8-bit products exactly); the input padding is the zero point, i.e. 0 after the shift."""
+    x = x.double() - (x_zero.double() if x_zero is not None else 0)
+    if w_zero is not None:
+        w_zero = w_zero.double()
+        w = w.double() - (w_zero.reshape(-1, *[1] * (w.dim() - 1)) if w_zero.dim() == 1 else w_zero)
+    return torch.round(onnx_conv(x, w.double(), None, strides, pads, dilations, groups)).to(torch.int32)
+)PY"},
+      {"onnx_qlinear_conv", R"PY(def onnx_qlinear_conv(x, x_scale, x_zero, w, w_scale, w_zero, y_scale, y_zero, bias, strides, pads, dilations, groups):
+    """ONNX QLinearConv: ConvInteger plus the int32 bias, rescaled per output channel by
+    x_scale * w_scale / y_scale, rounded (ties to even) and saturated to y_zero's type."""
+    acc = onnx_conv_integer(x, w, x_zero, w_zero, strides, pads, dilations, groups).double()
+    channel = [1, -1] + [1] * (acc.dim() - 2)
+    if bias is not None:
+        acc = acc + bias.double().reshape(channel)
+    scale = (x_scale * w_scale / y_scale).double()
+    y = torch.round(acc * (scale.reshape(channel) if scale.dim() == 1 else scale)) + y_zero.double()
+    info = torch.iinfo(y_zero.dtype)
+    return y.clamp(info.min, info.max).to(y_zero.dtype)
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():
@@ -598,7 +672,10 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& helperDeps()
       {"onnx_resize", {"onnx_ints"}},        {"onnx_split", {"onnx_ints"}},
       {"onnx_cumsum", {"onnx_ints"}},       {"onnx_split_to_sequence", {"onnx_ints"}},       {"onnx_cumprod", {"onnx_ints"}},
       {"onnx_lp_pool", {"onnx_pool", "onnx_pad_spatial"}},       {"onnx_topk", {"onnx_ints"}},
-      {"onnx_softmax_ce", {"onnx_nll_loss"}}, {"onnx_one_hot", {"onnx_ints"}},
+      {"onnx_softmax_ce", {"onnx_nll_loss"}},
+      {"onnx_quantize", {"onnx_quant_param", "onnx_to_small_float"}},
+      {"onnx_dequantize", {"onnx_quant_param"}},
+      {"onnx_conv_integer", {"onnx_conv"}},  {"onnx_qlinear_conv", {"onnx_conv_integer"}}, {"onnx_one_hot", {"onnx_ints"}},
   };
   return deps;
 }

@@ -11,6 +11,19 @@ namespace {
 
 std::string unary(const char* fn, const std::vector<std::string>& in) { return std::string(fn) + "(" + in[0] + ")"; }
 
+// "strides, pads, dilations, groups" of a convolution-like node whose weight is input `w`.
+Result<std::string> convGeometry(Ctx& c, const ir::Node& n, size_t w = 1) {
+  const std::string auto_pad = attrStr(n, "auto_pad", "NOTSET");
+  if (auto_pad != "NOTSET" && auto_pad != "VALID") return Error{n.op_type + " with auto_pad " + auto_pad};
+  size_t k = 0;
+  if (auto kernel = attrInts(n, "kernel_shape")) k = kernel->size();
+  else if (const ir::Value& v = c.g.value(n.inputs[w]); v.type.isTensor() && v.type.shape.rank_known) k = v.type.shape.dims.size() - 2;
+  else if (c.rankOf(n.inputs[0]) > 2) k = static_cast<size_t>(c.rankOf(n.inputs[0]) - 2);
+  if (k < 1 || k > 3) return Error{n.op_type + " of unknown rank"};
+  return pyInts(attrIntsOr(n, "strides", std::vector<int64_t>(k, 1))) + ", " + pyInts(attrIntsOr(n, "pads", std::vector<int64_t>(2 * k, 0))) +
+         ", " + pyInts(attrIntsOr(n, "dilations", std::vector<int64_t>(k, 1))) + ", " + std::to_string(attrInt(n, "group", 1));
+}
+
 }  // namespace
 
 const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
@@ -187,6 +200,62 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          if (const char* dt = torchDtype(to)) return in[0] + ".to(" + dt + ")";
          if (!emulatedHolder(to)) return Error{"CastLike to " + std::string(ir::elemTypeName(to)) + ", which torch lacks"};
          return castToEmulated(c, in[0], to, attrInt(n, "saturate", 1) != 0);
+       }},
+      // Quantized ops compute exactly in float64 (every 8-bit product sum fits) and round like ONNX.
+      {"QuantizeLinear", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         ir::ElemType to = static_cast<ir::ElemType>(attrInt(n, "output_dtype", 0));
+         if (to == ir::ElemType::Undefined) to = hasInput(n, 2) ? elemOf(c, n.inputs[2]) : ir::ElemType::Uint8;
+         if (to == ir::ElemType::Undefined) return Error{"QuantizeLinear with a zero point of unknown type"};
+         if (!holderDtype(to) || to == ir::ElemType::Float || to == ir::ElemType::Float16 || to == ir::ElemType::BFloat16)
+           return Error{"QuantizeLinear to " + std::string(ir::elemTypeName(to))};
+         c.helpers.use("onnx_quantize");
+         std::string s = "onnx_quantize(" + in[0] + ", " + in[1] + ", " + (hasInput(n, 2) ? in[2] : "None") + ", " +
+                         pyStr(std::string(ir::elemTypeName(to)));
+         const int64_t axis = attrInt(n, "axis", 1), block = attrInt(n, "block_size", 0);
+         if (axis != 1 || block) s += ", " + std::to_string(axis);
+         if (block) s += ", " + std::to_string(block);
+         if (!attrInt(n, "saturate", 1)) s += ", saturate=False";
+         return s + ")";
+       }},
+      {"DequantizeLinear", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_dequantize");
+         std::string s = "onnx_dequantize(" + in[0] + ", " + in[1] + (hasInput(n, 2) ? ", " + in[2] : std::string());
+         const int64_t axis = attrInt(n, "axis", 1), block = attrInt(n, "block_size", 0);
+         if (axis != 1 || block) s += std::string(hasInput(n, 2) ? "" : ", None") + ", " + std::to_string(axis);
+         if (block) s += ", " + std::to_string(block);
+         s += ")";
+         if (const int64_t out = attrInt(n, "output_dtype", 0)) {
+           const char* dt = torchDtype(static_cast<ir::ElemType>(out));
+           if (!dt) return Error{"DequantizeLinear to a type torch lacks"};
+           s += ".to(" + std::string(dt) + ")";
+         }
+         return s;
+       }},
+      {"QLinearMatMul", [](Ctx& c, const ir::Node&, In in) -> Result<std::string> {
+         c.helpers.use("onnx_qlinear_matmul");
+         std::string s = "onnx_qlinear_matmul(";
+         for (size_t i = 0; i < 8; ++i) s += (i ? ", " : "") + in[i];
+         return s + ")";
+       }},
+      {"MatMulInteger", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_matmul_integer");
+         return "onnx_matmul_integer(" + in[0] + ", " + in[1] + ", " + (hasInput(n, 2) ? in[2] : "None") + ", " +
+                (hasInput(n, 3) ? in[3] : "None") + ")";
+       }},
+      {"ConvInteger", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         auto geometry = convGeometry(c, n);
+         if (!geometry) return geometry;
+         c.helpers.use("onnx_conv_integer");
+         return "onnx_conv_integer(" + in[0] + ", " + in[1] + ", " + (hasInput(n, 2) ? in[2] : "None") + ", " +
+                (hasInput(n, 3) ? in[3] : "None") + ", " + *geometry + ")";
+       }},
+      {"QLinearConv", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         auto geometry = convGeometry(c, n, 3);
+         if (!geometry) return geometry;
+         c.helpers.use("onnx_qlinear_conv");
+         std::string s = "onnx_qlinear_conv(";
+         for (size_t i = 0; i < 8; ++i) s += (i ? ", " : "") + in[i];
+         return s + ", " + (hasInput(n, 8) ? in[8] : "None") + ", " + *geometry + ")";
        }},
       {"Shape", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* s = n.attr("start");
