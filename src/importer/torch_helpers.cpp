@@ -652,6 +652,147 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     info = torch.iinfo(y_zero.dtype)
     return y.clamp(info.min, info.max).to(y_zero.dtype)
 )PY"},
+      {"onnx_center_crop_pad", R"PY(def onnx_center_crop_pad(x, shape, axes=None):
+    """ONNX CenterCropPad: each axis cropped or zero-padded around its centre to `shape`."""
+    shape = onnx_ints(shape)
+    axes = range(x.dim()) if axes is None else [a % x.dim() for a in axes]
+    for a, n in zip(axes, shape):
+        size = x.shape[a]
+        if n < size:
+            x = x.narrow(a, (size - n) // 2, n)
+        elif n > size:
+            before = (n - size) // 2
+            zeros = list(x.shape)
+            zeros[a] = before
+            head = x.new_zeros(zeros)
+            zeros[a] = n - size - before
+            x = torch.cat([head, x, x.new_zeros(zeros)], dim=a)
+    return x
+)PY"},
+      {"onnx_col2im", R"PY(def onnx_col2im(x, image_shape, block_shape, dilations=None, pads=None, strides=None):
+    """ONNX Col2Im (any number of spatial axes; F.fold has two): sums each block column back
+    into the image it was taken from."""
+    image, block = onnx_ints(image_shape), onnx_ints(block_shape)
+    n = len(image)
+    dilations, strides = dilations or [1] * n, strides or [1] * n
+    pads = pads or [0] * (2 * n)
+    padded = [image[i] + pads[i] + pads[n + i] for i in range(n)]
+    counts = [(padded[i] - dilations[i] * (block[i] - 1) - 1) // strides[i] + 1 for i in range(n)]
+    cols = x.reshape(x.shape[0], -1, *block, *counts)
+    out = x.new_zeros(x.shape[0], cols.shape[1], *padded)
+    for k in np.ndindex(*block):
+        window = tuple(slice(k[i] * dilations[i], k[i] * dilations[i] + (counts[i] - 1) * strides[i] + 1, strides[i]) for i in range(n))
+        out[(slice(None), slice(None)) + window] += cols[(slice(None), slice(None)) + k]
+    return out[(slice(None), slice(None)) + tuple(slice(pads[i], pads[i] + image[i]) for i in range(n))]
+)PY"},
+      {"onnx_rotary_embedding", R"PY(def onnx_rotary_embedding(x, cos_cache, sin_cache, position_ids=None, interleaved=0, num_heads=0, rotary_dim=0):
+    """ONNX RotaryEmbedding: rotates the first rotary_dim features of each head by the cached
+    angles (pairs are halves, or neighbours when interleaved). x: (batch, heads, seq, head) or
+    (batch, seq, heads * head)."""
+    shape = x.shape
+    x = x.transpose(1, 2) if x.dim() == 4 else x.reshape(shape[0], shape[1], num_heads, -1)
+    rotary_dim = rotary_dim or x.shape[-1]
+    cos = cos_cache[position_ids] if position_ids is not None else cos_cache
+    sin = sin_cache[position_ids] if position_ids is not None else sin_cache
+    cos, sin = cos[..., :rotary_dim // 2].unsqueeze(2), sin[..., :rotary_dim // 2].unsqueeze(2)
+    rotate, keep = x[..., :rotary_dim], x[..., rotary_dim:]
+    x1, x2 = (rotate[..., 0::2], rotate[..., 1::2]) if interleaved else rotate.chunk(2, dim=-1)
+    real, imag = cos * x1 - sin * x2, sin * x1 + cos * x2
+    rotated = torch.stack([real, imag], dim=-1).flatten(-2) if interleaved else torch.cat([real, imag], dim=-1)
+    y = torch.cat([rotated, keep], dim=-1)
+    return y.transpose(1, 2) if len(shape) == 4 else y.reshape(shape)
+)PY"},
+      {"onnx_reverse_sequence", R"PY(def onnx_reverse_sequence(x, lengths, batch_axis=1, time_axis=0):
+    """ONNX ReverseSequence: the first lengths[b] steps of each batch entry reversed."""
+    y = x.clone()
+    for b, n in enumerate(onnx_ints(lengths)):
+        index = [slice(None)] * x.dim()
+        index[batch_axis], index[time_axis] = b, slice(0, n)
+        y[tuple(index)] = x[tuple(index)].flip(time_axis - (batch_axis < time_axis))
+    return y
+)PY"},
+      {"onnx_tensor_scatter", R"PY(def onnx_tensor_scatter(cache, update, write_indices=None, axis=-2, circular=False):
+    """ONNX TensorScatter: writes `update` into a copy of the cache along `axis`, starting at
+    each batch entry's write index (wrapping around when circular)."""
+    out = cache.clone()
+    axis = axis % cache.dim()
+    steps, size = update.shape[axis], cache.shape[axis]
+    for b in range(cache.shape[0]):
+        start = int(write_indices[b]) if write_indices is not None else 0
+        positions = torch.arange(start, start + steps)
+        out[b].index_copy_(axis - 1, positions % size if circular else positions, update[b])
+    return out
+)PY"},
+      {"onnx_unique", R"PY(def onnx_unique(x, axis=None, sorted_=1):
+    """ONNX Unique: the distinct values (or slices along axis), sorted or in order of first
+    occurrence, with each one's first index, the inverse indices and the counts."""
+    y, inverse, counts = torch.unique(x if axis is not None else x.reshape(-1), sorted=True, return_inverse=True,
+                                      return_counts=True, dim=axis if axis is not None else 0)
+    n = inverse.numel()
+    first = torch.full((counts.numel(),), n, dtype=torch.int64).scatter_reduce(0, inverse, torch.arange(n), "amin")
+    if not sorted_:
+        order = torch.argsort(first)
+        rank = torch.empty_like(order)
+        rank[order] = torch.arange(order.numel())
+        y, first, counts, inverse = y.index_select(axis or 0, order), first[order], counts[order], rank[inverse]
+    return y, first, inverse, counts
+)PY"},
+      {"onnx_dft", R"PY(def onnx_dft(x, length=None, axis=1, inverse=0, onesided=0):
+    """ONNX DFT: x holds real (last axis 1) or complex (last axis 2) signals; the result is
+    complex as (real, imaginary) pairs, zero-padded or cut to `length` first."""
+    signal = torch.view_as_complex(x.contiguous()) if x.shape[-1] == 2 else x[..., 0]
+    axis = axis % (x.dim() - 1) if axis < 0 else axis
+    n = int(length) if length is not None else signal.shape[axis]
+    if inverse:
+        y = torch.fft.ifft(signal, n=n, dim=axis)
+    elif onesided and not signal.is_complex():
+        y = torch.fft.rfft(signal, n=n, dim=axis)
+    else:
+        y = torch.fft.fft(signal, n=n, dim=axis)
+    if onesided and y.shape[axis] > n // 2 + 1:
+        y = y.narrow(axis, 0, n // 2 + 1)
+    return torch.view_as_real(y).to(x.dtype)
+)PY"},
+      {"onnx_stft", R"PY(def onnx_stft(signal, step, window=None, frame_length=None, onesided=1):
+    """ONNX STFT: frames of frame_length every `step` samples, times the window, then a DFT
+    of each frame (one-sided for real signals). signal: (batch, samples, 1 or 2)."""
+    x = torch.view_as_complex(signal.contiguous()) if signal.shape[-1] == 2 else signal[..., 0]
+    length = int(frame_length) if frame_length is not None else window.shape[0]
+    frames = x.unfold(1, length, int(step))
+    if window is not None:
+        frames = frames * window
+    y = torch.fft.rfft(frames, dim=-1) if onesided and not frames.is_complex() else torch.fft.fft(frames, dim=-1)
+    return torch.view_as_real(y).to(signal.dtype)
+)PY"},
+      {"onnx_nms", R"PY(def onnx_nms(boxes, scores, max_per_class=None, iou_threshold=None, score_threshold=None, center_point_box=0):
+    """ONNX NonMaxSuppression: per batch and class, boxes by descending score (above the
+    score threshold), each kept unless it overlaps a kept one by IoU > iou_threshold;
+    at most max_per_class per class. Rows (batch, class, box)."""
+    limit = int(max_per_class.reshape(-1)[0]) if max_per_class is not None and max_per_class.numel() else 0
+    iou_limit = float(iou_threshold.reshape(-1)[0]) if iou_threshold is not None and iou_threshold.numel() else 0.0
+    b = boxes.double()
+    if center_point_box:  # (x centre, y centre, width, height) -> corners
+        b = torch.stack([b[..., 1] - b[..., 3] / 2, b[..., 0] - b[..., 2] / 2, b[..., 1] + b[..., 3] / 2, b[..., 0] + b[..., 2] / 2], -1)
+    lo = torch.minimum(b[..., :2], b[..., 2:])
+    hi = torch.maximum(b[..., :2], b[..., 2:])
+    area = (hi - lo).prod(-1)
+    rows = []
+    for n in range(scores.shape[0]):
+        for c in range(scores.shape[1]):
+            s = scores[n, c].tolist()
+            order = sorted((i for i in range(len(s)) if score_threshold is None or s[i] > float(score_threshold.reshape(-1)[0])),
+                           key=lambda i: -s[i])
+            kept = []
+            for i in order:
+                if len(kept) >= limit:
+                    break
+                inter = (torch.minimum(hi[n, i], hi[n, kept]) - torch.maximum(lo[n, i], lo[n, kept])).clamp(min=0).prod(-1)
+                iou = inter / (area[n, i] + area[n, kept] - inter)
+                if not bool((iou > iou_limit).any()):
+                    kept.append(i)
+            rows += [[n, c, i] for i in kept]
+    return torch.tensor(rows, dtype=torch.int64).reshape(-1, 3)
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():
@@ -675,7 +816,8 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& helperDeps()
       {"onnx_softmax_ce", {"onnx_nll_loss"}},
       {"onnx_quantize", {"onnx_quant_param", "onnx_to_small_float"}},
       {"onnx_dequantize", {"onnx_quant_param"}},
-      {"onnx_conv_integer", {"onnx_conv"}},  {"onnx_qlinear_conv", {"onnx_conv_integer"}}, {"onnx_one_hot", {"onnx_ints"}},
+      {"onnx_conv_integer", {"onnx_conv"}},  {"onnx_center_crop_pad", {"onnx_ints"}},
+      {"onnx_col2im", {"onnx_ints"}},       {"onnx_reverse_sequence", {"onnx_ints"}},  {"onnx_qlinear_conv", {"onnx_conv_integer"}}, {"onnx_one_hot", {"onnx_ints"}},
   };
   return deps;
 }

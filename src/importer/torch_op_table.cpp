@@ -257,6 +257,75 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          for (size_t i = 0; i < 8; ++i) s += (i ? ", " : "") + in[i];
          return s + ", " + (hasInput(n, 8) ? in[8] : "None") + ", " + *geometry + ")";
        }},
+      {"BitCast", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const ir::ElemType from = elemOf(c, n.inputs[0]), to = static_cast<ir::ElemType>(attrInt(n, "to", 0));
+         // uint16/uint32 are held in the next wider signed type: narrow (wrapping) to their width first.
+         auto signedOfWidth = [](ir::ElemType e) -> const char* {
+           return e == ir::ElemType::Uint16 ? "torch.int16" : e == ir::ElemType::Uint32 ? "torch.int32" : nullptr;
+         };
+         if (from == ir::ElemType::Undefined || !torchDtype(from) || !torchDtype(to) || from == ir::ElemType::Uint64 ||
+             to == ir::ElemType::Uint64 || ir::elemTypeBits(from) != ir::elemTypeBits(to) || from == ir::ElemType::Bool || to == ir::ElemType::Bool)
+           return Error{"BitCast from " + std::string(ir::elemTypeName(from)) + " to " + std::string(ir::elemTypeName(to))};
+         std::string x = in[0];
+         if (const char* narrow = signedOfWidth(from)) x += ".to(" + std::string(narrow) + ")";
+         if (const char* narrow = signedOfWidth(to))
+           return x + ".view(" + narrow + ").to(" + torchDtype(to) + ") & " + (to == ir::ElemType::Uint16 ? "0xFFFF" : "0xFFFFFFFF");
+         return x + ".view(" + torchDtype(to) + ")";
+       }},
+      {"CenterCropPad", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_center_crop_pad");
+         auto axes = attrInts(n, "axes");
+         return "onnx_center_crop_pad(" + in[0] + ", " + in[1] + (axes ? ", " + pyInts(*axes) : std::string()) + ")";
+       }},
+      {"Col2Im", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_col2im");
+         std::string s = "onnx_col2im(" + in[0] + ", " + in[1] + ", " + in[2];
+         for (const char* a : {"dilations", "pads", "strides"})
+           if (auto v = attrInts(n, a)) s += std::string(", ") + a + "=" + pyInts(*v);
+         return s + ")";
+       }},
+      {"RotaryEmbedding", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_rotary_embedding");
+         return "onnx_rotary_embedding(" + in[0] + ", " + in[1] + ", " + in[2] + ", " + (hasInput(n, 3) ? in[3] : "None") + ", " +
+                std::to_string(attrInt(n, "interleaved", 0)) + ", " + std::to_string(attrInt(n, "num_heads", 0)) + ", " +
+                std::to_string(attrInt(n, "rotary_embedding_dim", 0)) + ")";
+       }},
+      {"Swish", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         const double alpha = attrFloat(n, "alpha", 1.0);
+         if (alpha == 1.0) return "F.silu(" + in[0] + ")";
+         return in[0] + " * torch.sigmoid(" + pyFloatLit(alpha) + " * " + in[0] + ")";
+       }},
+      {"ReverseSequence", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_reverse_sequence");
+         return "onnx_reverse_sequence(" + in[0] + ", " + in[1] + ", " + std::to_string(attrInt(n, "batch_axis", 1)) + ", " +
+                std::to_string(attrInt(n, "time_axis", 0)) + ")";
+       }},
+      {"TensorScatter", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const std::string mode = attrStr(n, "mode", "linear");
+         if (mode != "linear" && mode != "circular") return Error{"TensorScatter mode " + mode};
+         c.helpers.use("onnx_tensor_scatter");
+         return "onnx_tensor_scatter(" + in[0] + ", " + in[1] + ", " + (hasInput(n, 2) ? in[2] : "None") + ", " +
+                std::to_string(attrInt(n, "axis", -2)) + (mode == "circular" ? ", circular=True)" : ")");
+       }},
+      {"DFT", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_dft");
+         std::string axis = std::to_string(attrInt(n, "axis", 1));
+         if (c.opset >= 20) axis = hasInput(n, 2) ? "int(" + in[2] + ")" : "-2";
+         return "onnx_dft(" + in[0] + ", " + (hasInput(n, 1) ? in[1] : "None") + ", " + axis + ", " +
+                std::to_string(attrInt(n, "inverse", 0)) + ", " + std::to_string(attrInt(n, "onesided", 0)) + ")";
+       }},
+      {"STFT", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         if (!hasInput(n, 2) && !hasInput(n, 3)) return Error{"STFT without a window or frame length"};
+         c.helpers.use("onnx_stft");
+         return "onnx_stft(" + in[0] + ", " + in[1] + ", " + (hasInput(n, 2) ? in[2] : "None") + ", " + (hasInput(n, 3) ? in[3] : "None") +
+                ", " + std::to_string(attrInt(n, "onesided", 1)) + ")";
+       }},
+      {"NonMaxSuppression", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_nms");
+         std::string s = "onnx_nms(" + in[0] + ", " + in[1];
+         for (size_t i = 2; i < 5; ++i) s += ", " + (hasInput(n, i) ? in[i] : std::string("None"));
+         return s + ", " + std::to_string(attrInt(n, "center_point_box", 0)) + ")";
+       }},
       {"Shape", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* s = n.attr("start");
          const ir::Attribute* e = n.attr("end");

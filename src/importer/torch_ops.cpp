@@ -544,6 +544,21 @@ Status emitNode(Ctx& c, uint32_t index) {
                         ", " + std::to_string(n.outputs.size()) + ")");
     return {};
   }
+  if (op == "Unique") {
+    c.helpers.use("onnx_unique");
+    const ir::Attribute* axis = n.attr("axis");
+    std::string lhs;
+    for (size_t i = 0; i < 4; ++i) lhs += (i ? ", " : "") + (outputUsed(c, n, i) ? c.outVar(n, i) : std::string("_"));
+    c.forward.push_back(lhs + " = onnx_unique(" + e.in[0] + ", " + (axis ? std::to_string(axis->i) : "None") + ", " +
+                        std::to_string(attrInt(n, "sorted", 1)) + ")");
+    return {};
+  }
+  if (op == "SwiGLU") {  // Swish(a) * b
+    const double alpha = attrFloat(n, "alpha", 1.0);
+    e.assign((alpha == 1.0 ? "F.silu(" + e.in[0] + ")" : e.in[0] + " * torch.sigmoid(" + pyFloatLit(alpha) + " * " + e.in[0] + ")") +
+             " * " + e.in[1]);
+    return {};
+  }
   if (op == "TopK") {
     c.helpers.use("onnx_topk");
     std::string k = c.opset < 10 ? std::to_string(attrInt(n, "k", 1)) : e.in[1];
