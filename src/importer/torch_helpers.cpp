@@ -82,6 +82,11 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         return x.mean(dim=axes, keepdim=keep)
     if kind == "ReduceSum":
         return x.sum(dim=axes, keepdim=keep)
+    if kind in ("ReduceMax", "ReduceMin") and x.numel() == 0:  # ONNX: the identity, -inf / +inf (or the type's limits)
+        shape = [1 if i in axes else n for i, n in enumerate(x.shape) if keep or i not in axes]
+        info = torch.finfo(x.dtype) if x.is_floating_point() else torch.iinfo(x.dtype)
+        low, high = (-math.inf, math.inf) if x.is_floating_point() else (info.min, info.max)
+        return torch.full(shape, low if kind == "ReduceMax" else high, dtype=x.dtype)
     if kind == "ReduceMax":
         return torch.amax(x, dim=axes, keepdim=keep)
     if kind == "ReduceMin":
@@ -214,60 +219,82 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     return F.pad(x, order, mode=mode)
 )PY"},
       {"onnx_resize", R"PY(def onnx_resize(x, scales=None, sizes=None, mode="nearest", transform="half_pixel",
-                nearest_mode="round_prefer_floor", axes=None):
-    """ONNX Resize / Upsample: nearest and linear exactly (separable), cubic through torch."""
+                nearest_mode="round_prefer_floor", axes=None, cubic_a=-0.75, exclude_outside=0, antialias=0,
+                roi=None, extrapolation=0.0, keep_aspect="stretch"):
+    """ONNX Resize / Upsample, one axis at a time as ONNX defines it: each output sample comes
+    from the input around its source coordinate (nearest, or a linear/cubic weighted sum whose
+    kernel widens when antialiasing a downscale; samples past the edge repeat the edge)."""
     rank = x.dim()
     axes = list(range(rank)) if axes is None else [a % rank for a in axes]
-    full_scales, full_sizes = [1.0] * rank, list(x.shape)
+    scale_of, size_of = [1.0] * rank, list(x.shape)
     if sizes is not None and len(onnx_ints(sizes)):
-        for a, n in zip(axes, onnx_ints(sizes)):
-            full_sizes[a], full_scales[a] = n, n / x.shape[a]
+        wanted = onnx_ints(sizes)
+        if keep_aspect != "stretch":  # one scale for every axis, the output rounded from it
+            pick = min if keep_aspect == "not_larger" else max
+            common = pick(n / x.shape[a] for a, n in zip(axes, wanted))
+            wanted = [int(common * x.shape[a] + 0.5) for a in axes]
+        for a, n in zip(axes, wanted):
+            size_of[a], scale_of[a] = n, (common if keep_aspect != "stretch" else n / x.shape[a])
     else:
         given = [float(s) for s in (scales.reshape(-1).tolist() if torch.is_tensor(scales) else scales)]
         for a, sc in zip(axes, given):
-            full_scales[a], full_sizes[a] = sc, int(math.floor(x.shape[a] * sc))
-    scales, sizes = full_scales, full_sizes
-    if mode in ("nearest", "linear"):
-        for axis in range(rank):
-            n_in, n_out, scale = x.shape[axis], sizes[axis], scales[axis]
-            if n_in == n_out and scale == 1.0:
-                continue
-            i = torch.arange(n_out, dtype=torch.float64)
-            if transform == "asymmetric":
-                s = i / scale
-            elif transform == "align_corners":
-                s = i * (n_in - 1) / (n_out - 1) if n_out > 1 else i * 0
-            elif transform == "pytorch_half_pixel":
-                s = (i + 0.5) / scale - 0.5 if n_out > 1 else i * 0
-            elif transform == "tf_half_pixel_for_nn":
-                s = (i + 0.5) / scale
-            else:
-                s = (i + 0.5) / scale - 0.5
+            scale_of[a], size_of[a] = sc, int(math.floor(x.shape[a] * sc))
+    crop = {}
+    if transform == "tf_crop_and_resize":
+        r = [float(v) for v in roi.reshape(-1).tolist()]
+        crop = dict(zip(axes if len(r) == 2 * len(axes) else range(rank), zip(r[:len(r) // 2], r[len(r) // 2:])))
+    dtype = x.dtype
+    for axis in range(rank):
+        n_in, n_out, scale = x.shape[axis], size_of[axis], scale_of[axis]
+        if n_in == n_out and scale == 1.0 and axis not in crop:
+            continue
+        i = torch.arange(n_out, dtype=torch.float64)
+        width = scale * n_in  # the unrounded output length
+        if transform == "asymmetric":
+            s = i / scale
+        elif transform == "align_corners":
+            s = i * (n_in - 1) / (width - 1) if width != 1 else i * 0
+        elif transform == "pytorch_half_pixel":
+            s = (i + 0.5) / scale - 0.5 if width > 1 else i * 0 - 0.5
+        elif transform == "tf_half_pixel_for_nn":
+            s = (i + 0.5) / scale
+        elif transform == "half_pixel_symmetric":
+            s = n_in / 2 * (1 - n_out / width) + (i + 0.5) / scale - 0.5
+        elif transform == "tf_crop_and_resize":
+            lo, hi = crop.get(axis, (0.0, 1.0))
+            s = (i * (hi - lo) * (n_in - 1) / (width - 1) if width != 1 else i * 0 + (hi - lo) * (n_in - 1) / 2) + lo * (n_in - 1)
+        else:
+            s = (i + 0.5) / scale - 0.5
+        if mode == "nearest":
+            rounding = {"floor": torch.floor, "ceil": torch.ceil, "round_prefer_ceil": lambda v: torch.floor(v + 0.5)}
+            j = rounding.get(nearest_mode, lambda v: torch.ceil(v - 0.5))(s)
+            y = x.index_select(axis, j.clamp(0, n_in - 1).long())
+        else:
+            base = torch.ceil(s) - 1  # the sample left of s; s - base in (0, 1]
+            ratio = s - base
+            support = 1 if mode == "linear" else 2
+            reach = min(scale, 1.0) if antialias else 1.0
+            start = math.floor(-support / reach) + 1
+            taps = torch.arange(start, 2 - start, dtype=torch.float64)
+            d = ((taps[None, :] - ratio[:, None]) * reach).abs()
             if mode == "linear":
-                s = s.clamp(0, n_in - 1)
-                lo = torch.floor(s).long()
-                hi = (lo + 1).clamp(max=n_in - 1)
-                w = (s - lo).to(x.dtype).reshape([-1] + [1] * (rank - axis - 1))
-                x = x.index_select(axis, lo) * (1 - w) + x.index_select(axis, hi) * w
-                continue
-            if nearest_mode == "floor":
-                j = torch.floor(s)
-            elif nearest_mode == "ceil":
-                j = torch.ceil(s)
-            elif nearest_mode == "round_prefer_ceil":
-                j = torch.floor(s + 0.5)
+                w = (1 - d).clamp(min=0)
             else:
-                j = torch.ceil(s - 0.5)
-            x = x.index_select(axis, j.clamp(0, n_in - 1).long())
-        return x
-    torch_mode = {("cubic", 4): "bicubic"}.get((mode, rank))
-    if torch_mode is None:
-        raise NotImplementedError(f"Resize mode {mode} on a rank-{rank} tensor")
-    align = transform == "align_corners"
-    if align:
-        return F.interpolate(x, size=sizes[2:], mode=torch_mode, align_corners=True)
-    return F.interpolate(x, scale_factor=scales[2:], mode=torch_mode, align_corners=False,
-                         recompute_scale_factor=False)
+                a = cubic_a
+                w = torch.where(d <= 1, ((a + 2) * d - (a + 3)) * d * d + 1,
+                                torch.where(d < 2, ((a * d - 5 * a) * d + 8 * a) * d - 4 * a, torch.zeros_like(d)))
+            index = base[:, None] + taps[None, :]
+            if exclude_outside:
+                w = w * ((index >= 0) & (index <= n_in - 1))
+            w = w / w.sum(dim=1, keepdim=True)
+            m = torch.zeros(n_out, n_in, dtype=torch.float64)
+            m.index_put_((i.long()[:, None].expand_as(index), index.clamp(0, n_in - 1).long()), w, accumulate=True)
+            y = torch.matmul(x.double().movedim(axis, -1), m.t()).movedim(-1, axis).to(dtype)
+        if axis in crop:  # tf_crop_and_resize: a source outside the input gives the extrapolation value
+            outside = ((s < 0) | (s > n_in - 1)).reshape([-1] + [1] * (rank - axis - 1))
+            y = torch.where(outside, torch.full_like(y, extrapolation), y)
+        x = y
+    return x
 )PY"},
       {"onnx_split", R"PY(def onnx_split(x, split, axis, count):
     """ONNX Split: explicit sizes, or `count` parts (the last one smaller if uneven)."""
@@ -441,6 +468,8 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     biased = scores + bias
     qk = {0: scores, 1: scores, 2: biased}
     probs = torch.softmax(biased, dim=-1)
+    # A query whose keys are all masked attends to nothing: zeros (softmax alone gives NaN).
+    probs = probs.masked_fill(torch.isneginf(biased).all(dim=-1, keepdim=True), 0.0)
     qk[3] = probs
     y = torch.matmul(probs, v)
     if three_d:
@@ -792,6 +821,18 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
                     kept.append(i)
             rows += [[n, c, i] for i in kept]
     return torch.tensor(rows, dtype=torch.int64).reshape(-1, 3)
+)PY"},
+      {"onnx_lp_normalize", R"PY(def onnx_lp_normalize(x, p, axis):
+    """ONNX LpNormalization: x / its p-norm along axis; a zero vector stays zero (not NaN)."""
+    norm = torch.linalg.vector_norm(x, ord=p, dim=axis, keepdim=True)
+    return torch.where(norm == 0, torch.zeros_like(x), x / norm)
+)PY"},
+      {"onnx_dropout", R"PY(def onnx_dropout(x, ratio=None, training=None):
+    """ONNX Dropout whose training mode is an input: the identity (mask all true) unless
+    training with a ratio above 0, whose random drop this code does not reproduce."""
+    if training is not None and bool(training) and (ratio is None or float(ratio) != 0.0):
+        raise NotImplementedError("Dropout in training mode drops at random")
+    return x, torch.ones_like(x, dtype=torch.bool)
 )PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""

@@ -108,9 +108,9 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          return "F.one_hot(torch.argmax(" + in[0] + ", dim=" + ax + "), " + in[0] + ".shape[" + ax + "]).movedim(-1, " + ax +
                 " % " + in[0] + ".dim()).to(" + in[0] + ".dtype)";
        }},
-      {"LpNormalization", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
-         return "F.normalize(" + in[0] + ", p=" + std::to_string(attrInt(n, "p", 2)) + ", dim=" + std::to_string(attrInt(n, "axis", -1)) +
-                ", eps=0.0)";
+      {"LpNormalization", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_lp_normalize");
+         return "onnx_lp_normalize(" + in[0] + ", " + std::to_string(attrInt(n, "p", 2)) + ", " + std::to_string(attrInt(n, "axis", -1)) + ")";
        }},
       {"Compress", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* a = n.attr("axis");

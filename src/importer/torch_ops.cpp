@@ -220,6 +220,16 @@ Status emitPool(Ctx& c, const ir::Node& n, Emit& e, bool max) {
   return {};
 }
 
+// Dropout is the identity unless its training_mode input may be true and its ratio may be
+// above zero (then it is random).
+bool mayDropRandomly(Ctx& c, const ir::Node& n) {
+  if (!hasInput(n, 2)) return false;
+  auto training = c.knownInts(n.inputs[2]);
+  if (training && (training->empty() || !(*training)[0])) return false;
+  const KnownConst* ratio = hasInput(n, 1) ? c.known(n.inputs[1]) : nullptr;
+  return !(ratio && ratio->values.size() == 1 && ratio->values[0] == 0.0);
+}
+
 }  // namespace
 
 Status emitNode(Ctx& c, uint32_t index) {
@@ -273,11 +283,30 @@ Status emitNode(Ctx& c, uint32_t index) {
     e.assign(call + ", dtype=torch.float64).to(" + dt + ")");
     return {};
   }
+  if (op == "Dropout" && mayDropRandomly(c, n)) {
+    // Training mode decided at run time: the generated code passes the input through when
+    // it is off (or the ratio is 0) and refuses the random drop otherwise.
+    auto training = c.knownInts(n.inputs[2]);
+    const KnownConst* ratio = hasInput(n, 1) ? c.known(n.inputs[1]) : nullptr;
+    if (training && (!hasInput(n, 1) || ratio)) return Error{"Dropout in training mode"};
+    std::vector<std::string> in;
+    for (size_t i = 0; i < 3; ++i) {
+      if (!hasInput(n, i)) {
+        in.push_back("None");
+        continue;
+      }
+      auto v = c.value(n.inputs[i]);
+      if (!v) return v.error();
+      in.push_back(*v);
+    }
+    c.helpers.use("onnx_dropout");
+    c.forward.push_back(c.outVar(n, 0) + ", " + (outputUsed(c, n, 1) ? c.outVar(n, 1) : std::string("_")) + " = onnx_dropout(" +
+                        in[0] + ", " + in[1] + ", " + in[2] + ")");
+    return {};
+  }
   if (op == "Dropout" && outputUsed(c, n, 1)) {  // inference: the input passes, the mask is all true
     auto x = c.value(n.inputs[0]);
     if (!x) return x.error();
-    if (hasInput(n, 2) && !c.knownInts(n.inputs[2])) return Error{"Dropout in training mode"};
-    if (auto t = c.knownInts(hasInput(n, 2) ? n.inputs[2] : ir::ValueId{}); t && !t->empty() && (*t)[0]) return Error{"Dropout in training mode"};
     c.forward.push_back(c.outVar(n, 0) + ", " + c.outVar(n, 1) + " = " + *x + ", torch.ones_like(" + *x + ", dtype=torch.bool)");
     return {};
   }
@@ -390,7 +419,16 @@ Status emitNode(Ctx& c, uint32_t index) {
   }
   if (op == "Gather" || op == "LayerNormalization")
     if (Status s = materialize(0); !s) return s;
-  if (op == "MaxPool") return emitPool(c, n, e, true);
+  if (op == "MaxPool") {
+    // torch pools floats only: an integer input pools as float64 (exact) and casts back.
+    const ir::ElemType elem = elemOf(c, n.inputs[0]);
+    const char* dt = torchDtype(elem);
+    const bool integer = dt && !ir::isFloatType(elem) && elem != ir::ElemType::Bool;
+    if (integer) e.in[0] += ".double()";
+    if (Status s = emitPool(c, n, e, true); !s) return s;
+    if (integer) c.forward.back() += ".to(" + std::string(dt) + ")";
+    return {};
+  }
   if (op == "AveragePool") return emitPool(c, n, e, false);
   if (op == "LayerNormalization" && n.inputs.size() == 3 && c.initializer(n.inputs[1]) && c.initializer(n.inputs[2]) &&
       attrInt(n, "axis", -1) == -1 && c.initializer(n.inputs[1])->dims.size() == 1 &&
@@ -516,17 +554,21 @@ Status emitNode(Ctx& c, uint32_t index) {
     std::string nearest = attrStr(n, "nearest_mode", c.opset < 11 ? "floor" : "round_prefer_floor");
     if (op == "Upsample" || c.opset < 11) transform = "asymmetric", nearest = "floor";
     if (mode == "linear" && (op == "Upsample" || c.opset < 11)) transform = "asymmetric";
-    if (mode != "nearest" && transform == "asymmetric") return Error{"linear resize with asymmetric coordinates"};
-    if (attrInt(n, "antialias", 0)) return Error{"antialiased resize"};
-    if (transform == "tf_crop_and_resize" || transform == "half_pixel_symmetric")
-      return Error{"Resize with coordinate_transformation_mode " + transform};
-    if (attrStr(n, "keep_aspect_ratio_policy", "stretch") != "stretch") return Error{"Resize with keep_aspect_ratio_policy"};
-    if (mode == "cubic" && (attrFloat(n, "cubic_coeff_a", -0.75) != -0.75 || attrInt(n, "exclude_outside", 0)))
-      return Error{"cubic Resize other than torch's bicubic (a = -0.75, outside included)"};
     std::string axes = "None";
     if (auto a = attrInts(n, "axes")) axes = pyInts(*a);
+    // Options past the common ones are written only when they differ from ONNX's defaults.
+    std::string extra;
+    if (mode == "cubic" && attrFloat(n, "cubic_coeff_a", -0.75) != -0.75) extra += ", cubic_a=" + pyFloatLit(attrFloat(n, "cubic_coeff_a", -0.75));
+    if (attrInt(n, "exclude_outside", 0)) extra += ", exclude_outside=1";
+    if (attrInt(n, "antialias", 0)) extra += ", antialias=1";
+    if (transform == "tf_crop_and_resize") {
+      if (op == "Upsample" || c.opset < 11 || !hasInput(n, 1)) return Error{"tf_crop_and_resize without a roi"};
+      extra += ", roi=" + e.in[1];
+      if (attrFloat(n, "extrapolation_value", 0.0) != 0.0) extra += ", extrapolation=" + pyFloatLit(attrFloat(n, "extrapolation_value", 0.0));
+    }
+    if (const std::string keep = attrStr(n, "keep_aspect_ratio_policy", "stretch"); keep != "stretch") extra += ", keep_aspect=" + pyStr(keep);
     e.assign("onnx_resize(" + e.in[0] + ", " + scales + ", " + sizes + ", " + pyStr(mode) + ", " + pyStr(transform) + ", " +
-             pyStr(nearest) + ", " + axes + ")");
+             pyStr(nearest) + ", " + axes + extra + ")");
     return {};
   }
   if (op == "Split") {

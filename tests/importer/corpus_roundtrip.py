@@ -91,6 +91,8 @@ def check_model(netforge, onnx_path, data_dir, work):
         for i, spec in enumerate(mod.INPUTS):
             value = read_value(os.path.join(data_dir, f"input_{i}.pb"), spec[2] == "sequence")
             feeds.append([mod.to_torch(a) for a in value] if isinstance(value, list) else mod.to_torch(value))
+            if spec[1] == torch.bfloat16 and torch.is_tensor(feeds[-1]):  # numpy has no bfloat16: read as float32
+                feeds[-1] = feeds[-1].to(torch.bfloat16)
         with torch.no_grad():
             outs = net(*feeds)
         if not isinstance(outs, tuple):
