@@ -54,7 +54,15 @@ struct Ctx {
   std::set<uint32_t> skipped_nodes;  // fused into an earlier node's module
   TorchImport result;
 
+  // Inside a subgraph body (If/Loop/Scan): the translation of the graph that holds it;
+  // values of outer scopes resolve there.
+  Ctx* parent = nullptr;
+
   Ctx(const ir::Model& m) : model(m), g(m.main()) {}
+  Ctx(const ir::Model& m, const ir::Graph& body) : model(m), g(body) {}
+
+  // The expression of the value called `name` here or in an enclosing graph.
+  Result<std::string> outer(const std::string& name);
 
   // The expression for a value, materialising an initializer on first use.
   Result<std::string> value(ir::ValueId v);
@@ -86,6 +94,8 @@ int64_t attrKeep(const ir::Node& n);  // a Reduce node's keepdims (1 when absent
 
 // Emits one ONNX node as module calls or torch expressions.
 Status emitNode(Ctx& c, uint32_t node_index);
+// If / Loop / Scan / SequenceMap: their bodies become nested Python functions (torch_control.cpp).
+Status emitControlFlow(Ctx& c, const ir::Node& n);
 
 // Python literals.
 std::string pyInts(const std::vector<int64_t>& v);        // [1, 2]

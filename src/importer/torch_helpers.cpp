@@ -834,6 +834,54 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         raise NotImplementedError("Dropout in training mode drops at random")
     return x, torch.ones_like(x, dtype=torch.bool)
 )PY"},
+      {"onnx_loop", R"PY(def onnx_loop(body, trip_count, cond, carried, n_scan):
+    """ONNX Loop: body(i, cond, *carried) -> (cond, *carried, *scan_values) runs while
+    i < trip_count and cond (each when given); scan values are stacked per iteration."""
+    trip = None if trip_count is None else int(trip_count)
+    keep = True if cond is None else bool(cond)
+    scans = [[] for _ in range(n_scan)]
+    i = 0
+    while (trip is None or i < trip) and keep:
+        out = body(torch.tensor(i, dtype=torch.int64), torch.tensor(keep), *carried)
+        keep = bool(out[0])
+        carried = list(out[1:1 + len(carried)])
+        for k in range(n_scan):
+            scans[k].append(out[1 + len(carried) + k])
+        i += 1
+    return (*carried, *[torch.stack(s) if s else torch.zeros(0) for s in scans])
+)PY"},
+      {"onnx_scan", R"PY(def onnx_scan(body, states, inputs, n_outputs, input_axes=None, input_directions=None,
+              output_axes=None, output_directions=None):
+    """ONNX Scan: body(*states, *slices) -> (*states, *outputs) once per slice of the scanned
+    inputs along their axes (reversed where the direction is 1); outputs are stacked."""
+    axes = [a % x.dim() for a, x in zip(input_axes or [0] * len(inputs), inputs)]
+    backward = input_directions or [0] * len(inputs)
+    steps = inputs[0].shape[axes[0]]
+    outs = [[] for _ in range(n_outputs)]
+    for t in range(steps):
+        slices = [x.select(a, steps - 1 - t if d else t) for x, a, d in zip(inputs, axes, backward)]
+        out = body(*states, *slices)
+        states = list(out[:len(states)])
+        for k in range(n_outputs):
+            outs[k].append(out[len(states) + k])
+    stacked = []
+    for k, values in enumerate(outs):
+        if output_directions and output_directions[k]:
+            values = values[::-1]
+        axis = output_axes[k] if output_axes else 0
+        stacked.append(torch.stack(values, dim=axis % (values[0].dim() + 1)) if values else torch.zeros(0))
+    return (*states, *stacked)
+)PY"},
+      {"onnx_sequence_map", R"PY(def onnx_sequence_map(body, n_outputs, sequence, *extra):
+    """ONNX SequenceMap: body(item, *extra_items) for each item of the sequence (an extra
+    input that is a sequence gives its item of the same position); outputs are sequences."""
+    outs = [[] for _ in range(n_outputs)]
+    for i in range(len(sequence)):
+        out = body(sequence[i], *[e[i] if isinstance(e, list) else e for e in extra])
+        for k in range(n_outputs):
+            outs[k].append(out[k])
+    return tuple(outs)
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

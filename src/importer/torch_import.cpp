@@ -210,6 +210,11 @@ Result<std::string> Ctx::value(ir::ValueId v) {
   if (!v.valid()) return Error{"an omitted input is used"};
   if (auto it = expr.find(v.index); it != expr.end()) return it->second;
   const ir::Tensor* t = initializer(v);
+  if (!t && parent && !g.value(v).producer.valid() && !g.value(v).graph_input) {  // from an enclosing graph
+    auto e = parent->outer(g.value(v).name);
+    if (e) expr[v.index] = *e;
+    return e;
+  }
   if (!t) return Error{"value '" + displayName(g.value(v).name) + "' has no producer"};
   if (!torchDtype(t->elem)) return Error{"initializer '" + displayName(t->name) + "' has element type " +
                                           std::string(ir::elemTypeName(t->elem)) + ", which torch lacks"};
@@ -223,6 +228,13 @@ Result<std::string> Ctx::value(ir::ValueId v) {
   }
   expr[v.index] = e;
   return e;
+}
+
+Result<std::string> Ctx::outer(const std::string& name) {
+  const ir::ValueId id = g.find(name);
+  if (id.valid()) return value(id);
+  if (parent) return parent->outer(name);
+  return Error{"value '" + displayName(name) + "' is defined nowhere"};
 }
 
 std::string Ctx::addModule(const ir::Node& n, const std::string& cls, const std::string& args,
@@ -485,11 +497,15 @@ def load_onnx_weights(model, onnx_path):
     """Copies the ONNX file's tensors into the model (external data is read from its folder)."""
     import onnx
     from onnx import numpy_helper
-    graph = onnx.load(onnx_path).graph
-    tensors = {t.name: t for t in graph.initializer}
-    for node in graph.node:
-        if node.op_type == "Constant":
-            tensors.update({node.output[0]: a.t for a in node.attribute if a.name == "value"})
+    tensors = {}
+    graphs = [onnx.load(onnx_path).graph]
+    while graphs:  # the main graph and the bodies of If/Loop/Scan nodes
+        graph = graphs.pop()
+        tensors.update({t.name: t for t in graph.initializer})
+        for node in graph.node:
+            if node.op_type == "Constant":
+                tensors.update({node.output[0]: a.t for a in node.attribute if a.name == "value"})
+            graphs += [a.g for a in node.attribute if a.HasField("g")] + [g for a in node.attribute for g in a.graphs]
     state = model.state_dict()
     for key, entry in ONNX_WEIGHTS.items():
         name, transposed = (entry, False) if isinstance(entry, str) else entry

@@ -235,7 +235,7 @@ bool mayDropRandomly(Ctx& c, const ir::Node& n) {
 Status emitNode(Ctx& c, uint32_t index) {
   const ir::Node& n = c.g.nodes[index];
   if (!n.domain.empty() && n.domain != "ai.onnx") return Error{"ops of domain '" + displayName(n.domain) + "' have no torch equivalent here"};
-  if (!n.subgraphs().empty()) return Error{"ops with subgraphs (If/Loop/Scan) are not supported yet"};
+  if (!n.subgraphs().empty()) return emitControlFlow(c, n);
   const std::string& op = n.op_type;
   if (op == "Constant") {
     const ir::Attribute* a = n.attr("value");
