@@ -882,6 +882,46 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
             outs[k].append(out[k])
     return tuple(outs)
 )PY"},
+      {"onnx_roi_align", R"PY(def onnx_roi_align(x, rois, batch_indices, mode="avg", out_h=1, out_w=1, sampling_ratio=0,
+                   spatial_scale=1.0, half_pixel=True):
+    """ONNX RoiAlign: each region's bins sampled on a regular grid by bilinear interpolation,
+    then averaged (avg) or, as ONNX defines max, the largest weighted corner value."""
+    out = []
+    for roi, b in zip(rois.double(), batch_indices.long().tolist()):
+        offset = 0.5 if half_pixel else 0.0
+        x0, y0, x1, y1 = (roi * spatial_scale - offset).tolist()
+        width, height = x1 - x0, y1 - y0
+        if not half_pixel:  # output_half_pixel (opset 10): regions at least one pixel wide
+            width, height = max(width, 1.0), max(height, 1.0)
+        grid_h = sampling_ratio or math.ceil(height / out_h)
+        grid_w = sampling_ratio or math.ceil(width / out_w)
+
+        def axis(start, size, bins, grid, limit):
+            """Sample positions along one axis: low/high index, their weights, valid."""
+            k = torch.arange(bins * grid, dtype=torch.float64)
+            p = start + (k // grid) * size / bins + ((k % grid) + 0.5) * size / bins / grid
+            valid = (p >= -1.0) & (p <= limit)
+            p = p.clamp(min=0)
+            low = p.long().clamp(max=limit - 1)
+            high = (low + 1).clamp(max=limit - 1)
+            p = torch.where(low >= limit - 1, low.double(), p)
+            frac = p - low
+            return low, high, 1 - frac, frac, valid
+
+        yl, yh, wy0, wy1, vy = axis(y0, height, out_h, grid_h, x.shape[2])
+        xl, xh, wx0, wx1, vx = axis(x0, width, out_w, grid_w, x.shape[3])
+        img = x[b].double()
+        corners = [wy[:, None] * wx[None, :] * img[:, yi][:, :, xi]
+                   for yi, wy in ((yl, wy0), (yh, wy1)) for xi, wx in ((xl, wx0), (xh, wx1))]
+        valid = (vy[:, None] & vx[None, :]).double()
+        shape = (x.shape[1], out_h, grid_h, out_w, grid_w)
+        if mode == "max":
+            v = (torch.stack(corners).amax(dim=0) * valid).reshape(shape).amax(dim=(2, 4))
+        else:
+            v = (sum(corners) * valid).reshape(shape).sum(dim=(2, 4)) / max(grid_h * grid_w, 1)
+        out.append(v)
+    return torch.stack(out).to(x.dtype) if out else x.new_zeros(0, x.shape[1], out_h, out_w)
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

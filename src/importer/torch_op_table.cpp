@@ -326,6 +326,27 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          for (size_t i = 2; i < 5; ++i) s += ", " + (hasInput(n, i) ? in[i] : std::string("None"));
          return s + ", " + std::to_string(attrInt(n, "center_point_box", 0)) + ")";
        }},
+      {"EyeLike", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         std::string dt = in[0] + ".dtype";
+         if (const int64_t to = attrInt(n, "dtype", 0)) {
+           const char* d = torchDtype(static_cast<ir::ElemType>(to));
+           if (!d) return Error{"EyeLike of a type torch lacks"};
+           dt = d;
+         }
+         const std::string k = std::to_string(attrInt(n, "k", 0));
+         return "torch.ones(" + in[0] + ".shape, dtype=" + dt + ").triu(" + k + ").tril(" + k + ")";
+       }},
+      {"RoiAlign", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const std::string mode = attrStr(n, "mode", "avg");
+         if (mode != "avg" && mode != "max") return Error{"RoiAlign mode " + mode};
+         // Opset 10 had no attribute and behaved as output_half_pixel.
+         const std::string transform = attrStr(n, "coordinate_transformation_mode", c.opset >= 16 ? "half_pixel" : "output_half_pixel");
+         c.helpers.use("onnx_roi_align");
+         return "onnx_roi_align(" + in[0] + ", " + in[1] + ", " + in[2] + ", " + pyStr(mode) + ", " +
+                std::to_string(attrInt(n, "output_height", 1)) + ", " + std::to_string(attrInt(n, "output_width", 1)) + ", " +
+                std::to_string(attrInt(n, "sampling_ratio", 0)) + ", " + pyFloatLit(attrFloat(n, "spatial_scale", 1.0)) + ", " +
+                (transform == "half_pixel" ? "True" : "False") + ")";
+       }},
       {"Shape", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* s = n.attr("start");
          const ir::Attribute* e = n.attr("end");

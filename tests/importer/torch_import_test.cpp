@@ -216,11 +216,14 @@ TEST(OnnxToPyTorch, NewOpsAreOneTorchCallWhereTorchHasOne) {
   g.output(g.op("BitCast", "bits", {"data"}, {test::aInt("to", static_cast<int64_t>(ir::ElemType::Int32))}));
   g.output(g.op("Swish", "swish", {"data"}));
   g.output(g.op("Swish", "swish_half", {"data"}, {test::aFloat("alpha", 0.5f)}));
+  g.input("matrix", F32, test::shape({3, 4}));
+  g.output(g.op("EyeLike", "eye", {"matrix"}, {test::aInt("k", 1)}));
   auto r = onnxToPyTorch(m);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_TRUE(has(r->code, "bits = data.view(torch.int32)")) << r->code;
   EXPECT_TRUE(has(r->code, "swish = F.silu(data)")) << r->code;
   EXPECT_TRUE(has(r->code, "swish_half = data * torch.sigmoid(0.5 * data)")) << r->code;
+  EXPECT_TRUE(has(r->code, "eye = torch.ones(matrix.shape, dtype=matrix.dtype).triu(1).tril(1)")) << r->code;
 }
 
 }  // namespace
