@@ -431,7 +431,7 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     return y.movedim(-1, axis % y.dim())
 )PY"},
       {"onnx_attention", R"PY(def onnx_attention(q, k, v, mask=None, past_k=None, past_v=None, is_causal=0, q_heads=0,
-                   kv_heads=0, scale=None, softcap=0.0, qk_mode=0):
+                   kv_heads=0, scale=None, softcap=0.0, qk_mode=0, nonpad_kv_seqlen=None):
     """ONNX Attention (opset 23): returns (Y, present_key, present_value, qk_output)."""
     three_d = q.dim() == 3
     if three_d:
@@ -462,7 +462,13 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
             mask = F.pad(mask, (0, n_kv - mask.shape[-1]), value=False if mask.dtype == torch.bool else float("-inf"))
         bias = torch.zeros(mask.shape, dtype=scores.dtype).masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool \
             else mask.to(scores.dtype)
-    if is_causal:  # query i (after `past` cached keys) sees keys j <= i + past
+    if nonpad_kv_seqlen is not None:  # keys past each batch entry's valid length are padding
+        valid = nonpad_kv_seqlen.long()
+        hide = torch.arange(n_kv)[None, None, :] >= valid[:, None, None]
+        if is_causal:  # the queries are the last n_q valid positions
+            hide = hide | (torch.arange(n_kv)[None, None, :] > torch.arange(n_q)[None, :, None] + (valid - n_q)[:, None, None])
+        bias = bias + torch.zeros(hide.shape, dtype=scores.dtype).masked_fill(hide, float("-inf"))[:, None]
+    elif is_causal:  # query i (after `past` cached keys) sees keys j <= i + past
         keep = torch.ones(n_q, n_kv, dtype=torch.bool).tril(past)
         bias = bias.masked_fill(~keep, float("-inf"))
     biased = scores + bias

@@ -347,6 +347,10 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
                 std::to_string(attrInt(n, "sampling_ratio", 0)) + ", " + pyFloatLit(attrFloat(n, "spatial_scale", 1.0)) + ", " +
                 (transform == "half_pixel" ? "True" : "False") + ")";
        }},
+      {"AffineGrid", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_ints");
+         return "F.affine_grid(" + in[0] + ", onnx_ints(" + in[1] + "), align_corners=" + (attrInt(n, "align_corners", 0) ? "True" : "False") + ")";
+       }},
       {"Shape", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* s = n.attr("start");
          const ir::Attribute* e = n.attr("end");

@@ -466,7 +466,6 @@ Status emitNode(Ctx& c, uint32_t index) {
     return {};
   }
   if (op == "Attention") {
-    if (hasInput(n, 6)) return Error{"Attention with nonpad_kv_seqlen"};
     c.helpers.use("onnx_attention");
     auto opt = [&](size_t i) { return hasInput(n, i) ? e.in[i] : std::string("None"); };
     const ir::Attribute* scale = n.attr("scale");
@@ -479,7 +478,8 @@ Status emitNode(Ctx& c, uint32_t index) {
                         ", " + opt(5) + ", " + std::to_string(attrInt(n, "is_causal", 0)) + ", " +
                         std::to_string(attrInt(n, "q_num_heads", 0)) + ", " + std::to_string(attrInt(n, "kv_num_heads", 0)) + ", " +
                         (scale ? pyFloatLit(scale->f) : "None") + ", " + pyFloatLit(attrFloat(n, "softcap", 0.0)) + ", " +
-                        std::to_string(attrInt(n, "qk_matmul_output_mode", 0)) + ")");
+                        std::to_string(attrInt(n, "qk_matmul_output_mode", 0)) +
+                        (hasInput(n, 6) ? ", nonpad_kv_seqlen=" + e.in[6] : std::string()) + ")");
     return {};
   }
   if (op == "RNN" || op == "GRU" || op == "LSTM") {
