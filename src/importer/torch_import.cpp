@@ -385,10 +385,15 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
     // An input without a declared type is taken as a float tensor of unknown shape; a
     // sequence of tensors is a Python list (given with --input as a .npy per item is not
     // possible: such inputs must come from Python).
-    const bool sequence = val.type.kind == ir::Type::Kind::Sequence && val.type.inner && val.type.inner->isTensor();
-    if (val.type.known() && !val.type.isTensor() && !sequence)
-      return Error{"input '" + displayName(val.name) + "' is not a tensor or a sequence of tensors"};
-    const ir::ElemType elem = sequence ? val.type.inner->elem : val.type.elem;
+    auto isSequence = [](const ir::Type& t) { return t.kind == ir::Type::Kind::Sequence && t.inner && t.inner->isTensor(); };
+    // An optional value is None or its value (a tensor or a list of tensors).
+    const ir::Type* held = val.type.kind == ir::Type::Kind::Optional && val.type.inner ? val.type.inner.get() : nullptr;
+    const bool optional = held && (held->isTensor() || isSequence(*held));
+    const ir::Type& type = optional ? *held : val.type;
+    const bool sequence = isSequence(type);
+    if (val.type.known() && !type.isTensor() && !sequence)
+      return Error{"input '" + displayName(val.name) + "' is not a tensor, a sequence of tensors or an optional one"};
+    const ir::ElemType elem = sequence ? type.inner->elem : type.elem;
     const char* dt = val.type.known() ? holderDtype(elem) : "torch.float32";
     if (!dt) return Error{"input '" + displayName(val.name) + "' has element type " +
                           std::string(ir::elemTypeName(elem)) + ", which torch lacks"};
@@ -399,8 +404,8 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
     std::vector<int64_t> dims;
     for (const ir::Dim& d : val.type.shape.dims) dims.push_back(d.isKnown() ? d.value : 1);
     const bool shaped = val.type.isTensor() && val.type.shape.rank_known;
-    if (sequence) {
-      input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", \"sequence\")");
+    if (sequence || optional) {
+      input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", " + (optional ? "\"optional\"" : "\"sequence\"") + ")");
       continue;
     }
     input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", " + (shaped ? pyInts(dims) : "None") + ")");
@@ -468,7 +473,8 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
   for (size_t i = 0; i < outs.size(); ++i) ret += (i ? ", " : "") + outs[i];
   code += "        return " + ret + "\n";
 
-  code += "\n\n# Graph inputs: (ONNX name, dtype, shape with symbolic dimensions as 1; None: not declared).\nINPUTS = [\n";
+  code += "\n\n# Graph inputs: (ONNX name, dtype, shape with symbolic dimensions as 1; None: not declared;\n"
+          "# \"sequence\": a list of tensors; \"optional\": None or a value).\nINPUTS = [\n";
   for (const std::string& s : input_specs) code += "    " + s + ",\n";
   code += "]\n";
   if (!emulated_inputs.empty()) {
@@ -546,6 +552,8 @@ def main():
     for i, (name, dtype, shape) in enumerate(INPUTS):
         if i < len(args.input):
             feeds.append(to_torch(np.load(args.input[i])))
+        elif shape == "optional":
+            feeds.append(None)
         elif shape == "sequence":
             parser.error(f"input {i} ('{name}') is a sequence of tensors: call the model from Python")
         elif shape is None:

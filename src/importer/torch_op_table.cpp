@@ -351,6 +351,12 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          c.helpers.use("onnx_ints");
          return "F.affine_grid(" + in[0] + ", onnx_ints(" + in[1] + "), align_corners=" + (attrInt(n, "align_corners", 0) ? "True" : "False") + ")";
        }},
+      // Optional values are None or the value itself.
+      {"Optional", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> { return hasInput(n, 0) ? in[0] : std::string("None"); }},
+      {"OptionalHasElement", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         return hasInput(n, 0) ? "torch.tensor(" + in[0] + " is not None)" : std::string("torch.tensor(False)");
+       }},
+      {"OptionalGetElement", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return in[0]; }},
       {"Shape", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* s = n.attr("start");
          const ir::Attribute* e = n.attr("end");
