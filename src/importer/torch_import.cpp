@@ -534,7 +534,7 @@ def to_torch(array):
     """A numpy array as a tensor (unsigned types torch lacks become the next signed type)."""
     wider = {np.dtype(np.uint16): np.int32, np.dtype(np.uint32): np.int64, np.dtype(np.uint64): np.int64}
     array = np.asarray(array)
-    return torch.from_numpy(np.ascontiguousarray(array.astype(wider.get(array.dtype, array.dtype))))
+    return torch.from_numpy(np.array(array.astype(wider.get(array.dtype, array.dtype)), order="C"))  # keeps 0-d arrays 0-d
 
 
 def main():
