@@ -103,14 +103,15 @@ std::string pyFloatLit(double v);                         // 1e-05, float("inf")
 std::string tupleOrScalar(const std::vector<int64_t>& v);  // 3 or (3, 5)
 const char* torchDtype(ir::ElemType e);                     // "torch.float32"; nullptr if none
 // Element types torch 1.13 lacks that generated code emulates: int4/uint4/int2/uint2 held in
-// int8/uint8, float8/float4 in float32 holding only the values the type has. The torch
+// int8/uint8, float8/float4 (E8M0 too) in float32 holding only the values the type has. The torch
 // dtype that holds one; nullptr for the other types.
 const char* emulatedHolder(ir::ElemType e);
 // torchDtype, else emulatedHolder.
 const char* holderDtype(ir::ElemType e);
 // The expression that casts `x` to an emulated type (ONNX Cast rules: integers wrap, floats
 // round to nearest even and saturate or overflow per `saturate`); uses the helper it needs.
-std::string castToEmulated(Ctx& c, const std::string& x, ir::ElemType to, bool saturate);
+// FLOAT8E8M0 (powers of two) rounds by `round_mode` ("up", "down", "nearest").
+std::string castToEmulated(Ctx& c, const std::string& x, ir::ElemType to, bool saturate, const std::string& round_mode = "up");
 // The ONNX element type of a value when its declaration or initializer gives it.
 ir::ElemType elemOf(const Ctx& c, ir::ValueId v);
 std::string constLiteral(const KnownConst& k);

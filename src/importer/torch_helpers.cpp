@@ -928,6 +928,23 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         out.append(v)
     return torch.stack(out).to(x.dtype) if out else x.new_zeros(0, x.shape[1], out_h, out_w)
 )PY"},
+      {"onnx_to_float8e8m0", R"PY(def onnx_to_float8e8m0(x, round_mode="up", saturate=True):
+    """ONNX Cast to FLOAT8E8M0 (unsigned powers of two 2**-127 .. 2**127), which torch lacks:
+    emulated, float32 holding the power of two. The magnitude's float32 exponent is kept and
+    rounded up when the mantissa is not 0 ("up"), from half of it on ("nearest"), or not
+    ("down"); past 2**127: 2**127 when saturating, else NaN. NaN and inf become NaN."""
+    bits = x.float().view(torch.int32)
+    exponent = (bits >> 23) & 0xFF
+    mantissa = bits & 0x7FFFFF
+    if round_mode == "up":
+        exponent = exponent + (mantissa > 0).int()
+    elif round_mode == "nearest":
+        exponent = exponent + (mantissa >= 0x400000).int()
+    special = ((bits >> 23) & 0xFF) == 0xFF
+    exponent = torch.where(exponent > 254, torch.full_like(exponent, 254 if saturate else 255), exponent)
+    y = torch.pow(2.0, exponent.double() - 127)
+    return torch.where(special | (exponent == 255), torch.full_like(y, float("nan")), y).float()
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

@@ -105,7 +105,7 @@ const char* emulatedHolder(ir::ElemType e) {
     case ir::ElemType::Int4: case ir::ElemType::Int2: return "torch.int8";
     case ir::ElemType::Uint4: case ir::ElemType::Uint2: return "torch.uint8";
     case ir::ElemType::Float8E4M3FN: case ir::ElemType::Float8E4M3FNUZ: case ir::ElemType::Float8E5M2:
-    case ir::ElemType::Float8E5M2FNUZ: case ir::ElemType::Float4E2M1: return "torch.float32";
+    case ir::ElemType::Float8E5M2FNUZ: case ir::ElemType::Float4E2M1: case ir::ElemType::Float8E8M0: return "torch.float32";
     default: return nullptr;
   }
 }
@@ -115,8 +115,13 @@ const char* holderDtype(ir::ElemType e) {
   return dt ? dt : emulatedHolder(e);
 }
 
-std::string castToEmulated(Ctx& c, const std::string& x, ir::ElemType to, bool saturate) {
+std::string castToEmulated(Ctx& c, const std::string& x, ir::ElemType to, bool saturate, const std::string& round_mode) {
   const std::string name(ir::elemTypeName(to));
+  if (to == ir::ElemType::Float8E8M0) {
+    c.helpers.use("onnx_to_float8e8m0");
+    return "onnx_to_float8e8m0(" + x + (round_mode != "up" ? ", " + builder::pyString(round_mode) : std::string()) +
+           (saturate ? "" : ", saturate=False") + ")";
+  }
   if (to == ir::ElemType::Int4 || to == ir::ElemType::Uint4 || to == ir::ElemType::Int2 || to == ir::ElemType::Uint2) {
     c.helpers.use("onnx_to_small_int");
     return "onnx_to_small_int(" + x + ", " + builder::pyString(name) + ")";

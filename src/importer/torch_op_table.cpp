@@ -192,14 +192,14 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          const auto to = static_cast<ir::ElemType>(attrInt(n, "to", 1));
          if (const char* dt = torchDtype(to)) return in[0] + ".to(" + dt + ")";
          if (!emulatedHolder(to)) return Error{"Cast to " + std::string(ir::elemTypeName(to)) + ", which torch lacks"};
-         return castToEmulated(c, in[0], to, attrInt(n, "saturate", 1) != 0);
+         return castToEmulated(c, in[0], to, attrInt(n, "saturate", 1) != 0, attrStr(n, "round_mode", "up"));
        }},
       {"CastLike", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
          const ir::ElemType to = elemOf(c, n.inputs[1]);
          if (to == ir::ElemType::Undefined) return in[0] + ".to(" + in[1] + ".dtype)";
          if (const char* dt = torchDtype(to)) return in[0] + ".to(" + dt + ")";
          if (!emulatedHolder(to)) return Error{"CastLike to " + std::string(ir::elemTypeName(to)) + ", which torch lacks"};
-         return castToEmulated(c, in[0], to, attrInt(n, "saturate", 1) != 0);
+         return castToEmulated(c, in[0], to, attrInt(n, "saturate", 1) != 0, attrStr(n, "round_mode", "up"));
        }},
       // Quantized ops compute exactly in float64 (every 8-bit product sum fits) and round like ONNX.
       {"QuantizeLinear", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {

@@ -186,10 +186,19 @@ TEST(OnnxToPyTorch, SubByteAndFloat8TypesAreEmulated) {
   ir::Model e8 = test::model(24);
   GraphBuilder h(e8);
   h.input("data", F32, test::shape({4}));
-  h.output(h.op("Cast", "to_e8m0", {"data"}, {test::aInt("to", static_cast<int64_t>(ir::ElemType::Float8E8M0))}));
-  auto refused = onnxToPyTorch(e8);
+  h.output(h.op("Cast", "to_e8m0", {"data"}, {test::aInt("to", static_cast<int64_t>(ir::ElemType::Float8E8M0)),
+                                               test::aStr("round_mode", "nearest")}));
+  auto e8r = onnxToPyTorch(e8);
+  ASSERT_TRUE(e8r) << e8r.error().message;
+  EXPECT_TRUE(has(e8r->code, "to_e8m0 = onnx_to_float8e8m0(data, \"nearest\")")) << e8r->code;
+
+  ir::Model c64 = test::model(21);  // a type that is not emulated is named
+  GraphBuilder k(c64);
+  k.input("data", F32, test::shape({4}));
+  k.output(k.op("Cast", "to_complex", {"data"}, {test::aInt("to", static_cast<int64_t>(ir::ElemType::Complex64))}));
+  auto refused = onnxToPyTorch(c64);
   ASSERT_FALSE(refused);
-  EXPECT_TRUE(has(refused.error().message, "FLOAT8E8M0")) << refused.error().message;
+  EXPECT_TRUE(has(refused.error().message, "Cast to COMPLEX64, which torch lacks")) << refused.error().message;
 }
 
 TEST(OnnxToPyTorch, QuantizedOpsNameTheirTypeAndAxis) {
