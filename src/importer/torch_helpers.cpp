@@ -945,6 +945,33 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     y = torch.pow(2.0, exponent.double() - 127)
     return torch.where(special | (exponent == 255), torch.full_like(y, float("nan")), y).float()
 )PY"},
+      {"onnx_deform_conv", R"PY(def onnx_deform_conv(x, w, offset, b=None, mask=None, strides=(1, 1), pads=(0, 0, 0, 0), dilations=(1, 1),
+                     group=1, offset_group=1):
+    """ONNX DeformConv (2-D): each kernel tap reads the input bilinearly at its position plus
+    its learned offset (zero outside the input), scaled by the mask, then the grouped
+    weights are applied to those samples."""
+    n, c, h, width = x.shape
+    oc, cg, kh, kw = w.shape
+    oh, ow = offset.shape[2], offset.shape[3]
+    taps = kh * kw
+    off = offset.double().reshape(n, offset_group, taps, 2, oh, ow)
+    ty = (torch.arange(kh, dtype=torch.float64) * dilations[0]).repeat_interleave(kw)
+    tx = (torch.arange(kw, dtype=torch.float64) * dilations[1]).repeat(kh)
+    py = (torch.arange(oh, dtype=torch.float64) * strides[0] - pads[0])[:, None] + ty[:, None, None] + off[:, :, :, 0]
+    px = (torch.arange(ow, dtype=torch.float64) * strides[1] - pads[1])[None, :] + tx[:, None, None] + off[:, :, :, 1]
+    # grid_sample with align_corners=True maps -1..1 onto the first..last pixel centre.
+    grid = torch.stack([px / max(width - 1, 1) * 2 - 1, py / max(h - 1, 1) * 2 - 1], dim=-1)
+    sampled = F.grid_sample(x.double().reshape(n * offset_group, c // offset_group, h, width),
+                            grid.reshape(n * offset_group, taps * oh, ow, 2), mode="bilinear", padding_mode="zeros",
+                            align_corners=True).reshape(n, offset_group, c // offset_group, taps, oh, ow)
+    if mask is not None:
+        sampled = sampled * mask.double().reshape(n, offset_group, 1, taps, oh, ow)
+    cols = sampled.reshape(n, group, (c // group) * taps, oh * ow)
+    y = torch.einsum("ngkp,gok->ngop", cols, w.double().reshape(group, oc // group, cg * taps)).reshape(n, oc, oh, ow)
+    if b is not None:
+        y = y + b.double().reshape(1, -1, 1, 1)
+    return y.to(x.dtype)
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

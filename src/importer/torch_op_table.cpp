@@ -357,6 +357,20 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          return hasInput(n, 0) ? "torch.tensor(" + in[0] + " is not None)" : std::string("torch.tensor(False)");
        }},
       {"OptionalGetElement", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return in[0]; }},
+      {"DeformConv", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         if (c.rankOf(n.inputs[0]) != 4) return Error{"DeformConv other than 2-D"};
+         const std::string auto_pad = attrStr(n, "auto_pad", "NOTSET");
+         if (auto_pad != "NOTSET" && auto_pad != "VALID") return Error{"DeformConv with auto_pad " + auto_pad};
+         c.helpers.use("onnx_deform_conv");
+         std::string s = "onnx_deform_conv(" + in[0] + ", " + in[1] + ", " + in[2] + ", " + (hasInput(n, 3) ? in[3] : "None") + ", " +
+                         (hasInput(n, 4) ? in[4] : "None");
+         if (auto v = attrInts(n, "strides")) s += ", strides=" + pyInts(*v);
+         if (auto v = attrInts(n, "pads")) s += ", pads=" + pyInts(*v);
+         if (auto v = attrInts(n, "dilations")) s += ", dilations=" + pyInts(*v);
+         if (attrInt(n, "group", 1) != 1) s += ", group=" + std::to_string(attrInt(n, "group", 1));
+         if (attrInt(n, "offset_group", 1) != 1) s += ", offset_group=" + std::to_string(attrInt(n, "offset_group", 1));
+         return s + ")";
+       }},
       {"Shape", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* s = n.attr("start");
          const ir::Attribute* e = n.attr("end");
