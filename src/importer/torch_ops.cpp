@@ -206,8 +206,22 @@ Status emitPool(Ctx& c, const ir::Node& n, Emit& e, bool max) {
     return {};
   }
   std::string x = e.in[0];
-  if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
-    if (!max && !include) return Error{"AveragePool with auto_pad SAME and count_include_pad=0"};
+  if ((auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") && !max && !include) {
+    // The average must not count the padding: the pads, fixed by the input's declared
+    // size, go to onnx_pool, which divides by the cells inside the input.
+    const ir::Type& t = c.g.value(n.inputs[0]).type;
+    if (!t.isTensor() || !t.shape.rank_known || t.shape.dims.size() != k + 2)
+      return Error{"AveragePool with auto_pad SAME and count_include_pad=0 on an input of unknown size"};
+    pads.assign(2 * k, 0);
+    for (size_t i = 0; i < k; ++i) {
+      const ir::Dim& d = t.shape.dims[2 + i];
+      if (!d.isKnown()) return Error{"AveragePool with auto_pad SAME and count_include_pad=0 on an input of unknown size"};
+      const int64_t out = (d.value + strides[i] - 1) / strides[i];
+      const int64_t total = std::max<int64_t>(0, (out - 1) * strides[i] + (kernel[i] - 1) * dil[i] + 1 - d.value);
+      pads[i] = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      pads[k + i] = total - pads[i];
+    }
+  } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
     bool pre = false;
     auto padded = prePad(c, n, x, kernel, &pads, &pre, max ? "float(\"-inf\")" : "0.0");
     if (!padded) return padded.error();
