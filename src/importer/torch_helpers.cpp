@@ -972,6 +972,25 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         y = y + b.double().reshape(1, -1, 1, 1)
     return y.to(x.dtype)
 )PY"},
+      {"onnx_max_pool_with_indices", R"PY(def onnx_max_pool_with_indices(x, kernel, strides, pads, dilations, ceil_mode=0, storage_order=0):
+    """ONNX MaxPool with its Indices output: positions in the whole input flattened
+    (row-major, or column-major over the spatial axes when storage_order is 1)."""
+    n = len(kernel)
+    fn = (F.max_pool1d, F.max_pool2d, F.max_pool3d)[n - 1]
+    y, index = fn(x, kernel, strides, pads[:n], dilations, bool(ceil_mode), return_indices=True)
+    spatial = list(x.shape[2:])
+    if storage_order:  # torch counts row-major within a plane: re-count column-major
+        coords, rest = [], index
+        for size in reversed(spatial):
+            coords.append(rest % size)
+            rest = rest // size
+        index, step = torch.zeros_like(index), 1
+        for c, size in zip(reversed(coords), spatial):
+            index, step = index + c * step, step * size
+    plane = int(math.prod(spatial))
+    first = torch.arange(x.shape[0] * x.shape[1]).reshape(x.shape[0], x.shape[1], *[1] * n) * plane
+    return y, index + first
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

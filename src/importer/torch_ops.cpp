@@ -179,7 +179,6 @@ bool tryLinear(Ctx& c, const ir::Node& n, Emit& e) {
 }
 
 Status emitPool(Ctx& c, const ir::Node& n, Emit& e, bool max) {
-  if (max && outputUsed(c, n, 1)) return Error{"MaxPool's Indices output"};
   auto kernel = attrIntsOr(n, "kernel_shape", {});
   const size_t k = kernel.size();
   if (k < 1 || k > 3) return Error{"pooling over " + std::to_string(k) + " axes"};
@@ -192,6 +191,14 @@ Status emitPool(Ctx& c, const ir::Node& n, Emit& e, bool max) {
   bool small = true;
   for (size_t i = 0; i < k; ++i) small = small && pads.size() == 2 * k && pads[i] * 2 <= kernel[i];
   const bool plain_pads = (auto_pad == "NOTSET" || auto_pad == "VALID") && symmetric(pads) && small;
+  if (max && outputUsed(c, n, 1)) {  // the Indices output: torch's pooling with the padding it can express
+    if (!plain_pads) return Error{"MaxPool's Indices output with asymmetric or SAME padding"};
+    c.helpers.use("onnx_max_pool_with_indices");
+    c.forward.push_back(c.outVar(n, 0) + ", " + c.outVar(n, 1) + " = onnx_max_pool_with_indices(" + e.in[0] + ", " + pyInts(kernel) +
+                        ", " + pyInts(strides) + ", " + pyInts(pads) + ", " + pyInts(dil) + ", " + (ceil ? "1" : "0") + ", " +
+                        std::to_string(attrInt(n, "storage_order", 0)) + ")");
+    return {};
+  }
   if (plain_pads && (max || (!ceil && dil == std::vector<int64_t>(k, 1)))) {
     std::string args = tupleOrScalar(kernel);
     if (strides != kernel) args += ", stride=" + tupleOrScalar(strides);
@@ -438,6 +445,7 @@ Status emitNode(Ctx& c, uint32_t index) {
     const ir::ElemType elem = elemOf(c, n.inputs[0]);
     const char* dt = torchDtype(elem);
     const bool integer = dt && !ir::isFloatType(elem) && elem != ir::ElemType::Bool;
+    if (integer && outputUsed(c, n, 1)) return Error{"MaxPool's Indices output of an integer input"};
     if (integer) e.in[0] += ".double()";
     if (Status s = emitPool(c, n, e, true); !s) return s;
     if (integer) c.forward.back() += ".to(" + std::string(dt) + ")";
