@@ -991,6 +991,19 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     first = torch.arange(x.shape[0] * x.shape[1]).reshape(x.shape[0], x.shape[1], *[1] * n) * plane
     return y, index + first
 )PY"},
+      {"onnx_causal_conv_with_state", R"PY(def onnx_causal_conv_with_state(x, w, b=None, past=None, activation="none"):
+    """ONNX CausalConvWithState: a causal 1-D convolution (groups from the weight's shape)
+    that continues from the previous call's last kernel-1 steps (zeros when none);
+    returns the output and the new state."""
+    keep = w.shape[-1] - 1
+    if past is None:
+        past = x.new_zeros(x.shape[0], x.shape[1], keep)
+    full = torch.cat([past, x], dim=-1)
+    y = F.conv1d(full, w, b, groups=x.shape[1] // w.shape[1])
+    if activation in ("silu", "swish"):
+        y = F.silu(y)
+    return y, full[..., full.shape[-1] - keep:]
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

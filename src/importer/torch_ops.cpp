@@ -617,6 +617,18 @@ Status emitNode(Ctx& c, uint32_t index) {
                         std::to_string(attrInt(n, "sorted", 1)) + ")");
     return {};
   }
+  if (op == "CausalConvWithState") {
+    const std::string activation = attrStr(n, "activation", "none");
+    if (activation != "none" && activation != "silu" && activation != "swish")
+      return Error{"CausalConvWithState with activation " + activation};
+    c.helpers.use("onnx_causal_conv_with_state");
+    auto opt = [&](size_t i) { return hasInput(n, i) ? e.in[i] : std::string("None"); };
+    std::string lhs;
+    for (size_t i = 0; i < 2; ++i) lhs += (i ? ", " : "") + (outputUsed(c, n, i) ? c.outVar(n, i) : std::string("_"));
+    c.forward.push_back(lhs + " = onnx_causal_conv_with_state(" + e.in[0] + ", " + e.in[1] + ", " + opt(2) + ", " + opt(3) +
+                        (activation != "none" ? ", " + pyStr(activation) : std::string()) + ")");
+    return {};
+  }
   if (op == "SwiGLU") {  // Swish(a) * b
     const double alpha = attrFloat(n, "alpha", 1.0);
     e.assign((alpha == 1.0 ? "F.silu(" + e.in[0] + ")" : e.in[0] + " * torch.sigmoid(" + pyFloatLit(alpha) + " * " + e.in[0] + ")") +
