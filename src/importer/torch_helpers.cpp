@@ -1004,6 +1004,28 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         y = F.silu(y)
     return y, full[..., full.shape[-1] - keep:]
 )PY"},
+      {"onnx_linear_attention", R"PY(def onnx_linear_attention(q, k, v, past=None, decay=None, beta=None, q_heads=1, kv_heads=1, scale=None):
+    """ONNX LinearAttention with the gated delta rule, one step at a time: the state (per kv
+    head, key x value features) decays by exp(decay), moves toward v along k by beta, and
+    each query head reads q^T state of its kv head, times scale (1 / sqrt(key size))."""
+    b, steps = q.shape[0], q.shape[1]
+    qh = q.reshape(b, steps, q_heads, -1).float()
+    kh = k.reshape(b, steps, kv_heads, -1).float()
+    vh = v.reshape(b, steps, kv_heads, -1).float()
+    state = past.float() if past is not None else torch.zeros(b, kv_heads, kh.shape[-1], vh.shape[-1])
+    scale = 1.0 / math.sqrt(qh.shape[-1]) if scale is None else scale
+    outs = []
+    for t in range(steps):
+        if decay is not None:
+            state = state * torch.exp(decay[:, t].reshape(b, kv_heads, -1).float()).unsqueeze(-1)
+        key = kh[:, t].unsqueeze(-1)
+        retrieved = torch.matmul(state.transpose(-1, -2), key).squeeze(-1)
+        delta = beta[:, t].reshape(b, kv_heads, 1).float() * (vh[:, t] - retrieved)
+        state = state + torch.matmul(key, delta.unsqueeze(-2))
+        shared = state.repeat_interleave(q_heads // kv_heads, dim=1)  # query heads sharing a kv head
+        outs.append(scale * torch.matmul(qh[:, t].unsqueeze(-2), shared).squeeze(-2))
+    return torch.stack(outs, dim=1).reshape(b, steps, -1).to(q.dtype), state.to(q.dtype)
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

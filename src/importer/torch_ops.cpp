@@ -629,6 +629,19 @@ Status emitNode(Ctx& c, uint32_t index) {
                         (activation != "none" ? ", " + pyStr(activation) : std::string()) + ")");
     return {};
   }
+  if (op == "LinearAttention") {
+    const std::string rule = attrStr(n, "update_rule", "gated_delta");
+    if (rule != "gated_delta" || !hasInput(n, 5)) return Error{"LinearAttention other than the gated delta rule with beta"};
+    c.helpers.use("onnx_linear_attention");
+    auto opt = [&](size_t i) { return hasInput(n, i) ? e.in[i] : std::string("None"); };
+    std::string lhs;
+    for (size_t i = 0; i < 2; ++i) lhs += (i ? ", " : "") + (outputUsed(c, n, i) ? c.outVar(n, i) : std::string("_"));
+    const ir::Attribute* scale = n.attr("scale");
+    c.forward.push_back(lhs + " = onnx_linear_attention(" + e.in[0] + ", " + e.in[1] + ", " + e.in[2] + ", " + opt(3) + ", " + opt(4) +
+                        ", " + e.in[5] + ", " + std::to_string(attrInt(n, "q_num_heads", 1)) + ", " +
+                        std::to_string(attrInt(n, "kv_num_heads", 1)) + (scale ? ", " + pyFloatLit(scale->f) : std::string()) + ")");
+    return {};
+  }
   if (op == "SwiGLU") {  // Swish(a) * b
     const double alpha = attrFloat(n, "alpha", 1.0);
     e.assign((alpha == 1.0 ? "F.silu(" + e.in[0] + ")" : e.in[0] + " * torch.sigmoid(" + pyFloatLit(alpha) + " * " + e.in[0] + ")") +
