@@ -1026,6 +1026,16 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         outs.append(scale * torch.matmul(qh[:, t].unsqueeze(-2), shared).squeeze(-2))
     return torch.stack(outs, dim=1).reshape(b, steps, -1).to(q.dtype), state.to(q.dtype)
 )PY"},
+      {"onnx_batch_norm_training", R"PY(def onnx_batch_norm_training(x, scale, bias, mean, var, epsilon, momentum):
+    """ONNX BatchNormalization with training_mode=1: x normalised by its own per-channel mean
+    and (population) variance; also the running mean/variance moved toward them by 1 - momentum."""
+    axes = [0] + list(range(2, x.dim()))
+    shape = [1, -1] + [1] * (x.dim() - 2)
+    batch_mean = x.mean(dim=axes)
+    batch_var = x.var(dim=axes, unbiased=False)
+    y = (x - batch_mean.reshape(shape)) / torch.sqrt(batch_var.reshape(shape) + epsilon) * scale.reshape(shape) + bias.reshape(shape)
+    return y, mean * momentum + batch_mean * (1 - momentum), var * momentum + batch_var * (1 - momentum)
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

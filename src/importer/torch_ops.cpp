@@ -409,6 +409,16 @@ Status emitNode(Ctx& c, uint32_t index) {
     }
     if (Status s = materialize(1); !s) return s;
   }
+  if (op == "BatchNormalization" && attrInt(n, "training_mode", 0) != 0 && n.inputs.size() == 5) {
+    // Training mode: normalised by the batch's statistics, with the updated running ones.
+    if (Status s = materialize(1); !s) return s;
+    c.helpers.use("onnx_batch_norm_training");
+    std::string lhs;
+    for (size_t i = 0; i < 3; ++i) lhs += (i ? ", " : "") + (outputUsed(c, n, i) ? c.outVar(n, i) : std::string("_"));
+    c.forward.push_back(lhs + " = onnx_batch_norm_training(" + e.in[0] + ", " + e.in[1] + ", " + e.in[2] + ", " + e.in[3] + ", " +
+                        e.in[4] + ", " + pyFloatLit(attrFloat(n, "epsilon", 1e-5)) + ", " + pyFloatLit(attrFloat(n, "momentum", 0.9)) + ")");
+    return {};
+  }
   if (op == "BatchNormalization") {
     if (n.inputs.size() < 5) return Error{"BatchNormalization needs 5 inputs"};
     bool all = true;
