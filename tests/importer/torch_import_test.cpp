@@ -218,6 +218,24 @@ TEST(OnnxToPyTorch, QuantizedOpsNameTheirTypeAndAxis) {
   EXPECT_TRUE(has(r->code, "dequant_tensor = onnx_dequantize(q, scale)")) << r->code;
 }
 
+// Ops with several results assign each used one and drop the others ("_").
+TEST(OnnxToPyTorch, MultiOutputOpsNameEveryUsedResult) {
+  ir::Model m = test::model(27);
+  GraphBuilder g(m);
+  g.input("data", F32, test::shape({1, 4, 8}));
+  g.input("kernel", F32, test::shape({4, 1, 3}));
+  g.input("image", F32, test::shape({1, 1, 4, 4}));
+  auto conv = g.ops("CausalConvWithState", "causal", {"data", "kernel"}, 2, {test::aStr("activation", "silu")});
+  g.output(conv[0]);
+  auto pool = g.ops("MaxPool", "pool", {"image"}, 2, {test::aInts("kernel_shape", {2, 2}), test::aInts("strides", {2, 2})});
+  g.output(pool[0]);
+  g.output(pool[1]);
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(has(r->code, "causal, _ = onnx_causal_conv_with_state(data, kernel, None, None, \"silu\")")) << r->code;
+  EXPECT_TRUE(has(r->code, "pool, pool_1 = onnx_max_pool_with_indices(image, [2, 2], [2, 2], [0, 0, 0, 0], [1, 1], 0, 0)")) << r->code;
+}
+
 TEST(OnnxToPyTorch, NewOpsAreOneTorchCallWhereTorchHasOne) {
   ir::Model m = test::model(26);
   GraphBuilder g(m);
