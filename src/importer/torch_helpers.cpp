@@ -1036,6 +1036,32 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     y = (x - batch_mean.reshape(shape)) / torch.sqrt(batch_var.reshape(shape) + epsilon) * scale.reshape(shape) + bias.reshape(shape)
     return y, mean * momentum + batch_mean * (1 - momentum), var * momentum + batch_var * (1 - momentum)
 )PY"},
+      {"onnx_tfidf", R"PY(def onnx_tfidf(x, min_n, max_n, max_skip, pool, counts, indexes, weights=None, mode="TF"):
+    """ONNX TfIdfVectorizer over integer tokens: every pooled n-gram (items skip + 1 apart,
+    skip 0..max_skip; unigrams once) found in a row adds 1 to its output slot; then TF
+    (the counts), IDF (weight where found) or TFIDF (count * weight)."""
+    slots, gram_id = {}, 0
+    for n in range(1, len(counts) + 1):
+        end = counts[n] if n < len(counts) else len(pool)
+        for i in range(counts[n - 1], end, n):
+            slots[tuple(pool[i:i + n])] = indexes[gram_id]
+            gram_id += 1
+    rows = x.reshape(-1, x.shape[-1]).tolist() if x.dim() == 2 else [x.reshape(-1).tolist()]
+    out = torch.zeros(len(rows), max(indexes) + 1)
+    for r, row in enumerate(rows):
+        for n in range(min_n, max_n + 1):
+            for step in (range(1, max_skip + 2) if n > 1 else [1]):
+                for s in range(len(row) - (n - 1) * step):
+                    slot = slots.get(tuple(row[s:s + (n - 1) * step + 1:step]))
+                    if slot is not None:
+                        out[r, slot] += 1
+    w = torch.tensor(weights, dtype=torch.float32) if weights is not None else torch.ones(out.shape[1])
+    if mode == "IDF":
+        out = (out > 0).float() * w
+    elif mode == "TFIDF":
+        out = out * w
+    return out if x.dim() == 2 else out[0]
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

@@ -371,6 +371,25 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          if (attrInt(n, "offset_group", 1) != 1) s += ", offset_group=" + std::to_string(attrInt(n, "offset_group", 1));
          return s + ")";
        }},
+      {"TfIdfVectorizer", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         if (n.attr("pool_strings")) return Error{"TfIdfVectorizer over strings, which torch lacks"};
+         auto pool = attrInts(n, "pool_int64s");
+         auto counts = attrInts(n, "ngram_counts");
+         auto indexes = attrInts(n, "ngram_indexes");
+         if (!pool || !counts || !indexes || indexes->empty()) return Error{"TfIdfVectorizer without its n-gram pool"};
+         const std::string mode = attrStr(n, "mode", "TF");
+         c.helpers.use("onnx_tfidf");
+         std::string s = "onnx_tfidf(" + in[0] + ", " + std::to_string(attrInt(n, "min_gram_length", 1)) + ", " +
+                         std::to_string(attrInt(n, "max_gram_length", 1)) + ", " + std::to_string(attrInt(n, "max_skip_count", 0)) + ", " +
+                         pyInts(*pool) + ", " + pyInts(*counts) + ", " + pyInts(*indexes);
+         if (const ir::Attribute* w = n.attr("weights"); w && !w->floats.empty()) {
+           s += ", weights=[";
+           for (size_t i = 0; i < w->floats.size(); ++i) s += (i ? ", " : "") + pyFloatLit(w->floats[i]);
+           s += "]";
+         }
+         if (mode != "TF") s += ", mode=" + pyStr(mode);
+         return s + ")";
+       }},
       {"Shape", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* s = n.attr("start");
          const ir::Attribute* e = n.attr("end");
