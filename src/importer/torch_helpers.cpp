@@ -523,8 +523,10 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     return seq
 )PY"},
       {"onnx_recurrent", R"PY(def onnx_recurrent(kind, x, w, r, b=None, h0=None, c0=None, p=None, direction="forward",
-                   layout=0, activations=None, linear_before_reset=0, clip=None):
-    """ONNX RNN / GRU / LSTM (gate orders as ONNX writes them). Returns (Y, Y_h, Y_c)."""
+                   layout=0, activations=None, linear_before_reset=0, clip=None, lengths=None):
+    """ONNX RNN / GRU / LSTM (gate orders as ONNX writes them). Returns (Y, Y_h, Y_c).
+    With lengths (sequence_lens), steps past a batch entry's length leave its state as it
+    was and output zeros."""
     fns = {"Sigmoid": torch.sigmoid, "Tanh": torch.tanh, "Relu": torch.relu}
     if layout:
         x = x.transpose(0, 1)
@@ -543,6 +545,7 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         backward = direction == "reverse" or (direction == "bidirectional" and d == 1)
         out = [None] * seq
         for t in (reversed(range(seq)) if backward else range(seq)):
+            h_before, c_before = h, c
             xw = x[t] @ w[d].t() + wb
             if kind == "RNN":
                 g = xw + h @ r[d].t() + rb
@@ -570,6 +573,11 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
                 if p is not None:
                     go = go + po * c
                 h = act[0](go) * act[2](c)
+            if lengths is not None:
+                valid = (t < lengths.long()).reshape(-1, 1)
+                h, c = torch.where(valid, h, h_before), torch.where(valid, c, c_before)
+                out[t] = torch.where(valid, h, torch.zeros_like(h))
+                continue
             out[t] = h
         ys.append(torch.stack(out))
         hs.append(h)

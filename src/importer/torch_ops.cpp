@@ -515,7 +515,6 @@ Status emitNode(Ctx& c, uint32_t index) {
     return {};
   }
   if (op == "RNN" || op == "GRU" || op == "LSTM") {
-    if (hasInput(n, 4)) return Error{op + " with sequence_lens"};
     if (attrInt(n, "input_forget", 0)) return Error{"LSTM with input_forget"};
     const std::string direction = attrStr(n, "direction", "forward");
     const int dirs = direction == "bidirectional" ? 2 : 1;
@@ -545,7 +544,8 @@ Status emitNode(Ctx& c, uint32_t index) {
     c.forward.push_back(lhs + " = onnx_recurrent(" + pyStr(op) + ", " + e.in[0] + ", " + e.in[1] + ", " + e.in[2] + ", " + opt(3) +
                         ", " + opt(5) + ", " + (op == "LSTM" ? opt(6) : "None") + ", " + (op == "LSTM" ? opt(7) : "None") + ", " +
                         pyStr(direction) + ", " + std::to_string(attrInt(n, "layout", 0)) + ", " + list + ", " +
-                        std::to_string(attrInt(n, "linear_before_reset", 0)) + ", " + (clip ? pyFloatLit(clip->f) : "None") + ")");
+                        std::to_string(attrInt(n, "linear_before_reset", 0)) + ", " + (clip ? pyFloatLit(clip->f) : "None") +
+                        (hasInput(n, 4) ? ", lengths=" + e.in[4] : std::string()) + ")");
     return {};
   }
   if (op == "Softmax" || op == "LogSoftmax") {
