@@ -142,21 +142,32 @@ Status emitControlFlow(Ctx& c, const ir::Node& n) {
     return {};
   }
   if (op == "Scan") {
-    if (c.opset < 9) return Error{"Scan before opset 9 (batched, with sequence_lens)"};
     const ir::Graph* body = bodyOf(c, n, "body");
     if (!body) return Error{"Scan without a body"};
+    // Before opset 9 the first input is the optional sequence_lens and axis 0 a batch.
+    const size_t first = c.opset < 9 ? 1 : 0;
     const size_t n_inputs = static_cast<size_t>(attrInt(n, "num_scan_inputs", 0));
-    if (n_inputs == 0 || n_inputs > n.inputs.size()) return Error{"Scan with a bad num_scan_inputs"};
-    const size_t n_states = n.inputs.size() - n_inputs;
+    if (n_inputs == 0 || n_inputs + first > n.inputs.size()) return Error{"Scan with a bad num_scan_inputs"};
+    const size_t n_states = n.inputs.size() - first - n_inputs;
     std::string states, scans;
-    for (size_t i = 0; i < n.inputs.size(); ++i) {
+    for (size_t i = first; i < n.inputs.size(); ++i) {
       auto v = input(c, n, i);
       if (!v) return v.error();
-      std::string& list = i < n_states ? states : scans;
+      std::string& list = i - first < n_states ? states : scans;
       list += (list.empty() ? "" : ", ") + *v;
     }
     const std::string fn = c.claim(c.locals, base + "_body", "scan_body");
     if (Status s = emitBody(c, *body, fn, true); !s) return s;
+    if (first) {
+      auto lengths = input(c, n, 0);
+      if (!lengths) return lengths.error();
+      c.helpers.use("onnx_scan_batched");
+      std::string call = "onnx_scan_batched(" + fn + ", " + *lengths + ", [" + states + "], [" + scans + "], " +
+                         std::to_string(n.outputs.size() - n_states);
+      if (auto v = attrInts(n, "directions")) call += ", " + pyInts(*v);
+      c.forward.push_back(outputList(c, n, true) + " = " + call + ")");
+      return {};
+    }
     c.helpers.use("onnx_scan");
     std::string call = "onnx_scan(" + fn + ", [" + states + "], [" + scans + "], " + std::to_string(n.outputs.size() - n_states);
     for (const char* a : {"scan_input_axes", "scan_input_directions", "scan_output_axes", "scan_output_directions"})

@@ -886,6 +886,16 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         stacked.append(torch.stack(values, dim=axis % (values[0].dim() + 1)) if values else torch.zeros(0))
     return (*states, *stacked)
 )PY"},
+      {"onnx_scan_batched", R"PY(def onnx_scan_batched(body, lengths, states, inputs, n_outputs, directions=None):
+    """ONNX Scan before opset 9: axis 0 is a batch, scanned one entry at a time along axis 1
+    (the first lengths[b] steps when sequence_lens is given); results are stacked per entry."""
+    per_entry = []
+    for b in range(inputs[0].shape[0]):
+        steps = int(lengths[b]) if lengths is not None else inputs[0].shape[1]
+        per_entry.append(onnx_scan(body, [s[b] for s in states], [x[b, :steps] for x in inputs], n_outputs,
+                                   input_directions=directions))
+    return tuple(torch.stack([entry[k] for entry in per_entry]) for k in range(len(states) + n_outputs))
+)PY"},
       {"onnx_sequence_map", R"PY(def onnx_sequence_map(body, n_outputs, sequence, *extra):
     """ONNX SequenceMap: body(item, *extra_items) for each item of the sequence (an extra
     input that is a sequence gives its item of the same position); outputs are sequences."""
@@ -1093,7 +1103,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& helperDeps()
       {"onnx_softmax_ce", {"onnx_nll_loss"}},
       {"onnx_quantize", {"onnx_quant_param", "onnx_to_small_float"}},
       {"onnx_dequantize", {"onnx_quant_param"}},
-      {"onnx_conv_integer", {"onnx_conv"}},  {"onnx_center_crop_pad", {"onnx_ints"}},
+      {"onnx_conv_integer", {"onnx_conv"}},  {"onnx_scan_batched", {"onnx_scan"}},  {"onnx_center_crop_pad", {"onnx_ints"}},
       {"onnx_col2im", {"onnx_ints"}},       {"onnx_reverse_sequence", {"onnx_ints"}},  {"onnx_qlinear_conv", {"onnx_conv_integer"}}, {"onnx_one_hot", {"onnx_ints"}},
   };
   return deps;
