@@ -1080,6 +1080,17 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
         out = out * w
     return out if x.dim() == 2 else out[0]
 )PY"},
+      {"onnx_image_decoder", R"PY(def onnx_image_decoder(data, pixel_format="RGB"):
+    """ONNX ImageDecoder: the encoded image file in a uint8 tensor, decoded with Pillow
+    (imported here, so only models with this op need it) to height x width x channels."""
+    import io
+    from PIL import Image
+    image = Image.open(io.BytesIO(data.numpy().tobytes()))
+    if pixel_format == "Grayscale":
+        return torch.from_numpy(np.array(image.convert("L"))).unsqueeze(-1)
+    rgb = torch.from_numpy(np.array(image.convert("RGB")))
+    return rgb.flip(-1) if pixel_format == "BGR" else rgb
+)PY"},
       {"onnx_div", R"PY(def onnx_div(a, b):
     """ONNX Div: integer division truncates."""
     if not a.is_floating_point() and not b.is_floating_point():

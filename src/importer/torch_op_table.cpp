@@ -390,6 +390,12 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          if (mode != "TF") s += ", mode=" + pyStr(mode);
          return s + ")";
        }},
+      {"ImageDecoder", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const std::string format = attrStr(n, "pixel_format", "RGB");
+         if (format != "RGB" && format != "BGR" && format != "Grayscale") return Error{"ImageDecoder pixel_format " + format};
+         c.helpers.use("onnx_image_decoder");
+         return "onnx_image_decoder(" + in[0] + (format != "RGB" ? ", " + pyStr(format) : std::string()) + ")";
+       }},
       {"Shape", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* s = n.attr("start");
          const ir::Attribute* e = n.attr("end");
