@@ -379,6 +379,19 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
 )PY"},
       {"onnx_grid_sample", R"PY(def onnx_grid_sample(x, grid, mode, padding_mode, align_corners):
     mode = {"linear": "bilinear", "cubic": "bicubic"}.get(mode, mode)
+    if mode == "nearest" and padding_mode in ("zeros", "border"):
+        # ONNX rounds the exact source coordinate half to even; torch 1.13 rounds a float32
+        # one, and a 3-D grid can land on the other neighbour.
+        sizes = list(x.shape[2:])[::-1]  # width, height(, depth): the grid's order
+        index, inside = 0, torch.ones(grid.shape[:-1], dtype=torch.bool)
+        for k in reversed(range(len(sizes))):
+            g = grid[..., k].double()
+            p = torch.round((g + 1) / 2 * (sizes[k] - 1) if align_corners else ((g + 1) * sizes[k] - 1) / 2).long()
+            inside &= (p >= 0) & (p < sizes[k])
+            index = index * sizes[k] + p.clamp(0, sizes[k] - 1)
+        n, c = x.shape[:2]
+        out = x.reshape(n, c, -1).gather(2, index.reshape(n, 1, -1).expand(n, c, -1)).reshape(n, c, *grid.shape[1:-1])
+        return out if padding_mode == "border" else torch.where(inside.unsqueeze(1), out, torch.zeros_like(out))
     return F.grid_sample(x, grid, mode=mode, padding_mode=padding_mode, align_corners=bool(align_corners))
 )PY"},
       {"onnx_conv_transpose", R"PY(def onnx_conv_transpose(x, w, b, strides, pads, dilations, groups, output_padding):
