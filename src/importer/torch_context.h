@@ -54,7 +54,15 @@ struct Ctx {
   std::set<uint32_t> skipped_nodes;  // fused into an earlier node's module
   TorchImport result;
 
+  // Inside a subgraph body (If/Loop/Scan): the translation of the graph that holds it;
+  // values of outer scopes resolve there.
+  Ctx* parent = nullptr;
+
   Ctx(const ir::Model& m) : model(m), g(m.main()) {}
+  Ctx(const ir::Model& m, const ir::Graph& body) : model(m), g(body) {}
+
+  // The expression of the value called `name` here or in an enclosing graph.
+  Result<std::string> outer(const std::string& name);
 
   // The expression for a value, materialising an initializer on first use.
   Result<std::string> value(ir::ValueId v);
@@ -86,12 +94,26 @@ int64_t attrKeep(const ir::Node& n);  // a Reduce node's keepdims (1 when absent
 
 // Emits one ONNX node as module calls or torch expressions.
 Status emitNode(Ctx& c, uint32_t node_index);
+// If / Loop / Scan / SequenceMap: their bodies become nested Python functions (torch_control.cpp).
+Status emitControlFlow(Ctx& c, const ir::Node& n);
 
 // Python literals.
 std::string pyInts(const std::vector<int64_t>& v);        // [1, 2]
 std::string pyFloatLit(double v);                         // 1e-05, float("inf")
 std::string tupleOrScalar(const std::vector<int64_t>& v);  // 3 or (3, 5)
 const char* torchDtype(ir::ElemType e);                     // "torch.float32"; nullptr if none
+// Element types torch 1.13 lacks that generated code emulates: int4/uint4/int2/uint2 held in
+// int8/uint8, float8/float4 (E8M0 too) in float32 holding only the values the type has. The torch
+// dtype that holds one; nullptr for the other types.
+const char* emulatedHolder(ir::ElemType e);
+// torchDtype, else emulatedHolder.
+const char* holderDtype(ir::ElemType e);
+// The expression that casts `x` to an emulated type (ONNX Cast rules: integers wrap, floats
+// round to nearest even and saturate or overflow per `saturate`); uses the helper it needs.
+// FLOAT8E8M0 (powers of two) rounds by `round_mode` ("up", "down", "nearest").
+std::string castToEmulated(Ctx& c, const std::string& x, ir::ElemType to, bool saturate, const std::string& round_mode = "up");
+// The ONNX element type of a value when its declaration or initializer gives it.
+ir::ElemType elemOf(const Ctx& c, ir::ValueId v);
 std::string constLiteral(const KnownConst& k);
 
 }  // namespace nf::importer::detail

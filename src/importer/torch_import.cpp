@@ -100,6 +100,43 @@ const char* torchDtype(ir::ElemType e) {
   }
 }
 
+const char* emulatedHolder(ir::ElemType e) {
+  switch (e) {
+    case ir::ElemType::Int4: case ir::ElemType::Int2: return "torch.int8";
+    case ir::ElemType::Uint4: case ir::ElemType::Uint2: return "torch.uint8";
+    case ir::ElemType::Float8E4M3FN: case ir::ElemType::Float8E4M3FNUZ: case ir::ElemType::Float8E5M2:
+    case ir::ElemType::Float8E5M2FNUZ: case ir::ElemType::Float4E2M1: case ir::ElemType::Float8E8M0: return "torch.float32";
+    default: return nullptr;
+  }
+}
+
+const char* holderDtype(ir::ElemType e) {
+  const char* dt = torchDtype(e);
+  return dt ? dt : emulatedHolder(e);
+}
+
+std::string castToEmulated(Ctx& c, const std::string& x, ir::ElemType to, bool saturate, const std::string& round_mode) {
+  const std::string name(ir::elemTypeName(to));
+  if (to == ir::ElemType::Float8E8M0) {
+    c.helpers.use("onnx_to_float8e8m0");
+    return "onnx_to_float8e8m0(" + x + (round_mode != "up" ? ", " + builder::pyString(round_mode) : std::string()) +
+           (saturate ? "" : ", saturate=False") + ")";
+  }
+  if (to == ir::ElemType::Int4 || to == ir::ElemType::Uint4 || to == ir::ElemType::Int2 || to == ir::ElemType::Uint2) {
+    c.helpers.use("onnx_to_small_int");
+    return "onnx_to_small_int(" + x + ", " + builder::pyString(name) + ")";
+  }
+  c.helpers.use("onnx_to_small_float");
+  return "onnx_to_small_float(" + x + ", " + builder::pyString(name) + (saturate ? "" : ", saturate=False") + ")";
+}
+
+ir::ElemType elemOf(const Ctx& c, ir::ValueId v) {
+  if (!v.valid()) return ir::ElemType::Undefined;
+  if (const ir::Tensor* t = c.initializer(v)) return t->elem;
+  const ir::Value& val = c.g.value(v);
+  return val.type.isTensor() ? val.type.elem : ir::ElemType::Undefined;
+}
+
 std::string constLiteral(const KnownConst& k) {
   const bool fl = isFloat(k.elem);
   auto one = [&](double v) {
@@ -178,6 +215,11 @@ Result<std::string> Ctx::value(ir::ValueId v) {
   if (!v.valid()) return Error{"an omitted input is used"};
   if (auto it = expr.find(v.index); it != expr.end()) return it->second;
   const ir::Tensor* t = initializer(v);
+  if (!t && parent && !g.value(v).producer.valid() && !g.value(v).graph_input) {  // from an enclosing graph
+    auto e = parent->outer(g.value(v).name);
+    if (e) expr[v.index] = *e;
+    return e;
+  }
   if (!t) return Error{"value '" + displayName(g.value(v).name) + "' has no producer"};
   if (!torchDtype(t->elem)) return Error{"initializer '" + displayName(t->name) + "' has element type " +
                                           std::string(ir::elemTypeName(t->elem)) + ", which torch lacks"};
@@ -191,6 +233,13 @@ Result<std::string> Ctx::value(ir::ValueId v) {
   }
   expr[v.index] = e;
   return e;
+}
+
+Result<std::string> Ctx::outer(const std::string& name) {
+  const ir::ValueId id = g.find(name);
+  if (id.valid()) return value(id);
+  if (parent) return parent->outer(name);
+  return Error{"value '" + displayName(name) + "' is defined nowhere"};
 }
 
 std::string Ctx::addModule(const ir::Node& n, const std::string& cls, const std::string& args,
@@ -334,28 +383,34 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
   for (const BlockClass& cls : plan.classes) c.locals.claim(cls.name), c.attrs.claim(cls.name);
 
   // Graph inputs (initializers listed as inputs are weights, not inputs).
-  std::vector<std::string> input_vars, input_specs;
+  std::vector<std::string> input_vars, input_specs, emulated_inputs;
   for (ir::ValueId v : c.g.inputs) {
     const ir::Value& val = c.g.value(v);
     if (val.initializer >= 0) continue;
     // An input without a declared type is taken as a float tensor of unknown shape; a
     // sequence of tensors is a Python list (given with --input as a .npy per item is not
     // possible: such inputs must come from Python).
-    const bool sequence = val.type.kind == ir::Type::Kind::Sequence && val.type.inner && val.type.inner->isTensor();
-    if (val.type.known() && !val.type.isTensor() && !sequence)
-      return Error{"input '" + displayName(val.name) + "' is not a tensor or a sequence of tensors"};
-    const ir::ElemType elem = sequence ? val.type.inner->elem : val.type.elem;
-    const char* dt = val.type.known() ? torchDtype(elem) : "torch.float32";
+    auto isSequence = [](const ir::Type& t) { return t.kind == ir::Type::Kind::Sequence && t.inner && t.inner->isTensor(); };
+    // An optional value is None or its value (a tensor or a list of tensors).
+    const ir::Type* held = val.type.kind == ir::Type::Kind::Optional && val.type.inner ? val.type.inner.get() : nullptr;
+    const bool optional = held && (held->isTensor() || isSequence(*held));
+    const ir::Type& type = optional ? *held : val.type;
+    const bool sequence = isSequence(type);
+    if (val.type.known() && !type.isTensor() && !sequence)
+      return Error{"input '" + displayName(val.name) + "' is not a tensor, a sequence of tensors or an optional one"};
+    const ir::ElemType elem = sequence ? type.inner->elem : type.elem;
+    const char* dt = val.type.known() ? holderDtype(elem) : "torch.float32";
     if (!dt) return Error{"input '" + displayName(val.name) + "' has element type " +
                           std::string(ir::elemTypeName(elem)) + ", which torch lacks"};
+    if (!torchDtype(elem) && val.type.known()) emulated_inputs.push_back(std::string(ir::elemTypeName(elem)) + " '" + val.name + "'");
     std::string var = c.locals.claim(val.name, "input");
     c.expr[v.index] = var;
     input_vars.push_back(var);
     std::vector<int64_t> dims;
     for (const ir::Dim& d : val.type.shape.dims) dims.push_back(d.isKnown() ? d.value : 1);
     const bool shaped = val.type.isTensor() && val.type.shape.rank_known;
-    if (sequence) {
-      input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", \"sequence\")");
+    if (sequence || optional) {
+      input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", " + (optional ? "\"optional\"" : "\"sequence\"") + ")");
       continue;
     }
     input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", " + (shaped ? pyInts(dims) : "None") + ")");
@@ -423,9 +478,16 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
   for (size_t i = 0; i < outs.size(); ++i) ret += (i ? ", " : "") + outs[i];
   code += "        return " + ret + "\n";
 
-  code += "\n\n# Graph inputs: (ONNX name, dtype, shape with symbolic dimensions as 1; None: not declared).\nINPUTS = [\n";
+  code += "\n\n# Graph inputs: (ONNX name, dtype, shape with symbolic dimensions as 1; None: not declared;\n"
+          "# \"sequence\": a list of tensors; \"optional\": None or a value).\nINPUTS = [\n";
   for (const std::string& s : input_specs) code += "    " + s + ",\n";
   code += "]\n";
+  if (!emulated_inputs.empty()) {
+    code += "# Emulated element types (torch lacks them): int4/int2 values are held in int8 (uint4/uint2 in\n"
+            "# uint8), float8/float4 values in float32. Here: ";
+    for (size_t i = 0; i < emulated_inputs.size(); ++i) code += (i ? ", " : "") + builder::commentText(emulated_inputs[i]);
+    code += ".\n";
+  }
   if (options.load_weights) {
     // Data, not code: entries are packed several to a line so the table does not
     // outweigh the model (ResNet-50 has 108 of them).
@@ -446,11 +508,15 @@ def load_onnx_weights(model, onnx_path):
     """Copies the ONNX file's tensors into the model (external data is read from its folder)."""
     import onnx
     from onnx import numpy_helper
-    graph = onnx.load(onnx_path).graph
-    tensors = {t.name: t for t in graph.initializer}
-    for node in graph.node:
-        if node.op_type == "Constant":
-            tensors.update({node.output[0]: a.t for a in node.attribute if a.name == "value"})
+    tensors = {}
+    graphs = [onnx.load(onnx_path).graph]
+    while graphs:  # the main graph and the bodies of If/Loop/Scan nodes
+        graph = graphs.pop()
+        tensors.update({t.name: t for t in graph.initializer})
+        for node in graph.node:
+            if node.op_type == "Constant":
+                tensors.update({node.output[0]: a.t for a in node.attribute if a.name == "value"})
+            graphs += [a.g for a in node.attribute if a.HasField("g")] + [g for a in node.attribute for g in a.graphs]
     state = model.state_dict()
     for key, entry in ONNX_WEIGHTS.items():
         name, transposed = (entry, False) if isinstance(entry, str) else entry
@@ -473,7 +539,7 @@ def to_torch(array):
     """A numpy array as a tensor (unsigned types torch lacks become the next signed type)."""
     wider = {np.dtype(np.uint16): np.int32, np.dtype(np.uint32): np.int64, np.dtype(np.uint64): np.int64}
     array = np.asarray(array)
-    return torch.from_numpy(np.ascontiguousarray(array.astype(wider.get(array.dtype, array.dtype))))
+    return torch.from_numpy(np.array(array.astype(wider.get(array.dtype, array.dtype)), order="C"))  # keeps 0-d arrays 0-d
 
 
 def main():
@@ -491,6 +557,8 @@ def main():
     for i, (name, dtype, shape) in enumerate(INPUTS):
         if i < len(args.input):
             feeds.append(to_torch(np.load(args.input[i])))
+        elif shape == "optional":
+            feeds.append(None)
         elif shape == "sequence":
             parser.error(f"input {i} ('{name}') is a sequence of tensors: call the model from Python")
         elif shape is None:

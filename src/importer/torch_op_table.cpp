@@ -11,6 +11,19 @@ namespace {
 
 std::string unary(const char* fn, const std::vector<std::string>& in) { return std::string(fn) + "(" + in[0] + ")"; }
 
+// "strides, pads, dilations, groups" of a convolution-like node whose weight is input `w`.
+Result<std::string> convGeometry(Ctx& c, const ir::Node& n, size_t w = 1) {
+  const std::string auto_pad = attrStr(n, "auto_pad", "NOTSET");
+  if (auto_pad != "NOTSET" && auto_pad != "VALID") return Error{n.op_type + " with auto_pad " + auto_pad};
+  size_t k = 0;
+  if (auto kernel = attrInts(n, "kernel_shape")) k = kernel->size();
+  else if (const ir::Value& v = c.g.value(n.inputs[w]); v.type.isTensor() && v.type.shape.rank_known) k = v.type.shape.dims.size() - 2;
+  else if (c.rankOf(n.inputs[0]) > 2) k = static_cast<size_t>(c.rankOf(n.inputs[0]) - 2);
+  if (k < 1 || k > 3) return Error{n.op_type + " of unknown rank"};
+  return pyInts(attrIntsOr(n, "strides", std::vector<int64_t>(k, 1))) + ", " + pyInts(attrIntsOr(n, "pads", std::vector<int64_t>(2 * k, 0))) +
+         ", " + pyInts(attrIntsOr(n, "dilations", std::vector<int64_t>(k, 1))) + ", " + std::to_string(attrInt(n, "group", 1));
+}
+
 }  // namespace
 
 const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
@@ -95,9 +108,9 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          return "F.one_hot(torch.argmax(" + in[0] + ", dim=" + ax + "), " + in[0] + ".shape[" + ax + "]).movedim(-1, " + ax +
                 " % " + in[0] + ".dim()).to(" + in[0] + ".dtype)";
        }},
-      {"LpNormalization", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
-         return "F.normalize(" + in[0] + ", p=" + std::to_string(attrInt(n, "p", 2)) + ", dim=" + std::to_string(attrInt(n, "axis", -1)) +
-                ", eps=0.0)";
+      {"LpNormalization", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_lp_normalize");
+         return "onnx_lp_normalize(" + in[0] + ", " + std::to_string(attrInt(n, "p", 2)) + ", " + std::to_string(attrInt(n, "axis", -1)) + ")";
        }},
       {"Compress", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* a = n.attr("axis");
@@ -175,12 +188,214 @@ const std::map<std::string, ExprBuilder, std::less<>>& simpleOps() {
          for (size_t i = 0; i < in.size(); ++i) s += (i ? ", " : "") + in[i];
          return s + "], dim=" + std::to_string(attrInt(n, "axis", 0)) + ")";
        }},
-      {"Cast", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
-         const char* dt = torchDtype(static_cast<ir::ElemType>(attrInt(n, "to", 1)));
-         if (!dt) return Error{"Cast to a type torch lacks"};
-         return in[0] + ".to(" + dt + ")";
+      {"Cast", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const auto to = static_cast<ir::ElemType>(attrInt(n, "to", 1));
+         if (const char* dt = torchDtype(to)) return in[0] + ".to(" + dt + ")";
+         if (!emulatedHolder(to)) return Error{"Cast to " + std::string(ir::elemTypeName(to)) + ", which torch lacks"};
+         return castToEmulated(c, in[0], to, attrInt(n, "saturate", 1) != 0, attrStr(n, "round_mode", "up"));
        }},
-      {"CastLike", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return in[0] + ".to(" + in[1] + ".dtype)"; }},
+      {"CastLike", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const ir::ElemType to = elemOf(c, n.inputs[1]);
+         if (to == ir::ElemType::Undefined) return in[0] + ".to(" + in[1] + ".dtype)";
+         if (const char* dt = torchDtype(to)) return in[0] + ".to(" + dt + ")";
+         if (!emulatedHolder(to)) return Error{"CastLike to " + std::string(ir::elemTypeName(to)) + ", which torch lacks"};
+         return castToEmulated(c, in[0], to, attrInt(n, "saturate", 1) != 0, attrStr(n, "round_mode", "up"));
+       }},
+      // Quantized ops compute exactly in float64 (every 8-bit product sum fits) and round like ONNX.
+      {"QuantizeLinear", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         ir::ElemType to = static_cast<ir::ElemType>(attrInt(n, "output_dtype", 0));
+         if (to == ir::ElemType::Undefined) to = hasInput(n, 2) ? elemOf(c, n.inputs[2]) : ir::ElemType::Uint8;
+         if (to == ir::ElemType::Undefined) return Error{"QuantizeLinear with a zero point of unknown type"};
+         if (!holderDtype(to) || to == ir::ElemType::Float || to == ir::ElemType::Float16 || to == ir::ElemType::BFloat16)
+           return Error{"QuantizeLinear to " + std::string(ir::elemTypeName(to))};
+         c.helpers.use("onnx_quantize");
+         std::string s = "onnx_quantize(" + in[0] + ", " + in[1] + ", " + (hasInput(n, 2) ? in[2] : "None") + ", " +
+                         pyStr(std::string(ir::elemTypeName(to)));
+         const int64_t axis = attrInt(n, "axis", 1), block = attrInt(n, "block_size", 0);
+         if (axis != 1 || block) s += ", " + std::to_string(axis);
+         if (block) s += ", " + std::to_string(block);
+         if (!attrInt(n, "saturate", 1)) s += ", saturate=False";
+         return s + ")";
+       }},
+      {"DequantizeLinear", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_dequantize");
+         std::string s = "onnx_dequantize(" + in[0] + ", " + in[1] + (hasInput(n, 2) ? ", " + in[2] : std::string());
+         const int64_t axis = attrInt(n, "axis", 1), block = attrInt(n, "block_size", 0);
+         if (axis != 1 || block) s += std::string(hasInput(n, 2) ? "" : ", None") + ", " + std::to_string(axis);
+         if (block) s += ", " + std::to_string(block);
+         s += ")";
+         if (const int64_t out = attrInt(n, "output_dtype", 0)) {
+           const char* dt = torchDtype(static_cast<ir::ElemType>(out));
+           if (!dt) return Error{"DequantizeLinear to a type torch lacks"};
+           s += ".to(" + std::string(dt) + ")";
+         }
+         return s;
+       }},
+      {"QLinearMatMul", [](Ctx& c, const ir::Node&, In in) -> Result<std::string> {
+         c.helpers.use("onnx_qlinear_matmul");
+         std::string s = "onnx_qlinear_matmul(";
+         for (size_t i = 0; i < 8; ++i) s += (i ? ", " : "") + in[i];
+         return s + ")";
+       }},
+      {"MatMulInteger", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_matmul_integer");
+         return "onnx_matmul_integer(" + in[0] + ", " + in[1] + ", " + (hasInput(n, 2) ? in[2] : "None") + ", " +
+                (hasInput(n, 3) ? in[3] : "None") + ")";
+       }},
+      {"ConvInteger", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         auto geometry = convGeometry(c, n);
+         if (!geometry) return geometry;
+         c.helpers.use("onnx_conv_integer");
+         return "onnx_conv_integer(" + in[0] + ", " + in[1] + ", " + (hasInput(n, 2) ? in[2] : "None") + ", " +
+                (hasInput(n, 3) ? in[3] : "None") + ", " + *geometry + ")";
+       }},
+      {"QLinearConv", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         auto geometry = convGeometry(c, n, 3);
+         if (!geometry) return geometry;
+         c.helpers.use("onnx_qlinear_conv");
+         std::string s = "onnx_qlinear_conv(";
+         for (size_t i = 0; i < 8; ++i) s += (i ? ", " : "") + in[i];
+         return s + ", " + (hasInput(n, 8) ? in[8] : "None") + ", " + *geometry + ")";
+       }},
+      {"BitCast", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const ir::ElemType from = elemOf(c, n.inputs[0]), to = static_cast<ir::ElemType>(attrInt(n, "to", 0));
+         // uint16/uint32 are held in the next wider signed type: narrow (wrapping) to their width first.
+         auto signedOfWidth = [](ir::ElemType e) -> const char* {
+           return e == ir::ElemType::Uint16 ? "torch.int16" : e == ir::ElemType::Uint32 ? "torch.int32" : nullptr;
+         };
+         if (from == ir::ElemType::Undefined || !torchDtype(from) || !torchDtype(to) || from == ir::ElemType::Uint64 ||
+             to == ir::ElemType::Uint64 || ir::elemTypeBits(from) != ir::elemTypeBits(to) || from == ir::ElemType::Bool || to == ir::ElemType::Bool)
+           return Error{"BitCast from " + std::string(ir::elemTypeName(from)) + " to " + std::string(ir::elemTypeName(to))};
+         std::string x = in[0];
+         if (const char* narrow = signedOfWidth(from)) x += ".to(" + std::string(narrow) + ")";
+         if (const char* narrow = signedOfWidth(to))
+           return x + ".view(" + narrow + ").to(" + torchDtype(to) + ") & " + (to == ir::ElemType::Uint16 ? "0xFFFF" : "0xFFFFFFFF");
+         return x + ".view(" + torchDtype(to) + ")";
+       }},
+      {"CenterCropPad", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_center_crop_pad");
+         auto axes = attrInts(n, "axes");
+         return "onnx_center_crop_pad(" + in[0] + ", " + in[1] + (axes ? ", " + pyInts(*axes) : std::string()) + ")";
+       }},
+      {"Col2Im", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_col2im");
+         std::string s = "onnx_col2im(" + in[0] + ", " + in[1] + ", " + in[2];
+         for (const char* a : {"dilations", "pads", "strides"})
+           if (auto v = attrInts(n, a)) s += std::string(", ") + a + "=" + pyInts(*v);
+         return s + ")";
+       }},
+      {"RotaryEmbedding", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_rotary_embedding");
+         return "onnx_rotary_embedding(" + in[0] + ", " + in[1] + ", " + in[2] + ", " + (hasInput(n, 3) ? in[3] : "None") + ", " +
+                std::to_string(attrInt(n, "interleaved", 0)) + ", " + std::to_string(attrInt(n, "num_heads", 0)) + ", " +
+                std::to_string(attrInt(n, "rotary_embedding_dim", 0)) + ")";
+       }},
+      {"Swish", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         const double alpha = attrFloat(n, "alpha", 1.0);
+         if (alpha == 1.0) return "F.silu(" + in[0] + ")";
+         return in[0] + " * torch.sigmoid(" + pyFloatLit(alpha) + " * " + in[0] + ")";
+       }},
+      {"ReverseSequence", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_reverse_sequence");
+         return "onnx_reverse_sequence(" + in[0] + ", " + in[1] + ", " + std::to_string(attrInt(n, "batch_axis", 1)) + ", " +
+                std::to_string(attrInt(n, "time_axis", 0)) + ")";
+       }},
+      {"TensorScatter", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const std::string mode = attrStr(n, "mode", "linear");
+         if (mode != "linear" && mode != "circular") return Error{"TensorScatter mode " + mode};
+         c.helpers.use("onnx_tensor_scatter");
+         return "onnx_tensor_scatter(" + in[0] + ", " + in[1] + ", " + (hasInput(n, 2) ? in[2] : "None") + ", " +
+                std::to_string(attrInt(n, "axis", -2)) + (mode == "circular" ? ", circular=True)" : ")");
+       }},
+      {"DFT", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_dft");
+         std::string axis = std::to_string(attrInt(n, "axis", 1));
+         if (c.opset >= 20) axis = hasInput(n, 2) ? "int(" + in[2] + ")" : "-2";
+         return "onnx_dft(" + in[0] + ", " + (hasInput(n, 1) ? in[1] : "None") + ", " + axis + ", " +
+                std::to_string(attrInt(n, "inverse", 0)) + ", " + std::to_string(attrInt(n, "onesided", 0)) + ")";
+       }},
+      {"STFT", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         if (!hasInput(n, 2) && !hasInput(n, 3)) return Error{"STFT without a window or frame length"};
+         c.helpers.use("onnx_stft");
+         return "onnx_stft(" + in[0] + ", " + in[1] + ", " + (hasInput(n, 2) ? in[2] : "None") + ", " + (hasInput(n, 3) ? in[3] : "None") +
+                ", " + std::to_string(attrInt(n, "onesided", 1)) + ")";
+       }},
+      {"NonMaxSuppression", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_nms");
+         std::string s = "onnx_nms(" + in[0] + ", " + in[1];
+         for (size_t i = 2; i < 5; ++i) s += ", " + (hasInput(n, i) ? in[i] : std::string("None"));
+         return s + ", " + std::to_string(attrInt(n, "center_point_box", 0)) + ")";
+       }},
+      {"EyeLike", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         std::string dt = in[0] + ".dtype";
+         if (const int64_t to = attrInt(n, "dtype", 0)) {
+           const char* d = torchDtype(static_cast<ir::ElemType>(to));
+           if (!d) return Error{"EyeLike of a type torch lacks"};
+           dt = d;
+         }
+         const std::string k = std::to_string(attrInt(n, "k", 0));
+         return "torch.ones(" + in[0] + ".shape, dtype=" + dt + ").triu(" + k + ").tril(" + k + ")";
+       }},
+      {"RoiAlign", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const std::string mode = attrStr(n, "mode", "avg");
+         if (mode != "avg" && mode != "max") return Error{"RoiAlign mode " + mode};
+         // Opset 10 had no attribute and behaved as output_half_pixel.
+         const std::string transform = attrStr(n, "coordinate_transformation_mode", c.opset >= 16 ? "half_pixel" : "output_half_pixel");
+         c.helpers.use("onnx_roi_align");
+         return "onnx_roi_align(" + in[0] + ", " + in[1] + ", " + in[2] + ", " + pyStr(mode) + ", " +
+                std::to_string(attrInt(n, "output_height", 1)) + ", " + std::to_string(attrInt(n, "output_width", 1)) + ", " +
+                std::to_string(attrInt(n, "sampling_ratio", 0)) + ", " + pyFloatLit(attrFloat(n, "spatial_scale", 1.0)) + ", " +
+                (transform == "half_pixel" ? "True" : "False") + ")";
+       }},
+      {"AffineGrid", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         c.helpers.use("onnx_ints");
+         return "F.affine_grid(" + in[0] + ", onnx_ints(" + in[1] + "), align_corners=" + (attrInt(n, "align_corners", 0) ? "True" : "False") + ")";
+       }},
+      // Optional values are None or the value itself.
+      {"Optional", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> { return hasInput(n, 0) ? in[0] : std::string("None"); }},
+      {"OptionalHasElement", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
+         return hasInput(n, 0) ? "torch.tensor(" + in[0] + " is not None)" : std::string("torch.tensor(False)");
+       }},
+      {"OptionalGetElement", [](Ctx&, const ir::Node&, In in) -> Result<std::string> { return in[0]; }},
+      {"DeformConv", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         if (c.rankOf(n.inputs[0]) != 4) return Error{"DeformConv other than 2-D"};
+         const std::string auto_pad = attrStr(n, "auto_pad", "NOTSET");
+         if (auto_pad != "NOTSET" && auto_pad != "VALID") return Error{"DeformConv with auto_pad " + auto_pad};
+         c.helpers.use("onnx_deform_conv");
+         std::string s = "onnx_deform_conv(" + in[0] + ", " + in[1] + ", " + in[2] + ", " + (hasInput(n, 3) ? in[3] : "None") + ", " +
+                         (hasInput(n, 4) ? in[4] : "None");
+         if (auto v = attrInts(n, "strides")) s += ", strides=" + pyInts(*v);
+         if (auto v = attrInts(n, "pads")) s += ", pads=" + pyInts(*v);
+         if (auto v = attrInts(n, "dilations")) s += ", dilations=" + pyInts(*v);
+         if (attrInt(n, "group", 1) != 1) s += ", group=" + std::to_string(attrInt(n, "group", 1));
+         if (attrInt(n, "offset_group", 1) != 1) s += ", offset_group=" + std::to_string(attrInt(n, "offset_group", 1));
+         return s + ")";
+       }},
+      {"TfIdfVectorizer", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         if (n.attr("pool_strings")) return Error{"TfIdfVectorizer over strings, which torch lacks"};
+         auto pool = attrInts(n, "pool_int64s");
+         auto counts = attrInts(n, "ngram_counts");
+         auto indexes = attrInts(n, "ngram_indexes");
+         if (!pool || !counts || !indexes || indexes->empty()) return Error{"TfIdfVectorizer without its n-gram pool"};
+         const std::string mode = attrStr(n, "mode", "TF");
+         c.helpers.use("onnx_tfidf");
+         std::string s = "onnx_tfidf(" + in[0] + ", " + std::to_string(attrInt(n, "min_gram_length", 1)) + ", " +
+                         std::to_string(attrInt(n, "max_gram_length", 1)) + ", " + std::to_string(attrInt(n, "max_skip_count", 0)) + ", " +
+                         pyInts(*pool) + ", " + pyInts(*counts) + ", " + pyInts(*indexes);
+         if (const ir::Attribute* w = n.attr("weights"); w && !w->floats.empty()) {
+           s += ", weights=[";
+           for (size_t i = 0; i < w->floats.size(); ++i) s += (i ? ", " : "") + pyFloatLit(w->floats[i]);
+           s += "]";
+         }
+         if (mode != "TF") s += ", mode=" + pyStr(mode);
+         return s + ")";
+       }},
+      {"ImageDecoder", [](Ctx& c, const ir::Node& n, In in) -> Result<std::string> {
+         const std::string format = attrStr(n, "pixel_format", "RGB");
+         if (format != "RGB" && format != "BGR" && format != "Grayscale") return Error{"ImageDecoder pixel_format " + format};
+         c.helpers.use("onnx_image_decoder");
+         return "onnx_image_decoder(" + in[0] + (format != "RGB" ? ", " + pyStr(format) : std::string()) + ")";
+       }},
       {"Shape", [](Ctx&, const ir::Node& n, In in) -> Result<std::string> {
          const ir::Attribute* s = n.attr("start");
          const ir::Attribute* e = n.attr("end");

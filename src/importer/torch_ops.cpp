@@ -179,7 +179,6 @@ bool tryLinear(Ctx& c, const ir::Node& n, Emit& e) {
 }
 
 Status emitPool(Ctx& c, const ir::Node& n, Emit& e, bool max) {
-  if (max && outputUsed(c, n, 1)) return Error{"MaxPool's Indices output"};
   auto kernel = attrIntsOr(n, "kernel_shape", {});
   const size_t k = kernel.size();
   if (k < 1 || k > 3) return Error{"pooling over " + std::to_string(k) + " axes"};
@@ -192,6 +191,14 @@ Status emitPool(Ctx& c, const ir::Node& n, Emit& e, bool max) {
   bool small = true;
   for (size_t i = 0; i < k; ++i) small = small && pads.size() == 2 * k && pads[i] * 2 <= kernel[i];
   const bool plain_pads = (auto_pad == "NOTSET" || auto_pad == "VALID") && symmetric(pads) && small;
+  if (max && outputUsed(c, n, 1)) {  // the Indices output: torch's pooling with the padding it can express
+    if (!plain_pads) return Error{"MaxPool's Indices output with asymmetric or SAME padding"};
+    c.helpers.use("onnx_max_pool_with_indices");
+    c.forward.push_back(c.outVar(n, 0) + ", " + c.outVar(n, 1) + " = onnx_max_pool_with_indices(" + e.in[0] + ", " + pyInts(kernel) +
+                        ", " + pyInts(strides) + ", " + pyInts(pads) + ", " + pyInts(dil) + ", " + (ceil ? "1" : "0") + ", " +
+                        std::to_string(attrInt(n, "storage_order", 0)) + ")");
+    return {};
+  }
   if (plain_pads && (max || (!ceil && dil == std::vector<int64_t>(k, 1)))) {
     std::string args = tupleOrScalar(kernel);
     if (strides != kernel) args += ", stride=" + tupleOrScalar(strides);
@@ -206,8 +213,22 @@ Status emitPool(Ctx& c, const ir::Node& n, Emit& e, bool max) {
     return {};
   }
   std::string x = e.in[0];
-  if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
-    if (!max && !include) return Error{"AveragePool with auto_pad SAME and count_include_pad=0"};
+  if ((auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") && !max && !include) {
+    // The average must not count the padding: the pads, fixed by the input's declared
+    // size, go to onnx_pool, which divides by the cells inside the input.
+    const ir::Type& t = c.g.value(n.inputs[0]).type;
+    if (!t.isTensor() || !t.shape.rank_known || t.shape.dims.size() != k + 2)
+      return Error{"AveragePool with auto_pad SAME and count_include_pad=0 on an input of unknown size"};
+    pads.assign(2 * k, 0);
+    for (size_t i = 0; i < k; ++i) {
+      const ir::Dim& d = t.shape.dims[2 + i];
+      if (!d.isKnown()) return Error{"AveragePool with auto_pad SAME and count_include_pad=0 on an input of unknown size"};
+      const int64_t out = (d.value + strides[i] - 1) / strides[i];
+      const int64_t total = std::max<int64_t>(0, (out - 1) * strides[i] + (kernel[i] - 1) * dil[i] + 1 - d.value);
+      pads[i] = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      pads[k + i] = total - pads[i];
+    }
+  } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
     bool pre = false;
     auto padded = prePad(c, n, x, kernel, &pads, &pre, max ? "float(\"-inf\")" : "0.0");
     if (!padded) return padded.error();
@@ -220,12 +241,22 @@ Status emitPool(Ctx& c, const ir::Node& n, Emit& e, bool max) {
   return {};
 }
 
+// Dropout is the identity unless its training_mode input may be true and its ratio may be
+// above zero (then it is random).
+bool mayDropRandomly(Ctx& c, const ir::Node& n) {
+  if (!hasInput(n, 2)) return false;
+  auto training = c.knownInts(n.inputs[2]);
+  if (training && (training->empty() || !(*training)[0])) return false;
+  const KnownConst* ratio = hasInput(n, 1) ? c.known(n.inputs[1]) : nullptr;
+  return !(ratio && ratio->values.size() == 1 && ratio->values[0] == 0.0);
+}
+
 }  // namespace
 
 Status emitNode(Ctx& c, uint32_t index) {
   const ir::Node& n = c.g.nodes[index];
   if (!n.domain.empty() && n.domain != "ai.onnx") return Error{"ops of domain '" + displayName(n.domain) + "' have no torch equivalent here"};
-  if (!n.subgraphs().empty()) return Error{"ops with subgraphs (If/Loop/Scan) are not supported yet"};
+  if (!n.subgraphs().empty()) return emitControlFlow(c, n);
   const std::string& op = n.op_type;
   if (op == "Constant") {
     const ir::Attribute* a = n.attr("value");
@@ -273,11 +304,30 @@ Status emitNode(Ctx& c, uint32_t index) {
     e.assign(call + ", dtype=torch.float64).to(" + dt + ")");
     return {};
   }
+  if (op == "Dropout" && mayDropRandomly(c, n)) {
+    // Training mode decided at run time: the generated code passes the input through when
+    // it is off (or the ratio is 0) and refuses the random drop otherwise.
+    auto training = c.knownInts(n.inputs[2]);
+    const KnownConst* ratio = hasInput(n, 1) ? c.known(n.inputs[1]) : nullptr;
+    if (training && (!hasInput(n, 1) || ratio)) return Error{"Dropout in training mode"};
+    std::vector<std::string> in;
+    for (size_t i = 0; i < 3; ++i) {
+      if (!hasInput(n, i)) {
+        in.push_back("None");
+        continue;
+      }
+      auto v = c.value(n.inputs[i]);
+      if (!v) return v.error();
+      in.push_back(*v);
+    }
+    c.helpers.use("onnx_dropout");
+    c.forward.push_back(c.outVar(n, 0) + ", " + (outputUsed(c, n, 1) ? c.outVar(n, 1) : std::string("_")) + " = onnx_dropout(" +
+                        in[0] + ", " + in[1] + ", " + in[2] + ")");
+    return {};
+  }
   if (op == "Dropout" && outputUsed(c, n, 1)) {  // inference: the input passes, the mask is all true
     auto x = c.value(n.inputs[0]);
     if (!x) return x.error();
-    if (hasInput(n, 2) && !c.knownInts(n.inputs[2])) return Error{"Dropout in training mode"};
-    if (auto t = c.knownInts(hasInput(n, 2) ? n.inputs[2] : ir::ValueId{}); t && !t->empty() && (*t)[0]) return Error{"Dropout in training mode"};
     c.forward.push_back(c.outVar(n, 0) + ", " + c.outVar(n, 1) + " = " + *x + ", torch.ones_like(" + *x + ", dtype=torch.bool)");
     return {};
   }
@@ -359,6 +409,16 @@ Status emitNode(Ctx& c, uint32_t index) {
     }
     if (Status s = materialize(1); !s) return s;
   }
+  if (op == "BatchNormalization" && attrInt(n, "training_mode", 0) != 0 && n.inputs.size() == 5) {
+    // Training mode: normalised by the batch's statistics, with the updated running ones.
+    if (Status s = materialize(1); !s) return s;
+    c.helpers.use("onnx_batch_norm_training");
+    std::string lhs;
+    for (size_t i = 0; i < 3; ++i) lhs += (i ? ", " : "") + (outputUsed(c, n, i) ? c.outVar(n, i) : std::string("_"));
+    c.forward.push_back(lhs + " = onnx_batch_norm_training(" + e.in[0] + ", " + e.in[1] + ", " + e.in[2] + ", " + e.in[3] + ", " +
+                        e.in[4] + ", " + pyFloatLit(attrFloat(n, "epsilon", 1e-5)) + ", " + pyFloatLit(attrFloat(n, "momentum", 0.9)) + ")");
+    return {};
+  }
   if (op == "BatchNormalization") {
     if (n.inputs.size() < 5) return Error{"BatchNormalization needs 5 inputs"};
     bool all = true;
@@ -390,7 +450,17 @@ Status emitNode(Ctx& c, uint32_t index) {
   }
   if (op == "Gather" || op == "LayerNormalization")
     if (Status s = materialize(0); !s) return s;
-  if (op == "MaxPool") return emitPool(c, n, e, true);
+  if (op == "MaxPool") {
+    // torch pools floats only: an integer input pools as float64 (exact) and casts back.
+    const ir::ElemType elem = elemOf(c, n.inputs[0]);
+    const char* dt = torchDtype(elem);
+    const bool integer = dt && !ir::isFloatType(elem) && elem != ir::ElemType::Bool;
+    if (integer && outputUsed(c, n, 1)) return Error{"MaxPool's Indices output of an integer input"};
+    if (integer) e.in[0] += ".double()";
+    if (Status s = emitPool(c, n, e, true); !s) return s;
+    if (integer) c.forward.back() += ".to(" + std::string(dt) + ")";
+    return {};
+  }
   if (op == "AveragePool") return emitPool(c, n, e, false);
   if (op == "LayerNormalization" && n.inputs.size() == 3 && c.initializer(n.inputs[1]) && c.initializer(n.inputs[2]) &&
       attrInt(n, "axis", -1) == -1 && c.initializer(n.inputs[1])->dims.size() == 1 &&
@@ -428,7 +498,6 @@ Status emitNode(Ctx& c, uint32_t index) {
     return {};
   }
   if (op == "Attention") {
-    if (hasInput(n, 6)) return Error{"Attention with nonpad_kv_seqlen"};
     c.helpers.use("onnx_attention");
     auto opt = [&](size_t i) { return hasInput(n, i) ? e.in[i] : std::string("None"); };
     const ir::Attribute* scale = n.attr("scale");
@@ -441,11 +510,11 @@ Status emitNode(Ctx& c, uint32_t index) {
                         ", " + opt(5) + ", " + std::to_string(attrInt(n, "is_causal", 0)) + ", " +
                         std::to_string(attrInt(n, "q_num_heads", 0)) + ", " + std::to_string(attrInt(n, "kv_num_heads", 0)) + ", " +
                         (scale ? pyFloatLit(scale->f) : "None") + ", " + pyFloatLit(attrFloat(n, "softcap", 0.0)) + ", " +
-                        std::to_string(attrInt(n, "qk_matmul_output_mode", 0)) + ")");
+                        std::to_string(attrInt(n, "qk_matmul_output_mode", 0)) +
+                        (hasInput(n, 6) ? ", nonpad_kv_seqlen=" + e.in[6] : std::string()) + ")");
     return {};
   }
   if (op == "RNN" || op == "GRU" || op == "LSTM") {
-    if (hasInput(n, 4)) return Error{op + " with sequence_lens"};
     if (attrInt(n, "input_forget", 0)) return Error{"LSTM with input_forget"};
     const std::string direction = attrStr(n, "direction", "forward");
     const int dirs = direction == "bidirectional" ? 2 : 1;
@@ -475,7 +544,8 @@ Status emitNode(Ctx& c, uint32_t index) {
     c.forward.push_back(lhs + " = onnx_recurrent(" + pyStr(op) + ", " + e.in[0] + ", " + e.in[1] + ", " + e.in[2] + ", " + opt(3) +
                         ", " + opt(5) + ", " + (op == "LSTM" ? opt(6) : "None") + ", " + (op == "LSTM" ? opt(7) : "None") + ", " +
                         pyStr(direction) + ", " + std::to_string(attrInt(n, "layout", 0)) + ", " + list + ", " +
-                        std::to_string(attrInt(n, "linear_before_reset", 0)) + ", " + (clip ? pyFloatLit(clip->f) : "None") + ")");
+                        std::to_string(attrInt(n, "linear_before_reset", 0)) + ", " + (clip ? pyFloatLit(clip->f) : "None") +
+                        (hasInput(n, 4) ? ", lengths=" + e.in[4] : std::string()) + ")");
     return {};
   }
   if (op == "Softmax" || op == "LogSoftmax") {
@@ -516,17 +586,21 @@ Status emitNode(Ctx& c, uint32_t index) {
     std::string nearest = attrStr(n, "nearest_mode", c.opset < 11 ? "floor" : "round_prefer_floor");
     if (op == "Upsample" || c.opset < 11) transform = "asymmetric", nearest = "floor";
     if (mode == "linear" && (op == "Upsample" || c.opset < 11)) transform = "asymmetric";
-    if (mode != "nearest" && transform == "asymmetric") return Error{"linear resize with asymmetric coordinates"};
-    if (attrInt(n, "antialias", 0)) return Error{"antialiased resize"};
-    if (transform == "tf_crop_and_resize" || transform == "half_pixel_symmetric")
-      return Error{"Resize with coordinate_transformation_mode " + transform};
-    if (attrStr(n, "keep_aspect_ratio_policy", "stretch") != "stretch") return Error{"Resize with keep_aspect_ratio_policy"};
-    if (mode == "cubic" && (attrFloat(n, "cubic_coeff_a", -0.75) != -0.75 || attrInt(n, "exclude_outside", 0)))
-      return Error{"cubic Resize other than torch's bicubic (a = -0.75, outside included)"};
     std::string axes = "None";
     if (auto a = attrInts(n, "axes")) axes = pyInts(*a);
+    // Options past the common ones are written only when they differ from ONNX's defaults.
+    std::string extra;
+    if (mode == "cubic" && attrFloat(n, "cubic_coeff_a", -0.75) != -0.75) extra += ", cubic_a=" + pyFloatLit(attrFloat(n, "cubic_coeff_a", -0.75));
+    if (attrInt(n, "exclude_outside", 0)) extra += ", exclude_outside=1";
+    if (attrInt(n, "antialias", 0)) extra += ", antialias=1";
+    if (transform == "tf_crop_and_resize") {
+      if (op == "Upsample" || c.opset < 11 || !hasInput(n, 1)) return Error{"tf_crop_and_resize without a roi"};
+      extra += ", roi=" + e.in[1];
+      if (attrFloat(n, "extrapolation_value", 0.0) != 0.0) extra += ", extrapolation=" + pyFloatLit(attrFloat(n, "extrapolation_value", 0.0));
+    }
+    if (const std::string keep = attrStr(n, "keep_aspect_ratio_policy", "stretch"); keep != "stretch") extra += ", keep_aspect=" + pyStr(keep);
     e.assign("onnx_resize(" + e.in[0] + ", " + scales + ", " + sizes + ", " + pyStr(mode) + ", " + pyStr(transform) + ", " +
-             pyStr(nearest) + ", " + axes + ")");
+             pyStr(nearest) + ", " + axes + extra + ")");
     return {};
   }
   if (op == "Split") {
@@ -542,6 +616,46 @@ Status emitNode(Ctx& c, uint32_t index) {
     if (n.outputs.size() == 1) lhs += ",";
     c.forward.push_back(lhs + " = onnx_split(" + e.in[0] + ", " + split + ", " + std::to_string(attrInt(n, "axis", 0)) +
                         ", " + std::to_string(n.outputs.size()) + ")");
+    return {};
+  }
+  if (op == "Unique") {
+    c.helpers.use("onnx_unique");
+    const ir::Attribute* axis = n.attr("axis");
+    std::string lhs;
+    for (size_t i = 0; i < 4; ++i) lhs += (i ? ", " : "") + (outputUsed(c, n, i) ? c.outVar(n, i) : std::string("_"));
+    c.forward.push_back(lhs + " = onnx_unique(" + e.in[0] + ", " + (axis ? std::to_string(axis->i) : "None") + ", " +
+                        std::to_string(attrInt(n, "sorted", 1)) + ")");
+    return {};
+  }
+  if (op == "CausalConvWithState") {
+    const std::string activation = attrStr(n, "activation", "none");
+    if (activation != "none" && activation != "silu" && activation != "swish")
+      return Error{"CausalConvWithState with activation " + activation};
+    c.helpers.use("onnx_causal_conv_with_state");
+    auto opt = [&](size_t i) { return hasInput(n, i) ? e.in[i] : std::string("None"); };
+    std::string lhs;
+    for (size_t i = 0; i < 2; ++i) lhs += (i ? ", " : "") + (outputUsed(c, n, i) ? c.outVar(n, i) : std::string("_"));
+    c.forward.push_back(lhs + " = onnx_causal_conv_with_state(" + e.in[0] + ", " + e.in[1] + ", " + opt(2) + ", " + opt(3) +
+                        (activation != "none" ? ", " + pyStr(activation) : std::string()) + ")");
+    return {};
+  }
+  if (op == "LinearAttention") {
+    const std::string rule = attrStr(n, "update_rule", "gated_delta");
+    if (rule != "gated_delta" || !hasInput(n, 5)) return Error{"LinearAttention other than the gated delta rule with beta"};
+    c.helpers.use("onnx_linear_attention");
+    auto opt = [&](size_t i) { return hasInput(n, i) ? e.in[i] : std::string("None"); };
+    std::string lhs;
+    for (size_t i = 0; i < 2; ++i) lhs += (i ? ", " : "") + (outputUsed(c, n, i) ? c.outVar(n, i) : std::string("_"));
+    const ir::Attribute* scale = n.attr("scale");
+    c.forward.push_back(lhs + " = onnx_linear_attention(" + e.in[0] + ", " + e.in[1] + ", " + e.in[2] + ", " + opt(3) + ", " + opt(4) +
+                        ", " + e.in[5] + ", " + std::to_string(attrInt(n, "q_num_heads", 1)) + ", " +
+                        std::to_string(attrInt(n, "kv_num_heads", 1)) + (scale ? ", " + pyFloatLit(scale->f) : std::string()) + ")");
+    return {};
+  }
+  if (op == "SwiGLU") {  // Swish(a) * b
+    const double alpha = attrFloat(n, "alpha", 1.0);
+    e.assign((alpha == 1.0 ? "F.silu(" + e.in[0] + ")" : e.in[0] + " * torch.sigmoid(" + pyFloatLit(alpha) + " * " + e.in[0] + ")") +
+             " * " + e.in[1]);
     return {};
   }
   if (op == "TopK") {

@@ -118,15 +118,139 @@ TEST(OnnxToPyTorch, HostileNamesBecomeSafeIdentifiers) {
   EXPECT_TRUE(has(r->code, "        class_self_return = F.relu(x_import_os_os_system_rm_rf)\n")) << r->code;
 }
 
-TEST(OnnxToPyTorch, SubgraphsAreRefusedWithTheirOp) {
+TEST(OnnxToPyTorch, IfBranchesBecomeNestedFunctionsReadingTheOuterGraph) {
   ir::Model m = test::model(17);
+  GraphBuilder(m).input("c", ir::ElemType::Bool, test::shape({}));
+  GraphBuilder(m).input("data", F32, test::shape({4}));
+  ir::GraphId then_id = GraphBuilder::addBody(m, ir::GraphId{0}, "then");
+  ir::GraphId else_id = GraphBuilder::addBody(m, ir::GraphId{0}, "else");
+  {
+    GraphBuilder t(m, then_id);
+    t.outer("data");
+    t.output(t.op("Relu", "", {"data"}));
+    GraphBuilder e(m, else_id);
+    e.outer("data");
+    e.output(e.op("Neg", "", {"data"}));
+  }
   GraphBuilder g(m);
-  g.input("c", ir::ElemType::Bool, test::shape({}));
-  ir::GraphId body = GraphBuilder::addBody(m, ir::GraphId{0}, "then");
-  GraphBuilder(m).output(GraphBuilder(m).op("If", "branch", {"c"}, {test::aGraph("then_branch", body)}));
+  g.output(g.op("If", "branch", {"c"}, {test::aGraph("then_branch", then_id), test::aGraph("else_branch", else_id)}));
   auto r = onnxToPyTorch(m);
-  ASSERT_FALSE(r);
-  EXPECT_TRUE(has(r.error().message, "If")) << r.error().message;
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(has(r->code, "        def branch_then():\n            v0 = F.relu(data)\n            return v0\n")) << r->code;
+  EXPECT_TRUE(has(r->code, "        def branch_else():\n            v0 = -data\n")) << r->code;
+  EXPECT_TRUE(has(r->code, " = branch_then() if bool(c) else branch_else()\n")) << r->code;
+}
+
+TEST(OnnxToPyTorch, LoopBodyIsAFunctionTheLoopHelperRuns) {
+  ir::Model m = test::model(17);
+  GraphBuilder(m).input("n", test::I64, test::shape({}));
+  GraphBuilder(m).input("acc", F32, test::shape({2}));
+  ir::GraphId body = GraphBuilder::addBody(m, ir::GraphId{0}, "body");
+  {
+    GraphBuilder b(m, body);
+    b.input("i", test::I64, test::shape({}));
+    b.input("cond", ir::ElemType::Bool, test::shape({}));
+    b.input("acc_in", F32, test::shape({2}));
+    b.output(b.op("Identity", "", {"cond"}));
+    b.output(b.op("Add", "", {"acc_in", "acc_in"}));
+  }
+  GraphBuilder g(m);
+  g.output(g.op("Loop", "double", {"n", "", "acc"}, {test::aGraph("body", body)}));
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(has(r->code, "def double_body(i, cond, acc_in):")) << r->code;
+  EXPECT_TRUE(has(r->code, " = onnx_loop(double_body, n, None, [acc], 0)\n")) << r->code;
+  EXPECT_TRUE(has(r->code, "\ndef onnx_loop(")) << r->code;
+  EXPECT_FALSE(has(r->code, "\ndef onnx_scan(")) << r->code;  // only the helpers used are written
+}
+
+// Element types torch 1.13 lacks are emulated, and the code says so.
+TEST(OnnxToPyTorch, SubByteAndFloat8TypesAreEmulated) {
+  ir::Model m = test::model(21);
+  GraphBuilder g(m);
+  g.input("q", ir::ElemType::Uint4, test::shape({4}));
+  g.input("data", F32, test::shape({4}));
+  g.output(g.op("Cast", "to_float", {"q"}, {test::aInt("to", 1)}));
+  g.output(g.op("Cast", "to_int4", {"data"}, {test::aInt("to", static_cast<int64_t>(ir::ElemType::Int4))}));
+  g.output(g.op("Cast", "to_e4m3", {"data"}, {test::aInt("to", static_cast<int64_t>(ir::ElemType::Float8E4M3FN)), test::aInt("saturate", 0)}));
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(has(r->code, "(\"q\", torch.uint8, [4])")) << r->code;
+  EXPECT_TRUE(has(r->code, "# Emulated element types")) << r->code;
+  EXPECT_TRUE(has(r->code, "UINT4 'q'")) << r->code;
+  EXPECT_TRUE(has(r->code, "to_float = q.to(torch.float32)")) << r->code;
+  EXPECT_TRUE(has(r->code, "to_int4 = onnx_to_small_int(data, \"INT4\")")) << r->code;
+  EXPECT_TRUE(has(r->code, "to_e4m3 = onnx_to_small_float(data, \"FLOAT8E4M3FN\", saturate=False)")) << r->code;
+  EXPECT_TRUE(has(r->code, "which torch lacks: emulated")) << r->code;  // the helper's docstring
+
+  ir::Model e8 = test::model(24);
+  GraphBuilder h(e8);
+  h.input("data", F32, test::shape({4}));
+  h.output(h.op("Cast", "to_e8m0", {"data"}, {test::aInt("to", static_cast<int64_t>(ir::ElemType::Float8E8M0)),
+                                               test::aStr("round_mode", "nearest")}));
+  auto e8r = onnxToPyTorch(e8);
+  ASSERT_TRUE(e8r) << e8r.error().message;
+  EXPECT_TRUE(has(e8r->code, "to_e8m0 = onnx_to_float8e8m0(data, \"nearest\")")) << e8r->code;
+
+  ir::Model c64 = test::model(21);  // a type that is not emulated is named
+  GraphBuilder k(c64);
+  k.input("data", F32, test::shape({4}));
+  k.output(k.op("Cast", "to_complex", {"data"}, {test::aInt("to", static_cast<int64_t>(ir::ElemType::Complex64))}));
+  auto refused = onnxToPyTorch(c64);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(has(refused.error().message, "Cast to COMPLEX64, which torch lacks")) << refused.error().message;
+}
+
+TEST(OnnxToPyTorch, QuantizedOpsNameTheirTypeAndAxis) {
+  ir::Model m = test::model(21);
+  GraphBuilder g(m);
+  g.input("data", F32, test::shape({2, 3}));
+  g.input("q", ir::ElemType::Int8, test::shape({2, 3}));
+  g.input("scale", F32, test::shape({2}));
+  g.input("zero", ir::ElemType::Int8, test::shape({2}));
+  g.output(g.op("QuantizeLinear", "quant", {"data", "scale", "zero"}, {test::aInt("axis", 0)}));
+  g.output(g.op("DequantizeLinear", "dequant", {"q", "scale", "zero"}, {test::aInt("axis", 0)}));
+  g.output(g.op("DequantizeLinear", "dequant_tensor", {"q", "scale"}));
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(has(r->code, "quant = onnx_quantize(data, scale, zero, \"INT8\", 0)")) << r->code;
+  EXPECT_TRUE(has(r->code, "dequant = onnx_dequantize(q, scale, zero, 0)")) << r->code;
+  EXPECT_TRUE(has(r->code, "dequant_tensor = onnx_dequantize(q, scale)")) << r->code;
+}
+
+// Ops with several results assign each used one and drop the others ("_").
+TEST(OnnxToPyTorch, MultiOutputOpsNameEveryUsedResult) {
+  ir::Model m = test::model(27);
+  GraphBuilder g(m);
+  g.input("data", F32, test::shape({1, 4, 8}));
+  g.input("kernel", F32, test::shape({4, 1, 3}));
+  g.input("image", F32, test::shape({1, 1, 4, 4}));
+  auto conv = g.ops("CausalConvWithState", "causal", {"data", "kernel"}, 2, {test::aStr("activation", "silu")});
+  g.output(conv[0]);
+  auto pool = g.ops("MaxPool", "pool", {"image"}, 2, {test::aInts("kernel_shape", {2, 2}), test::aInts("strides", {2, 2})});
+  g.output(pool[0]);
+  g.output(pool[1]);
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(has(r->code, "causal, _ = onnx_causal_conv_with_state(data, kernel, None, None, \"silu\")")) << r->code;
+  EXPECT_TRUE(has(r->code, "pool, pool_1 = onnx_max_pool_with_indices(image, [2, 2], [2, 2], [0, 0, 0, 0], [1, 1], 0, 0)")) << r->code;
+}
+
+TEST(OnnxToPyTorch, NewOpsAreOneTorchCallWhereTorchHasOne) {
+  ir::Model m = test::model(26);
+  GraphBuilder g(m);
+  g.input("data", F32, test::shape({4}));
+  g.output(g.op("BitCast", "bits", {"data"}, {test::aInt("to", static_cast<int64_t>(ir::ElemType::Int32))}));
+  g.output(g.op("Swish", "swish", {"data"}));
+  g.output(g.op("Swish", "swish_half", {"data"}, {test::aFloat("alpha", 0.5f)}));
+  g.input("matrix", F32, test::shape({3, 4}));
+  g.output(g.op("EyeLike", "eye", {"matrix"}, {test::aInt("k", 1)}));
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(has(r->code, "bits = data.view(torch.int32)")) << r->code;
+  EXPECT_TRUE(has(r->code, "swish = F.silu(data)")) << r->code;
+  EXPECT_TRUE(has(r->code, "swish_half = data * torch.sigmoid(0.5 * data)")) << r->code;
+  EXPECT_TRUE(has(r->code, "eye = torch.ones(matrix.shape, dtype=matrix.dtype).triu(1).tril(1)")) << r->code;
 }
 
 }  // namespace
