@@ -83,7 +83,6 @@ void BuilderView::applyImport() {
   selectMany({});
   status_.clear();
   fit_pending_ = true;
-  fit_readable_ = true;
 }
 
 void BuilderView::drawImportPopup() {
@@ -304,7 +303,7 @@ void BuilderView::handleShortcuts() {
   if (!ctrl && (pressed(SDL_SCANCODE_EQUALS) || pressed(SDL_SCANCODE_KP_PLUS))) zoomAt(1.25f, centre);
   if (!ctrl && (pressed(SDL_SCANCODE_MINUS) || pressed(SDL_SCANCODE_KP_MINUS))) zoomAt(0.8f, centre);
   if (!ctrl && pressed(SDL_SCANCODE_0)) zoomAt(1.0f / zoom_, centre);
-  if (!ctrl && pressed(SDL_SCANCODE_F)) fitView();
+  if (!ctrl && pressed(SDL_SCANCODE_F)) fitPressed();
 }
 
 void BuilderView::drawToolbar() {
@@ -344,9 +343,11 @@ void BuilderView::drawToolbar() {
   note("btn:From template");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start from a classic architecture (Undo brings this one back)");
   ImGui::SameLine();
-  if (ImGui::Button("Fit")) fitView();
+  if (ImGui::Button("Fit")) fitPressed();
   note("btn:Fit");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole model (F); +/- or the mouse wheel zoom");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Fit the model at a readable size (F); again: the whole model, however small.\n"
+                      "+/- or the mouse wheel zoom; drag with the right button to pan");
   ImGui::SameLine();
   ImGui::Text("%3.0f%%", zoom_ * 100.0f);
   ImGui::SameLine();
@@ -436,6 +437,7 @@ void BuilderView::publishUi() {
   }
   nlohmann::ordered_json j;
   j["zoom"] = std::round(zoom_ * 1e4) / 1e4;
+  j["text_px"] = std::round(ImGui::GetFontSize() * zoom_ * 100) / 100;  // box text height on screen
   j["params_total"] = analysis_.total.total();
   j["params_trainable"] = analysis_.total.trainable;
   j["errors"] = analysis_.errors;

@@ -101,13 +101,23 @@ void BuilderView::fitView(bool readable) {
   const float w = static_cast<float>(x1 - x0), h = static_cast<float>(y1 - y0);
   zoom_ = std::clamp(std::min((canvas_size_.x - 2 * margin) / w, (avail_h - 2 * margin) / h), kMinZoom, 1.5f);
   scroll_.x = (canvas_size_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_;
-  if (readable && zoom_ < kReadableZoom) {  // the top of the model, centred if it is narrow enough
-    zoom_ = kReadableZoom;
+  fit_cut_ = readable && zoom_ < readableZoom();
+  if (fit_cut_) {  // the top of the model, centred if it is narrow enough
+    zoom_ = readableZoom();
     scroll_.x = w * zoom_ < canvas_size_.x - 2 * margin ? (canvas_size_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_
                                                         : margin - static_cast<float>(x0) * zoom_;
   }
   scroll_.y = margin - static_cast<float>(y0) * zoom_;
   if (h * zoom_ < avail_h - 2 * margin) scroll_.y = (avail_h - h * zoom_) * 0.5f - static_cast<float>(y0) * zoom_;
+  fitted_zoom_ = zoom_;
+  fitted_scroll_ = scroll_;
+}
+
+float BuilderView::readableZoom() const { return kReadableTextPx / ImGui::GetFontSize(); }
+
+void BuilderView::fitPressed() {
+  const bool same_view = fit_cut_ && zoom_ == fitted_zoom_ && scroll_.x == fitted_scroll_.x && scroll_.y == fitted_scroll_.y;
+  fitView(!same_view);
 }
 
 // [SECTION] Drawing and gestures
@@ -120,8 +130,8 @@ void BuilderView::drawCanvas() {
   const ImVec2 origin = canvas_origin_, size = canvas_size_;
   if (fit_pending_) {
     fit_pending_ = false;
-    fitView(fit_readable_);
-    fit_readable_ = false;
+    fitView(!fit_all_);
+    fit_all_ = false;
   }
   ImGui::InvisibleButton("##canvasbg", size,
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodePng, imageStats, screenshot, SHOTS, waitReady } from './lib.mjs';
-import { assert, builderDoc, builderUi, click, clickAt, frames, openBuilder, rect, waitUi } from './builder_lib.mjs';
+import { assert, builderDoc, builderUi, click, clickAt, frames, openBuilder, rect, showBuilder, waitUi } from './builder_lib.mjs';
 
 // Pixels within `tol` of an 0xRRGGBB colour.
 function near(png, rgb, tol = 14) {
@@ -149,9 +149,7 @@ export default function register(t) {
     const saved = JSON.stringify(doc);
     await page.reload();
     await waitReady(page);
-    await page.waitForFunction(() => window.netforgeBuilder !== undefined, null, { timeout: 10000 });
-    await page.mouse.click(640, 400);
-    await page.keyboard.press('Control+Shift+B');  // the window opens on the saved document
+    await showBuilder(page);  // open again by itself (it was open), on the saved document
     await waitUi(page, '(u) => u.rects && u.rects.canvas', 'the builder after the reload');
     await page.waitForFunction((n) => JSON.parse(window.netforgeBuilder.doc()).nodes.length === n, doc.nodes.length,
       { timeout: 15000 }).catch(() => {});
