@@ -21,6 +21,7 @@
 #include "app/platform.h"
 #include "app/theme.h"
 #include "onnxexport/export_onnx.h"
+#include "views/builder_picture.h"
 
 namespace nf::app {
 
@@ -133,14 +134,14 @@ void BuilderView::refresh() {
   // Draw cache (analysis_.nodes is in document order).
   looks_.clear();
   looks_.reserve(doc.nodes().size());
+  detours_for_ = UINT64_MAX;  // the boxes' widths are measured again
   for (size_t i = 0; i < doc.nodes().size(); ++i) {
     const b::Node& n = doc.nodes()[i];
     const b::NodeReport* rep = i < analysis_.nodes.size() && analysis_.nodes[i].id == n.id ? &analysis_.nodes[i]
                                                                                          : analysis_.find(n.id);
     NodeLook look;
     look.id = n.id;
-    look.sub = n.type;
-    if (rep && rep->output) look.sub += "  " + b::formatShape(*rep->output, framework_);
+    look.sub = views::builderBoxSubtitle(n, rep, true, framework_);
     look.error = rep && rep->hasError();
     look.blocked = rep && rep->blocked;
     const b::LayerSpec* spec = rep ? rep->spec : nullptr;

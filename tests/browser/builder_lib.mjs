@@ -100,6 +100,13 @@ export async function openBuilder(page, url) {
   await showBuilder(page);
 }
 
+// Fit, pressed twice: the first fits at a readable size (a long model then shows only
+// its start, or the selected layer), the second on that view shows the whole model.
+export async function fitWhole(page) {
+  await click(page, 'btn:Fit');
+  await click(page, 'btn:Fit');
+}
+
 // New > From template: searches the gallery for `query` and opens template `name`.
 export async function pickTemplate(page, query, name) {
   await click(page, 'btn:From template');
