@@ -22,6 +22,7 @@
 #include "app/theme.h"
 #include "scene/display_graph.h"
 #include "onnxexport/export_onnx.h"
+#include "views/builder_picture.h"
 
 namespace nf::app {
 
@@ -84,7 +85,6 @@ void BuilderView::applyImport() {
   selectMany({});
   status_.clear();
   fit_pending_ = true;
-  fit_readable_ = true;
 }
 
 void BuilderView::drawImportPopup() {
@@ -135,14 +135,14 @@ void BuilderView::refresh() {
   // Draw cache (analysis_.nodes is in document order).
   looks_.clear();
   looks_.reserve(doc.nodes().size());
+  detours_for_ = UINT64_MAX;  // the boxes' widths are measured again
   for (size_t i = 0; i < doc.nodes().size(); ++i) {
     const b::Node& n = doc.nodes()[i];
     const b::NodeReport* rep = i < analysis_.nodes.size() && analysis_.nodes[i].id == n.id ? &analysis_.nodes[i]
                                                                                          : analysis_.find(n.id);
     NodeLook look;
     look.id = n.id;
-    look.sub = n.type;
-    if (rep && rep->output) look.sub += "  " + b::formatShape(*rep->output, framework_);
+    look.sub = views::builderBoxSubtitle(n, rep, true, framework_);
     look.error = rep && rep->hasError();
     look.blocked = rep && rep->blocked;
     const b::LayerSpec* spec = rep ? rep->spec : nullptr;
@@ -305,7 +305,7 @@ void BuilderView::handleShortcuts() {
   if (!ctrl && (pressed(SDL_SCANCODE_EQUALS) || pressed(SDL_SCANCODE_KP_PLUS))) zoomAt(1.25f, centre);
   if (!ctrl && (pressed(SDL_SCANCODE_MINUS) || pressed(SDL_SCANCODE_KP_MINUS))) zoomAt(0.8f, centre);
   if (!ctrl && pressed(SDL_SCANCODE_0)) zoomAt(1.0f / zoom_, centre);
-  if (!ctrl && pressed(SDL_SCANCODE_F)) fitView();
+  if (!ctrl && pressed(SDL_SCANCODE_F)) fitPressed();
 }
 
 void BuilderView::drawToolbar() {
@@ -345,9 +345,11 @@ void BuilderView::drawToolbar() {
   note("btn:From template");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start from a classic architecture (Undo brings this one back)");
   ImGui::SameLine();
-  if (ImGui::Button("Fit")) fitView();
+  if (ImGui::Button("Fit")) fitPressed();
   note("btn:Fit");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole model (F); +/- or the mouse wheel zoom");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Fit the model at a readable size (F); again: the whole model, however small.\n"
+                      "+/- or the mouse wheel zoom; drag with the right button to pan");
   ImGui::SameLine();
   ImGui::Text("%3.0f%%", zoom_ * 100.0f);
   ImGui::SameLine();
@@ -437,6 +439,7 @@ void BuilderView::publishUi() {
   }
   nlohmann::ordered_json j;
   j["zoom"] = std::round(zoom_ * 1e4) / 1e4;
+  j["text_px"] = std::round(ImGui::GetFontSize() * zoom_ * 100) / 100;  // box text height on screen
   j["params_total"] = analysis_.total.total();
   j["params_trainable"] = analysis_.total.trainable;
   j["errors"] = analysis_.errors;

@@ -105,10 +105,21 @@ class BuilderView final : public View {
   void scrollIntoView(builder::NodeId id);  // scrolls the canvas (zoom kept) so the node shows
   builder::Vec2 toCanvas(ImVec2 s) const;
   void zoomAt(float factor, ImVec2 screenAnchor);
-  // Everything in sight; with `readable`, never below kReadableZoom: a tall imported
-  // model then starts at its inputs, its layers' names legible (F fits it all).
-  void fitView(bool readable = false);
-  static constexpr float kReadableZoom = 0.6f;
+  // Everything in sight; with `readable`, never so small that box text is under
+  // kReadableTextPx: a model taller than the canvas then starts at its inputs, its
+  // layers' names legible (or at the selected layer), and the rest is a pan away. Opening
+  // a document or template fits readably; Fit (F) too, and pressed again on that view it
+  // shows everything.
+  void fitView(bool readable);
+  void fitPressed();
+  static constexpr float kReadableTextPx = 11.0f;  // screen pixels
+  static constexpr float kFitMargin = 30.0f;       // screen pixels round a fitted diagram
+  float readableZoom() const;
+  // A box's width in canvas units: its name and its "Type  shape" line fit (at least kNodeW).
+  static float boxWidth(const std::string& name, const std::string& sub);
+  // A template taller than the canvas set in columns (builder/columns.h), when that shows
+  // it whole with its box text readable (view_builder_templates.cpp).
+  void setInColumns(builder::Document* doc) const;
 
   // [test hook] The screen rectangles of named widgets this frame ("btn:Copy",
   // "add:Conv2d", "node:conv2d_1", "out:conv2d_1", "in:linear_1:0", "param:kernel_size"),
@@ -132,11 +143,18 @@ class BuilderView final : public View {
   builder::Analysis analysis_;
   std::vector<NodeLook> looks_;  // same order as Document::nodes()
   std::vector<EdgeLook> edge_looks_;
+  std::vector<float> edge_detours_;  // canvas x each edge goes round boxes at (NaN: direct); views::builderEdgeDetours
+  uint64_t detours_for_ = UINT64_MAX;  // the revision edge_detours_ were made for
   std::string code_;        // generated code, or the error text when generation refused
   bool code_ok_ = false;
   uint64_t seen_ = UINT64_MAX;
   bool restore_asked_ = false;
   bool restored_ = false;  // the autosave was read: saving may start
+  // Whether the window was open, as last written to page storage: a reload opens the
+  // builder again for who had it open (its document comes from the autosave) and
+  // keeps it closed for who closed it (rememberOpen, view_builder_storage.cpp).
+  int open_remembered_ = -1;  // -1: not read yet
+  void rememberOpen();
   builder::Framework framework_ = builder::Framework::PyTorch;
   bool training_loop_ = false;
   bool last_training_ = false;
@@ -149,8 +167,14 @@ class BuilderView final : public View {
   ImVec2 canvas_origin_{0, 0}, canvas_size_{0, 0};
   ImVec2 scroll_{40, 40};   // canvas origin offset (pan), screen pixels
   float zoom_ = 1.0f;
-  bool fit_pending_ = false;  // fit on the next canvas frame (its size is known there)
-  bool fit_readable_ = false;  // that fit keeps the names legible (after Edit in builder)
+  bool fit_pending_ = false;  // fit (readably) on the next canvas frame (its size is known there)
+  bool fit_all_ = false;      // that fit shows everything however small (after Arrange)
+  // The last readable fit that could not show everything: a Fit on that same view shows it all.
+  bool fit_cut_ = false;
+  float fitted_zoom_ = 0;
+  ImVec2 fitted_scroll_{0, 0};
+  float fitted_legend_h_ = 0;  // the legend's height that fit kept clear of
+  bool fitted_readable_ = true;
   bool dragging_ = false;    // moving the selection
   builder::NodeId drag_anchor_;  // the node under the mouse when the drag began
   builder::Vec2 drag_start_pos_, drag_total_;  // its position then; the mouse travel since (canvas units)

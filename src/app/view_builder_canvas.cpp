@@ -95,19 +95,40 @@ void BuilderView::fitView(bool readable) {
     x0 = std::min(x0, a.pos.x), y0 = std::min(y0, a.pos.y);
     x1 = std::max(x1, a.pos.x + w), y1 = std::max(y1, a.pos.y + h);
   }
-  const float margin = 30.0f;
+  const float margin = kFitMargin;
   // The legend strip along the bottom is not covered (when it leaves room).
   const float avail_h = canvas_size_.y - (legend_h_ < canvas_size_.y * 0.4f ? legend_h_ : 0.0f);
   const float w = static_cast<float>(x1 - x0), h = static_cast<float>(y1 - y0);
   zoom_ = std::clamp(std::min((canvas_size_.x - 2 * margin) / w, (avail_h - 2 * margin) / h), kMinZoom, 1.5f);
   scroll_.x = (canvas_size_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_;
-  if (readable && zoom_ < kReadableZoom) {  // the top of the model, centred if it is narrow enough
-    zoom_ = kReadableZoom;
+  fit_cut_ = readable && zoom_ < readableZoom();
+  if (fit_cut_) {  // the top of the model, centred if it is narrow enough
+    zoom_ = readableZoom();
     scroll_.x = w * zoom_ < canvas_size_.x - 2 * margin ? (canvas_size_.x - w * zoom_) * 0.5f - static_cast<float>(x0) * zoom_
                                                         : margin - static_cast<float>(x0) * zoom_;
   }
   scroll_.y = margin - static_cast<float>(y0) * zoom_;
   if (h * zoom_ < avail_h - 2 * margin) scroll_.y = (avail_h - h * zoom_) * 0.5f - static_cast<float>(y0) * zoom_;
+  if (fit_cut_ && selected_.valid()) scrollIntoView(selected_);  // the layer being worked on stays in sight
+  fitted_zoom_ = zoom_;
+  fitted_scroll_ = scroll_;
+  fitted_legend_h_ = legend_h_;
+  fitted_readable_ = readable;
+}
+
+float BuilderView::boxWidth(const std::string& name, const std::string& sub) {
+  ImFont* font = ImGui::GetFont();
+  const float base = ImGui::GetFontSize();
+  const float text = std::max(font->CalcTextSizeA(base, FLT_MAX, 0.0f, name.c_str()).x,
+                              font->CalcTextSizeA(base, FLT_MAX, 0.0f, sub.c_str()).x);
+  return std::max(kNodeW, std::ceil(text + 16.0f));
+}
+
+float BuilderView::readableZoom() const { return kReadableTextPx / ImGui::GetFontSize(); }
+
+void BuilderView::fitPressed() {
+  const bool same_view = fit_cut_ && zoom_ == fitted_zoom_ && scroll_.x == fitted_scroll_.x && scroll_.y == fitted_scroll_.y;
+  fitView(!same_view);
 }
 
 // [SECTION] Drawing and gestures
@@ -120,8 +141,8 @@ void BuilderView::drawCanvas() {
   const ImVec2 origin = canvas_origin_, size = canvas_size_;
   if (fit_pending_) {
     fit_pending_ = false;
-    fitView(fit_readable_);
-    fit_readable_ = false;
+    fitView(!fit_all_);
+    fit_all_ = false;
   }
   ImGui::InvisibleButton("##canvasbg", size,
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
@@ -157,12 +178,7 @@ void BuilderView::drawCanvas() {
   auto widthOf = [&](size_t i) -> float {
     if (!look_ok || looks_[i].id != doc.nodes()[i].id) return node_w;
     NodeLook& l = looks_[i];
-    if (l.width < 0) {
-      const float base = ImGui::GetFontSize();
-      const float text = std::max(font->CalcTextSizeA(base, FLT_MAX, 0.0f, doc.nodes()[i].name.c_str()).x,
-                                  font->CalcTextSizeA(base, FLT_MAX, 0.0f, l.sub.c_str()).x);
-      l.width = std::max(kNodeW, std::ceil(text + 16.0f));
-    }
+    if (l.width < 0) l.width = boxWidth(doc.nodes()[i].name, l.sub);
     return l.width * z;
   };
   auto inPort = [&](ImVec2 tl, float w, int port, int count) { return ImVec2(tl.x + w * (port + 1) / (count + 1), tl.y); };
@@ -210,7 +226,18 @@ void BuilderView::drawCanvas() {
 
   // Edges, under the nodes, labelled with the shape they carry.
   const float thick = std::max(1.0f, 2.0f * z);
-  for (const EdgeLook& el : edge_looks_) {
+  std::vector<ImVec2> route_points;
+  if (look_ok && detours_for_ != seen_) {  // once per edit: the lines that go round boxes
+    std::vector<layout::Rect> boxes;
+    for (size_t i = 0; i < doc.nodes().size(); ++i)
+      boxes.push_back({static_cast<float>(doc.nodes()[i].pos.x), static_cast<float>(doc.nodes()[i].pos.y), widthOf(i) / z, kNodeH});
+    std::vector<std::pair<size_t, size_t>> ends;
+    for (const EdgeLook& el : edge_looks_) ends.push_back({el.from, el.to});
+    edge_detours_ = views::builderEdgeDetours(boxes, ends, 24.0f);
+    detours_for_ = seen_;
+  }
+  for (size_t ei = 0; ei < edge_looks_.size(); ++ei) {
+    const EdgeLook& el = edge_looks_[ei];
     if (el.from >= doc.nodes().size() || el.to >= doc.nodes().size()) continue;
     const b::Node& from = doc.nodes()[el.from];
     const b::Node& to = doc.nodes()[el.to];
@@ -220,13 +247,17 @@ void BuilderView::drawCanvas() {
     if (!visible(ImVec2(std::min(p0.x, p1.x) - 60 * z, std::min(p0.y, p1.y) - 60 * z),
                  ImVec2(std::max(p0.x, p1.x) + 60 * z, std::max(p0.y, p1.y) + 60 * z)))
       continue;
-    float dy = std::max(30.0f * z, std::fabs(p1.y - p0.y) * 0.5f);
     // A fixed, small segment count: adaptive tessellation of 500 curves is a frame's budget.
-    if (tiny) dl->AddLine(p0, p1, edge_col, thick);
-    else dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + dy), ImVec2(p1.x, p1.y - dy), p1, edge_col, thick, curve_segments);
+    const float from_x = topLeft(from).x, to_x = topLeft(to).x;
+    const views::BuilderEdgeRoute route =
+        views::builderEdgeRoute({p0.x, p0.y}, {p1.x, p1.y}, from_x, from_x + widthOf(el.from), to_x,
+                                to_x + widthOf(el.to), 30.0f * z, tiny ? 1 : curve_segments,
+                                ei < edge_detours_.size() && std::isfinite(edge_detours_[ei]) ? toScreen({edge_detours_[ei], 0}).x : NAN);
+    route_points.clear();
+    for (const auto& p : route.line) route_points.push_back(ImVec2(p.x, p.y));
+    dl->AddPolyline(route_points.data(), static_cast<int>(route_points.size()), edge_col, ImDrawFlags_None, thick);
     if (draw_sub && !el.label.empty())
-      dl->AddText(font, font_size, ImVec2((p0.x + p1.x) * 0.5f + 6 * z, (p0.y + p1.y) * 0.5f - 7 * z),
-                  label_col, el.label.c_str());
+      dl->AddText(font, font_size, ImVec2(route.label.x + 6 * z, route.label.y - 7 * z), label_col, el.label.c_str());
   }
   if (link_from_.valid()) {
     if (const b::Node* from = doc.node(link_from_)) {
@@ -317,6 +348,14 @@ void BuilderView::drawCanvas() {
     if (publishing) noteRect("label:" + a.text.substr(0, a.text.find('\n')), tl, br);
   }
   drawLegend(dl, origin, size, light);
+  // A fit made before the legend of a new document was measured (it is drawn last) may
+  // run under it: fit again while the view is still that fit's.
+  if (legend_h_ != fitted_legend_h_ && zoom_ == fitted_zoom_ && scroll_.x == fitted_scroll_.x &&
+      scroll_.y == fitted_scroll_.y) {
+    fit_pending_ = true;
+    fit_all_ = !fitted_readable_;
+    frames_wanted_ = std::max(frames_wanted_, 2);
+  }
 
   // Box selection in progress.
   if (box_selecting_) {

@@ -86,6 +86,7 @@ void BuilderView::arrange(b::ArrangeDirection direction) {
   auto st = editor_.autoArrange(direction, sizes);
   status_ = st.ok() ? "" : st.message();
   fit_pending_ = true;
+  fit_all_ = true;  // the new arrangement as a whole, as asked for
 }
 
 void BuilderView::addAnnotation(b::Annotation::Kind kind) {
@@ -134,8 +135,10 @@ void BuilderView::addAnnotation(b::Annotation::Kind kind) {
   // Placed out of view (above the diagram): show the whole picture.
   const ImVec2 at = toScreen(a.pos);
   if (at.x < canvas_origin_.x || at.y < canvas_origin_.y || at.x > canvas_origin_.x + canvas_size_.x ||
-      at.y > canvas_origin_.y + canvas_size_.y)
+      at.y > canvas_origin_.y + canvas_size_.y) {
     fit_pending_ = true;
+    fit_all_ = true;
+  }
 }
 
 void BuilderView::drawDiagramToolbar() {

@@ -257,16 +257,20 @@ void BuilderView::drawCode() {
   ImGui::EndDisabled();
   // The other ways out do not depend on the framework shown: each is made on the click,
   // and a document it cannot express says why under the toolbar.
-  if (ImGui::Button("Download TF.js model")) {
-    auto json = b::generateKerasJson(editor_.document(), b::KerasJsonForm::TfjsModel);
-    if (json) platform::downloadText(b::kerasJsonFileName(editor_.document(), b::KerasJsonForm::TfjsModel),
-                                     "application/json", *json);
+  auto downloadKerasJson = [this](b::KerasJsonForm form) {
+    auto json = b::generateKerasJson(editor_.document(), form);
+    if (json) platform::downloadText(b::kerasJsonFileName(editor_.document(), form), "application/json", *json);
     status_ = json ? "" : json.error().message;
-  }
+  };
+  if (ImGui::Button("Download TF.js model")) downloadKerasJson(b::KerasJsonForm::TfjsModel);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("model.json: the Keras model config (no weights) for TensorFlow.js's tf.loadLayersModel");
   note("btn:Download TF.js model");
   ImGui::SameLine();
+  if (ImGui::Button("Download Keras JSON")) downloadKerasJson(b::KerasJsonForm::ModelConfig);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("What Keras's model.to_json() writes (no weights): keras.models.model_from_json reads it back");
+  note("btn:Download Keras JSON");
   if (ImGui::Button("Download notebook")) {
     auto notebook = b::generateNotebook(editor_.document());
     if (notebook) platform::downloadText(b::notebookFileName(editor_.document()), "application/x-ipynb+json", *notebook);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "app/builder_platform.h"
+#include "app/platform.h"
 #include "app/theme.h"
 #include "app/view_builder.h"
 
@@ -37,12 +38,29 @@ bool inputStringMultiline(const char* label, std::string* text, ImVec2 size, ImG
 
 bool BuilderView::wantsFrames() const { return frames_wanted_ > 0 || platform::builderPageBusy(); }
 
+namespace {
+constexpr const char* kOpenKey = "netforge.builder.open";
+}  // namespace
+
+// Any way of opening or closing (shortcut, View menu, the close button, a notice that
+// opens the window) is seen here, a frame later at most.
+void BuilderView::rememberOpen() {
+  if (open_remembered_ < 0) {
+    open_remembered_ = platform::storageGet(kOpenKey) == "1" ? 1 : 0;
+    if (open_remembered_) setOpen(true);
+  }
+  if (isOpen() == (open_remembered_ == 1)) return;
+  open_remembered_ = isOpen() ? 1 : 0;
+  platform::storageSet(kOpenKey, isOpen() ? "1" : "0");
+}
+
 void BuilderView::update(AppContext&) {
   if (!restore_asked_) {
     restore_asked_ = true;
     platform::autosaveRestore();
     platform::shareStart();
   }
+  rememberOpen();
   if (frames_wanted_ > 0) --frames_wanted_;
   pollAutosave();
   if (restored_) pollShare();  // a shared model waits for the autosave, which it may replace

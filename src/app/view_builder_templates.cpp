@@ -8,7 +8,9 @@
 
 #include "app/theme.h"
 #include "app/view_builder.h"
+#include "builder/columns.h"
 #include "builder/templates.h"
+#include "views/builder_picture.h"
 
 namespace nf::app {
 
@@ -23,6 +25,21 @@ bool containsNoCase(const std::string& text, const std::string& needle) {
 }
 
 }  // namespace
+
+void BuilderView::setInColumns(b::Document* doc) const {
+  if (canvas_size_.x <= 0 || canvas_size_.y <= 0) return;
+  const b::Analysis analysis = b::analyze(*doc, framework_);
+  std::vector<b::Vec2> sizes;
+  for (const b::Node& n : doc->nodes())
+    sizes.push_back({boxWidth(n.name, views::builderBoxSubtitle(n, analysis.find(n.id), true, framework_)), kNodeH});
+  // The room fitView gives the diagram (the legend's strip: two rows, if not yet measured).
+  const float legend = show_legend_ ? std::max(legend_h_, 4.0f * ImGui::GetTextLineHeight()) : 0.0f;
+  const b::ColumnWrap wrap = b::wrapInColumns(
+      *doc, sizes, b::Vec2{canvas_size_.x - 2 * kFitMargin, canvas_size_.y - legend - 2 * kFitMargin});
+  if (wrap.columns < 2 || wrap.scale < readableZoom()) return;  // fits as it is, or too big either way
+  for (const auto& [id, pos] : wrap.positions)
+    if (b::Node* n = doc->mutableNode(id)) n->pos = pos;
+}
 
 void BuilderView::drawTemplateGallery() {
   ImGui::SetNextWindowSize(ImVec2(620, 440), ImGuiCond_Appearing);
@@ -57,7 +74,9 @@ void BuilderView::drawTemplateGallery() {
   if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
   note("btn:Cancel template");
   if (picked) {
-    auto done = editor_.replaceDocument(picked->build(), "Template " + picked->name);
+    b::Document doc = picked->build();
+    setInColumns(&doc);
+    auto done = editor_.replaceDocument(std::move(doc), "Template " + picked->name);
     if (done.ok()) {
       selectMany({});
       status_.clear();

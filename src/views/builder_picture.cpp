@@ -1,6 +1,7 @@
 #include "views/builder_picture.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <map>
 #include <set>
@@ -56,12 +57,6 @@ std::vector<std::string> wrapLines(const std::string& text, size_t max_chars) {
   }
   while (!out.empty() && out.back().empty()) out.pop_back();
   return out;
-}
-
-Point cubic(Point p0, Point c0, Point c1, Point p1, float t) {
-  const float u = 1 - t;
-  return {u * u * u * p0.x + 3 * u * u * t * c0.x + 3 * u * t * t * c1.x + t * t * t * p1.x,
-          u * u * u * p0.y + 3 * u * u * t * c0.y + 3 * u * t * t * c1.y + t * t * t * p1.y};
 }
 
 }  // namespace
@@ -125,6 +120,16 @@ Drawing builderPicture(const b::Document& doc, const b::Analysis& analysis, cons
       sel.height = std::max(sel.height, box.r.y + std::max(box.r.height, 15.0f * static_cast<float>(box.note.size())));
     }
   }
+  // Boxes that share a left edge (a column, as templates and Arrange v place them) take
+  // the widest one's width: their ports line up and the edges between them run straight.
+  std::map<float, float> column_width;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (shown(nodes[i])) column_width[boxes[i].r.x] = std::max(column_width[boxes[i].r.x], boxes[i].r.width);
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (shown(nodes[i])) {
+      boxes[i].r.width = column_width[boxes[i].r.x];
+      sel.width = std::max(sel.width, boxes[i].r.x + boxes[i].r.width);
+    }
   auto within = [&](const b::Annotation& a) {
     if (only.empty()) return true;
     const float margin = 60.0f;
@@ -156,18 +161,28 @@ Drawing builderPicture(const b::Document& doc, const b::Analysis& analysis, cons
       frame_titles.push_back({r, hue, first});
     }
   }
+  // Lines that would pass behind boxes go round them (builderEdgeDetours); only the boxes drawn count.
+  std::vector<layout::Rect> drawn_boxes;
+  std::vector<size_t> drawn_index(nodes.size(), SIZE_MAX);
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (shown(nodes[i])) drawn_index[i] = drawn_boxes.size(), drawn_boxes.push_back(boxes[i].r);
+  std::vector<std::pair<size_t, size_t>> edge_ends;
   for (const b::EdgeReport& er : analysis.edges) {
+    auto f = index.find(er.edge.from), t = index.find(er.edge.to);
+    edge_ends.push_back({f == index.end() ? SIZE_MAX : drawn_index[f->second], t == index.end() ? SIZE_MAX : drawn_index[t->second]});
+  }
+  const std::vector<float> detours = builderEdgeDetours(drawn_boxes, edge_ends, 24.0f);
+  for (size_t ei = 0; ei < analysis.edges.size(); ++ei) {
+    const b::EdgeReport& er = analysis.edges[ei];
     auto f = index.find(er.edge.from), t = index.find(er.edge.to);
     if (f == index.end() || t == index.end() || !shown(nodes[f->second]) || !shown(nodes[t->second])) continue;
     const Box& from = boxes[f->second];
     const Box& to = boxes[t->second];
     const Point p0{from.r.x + from.r.width / 2, from.r.y + from.r.height};
     const Point p1{to.r.x + to.r.width * static_cast<float>(er.edge.port + 1) / static_cast<float>(to.ports + 1), to.r.y - 6.0f};
-    const float dy = std::max(30.0f, std::fabs(p1.y - p0.y) * 0.5f);
-    std::vector<Point> curve;
-    for (int k = 0; k <= 24; ++k) curve.push_back(cubic(p0, {p0.x, p0.y + dy}, {p1.x, p1.y - dy}, p1, static_cast<float>(k) / 24.0f));
+    BuilderEdgeRoute route = builderEdgeRoute(p0, p1, from.r.x, from.r.x + from.r.width, to.r.x, to.r.x + to.r.width, 30.0f, 24, detours[ei]);
     d.beginGroup("edge", {{"from", nodes[f->second].name}, {"to", nodes[t->second].name}});
-    d.polyline(std::move(curve), palette.edge, 1.6f);
+    d.polyline(route.line, palette.edge, 1.6f);
     d.polygon({{p1.x - 5.0f, p1.y - 2.0f}, {p1.x + 5.0f, p1.y - 2.0f}, {p1.x, p1.y + 6.0f}}, palette.edge);
     if (o.shapes && er.tensor) {
       // At the middle of the edge, or nearer an end where a frame's title would cover it.
@@ -184,11 +199,11 @@ Drawing builderPicture(const b::Document& doc, const b::Analysis& analysis, cons
         }
         return right;
       };
-      Point mid = cubic(p0, {p0.x, p0.y + dy}, {p1.x, p1.y - dy}, p1, 0.5f);
+      Point mid = route.label;
       float shift = cover(mid);
       for (float t : {0.25f, 0.75f, 0.15f, 0.85f}) {
         if (shift <= 0) break;
-        const Point m = cubic(p0, {p0.x, p0.y + dy}, {p1.x, p1.y - dy}, p1, t);
+        const Point m = route.line[static_cast<size_t>(t * static_cast<float>(route.line.size() - 1))];
         if (cover(m) <= 0) mid = m, shift = 0;
       }
       d.text({mid.x + 7.0f + std::max(shift, 0.0f), mid.y + 4.0f}, label, 10.5f, palette.edge_label);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { assert, screenshot, startServer, waitReady } from './lib.mjs';
-import { centre, click, frames, rect } from './builder_lib.mjs';
+import { centre, click, frames, rect, showBuilder } from './builder_lib.mjs';
 
 const builderState = (page) =>
   page.evaluate(() => (window.netforgeBuilder ? { code: window.netforgeBuilder.code(), ok: window.netforgeBuilder.ok(),
@@ -24,9 +24,7 @@ export default function register(t) {
   t.test('canvas: drag moves a node, Delete removes it, Ctrl+Z brings it back', async ({ page, url }) => {
     await page.goto(`${url}?sample=0`);
     await waitReady(page);
-    await page.mouse.click(640, 360);
-    await page.keyboard.press('Control+Shift+B');
-    await page.waitForTimeout(300);
+    await showBuilder(page);
     for (const layer of ['Input', 'Flatten', 'Linear']) await addLayer(page, layer);
     const doc = async () => JSON.parse((await builderState(page)).doc);
     const before = (await doc()).nodes[0];
@@ -56,10 +54,7 @@ export default function register(t) {
   t.test('builds Input -> Flatten -> Linear by keyboard; the PyTorch code runs', async ({ page, url }) => {
     await page.goto(`${url}?sample=0`);
     await waitReady(page);
-    await page.mouse.click(640, 360);
-    await page.keyboard.press('Control+Shift+B');
-    await page.waitForFunction(() => window.netforgeBuilder !== undefined, null, { timeout: 10000 });
-    await page.waitForTimeout(300);
+    await showBuilder(page);
     await addLayer(page, 'Input');
     await addLayer(page, 'Flatten');
     await addLayer(page, 'Linear');
@@ -112,9 +107,7 @@ function registerShare(t) {
       await server.stop();
     }
     await context.setOffline(true);
-    await page.mouse.click(640, 360);
-    await page.keyboard.press('Control+Shift+B');
-    await page.waitForTimeout(300);
+    await showBuilder(page);
     for (const layer of ['Input', 'Flatten', 'Linear']) await addLayer(page, layer);
     const original = JSON.parse((await builderState(page)).doc);
     assert(original.nodes.length === 3, 'built 3 nodes');

@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodePng, imageStats, screenshot, SHOTS, waitReady } from './lib.mjs';
-import { assert, builderDoc, builderUi, click, clickAt, frames, openBuilder, rect, waitUi } from './builder_lib.mjs';
+import {
+  assert, builderDoc, builderUi, click, clickAt, frames, openBuilder, pickTemplate, rect, showBuilder, waitUi,
+} from './builder_lib.mjs';
 
 // Pixels within `tol` of an 0xRRGGBB colour.
 function near(png, rgb, tol = 14) {
@@ -55,6 +57,37 @@ async function download(page, button) {
   return fs.readFileSync(await (await pending).path());
 }
 
+// Every layer of `doc` on the canvas, whole, readable (box text at least 11 px high and
+// drawn: glyph pixels stand out from the box's fill), overlapping neither another box
+// nor the legend.
+async function readableOnScreen(ui, doc, png, what) {
+  assert(ui.text_px >= 11, `${what}: box text ${ui.text_px} px high at zoom ${ui.zoom}`);
+  const [cx, cy, cw, ch] = ui.rects.canvas;
+  const boxes = doc.nodes.map((n) => [n.name, ui.rects[`node:${n.name}`]]);
+  for (const [name, r] of boxes) {
+    assert(r && r[0] >= cx && r[1] >= cy && r[0] + r[2] <= cx + cw && r[1] + r[3] <= cy + ch,
+      `${what}: ${name} wholly on the canvas (${JSON.stringify(r)} in ${JSON.stringify(ui.rects.canvas)})`);
+  }
+  const meets = (a, b) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+  for (let i = 0; i < boxes.length; ++i) {
+    if (ui.rects.legend) assert(!meets(boxes[i][1], ui.rects.legend), `${what}: ${boxes[i][0]} clear of the legend`);
+    for (let j = i + 1; j < boxes.length; ++j)
+      assert(!meets(boxes[i][1], boxes[j][1]), `${what}: ${boxes[i][0]} and ${boxes[j][0]} do not overlap`);
+  }
+  for (const [name, r] of boxes) {
+    const counts = new Map();
+    const at = (x, y) => {
+      const o = (y * png.width + x) * png.channels;
+      return (png.pixels[o] << 16) | (png.pixels[o + 1] << 8) | png.pixels[o + 2];
+    };
+    let total = 0;
+    for (let y = Math.ceil(r[1]) + 6; y < r[1] + r[3] - 6; ++y)  // clear of the border and the ports
+      for (let x = Math.ceil(r[0]) + 3; x < r[0] + r[2] - 3; ++x, ++total) counts.set(at(x, y), (counts.get(at(x, y)) || 0) + 1);
+    const fill = Math.max(...counts.values());
+    assert((total - fill) / total > 0.05, `${what}: text drawn in ${name} (${((total - fill) / total * 100).toFixed(1)}% of its pixels)`);
+  }
+}
+
 export default function register(t) {
   t.test('Template, recolour, note, frame, label, align, arrange; SVG and PNG exports hold them', {
     timeout: 240000, context: { viewport: { width: 1280, height: 800 } },
@@ -71,7 +104,8 @@ export default function register(t) {
     assert(conv && doc.nodes.length > 8, `the CIFAR-10 CNN template is open (${doc.nodes.length} layers)`);
     let ui = await builderUi(page);
     assert(ui.rects.legend, 'the canvas shows a colour legend');
-    await screenshot(page, 'builder-diagram-template');
+    const shot = await screenshot(page, 'builder-diagram-template');
+    await readableOnScreen(ui, doc, decodePng(shot.png), 'the CIFAR-10 CNN template at 1280 x 800');
 
     // Recolour the first convolution (a swatch) and give it a note.
     await click(page, `node:${conv.name}`);
@@ -172,9 +206,7 @@ export default function register(t) {
     const saved = JSON.stringify(doc);
     await page.reload();
     await waitReady(page);
-    await page.waitForFunction(() => window.netforgeBuilder !== undefined, null, { timeout: 10000 });
-    await page.mouse.click(640, 400);
-    await page.keyboard.press('Control+Shift+B');  // the window opens on the saved document
+    await showBuilder(page);  // open again by itself (it was open), on the saved document
     await waitUi(page, '(u) => u.rects && u.rects.canvas', 'the builder after the reload');
     await page.waitForFunction((n) => JSON.parse(window.netforgeBuilder.doc()).nodes.length === n, doc.nodes.length,
       { timeout: 15000 }).catch(() => {});
@@ -187,6 +219,28 @@ export default function register(t) {
     await screenshot(page, 'builder-diagram-reloaded');
     await rect(page, 'frame:Feature extractor');
     await rect(page, 'label:CIFAR-10 classifier');
+  });
+
+  t.test('templates open readable at 1280 x 800: whole when columns allow, else from the input; no box over another', {
+    timeout: 240000, context: { viewport: { width: 1280, height: 800 } },
+  }, async ({ page, url }) => {
+    await openBuilder(page, url);
+    for (const [query, name, whole] of [['CIFAR', 'CIFAR-10 CNN', true], ['Transformer', 'Transformer encoder classifier', true],
+      ['U-Net', 'U-Net (small)', false], ['ResNet', 'ResNet-18', false]]) {
+      await pickTemplate(page, query, name);
+      await page.mouse.move(5, 5);
+      await frames(page, 3);
+      const doc = await builderDoc(page);
+      const ui = await builderUi(page);
+      const shot = decodePng((await screenshot(page, `builder-template-${query.toLowerCase()}`)).png);
+      if (whole) {
+        await readableOnScreen(ui, doc, shot, name);
+      } else {  // too long for one screen at a readable size: its first layers, readable
+        assert(ui.text_px >= 11, `${name}: box text ${ui.text_px} px high`);
+        const input = ui.rects[`node:${doc.nodes[0].name}`];
+        assert(input && input[1] >= ui.rects.canvas[1], `${name}: starts at its input (${JSON.stringify(input)})`);
+      }
+    }
   });
 
   t.test('Layered: the document as visualkeras-style boxes in the builder, rebuilt after an edit; SVG export', {

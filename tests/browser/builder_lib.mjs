@@ -76,14 +76,45 @@ export async function dragBetween(page, [x0, y0], [x1, y1], steps = 5) {
   await frames(page, 2);
 }
 
+// True while the Builder window is open (window.netforgeStatus.panels lists open windows).
+export const builderShown = (page) =>
+  page.evaluate(() => !!(window.netforgeStatus && (window.netforgeStatus.panels || []).includes('Builder')));
+
+// Opens the Builder window with Ctrl+Shift+B unless it is open already (a reload
+// reopens it for who had it open, so a plain toggle could close it).
+export async function showBuilder(page) {
+  await page.waitForFunction(() => window.netforgeBuilder !== undefined, null, { timeout: 10000 });
+  await frames(page, 3);  // the remembered open state is applied on the first frames
+  if (!(await builderShown(page))) {
+    await page.mouse.click(640, 360);
+    await page.keyboard.press('Control+Shift+B');
+  }
+  await page.waitForFunction(() => (window.netforgeStatus.panels || []).includes('Builder'), null, { timeout: 10000 });
+  await rect(page, 'search');
+}
+
 // Opens the app with no sample model and the builder on an empty document.
 export async function openBuilder(page, url) {
   await page.goto(`${url}?sample=0`);
   await waitReady(page);
-  await page.mouse.click(640, 360);
-  await page.keyboard.press('Control+Shift+B');
-  await page.waitForFunction(() => window.netforgeBuilder !== undefined, null, { timeout: 10000 });
-  await rect(page, 'search');
+  await showBuilder(page);
+}
+
+// Fit, pressed twice: the first fits at a readable size (a long model then shows only
+// its start, or the selected layer), the second on that view shows the whole model.
+export async function fitWhole(page) {
+  await click(page, 'btn:Fit');
+  await click(page, 'btn:Fit');
+}
+
+// New > From template: searches the gallery for `query` and opens template `name`.
+export async function pickTemplate(page, query, name) {
+  await click(page, 'btn:From template');
+  await click(page, 'template_search');
+  await page.keyboard.type(query, { delay: 5 });
+  await frames(page, 3);
+  await click(page, `template:${name}`);
+  await frames(page, 4);
 }
 
 // Types `query` into the picker's search field and clicks the "+" of layer `type`.

@@ -6,8 +6,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dropFiles, waitReady } from './lib.mjs';
-import { addFromPicker, assert, builderDoc, builderUi, click, frames, openBuilder, rect, waitUi } from './builder_lib.mjs';
+import { dropFiles, screenshot, waitReady } from './lib.mjs';
+import {
+  addFromPicker, assert, builderDoc, builderShown, builderUi, click, frames, openBuilder, pickTemplate, rect, waitUi,
+} from './builder_lib.mjs';
 
 const LEGACY_KEY = 'netforge.builder.document';  // where NetForge kept the autosave before IndexedDB
 const NODE_LIMIT = 20000;                         // src/builder/limits.h kMaxDocumentNodes
@@ -55,6 +57,41 @@ async function reloadBuilder(page) {
 }
 
 export default function register(t) {
+  t.test('a reload reopens the builder left open, on its document; one closed stays closed', {
+    context: { viewport: { width: 1280, height: 800 } },
+  }, async ({ page, url }) => {
+    await openBuilder(page, url);
+    await pickTemplate(page, 'CIFAR', 'CIFAR-10 CNN');
+    const doc = await builderDoc(page);
+    assert(doc.nodes.length > 8, `the template is open (${doc.nodes.length} layers)`);
+    await waitSaved(page);
+    await page.reload();
+    await waitReady(page);
+    // Nobody presses anything: the window comes back with the document on its canvas.
+    await page.waitForFunction(() => (window.netforgeStatus.panels || []).includes('Builder'), null, { timeout: 10000 })
+      .catch(() => {});
+    assert(await builderShown(page), 'the builder is open again after the reload');
+    await page.waitForFunction((n) => JSON.parse(window.netforgeBuilder.doc()).nodes.length === n, doc.nodes.length,
+      { timeout: 15000 }).catch(() => {});
+    const back = await builderDoc(page);
+    const layers = (d) => d.nodes.map((n) => `${n.type}:${n.name}`).join(' ');
+    assert(layers(back) === layers(doc), `the same layers after the reload: ${layers(back)}`);
+    await rect(page, `node:${doc.nodes[0].name}`);
+    await screenshot(page, 'builder-reopened');
+
+    // Closed (here by its shortcut), it stays closed over a reload; the document is kept.
+    await click(page, 'canvas');
+    await page.keyboard.press('Control+Shift+B');
+    await page.waitForFunction(() => !(window.netforgeStatus.panels || []).includes('Builder'), null, { timeout: 10000 });
+    await page.reload();
+    await waitReady(page);
+    await page.waitForFunction((n) => JSON.parse(window.netforgeBuilder.doc()).nodes.length === n, doc.nodes.length,
+      { timeout: 15000 }).catch(() => {});
+    await frames(page, 10);
+    assert(!(await builderShown(page)), 'a builder closed before the reload stays closed');
+    assert(layers(await builderDoc(page)) === layers(doc), 'the closed builder still holds the document');
+  });
+
   t.test('an unreadable autosave survives reloads untouched, is announced and can be downloaded', async ({ page, url }) => {
     await page.goto(`${url}?sample=0`);
     await waitReady(page);

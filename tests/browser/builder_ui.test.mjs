@@ -11,7 +11,7 @@ import path from 'node:path';
 import { decodePng, dropFiles, imageStats, screenshot } from './lib.mjs';
 import {
   addFromPicker, assert, builderDoc, builderUi, centre, click, clickAt, connectByDrag, dragBetween, frames,
-  openBuilder, rect, setParam,
+  fitWhole, openBuilder, rect, setParam,
 } from './builder_lib.mjs';
 
 // Clicks a spot of the canvas no node covers (its left edge: Fit centres the model).
@@ -83,7 +83,7 @@ export default function register(t) {
         }
       }
       if (Object.keys(params).length) {
-        await click(page, 'btn:Fit');
+        await fitWhole(page);
         await click(page, `node:${node.name}`);  // select it: the properties panel shows its fields
         for (const [p, v] of Object.entries(params)) await setParam(page, p, v);
         const n = (await builderDoc(page)).nodes.find((m) => m.name === node.name);
@@ -95,7 +95,7 @@ export default function register(t) {
     }
     // Dragging port to port connects: Shift+click takes the Flatten -> Linear edge away,
     // a drag from Flatten's output to Linear's input puts it back.
-    await click(page, 'btn:Fit');
+    await fitWhole(page);
     const [flatten, linear] = [names[7], names[8]];
     await click(page, `node:${flatten}`);
     await click(page, `node:${linear}`, ['Shift']);
@@ -116,7 +116,7 @@ export default function register(t) {
     assert(JSON.stringify((await builderDoc(page)).nodes[0].params.shape) === '[32,32,3]', 'the refused shape changed nothing');
     await setParam(page, 'shape', '32x32x3');
 
-    await click(page, 'btn:Fit');
+    await fitWhole(page);
     ui = await builderUi(page);
     const state = await page.evaluate(() => ({ ok: window.netforgeBuilder.ok(), code: window.netforgeBuilder.code() }));
     const summary = (await builderDoc(page)).nodes.map((n) => `${n.name} ${JSON.stringify(n.params)}`).join('\n');

@@ -3,7 +3,9 @@
 // and in Keras (each compiles with /usr/bin/python3; the Keras file calls the same layer
 // classes under the same names as the TF.js model), "Download TF.js model" loaded by
 // TensorFlow.js's tf.loadLayersModel (tfjs-layers from tests/keras, the Keras engine the
-// builder tests use) with the builder's output shape and trainable parameter count, and
+// builder tests use) with the builder's output shape and trainable parameter count,
+// "Download Keras JSON" (model.to_json()'s config: one layer per document layer, the
+// TF.js model's topology, built by tfjs-layers' modelFromJSON), and
 // "Download notebook" checked as nbformat 4 JSON whose code compiles and whose model cell
 // runs with /usr/bin/python3 (python3-torch).
 import { execFileSync } from 'node:child_process';
@@ -13,7 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addFromPicker, assert, builderUi, click, frames, openBuilder, waitUi } from './builder_lib.mjs';
+import { addFromPicker, assert, builderDoc, builderUi, click, frames, openBuilder, waitUi } from './builder_lib.mjs';
 import { screenshot } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,13 +25,25 @@ async function download(page, button) {
   return { name: file.suggestedFilename(), text: fs.readFileSync(await file.path(), 'utf8') };
 }
 
-// tf.loadLayersModel over HTTP, as a page that hosts model.json would load it.
-async function loadWithTfjs(modelJson) {
+async function tfjsLayers() {
   const requireKeras = createRequire(path.join(here, '..', 'keras', 'package.json'));
   const tf = requireKeras('@tensorflow/tfjs-core');
   requireKeras('@tensorflow/tfjs-backend-cpu');
-  const tfl = requireKeras('@tensorflow/tfjs-layers');
   await tf.setBackend('cpu');
+  return requireKeras('@tensorflow/tfjs-layers');
+}
+
+const trainableCount = (model) => model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+
+// A Keras model.to_json() config built by tfjs-layers (no weights: Keras's initialisers).
+async function buildFromKerasConfig(config) {
+  const model = await (await tfjsLayers()).models.modelFromJSON(config);
+  return { outputShape: model.outputShape, trainable: trainableCount(model) };
+}
+
+// tf.loadLayersModel over HTTP, as a page that hosts model.json would load it.
+async function loadWithTfjs(modelJson) {
+  const tfl = await tfjsLayers();
   const server = http.createServer((req, res) => {
     res.setHeader('connection', 'close');
     res.end(modelJson);
@@ -37,8 +51,7 @@ async function loadWithTfjs(modelJson) {
   await new Promise((resolve) => server.once('listening', resolve));
   try {
     const model = await tfl.loadLayersModel(`http://127.0.0.1:${server.address().port}/model.json`);
-    const trainable = model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
-    return { outputShape: model.outputShape, trainable };
+    return { outputShape: model.outputShape, trainable: trainableCount(model) };
   } finally {
     server.close();
   }
@@ -99,6 +112,20 @@ export default function register(t) {
       assert(loaded.trainable === ui.params_trainable,
         `tfjs-layers has the builder's ${ui.params_trainable} trainable parameters (${loaded.trainable})`);
 
+      const kerasJson = await download(page, 'btn:Download Keras JSON');
+      assert(/^\w+_keras\.json$/.test(kerasJson.name), `the Keras JSON download is a _keras.json (${kerasJson.name})`);
+      const keras = JSON.parse(kerasJson.text);
+      assert(keras.class_name === 'Functional' && keras.keras_version && keras.backend === 'tensorflow',
+        `a Keras functional model config (${keras.class_name}, Keras ${keras.keras_version})`);
+      const docLayers = (await builderDoc(page)).nodes.map((n) => n.name);
+      const kerasLayers = keras.config.layers.map((l) => l.name);
+      assert(JSON.stringify(kerasLayers) === JSON.stringify(docLayers),
+        `one Keras layer per document layer, same names, same order: ${kerasLayers} vs ${docLayers}`);
+      assert(JSON.stringify(keras) === JSON.stringify(topology.modelTopology), 'the TF.js model wraps this same config');
+      const built = await buildFromKerasConfig(keras);
+      assert(JSON.stringify(built.outputShape) === JSON.stringify([null, 10]) && built.trainable === ui.params_trainable,
+        `tfjs-layers builds the Keras JSON: output ${JSON.stringify(built.outputShape)}, ${built.trainable} trainable parameters`);
+
       const nb = await download(page, 'btn:Download notebook');
       assert(nb.name.endsWith('.ipynb'), `the notebook download is an .ipynb (${nb.name})`);
       const notebook = JSON.parse(nb.text);
@@ -115,7 +142,7 @@ export default function register(t) {
     }
   });
 
-  t.test('a model Keras cannot express downloads no TF.js model and says why', async ({ page, url }) => {
+  t.test('a model Keras cannot express downloads no TF.js model or Keras JSON and says why', async ({ page, url }) => {
     await openBuilder(page, url);
     await addFromPicker(page, 'Input', 'Input');
     await addFromPicker(page, 'Squeeze', 'Squeeze');  // PyTorch only
@@ -124,6 +151,11 @@ export default function register(t) {
     await click(page, 'btn:Download TF.js model');
     await frames(page, 10);
     await waitUi(page, (u) => u.status.includes('not available in Keras'), 'the refusal under the toolbar');
+    await click(page, 'canvas');
+    await frames(page, 2);
+    await click(page, 'btn:Download Keras JSON');
+    await frames(page, 10);
+    await waitUi(page, (u) => u.status.includes('not available in Keras'), 'the Keras JSON refusal');
     assert(downloaded === null, `nothing was downloaded (${downloaded})`);
   });
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dropFiles, SITE, waitDrawn, waitReady } from './lib.mjs';
-import { addFromPicker, assert, builderDoc, builderUi, click, frames, rect, setParam } from './builder_lib.mjs';
+import { addFromPicker, assert, builderDoc, builderUi, click, frames, rect, setParam, showBuilder } from './builder_lib.mjs';
 import { clickUi, openModel, waitGraph } from './graph_lib.mjs';
 
 function runPython(code) {
@@ -79,9 +79,7 @@ export default function register(t) {
     // The user's model in the builder: one Input layer.
     await page.goto(`${url}?sample=0`);
     await waitReady(page);
-    await page.mouse.click(640, 360);
-    await page.keyboard.press('Control+Shift+B');
-    await page.waitForFunction(() => window.netforgeBuilder !== undefined, null, { timeout: 10000 });
+    await showBuilder(page);
     const mine = await addFromPicker(page, 'Input', 'Input');
     await click(page, 'canvas');
     await page.keyboard.press('Control+Shift+B');  // hides the builder: the graph's toolbar is in sight

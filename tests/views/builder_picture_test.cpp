@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
 
 #include "builder/analysis.h"
 #include "builder/editor.h"
@@ -145,6 +148,47 @@ TEST(BuilderPicture, EveryCategoryHasItsOwnColourInBothLooks) {
   EXPECT_EQ(b::catalog().find("Flatten")->diagram, b::LayerCategory::Reshape);
   EXPECT_EQ(b::catalog().find("Input")->diagram, b::LayerCategory::InputOutput);
   EXPECT_EQ(b::catalog().find("BatchNorm2d")->diagram, b::LayerCategory::Normalization);
+}
+
+// As a slide shows ResNet-18: the boxes of a column equally wide, so the edges of the
+// main path run straight down; each residual connection goes round the layers of its
+// block (right of them) instead of behind them.
+TEST(BuilderPicture, ColumnsAreEquallyWideAndResidualsGoRoundTheirBlock) {
+  const b::Document doc = b::findTemplate("ResNet-18")->build();
+  const Drawing d = builderPicture(doc, b::analyze(doc, b::Framework::PyTorch));
+  std::map<float, std::set<float>> widths;  // by left edge
+  std::vector<std::pair<float, float>> boxes_x;  // x0, x1
+  std::vector<std::pair<float, float>> boxes_y;
+  for (size_t i = 0; i + 1 < d.shapes.size(); ++i) {
+    if (d.shapes[i].kind != ShapeKind::GroupBegin || d.shapes[i].group_class != "node") continue;
+    float x0 = 1e30f, x1 = -1e30f, y0 = 1e30f, y1 = -1e30f;
+    for (const Point& p : d.shapes[i + 1].points)
+      x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
+    widths[std::round(x0)].insert(std::round(x1 - x0));
+    boxes_x.push_back({x0, x1});
+    boxes_y.push_back({y0, y1});
+  }
+  ASSERT_EQ(boxes_x.size(), doc.nodes().size());
+  for (const auto& [x, w] : widths) EXPECT_EQ(w.size(), 1u) << "the column at x " << x << " has boxes of " << w.size() << " widths";
+  // No edge line runs through a box (its ends excepted: they touch their own boxes).
+  int straight = 0, detours = 0;
+  for (size_t i = 0; i < d.shapes.size(); ++i) {
+    if (d.shapes[i].kind != ShapeKind::GroupBegin || d.shapes[i].group_class != "edge") continue;
+    const std::vector<Point>& line = d.shapes[i + 1].points;
+    bool all_same_x = true;
+    for (const Point& p : line) all_same_x = all_same_x && std::fabs(p.x - line.front().x) < 0.01f;
+    straight += all_same_x;
+    float right = line.front().x;
+    for (const Point& p : line) right = std::max(right, p.x);
+    detours += right > line.front().x + 60 && right > line.back().x + 60;
+    for (size_t k = 2; k + 2 < line.size(); ++k)
+      for (size_t bi = 0; bi < boxes_x.size(); ++bi)
+        EXPECT_FALSE(line[k].x > boxes_x[bi].first + 1 && line[k].x < boxes_x[bi].second - 1 &&
+                     line[k].y > boxes_y[bi].first + 1 && line[k].y < boxes_y[bi].second - 1)
+            << "an edge line runs through box " << bi << " at " << line[k].x << "," << line[k].y;
+  }
+  EXPECT_GT(straight, 40);  // the main path: one input, one output, one column
+  EXPECT_EQ(detours, 8);    // one round each of the eight basic blocks
 }
 
 }  // namespace
