@@ -5,6 +5,8 @@
 #include <string>
 
 #include "diff/differences.h"
+#include "diff/group_pairs.h"
+#include "hierarchy/hierarchy.h"
 #include "support/model_builder.h"
 
 namespace nf {
@@ -179,6 +181,33 @@ TEST(DiffMatch, MatchJobWithATinyBudgetGivesExactlyTheUnboundedMatching) {
   EXPECT_TRUE(stages.count(diff::Stage::Names));
   EXPECT_TRUE(stages.count(diff::Stage::Neighbours));
   EXPECT_TRUE(stages.count(diff::Stage::Structure) || stages.count(diff::Stage::Alignment));
+}
+
+// Groups pair through their members, not their paths: after a layer inserted at 2,
+// A's layers.2 is B's layers.3 (same weights, same nodes), and B's new layers.2 has no
+// partner in A.
+TEST(DiffGroups, GroupsPairThroughTheirMembersAcrossAnInsertedLayer) {
+  ir::Model a = chain(6, true), b = chain(6, true, 2);
+  auto ha = hierarchy::buildHierarchy(a), hb = hierarchy::buildHierarchy(b);
+  ASSERT_TRUE(ha && hb);
+  diff::GroupPairs gp = diff::pairGroups(*ha, *hb, diff::matchModels(a, b));
+  ASSERT_EQ(gp.a_to_b.size(), ha->groupCount());
+  ASSERT_EQ(gp.b_to_a.size(), hb->groupCount());
+  EXPECT_EQ(gp.a_to_b[0], 0u);
+  auto named = [](const hierarchy::Hierarchy& h, const std::string& name) {
+    for (uint32_t g = 0; g < h.groupCount(); ++g)
+      if (h.groups[g].name == name) return g;
+    return kNoIndex;
+  };
+  for (int l = 0; l < 6; ++l) {
+    const uint32_t ga = named(*ha, "layers." + std::to_string(l));
+    const uint32_t gb = named(*hb, "layers." + std::to_string(l < 2 ? l : l + 1));
+    ASSERT_NE(ga, kNoIndex) << "layers." << l;
+    ASSERT_NE(gb, kNoIndex);
+    EXPECT_EQ(gp.a_to_b[ga], gb) << "A layers." << l << " pairs with B " << hb->groups[gp.a_to_b[ga]].name;
+    EXPECT_EQ(gp.b_to_a[gb], ga);
+  }
+  EXPECT_EQ(gp.b_to_a[named(*hb, "layers.2")], kNoIndex);  // the inserted layer
 }
 
 TEST(DiffMatch, SameChosenNameWithAnotherOpPairsAsReplacedInPlace) {
