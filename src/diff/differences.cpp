@@ -123,7 +123,9 @@ class Differ {
       const auto u0 = SteadyClock::now();
       unit(t0, budget_ms);
       longest_unit_ms_ = std::max(longest_unit_ms_, msSince(u0));
-    } while (!done() && (budget_ms <= 0 || msSince(t0) < budget_ms * 0.5));
+      // Units stop at the budget they are given (what is left of this call's), so
+      // another one starts while any is left.
+    } while (!done() && (budget_ms <= 0 || msSince(t0) < budget_ms));
     return done();
   }
 
