@@ -148,6 +148,10 @@ class Engine {
   // order (processNode), finish it. False when there is no main graph.
   bool enterMain() {
     if (model.graphs.empty()) return false;
+    return enterGraph(ir::GraphId{0}, mainInputs(), nullptr);
+  }
+  // The types the main graph's inputs start from (overrides applied).
+  std::vector<ir::Type> mainInputs() const {
     const ir::Graph& G = model.main();
     std::vector<ir::Type> inputs;
     for (ir::ValueId id : G.inputs) {
@@ -161,7 +165,7 @@ class Engine {
       }
       inputs.push_back(std::move(t));
     }
-    return enterGraph(ir::GraphId{0}, inputs, nullptr);
+    return inputs;
   }
 
   // Infers graph g with `inputs` for G.inputs (positional; a type of kind None
@@ -178,6 +182,15 @@ class Engine {
   // inferred (no such graph, or nested too deep).
   bool enterGraph(ir::GraphId g, const std::vector<ir::Type>& inputs,
                   const std::vector<std::shared_ptr<const ConstValue>>* input_consts) {
+    if (!openGraph(g)) return false;
+    seedInitializers(g, 0, model.graph(g).initializers.size());
+    seedRest(g, inputs, input_consts);
+    return true;
+  }
+
+  // enterGraph in three parts (InferenceJob seeds a big main graph's initializers in
+  // batches): clear g's results, seed initializers [begin, end), seed the rest.
+  bool openGraph(ir::GraphId g) {
     if (g.index >= model.graphs.size() || depth_ > 48) return false;
     ++depth_;
     const ir::Graph& G = model.graph(g);
@@ -185,8 +198,13 @@ class Engine {
     R.values.assign(G.values.size(), ValueResult{});
     R.visited = true;
     decode_tried_[g.index].assign(G.values.size(), 0);
-
-    for (const auto& t : G.initializers) {
+    return true;
+  }
+  void seedInitializers(ir::GraphId g, size_t begin, size_t end) {
+    const ir::Graph& G = model.graph(g);
+    GraphResult& R = res.graphs[g.index];
+    for (size_t i = begin; i < end && i < G.initializers.size(); ++i) {
+      const ir::Tensor& t = G.initializers[i];
       ir::ValueId id = G.find(t.name);
       if (!id.valid()) continue;
       ValueResult& vr = R.values[id.index];
@@ -195,6 +213,11 @@ class Engine {
       vr.constant = nullptr;  // decoded on demand (Engine::decodeInitializer)
       vr.origin = ValueResult::Origin::Initializer;
     }
+  }
+  void seedRest(ir::GraphId g, const std::vector<ir::Type>& inputs,
+                const std::vector<std::shared_ptr<const ConstValue>>* input_consts) {
+    const ir::Graph& G = model.graph(g);
+    GraphResult& R = res.graphs[g.index];
     for (const auto& st : G.sparse_initializers) {
       ir::ValueId id = G.find(st.values.name);
       if (!id.valid()) continue;
@@ -241,7 +264,6 @@ class Engine {
         if (const ValueResult* o = resolveOuter(G, G.values[i].name)) R.values[i] = *o;
       }
 
-    return true;
   }
 
   // The output types (and values) of graph g, once its nodes are processed.
@@ -570,8 +592,8 @@ struct InferenceJob::Impl {
   InferenceOptions options;  // before engine, which keeps references to both
   InferenceResult result;
   detail::Engine engine;
-  enum class Part : uint8_t { Order, Enter, Nodes, Leave, Done } part = Part::Order;
-  size_t cursor = 0;  // the next node in the main graph's execution order
+  enum class Part : uint8_t { Order, Open, Initializers, Seed, Nodes, Leave, Done } part = Part::Order;
+  size_t cursor = 0;  // the next initializer, then the next node in execution order
   size_t nodes = 0;
 };
 
@@ -587,14 +609,30 @@ bool InferenceJob::step(double budget_ms) {
   while (j.part != Impl::Part::Done) {
     switch (j.part) {
       case Impl::Part::Order:  // a unit of its own: on 30k nodes it costs as much as seeding
-        if (!j.model.graphs.empty()) j.nodes = j.engine.order(ir::GraphId{0}).size();
-        j.part = Impl::Part::Enter;
-        break;
-      case Impl::Part::Enter:
-        if (!j.engine.enterMain()) {
+        if (j.model.graphs.empty()) {
           j.part = Impl::Part::Done;
           break;
         }
+        j.nodes = j.engine.order(ir::GraphId{0}).size();
+        j.part = Impl::Part::Open;
+        break;
+      case Impl::Part::Open:
+        j.part = j.engine.openGraph(ir::GraphId{0}) ? Impl::Part::Initializers : Impl::Part::Done;
+        break;
+      case Impl::Part::Initializers: {
+        const size_t count = j.model.main().initializers.size();
+        while (j.cursor < count) {
+          const size_t end = std::min(count, j.cursor + 512);
+          j.engine.seedInitializers(ir::GraphId{0}, j.cursor, end);
+          j.cursor = end;
+          if (spent()) return false;
+        }
+        j.cursor = 0;
+        j.part = Impl::Part::Seed;
+        break;
+      }
+      case Impl::Part::Seed:
+        j.engine.seedRest(ir::GraphId{0}, j.engine.mainInputs(), nullptr);
         j.part = Impl::Part::Nodes;
         break;
       case Impl::Part::Nodes: {
@@ -620,7 +658,8 @@ bool InferenceJob::step(double budget_ms) {
 float InferenceJob::progress() const {
   const Impl& j = *impl_;
   if (j.part == Impl::Part::Done) return 1.0f;
-  return j.nodes ? 0.98f * static_cast<float>(j.cursor) / static_cast<float>(j.nodes) : 0.0f;
+  if (j.part != Impl::Part::Nodes || j.nodes == 0) return j.part > Impl::Part::Nodes ? 0.98f : 0.0f;
+  return 0.98f * static_cast<float>(j.cursor) / static_cast<float>(j.nodes);
 }
 
 InferenceResult InferenceJob::take() { return std::move(impl_->result); }
