@@ -3,7 +3,9 @@
 
 Synthesizes a transformer-like chain (1250 blocks x 24 nodes, distinct small weights
 per block) and three partners: the same with one block inserted in the middle, the
-same with every name removed (structure alone must pair it), and both at once.
+same with every name removed (structure alone must pair it), and both at once; and a
+chain whose blocks all hold the same weights against its copy with a block inserted
+and no names (no weight is unique: structure, neighbours and alignment do the work).
 Prints the phase times `netforge diff --time` reports (median of 3 runs), and the
 longest slice of the sliced job the app runs between frames (12 ms budget).
 """
