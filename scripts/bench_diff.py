@@ -3,7 +3,9 @@
 
 Synthesizes a transformer-like chain (1250 blocks x 24 nodes, distinct small weights
 per block) and three partners: the same with one block inserted in the middle, the
-same with every name removed (structure alone must pair it), and both at once.
+same with every name removed (structure alone must pair it), and both at once; and a
+chain whose blocks all hold the same weights against its copy with a block inserted
+and no names (no weight is unique: structure, neighbours and alignment do the work).
 Prints the phase times `netforge diff --time` reports (median of 3 runs), and the
 longest slice of the sliced job the app runs between frames (12 ms budget).
 """
@@ -18,12 +20,12 @@ os.makedirs(OUT, exist_ok=True)
 D = 8
 
 
-def build(blocks, insert_at=-1, named=True):
+def build(blocks, insert_at=-1, named=True, same_weights=False):
     nodes, inits = [], []
     x = "x"
     seed = 0
     for l in range(blocks + (1 if insert_at >= 0 else 0)):
-        k = 10**6 + l if l == insert_at else seed
+        k = 10**6 + l if l == insert_at else (0 if same_weights else seed)
         if l != insert_at:
             seed += 1
         s = f"/layers.{l}/"
@@ -75,12 +77,17 @@ def path(name, **kw):
 a = path("chain30k.onnx")
 cases = [("30k vs 30k, one block inserted", path("chain30k_inserted.onnx", insert_at=625)),
          ("30k vs 30k, names removed", path("chain30k_unnamed.onnx", named=False)),
-         ("30k vs 30k, inserted + unnamed", path("chain30k_inserted_unnamed.onnx", insert_at=625, named=False))]
+         ("30k vs 30k, inserted + unnamed", path("chain30k_inserted_unnamed.onnx", insert_at=625, named=False)),
+         # Every block's weights alike and no names: structure and alignment do all the work.
+         ("30k vs 30k, alike blocks, inserted + unnamed",
+          path("chain30k_alike_inserted_unnamed.onnx", insert_at=625, named=False, same_weights=True),
+          path("chain30k_alike.onnx", same_weights=True))]
 print("netforge diff --time, median of 3 (native):")
-for title, b in cases:
+for title, b, *base in cases:
+    a_of_case = base[0] if base else a
     runs = []
     for _ in range(3):
-        p = subprocess.run([NETFORGE, "diff", a, b, "--time"], capture_output=True, text=True)
+        p = subprocess.run([NETFORGE, "diff", a_of_case, b, "--time"], capture_output=True, text=True)
         m = re.search(r"load ([\d.]+) ms, match ([\d.]+) ms \((\d+) pairs\), match \+ differences ([\d.]+) ms", p.stderr)
         if not m:
             raise SystemExit(f"{title}: no timing line in {p.stderr!r}")
@@ -88,6 +95,6 @@ for title, b in cases:
         runs.append(tuple(float(v) for v in m.groups()) + (float(sl.group(1)) if sl else float("nan"),))
         summary = p.stdout.splitlines()[0]
     med = [statistics.median(r[i] for r in runs) for i in range(5)]
-    print(f"  {title:34s} load {med[0]:7.1f} ms  match {med[1]:7.1f} ms  match+differences {med[3]:7.1f} ms  "
+    print(f"  {title:44s} load {med[0]:7.1f} ms  match {med[1]:7.1f} ms  match+differences {med[3]:7.1f} ms  "
           f"longest 12 ms slice {med[4]:6.1f} ms  "
           f"| {summary}")

@@ -23,6 +23,10 @@ namespace nf::app {
 // A comparison's diff works this long per frame (the rest of the frame draws both
 // graphs): the page stays responsive while a 30k-node pair is compared.
 constexpr double kDiffSliceMs = 12.0;
+// While only the diff works, the frames in between step it without drawing: drawing
+// two 30k-node graphs costs many times the slice, and the progress bar needs a few
+// updates a second, not one per slice.
+constexpr double kDiffRedrawMs = 250.0;
 
 
 namespace {
@@ -142,6 +146,17 @@ bool App::pollEvents() {
   return any;
 }
 
+// True when the comparison's diff is all that is going on (nothing loading, animating
+// or laying out): the frame may then step it without drawing.
+bool App::diffOnly() const {
+  if (comparison_.state() != Comparison::State::Diffing || session_.busy() || comparison_.bSession().busy() ||
+      !deferred_.empty() || ImGui::GetIO().WantTextInput)
+    return false;
+  for (const auto& view : views_.all())
+    if (view->wantsFrames()) return false;
+  return true;
+}
+
 bool App::needsFrame(double now_ms, bool had_events) const {
   if (frames_ == 0 || had_events || session_.busy() || comparison_.busy() || !deferred_.empty()) return true;
   if (session_.version() != seen_version_) return true;
@@ -160,6 +175,11 @@ void App::frame() {
   const bool had_events = pollEvents();
   if (had_events) last_activity_ms_ = now;
   if (!needsFrame(now, had_events)) return;
+  if (!had_events && diffOnly() && now - last_drawn_ms_ < kDiffRedrawMs) {
+    const Status stepped = guardStage("comparing", [this] { comparison_.beforeFrame(ctx_, kDiffSliceMs); });
+    if (!stepped) session_.stageFailed(stepped.message());
+    return;
+  }
   // A new model on either side or a finished diff: the panes recolour and their
   // overlays (legends, toolbars) settle over a few frames.
   if (session_.version() != seen_version_ || comparison_.version() != seen_compare_version_ ||
@@ -183,6 +203,7 @@ void App::frame() {
 
 void App::renderFrame() {
   const double t0 = platform::nowMs();
+  last_drawn_ms_ = t0;
   session_.beforeFrame();
   comparison_.beforeFrame(ctx_, kDiffSliceMs);
   publishStatusIfChanged();

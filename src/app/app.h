@@ -41,6 +41,7 @@ class App {
  private:
   bool pollEvents();  // true if any event arrived
   bool needsFrame(double now_ms, bool had_events) const;
+  bool diffOnly() const;
   void renderFrame();
   void drawMenuBar();
   void publishStatusIfChanged();
@@ -60,6 +61,7 @@ class App {
   AppContext ctx_{session_, settings_, views_, selection_, &comparison_};
 
   uint64_t frames_ = 0;
+  double last_drawn_ms_ = 0;  // when renderFrame last ran
   bool ready_ = false;
   double last_activity_ms_ = 0;
   uint64_t seen_version_ = 0;       // session version that last triggered a frame

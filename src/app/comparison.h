@@ -9,8 +9,10 @@
 //
 // Mirroring: a node selected on one side selects its pair on the other (focus
 // requests too); the views mirror the camera through the pair of the node nearest the
-// centre (GraphView::mirrorCamera). Group open/close is not mirrored: the two
-// hierarchies are built from each model's own structure and need not correspond.
+// centre (GraphView::mirrorCamera); a group opened or closed on one side opens or
+// closes its partner (GraphView::mirrorGroup): the two hierarchies are built from each
+// model's own structure, so groups pair through their members' node pairs
+// (diff/group_pairs.h), not their paths.
 //
 // The diff starts once both models are open and drawn; a new model on either side
 // drops the report and starts again. Closing the comparison drops B.

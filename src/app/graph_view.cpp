@@ -679,6 +679,12 @@ nlohmann::ordered_json GraphView::groupedState() const {
   out["groups"] = pipeline_.hierarchy().groupCount();
   out["repeats"] = pipeline_.hierarchy().repeats.size();
   out["open"] = open;
+  // The names of the open groups (the first 24 by id), so tests can tell which opened.
+  Json open_names = Json::array();
+  const hierarchy::Hierarchy& h = pipeline_.hierarchy();
+  for (uint32_t g = 1; g < pipeline_.expansion().open.size() && g < h.groupCount() && open_names.size() < 24; ++g)
+    if (pipeline_.expansion().open[g]) open_names.push_back(h.groups[g].name);
+  out["open_names"] = std::move(open_names);
   out["frames"] = gs.frames.size();
   out["items"] = gs.visible.items.size();
   out["hierarchy_ms"] = roundTo(t.hierarchy_ms, 1);

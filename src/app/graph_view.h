@@ -141,6 +141,9 @@ class GraphView final : public View {
   // Shows the graph with these groups open, keeping the item `anchor` (a visible item
   // key, 0 = none) where it is on screen, and animating the boxes that move.
   void applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, uint64_t anchor);
+  // Opens or closes on the other pane the partner of group g, which the user just
+  // opened or closed here (groups paired through the matching, diff/group_pairs.h).
+  void mirrorGroup(AppContext& ctx, hierarchy::GroupId g, bool open);
   void uploadScene();
   void recolor();  // the "Colour by" overlay for the current scene, onto the GPU
   void stepGroupAnimation(double now);

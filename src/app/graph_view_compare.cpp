@@ -1,6 +1,6 @@
 // app/graph_view_compare.cpp - the graph view's part in a comparison (app/comparison.h):
 // the difference colours through the overlay, and the camera mirrored on the other
-// pane through the matching.
+// pane through the matching (group open/close: GraphView::mirrorGroup, with the groups).
 #include <cmath>
 #include <limits>
 

@@ -14,10 +14,12 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "app/comparison.h"
 #include "app/graph_view.h"
 #include "app/platform.h"
 #include "app/session.h"
 #include "base/strings.h"
+#include "diff/group_pairs.h"
 
 namespace nf::app {
 
@@ -103,9 +105,11 @@ bool GraphView::clickGroups(AppContext& ctx, scene::Point p) {
     if (item.kind != hierarchy::ItemKind::Group && item.kind != hierarchy::ItemKind::SeriesRest) return false;
     hierarchy::Expansion e = pipeline_.expansion();
     const hierarchy::GroupId g{item.index};
-    if (item.kind == hierarchy::ItemKind::SeriesRest) hierarchy::setFolded(&e, g, false);
+    const bool opens = item.kind == hierarchy::ItemKind::Group;  // item is gone once regrouped
+    if (!opens) hierarchy::setFolded(&e, g, false);
     else hierarchy::setOpen(&e, g, true);
     applyExpansion(ctx, e, item.key());
+    if (opens) mirrorGroup(ctx, g, true);
     return true;
   }
   const uint32_t f = frameTitleAt(p);
@@ -114,6 +118,7 @@ bool GraphView::clickGroups(AppContext& ctx, scene::Point p) {
   const hierarchy::GroupId g = pipeline_.groupedScene().frames[f].group;
   hierarchy::setOpen(&e, g, false);
   applyExpansion(ctx, e, groupItemKey(g));
+  mirrorGroup(ctx, g, false);
   return true;
 }
 
@@ -125,9 +130,12 @@ bool GraphView::groupKeys(AppContext& ctx) {
     const hierarchy::VisibleItem& item = gs.visible.items[selected_];
     if (item.kind != hierarchy::ItemKind::Group && item.kind != hierarchy::ItemKind::SeriesRest) return false;
     hierarchy::Expansion e = pipeline_.expansion();
-    if (item.kind == hierarchy::ItemKind::SeriesRest) hierarchy::setFolded(&e, hierarchy::GroupId{item.index}, false);
-    else hierarchy::setOpen(&e, hierarchy::GroupId{item.index}, true);
+    const hierarchy::GroupId g{item.index};
+    const bool opens = item.kind == hierarchy::ItemKind::Group;  // item is gone once regrouped
+    if (!opens) hierarchy::setFolded(&e, g, false);
+    else hierarchy::setOpen(&e, g, true);
     applyExpansion(ctx, e, item.key());
+    if (opens) mirrorGroup(ctx, g, true);
     return true;
   }
   if (ImGui::IsKeyPressed(SDL_SCANCODE_BACKSPACE, false)) {
@@ -137,6 +145,7 @@ bool GraphView::groupKeys(AppContext& ctx) {
     hierarchy::Expansion e = pipeline_.expansion();
     hierarchy::setOpen(&e, g, false);
     applyExpansion(ctx, e, groupItemKey(g));
+    mirrorGroup(ctx, g, false);
     // The closed group is the new selection, so Backspace again closes its parent.
     const auto& keys = pipeline_.groupedScene().keys;
     const auto it = std::find(keys.begin(), keys.end(), groupItemKey(g));
@@ -159,6 +168,25 @@ bool GraphView::revealNode(AppContext& ctx, ir::NodeId node) {
   applyExpansion(ctx, e, 0);
   return true;
 }
+
+void GraphView::mirrorGroup(AppContext& ctx, hierarchy::GroupId g, bool open) {
+  const diff::Report* report = comparison_ ? comparison_->report() : nullptr;
+  GraphView* other = report ? otherPane(ctx) : nullptr;
+  if (!other || !pipeline_.grouped() || !other->pipeline_.grouped()) return;
+  if (pipeline_.graphId().index != 0 || other->pipeline_.graphId().index != 0) return;  // the matching is of main graphs
+  const diff::Matching& m = report->matching;
+  const hierarchy::Hierarchy& theirs = other->pipeline_.hierarchy();
+  const uint32_t partner = diff::partnerGroup(pipeline_.hierarchy(), theirs, pane_ == GraphPane::A ? m.a_to_b : m.b_to_a,
+                                              g.index);
+  if (partner == kNoIndex || partner == 0) return;
+  const hierarchy::GroupId pg{partner};
+  hierarchy::Expansion e = other->pipeline_.expansion();
+  if (open) hierarchy::reveal(theirs, &e, pg);
+  hierarchy::setOpen(&e, pg, open);
+  if (e.open == other->pipeline_.expansion().open && e.folded == other->pipeline_.expansion().folded) return;
+  other->applyExpansion(ctx, e, groupItemKey(pg));
+}
+
 
 // [SECTION] Changing the expansion --------------------------------------------------
 

@@ -1,4 +1,4 @@
-// netforge diff A B [--json] [--only changed] [--time]: what changed between two models.
+// netforge diff A B [--json] [--only changed] [--time] [--slice-ms MS]: what changed between two models.
 // Exit status like diff(1): 0 equal, 1 different, 2 trouble (a file that cannot be read).
 #include <algorithm>
 #include <chrono>
@@ -148,6 +148,8 @@ void printText(const ir::Model& a, const ir::Model& b, const diff::Report& r, bo
 int runDiff(const Args& args) {
   std::string only = args.get("only");
   if (args.has("only") && only != "changed") return usageError("diff", "--only takes 'changed'");
+  const double slice_ms = args.has("slice-ms") ? std::atof(args.get("slice-ms").c_str()) : 12.0;
+  if (!(slice_ms > 0 && slice_ms <= 60000)) return usageError("diff", "--slice-ms needs a budget in ms above 0 (at most 60000)");
   auto t0 = Clock::now();
   ir::Model a, b;
   if (!loadModelOrExplain(args.positional[0], &a)) return kExitUsage;  // 2: trouble, as diff(1)
@@ -158,18 +160,28 @@ int runDiff(const Args& args) {
   if (args.has("time")) matching = diff::matchModels(a, b);  // timed alone; compareModels matches again
   double match_ms = msSince(t1);
   auto t2 = Clock::now();
-  // The app's sliced job (12 ms slices, as between two frames): one code path, and
-  // --time says how long the longest slice blocked.
+  // The app's sliced job (12 ms slices, as between two frames; --slice-ms changes it):
+  // one code path, and --time says how long the longest slice blocked and what each
+  // kind of slice took (the units a tiny --slice-ms shows one by one).
   // Making the job blocks too (the page makes it within one frame): it counts as a slice.
   diff::CompareJob job(a, b);
   double longest_slice_ms = msSince(t2);
   std::string longest_label = "preparing";
   int slices = 1;
+  // Per label (in first-seen order): slices, their total and the longest, for --time.
+  struct LabelTime { std::string label; int slices = 0; double total_ms = 0, longest_ms = 0; };
+  std::vector<LabelTime> by_label;
   for (bool done = false; !done; ++slices) {
     const std::string label = job.label();
     auto s0 = Clock::now();
-    done = job.step(12.0);
-    if (msSince(s0) > longest_slice_ms) longest_slice_ms = msSince(s0), longest_label = label;
+    done = job.step(slice_ms);
+    const double ms = msSince(s0);
+    if (ms > longest_slice_ms) longest_slice_ms = ms, longest_label = label;
+    auto it = std::find_if(by_label.begin(), by_label.end(), [&](const LabelTime& t) { return t.label == label; });
+    if (it == by_label.end()) it = by_label.insert(by_label.end(), LabelTime{label});
+    it->slices++;
+    it->total_ms += ms;
+    it->longest_ms = std::max(it->longest_ms, ms);
   }
   diff::Report r = job.take();
   double report_ms = msSince(t2);
@@ -179,10 +191,15 @@ int runDiff(const Args& args) {
     printText(a, b, r, only == "changed");
   }
   if (args.has("time")) {
-    std::fprintf(stderr, "diff time: load %.1f ms, match %.1f ms (%zu pairs), match + differences %.1f ms (%d slices of 12 ms, longest %.1f ms: %s); %zu vs %zu nodes\n",
-                 load_ms, match_ms, matching.nodes.size(), report_ms, slices, longest_slice_ms, longest_label.c_str(),
+    std::fprintf(stderr, "diff time: load %.1f ms, match %.1f ms (%zu pairs), match + differences %.1f ms (%d slices of %g ms, longest %.1f ms: %s); %zu vs %zu nodes\n",
+                 load_ms, match_ms, matching.nodes.size(), report_ms, slices, slice_ms, longest_slice_ms, longest_label.c_str(),
                  a.main().nodes.size(),
                  b.main().nodes.size());
+    std::fprintf(stderr, "diff slices by what they did:");
+    for (const LabelTime& t : by_label) {
+      std::fprintf(stderr, " %s %.1f ms in %d (longest %.1f);", t.label.c_str(), t.total_ms, t.slices, t.longest_ms);
+    }
+    std::fprintf(stderr, "\n");
   }
   return r.equal() ? kExitOk : 1;
 }

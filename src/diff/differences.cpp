@@ -123,7 +123,9 @@ class Differ {
       const auto u0 = SteadyClock::now();
       unit(t0, budget_ms);
       longest_unit_ms_ = std::max(longest_unit_ms_, msSince(u0));
-    } while (!done() && (budget_ms <= 0 || msSince(t0) < budget_ms * 0.5));
+      // Units stop at the budget they are given (what is left of this call's), so
+      // another one starts while any is left.
+    } while (!done() && (budget_ms <= 0 || msSince(t0) < budget_ms));
     return done();
   }
 
@@ -142,8 +144,8 @@ class Differ {
   float progress() const {
     switch (phase_) {
       case Phase::Match: return 0.45f * match_.progress();
-      case Phase::InferA: return 0.45f;
-      case Phase::InferB: return 0.55f;
+      case Phase::InferA: return 0.45f + 0.1f * (infer_ ? infer_->progress() : 0.0f);
+      case Phase::InferB: return 0.55f + 0.1f * (infer_ ? infer_->progress() : 0.0f);
       case Phase::Initializers: return 0.65f + 0.1f * static_cast<float>(cursor_) / std::max<size_t>(1, m().initializers.size());
       case Phase::Nodes: return 0.75f + 0.15f * static_cast<float>(cursor_) / std::max<size_t>(1, m().nodes.size());
       case Phase::Graph: case Phase::Rewrites: return 0.9f;
@@ -159,18 +161,27 @@ class Differ {
     auto spent = [&] { return budget_ms > 0 && msSince(t0) >= budget_ms; };
     switch (phase_) {
       case Phase::Match:
-        match_.step(budget_ms > 0 ? std::max(1.0, budget_ms - msSince(t0)) : 0);
+        match_.step(remaining(t0, budget_ms));
         if (match_.done()) {
           r_.matching = match_.take();
           phase_ = Phase::InferA;
         }
         break;
-      case Phase::InferA: inf_a_ = shapes::inferShapes(a_); phase_ = Phase::InferB; break;
-      case Phase::InferB:
-        inf_b_ = shapes::inferShapes(b_);
+      case Phase::InferA:
+      case Phase::InferB: {
+        const bool is_a = phase_ == Phase::InferA;
+        if (!infer_) infer_ = std::make_unique<shapes::InferenceJob>(is_a ? a_ : b_);
+        if (!infer_->step(remaining(t0, budget_ms))) break;
+        (is_a ? inf_a_ : inf_b_) = infer_->take();
+        infer_.reset();
+        if (is_a) {
+          phase_ = Phase::InferB;
+          break;
+        }
         init_changed_a_.assign(ga_.initializers.size(), false);
         phase_ = Phase::Initializers;
         break;
+      }
       case Phase::Initializers:
         while (cursor_ < m().initializers.size()) {
           initializer(m().initializers[cursor_++]);
@@ -189,16 +200,42 @@ class Differ {
         phase_ = Phase::Graph;
         break;
       case Phase::Graph: graph(); phase_ = Phase::Rewrites; break;
-      case Phase::Rewrites: rewrites(); phase_ = opt_.group_deltas ? Phase::MetricsA : Phase::Done; break;
-      case Phase::MetricsA: metrics_a_ = shapes::computeMetrics(a_, inf_a_); phase_ = Phase::MetricsB; break;
-      case Phase::MetricsB: metrics_b_ = shapes::computeMetrics(b_, inf_b_); phase_ = Phase::Groups; break;
-      case Phase::Groups: groups(); phase_ = Phase::Done; break;
+      case Phase::Rewrites:
+        rewrites();
+        cursor_ = 0;
+        phase_ = opt_.group_deltas ? Phase::MetricsA : Phase::Done;
+        break;
+      case Phase::MetricsA:
+      case Phase::MetricsB: {
+        const bool is_a = phase_ == Phase::MetricsA;
+        if (!metrics_) metrics_ = std::make_unique<shapes::MetricsJob>(is_a ? a_ : b_, is_a ? inf_a_ : inf_b_);
+        if (!metrics_->step(remaining(t0, budget_ms))) break;
+        (is_a ? metrics_a_ : metrics_b_) = metrics_->take();
+        metrics_.reset();
+        phase_ = is_a ? Phase::MetricsB : Phase::Groups;
+        break;
+      }
+      case Phase::Groups:  // each side's totals a unit of its own
+        if (cursor_ == 0) {
+          groupRows(a_, metrics_a_, true);
+          cursor_ = 1;
+          break;
+        }
+        groupRows(b_, metrics_b_, false);
+        groups();
+        phase_ = Phase::Done;
+        break;
       case Phase::Done: break;
     }
   }
 
  private:
   const Matching& m() const { return r_.matching; }
+  // What a sub-job may take of this call's budget (0 = no limit); at least 1 ms so
+  // a unit started late still gets somewhere.
+  static double remaining(SteadyClock::time_point t0, double budget_ms) {
+    return budget_ms > 0 ? std::max(1.0, budget_ms - msSince(t0)) : 0;
+  }
 
   void initializer(const InitializerPair& p) {
       const ir::Tensor& ta = ga_.initializers[p.a];
@@ -454,25 +491,18 @@ class Differ {
     return p != kNoIndex && g.nodes[p].op_type == "Conv" && to_other[p] != kNoIndex && other.nodes[to_other[p]].op_type == "Conv";
   }
 
+  // One side's top-level group totals into group_rows_.
+  void groupRows(const ir::Model& model, const shapes::Metrics& metrics, bool is_a) {
+    for (const auto& g : shapes::groupTotals(model, metrics, 1)) {
+      GroupDelta& d = group_rows_[g.scope];
+      d.scope = g.scope;
+      (is_a ? d.nodes_a : d.nodes_b) = g.totals.nodes;
+      (is_a ? d.params_a : d.params_b) = g.totals.params;
+      (is_a ? d.macs_a : d.macs_b) = g.totals.macs;
+    }
+  }
   void groups() {
-    const shapes::Metrics& ma = metrics_a_;
-    const shapes::Metrics& mb = metrics_b_;
-    std::map<std::string, GroupDelta> rows;
-    for (const auto& g : shapes::groupTotals(a_, ma, 1)) {
-      GroupDelta& d = rows[g.scope];
-      d.scope = g.scope;
-      d.nodes_a = g.totals.nodes;
-      d.params_a = g.totals.params;
-      d.macs_a = g.totals.macs;
-    }
-    for (const auto& g : shapes::groupTotals(b_, mb, 1)) {
-      GroupDelta& d = rows[g.scope];
-      d.scope = g.scope;
-      d.nodes_b = g.totals.nodes;
-      d.params_b = g.totals.params;
-      d.macs_b = g.totals.macs;
-    }
-    for (auto& [scope, d] : rows) {
+    for (auto& [scope, d] : group_rows_) {
       if (d.nodes_a != d.nodes_b || d.params_a != d.params_b || d.macs_a != d.macs_b) r_.groups.push_back(d);
     }
   }
@@ -487,6 +517,9 @@ class Differ {
   std::vector<bool> init_changed_a_;
   MatchJob match_;
   shapes::Metrics metrics_a_, metrics_b_;
+  std::map<std::string, GroupDelta> group_rows_;  // by scope, both sides
+  std::unique_ptr<shapes::InferenceJob> infer_;  // the side being inferred
+  std::unique_ptr<shapes::MetricsJob> metrics_;  // the side being counted
   Phase phase_ = Phase::Match;
   size_t cursor_ = 0;  // the next pair of the batched phases
   double longest_unit_ms_ = 0;

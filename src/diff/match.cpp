@@ -100,14 +100,17 @@ struct Side {
   std::vector<uint32_t> order;     // execution order
   std::vector<uint32_t> position;  // node -> index in order
 
-  void build(const ir::Model& m) {
+  void attach(const ir::Model& m) {
     model = &m;
     g = &m.main();
     n = static_cast<uint32_t>(g->nodes.size());
     out_slot.assign(g->values.size(), 0);
     op_label.resize(n);
     fine_label.resize(n);
-    for (uint32_t i = 0; i < n; ++i) {
+  }
+  // Labels of nodes [begin, end).
+  void label(uint32_t begin, uint32_t end) {
+    for (uint32_t i = begin; i < end; ++i) {
       const ir::Node& node = g->nodes[i];
       for (size_t j = 0; j < node.outputs.size(); ++j) {
         if (node.outputs[j].valid()) out_slot[node.outputs[j].index] = static_cast<uint32_t>(j);
@@ -134,7 +137,9 @@ struct Side {
       }
       fine_label[i] = h.value();
     }
-    order = shapes::executionOrder(m, ir::GraphId{0});
+  }
+  void buildOrder() {
+    order = shapes::executionOrder(*model, ir::GraphId{0});
     position.assign(n, 0);
     for (uint32_t k = 0; k < order.size(); ++k) position[order[k]] = k;
   }
@@ -148,8 +153,8 @@ struct Side {
 class Matcher {
  public:
   Matcher(const ir::Model& a, const ir::Model& b, const MatchOptions& o) : opt_(o) {
-    A_.build(a);
-    B_.build(b);
+    A_.attach(a);
+    B_.attach(b);
     m_.a_to_b.assign(A_.n, kNoIndex);
     m_.b_to_a.assign(B_.n, kNoIndex);
     m_.value_a_to_b.assign(A_.g->values.size(), kNoIndex);
@@ -162,32 +167,37 @@ class Matcher {
   // The stages in order, one per call, so a caller can spread them over frames
   // (MatchJob). The structure/neighbours rounds repeat until nothing new pairs (at
   // most three times).
-  enum class Step : uint8_t { Io, Weights, Names, Spread, Fine, FineSpread, Coarse, CoarseSpread, Align, AlignSpread,
+  enum class Step : uint8_t { Prepare, Io, Weights, Names, Spread, Fine, FineSpread, Coarse, CoarseSpread, Align, AlignSpread,
                               InitNames, Finish, Done };
   bool done() const { return next_ == Step::Done; }
   Step next() const { return next_; }
   float progress() const { return static_cast<float>(next_) / static_cast<float>(Step::Done); }
-  // budget_ms > 0: the edge-following steps stop when it is spent and go on at the
-  // next call (the other stages run whole).
+  // budget_ms > 0: a step stops when it is spent (checked every batch of nodes,
+  // initializers or table rows) and goes on at the next call; the stages keep their
+  // state in members (part_, cursor_), so a sliced run does exactly what one call does.
   void step(double budget_ms = 0) {
     t0_ = SteadyClock::now();
     budget_ms_ = budget_ms;
     switch (next_) {
-      case Step::Io: matchIo(); next_ = Step::Weights; break;
-      case Step::Weights: matchWeights(); next_ = Step::Names; break;
-      case Step::Names: matchNames(); next_ = Step::Spread; break;  // before spreading: a walk from the outputs must not outrun the names
-      case Step::Spread: if (propagate()) next_ = Step::Fine; break;
-      case Step::Fine: pairs_before_round_ = m_.nodes.size(); structure(true); next_ = Step::FineSpread; break;
-      case Step::FineSpread: if (propagate()) next_ = Step::Coarse; break;
-      case Step::Coarse: structure(false); next_ = Step::CoarseSpread; break;
+      case Step::Prepare: if (prepare()) advance(Step::Io); break;
+      case Step::Io: matchIo(); advance(Step::Weights); break;
+      case Step::Weights: if (matchWeights()) advance(Step::Names); break;
+      case Step::Names: if (matchNames()) advance(Step::Spread); break;  // before spreading: a walk from the outputs must not outrun the names
+      case Step::Spread: if (propagate()) advance(Step::Fine); break;
+      case Step::Fine:
+        if (part_ == 0 && cursor_ == 0) pairs_before_round_ = m_.nodes.size();
+        if (structure(true)) advance(Step::FineSpread);
+        break;
+      case Step::FineSpread: if (propagate()) advance(Step::Coarse); break;
+      case Step::Coarse: if (structure(false)) advance(Step::CoarseSpread); break;
       case Step::CoarseSpread:
         if (!propagate()) break;
-        next_ = m_.nodes.size() != pairs_before_round_ && ++rounds_ < 3 ? Step::Fine : Step::Align;
+        advance(m_.nodes.size() != pairs_before_round_ && ++rounds_ < 3 ? Step::Fine : Step::Align);
         break;
-      case Step::Align: align(); next_ = Step::AlignSpread; break;
-      case Step::AlignSpread: if (propagate()) next_ = Step::InitNames; break;
-      case Step::InitNames: matchInitializerNames(); next_ = Step::Finish; break;
-      case Step::Finish: finish(); next_ = Step::Done; break;
+      case Step::Align: if (align()) advance(Step::AlignSpread); break;
+      case Step::AlignSpread: if (propagate()) advance(Step::InitNames); break;
+      case Step::InitNames: matchInitializerNames(); advance(Step::Finish); break;
+      case Step::Finish: finish(); advance(Step::Done); break;
       case Step::Done: break;
     }
   }
@@ -199,6 +209,48 @@ class Matcher {
   }
 
  private:
+  void advance(Step next) {
+    next_ = next;
+    part_ = 0;
+    cursor_ = 0;
+  }
+  // True when this call's budget is spent (never without a budget).
+  bool spent() const { return budget_ms_ > 0 && msSince(t0_) >= budget_ms_; }
+  // Runs body(k) for cursor_ up to end, checking the budget every `batch` items;
+  // false when it stopped early (cursor_ keeps the place).
+  template <typename Body>
+  bool batched(size_t end, size_t batch, Body&& body) {
+    while (cursor_ < end) {
+      body(cursor_++);
+      if (cursor_ % batch == 0 && spent()) return cursor_ >= end;
+    }
+    return true;
+  }
+  // Moves to the next part of a stage.
+  void nextPart() {
+    ++part_;
+    cursor_ = 0;
+  }
+
+  // [prepare] Each side's labels (in batches) and execution order.
+  bool prepare() {
+    for (;;) {
+      switch (part_) {
+        case 0:
+          if (!batched(A_.n, 256, [&](size_t k) { A_.label(static_cast<uint32_t>(k), static_cast<uint32_t>(k + 1)); })) return false;
+          nextPart();
+          break;
+        case 1: A_.buildOrder(); nextPart(); break;
+        case 2:
+          if (!batched(B_.n, 256, [&](size_t k) { B_.label(static_cast<uint32_t>(k), static_cast<uint32_t>(k + 1)); })) return false;
+          nextPart();
+          break;
+        case 3: B_.buildOrder(); return true;
+      }
+      if (spent()) return false;
+    }
+  }
+
   // [pairing primitives]
   bool pairNodes(uint32_t a, uint32_t b, Stage stage, double confidence) {
     if (m_.a_to_b[a] != kNoIndex || m_.b_to_a[b] != kNoIndex) return false;
@@ -260,39 +312,61 @@ class Matcher {
     byName(A_.g->outputs, B_.g->outputs);
   }
 
-  // [weights] Identical contents, unique on both sides.
-  void matchWeights() {
+  // [weights] Identical contents, unique on both sides. Parts: hash A's initializers,
+  // B's, find the hashes unique on both sides, pair them and their readers.
+  bool matchWeights() {
     const auto& ia = A_.g->initializers;
     const auto& ib = B_.g->initializers;
-    std::vector<std::pair<uint64_t, int32_t>> ha, hb;
-    for (size_t i = 0; i < ia.size(); ++i) {
-      if (uint64_t h = tensorContentHash(*A_.model, ia[i], opt_.hash_budget_bytes)) ha.push_back({h, static_cast<int32_t>(i)});
-    }
-    for (size_t i = 0; i < ib.size(); ++i) {
-      if (uint64_t h = tensorContentHash(*B_.model, ib[i], opt_.hash_budget_bytes)) hb.push_back({h, static_cast<int32_t>(i)});
-    }
-    std::sort(ha.begin(), ha.end());
-    std::sort(hb.begin(), hb.end());
-    std::vector<std::pair<int32_t, int32_t>> pairs;  // unique on both sides
-    size_t i = 0, j = 0;
-    while (i < ha.size() && j < hb.size()) {
-      if (ha[i].first < hb[j].first) { ++i; continue; }
-      if (hb[j].first < ha[i].first) { ++j; continue; }
-      size_t ie = i, je = j;
-      while (ie < ha.size() && ha[ie].first == ha[i].first) ++ie;
-      while (je < hb.size() && hb[je].first == hb[j].first) ++je;
-      if (ie - i == 1 && je - j == 1) pairs.push_back({ha[i].second, hb[j].second});
-      i = ie;
-      j = je;
-    }
-    std::sort(pairs.begin(), pairs.end());
-    for (auto [x, y] : pairs) {
-      ir::ValueId va = A_.g->find(ia[x].name), vb = B_.g->find(ib[y].name);
-      pairValues(va, vb, Stage::Weights);
-      // A tensor of a few elements (a scalar 2.0, an axes list) says little about its reader.
-      int64_t count = ia[x].elementCount();
-      if (count < 16 || !va.valid() || !vb.valid()) continue;
-      pairConsumers(va, vb, Stage::Weights, 1.0);
+    for (;;) {
+      switch (part_) {
+        case 0:
+        case 1: {
+          const bool is_a = part_ == 0;
+          const auto& inits = is_a ? ia : ib;
+          const ir::Model& model = is_a ? *A_.model : *B_.model;
+          auto& hashes = is_a ? hash_a_ : hash_b_;
+          if (!batched(inits.size(), 16, [&](size_t i) {
+                if (uint64_t h = tensorContentHash(model, inits[i], opt_.hash_budget_bytes))
+                  hashes.push_back({h, static_cast<int32_t>(i)});
+              }))
+            return false;
+          nextPart();
+          break;
+        }
+        case 2: {
+          std::sort(hash_a_.begin(), hash_a_.end());
+          std::sort(hash_b_.begin(), hash_b_.end());
+          size_t i = 0, j = 0;
+          while (i < hash_a_.size() && j < hash_b_.size()) {
+            if (hash_a_[i].first < hash_b_[j].first) { ++i; continue; }
+            if (hash_b_[j].first < hash_a_[i].first) { ++j; continue; }
+            size_t ie = i, je = j;
+            while (ie < hash_a_.size() && hash_a_[ie].first == hash_a_[i].first) ++ie;
+            while (je < hash_b_.size() && hash_b_[je].first == hash_b_[j].first) ++je;
+            if (ie - i == 1 && je - j == 1) weight_pairs_.push_back({hash_a_[i].second, hash_b_[j].second});
+            i = ie;
+            j = je;
+          }
+          std::sort(weight_pairs_.begin(), weight_pairs_.end());
+          hash_a_ = {};
+          hash_b_ = {};
+          nextPart();
+          break;
+        }
+        case 3: {
+          const bool finished = batched(weight_pairs_.size(), 64, [&](size_t k) {
+            auto [x, y] = weight_pairs_[k];
+            ir::ValueId va = A_.g->find(ia[x].name), vb = B_.g->find(ib[y].name);
+            pairValues(va, vb, Stage::Weights);
+            // A tensor of a few elements (a scalar 2.0, an axes list) says little about its reader.
+            if (ia[x].elementCount() >= 16 && va.valid() && vb.valid()) pairConsumers(va, vb, Stage::Weights, 1.0);
+          });
+          if (!finished) return false;
+          weight_pairs_ = {};
+          return true;
+        }
+      }
+      if (spent()) return false;
     }
   }
 
@@ -394,227 +468,321 @@ class Matcher {
     return out;
   }
 
-  void matchNames() {
-    // Votes: scope prefix in A -> scope prefix in B, from pairs made by content.
-    std::map<std::string, std::map<std::string, int>> votes;
-    for (const NodePair& p : m_.nodes) {
-      if (p.stage != Stage::Weights) continue;
-      auto sa = segments(A_.g->nodes[p.a.index].name), sb = segments(B_.g->nodes[p.b.index].name);
-      if (sa.size() != sb.size() || sa.size() < 2) continue;
-      for (size_t d = 1; d < sa.size(); ++d) votes[join(sa, d)][join(sb, d)]++;
-    }
-    std::map<std::string, std::string> moved;  // only prefixes that move
-    for (const auto& [from, to] : votes) {
-      const std::string* best = nullptr;
-      int best_votes = 0;
-      for (const auto& [target, count] : to) {
-        if (count > best_votes) { best = &target; best_votes = count; }
-      }
-      if (best && *best != from) moved[from] = *best;
-    }
-    auto translate = [&](std::string_view name) -> std::string {
-      if (moved.empty()) return std::string(name);
-      auto s = segments(name);
-      for (size_t d = s.size() > 0 ? s.size() - 1 : 0; d >= 1; --d) {
-        auto it = moved.find(join(s, d));
-        if (it != moved.end()) {
-          std::string out = it->second;
-          for (size_t k = d; k < s.size(); ++k) out.append("/").append(s[k]);
-          return out;
+  // Parts: scope votes from the weight pairs, B's keys, A's keys, pairs by name, then
+  // the same name with another op.
+  bool matchNames() {
+    for (;;) {
+      switch (part_) {
+        case 0: {
+          // Votes: scope prefix in A -> scope prefix in B, from pairs made by content.
+          const bool finished = batched(m_.nodes.size(), 256, [&](size_t k) {
+            const NodePair& p = m_.nodes[k];
+            if (p.stage != Stage::Weights) return;
+            auto sa = segments(A_.g->nodes[p.a.index].name), sb = segments(B_.g->nodes[p.b.index].name);
+            if (sa.size() != sb.size() || sa.size() < 2) return;
+            for (size_t d = 1; d < sa.size(); ++d) scope_votes_[join(sa, d)][join(sb, d)]++;
+          });
+          if (!finished) return false;
+          for (const auto& [from, to] : scope_votes_) {  // only prefixes that move
+            const std::string* best = nullptr;
+            int best_votes = 0;
+            for (const auto& [target, count] : to) {
+              if (count > best_votes) { best = &target; best_votes = count; }
+            }
+            if (best && *best != from) moved_scopes_[from] = *best;
+          }
+          scope_votes_ = {};
+          b_keys_.assign(B_.n, {});
+          a_keys_.assign(A_.n, {});
+          a_moved_.assign(A_.n, false);
+          nextPart();
+          break;
+        }
+        case 1: {  // B's unique names
+          const bool finished = batched(B_.n, 256, [&](size_t k) {
+            if (B_.g->nodes[k].name.empty()) return;
+            b_keys_[k] = moved_scopes_.empty() ? B_.g->nodes[k].name : normalName(B_.g->nodes[k].name);
+            auto [it, fresh] = b_names_.emplace(b_keys_[k], static_cast<uint32_t>(k));
+            if (!fresh) it->second = kNoIndex;
+          });
+          if (!finished) return false;
+          nextPart();
+          break;
+        }
+        case 2: {
+          // A moved name outranks an unmoved one that reads the same: "/layers.3/x" moved to
+          // "/layers.2/x" is backed by weights, the old "/layers.2/x" (a layer inserted in A) is not.
+          const bool finished = batched(A_.n, 256, [&](size_t k) {
+            if (A_.g->nodes[k].name.empty()) return;
+            if (moved_scopes_.empty()) {
+              a_keys_[k] = A_.g->nodes[k].name;
+            } else {
+              std::string plain = normalName(A_.g->nodes[k].name);
+              a_keys_[k] = normalName(translateScope(A_.g->nodes[k].name));
+              a_moved_[k] = a_keys_[k] != plain;
+            }
+            (a_moved_[k] ? moved_count_ : kept_count_)[a_keys_[k]]++;
+          });
+          if (!finished) return false;
+          nextPart();
+          break;
+        }
+        case 3: {
+          const bool finished = batched(A_.n, 256, [&](size_t k) {
+            if (a_keys_[k].empty() || m_.a_to_b[k] != kNoIndex) return;
+            bool unique = a_moved_[k] ? moved_count_[a_keys_[k]] == 1
+                                      : kept_count_[a_keys_[k]] == 1 && moved_count_.count(a_keys_[k]) == 0;
+            if (!unique) return;
+            auto it = b_names_.find(a_keys_[k]);
+            if (it == b_names_.end() || it->second == kNoIndex) return;
+            if (A_.op_label[k] != B_.op_label[it->second]) {
+              different_op_.push_back({static_cast<uint32_t>(k), it->second});
+              return;
+            }
+            pairNodes(static_cast<uint32_t>(k), it->second, Stage::Names, 0.95);
+          });
+          if (!finished) return false;
+          nextPart();
+          break;
+        }
+        case 4: {
+          // The same unique name with another op ("act3" Relu -> Sigmoid): an op replaced in place.
+          // Exported names usually end in the op type, so this only fires for names a person chose.
+          // Only where names are shared at all: most named nodes paired by name already (a stray
+          // collision between unrelated generic names such as "n0" must not pair).
+          size_t named = 0, by_name = 0;
+          for (uint32_t k = 0; k < A_.n; ++k) {
+            if (a_keys_[k].empty()) continue;
+            ++named;
+            by_name += m_.a_to_b[k] != kNoIndex;
+          }
+          if (by_name * 2 >= named) {
+            for (auto [x, y] : different_op_) pairNodes(x, y, Stage::Names, 0.7);
+          }
+          moved_scopes_ = {};
+          b_names_ = {};
+          moved_count_ = {};
+          kept_count_ = {};
+          b_keys_ = {};
+          a_keys_ = {};
+          a_moved_ = {};
+          different_op_ = {};
+          return true;
         }
       }
-      return std::string(name);
-    };
-    auto normal = [](std::string_view name) {  // "/a/b" and "a/b" name the same scope
-      return join(segments(name), segments(name).size());
-    };
-    std::unordered_map<std::string, uint32_t> b_names;  // unique names only
-    std::vector<std::string> b_keys(B_.n);
-    for (uint32_t k = 0; k < B_.n; ++k) {
-      if (B_.g->nodes[k].name.empty()) continue;
-      b_keys[k] = moved.empty() ? B_.g->nodes[k].name : normal(B_.g->nodes[k].name);
-      auto [it, fresh] = b_names.emplace(b_keys[k], k);
-      if (!fresh) it->second = kNoIndex;
+      if (spent()) return false;
     }
-    // A moved name outranks an unmoved one that reads the same: "/layers.3/x" moved to
-    // "/layers.2/x" is backed by weights, the old "/layers.2/x" (a layer inserted in A) is not.
-    std::unordered_map<std::string, uint32_t> moved_count, kept_count;
-    std::vector<std::string> a_keys(A_.n);
-    std::vector<bool> a_moved(A_.n, false);
-    for (uint32_t k = 0; k < A_.n; ++k) {
-      if (A_.g->nodes[k].name.empty()) continue;
-      if (moved.empty()) {
-        a_keys[k] = A_.g->nodes[k].name;
-      } else {
-        std::string plain = normal(A_.g->nodes[k].name);
-        a_keys[k] = normal(translate(A_.g->nodes[k].name));
-        a_moved[k] = a_keys[k] != plain;
+  }
+  // A name with the scopes the weights show moved renamed ("/layers.3/x" -> "/layers.4/x").
+  std::string translateScope(std::string_view name) const {
+    if (moved_scopes_.empty()) return std::string(name);
+    auto s = segments(name);
+    for (size_t d = s.size() > 0 ? s.size() - 1 : 0; d >= 1; --d) {
+      auto it = moved_scopes_.find(join(s, d));
+      if (it != moved_scopes_.end()) {
+        std::string out = it->second;
+        for (size_t k = d; k < s.size(); ++k) out.append("/").append(s[k]);
+        return out;
       }
-      (a_moved[k] ? moved_count : kept_count)[a_keys[k]]++;
     }
-    std::vector<std::pair<uint32_t, uint32_t>> different_op;
-    for (uint32_t k = 0; k < A_.n; ++k) {
-      if (a_keys[k].empty() || m_.a_to_b[k] != kNoIndex) continue;
-      bool unique = a_moved[k] ? moved_count[a_keys[k]] == 1
-                               : kept_count[a_keys[k]] == 1 && moved_count.count(a_keys[k]) == 0;
-      if (!unique) continue;
-      auto it = b_names.find(a_keys[k]);
-      if (it == b_names.end() || it->second == kNoIndex) continue;
-      if (A_.op_label[k] != B_.op_label[it->second]) {
-        different_op.push_back({k, it->second});
-        continue;
-      }
-      pairNodes(k, it->second, Stage::Names, 0.95);
-    }
-    // The same unique name with another op ("act3" Relu -> Sigmoid): an op replaced in place.
-    // Exported names usually end in the op type, so this only fires for names a person chose.
-    // Only where names are shared at all: most named nodes paired by name already (a stray
-    // collision between unrelated generic names such as "n0" must not pair).
-    size_t named = 0, by_name = 0;
-    for (uint32_t k = 0; k < A_.n; ++k) {
-      if (a_keys[k].empty()) continue;
-      ++named;
-      by_name += m_.a_to_b[k] != kNoIndex;
-    }
-    if (by_name * 2 >= named) {
-      for (auto [x, y] : different_op) pairNodes(x, y, Stage::Names, 0.7);
-    }
+    return std::string(name);
+  }
+  static std::string normalName(std::string_view name) {  // "/a/b" and "a/b" name the same scope
+    auto s = segments(name);
+    return join(s, s.size());
   }
 
   // [structure] WL labels; a paired node's label is its pair, so unpaired nodes near
   // paired ones are told apart by them.
-  void structure(bool fine) {
-    std::vector<uint64_t> la(A_.n), lb(B_.n);
-    auto init = [&](const Side& s, const std::vector<uint32_t>& paired, bool is_a, std::vector<uint64_t>* l) {
-      for (uint32_t k = 0; k < s.n; ++k) {
-        uint32_t key = paired[k] == kNoIndex ? kNoIndex : (is_a ? k : paired[k]);
-        (*l)[k] = key != kNoIndex ? combine(0x5041495245ull, key) : (fine ? s.fine_label[k] : s.op_label[k]);
+  // Parts: first labels, then each round's labels of A and of B (in node batches),
+  // then the pairs of labels unique on both sides.
+  bool structure(bool fine) {
+    for (;;) {
+      switch (part_) {
+        case 0: {
+          auto init = [&](const Side& s, const std::vector<uint32_t>& paired, bool is_a, std::vector<uint64_t>* l) {
+            l->resize(s.n);
+            for (uint32_t k = 0; k < s.n; ++k) {
+              uint32_t key = paired[k] == kNoIndex ? kNoIndex : (is_a ? k : paired[k]);
+              (*l)[k] = key != kNoIndex ? combine(0x5041495245ull, key) : (fine ? s.fine_label[k] : s.op_label[k]);
+            }
+          };
+          init(A_, m_.a_to_b, true, &wl_a_);
+          init(B_, m_.b_to_a, false, &wl_b_);
+          wl_round_ = 1;
+          part_ = opt_.wl_rounds >= 1 ? 1 : 3;
+          cursor_ = 0;
+          break;
+        }
+        case 1:
+        case 2: {  // one round of one side: wl_next_ from wl_a_ (part 1) or wl_b_ (part 2)
+          const bool is_a = part_ == 1;
+          const Side& side = is_a ? A_ : B_;
+          std::vector<uint64_t>& prev = is_a ? wl_a_ : wl_b_;
+          if (cursor_ == 0) wl_next_.resize(side.n);
+          const bool finished = batched(side.n, 256, [&](size_t k) {
+            wl_next_[k] = is_a ? refined(A_, m_.a_to_b, m_.value_a_to_b, true, prev, static_cast<uint32_t>(k))
+                               : refined(B_, m_.b_to_a, m_.value_b_to_a, false, prev, static_cast<uint32_t>(k));
+          });
+          if (!finished) return false;
+          prev.swap(wl_next_);
+          cursor_ = 0;
+          if (is_a) part_ = 2;
+          else part_ = ++wl_round_ <= opt_.wl_rounds ? 1 : 3;
+          break;
+        }
+        case 3: {
+          // Labels unique on both sides pair (after k rounds a label holds k hops of context).
+          std::vector<std::pair<uint64_t, uint32_t>> ua, ub;
+          for (uint32_t k = 0; k < A_.n; ++k) if (m_.a_to_b[k] == kNoIndex) ua.push_back({wl_a_[k], k});
+          for (uint32_t k = 0; k < B_.n; ++k) if (m_.b_to_a[k] == kNoIndex) ub.push_back({wl_b_[k], k});
+          std::sort(ua.begin(), ua.end());
+          std::sort(ub.begin(), ub.end());
+          std::vector<std::pair<uint32_t, uint32_t>> found;
+          size_t i = 0, j = 0;
+          while (i < ua.size() && j < ub.size()) {
+            if (ua[i].first < ub[j].first) { ++i; continue; }
+            if (ub[j].first < ua[i].first) { ++j; continue; }
+            size_t ie = i, je = j;
+            while (ie < ua.size() && ua[ie].first == ua[i].first) ++ie;
+            while (je < ub.size() && ub[je].first == ub[j].first) ++je;
+            if (ie - i == 1 && je - j == 1) found.push_back({ua[i].second, ub[j].second});
+            i = ie;
+            j = je;
+          }
+          std::sort(found.begin(), found.end());
+          for (auto [x, y] : found) {
+            if (A_.op_label[x] == B_.op_label[y]) pairNodes(x, y, Stage::Structure, fine ? 0.9 : 0.75);
+          }
+          return true;
+        }
       }
-    };
-    init(A_, m_.a_to_b, true, &la);
-    init(B_, m_.b_to_a, false, &lb);
-    for (int round = 1; round <= opt_.wl_rounds; ++round) {
-      la = refine(A_, m_.a_to_b, m_.value_a_to_b, true, la);
-      lb = refine(B_, m_.b_to_a, m_.value_b_to_a, false, lb);
-    }
-    // Labels unique on both sides pair (after k rounds a label holds k hops of context).
-    std::vector<std::pair<uint64_t, uint32_t>> ua, ub;
-    for (uint32_t k = 0; k < A_.n; ++k) if (m_.a_to_b[k] == kNoIndex) ua.push_back({la[k], k});
-    for (uint32_t k = 0; k < B_.n; ++k) if (m_.b_to_a[k] == kNoIndex) ub.push_back({lb[k], k});
-    std::sort(ua.begin(), ua.end());
-    std::sort(ub.begin(), ub.end());
-    std::vector<std::pair<uint32_t, uint32_t>> found;
-    size_t i = 0, j = 0;
-    while (i < ua.size() && j < ub.size()) {
-      if (ua[i].first < ub[j].first) { ++i; continue; }
-      if (ub[j].first < ua[i].first) { ++j; continue; }
-      size_t ie = i, je = j;
-      while (ie < ua.size() && ua[ie].first == ua[i].first) ++ie;
-      while (je < ub.size() && ub[je].first == ub[j].first) ++je;
-      if (ie - i == 1 && je - j == 1) found.push_back({ua[i].second, ub[j].second});
-      i = ie;
-      j = je;
-    }
-    std::sort(found.begin(), found.end());
-    for (auto [x, y] : found) {
-      if (A_.op_label[x] == B_.op_label[y]) pairNodes(x, y, Stage::Structure, fine ? 0.9 : 0.75);
+      if (spent()) return false;
     }
   }
 
-  std::vector<uint64_t> refine(const Side& s, const std::vector<uint32_t>& paired, const std::vector<uint32_t>& vpaired,
-                               bool is_a, const std::vector<uint64_t>& prev) {
-    std::vector<uint64_t> next(s.n);
-    std::vector<uint64_t> succ;
-    for (uint32_t k = 0; k < s.n; ++k) {
-      if (paired[k] != kNoIndex) { next[k] = prev[k]; continue; }
-      const ir::Node& node = s.g->nodes[k];
-      Hasher h;
-      h.add(prev[k]);
-      for (size_t slot = 0; slot < node.inputs.size(); ++slot) {
-        ir::ValueId v = node.inputs[slot];
-        uint64_t x = 0x11;
-        if (v.valid()) {
-          uint32_t p = s.producer(v);
-          uint32_t vkey = vpaired[v.index] == kNoIndex ? kNoIndex : (is_a ? v.index : vpaired[v.index]);
-          if (p != kNoIndex) x = combine(prev[p], s.out_slot[v.index]);
-          else if (vkey != kNoIndex) x = combine(0x56414cull, vkey);
-          else x = s.g->value(v).initializer >= 0 ? 0x22 : 0x33;
-        }
-        h.add(x);
+  // Node k's label after one more round: its label, its inputs' producers' labels (or
+  // the pair of a paired value), its consumers' labels, sorted.
+  uint64_t refined(const Side& s, const std::vector<uint32_t>& paired, const std::vector<uint32_t>& vpaired,
+                   bool is_a, const std::vector<uint64_t>& prev, uint32_t k) {
+    if (paired[k] != kNoIndex) return prev[k];
+    const ir::Node& node = s.g->nodes[k];
+    Hasher h;
+    h.add(prev[k]);
+    for (size_t slot = 0; slot < node.inputs.size(); ++slot) {
+      ir::ValueId v = node.inputs[slot];
+      uint64_t x = 0x11;
+      if (v.valid()) {
+        uint32_t p = s.producer(v);
+        uint32_t vkey = vpaired[v.index] == kNoIndex ? kNoIndex : (is_a ? v.index : vpaired[v.index]);
+        if (p != kNoIndex) x = combine(prev[p], s.out_slot[v.index]);
+        else if (vkey != kNoIndex) x = combine(0x56414cull, vkey);
+        else x = s.g->value(v).initializer >= 0 ? 0x22 : 0x33;
       }
-      succ.clear();
-      for (size_t j = 0; j < node.outputs.size(); ++j) {
-        ir::ValueId v = node.outputs[j];
-        if (!v.valid()) continue;
-        for (ir::NodeId c : s.g->value(v).consumers) succ.push_back(combine(prev[c.index], j));
-        if (s.g->value(v).graph_output) succ.push_back(combine(0x4f5554ull, j));
-      }
-      std::sort(succ.begin(), succ.end());
-      for (uint64_t x : succ) h.add(x);
-      next[k] = h.value();
+      h.add(x);
     }
-    return next;
+    std::vector<uint64_t>& succ = wl_succ_;
+    succ.clear();
+    for (size_t j = 0; j < node.outputs.size(); ++j) {
+      ir::ValueId v = node.outputs[j];
+      if (!v.valid()) continue;
+      for (ir::NodeId c : s.g->value(v).consumers) succ.push_back(combine(prev[c.index], j));
+      if (s.g->value(v).graph_output) succ.push_back(combine(0x4f5554ull, j));
+    }
+    std::sort(succ.begin(), succ.end());
+    for (uint64_t x : succ) h.add(x);
+    return h.value();
   }
 
   // [alignment] Gaps between paired nodes, aligned by op type along execution order.
-  void align() {
-    // Gap key of an unpaired node: the pair of the last paired node before it.
-    std::map<uint32_t, std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> gaps;
-    uint32_t last = kNoIndex;
-    for (uint32_t k : A_.order) {
-      if (m_.a_to_b[k] != kNoIndex) last = k;
-      else gaps[last].first.push_back(k);
-    }
-    last = kNoIndex;
-    for (uint32_t k : B_.order) {
-      if (m_.b_to_a[k] != kNoIndex) last = m_.b_to_a[k];
-      else gaps[last].second.push_back(k);
-    }
-    for (auto& [key, gap] : gaps) {
-      auto& xa = gap.first;
-      auto& xb = gap.second;
-      if (xa.empty() || xb.empty()) continue;
-      if (xa.size() == xb.size()) {
-        // Same length: position by position; an op change pairs only with a shared neighbour.
-        for (size_t k = 0; k < xa.size(); ++k) {
-          if (A_.op_label[xa[k]] == B_.op_label[xb[k]] || shareNeighbour(xa[k], xb[k])) {
-            pairNodes(xa[k], xb[k], Stage::Alignment, A_.op_label[xa[k]] == B_.op_label[xb[k]] ? 0.6 : 0.4);
-          }
+  // Parts: A's gaps, B's gaps (in batches of the order), then one gap at a time; a big
+  // gap's table is filled a batch of rows per call.
+  bool align() {
+    for (;;) {
+      switch (part_) {
+        case 0:
+        case 1: {
+          // Gap key of an unpaired node: the pair of the last paired node before it.
+          const bool is_a = part_ == 0;
+          const Side& side = is_a ? A_ : B_;
+          if (cursor_ == 0) gap_last_ = kNoIndex;
+          const bool finished = batched(side.order.size(), 256, [&](size_t i) {
+            uint32_t k = side.order[i];
+            uint32_t other = is_a ? m_.a_to_b[k] : m_.b_to_a[k];
+            if (other != kNoIndex) gap_last_ = is_a ? k : other;
+            else (is_a ? gaps_[gap_last_].first : gaps_[gap_last_].second).push_back(k);
+          });
+          if (!finished) return false;
+          nextPart();
+          if (!is_a) gap_it_ = gaps_.begin();
+          break;
         }
-        continue;
-      }
-      // Longest common subsequence of op types (greedy when the table would be too big).
-      uint64_t cells = static_cast<uint64_t>(xa.size() + 1) * (xb.size() + 1);
-      std::vector<std::pair<uint32_t, uint32_t>> common;
-      if (cells <= opt_.max_alignment_cells) {
-        size_t n = xa.size(), m = xb.size();
-        std::vector<uint32_t> t(cells, 0);
-        auto at = [&](size_t i, size_t j) -> uint32_t& { return t[i * (m + 1) + j]; };
-        for (size_t i = n; i-- > 0;) {
-          for (size_t j = m; j-- > 0;) {
-            at(i, j) = A_.op_label[xa[i]] == B_.op_label[xb[j]] ? at(i + 1, j + 1) + 1
-                                                                : std::max(at(i + 1, j), at(i, j + 1));
+        case 2: {
+          while (gap_it_ != gaps_.end()) {
+            if (!alignGap(gap_it_->second.first, gap_it_->second.second)) return false;
+            ++gap_it_;
+            lcs_table_ = {};
+            lcs_row_ = kNoIndex;
+            if (spent()) return false;
           }
-        }
-        size_t i = 0, j = 0;
-        while (i < n && j < m) {
-          if (A_.op_label[xa[i]] == B_.op_label[xb[j]]) common.push_back({xa[i++], xb[j++]});
-          else if (at(i + 1, j) >= at(i, j + 1)) ++i;
-          else ++j;
-        }
-      } else {
-        size_t j = 0;
-        for (size_t i = 0; i < xa.size() && j < xb.size(); ++i) {
-          size_t k = j;
-          while (k < xb.size() && k < j + 64 && A_.op_label[xa[i]] != B_.op_label[xb[k]]) ++k;
-          if (k < xb.size() && A_.op_label[xa[i]] == B_.op_label[xb[k]]) {
-            common.push_back({xa[i], xb[k]});
-            j = k + 1;
-          }
+          gaps_ = {};
+          return true;
         }
       }
-      for (auto [x, y] : common) pairNodes(x, y, Stage::Alignment, 0.5);
+      if (spent()) return false;
     }
+  }
+
+  // One gap; false when the budget ran out while filling its table (lcs_row_ keeps the place).
+  bool alignGap(const std::vector<uint32_t>& xa, const std::vector<uint32_t>& xb) {
+    if (xa.empty() || xb.empty()) return true;
+    if (xa.size() == xb.size()) {
+      // Same length: position by position; an op change pairs only with a shared neighbour.
+      for (size_t k = 0; k < xa.size(); ++k) {
+        if (A_.op_label[xa[k]] == B_.op_label[xb[k]] || shareNeighbour(xa[k], xb[k])) {
+          pairNodes(xa[k], xb[k], Stage::Alignment, A_.op_label[xa[k]] == B_.op_label[xb[k]] ? 0.6 : 0.4);
+        }
+      }
+      return true;
+    }
+    // Longest common subsequence of op types (greedy when the table would be too big).
+    uint64_t cells = static_cast<uint64_t>(xa.size() + 1) * (xb.size() + 1);
+    std::vector<std::pair<uint32_t, uint32_t>> common;
+    if (cells <= opt_.max_alignment_cells) {
+      size_t n = xa.size(), m = xb.size();
+      std::vector<uint32_t>& t = lcs_table_;
+      if (lcs_row_ == kNoIndex) {
+        t.assign(cells, 0);
+        lcs_row_ = static_cast<uint32_t>(n);
+      }
+      auto at = [&](size_t i, size_t j) -> uint32_t& { return t[i * (m + 1) + j]; };
+      while (lcs_row_ > 0) {  // rows from the last up; the budget is checked after each
+        size_t i = --lcs_row_;
+        for (size_t j = m; j-- > 0;) {
+          at(i, j) = A_.op_label[xa[i]] == B_.op_label[xb[j]] ? at(i + 1, j + 1) + 1
+                                                              : std::max(at(i + 1, j), at(i, j + 1));
+        }
+        if (lcs_row_ > 0 && spent()) return false;
+      }
+      size_t i = 0, j = 0;
+      while (i < n && j < m) {
+        if (A_.op_label[xa[i]] == B_.op_label[xb[j]]) common.push_back({xa[i++], xb[j++]});
+        else if (at(i + 1, j) >= at(i, j + 1)) ++i;
+        else ++j;
+      }
+    } else {
+      size_t j = 0;
+      for (size_t i = 0; i < xa.size() && j < xb.size(); ++i) {
+        size_t k = j;
+        while (k < xb.size() && k < j + 64 && A_.op_label[xa[i]] != B_.op_label[xb[k]]) ++k;
+        if (k < xb.size() && A_.op_label[xa[i]] == B_.op_label[xb[k]]) {
+          common.push_back({xa[i], xb[k]});
+          j = k + 1;
+        }
+      }
+    }
+    for (auto [x, y] : common) pairNodes(x, y, Stage::Alignment, 0.5);
+    return true;
   }
 
   bool shareNeighbour(uint32_t a, uint32_t b) const {
@@ -648,11 +816,34 @@ class Matcher {
   Matching m_;
   std::vector<Stage> init_stage_a_;
   std::deque<uint32_t> queue_;  // A-side value indices whose pair is new
-  Step next_ = Step::Io;
+  Step next_ = Step::Prepare;
   SteadyClock::time_point t0_;
   double budget_ms_ = 0;
   size_t pairs_before_round_ = 0;
   int rounds_ = 0;
+  // Where the current step is (a stage's part and the item within it).
+  int part_ = 0;
+  size_t cursor_ = 0;
+  // [weights] content hashes, then the pairs unique on both sides
+  std::vector<std::pair<uint64_t, int32_t>> hash_a_, hash_b_;
+  std::vector<std::pair<int32_t, int32_t>> weight_pairs_;
+  // [names] moved scopes and the keys names are compared by
+  std::map<std::string, std::map<std::string, int>> scope_votes_;
+  std::map<std::string, std::string> moved_scopes_;
+  std::unordered_map<std::string, uint32_t> b_names_;  // unique names only
+  std::unordered_map<std::string, uint32_t> moved_count_, kept_count_;
+  std::vector<std::string> b_keys_, a_keys_;
+  std::vector<bool> a_moved_;
+  std::vector<std::pair<uint32_t, uint32_t>> different_op_;
+  // [structure] this round's labels per side, the next round's, scratch
+  std::vector<uint64_t> wl_a_, wl_b_, wl_next_, wl_succ_;
+  int wl_round_ = 0;
+  // [alignment] gaps by the pair before them, the gap being aligned, its table
+  std::map<uint32_t, std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> gaps_;
+  decltype(gaps_)::iterator gap_it_;
+  uint32_t gap_last_ = kNoIndex;
+  std::vector<uint32_t> lcs_table_;
+  uint32_t lcs_row_ = kNoIndex;
 };
 
 }  // namespace
@@ -676,6 +867,7 @@ Matching MatchJob::take() { return impl_ ? impl_->matcher.take() : Matching{}; }
 const char* MatchJob::label() const {
   using Step = Matcher::Step;
   switch (impl_ ? impl_->matcher.next() : Step::Done) {
+    case Step::Prepare: return "indexing the graphs";
     case Step::Io: return "matching inputs and outputs";
     case Step::Weights: return "matching weights";
     case Step::Names: return "matching names";

@@ -14,6 +14,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "base/timing.h"
 #include "shapes/graph_order.h"
 #include "shapes/inference.h"
 #include "shapes/rule_context.h"
@@ -138,7 +139,19 @@ class Engine {
   }
 
   void runMain() {
-    if (model.graphs.empty()) return;
+    if (!enterMain()) return;
+    for (uint32_t n : order(ir::GraphId{0})) processNode(ir::GraphId{0}, ir::NodeId{n}, nullptr);
+    leaveGraph(ir::GraphId{0}, nullptr);
+  }
+
+  // The main graph in three parts, for InferenceJob: seed it, its nodes in execution
+  // order (processNode), finish it. False when there is no main graph.
+  bool enterMain() {
+    if (model.graphs.empty()) return false;
+    return enterGraph(ir::GraphId{0}, mainInputs(), nullptr);
+  }
+  // The types the main graph's inputs start from (overrides applied).
+  std::vector<ir::Type> mainInputs() const {
     const ir::Graph& G = model.main();
     std::vector<ir::Type> inputs;
     for (ir::ValueId id : G.inputs) {
@@ -152,7 +165,7 @@ class Engine {
       }
       inputs.push_back(std::move(t));
     }
-    inferGraph(ir::GraphId{0}, inputs, nullptr, nullptr);
+    return inputs;
   }
 
   // Infers graph g with `inputs` for G.inputs (positional; a type of kind None
@@ -160,16 +173,38 @@ class Engine {
   std::vector<ir::Type> inferGraph(ir::GraphId g, const std::vector<ir::Type>& inputs, const Ctx* caller,
                                    std::vector<std::shared_ptr<const ConstValue>>* out_consts,
                                    const std::vector<std::shared_ptr<const ConstValue>>* input_consts = nullptr) {
-    std::vector<ir::Type> outs;
-    if (g.index >= model.graphs.size() || depth_ > 48) return outs;
+    if (!enterGraph(g, inputs, input_consts)) return {};
+    for (uint32_t n : order(g)) processNode(g, ir::NodeId{n}, caller);
+    return leaveGraph(g, out_consts);
+  }
+
+  // Seeds graph g (initializers, inputs, outer-scope values); false when it is not
+  // inferred (no such graph, or nested too deep).
+  bool enterGraph(ir::GraphId g, const std::vector<ir::Type>& inputs,
+                  const std::vector<std::shared_ptr<const ConstValue>>* input_consts) {
+    if (!openGraph(g)) return false;
+    seedInitializers(g, 0, model.graph(g).initializers.size());
+    seedRest(g, inputs, input_consts);
+    return true;
+  }
+
+  // enterGraph in three parts (InferenceJob seeds a big main graph's initializers in
+  // batches): clear g's results, seed initializers [begin, end), seed the rest.
+  bool openGraph(ir::GraphId g) {
+    if (g.index >= model.graphs.size() || depth_ > 48) return false;
     ++depth_;
     const ir::Graph& G = model.graph(g);
     GraphResult& R = res.graphs[g.index];
     R.values.assign(G.values.size(), ValueResult{});
     R.visited = true;
     decode_tried_[g.index].assign(G.values.size(), 0);
-
-    for (const auto& t : G.initializers) {
+    return true;
+  }
+  void seedInitializers(ir::GraphId g, size_t begin, size_t end) {
+    const ir::Graph& G = model.graph(g);
+    GraphResult& R = res.graphs[g.index];
+    for (size_t i = begin; i < end && i < G.initializers.size(); ++i) {
+      const ir::Tensor& t = G.initializers[i];
       ir::ValueId id = G.find(t.name);
       if (!id.valid()) continue;
       ValueResult& vr = R.values[id.index];
@@ -178,6 +213,11 @@ class Engine {
       vr.constant = nullptr;  // decoded on demand (Engine::decodeInitializer)
       vr.origin = ValueResult::Origin::Initializer;
     }
+  }
+  void seedRest(ir::GraphId g, const std::vector<ir::Type>& inputs,
+                const std::vector<std::shared_ptr<const ConstValue>>* input_consts) {
+    const ir::Graph& G = model.graph(g);
+    GraphResult& R = res.graphs[g.index];
     for (const auto& st : G.sparse_initializers) {
       ir::ValueId id = G.find(st.values.name);
       if (!id.valid()) continue;
@@ -224,8 +264,13 @@ class Engine {
         if (const ValueResult* o = resolveOuter(G, G.values[i].name)) R.values[i] = *o;
       }
 
-    for (uint32_t n : order(g)) processNode(g, ir::NodeId{n}, caller);
+  }
 
+  // The output types (and values) of graph g, once its nodes are processed.
+  std::vector<ir::Type> leaveGraph(ir::GraphId g, std::vector<std::shared_ptr<const ConstValue>>* out_consts) {
+    std::vector<ir::Type> outs;
+    const ir::Graph& G = model.graph(g);
+    const GraphResult& R = res.graphs[g.index];
     for (ir::ValueId o : G.outputs) {
       outs.push_back(R.values[o.index].type);
       if (out_consts) out_consts->push_back(R.values[o.index].constant);
@@ -281,6 +326,7 @@ class Engine {
     return nullptr;
   }
 
+ public:  // InferenceJob walks the main graph with these two
   const std::vector<uint32_t>& order(ir::GraphId g) {
     auto it = orders_.find(g.index);
     if (it != orders_.end()) return it->second;
@@ -334,6 +380,7 @@ class Engine {
       if (n.outputs[i].valid()) commit(g, n.outputs[i], ctx.outTypes()[i], ctx.outConsts()[i], ctx.outSeqs()[i]);
   }
 
+ private:
   void inferFunction(Ctx& ctx, const ir::Function& f) {
     std::vector<ir::Type> ins;
     for (size_t i = 0; i < ctx.numInputs(); ++i) ins.push_back(ctx.has(i) ? ctx.type(i) : ir::Type{});
@@ -538,6 +585,84 @@ InferenceResult inferShapes(const ir::Model& model, const InferenceOptions& opti
   e.runMain();
   return r;
 }
+
+struct InferenceJob::Impl {
+  Impl(const ir::Model& m, InferenceOptions o) : model(m), options(std::move(o)), engine(m, options, result) {}
+  const ir::Model& model;
+  InferenceOptions options;  // before engine, which keeps references to both
+  InferenceResult result;
+  detail::Engine engine;
+  enum class Part : uint8_t { Order, Open, Initializers, Seed, Nodes, Leave, Done } part = Part::Order;
+  size_t cursor = 0;  // the next initializer, then the next node in execution order
+  size_t nodes = 0;
+};
+
+InferenceJob::InferenceJob(const ir::Model& model, InferenceOptions options)
+    : impl_(std::make_unique<Impl>(model, std::move(options))) {}
+InferenceJob::~InferenceJob() = default;
+bool InferenceJob::done() const { return impl_->part == Impl::Part::Done; }
+
+bool InferenceJob::step(double budget_ms) {
+  Impl& j = *impl_;
+  const auto t0 = SteadyClock::now();
+  auto spent = [&] { return budget_ms > 0 && msSince(t0) >= budget_ms; };
+  while (j.part != Impl::Part::Done) {
+    switch (j.part) {
+      case Impl::Part::Order:  // a unit of its own: on 30k nodes it costs as much as seeding
+        if (j.model.graphs.empty()) {
+          j.part = Impl::Part::Done;
+          break;
+        }
+        j.nodes = j.engine.order(ir::GraphId{0}).size();
+        j.part = Impl::Part::Open;
+        break;
+      case Impl::Part::Open:
+        j.part = j.engine.openGraph(ir::GraphId{0}) ? Impl::Part::Initializers : Impl::Part::Done;
+        break;
+      case Impl::Part::Initializers: {
+        const size_t count = j.model.main().initializers.size();
+        while (j.cursor < count) {
+          const size_t end = std::min(count, j.cursor + 512);
+          j.engine.seedInitializers(ir::GraphId{0}, j.cursor, end);
+          j.cursor = end;
+          if (spent()) return false;
+        }
+        j.cursor = 0;
+        j.part = Impl::Part::Seed;
+        break;
+      }
+      case Impl::Part::Seed:
+        j.engine.seedRest(ir::GraphId{0}, j.engine.mainInputs(), nullptr);
+        j.part = Impl::Part::Nodes;
+        break;
+      case Impl::Part::Nodes: {
+        const std::vector<uint32_t>& order = j.engine.order(ir::GraphId{0});
+        while (j.cursor < order.size()) {
+          j.engine.processNode(ir::GraphId{0}, ir::NodeId{order[j.cursor++]}, nullptr);
+          if ((j.cursor & 127) == 0 && spent()) return false;
+        }
+        j.part = Impl::Part::Leave;
+        break;
+      }
+      case Impl::Part::Leave:
+        j.engine.leaveGraph(ir::GraphId{0}, nullptr);
+        j.part = Impl::Part::Done;
+        break;
+      case Impl::Part::Done: break;
+    }
+    if (j.part != Impl::Part::Done && spent()) return false;
+  }
+  return true;
+}
+
+float InferenceJob::progress() const {
+  const Impl& j = *impl_;
+  if (j.part == Impl::Part::Done) return 1.0f;
+  if (j.part != Impl::Part::Nodes || j.nodes == 0) return j.part > Impl::Part::Nodes ? 0.98f : 0.0f;
+  return 0.98f * static_cast<float>(j.cursor) / static_cast<float>(j.nodes);
+}
+
+InferenceResult InferenceJob::take() { return std::move(impl_->result); }
 
 bool hasRule(std::string_view domain, std::string_view op_type) {
   return detail::ruleFor(domain, op_type) != nullptr;

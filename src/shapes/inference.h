@@ -136,6 +136,26 @@ struct InferenceResult {
 
 InferenceResult inferShapes(const ir::Model& model, const InferenceOptions& options = {});
 
+// inferShapes in slices, for a caller that must not block for long (the app's model
+// comparison runs it between frames): step(budget_ms) processes main-graph nodes until
+// about that long has passed (<= 0: to the end) and resumes there; a node's bodies and
+// functions go with it. Same result as inferShapes. The model must outlive the job.
+class InferenceJob {
+ public:
+  explicit InferenceJob(const ir::Model& model, InferenceOptions options = {});
+  ~InferenceJob();
+  InferenceJob(const InferenceJob&) = delete;
+  InferenceJob& operator=(const InferenceJob&) = delete;
+  bool step(double budget_ms);  // true once done
+  bool done() const;
+  float progress() const;       // 0..1, by main-graph nodes
+  InferenceResult take();       // once done()
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // True when an op type has an inference rule ("" or "ai.onnx" = default domain).
 bool hasRule(std::string_view domain, std::string_view op_type);
 // "Add", "ai.onnx.ml::LabelEncoder", ... sorted; for docs and coverage reports.

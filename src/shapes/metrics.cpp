@@ -14,6 +14,7 @@
 #include <set>
 
 #include "base/checked.h"
+#include "base/timing.h"
 #include "shapes/graph_order.h"
 #include "shapes/op_registry.h"
 
@@ -378,16 +379,33 @@ class Walker {
   // the graph's totals (no peak).
   Totals walk(ir::GraphId g, int depth) {
     Totals t;
-    if (g.index >= m_.graphs.size() || depth > 48 || visiting_.count(g.index)) return t;
+    if (!canEnter(g, depth)) return t;
+    const std::vector<uint32_t> order = executionOrder(m_, g);
+    enter(g, order);
+    for (uint32_t ni : order) walkNode(g, ni, depth, &t);
+    leave(g);
+    return t;
+  }
+
+  // walk in parts, for MetricsJob: whether g is walked, enter g with its execution
+  // order, each node in that order, leave g.
+  bool canEnter(ir::GraphId g, int depth) const {
+    return g.index < m_.graphs.size() && depth <= 48 && !visiting_.count(g.index);
+  }
+  void enter(ir::GraphId g, const std::vector<uint32_t>& order) {
     visiting_.insert(g.index);
-    const ir::Graph& G = m_.graph(g);
-    std::vector<uint32_t> order = executionOrder(m_, g);
     markConstants(g, order);
     if (g.index == 0) {
       out_.order.clear();
       for (uint32_t n : order) out_.order.push_back(ir::NodeId{n});
     }
-    for (uint32_t ni : order) {
+  }
+  void leave(ir::GraphId g) { visiting_.erase(g.index); }
+
+  void walkNode(ir::GraphId g, uint32_t ni, int depth, Totals* total) {
+    Totals& t = *total;
+    const ir::Graph& G = m_.graph(g);
+    {
       const ir::Node& n = G.nodes[ni];
       NodeMetrics& nm = out_.graphs[g.index][ni];
       nm.constant = node_constant_[g.index][ni];
@@ -446,8 +464,6 @@ class Walker {
       nm.param_bytes = own.bytes;
       addTo(&t, nm);
     }
-    visiting_.erase(g.index);
-    return t;
   }
 
   std::map<ir::ElemType, DtypeParams> by_dtype;
@@ -694,6 +710,66 @@ Metrics computeMetrics(const ir::Model& model, const InferenceResult& inference)
   for (const auto& kv : w.by_dtype) m.params_by_dtype.push_back(kv.second);
   return m;
 }
+
+struct MetricsJob::Impl {
+  Impl(const ir::Model& m, const InferenceResult& inf) : model(m), inference(inf) {
+    if (!m.graphs.empty()) walker = std::make_unique<Walker>(m, inf, metrics);
+  }
+  const ir::Model& model;
+  const InferenceResult& inference;
+  Metrics metrics;
+  std::unique_ptr<Walker> walker;  // null for a model without graphs
+  std::vector<uint32_t> order;     // the main graph's execution order
+  enum class Part : uint8_t { Order, Enter, Nodes, Finish, Done } part = Part::Order;
+  size_t cursor = 0;
+};
+
+MetricsJob::MetricsJob(const ir::Model& model, const InferenceResult& inference)
+    : impl_(std::make_unique<Impl>(model, inference)) {
+  if (!impl_->walker) impl_->part = Impl::Part::Done;
+}
+MetricsJob::~MetricsJob() = default;
+bool MetricsJob::done() const { return impl_->part == Impl::Part::Done; }
+
+bool MetricsJob::step(double budget_ms) {
+  Impl& j = *impl_;
+  const auto t0 = SteadyClock::now();
+  auto spent = [&] { return budget_ms > 0 && msSince(t0) >= budget_ms; };
+  while (j.part != Impl::Part::Done) {
+    switch (j.part) {
+      case Impl::Part::Order:  // a unit of its own: on 30k nodes it costs as much as the constants
+        if (!j.walker->canEnter(ir::GraphId{0}, 0)) {
+          j.part = Impl::Part::Finish;
+          break;
+        }
+        j.order = executionOrder(j.model, ir::GraphId{0});
+        j.part = Impl::Part::Enter;
+        break;
+      case Impl::Part::Enter:
+        j.walker->enter(ir::GraphId{0}, j.order);
+        j.part = Impl::Part::Nodes;
+        break;
+      case Impl::Part::Nodes:
+        while (j.cursor < j.order.size()) {
+          j.walker->walkNode(ir::GraphId{0}, j.order[j.cursor++], 0, &j.metrics.totals);
+          if ((j.cursor & 127) == 0 && spent()) return false;
+        }
+        j.walker->leave(ir::GraphId{0});
+        j.part = Impl::Part::Finish;
+        break;
+      case Impl::Part::Finish:
+        j.metrics.totals.peak_activation_bytes = peakActivation(j.model, j.inference, j.metrics);
+        for (const auto& kv : j.walker->by_dtype) j.metrics.params_by_dtype.push_back(kv.second);
+        j.part = Impl::Part::Done;
+        break;
+      case Impl::Part::Done: break;
+    }
+    if (j.part != Impl::Part::Done && spent()) return false;
+  }
+  return true;
+}
+
+Metrics MetricsJob::take() { return std::move(impl_->metrics); }
 
 std::vector<std::string> scopeOf(std::string_view name, std::string_view separators) {
   std::vector<std::string> parts;

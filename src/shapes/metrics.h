@@ -32,6 +32,7 @@
 // (hostile dims) saturates at kOverflow (base/checked.h), shown as "overflow".
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,25 @@ struct Metrics {
 };
 
 Metrics computeMetrics(const ir::Model& model, const InferenceResult& inference);
+
+// computeMetrics in slices (the app's model comparison runs it between frames):
+// step(budget_ms) walks main-graph nodes until about that long has passed (<= 0: to
+// the end) and resumes there; a node's bodies go with it. Same result as
+// computeMetrics. The model and inference must outlive the job.
+class MetricsJob {
+ public:
+  MetricsJob(const ir::Model& model, const InferenceResult& inference);
+  ~MetricsJob();
+  MetricsJob(const MetricsJob&) = delete;
+  MetricsJob& operator=(const MetricsJob&) = delete;
+  bool step(double budget_ms);  // true once done
+  bool done() const;
+  Metrics take();               // once done()
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // The name-scope segments of a node name: "/layer1/layer1.0/conv1/Conv" gives
 // {"layer1", "layer1.0", "conv1"} (the last segment names the node itself).

@@ -183,7 +183,7 @@ export default function register(t) {
     assert(countColour(shot, green, Math.round(gb.canvas[0]), 1280) > 50, 'the inserted nodes are green in B');
   });
 
-  t.test('grouped pair: a click on a changed Conv opens its groups and selects it on both sides', { timeout: 120000 }, async ({ page, url }) => {
+  t.test('grouped pair: opening/closing a group in A does it to its partner in B; a click on a changed Conv opens its groups and selects it on both sides', { timeout: 120000 }, async ({ page, url }) => {
     const { a, b } = resnetPair();
     await openModel(page, url, a);
     await page.evaluate(() => {
@@ -199,6 +199,42 @@ export default function register(t) {
     await page.waitForFunction(() => window.netforgeGraph.ui && window.netforgeGraph.ui.legend, null, { timeout: 10000 });
     ga = await graph(page);
     assert(ga.ui.legend[0] + ga.ui.legend[2] <= gb.canvas[0], `A's legend inside A: ${ga.ui.legend} vs B at ${gb.canvas}`);
+    // Group open/close is mirrored through the matching: a box opened in A opens its
+    // partner in B (the groups of this pair differ in number, so not by path), and
+    // closing its frame in A closes it in B.
+    const openA = new Set(ga.grouped.open_names);
+    const openB = new Set(gb.grouped.open_names);
+    // First sight shows A's inputs at a readable zoom: 0 (over A) shows every box.
+    await page.mouse.move(ga.canvas[0] + ga.canvas[2] / 2, ga.canvas[1] + ga.canvas[3] / 2);
+    await page.keyboard.press('0');
+    await page.waitForTimeout(400);  // the camera fits
+    ga = await waitGraph(page, new Function('g', 'return g.grouped.boxes.length > 0 && !g.grouped.animating;'), 'group boxes on screen in A');
+    assert(ga.grouped.boxes.length > 0, `A shows closed groups: ${JSON.stringify(ga.grouped)}`);
+    const box = ga.grouped.boxes[0];
+    await clickAt(page, box[1] + box[3] / 2, box[2] + box[4] / 2);
+    await waitGraph(page, new Function('g', `return g.grouped.open_names.length > ${openA.size};`), `${box[0]} opens in A`);
+    ga = await graph(page);
+    const opened = ga.grouped.open_names.filter((n) => !openA.has(n));
+    assert(opened.length === 1, `one group opened in A: ${JSON.stringify(opened)}`);
+    // Its partner opens: one group of the same kind; not by name: A's "Block A ×2" is
+    // B's "Block A ×3" (B's inserted Sigmoid + Mul regroup its blocks).
+    await page.waitForFunction((n) => window.netforgeGraphB.grouped.open_names.length === n, openB.size + 1, { timeout: 10000 })
+      .catch(async () => { throw new Error(`B did not open ${opened[0]}'s partner: ${JSON.stringify((await page.evaluate(() => window.netforgeGraphB)).grouped.open_names)} (before ${[...openB]})`); });
+    gb = await page.evaluate(() => window.netforgeGraphB);
+    const partner = gb.grouped.open_names.filter((n) => !openB.has(n));
+    assert(partner.length === 1 && partner[0].split(' ')[0] === opened[0].split(' ')[0],
+      `B opened the partner of ${opened[0]}: ${JSON.stringify(partner)}`);
+    await page.waitForTimeout(400);  // the boxes glide into place
+    await screenshot(page, 'compare-group-mirrored-open');
+    ga = await graph(page);
+    const title = ga.grouped.frame_titles.find((f) => f[0].startsWith(opened[0]));
+    assert(title, `${opened[0]}'s frame title is on screen in A: ${JSON.stringify(ga.grouped.frame_titles)}`);
+    await clickAt(page, title[1] + Math.min(title[3], 60) / 2, title[2] + title[4] / 2);
+    await page.waitForFunction(([n, p]) => !window.netforgeGraph.grouped.open_names.includes(n) &&
+      !window.netforgeGraphB.grouped.open_names.includes(p), [opened[0], partner[0]], { timeout: 10000 })
+      .catch(async () => { throw new Error(`${opened[0]} still open: A ${JSON.stringify((await graph(page)).grouped.open_names)}, B ${JSON.stringify((await page.evaluate(() => window.netforgeGraphB)).grouped.open_names)}`); });
+    gb = await page.evaluate(() => window.netforgeGraphB);
+    assert(gb.grouped.open_names.length === openB.size, `B back to its groups: ${JSON.stringify(gb.grouped.open_names)} vs ${[...openB]}`);
     const d = await differences(page);
     const k = d.rows.findIndex((r) => r.status === 'changed' && r.title.startsWith('Conv') && r.detail.includes('kernel_shape'));
     assert(k >= 0, `the changed Conv is listed: ${JSON.stringify(d.rows)}`);

@@ -37,7 +37,7 @@ try {
     null, { timeout: 600000, polling: 100 });
   const c = await page.evaluate(() => window.netforgeCompare);
   console.log(`compare_bench: ${path.basename(a)} vs ${path.basename(b)}: ${c.state}; diff ${c.diff_ms.toFixed(0)} ms in ` +
-    `${c.steps} slices (their work ${c.steps_ms.toFixed(0)} ms, frames drawn between), longest slice ` +
+    `${c.steps} slices (their work ${c.steps_ms.toFixed(0)} ms, a redraw every 250 ms between), longest slice ` +
     `${c.longest_step_ms.toFixed(1)} ms (began at: ${c.longest_step_label}); ${c.pairs} pairs, ${c.changed} changed, ` +
     `${c.removed} removed, ${c.added} added`);
   await context.close();

@@ -5,21 +5,25 @@
 #include <string>
 
 #include "diff/differences.h"
+#include "diff/group_pairs.h"
+#include "hierarchy/hierarchy.h"
 #include "support/model_builder.h"
 
 namespace nf {
 namespace {
 
 // A residual chain: per layer MatMul(W_l) -> Add(b_l) -> Relu -> Add(residual).
-// Weights hold distinct values per layer unless `data` is false (no bytes: nothing to hash).
-ir::Model chain(int layers, bool named, int insert_at = -1, const char* act = "Relu", int act_at = -1) {
+// Weights hold distinct values per layer unless `alike` (then only structure and
+// position can tell the layers apart).
+ir::Model chain(int layers, bool named, int insert_at = -1, const char* act = "Relu", int act_at = -1,
+                bool alike = false) {
   ir::Model m = test::model(17);
   test::GraphBuilder g(m);
   std::string x = g.input("x", test::F32, test::shape({1, 4}));
   int seed = 0;
   for (int l = 0; l < layers + (insert_at >= 0 ? 1 : 0); ++l) {
     bool fresh = l == insert_at;
-    int k = fresh ? 1000 : seed++;
+    int k = fresh ? 1000 : alike ? 0 : seed++;
     std::string s = "/layers." + std::to_string(l) + "/";
     auto nm = [&](const char* op) { return named ? s + op : std::string(); };
     std::vector<float> w(16), b(4);
@@ -132,6 +136,78 @@ TEST(DiffMatch, JobSteppedInSlicesGivesTheSameReport) {
   EXPECT_EQ(sliced.initializers.size(), whole.initializers.size());
   EXPECT_EQ(sliced.groups.size(), whole.groups.size());
   EXPECT_FALSE(whole.added.empty());
+}
+
+// Every stage resumes where the budget stopped it (weights, names, structure rounds,
+// alignment tables...): a matching stepped with a budget too small for any batch must
+// be exactly the one-call matching, pair for pair, stage and confidence included.
+TEST(DiffMatch, MatchJobWithATinyBudgetGivesExactlyTheUnboundedMatching) {
+  // Hundreds of nodes (several batches per stage), alike layers, an inserted one and a
+  // changed op: structure, neighbours and alignment all have work.
+  struct Case { ir::Model a, b; };
+  std::vector<Case> cases;
+  cases.push_back({chain(120, false, -1, "Relu", 40, true), chain(120, false, 70, "Relu", -1, true)});
+  cases.push_back({chain(120, true, -1, "Relu", 40), chain(120, true, 70)});
+  std::set<diff::Stage> stages;
+  for (const Case& c : cases) {
+    diff::Matching whole = diff::matchModels(c.a, c.b);
+    diff::MatchJob job(c.a, c.b);
+    int calls = 0;
+    while (!job.done()) {
+      job.step(1e-6);
+      ASSERT_LT(++calls, 100000);
+    }
+    EXPECT_GT(calls, 40);  // the stages really were cut into pieces
+    diff::Matching sliced = job.take();
+    ASSERT_EQ(sliced.nodes.size(), whole.nodes.size());
+    for (size_t i = 0; i < whole.nodes.size(); ++i) {
+      EXPECT_EQ(sliced.nodes[i].a.index, whole.nodes[i].a.index);
+      EXPECT_EQ(sliced.nodes[i].b.index, whole.nodes[i].b.index);
+      EXPECT_EQ(sliced.nodes[i].stage, whole.nodes[i].stage);
+      EXPECT_EQ(sliced.nodes[i].confidence, whole.nodes[i].confidence);
+      stages.insert(whole.nodes[i].stage);
+    }
+    EXPECT_EQ(sliced.value_a_to_b, whole.value_a_to_b);
+    EXPECT_EQ(sliced.value_b_to_a, whole.value_b_to_a);
+    EXPECT_EQ(sliced.init_a_to_b, whole.init_a_to_b);
+    ASSERT_EQ(sliced.initializers.size(), whole.initializers.size());
+    for (size_t i = 0; i < whole.initializers.size(); ++i) {
+      EXPECT_EQ(sliced.initializers[i].b, whole.initializers[i].b);
+      EXPECT_EQ(sliced.initializers[i].stage, whole.initializers[i].stage);
+    }
+  }
+  // The cases reach the stages whose work is now cut into batches.
+  EXPECT_TRUE(stages.count(diff::Stage::Weights));
+  EXPECT_TRUE(stages.count(diff::Stage::Names));
+  EXPECT_TRUE(stages.count(diff::Stage::Neighbours));
+  EXPECT_TRUE(stages.count(diff::Stage::Structure) || stages.count(diff::Stage::Alignment));
+}
+
+// Groups pair through their members, not their paths: after a layer inserted at 2,
+// A's layers.2 is B's layers.3 (same weights, same nodes), and B's new layers.2 has no
+// partner in A.
+TEST(DiffGroups, GroupsPairThroughTheirMembersAcrossAnInsertedLayer) {
+  ir::Model a = chain(6, true), b = chain(6, true, 2);
+  auto ha = hierarchy::buildHierarchy(a), hb = hierarchy::buildHierarchy(b);
+  ASSERT_TRUE(ha && hb);
+  diff::GroupPairs gp = diff::pairGroups(*ha, *hb, diff::matchModels(a, b));
+  ASSERT_EQ(gp.a_to_b.size(), ha->groupCount());
+  ASSERT_EQ(gp.b_to_a.size(), hb->groupCount());
+  EXPECT_EQ(gp.a_to_b[0], 0u);
+  auto named = [](const hierarchy::Hierarchy& h, const std::string& name) {
+    for (uint32_t g = 0; g < h.groupCount(); ++g)
+      if (h.groups[g].name == name) return g;
+    return kNoIndex;
+  };
+  for (int l = 0; l < 6; ++l) {
+    const uint32_t ga = named(*ha, "layers." + std::to_string(l));
+    const uint32_t gb = named(*hb, "layers." + std::to_string(l < 2 ? l : l + 1));
+    ASSERT_NE(ga, kNoIndex) << "layers." << l;
+    ASSERT_NE(gb, kNoIndex);
+    EXPECT_EQ(gp.a_to_b[ga], gb) << "A layers." << l << " pairs with B " << hb->groups[gp.a_to_b[ga]].name;
+    EXPECT_EQ(gp.b_to_a[gb], ga);
+  }
+  EXPECT_EQ(gp.b_to_a[named(*hb, "layers.2")], kNoIndex);  // the inserted layer
 }
 
 TEST(DiffMatch, SameChosenNameWithAnotherOpPairsAsReplacedInPlace) {

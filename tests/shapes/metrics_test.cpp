@@ -268,6 +268,57 @@ TEST(ShapesMetricsCorpus, LightModelZooMatchesIndependentNumbers) {
   }
 }
 
+// The sliced jobs (the app's model comparison runs them between frames) stepped with a
+// budget too small for any batch give what the one-call functions give, value by value
+// and node by node, on real models.
+TEST(ShapesMetricsCorpus, JobsSteppedInSlicesGiveTheOneCallResults) {
+  if (!test::corpusAvailable()) GTEST_SKIP() << "corpus not found";
+  std::ifstream f(std::string(NETFORGE_SOURCE_DIR) + "/tests/shapes/data/light_expected.json");
+  ASSERT_TRUE(f.good());
+  nlohmann::json expected = nlohmann::json::parse(f);
+  for (const auto& [path, want] : expected.items()) {
+    auto model = onnx::readModelFile(test::corpusPath(path));
+    ASSERT_TRUE(model) << path;
+    Analysis whole = run(*model);
+    InferenceJob infer(*model);
+    int steps = 0;
+    while (!infer.step(1e-6)) ASSERT_LT(++steps, 1000000);
+    EXPECT_GT(steps, 2) << path;  // seeded, then nodes in batches
+    InferenceResult inf = infer.take();
+    ASSERT_EQ(inf.graphs.size(), whole.inf.graphs.size()) << path;
+    const auto& vw = whole.inf.graphs[0].values;
+    const auto& vs = inf.graphs[0].values;
+    ASSERT_EQ(vs.size(), vw.size()) << path;
+    for (size_t v = 0; v < vw.size(); ++v) {
+      EXPECT_EQ(vs[v].type.kind, vw[v].type.kind) << path << " value " << v;
+      EXPECT_EQ(vs[v].type.elem, vw[v].type.elem) << path << " value " << v;
+      EXPECT_EQ(vs[v].type.shape, vw[v].type.shape) << path << " value " << v;
+      EXPECT_EQ(vs[v].origin, vw[v].origin) << path << " value " << v;
+    }
+    EXPECT_EQ(inf.conflicts.size(), whole.inf.conflicts.size()) << path;
+    EXPECT_EQ(inf.missing.size(), whole.inf.missing.size()) << path;
+    EXPECT_EQ(inf.issues.size(), whole.inf.issues.size()) << path;
+    MetricsJob count(*model, inf);
+    steps = 0;
+    while (!count.step(1e-6)) ASSERT_LT(++steps, 1000000);
+    Metrics met = count.take();
+    EXPECT_EQ(met.totals.params, whole.met.totals.params) << path;
+    EXPECT_EQ(met.totals.macs, whole.met.totals.macs) << path;
+    EXPECT_EQ(met.totals.flops, whole.met.totals.flops) << path;
+    EXPECT_EQ(met.totals.nodes, whole.met.totals.nodes) << path;
+    EXPECT_EQ(met.totals.peak_activation_bytes, whole.met.totals.peak_activation_bytes) << path;
+    EXPECT_EQ(met.totals.params, want["params"].get<int64_t>()) << path;
+    EXPECT_EQ(met.order, whole.met.order) << path;
+    for (size_t n = 0; n < model->main().nodes.size(); ++n) {
+      const NodeMetrics& a = met.node(ir::NodeId{static_cast<uint32_t>(n)});
+      const NodeMetrics& b = whole.met.node(ir::NodeId{static_cast<uint32_t>(n)});
+      EXPECT_EQ(a.macs, b.macs) << path << " node " << n;
+      EXPECT_EQ(a.params, b.params) << path << " node " << n;
+      EXPECT_EQ(a.output_bytes, b.output_bytes) << path << " node " << n;
+    }
+  }
+}
+
 // Big torchvision / transformer exports (scripts: /work/shared/peers/export_models.py),
 // looked for in $NETFORGE_BIG_MODELS; skipped when absent.
 struct BigModel {
