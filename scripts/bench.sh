@@ -78,16 +78,28 @@ if [[ ! -f "$SYNTH" ]]; then
 fi
 echo
 node "$NF_ROOT/tests/browser/groups_bench.mjs"
-# --- first sight (issue 16): drop -> readable first picture at 1280x800 for ~2k, 30k
-# and 200k nodes (targets 300 ms, 1 s, 3 s); Netron on the same files via
-# ../shared/peers/netron_bench.js when NETRON_DIR points at a Netron checkout ---
+# --- first sight (issue 16): drop -> readable first picture at 1280x800 for 2k, 10k,
+# 30k and 200k nodes (targets 300 ms, 1 s, 3 s); Netron on the same files in the same run
+# via ../shared/peers/netron_bench.js. NETRON_DIR defaults to a checkout next to the
+# shared folder (../shared/../netron, kept outside every project checkout); a checkout
+# without source/onnx-metadata.json (a partial mirror) gets the peers' stand-in ---
 echo
 node "$NF_ROOT/tests/browser/firstsight_bench.mjs" || true
-if [[ -n "${NETRON_DIR:-}" && -d "$NETRON_DIR/source" ]]; then
-  NETRON_DIR="$NETRON_DIR" node "$NF_ROOT/../shared/peers/netron_bench.js" "$NF_ROOT/../shared/repro/encoder128.onnx" \
-    "$NF_ROOT/build-web/synth/synth30k.onnx" "$NF_ROOT/build-web/synth/synth200k.onnx" || true
+NETRON_DIR="${NETRON_DIR:-$(cd "$NF_ROOT/../shared" 2>/dev/null && pwd -P)/../netron}"
+if [[ -f "$NETRON_DIR/source/index.html" && -f "$PEERS/netron_bench.js" ]]; then
+  netron_args=(--runs 2 --timeout 120)
+  if [[ ! -s "$NETRON_DIR/source/onnx-metadata.json" ]]; then
+    mkdir -p "$NETFORGE_CACHE/netron-overlay"
+    [[ -s "$NETFORGE_CACHE/netron-overlay/onnx-metadata.json" ]] ||
+      /usr/bin/python3 "$PEERS/make_onnx_metadata.py" "$NETFORGE_CACHE/netron-overlay/onnx-metadata.json" >/dev/null
+    netron_args+=(--overlay "$NETFORGE_CACHE/netron-overlay")
+  fi
+  echo "Netron on the same files (drop -> graph drawn, wall s; $NETRON_DIR):"
+  NETRON_DIR="$NETRON_DIR" PLAYWRIGHT_CORE="$NF_ROOT/tests/browser/node_modules/playwright-core" \
+    node "$PEERS/netron_bench.js" "${netron_args[@]}" "$NF_BUILD_WEB/synth/enc24.onnx" "$NF_ROOT/../shared/repro/encoder128.onnx" \
+    "$NF_BUILD_WEB/synth/synth30k.onnx" "$NF_BUILD_WEB/synth/synth200k.onnx" || true
 else
-  echo "  (Netron: set NETRON_DIR to a checkout of github.com/lutzroeder/netron to time it on the same files)"
+  echo "  (Netron: no checkout at $NETRON_DIR; set NETRON_DIR to a checkout of github.com/lutzroeder/netron to time it on the same files)"
 fi
 # --- LLM-size files (issue 16 item 5): a 7B-parameter model with 14 GB of external
 # data (a sparse file, removed afterwards): open time, peak page memory, the CLI, and

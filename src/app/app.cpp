@@ -33,6 +33,8 @@ namespace {
 // After the last input, keep drawing this long: hover effects, tooltips and
 // animations settle within it.
 constexpr double kActiveMs = 1000.0;
+// While a model is laid out, how often its progress bar is drawn (10 per second).
+constexpr double kProgressFrameMs = 100.0;
 }  // namespace
 
 App::~App() {
@@ -191,7 +193,7 @@ void App::frame() {
   }
   // The last boundary (app/guard.h): whatever a view or stage throws ends this frame
   // early, ImGui is put back in order, and the next frame runs as usual.
-  Status s = guardStage("drawing the frame", [this] { renderFrame(); });
+  Status s = guardStage("drawing the frame", [&] { renderFrame(had_events); });
   if (!s) {
     if (ImGui::GetCurrentContext() && ImGui::GetCurrentContext()->WithinFrameScope) {
       ImGui::ErrorCheckEndFrameRecover(nullptr);
@@ -201,7 +203,7 @@ void App::frame() {
   }
 }
 
-void App::renderFrame() {
+void App::renderFrame(bool had_events) {
   const double t0 = platform::nowMs();
   last_drawn_ms_ = t0;
   session_.beforeFrame();
@@ -235,12 +237,20 @@ void App::renderFrame() {
   handleShortcuts(ctx_);
 
   ImGui::Render();
-  glViewport(0, 0, fb_w, fb_h);
-  const ImVec4 bg = canvasColor(settings_.theme);
-  glClearColor(bg.x, bg.y, bg.z, bg.w);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  SDL_GL_SwapWindow(window_);
+  // Between the slices of a layout, frames show nothing new but the progress bar: one
+  // reaches the canvas every kProgressFrameMs. A software-rendered frame (SwiftShader)
+  // costs tens of ms of the same CPU, and Chromium paces requestAnimationFrame by
+  // them, so drawing each one made big models load about twice as slowly.
+  const bool only_progress = session_.document().onlyProgressToShow() && !comparison_.busy() && !had_events;
+  if (!only_progress || t0 - last_present_ms_ >= kProgressFrameMs) {
+    last_present_ms_ = t0;
+    glViewport(0, 0, fb_w, fb_h);
+    const ImVec4 bg = canvasColor(settings_.theme);
+    glClearColor(bg.x, bg.y, bg.z, bg.w);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    SDL_GL_SwapWindow(window_);
+  }
 
   ++frames_;
   session_.afterFrameRendered(platform::nowMs() - t0);

@@ -42,7 +42,7 @@ class App {
   bool pollEvents();  // true if any event arrived
   bool needsFrame(double now_ms, bool had_events) const;
   bool diffOnly() const;
-  void renderFrame();
+  void renderFrame(bool had_events);
   void drawMenuBar();
   void publishStatusIfChanged();
 
@@ -70,6 +70,7 @@ class App {
   bool published_ready_ = false;
   std::vector<std::string> published_panels_;  // open panels last sent (netforgeStatus.panels)
   int last_w_ = 0, last_h_ = 0;     // drawable size of the last frame
+  double last_present_ms_ = 0;      // when a frame last reached the canvas
   std::vector<SDL_Event> deferred_;  // key releases held back to the next frame (pollEvents)
 };
 

@@ -158,7 +158,9 @@ void GraphView::updatePane(AppContext& ctx) {
   const double now = platform::nowMs();
   ctx_ = &ctx;
   const OpenedModel* m = ctx.session.document().current();
+  bool frame_spent = false;  // this frame already parsed a model for longer than two slices
   if (ctx.session.document().generation() != generation_seen_) {
+    frame_spent = ctx.session.document().timings().parse_ms >= 2 * kSliceMs;
     generation_seen_ = ctx.session.document().generation();
     color_.reset();
     diff_version_seen_ = ~0ull;  // the comparison's colours, if any, come back
@@ -180,7 +182,9 @@ void GraphView::updatePane(AppContext& ctx) {
     fonts_ms_ += platform::nowMs() - now;
   }
   if (picture_view_ != PictureView::Graph && pictures_.busy()) pictures_.step(kSliceMs);
-  if (pipeline_.busy()) {
+  // The first slice waits for the next frame when parsing took this one: a slice's
+  // first step always runs, and the page would block for both (100k nodes: 1.9 s).
+  if (pipeline_.busy() && !frame_spent) {
     pipeline_.step(kSliceMs, now);
     if (pipeline_.stage() == GraphPipeline::Stage::Failed) {
       // The session restores the model shown before (if any) at the next frame and

@@ -97,6 +97,9 @@ class ModelDocument {
   const char* publishedState() const { return publishedStateName(machine_.state()); }
   // Reading, parsing, analysing or laying out.
   bool busy() const;
+  // Laid out in slices with nothing of the new model ready to show: a frame now would
+  // only move the progress bar.
+  bool onlyProgressToShow() const { return state() == LoadState::LayingOut && !model_frame_pending_; }
   const OpenedModel* current() const { return current_.model.get(); }
   // 0 before the first model; changes whenever current() is another model.
   uint64_t generation() const { return current_.generation; }

@@ -1,6 +1,7 @@
 // buildHierarchy: runs the steps of draft.h, then numbers the groups (finalize).
 #include <algorithm>
 
+#include "base/timing.h"
 #include "hierarchy/draft.h"
 #include "hierarchy/hierarchy.h"
 #include "hierarchy/repeats.h"
@@ -103,22 +104,66 @@ std::vector<int32_t> finalize(Draft& d, Hierarchy* h) {
 }  // namespace
 
 Result<Hierarchy> buildHierarchy(const ir::Model& model, ir::GraphId graph, const BuildOptions& options) {
-  if (!graph.valid() || graph.index >= model.graphs.size())
-    return Error{"graph " + std::to_string(graph.index) + " does not exist in this model"};
-  const ir::Graph& g = model.graph(graph);
-  Hierarchy h;
-  h.graph = graph;
-  h.topology = buildTopology(g);
-  h.declutter = classifyNodes(g, h.topology, options.declutter);
+  HierarchyJob job(model, graph, options);
+  job.step(0);
+  return job.take();
+}
 
+struct HierarchyJob::State {
+  const ir::Model& model;
+  ir::GraphId graph;
+  BuildOptions options;
+  uint32_t pass = 0;  // the next pass to run
+  Hierarchy h;
   Draft d;
-  detail::buildScopes(g, h.topology, h.declutter.node_categories, options, &d);
-  h.source = d.source;
-  detail::findBlocks(h.topology, h.declutter.node_categories, options, &d);
-  detail::cutSections(options, h.declutter.node_categories, &d);
-  std::vector<int32_t> block_class = finalize(d, &h);
-  detail::computeRepeatClasses(block_class, &h);
-  return h;
+  std::string error;
+};
+
+HierarchyJob::HierarchyJob(const ir::Model& model, ir::GraphId graph, BuildOptions options)
+    : s_(std::make_unique<State>(State{model, graph, std::move(options), 0, Hierarchy{}, Draft{}, std::string()})) {
+  if (!graph.valid() || graph.index >= model.graphs.size())
+    s_->error = "graph " + std::to_string(graph.index) + " does not exist in this model";
+}
+
+HierarchyJob::~HierarchyJob() = default;
+
+namespace {
+constexpr uint32_t kHierarchyPasses = 5;
+}
+
+bool HierarchyJob::step(double budget_ms) {
+  State& s = *s_;
+  const auto start = SteadyClock::now();
+  for (bool first = true; s.error.empty() && s.pass < kHierarchyPasses && (first || budget_ms <= 0 || msSince(start) < budget_ms);
+       first = false) {
+    const ir::Graph& g = s.model.graph(s.graph);
+    Hierarchy& h = s.h;
+    switch (s.pass++) {
+      case 0:
+        h.graph = s.graph;
+        h.topology = buildTopology(g);
+        break;
+      case 1: h.declutter = classifyNodes(g, h.topology, s.options.declutter); break;
+      case 2:
+        detail::buildScopes(g, h.topology, h.declutter.node_categories, s.options, &s.d);
+        h.source = s.d.source;
+        break;
+      case 3:
+        detail::findBlocks(h.topology, h.declutter.node_categories, s.options, &s.d);
+        detail::cutSections(s.options, h.declutter.node_categories, &s.d);
+        break;
+      case 4: detail::computeRepeatClasses(finalize(s.d, &h), &h); break;
+    }
+  }
+  return !s.error.empty() || s.pass >= kHierarchyPasses;
+}
+
+uint32_t HierarchyJob::passesDone() const { return s_->pass; }
+
+Result<Hierarchy> HierarchyJob::take() {
+  if (!s_->error.empty()) return Error{s_->error};
+  if (s_->pass < kHierarchyPasses) return Error{"the hierarchy is not built yet"};
+  return std::move(s_->h);
 }
 
 }  // namespace nf::hierarchy

@@ -692,7 +692,13 @@ void finish(const Work& w, const GroupedOptions& o, const hierarchy::VisibleGrap
 
 GroupedLayout::GroupedLayout(const ir::Model& model, const hierarchy::Hierarchy& h, GroupedOptions options)
     : model_(model), h_(h), options_(std::move(options)), cache_(std::make_unique<Cache>()) {
-  grouped::initNodeSource(cache_->nodes, model_, h_, options_);
+  grouped::initNodeSource(cache_->nodes, model_, h_, buildDisplayGraph(model_, h_.graph, options_.build));
+}
+
+GroupedLayout::GroupedLayout(const ir::Model& model, const hierarchy::Hierarchy& h, GroupedOptions options,
+                             Result<DisplayGraph> base)
+    : model_(model), h_(h), options_(std::move(options)), cache_(std::make_unique<Cache>()) {
+  grouped::initNodeSource(cache_->nodes, model_, h_, std::move(base));
 }
 
 GroupedLayout::~GroupedLayout() = default;

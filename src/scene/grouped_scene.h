@@ -108,6 +108,10 @@ struct GroupedOptions {
 class GroupedLayout {
  public:
   GroupedLayout(const ir::Model& model, const hierarchy::Hierarchy& h, GroupedOptions options = {});
+  // With the whole graph's display graph already built (buildDisplayGraph or a
+  // DisplayGraphJob over h.graph with options.build), e.g. in slices by SceneJob.
+  GroupedLayout(const ir::Model& model, const hierarchy::Hierarchy& h, GroupedOptions options,
+                Result<DisplayGraph> base);
   ~GroupedLayout();
   GroupedLayout(const GroupedLayout&) = delete;
   GroupedLayout& operator=(const GroupedLayout&) = delete;

@@ -36,8 +36,9 @@ struct NodeSource {
   std::vector<std::unique_ptr<DisplayNode>> rest_box;   // per series id: its rest item (lazy)
 };
 
+// base: buildDisplayGraph(model, h.graph, options.build), made by the caller.
 void initNodeSource(NodeSource& src, const ir::Model& model, const hierarchy::Hierarchy& h,
-                    const GroupedOptions& options);
+                    Result<DisplayGraph> base);
 
 // Display node i for visible.items[i] (see GroupedScene::graph).
 void makeItemNodes(NodeSource& src, const ir::Model& model, const hierarchy::Hierarchy& h,

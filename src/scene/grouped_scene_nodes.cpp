@@ -112,8 +112,7 @@ DisplayNode fallbackBox(NodeKind kind, const std::string& title, const TextMetri
 }  // namespace
 
 void initNodeSource(NodeSource& src, const ir::Model& model, const hierarchy::Hierarchy& h,
-                    const GroupedOptions& options) {
-  auto base = buildDisplayGraph(model, h.graph, options.build);
+                    Result<DisplayGraph> base) {
   if (!base) {
     src.base_error = base.error().message;
     return;

@@ -30,9 +30,13 @@ hierarchy::Expansion openGroups(const hierarchy::Hierarchy& h, const GroupOpenin
 SceneJob::SceneJob(const ir::Model& model, SceneRequest request, const shapes::InferenceResult* shapes)
     : model_(model), request_(std::move(request)), shapes_(shapes) {
   const bool infer = request_.infer_shapes && shapes_ == nullptr;
+  // Grouped: every op's box is made (in slices, like the flat graph's) before the
+  // groups are laid out, so that no single call builds a 100k-node graph's boxes.
+  static constexpr Step kGrouped[] = {Step::Hierarchy, Step::Building, Step::Grouping};
+  static constexpr Step kFlat[] = {Step::Building, Step::LayingOut, Step::Geometry};
+  plan_.reserve(5);
   if (infer) plan_.push_back(Step::Shapes);
-  if (request_.grouped) plan_.insert(plan_.end(), {Step::Hierarchy, Step::Grouping});
-  else plan_.insert(plan_.end(), {Step::Building, Step::LayingOut, Step::Geometry});
+  for (Step s : request_.grouped ? kGrouped : kFlat) plan_.push_back(s);
   if (request_.spatial_index) plan_.push_back(Step::Indexing);
   if (!request_.infer_shapes) shapes_ = nullptr;
   enter(plan_.front());
@@ -53,6 +57,10 @@ void SceneJob::enter(Step next) {
 }
 
 void SceneJob::startBuilding() {
+  if (request_.grouped) {  // the boxes GroupedLayout takes its items from
+    build_job_ = std::make_unique<DisplayGraphJob>(model_, request_.graph, groupedOptions().build);
+    return;
+  }
   BuildOptions bo;
   bo.initializers_as_nodes = request_.initializers_as_nodes;
   bo.show_names = request_.show_names;
@@ -71,14 +79,18 @@ void SceneJob::takeShapes() {
   else inferOwnShapes();
 }
 
-void SceneJob::resetGroupedLayout() {
+GroupedOptions SceneJob::groupedOptions() const {
   GroupedOptions o;
   o.direction = request_.direction;
   o.visible = request_.visible;
   o.build.initializers_as_nodes = request_.initializers_as_nodes;
   o.build.show_names = request_.show_names;
   if (shapes_) o.build.value_type = inferredTypes(*shapes_);
-  grouped_layout_ = std::make_unique<GroupedLayout>(model_, *hierarchy_, o);
+  return o;
+}
+
+void SceneJob::resetGroupedLayout() {
+  grouped_layout_ = std::make_unique<GroupedLayout>(model_, *hierarchy_, groupedOptions());
 }
 
 bool SceneJob::step(double budget_ms) {
@@ -102,14 +114,20 @@ bool SceneJob::step(double budget_ms) {
       timings_.shapes_ms += msSince(t0);
       enter(next);
     } else if (step_ == Step::Hierarchy) {
-      auto h = hierarchy::buildHierarchy(model_, request_.graph);
+      if (!hierarchy_job_) hierarchy_job_ = std::make_unique<hierarchy::HierarchyJob>(model_, request_.graph);
+      const bool done = hierarchy_job_->step(subBudget());
+      if (!done) {
+        timings_.hierarchy_ms += msSince(t0);
+        break;
+      }
+      auto h = hierarchy_job_->take();
+      hierarchy_job_.reset();
       if (!h) {
         failWith(h.error().message);
         break;
       }
       hierarchy_ = std::make_unique<hierarchy::Hierarchy>(std::move(*h));
       expansion_ = openGroups(*hierarchy_, request_.opening, request_.visible);
-      resetGroupedLayout();
       timings_.hierarchy_ms += msSince(t0);
       enter(next);
       if (halfSpent()) break;
@@ -124,6 +142,13 @@ bool SceneJob::step(double budget_ms) {
       const bool done = build_job_->step(subBudget());
       timings_.build_ms += msSince(t0);
       if (!done) break;
+      if (request_.grouped) {
+        grouped_layout_ = std::make_unique<GroupedLayout>(model_, *hierarchy_, groupedOptions(), build_job_->take());
+        build_job_.reset();
+        enter(next);
+        if (halfSpent()) break;
+        continue;
+      }
       auto g = build_job_->take();
       build_job_.reset();
       if (!g) {
@@ -209,7 +234,10 @@ const char* SceneJob::label() const {
 float SceneJob::progress() const {
   switch (step_) {
     case Step::Shapes: return 0.0f;
-    case Step::Building: return build_job_ ? build_job_->progress() * kBuildShare : 0.0f;
+    case Step::Building: {
+      const float built = build_job_ ? build_job_->progress() : 0.0f;
+      return request_.grouped ? 0.1f + 0.4f * built : built * kBuildShare;  // grouped: between Hierarchy and Grouping
+    }
     case Step::LayingOut: return kBuildShare + (layout_job_ ? layout_job_->progress() : 0.0f) * kLayoutShare;
     case Step::Geometry: return kBuildShare + kLayoutShare;
     case Step::Hierarchy: return 0.1f;
@@ -220,9 +248,10 @@ float SceneJob::progress() const {
 }
 
 uint64_t SceneJob::progressCounter() const {
-  // The one-call steps have no counter of their own: they end within the call that starts them.
+  // The other one-call steps have no counter of their own: they end within the call that starts them.
   uint64_t within = 0;
   if (step_ == Step::Building && build_job_) within = static_cast<uint64_t>(build_job_->progress() * 1e9);
+  if (step_ == Step::Hierarchy && hierarchy_job_) within = hierarchy_job_->passesDone();
   if (step_ == Step::LayingOut && layout_job_) within = layout_job_->workDone();
   return (static_cast<uint64_t>(step_) << 56) | (within & ((uint64_t{1} << 56) - 1));
 }

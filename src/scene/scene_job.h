@@ -12,8 +12,11 @@
 //   LayingOut  (the layout phase)   layout::LayoutJob: the Sugiyama phases, each resumable
 //   Geometry   "routing edges"      scene::makeSceneLayout: boxes, curves, arrowheads, labels
 // or, grouped (name scopes and repeated blocks as boxes, see hierarchy/hierarchy.h):
-//   Hierarchy  "finding groups"     hierarchy::buildHierarchy, then the groups to open
-//                                   (first sight: at most ~200 boxes on screen)
+//   Hierarchy  "finding groups"     hierarchy::HierarchyJob (its passes, one or more a
+//                                   call), then the groups to open (first sight: what
+//                                   fits the canvas readably)
+//   Building   "building boxes"     scene::DisplayGraphJob: every op's box, the items'
+//                                   source (resumable, as for the flat graph)
 //   Grouping   "laying out groups"  scene::GroupedLayout: the open groups one by one
 // and both end with
 //   Indexing   "indexing"           scene::SpatialIndex: culling and hit testing
@@ -21,8 +24,8 @@
 //
 // step(budget_ms) works for about budget_ms and returns; the next call goes on where
 // it stopped. Every step checks the clock in its inner loops, so a call overruns its
-// budget by at most one check interval; the one-call steps (Shapes, Hierarchy,
-// Grouping, Geometry) get a call of their own when the current one is half spent.
+// budget by at most one check interval (Hierarchy: one pass); the one-call steps
+// (Shapes, Grouping, Geometry) get a call of their own when the current one is half spent.
 // budget_ms <= 0 runs to the end. cancel() stops at the next check.
 //
 // Why slices and not a worker: the web build is single-threaded (a static site gets
@@ -150,6 +153,7 @@ class SceneJob {
   void failWith(std::string message);
   void inferOwnShapes();
   void takeShapes();  // from source_ when there is one, else inferred by the job
+  GroupedOptions groupedOptions() const;
   void resetGroupedLayout();
   Status buildGrouped(const hierarchy::Expansion& expansion);
 
@@ -163,6 +167,7 @@ class SceneJob {
   ShapeSource source_;
   std::unique_ptr<shapes::InferenceResult> own_shapes_;
   std::unique_ptr<DisplayGraphJob> build_job_;
+  std::unique_ptr<hierarchy::HierarchyJob> hierarchy_job_;
   std::unique_ptr<layout::LayoutJob> layout_job_;
   DisplayGraph graph_;
   SceneLayout layout_;

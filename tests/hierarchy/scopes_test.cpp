@@ -3,7 +3,9 @@
 
 #include "hierarchy/checks.h"
 #include "hierarchy/hierarchy.h"
+#include "hierarchy/report.h"
 #include "support/model_builder.h"
+#include "support/synthetic_models.h"
 
 namespace nf::hierarchy {
 namespace {
@@ -256,6 +258,40 @@ TEST(hierarchyScopes, CrowdedGroupsAreCutIntoSections) {
     EXPECT_LE(h.group(s).nodes.size(), 200u);
   }
   EXPECT_EQ(h.group(root.children[0]).name, "nodes 0..166");
+}
+
+// The app builds the hierarchy in passes over several frames (HierarchyJob): with a
+// budget too small for any pass each call runs exactly one, and the result is the
+// one-call build's, groups, series and repeats alike.
+TEST(HierarchyJob, InPassesBuildsTheSameHierarchy) {
+  test::StackOptions so;
+  so.layers = 6;
+  const ir::Model m = test::makeTransformerStack(so);
+  HierarchyJob job(m);
+  uint32_t calls = 0;
+  uint32_t last = job.passesDone();
+  while (!job.step(1e-6)) {
+    ++calls;
+    EXPECT_EQ(job.passesDone(), last + 1);  // one pass a call: the watchdog sees progress
+    last = job.passesDone();
+    ASSERT_LT(calls, 100u);
+  }
+  EXPECT_GE(calls + 1, 5u);
+  auto sliced = job.take();
+  ASSERT_TRUE(sliced.ok()) << sliced.error().message;
+  auto whole = buildHierarchy(m);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_GT(whole->groups.size(), 6u);
+  EXPECT_EQ(hierarchyJson(*sliced), hierarchyJson(*whole));
+}
+
+TEST(HierarchyJob, AGraphThatDoesNotExistFailsWithAMessage) {
+  const ir::Model m = chain({"a/x", "a/y"});
+  HierarchyJob job(m, ir::GraphId{7});
+  EXPECT_TRUE(job.step(0));
+  auto h = job.take();
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.error().message, "graph 7 does not exist in this model");
 }
 
 }  // namespace
