@@ -88,6 +88,25 @@ uint64_t tensorContentHash(const ir::Model& model, const ir::Tensor& t, uint64_t
 
 namespace {
 
+// The (a, b) items whose key occurs exactly once on each side, from two lists sorted
+// by key: a key shared by several items pairs nothing (it would be a guess).
+template <typename Item>
+std::vector<std::pair<Item, Item>> pairUniqueKeys(const std::vector<std::pair<uint64_t, Item>>& a,
+                                                  const std::vector<std::pair<uint64_t, Item>>& b) {
+  std::vector<std::pair<Item, Item>> found;
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].first < b[j].first) { ++i; continue; }
+    if (b[j].first < a[i].first) { ++j; continue; }
+    size_t ie = i, je = j;
+    while (ie < a.size() && a[ie].first == a[i].first) ++ie;
+    while (je < b.size() && b[je].first == b[j].first) ++je;
+    if (ie - i == 1 && je - j == 1) found.push_back({a[i].second, b[j].second});
+    i = ie;
+    j = je;
+  }
+  return found;
+}
 
 // One graph's adjacency, from values to nodes and back.
 struct Side {
@@ -336,17 +355,7 @@ class Matcher {
         case 2: {
           std::sort(hash_a_.begin(), hash_a_.end());
           std::sort(hash_b_.begin(), hash_b_.end());
-          size_t i = 0, j = 0;
-          while (i < hash_a_.size() && j < hash_b_.size()) {
-            if (hash_a_[i].first < hash_b_[j].first) { ++i; continue; }
-            if (hash_b_[j].first < hash_a_[i].first) { ++j; continue; }
-            size_t ie = i, je = j;
-            while (ie < hash_a_.size() && hash_a_[ie].first == hash_a_[i].first) ++ie;
-            while (je < hash_b_.size() && hash_b_[je].first == hash_b_[j].first) ++je;
-            if (ie - i == 1 && je - j == 1) weight_pairs_.push_back({hash_a_[i].second, hash_b_[j].second});
-            i = ie;
-            j = je;
-          }
+          for (const auto& pair : pairUniqueKeys(hash_a_, hash_b_)) weight_pairs_.push_back(pair);
           std::sort(weight_pairs_.begin(), weight_pairs_.end());
           hash_a_ = {};
           hash_b_ = {};
@@ -638,18 +647,7 @@ class Matcher {
           for (uint32_t k = 0; k < B_.n; ++k) if (m_.b_to_a[k] == kNoIndex) ub.push_back({wl_b_[k], k});
           std::sort(ua.begin(), ua.end());
           std::sort(ub.begin(), ub.end());
-          std::vector<std::pair<uint32_t, uint32_t>> found;
-          size_t i = 0, j = 0;
-          while (i < ua.size() && j < ub.size()) {
-            if (ua[i].first < ub[j].first) { ++i; continue; }
-            if (ub[j].first < ua[i].first) { ++j; continue; }
-            size_t ie = i, je = j;
-            while (ie < ua.size() && ua[ie].first == ua[i].first) ++ie;
-            while (je < ub.size() && ub[je].first == ub[j].first) ++je;
-            if (ie - i == 1 && je - j == 1) found.push_back({ua[i].second, ub[j].second});
-            i = ie;
-            j = je;
-          }
+          std::vector<std::pair<uint32_t, uint32_t>> found = pairUniqueKeys(ua, ub);
           std::sort(found.begin(), found.end());
           for (auto [x, y] : found) {
             if (A_.op_label[x] == B_.op_label[y]) pairNodes(x, y, Stage::Structure, fine ? 0.9 : 0.75);
