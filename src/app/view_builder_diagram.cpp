@@ -221,7 +221,11 @@ void BuilderView::exportPicture(bool png) {
   po.notes = export_notes_;
   po.legend = export_legend_;
   if (export_selection_) po.only = selection_;
-  const views::Drawing drawing = views::builderPicture(editor_.document(), analysis_, po);
+  // A 16:9 slide of the whole model sets a long diagram in columns (the canvas keeps its own).
+  const std::optional<b::Document> columns =
+      export_fit_ && !export_selection_ ? views::builderSlideColumns(editor_.document(), analysis_, po) : std::nullopt;
+  const views::Drawing drawing = columns ? views::builderPicture(*columns, b::analyze(*columns, framework_), po)
+                                         : views::builderPicture(editor_.document(), analysis_, po);
   views::ExportOptions eo;
   eo.scale = std::clamp(export_scale_, 0.25f, 8.0f);
   eo.transparent = export_background_ == 2;

@@ -146,7 +146,12 @@ int runRenderBuilder(const Args& args) {
     std::fprintf(stderr, "netforge: %s\n", displayName(doc.error().message, 400).c_str());
     return kExitBadInput;
   }
-  const builder::Analysis analysis = builder::analyze(*doc, builder::Framework::PyTorch);
+  builder::Analysis analysis = builder::analyze(*doc, builder::Framework::PyTorch);
+  if (eo.fit_16_9)
+    if (auto columns = views::builderSlideColumns(*doc, analysis, po)) {
+      *doc = std::move(*columns);
+      analysis = builder::analyze(*doc, builder::Framework::PyTorch);
+    }
   const views::Drawing drawing = views::builderPicture(*doc, analysis, po);
   return writePicture(drawing, eo, path, png,
                       "builder diagram, " + std::to_string(drawing.groupCount("node")) + " boxes, " +

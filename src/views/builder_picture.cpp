@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "base/strings.h"
+#include "builder/columns.h"
 #include "scene/text_metrics.h"
 #include "views/builder_look.h"
 
@@ -59,6 +61,14 @@ std::vector<std::string> wrapLines(const std::string& text, size_t max_chars) {
   return out;
 }
 
+// A box's width from its text: the title (with the parameter count right-aligned on
+// its line) or the subtitle, whichever is wider, never under the minimum.
+float boxWidth(const std::string& title, const std::string& sub, const std::string& params) {
+  const float title_w = textWidth(title, kTitleSize, true) + (params.empty() ? 0.0f : 14.0f + textWidth(params, kSubSize));
+  const float text_w = std::max(title_w, textWidth(sub, kSubSize));
+  return std::max(kBuilderBoxMinWidth, std::ceil(text_w + 2 * kPad));
+}
+
 }  // namespace
 
 std::string builderBoxSubtitle(const b::Node& n, const b::NodeReport* report, bool shape, b::Framework framework) {
@@ -106,10 +116,7 @@ Drawing builderPicture(const b::Document& doc, const b::Analysis& analysis, cons
     box.ports = !spec ? std::max(1, used) : spec->max_inputs >= 0 ? std::max(1, spec->max_inputs) : std::max(spec->min_inputs, used);
     // The parameter count shares the title line (right-aligned), so every box keeps the
     // canvas's height and the picture's edges meet the boxes where the canvas draws them.
-    const float title_w = textWidth(box.title, kTitleSize, true) +
-                          (box.params.empty() ? 0.0f : 14.0f + textWidth(box.params, kSubSize));
-    const float text_w = std::max(title_w, textWidth(box.sub, kSubSize));
-    box.r = {static_cast<float>(n.pos.x), static_cast<float>(n.pos.y), std::max(kBuilderBoxMinWidth, std::ceil(text_w + 2 * kPad)),
+    box.r = {static_cast<float>(n.pos.x), static_cast<float>(n.pos.y), boxWidth(box.title, box.sub, box.params),
              kBuilderBoxHeight};
     if (shown(n)) {
       float note_w = 0;
@@ -285,6 +292,27 @@ Drawing builderPicture(const b::Document& doc, const b::Analysis& analysis, cons
     }
   }
   return d;
+}
+
+std::optional<b::Document> builderSlideColumns(const b::Document& doc, const b::Analysis& analysis,
+                                              const BuilderPictureOptions& o) {
+  if (!doc.annotations().empty()) return std::nullopt;  // labels and frames stay where the user put them
+  std::vector<b::Vec2> sizes;
+  for (const b::Node& n : doc.nodes()) {
+    const b::NodeReport* rep = analysis.find(n.id);
+    const std::string params = o.params && rep && rep->params.total() > 0 && !rep->params.overflow()
+                                   ? withThousands(rep->params.total()) + " params"
+                                   : std::string();
+    sizes.push_back({boxWidth(scene::cleanText(n.name, 200),
+                              scene::cleanText(builderBoxSubtitle(n, rep, o.shapes, analysis.framework), 200), params),
+                     kBuilderBoxHeight});
+  }
+  const b::ColumnWrap wrap = b::wrapInColumns(doc, sizes, b::Vec2{1600.0, 900.0});
+  if (wrap.columns < 2) return std::nullopt;
+  b::Document out = doc;
+  for (const auto& [id, pos] : wrap.positions)
+    if (b::Node* n = out.mutableNode(id)) n->pos = pos;
+  return out;
 }
 
 }  // namespace nf::views

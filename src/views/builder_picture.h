@@ -8,6 +8,7 @@
 // so the downloaded file and the CLI's are the same picture. Box sizes come from the
 // text they hold (DejaVu metrics, as the renderers draw it), never clipped.
 #pragma once
+#include <optional>
 #include <vector>
 
 #include "builder/analysis.h"
@@ -33,6 +34,12 @@ inline constexpr float kBuilderBoxHeight = 46.0f;
 
 Drawing builderPicture(const builder::Document& doc, const builder::Analysis& analysis,
                        const BuilderPictureOptions& options = {});
+
+// For a 16:9 slide: a long diagram set in side-by-side columns (builder/columns.h) so
+// it fills the slide instead of one tall column; nullopt when one column is best, or
+// when the document holds labels or frames (their places are the user's).
+std::optional<builder::Document> builderSlideColumns(const builder::Document& doc, const builder::Analysis& analysis,
+                                                     const BuilderPictureOptions& options = {});
 
 // The second line of a box: "Conv2d  Nx16x32x32" (type, and the shape when asked).
 std::string builderBoxSubtitle(const builder::Node& n, const builder::NodeReport* report, bool shape,

@@ -191,5 +191,39 @@ TEST(BuilderPicture, ColumnsAreEquallyWideAndResidualsGoRoundTheirBlock) {
   EXPECT_EQ(detours, 8);    // one round each of the eight basic blocks
 }
 
+TEST(BuilderPicture, ASlideSetsALongModelInColumnsThatFillIt) {
+  const b::Document doc = b::findTemplate("ResNet-18")->build();
+  const b::Analysis analysis = b::analyze(doc, b::Framework::PyTorch);
+  auto bounds = [](const Drawing& d) {
+    float x0 = 1e30f, x1 = -1e30f, y0 = 1e30f, y1 = -1e30f;
+    std::set<float> lefts;
+    for (size_t i = 0; i + 1 < d.shapes.size(); ++i) {
+      if (d.shapes[i].kind != ShapeKind::GroupBegin || d.shapes[i].group_class != "node") continue;
+      float left = 1e30f;
+      for (const Point& p : d.shapes[i + 1].points)
+        x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y), y1 = std::max(y1, p.y), left = std::min(left, p.x);
+      lefts.insert(std::round(left));
+    }
+    return std::make_pair((x1 - x0) / (y1 - y0), lefts.size());
+  };
+  const auto [tall_aspect, tall_lefts] = bounds(builderPicture(doc, analysis));
+  const std::optional<b::Document> slide = builderSlideColumns(doc, analysis);
+  ASSERT_TRUE(slide.has_value());
+  ASSERT_EQ(slide->nodes().size(), doc.nodes().size());
+  const auto [slide_aspect, slide_lefts] = bounds(builderPicture(*slide, b::analyze(*slide, b::Framework::PyTorch)));
+  EXPECT_LT(tall_aspect, 0.3f);  // one tall column: useless on a slide
+  EXPECT_GT(slide_aspect, 4 * tall_aspect) << "columns side by side make it far wider than tall";
+  EXPECT_GT(slide_lefts, tall_lefts);
+  // Labels and frames are placed by the user: such a document keeps its arrangement.
+  b::Editor ed{b::Document(doc)};
+  b::Annotation label;
+  label.text = "ResNet-18";
+  ASSERT_TRUE(ed.addAnnotation(label).ok());
+  EXPECT_FALSE(builderSlideColumns(ed.document(), b::analyze(ed.document(), b::Framework::PyTorch)).has_value());
+  // A short model fits one column.
+  const b::Document mlp = b::findTemplate("MLP")->build();
+  EXPECT_FALSE(builderSlideColumns(mlp, b::analyze(mlp, b::Framework::PyTorch)).has_value());
+}
+
 }  // namespace
 }  // namespace nf::views
