@@ -40,17 +40,6 @@ function nearIn(png, rgb, r, tol = 10) {
   return n;
 }
 
-// The template picker: search, then pick by title.
-async function pickTemplate(page, query, title) {
-  await click(page, 'btn:From template');
-  await click(page, 'template_search');
-  await page.keyboard.press('Control+a');
-  await page.keyboard.type(query, { delay: 5 });
-  await frames(page, 3);
-  await click(page, `template:${title}`);
-  await frames(page, 4);
-}
-
 async function download(page, button) {
   const pending = page.waitForEvent('download', { timeout: 60000 });
   await click(page, button);

@@ -111,6 +111,7 @@ export async function fitWhole(page) {
 export async function pickTemplate(page, query, name) {
   await click(page, 'btn:From template');
   await click(page, 'template_search');
+  await page.keyboard.press('Control+a');
   await page.keyboard.type(query, { delay: 5 });
   await frames(page, 3);
   await click(page, `template:${name}`);
