@@ -75,9 +75,10 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   } else {
     ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + 8), ImGuiCond_Always,
                             ImVec2(0.5f, 0.0f));
-    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(std::max(60.0f, canvas_size.x - 12), canvas_size.y));
   }
-  // Captions stop at the canvas edge less the window's padding.
+  // Captions stop at the canvas edge less the window's padding, so a long one never
+  // widens the toolbar over the side panels (its buttons are not cut: they must stay
+  // clickable even on a narrow canvas).
   const float caption_right = canvas_pos.x + canvas_size.x - 6 - ImGui::GetStyle().WindowPadding.x;
   ImGui::SetNextWindowBgAlpha(0.88f);
   if (!ImGui::Begin(paneId("##graph_toolbar").c_str(), nullptr, kGraphOverlayFlags)) {
