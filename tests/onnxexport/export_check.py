@@ -169,6 +169,26 @@ def torch_weight(module, suffix, base, weights, matmul_rhs):
     return w
 
 
+def run_in_runtime(netforge, model_path, expected, seed, work):
+    """Random inputs (batch 2, in the document's input specs; seeded) written as
+    input_N.pb and run by `netforge run`; returns the inputs and the folder holding
+    output_N.pb."""
+    import numpy as np
+    gen = np.random.default_rng(seed)
+    inputs = [gen.integers(0, 2, [2] + spec["shape"]).astype(np.int64) if spec["dtype"] == "int64"
+              else gen.standard_normal([2] + spec["shape"]).astype(np.float32) for spec in expected["inputs"]]
+    in_dir, out_dir = work + "_in", work + "_out"
+    for d in (in_dir, out_dir):
+        os.makedirs(d, exist_ok=True)
+        for f in os.listdir(d):
+            os.remove(os.path.join(d, f))
+    for k, x in enumerate(inputs):
+        with open(os.path.join(in_dir, f"input_{k}.pb"), "wb") as f:
+            f.write(onnx.numpy_helper.from_array(x).SerializeToString())
+    run(netforge, "run", model_path, "--inputs", in_dir, "--save", out_dir)
+    return inputs, out_dir
+
+
 def numeric_compare(netforge, doc_path, label, tmp):
     """Our runtime on the exported model against the builder's PyTorch code with the same
     weights (mapped from the initializers by torch_weight()). Returns the reason when a
@@ -203,18 +223,7 @@ def numeric_compare(netforge, doc_path, label, tmp):
             w = w.reshape(tuple(tensor.shape))  # e.g. a per-channel vector stored [C, 1, 1]
         state[key] = torch.from_numpy(np.array(w))
     model.load_state_dict(state)
-    gen = np.random.default_rng(5)
-    inputs = [gen.integers(0, 2, [2] + spec["shape"]).astype(np.int64) if spec["dtype"] == "int64"
-              else gen.standard_normal([2] + spec["shape"]).astype(np.float32) for spec in expected["inputs"]]
-    in_dir, out_dir = os.path.join(tmp, "in"), os.path.join(tmp, "out")
-    for d in (in_dir, out_dir):
-        os.makedirs(d, exist_ok=True)
-        for f in os.listdir(d):
-            os.remove(os.path.join(d, f))
-    for k, x in enumerate(inputs):
-        with open(os.path.join(in_dir, f"input_{k}.pb"), "wb") as f:
-            f.write(onnx.numpy_helper.from_array(x).SerializeToString())
-    run(netforge, "run", out, "--inputs", in_dir, "--save", out_dir)
+    inputs, out_dir = run_in_runtime(netforge, out, expected, 5, os.path.join(tmp, "run"))
     with torch.no_grad():
         want = model(*[torch.from_numpy(x) for x in inputs])
     if not isinstance(want, tuple):
@@ -245,18 +254,7 @@ def importer_compare(netforge, doc_path, label, tmp):
     model = namespace["Model"]()
     namespace["load_onnx_weights"](model, model_path)
     model.eval()
-    gen = np.random.default_rng(11)
-    inputs = [gen.integers(0, 2, [2] + spec["shape"]).astype(np.int64) if spec["dtype"] == "int64"
-              else gen.standard_normal([2] + spec["shape"]).astype(np.float32) for spec in expected["inputs"]]
-    in_dir, out_dir = os.path.join(tmp, "imported_in"), os.path.join(tmp, "imported_out")
-    for d in (in_dir, out_dir):
-        os.makedirs(d, exist_ok=True)
-        for f in os.listdir(d):
-            os.remove(os.path.join(d, f))
-    for k, x in enumerate(inputs):
-        with open(os.path.join(in_dir, f"input_{k}.pb"), "wb") as f:
-            f.write(onnx.numpy_helper.from_array(x).SerializeToString())
-    run(netforge, "run", model_path, "--inputs", in_dir, "--save", out_dir)
+    inputs, out_dir = run_in_runtime(netforge, model_path, expected, 11, os.path.join(tmp, "imported"))
     with torch.no_grad():
         got = model(*[torch.from_numpy(x) for x in inputs])
     if not isinstance(got, tuple):
