@@ -55,6 +55,29 @@ export async function pageMemory(page, cdp) {
   return { wasm, js: heap.usedSize, buffers, total: wasm + heap.usedSize + buffers };
 }
 
+// Samples pageMemory every 100 ms until stop(), which resolves to the largest seen
+// (a last sample included).
+export async function samplePeakMemory(page, cdp) {
+  let peak = await pageMemory(page, cdp);
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const m = await pageMemory(page, cdp).catch(() => null);
+      if (m && m.total > peak.total) peak = m;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    async stop() {
+      sampling = false;
+      await sampler;
+      const last = await pageMemory(page, cdp).catch(() => null);
+      if (last && last.total > peak.total) peak = last;
+      return peak;
+    },
+  };
+}
+
 export default function register(t) {
   t.test('a 7B-parameter model with 14 GB of external data opens, draws and reads one weight', { timeout: 240000 },
     async ({ page, context, url }) => {
@@ -64,15 +87,7 @@ export default function register(t) {
         const cdp = await context.newCDPSession(page);
         await page.goto(`${url}?sample=0`);
         await waitReady(page);
-        let peak = await pageMemory(page, cdp);
-        let sampling = true;
-        const sampler = (async () => {
-          while (sampling) {
-            const m = await pageMemory(page, cdp).catch(() => null);
-            if (m && m.total > peak.total) peak = m;
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        })();
+        const memory = await samplePeakMemory(page, cdp);
 
         await dropDiskFiles(page, [llm.model, llm.data]);
         const s = await waitStatus(page, (st) => st.state === 'drawn' && st.file === 'llm7b.onnx', 'the LLM drawn', 120000);
@@ -89,10 +104,7 @@ export default function register(t) {
           st.min === 0 && st.max === 0 && st.nan === 0, `all zeros: ${JSON.stringify(done.tensor)}`);
         await page.waitForTimeout(300);
         await screenshot(page, 'bigfiles-llm7b-stats');
-        sampling = false;
-        await sampler;
-        const after = await pageMemory(page, cdp);
-        if (after.total > peak.total) peak = after;
+        const peak = await memory.stop();
         console.log(`        open ${openMs.toFixed(0)} ms, stats of ${(llm.weight_elements * 2 / 1e6).toFixed(1)} MB in ` +
           `${done.tensor.ms} ms; peak memory ${(peak.total / 1e6).toFixed(1)} MB (wasm ${(peak.wasm / 1e6).toFixed(1)}, ` +
           `JS ${(peak.js / 1e6).toFixed(1)}, buffers ${(peak.buffers / 1e6).toFixed(1)})`);

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, ROOT, startServer, waitReady, waitStatus } from './lib.mjs';
-import { dropDiskFiles, makeLlm, pageMemory } from './bigfiles.test.mjs';
+import { dropDiskFiles, makeLlm, samplePeakMemory } from './bigfiles.test.mjs';
 
 const NATIVE = process.env.NF_BUILD_NATIVE || path.join(ROOT, 'build-native-web');
 const MB = (b) => (b / 1e6).toFixed(1);
@@ -49,15 +49,7 @@ async function openInPage(browser, url, files, stats) {
       }
     }).observe({ type: 'longtask' });
   });
-  let peak = await pageMemory(page, cdp);
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      const m = await pageMemory(page, cdp).catch(() => null);
-      if (m && m.total > peak.total) peak = m;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
+  const memory = await samplePeakMemory(page, cdp);
   await dropDiskFiles(page, files);
   const name = path.basename(files[0]);
   const s = await waitStatus(page, new Function('s', `return (s.state === 'drawn' || s.state === 'error') && s.file === ${JSON.stringify(name)};`),
@@ -71,8 +63,7 @@ async function openInPage(browser, url, files, stats) {
     statsMs = t.tensor.state === 'done' ? t.tensor.ms : `error: ${t.tensor.error}`;
   }
   const after = await page.evaluate(() => ({ longest: window.__nfLongest, long: window.__nfLong }));
-  sampling = false;
-  await sampler;
+  const peak = await memory.stop();
   await context.close();
   return { s, open, after, statsMs, peak };
 }
