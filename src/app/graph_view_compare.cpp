@@ -17,7 +17,7 @@ void GraphView::followComparison() {
   const std::vector<scene::DiffStatus>* status = nullptr;
   if (on) status = pane_ == GraphPane::A ? &comparison_->statusA() : &comparison_->statusB();
   const bool changed = color_.setDifference(status && !status->empty()
-                                                ? scene::differenceValues(*status, pane_ == GraphPane::B)
+                                                ? scene::differenceValues(*status, pane_ == GraphPane::B ? scene::DiffSide::B : scene::DiffSide::A)
                                                 : scene::NodeValues{});
   if (changed) recolor();  // before the scene is up, uploadScene colours it
 }

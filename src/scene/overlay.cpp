@@ -152,15 +152,16 @@ const char* diffStatusName(DiffStatus s) {
   return "";
 }
 
-NodeValues differenceValues(const std::vector<DiffStatus>& status, bool side_b) {
+NodeValues differenceValues(const std::vector<DiffStatus>& status, DiffSide side) {
   NodeValues v;
   v.source = ColorBy::Difference;
-  v.title = side_b ? "Compared (B)" : "Compared (A)";
+  v.title = side == DiffSide::A ? "Compared (A)" : side == DiffSide::B ? "Compared (B)" : "Merged (A + B)";
   v.value.reserve(status.size());
   for (DiffStatus s : status) v.value.push_back(static_cast<double>(s));
-  const DiffStatus gone_or_new = side_b ? DiffStatus::Added : DiffStatus::Removed;
-  for (DiffStatus s : {DiffStatus::Same, DiffStatus::Changed, gone_or_new})
+  for (DiffStatus s : {DiffStatus::Same, DiffStatus::Changed, DiffStatus::Removed, DiffStatus::Added}) {
+    if ((s == DiffStatus::Removed && side == DiffSide::B) || (s == DiffStatus::Added && side == DiffSide::A)) continue;
     v.thresholds.push_back({static_cast<double>(s), diffStatusColor(s), diffStatusName(s)});
+  }
   return v;
 }
 

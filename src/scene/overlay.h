@@ -90,10 +90,14 @@ Result<NodeValues> parseNodeData(std::string_view json, const ir::Model& model, 
 
 // One side of a comparison: what became of each main-graph node. The colours of the
 // four live here (one place); a group takes the strongest status inside it (Max), so a
-// closed group shows whether anything in it changed.
+// closed group shows whether anything in it changed. Numbered as diff::NodeStatus
+// (diff/merged.h), which the diff module, without scene, uses.
 enum class DiffStatus : uint8_t { Same = 0, Changed = 1, Removed = 2, Added = 3 };
-// `status` per main-graph node; `side_b`: the legend names "added" (B) or "removed" (A).
-NodeValues differenceValues(const std::vector<DiffStatus>& status, bool side_b);
+// Which graph is coloured: one side (its legend names "removed" for A, "added" for
+// B) or the two merged into one graph (diff/merged.h; the legend names all four).
+enum class DiffSide : uint8_t { A, B, Merged };
+// `status` per main-graph node of that graph.
+NodeValues differenceValues(const std::vector<DiffStatus>& status, DiffSide side);
 uint32_t diffStatusColor(DiffStatus s);
 const char* diffStatusName(DiffStatus s);  // "same", "changed", "removed", "added"
 

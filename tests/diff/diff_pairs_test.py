@@ -141,6 +141,28 @@ code, rep = run_diff(os.path.join(WORK, "r18_inserted.onnx"), path_r18)
 score("resnet18 block removed", m_ins, m_r18, {(b, a) for a, b in truth}, rep, scoped_only=True)
 
 
+# the merged graph of the inserted block: one box per pair, each added node once, drawn
+# in the added colour (the legend adds one swatch of each colour)
+def check_merged(title, pa, pb):
+    _, rep = run_diff(pa, pb)
+    svg = os.path.join(WORK, "merged.svg")
+    p = subprocess.run([NETFORGE, "diff", pa, pb, "--merged-svg", svg], capture_output=True, text=True)
+    c = rep["nodes"]["counts"]
+    want = c["paired"] + c["removed"] + c["added"]
+    if p.returncode != 1 or f"{want} nodes merged" not in p.stderr:
+        failures.append(f"{title}: merged svg: exit {p.returncode}, {p.stderr.strip()!r}, want {want} nodes")
+        return
+    text = open(svg).read().lower()
+    for colour, count in (("#3db86b", c["added"]), ("#e0524a", c["removed"]), ("#f2a52b", c["changed"])):
+        drawn = text.count(f'fill="{colour}"')
+        if drawn != count + 1:
+            failures.append(f"{title}: merged svg: {drawn} boxes in {colour}, want {count} + legend")
+    print(f"{title}: merged graph of {want} nodes ({c['added']} added, {c['removed']} removed, {c['changed']} changed)")
+
+check_merged("resnet18 block inserted", path_r18, os.path.join(WORK, "r18_inserted.onnx"))
+check_merged("resnet18 block removed", os.path.join(WORK, "r18_inserted.onnx"), path_r18)
+
+
 # 3. a transformer with one layer inserted / removed
 class Block(torch.nn.Module):
     def __init__(self, d=64, h=4):

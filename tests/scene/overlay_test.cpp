@@ -232,7 +232,7 @@ TEST(sceneOverlay, DifferenceColoursGroupsByWhatChangedInside) {
   std::vector<DiffStatus> status(m.main().nodes.size(), DiffStatus::Same);
   const uint32_t changed = static_cast<uint32_t>(status.size() / 2);
   status[changed] = DiffStatus::Changed;
-  const Overlay o = buildOverlay(*sc, *h, differenceValues(status, /*side_b=*/false), Aggregate::Max);
+  const Overlay o = buildOverlay(*sc, *h, differenceValues(status, DiffSide::A), Aggregate::Max);
   int changed_boxes = 0, same_boxes = 0;
   for (size_t i = 0; i < sc->graph.nodes.size(); ++i) {
     if (sc->visible.items[i].kind != hierarchy::ItemKind::Group) continue;
@@ -250,7 +250,13 @@ TEST(sceneOverlay, DifferenceColoursGroupsByWhatChangedInside) {
   EXPECT_EQ(o.legend.entries[1].label, "changed");
   EXPECT_EQ(o.legend.entries[2].label, "removed");
   EXPECT_EQ(o.legend.entries[2].color, diffStatusColor(DiffStatus::Removed));
-  EXPECT_EQ(differenceValues(status, true).thresholds.back().label, "added");
+  EXPECT_EQ(differenceValues(status, DiffSide::B).thresholds.back().label, "added");
+  EXPECT_EQ(differenceValues(status, DiffSide::B).thresholds.size(), 3u);
+  // The merged graph holds both sides: all four in the legend.
+  const NodeValues merged = differenceValues(status, DiffSide::Merged);
+  ASSERT_EQ(merged.thresholds.size(), 4u);
+  EXPECT_EQ(merged.thresholds[2].label, "removed");
+  EXPECT_EQ(merged.thresholds[3].label, "added");
 }
 
 TEST(sceneOverlay, ColorByNamesRoundTrip) {
