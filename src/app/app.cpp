@@ -162,7 +162,7 @@ bool App::diffOnly() const {
 bool App::needsFrame(double now_ms, bool had_events) const {
   if (frames_ == 0 || had_events || session_.busy() || comparison_.busy() || !deferred_.empty()) return true;
   if (session_.version() != seen_version_) return true;
-  if (comparison_.version() != seen_compare_version_ || comparison_.bSession().version() != seen_b_version_) return true;
+  if (comparison_.version() != seen_compare_version_ || comparison_.sessionsVersion() != seen_b_version_) return true;
   if (now_ms - last_activity_ms_ < kActiveMs) return true;
   if (ImGui::GetIO().WantTextInput) return true;  // the text cursor blinks
   for (const auto& view : views_.all())
@@ -185,10 +185,10 @@ void App::frame() {
   // A new model on either side or a finished diff: the panes recolour and their
   // overlays (legends, toolbars) settle over a few frames.
   if (session_.version() != seen_version_ || comparison_.version() != seen_compare_version_ ||
-      comparison_.bSession().version() != seen_b_version_) {
+      comparison_.sessionsVersion() != seen_b_version_) {
     seen_version_ = session_.version();
     seen_compare_version_ = comparison_.version();
-    seen_b_version_ = comparison_.bSession().version();
+    seen_b_version_ = comparison_.sessionsVersion();
     last_activity_ms_ = now;
   }
   // The last boundary (app/guard.h): whatever a view or stage throws ends this frame

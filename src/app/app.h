@@ -65,7 +65,7 @@ class App {
   bool ready_ = false;
   double last_activity_ms_ = 0;
   uint64_t seen_version_ = 0;       // session version that last triggered a frame
-  uint64_t seen_compare_version_ = 0, seen_b_version_ = 0;  // the same for a comparison
+  uint64_t seen_compare_version_ = 0, seen_b_version_ = 0;  // the same for a comparison (B's and the merged session)
   uint64_t published_version_ = 0;  // session version last sent to the page
   bool published_ready_ = false;
   std::vector<std::string> published_panels_;  // open panels last sent (netforgeStatus.panels)

@@ -39,7 +39,9 @@ void glCallback(const ImDrawList*, const ImDrawCmd* cmd) { static_cast<GraphView
 
 }  // namespace
 
-GraphView::GraphView(GraphPane pane) : View(pane == GraphPane::B ? "Graph B" : "Graph", pane == GraphPane::A), pane_(pane) {
+GraphView::GraphView(GraphPane pane)
+    : View(pane == GraphPane::A ? "Graph" : pane == GraphPane::B ? "Graph B" : "Graph (merged)", pane == GraphPane::A),
+      pane_(pane) {
   const std::string saved = platform::storageGet(kOptionsKey);
   options_ = decodeGraphOptions(saved, options_);
   if (isLegacyGraphOptions(saved)) saveOptions();  // stored once more, as JSON
@@ -125,11 +127,21 @@ void GraphView::openGraph(AppContext& ctx, ir::GraphId graph, const std::string&
 
 void GraphView::update(AppContext& ctx) {
   if (ctx.comparison) comparison_ = ctx.comparison;
+  // The merged view takes the canvas from both sides (which keep their scenes).
+  const bool merged = comparison_ && comparison_->mergedShown();
+  if (pane_ == GraphPane::Merged) {
+    setOpen(merged);
+    if (!merged) return;
+    updatePane(comparison_->mergedContext());
+    followComparison();
+    return;
+  }
   const bool split = comparison_ && comparison_->active();
   if (split != split_) refit_ = true;  // half or all of the width: what was in view may be off-canvas now
   split_ = split;
+  if (pane_ == GraphPane::A) setOpen(!merged);
   if (pane_ == GraphPane::B) {
-    setOpen(split_);
+    setOpen(split_ && !merged);
     if (!split_) return;
     AppContext& b = comparison_->bContext();
     updatePane(b);
@@ -149,6 +161,10 @@ void GraphView::drawContent(AppContext& ctx) {
   if (pane_ == GraphPane::B) {
     if (!comparison_ || !comparison_->active()) return;
     drawPane(comparison_->bContext());
+    return;
+  }
+  if (pane_ == GraphPane::Merged) {
+    if (comparison_ && comparison_->mergedShown()) drawPane(comparison_->mergedContext());
     return;
   }
   drawPane(ctx);
@@ -666,7 +682,10 @@ void GraphView::publishState(const AppContext& ctx) {
   std::string json = pageJson(j);
   if (published_ != json) {
     published_ = std::move(json);
-    platform::publishPageState(pane_ == GraphPane::B ? "netforgeGraphB" : "netforgeGraph", published_);
+    platform::publishPageState(pane_ == GraphPane::A   ? "netforgeGraph"
+                               : pane_ == GraphPane::B ? "netforgeGraphB"
+                                                       : "netforgeGraphMerged",
+                               published_);
   }
 }
 

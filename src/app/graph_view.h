@@ -55,8 +55,9 @@ class Comparison;
 class GraphExporter;
 
 // Which model a graph view shows: the open one (A), or the one it is compared with
-// (B, app/comparison.h; shown only while a comparison is open, in the right half).
-enum class GraphPane : uint8_t { A, B };
+// (B, app/comparison.h; shown only while a comparison is open, in the right half), or
+// the two merged into one graph (Comparison's merged view: in place of both).
+enum class GraphPane : uint8_t { A, B, Merged };
 
 // Grouped scenes with more boxes than this change without animation (and without
 // text while boxes move).
@@ -101,7 +102,9 @@ class GraphView final : public View {
   // graph_view.cpp
   void updatePane(AppContext& ctx);
   void drawPane(AppContext& ctx);
-  std::string paneId(const char* base) const { return pane_ == GraphPane::B ? std::string(base) + "_b" : std::string(base); }
+  std::string paneId(const char* base) const {
+    return pane_ == GraphPane::A ? std::string(base) : std::string(base) + (pane_ == GraphPane::B ? "_b" : "_m");
+  }
   // graph_view_compare.cpp: the comparison's colours, and the camera mirrored on the
   // other pane through the pair of the node nearest the centre.
   void followComparison();
@@ -141,9 +144,11 @@ class GraphView final : public View {
   // Shows the graph with these groups open, keeping the item `anchor` (a visible item
   // key, 0 = none) where it is on screen, and animating the boxes that move.
   void applyExpansion(AppContext& ctx, const hierarchy::Expansion& e, uint64_t anchor);
-  // Opens or closes on the other pane the partner of group g, which the user just
-  // opened or closed here (groups paired through the matching, diff/group_pairs.h).
-  void mirrorGroup(AppContext& ctx, hierarchy::GroupId g, bool open);
+  // Does to the partner of group g on the other pane what the user just did to g here:
+  // opened, closed, or unfolded a series' folded rest (groups paired through the
+  // matching, diff/group_pairs.h).
+  enum class GroupChange : uint8_t { Open, Close, Unfold };
+  void mirrorGroup(AppContext& ctx, hierarchy::GroupId g, GroupChange change);
   void uploadScene();
   void recolor();  // the "Colour by" overlay for the current scene, onto the GPU
   void stepGroupAnimation(double now);
@@ -164,7 +169,7 @@ class GraphView final : public View {
 
   GraphPane pane_ = GraphPane::A;
   Comparison* comparison_ = nullptr;  // from A's context (B's has none)
-  bool split_ = false;                // a comparison is open: half the canvas each
+  bool split_ = false;                // a comparison is open side by side: half the canvas each
   bool refit_ = false;                // the pane changed width (split or back): first picture again
   uint64_t diff_version_seen_ = ~0ull;
   bool user_moved_ = false;           // the user panned/zoomed this pane this frame

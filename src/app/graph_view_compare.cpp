@@ -15,16 +15,24 @@ void GraphView::followComparison() {
   if (v == diff_version_seen_) return;
   diff_version_seen_ = v;
   const std::vector<scene::DiffStatus>* status = nullptr;
-  if (on) status = pane_ == GraphPane::A ? &comparison_->statusA() : &comparison_->statusB();
-  const bool changed = color_.setDifference(status && !status->empty()
-                                                ? scene::differenceValues(*status, pane_ == GraphPane::B ? scene::DiffSide::B : scene::DiffSide::A)
-                                                : scene::NodeValues{});
+  scene::DiffSide side = scene::DiffSide::A;
+  if (on) {
+    switch (pane_) {
+      case GraphPane::A: status = &comparison_->statusA(); break;
+      case GraphPane::B: status = &comparison_->statusB(), side = scene::DiffSide::B; break;
+      case GraphPane::Merged: status = &comparison_->statusMerged(), side = scene::DiffSide::Merged; break;
+    }
+  }
+  const bool changed = color_.setDifference(status && !status->empty() ? scene::differenceValues(*status, side)
+                                                                        : scene::NodeValues{});
   if (changed) recolor();  // before the scene is up, uploadScene colours it
 }
 
 GraphView* GraphView::otherPane(AppContext& ctx) const {
+  if (pane_ == GraphPane::Merged) return nullptr;  // one graph: nothing to mirror
+  const GraphPane other = pane_ == GraphPane::A ? GraphPane::B : GraphPane::A;
   for (const auto& v : ctx.views.all())
-    if (auto* g = dynamic_cast<GraphView*>(v.get()); g && g != this && g->pane_ != pane_) return g;
+    if (auto* g = dynamic_cast<GraphView*>(v.get()); g && g->pane_ == other) return g;
   return nullptr;
 }
 

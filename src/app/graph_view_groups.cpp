@@ -109,7 +109,7 @@ bool GraphView::clickGroups(AppContext& ctx, scene::Point p) {
     if (!opens) hierarchy::setFolded(&e, g, false);
     else hierarchy::setOpen(&e, g, true);
     applyExpansion(ctx, e, item.key());
-    if (opens) mirrorGroup(ctx, g, true);
+    mirrorGroup(ctx, g, opens ? GroupChange::Open : GroupChange::Unfold);
     return true;
   }
   const uint32_t f = frameTitleAt(p);
@@ -118,7 +118,7 @@ bool GraphView::clickGroups(AppContext& ctx, scene::Point p) {
   const hierarchy::GroupId g = pipeline_.groupedScene().frames[f].group;
   hierarchy::setOpen(&e, g, false);
   applyExpansion(ctx, e, groupItemKey(g));
-  mirrorGroup(ctx, g, false);
+  mirrorGroup(ctx, g, GroupChange::Close);
   return true;
 }
 
@@ -135,7 +135,7 @@ bool GraphView::groupKeys(AppContext& ctx) {
     if (!opens) hierarchy::setFolded(&e, g, false);
     else hierarchy::setOpen(&e, g, true);
     applyExpansion(ctx, e, item.key());
-    if (opens) mirrorGroup(ctx, g, true);
+    mirrorGroup(ctx, g, opens ? GroupChange::Open : GroupChange::Unfold);
     return true;
   }
   if (ImGui::IsKeyPressed(SDL_SCANCODE_BACKSPACE, false)) {
@@ -145,7 +145,7 @@ bool GraphView::groupKeys(AppContext& ctx) {
     hierarchy::Expansion e = pipeline_.expansion();
     hierarchy::setOpen(&e, g, false);
     applyExpansion(ctx, e, groupItemKey(g));
-    mirrorGroup(ctx, g, false);
+    mirrorGroup(ctx, g, GroupChange::Close);
     // The closed group is the new selection, so Backspace again closes its parent.
     const auto& keys = pipeline_.groupedScene().keys;
     const auto it = std::find(keys.begin(), keys.end(), groupItemKey(g));
@@ -169,7 +169,7 @@ bool GraphView::revealNode(AppContext& ctx, ir::NodeId node) {
   return true;
 }
 
-void GraphView::mirrorGroup(AppContext& ctx, hierarchy::GroupId g, bool open) {
+void GraphView::mirrorGroup(AppContext& ctx, hierarchy::GroupId g, GroupChange change) {
   const diff::Report* report = comparison_ ? comparison_->report() : nullptr;
   GraphView* other = report ? otherPane(ctx) : nullptr;
   if (!other || !pipeline_.grouped() || !other->pipeline_.grouped()) return;
@@ -181,8 +181,11 @@ void GraphView::mirrorGroup(AppContext& ctx, hierarchy::GroupId g, bool open) {
   if (partner == kNoIndex || partner == 0) return;
   const hierarchy::GroupId pg{partner};
   hierarchy::Expansion e = other->pipeline_.expansion();
-  if (open) hierarchy::reveal(theirs, &e, pg);
-  hierarchy::setOpen(&e, pg, open);
+  if (change != GroupChange::Close) hierarchy::reveal(theirs, &e, pg);
+  hierarchy::setOpen(&e, pg, change != GroupChange::Close);
+  // A series whose rest was unfolded here: its partner's rest unfolds too ("layers ×24"
+  // next to "layers ×25": the series pair through their members like any group).
+  if (change == GroupChange::Unfold) hierarchy::setFolded(&e, pg, false);
   if (e.open == other->pipeline_.expansion().open && e.folded == other->pipeline_.expansion().folded) return;
   other->applyExpansion(ctx, e, groupItemKey(pg));
 }

@@ -68,8 +68,9 @@ void captionUpTo(const std::string& text, float right_x) {
 void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size) {
   if (!ctx.session.document().current()) return;
   // Top centre: the model panel sits on the left, the node panel on the right. Side
-  // by side (a comparison) each pane's toolbar stays inside its half, clipped there.
-  if (split_) {
+  // by side (a comparison) each pane's toolbar stays inside its half, clipped there;
+  // merged, it starts at the left edge as theirs do, its "A + B:" in sight.
+  if (split_ || pane_ == GraphPane::Merged) {
     ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + 6, canvas_pos.y + 8), ImGuiCond_Always);
     ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(std::max(60.0f, canvas_size.x - 12), canvas_size.y));
   } else {
@@ -86,9 +87,9 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     return;
   }
   overlay_focused_ = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
-  if (split_) {  // which side: both graphs may well have the same name
+  if (split_ || pane_ == GraphPane::Merged) {  // which side: both graphs may well have the same name
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(pane_ == GraphPane::A ? "A:" : "B:");
+    ImGui::TextUnformatted(pane_ == GraphPane::A ? "A:" : pane_ == GraphPane::B ? "B:" : "A + B:");
     ImGui::SameLine(0, 6);
   }
   // Breadcrumb: the graphs opened so far; a click goes back.
@@ -274,7 +275,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   if (export_open_ && uploaded_) {
     ImGui::SetNextWindowPos(ImVec2(canvas_pos.x + canvas_size.x * 0.5f, canvas_pos.y + canvas_size.y * 0.3f),
                             ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    if (ImGui::Begin(pane_ == GraphPane::B ? "Export graph (B)" : "Export graph", &export_open_, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
+    if (ImGui::Begin(pane_ == GraphPane::A ? "Export graph" : pane_ == GraphPane::B ? "Export graph (B)" : "Export graph (merged)", &export_open_, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
       const scene::Rect& b = pipeline_.layout().bounds;
       ImGui::TextUnformatted("PNG of the whole graph:");
       static const float kScales[] = {0.25f, 0.5f, 1.0f, 2.0f};

@@ -97,6 +97,14 @@ void DifferencesView::drawContent(AppContext& ctx) {
     return;
   }
   probe_.note("diff_close");
+  // One graph or two: the merged view (A and B as one graph) replaces both panes.
+  const bool merged = cmp->layout() == Comparison::Layout::Merged;
+  if (ImGui::RadioButton("Side by side", !merged)) cmp->setLayout(Comparison::Layout::SideBySide);
+  probe_.note("diff_view_side");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("Merged", merged)) cmp->setLayout(Comparison::Layout::Merged);
+  probe_.note("diff_view_merged");
+  if (cmp->merging()) ImGui::TextDisabled("Building the merged graph...");
   ImGui::Separator();
   switch (cmp->state()) {
     case Comparison::State::LoadingB:

@@ -1,6 +1,7 @@
 // NodeDetailsView: everything about the selected node.
 #include <algorithm>
 
+#include "app/comparison.h"
 #include "app/selection.h"
 #include "app/session.h"
 #include "app/views_inspect.h"
@@ -58,7 +59,39 @@ void NodeDetailsView::placeWindow(const WorkArea& area) {
   ImGui::SetNextWindowSize(ImVec2(w, std::max(200.0f, area.size.y * 0.55f)), ImGuiCond_FirstUseEver);
 }
 
-void NodeDetailsView::drawContent(AppContext& ctx) {
+namespace {
+
+// What became of the node in a comparison's merged view: its status, and for a changed
+// pair each change as old -> new (A -> B).
+void mergedNodeStatus(const Comparison& cmp, uint32_t node) {
+  if (node >= cmp.statusMerged().size()) return;
+  const scene::DiffStatus st = cmp.statusMerged()[node];
+  const uint32_t c = scene::diffStatusColor(st);
+  const ImVec4 colour(((c >> 16) & 0xFF) / 255.0f, ((c >> 8) & 0xFF) / 255.0f, (c & 0xFF) / 255.0f, 1.0f);
+  static constexpr const char* kWhat[] = {"same in A and B", "changed from A to B", "removed: only in A", "added: only in B"};
+  ImGui::TextColored(colour, "%s", kWhat[static_cast<int>(st)]);
+  const diff::NodeDiff* d = cmp.pairDiffOfMerged(node);
+  if (!d || d->same()) return;
+  for (const diff::Change& ch : d->changes)
+    ImGui::TextWrapped("%s: %s -> %s", displayName(ch.what, 80).c_str(), ch.a.empty() ? "(none)" : displayName(ch.a, 200).c_str(),
+                       ch.b.empty() ? "(none)" : displayName(ch.b, 200).c_str());
+}
+
+// The context whose model the panel shows: the merged graph while a comparison shows it.
+AppContext& shownContext(AppContext& ctx) {
+  return ctx.comparison && ctx.comparison->mergedShown() ? ctx.comparison->mergedContext() : ctx;
+}
+
+}  // namespace
+
+bool NodeDetailsView::dockShown(const AppContext& ctx) const {
+  return ctx.comparison && ctx.comparison->mergedShown() ? ctx.comparison->mergedContext().selection.node.valid()
+                                                         : ctx.selection.node.valid();
+}
+
+void NodeDetailsView::drawContent(AppContext& panel_ctx) {
+  AppContext& ctx = shownContext(panel_ctx);
+  const Comparison* merged = &ctx != &panel_ctx ? panel_ctx.comparison : nullptr;
   const OpenedModel* opened = ctx.session.document().current();
   const Selection& sel = ctx.selection;
   if (!opened || sel.graph.index >= opened->model.graphs.size() || !sel.node.valid() ||
@@ -82,6 +115,7 @@ void NodeDetailsView::drawContent(AppContext& ctx) {
                         nm.macs_known ? humanCount(static_cast<double>(nm.flops)).c_str() : "?",
                         nm.output_known ? humanBytes(nm.output_bytes).c_str() : "?");
   }
+  if (merged && sel.graph.index == 0) mergedNodeStatus(*merged, sel.node.index);
   ImGui::Separator();
 
   auto table = [](const char* id) {
@@ -108,7 +142,16 @@ void NodeDetailsView::drawContent(AppContext& ctx) {
     }
   }
   if (ImGui::CollapsingHeader("Inputs", ImGuiTreeNodeFlags_DefaultOpen) && table("##inputs")) {
-    for (size_t i = 0; i < n.inputs.size(); ++i) valueRow(ctx, g, sel.graph, std::to_string(i).c_str(), n.inputs[i], analysis);
+    // Merged: a pair's input fed differently on the two sides shows both edges, marked.
+    const std::vector<diff::EdgeSide>* sides = merged && sel.graph.index == 0 ? merged->inputSidesOfMerged(sel.node.index) : nullptr;
+    const bool paired = merged && merged->statusMerged().size() > sel.node.index &&
+                        merged->statusMerged()[sel.node.index] <= scene::DiffStatus::Changed;
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      std::string slot = std::to_string(i);
+      if (paired && sides && i < sides->size() && (*sides)[i] != diff::EdgeSide::Both)
+        slot += (*sides)[i] == diff::EdgeSide::OnlyA ? " (A only)" : " (B only)";
+      valueRow(ctx, g, sel.graph, slot.c_str(), n.inputs[i], analysis);
+    }
     ImGui::EndTable();
   }
   if (ImGui::CollapsingHeader("Outputs", ImGuiTreeNodeFlags_DefaultOpen) && table("##outputs")) {

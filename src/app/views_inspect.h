@@ -47,7 +47,7 @@ class NodeDetailsView final : public View {
   Dock dock() const override { return Dock::Right; }
   float dockWidth() const override { return 340.0f; }
   // Takes room only while a node is selected.
-  bool dockShown(const AppContext& ctx) const override { return ctx.selection.node.valid(); }
+  bool dockShown(const AppContext& ctx) const override;  // the merged view's selection while it shows
 
  protected:
   void drawContent(AppContext& ctx) override;

@@ -12,6 +12,7 @@ namespace nf::app {
 void registerViews(ViewRegistry& views) {
   views.add<GraphView>();
   views.add<GraphView>(GraphPane::B);  // shown while comparing (app/comparison.h)
+  views.add<GraphView>(GraphPane::Merged);  // a comparison's merged view, in place of both
   views.add<LoadingOverlayView>();
   views.add<DifferencesView>();
   views.add<ModelPropertiesView>();

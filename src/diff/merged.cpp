@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <string>
 
+#include "base/timing.h"
+
 namespace nf::diff {
 
 const char* nodeStatusName(NodeStatus s) {
@@ -20,29 +22,86 @@ namespace {
 
 enum class Side : uint8_t { A, B };
 
-class Merger {
- public:
-  Merger(const ir::Model& a, const ir::Model& b, const Report& r)
-      : a_(a), b_(b), ga_(a.main()), gb_(b.main()), m_(r.matching), a_sources_(static_cast<uint32_t>(b.sources.size())) {}
+}  // namespace
 
-  MergedModel run(const Report& r) {
+// The merge in resumable phases; each walks its items from `cursor_` and reads the
+// clock every 256 of them, so a step overruns its budget by at most that many items.
+struct MergeJob::Impl {
+ public:
+  Impl(const ir::Model& a, const ir::Model& b, const Report& r)
+      : a_(a), b_(b), ga_(a.main()), gb_(b.main()), r_(r), m_(r.matching), a_sources_(static_cast<uint32_t>(b.sources.size())) {}
+
+  bool done() const { return phase_ == Phase::Done; }
+
+  bool step(double budget_ms) {
+    const auto t0 = SteadyClock::now();
+    auto spent = [&] { return budget_ms > 0 && msSince(t0) >= budget_ms; };
+    while (phase_ != Phase::Done) {
+      bool finished = true;
+      switch (phase_) {
+        case Phase::Start: start(); break;
+        case Phase::ValuesB:
+          finished = walk(gb_.values.size(), spent, [&](uint32_t w) { val_b_[w] = copyValue(gb_, w, Side::B); });
+          break;
+        case Phase::ValuePairs: finished = walk(ga_.values.size(), spent, [&](uint32_t v) { pairValue(v); }); break;
+        case Phase::OutputPairs: finished = walk(m_.nodes.size(), spent, [&](uint32_t k) { pairOutputs(m_.nodes[k]); }); break;
+        case Phase::ValuesA:
+          finished = walk(ga_.values.size(), spent, [&](uint32_t v) {
+            if (val_a_[v] == kNoIndex) val_a_[v] = copyValue(ga_, v, Side::A);
+          });
+          break;
+        case Phase::Order:
+          order_ = mergedOrder();
+          out_.from_a.assign(ga_.nodes.size(), kNoIndex);
+          out_.from_b.assign(gb_.nodes.size(), kNoIndex);
+          break;
+        case Phase::Nodes:
+          finished = walk(order_.size(), spent,
+                          [&](uint32_t k) { addNode(order_[k] & kSideBit ? Side::A : Side::B, order_[k] & ~kSideBit); });
+          break;
+        case Phase::Wire: finished = walk(g_->nodes.size(), spent, [&](uint32_t n) { wireNode(n); }); break;
+        case Phase::Io: finish(); break;
+        case Phase::Done: break;
+      }
+      if (finished) phase_ = static_cast<Phase>(static_cast<int>(phase_) + 1), cursor_ = 0;
+      if (spent()) break;
+    }
+    return done();
+  }
+
+  MergedModel take() { return std::move(out_); }
+
+ private:
+  enum class Phase : uint8_t { Start, ValuesB, ValuePairs, OutputPairs, ValuesA, Order, Nodes, Wire, Io, Done };
+
+  template <class Spent, class Fn>
+  bool walk(size_t count, const Spent& spent, const Fn& fn) {
+    while (cursor_ < count) {
+      fn(static_cast<uint32_t>(cursor_++));
+      if ((cursor_ & 255) == 0 && spent()) return cursor_ >= count;
+    }
+    return true;
+  }
+
+  void start() {
     copyHeader();
     out_.model.graphs.emplace_back();
     g_ = &out_.model.graphs[0];
     g_->name = gb_.name;
     g_->doc = gb_.doc;
+    g_->sparse_initializers = gb_.sparse_initializers;
     changed_.assign(ga_.nodes.size(), 0);
-    for (const NodeDiff& d : r.nodes) changed_[d.pair.a.index] = !d.same();
-    makeValues();
-    out_.from_a.assign(ga_.nodes.size(), kNoIndex);
-    out_.from_b.assign(gb_.nodes.size(), kNoIndex);
-    for (uint32_t i : mergedOrder()) addNode(i & kSideBit ? Side::A : Side::B, i & ~kSideBit);
-    wireValues();
+    for (const NodeDiff& d : r_.nodes) changed_[d.pair.a.index] = !d.same();
+    val_b_.assign(gb_.values.size(), kNoIndex);
+    val_a_.assign(ga_.values.size(), kNoIndex);
+  }
+
+  void finish() {
+    addGraphIo();
     out_.value_from_a = std::move(val_a_);
     out_.value_from_b = std::move(val_b_);
     if (dropped_bodies_)
       out_.model.warnings.push_back("merged graph: If/Loop/Scan bodies are left out (the comparison pairs main graphs only)");
-    return std::move(out_);
   }
 
  private:
@@ -97,31 +156,23 @@ class Merger {
     return id.index;
   }
 
-  // Every value of B; a value of A is its partner's, or a paired node's output in the
-  // same slot, or a copy of its own.
-  void makeValues() {
-    val_b_.resize(gb_.values.size());
-    for (uint32_t w = 0; w < gb_.values.size(); ++w) val_b_[w] = copyValue(gb_, w, Side::B);
-    g_->sparse_initializers = gb_.sparse_initializers;
-    val_a_.assign(ga_.values.size(), kNoIndex);
-    // A value pair is one value only where it comes from the same place (both weights
-    // or graph inputs, or outputs of one node pair): a removed node's output paired
-    // with another node's would hide the edge from the removed node.
-    for (uint32_t v = 0; v < ga_.values.size(); ++v) {
-      const uint32_t w = v < m_.value_a_to_b.size() ? m_.value_a_to_b[v] : kNoIndex;
-      if (w == kNoIndex) continue;
-      const ir::NodeId pa = ga_.values[v].producer, pb = gb_.values[w].producer;
-      if (pa.valid() ? pb.valid() && m_.a_to_b[pa.index] == pb.index : !pb.valid()) val_a_[v] = val_b_[w];
-    }
-    for (const NodePair& p : m_.nodes) {
-      const ir::Node& na = ga_.node(p.a);
-      const ir::Node& nb = gb_.node(p.b);
-      for (size_t k = 0; k < na.outputs.size() && k < nb.outputs.size(); ++k)
-        if (na.outputs[k].valid() && nb.outputs[k].valid() && val_a_[na.outputs[k].index] == kNoIndex)
-          val_a_[na.outputs[k].index] = val_b_[nb.outputs[k].index];
-    }
-    for (uint32_t v = 0; v < ga_.values.size(); ++v)
-      if (val_a_[v] == kNoIndex) val_a_[v] = copyValue(ga_, v, Side::A);
+  // A value of A is its partner's where both come from the same place (both weights
+  // or graph inputs, or outputs of one node pair): a removed node's output paired with
+  // another node's would hide the edge from the removed node.
+  void pairValue(uint32_t v) {
+    const uint32_t w = v < m_.value_a_to_b.size() ? m_.value_a_to_b[v] : kNoIndex;
+    if (w == kNoIndex) return;
+    const ir::NodeId pa = ga_.values[v].producer, pb = gb_.values[w].producer;
+    if (pa.valid() ? pb.valid() && m_.a_to_b[pa.index] == pb.index : !pb.valid()) val_a_[v] = val_b_[w];
+  }
+
+  // A paired node's outputs are one value per slot.
+  void pairOutputs(const NodePair& p) {
+    const ir::Node& na = ga_.node(p.a);
+    const ir::Node& nb = gb_.node(p.b);
+    for (size_t k = 0; k < na.outputs.size() && k < nb.outputs.size(); ++k)
+      if (na.outputs[k].valid() && nb.outputs[k].valid() && val_a_[na.outputs[k].index] == kNoIndex)
+        val_a_[na.outputs[k].index] = val_b_[nb.outputs[k].index];
   }
 
   // B's nodes in order; each removed node of A after the node its nearest paired
@@ -204,15 +255,16 @@ class Merger {
     g_->nodes.push_back(std::move(n));
   }
 
-  // Producers, consumers (in node order, once per slot), graph inputs and outputs (B's,
-  // then A's that B lacks).
-  void wireValues() {
-    for (uint32_t n = 0; n < g_->nodes.size(); ++n) {
-      for (ir::ValueId v : g_->nodes[n].outputs)
-        if (v.valid() && !g_->value(v).producer.valid()) g_->value(v).producer = ir::NodeId{n};
-      for (ir::ValueId v : g_->nodes[n].inputs)
-        if (v.valid()) g_->value(v).consumers.push_back(ir::NodeId{n});
-    }
+  // Producers and consumers (in node order, once per slot).
+  void wireNode(uint32_t n) {
+    for (ir::ValueId v : g_->nodes[n].outputs)
+      if (v.valid() && !g_->value(v).producer.valid()) g_->value(v).producer = ir::NodeId{n};
+    for (ir::ValueId v : g_->nodes[n].inputs)
+      if (v.valid()) g_->value(v).consumers.push_back(ir::NodeId{n});
+  }
+
+  // Graph inputs and outputs: B's, then A's that B lacks.
+  void addGraphIo() {
     auto addAll = [&](const std::vector<ir::ValueId>& from, const std::vector<uint32_t>& val, std::vector<ir::ValueId>& to,
                       bool output) {
       for (ir::ValueId v : from) {
@@ -232,6 +284,7 @@ class Merger {
   const ir::Model& b_;
   const ir::Graph& ga_;
   const ir::Graph& gb_;
+  const Report& r_;
   const Matching& m_;
   const uint32_t a_sources_;  // A's sources start here in the merged model
   MergedModel out_;
@@ -239,13 +292,22 @@ class Merger {
   std::vector<uint32_t> val_a_, val_b_;  // value of A / B -> merged value
   std::vector<uint8_t> changed_;         // per A node: its pair has changes
   bool dropped_bodies_ = false;
+  Phase phase_ = Phase::Start;
+  size_t cursor_ = 0;            // the next item of the phase
+  std::vector<uint32_t> order_;  // mergedOrder()
 };
 
-}  // namespace
+MergeJob::MergeJob(const ir::Model& a, const ir::Model& b, const Report& report)
+    : impl_(a.graphs.empty() || b.graphs.empty() ? nullptr : std::make_unique<Impl>(a, b, report)) {}
+MergeJob::~MergeJob() = default;
+bool MergeJob::step(double budget_ms) { return !impl_ || impl_->step(budget_ms); }
+bool MergeJob::done() const { return !impl_ || impl_->done(); }
+MergedModel MergeJob::take() { return impl_ ? impl_->take() : MergedModel{}; }
 
 MergedModel mergeModels(const ir::Model& a, const ir::Model& b, const Report& report) {
-  if (a.graphs.empty() || b.graphs.empty()) return {};
-  return Merger(a, b, report).run(report);
+  MergeJob job(a, b, report);
+  job.step(0);
+  return job.take();
 }
 
 }  // namespace nf::diff

@@ -17,8 +17,10 @@
 // the matching pairs main graphs only; their GRAPH attributes are left out, with a
 // warning in the model.
 // Pure and deterministic (no hash-map iteration); linear in the two graphs' sizes.
+// MergeJob gives the same result in slices.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "diff/differences.h"
@@ -44,5 +46,23 @@ struct MergedModel {
 
 // `report` is compareModels(a, b) (or CompareJob's); a and b are the models it compared.
 MergedModel mergeModels(const ir::Model& a, const ir::Model& b, const Report& report);
+
+// mergeModels in slices, for the app (30k + 30k nodes take longer than a frame may
+// block): step(budget_ms) works for about that long (<= 0: to the end) and resumes
+// where it stopped. The models and the report must outlive the job.
+class MergeJob {
+ public:
+  MergeJob(const ir::Model& a, const ir::Model& b, const Report& report);
+  ~MergeJob();
+  MergeJob(const MergeJob&) = delete;
+  MergeJob& operator=(const MergeJob&) = delete;
+  bool step(double budget_ms);  // true once done
+  bool done() const;
+  MergedModel take();           // once done()
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace nf::diff

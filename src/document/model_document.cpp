@@ -151,13 +151,23 @@ void ModelDocument::openNow(std::vector<IncomingFile> files) {
     fail(error);
     return;
   }
+  adopt(std::move(next), t1 - t0);
+}
+
+void ModelDocument::openBuilt(std::unique_ptr<OpenedModel> model) {
+  beginLoading(model->file_name);
+  apply(LoadEvent::BatchTaken);
+  adopt(std::move(model), 0);
+}
+
+void ModelDocument::adopt(std::unique_ptr<OpenedModel> next, double parse_ms) {
   // The model on screen is kept until the new one is drawn (stageFailed brings it
   // back); one that never got drawn is not worth keeping over an older one.
   if (current_.model && (current_drawn_ || !previous_.model)) previous_ = std::move(current_);
   current_ = Entry{std::move(next), ++last_generation_, nullptr};
   current_drawn_ = false;
   timings_ = OpenTimings{};
-  timings_.parse_ms = t1 - t0;
+  timings_.parse_ms = parse_ms;
   // Missing external data is normal (a graph shared without its weights): the
   // structure is all there, so it is a notice (missingDataNotice), not a problem.
   for (const auto& note : current_.model->notes) logProblem(note);

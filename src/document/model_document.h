@@ -71,6 +71,9 @@ class ModelDocument {
   std::vector<FileRole> routeDrop(const std::vector<FileProbe>& files, DropTarget target);
   // Queues one batch (one drop or pick) to be opened as one model.
   void queueOpen(std::vector<IncomingFile> files);
+  // A model made in memory (a comparison's merged graph, diff/merged.h) becomes the
+  // open model now, through the same states as a file (laid out, then drawn).
+  void openBuilt(std::unique_ptr<OpenedModel> model);
   // Adds an error to the log and fails the current operation (queued batches stay).
   void reportError(const std::string& message);
   // Adds a problem to the log without failing anything (a warning).
@@ -143,6 +146,7 @@ class ModelDocument {
     std::vector<double> node_ms;  // setNodeTimes
   };
   void openNow(std::vector<IncomingFile> files);
+  void adopt(std::unique_ptr<OpenedModel> next, double parse_ms);  // the opened model becomes current
   void applyFailure(const std::string& message);
   void fail(const std::string& message);
   void apply(LoadEvent event);

@@ -7,6 +7,9 @@
 // compares too; Close comparison goes back to one graph. A grouped pair (the corpus's
 // ResNet-50 and a copy with a kernel changed, a Relu removed, a gate inserted): a
 // click on a changed Conv opens the groups around it on both sides and selects it.
+// Merged: the Differences panel's "Merged" shows A and B as one graph (pairs one box,
+// the inserted nodes green in place), a row focuses its node there, and "Side by side"
+// goes back with the selection kept.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -163,6 +166,77 @@ export default function register(t) {
     await clickAt(page, ...centre(d.ui.diff_close));
     await page.waitForFunction(() => window.netforgeCompare.state === 'off', null, { timeout: 10000 });
     await waitGraph(page, (g) => g.overlay.color_by === 'category', 'A back to category colours');
+  });
+
+  t.test('Merged: A and B as one graph, pairs one box, the inserted nodes green in place, a row focuses the node', {
+    context: { viewport: { width: 1280, height: 800 } },  // the size a reviewer compares with side by side
+  }, async ({ page, url }) => {
+    const { a, b } = pairFixture();
+    await openModel(page, url, a);
+    await page.evaluate(() => {
+      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
+    });
+    await dropFiles(page, [b]);
+    const c = await waitCompared(page);
+    let d = await differences(page);
+    assert(d.ui.diff_view_merged, `the Side by side | Merged switch is shown: ${JSON.stringify(d.ui)}`);
+    await clickAt(page, ...centre(d.ui.diff_view_merged));
+    try {
+      await page.waitForFunction(() => window.netforgeCompare.layout === 'merged' && window.netforgeCompare.merged &&
+        window.netforgeCompare.merged.state === 'drawn' && window.netforgeGraphMerged && window.netforgeGraphMerged.stage === 'ready',
+      null, { timeout: 20000, polling: 50 });
+    } catch (e) {
+      throw new Error(`merged view not drawn: ${JSON.stringify(await compare(page))}`);
+    }
+    const m = (await compare(page)).merged;
+    // One box per pair, each removed and added node once, with their statuses.
+    assert(m.nodes === c.pairs + c.removed + c.added, `merged nodes = pairs + removed + added: ${JSON.stringify(m)} vs ${JSON.stringify(c)}`);
+    assert(m.added === 2 && m.removed === 0 && m.changed === c.changed && m.same === c.pairs - c.changed,
+      `statuses as the report: ${JSON.stringify(m)} vs ${JSON.stringify(c)}`);
+    console.log(`        merged graph of ${m.nodes} nodes built in ${m.merge_ms.toFixed(1)} ms`);
+    let gm = await page.evaluate(() => window.netforgeGraphMerged);
+    assert(gm.overlay.color_by === 'diff' && gm.overlay.colored > 0, `merged graph coloured: ${JSON.stringify(gm.overlay)}`);
+    assert(gm.overlay.entries.map((e) => e[1]).join(',') === 'same,changed,removed,added', `merged legend: ${JSON.stringify(gm.overlay.entries)}`);
+    assert(gm.canvas[2] > 600, `one graph over the canvas, not half of it: ${gm.canvas}`);
+    // A Differences row focuses the node in the merged graph.
+    d = await differences(page);
+    const conv2 = d.rows.findIndex((r) => r.status === 'changed' && r.title.includes('/block1/conv2/Conv'));
+    await clickAt(page, ...centre(d.ui[`diff_row_${conv2}`]));
+    await page.waitForFunction(() => (window.netforgeGraphMerged.selected_name || '').includes('conv2'), null, { timeout: 10000 })
+      .catch(async () => { throw new Error(`merged selected ${JSON.stringify((await page.evaluate(() => window.netforgeGraphMerged)).selected_name)}`); });
+    await page.waitForTimeout(600);  // the focus animation
+    const shot = (await screenshot(page, 'compare-merged')).png;
+    gm = await page.evaluate(() => window.netforgeGraphMerged);
+    const colour = (name) => hex(gm.overlay.entries.find((e) => e[1] === name)[0]);
+    const x0 = Math.round(gm.canvas[0]), x1 = Math.round(gm.canvas[0] + gm.canvas[2]);
+    assert(countColour(shot, colour('changed'), x0, x1) > 50, 'the changed Conv is amber in the merged graph');
+    // Back to side by side: both panes again, the selection kept on both sides.
+    await clickAt(page, ...centre(d.ui.diff_view_side));
+    await page.waitForFunction(() => window.netforgeCompare.layout === 'side-by-side', null, { timeout: 10000 });
+    await waitGraph(page, (g) => g.selected_name && g.selected_name.includes('conv2'), 'conv2 still selected in A');
+  });
+
+  t.test('Merged: the inserted Conv + Relu are green between the layers around them', async ({ page, url }) => {
+    const { a, b } = pairFixture();
+    await openModel(page, url, a);
+    await page.evaluate(() => {
+      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
+    });
+    await dropFiles(page, [b]);
+    await waitCompared(page);
+    const d = await differences(page);
+    await clickAt(page, ...centre(d.ui.diff_view_merged));
+    await page.waitForFunction(() => window.netforgeGraphMerged && window.netforgeGraphMerged.stage === 'ready' &&
+      window.netforgeCompare.merged && window.netforgeCompare.merged.state === 'drawn', null, { timeout: 20000 });
+    const added = d.rows.findIndex((r) => r.status === 'added' && r.title.includes('conv3b'));
+    await clickAt(page, ...centre(d.ui[`diff_row_${added}`]));
+    await page.waitForFunction(() => (window.netforgeGraphMerged.selected_name || '').includes('conv3b'), null, { timeout: 10000 });
+    await page.waitForTimeout(600);
+    const gm = await page.evaluate(() => window.netforgeGraphMerged);
+    const shot = (await screenshot(page, 'compare-merged-added')).png;
+    const green = hex(gm.overlay.entries.find((e) => e[1] === 'added')[0]);
+    assert(countColour(shot, green, Math.round(gm.canvas[0]), Math.round(gm.canvas[0] + gm.canvas[2])) > 50,
+      'the inserted nodes are green in the merged graph');
   });
 
   t.test('Shift-drop compares; the added nodes are green in B', async ({ page, url }) => {

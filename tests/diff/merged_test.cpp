@@ -138,6 +138,24 @@ TEST(DiffMerged, SameModelMergesIntoItself) {
   EXPECT_EQ(mg.model.main().values.size(), a.main().values.size()) << "every value paired: none doubled";
 }
 
+TEST(DiffMerged, JobSteppedInTinySlicesGivesTheSameMergedGraph) {
+  ir::Model a = chain(40, false), b = chain(40, false, 20, "Relu", 30);
+  const diff::Report r = diff::compareModels(a, b);
+  const diff::MergedModel whole = diff::mergeModels(a, b, r);
+  diff::MergeJob job(a, b, r);
+  int steps = 0;
+  while (!job.step(1e-6)) ++steps;
+  const diff::MergedModel sliced = job.take();
+  EXPECT_GT(steps, 5) << "resumed, not done in one go";
+  EXPECT_EQ(sliced.status, whole.status);
+  EXPECT_EQ(sliced.node_a, whole.node_a);
+  EXPECT_EQ(sliced.value_from_b, whole.value_from_b);
+  ASSERT_EQ(sliced.model.main().nodes.size(), whole.model.main().nodes.size());
+  for (size_t i = 0; i < whole.model.main().nodes.size(); ++i)
+    EXPECT_EQ(sliced.model.main().nodes[i].inputs, whole.model.main().nodes[i].inputs);
+  EXPECT_EQ(sliced.model.main().outputs, whole.model.main().outputs);
+}
+
 TEST(DiffMerged, SameInputGivesTheSameMergedGraph) {
   ir::Model a = chain(5, false), b = chain(5, false, 2, "Relu", 4);
   const diff::Report r = diff::compareModels(a, b);

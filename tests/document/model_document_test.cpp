@@ -254,3 +254,29 @@ TEST_F(Doc, RoutingADropReportsWhatIsNotOpened) {
 
 }  // namespace
 }  // namespace nf::document
+
+namespace nf::document {
+namespace {
+
+// A model made in memory (a comparison's merged graph) opens at once, takes the next
+// generation and goes through the same states as a file.
+TEST_F(Doc, ABuiltModelOpensAtOnceAndWalksTheSameStates) {
+  drop({file("a.onnx", reluModel())});
+  layOutAndDraw();
+  const uint64_t before = doc.generation();
+  auto built = std::make_unique<OpenedModel>();
+  built->model = doc.current()->model;  // any model; the file's is at hand
+  built->file_name = "a + b";
+  doc.openBuilt(std::move(built));
+  ASSERT_NE(doc.current(), nullptr);
+  EXPECT_EQ(doc.current()->file_name, "a + b");
+  EXPECT_EQ(doc.generation(), before + 1);
+  EXPECT_STREQ(doc.publishedState(), "laying-out");
+  ASSERT_NE(doc.inference(), nullptr) << "analysed like a file";
+  layOutAndDraw();
+  EXPECT_EQ(doc.state(), LoadState::Drawn);
+  EXPECT_FALSE(doc.busy());
+}
+
+}  // namespace
+}  // namespace nf::document
