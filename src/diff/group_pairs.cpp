@@ -33,7 +33,13 @@ class Pairer {
     for (uint32_t t : touched_) {
       const double both = overlap_[t];
       const double score = both / (static_cast<double>(group.node_count) + to_.groups[t].node_count - both);
-      if (score > best_score || (score == best_score && t < best)) best_score = score, best = t;
+      // A tie between a group and one inside it (same members) goes to the inner one,
+      // the closer fit: a series that is the whole graph pairs with the series, not
+      // the root. Other ties go to the lower id.
+      const bool inside_best = best != kNoIndex && t > best && t < to_.groups[best].subtree_end;
+      const bool holds_best = best != kNoIndex && best > t && best < to_.groups[t].subtree_end;
+      if (score > best_score || (score == best_score && (inside_best || (!holds_best && t < best))))
+        best_score = score, best = t;
     }
     for (uint32_t t : touched_) overlap_[t] = 0;
     return best;

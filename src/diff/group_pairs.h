@@ -7,7 +7,7 @@
 // Their members do: group g pairs with the group of the other side whose subtree holds
 // the most partners of g's subtree nodes, relative to both sizes (overlap over union),
 // so the closest-fitting group wins rather than an ancestor that merely holds them all.
-// Ties go to the lower group id; a group none of whose nodes is paired has no partner;
+// Ties go to the inner group when one holds the other, else to the lower group id; a group none of whose nodes is paired has no partner;
 // the roots pair. Each direction is computed on its own (pairs need not be mutual).
 #pragma once
 #include <cstdint>

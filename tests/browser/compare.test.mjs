@@ -204,6 +204,7 @@ export default function register(t) {
     await clickAt(page, ...centre(d.ui[`diff_row_${conv2}`]));
     await page.waitForFunction(() => (window.netforgeGraphMerged.selected_name || '').includes('conv2'), null, { timeout: 10000 })
       .catch(async () => { throw new Error(`merged selected ${JSON.stringify((await page.evaluate(() => window.netforgeGraphMerged)).selected_name)}`); });
+    await page.mouse.move(1200, 790);  // off the row: its tooltip would cover the graph
     await page.waitForTimeout(600);  // the focus animation
     const shot = (await screenshot(page, 'compare-merged')).png;
     gm = await page.evaluate(() => window.netforgeGraphMerged);

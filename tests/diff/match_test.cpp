@@ -185,6 +185,25 @@ TEST(DiffGroups, GroupsPairThroughTheirMembersAcrossAnInsertedLayer) {
   EXPECT_EQ(gp.b_to_a[named(*hb, "layers.2")], kNoIndex);  // the inserted layer
 }
 
+// The series pair too ("layers ×6" with "layers ×7"), so unfolding a series' folded
+// rest on one side unfolds its partner on the other (GraphView::mirrorGroup).
+TEST(DiffGroups, ASeriesPairsWithTheSeriesThatHasOneLayerMore) {
+  ir::Model a = chain(6, true), b = chain(6, true, 2);
+  auto ha = hierarchy::buildHierarchy(a), hb = hierarchy::buildHierarchy(b);
+  ASSERT_TRUE(ha && hb);
+  auto series = [](const hierarchy::Hierarchy& h) {
+    for (uint32_t g = 0; g < h.groupCount(); ++g)
+      if (h.groups[g].kind == hierarchy::GroupKind::Series) return g;
+    return kNoIndex;
+  };
+  const uint32_t sa = series(*ha), sb = series(*hb);
+  ASSERT_NE(sa, kNoIndex) << "the chain's layers form a series";
+  ASSERT_NE(sb, kNoIndex);
+  const diff::Matching m = diff::matchModels(a, b);
+  EXPECT_EQ(diff::partnerGroup(*ha, *hb, m.a_to_b, sa), sb) << ha->groups[sa].name << " -> " << hb->groups[sb].name;
+  EXPECT_EQ(diff::partnerGroup(*hb, *ha, m.b_to_a, sb), sa);
+}
+
 TEST(DiffMatch, SameChosenNameWithAnotherOpPairsAsReplacedInPlace) {
   // Weights without data: nothing to hash, so only the names can tell.
   auto build = [](const char* act) {
