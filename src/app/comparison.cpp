@@ -107,6 +107,13 @@ void Comparison::beforeFrame(AppContext& a, double budget_ms) {
   if (state_ == State::Ready && layout_ == Layout::Merged && !merged_built_) stepMerge(a, budget_ms);
   if (mergedShown()) mirrorMergedSelection(a);
   else if (state_ == State::Ready) mirrorSelection(a);
+  // What was selected side by side is shown in the merged graph once it is drawn (a
+  // focus request before its scene exists would only highlight).
+  if (merged_focus_pending_ && mergedShown() && m_session_.document().state() == document::LoadState::Drawn) {
+    merged_focus_pending_ = false;
+    if (m_selection_.node.valid()) m_selection_.selectNode(m_selection_.graph, m_selection_.node, true);
+    sel_m_seen_ = m_selection_.version;
+  }
   if (merged_built_) publish();  // the merged graph's load state
 }
 
@@ -139,6 +146,7 @@ void Comparison::stepMerge(AppContext& a, double budget_ms) {
   m_selection_ = Selection{};
   sel_m_seen_ = 0;
   sel_a_seen_m_ = sel_b_seen_m_ = 0;  // what A and B show now is shown merged too
+  merged_focus_pending_ = true;
   ++version_;
 }
 

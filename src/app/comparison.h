@@ -139,6 +139,7 @@ class Comparison {
   diff::MergedModel merged_;  // its node maps and statuses (the model itself moved into m_session_)
   std::unique_ptr<diff::MergeJob> merge_job_;
   bool merged_built_ = false;  // for the current report, and opened in m_session_
+  bool merged_focus_pending_ = false;  // bring the selection into view once the merged graph is drawn
   std::vector<scene::DiffStatus> status_m_;
   double merge_ms_ = 0, merge_longest_ms_ = 0;  // MergeJob's work for this report, its longest slice
   uint64_t sel_m_seen_ = 0, sel_a_seen_m_ = 0, sel_b_seen_m_ = 0;

@@ -103,12 +103,13 @@ async function waitCompared(page) {
   return compare(page);
 }
 
-// Pixels of `rgb` (within a tolerance) in the screenshot's columns [x0, x1).
-function countColour(png, rgb, x0, x1) {
+// Pixels of `rgb` (within a tolerance) in the screenshot's columns [x0, x1) (rows
+// above y1 when given).
+function countColour(png, rgb, x0, x1, y1 = Infinity) {
   const img = decodePng(png);
   const ch = img.channels;
   let n = 0;
-  for (let y = 0; y < img.height; y++) {
+  for (let y = 0; y < Math.min(y1, img.height); y++) {
     for (let x = x0; x < Math.min(x1, img.width); x++) {
       const p = (y * img.width + x) * ch;
       if (Math.abs(img.pixels[p] - rgb[0]) < 6 && Math.abs(img.pixels[p + 1] - rgb[1]) < 6 && Math.abs(img.pixels[p + 2] - rgb[2]) < 6) n++;
@@ -320,5 +321,27 @@ export default function register(t) {
       .catch(async () => { throw new Error(`B selected ${JSON.stringify((await page.evaluate(() => window.netforgeGraphB)).selected_name)}`); });
     await page.waitForTimeout(600);
     await screenshot(page, 'compare-grouped');
+
+    // Merged, the groups come from the merged graph; a closed group takes the strongest
+    // status inside it, so the groups holding the three edits are not grey.
+    await clickAt(page, ...centre(d.ui.diff_view_merged));
+    await page.waitForFunction(() => window.netforgeGraphMerged && window.netforgeGraphMerged.stage === 'ready' &&
+      window.netforgeCompare.merged && window.netforgeCompare.merged.state === 'drawn', null, { timeout: 30000 });
+    const m = (await compare(page)).merged;
+    assert(m.removed === 1 && m.added === 2 && m.nodes === c.pairs + c.removed + c.added, `merged ResNet-50: ${JSON.stringify(m)}`);
+    const gm = await page.evaluate(() => window.netforgeGraphMerged);
+    assert(gm.grouped && gm.overlay.color_by === 'diff', `merged graph grouped and coloured: ${JSON.stringify(gm.overlay)}`);
+    // The Conv selected side by side is brought into view in the merged graph.
+    await page.waitForFunction((n) => window.netforgeGraphMerged.selected_name === n, conv, { timeout: 10000 })
+      .catch(async () => { throw new Error(`merged selected ${JSON.stringify((await page.evaluate(() => window.netforgeGraphMerged)).selected_name)}`); });
+    await page.mouse.move(1200, 710);
+    await page.waitForTimeout(700);  // the focus animation
+    const shot = (await screenshot(page, 'compare-merged-grouped')).png;
+    // The minimap on the canvas's right edge does not count either.
+    const x0 = Math.round(gm.canvas[0]), x1 = Math.round(gm.canvas[0] + gm.canvas[2]) - 60;
+    await page.waitForFunction(() => window.netforgeGraphMerged.ui && window.netforgeGraphMerged.ui.legend, null, { timeout: 10000 });
+    const above = (await page.evaluate(() => window.netforgeGraphMerged)).ui.legend[1];  // the legend's swatches do not count
+    const painted = ['changed', 'removed', 'added'].map((k) => countColour(shot, hex(gm.overlay.entries.find((e) => e[1] === k)[0]), x0, x1, above));
+    assert(painted[0] > 50, `the changed Conv, amber, in view around the selection: ${painted}`);
   });
 }
