@@ -285,6 +285,28 @@ void GraphView::recolor() {
 }
 
 uint32_t GraphView::displayNodeOf(ir::GraphId graph, ir::NodeId node) const {
+  const uint32_t shown = boxOf(graph, node);
+  const ir::Model* model = pipeline_.model();
+  if (shown != kNoIndex || !node.valid() || !model || graph.index >= model->graphs.size()) return shown;
+  // A node folded into the box of a node it feeds (a "+1 constant" row): that box, so
+  // selecting it (the node list, a Differences row, its pair on the other side) shows
+  // where it is drawn. Chains of folded nodes: a few hops along the first consumer.
+  const ir::Graph& g = model->graph(graph);
+  for (int hop = 0; hop < 4 && node.index < g.nodes.size(); ++hop) {
+    ir::NodeId next;
+    for (ir::ValueId v : g.node(node).outputs)
+      if (v.valid() && !g.value(v).consumers.empty()) {
+        next = g.value(v).consumers.front();
+        break;
+      }
+    if (!next.valid()) return kNoIndex;
+    if (const uint32_t d = boxOf(graph, next); d != kNoIndex) return d;
+    node = next;
+  }
+  return kNoIndex;
+}
+
+uint32_t GraphView::boxOf(ir::GraphId graph, ir::NodeId node) const {
   if (!node.valid()) return kNoIndex;
   const scene::DisplayGraph& g = pipeline_.graph();
   // Grouped: the item showing the node (its box, or the closed group holding it).

@@ -129,7 +129,10 @@ class GraphView final : public View {
   void drawHint(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_size);
   void focusNode(uint32_t node, bool animate);
   void saveOptions() const;
+  // The box showing the node: its own, the closed group holding it, or the box of the
+  // node it is folded into; kNoIndex when none.
   uint32_t displayNodeOf(ir::GraphId graph, ir::NodeId node) const;
+  uint32_t boxOf(ir::GraphId graph, ir::NodeId node) const;  // its own item or group only
   RenderStyle renderStyle(const AppContext& ctx) const;
   void publishState(const AppContext& ctx);
   nlohmann::ordered_json groupedState() const;

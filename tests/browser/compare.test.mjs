@@ -321,6 +321,28 @@ export default function register(t) {
       .catch(async () => { throw new Error(`B selected ${JSON.stringify((await page.evaluate(() => window.netforgeGraphB)).selected_name)}`); });
     await page.waitForTimeout(600);
     await screenshot(page, 'compare-grouped');
+    // The changed ConstantOfShape feeding that Conv is drawn as its "+1 constant" row on
+    // both sides: its row selects the Conv's box it is folded into, in A and in B. First
+    // something else on each side (the removed Relu in A, an added node in B), listed
+    // first once changed rows are filtered out.
+    await clickAt(page, ...centre(d.ui.diff_show_changed));
+    await page.waitForFunction(() => window.netforgeDifferences.rows.every((r) => r.status !== 'changed'), null, { timeout: 10000 });
+    let dd = await differences(page);
+    for (const kind of ['removed', 'added']) {
+      await clickAt(page, ...centre(dd.ui[`diff_row_${dd.rows.findIndex((r) => r.status === kind)}`]));
+      await page.waitForTimeout(300);
+    }
+    await page.waitForFunction((n) => window.netforgeGraph.selected_name !== n && window.netforgeGraphB.selected_name !== n,
+      conv, { timeout: 10000 });
+    await clickAt(page, ...centre(dd.ui.diff_show_changed));
+    await page.waitForFunction(() => window.netforgeDifferences.rows.some((r) => r.status === 'changed'), null, { timeout: 10000 });
+    dd = await differences(page);
+    const folded = dd.rows.findIndex((r) => r.status === 'changed' && r.title.startsWith('ConstantOfShape'));
+    assert(folded >= 0 && dd.ui[`diff_row_${folded}`], `the changed ConstantOfShape is listed: ${JSON.stringify(dd.rows.map((r) => r.title))}`);
+    await clickAt(page, ...centre(dd.ui[`diff_row_${folded}`]));
+    await page.waitForFunction((n) => window.netforgeGraph.selected_name === n && window.netforgeGraphB.selected_name === n,
+      conv, { timeout: 10000 })
+      .catch(async () => { throw new Error(`the folded constant selects A ${JSON.stringify((await graph(page)).selected_name)}, B ${JSON.stringify((await page.evaluate(() => window.netforgeGraphB)).selected_name)}, not ${conv}`); });
 
     // Merged, the groups come from the merged graph; a closed group takes the strongest
     // status inside it, so the groups holding the three edits are not grey.
