@@ -19,6 +19,7 @@ constexpr const char* kUndecodable =
 }  // namespace
 
 struct ReadJob::State {
+  std::unique_ptr<detail::SkeletonJob> walker;
   std::string skeleton;  // the ModelProto's bytes without large payloads
   ::onnx::ModelProto proto;
   std::unique_ptr<detail::ModelProtoSlices> decoder;
@@ -76,7 +77,7 @@ bool ReadJob::step(double budget_ms) {
   const auto t0 = SteadyClock::now();
   while (phase_ != Phase::Done) {
     const auto unit0 = SteadyClock::now();
-    if (phase_ == Phase::Skeleton) {
+    if (phase_ == Phase::Skeleton && !state_->walker) {
       if (!file_) {
         finish(Error{"no file"});
         break;
@@ -92,8 +93,13 @@ bool ReadJob::step(double budget_ms) {
         finish(Error{sniff.description});
         break;
       }
-      auto skeleton = detail::buildSkeleton(*file_, options_);
-      timings_.skeleton_ms = msSince(unit0);
+      state_->walker = std::make_unique<detail::SkeletonJob>(*file_, options_);
+    } else if (phase_ == Phase::Skeleton) {
+      const bool walked = state_->walker->step(budget_ms - msSince(t0));
+      timings_.skeleton_ms += msSince(unit0);
+      if (!walked) break;
+      auto skeleton = state_->walker->take();
+      state_->walker.reset();
       if (!skeleton) {
         finish(skeleton.error());
         break;

@@ -79,6 +79,29 @@ TEST(ProtoSlices, EveryCorpusModelDecodesToTheSameMessageOneRecordAtATime) {
   EXPECT_GT(multi_step, files * 9 / 10);  // nearly every model took many slices
 }
 
+TEST(SkeletonJob, StoppingAfterEveryRecordGivesTheSameSkeleton) {
+  if (!test::corpusAvailable()) GTEST_SKIP() << "corpus not found at " << test::corpusPath("");
+  int files = 0, stepped_often = 0;
+  for (const auto& f : test::corpusManifest()["files"]) {
+    if (files++ % 4) continue;  // a quarter of the corpus: the walk is the same code for all
+    const std::string path = f["path"];
+    SCOPED_TRACE(path);
+    std::string err;
+    auto src = openFileSource(test::corpusPath(path), &err);
+    ASSERT_TRUE(src) << err;
+    onnx::detail::SkeletonJob job(*src, onnx::ReadOptions{}, 1);
+    int steps = 1;
+    while (!job.step(0)) ++steps;
+    stepped_often += steps > 10;
+    auto sliced = job.take();
+    auto whole = onnx::detail::buildSkeleton(*src, onnx::ReadOptions{});
+    ASSERT_TRUE(sliced.ok() && whole.ok());
+    EXPECT_TRUE(sliced->bytes == whole->bytes);
+    EXPECT_EQ(sliced->elided_payloads, whole->elided_payloads);
+  }
+  EXPECT_GT(stepped_often, 20);  // the models big enough to hold many records at the top levels
+}
+
 TEST(ProtoSlices, TruncatedOrCorruptBytesFailExactlyWhenTheOneCallParseFails) {
   const std::string model = onnx::makeSampleModel();
   std::mt19937 rng(16);
