@@ -176,6 +176,10 @@ void App::frame() {
   const double now = platform::nowMs();
   const bool had_events = pollEvents();
   if (had_events) last_activity_ms_ = now;
+  // Slices of opening or laying out a model with nothing new to draw need not wait for
+  // the display's refresh between them (Chromium paces requestAnimationFrame by the
+  // frames it composites: tens of ms each in SwiftShader).
+  platform::setFramesAsSoonAsFree(session_.document().onlyProgressToShow() && !comparison_.busy());
   if (!needsFrame(now, had_events)) return;
   if (!had_events && diffOnly() && now - last_drawn_ms_ < kDiffRedrawMs) {
     const Status stepped = guardStage("comparing", [this] { comparison_.beforeFrame(ctx_, kDiffSliceMs); });

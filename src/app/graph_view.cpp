@@ -174,9 +174,9 @@ void GraphView::updatePane(AppContext& ctx) {
   const double now = platform::nowMs();
   ctx_ = &ctx;
   const OpenedModel* m = ctx.session.document().current();
-  bool frame_spent = false;  // this frame already parsed a model for longer than two slices
+  bool frame_spent = false;  // this frame's slice of parsing already took a slice's time
   if (ctx.session.document().generation() != generation_seen_) {
-    frame_spent = ctx.session.document().timings().parse_ms >= 2 * kSliceMs;
+    frame_spent = ctx.session.document().timings().last_parse_slice_ms >= kSliceMs;
     generation_seen_ = ctx.session.document().generation();
     color_.reset();
     diff_version_seen_ = ~0ull;  // the comparison's colours, if any, come back
@@ -199,7 +199,7 @@ void GraphView::updatePane(AppContext& ctx) {
   }
   if (picture_view_ != PictureView::Graph && pictures_.busy()) pictures_.step(kSliceMs);
   // The first slice waits for the next frame when parsing took this one: a slice's
-  // first step always runs, and the page would block for both (100k nodes: 1.9 s).
+  // first step always runs, and the page would block for both.
   if (pipeline_.busy() && !frame_spent) {
     pipeline_.step(kSliceMs, now);
     if (pipeline_.stage() == GraphPipeline::Stage::Failed) {

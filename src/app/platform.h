@@ -134,5 +134,10 @@ void setClipboardText(const std::string& text);
 
 // [time] --------------------------------------------------------------------------
 double nowMs();  // monotonic milliseconds (performance.now())
+// How the next frame is scheduled: at the display refresh (requestAnimationFrame), or,
+// while frames only move a progress bar between slices of work, as soon as the page
+// is free (no wait for a refresh; input events still run in between). Cheap to call
+// every frame: the browser is told only about changes.
+void setFramesAsSoonAsFree(bool as_soon_as_free);
 
 }  // namespace nf::app::platform

@@ -38,4 +38,12 @@ void setClipboardText(const std::string& text) { nf_js_set_clipboard(text.c_str(
 
 double nowMs() { return emscripten_get_now(); }
 
+void setFramesAsSoonAsFree(bool as_soon_as_free) {
+  static bool current = false;
+  if (as_soon_as_free == current) return;
+  current = as_soon_as_free;
+  if (as_soon_as_free) emscripten_set_main_loop_timing(EM_TIMING_SETIMMEDIATE, 0);
+  else emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
+}
+
 }  // namespace nf::app::platform

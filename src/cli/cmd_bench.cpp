@@ -16,6 +16,8 @@
 namespace nf::cli {
 
 namespace {
+constexpr double kOpenSliceMs = onnx::ReadJob::kPageSliceMs;
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -24,13 +26,37 @@ double median(std::vector<double> v) {
 
 int runBench(const Args& args) {
   int runs = std::clamp(std::atoi(args.get("runs", "5").c_str()), 1, 100);
-  std::vector<double> open_ms, shapes_ms, hier_ms;
+  std::vector<double> open_ms, skeleton_ms, decode_ms, convert_ms, longest_ms, shapes_ms, hier_ms;
   size_t nodes = 0;
   uint64_t bytes = 0;
+  const std::string& path = args.positional[0];
+  std::string longest_label;  // the phase of the last run's longest slice
   for (int i = 0; i < runs; ++i) {
     auto t0 = std::chrono::steady_clock::now();
-    auto m = onnx::readModelFile(args.positional[0]);
+    std::string err;
+    auto source = openFileSource(path, &err);
+    if (!source) {
+      std::fprintf(stderr, "netforge: %s: %s\n", displayName(path).c_str(), err.c_str());
+      return kExitBadInput;
+    }
+    // In the page's slices, to see the longest one.
+    onnx::ReadJob job(std::move(source), path.substr(path.find_last_of('/') + 1), onnx::externalDataNextTo(path));
+    double longest = 0;
+    for (bool done = false; !done;) {
+      const auto s0 = std::chrono::steady_clock::now();
+      const char* label = job.phaseLabel();
+      done = job.step(kOpenSliceMs);
+      if (msSince(s0) > longest) {
+        longest = msSince(s0);
+        longest_label = label;
+      }
+    }
+    auto m = job.take();
     open_ms.push_back(msSince(t0));
+    skeleton_ms.push_back(job.timings().skeleton_ms);
+    decode_ms.push_back(job.timings().decode_ms);
+    convert_ms.push_back(job.timings().convert_ms);
+    longest_ms.push_back(longest);
     if (!m) {
       std::fprintf(stderr, "netforge: %s: %s\n", displayName(args.positional[0]).c_str(), m.error().message.c_str());
       return kExitBadInput;
@@ -46,8 +72,9 @@ int runBench(const Args& args) {
     hier_ms.push_back(msSince(t0));
   }
   std::string name = args.positional[0].substr(args.positional[0].find_last_of('/') + 1);
-  std::printf("  %-30s %8.1f %8zu %10.2f %10.2f %10.2f\n", displayName(name, 30).c_str(), bytes / 1e6, nodes,
-              median(open_ms), median(shapes_ms), median(hier_ms));
+  std::printf("  %-30s %8.1f %8zu %10.2f %10.2f %10.2f  (skeleton %.1f, decode %.1f, IR %.1f; longest %g ms slice %.1f, %s)\n",
+              displayName(name, 30).c_str(), bytes / 1e6, nodes, median(open_ms), median(shapes_ms), median(hier_ms),
+              median(skeleton_ms), median(decode_ms), median(convert_ms), kOpenSliceMs, median(longest_ms), longest_label.c_str());
   return kExitOk;
 }
 

@@ -114,6 +114,8 @@ void ModelDocument::beforeFrame() {
     auto batch = std::move(queue_.front());
     queue_.pop_front();
     openNow(std::move(batch));
+  } else if (state() == LoadState::Parsing && opening_) {
+    stepOpen();
   }
 }
 
@@ -136,31 +138,48 @@ void ModelDocument::laidOut(double layout_ms, bool cancelled) {
 
 void ModelDocument::openNow(std::vector<IncomingFile> files) {
   apply(LoadEvent::BatchTaken);
-  const double t0 = clock_();
-  std::unique_ptr<OpenedModel> next;
-  std::string error;
-  const std::string what = files.empty() ? std::string("the file") : displayName(files[0].name, 80);
-  Status guarded = guardStage("opening " + what, [&] {
-    auto opened = openModelFromFiles(files);
-    if (opened) next = std::make_unique<OpenedModel>(std::move(*opened));
-    else error = opened.error().message;
-  });
-  const double t1 = clock_();
-  if (!guarded) error = guarded.message();
-  if (!next) {
-    fail(error);
+  opening_what_ = files.empty() ? std::string("the file") : displayName(files[0].name, 80);
+  opening_parse_ms_ = 0;
+  Status guarded = guardStage("opening " + opening_what_, [&] { opening_ = std::make_unique<OpenJob>(std::move(files)); });
+  if (!guarded) {
+    opening_.reset();
+    fail(guarded.message());
     return;
   }
-  adopt(std::move(next), t1 - t0);
+  stepOpen();
+}
+
+void ModelDocument::stepOpen() {
+  const double t0 = clock_();
+  bool finished = false;
+  Status guarded = guardStage("opening " + opening_what_, [&] { finished = opening_->step(kOpenSliceMs); });
+  const double t1 = clock_();
+  opening_parse_ms_ += t1 - t0;
+  if (!guarded) {
+    opening_.reset();
+    fail(guarded.message());
+    return;
+  }
+  if (!finished) {
+    changed();  // the progress line names the reader's phase
+    return;
+  }
+  auto opened = opening_->take();
+  opening_.reset();
+  if (!opened) {
+    fail(opened.error().message);
+    return;
+  }
+  adopt(std::make_unique<OpenedModel>(std::move(*opened)), opening_parse_ms_, t1 - t0);
 }
 
 void ModelDocument::openBuilt(std::unique_ptr<OpenedModel> model) {
   beginLoading(model->file_name);
   apply(LoadEvent::BatchTaken);
-  adopt(std::move(model), 0);
+  adopt(std::move(model), 0, 0);
 }
 
-void ModelDocument::adopt(std::unique_ptr<OpenedModel> next, double parse_ms) {
+void ModelDocument::adopt(std::unique_ptr<OpenedModel> next, double parse_ms, double last_parse_slice_ms) {
   // The model on screen is kept until the new one is drawn (stageFailed brings it
   // back); one that never got drawn is not worth keeping over an older one.
   if (current_.model && (current_drawn_ || !previous_.model)) previous_ = std::move(current_);
@@ -168,6 +187,7 @@ void ModelDocument::adopt(std::unique_ptr<OpenedModel> next, double parse_ms) {
   current_drawn_ = false;
   timings_ = OpenTimings{};
   timings_.parse_ms = parse_ms;
+  timings_.last_parse_slice_ms = last_parse_slice_ms;
   // Missing external data is normal (a graph shared without its weights): the
   // structure is all there, so it is a notice (missingDataNotice), not a problem.
   for (const auto& note : current_.model->notes) logProblem(note);

@@ -45,7 +45,8 @@ struct ErrorEntry {
 };
 
 struct OpenTimings {
-  double parse_ms = 0;   // sniff + read + IR conversion
+  double parse_ms = 0;   // sniff + read + IR conversion, all slices together
+  double last_parse_slice_ms = 0;  // the slice that finished parsing (the frame's time already spent)
   double layout_ms = 0;  // display graph + graph layout + geometry (graph view)
   double draw_ms = 0;    // CPU time of the first frame that showed the model
 };
@@ -53,6 +54,9 @@ struct OpenTimings {
 class ModelDocument {
  public:
   static constexpr size_t kMaxErrors = 200;
+  // A model is read in slices, one per frame (onnx::ReadJob), so the page is not
+  // blocked by one long parse.
+  static constexpr double kOpenSliceMs = onnx::ReadJob::kPageSliceMs;
   using Clock = std::function<double()>;  // milliseconds, monotonic
 
   // `clock` defaults to the steady clock; tests pass their own.
@@ -100,9 +104,11 @@ class ModelDocument {
   const char* publishedState() const { return publishedStateName(machine_.state()); }
   // Reading, parsing, analysing or laying out.
   bool busy() const;
-  // Laid out in slices with nothing of the new model ready to show: a frame now would
-  // only move the progress bar.
-  bool onlyProgressToShow() const { return state() == LoadState::LayingOut && !model_frame_pending_; }
+  // Read or laid out in slices with nothing of the new model ready to show: a frame
+  // now would only move the progress bar.
+  bool onlyProgressToShow() const {
+    return state() == LoadState::Parsing || (state() == LoadState::LayingOut && !model_frame_pending_);
+  }
   const OpenedModel* current() const { return current_.model.get(); }
   // 0 before the first model; changes whenever current() is another model.
   uint64_t generation() const { return current_.generation; }
@@ -145,8 +151,12 @@ class ModelDocument {
     std::unique_ptr<ModelAnalysis> analysis;
     std::vector<double> node_ms;  // setNodeTimes
   };
+  std::unique_ptr<OpenJob> opening_;  // the batch being read (state Parsing)
+  std::string opening_what_;          // its file name, for error messages
+  double opening_parse_ms_ = 0;
   void openNow(std::vector<IncomingFile> files);
-  void adopt(std::unique_ptr<OpenedModel> next, double parse_ms);  // the opened model becomes current
+  void stepOpen();
+  void adopt(std::unique_ptr<OpenedModel> next, double parse_ms, double last_parse_slice_ms);  // the opened model becomes current
   void applyFailure(const std::string& message);
   void fail(const std::string& message);
   void apply(LoadEvent event);

@@ -1,9 +1,7 @@
 #include "document/open_model.h"
 
-#include <set>
+#include <limits>
 
-#include "document/file_routing.h"
-#include "onnx/reader.h"
 
 namespace nf::document {
 
@@ -14,41 +12,75 @@ std::string baseName(const std::string& path) {
 }
 }  // namespace
 
-Result<OpenedModel> openModelFromFiles(const std::vector<IncomingFile>& files) {
-  if (files.empty()) return Error{"no file was given"};
-  std::vector<FileProbe> probes;
-  probes.reserve(files.size());
-  for (const IncomingFile& f : files) probes.push_back(probeOf(f.name, *f.bytes, f.media_type));
-  const FileRouting routing = routeModelBatch(probes);
-  if (!routing.model) {
-    const auto problems = routing.problems();
-    return Error{problems.empty() ? files[0].name + ": not an ONNX model. " + kAcceptedFiles : problems[0]};
+OpenJob::OpenJob(std::vector<IncomingFile> files) : files_(std::move(files)) {
+  if (files_.empty()) {
+    result_ = Error{"no file was given"};
+    return;
   }
-  const size_t model_index = *routing.model;
-  const IncomingFile& model_file = files[model_index];
-
-  std::set<std::string> missing;
-  onnx::ExternalResolver resolver = [&](const std::string& location) -> std::shared_ptr<const ByteSource> {
-    for (size_t i = 0; i < files.size(); ++i) {
-      if (routing.roles[i] != FileRole::ExternalData) continue;
-      if (files[i].name == location || files[i].name == baseName(location)) return files[i].bytes;
+  std::vector<FileProbe> probes;
+  probes.reserve(files_.size());
+  for (const IncomingFile& f : files_) probes.push_back(probeOf(f.name, *f.bytes, f.media_type));
+  const FileRouting routing = routeModelBatch(probes);
+  notes_ = routing.problems();
+  if (!routing.model) {
+    result_ = Error{notes_.empty() ? files_[0].name + ": not an ONNX model. " + kAcceptedFiles : notes_[0]};
+    return;
+  }
+  model_index_ = *routing.model;
+  roles_ = routing.roles;
+  onnx::ExternalResolver resolver = [this](const std::string& location) -> std::shared_ptr<const ByteSource> {
+    for (size_t i = 0; i < files_.size(); ++i) {
+      if (roles_[i] != FileRole::ExternalData) continue;
+      if (files_[i].name == location || files_[i].name == baseName(location)) return files_[i].bytes;
     }
-    missing.insert(location);
+    missing_.insert(location);
     return nullptr;
   };
+  const IncomingFile& model_file = files_[model_index_];
+  reader_ = std::make_unique<onnx::ReadJob>(model_file.bytes, model_file.name, std::move(resolver));
+}
 
-  auto model = onnx::readModel(model_file.bytes, model_file.name, resolver);
-  if (!model) return Error{model_file.name + ": " + model.error().message};
+OpenJob::~OpenJob() = default;
 
+const char* OpenJob::phaseLabel() const { return reader_ ? reader_->phaseLabel() : "done"; }
+
+bool OpenJob::step(double budget_ms) {
+  if (!reader_) return true;
+  if (!reader_->step(budget_ms)) return false;
+  finish();
+  return true;
+}
+
+void OpenJob::finish() {
+  auto model = reader_->take();
+  reader_.reset();
+  const IncomingFile& model_file = files_[model_index_];
+  if (!model) {
+    result_ = Error{model_file.name + ": " + model.error().message};
+    return;
+  }
   OpenedModel out;
   out.model = std::move(*model);
   out.file_name = model_file.name;
   out.file_size = model_file.bytes->size();
-  for (size_t i = 0; i < files.size(); ++i)
-    if (routing.roles[i] == FileRole::ExternalData) out.data_files.push_back(files[i].name);
-  out.missing_data.assign(missing.begin(), missing.end());
-  out.notes = routing.problems();
+  for (size_t i = 0; i < files_.size(); ++i)
+    if (roles_[i] == FileRole::ExternalData) out.data_files.push_back(files_[i].name);
+  out.missing_data.assign(missing_.begin(), missing_.end());
+  out.notes = notes_;
+  result_ = std::move(out);
+}
+
+Result<OpenedModel> OpenJob::take() {
+  Result<OpenedModel> out = std::move(result_);
+  result_ = Error{"the model was already taken"};
   return out;
+}
+
+Result<OpenedModel> openModelFromFiles(const std::vector<IncomingFile>& files) {
+  OpenJob job(files);
+  while (!job.step(std::numeric_limits<double>::infinity())) {
+  }
+  return job.take();
 }
 
 }  // namespace nf::document

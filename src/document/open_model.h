@@ -7,12 +7,15 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "base/byte_source.h"
 #include "base/result.h"
+#include "document/file_routing.h"
 #include "ir/model.h"
+#include "onnx/reader.h"
 
 namespace nf::document {
 
@@ -34,5 +37,31 @@ struct OpenedModel {
 // Routes the batch, then reads the model through the ONNX reader. Errors name the
 // file: "photo.png: this is a PNG image, not an ONNX model".
 Result<OpenedModel> openModelFromFiles(const std::vector<IncomingFile>& files);
+
+// openModelFromFiles in slices (onnx::ReadJob), as the page opens a model: routing
+// happens at construction, then each step() reads for about budget_ms.
+class OpenJob {
+ public:
+  explicit OpenJob(std::vector<IncomingFile> files);
+  ~OpenJob();
+  OpenJob(const OpenJob&) = delete;
+  OpenJob& operator=(const OpenJob&) = delete;
+
+  bool step(double budget_ms);  // true once finished
+  bool done() const { return !reader_; }
+  // What the reader is doing ("decoding", "building the graph"...), for the progress line.
+  const char* phaseLabel() const;
+  Result<OpenedModel> take();  // after done(), once
+
+ private:
+  void finish();
+  std::vector<IncomingFile> files_;
+  std::vector<FileRole> roles_;
+  std::vector<std::string> notes_;
+  size_t model_index_ = 0;
+  std::set<std::string> missing_;
+  std::unique_ptr<onnx::ReadJob> reader_;
+  Result<OpenedModel> result_ = Error{"the model is still being read"};
+};
 
 }  // namespace nf::document

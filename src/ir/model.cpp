@@ -58,6 +58,11 @@ ValueId Graph::find(std::string_view value_name) const {
   return it == by_name_.end() ? ValueId{} : ValueId{it->second};
 }
 
+void Graph::reserveValues(size_t n) {
+  values.reserve(n);
+  by_name_.reserve(n);
+}
+
 ValueId Graph::intern(std::string_view value_name) {
   auto [it, inserted] = by_name_.emplace(std::string(value_name), static_cast<uint32_t>(values.size()));
   if (inserted) {

@@ -173,6 +173,8 @@ struct Graph {
   // The value called `name`, or an invalid id. O(1) after the graph is built.
   ValueId find(std::string_view value_name) const;
   // Returns the id of `name`, creating a bare value if it does not exist yet.
+  // Room for about n values, so interning a big graph does not rehash as it grows.
+  void reserveValues(size_t n);
   ValueId intern(std::string_view value_name);
   // Graph inputs that are not initializers (what a user must feed).
   std::vector<ValueId> realInputs() const;

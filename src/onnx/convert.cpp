@@ -7,12 +7,16 @@
 //   [SECTION] Model and functions
 #include "onnx/convert.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <set>
 
 #include "base/checked.h"
 #include "base/strings.h"
+#include "base/timing.h"
 #include "onnx.pb.h"
 #include "onnx/skeleton.h"
 
@@ -229,114 +233,8 @@ class ModelBuilder {
   ModelBuilder(ir::Model* model, SourceTable* sources, const ReadOptions& opt)
       : model_(model), sources_(sources), opt_(opt) {}
 
-  // Converts a graph (main graph, subgraph, or function body) into model->graphs.
-  Result<ir::GraphId> graph(const ::onnx::GraphProto& g, ir::GraphId parent, ir::NodeId parent_node, int depth) {
-    if (depth > opt_.max_depth)
-      return Error{"subgraphs are nested more than " + std::to_string(opt_.max_depth) + " levels deep"};
-    ir::GraphId id{static_cast<uint32_t>(model_->graphs.size())};
-    model_->graphs.emplace_back();
-    {
-      ir::Graph& gr = model_->graphs.back();
-      gr.name = g.name();
-      gr.doc = g.doc_string();
-      gr.parent = parent;
-      gr.parent_node = parent_node;
-    }
-    // Initializers first, then inputs, outputs and value_info declarations.
-    for (const auto& t : g.initializer()) {
-      ir::Tensor tensor = convertTensor(t, model_, sources_);
-      ir::Graph& gr = model_->graph(id);
-      ir::ValueId v = gr.intern(tensor.name);
-      gr.value(v).initializer = static_cast<int32_t>(gr.initializers.size());
-      if (!gr.value(v).type.known())
-        gr.value(v).type = ir::Type::tensor(tensor.elem, ir::Shape::ofKnown(tensor.dims));
-      gr.initializers.push_back(std::move(tensor));
-    }
-    for (const auto& st : g.sparse_initializer()) {
-      ir::SparseTensor s;
-      s.values = convertTensor(st.values(), model_, sources_);
-      s.indices = convertTensor(st.indices(), model_, sources_);
-      s.dims.assign(st.dims().begin(), st.dims().end());
-      model_->graph(id).sparse_initializers.push_back(std::move(s));
-    }
-    for (const auto& vi : g.input()) {
-      ir::Graph& gr = model_->graph(id);
-      ir::ValueId v = gr.intern(vi.name());
-      gr.value(v).graph_input = true;
-      if (vi.has_type()) gr.value(v).type = convertType(vi.type());
-      gr.inputs.push_back(v);
-    }
-    for (const auto& vi : g.value_info()) {
-      ir::Graph& gr = model_->graph(id);
-      ir::ValueId v = gr.intern(vi.name());
-      gr.value(v).has_value_info = true;
-      if (vi.has_type()) gr.value(v).type = convertType(vi.type());
-    }
-    // Nodes: outputs first, so producers are known however the file orders nodes.
-    {
-      ir::Graph& gr = model_->graph(id);
-      gr.nodes.resize(g.node_size());
-      for (int i = 0; i < g.node_size(); ++i) {
-        const auto& np = g.node(i);
-        ir::Node& n = gr.nodes[i];
-        n.name = np.name();
-        n.op_type = np.op_type();
-        n.domain = np.domain();
-        n.doc = np.doc_string();
-        for (const auto& o : np.output()) {
-          if (o.empty()) {
-            n.outputs.push_back(ir::ValueId{});
-            continue;
-          }
-          ir::ValueId v = gr.intern(o);
-          n.outputs.push_back(v);
-          ir::Value& val = gr.value(v);
-          if (val.producer.valid() || val.initializer >= 0 || val.graph_input) {
-            if (model_->warnings.size() < 100)
-              model_->warnings.push_back("value '" + displayName(o) + "' is produced more than once");
-          } else {
-            val.producer = ir::NodeId{static_cast<uint32_t>(i)};
-          }
-        }
-      }
-    }
-    for (int i = 0; i < g.node_size(); ++i) {
-      const auto& np = g.node(i);
-      for (const auto& in : np.input()) {
-        ir::Graph& gr = model_->graph(id);
-        if (in.empty()) {
-          gr.nodes[i].inputs.push_back(ir::ValueId{});
-          continue;
-        }
-        ir::ValueId v = gr.intern(in);
-        gr.nodes[i].inputs.push_back(v);
-        gr.value(v).consumers.push_back(ir::NodeId{static_cast<uint32_t>(i)});
-      }
-      // Attributes (may recurse into subgraphs, which appends to model_->graphs).
-      std::vector<ir::Attribute> attrs;
-      attrs.reserve(np.attribute_size());
-      for (const auto& a : np.attribute()) {
-        auto r = attribute(a, id, ir::NodeId{static_cast<uint32_t>(i)}, depth);
-        if (!r) return r.error();
-        attrs.push_back(std::move(r.value()));
-      }
-      model_->graph(id).nodes[i].attributes = std::move(attrs);
-    }
-    for (const auto& vi : g.output()) {
-      ir::Graph& gr = model_->graph(id);
-      ir::ValueId v = gr.intern(vi.name());
-      gr.value(v).graph_output = true;
-      if (vi.has_type()) gr.value(v).type = convertType(vi.type());
-      gr.outputs.push_back(v);
-    }
-    // Values used but defined nowhere in this graph come from an enclosing scope.
-    if (parent.valid()) {
-      ir::Graph& gr = model_->graph(id);
-      for (auto& val : gr.values)
-        if (!val.producer.valid() && val.initializer < 0 && !val.graph_input) val.outer_scope = true;
-    }
-    return id;
-  }
+  // Converts a graph (subgraph or function body) into model->graphs, in one go.
+  Result<ir::GraphId> graph(const ::onnx::GraphProto& g, ir::GraphId parent, ir::NodeId parent_node, int depth);
 
   Result<ir::Attribute> attribute(const ::onnx::AttributeProto& a, ir::GraphId owner, ir::NodeId node, int depth) {
     ir::Attribute out;
@@ -413,17 +311,241 @@ class ModelBuilder {
   }
 
  private:
+  friend class GraphConversion;
   ir::Model* model_;
   SourceTable* sources_;
   const ReadOptions& opt_;
 };
 
+// Says when a slice of conversion is over; checks the clock every kCheckEvery items.
+class Deadline {
+ public:
+  static Deadline never() { return Deadline(); }
+  explicit Deadline(double budget_ms) {
+    if (!(budget_ms < kUnlimitedMs)) return;  // infinity: run to the end
+    limited_ = true;
+    end_ = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
+                                    std::chrono::duration<double, std::milli>(std::max(budget_ms, 0.0)));
+  }
+  bool passed() {
+    if (!limited_ || ++count_ % kCheckEvery) return false;
+    return SteadyClock::now() >= end_;
+  }
+  bool passedNow() const { return limited_ && SteadyClock::now() >= end_; }
+
+ private:
+  Deadline() = default;
+  static constexpr int kCheckEvery = 64;
+  static constexpr double kUnlimitedMs = 1e9;
+  SteadyClock::time_point end_{};
+  bool limited_ = false;
+  int count_ = 0;
+};
+
+// One graph converted item by item, resumable between items: the main graph of a big
+// model is nearly all of the conversion (0.2 s for 100k nodes natively, more in the
+// page), so ModelConversion steps it in slices. Subgraphs run to the end inside the
+// node that holds them. The items come in the order of the one-call conversion, so
+// ids come out the same.
+class GraphConversion {
+ public:
+  GraphConversion(ModelBuilder* builder, const ::onnx::GraphProto& g, ir::GraphId parent, ir::NodeId parent_node,
+                  int depth)
+      : b_(*builder), g_(g), parent_(parent), parent_node_(parent_node), depth_(depth) {}
+
+  // Converts items until the deadline passes; done() once the graph is complete.
+  Status step(Deadline& deadline) {
+    while (phase_ != Phase::Done) {
+      if (Status s = item(); !s) return s;
+      if (deadline.passed()) break;
+    }
+    return {};
+  }
+  bool done() const { return phase_ == Phase::Done; }
+  ir::GraphId id() const { return id_; }
+
+ private:
+  enum class Phase { Start, Initializers, Sparse, Inputs, ValueInfo, NodeOutputs, NodeInputs, Outputs, OuterScope, Done };
+
+  // The next item of the current phase (or moves to the next phase).
+  Status item() {
+    ir::Model* model = b_.model_;
+    switch (phase_) {
+      case Phase::Start: {
+        if (depth_ > b_.opt_.max_depth)
+          return Error{"subgraphs are nested more than " + std::to_string(b_.opt_.max_depth) + " levels deep"};
+        id_ = ir::GraphId{static_cast<uint32_t>(model->graphs.size())};
+        ir::Graph& gr = model->graphs.emplace_back();
+        gr.name = g_.name();
+        gr.doc = g_.doc_string();
+        gr.parent = parent_;
+        gr.parent_node = parent_node_;
+        // Most values are initializers, inputs or one output of a node.
+        gr.reserveValues(static_cast<size_t>(g_.initializer_size()) + g_.input_size() + g_.node_size() +
+                         g_.output_size());
+        next(Phase::Initializers);
+        return {};
+      }
+      // Initializers first, then inputs, outputs and value_info declarations.
+      case Phase::Initializers: {
+        if (at_ == g_.initializer_size()) return next(Phase::Sparse);
+        ir::Tensor tensor = convertTensor(g_.initializer(at_++), model, b_.sources_);
+        ir::Graph& gr = model->graph(id_);
+        ir::ValueId v = gr.intern(tensor.name);
+        gr.value(v).initializer = static_cast<int32_t>(gr.initializers.size());
+        if (!gr.value(v).type.known()) gr.value(v).type = ir::Type::tensor(tensor.elem, ir::Shape::ofKnown(tensor.dims));
+        gr.initializers.push_back(std::move(tensor));
+        return {};
+      }
+      case Phase::Sparse: {
+        if (at_ == g_.sparse_initializer_size()) return next(Phase::Inputs);
+        const auto& st = g_.sparse_initializer(at_++);
+        ir::SparseTensor sparse;
+        sparse.values = convertTensor(st.values(), model, b_.sources_);
+        sparse.indices = convertTensor(st.indices(), model, b_.sources_);
+        sparse.dims.assign(st.dims().begin(), st.dims().end());
+        model->graph(id_).sparse_initializers.push_back(std::move(sparse));
+        return {};
+      }
+      case Phase::Inputs: {
+        if (at_ == g_.input_size()) return next(Phase::ValueInfo);
+        const auto& vi = g_.input(at_++);
+        ir::Graph& gr = model->graph(id_);
+        ir::ValueId v = gr.intern(vi.name());
+        gr.value(v).graph_input = true;
+        if (vi.has_type()) gr.value(v).type = convertType(vi.type());
+        gr.inputs.push_back(v);
+        return {};
+      }
+      case Phase::ValueInfo: {
+        if (at_ == g_.value_info_size()) {
+          model->graph(id_).nodes.reserve(g_.node_size());  // filled node by node: no 60 MB at once
+          return next(Phase::NodeOutputs);
+        }
+        const auto& vi = g_.value_info(at_++);
+        ir::Graph& gr = model->graph(id_);
+        ir::ValueId v = gr.intern(vi.name());
+        gr.value(v).has_value_info = true;
+        if (vi.has_type()) gr.value(v).type = convertType(vi.type());
+        return {};
+      }
+      // Nodes: outputs first, so producers are known however the file orders nodes.
+      case Phase::NodeOutputs: {
+        if (at_ == g_.node_size()) return next(Phase::NodeInputs);
+        const int i = at_++;
+        const auto& np = g_.node(i);
+        ir::Graph& gr = model->graph(id_);
+        ir::Node& n = gr.nodes.emplace_back();
+        n.name = np.name();
+        n.op_type = np.op_type();
+        n.domain = np.domain();
+        n.doc = np.doc_string();
+        for (const auto& o : np.output()) {
+          if (o.empty()) {
+            n.outputs.push_back(ir::ValueId{});
+            continue;
+          }
+          ir::ValueId v = gr.intern(o);
+          n.outputs.push_back(v);
+          ir::Value& val = gr.value(v);
+          if (val.producer.valid() || val.initializer >= 0 || val.graph_input) {
+            if (model->warnings.size() < 100)
+              model->warnings.push_back("value '" + displayName(o) + "' is produced more than once");
+          } else {
+            val.producer = ir::NodeId{static_cast<uint32_t>(i)};
+          }
+        }
+        return {};
+      }
+      case Phase::NodeInputs: {
+        if (at_ == g_.node_size()) return next(Phase::Outputs);
+        const int i = at_++;
+        const auto& np = g_.node(i);
+        for (const auto& in : np.input()) {
+          ir::Graph& gr = model->graph(id_);
+          if (in.empty()) {
+            gr.nodes[i].inputs.push_back(ir::ValueId{});
+            continue;
+          }
+          ir::ValueId v = gr.intern(in);
+          gr.nodes[i].inputs.push_back(v);
+          gr.value(v).consumers.push_back(ir::NodeId{static_cast<uint32_t>(i)});
+        }
+        // Attributes (may recurse into subgraphs, which appends to model->graphs).
+        std::vector<ir::Attribute> attrs;
+        attrs.reserve(np.attribute_size());
+        for (const auto& a : np.attribute()) {
+          auto r = b_.attribute(a, id_, ir::NodeId{static_cast<uint32_t>(i)}, depth_);
+          if (!r) return r.error();
+          attrs.push_back(std::move(r.value()));
+        }
+        model->graph(id_).nodes[i].attributes = std::move(attrs);
+        return {};
+      }
+      case Phase::Outputs: {
+        if (at_ == g_.output_size()) return next(Phase::OuterScope);
+        const auto& vi = g_.output(at_++);
+        ir::Graph& gr = model->graph(id_);
+        ir::ValueId v = gr.intern(vi.name());
+        gr.value(v).graph_output = true;
+        if (vi.has_type()) gr.value(v).type = convertType(vi.type());
+        gr.outputs.push_back(v);
+        return {};
+      }
+      case Phase::OuterScope: {
+        // Values used but defined nowhere in this graph come from an enclosing scope.
+        if (parent_.valid()) {
+          for (auto& val : model->graph(id_).values)
+            if (!val.producer.valid() && val.initializer < 0 && !val.graph_input) val.outer_scope = true;
+        }
+        return next(Phase::Done);
+      }
+      case Phase::Done: break;
+    }
+    return {};
+  }
+  Status next(Phase phase) {
+    phase_ = phase;
+    at_ = 0;
+    return {};
+  }
+
+  ModelBuilder& b_;
+  const ::onnx::GraphProto& g_;
+  ir::GraphId parent_;
+  ir::NodeId parent_node_;
+  int depth_;
+  Phase phase_ = Phase::Start;
+  int at_ = 0;
+  ir::GraphId id_{};
+};
+
+Result<ir::GraphId> ModelBuilder::graph(const ::onnx::GraphProto& g, ir::GraphId parent, ir::NodeId parent_node,
+                                        int depth) {
+  GraphConversion conversion(this, g, parent, parent_node, depth);
+  Deadline never = Deadline::never();
+  if (Status s = conversion.step(never); !s) return Error{s.message()};
+  return conversion.id();
+}
+
 }  // namespace
 
-Result<ir::Model> convertModel(const ::onnx::ModelProto& proto, std::shared_ptr<const ByteSource> file,
-                               const std::string& file_name, const ExternalResolver& resolver,
-                               const ReadOptions& options) {
-  ir::Model m;
+struct ModelConversion::State {
+  State(const ::onnx::ModelProto& p, const ExternalResolver& resolver, const ReadOptions& options)
+      : proto(p), sources(&model, resolver), builder(&model, &sources, options) {}
+  const ::onnx::ModelProto& proto;
+  ir::Model model;
+  SourceTable sources;
+  ModelBuilder builder;
+  std::optional<GraphConversion> main_graph;
+  int functions_done = 0;
+};
+
+ModelConversion::ModelConversion(const ::onnx::ModelProto& proto, std::shared_ptr<const ByteSource> file,
+                                 const std::string& file_name, const ExternalResolver& resolver,
+                                 const ReadOptions& options)
+    : state_(std::make_unique<State>(proto, resolver, options)) {
+  ir::Model& m = state_->model;
   m.ir_version = proto.ir_version();
   m.producer_name = proto.producer_name();
   m.producer_version = proto.producer_version();
@@ -433,15 +555,56 @@ Result<ir::Model> convertModel(const ::onnx::ModelProto& proto, std::shared_ptr<
   for (const auto& o : proto.opset_import()) m.opsets.push_back({o.domain(), o.version()});
   for (const auto& kv : proto.metadata_props()) m.metadata.emplace_back(kv.key(), kv.value());
   m.sources.push_back(ir::DataSource{file_name, std::move(file)});
-  if (!proto.has_graph()) return Error{"the file is a protobuf message but holds no ONNX graph"};
+  if (!proto.has_graph()) {
+    finish(Error{"the file is a protobuf message but holds no ONNX graph"});
+    return;
+  }
+  state_->main_graph.emplace(&state_->builder, proto.graph(), ir::GraphId{}, ir::NodeId{}, 0);
+}
 
-  SourceTable sources(&m, resolver);
-  ModelBuilder builder(&m, &sources, options);
-  auto g = builder.graph(proto.graph(), ir::GraphId{}, ir::NodeId{}, 0);
-  if (!g) return g.error();
-  for (const auto& f : proto.functions())
-    if (Status s = builder.function(f); !s) return Error{s.message()};
-  return m;
+ModelConversion::~ModelConversion() = default;
+
+void ModelConversion::finish(Result<ir::Model> result) {
+  result_ = std::move(result);
+  state_.reset();
+}
+
+bool ModelConversion::step(double budget_ms) {
+  if (!state_) return true;
+  Deadline deadline(budget_ms);
+  State& st = *state_;
+  if (!st.main_graph->done()) {
+    if (Status s = st.main_graph->step(deadline); !s) {
+      finish(Error{s.message()});
+      return true;
+    }
+    if (!st.main_graph->done()) return false;
+  }
+  // Functions are few and small: one unit each.
+  while (st.functions_done < st.proto.functions_size()) {
+    if (deadline.passedNow()) return false;
+    if (Status s = st.builder.function(st.proto.functions(st.functions_done++)); !s) {
+      finish(Error{s.message()});
+      return true;
+    }
+  }
+  finish(std::move(st.model));
+  return true;
+}
+
+Result<ir::Model> ModelConversion::take() {
+  Result<ir::Model> out = std::move(result_);
+  result_ = Error{"the model was already taken"};
+  return out;
+}
+
+Result<ir::Model> convertModel(const ::onnx::ModelProto& proto, std::shared_ptr<const ByteSource> file,
+                               const std::string& file_name, const ExternalResolver& resolver,
+                               const ReadOptions& options) {
+  ModelConversion conversion(proto, std::move(file), file_name, resolver, options);
+  while (!conversion.step(std::numeric_limits<double>::infinity())) {
+  }
+  return conversion.take();
 }
 
 }  // namespace nf::onnx::detail

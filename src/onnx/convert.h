@@ -33,6 +33,27 @@ class SourceTable {
 // source 0; external data becomes a DataRef into its file (or MissingExternal).
 ir::Tensor convertTensor(const ::onnx::TensorProto& t, ir::Model* model, SourceTable* sources);
 
+// convertModel in slices: step() converts the main graph's items (initializers,
+// inputs, nodes...) until about budget_ms have passed; a node holding subgraphs and
+// each function are one unit. `proto`, `resolver` and `options` must outlive it.
+class ModelConversion {
+ public:
+  ModelConversion(const ::onnx::ModelProto& proto, std::shared_ptr<const ByteSource> file,
+                  const std::string& file_name, const ExternalResolver& resolver, const ReadOptions& options);
+  ~ModelConversion();
+  ModelConversion(const ModelConversion&) = delete;
+  ModelConversion& operator=(const ModelConversion&) = delete;
+  bool step(double budget_ms);  // true once finished
+  Result<ir::Model> take();     // the model or the error, after step() returned true
+
+ private:
+  struct State;
+  void finish(Result<ir::Model> result);
+  std::unique_ptr<State> state_;
+  Result<ir::Model> result_ = Error{"the model is still being converted"};
+};
+
+// The same, in one call.
 Result<ir::Model> convertModel(const ::onnx::ModelProto& proto, std::shared_ptr<const ByteSource> file,
                                const std::string& file_name, const ExternalResolver& resolver,
                                const ReadOptions& options);

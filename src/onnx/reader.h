@@ -2,7 +2,10 @@
 //
 // Call flow
 //   sniffFormat()      cheap look at the first bytes: is it ONNX, or PNG/ZIP/text/...?
-//   readModel()        sniff -> skeleton pass -> protobuf-lite parse -> IR
+//   readModel()        sniff -> skeleton pass -> protobuf-lite parse -> IR, in one call
+//   ReadJob            the same steps, resumable: step(budget_ms) decodes the protobuf
+//                      a batch of records at a time (proto_slices.h), so the page is
+//                      not blocked by one long parse; readModel runs it to the end
 //     buildSkeleton()  walks the protobuf wire format through a ByteSource and copies
 //                      everything except large tensor payloads; those become DataRefs
 //                      into the source, so weights are never copied while opening
@@ -43,7 +46,51 @@ Result<ir::Model> readModel(std::shared_ptr<const ByteSource> file, const std::s
                             const ExternalResolver& resolve_external = nullptr,
                             const ReadOptions& options = {});
 
+// readModel in slices. Each step() works for about budget_ms (the skeleton pass and
+// the conversion to the IR are one unit each; the protobuf decoding stops between
+// batches of records) and says whether the job is finished.
+class ReadJob {
+ public:
+  // The page reads a model one slice of about this long per frame (ModelDocument).
+  static constexpr double kPageSliceMs = 30.0;
+  enum class Phase { Skeleton, Decoding, Converting, Releasing, Done };
+  struct Timings {
+    double skeleton_ms = 0, decode_ms = 0, convert_ms = 0, release_ms = 0;
+    int decode_slices = 0;
+  };
+
+  ReadJob(std::shared_ptr<const ByteSource> file, std::string file_name, ExternalResolver resolve_external = nullptr,
+          ReadOptions options = {});
+  ~ReadJob();
+  ReadJob(const ReadJob&) = delete;
+  ReadJob& operator=(const ReadJob&) = delete;
+
+  bool step(double budget_ms);
+  bool done() const { return phase_ == Phase::Done; }
+  Phase phase() const { return phase_; }
+  const char* phaseLabel() const;  // "reading the structure", "decoding", "building the graph"
+  const Timings& timings() const { return timings_; }
+  // The model or the error; once, after done().
+  Result<ir::Model> take();
+
+ private:
+  struct State;
+  void finish(Result<ir::Model> result);
+
+  std::shared_ptr<const ByteSource> file_;
+  std::string file_name_;
+  ExternalResolver resolve_external_;
+  ReadOptions options_;
+  Phase phase_ = Phase::Skeleton;
+  Timings timings_;
+  std::unique_ptr<State> state_;
+  Result<ir::Model> result_ = Error{"the model is still being read"};
+};
+
 // Native convenience: opens `path`, resolving external data next to the file.
 Result<ir::Model> readModelFile(const std::string& path, const ReadOptions& options = {});
+// The resolver readModelFile uses: external data files in the model's folder (a
+// location escaping it, "../x" or "/etc/x", is never opened).
+ExternalResolver externalDataNextTo(const std::string& model_path);
 
 }  // namespace nf::onnx

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <vector>
+
+#include "base/timing.h"
 
 namespace nf::onnx::detail {
 
@@ -128,110 +131,160 @@ struct Marker {
   uint64_t field, offset, length;
 };
 
-class Walker {
- public:
-  Walker(const ByteSource& src, const ReadOptions& opt, Skeleton* out) : cur_(src), opt_(opt), out_(out) {}
-
-  Status walk(Kind kind, uint64_t begin, uint64_t end, int depth) {
-    if (depth > opt_.max_depth)
-      return Error{"subgraphs or messages are nested more than " + std::to_string(opt_.max_depth) +
-                   " levels deep (corrupt or hostile file)"};
-    std::string& out = out_->bytes;
-    std::vector<Marker> markers;
-    uint64_t pos = begin;
-    while (pos < end) {
-      uint64_t tag_start = pos, tag;
-      if (!cur_.varint(&pos, end, &tag)) return truncated(tag_start);
-      uint64_t field = tag >> 3, wire = tag & 7;
-      if (field == 0) return corrupt(tag_start, "a field number of 0");
-      switch (wire) {
-        case 0: {
-          uint64_t v;
-          if (!cur_.varint(&pos, end, &v)) return truncated(tag_start);
-          if (!cur_.copy(tag_start, pos - tag_start, &out)) return truncated(tag_start);
-          break;
-        }
-        case 1:
-        case 5: {
-          uint64_t n = wire == 1 ? 8 : 4;
-          if (end - pos < n) return truncated(tag_start);
-          pos += n;
-          if (!cur_.copy(tag_start, pos - tag_start, &out)) return truncated(tag_start);
-          break;
-        }
-        case 2: {
-          uint64_t len, len_pos = pos;
-          if (!cur_.varint(&pos, end, &len)) return truncated(tag_start);
-          if (len > end - pos)
-            return Error{"the file is truncated or corrupt: a field at byte " + std::to_string(tag_start) +
-                         " claims " + std::to_string(len) + " bytes but only " + std::to_string(end - pos) +
-                         " remain"};
-          uint64_t payload = pos;
-          pos += len;
-          Kind child = childKind(kind, field);
-          bool payload_field = kind == Kind::Tensor && (field == 9 || field == 4 || field == 10);
-          if (payload_field && len >= opt_.inline_limit) {
-            markers.push_back({field, payload, len});
-            out_->elided_payloads++;
-            out_->elided_bytes += len;
-          } else if (child != Kind::Opaque && len >= opt_.inline_limit) {
-            // Only a message at least as big as the inline limit can hold a payload to elide.
-            if (!cur_.copy(tag_start, len_pos - tag_start, &out))
-              return truncated(tag_start);
-            size_t mark = out.size();
-            if (Status s = walk(child, payload, payload + len, depth + 1); !s) return s;
-            std::string len_bytes = varintBytes(out.size() - mark);
-            out.insert(mark, len_bytes);
-          } else {
-            if (!cur_.copy(tag_start, pos - tag_start, &out)) return truncated(tag_start);
-          }
-          break;
-        }
-        case 3:
-        case 4:
-          return corrupt(tag_start, "protobuf groups, which ONNX never uses");
-        default:
-          return corrupt(tag_start, "an invalid wire type");
-      }
-    }
-    for (const Marker& m : markers) {
-      std::string value = std::to_string(m.field) + ":" + std::to_string(m.offset) + ":" + std::to_string(m.length);
-      std::string entry;
-      entry.push_back(static_cast<char>((1 << 3) | 2));
-      putVarint(&entry, std::strlen(kSourceRefKey));
-      entry += kSourceRefKey;
-      entry.push_back(static_cast<char>((2 << 3) | 2));
-      putVarint(&entry, value.size());
-      entry += value;
-      out.push_back(static_cast<char>((13 << 3) | 2));  // TensorProto.external_data
-      putVarint(&out, entry.size());
-      out += entry;
-    }
-    return {};
-  }
-
- private:
-  Status truncated(uint64_t at) {
-    return Error{"the file is truncated or corrupt (protobuf decoding stopped at byte " + std::to_string(at) + " of " +
-                 std::to_string(cur_.size()) + ")"};
-  }
-  Status corrupt(uint64_t at, const char* what) {
-    return Error{"the file is corrupt: byte " + std::to_string(at) + " holds " + what};
-  }
-
-  Cursor cur_;
-  const ReadOptions& opt_;
-  Skeleton* out_;
-};
+Status truncatedAt(uint64_t at, uint64_t size) {
+  return Error{"the file is truncated or corrupt (protobuf decoding stopped at byte " + std::to_string(at) + " of " +
+               std::to_string(size) + ")"};
+}
+Status corruptAt(uint64_t at, const char* what) {
+  return Error{"the file is corrupt: byte " + std::to_string(at) + " holds " + what};
+}
 
 }  // namespace
 
+// The walk keeps its own stack of open messages (not the C++ stack), so it can stop
+// between any two records and resume.
+struct SkeletonJob::State {
+  struct Frame {
+    Kind kind;
+    uint64_t pos, end;  // the next record, the end of the message
+    int depth;
+    size_t mark;  // where the message's copied content starts in the output
+    std::vector<Marker> markers;
+  };
+  State(const ByteSource& src, const ReadOptions& opt) : cur(src), opt(opt) {}
+  Cursor cur;
+  const ReadOptions& opt;
+  Skeleton out;
+  std::vector<Frame> stack;
+};
+
+SkeletonJob::SkeletonJob(const ByteSource& src, const ReadOptions& options, uint32_t records_per_check)
+    : s_(std::make_unique<State>(src, options)), records_per_check_(std::max<uint32_t>(records_per_check, 1)) {
+  s_->out.bytes.reserve(static_cast<size_t>(std::min<uint64_t>(src.size(), 1u << 20)));
+  s_->stack.push_back(State::Frame{Kind::Model, 0, src.size(), 0, 0, {}});
+}
+
+SkeletonJob::~SkeletonJob() = default;
+
+// Closes the innermost message: its payload markers, then (for a nested one) the
+// length prefix of what was copied of it.
+void SkeletonJob::closeFrame() {
+  State& st = *s_;
+  std::string& out = st.out.bytes;
+  State::Frame& f = st.stack.back();
+  for (const Marker& m : f.markers) {
+    std::string value = std::to_string(m.field) + ":" + std::to_string(m.offset) + ":" + std::to_string(m.length);
+    std::string entry;
+    entry.push_back(static_cast<char>((1 << 3) | 2));
+    putVarint(&entry, std::strlen(kSourceRefKey));
+    entry += kSourceRefKey;
+    entry.push_back(static_cast<char>((2 << 3) | 2));
+    putVarint(&entry, value.size());
+    entry += value;
+    out.push_back(static_cast<char>((13 << 3) | 2));  // TensorProto.external_data
+    putVarint(&out, entry.size());
+    out += entry;
+  }
+  const bool nested = st.stack.size() > 1;
+  const size_t mark = f.mark;
+  st.stack.pop_back();
+  if (nested) out.insert(mark, varintBytes(out.size() - mark));
+}
+
+Status SkeletonJob::record() {
+  State& st = *s_;
+  std::string& out = st.out.bytes;
+  State::Frame& f = st.stack.back();
+  const uint64_t end = f.end;
+  uint64_t pos = f.pos;
+  uint64_t tag_start = pos, tag;
+  if (!st.cur.varint(&pos, end, &tag)) return truncatedAt(tag_start, st.cur.size());
+  uint64_t field = tag >> 3, wire = tag & 7;
+  if (field == 0) return corruptAt(tag_start, "a field number of 0");
+  switch (wire) {
+    case 0: {
+      uint64_t v;
+      if (!st.cur.varint(&pos, end, &v)) return truncatedAt(tag_start, st.cur.size());
+      if (!st.cur.copy(tag_start, pos - tag_start, &out)) return truncatedAt(tag_start, st.cur.size());
+      break;
+    }
+    case 1:
+    case 5: {
+      uint64_t n = wire == 1 ? 8 : 4;
+      if (end - pos < n) return truncatedAt(tag_start, st.cur.size());
+      pos += n;
+      if (!st.cur.copy(tag_start, pos - tag_start, &out)) return truncatedAt(tag_start, st.cur.size());
+      break;
+    }
+    case 2: {
+      uint64_t len, len_pos = pos;
+      if (!st.cur.varint(&pos, end, &len)) return truncatedAt(tag_start, st.cur.size());
+      if (len > end - pos)
+        return Error{"the file is truncated or corrupt: a field at byte " + std::to_string(tag_start) + " claims " +
+                     std::to_string(len) + " bytes but only " + std::to_string(end - pos) + " remain"};
+      uint64_t payload = pos;
+      pos += len;
+      Kind child = childKind(f.kind, field);
+      bool payload_field = f.kind == Kind::Tensor && (field == 9 || field == 4 || field == 10);
+      if (payload_field && len >= st.opt.inline_limit) {
+        f.markers.push_back({field, payload, len});
+        st.out.elided_payloads++;
+        st.out.elided_bytes += len;
+      } else if (child != Kind::Opaque && len >= st.opt.inline_limit) {
+        // Only a message at least as big as the inline limit can hold a payload to elide.
+        const int depth = f.depth + 1;
+        if (depth > st.opt.max_depth)
+          return Error{"subgraphs or messages are nested more than " + std::to_string(st.opt.max_depth) +
+                       " levels deep (corrupt or hostile file)"};
+        if (!st.cur.copy(tag_start, len_pos - tag_start, &out)) return truncatedAt(tag_start, st.cur.size());
+        f.pos = pos;
+        st.stack.push_back(State::Frame{child, payload, payload + len, depth, out.size(), {}});  // f is stale now
+        return {};
+      } else {
+        if (!st.cur.copy(tag_start, pos - tag_start, &out)) return truncatedAt(tag_start, st.cur.size());
+      }
+      break;
+    }
+    case 3:
+    case 4:
+      return corruptAt(tag_start, "protobuf groups, which ONNX never uses");
+    default:
+      return corruptAt(tag_start, "an invalid wire type");
+  }
+  f.pos = pos;
+  return {};
+}
+
+bool SkeletonJob::step(double budget_ms) {
+  if (done_) return true;
+  const auto t0 = SteadyClock::now();
+  for (uint32_t n = 1; !s_->stack.empty(); ++n) {
+    if (s_->stack.back().pos >= s_->stack.back().end) {
+      closeFrame();
+      continue;
+    }
+    if (Status s = record(); !s) {
+      error_ = s.message();
+      break;
+    }
+    // A record takes well under a microsecond: the clock is read now and then.
+    if (n % records_per_check_ == 0 && msSince(t0) >= budget_ms) return false;
+  }
+  done_ = true;
+  return true;
+}
+
+Result<Skeleton> SkeletonJob::take() {
+  if (!error_.empty()) return Error{error_};
+  if (!done_) return Error{"the skeleton is not built yet"};
+  return std::move(s_->out);
+}
+
 Result<Skeleton> buildSkeleton(const ByteSource& src, const ReadOptions& options) {
-  Skeleton sk;
-  sk.bytes.reserve(static_cast<size_t>(std::min<uint64_t>(src.size(), 1u << 20)));
-  Walker w(src, options, &sk);
-  if (Status s = w.walk(Kind::Model, 0, src.size(), 0); !s) return Error{s.message()};
-  return sk;
+  SkeletonJob job(src, options);
+  while (!job.step(std::numeric_limits<double>::infinity())) {
+  }
+  return job.take();
 }
 
 }  // namespace nf::onnx::detail

@@ -11,6 +11,7 @@
 // The converter turns the marker into an ir::DataRef into the model file, so the
 // weight bytes are never copied while opening, and are read later on demand.
 #pragma once
+#include <memory>
 #include <string>
 
 #include "base/byte_source.h"
@@ -28,5 +29,29 @@ struct Skeleton {
 };
 
 Result<Skeleton> buildSkeleton(const ByteSource& src, const ReadOptions& options);
+
+// buildSkeleton resumable between any two records: step() walks for about budget_ms
+// (the 200k-node synthetic graph takes 20-60 ms natively). `src` and `options` must
+// outlive the job.
+class SkeletonJob {
+ public:
+  // The clock is read every `records_per_check` records (tests: 1, so a zero budget
+  // stops after every record).
+  SkeletonJob(const ByteSource& src, const ReadOptions& options, uint32_t records_per_check = 256);
+  ~SkeletonJob();
+  SkeletonJob(const SkeletonJob&) = delete;
+  SkeletonJob& operator=(const SkeletonJob&) = delete;
+  bool step(double budget_ms);  // true once finished
+  Result<Skeleton> take();      // once finished
+
+ private:
+  struct State;
+  Status record();  // copies or descends into the next record of the innermost message
+  void closeFrame();
+  std::unique_ptr<State> s_;
+  uint32_t records_per_check_;
+  bool done_ = false;
+  std::string error_;
+};
 
 }  // namespace nf::onnx::detail

@@ -8,6 +8,10 @@
 // synthetic 30k and 200k-node graphs (tests/scene/make_synthetic.py); all but encoder128
 // are written to build-web/synth when missing.
 // Targets: <= 300 ms up to 2k nodes, <= 1 s up to 30k, <= 3 s at 200k.
+// Also the longest task that blocked the page in that time (PerformanceObserver
+// 'longtask', >= 50 ms; target 50 ms: issue 16 item 5). BASELINE_SITE=<dir of another
+// build's site> times it too, run for run in turn with this one (an A/B on a shared,
+// noisy machine).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,20 +41,23 @@ if (!files.length) {
 const target = (nodes) => (nodes <= 2000 ? 300 : nodes <= 30000 ? 1000 : 3000);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const server = await startServer();
+const sites = [{ name: 'this build', server: await startServer() }];
+if (process.env.BASELINE_SITE) sites.push({ name: 'baseline', server: await startServer(process.env.BASELINE_SITE) });
 const browser = await launchBrowser();
-console.log('drop -> readable first picture, 1280x800 (page clock, median of ' + RUNS + ')');
-console.log(`  ${'model'.padEnd(22)} ${'nodes'.padStart(8)} ${'ms'.padStart(8)} ${'target'.padStart(8)}  title px  boxes  canvas`);
+console.log('drop -> readable first picture, 1280x800 (page clock, median of ' + RUNS + '), and the longest task meanwhile');
+console.log(`  ${'model'.padEnd(22)} ${'site'.padEnd(10)} ${'nodes'.padStart(8)} ${'ms'.padStart(8)} ${'target'.padStart(8)} ${'longest'.padStart(8)}  title px  boxes  canvas`);
 try {
   for (const file of files) {
-    const times = [];
+    for (const site of sites) site.times = [], site.longest = [];
     let last = null;
-    for (let run = 0; run < RUNS; run++) {
+    for (let run = 0; run < RUNS; run++) for (const { server, times, longest } of sites) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block', bypassCSP: true });
       const page = await context.newPage();
       await page.goto(server.url + '?sample=0&sw=0');
       await waitReady(page);
       await page.evaluate(() => {
+        window.__nfLong = [];
+        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__nfLong.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });
         document.getElementById('netforge-file').addEventListener('change', () => { window.__nfPicked = performance.now(); }, { once: true });
       });
       await page.setInputFiles('#netforge-file', file);
@@ -61,14 +68,16 @@ try {
         return done;
       }, path.basename(file), { timeout: 600000, polling: 'raf' });
       times.push(await page.evaluate(() => window.__nfReadable - window.__nfPicked));
+      longest.push(await page.evaluate(() => Math.max(0, ...window.__nfLong.filter(([t]) => t >= window.__nfPicked && t <= window.__nfReadable).map(([, d]) => d))));
       last = await page.evaluate(() => window.netforgeStatus);
       await context.close();
     }
-    const ms = median(times);
     const v = last.view || {};
-    console.log(`  ${path.basename(file).padEnd(22)} ${String(last.nodes).padStart(8)} ${ms.toFixed(0).padStart(8)} ${String(target(last.nodes)).padStart(8)}  ${String(v.title_px_min).padStart(8)} ${String(v.boxes_on_screen).padStart(6)}  ${v.canvas_fraction}${last.state === 'error' ? '  ERROR ' + last.error : ''}`);
+    for (const { name, times, longest } of sites) {
+      console.log(`  ${path.basename(file).padEnd(22)} ${name.padEnd(10)} ${String(last.nodes).padStart(8)} ${median(times).toFixed(0).padStart(8)} ${String(target(last.nodes)).padStart(8)} ${median(longest).toFixed(0).padStart(8)}  ${String(v.title_px_min).padStart(8)} ${String(v.boxes_on_screen).padStart(6)}  ${v.canvas_fraction}${last.state === 'error' ? '  ERROR ' + last.error : ''}`);
+    }
   }
 } finally {
   await browser.close();
-  await server.stop();
+  for (const { server } of sites) await server.stop();
 }

@@ -278,5 +278,61 @@ TEST_F(Doc, ABuiltModelOpensAtOnceAndWalksTheSameStates) {
   EXPECT_FALSE(doc.busy());
 }
 
+// x -> Relu -> ... -> Relu (n nodes), with the initializer w in weights.bin.
+std::string reluChain(int n) {
+  ::onnx::ModelProto m;
+  ::onnx::ModelProto one;
+  one.ParseFromString(test::reluModel("weights.bin"));
+  m = one;
+  auto* g = m.mutable_graph();
+  g->clear_node();
+  g->clear_output();
+  std::string prev = "x";
+  for (int i = 0; i < n; ++i) {
+    auto* node = g->add_node();
+    node->set_op_type("Relu");
+    node->set_name("relu" + std::to_string(i));
+    node->add_input(prev);
+    prev = "v" + std::to_string(i);
+    node->add_output(prev);
+  }
+  g->add_output()->set_name(prev);
+  return m.SerializeAsString();
+}
+
+TEST(OpenJob, ZeroMsSlicesGiveTheModelOfOneCall) {
+  const std::string model = reluChain(3000);
+  const std::vector<IncomingFile> files{test::file("chain.onnx", model), test::file("weights.bin", std::string(12, '\0')),
+                                        test::file("notes.txt", "hello")};
+  auto whole = openModelFromFiles(files);
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  OpenJob job(files);
+  int steps = 0;
+  while (!job.step(0)) ++steps;
+  EXPECT_GT(steps, 10);  // the page's frames each get a slice
+  auto sliced = job.take();
+  ASSERT_TRUE(sliced.ok()) << sliced.error().message;
+  EXPECT_EQ(sliced->model.main().nodes.size(), 3000u);
+  EXPECT_EQ(sliced->model.main().nodes.size(), whole->model.main().nodes.size());
+  EXPECT_EQ(sliced->model.main().nodes.back().name, "relu2999");
+  EXPECT_EQ(sliced->model.main().values.size(), whole->model.main().values.size());
+  EXPECT_EQ(sliced->data_files, whole->data_files);
+  EXPECT_EQ(sliced->notes, whole->notes);
+  EXPECT_TRUE(sliced->missing_data.empty());
+  EXPECT_EQ(sliced->model.main().initializers[0].storage, ir::Tensor::Storage::Source);  // weights.bin resolved
+}
+
+TEST(OpenJob, ACutFileFailsInSlicesWithTheMessageOfOneCall) {
+  const std::string model = reluChain(3000);
+  const std::vector<IncomingFile> files{test::file("chain.onnx", model.substr(0, model.size() * 2 / 3))};
+  OpenJob job(files);
+  while (!job.step(0)) {
+  }
+  auto sliced = job.take();
+  ASSERT_FALSE(sliced.ok());
+  EXPECT_EQ(sliced.error().message, openModelFromFiles(files).error().message);
+  EXPECT_EQ(sliced.error().message.rfind("chain.onnx: ", 0), 0u) << sliced.error().message;
+}
+
 }  // namespace
 }  // namespace nf::document

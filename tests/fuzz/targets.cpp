@@ -15,7 +15,10 @@
 #include "builder/serialize.h"
 #include "builder/share.h"
 #include "hierarchy/hierarchy.h"
+#include "onnx.pb.h"
+#include "onnx/proto_slices.h"
 #include "onnx/reader.h"
+#include "onnx/skeleton.h"
 #include "onnxexport/export_onnx.h"
 #include "scene/model_scene.h"
 #include "shapes/inference.h"
@@ -42,9 +45,26 @@ constexpr size_t kMaxLayoutNodes = 500;
 // The export builds every weight in memory: a document may ask for gigabytes.
 constexpr int64_t kMaxExportWeightBytes = int64_t{16} << 20;
 
+// The reader decodes the protobuf in slices (what the page does); protobuf's one call
+// must give the same message, or fail too.
+void requireSlicedDecodingAgrees(const uint8_t* data, size_t size) {
+  MemorySource src(std::vector<uint8_t>(data, data + size));
+  auto skeleton = onnx::detail::buildSkeleton(src, onnx::ReadOptions{});
+  if (!skeleton) return;
+  const std::string& bytes = skeleton->bytes;
+  ::onnx::ModelProto whole, sliced;
+  const bool whole_ok = whole.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  onnx::detail::ModelProtoSlices decoder(bytes, &sliced, 1 + size % 97);
+  while (!decoder.step(0)) {
+  }
+  require(whole_ok == !decoder.failed());
+  if (whole_ok) require(whole.SerializeAsString() == sliced.SerializeAsString());
+}
+
 }  // namespace
 
 int onnxReader(const uint8_t* data, size_t size) {
+  requireSlicedDecodingAgrees(data, size);
   auto r = read(data, size);
   if (!r.ok()) {
     require(!r.error().message.empty());
