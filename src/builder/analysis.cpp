@@ -193,6 +193,7 @@ bool channelsFirstFor(const LayerSpec& spec, const ParamMap& params, const std::
     case TorchLayout::ChannelsLast: return false;
     case TorchLayout::Keep: return !inputs.empty() && inputs[0].channels_first;
     case TorchLayout::Flatten: return false;
+    case TorchLayout::AsStored: return rules::onnxOpChannelsFirst(params, inputs, out.size());
   }
   return false;
 }
@@ -247,6 +248,10 @@ void propagate(Work& w, int i) {
     out.dtype = std::get<std::string>(w.params[i].at("dtype")) == "int64" ? DType::Int64 : DType::Float32;
   } else if (spec.input_kind == InputKind::Any && !inputs.empty()) {
     out.dtype = inputs[0].dtype;
+  }
+  if (spec.family == Family::OnnxOp) {
+    const std::string& dtype = std::get<std::string>(w.params[i].at("output_dtype"));
+    if (dtype != "as_input") out.dtype = dtype == "int64" ? DType::Int64 : DType::Float32;
   }
   out.channels_first = channelsFirstFor(spec, w.params[i], inputs, out.dims);
   r.output = std::move(out);

@@ -15,6 +15,7 @@
 #include <numeric>
 
 #include "base/checked.h"
+#include "builder/onnx_op.h"
 
 namespace nf::builder::rules {
 
@@ -626,6 +627,38 @@ ParamCount transformerEncoderCount(const RuleContext& c, const IntList&) {
 ParamCount transformerDecoderCount(const RuleContext& c, const IntList&) {
   const int64_t d = c.inputs[0].dims[1];
   return {add(add(mul(2, attentionBlock(d)), feedForward(d, c.i("dim_feedforward"))), mul(6, d)), 0};
+}
+
+// The ONNX op layer stores its output shape as PyTorch holds it (ONNX's order); the
+// canonical order moves a channels-first tensor's channels last (types.h).
+bool onnxOpChannelsFirst(const ParamMap& params, const std::vector<TensorInfo>& inputs, size_t out_size) {
+  if (out_size < 2) return false;
+  const std::string& layout = std::get<std::string>(params.at("output_layout"));
+  if (layout != "as_input") return layout == "channels_first";
+  return !inputs.empty() && inputs[0].channels_first && inputs[0].dims.size() == out_size;
+}
+
+Result<IntList> onnxOp(const RuleContext& c) {
+  if (auto attrs = parseOnnxAttrs(c.e("attributes")); !attrs) return attrs.error();
+  if (auto consts = parseOnnxConsts(c.e("constants")); !consts) return consts.error();
+  const IntList& stored = c.t("output_shape");
+  if (stored.empty()) {
+    if (c.inputs.empty()) return fail("an ONNX op without inputs needs its output_shape");
+    return c.inputs[0].dims;
+  }
+  const std::vector<TensorInfo> inputs(c.inputs.begin(), c.inputs.end());
+  IntList out(stored.begin() + 1, stored.end());  // the builder's shapes leave out axis 0
+  if (onnxOpChannelsFirst(c.params, inputs, out.size())) std::rotate(out.begin(), out.begin() + 1, out.end());
+  return out;
+}
+
+ParamCount onnxOpCount(const RuleContext& c, const IntList&) {
+  auto consts = parseOnnxConsts(c.e("constants"));
+  ParamCount n;
+  if (!consts) return n;
+  for (const OnnxConst& k : *consts)
+    if (!k.omitted && !k.literal && k.isFloat()) n.trainable = add(n.trainable, k.elements());
+  return n;
 }
 
 }  // namespace nf::builder::rules

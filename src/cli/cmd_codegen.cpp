@@ -23,6 +23,7 @@
 #include "cli/commands.h"
 #include "cli/load_model.h"
 #include "importer/builder_import.h"
+#include "importer/onnx_op_torch.h"
 #include "importer/torch_import.h"
 
 namespace nf::cli {
@@ -113,6 +114,7 @@ int runCodegen(const Args& args) {
   builder::CodegenOptions options;
   options.training_loop = args.has("train");
   options.main_block = !args.has("no-main");
+  options.onnx_ops = importer::onnxOpTorch;
   const std::string framework_name = args.get("framework", "pytorch");
   const bool json_form = framework_name == "tfjs" || framework_name == "keras-json";
   auto fw = builder::parseFramework(framework_name);

@@ -9,8 +9,11 @@
 #include "base/strings.h"
 #include "builder/catalog.h"
 #include "builder/limits.h"
+#include "builder/onnx_op.h"
 #include "importer/torch_import.h"
 #include "importer/torch_node_util.h"
+#include "shapes/inference.h"
+#include "weights/decode.h"
 
 namespace nf::importer {
 
@@ -22,21 +25,47 @@ namespace {
 
 constexpr double kRowHeight = 90.0;     // canvas spacing of one layer per row
 constexpr double kColumnWidth = 240.0;  // and of side-by-side branches
+constexpr int64_t kKeptValues = 4096;    // largest integer constant a document keeps the values of
+
+struct KeptConst {
+  builder::OnnxConst value;
+};
 
 class Importer {
  public:
-  explicit Importer(const ir::Model& m) : g_(m.main()) {}
+  explicit Importer(const ir::Model& m) : model_(m), g_(m.main()) {}
 
   Result<BuilderImport> run() {
     BuilderImport out;
     for (ir::ValueId v : g_.inputs)
       if (Status s = addInput(v); !s) return Error{s.message()};
+    // Shapes at batch 1: an ONNX op layer's code is written for fixed shapes.
+    shapes::InferenceOptions batch_one;
+    for (ir::ValueId v : g_.realInputs()) {
+      const ir::Value& val = g_.value(v);
+      if (!val.type.isTensor() || !val.type.shape.rank_known || val.type.shape.dims.empty()) continue;
+      ir::Shape s = val.type.shape;
+      s.dims[0] = ir::Dim::known(1);
+      batch_one.input_overrides[val.name] = s;
+    }
+    inference_ = shapes::inferShapes(model_, batch_one);
     for (uint32_t i = 0; i < g_.nodes.size(); ++i) {
       out.onnx_nodes += 1;
       if (skipped_.count(i)) continue;
       const ir::Node& n = g_.nodes[i];
-      if (Status s = addNode(i); !s)
-        return Error{"node '" + displayName(n.name.empty() ? n.op_type : n.name) + "' (" + n.op_type + "): " + s.message()};
+      // A node that is no builder layer (or whose pattern does not fit here) is kept as
+      // a generic ONNX op layer; what was added for the failed pattern is taken back.
+      const std::vector<builder::NodeId> before = nodeIds();
+      Status s = addNode(i);
+      if (!s) {
+        for (const builder::NodeId id : nodeIds())
+          if (!std::binary_search(before.begin(), before.end(), id)) doc_.eraseNode(id);
+        Status g = generic(i);
+        if (!g)
+          return Error{"node '" + displayName(n.name.empty() ? n.op_type : n.name) + "' (" + n.op_type + "): " +
+                       s.message() + "; as an ONNX op layer: " + g.message()};
+        out.onnx_op_layers += 1;
+      }
       if (doc_.nodes().size() > builder::kMaxDocumentNodes) return Error{builder::nodeLimitMessage()};
     }
     if (doc_.nodes().empty()) return Error{"the model has no layers"};
@@ -48,8 +77,12 @@ class Importer {
   }
 
  private:
+  const ir::Model& model_;
   const ir::Graph& g_;
+  shapes::InferenceResult inference_;
   builder::Document doc_;
+  std::unordered_map<uint32_t, bool> channels_first_;     // builder node -> PyTorch stores it channels-first
+  std::unordered_map<uint32_t, KeptConst> literals_;      // Constant node output -> its tensor
   std::unordered_map<uint32_t, builder::NodeId> layer_of_;  // value -> the layer producing it
   std::unordered_map<uint32_t, int> rank_of_;               // value -> ONNX rank (batch included)
   std::set<uint32_t> skipped_;                              // folded into an earlier layer
@@ -63,6 +96,169 @@ class Importer {
       v = g_.node(val.producer).inputs[0];
     }
     return nullptr;
+  }
+
+  std::vector<builder::NodeId> nodeIds() const {
+    std::vector<builder::NodeId> ids;
+    for (const builder::Node& node : doc_.nodes()) ids.push_back(node.id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
+  // [generic ONNX op layers]
+
+  // Whether the PyTorch code stores this layer's output channels-first, as the
+  // builder's analysis decides it (catalog layouts), without running the analysis.
+  bool channelsFirst(builder::NodeId id) {
+    if (auto it = channels_first_.find(id.index); it != channels_first_.end()) return it->second;
+    const builder::Node* node = doc_.node(id);
+    const builder::LayerSpec* spec = node ? builder::catalog().find(node->type) : nullptr;
+    bool cf = false;
+    if (spec && spec->family == builder::Family::Input) {
+      cf = std::get<builder::IntList>(node->params.at("shape")).size() >= 3;
+    } else if (spec && spec->family == builder::Family::OnnxOp) {
+      auto it = node->params.find("output_layout");
+      cf = it != node->params.end() && std::get<std::string>(it->second) == "channels_first";
+    } else if (spec) {
+      const auto in = doc_.inputEdges(id);
+      switch (spec->layout) {
+        case builder::TorchLayout::ChannelsFirst: cf = true; break;
+        case builder::TorchLayout::Keep: cf = !in.empty() && channelsFirst(in[0].from); break;
+        default: cf = false;
+      }
+    }
+    channels_first_[id.index] = cf;
+    return cf;
+  }
+  bool channelsFirst(ir::ValueId v) {
+    auto it = layer_of_.find(v.index);
+    return it != layer_of_.end() && channelsFirst(it->second);
+  }
+
+  // The constant an input reads (an initializer, through Identity nodes, or a Constant
+  // node's value), as the document keeps it.
+  std::optional<builder::OnnxConst> constantInput(ir::ValueId v, int position) {
+    builder::OnnxConst k;
+    k.input = position;
+    const ir::Tensor* t = weight(v);
+    if (!t) {
+      auto it = literals_.find(v.index);
+      if (it == literals_.end()) return std::nullopt;
+      k = it->second.value;
+      k.input = position;
+      return k;
+    }
+    k.dtype = std::string(ir::elemTypeName(t->elem));
+    k.dims = t->dims;
+    // Integers (shapes, axes, indices) are kept: the code needs their values. Float
+    // weights keep their dims; the builder's code initialises them afresh.
+    if (!k.isFloat() && t->elementCount() >= 0 && t->elementCount() <= kKeptValues)
+      if (auto values = weights::readElements(model_, *t, 0, t->elementCount())) k.values = std::move(*values);
+    return k;
+  }
+
+  // A Constant node: remembered, so the layers that read it carry its value.
+  Status constant(const ir::Node& n) {
+    if (n.outputs.size() != 1 || !n.outputs[0].valid()) return Error{"a Constant without one output"};
+    builder::OnnxConst k;
+    k.literal = true;
+    if (const ir::Attribute* a = n.attr("value"); a && !a->tensors.empty()) {
+      const ir::Tensor& t = a->tensors[0];
+      k.dtype = std::string(ir::elemTypeName(t.elem));
+      k.dims = t.dims;
+      if (t.elementCount() < 0 || t.elementCount() > kKeptValues) return Error{"a Constant too large to keep in a document"};
+      auto values = weights::readElements(model_, t, 0, t.elementCount());
+      if (!values) return values.error();
+      k.values = std::move(*values);
+    } else if (const ir::Attribute* f = n.attr("value_float")) {
+      k.values = {f->f};
+    } else if (const ir::Attribute* i = n.attr("value_int")) {
+      k.dtype = "INT64";
+      k.values = {static_cast<double>(i->i)};
+    } else if (const ir::Attribute* fs = n.attr("value_floats")) {
+      k.dims = {static_cast<int64_t>(fs->floats.size())};
+      k.values.assign(fs->floats.begin(), fs->floats.end());
+    } else if (const ir::Attribute* is = n.attr("value_ints")) {
+      k.dtype = "INT64";
+      k.dims = {static_cast<int64_t>(is->ints.size())};
+      for (int64_t x : is->ints) k.values.push_back(static_cast<double>(x));
+    } else {
+      return Error{"a Constant without a tensor, float or int value"};
+    }
+    literals_[n.outputs[0].index] = KeptConst{std::move(k)};
+    return {};
+  }
+
+  // Any node as an "ONNX op" layer: its attributes and constants kept, its output shape
+  // from the model's shape inference (the builder's own rules do not know the op).
+  Status generic(uint32_t index) {
+    const ir::Node& n = g_.nodes[index];
+    if (!n.subgraphs().empty()) return Error{"ops with subgraphs (If, Loop, Scan) are not builder layers"};
+    if (n.outputs.empty() || !n.outputs[0].valid()) return Error{"its first output is omitted"};
+    for (size_t k = 1; k < n.outputs.size(); ++k)
+      if (n.outputs[k].valid() && (!g_.value(n.outputs[k]).consumers.empty() || g_.value(n.outputs[k]).graph_output))
+        return Error{"its output " + std::to_string(k + 1) + " is used (a builder layer has one output)"};
+    std::vector<builder::OnnxAttr> attrs;
+    for (const ir::Attribute& a : n.attributes) {
+      builder::OnnxAttr b;
+      b.name = a.name;
+      using K = builder::OnnxAttr::Kind;
+      switch (a.type) {
+        case ir::AttrType::Int: b.kind = K::Int; b.i = a.i; break;
+        case ir::AttrType::Float: b.kind = K::Float; b.f = a.f; break;
+        case ir::AttrType::String: b.kind = K::String; b.s = a.s; break;
+        case ir::AttrType::Ints: b.kind = K::Ints; b.ints = a.ints; break;
+        case ir::AttrType::Floats: b.kind = K::Floats; b.floats.assign(a.floats.begin(), a.floats.end()); break;
+        case ir::AttrType::Strings: b.kind = K::Strings; b.strings = a.strings; break;
+        default: return Error{"attribute '" + displayName(a.name) + "' of kind " + std::string(ir::attrTypeName(a.type)) +
+                              " cannot be kept in a builder document"};
+      }
+      attrs.push_back(std::move(b));
+    }
+    std::vector<builder::OnnxConst> consts;
+    std::vector<ir::ValueId> activations;
+    for (size_t p = 0; p < n.inputs.size(); ++p) {
+      const ir::ValueId v = n.inputs[p];
+      if (!v.valid()) {
+        builder::OnnxConst k;
+        k.input = static_cast<int>(p);
+        k.omitted = true;
+        consts.push_back(k);
+      } else if (layer_of_.count(v.index)) {
+        activations.push_back(v);
+      } else if (auto k = constantInput(v, static_cast<int>(p))) {
+        consts.push_back(std::move(*k));
+      } else {
+        return Error{"its input '" + displayName(g_.value(v).name) + "' is neither a layer's output nor a constant"};
+      }
+    }
+    const ir::Type& type = inference_.value(n.outputs[0]).type;
+    if (!type.isTensor() || !type.shape.rank_known || type.shape.dims.empty())
+      return Error{"shape inference gives its output no shape of rank 1 or more"};
+    builder::IntList stored;  // as ONNX has it, axis 0 included (not always the batch: attention transposes it)
+    for (size_t a = 0; a < type.shape.dims.size(); ++a) {
+      const ir::Dim& d = type.shape.dims[a];
+      if (!d.isKnown()) return Error{"shape inference leaves axis " + std::to_string(a) + " of its output unknown"};
+      stored.push_back(d.value);
+    }
+    const int rank = static_cast<int>(type.shape.dims.size());
+    const bool cf = rank >= 4 || (rank == 3 && !activations.empty() && rankOf(activations[0]) == 3 && channelsFirst(activations[0]));
+    const bool ints = type.elem == ir::ElemType::Int64 || type.elem == ir::ElemType::Int32 || type.elem == ir::ElemType::Bool;
+    builder::ParamMap p = {{"op_type", n.op_type},
+                           {"domain", n.domain == "ai.onnx" ? std::string() : n.domain},
+                           {"attributes", builder::formatOnnxAttrs(attrs)},
+                           {"constants", builder::formatOnnxConsts(consts)},
+                           {"output_shape", stored},
+                           {"output_layout", std::string(cf ? "channels_first" : "plain")},
+                           {"output_dtype", std::string(ints ? "int64" : "float32")},
+                           {"opset", model_.opsetVersion(n.domain)}};
+    auto id = add("OnnxOp", scopeIdentifier(n).empty() ? n.op_type : scopeIdentifier(n), std::move(p));
+    if (!id) return id.error();
+    for (size_t k = 0; k < activations.size(); ++k)
+      if (Status s = connect(activations[k], *id, static_cast<int>(k)); !s) return s;
+    layer_of_[n.outputs[0].index] = *id;
+    rank_of_[n.outputs[0].index] = rank;
+    return {};
   }
 
   // One row per layer in graph order; a branch that leaves a fork before its last
@@ -141,12 +337,26 @@ class Importer {
 
   // One layer reading inputs[0] (and `extra` more activations) and writing outputs[0].
   Status layer(const ir::Node& n, const std::string& type, builder::ParamMap params, int activations = 1) {
+    if (Status s = storageFits(type, n.inputs[0]); !s) return s;
     auto id = add(type, scopeIdentifier(n), std::move(params));
     if (!id) return id.error();
     for (int p = 0; p < activations; ++p)
       if (Status s = connect(n.inputs[static_cast<size_t>(p)], *id, p); !s) return s;
     layer_of_[n.outputs[0].index] = *id;
     rank_of_[n.outputs[0].index] = rankOf(n.inputs[0]);
+    return {};
+  }
+
+  // A builder layer computes the ONNX op only where the PyTorch code holds its input as
+  // the layer wants it: a channels-first layer (Conv, pooling, BatchNorm) on a feature map
+  // stored channels-first, a channels-last one (Linear) on one stored in ONNX's order.
+  Status storageFits(const std::string& type, ir::ValueId input) {
+    const builder::LayerSpec* spec = builder::catalog().find(type);
+    if (!spec || rankOf(input) < 3) return {};
+    if (spec->layout == builder::TorchLayout::ChannelsFirst && !channelsFirst(input))
+      return Error{"its input is not a channels-first feature map"};
+    if (spec->layout == builder::TorchLayout::ChannelsLast && channelsFirst(input))
+      return Error{"its input is a channels-first feature map"};
     return {};
   }
 
@@ -168,6 +378,7 @@ class Importer {
     const ir::Node& n = g_.nodes[index];
     const std::string& op = n.op_type;
     if (!n.domain.empty() && n.domain != "ai.onnx") return Error{"ops of domain '" + displayName(n.domain) + "' are not builder layers"};
+    if (op == "Constant" && n.domain.empty()) return constant(n);
     if (n.inputs.empty() || n.outputs.empty() || !n.inputs[0].valid()) return Error{"not a builder layer yet"};
     if (op == "Identity" || op == "Dropout") return alias(n);
     static const std::map<std::string, std::string> activations = {
@@ -185,8 +396,17 @@ class Importer {
     if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
       const int r = rankOf(n.inputs[0]) - 2;
       if (r < 1 || r > 3) return Error{"global pooling of a tensor of unknown rank"};
-      // The builder's global pool already drops the spatial axes (a Flatten after it is a no-op).
-      Status s = layer(n, std::string(op == "GlobalMaxPool" ? "GlobalMaxPool" : "GlobalAvgPool") + std::to_string(r) + "d", {});
+      // The builder's global pool drops the spatial axes, as the Flatten that usually
+      // follows does (it becomes a no-op). Where the pooled map is used as a map (a
+      // squeeze-and-excitation block's 1x1 convolutions) an adaptive pool to size 1 keeps them.
+      const ir::Value& pooled = g_.value(n.outputs[0]);
+      bool flattened = !pooled.graph_output && !pooled.consumers.empty();
+      for (ir::NodeId c : pooled.consumers)
+        flattened = flattened && g_.node(c).op_type == "Flatten" && attrInt(g_.node(c), "axis", 1) == 1;
+      const std::string kind = op == "GlobalMaxPool" ? "Max" : "Avg";
+      if (!flattened)
+        return layer(n, "Adaptive" + kind + "Pool" + std::to_string(r) + "d", {{"output_size", builder::IntList(static_cast<size_t>(r), 1)}});
+      Status s = layer(n, "Global" + kind + "Pool" + std::to_string(r) + "d", {});
       rank_of_[n.outputs[0].index] = 2;
       return s;
     }
@@ -203,13 +423,18 @@ class Importer {
     if (auto it = merges.find(op); it != merges.end()) {
       if (n.inputs.size() != 2 || !layer_of_.count(n.inputs[0].index) || !layer_of_.count(n.inputs[1].index))
         return Error{op + " with a constant is not a builder layer yet"};
+      const ir::Type& a = inference_.value(n.inputs[0]).type;
+      const ir::Type& b = inference_.value(n.inputs[1]).type;
+      if (!a.shape.rank_known || !(a.shape == b.shape) || channelsFirst(n.inputs[0]) != channelsFirst(n.inputs[1]))
+        return Error{op + " that broadcasts is not a builder merge"};
       return layer(n, it->second, {}, 2);
     }
     if (op == "Concat") {
       const int rank = rankOf(n.inputs[0]);
       int64_t axis = attrInt(n, "axis", 1);
       if (axis < 0) axis += rank;
-      if (rank < 2 || axis != 1) return Error{"Concat on an axis other than the channels"};
+      if (rank < 2 || axis != 1 || (rank > 2 && !channelsFirst(n.inputs[0])))
+        return Error{"Concat on an axis other than the channels"};
       auto id = add("Concatenate", scopeIdentifier(n), {{"axis", int64_t{-1}}});
       if (!id) return id.error();
       for (size_t p = 0; p < n.inputs.size(); ++p)
@@ -252,6 +477,7 @@ class Importer {
       return Error{"dilated pooling is not a builder layer"};
     const bool is_max = n.op_type == "MaxPool";
     const std::string type = std::string(is_max ? "MaxPool" : "AvgPool") + std::to_string(r) + "d";
+    if (Status s = storageFits(type, n.inputs[0]); !s) return s;
     builder::ParamMap p = {{"kernel_size", kernel}, {"stride", attrIntsOr(n, "strides", builder::IntList(r, 1))}};
     const std::string auto_pad = detail::attrStr(n, "auto_pad", "NOTSET");
     const auto pads = attrIntsOr(n, "pads", builder::IntList(2 * r, 0));
@@ -340,11 +566,11 @@ class Importer {
         if (b && b->dims.size() == 1 && b->dims[0] == w->dims[1]) {
           bias = true;
           result = add.outputs[0];
-          skipped_.insert(out.consumers[0].index);
         }
       }
     }
     if (Status s = layer(n, "Linear", {{"out_features", w->dims[1]}, {"bias", bias}}); !s) return s;
+    if (bias) skipped_.insert(out.consumers[0].index);
     layer_of_[result.index] = layer_of_[n.outputs[0].index];
     rank_of_[result.index] = rankOf(n.inputs[0]);
     return {};

@@ -28,6 +28,7 @@ struct BuilderImport {
   builder::Document doc;
   int64_t onnx_nodes = 0;  // nodes of the main graph
   int64_t layers = 0;      // builder nodes made (Input layers included)
+  int64_t onnx_op_layers = 0;  // of them generic ONNX op layers (nodes no builder layer matches)
 };
 
 Result<BuilderImport> onnxToBuilder(const ir::Model& model);
