@@ -55,7 +55,12 @@ void checkNode(Work& w, int i) {
     w.shapeable[i] = false;
     return;
   }
-  if (!spec->has(w.fw)) {
+  if (!spec->has(w.fw) && spec->family == Family::OnnxOp) {
+    auto op = node.params.find("op_type");
+    const std::string name = op != node.params.end() && std::holds_alternative<std::string>(op->second)
+                                 ? std::get<std::string>(op->second) : std::string("?");
+    w.error(i, "ONNX op " + name + " has no " + frameworkName(w.fw) + " layer (PyTorch only)");
+  } else if (!spec->has(w.fw)) {
     const Framework other = w.fw == Framework::PyTorch ? Framework::Keras : Framework::PyTorch;
     w.error(i, spec->type + " is not available in " + frameworkName(w.fw) + " (" + frameworkName(other) +
                    " only): replace it or generate " + frameworkName(other) + " code");
