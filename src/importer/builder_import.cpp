@@ -55,6 +55,8 @@ class Importer {
       const ir::Node& n = g_.nodes[i];
       // A node that is no builder layer (or whose pattern does not fit here) is kept as
       // a generic ONNX op layer; what was added for the failed pattern is taken back.
+      if (folded(n)) continue;
+      if (n.op_type == "ConstantOfShape" && !n.outputs.empty() && weight(n.outputs[0])) continue;  // a weight
       const std::vector<builder::NodeId> before = nodeIds();
       Status s = addNode(i);
       if (!s) {
@@ -83,19 +85,38 @@ class Importer {
   builder::Document doc_;
   std::unordered_map<uint32_t, bool> channels_first_;     // builder node -> PyTorch stores it channels-first
   std::unordered_map<uint32_t, KeptConst> literals_;      // Constant node output -> its tensor
+  std::unordered_map<uint32_t, ir::Tensor> generated_;   // ConstantOfShape output -> the weight it stands for
   std::unordered_map<uint32_t, builder::NodeId> layer_of_;  // value -> the layer producing it
   std::unordered_map<uint32_t, int> rank_of_;               // value -> ONNX rank (batch included)
   std::set<uint32_t> skipped_;                              // folded into an earlier layer
   std::set<std::string> names_;
 
-  const ir::Tensor* weight(ir::ValueId v) const {
+  const ir::Tensor* weight(ir::ValueId v) {
     for (int hops = 0; v.valid() && hops < 64; ++hops) {
       const ir::Value& val = g_.value(v);
       if (val.initializer >= 0) return &g_.initializers[static_cast<size_t>(val.initializer)];
+      if (val.producer.valid() && g_.node(val.producer).op_type == "ConstantOfShape") return generatedWeight(v);
       if (!val.producer.valid() || g_.node(val.producer).op_type != "Identity") return nullptr;
       v = g_.node(val.producer).inputs[0];
     }
     return nullptr;
+  }
+
+  // The model zoo's "light" graphs generate each weight with ConstantOfShape of a constant
+  // shape: a weight of those dims (its values do not matter to the builder).
+  const ir::Tensor* generatedWeight(ir::ValueId v) {
+    if (auto it = generated_.find(v.index); it != generated_.end()) return &it->second;
+    const ir::Node& n = g_.node(g_.value(v).producer);
+    if (n.inputs.empty() || !n.inputs[0].valid()) return nullptr;
+    const auto& shape = inference_.value(n.inputs[0]).constant;
+    std::vector<int64_t> dims;
+    if (!shape || !shape->toInts(&dims)) return nullptr;
+    ir::Tensor t;
+    t.name = g_.value(v).name;
+    t.dims = dims;
+    const ir::Attribute* value = n.attr("value");
+    t.elem = value && !value->tensors.empty() ? value->tensors[0].elem : ir::ElemType::Float;
+    return &generated_.emplace(v.index, std::move(t)).first->second;
   }
 
   std::vector<builder::NodeId> nodeIds() const {
@@ -155,6 +176,43 @@ class Importer {
     if (!k.isFloat() && t->elementCount() >= 0 && t->elementCount() <= kKeptValues)
       if (auto values = weights::readElements(model_, *t, 0, t->elementCount())) k.values = std::move(*values);
     return k;
+  }
+
+  // A node whose outputs shape inference computed at batch 1 (Shape, the Gather / Concat
+  // arithmetic on shapes, ConstantOfShape) is a constant of the layers that read it. Not
+  // when it reads a float weight (that weight stays a parameter) or is a graph output.
+  bool folded(const ir::Node& n) {
+    if (n.outputs.empty() || n.op_type == "Constant") return false;
+    for (ir::ValueId v : n.inputs)
+      if (v.valid()) {
+        const ir::Tensor* t = weight(v);
+        if (t && ir::isFloatType(t->elem)) return false;
+      }
+    std::vector<std::pair<uint32_t, builder::OnnxConst>> values;
+    for (ir::ValueId v : n.outputs) {
+      if (!v.valid()) continue;
+      if (g_.value(v).graph_output) return false;
+      const auto& c = inference_.value(v).constant;
+      if (!c || !c->fullyKnown() || c->count() < 0 || c->count() > kKeptValues) return false;
+      if (n.op_type == "ConstantOfShape" && c->isReal()) return false;  // a generated weight (generatedWeight)
+      builder::OnnxConst k;
+      k.literal = true;
+      k.dtype = std::string(ir::elemTypeName(c->elem));
+      k.dims = c->dims;
+      if (c->isReal()) {
+        k.values = c->reals;
+      } else {
+        for (size_t e = 0; e < static_cast<size_t>(c->count()); ++e) {
+          int64_t x = 0;
+          if (!c->intAt(e, &x)) return false;
+          k.values.push_back(static_cast<double>(x));
+        }
+      }
+      values.push_back({v.index, std::move(k)});
+    }
+    if (values.empty()) return false;
+    for (auto& [v, k] : values) literals_[v] = KeptConst{std::move(k)};
+    return true;
   }
 
   // A Constant node: remembered, so the layers that read it carry its value.

@@ -421,17 +421,54 @@ std::string onnxOp(LayerCtx& c) {
     w.fail("ONNX op " + op_type + " of domain '" + c.pe("domain") + "' is not written (the export declares the standard domain only)");
     return c.inputs.empty() ? std::string() : c.inputs[0];
   }
-  // The export is opset 17; these ops took their axes or splits as attributes before 13.
-  static const std::set<std::string> changed_at_13 = {"Squeeze", "Unsqueeze", "Split", "ReduceSum"};
-  if (c.pi("opset") > 17 || (c.pi("opset") < 13 && changed_at_13.count(op_type))) {
-    w.fail("ONNX op " + op_type + " of opset " + std::to_string(c.pi("opset")) + " differs in opset 17");
-    return c.inputs.empty() ? std::string() : c.inputs[0];
-  }
   auto attrs = builder::parseOnnxAttrs(c.pe("attributes"));
   auto consts = builder::parseOnnxConsts(c.pe("constants"));
   if (!attrs || !consts) {
     w.fail(attrs ? consts.error().message : attrs.error().message);
     return c.inputs.empty() ? std::string() : c.inputs[0];
+  }
+  // The export is opset 17. Pad and Clip of opsets before 11 took as attributes what are
+  // inputs since: moved there. The other ops that changed their inputs before 13 are refused.
+  const int64_t opset = c.pi("opset");
+  if (opset < 11 && (op_type == "Pad" || op_type == "Clip") && consts->empty() && c.inputs.size() == 1) {
+    std::vector<builder::OnnxAttr> kept;
+    auto scalar = [&](double v) {
+      builder::OnnxConst k;
+      k.literal = true;
+      k.input = static_cast<int>(consts->size()) + 1;
+      k.values = {v};
+      consts->push_back(k);
+    };
+    double value = 0, lo = -3.4028234663852886e38, hi = 3.4028234663852886e38;
+    builder::IntList pads;
+    for (const builder::OnnxAttr& a : *attrs) {
+      if (a.name == "pads" || a.name == "paddings") pads = a.ints;
+      else if (a.name == "value") value = a.f;
+      else if (a.name == "min") lo = a.f;
+      else if (a.name == "max") hi = a.f;
+      else kept.push_back(a);
+    }
+    if (op_type == "Pad") {
+      builder::OnnxConst k;
+      k.literal = true;
+      k.input = 1;
+      k.dtype = "INT64";
+      k.dims = {static_cast<int64_t>(pads.size())};
+      k.values.assign(pads.begin(), pads.end());
+      consts->push_back(k);
+      scalar(value);
+    } else {
+      scalar(lo);
+      scalar(hi);
+    }
+    *attrs = std::move(kept);
+  } else if (opset > 17 || opset < 13) {
+    static const std::set<std::string> changed = {"Squeeze", "Unsqueeze", "Split", "ReduceSum", "Pad", "Clip", "Slice",
+                                                  "Resize", "Upsample", "TopK", "Dropout"};
+    if (opset > 17 || changed.count(op_type)) {
+      w.fail("ONNX op " + op_type + " of opset " + std::to_string(opset) + " differs in opset 17, which the export writes");
+      return c.inputs.empty() ? std::string() : c.inputs[0];
+    }
   }
   std::vector<std::string> ins;
   size_t next = 0;
