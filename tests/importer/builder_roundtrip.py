@@ -14,7 +14,10 @@ layer (Clip, HardSigmoid, broadcasting Mul, ceil-mode MaxPool, attention's Resha
 MatMul/Softmax...) become generic ONNX op layers; and every corpus model of the light,
 pytorch-converted and simple folders (CORPUS_DIR; share printed, floors below, each failure named).
 A node an ONNX op layer cannot hold (a Split whose second output is used) is refused with the
-node named. Exit 77 (skipped) without python3-torch / onnx.
+node named. Keras from ONNX (`netforge codegen MODEL.onnx --framework keras`, through the builder
+document): ResNet-18 becomes Keras functional code (20 Conv2D, 8 Add; run and counted when
+python3 has tensorflow/keras, else checked as Python with those layers), MobileNetV2 is refused
+naming its Clip layers. Exit 77 (skipped) without python3-torch / onnx.
 
 usage: builder_roundtrip.py NETFORGE WORK_DIR [CORPUS_DIR]
 """
@@ -155,6 +158,33 @@ def check(netforge, onnx_path, work):
     return "; ".join(problems) or None
 
 
+def check_keras(netforge, resnet, mobilenet):
+    """Keras from ONNX: code for a CNN whose layers Keras has, a named refusal otherwise."""
+    import ast
+    problems = []
+    r = subprocess.run([netforge, "codegen", resnet, "--framework", "keras"], capture_output=True, text=True)
+    if r.returncode:
+        return f"ResNet-18 to Keras failed: {r.stderr.strip()[-300:]}"
+    code = r.stdout
+    ast.parse(code)
+    convs, adds = code.count("layers.Conv2D("), code.count("layers.Add(")
+    if (convs, adds) != (20, 8):
+        problems.append(f"ResNet-18's Keras code has {convs} Conv2D and {adds} Add layers (want 20 and 8)")
+    try:
+        import tensorflow  # noqa: F401  (not installable on Debian here: then the code is only parsed)
+        scope = {"__name__": "keras_from_onnx"}
+        exec(compile(code, "resnet18_keras.py", "exec"), scope)
+        print("Keras: ResNet-18 code built with tensorflow")
+    except ImportError:
+        print(f"Keras: ResNet-18 code parses with {convs} Conv2D and {adds} Add layers (tensorflow not installed: not run)")
+    r = subprocess.run([netforge, "codegen", mobilenet, "--framework", "keras"], capture_output=True, text=True)
+    if r.returncode != 1 or "OnnxOp Clip is not available in Keras" not in r.stderr:
+        problems.append(f"MobileNetV2 to Keras: exit {r.returncode}, {r.stderr.strip()[:300]!r}")
+    else:
+        print("Keras: MobileNetV2 refused:", r.stderr.strip()[:160], "...")
+    return "; ".join(problems) or None
+
+
 # Corpus floors: share of each folder's models that import, run and match (the rest named).
 CORPUS_FLOORS = {"light": 1.0, "pytorch-converted": 0.95, "simple": 0.0}
 
@@ -209,6 +239,9 @@ def main():
         reason = check(netforge, path, work)
         if reason:
             failures[path] = reason
+    reason = check_keras(netforge, resnet, os.path.join(work, "mobilenet_v2.onnx"))
+    if reason:
+        failures["keras"] = reason
     # An op that is no builder layer becomes an ONNX op layer (here an Erf)...
     m = onnx.load(cnn)
     erf = onnx.helper.make_node("Erf", [m.graph.node[0].output[0]], ["erf_out"], name="/odd/Erf")
@@ -233,7 +266,7 @@ def main():
         failures[two] = f"a Split with two used outputs: exit {r.returncode}, {r.stderr.strip()!r}"
     else:
         print("two_outputs: refused with the node named:", r.stderr.strip())
-    print(f"{len(models) + 2 - len(failures)}/{len(models) + 2} builder imports behave")
+    print(f"{len(models) + 3 - len(failures)}/{len(models) + 3} builder imports behave")
     if len(sys.argv) == 4:
         failures.update(corpus_shares(netforge, sys.argv[3], os.path.join(work, "corpus")))
     for path, reason in failures.items():
