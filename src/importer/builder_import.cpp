@@ -57,11 +57,12 @@ class Importer {
       // a generic ONNX op layer; what was added for the failed pattern is taken back.
       if (folded(n)) continue;
       if (n.op_type == "ConstantOfShape" && !n.outputs.empty() && weight(n.outputs[0])) continue;  // a weight
-      const std::vector<builder::NodeId> before = nodeIds();
+      const size_t before = doc_.nodes().size();  // layers are appended: a failed pattern's are the last ones
       Status s = addNode(i);
       if (!s) {
-        for (const builder::NodeId id : nodeIds())
-          if (!std::binary_search(before.begin(), before.end(), id)) doc_.eraseNode(id);
+        std::vector<builder::NodeId> added;
+        for (size_t k = before; k < doc_.nodes().size(); ++k) added.push_back(doc_.nodes()[k].id);
+        for (const builder::NodeId id : added) doc_.eraseNode(id);
         Status g = generic(i);
         if (!g)
           return Error{"node '" + displayName(n.name.empty() ? n.op_type : n.name) + "' (" + n.op_type + "): " +
@@ -90,6 +91,7 @@ class Importer {
   std::unordered_map<uint32_t, int> rank_of_;               // value -> ONNX rank (batch included)
   std::set<uint32_t> skipped_;                              // folded into an earlier layer
   std::set<std::string> names_;
+  std::unordered_map<std::string, int> next_suffix_;
 
   const ir::Tensor* weight(ir::ValueId v) {
     for (int hops = 0; v.valid() && hops < 64; ++hops) {
@@ -117,13 +119,6 @@ class Importer {
     const ir::Attribute* value = n.attr("value");
     t.elem = value && !value->tensors.empty() ? value->tensors[0].elem : ir::ElemType::Float;
     return &generated_.emplace(v.index, std::move(t)).first->second;
-  }
-
-  std::vector<builder::NodeId> nodeIds() const {
-    std::vector<builder::NodeId> ids;
-    for (const builder::Node& node : doc_.nodes()) ids.push_back(node.id);
-    std::sort(ids.begin(), ids.end());
-    return ids;
   }
 
   // [generic ONNX op layers]
@@ -325,16 +320,18 @@ class Importer {
   // (the skip edge never runs under a node).
   void place() {
     std::map<builder::NodeId, double> column;
+    std::map<builder::NodeId, std::vector<builder::NodeId>> consumers_of;  // one pass over the edges
+    for (const builder::Edge& e : doc_.edges()) consumers_of[e.from].push_back(e.to);
+    for (auto& [from, list] : consumers_of) {
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+    }
     for (const builder::Node& node : doc_.nodes()) {
       double col = 0;
       bool first = true;
       for (const builder::Edge& e : doc_.inputEdges(node.id)) {
         double c = column[e.from];
-        const auto siblings = doc_.outputEdges(e.from);
-        std::vector<builder::NodeId> consumers;
-        for (const builder::Edge& o : siblings) consumers.push_back(o.to);
-        std::sort(consumers.begin(), consumers.end());
-        consumers.erase(std::unique(consumers.begin(), consumers.end()), consumers.end());
+        const std::vector<builder::NodeId>& consumers = consumers_of[e.from];
         const auto at = std::find(consumers.begin(), consumers.end(), node.id);
         if (consumers.size() > 1 && at + 1 != consumers.end())
           c += 1.0 + static_cast<double>(at - consumers.begin());
@@ -349,18 +346,26 @@ class Importer {
   std::string uniqueName(std::string base) {
     if (base.empty()) base = "layer";
     std::string name = base;
-    for (int k = 2; names_.count(name); ++k) name = base + "_" + std::to_string(k);
+    // The next suffix to try per base: 10,000 layers of one scope stay linear.
+    int& k = next_suffix_.try_emplace(base, 2).first->second;
+    while (names_.count(name)) name = base + "_" + std::to_string(k++);
     names_.insert(name);
     return name;
   }
 
   Result<builder::NodeId> add(const std::string& type, const std::string& name, builder::ParamMap params) {
-    auto node = builder::makeNode(doc_, type, {0.0, kRowHeight * static_cast<double>(doc_.nodes().size())});
-    if (!node) return node.error();
-    node->name = uniqueName(name);
-    for (auto& [key, value] : params) node->params[key] = std::move(value);
-    const builder::NodeId id = node->id;
-    if (Status s = doc_.insertNode(std::move(*node)); !s) return Error{s.message()};
+    // Not makeNode: its default name scans every layer, which made a 10k-node import quadratic.
+    const builder::LayerSpec* spec = builder::catalog().find(type);
+    if (!spec) return Error{"unknown layer type '" + type + "'"};
+    builder::Node node;
+    node.id = doc_.nextId();
+    node.type = spec->type;
+    node.name = uniqueName(name);
+    node.params = builder::defaultParams(*spec);
+    node.pos = {0.0, kRowHeight * static_cast<double>(doc_.nodes().size())};
+    for (auto& [key, value] : params) node.params[key] = std::move(value);
+    const builder::NodeId id = node.id;
+    if (Status s = doc_.insertNode(std::move(node)); !s) return Error{s.message()};
     return id;
   }
 
