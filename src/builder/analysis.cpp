@@ -59,7 +59,8 @@ void checkNode(Work& w, int i) {
     auto op = node.params.find("op_type");
     const std::string name = op != node.params.end() && std::holds_alternative<std::string>(op->second)
                                  ? std::get<std::string>(op->second) : std::string("?");
-    w.error(i, spec->type + " " + name + " is not available in " + std::string(frameworkName(w.fw)) + " (PyTorch only)");
+    w.error(i, spec->type + " is not available in " + std::string(frameworkName(w.fw)) + " (ONNX " + name +
+                   " has no Keras layer; PyTorch only)");
   } else if (!spec->has(w.fw)) {
     const Framework other = w.fw == Framework::PyTorch ? Framework::Keras : Framework::PyTorch;
     w.error(i, spec->type + " is not available in " + frameworkName(w.fw) + " (" + frameworkName(other) +
