@@ -422,7 +422,9 @@ void addPooling(std::vector<LayerSpec>& t) {
                                                   "step; 0 means equal to the window size"),
                                            {"strides"}),
                                pEnum("padding", "valid", {"valid", "same"}, derived(), kw("padding"),
-                                     "valid: no padding; same: output = ceil(input / stride)")})
+                                     "valid: no padding; same: output = ceil(input / stride)"),
+                               pBool("ceil_mode", false, derived(), unsupported(),
+                                     "with padding valid: a last, partial window counts (output rounds up)")})
                       .torchExtra({"padding", "ceil_mode", "count_include_pad"})
                       .rules(rules::pool)
                       .words({"pooling", "downsample", "subsample"})

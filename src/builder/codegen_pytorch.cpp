@@ -176,6 +176,7 @@ struct TorchEmitter {
     const IntList s = rules::poolStride(k, pt(i, "stride"));
     std::vector<std::string> args = {"kernel_size=" + pyTupleOrScalar(k)};
     if (s != k) args.push_back("stride=" + pyTupleOrScalar(s));
+    if (pb(i, "ceil_mode")) args.push_back("ceil_mode=True");
     if (pe(i, "padding") == "same") {
       const IntList& o = out(i).dims;
       auto tp = rules::torchSamePool(spatialIn(i), k, s, IntList(o.begin(), o.begin() + r));

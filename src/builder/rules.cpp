@@ -357,6 +357,16 @@ Result<IntList> pool(const RuleContext& c) {
   IntList spatial(in.dims.begin(), in.dims.begin() + r);
   auto out = windowOut(c, spatial, kernel, stride, ones, c.e("padding"), zeros);
   if (!out) return out;
+  if (c.b("ceil_mode")) {
+    if (c.e("padding") != "valid") return fail("ceil_mode applies to padding 'valid' only");
+    // PyTorch's (and ONNX's) rounding up: one more window where a partial one starts
+    // inside the input.
+    for (int a = 0; a < r; ++a) {
+      int64_t n = ceilDiv(spatial[a] - kernel[a], stride[a]) + 1;
+      if ((n - 1) * stride[a] >= spatial[a]) n -= 1;
+      (*out)[a] = n;
+    }
+  }
   if (c.framework == Framework::PyTorch && c.e("padding") == "same" &&
       !torchSamePool(spatial, kernel, stride, *out)) {
     return fail("PyTorch pooling cannot reproduce padding='same' for this size: use 'valid' or pad first");

@@ -535,7 +535,7 @@ class Importer {
     const auto kernel = attrIntsOr(n, "kernel_shape", {});
     const size_t r = kernel.size();
     if (r < 1 || r > 3) return Error{"pooling without a kernel of rank 1 to 3"};
-    if (attrInt(n, "ceil_mode", 0) != 0) return Error{"pooling with ceil_mode is not a builder layer yet"};
+    const bool ceil_mode = attrInt(n, "ceil_mode", 0) != 0;
     if (attrIntsOr(n, "dilations", builder::IntList(r, 1)) != builder::IntList(r, 1))
       return Error{"dilated pooling is not a builder layer"};
     const bool is_max = n.op_type == "MaxPool";
@@ -546,8 +546,13 @@ class Importer {
     const auto pads = attrIntsOr(n, "pads", builder::IntList(2 * r, 0));
     if (auto_pad != "NOTSET" || pads == builder::IntList(2 * r, 0)) {
       if (Status s = padding(n, r, false, p); !s) return s;
+      if (ceil_mode && std::get<std::string>(p["padding"]) != "valid") return Error{"ceil_mode with auto_pad"};
+      p["ceil_mode"] = ceil_mode;
       return layer(n, type, std::move(p));
     }
+    // Padded and ceil mode: PyTorch counts windows from the padded input, a ZeroPad layer
+    // before the pool would not round the same way.
+    if (ceil_mode) return Error{"padded pooling with ceil_mode is not a builder layer"};
     // Explicit pads: a ZeroPad layer before an unpadded pool, where that is the same
     // function: an average that counts the padding, or a maximum over an input that is
     // never negative (ResNet's stem pools a ReLU's output).

@@ -193,7 +193,7 @@ std::string pool(LayerCtx& c) {
   const IntList& k = c.pt("kernel_size");
   const IntList s = builder::rules::poolStride(k, c.pt("stride"));
   IntList pads(2 * r, 0);
-  bool ceil_mode = false;
+  bool ceil_mode = c.pb("ceil_mode");
   if (c.pe("padding") == "same") {
     const IntList& in = c.in().dims;
     const IntList& out = c.out_info.dims;
