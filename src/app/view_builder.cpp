@@ -21,6 +21,7 @@
 #include "app/platform.h"
 #include "app/theme.h"
 #include "scene/display_graph.h"
+#include "importer/onnx_op_torch.h"
 #include "onnxexport/export_onnx.h"
 #include "views/builder_picture.h"
 
@@ -128,6 +129,7 @@ void BuilderView::refresh() {
   b::CodegenOptions options;
   options.framework = framework_;
   options.training_loop = training_loop_;
+  options.onnx_ops = nf::importer::onnxOpTorch;
   auto code = b::generateCode(doc, options);
   code_ok_ = code.ok();
   code_ = code.ok() ? code.value() : code.error().message;

@@ -176,7 +176,12 @@ void BuilderView::drawParamField(const b::Node& n, const b::ParamSpec& p) {
     bool v = std::get<bool>(value);
     if (ImGui::Checkbox(p.name.c_str(), &v)) editor_.setParam(n.id, p.name, v);
     note("param:" + p.name);
-  } else if (p.kind == b::ParamKind::Enum) {
+  } else if (p.kind == b::ParamKind::Enum && p.choices.empty() && std::get<std::string>(value).size() + 1 >= sizeof(field_buf_)) {
+    // Free text (an ONNX op's attributes or constants) longer than the edit field: shown whole, not cut.
+    ImGui::TextDisabled("%s:", p.name.c_str());
+    ImGui::TextWrapped("%s", std::get<std::string>(value).c_str());
+    note("param:" + p.name);
+  } else if (p.kind == b::ParamKind::Enum && !p.choices.empty()) {
     const std::string& cur = std::get<std::string>(value);
     ImGui::SetNextItemWidth(140);
     if (ImGui::BeginCombo(p.name.c_str(), cur.c_str())) {

@@ -55,7 +55,13 @@ void checkNode(Work& w, int i) {
     w.shapeable[i] = false;
     return;
   }
-  if (!spec->has(w.fw)) {
+  if (!spec->has(w.fw) && spec->family == Family::OnnxOp) {
+    auto op = node.params.find("op_type");
+    const std::string name = op != node.params.end() && std::holds_alternative<std::string>(op->second)
+                                 ? std::get<std::string>(op->second) : std::string("?");
+    w.error(i, spec->type + " is not available in " + std::string(frameworkName(w.fw)) + " (ONNX " + name +
+                   " has no Keras layer; PyTorch only)");
+  } else if (!spec->has(w.fw)) {
     const Framework other = w.fw == Framework::PyTorch ? Framework::Keras : Framework::PyTorch;
     w.error(i, spec->type + " is not available in " + frameworkName(w.fw) + " (" + frameworkName(other) +
                    " only): replace it or generate " + frameworkName(other) + " code");
@@ -193,6 +199,7 @@ bool channelsFirstFor(const LayerSpec& spec, const ParamMap& params, const std::
     case TorchLayout::ChannelsLast: return false;
     case TorchLayout::Keep: return !inputs.empty() && inputs[0].channels_first;
     case TorchLayout::Flatten: return false;
+    case TorchLayout::AsStored: return rules::onnxOpChannelsFirst(params, inputs, out.size());
   }
   return false;
 }
@@ -247,6 +254,10 @@ void propagate(Work& w, int i) {
     out.dtype = std::get<std::string>(w.params[i].at("dtype")) == "int64" ? DType::Int64 : DType::Float32;
   } else if (spec.input_kind == InputKind::Any && !inputs.empty()) {
     out.dtype = inputs[0].dtype;
+  }
+  if (spec.family == Family::OnnxOp) {
+    const std::string& dtype = std::get<std::string>(w.params[i].at("output_dtype"));
+    if (dtype != "as_input") out.dtype = dtype == "int64" ? DType::Int64 : DType::Float32;
   }
   out.channels_first = channelsFirstFor(spec, w.params[i], inputs, out.dims);
   r.output = std::move(out);

@@ -71,7 +71,7 @@ Status ParamSpec::validate(const ParamValue& v) const {
     case ParamKind::Bool: break;
     case ParamKind::Enum: {
       const std::string& s = std::get<std::string>(v);
-      if (std::find(choices.begin(), choices.end(), s) == choices.end()) {
+      if (!choices.empty() && std::find(choices.begin(), choices.end(), s) == choices.end()) {
         std::string list;
         for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
         return Error{name + " must be one of " + list + " (got '" + s.substr(0, 40) + "')"};

@@ -48,7 +48,7 @@ struct ParamSpec {
   ParamValue default_value;
   double min = 0, max = 0;     // inclusive range of Int/Float values and of tuple elements
   int min_length = 0, max_length = 0;  // IntTuple length range (equal = fixed length)
-  std::vector<std::string> choices;  // Enum values, in display order
+  std::vector<std::string> choices;  // Enum values, in display order; none: any text
   FrameworkParam torch, keras;
   std::string help;                  // one line for the properties panel
   std::vector<std::string> aliases;  // other accepted spellings (old names, Keras names)
@@ -102,6 +102,7 @@ enum class Family : uint8_t {
   Recurrent, MultiHeadAttention, TransformerEncoder, TransformerDecoder,
   Merge, Concatenate,
   Upsample, ZeroPad, Cropping,
+  OnnxOp,  // one ONNX node kept as itself (onnx_op.h)
 };
 
 // How the PyTorch code must store a layer's inputs and how it stores the output.
@@ -110,6 +111,7 @@ enum class TorchLayout : uint8_t {
   ChannelsLast,   // inputs moved to canonical order; output canonical (linear, rnn, reshape)
   Keep,           // inputs moved to input 0's storage; output keeps it (activations, merges)
   Flatten,        // no move; output is rank 1 (element order differs, shapes do not)
+  AsStored,       // no move: the layer works on the storage its inputs have (ONNX ops)
 };
 
 // What element types a layer accepts.

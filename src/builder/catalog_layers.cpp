@@ -18,6 +18,7 @@
 //   [SECTION] Recurrent and attention
 //   [SECTION] Merge
 //   [SECTION] Resampling and padding
+//   [SECTION] ONNX op
 #include "builder/catalog.h"
 #include "builder/rules.h"
 
@@ -129,6 +130,7 @@ LayerCategory diagramCategory(Family f) {
     case Family::Merge: case Family::Concatenate: return C::Merge;
     case Family::Identity: case Family::Flatten: case Family::Reshape: case Family::Permute: case Family::Squeeze:
     case Family::Unsqueeze: case Family::Upsample: case Family::ZeroPad: case Family::Cropping:
+    case Family::OnnxOp:
       return C::Reshape;
   }
   return C::Reshape;
@@ -420,7 +422,9 @@ void addPooling(std::vector<LayerSpec>& t) {
                                                   "step; 0 means equal to the window size"),
                                            {"strides"}),
                                pEnum("padding", "valid", {"valid", "same"}, derived(), kw("padding"),
-                                     "valid: no padding; same: output = ceil(input / stride)")})
+                                     "valid: no padding; same: output = ceil(input / stride)"),
+                               pBool("ceil_mode", false, derived(), unsupported(),
+                                     "with padding valid: a last, partial window counts (output rounds up)")})
                       .torchExtra({"padding", "ceil_mode", "count_include_pad"})
                       .rules(rules::pool)
                       .words({"pooling", "downsample", "subsample"})
@@ -823,6 +827,37 @@ void addResampling(std::vector<LayerSpec>& t) {
   }
 }
 
+// [SECTION] ONNX op
+
+// Any ONNX node the importer matches to no layer above (onnx_op.h). PyTorch only: its
+// code is the importer's translation of the op; Keras has no generic equivalent.
+void addOnnxOp(std::vector<LayerSpec>& t) {
+  auto text = [](std::string name, std::string def, std::string help) {
+    return pEnum(std::move(name), std::move(def), {}, derived(), unsupported(), std::move(help));
+  };
+  t.push_back(L("OnnxOp", "ONNX op", "ONNX", Family::OnnxOp,
+                "one ONNX node kept as itself, written as the equivalent torch call")
+                  .only(kTorchOnly)
+                  .classes("torch function", "")
+                  .inputs(0, -1)
+                  .layout(TorchLayout::AsStored)
+                  .accepts(InputKind::Any)
+                  .params({text("op_type", "Identity", "the ONNX op type (Pad, HardSigmoid, Transpose...)"),
+                           text("domain", "", "the op's domain; empty for the standard ONNX ops"),
+                           text("attributes", "{}", "the node's attributes as JSON: {\"axis\": {\"i\": 1}}"),
+                           text("constants", "[]", "constant inputs as JSON: [{\"input\": 1, \"dtype\": \"INT64\", \"dims\": [4], \"values\": [...]}]"),
+                           pTuple("output_shape", {}, 0, 8, 0, 1000000000, derived(), unsupported(),
+                                  "output shape as ONNX gives it at batch 1, axis 0 included; empty: input 1's shape"),
+                           pEnum("output_layout", "as_input", {"as_input", "channels_first", "plain"}, derived(),
+                                 unsupported(), "channels_first: a feature map stored (C, H, W); as_input: like input 1"),
+                           pInt("opset", 17, 1, 100, derived(), unsupported(), "the ONNX opset the op is read in"),
+                           pEnum("output_dtype", "as_input", {"as_input", "float32", "int64"}, derived(), unsupported(),
+                                 "element type of the output")})
+                  .rules(rules::onnxOp, rules::onnxOpCount)
+                  .words({"onnx", "generic", "custom", "op"})
+                  .s);
+}
+
 }  // namespace
 
 std::vector<LayerSpec> builtinLayers() {
@@ -836,6 +871,7 @@ std::vector<LayerSpec> builtinLayers() {
   addSequence(t);
   addMerge(t);
   addResampling(t);
+  addOnnxOp(t);
   return t;
 }
 

@@ -12,6 +12,7 @@
 
 #include "builder/analysis.h"
 #include "builder/document.h"
+#include "builder/onnx_op.h"
 #include "builder/pyident.h"
 
 namespace nf::builder {
@@ -20,6 +21,9 @@ struct CodegenOptions {
   Framework framework = Framework::PyTorch;
   bool training_loop = false;  // add train(): an optimiser loop on random data of the right shapes
   bool main_block = true;      // add `if __name__ == "__main__":` that builds the model and runs it once
+  // Torch code for the generic ONNX op layers (importer::onnxOpTorch); a document with
+  // such a layer is refused without it.
+  OnnxOpTranslator onnx_ops;
 };
 
 // The code, or an error whose message lists the problems ("3 problems: conv2d_1: ...").

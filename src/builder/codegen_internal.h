@@ -10,7 +10,7 @@
 
 namespace nf::builder::detail {
 
-std::string emitPyTorch(CodePlan& plan, const CodegenOptions& options);
+Result<std::string> emitPyTorch(CodePlan& plan, const CodegenOptions& options);
 
 // [SECTION] Keras: one list of layer calls, written as Python or as Keras JSON
 

@@ -386,6 +386,7 @@ struct KerasPlanner {
       case Family::TransformerDecoder: return transformer(i);
       case Family::Squeeze:
       case Family::Unsqueeze:
+      case Family::OnnxOp:
       case Family::AdaptivePool:
       case Family::InstanceNorm:
         // The analysis reports these as missing from Keras, so the plan never gets here.

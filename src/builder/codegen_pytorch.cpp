@@ -29,6 +29,9 @@ std::string shapeComment(const TensorInfo& t) { return formatShape(t, kTorch, " 
 struct TorchEmitter {
   CodePlan& plan;
   const CodegenOptions& options;
+  std::vector<std::string> onnx_init;     // __init__ lines of the ONNX op layers
+  std::vector<std::string> helpers;       // Python helpers they use, each once
+  std::vector<std::string> errors;        // ONNX op layers that have no translation
 
   const PlannedNode& node(int i) const { return plan.nodes[i]; }
   const ParamMap& params(int i) const { return plan.nodes[i].node->params; }
@@ -51,6 +54,7 @@ struct TorchEmitter {
       case TorchLayout::ChannelsLast: return false;
       case TorchLayout::Keep: return port == 0 ? std::nullopt : std::optional<bool>(in(i, 0).channels_first);
       case TorchLayout::Flatten: return std::nullopt;
+      case TorchLayout::AsStored: return std::nullopt;
     }
     return std::nullopt;
   }
@@ -172,6 +176,7 @@ struct TorchEmitter {
     const IntList s = rules::poolStride(k, pt(i, "stride"));
     std::vector<std::string> args = {"kernel_size=" + pyTupleOrScalar(k)};
     if (s != k) args.push_back("stride=" + pyTupleOrScalar(s));
+    if (pb(i, "ceil_mode")) args.push_back("ceil_mode=True");
     if (pe(i, "padding") == "same") {
       const IntList& o = out(i).dims;
       auto tp = rules::torchSamePool(spatialIn(i), k, s, IntList(o.begin(), o.begin() + r));
@@ -197,7 +202,8 @@ struct TorchEmitter {
       case Family::Unsqueeze:
       case Family::Merge:
       case Family::Concatenate:
-      case Family::Cropping: return "";
+      case Family::Cropping:
+      case Family::OnnxOp: return "";
       case Family::Identity: return "nn.Identity()";
       case Family::Flatten: return "nn.Flatten()";
       case Family::Linear:
@@ -349,8 +355,70 @@ struct TorchEmitter {
         return {id + ", _ = self." + id + "(" + q + ", " + k + ", " + v + ", need_weights=False)"};
       }
       case Family::TransformerDecoder: return {id + " = self." + id + "(" + args[0] + ", " + args[1] + ")"};
+      case Family::OnnxOp: return onnxOpLines(i, args);
       default: return {id + " = self." + id + "(" + args[0] + ")"};
     }
+  }
+
+  // One generic ONNX op: the importer's translation of the node (onnx_op.h). Its
+  // inputs stay in the storage they have, which is ONNX's.
+  std::vector<std::string> onnxOpLines(int i, const std::vector<std::string>& args) {
+    const PlannedNode& p = node(i);
+    const ParamMap values = resolveParams(*p.spec, p.node->params).values;
+    auto text = [&](const char* name) { return std::get<std::string>(values.at(name)); };
+    OnnxOpRequest r;
+    r.op_type = text("op_type");
+    r.domain = text("domain");
+    r.opset = std::get<int64_t>(values.at("opset"));
+    r.layer = p.ident;
+    auto attrs = parseOnnxAttrs(text("attributes"));
+    auto consts = parseOnnxConsts(text("constants"));
+    if (!attrs || !consts) {
+      errors.push_back(p.ident + ": " + (attrs ? consts.error().message : attrs.error().message));
+      return {};
+    }
+    r.attrs = std::move(*attrs);
+    r.consts = std::move(*consts);
+    // Shapes as ONNX has them at batch 1: an ONNX op layer's own output shape holds its
+    // axis 0 (attention moves the batch away from it); other layers keep the batch first.
+    auto onnxShape = [&](int producer) {
+      const PlannedNode& src = node(producer);
+      if (src.spec->family == Family::OnnxOp) {
+        const auto it = src.node->params.find("output_shape");
+        if (it != src.node->params.end() && !std::get<IntList>(it->second).empty()) return std::get<IntList>(it->second);
+      }
+      IntList d = out(producer).dimsFor(kTorch);
+      d.insert(d.begin(), 1);
+      return d;
+    };
+    auto onnxType = [](DType d) { return std::string(d == DType::Int64 ? "INT64" : "FLOAT"); };
+    for (size_t k = 0; k < args.size(); ++k) {
+      r.input_exprs.push_back(args[k]);
+      r.input_shapes.push_back(onnxShape(p.inputs[k]));
+      r.input_dtypes.push_back(onnxType(in(i, static_cast<int>(k)).dtype));
+    }
+    r.output_shape = onnxShape(i);
+    r.output_dtype = onnxType(out(i).dtype);
+    if (!options.onnx_ops) {
+      errors.push_back(p.ident + ": ONNX op layers need the importer's translation (netforge codegen, or the web app)");
+      return {};
+    }
+    auto code = options.onnx_ops(r);
+    if (!code) {
+      errors.push_back(p.ident + ": " + code.error().message);
+      return {};
+    }
+    for (std::string& line : code->init_lines) onnx_init.push_back(std::move(line));
+    for (std::string& h : code->helpers)
+      if (std::find(helpers.begin(), helpers.end(), h) == helpers.end()) helpers.push_back(std::move(h));
+    std::vector<std::string> lines = std::move(code->forward_lines);
+    if (code->output != p.ident) lines.push_back(p.ident + " = " + code->output);
+    return lines;
+  }
+
+  bool hasOnnxOps() const {
+    return std::any_of(plan.nodes.begin(), plan.nodes.end(),
+                       [](const PlannedNode& p) { return p.spec->family == Family::OnnxOp; });
   }
 
   // [SECTION] File: header, class, training loop, main
@@ -374,8 +442,11 @@ struct TorchEmitter {
     return "torch.randint(0, " + pyInt(vocab ? vocab : 2) + ", (" + dims + "))";
   }
 
-  std::string emit() {
+  Result<std::string> emit() {
     std::string init, fwd;
+    // Claimed before the layers' translations so no layer variable takes these names.
+    if (hasOnnxOps())
+      for (const char* reserved : {"F", "math", "np"}) plan.names.claim(reserved);
     for (int i = 0; i < static_cast<int>(plan.nodes.size()); ++i) {
       const std::string m = moduleExpr(i);
       if (!m.empty()) init += "        self." + node(i).ident + " = " + m + "\n";
@@ -386,6 +457,13 @@ struct TorchEmitter {
         fwd += "\n";
       }
     }
+    if (!errors.empty()) {
+      std::string list;
+      for (const std::string& e : errors) list += (list.empty() ? "" : "; ") + e;
+      return Error{std::to_string(errors.size()) + (errors.size() == 1 ? " ONNX op has" : " ONNX ops have") +
+                   " no PyTorch code: " + list};
+    }
+    for (const std::string& line : onnx_init) init += "        " + line + "\n";
     std::string inputsSig, inputs_doc;
     for (int i : plan.input_nodes) {
       inputsSig += ", " + node(i).ident;
@@ -398,7 +476,14 @@ struct TorchEmitter {
     s += "# Generated by NetForge from the builder model \"" + plan.title + "\".\n";
     s += "# PyTorch (torch.nn): inputs are batch-first; feature maps are channels-first (N, C, H, W).\n";
     s += "# " + outputSummary(plan, kTorch) + ".\n";
-    s += "import torch\nimport torch.nn as nn\n\n\n";
+    if (hasOnnxOps()) {
+      // ONNX op layers are written for the ONNX model's shapes, batch 1 included.
+      s += "import math\n\nimport numpy as np\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n";
+      for (const std::string& h : helpers) s += "\n\n" + h;
+      s += "\n\n";
+    } else {
+      s += "import torch\nimport torch.nn as nn\n\n\n";
+    }
     s += "class " + plan.class_name + "(nn.Module):\n";
     s += "    def __init__(self):\n        super().__init__()\n";
     s += init.empty() ? "        pass\n" : init;
@@ -412,7 +497,7 @@ struct TorchEmitter {
       s += "    model = " + plan.class_name + "()\n";
       std::string call;
       for (int i : plan.input_nodes) {
-        s += "    " + node(i).ident + " = " + exampleInput(i, "2") + "\n";
+        s += "    " + node(i).ident + " = " + exampleInput(i, hasOnnxOps() ? "1" : "2") + "\n";
         call += (call.empty() ? "" : ", ") + node(i).ident;
       }
       s += "    model.eval()\n    with torch.no_grad():\n        outputs = model(" + call + ")\n";
@@ -469,8 +554,8 @@ struct TorchEmitter {
 
 }  // namespace
 
-std::string emitPyTorch(CodePlan& plan, const CodegenOptions& options) {
-  TorchEmitter e{plan, options};
+Result<std::string> emitPyTorch(CodePlan& plan, const CodegenOptions& options) {
+  TorchEmitter e{plan, options, {}, {}, {}};
   return e.emit();
 }
 

@@ -7,6 +7,9 @@
 
 namespace nf::builder {
 
+// Kept at 20,000: Edit in builder folds an exporter's weight Identities, bias Adds and
+// shape arithmetic, so the 18,436-node 96+96 transformer becomes 11,141 layers (a 20k-node
+// graph fits); past that a flat canvas is not workable anyway (folded blocks are not yet).
 constexpr size_t kMaxDocumentNodes = 20000;
 constexpr size_t kMaxDocumentBytes = size_t{64} << 20;  // saved or compact text, 64 MiB
 constexpr size_t kMaxAnnotations = 2000;   // labels and frames on one canvas

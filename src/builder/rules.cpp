@@ -15,6 +15,7 @@
 #include <numeric>
 
 #include "base/checked.h"
+#include "builder/onnx_op.h"
 
 namespace nf::builder::rules {
 
@@ -356,6 +357,16 @@ Result<IntList> pool(const RuleContext& c) {
   IntList spatial(in.dims.begin(), in.dims.begin() + r);
   auto out = windowOut(c, spatial, kernel, stride, ones, c.e("padding"), zeros);
   if (!out) return out;
+  if (c.b("ceil_mode")) {
+    if (c.e("padding") != "valid") return fail("ceil_mode applies to padding 'valid' only");
+    // PyTorch's (and ONNX's) rounding up: one more window where a partial one starts
+    // inside the input.
+    for (int a = 0; a < r; ++a) {
+      int64_t n = ceilDiv(spatial[a] - kernel[a], stride[a]) + 1;
+      if ((n - 1) * stride[a] >= spatial[a]) n -= 1;
+      (*out)[a] = n;
+    }
+  }
   if (c.framework == Framework::PyTorch && c.e("padding") == "same" &&
       !torchSamePool(spatial, kernel, stride, *out)) {
     return fail("PyTorch pooling cannot reproduce padding='same' for this size: use 'valid' or pad first");
@@ -626,6 +637,38 @@ ParamCount transformerEncoderCount(const RuleContext& c, const IntList&) {
 ParamCount transformerDecoderCount(const RuleContext& c, const IntList&) {
   const int64_t d = c.inputs[0].dims[1];
   return {add(add(mul(2, attentionBlock(d)), feedForward(d, c.i("dim_feedforward"))), mul(6, d)), 0};
+}
+
+// The ONNX op layer stores its output shape as PyTorch holds it (ONNX's order); the
+// canonical order moves a channels-first tensor's channels last (types.h).
+bool onnxOpChannelsFirst(const ParamMap& params, const std::vector<TensorInfo>& inputs, size_t out_size) {
+  if (out_size < 2) return false;
+  const std::string& layout = std::get<std::string>(params.at("output_layout"));
+  if (layout != "as_input") return layout == "channels_first";
+  return !inputs.empty() && inputs[0].channels_first && inputs[0].dims.size() == out_size;
+}
+
+Result<IntList> onnxOp(const RuleContext& c) {
+  if (auto attrs = parseOnnxAttrs(c.e("attributes")); !attrs) return attrs.error();
+  if (auto consts = parseOnnxConsts(c.e("constants")); !consts) return consts.error();
+  const IntList& stored = c.t("output_shape");
+  if (stored.empty()) {
+    if (c.inputs.empty()) return fail("an ONNX op without inputs needs its output_shape");
+    return c.inputs[0].dims;
+  }
+  const std::vector<TensorInfo> inputs(c.inputs.begin(), c.inputs.end());
+  IntList out(stored.begin() + 1, stored.end());  // the builder's shapes leave out axis 0
+  if (onnxOpChannelsFirst(c.params, inputs, out.size())) std::rotate(out.begin(), out.begin() + 1, out.end());
+  return out;
+}
+
+ParamCount onnxOpCount(const RuleContext& c, const IntList&) {
+  auto consts = parseOnnxConsts(c.e("constants"));
+  ParamCount n;
+  if (!consts) return n;
+  for (const OnnxConst& k : *consts)
+    if (!k.omitted && !k.literal && k.isFloat()) n.trainable = add(n.trainable, k.elements());
+  return n;
 }
 
 }  // namespace nf::builder::rules

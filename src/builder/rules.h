@@ -40,6 +40,7 @@ Result<IntList> concatenate(const RuleContext& c);
 Result<IntList> upsample(const RuleContext& c);
 Result<IntList> zeroPad(const RuleContext& c);
 Result<IntList> cropping(const RuleContext& c);
+Result<IntList> onnxOp(const RuleContext& c);         // output_shape, else input 0's
 
 // [SECTION] Parameter-count rules
 ParamCount linearCount(const RuleContext& c, const IntList& out);
@@ -52,8 +53,13 @@ ParamCount recurrentCount(const RuleContext& c, const IntList& out);
 ParamCount multiHeadAttentionCount(const RuleContext& c, const IntList& out);
 ParamCount transformerEncoderCount(const RuleContext& c, const IntList& out);
 ParamCount transformerDecoderCount(const RuleContext& c, const IntList& out);
+ParamCount onnxOpCount(const RuleContext& c, const IntList& out);  // float constants are parameters
 
 // [SECTION] Helpers shared with the emitters
+
+// The ONNX op layer's output is channels-first storage (onnx_op.h); `out_size` is its rank
+// without the batch.
+bool onnxOpChannelsFirst(const ParamMap& params, const std::vector<TensorInfo>& inputs, size_t out_size);
 
 // Normalises a Keras-style axis (0 = batch, negative from the end) for a tensor of
 // `rank` dims (batch excluded) to 1..rank; nullopt when out of range or the batch.

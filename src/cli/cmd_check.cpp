@@ -86,6 +86,7 @@ const char* familyName(builder::Family f) {
     case F::Upsample: return "upsample";
     case F::ZeroPad: return "zero_pad";
     case F::Cropping: return "cropping";
+    case F::OnnxOp: return "onnx_op";
   }
   return "?";
 }

@@ -1,13 +1,15 @@
 // netforge codegen DOC.json --framework pytorch|keras [--train] [--no-main] [-o OUT.py]
 // netforge codegen DOC.json --framework tfjs|keras-json [-o model.json]
 // netforge codegen DOC.json --notebook [-o model.ipynb]
-// netforge codegen MODEL.onnx [--framework pytorch] [--no-weights] [-o OUT.py]
+// netforge codegen MODEL.onnx [--framework pytorch|keras] [--no-weights] [-o OUT.py]
 //   Prints (or writes) Python code for a builder document: a PyTorch nn.Module or a
 //   TensorFlow-Keras functional model. --train adds a minimal training loop;
 //   --no-main leaves out the `if __name__ == "__main__":` block. A document with
 //   errors (including layers the framework lacks) gives exit 1 and one line on stderr
 //   listing them. An ONNX model becomes PyTorch that loads its weights from the file
-//   (importer/torch_import.h); an op without a torch equivalent is named on stderr.
+//   (importer/torch_import.h); an op without a torch equivalent is named on stderr. With
+//   --framework keras the model goes through the builder document (builder_import.h) and
+//   becomes Keras code with fresh weights, or the layers Keras lacks are named.
 //   tfjs writes TensorFlow.js's model.json (tf.loadLayersModel), keras-json Keras's
 //   model.to_json() config: both from the same layers as the Keras code. --notebook
 //   writes a Jupyter notebook: the PyTorch model, a torchvision loader, a training loop.
@@ -23,6 +25,7 @@
 #include "cli/commands.h"
 #include "cli/load_model.h"
 #include "importer/builder_import.h"
+#include "importer/onnx_op_torch.h"
 #include "importer/torch_import.h"
 
 namespace nf::cli {
@@ -54,13 +57,31 @@ int codegenFromOnnx(const Args& args) {
   const std::string& path = args.positional[0];
   const std::string framework_name = args.get("framework", "pytorch");
   auto fw = builder::parseFramework(framework_name);
-  if (!fw || *fw != builder::Framework::PyTorch) {
-    std::fprintf(stderr, "netforge codegen: ONNX models convert to pytorch only (not '%s')\n", displayName(framework_name).c_str());
+  if (!fw) {
+    std::fprintf(stderr, "netforge codegen: ONNX models convert to pytorch or keras (not '%s')\n", displayName(framework_name).c_str());
     return kExitUsage;
   }
   ir::Model model;
   const auto t0 = std::chrono::steady_clock::now();
   if (!loadModelOrExplain(path, &model)) return kExitBadInput;
+  if (*fw == builder::Framework::Keras) {
+    // Keras goes through the builder document: Keras functional code where every layer
+    // exists in Keras, else the layers that do not, named (fresh weights, channels last).
+    auto imported = importer::onnxToBuilder(model);
+    if (!imported) {
+      std::fprintf(stderr, "netforge: %s: %s\n", displayName(path).c_str(), displayName(imported.error().message, 2000).c_str());
+      return kExitBadInput;
+    }
+    builder::CodegenOptions keras;
+    keras.framework = builder::Framework::Keras;
+    keras.main_block = !args.has("no-main");
+    auto code = builder::generateCode(imported->doc, keras);
+    if (!code) {
+      std::fprintf(stderr, "netforge: %s: %s\n", displayName(path).c_str(), displayName(code.error().message, 2000).c_str());
+      return kExitBadInput;
+    }
+    return writeCode(args, *code);
+  }
   const auto t1 = std::chrono::steady_clock::now();
   importer::TorchImportOptions options;
   options.load_weights = !args.has("no-weights");
@@ -113,6 +134,7 @@ int runCodegen(const Args& args) {
   builder::CodegenOptions options;
   options.training_loop = args.has("train");
   options.main_block = !args.has("no-main");
+  options.onnx_ops = importer::onnxOpTorch;
   const std::string framework_name = args.get("framework", "pytorch");
   const bool json_form = framework_name == "tfjs" || framework_name == "keras-json";
   auto fw = builder::parseFramework(framework_name);

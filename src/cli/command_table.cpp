@@ -85,7 +85,7 @@ const std::vector<Command>& commandTable() {
        runHierarchy},
       {"codegen", "Generate Python code from a builder document or an ONNX model", {"DOC.json|MODEL.onnx", 1, 1},
        {{"framework", "pytorch|keras|tfjs|keras-json",
-         "which framework's code (ONNX models: pytorch); tfjs: TF.js model.json, keras-json: Keras to_json() config"},
+         "which framework's code (ONNX models: pytorch, or keras through the builder document); tfjs: TF.js model.json, keras-json: Keras to_json() config"},
         {"no-weights", nullptr, "ONNX models: leave out the weight loader (fresh initialisation)"},
         {"flat", nullptr, "ONNX models: every layer in the one Model class (no classes for repeated blocks)"},
         {"time", nullptr, "ONNX models: print the time to open the file and to generate the code (stderr)"},

@@ -9,8 +9,11 @@
 #include "base/strings.h"
 #include "builder/catalog.h"
 #include "builder/limits.h"
+#include "builder/onnx_op.h"
 #include "importer/torch_import.h"
 #include "importer/torch_node_util.h"
+#include "shapes/inference.h"
+#include "weights/decode.h"
 
 namespace nf::importer {
 
@@ -22,21 +25,50 @@ namespace {
 
 constexpr double kRowHeight = 90.0;     // canvas spacing of one layer per row
 constexpr double kColumnWidth = 240.0;  // and of side-by-side branches
+constexpr int64_t kKeptValues = 4096;    // largest integer constant a document keeps the values of
+
+struct KeptConst {
+  builder::OnnxConst value;
+};
 
 class Importer {
  public:
-  explicit Importer(const ir::Model& m) : g_(m.main()) {}
+  explicit Importer(const ir::Model& m) : model_(m), g_(m.main()) {}
 
   Result<BuilderImport> run() {
     BuilderImport out;
     for (ir::ValueId v : g_.inputs)
       if (Status s = addInput(v); !s) return Error{s.message()};
+    // Shapes at batch 1: an ONNX op layer's code is written for fixed shapes.
+    shapes::InferenceOptions batch_one;
+    for (ir::ValueId v : g_.realInputs()) {
+      const ir::Value& val = g_.value(v);
+      if (!val.type.isTensor() || !val.type.shape.rank_known || val.type.shape.dims.empty()) continue;
+      ir::Shape s = val.type.shape;
+      s.dims[0] = ir::Dim::known(1);
+      batch_one.input_overrides[val.name] = s;
+    }
+    inference_ = shapes::inferShapes(model_, batch_one);
     for (uint32_t i = 0; i < g_.nodes.size(); ++i) {
       out.onnx_nodes += 1;
       if (skipped_.count(i)) continue;
       const ir::Node& n = g_.nodes[i];
-      if (Status s = addNode(i); !s)
-        return Error{"node '" + displayName(n.name.empty() ? n.op_type : n.name) + "' (" + n.op_type + "): " + s.message()};
+      // A node that is no builder layer (or whose pattern does not fit here) is kept as
+      // a generic ONNX op layer; what was added for the failed pattern is taken back.
+      if (folded(n)) continue;
+      if (n.op_type == "ConstantOfShape" && !n.outputs.empty() && weight(n.outputs[0])) continue;  // a weight
+      const size_t before = doc_.nodes().size();  // layers are appended: a failed pattern's are the last ones
+      Status s = addNode(i);
+      if (!s) {
+        std::vector<builder::NodeId> added;
+        for (size_t k = before; k < doc_.nodes().size(); ++k) added.push_back(doc_.nodes()[k].id);
+        for (const builder::NodeId id : added) doc_.eraseNode(id);
+        Status g = generic(i);
+        if (!g)
+          return Error{"node '" + displayName(n.name.empty() ? n.op_type : n.name) + "' (" + n.op_type + "): " +
+                       s.message() + "; as an ONNX op layer: " + g.message()};
+        out.onnx_op_layers += 1;
+      }
       if (doc_.nodes().size() > builder::kMaxDocumentNodes) return Error{builder::nodeLimitMessage()};
     }
     if (doc_.nodes().empty()) return Error{"the model has no layers"};
@@ -48,21 +80,238 @@ class Importer {
   }
 
  private:
+  const ir::Model& model_;
   const ir::Graph& g_;
+  shapes::InferenceResult inference_;
   builder::Document doc_;
+  std::unordered_map<uint32_t, bool> channels_first_;     // builder node -> PyTorch stores it channels-first
+  std::unordered_map<uint32_t, KeptConst> literals_;      // Constant node output -> its tensor
+  std::unordered_map<uint32_t, ir::Tensor> generated_;   // ConstantOfShape output -> the weight it stands for
   std::unordered_map<uint32_t, builder::NodeId> layer_of_;  // value -> the layer producing it
   std::unordered_map<uint32_t, int> rank_of_;               // value -> ONNX rank (batch included)
   std::set<uint32_t> skipped_;                              // folded into an earlier layer
   std::set<std::string> names_;
+  std::unordered_map<std::string, int> next_suffix_;
 
-  const ir::Tensor* weight(ir::ValueId v) const {
+  const ir::Tensor* weight(ir::ValueId v) {
     for (int hops = 0; v.valid() && hops < 64; ++hops) {
       const ir::Value& val = g_.value(v);
       if (val.initializer >= 0) return &g_.initializers[static_cast<size_t>(val.initializer)];
+      if (val.producer.valid() && g_.node(val.producer).op_type == "ConstantOfShape") return generatedWeight(v);
       if (!val.producer.valid() || g_.node(val.producer).op_type != "Identity") return nullptr;
       v = g_.node(val.producer).inputs[0];
     }
     return nullptr;
+  }
+
+  // The model zoo's "light" graphs generate each weight with ConstantOfShape of a constant
+  // shape: a weight of those dims (its values do not matter to the builder).
+  const ir::Tensor* generatedWeight(ir::ValueId v) {
+    if (auto it = generated_.find(v.index); it != generated_.end()) return &it->second;
+    const ir::Node& n = g_.node(g_.value(v).producer);
+    if (n.inputs.empty() || !n.inputs[0].valid()) return nullptr;
+    const auto& shape = inference_.value(n.inputs[0]).constant;
+    std::vector<int64_t> dims;
+    if (!shape || !shape->toInts(&dims)) return nullptr;
+    ir::Tensor t;
+    t.name = g_.value(v).name;
+    t.dims = dims;
+    const ir::Attribute* value = n.attr("value");
+    t.elem = value && !value->tensors.empty() ? value->tensors[0].elem : ir::ElemType::Float;
+    return &generated_.emplace(v.index, std::move(t)).first->second;
+  }
+
+  // [generic ONNX op layers]
+
+  // Whether the PyTorch code stores this layer's output channels-first, as the
+  // builder's analysis decides it (catalog layouts), without running the analysis.
+  bool channelsFirst(builder::NodeId id) {
+    if (auto it = channels_first_.find(id.index); it != channels_first_.end()) return it->second;
+    const builder::Node* node = doc_.node(id);
+    const builder::LayerSpec* spec = node ? builder::catalog().find(node->type) : nullptr;
+    bool cf = false;
+    if (spec && spec->family == builder::Family::Input) {
+      cf = std::get<builder::IntList>(node->params.at("shape")).size() >= 3;
+    } else if (spec && spec->family == builder::Family::OnnxOp) {
+      auto it = node->params.find("output_layout");
+      cf = it != node->params.end() && std::get<std::string>(it->second) == "channels_first";
+    } else if (spec) {
+      const auto in = doc_.inputEdges(id);
+      switch (spec->layout) {
+        case builder::TorchLayout::ChannelsFirst: cf = true; break;
+        case builder::TorchLayout::Keep: cf = !in.empty() && channelsFirst(in[0].from); break;
+        default: cf = false;
+      }
+    }
+    channels_first_[id.index] = cf;
+    return cf;
+  }
+  bool channelsFirst(ir::ValueId v) {
+    auto it = layer_of_.find(v.index);
+    return it != layer_of_.end() && channelsFirst(it->second);
+  }
+
+  // The constant an input reads (an initializer, through Identity nodes, or a Constant
+  // node's value), as the document keeps it.
+  std::optional<builder::OnnxConst> constantInput(ir::ValueId v, int position) {
+    builder::OnnxConst k;
+    k.input = position;
+    const ir::Tensor* t = weight(v);
+    if (!t) {
+      auto it = literals_.find(v.index);
+      if (it == literals_.end()) return std::nullopt;
+      k = it->second.value;
+      k.input = position;
+      return k;
+    }
+    k.dtype = std::string(ir::elemTypeName(t->elem));
+    k.dims = t->dims;
+    // Integers (shapes, axes, indices) are kept: the code needs their values. Float
+    // weights keep their dims; the builder's code initialises them afresh.
+    if (!k.isFloat() && t->elementCount() >= 0 && t->elementCount() <= kKeptValues)
+      if (auto values = weights::readElements(model_, *t, 0, t->elementCount())) k.values = std::move(*values);
+    return k;
+  }
+
+  // A node whose outputs shape inference computed at batch 1 (Shape, the Gather / Concat
+  // arithmetic on shapes, ConstantOfShape) is a constant of the layers that read it. Not
+  // when it reads a float weight (that weight stays a parameter) or is a graph output.
+  bool folded(const ir::Node& n) {
+    if (n.outputs.empty() || n.op_type == "Constant") return false;
+    for (ir::ValueId v : n.inputs)
+      if (v.valid()) {
+        const ir::Tensor* t = weight(v);
+        if (t && ir::isFloatType(t->elem)) return false;
+      }
+    std::vector<std::pair<uint32_t, builder::OnnxConst>> values;
+    for (ir::ValueId v : n.outputs) {
+      if (!v.valid()) continue;
+      if (g_.value(v).graph_output) return false;
+      const auto& c = inference_.value(v).constant;
+      if (!c || !c->fullyKnown() || c->count() < 0 || c->count() > kKeptValues) return false;
+      if (n.op_type == "ConstantOfShape" && c->isReal()) return false;  // a generated weight (generatedWeight)
+      builder::OnnxConst k;
+      k.literal = true;
+      k.dtype = std::string(ir::elemTypeName(c->elem));
+      k.dims = c->dims;
+      if (c->isReal()) {
+        k.values = c->reals;
+      } else {
+        for (size_t e = 0; e < static_cast<size_t>(c->count()); ++e) {
+          int64_t x = 0;
+          if (!c->intAt(e, &x)) return false;
+          k.values.push_back(static_cast<double>(x));
+        }
+      }
+      values.push_back({v.index, std::move(k)});
+    }
+    if (values.empty()) return false;
+    for (auto& [v, k] : values) literals_[v] = KeptConst{std::move(k)};
+    return true;
+  }
+
+  // A Constant node: remembered, so the layers that read it carry its value.
+  Status constant(const ir::Node& n) {
+    if (n.outputs.size() != 1 || !n.outputs[0].valid()) return Error{"a Constant without one output"};
+    builder::OnnxConst k;
+    k.literal = true;
+    if (const ir::Attribute* a = n.attr("value"); a && !a->tensors.empty()) {
+      const ir::Tensor& t = a->tensors[0];
+      k.dtype = std::string(ir::elemTypeName(t.elem));
+      k.dims = t.dims;
+      if (t.elementCount() < 0 || t.elementCount() > kKeptValues) return Error{"a Constant too large to keep in a document"};
+      auto values = weights::readElements(model_, t, 0, t.elementCount());
+      if (!values) return values.error();
+      k.values = std::move(*values);
+    } else if (const ir::Attribute* f = n.attr("value_float")) {
+      k.values = {f->f};
+    } else if (const ir::Attribute* i = n.attr("value_int")) {
+      k.dtype = "INT64";
+      k.values = {static_cast<double>(i->i)};
+    } else if (const ir::Attribute* fs = n.attr("value_floats")) {
+      k.dims = {static_cast<int64_t>(fs->floats.size())};
+      k.values.assign(fs->floats.begin(), fs->floats.end());
+    } else if (const ir::Attribute* is = n.attr("value_ints")) {
+      k.dtype = "INT64";
+      k.dims = {static_cast<int64_t>(is->ints.size())};
+      for (int64_t x : is->ints) k.values.push_back(static_cast<double>(x));
+    } else {
+      return Error{"a Constant without a tensor, float or int value"};
+    }
+    literals_[n.outputs[0].index] = KeptConst{std::move(k)};
+    return {};
+  }
+
+  // Any node as an "ONNX op" layer: its attributes and constants kept, its output shape
+  // from the model's shape inference (the builder's own rules do not know the op).
+  Status generic(uint32_t index) {
+    const ir::Node& n = g_.nodes[index];
+    if (!n.subgraphs().empty()) return Error{"ops with subgraphs (If, Loop, Scan) are not builder layers"};
+    if (n.outputs.empty() || !n.outputs[0].valid()) return Error{"its first output is omitted"};
+    for (size_t k = 1; k < n.outputs.size(); ++k)
+      if (n.outputs[k].valid() && (!g_.value(n.outputs[k]).consumers.empty() || g_.value(n.outputs[k]).graph_output))
+        return Error{"its output " + std::to_string(k + 1) + " is used (a builder layer has one output)"};
+    std::vector<builder::OnnxAttr> attrs;
+    for (const ir::Attribute& a : n.attributes) {
+      builder::OnnxAttr b;
+      b.name = a.name;
+      using K = builder::OnnxAttr::Kind;
+      switch (a.type) {
+        case ir::AttrType::Int: b.kind = K::Int; b.i = a.i; break;
+        case ir::AttrType::Float: b.kind = K::Float; b.f = a.f; break;
+        case ir::AttrType::String: b.kind = K::String; b.s = a.s; break;
+        case ir::AttrType::Ints: b.kind = K::Ints; b.ints = a.ints; break;
+        case ir::AttrType::Floats: b.kind = K::Floats; b.floats.assign(a.floats.begin(), a.floats.end()); break;
+        case ir::AttrType::Strings: b.kind = K::Strings; b.strings = a.strings; break;
+        default: return Error{"attribute '" + displayName(a.name) + "' of kind " + std::string(ir::attrTypeName(a.type)) +
+                              " cannot be kept in a builder document"};
+      }
+      attrs.push_back(std::move(b));
+    }
+    std::vector<builder::OnnxConst> consts;
+    std::vector<ir::ValueId> activations;
+    for (size_t p = 0; p < n.inputs.size(); ++p) {
+      const ir::ValueId v = n.inputs[p];
+      if (!v.valid()) {
+        builder::OnnxConst k;
+        k.input = static_cast<int>(p);
+        k.omitted = true;
+        consts.push_back(k);
+      } else if (layer_of_.count(v.index)) {
+        activations.push_back(v);
+      } else if (auto k = constantInput(v, static_cast<int>(p))) {
+        consts.push_back(std::move(*k));
+      } else {
+        return Error{"its input '" + displayName(g_.value(v).name) + "' is neither a layer's output nor a constant"};
+      }
+    }
+    const ir::Type& type = inference_.value(n.outputs[0]).type;
+    if (!type.isTensor() || !type.shape.rank_known || type.shape.dims.empty())
+      return Error{"shape inference gives its output no shape of rank 1 or more"};
+    builder::IntList stored;  // as ONNX has it, axis 0 included (not always the batch: attention transposes it)
+    for (size_t a = 0; a < type.shape.dims.size(); ++a) {
+      const ir::Dim& d = type.shape.dims[a];
+      if (!d.isKnown()) return Error{"shape inference leaves axis " + std::to_string(a) + " of its output unknown"};
+      stored.push_back(d.value);
+    }
+    const int rank = static_cast<int>(type.shape.dims.size());
+    const bool cf = rank >= 4 || (rank == 3 && !activations.empty() && rankOf(activations[0]) == 3 && channelsFirst(activations[0]));
+    const bool ints = type.elem == ir::ElemType::Int64 || type.elem == ir::ElemType::Int32 || type.elem == ir::ElemType::Bool;
+    builder::ParamMap p = {{"op_type", n.op_type},
+                           {"domain", n.domain == "ai.onnx" ? std::string() : n.domain},
+                           {"attributes", builder::formatOnnxAttrs(attrs)},
+                           {"constants", builder::formatOnnxConsts(consts)},
+                           {"output_shape", stored},
+                           {"output_layout", std::string(cf ? "channels_first" : "plain")},
+                           {"output_dtype", std::string(ints ? "int64" : "float32")},
+                           {"opset", model_.opsetVersion(n.domain)}};
+    auto id = add("OnnxOp", scopeIdentifier(n).empty() ? n.op_type : scopeIdentifier(n), std::move(p));
+    if (!id) return id.error();
+    for (size_t k = 0; k < activations.size(); ++k)
+      if (Status s = connect(activations[k], *id, static_cast<int>(k)); !s) return s;
+    layer_of_[n.outputs[0].index] = *id;
+    rank_of_[n.outputs[0].index] = rank;
+    return {};
   }
 
   // One row per layer in graph order; a branch that leaves a fork before its last
@@ -71,16 +320,18 @@ class Importer {
   // (the skip edge never runs under a node).
   void place() {
     std::map<builder::NodeId, double> column;
+    std::map<builder::NodeId, std::vector<builder::NodeId>> consumers_of;  // one pass over the edges
+    for (const builder::Edge& e : doc_.edges()) consumers_of[e.from].push_back(e.to);
+    for (auto& [from, list] : consumers_of) {
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+    }
     for (const builder::Node& node : doc_.nodes()) {
       double col = 0;
       bool first = true;
       for (const builder::Edge& e : doc_.inputEdges(node.id)) {
         double c = column[e.from];
-        const auto siblings = doc_.outputEdges(e.from);
-        std::vector<builder::NodeId> consumers;
-        for (const builder::Edge& o : siblings) consumers.push_back(o.to);
-        std::sort(consumers.begin(), consumers.end());
-        consumers.erase(std::unique(consumers.begin(), consumers.end()), consumers.end());
+        const std::vector<builder::NodeId>& consumers = consumers_of[e.from];
         const auto at = std::find(consumers.begin(), consumers.end(), node.id);
         if (consumers.size() > 1 && at + 1 != consumers.end())
           c += 1.0 + static_cast<double>(at - consumers.begin());
@@ -95,18 +346,26 @@ class Importer {
   std::string uniqueName(std::string base) {
     if (base.empty()) base = "layer";
     std::string name = base;
-    for (int k = 2; names_.count(name); ++k) name = base + "_" + std::to_string(k);
+    // The next suffix to try per base: 10,000 layers of one scope stay linear.
+    int& k = next_suffix_.try_emplace(base, 2).first->second;
+    while (names_.count(name)) name = base + "_" + std::to_string(k++);
     names_.insert(name);
     return name;
   }
 
   Result<builder::NodeId> add(const std::string& type, const std::string& name, builder::ParamMap params) {
-    auto node = builder::makeNode(doc_, type, {0.0, kRowHeight * static_cast<double>(doc_.nodes().size())});
-    if (!node) return node.error();
-    node->name = uniqueName(name);
-    for (auto& [key, value] : params) node->params[key] = std::move(value);
-    const builder::NodeId id = node->id;
-    if (Status s = doc_.insertNode(std::move(*node)); !s) return Error{s.message()};
+    // Not makeNode: its default name scans every layer, which made a 10k-node import quadratic.
+    const builder::LayerSpec* spec = builder::catalog().find(type);
+    if (!spec) return Error{"unknown layer type '" + type + "'"};
+    builder::Node node;
+    node.id = doc_.nextId();
+    node.type = spec->type;
+    node.name = uniqueName(name);
+    node.params = builder::defaultParams(*spec);
+    node.pos = {0.0, kRowHeight * static_cast<double>(doc_.nodes().size())};
+    for (auto& [key, value] : params) node.params[key] = std::move(value);
+    const builder::NodeId id = node.id;
+    if (Status s = doc_.insertNode(std::move(node)); !s) return Error{s.message()};
     return id;
   }
 
@@ -141,12 +400,26 @@ class Importer {
 
   // One layer reading inputs[0] (and `extra` more activations) and writing outputs[0].
   Status layer(const ir::Node& n, const std::string& type, builder::ParamMap params, int activations = 1) {
+    if (Status s = storageFits(type, n.inputs[0]); !s) return s;
     auto id = add(type, scopeIdentifier(n), std::move(params));
     if (!id) return id.error();
     for (int p = 0; p < activations; ++p)
       if (Status s = connect(n.inputs[static_cast<size_t>(p)], *id, p); !s) return s;
     layer_of_[n.outputs[0].index] = *id;
     rank_of_[n.outputs[0].index] = rankOf(n.inputs[0]);
+    return {};
+  }
+
+  // A builder layer computes the ONNX op only where the PyTorch code holds its input as
+  // the layer wants it: a channels-first layer (Conv, pooling, BatchNorm) on a feature map
+  // stored channels-first, a channels-last one (Linear) on one stored in ONNX's order.
+  Status storageFits(const std::string& type, ir::ValueId input) {
+    const builder::LayerSpec* spec = builder::catalog().find(type);
+    if (!spec || rankOf(input) < 3) return {};
+    if (spec->layout == builder::TorchLayout::ChannelsFirst && !channelsFirst(input))
+      return Error{"its input is not a channels-first feature map"};
+    if (spec->layout == builder::TorchLayout::ChannelsLast && channelsFirst(input))
+      return Error{"its input is a channels-first feature map"};
     return {};
   }
 
@@ -168,6 +441,7 @@ class Importer {
     const ir::Node& n = g_.nodes[index];
     const std::string& op = n.op_type;
     if (!n.domain.empty() && n.domain != "ai.onnx") return Error{"ops of domain '" + displayName(n.domain) + "' are not builder layers"};
+    if (op == "Constant" && n.domain.empty()) return constant(n);
     if (n.inputs.empty() || n.outputs.empty() || !n.inputs[0].valid()) return Error{"not a builder layer yet"};
     if (op == "Identity" || op == "Dropout") return alias(n);
     static const std::map<std::string, std::string> activations = {
@@ -185,8 +459,17 @@ class Importer {
     if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
       const int r = rankOf(n.inputs[0]) - 2;
       if (r < 1 || r > 3) return Error{"global pooling of a tensor of unknown rank"};
-      // The builder's global pool already drops the spatial axes (a Flatten after it is a no-op).
-      Status s = layer(n, std::string(op == "GlobalMaxPool" ? "GlobalMaxPool" : "GlobalAvgPool") + std::to_string(r) + "d", {});
+      // The builder's global pool drops the spatial axes, as the Flatten that usually
+      // follows does (it becomes a no-op). Where the pooled map is used as a map (a
+      // squeeze-and-excitation block's 1x1 convolutions) an adaptive pool to size 1 keeps them.
+      const ir::Value& pooled = g_.value(n.outputs[0]);
+      bool flattened = !pooled.graph_output && !pooled.consumers.empty();
+      for (ir::NodeId c : pooled.consumers)
+        flattened = flattened && g_.node(c).op_type == "Flatten" && attrInt(g_.node(c), "axis", 1) == 1;
+      const std::string kind = op == "GlobalMaxPool" ? "Max" : "Avg";
+      if (!flattened)
+        return layer(n, "Adaptive" + kind + "Pool" + std::to_string(r) + "d", {{"output_size", builder::IntList(static_cast<size_t>(r), 1)}});
+      Status s = layer(n, "Global" + kind + "Pool" + std::to_string(r) + "d", {});
       rank_of_[n.outputs[0].index] = 2;
       return s;
     }
@@ -203,13 +486,18 @@ class Importer {
     if (auto it = merges.find(op); it != merges.end()) {
       if (n.inputs.size() != 2 || !layer_of_.count(n.inputs[0].index) || !layer_of_.count(n.inputs[1].index))
         return Error{op + " with a constant is not a builder layer yet"};
+      const ir::Type& a = inference_.value(n.inputs[0]).type;
+      const ir::Type& b = inference_.value(n.inputs[1]).type;
+      if (!a.shape.rank_known || !(a.shape == b.shape) || channelsFirst(n.inputs[0]) != channelsFirst(n.inputs[1]))
+        return Error{op + " that broadcasts is not a builder merge"};
       return layer(n, it->second, {}, 2);
     }
     if (op == "Concat") {
       const int rank = rankOf(n.inputs[0]);
       int64_t axis = attrInt(n, "axis", 1);
       if (axis < 0) axis += rank;
-      if (rank < 2 || axis != 1) return Error{"Concat on an axis other than the channels"};
+      if (rank < 2 || axis != 1 || (rank > 2 && !channelsFirst(n.inputs[0])))
+        return Error{"Concat on an axis other than the channels"};
       auto id = add("Concatenate", scopeIdentifier(n), {{"axis", int64_t{-1}}});
       if (!id) return id.error();
       for (size_t p = 0; p < n.inputs.size(); ++p)
@@ -247,18 +535,24 @@ class Importer {
     const auto kernel = attrIntsOr(n, "kernel_shape", {});
     const size_t r = kernel.size();
     if (r < 1 || r > 3) return Error{"pooling without a kernel of rank 1 to 3"};
-    if (attrInt(n, "ceil_mode", 0) != 0) return Error{"pooling with ceil_mode is not a builder layer yet"};
+    const bool ceil_mode = attrInt(n, "ceil_mode", 0) != 0;
     if (attrIntsOr(n, "dilations", builder::IntList(r, 1)) != builder::IntList(r, 1))
       return Error{"dilated pooling is not a builder layer"};
     const bool is_max = n.op_type == "MaxPool";
     const std::string type = std::string(is_max ? "MaxPool" : "AvgPool") + std::to_string(r) + "d";
+    if (Status s = storageFits(type, n.inputs[0]); !s) return s;
     builder::ParamMap p = {{"kernel_size", kernel}, {"stride", attrIntsOr(n, "strides", builder::IntList(r, 1))}};
     const std::string auto_pad = detail::attrStr(n, "auto_pad", "NOTSET");
     const auto pads = attrIntsOr(n, "pads", builder::IntList(2 * r, 0));
     if (auto_pad != "NOTSET" || pads == builder::IntList(2 * r, 0)) {
       if (Status s = padding(n, r, false, p); !s) return s;
+      if (ceil_mode && std::get<std::string>(p["padding"]) != "valid") return Error{"ceil_mode with auto_pad"};
+      p["ceil_mode"] = ceil_mode;
       return layer(n, type, std::move(p));
     }
+    // Padded and ceil mode: PyTorch counts windows from the padded input, a ZeroPad layer
+    // before the pool would not round the same way.
+    if (ceil_mode) return Error{"padded pooling with ceil_mode is not a builder layer"};
     // Explicit pads: a ZeroPad layer before an unpadded pool, where that is the same
     // function: an average that counts the padding, or a maximum over an input that is
     // never negative (ResNet's stem pools a ReLU's output).
@@ -340,11 +634,11 @@ class Importer {
         if (b && b->dims.size() == 1 && b->dims[0] == w->dims[1]) {
           bias = true;
           result = add.outputs[0];
-          skipped_.insert(out.consumers[0].index);
         }
       }
     }
     if (Status s = layer(n, "Linear", {{"out_features", w->dims[1]}, {"bias", bias}}); !s) return s;
+    if (bias) skipped_.insert(out.consumers[0].index);
     layer_of_[result.index] = layer_of_[n.outputs[0].index];
     rank_of_[result.index] = rankOf(n.inputs[0]);
     return {};

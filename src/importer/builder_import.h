@@ -4,17 +4,22 @@
 // (scopeIdentifier: "/features/conv/Conv" -> "features_conv"), with its attributes and
 // weight shapes as the layer's parameters: Conv1-3d (groups, dilation, symmetric or SAME
 // padding), BatchNorm1-3d, ReLU / LeakyReLU / ELU / GELU / Sigmoid / Tanh, Max/AvgPool
-// (explicit pads become a ZeroPad layer before the pool where that is the same function:
-// an average that counts the padding, a max over a ReLU or Sigmoid output),
-// GlobalAverage/MaxPool, Flatten(1), Gemm and MatMul(+Add) -> Linear, Add / Sub / Mul of
-// two activations, Concat on the channel axis, Softmax on the last axis; Identity and
-// Dropout pass through (an Identity of a weight is read through). Graph inputs become Input layers in the
-// builder's channels-last convention (N,C,H,W -> H,W,C). Weights are not carried: the
-// builder's code initialises afresh.
+// (ceil_mode kept; explicit pads become a ZeroPad layer before the pool where that is the
+// same function: an average that counts the padding, a max over a ReLU or Sigmoid output),
+// GlobalAverage/MaxPool (an adaptive pool to 1 where the map is used as a map),
+// Flatten(1), Gemm and MatMul(+Add) -> Linear, Add / Sub / Mul of two activations of one
+// shape, Concat on the channel axis, Softmax on the last axis; Identity and Dropout pass
+// through (an Identity of a weight is read through). A pattern is used only where the
+// PyTorch code stores its input as the layer wants it. Graph inputs become Input layers in
+// the builder's channels-last convention (N,C,H,W -> H,W,C).
 //
-// Not yet: a generic "ONNX op" layer for everything else (an unmatched op is named in
-// the error) and folded repeated blocks (the document is flat; its size is limited by
-// builder::kMaxDocumentNodes).
+// Every other node becomes a generic ONNX op layer (builder/onnx_op.h) with its
+// attributes, constant inputs and output shape from shape inference at batch 1; nodes
+// whose outputs inference computes (shape arithmetic) become constants of their readers,
+// and ConstantOfShape weights (the model zoo's light graphs) are weights. Refused, with
+// the node named: a used second output, subgraphs, outputs without a shape. Weights are
+// not carried: the builder's code initialises afresh. The document is flat (no folded
+// blocks); its size is limited by builder::kMaxDocumentNodes.
 #pragma once
 #include <cstdint>
 
@@ -28,6 +33,7 @@ struct BuilderImport {
   builder::Document doc;
   int64_t onnx_nodes = 0;  // nodes of the main graph
   int64_t layers = 0;      // builder nodes made (Input layers included)
+  int64_t onnx_op_layers = 0;  // of them generic ONNX op layers (nodes no builder layer matches)
 };
 
 Result<BuilderImport> onnxToBuilder(const ir::Model& model);

@@ -1153,6 +1153,13 @@ std::string HelperSet::code() const {
   return out;
 }
 
+std::vector<std::string> HelperSet::texts() const {
+  std::vector<std::string> out;
+  for (const auto& [name, text] : helperTable())
+    if (used_.count(name)) out.push_back(text);
+  return out;
+}
+
 std::vector<std::string> HelperSet::allNames() {
   std::vector<std::string> names;
   for (const auto& [name, text] : helperTable()) names.push_back(name);

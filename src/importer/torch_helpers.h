@@ -16,6 +16,8 @@ class HelperSet {
   void merge(const HelperSet& other) { used_.insert(other.used_.begin(), other.used_.end()); }
   // The Python source of the used helpers, each preceded by two blank lines.
   std::string code() const;
+  // The Python source of each used helper, one entry per helper.
+  std::vector<std::string> texts() const;
   // Every helper name (claimed up front so no layer name can shadow one).
   static std::vector<std::string> allNames();
 

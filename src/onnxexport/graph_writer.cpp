@@ -59,6 +59,12 @@ OpRef& OpRef::strs(const char* name, const std::vector<std::string>& v) {
   return *this;
 }
 
+OpRef& OpRef::floats(const char* name, const std::vector<double>& v) {
+  auto* a = attr(proto_, name, ::onnx::AttributeProto::FLOATS);
+  for (double x : v) a->add_floats(static_cast<float>(x));
+  return *this;
+}
+
 GraphWriter::GraphWriter(::onnx::GraphProto* graph, const ExportOptions& options)
     : graph_(graph), options_(options), rng_(options.seed) {}
 
@@ -110,6 +116,32 @@ std::string GraphWriter::constFloats(const std::string& scope, const builder::In
   t->set_data_type(::onnx::TensorProto::FLOAT);
   for (int64_t d : dims) t->add_dims(d);
   for (float v : values) t->add_float_data(v);
+  return out;
+}
+
+std::string GraphWriter::constValues(const std::string& scope, int data_type, const builder::IntList& dims,
+                                     const std::vector<double>& values) {
+  auto* n = graph_->add_node();
+  n->set_op_type("Constant");
+  n->set_name(unique(scope + "/Constant"));
+  const std::string out = unique(scope + "/Constant");
+  n->add_output(out);
+  auto* t = attr(n, "value", ::onnx::AttributeProto::TENSOR)->mutable_t();
+  t->set_data_type(data_type);
+  for (int64_t d : dims) t->add_dims(d);
+  using TP = ::onnx::TensorProto;
+  for (double v : values) {
+    switch (data_type) {
+      case TP::FLOAT: t->add_float_data(static_cast<float>(v)); break;
+      case TP::DOUBLE: t->add_double_data(v); break;
+      case TP::INT64: t->add_int64_data(static_cast<int64_t>(v)); break;
+      case TP::INT32: case TP::INT16: case TP::INT8: case TP::UINT8: case TP::UINT16: case TP::BOOL:
+        t->add_int32_data(static_cast<int32_t>(v));
+        break;
+      case TP::UINT32: case TP::UINT64: t->add_uint64_data(static_cast<uint64_t>(v)); break;
+      default: fail("a constant of ONNX element type " + std::to_string(data_type) + " with values has no form here"); return out;
+    }
+  }
   return out;
 }
 

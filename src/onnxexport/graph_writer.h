@@ -48,6 +48,7 @@ class OpRef {
   OpRef& s(const char* name, const std::string& v);
   OpRef& ints(const char* name, const builder::IntList& v);
   OpRef& strs(const char* name, const std::vector<std::string>& v);
+  OpRef& floats(const char* name, const std::vector<double>& v);
 
  private:
   ::onnx::NodeProto* proto_;
@@ -70,6 +71,10 @@ class GraphWriter {
   std::string constFloats(const std::string& scope, const builder::IntList& dims, const std::vector<float>& values);
   std::string constScalar(const std::string& scope, float value);  // rank 0
   std::string constFilled(const std::string& scope, const builder::IntList& dims, float value);
+  // A Constant of any numeric ONNX element type (TensorProto.DataType `data_type`); empty
+  // when the type has no numeric form here (the writer records an error).
+  std::string constValues(const std::string& scope, int data_type, const builder::IntList& dims,
+                          const std::vector<double>& values);
 
   // An initializer named `name` (made unique) with `dims` filled by `fill`. Sizes are
   // checked; on overflow or past ExportOptions::max_weight_bytes the writer records an error and

@@ -10,8 +10,10 @@
 //   [SECTION] Merges and resampling
 //   [SECTION] Dispatch
 #include <cmath>
+#include <set>
 
 #include "base/checked.h"
+#include "builder/onnx_op.h"
 #include "builder/rules.h"
 #include "onnxexport/lower.h"
 
@@ -49,6 +51,7 @@ std::string LayerCtx::arg(int port) {
         if (port != 0) want = in(0).channels_first;
         break;
       case builder::TorchLayout::Flatten: break;
+      case builder::TorchLayout::AsStored: break;
     }
   }
   const std::string& x = inputs[static_cast<size_t>(port)];
@@ -190,7 +193,7 @@ std::string pool(LayerCtx& c) {
   const IntList& k = c.pt("kernel_size");
   const IntList s = builder::rules::poolStride(k, c.pt("stride"));
   IntList pads(2 * r, 0);
-  bool ceil_mode = false;
+  bool ceil_mode = c.pb("ceil_mode");
   if (c.pe("padding") == "same") {
     const IntList& in = c.in().dims;
     const IntList& out = c.out_info.dims;
@@ -407,6 +410,99 @@ std::string cropping(LayerCtx& c) {
                           c.w.constInts(c.scope, axes)}, c.scope).out();
 }
 
+// [SECTION] ONNX op
+
+// A generic ONNX op layer is written back as itself: its activations as they are stored
+// (ONNX's storage), float weights as initializers, kept constants as Constant nodes.
+std::string onnxOp(LayerCtx& c) {
+  GraphWriter& w = c.w;
+  const std::string op_type = c.pe("op_type");
+  if (!c.pe("domain").empty() && c.pe("domain") != "ai.onnx") {
+    w.fail("ONNX op " + op_type + " of domain '" + c.pe("domain") + "' is not written (the export declares the standard domain only)");
+    return c.inputs.empty() ? std::string() : c.inputs[0];
+  }
+  auto attrs = builder::parseOnnxAttrs(c.pe("attributes"));
+  auto consts = builder::parseOnnxConsts(c.pe("constants"));
+  if (!attrs || !consts) {
+    w.fail(attrs ? consts.error().message : attrs.error().message);
+    return c.inputs.empty() ? std::string() : c.inputs[0];
+  }
+  // The export is opset 17. Pad and Clip of opsets before 11 took as attributes what are
+  // inputs since: moved there. The other ops that changed their inputs before 13 are refused.
+  const int64_t opset = c.pi("opset");
+  if (opset < 11 && (op_type == "Pad" || op_type == "Clip") && consts->empty() && c.inputs.size() == 1) {
+    std::vector<builder::OnnxAttr> kept;
+    auto scalar = [&](double v) {
+      builder::OnnxConst k;
+      k.literal = true;
+      k.input = static_cast<int>(consts->size()) + 1;
+      k.values = {v};
+      consts->push_back(k);
+    };
+    double value = 0, lo = -3.4028234663852886e38, hi = 3.4028234663852886e38;
+    builder::IntList pads;
+    for (const builder::OnnxAttr& a : *attrs) {
+      if (a.name == "pads" || a.name == "paddings") pads = a.ints;
+      else if (a.name == "value") value = a.f;
+      else if (a.name == "min") lo = a.f;
+      else if (a.name == "max") hi = a.f;
+      else kept.push_back(a);
+    }
+    if (op_type == "Pad") {
+      builder::OnnxConst k;
+      k.literal = true;
+      k.input = 1;
+      k.dtype = "INT64";
+      k.dims = {static_cast<int64_t>(pads.size())};
+      k.values.assign(pads.begin(), pads.end());
+      consts->push_back(k);
+      scalar(value);
+    } else {
+      scalar(lo);
+      scalar(hi);
+    }
+    *attrs = std::move(kept);
+  } else if (opset > 17 || opset < 13) {
+    static const std::set<std::string> changed = {"Squeeze", "Unsqueeze", "Split", "ReduceSum", "Pad", "Clip", "Slice",
+                                                  "Resize", "Upsample", "TopK", "Dropout"};
+    if (opset > 17 || changed.count(op_type)) {
+      w.fail("ONNX op " + op_type + " of opset " + std::to_string(opset) + " differs in opset 17, which the export writes");
+      return c.inputs.empty() ? std::string() : c.inputs[0];
+    }
+  }
+  std::vector<std::string> ins;
+  size_t next = 0;
+  for (size_t pos = 0; pos < c.inputs.size() + consts->size(); ++pos) {
+    const builder::OnnxConst* k = nullptr;
+    for (const builder::OnnxConst& x : *consts)
+      if (static_cast<size_t>(x.input) == pos) k = &x;
+    if (!k) {
+      if (next < c.inputs.size()) ins.push_back(c.inputs[next++]);
+      continue;
+    }
+    if (k->omitted) ins.push_back("");
+    else if (!k->literal && k->isFloat() && k->values.empty())
+      ins.push_back(w.param(c.weightName("input_" + std::to_string(pos)), k->dims, Fill::constant(0.0)));
+    else if (k->values.empty() && k->elements() > 0)
+      return w.fail("constant input " + std::to_string(pos) + " of " + op_type + " has no values to write"), c.inputs.empty() ? "" : c.inputs[0];
+    else
+      ins.push_back(w.constValues(c.scope, k->onnxDataType(), k->dims, k->values));
+  }
+  OpRef node = w.op(op_type, ins, c.scope);
+  for (const builder::OnnxAttr& a : *attrs) {
+    using K = builder::OnnxAttr::Kind;
+    switch (a.kind) {
+      case K::Int: node.i(a.name.c_str(), a.i); break;
+      case K::Float: node.f(a.name.c_str(), a.f); break;
+      case K::String: node.s(a.name.c_str(), a.s); break;
+      case K::Ints: node.ints(a.name.c_str(), a.ints); break;
+      case K::Floats: node.floats(a.name.c_str(), a.floats); break;
+      case K::Strings: node.strs(a.name.c_str(), a.strings); break;
+    }
+  }
+  return node.out();
+}
+
 }  // namespace
 
 // [SECTION] Dispatch
@@ -466,6 +562,7 @@ std::string lowerLayer(LayerCtx& c) {
     case Family::Upsample: return upsample(c);
     case Family::ZeroPad: return zeroPad(c);
     case Family::Cropping: return cropping(c);
+    case Family::OnnxOp: return onnxOp(c);
   }
   w.fail("layer type '" + c.spec.type + "' has no ONNX form yet");
   return c.inputs.empty() ? std::string() : c.inputs[0];

@@ -3,12 +3,13 @@
 // back with Undo), a layer is changed in the properties panel, and the code taken from
 // the Copy button runs in /usr/bin/python3 (python3-torch) with the changed layer. A
 // builder that already holds a model asks first (Keep mine / Replace), and Undo after
-// Replace brings that model back.
+// Replace brings that model back. A MobileNetV2 (ReLU6 as Clip: no builder layer) opens
+// with its Clips as generic ONNX op layers and its parameter count, and its code runs.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dropFiles, SITE, waitDrawn, waitReady } from './lib.mjs';
+import { dropFiles, screenshot, SITE, waitDrawn, waitReady } from './lib.mjs';
 import { addFromPicker, assert, builderDoc, builderUi, click, frames, rect, setParam, showBuilder } from './builder_lib.mjs';
 import { clickUi, openModel, waitGraph } from './graph_lib.mjs';
 
@@ -23,7 +24,46 @@ function runPython(code) {
   }
 }
 
+// torchvision's MobileNetV2 (random weights, 96x96 input) exported by python3-torch once per machine.
+function mobileNetV2() {
+  const file = path.join(os.tmpdir(), 'nf-edit-in-builder-mobilenet_v2.onnx');
+  if (!fs.existsSync(file)) {
+    execFileSync('/usr/bin/python3', ['-c', `
+import torch, torchvision
+torch.manual_seed(0)
+m = torchvision.models.mobilenet_v2().eval()
+torch.onnx.export(m, (torch.rand(1, 3, 96, 96),), ${JSON.stringify(file)}, opset_version=14, input_names=["image"], output_names=["logits"])
+`], { encoding: 'utf8', timeout: 180000, stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  return file;
+}
+
 export default function register(t) {
+  t.test('a MobileNetV2 (Clip is no builder layer) opens in the builder with ONNX op layers, and its code runs', {
+    timeout: 300000, context: { viewport: { width: 1600, height: 1000 } },
+  }, async ({ page, url }) => {
+    await openModel(page, url, mobileNetV2());
+    await clickUi(page, 'edit_in_builder');
+    const g = await waitGraph(page, (s) => !!s.edit_in_builder, 'the import published');
+    assert(g.edit_in_builder.error === '', `no error: ${g.edit_in_builder.error}`);
+    console.log(`    MobileNetV2 Edit in builder: ${g.edit_in_builder.layers} layers in ${g.edit_in_builder.ms} ms (in the page)`);
+    const doc = await builderDoc(page);
+    const clips = doc.nodes.filter((n) => n.type === 'OnnxOp' && n.params.op_type === 'Clip');
+    assert(clips.length === 35, `ReLU6 as 35 ONNX op layers (Clip): ${clips.length}`);
+    const ui = await builderUi(page);
+    assert(ui.errors === 0 && ui.params_total === 3487816, `complete, with the file's 3,487,816 parameters (${ui.errors} errors, ${ui.params_total})`);
+    await click(page, `node:${clips[0].name}`);
+    await frames(page, 3);
+    await screenshot(page, 'edit-in-builder-mobilenet');
+    await click(page, 'btn:Copy');
+    const copied = await page.evaluate(() => window.netforgeBuilder.copied());
+    assert(copied.includes('torch.clamp('), 'the Clip layers are torch.clamp calls');
+    const out = runPython(copied);
+    assert(/output \(1, 1000\)/.test(out), `python prints the ONNX output shape (1, 1000): ${out}`);
+    assert(out.includes('parameters 3487816'), `PyTorch counts the file's parameters: ${out}`);
+  });
+
+
   t.test('drop a CNN, Edit in builder, change a layer, copy the code: it runs in python3-torch', {
     timeout: 240000, context: { viewport: { width: 1600, height: 1000 } },
   }, async ({ page, url }) => {

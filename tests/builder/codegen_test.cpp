@@ -145,6 +145,33 @@ TEST(BuilderCodegen, PyTorchModuleStructure) {
               contains(*withExtras, "    input_1 = torch.randn(2, 3, 32, 32)"));
 }
 
+// Ceil-mode pooling (SqueezeNet's): a partial last window counts in PyTorch; Keras has no
+// such option and says so.
+TEST(BuilderCodegen, CeilModePoolingRoundsUpInPyTorchAndIsNamedForKeras) {
+  Document d;
+  NodeId x = input(d, {54, 54, 8});
+  NodeId pool = add(d, "MaxPool2d", {{"kernel_size", I(3)}, {"stride", I(2)}, {"ceil_mode", B(true)}}, {x}, "pool");
+  const Analysis a = analyze(d, Framework::PyTorch);
+  ASSERT_EQ(a.errors, 0);
+  EXPECT_EQ(a.find(pool)->output->dims, (IntList{27, 27, 8}));  // floor mode: 26
+  auto code = generateCode(d, {Framework::PyTorch, false, false});
+  ASSERT_TRUE(code.ok()) << code.error().message;
+  EXPECT_TRUE(contains(*code, "self.pool = nn.MaxPool2d(kernel_size=3, stride=2, ceil_mode=True)")) << *code;
+  auto keras = generateCode(d, {Framework::Keras, false, false});
+  ASSERT_FALSE(keras.ok());
+  EXPECT_TRUE(contains(keras.error().message, "ceil_mode")) << keras.error().message;
+  // A window that would start past the input is not counted (PyTorch's rule): 5 with
+  // kernel 1, stride 3 -> 2 windows, not ceil(4 / 3) + 1 = 3.
+  Document e;
+  NodeId y = input(e, {5, 5, 1});
+  NodeId p2 = add(e, "AvgPool2d", {{"kernel_size", I(1)}, {"stride", I(3)}, {"ceil_mode", B(true)}}, {y}, "p");
+  EXPECT_EQ(analyze(e, Framework::PyTorch).find(p2)->output->dims, (IntList{2, 2, 1}));
+  Node same = *d.node(pool);
+  same.params["padding"] = std::string("same");
+  ASSERT_TRUE(d.replaceNode(same).ok());
+  EXPECT_EQ(analyze(d, Framework::PyTorch).errors, 1);  // ceil_mode applies to 'valid' only
+}
+
 TEST(BuilderCodegen, KerasFunctionalStructure) {
   Document d;
   NodeId x = input(d, {28, 28, 1});

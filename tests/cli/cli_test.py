@@ -255,7 +255,10 @@ with tempfile.TemporaryDirectory() as tmp:
     check("codegen --flat --time: the times on stderr", r.returncode == 0 and "import + code" in r.stderr and
           "class Model(nn.Module)" in open(code_path).read(), r.stderr)
     r = run("codegen", sample, "--framework", "keras")
-    check("codegen MODEL.onnx --framework keras: exit 2", r.returncode == 2 and "pytorch only" in r.stderr, r.stderr)
+    check("codegen MODEL.onnx --framework keras: Keras code through the builder document",
+          r.returncode == 0 and "layers.Conv2D(" in r.stdout and "keras.Model(" in r.stdout, r.stderr)
+    r = run("codegen", sample, "--framework", "caffe")
+    check("codegen MODEL.onnx --framework caffe: exit 2", r.returncode == 2 and "pytorch or keras" in r.stderr, r.stderr)
     broken = os.path.join(tmp, "broken.onnx")
     with open(sample, "rb") as f, open(broken, "wb") as g:
         g.write(f.read()[:300])

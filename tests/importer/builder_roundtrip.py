@@ -1,25 +1,36 @@
 #!/usr/bin/env python3
-"""importer.builder_roundtrip: ONNX CNN -> `netforge import` (builder document) -> `netforge
-codegen DOC.json` (the builder's PyTorch) -> run with python3-torch.
+"""importer.builder_roundtrip: ONNX model -> `netforge import` (builder document) -> `netforge
+codegen DOC.json` (the builder's PyTorch) -> run with python3-torch, and -> `netforge export-onnx`.
 
 The builder's code starts from fresh weights, so the check is the structure: it runs, its
-output has the ONNX model's output shape (batch aside) and its parameter count equals the
-ONNX file's (onnx_counts.parameter_count). Models: NetForge's sample CNN and a torch CNN with
-a residual Add, a channel Concat, BatchNorm kept (training-mode export), LeakyReLU, global
-pooling and a MatMul+Add classifier, and torchvision's ResNet-18 (eval export: BatchNorm folded,
-weights shared through Identity nodes, the stem's padded MaxPool -> ZeroPad2d + MaxPool2d),
-exported by this script. A model with an op that is no builder layer is refused with the op
-named. Exit 77 (skipped) without python3-torch / onnx.
+outputs have the ONNX model's shapes (batch aside) and its parameter count equals the ONNX
+file's (onnx_counts.parameter_count; the model zoo's light graphs generate their weights with
+ConstantOfShape, and those count too); the document exports as ONNX that passes onnx.checker
+with the same parameter count. Models: NetForge's sample CNN; a torch CNN with a residual Add, a
+channel Concat, BatchNorm kept, LeakyReLU, global pooling and a MatMul+Add classifier;
+torchvision's ResNet-18, MobileNetV2, MobileNetV3-Small, EfficientNet-B0 and SqueezeNet 1.0 and a
+two-layer nn.TransformerEncoder (exported here, cached in WORK_DIR), whose ops that are no builder
+layer (Clip, HardSigmoid, broadcasting Mul, ceil-mode MaxPool, attention's Reshape/Transpose/
+MatMul/Softmax...) become generic ONNX op layers; and every corpus model of the light,
+pytorch-converted and simple folders (CORPUS_DIR; share printed, floors below, each failure named).
+A node an ONNX op layer cannot hold (a Split whose second output is used) is refused with the
+node named. Keras from ONNX (`netforge codegen MODEL.onnx --framework keras`, through the builder
+document): ResNet-18 becomes Keras functional code (20 Conv2D, 8 Add; run and counted when
+python3 has tensorflow/keras, else checked as Python with those layers), MobileNetV2 is refused
+naming its Clip layers. Exit 77 (skipped) without python3-torch / onnx.
 
-usage: builder_roundtrip.py NETFORGE WORK_DIR
+usage: builder_roundtrip.py NETFORGE WORK_DIR [CORPUS_DIR]
 """
+import json
 import os
 import re
 import subprocess
 import sys
 
 try:
+    import numpy as np
     import onnx
+    from onnx import numpy_helper
     import torch
     from onnx_counts import parameter_count
 except ImportError as e:
@@ -62,7 +73,48 @@ def export_resnet18(path):
                       output_names=["logits"])
 
 
+def export_torchvision(name, path, size):
+    import torchvision
+    torch.manual_seed(0)
+    model = getattr(torchvision.models, name)().eval()
+    torch.onnx.export(model, (torch.rand(1, 3, size, size),), path, opset_version=14, input_names=["image"],
+                      output_names=["logits"])
+
+
+class Encoder(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = torch.nn.Linear(16, 64)
+        layer = torch.nn.TransformerEncoderLayer(64, 4, 128, dropout=0.0, batch_first=True)
+        self.encoder = torch.nn.TransformerEncoder(layer, 2)
+        self.head = torch.nn.Linear(64, 10)
+
+    def forward(self, x):
+        return self.head(self.encoder(self.embed(x)))
+
+
+def export_encoder(path):
+    torch.manual_seed(0)
+    torch.onnx.export(Encoder().eval(), (torch.rand(1, 12, 16),), path, opset_version=14, input_names=["x"],
+                      output_names=["y"])
+
+
+def expected_parameters(m):
+    """The file's parameters, plus the weights a light graph generates with ConstantOfShape."""
+    inits = {t.name: t for t in m.graph.initializer}
+    stats = {n.input[i] for n in m.graph.node if n.op_type == "BatchNormalization" for i in (3, 4) if i < len(n.input)}
+    generated = 0
+    for n in m.graph.node:
+        if n.op_type != "ConstantOfShape" or not n.input or n.input[0] not in inits or n.output[0] in stats:
+            continue
+        value = next((a.t for a in n.attribute if a.name == "value"), None)
+        if value is None or value.data_type == onnx.TensorProto.FLOAT:
+            generated += int(np.prod(numpy_helper.to_array(inits[n.input[0]])))
+    return parameter_count(m) + generated
+
+
 def check(netforge, onnx_path, work):
+    os.makedirs(work, exist_ok=True)
     name = os.path.splitext(os.path.basename(onnx_path))[0]
     doc = os.path.join(work, name + "_doc.json")
     py = os.path.join(work, name + "_builder.py")
@@ -75,23 +127,91 @@ def check(netforge, onnx_path, work):
     r = subprocess.run([sys.executable, py], capture_output=True, text=True)
     if r.returncode:
         return f"builder code failed: {r.stderr.strip()[-500:]}"
-    shape = tuple(int(d) for d in re.search(r"output \(([\d, ]+)\)", r.stdout).group(1).split(",") if d.strip())
+    shapes = [tuple(int(d) for d in o.split(",") if d.strip())[1:] for o in re.findall(r"output \(([\d, ]*)\)", r.stdout)]
     params = int(re.search(r"parameters (\d+)", r.stdout).group(1))
     m = onnx.load(onnx_path)
-    want_shape = tuple(d.dim_value for d in m.graph.output[0].type.tensor_type.shape.dim)[1:]
-    want_params = parameter_count(m)
+    want_shapes = [tuple(d.dim_value for d in o.type.tensor_type.shape.dim)[1:] for o in m.graph.output]
+    want_params = expected_parameters(m)
     problems = []
-    if shape[1:] != want_shape:
-        problems.append(f"output {shape[1:]}, ONNX {want_shape}")
+    if shapes != want_shapes:
+        problems.append(f"outputs {shapes}, ONNX {want_shapes}")
     if params != want_params:
         problems.append(f"{params} parameters, ONNX {want_params}")
+    exported = os.path.join(work, name + "_builder.onnx")
+    r = subprocess.run([netforge, "export-onnx", doc, "-o", exported], capture_output=True, text=True)
+    if r.returncode:
+        problems.append(f"export-onnx failed: {r.stderr.strip()[-300:]}")
+    else:
+        back = onnx.load(exported)
+        try:
+            onnx.checker.check_model(back, full_check=True)
+        except Exception as e:  # the checker's own exception types vary across onnx versions
+            problems.append(f"exported ONNX fails the checker: {str(e)[:300]}")
+        written = parameter_count(back)
+        if written != want_params:
+            problems.append(f"exported ONNX has {written} parameters, ONNX {want_params}")
+    with open(doc) as f:
+        generic = sum(1 for n in json.load(f)["nodes"] if n["type"] == "OnnxOp")
     print(f"{name}: " + ("; ".join(problems) if problems else
-                         f"builder code runs: output {shape[1:]}, {params:,} parameters as in the ONNX file"))
+                         f"builder code runs: outputs {shapes}, {params:,} parameters as in the ONNX file, "
+                         f"{generic} ONNX op layers; exported ONNX passes the checker"))
     return "; ".join(problems) or None
 
 
+def check_keras(netforge, resnet, mobilenet):
+    """Keras from ONNX: code for a CNN whose layers Keras has, a named refusal otherwise."""
+    import ast
+    problems = []
+    r = subprocess.run([netforge, "codegen", resnet, "--framework", "keras"], capture_output=True, text=True)
+    if r.returncode:
+        return f"ResNet-18 to Keras failed: {r.stderr.strip()[-300:]}"
+    code = r.stdout
+    ast.parse(code)
+    convs, adds = code.count("layers.Conv2D("), code.count("layers.Add(")
+    if (convs, adds) != (20, 8):
+        problems.append(f"ResNet-18's Keras code has {convs} Conv2D and {adds} Add layers (want 20 and 8)")
+    try:
+        import tensorflow  # noqa: F401  (not installable on Debian here: then the code is only parsed)
+        scope = {"__name__": "keras_from_onnx"}
+        exec(compile(code, "resnet18_keras.py", "exec"), scope)
+        print("Keras: ResNet-18 code built with tensorflow")
+    except ImportError:
+        print(f"Keras: ResNet-18 code parses with {convs} Conv2D and {adds} Add layers (tensorflow not installed: not run)")
+    r = subprocess.run([netforge, "codegen", mobilenet, "--framework", "keras"], capture_output=True, text=True)
+    if r.returncode != 1 or "OnnxOp is not available in Keras (ONNX Clip has no Keras layer" not in r.stderr:
+        problems.append(f"MobileNetV2 to Keras: exit {r.returncode}, {r.stderr.strip()[:300]!r}")
+    else:
+        print("Keras: MobileNetV2 refused:", r.stderr.strip()[:160], "...")
+    return "; ".join(problems) or None
+
+
+# Corpus floors: share of each folder's models that import, run and match (the rest named).
+CORPUS_FLOORS = {"light": 1.0, "pytorch-converted": 0.95, "simple": 0.0}
+
+
+def corpus_shares(netforge, corpus, work):
+    manifest = json.load(open(os.path.join(corpus, "manifest.json")))
+    failures = {}
+    for folder, floor in CORPUS_FLOORS.items():
+        entries = [e for e in manifest["files"] if e.get("folder") == folder]
+        fails = []
+        for e in entries:
+            reason = check(netforge, os.path.join(corpus, e["path"]), os.path.join(work, folder))
+            if reason:
+                fails.append((e["test"], reason))
+        n = len(entries)
+        share = (n - len(fails)) / n if n else 1.0
+        print(f"corpus {folder}: {n - len(fails)}/{n} open in the builder with their shapes and parameters "
+              f"({100 * share:.1f}%, floor {100 * floor:.0f}%)")
+        for test, reason in fails:
+            print(f"  not {test}: {reason}")
+        if share < floor:
+            failures[folder] = f"{100 * share:.1f}% below the floor {100 * floor:.0f}%"
+    return failures
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         print(__doc__)
         return 2
     netforge, work = sys.argv[1], sys.argv[2]
@@ -103,25 +223,52 @@ def main():
     resnet = os.path.join(work, "resnet18.onnx")
     if not os.path.exists(resnet):
         export_resnet18(resnet)
-    models = (sample, cnn, resnet)
+    models = [sample, cnn, resnet]
+    for name, size in (("mobilenet_v2", 96), ("mobilenet_v3_small", 96), ("efficientnet_b0", 96),
+                       ("squeezenet1_0", 96)):
+        path = os.path.join(work, name + ".onnx")
+        if not os.path.exists(path):
+            export_torchvision(name, path, size)
+        models.append(path)
+    encoder = os.path.join(work, "encoder.onnx")
+    if not os.path.exists(encoder):
+        export_encoder(encoder)
+    models.append(encoder)
     failures = {}
     for path in models:
         reason = check(netforge, path, work)
         if reason:
             failures[path] = reason
-    # An op that is no builder layer: named, exit 1, one line.
+    reason = check_keras(netforge, resnet, os.path.join(work, "mobilenet_v2.onnx"))
+    if reason:
+        failures["keras"] = reason
+    # An op that is no builder layer becomes an ONNX op layer (here an Erf)...
     m = onnx.load(cnn)
     erf = onnx.helper.make_node("Erf", [m.graph.node[0].output[0]], ["erf_out"], name="/odd/Erf")
     m.graph.node.insert(1, erf)
     m.graph.node[2].input[0] = "erf_out"
     odd = os.path.join(work, "odd.onnx")
     onnx.save(m, odd)
-    r = subprocess.run([netforge, "import", odd], capture_output=True, text=True)
-    if r.returncode != 1 or "(Erf): not a builder layer yet" not in r.stderr or r.stderr.count("\n") != 1:
-        failures[odd] = f"an Erf node: exit {r.returncode}, {r.stderr.strip()!r}"
+    reason = check(netforge, odd, work)
+    if reason:
+        failures[odd] = reason
+    # ...but a node with two used outputs is refused, named, exit 1, one line.
+    split = onnx.helper.make_node("Split", [m.graph.node[0].output[0]], ["half_a", "half_b"], name="/odd/Split", axis=1)
+    add = onnx.helper.make_node("Add", ["half_a", "half_b"], ["halves"], name="/odd/Add")
+    m.graph.node.insert(1, split)
+    m.graph.node.insert(2, add)
+    m.graph.output.append(onnx.helper.make_tensor_value_info("halves", onnx.TensorProto.FLOAT, None))
+    two = os.path.join(work, "two_outputs.onnx")
+    onnx.save(m, two)
+    r = subprocess.run([netforge, "import", two], capture_output=True, text=True)
+    if r.returncode != 1 or "/odd/Split' (Split)" not in r.stderr or "output 2 is used" not in r.stderr \
+            or r.stderr.count("\n") != 1:
+        failures[two] = f"a Split with two used outputs: exit {r.returncode}, {r.stderr.strip()!r}"
     else:
-        print("odd: refused with the op named:", r.stderr.strip())
-    print(f"{len(models) + 1 - len(failures)}/{len(models) + 1} builder imports behave")
+        print("two_outputs: refused with the node named:", r.stderr.strip())
+    print(f"{len(models) + 3 - len(failures)}/{len(models) + 3} builder imports behave")
+    if len(sys.argv) == 4:
+        failures.update(corpus_shares(netforge, sys.argv[3], os.path.join(work, "corpus")))
     for path, reason in failures.items():
         print(f"FAIL {os.path.basename(path)}: {reason}")
     return 1 if failures else 0

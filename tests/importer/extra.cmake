@@ -7,8 +7,11 @@
 #                              test (cached under the build dir): generated PyTorch matches
 #                              `netforge run` and the original model, same parameter count;
 #                              external data loads; a missing or misshapen tensor is named
-#   importer.builder_roundtrip ONNX CNNs -> `netforge import` (builder document) -> the builder's
-#                              PyTorch runs with the model's output shape and parameter count
+#   importer.builder_roundtrip ONNX models (CNNs, MobileNetV2/V3, EfficientNet-B0, SqueezeNet, a
+#                              transformer encoder, the corpus's light / pytorch-converted / simple
+#                              folders) -> `netforge import` (builder document) -> the builder's
+#                              PyTorch runs with the model's output shapes and parameter count, and
+#                              its ONNX export passes the checker
 find_program(NF_IMPORTER_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
   add_test(NAME importer.corpus_roundtrip
@@ -25,6 +28,6 @@ endif()
 if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
   add_test(NAME importer.builder_roundtrip
            COMMAND ${NF_IMPORTER_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/builder_roundtrip.py $<TARGET_FILE:netforge>
-                   ${CMAKE_BINARY_DIR}/importer_work/builder)
-  set_tests_properties(importer.builder_roundtrip PROPERTIES LABELS importer SKIP_RETURN_CODE 77 TIMEOUT 300)
+                   ${CMAKE_BINARY_DIR}/importer_work/builder ${NETFORGE_CORPUS_DIR})
+  set_tests_properties(importer.builder_roundtrip PROPERTIES LABELS importer SKIP_RETURN_CODE 77 TIMEOUT 900)
 endif()
