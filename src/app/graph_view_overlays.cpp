@@ -154,7 +154,8 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
       space_.requestFit();
       fit_pending_ = true;
     }
-    ImGui::SameLine(0, k == 3 ? 14.0f : 2.0f);
+    if (k < 3) ImGui::SameLine(0, 2.0f);
+    else nextButton(picture_view_ == PictureView::Space ? "Fit" : "Edit in builder", 14.0f);
   }
   if (picture_view_ == PictureView::Space) {
     if (ImGui::SmallButton("Fit")) space_.requestFit();
@@ -214,9 +215,10 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   if (ImGui::SmallButton("Fit")) fitAll(true);
   probe_.note("fit");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole graph (0)");
-  nextButton(options_.direction == layout::Direction::LeftToRight ? "Left to right" : "Top to bottom");
   const bool lr = options_.direction == layout::Direction::LeftToRight;
-  if (ImGui::SmallButton(lr ? "Left to right" : "Top to bottom"))
+  const char* direction = lr ? "Left to right" : "Top to bottom";
+  nextButton(direction);
+  if (ImGui::SmallButton(direction))
     next.direction = lr ? layout::Direction::TopToBottom : layout::Direction::LeftToRight;
   probe_.note("direction");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Switch the layout direction (remembered)");
@@ -239,8 +241,9 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     }
     ImGui::EndPopup();
   }
-  nextButton(pipeline_.grouped() ? "Groups" : "Flat");
-  if (ImGui::SmallButton(pipeline_.grouped() ? "Groups" : "Flat")) ImGui::OpenPopup("##graph_groups");
+  const char* grouping = pipeline_.grouped() ? "Groups" : "Flat";
+  nextButton(grouping);
+  if (ImGui::SmallButton(grouping)) ImGui::OpenPopup("##graph_groups");
   probe_.note("groups");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Name scopes and repeated blocks as boxes: expand, collapse, declutter");
