@@ -8,15 +8,15 @@ chain whose blocks all hold the same weights against its copy with a block inser
 and no names (no weight is unique: structure, neighbours and alignment do the work).
 Prints the phase times `netforge diff --time` reports (median of 3 runs), and the
 longest slice of the sliced job the app runs between frames (12 ms budget).
+
+`build` is also the chain maker of tests/browser/compare.test.mjs (a small one, grouped
+as a series of layers), so it is importable: the timing runs only as a script.
 """
 import os, re, statistics, subprocess, sys
 
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper, save
 
-NETFORGE = sys.argv[1]
-OUT = sys.argv[2] if len(sys.argv) > 2 else "/tmp/netforge-bench-diff"
-os.makedirs(OUT, exist_ok=True)
 D = 8
 
 
@@ -67,34 +67,42 @@ def build(blocks, insert_at=-1, named=True, same_weights=False):
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
 
 
-def path(name, **kw):
-    p = os.path.join(OUT, name)
-    if not os.path.exists(p):
-        save(build(1250, **kw), p)
-    return p
+def main():
+    netforge = sys.argv[1]
+    out = sys.argv[2] if len(sys.argv) > 2 else "/tmp/netforge-bench-diff"
+    os.makedirs(out, exist_ok=True)
+
+    def path(name, **kw):
+        p = os.path.join(out, name)
+        if not os.path.exists(p):
+            save(build(1250, **kw), p)
+        return p
+
+    a = path("chain30k.onnx")
+    cases = [("30k vs 30k, one block inserted", path("chain30k_inserted.onnx", insert_at=625)),
+             ("30k vs 30k, names removed", path("chain30k_unnamed.onnx", named=False)),
+             ("30k vs 30k, inserted + unnamed", path("chain30k_inserted_unnamed.onnx", insert_at=625, named=False)),
+             # Every block's weights alike and no names: structure and alignment do all the work.
+             ("30k vs 30k, alike blocks, inserted + unnamed",
+              path("chain30k_alike_inserted_unnamed.onnx", insert_at=625, named=False, same_weights=True),
+              path("chain30k_alike.onnx", same_weights=True))]
+    print("netforge diff --time, median of 3 (native):")
+    for title, b, *base in cases:
+        a_of_case = base[0] if base else a
+        runs = []
+        for _ in range(3):
+            p = subprocess.run([netforge, "diff", a_of_case, b, "--time"], capture_output=True, text=True)
+            m = re.search(r"load ([\d.]+) ms, match ([\d.]+) ms \((\d+) pairs\), match \+ differences ([\d.]+) ms", p.stderr)
+            if not m:
+                raise SystemExit(f"{title}: no timing line in {p.stderr!r}")
+            sl = re.search(r"longest ([\d.]+) ms", p.stderr)
+            runs.append(tuple(float(v) for v in m.groups()) + (float(sl.group(1)) if sl else float("nan"),))
+            summary = p.stdout.splitlines()[0]
+        med = [statistics.median(r[i] for r in runs) for i in range(5)]
+        print(f"  {title:44s} load {med[0]:7.1f} ms  match {med[1]:7.1f} ms  match+differences {med[3]:7.1f} ms  "
+              f"longest 12 ms slice {med[4]:6.1f} ms  "
+              f"| {summary}")
 
 
-a = path("chain30k.onnx")
-cases = [("30k vs 30k, one block inserted", path("chain30k_inserted.onnx", insert_at=625)),
-         ("30k vs 30k, names removed", path("chain30k_unnamed.onnx", named=False)),
-         ("30k vs 30k, inserted + unnamed", path("chain30k_inserted_unnamed.onnx", insert_at=625, named=False)),
-         # Every block's weights alike and no names: structure and alignment do all the work.
-         ("30k vs 30k, alike blocks, inserted + unnamed",
-          path("chain30k_alike_inserted_unnamed.onnx", insert_at=625, named=False, same_weights=True),
-          path("chain30k_alike.onnx", same_weights=True))]
-print("netforge diff --time, median of 3 (native):")
-for title, b, *base in cases:
-    a_of_case = base[0] if base else a
-    runs = []
-    for _ in range(3):
-        p = subprocess.run([NETFORGE, "diff", a_of_case, b, "--time"], capture_output=True, text=True)
-        m = re.search(r"load ([\d.]+) ms, match ([\d.]+) ms \((\d+) pairs\), match \+ differences ([\d.]+) ms", p.stderr)
-        if not m:
-            raise SystemExit(f"{title}: no timing line in {p.stderr!r}")
-        sl = re.search(r"longest ([\d.]+) ms", p.stderr)
-        runs.append(tuple(float(v) for v in m.groups()) + (float(sl.group(1)) if sl else float("nan"),))
-        summary = p.stdout.splitlines()[0]
-    med = [statistics.median(r[i] for r in runs) for i in range(5)]
-    print(f"  {title:44s} load {med[0]:7.1f} ms  match {med[1]:7.1f} ms  match+differences {med[3]:7.1f} ms  "
-          f"longest 12 ms slice {med[4]:6.1f} ms  "
-          f"| {summary}")
+if __name__ == "__main__":
+    main()

@@ -340,4 +340,12 @@ void Comparison::publish() {
   platform::publishPageState("netforgeCompare", published_);
 }
 
+AppContext& inspectedContext(AppContext& ctx) {
+  return ctx.comparison && ctx.comparison->mergedShown() ? ctx.comparison->mergedContext() : ctx;
+}
+
+const AppContext& inspectedContext(const AppContext& ctx) {
+  return ctx.comparison && ctx.comparison->mergedShown() ? ctx.comparison->mergedContext() : ctx;
+}
+
 }  // namespace nf::app

@@ -97,6 +97,7 @@ class Comparison {
   bool mergedShown() const { return layout_ == Layout::Merged && state_ == State::Ready && merged_built_; }
   bool merging() const { return merge_job_ != nullptr; }  // the merged graph is being built
   AppContext& mergedContext() { return m_ctx_; }
+  const AppContext& mergedContext() const { return m_ctx_; }
   const Session& mergedSession() const { return m_session_; }
   // Per node of the merged graph (empty until it is built), and where it came from.
   const std::vector<scene::DiffStatus>& statusMerged() const { return status_m_; }
@@ -144,5 +145,11 @@ class Comparison {
   double merge_ms_ = 0, merge_longest_ms_ = 0;  // MergeJob's work for this report, its longest slice
   uint64_t sel_m_seen_ = 0, sel_a_seen_m_ = 0, sel_b_seen_m_ = 0;
 };
+
+// The context whose model and selection the inspecting panels (Node, Tensor) show: the
+// merged graph's while a comparison shows it (its weights read from A's or B's file as
+// the merge recorded), else ctx itself.
+AppContext& inspectedContext(AppContext& ctx);
+const AppContext& inspectedContext(const AppContext& ctx);
 
 }  // namespace nf::app

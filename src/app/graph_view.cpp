@@ -730,6 +730,13 @@ nlohmann::ordered_json GraphView::groupedState() const {
   for (uint32_t g = 1; g < pipeline_.expansion().open.size() && g < h.groupCount() && open_names.size() < 24; ++g)
     if (pipeline_.expansion().open[g]) open_names.push_back(h.groups[g].name);
   out["open_names"] = std::move(open_names);
+  // The folded series (first 24 by id): unfolding "layers ×N" in one pane of a
+  // comparison unfolds its partner in the other.
+  Json folded_names = Json::array();
+  for (uint32_t g = 1; g < h.groupCount() && folded_names.size() < 24; ++g)
+    if (h.groups[g].kind == hierarchy::GroupKind::Series && pipeline_.expansion().isFolded(hierarchy::GroupId{g}))
+      folded_names.push_back(h.groups[g].name);
+  out["folded_names"] = std::move(folded_names);
   out["frames"] = gs.frames.size();
   out["items"] = gs.visible.items.size();
   out["hierarchy_ms"] = roundTo(t.hierarchy_ms, 1);

@@ -152,6 +152,9 @@ class GraphView final : public View {
   // matching, diff/group_pairs.h).
   enum class GroupChange : uint8_t { Open, Close, Unfold };
   void mirrorGroup(AppContext& ctx, hierarchy::GroupId g, GroupChange change);
+  // The Groups menu's "Fold repeated layers" done here: the partners of these series on
+  // the other pane fold (or unfold) too.
+  void mirrorFolding(AppContext& ctx, const std::vector<hierarchy::GroupId>& series, bool fold);
   void uploadScene();
   void recolor();  // the "Colour by" overlay for the current scene, onto the GPU
   void stepGroupAnimation(double now);

@@ -190,6 +190,26 @@ void GraphView::mirrorGroup(AppContext& ctx, hierarchy::GroupId g, GroupChange c
   other->applyExpansion(ctx, e, groupItemKey(pg));
 }
 
+void GraphView::mirrorFolding(AppContext& ctx, const std::vector<hierarchy::GroupId>& series, bool fold) {
+  const diff::Report* report = comparison_ ? comparison_->report() : nullptr;
+  GraphView* other = report ? otherPane(ctx) : nullptr;
+  if (!other || !pipeline_.grouped() || !other->pipeline_.grouped()) return;
+  if (pipeline_.graphId().index != 0 || other->pipeline_.graphId().index != 0) return;  // the matching is of main graphs
+  const diff::Matching& m = report->matching;
+  const hierarchy::Hierarchy& theirs = other->pipeline_.hierarchy();
+  hierarchy::Expansion e = other->pipeline_.expansion();
+  for (hierarchy::GroupId g : series) {
+    const uint32_t partner = diff::partnerGroup(pipeline_.hierarchy(), theirs, pane_ == GraphPane::A ? m.a_to_b : m.b_to_a,
+                                                g.index);
+    // Only a series folds: a series may pair with a plain group (a stack of 2 layers).
+    if (partner == kNoIndex || theirs.groups[partner].kind != hierarchy::GroupKind::Series) continue;
+    hierarchy::setFolded(&e, hierarchy::GroupId{partner}, fold);
+  }
+  if (e.folded == other->pipeline_.expansion().folded) return;
+  other->applyExpansion(ctx, e, 0);
+  other->fit_pending_ = true;  // as the menu does here: the folded graph is much shorter
+}
+
 
 // [SECTION] Changing the expansion --------------------------------------------------
 
@@ -327,6 +347,7 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
     if (ImGui::Button("Expand to depth")) e = hierarchy::expandToDepth(h, static_cast<uint32_t>(expand_depth_)), apply = true;
     probe_.note("expand_depth");
     bool any_series = false, all_folded = true;
+    std::vector<hierarchy::GroupId> series;  // folded or unfolded by the checkbox
     for (uint32_t g = 0; g < h.groupCount(); ++g)
       if (h.groups[g].kind == hierarchy::GroupKind::Series) {
         any_series = true;
@@ -336,13 +357,17 @@ void GraphView::drawGroupsMenu(AppContext& ctx) {
       bool fold = all_folded;
       if (ImGui::Checkbox("Fold repeated layers (one shown, the rest as one box)", &fold)) {
         for (uint32_t g = 0; g < h.groupCount(); ++g)
-          if (h.groups[g].kind == hierarchy::GroupKind::Series) hierarchy::setFolded(&e, hierarchy::GroupId{g}, fold);
+          if (h.groups[g].kind == hierarchy::GroupKind::Series) {
+            hierarchy::setFolded(&e, hierarchy::GroupId{g}, fold);
+            series.push_back(hierarchy::GroupId{g});
+          }
         apply = true;
       }
       probe_.note("fold_series");
     }
     if (apply) applyExpansion(ctx, e, 0);
     if (apply) fit_pending_ = true;
+    if (!series.empty()) mirrorFolding(ctx, series, e.isFolded(series.front()));
 
     ImGui::Separator();
     ImGui::TextDisabled("Fold into the nodes they feed");

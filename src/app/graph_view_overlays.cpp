@@ -87,6 +87,13 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     return;
   }
   overlay_focused_ = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+  // The next button on this row. Side by side the toolbar is clipped at its half: a
+  // button that would not fit starts a new row, so every one stays clickable.
+  auto nextButton = [&](const char* label, float spacing = -1.0f) {
+    ImGui::SameLine(0, spacing);
+    const float width = ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x;
+    if (split_ && ImGui::GetCursorScreenPos().x + width > caption_right) ImGui::NewLine();
+  };
   if (split_ || pane_ == GraphPane::Merged) {  // which side: both graphs may well have the same name
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(pane_ == GraphPane::A ? "A:" : pane_ == GraphPane::B ? "B:" : "A + B:");
@@ -147,7 +154,8 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
       space_.requestFit();
       fit_pending_ = true;
     }
-    ImGui::SameLine(0, k == 3 ? 14.0f : 2.0f);
+    if (k < 3) ImGui::SameLine(0, 2.0f);
+    else nextButton(picture_view_ == PictureView::Space ? "Fit" : "Edit in builder", 14.0f);
   }
   if (picture_view_ == PictureView::Space) {
     if (ImGui::SmallButton("Fit")) space_.requestFit();
@@ -170,7 +178,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   probe_.note("edit_in_builder");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Open this model in the builder as layers (Undo there brings the previous builder model back)");
-  ImGui::SameLine(0, 14.0f);
+  nextButton("Fit", 14.0f);
   if (!builder_message_.empty()) {
     ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.45f, 1.0f), "%s", builder_message_.substr(0, 160).c_str());
     ImGui::SameLine(0, 14.0f);
@@ -207,13 +215,14 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   if (ImGui::SmallButton("Fit")) fitAll(true);
   probe_.note("fit");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole graph (0)");
-  ImGui::SameLine();
   const bool lr = options_.direction == layout::Direction::LeftToRight;
-  if (ImGui::SmallButton(lr ? "Left to right" : "Top to bottom"))
+  const char* direction = lr ? "Left to right" : "Top to bottom";
+  nextButton(direction);
+  if (ImGui::SmallButton(direction))
     next.direction = lr ? layout::Direction::TopToBottom : layout::Direction::LeftToRight;
   probe_.note("direction");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Switch the layout direction (remembered)");
-  ImGui::SameLine();
+  nextButton("Options");
   if (ImGui::SmallButton("Options")) ImGui::OpenPopup("##graph_options");
   probe_.note("options");
   if (ImGui::BeginPopup("##graph_options")) {
@@ -232,8 +241,9 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
     }
     ImGui::EndPopup();
   }
-  ImGui::SameLine();
-  if (ImGui::SmallButton(pipeline_.grouped() ? "Groups" : "Flat")) ImGui::OpenPopup("##graph_groups");
+  const char* grouping = pipeline_.grouped() ? "Groups" : "Flat";
+  nextButton(grouping);
+  if (ImGui::SmallButton(grouping)) ImGui::OpenPopup("##graph_groups");
   probe_.note("groups");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Name scopes and repeated blocks as boxes: expand, collapse, declutter");
@@ -241,7 +251,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   next.grouping = options_.grouping;
   next.fold = options_.fold;
   next.stubs = options_.stubs;
-  ImGui::SameLine();
+  nextButton("Search");
   if (ImGui::SmallButton("Search")) {
     search_.open = !search_.open;
     search_.focus = search_.open;
@@ -249,7 +259,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
   probe_.note("search");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Find nodes, op types and tensors (Ctrl+F)");
   if (uploaded_) {
-    ImGui::SameLine();
+    nextButton("Colour by");
     if (ImGui::SmallButton("Colour by")) ImGui::OpenPopup("##graph_color");
     probe_.note("color_by");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Colour boxes by op category, a metric or node data (with a legend)");
@@ -257,7 +267,7 @@ void GraphView::drawToolbar(AppContext& ctx, ImVec2 canvas_pos, ImVec2 canvas_si
       if (color_.drawMenu(probe_)) recolor();
       ImGui::EndPopup();
     }
-    ImGui::SameLine();
+    nextButton("Export...");
     if (ImGui::SmallButton("Export...")) export_open_ = true;
     probe_.note("export");
   }

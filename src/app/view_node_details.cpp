@@ -77,20 +77,14 @@ void mergedNodeStatus(const Comparison& cmp, uint32_t node) {
                        ch.b.empty() ? "(none)" : displayName(ch.b, 200).c_str());
 }
 
-// The context whose model the panel shows: the merged graph while a comparison shows it.
-AppContext& shownContext(AppContext& ctx) {
-  return ctx.comparison && ctx.comparison->mergedShown() ? ctx.comparison->mergedContext() : ctx;
-}
-
 }  // namespace
 
 bool NodeDetailsView::dockShown(const AppContext& ctx) const {
-  return ctx.comparison && ctx.comparison->mergedShown() ? ctx.comparison->mergedContext().selection.node.valid()
-                                                         : ctx.selection.node.valid();
+  return inspectedContext(ctx).selection.node.valid();
 }
 
 void NodeDetailsView::drawContent(AppContext& panel_ctx) {
-  AppContext& ctx = shownContext(panel_ctx);
+  AppContext& ctx = inspectedContext(panel_ctx);
   const Comparison* merged = &ctx != &panel_ctx ? panel_ctx.comparison : nullptr;
   const OpenedModel* opened = ctx.session.document().current();
   const Selection& sel = ctx.selection;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/comparison.h"
 #include "app/page_json.h"
 #include "app/platform.h"
 #include "app/selection.h"
@@ -44,7 +45,9 @@ std::string storageText(const ir::Model& m, const ir::Tensor& t) {
 
 }  // namespace
 
-void TensorView::update(AppContext& ctx) {
+void TensorView::update(AppContext& panel_ctx) {
+  // Merged view: its selection and its model (a weight row there is the merged graph's).
+  AppContext& ctx = inspectedContext(panel_ctx);
   const OpenedModel* opened = ctx.session.document().current();
   const uint64_t generation = ctx.session.document().generation();
   // The page asked for a weight's statistics (NetForgeHost.tensorStats): select it and
@@ -62,6 +65,7 @@ void TensorView::update(AppContext& ctx) {
     if (wanted) {
       setOpen(true);
       stats_for_ = wanted;
+      stats_document_ = &ctx.session.document();
       stats_generation_ = generation;
       start(opened->model, *wanted);
     } else {
@@ -76,7 +80,7 @@ void TensorView::update(AppContext& ctx) {
   // Statistics belong to one tensor of one model: a new selection or model drops them
   // (the job holds references into the model).
   const ir::Tensor* t = selectedTensor(opened, ctx.selection);
-  if (job_ && (stats_for_ != t || stats_generation_ != generation)) {
+  if (job_ && (stats_for_ != t || stats_document_ != &ctx.session.document() || stats_generation_ != generation)) {
     job_.reset();
     publish();
   }
@@ -128,7 +132,8 @@ void TensorView::placeWindow(const WorkArea& area) {
   ImGui::SetNextWindowSize(ImVec2(w, std::max(200.0f, area.size.y * 0.5f)), ImGuiCond_FirstUseEver);
 }
 
-void TensorView::drawContent(AppContext& ctx) {
+void TensorView::drawContent(AppContext& panel_ctx) {
+  AppContext& ctx = inspectedContext(panel_ctx);
   const OpenedModel* opened = ctx.session.document().current();
   const ir::Tensor* t = selectedTensor(opened, ctx.selection);
   if (!t) {
@@ -148,6 +153,7 @@ void TensorView::drawContent(AppContext& ctx) {
   if (!job_ || stats_for_ != t) {
     if (ImGui::Button("Compute statistics")) {
       stats_for_ = t;
+      stats_document_ = &ctx.session.document();
       stats_generation_ = ctx.session.document().generation();
       start(m, *t);
     }

@@ -15,6 +15,10 @@
 #include "shapes/summary.h"
 #include "weights/stats.h"
 
+namespace nf::document {
+class ModelDocument;
+}
+
 namespace nf::app {
 
 // Every node of the graph on screen, filtered by a search over names, op types and
@@ -74,7 +78,9 @@ class TensorView final : public View {
   void publish() const;
 
   uint64_t seen_selection_ = 0;
-  // The tensor the statistics belong to, within the model of this document generation.
+  // The tensor the statistics belong to, within the model of this document (A's, or the
+  // merged graph's while a comparison shows it) and generation.
+  const document::ModelDocument* stats_document_ = nullptr;
   uint64_t stats_generation_ = 0;
   const ir::Tensor* stats_for_ = nullptr;
   std::unique_ptr<weights::StatsJob> job_;  // running, or done (its result)

@@ -9,12 +9,15 @@
 // click on a changed Conv opens the groups around it on both sides and selects it.
 // Merged: the Differences panel's "Merged" shows A and B as one graph (pairs one box,
 // the inserted nodes green in place), a row focuses its node there, and "Side by side"
-// goes back with the selection kept.
+// goes back with the selection kept; the Tensor panel shows the merged graph's weights
+// (read from B's file for B's side) and A's again side by side. A pair of layer series (16 vs 17 layers): folding
+// the series in A folds B's, unfolding the folded rest ("layers.1..layers.15 ×15") in A
+// unfolds B's, folding back folds both.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { assert, CORPUS, decodePng, dropFiles, ROOT, screenshot } from './lib.mjs';
-import { centre, clickAt, graph, openModel, waitGraph } from './graph_lib.mjs';
+import { assert, CORPUS, decodePng, dropFiles, ROOT, screenshot, waitStatus } from './lib.mjs';
+import { centre, clickAt, clickUi, graph, openModel, waitGraph } from './graph_lib.mjs';
 
 function pairFixture() {
   const dir = path.join(ROOT, 'build-web/fixtures');
@@ -87,6 +90,23 @@ g.node.insert(i + 2, helper.make_node('Mul', [x + '_pre', x + '_gate'], [x]))
 onnx.save(m, sys.argv[2])
 `, a, b]);
   return { a, b };
+}
+
+// A 16-layer transformer-like chain (scripts/bench_diff.py's maker, 384 nodes: grouped
+// as the series "layers ×16") and the same with a layer inserted in the middle
+// ("layers ×17").
+function seriesPair() {
+  const dir = path.join(ROOT, 'build-web/fixtures');
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync('/usr/bin/python3', ['-c', `
+import sys
+sys.path.insert(0, sys.argv[1])
+from bench_diff import build
+from onnx import save
+save(build(16), sys.argv[2] + '/series16.onnx')
+save(build(16, insert_at=8), sys.argv[2] + '/series17.onnx')
+`, path.join(ROOT, 'scripts'), dir]);
+  return { a: path.join(dir, 'series16.onnx'), b: path.join(dir, 'series17.onnx') };
 }
 
 const compare = (page) => page.evaluate(() => window.netforgeCompare || {});
@@ -365,5 +385,113 @@ export default function register(t) {
     const above = (await page.evaluate(() => window.netforgeGraphMerged)).ui.legend[1];  // the legend's swatches do not count
     const painted = ['changed', 'removed', 'added'].map((k) => countColour(shot, hex(gm.overlay.entries.find((e) => e[1] === k)[0]), x0, x1, above));
     assert(painted[0] > 50, `the changed Conv, amber, in view around the selection: ${painted}`);
+  });
+
+  t.test('series pair: folding, unfolding the folded rest and folding back in A does the same to B', { timeout: 90000 }, async ({ page, url }) => {
+    const { a, b } = seriesPair();
+    await openModel(page, url, a);
+    await page.evaluate(() => {
+      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
+    });
+    await dropFiles(page, [b]);
+    const c = await waitCompared(page);
+    assert(c.added === 24 && c.removed === 0, `one layer of 24 nodes inserted: ${JSON.stringify(c)}`);
+    const graphB = () => page.evaluate(() => window.netforgeGraphB);
+    // Both sides: the whole graph is one series, of 16 and of 17 layers, shown as one
+    // box. Opened in A, it opens in B (every layer shown, nothing folded).
+    let ga = await waitGraph(page, (g) => g.grouped && g.grouped.boxes.some((b) => b[0].includes('×')), 'the series box in A');
+    const box = ga.grouped.boxes.find((b) => b[0].includes('×'));
+    await clickAt(page, box[1] + box[3] / 2, box[2] + box[4] / 2);
+    await page.waitForFunction(() => window.netforgeGraph.grouped.open_names.length === 1 &&
+      window.netforgeGraphB.grouped.open_names.length === 1, null, { timeout: 10000 })
+      .catch(async () => { throw new Error(`the series open on both sides: A ${JSON.stringify((await graph(page)).grouped)}, B ${JSON.stringify((await graphB()).grouped)}`); });
+    let gb = await graphB();
+    ga = await graph(page);
+    assert(/×16/.test(ga.grouped.open_names[0]) && /×17/.test(gb.grouped.open_names[0]),
+      `A's series of 16 layers, B's of 17: ${ga.grouped.open_names} / ${gb.grouped.open_names}`);
+    const waitFolded = async (what, foldedA, foldedB) => {
+      await page.waitForFunction(([fa, fb]) => {
+        const ga = window.netforgeGraph, gb = window.netforgeGraphB;
+        return ga.grouped && gb.grouped && ga.grouped.folded_names.length === fa && gb.grouped.folded_names.length === fb &&
+          !ga.grouped.animating && !gb.grouped.animating;
+      }, [foldedA, foldedB], { timeout: 10000 }).catch(async () => {
+        throw new Error(`${what}: A folded ${JSON.stringify((await graph(page)).grouped.folded_names)}, B folded ${JSON.stringify((await graphB()).grouped.folded_names)}`);
+      });
+    };
+    await waitFolded('opened: every layer shown', 0, 0);
+    // Groups > Fold repeated layers in A: B's series folds too.
+    // A's toolbar, cut at its half, puts the buttons that do not fit on a second row:
+    // Groups is inside A (it was under B's pane, a click there hit B's toolbar).
+    ga = await graph(page);
+    assert(ga.ui.groups[0] + ga.ui.groups[2] <= ga.canvas[0] + ga.canvas[2], `A's Groups button inside A: ${ga.ui.groups} vs ${ga.canvas}`);
+    await clickUi(page, 'groups');
+    await clickUi(page, 'fold_series');
+    await page.keyboard.press('Escape');
+    await waitFolded('folded in A, so in B', 1, 1);
+    // Unfold the folded rest in A: a click on its box. B's rest unfolds too.
+    ga = await waitGraph(page, (g) => g.grouped.boxes.some((b) => b[0].includes('×')), 'the folded rest on screen in A');
+    const rest = ga.grouped.boxes.find((box) => box[0].includes('×'));
+    gb = await graphB();
+    const itemsB = gb.grouped.items;
+    await clickAt(page, rest[1] + rest[3] / 2, rest[2] + rest[4] / 2);
+    await waitFolded(`${rest[0]} unfolded in A, so its partner in B`, 0, 0);
+    gb = await graphB();
+    assert(gb.grouped.items >= itemsB + 15, `B shows its layers again: ${itemsB} -> ${gb.grouped.items} items`);
+    await page.mouse.move(640, 712);  // the status bar: no tooltip
+    await page.waitForTimeout(500);  // the boxes glide into place
+    await screenshot(page, 'compare-series-unfolded');
+    // Fold back in A: both folded again.
+    await clickUi(page, 'groups');
+    await clickUi(page, 'fold_series');
+    await page.keyboard.press('Escape');
+    await waitFolded('folded back in A, so in B', 1, 1);
+    gb = await graphB();
+    assert(gb.grouped.items === itemsB, `B back to its folded items: ${gb.grouped.items} vs ${itemsB}`);
+  });
+
+  t.test('Merged: the Tensor panel shows the merged graph\'s weight (B\'s changed kernel, B\'s added Conv), A\'s side by side', async ({ page, url }) => {
+    const { a, b } = pairFixture();
+    // What the files hold: conv2's kernel is 3x3 in A and 5x5 in B, conv3b's only in B.
+    const facts = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+import json, sys, onnx
+from onnx import numpy_helper
+out = {}
+for side, f in (('a', sys.argv[1]), ('b', sys.argv[2])):
+    for t in onnx.load(f).graph.initializer:
+        arr = numpy_helper.to_array(t).astype('float64')
+        out[side + ':' + t.name] = {'count': int(arr.size), 'mean': float(arr.mean())}
+print(json.dumps(out))
+`, a, b]).toString());
+    await openModel(page, url, a);
+    await page.evaluate(() => {
+      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
+    });
+    await dropFiles(page, [b]);
+    await waitCompared(page);
+    const d = await differences(page);
+    await clickAt(page, ...centre(d.ui.diff_view_merged));
+    await page.waitForFunction(() => window.netforgeGraphMerged && window.netforgeGraphMerged.stage === 'ready' &&
+      window.netforgeCompare.merged && window.netforgeCompare.merged.state === 'drawn', null, { timeout: 20000 });
+    // A weight chosen while the merged graph shows is the merged graph's: its data
+    // read from the file of the side it came from.
+    const stats = async (name, want) => {
+      await page.evaluate((n) => window.NetForgeHost.tensorStats(n), name);
+      // The same name may have been done before (for the other model): wait for this count.
+      const s = await waitStatus(page, new Function('st', `return !!st.tensor && st.tensor.name === ${JSON.stringify(name)} &&
+        (st.tensor.state === 'error' || (st.tensor.state === 'done' && st.tensor.stats.count === ${want.count}));`),
+      `the statistics of ${name} (${want.count} values)`, 15000);
+      assert(s.tensor.state === 'done', `${name}: ${JSON.stringify(s.tensor)}`);
+      assert(s.tensor.stats.count === want.count && Math.abs(s.tensor.stats.mean - want.mean) < 1e-5,
+        `${name} is the one in the file (${JSON.stringify(want)}): ${JSON.stringify(s.tensor.stats)}`);
+    };
+    await stats('conv2.weight', facts['b:conv2.weight']);    // B's 5x5, not A's 3x3
+    await stats('conv3b.weight', facts['b:conv3b.weight']);  // A has no such weight
+    await page.mouse.move(640, 790);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'compare-merged-tensor');
+    // Side by side again: the panel follows A.
+    await clickAt(page, ...centre(d.ui.diff_view_side));
+    await page.waitForFunction(() => window.netforgeCompare.layout === 'side-by-side', null, { timeout: 10000 });
+    await stats('conv2.weight', facts['a:conv2.weight']);
   });
 }
