@@ -132,6 +132,10 @@ NF_BUILD_NATIVE="$NF_BUILD_NATIVE" NETFORGE_CACHE="$NETFORGE_CACHE" node "$NF_RO
 echo
 /usr/bin/python3 "$NF_ROOT/scripts/bench_diff.py" "$NF_BUILD_NATIVE/netforge" || true
 NF_BUILD_NATIVE="$NF_BUILD_NATIVE" node "$NF_ROOT/tests/browser/compare_bench.mjs" || true
+# --- Edit in builder (issue 15): ONNX -> builder document for ResNet-50 and the 96+96
+# transformer (target <= 2 s in the page), native `netforge import --time` in the same run ---
+echo
+NF_BUILD_NATIVE="$NF_BUILD_NATIVE" NETFORGE_CACHE="$NETFORGE_CACHE" node "$NF_ROOT/tests/browser/edit_in_builder_bench.mjs" || true
 # --- 3D view (issue 14): frame time in headless Chromium (SwiftShader) at 1280x800 on
 # ResNet-50 with every layer closed, then with one 256-channel layer open (target <= 33 ms) ---
 echo

@@ -5,8 +5,8 @@
 // Chromium the model is opened (File > Open's input), drawn, and the Graph toolbar's "Edit in builder" clicked:
 // the import itself (netforgeGraph.edit_in_builder.ms, measured in the page) and the wall
 // time until the builder holds the document and has drawn it (its analysis and PyTorch
-// code included). Models default to ResNet-50 and the 96+96 transformer in
-// $NETFORGE_CACHE/models-big (scripts/bench.sh exports them).
+// code included). Models default to ResNet-50 ($NETFORGE_CACHE/models) and the 96+96
+// transformer ($NETFORGE_CACHE/models-big, NETFORGE_BENCH_BIG=1), where scripts/bench.sh exports them.
 //   resnet50.onnx: native open 8 ms + import 2 ms; page: import 9 ms, builder shown 0.4 s (123 layers)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +19,7 @@ const CACHE = process.env.NETFORGE_CACHE || path.join(os.homedir(), '.cache/netf
 const NETFORGE = path.join(process.env.NF_BUILD_NATIVE || path.join(ROOT, 'build-native-web'), 'netforge');
 let models = process.argv.slice(2);
 if (!models.length) {
-  models = ['models-big/resnet50.onnx', 'models-big/transformer_enc96_dec96.onnx'].map((m) => path.join(CACHE, m));
+  models = ['models/resnet50.onnx', 'models-big/transformer_enc96_dec96.onnx'].map((m) => path.join(CACHE, m));
 }
 models = models.filter((m) => fs.existsSync(m));
 if (!models.length) {
