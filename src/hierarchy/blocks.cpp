@@ -37,6 +37,7 @@
 // a cycle with its siblings (inception's MaxPools between runs of modules).
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "hierarchy/draft.h"
 #include "hierarchy/hash.h"
@@ -84,13 +85,28 @@ class Finder {
         inst_(t.node_count, 0), pos_(t.node_count, 0),
         colour_(kRefineRounds, std::vector<uint64_t>(t.node_count, 0)), seen_(t.node_count, 0) {}
 
-  // Finds block classes among `set` (ascending node indices). Each result is a list
-  // of instances (node lists, ascending), instances ordered by their first node.
-  std::vector<std::vector<std::vector<uint32_t>>> run(const std::vector<uint32_t>& set);
+  // Finds block classes among `set` (ascending node indices): start(), then advance()
+  // until it returns true, then take(). Each result is a list of instances (node
+  // lists, ascending), instances ordered by their first node. advance() stops between
+  // units of work (a slice of a refinement round, one seed class's trial, a slice of
+  // the scan for extra instances) once out_of_time() says so, and resumes there: the
+  // result does not depend on where it stopped.
+  void start(std::vector<uint32_t> set);
+  bool advance(const OutOfTime& out_of_time);
+  std::vector<std::vector<std::vector<uint32_t>>> take() { return std::move(result_); }
 
  private:
   // [SECTION] Structural colours ------------------------------------------------------
-  void refine(const std::vector<uint32_t>& set);
+  // Refinement round refine_round_ on set_[begin, end).
+  void refine(size_t begin, size_t end);
+  void sortClasses(int round);
+
+  // [SECTION] Choosing blocks ---------------------------------------------------------
+  void startRound();
+  void tryClass(uint32_t c);
+  bool chooseBest();  // false: nothing left worth folding
+  void acceptBest();
+  void finishRound();
 
   // [SECTION] Lockstep growth ---------------------------------------------------------
   bool eligible(uint32_t v) const { return in_set_[v] && !claimed_[v] && stamp_[v] != cur_; }
@@ -134,34 +150,70 @@ class Finder {
   uint32_t seen_stamp_ = 0;
   uint32_t cur_ = 0;  // stamp of the current trial
   uint64_t budget_ = 0;  // node visits left before the search gives up (bounded time)
+
+  // The search in progress (start() .. advance() == true).
+  enum class Phase { Refine, Classes, Round, Trials, Extra, Done };
+  Phase phase_ = Phase::Done;
+  std::vector<uint32_t> set_;
+  size_t at_ = 0;  // Refine / Extra: next index into set_; Trials: next class
+  int refine_round_ = 0;
+  std::vector<uint64_t> prev_colour_;
+  // Seed classes: runs of equal colour in (colour, node) order, over all rounds.
+  std::vector<uint32_t> members_, class_begin_;
+  std::vector<std::vector<uint32_t>> class_of_;  // [round - 1][node]
+  uint64_t free_nodes_ = 0;
+  int round_ = 0;
+  std::vector<uint32_t> free_in_class_;
+  std::vector<uint8_t> tried_;
+  Trial best_;                 // most nodes saved
+  std::vector<Trial> layered_;  // >= kLayerInstances instances, near the best coverage
+  uint64_t top_coverage_ = 0;
+  std::vector<std::vector<uint32_t>> instances_;  // of the accepted class
+  std::vector<std::vector<InEdge>> pattern_;      // instance 0's internal wiring
+  std::vector<std::vector<std::vector<uint32_t>>> result_;
 };
 
 // [SECTION] Structural colours (Weisfeiler-Lehman refinement) ------------------------
 
-void Finder::refine(const std::vector<uint32_t>& set) {
-  std::vector<uint64_t> prev(t_.node_count, 0);
-  for (uint32_t u : set) prev[u] = mix64(t_.label[u] + 1);
+void Finder::refine(size_t begin, size_t end) {
+  std::vector<uint64_t>& next = colour_[refine_round_];
   std::vector<uint64_t> parts;
-  for (int r = 0; r < kRefineRounds; ++r) {
-    std::vector<uint64_t>& next = colour_[r];
-    for (uint32_t u : set) {
-      parts.clear();
-      for (uint32_t k = t_.in_begin[u]; k < t_.in_begin[u + 1]; ++k) {
-        const TensorEdge& e = t_.edges[t_.in_index[k]];
-        if (!in_set_[e.src]) continue;
-        parts.push_back(combine(combine(combine(1, e.dst_slot), e.src_slot), prev[e.src]));
-      }
-      for (uint32_t k = t_.out_begin[u]; k < t_.out_begin[u + 1]; ++k) {
-        const TensorEdge& e = t_.edges[t_.out_index[k]];
-        if (!in_set_[e.dst]) continue;
-        parts.push_back(combine(combine(combine(2, e.src_slot), e.dst_slot), prev[e.dst]));
-      }
-      std::sort(parts.begin(), parts.end());
-      uint64_t h = prev[u];
-      for (uint64_t p : parts) h = combine(h, p);
-      next[u] = h;
+  for (size_t i = begin; i < end; ++i) {
+    const uint32_t u = set_[i];
+    parts.clear();
+    for (uint32_t k = t_.in_begin[u]; k < t_.in_begin[u + 1]; ++k) {
+      const TensorEdge& e = t_.edges[t_.in_index[k]];
+      if (!in_set_[e.src]) continue;
+      parts.push_back(combine(combine(combine(1, e.dst_slot), e.src_slot), prev_colour_[e.src]));
     }
-    for (uint32_t u : set) prev[u] = next[u];
+    for (uint32_t k = t_.out_begin[u]; k < t_.out_begin[u + 1]; ++k) {
+      const TensorEdge& e = t_.edges[t_.out_index[k]];
+      if (!in_set_[e.dst]) continue;
+      parts.push_back(combine(combine(combine(2, e.src_slot), e.dst_slot), prev_colour_[e.dst]));
+    }
+    std::sort(parts.begin(), parts.end());
+    uint64_t h = prev_colour_[u];
+    for (uint64_t p : parts) h = combine(h, p);
+    next[u] = h;
+  }
+}
+
+// Seed classes of every refinement round: round 3 tells the middle layers of a
+// stack apart from its ends, round 1 keeps the first and last layers in the same
+// class as the others (their neighbours differ only further out), which is what
+// pins the blocks to the real layer boundaries in short stacks. Classes are runs
+// of equal colour in (colour, node) order; class ids are global over the rounds,
+// numbered from round 3 down.
+void Finder::sortClasses(int r) {
+  const std::vector<uint64_t>& col = colour_[r];
+  std::vector<uint32_t> by_colour = set_;
+  std::sort(by_colour.begin(), by_colour.end(),
+            [&](uint32_t a, uint32_t b) { return col[a] != col[b] ? col[a] < col[b] : a < b; });
+  for (size_t i = 0; i < by_colour.size(); ++i) {
+    if (i == 0 || col[by_colour[i]] != col[by_colour[i - 1]])
+      class_begin_.push_back(static_cast<uint32_t>(members_.size()));
+    class_of_[r][by_colour[i]] = static_cast<uint32_t>(class_begin_.size() - 1);
+    members_.push_back(by_colour[i]);
   }
 }
 
@@ -554,126 +606,189 @@ std::vector<std::vector<std::vector<uint32_t>>> Finder::absorbGlue(std::vector<s
 
 // [SECTION] Choosing blocks, carving them into the draft -------------------------------
 
-std::vector<std::vector<std::vector<uint32_t>>> Finder::run(const std::vector<uint32_t>& set) {
-  std::vector<std::vector<std::vector<uint32_t>>> result;
-  for (uint32_t u : set) in_set_[u] = 1;
+// Units of work between two looks at the clock: a few ms of node visits at most.
+constexpr size_t kNodesPerSlice = 4096;
+
+void Finder::start(std::vector<uint32_t> set) {
+  set_ = std::move(set);
+  for (uint32_t u : set_) in_set_[u] = 1;
   // Bounded effort: a few dozen passes over the set, whatever the graph looks like.
-  budget_ = 64ull * set.size() + 4096;
-  refine(set);
+  budget_ = 64ull * set_.size() + 4096;
+  prev_colour_.assign(t_.node_count, 0);
+  for (uint32_t u : set_) prev_colour_[u] = mix64(t_.label[u] + 1);
+  members_.clear();
+  class_begin_.clear();
+  class_of_.assign(kRefineRounds, std::vector<uint32_t>(t_.node_count, kNoIndex));
+  free_nodes_ = set_.size();
+  round_ = 0;
+  refine_round_ = 0;
+  at_ = 0;
+  result_.clear();
+  phase_ = Phase::Refine;
+}
 
-  // Seed classes of every refinement round: round 3 tells the middle layers of a
-  // stack apart from its ends, round 1 keeps the first and last layers in the same
-  // class as the others (their neighbours differ only further out), which is what
-  // pins the blocks to the real layer boundaries in short stacks. Classes are runs
-  // of equal colour in (colour, node) order; class ids are global over the rounds.
-  std::vector<uint32_t> members, class_begin;
-  std::vector<std::vector<uint32_t>> class_of(kRefineRounds, std::vector<uint32_t>(t_.node_count, kNoIndex));
-  for (int r = kRefineRounds; r-- > 0;) {
-    const std::vector<uint64_t>& col = colour_[r];
-    std::vector<uint32_t> by_colour = set;
-    std::sort(by_colour.begin(), by_colour.end(),
-              [&](uint32_t a, uint32_t b) { return col[a] != col[b] ? col[a] < col[b] : a < b; });
-    for (size_t i = 0; i < by_colour.size(); ++i) {
-      if (i == 0 || col[by_colour[i]] != col[by_colour[i - 1]]) class_begin.push_back(static_cast<uint32_t>(members.size()));
-      class_of[r][by_colour[i]] = static_cast<uint32_t>(class_begin.size() - 1);
-      members.push_back(by_colour[i]);
-    }
-  }
-  const uint32_t classes = static_cast<uint32_t>(class_begin.size());
-  class_begin.push_back(static_cast<uint32_t>(members.size()));
-
-  uint64_t free_nodes = set.size();
-  std::vector<uint32_t> seeds, free_in_class(classes);
-  std::vector<uint8_t> tried(classes);
-  for (int round = 0; round < kMaxRounds && budget_ > 0; ++round) {
-    for (uint32_t c = 0; c < classes; ++c) {
-      free_in_class[c] = 0;
-      for (uint32_t i = class_begin[c]; i < class_begin[c + 1]; ++i) free_in_class[c] += !claimed_[members[i]];
-    }
-    std::fill(tried.begin(), tried.end(), 0);
-    Trial best;                 // most nodes saved
-    std::vector<Trial> layered;  // >= kLayerInstances instances, near the best coverage
-    uint64_t top_coverage = 0;
-    for (uint32_t c = 0; c < classes && budget_ > 0; ++c) {
-      if (tried[c] || free_in_class[c] < 2 || foldable(members[class_begin[c]])) continue;
-      if (static_cast<uint64_t>(free_in_class[c]) * opt_.block_min_nodes > free_nodes) continue;
-      seeds.clear();
-      for (uint32_t i = class_begin[c]; i < class_begin[c + 1]; ++i)
-        if (!claimed_[members[i]]) seeds.push_back(members[i]);
-      Trial tr = grow(seeds);
-      // A class (of any round) whose free nodes are exactly one position of this
-      // trial would grow the same blocks: skip it this round.
-      for (uint32_t p = 0; p < tr.size(); ++p) {
-        const uint32_t* at = &tr.nodes[static_cast<size_t>(p) * tr.k];
-        for (int r = 0; r < kRefineRounds; ++r) {
-          uint32_t c0 = class_of[r][at[0]];
-          if (free_in_class[c0] != tr.k) continue;
-          bool same = true;
-          for (uint32_t j = 1; j < tr.k && same; ++j) same = class_of[r][at[j]] == c0;
-          if (same) tried[c0] = 1;
+bool Finder::advance(const OutOfTime& out_of_time) {
+  for (bool first = true; phase_ != Phase::Done && (first || !out_of_time()); first = false) {
+    switch (phase_) {
+      case Phase::Refine: {
+        const size_t end = std::min(set_.size(), at_ + kNodesPerSlice);
+        refine(at_, end);
+        at_ = end;
+        if (at_ < set_.size()) break;
+        for (uint32_t u : set_) prev_colour_[u] = colour_[refine_round_][u];
+        at_ = 0;
+        if (++refine_round_ == kRefineRounds) {
+          refine_round_ = kRefineRounds;
+          phase_ = Phase::Classes;
         }
+        break;
       }
-      verify(&tr);
-      if (tr.k < 2) continue;
-      uint32_t real = 0;  // positions that are not constants / shape chains / Identity
-      for (uint32_t p = 0; p < tr.size(); ++p) real += !foldable(tr.nodes[static_cast<size_t>(p) * tr.k]);
-      if (real < opt_.block_min_nodes) continue;
-      top_coverage = std::max<uint64_t>(top_coverage, tr.nodes.size());
-      std::erase_if(layered, [&](const Trial& x) { return !nearTop(x, top_coverage); });
-      if (tr.k >= kLayerInstances && nearTop(tr, top_coverage)) layered.push_back(tr);
-      if (tr.saving() > best.saving() || (tr.saving() == best.saving() && tr.size() > best.size()))
-        best = std::move(tr);
-    }
-    // Layers over their parts: attention cores repeat 288 times in a 96+96-layer
-    // encoder-decoder and save the most nodes, but the reader wants the 96 decoder
-    // layers (whose 122 nodes cover nearly as much) as boxes. Among block classes with
-    // enough instances that cover nearly as much as the best, the biggest blocks win.
-    // Unless the best blocks chain (block i feeds block i + 1, as resnet bottlenecks
-    // do) and the bigger ones do not: those are then runs of layers (a stage of three
-    // bottlenecks), not layers.
-    const bool best_chains = best.k >= 2 && chains(best);
-    for (Trial& x : layered) {
-      if (!nearTop(x, top_coverage) || (best_chains && !chains(x))) continue;
-      if (best.k < kLayerInstances || x.size() > best.size() ||
-          (x.size() == best.size() && x.nodes.size() > best.nodes.size()))
-        best = std::move(x);
-    }
-    if (best.k < 2) break;
-
-    // Accept: claim, then look for further instances the seed class missed (the first
-    // and last layers, whose colours differ from the middle ones).
-    const uint32_t k = best.k, size = best.size();
-    std::vector<std::vector<uint32_t>> instances(k);
-    for (uint32_t j = 0; j < k; ++j)
-      for (uint32_t p = 0; p < size; ++p) instances[j].push_back(best.nodes[static_cast<size_t>(p) * k + j]);
-    for (uint32_t v : best.nodes) claimed_[v] = 1;
-    free_nodes -= best.nodes.size();
-    std::vector<std::vector<InEdge>> pattern(size);
-    ++cur_;
-    for (uint32_t p = 0; p < size; ++p) {
-      stamp_[instances[0][p]] = cur_;
-      inst_[instances[0][p]] = 0;
-      pos_[instances[0][p]] = p;
-    }
-    for (uint32_t p = 0; p < size; ++p) internalInEdges(instances[0][p], &pattern[p]);
-    std::vector<uint32_t> extra;
-    for (uint32_t u : set) {
-      if (budget_ == 0) break;
-      if (claimed_[u] || t_.label[u] != t_.label[instances[0][0]]) continue;
-      if (!matchAt(u, best, pattern, &extra)) continue;
-      for (uint32_t v : extra) claimed_[v] = 1;
-      free_nodes -= extra.size();
-      instances.push_back(extra);
-    }
-    for (auto& cls : absorbGlue(std::move(instances), &free_nodes)) {
-      for (auto& inst : cls) std::sort(inst.begin(), inst.end());
-      std::sort(cls.begin(), cls.end(),
-                [](const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) { return a[0] < b[0]; });
-      result.push_back(std::move(cls));
+      case Phase::Classes:
+        // One round's sort a unit, round 3 first.
+        sortClasses(--refine_round_);
+        if (refine_round_ == 0) {
+          class_begin_.push_back(static_cast<uint32_t>(members_.size()));
+          phase_ = Phase::Round;
+        }
+        break;
+      case Phase::Round:
+        if (round_ >= kMaxRounds || budget_ == 0) {
+          phase_ = Phase::Done;
+          break;
+        }
+        startRound();
+        phase_ = Phase::Trials;
+        break;
+      case Phase::Trials: {
+        const uint32_t classes = static_cast<uint32_t>(class_begin_.size() - 1);
+        if (at_ < classes && budget_ > 0) {
+          tryClass(static_cast<uint32_t>(at_++));
+          break;
+        }
+        if (!chooseBest()) {
+          phase_ = Phase::Done;
+          break;
+        }
+        acceptBest();
+        at_ = 0;
+        phase_ = Phase::Extra;
+        break;
+      }
+      case Phase::Extra: {
+        // Further instances the seed class missed (the first and last layers, whose
+        // colours differ from the middle ones).
+        const size_t end = std::min(set_.size(), at_ + kNodesPerSlice);
+        std::vector<uint32_t> extra;
+        for (; at_ < end && budget_ > 0; ++at_) {
+          const uint32_t u = set_[at_];
+          if (claimed_[u] || t_.label[u] != t_.label[instances_[0][0]]) continue;
+          if (!matchAt(u, best_, pattern_, &extra)) continue;
+          for (uint32_t v : extra) claimed_[v] = 1;
+          free_nodes_ -= extra.size();
+          instances_.push_back(extra);
+        }
+        if (at_ < set_.size() && budget_ > 0) break;
+        finishRound();
+        phase_ = Phase::Round;
+        break;
+      }
+      case Phase::Done: break;
     }
   }
-  for (uint32_t u : set) in_set_[u] = 0;
-  return result;
+  if (phase_ != Phase::Done) return false;
+  for (uint32_t u : set_) in_set_[u] = 0;
+  return true;
+}
+
+void Finder::startRound() {
+  const uint32_t classes = static_cast<uint32_t>(class_begin_.size() - 1);
+  free_in_class_.assign(classes, 0);
+  for (uint32_t c = 0; c < classes; ++c)
+    for (uint32_t i = class_begin_[c]; i < class_begin_[c + 1]; ++i) free_in_class_[c] += !claimed_[members_[i]];
+  tried_.assign(classes, 0);
+  best_ = Trial{};
+  layered_.clear();
+  top_coverage_ = 0;
+  at_ = 0;
+}
+
+void Finder::tryClass(uint32_t c) {
+  if (tried_[c] || free_in_class_[c] < 2 || foldable(members_[class_begin_[c]])) return;
+  if (static_cast<uint64_t>(free_in_class_[c]) * opt_.block_min_nodes > free_nodes_) return;
+  std::vector<uint32_t> seeds;
+  for (uint32_t i = class_begin_[c]; i < class_begin_[c + 1]; ++i)
+    if (!claimed_[members_[i]]) seeds.push_back(members_[i]);
+  Trial tr = grow(seeds);
+  // A class (of any round) whose free nodes are exactly one position of this
+  // trial would grow the same blocks: skip it this round.
+  for (uint32_t p = 0; p < tr.size(); ++p) {
+    const uint32_t* at = &tr.nodes[static_cast<size_t>(p) * tr.k];
+    for (int r = 0; r < kRefineRounds; ++r) {
+      uint32_t c0 = class_of_[r][at[0]];
+      if (free_in_class_[c0] != tr.k) continue;
+      bool same = true;
+      for (uint32_t j = 1; j < tr.k && same; ++j) same = class_of_[r][at[j]] == c0;
+      if (same) tried_[c0] = 1;
+    }
+  }
+  verify(&tr);
+  if (tr.k < 2) return;
+  uint32_t real = 0;  // positions that are not constants / shape chains / Identity
+  for (uint32_t p = 0; p < tr.size(); ++p) real += !foldable(tr.nodes[static_cast<size_t>(p) * tr.k]);
+  if (real < opt_.block_min_nodes) return;
+  top_coverage_ = std::max<uint64_t>(top_coverage_, tr.nodes.size());
+  std::erase_if(layered_, [&](const Trial& x) { return !nearTop(x, top_coverage_); });
+  if (tr.k >= kLayerInstances && nearTop(tr, top_coverage_)) layered_.push_back(tr);
+  if (tr.saving() > best_.saving() || (tr.saving() == best_.saving() && tr.size() > best_.size()))
+    best_ = std::move(tr);
+}
+
+// Layers over their parts: attention cores repeat 288 times in a 96+96-layer
+// encoder-decoder and save the most nodes, but the reader wants the 96 decoder
+// layers (whose 122 nodes cover nearly as much) as boxes. Among block classes with
+// enough instances that cover nearly as much as the best, the biggest blocks win.
+// Unless the best blocks chain (block i feeds block i + 1, as resnet bottlenecks
+// do) and the bigger ones do not: those are then runs of layers (a stage of three
+// bottlenecks), not layers.
+bool Finder::chooseBest() {
+  const bool best_chains = best_.k >= 2 && chains(best_);
+  for (Trial& x : layered_) {
+    if (!nearTop(x, top_coverage_) || (best_chains && !chains(x))) continue;
+    if (best_.k < kLayerInstances || x.size() > best_.size() ||
+        (x.size() == best_.size() && x.nodes.size() > best_.nodes.size()))
+      best_ = std::move(x);
+  }
+  return best_.k >= 2;
+}
+
+// Claims the best class's instances and records instance 0's wiring for the scan
+// for extra instances.
+void Finder::acceptBest() {
+  const uint32_t k = best_.k, size = best_.size();
+  instances_.assign(k, {});
+  for (uint32_t j = 0; j < k; ++j)
+    for (uint32_t p = 0; p < size; ++p) instances_[j].push_back(best_.nodes[static_cast<size_t>(p) * k + j]);
+  for (uint32_t v : best_.nodes) claimed_[v] = 1;
+  free_nodes_ -= best_.nodes.size();
+  pattern_.assign(size, {});
+  ++cur_;
+  for (uint32_t p = 0; p < size; ++p) {
+    stamp_[instances_[0][p]] = cur_;
+    inst_[instances_[0][p]] = 0;
+    pos_[instances_[0][p]] = p;
+  }
+  for (uint32_t p = 0; p < size; ++p) internalInEdges(instances_[0][p], &pattern_[p]);
+}
+
+void Finder::finishRound() {
+  for (auto& cls : absorbGlue(std::move(instances_), &free_nodes_)) {
+    for (auto& inst : cls) std::sort(inst.begin(), inst.end());
+    std::sort(cls.begin(), cls.end(),
+              [](const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) { return a[0] < b[0]; });
+    result_.push_back(std::move(cls));
+  }
+  instances_.clear();
+  ++round_;
 }
 
 std::string classLetter(size_t i) {
@@ -800,39 +915,76 @@ class Runs {
 
 }  // namespace
 
-void findBlocks(const Topology& t, const std::vector<uint8_t>& categories, const BuildOptions& options, Draft* d) {
-  if (!options.detect_blocks || t.node_count == 0) return;
-  Finder finder(t, categories, options);
-  Runs runs(t, categories);
-  const size_t original = d->groups.size();
-  for (uint32_t gi = 0; gi < original; ++gi) {
-    if (!d->groups[gi].alive) continue;
-    if (d->groups[gi].kind != GroupKind::Root && d->groups[gi].kind != GroupKind::Scope) continue;
-    // Only crowded groups: a box of a few dozen items reads fine without blocks.
-    size_t shown = 0;
-    for (uint32_t v : d->groups[gi].nodes) shown += (categories[v] & kFoldableCategories) == 0;
-    if (shown < std::max<uint32_t>(options.block_search_min, 2 * options.block_min_nodes)) continue;
-    auto classes = finder.run(d->groups[gi].nodes);
+struct BlockSearch::State {
+  const Topology& t;
+  const std::vector<uint8_t>& categories;
+  const BuildOptions& options;
+  Draft* d;
+  Finder finder;
+  std::optional<Runs> runs;  // made at the first carving: a pass over the whole graph
+  size_t original;           // groups before the search: only those are searched
+  uint32_t gi = 0;           // the group searched or next to look at
+  bool searching = false;    // finder holds gi's search
+};
+
+BlockSearch::BlockSearch(const Topology& t, const std::vector<uint8_t>& categories, const BuildOptions& options,
+                         Draft* d)
+    : s_(std::make_unique<State>(State{t, categories, options, d, Finder(t, categories, options), std::nullopt,
+                                       d->groups.size()})) {
+  if (!options.detect_blocks || t.node_count == 0) s_->gi = static_cast<uint32_t>(s_->original);
+}
+
+BlockSearch::~BlockSearch() = default;
+
+bool BlockSearch::step(const OutOfTime& out_of_time) {
+  State& s = *s_;
+  Draft* d = s.d;
+  const BuildOptions& options = s.options;
+  for (bool first = true; s.gi < s.original && (first || !out_of_time()); first = false) {
+    const uint32_t gi = s.gi;
+    if (!s.searching) {
+      const DraftGroup& g = d->groups[gi];
+      bool search = g.alive && (g.kind == GroupKind::Root || g.kind == GroupKind::Scope);
+      // Only crowded groups: a box of a few dozen items reads fine without blocks.
+      if (search) {
+        size_t shown = 0;
+        for (uint32_t v : g.nodes) shown += (s.categories[v] & kFoldableCategories) == 0;
+        search = shown >= std::max<uint32_t>(options.block_search_min, 2 * options.block_min_nodes);
+      }
+      if (!search) {
+        ++s.gi;
+        continue;
+      }
+      s.finder.start(g.nodes);
+      s.searching = true;
+      first = false;  // starting costs a pass over the group: look at the clock
+      continue;
+    }
+    if (!s.finder.advance(out_of_time)) return false;
+    s.searching = false;
+    ++s.gi;
+    auto classes = s.finder.take();
     if (classes.empty()) continue;
+    if (!s.runs) s.runs.emplace(s.t, s.categories);
     // Letters in flow order (Block A comes first in the graph).
     std::sort(classes.begin(), classes.end(), [](const auto& a, const auto& b) { return a[0][0] < b[0][0]; });
-    std::vector<uint8_t> taken(t.node_count, 0);
+    std::vector<uint8_t> taken(s.t.node_count, 0);
     for (size_t c = 0; c < classes.size(); ++c) {
       const std::string letter = classLetter(c);
       const bool several = classes.size() > 1;
       const int32_t cls = d->block_classes++;
       // One Series per run of instances that follow one another; a run of one is a
       // lone Block. All of them share the block class (one colour).
-      for (auto [begin, end] : runs.split(classes[c])) {
+      for (auto [begin, end] : s.runs->split(classes[c])) {
         uint32_t parent = gi;
         if (end - begin >= 2) {
-          DraftGroup s;
-          s.kind = GroupKind::Series;
-          s.name = std::string(several ? "Block " + letter : "Block") + " \xC3\x97" + std::to_string(end - begin);
-          s.key = "~block" + letter + "*" + (begin == 0 ? std::string() : std::to_string(begin));
-          s.transparent = true;
-          s.parent = gi;
-          parent = d->add(std::move(s));
+          DraftGroup sr;
+          sr.kind = GroupKind::Series;
+          sr.name = std::string(several ? "Block " + letter : "Block") + " \xC3\x97" + std::to_string(end - begin);
+          sr.key = "~block" + letter + "*" + (begin == 0 ? std::string() : std::to_string(begin));
+          sr.transparent = true;
+          sr.parent = gi;
+          parent = d->add(std::move(sr));
           d->groups[gi].children.push_back(parent);
         }
         for (size_t i = begin; i < end; ++i) {
@@ -852,6 +1004,7 @@ void findBlocks(const Topology& t, const std::vector<uint8_t>& categories, const
     }
     std::erase_if(d->groups[gi].nodes, [&](uint32_t v) { return taken[v] != 0; });
   }
+  return s.gi >= s.original;
 }
 
 }  // namespace nf::hierarchy::detail

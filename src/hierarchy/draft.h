@@ -2,12 +2,14 @@
 //
 // Steps (build.cpp calls them in this order, each documents pre/postconditions):
 //   buildScopes   empty draft            -> scope tree (+ series) from names/metadata
-//   findBlocks    scope tree             -> Block series carved out of crowded groups
+//   BlockSearch   scope tree             -> Block series carved out of crowded groups
 //   cutSections   any tree               -> no group with more than max_direct_items entries
 // Ids here are draft indices, not final GroupIds: finalize() in build.cpp renumbers
 // the live groups in pre-order.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,8 +57,21 @@ void buildScopes(const ir::Graph& g, const Topology& t, const std::vector<uint8_
 // (no path out of the run and back in) under one Series, a lone instance directly
 // under the group. Blocks need at least options.block_min_nodes nodes outside the
 // foldable categories.
-void findBlocks(const Topology& t, const std::vector<uint8_t>& categories, const BuildOptions& options,
-                Draft* draft);
+// In slices, so that a 100k-node group's search does not block a frame: step() works
+// until out_of_time() (asked between units of a few ms at most; the first unit of a
+// call always runs) and resumes there; the draft ends up the same however the work
+// was sliced. Topology, categories, options and draft must outlive it.
+using OutOfTime = std::function<bool()>;  // true once the caller's time is spent
+class BlockSearch {
+ public:
+  BlockSearch(const Topology& t, const std::vector<uint8_t>& categories, const BuildOptions& options, Draft* draft);
+  ~BlockSearch();
+  bool step(const OutOfTime& out_of_time);  // true once finished
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 // Post: every live group but a Series shows at most options.max_direct_items entries
 // (children and direct nodes not in a foldable category), by moving runs of

@@ -251,7 +251,7 @@ uint64_t SceneJob::progressCounter() const {
   // The other one-call steps have no counter of their own: they end within the call that starts them.
   uint64_t within = 0;
   if (step_ == Step::Building && build_job_) within = static_cast<uint64_t>(build_job_->progress() * 1e9);
-  if (step_ == Step::Hierarchy && hierarchy_job_) within = hierarchy_job_->passesDone();
+  if (step_ == Step::Hierarchy && hierarchy_job_) within = hierarchy_job_->workDone();
   if (step_ == Step::LayingOut && layout_job_) within = layout_job_->workDone();
   return (static_cast<uint64_t>(step_) << 56) | (within & ((uint64_t{1} << 56) - 1));
 }

@@ -2,6 +2,7 @@
 //
 // Times, per graph (median and fastest of N runs, milliseconds):
 //   build      buildHierarchy: topology, declutter, scopes, series, block search, classes
+//   sliced     HierarchyJob stepped one unit of work a call: the longest call, and calls
 //   no-blocks  the same without the repeated-block search (its cost is the difference)
 //   first      firstSight: which groups to open
 //   visible    visibleGraph for the first-sight expansion
@@ -9,7 +10,8 @@
 //              folded series), recompute the visible graph
 //   collapse   close (fold) it again, recompute
 //   flat       visibleGraph with every group open (the full flat graph)
-// on: synthetic ~20k-node transformer stacks (named, and names stripped), the biggest
+// on: synthetic ~20k-node transformer stacks (named, and names stripped), a 100k one
+// stripped, the biggest
 // model of DIR (manifest.json "nodes", default $NETFORGE_BIG_MODELS or
 // ~/.cache/netforge/models) named and stripped, and any files given.
 #include <algorithm>
@@ -19,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "base/timing.h"
 #include "hierarchy/hierarchy.h"
 #include "hierarchy/visible.h"
 #include "onnx/reader.h"
@@ -78,12 +81,24 @@ void benchOne(const std::string& name, const ir::Model& m, int reps) {
   hierarchy::Expansion all = hierarchy::expandAll(h);
   size_t flat_items = 0;
   Timing t_flat = timeMs(reps, [&] { flat_items = hierarchy::visibleGraph(h, all).items.size(); });
+  // The sliced build as the page runs it, one unit of work a call: its longest unit
+  // bounds what the hierarchy adds to the page's longest task.
+  double longest_unit = 0;
+  size_t units = 0;
+  {
+    hierarchy::HierarchyJob job(m);
+    for (bool done = false; !done; ++units) {
+      const auto t0 = SteadyClock::now();
+      done = job.step(1e-6);
+      longest_unit = std::max(longest_unit, msSince(t0));
+    }
+  }
   size_t blocks = 0;
   for (const auto& g : h.groups) blocks += g.kind == hierarchy::GroupKind::Block;
   std::printf("%s: %u nodes, %zu groups, %zu blocks, %zu repeat classes\n", name.c_str(), h.topology.node_count,
               h.groups.size(), blocks, h.repeats.size());
-  std::printf("  build %s   no-blocks %s   first-sight %s\n", fmt(build).c_str(), fmt(build_nb).c_str(),
-              fmt(t_first).c_str());
+  std::printf("  build %s   no-blocks %s   first-sight %s   sliced: longest unit %.2f of %zu\n", fmt(build).c_str(),
+              fmt(build_nb).c_str(), fmt(t_first).c_str(), longest_unit, units);
   std::printf("  visible %s [%zu items]   %s %s [%zu items]   %s %s   flat %s [%zu items]\n", fmt(t_vis).c_str(),
               vg.items.size(), unfold ? "unfold" : "expand", fmt(t_expand).c_str(), expanded_items,
               unfold ? "fold" : "collapse", fmt(t_collapse).c_str(), fmt(t_flat).c_str(), flat_items);
@@ -125,6 +140,12 @@ int main(int argc, char** argv) {
   for (bool names : {true, false}) {
     nf::ir::Model m = nf::test::makeTransformerStack(nf::test::bigStack(names));
     benchOne(std::string("synthetic stack ") + (names ? "named" : "stripped"), m, reps);
+  }
+  {
+    nf::test::StackOptions o;  // the 100k-node graph of issue 16 item 5
+    o.layers = 100000 / nf::test::stackLayerNodes(true) + 1;
+    o.names = false;
+    benchOne("synthetic stack stripped 100k", nf::test::makeTransformerStack(o), reps);
   }
   if (std::string big = biggestModel(dir); !big.empty()) files.insert(files.begin(), big);
   else std::printf("(no exported models in %s)\n", dir.c_str());
