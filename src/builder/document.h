@@ -18,6 +18,15 @@
 
 namespace nf::builder {
 
+// Where an imported layer's parameter comes from in its ONNX file (builder_import.h):
+// the tensor's name, and whether torch holds its transpose (MatMul / Gemm weights).
+struct WeightSource {
+  std::string tensor;
+  bool transposed = false;
+
+  bool operator==(const WeightSource&) const = default;
+};
+
 struct Node {
   NodeId id;
   std::string type;  // catalog type name; may be unknown to this catalog (kept as written)
@@ -31,6 +40,10 @@ struct Node {
   // chose (0xRRGGBB; none = the category's colour) and a free-text note drawn under it.
   std::optional<uint32_t> color;
   std::string note;
+  // Imported layers only: parameter ("weight", "bias", "running_mean"...) -> its ONNX
+  // tensor, so the PyTorch code can load the model's own weights. Kept through edits:
+  // the loader checks the shapes and names the layers that no longer fit.
+  std::map<std::string, WeightSource> onnx_weights;
 
   bool operator==(const Node&) const = default;
 };

@@ -125,6 +125,7 @@ std::string formatOnnxConsts(const std::vector<OnnxConst>& consts) {
       e["dims"] = c.dims;
       if (c.literal) e["literal"] = true;
       if (!c.values.empty()) e["values"] = c.values;
+      if (!c.source.empty()) e["source"] = c.source;
     }
     j.push_back(std::move(e));
   }
@@ -143,6 +144,7 @@ Result<std::vector<OnnxConst>> parseOnnxConsts(const std::string& text) {
     if (c.input < 0 || c.input > 64) return Error{"a constant's input position must be 0 to 64"};
     c.omitted = e.value("omitted", false);
     c.literal = e.value("literal", false);
+    if (e.contains("source") && e["source"].is_string()) c.source = e["source"].get<std::string>();
     if (!c.omitted) {
       if (!e.contains("dtype") || !e["dtype"].is_string() || !e.contains("dims") || !e["dims"].is_array()) return bad;
       c.dtype = e["dtype"].get<std::string>();

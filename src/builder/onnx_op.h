@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "builder/onnx_weights.h"
 #include "builder/types.h"
 
 namespace nf::builder {
@@ -42,6 +43,7 @@ struct OnnxConst {
   std::string dtype = "FLOAT";  // ONNX's element type name: "FLOAT", "INT64", "BOOL", "FLOAT16"...
   IntList dims;
   std::vector<double> values;  // empty: not kept
+  std::string source;          // a float weight's ONNX tensor (the PyTorch code loads it from the file)
   bool isFloat() const;
   int onnxDataType() const;    // TensorProto.DataType: 1 for FLOAT, 7 for INT64; 0 if unknown
   int64_t elements() const;    // product of dims (1 for a scalar)
@@ -76,6 +78,7 @@ struct OnnxOpCode {
   std::vector<std::string> forward_lines;
   std::string output;                    // the expression holding the result
   std::vector<std::string> helpers;      // helper definitions (each once per file)
+  std::vector<OnnxWeightEntry> weights;  // its parameters whose constant names a source tensor
 };
 
 // The importer's per-op torch translation, handed to the PyTorch emitter (the builder

@@ -292,6 +292,35 @@ void readNodeLook(Node& n, const json& obj, const char* color_key, const char* n
   if (obj.contains(note_key)) n.note = boundedText(obj[note_key], where, report);
 }
 
+// An imported layer's ONNX tensors: {"weight": "W", "bias": "B"}, or ["W", true] for a
+// tensor torch holds transposed. Malformed entries are dropped with a note (the layer
+// then keeps fresh weights for them).
+ojson weightSourcesJson(const Node& n) {
+  ojson j = ojson::object();
+  for (const auto& [param, src] : n.onnx_weights)
+    j[param] = src.transposed ? ojson::array({src.tensor, true}) : ojson(src.tensor);
+  return j;
+}
+
+void readWeightSources(Node& n, const json& obj, const std::string& where, LoadReport& report) {
+  if (!obj.contains("onnx_weights")) return;
+  const json& j = obj["onnx_weights"];
+  if (!j.is_object()) {
+    report.notes.push_back(where + ": 'onnx_weights' is not an object and was ignored");
+    return;
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const json& v = it.value();
+    if (v.is_string()) {
+      n.onnx_weights[it.key()] = {v.get<std::string>(), false};
+    } else if (v.is_array() && v.size() == 2 && v[0].is_string() && v[1].is_boolean()) {
+      n.onnx_weights[it.key()] = {v[0].get<std::string>(), v[1].get<bool>()};
+    } else {
+      report.notes.push_back(where + ": ONNX weight '" + it.key() + "' is not a name or [name, transposed] and was ignored");
+    }
+  }
+}
+
 // Labels and frames: [{"id", "kind": "label"|"frame", "text", "pos": [x, y], "size": [w, h], "color"}]
 // in both forms (the compact form numbers them 1..n and leaves "id" out).
 void readAnnotations(Document& doc, const json* list, LoadReport& report) {
@@ -395,6 +424,7 @@ Result<Document> loadSaved(json& root, LoadReport& report) {
         }
       }
       readNodeLook(n, jn, "color", "note", where, report);
+      readWeightSources(n, jn, where, report);
       if (doc.contains(n.id)) return Error{where + " reuses id " + std::to_string(*id)};
       if (n.name.empty()) unnamed.push_back(n.id);
       if (Status s = doc.insertNode(n); !s) return Error{s.message()};
@@ -542,6 +572,7 @@ std::string saveJson(const Document& doc) {
     jn["pos"] = ojson::array({posJson(n.pos.x), posJson(n.pos.y)});
     if (n.color) jn["color"] = colorText(*n.color);
     if (!n.note.empty()) jn["note"] = n.note;
+    if (!n.onnx_weights.empty()) jn["onnx_weights"] = weightSourcesJson(n);
     out += (i ? ",\n    " : "\n    ") + dumpText(jn);
   }
   out += doc.nodes().empty() ? "],\n" : "\n  ],\n";

@@ -121,6 +121,26 @@ class Importer {
     return &generated_.emplace(v.index, std::move(t)).first->second;
   }
 
+  // The name of the ONNX tensor a weight input reads (through Identity nodes), or
+  // nothing for a weight the file does not hold (ConstantOfShape-generated).
+  std::optional<std::string> weightSource(ir::ValueId v) {
+    for (int hops = 0; v.valid() && hops < 64; ++hops) {
+      const ir::Value& val = g_.value(v);
+      if (val.initializer >= 0) return g_.initializers[static_cast<size_t>(val.initializer)].name;
+      if (!val.producer.valid() || g_.node(val.producer).op_type != "Identity") return std::nullopt;
+      v = g_.node(val.producer).inputs[0];
+    }
+    return std::nullopt;
+  }
+
+  // Records that parameter `param` of the layer writing `out` is ONNX input `v`.
+  void recordWeight(ir::ValueId out, const std::string& param, ir::ValueId v, bool transposed = false) {
+    auto it = layer_of_.find(out.index);
+    if (it == layer_of_.end() || !v.valid()) return;
+    if (auto name = weightSource(v))
+      if (builder::Node* node = doc_.mutableNode(it->second)) node->onnx_weights[param] = {*name, transposed};
+  }
+
   // [generic ONNX op layers]
 
   // Whether the PyTorch code stores this layer's output channels-first, as the
@@ -168,6 +188,8 @@ class Importer {
     k.dims = t->dims;
     // Integers (shapes, axes, indices) are kept: the code needs their values. Float
     // weights keep their dims; the builder's code initialises them afresh.
+    if (k.isFloat())
+      if (auto name = weightSource(v)) k.source = *name;
     if (!k.isFloat() && t->elementCount() >= 0 && t->elementCount() <= kKeptValues)
       if (auto values = weights::readElements(model_, *t, 0, t->elementCount())) k.values = std::move(*values);
     return k;
@@ -453,7 +475,10 @@ class Importer {
     if (op == "BatchNormalization") {
       const int r = rankOf(n.inputs[0]) - 2;
       if (r < 1 || r > 3) return Error{"BatchNormalization of a tensor of unknown rank"};
-      return layer(n, "BatchNorm" + std::to_string(r) + "d", {{"eps", attrFloat(n, "epsilon", 1e-5)}});
+      if (Status s = layer(n, "BatchNorm" + std::to_string(r) + "d", {{"eps", attrFloat(n, "epsilon", 1e-5)}}); !s) return s;
+      static const char* kBatchNormParams[] = {"weight", "bias", "running_mean", "running_var"};  // ONNX inputs 1-4
+      for (size_t k = 0; k < 4 && k + 1 < n.inputs.size(); ++k) recordWeight(n.outputs[0], kBatchNormParams[k], n.inputs[k + 1]);
+      return {};
     }
     if (op == "MaxPool" || op == "AveragePool") return pool(n);
     if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
@@ -528,7 +553,10 @@ class Importer {
                            {"groups", group},
                            {"bias", n.inputs.size() > 2 && n.inputs[2].valid()}};
     if (Status s = padding(n, r, true, p); !s) return s;
-    return layer(n, "Conv" + std::to_string(r) + "d", std::move(p));
+    if (Status s = layer(n, "Conv" + std::to_string(r) + "d", std::move(p)); !s) return s;
+    recordWeight(n.outputs[0], "weight", n.inputs[1]);
+    if (n.inputs.size() > 2) recordWeight(n.outputs[0], "bias", n.inputs[2]);
+    return {};
   }
 
   Status pool(const ir::Node& n) {
@@ -615,7 +643,11 @@ class Importer {
       return Error{"Gemm with transA, alpha or beta is not a Linear layer"};
     const int64_t out = attrInt(n, "transB", 0) ? w->dims[0] : w->dims[1];
     const bool bias = n.inputs.size() > 2 && n.inputs[2].valid();
-    return layer(n, "Linear", {{"out_features", out}, {"bias", bias}});
+    if (Status s = layer(n, "Linear", {{"out_features", out}, {"bias", bias}}); !s) return s;
+    // nn.Linear holds (out, in): Gemm's B as stored with transB, else its transpose.
+    recordWeight(n.outputs[0], "weight", n.inputs[1], attrInt(n, "transB", 0) == 0);
+    if (bias) recordWeight(n.outputs[0], "bias", n.inputs[2]);
+    return {};
   }
 
   // MatMul by a constant 2-D weight, with the Add of a constant bias that follows it.
@@ -638,7 +670,12 @@ class Importer {
       }
     }
     if (Status s = layer(n, "Linear", {{"out_features", w->dims[1]}, {"bias", bias}}); !s) return s;
-    if (bias) skipped_.insert(out.consumers[0].index);
+    recordWeight(n.outputs[0], "weight", n.inputs[1], true);  // MatMul's (in, out) is nn.Linear's transpose
+    if (bias) {
+      const ir::Node& add = g_.node(out.consumers[0]);
+      recordWeight(n.outputs[0], "bias", add.inputs[0] == n.outputs[0] ? add.inputs[1] : add.inputs[0]);
+      skipped_.insert(out.consumers[0].index);
+    }
     layer_of_[result.index] = layer_of_[n.outputs[0].index];
     rank_of_[result.index] = rankOf(n.inputs[0]);
     return {};

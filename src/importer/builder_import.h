@@ -17,8 +17,11 @@
 // attributes, constant inputs and output shape from shape inference at batch 1; nodes
 // whose outputs inference computes (shape arithmetic) become constants of their readers,
 // and ConstantOfShape weights (the model zoo's light graphs) are weights. Refused, with
-// the node named: a used second output, subgraphs, outputs without a shape. Weights are
-// not carried: the builder's code initialises afresh. The document is flat (no folded
+// the node named: a used second output, subgraphs, outputs without a shape. Weight values
+// are not copied into the document: each Conv / BatchNorm / Linear layer remembers which
+// ONNX tensors feed its parameters (Node::onnx_weights; MatMul weights, and Gemm's
+// without transB, as transposed), and the builder's PyTorch code loads them from the
+// file with --onnx. The document is flat (no folded
 // blocks); its size is limited by builder::kMaxDocumentNodes.
 #pragma once
 #include <cstdint>

@@ -158,6 +158,12 @@ Result<builder::OnnxOpCode> onnxOpTorch(const builder::OnnxOpRequest& r) {
   code.forward_lines = std::move(c.forward);
   code.output = *result;
   code.helpers = c.helpers.texts();
+  // The constants stood in as initializers named <layer>_<position>: map their
+  // parameters back to the ONNX tensors they came from.
+  for (const detail::WeightEntry& w : c.weight_map)
+    for (const builder::OnnxConst& k : r.consts)
+      if (!k.source.empty() && w.tensor == r.layer + "_" + std::to_string(k.input))
+        code.weights.push_back({w.key, k.source, w.transposed});
   return code;
 }
 

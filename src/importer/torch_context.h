@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "builder/onnx_weights.h"
 #include "builder/pyident.h"
 #include "importer/torch_helpers.h"
 #include "importer/torch_import.h"
@@ -22,12 +23,9 @@ struct KnownConst {
   std::vector<double> values;
 };
 
-// One entry of ONNX_WEIGHTS: a state_dict key loaded from an ONNX tensor.
-struct WeightEntry {
-  std::string key;   // "conv1.weight" (relative to the module that declares it)
-  std::string onnx;  // ONNX tensor name
-  bool transpose = false;
-};
+// One entry of ONNX_WEIGHTS: a state_dict key ("conv1.weight", relative to the module
+// that declares it) loaded from an ONNX tensor.
+using WeightEntry = builder::OnnxWeightEntry;
 
 struct Ctx {
   const ir::Model& model;

@@ -8,6 +8,7 @@
 
 #include "base/strings.h"
 #include "builder/codegen.h"
+#include "builder/onnx_weights.h"
 #include "importer/torch_blocks.h"
 #include "importer/torch_context.h"
 #include "weights/decode.h"
@@ -324,7 +325,7 @@ Status emitUnit(Ctx& c, const BlockPlan& plan, const BlockUnit& u) {
   for (size_t m = 0; m < u.instances.size(); ++m) {
     const BlockInstance& inst = plan.instances[u.instances[m]];
     const std::string prefix = attr + "." + (u.chain ? std::to_string(m) + "." : "");
-    for (const WeightEntry& w : inst.weights) c.weight_map.push_back({prefix + w.key, w.onnx, w.transpose});
+    for (const WeightEntry& w : inst.weights) c.weight_map.push_back({prefix + w.key, w.tensor, w.transposed});
     for (const auto& [layer, count] : inst.counts.layers) c.result.layers[layer] += count;
     c.result.op_calls += inst.counts.op_calls;
     c.helpers.merge(inst.helpers);
@@ -489,49 +490,7 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
     code += ".\n";
   }
   if (options.load_weights) {
-    // Data, not code: entries are packed several to a line so the table does not
-    // outweigh the model (ResNet-50 has 108 of them).
-    code += "\n# Every loaded tensor: state_dict key -> ONNX tensor name, or (name, True) when stored transposed.\n"
-            "ONNX_WEIGHTS = {\n";
-    std::string line;
-    for (const WeightEntry& w : c.weight_map) {
-      std::string entry = builder::pyString(w.key) + ": " +
-                          (w.transpose ? "(" + builder::pyString(w.onnx) + ", True)" : builder::pyString(w.onnx)) + ",";
-      if (!line.empty() && line.size() + 1 + entry.size() > 116) code += "   " + line + "\n", line.clear();
-      line += " " + entry;
-    }
-    if (!line.empty()) code += "   " + line + "\n";
-    code += "}\n";
-    code += R"PY(
-
-def load_onnx_weights(model, onnx_path):
-    """Copies the ONNX file's tensors into the model (external data is read from its folder)."""
-    import onnx
-    from onnx import numpy_helper
-    tensors = {}
-    graphs = [onnx.load(onnx_path).graph]
-    while graphs:  # the main graph and the bodies of If/Loop/Scan nodes
-        graph = graphs.pop()
-        tensors.update({t.name: t for t in graph.initializer})
-        for node in graph.node:
-            if node.op_type == "Constant":
-                tensors.update({node.output[0]: a.t for a in node.attribute if a.name == "value"})
-            graphs += [a.g for a in node.attribute if a.HasField("g")] + [g for a in node.attribute for g in a.graphs]
-    state = model.state_dict()
-    for key, entry in ONNX_WEIGHTS.items():
-        name, transposed = (entry, False) if isinstance(entry, str) else entry
-        if name not in tensors:
-            raise KeyError(f"{onnx_path} has no tensor '{name}' (needed for {key})")
-        array = numpy_helper.to_array(tensors[name])
-        if transposed:
-            array = array.T
-        if tuple(array.shape) != tuple(state[key].shape):
-            raise ValueError(f"tensor '{name}' in {onnx_path} has shape {tuple(array.shape)}, "
-                             f"{key} needs {tuple(state[key].shape)}")
-        state[key] = torch.from_numpy(np.array(array)).to(state[key].dtype)  # a writable copy
-    model.load_state_dict(state)
-    return model
-)PY";
+    code += "\n" + builder::onnxWeightsTableCode(c.weight_map) + builder::onnxWeightsLoaderCode();
   }
   code += R"PY(
 

@@ -47,6 +47,28 @@ TEST(BuilderDocument, SavedJsonRoundTripsExactlyAndIsStable) {
   EXPECT_EQ(j["edges"][0], nlohmann::json({{"from", 1}, {"to", 2}, {"port", 0}}));
 }
 
+// An imported layer's ONNX tensor names (the PyTorch code's weight loader reads them)
+// survive a save; a malformed entry is dropped with a note.
+TEST(BuilderDocument, OnnxWeightSourcesRoundTrip) {
+  Document d = sampleDocument();
+  Node* conv = d.mutableNode(d.nodes()[1].id);
+  conv->onnx_weights["weight"] = {"onnx::Conv_7", false};
+  conv->onnx_weights["bias"] = {"fc.w", true};
+  const std::string text = saveJson(d);
+  EXPECT_EQ(nlohmann::json::parse(text)["nodes"][1]["onnx_weights"],
+            nlohmann::json::parse(R"({"bias":["fc.w",true],"weight":"onnx::Conv_7"})"));
+  LoadReport report;
+  auto back = loadJson(text, &report);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, d);
+  EXPECT_TRUE(report.notes.empty());
+  auto bad = loadJson(R"({"format":"netforge-builder","version":1,
+    "nodes":[{"id":1,"type":"ReLU","onnx_weights":{"weight":7,"bias":"b"}}]})", &report);
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->nodes()[0].onnx_weights.size(), 1u);
+  EXPECT_EQ(report.notes, std::vector<std::string>{"node #1: ONNX weight 'weight' is not a name or [name, transposed] and was ignored"});
+}
+
 TEST(BuilderDocument, CompactFormRoundTripsAndOmitsDefaults) {
   const Document d = sampleDocument();
   const std::string compact = saveCompact(d);

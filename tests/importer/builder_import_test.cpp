@@ -75,6 +75,25 @@ TEST(OnnxToBuilder, CnnBecomesNamedLayersWithTheModelsShapesAndParameters) {
   EXPECT_NE(code->find("nn.Conv2d("), std::string::npos);
 }
 
+TEST(OnnxToBuilder, LayersRememberTheirOnnxTensorsAndTheCodeLoadsThem) {
+  auto r = onnxToBuilder(cnn());
+  ASSERT_TRUE(r) << r.error().message;
+  using Sources = std::map<std::string, builder::WeightSource>;
+  EXPECT_EQ(byName(r->doc, "features_conv")->onnx_weights,
+            (Sources{{"weight", {"conv.weight", false}}, {"bias", {"conv.bias", false}}}));
+  EXPECT_EQ(byName(r->doc, "features_bn")->onnx_weights,
+            (Sources{{"weight", {"bn.weight", false}}, {"bias", {"bn.bias", false}},
+                     {"running_mean", {"bn.mean", false}}, {"running_var", {"bn.var", false}}}));
+  EXPECT_EQ(byName(r->doc, "fc")->onnx_weights,  // Gemm with transB holds nn.Linear's (out, in)
+            (Sources{{"weight", {"fc.weight", false}}, {"bias", {"fc.bias", false}}}));
+  EXPECT_TRUE(byName(r->doc, "features_relu")->onnx_weights.empty());
+  auto code = builder::generateCode(r->doc, {});
+  ASSERT_TRUE(code) << code.error().message;
+  EXPECT_NE(code->find("\"features_bn.running_var\": \"bn.var\""), std::string::npos) << *code;
+  EXPECT_NE(code->find("def load_onnx_weights(model, onnx_path):"), std::string::npos);
+  EXPECT_NE(code->find("parser.add_argument(\"--onnx\""), std::string::npos);
+}
+
 TEST(OnnxToBuilder, MatMulWithBiasAddIsOneLinear) {
   ir::Model m = test::model(13);
   GraphBuilder g(m);
@@ -93,6 +112,9 @@ TEST(OnnxToBuilder, MatMulWithBiasAddIsOneLinear) {
   EXPECT_EQ(proj->type, "Linear");
   EXPECT_EQ(std::get<int64_t>(proj->params.at("out_features")), 8);
   EXPECT_TRUE(std::get<bool>(proj->params.at("bias")));
+  // MatMul's weight is (in, out): nn.Linear holds its transpose. The bias is the Add's.
+  EXPECT_EQ(proj->onnx_weights, (std::map<std::string, builder::WeightSource>{{"weight", {"w", true}},
+                                                                              {"bias", {"b", false}}}));
   const builder::Analysis a = builder::analyze(r->doc, builder::Framework::PyTorch);
   EXPECT_TRUE(a.ok());
   EXPECT_EQ(a.total.trainable, 16 * 8 + 8);

@@ -17,7 +17,13 @@ A node an ONNX op layer cannot hold (a Split whose second output is used) is ref
 node named. Keras from ONNX (`netforge codegen MODEL.onnx --framework keras`, through the builder
 document): ResNet-18 becomes Keras functional code (20 Conv2D, 8 Add; run and counted when
 python3 has tensorflow/keras, else checked as Python with those layers), MobileNetV2 is refused
-naming its Clip layers. Exit 77 (skipped) without python3-torch / onnx.
+naming its Clip layers. Weights: ResNet-18, MobileNetV2, MobileNetV3-Small and EfficientNet-B0
+with random BatchNorm statistics (so their outputs are not near zero), the sample CNN, SqueezeNet,
+the transformer encoder (its ONNX op layers' float constants included) and the corpus models
+whose documents map every parameter to an ONNX tensor: the builder's code run with --onnx gives `netforge run`'s output on a random
+input (rtol 1e-4, atol 1e-5), and (the named models) without --onnx it does not. A document whose layer was edited
+(ResNet-18's layer1_0_conv1 to 32 channels) makes the loader name that layer and its reader,
+exit 1, no traceback. Exit 77 (skipped) without python3-torch / onnx.
 
 usage: builder_roundtrip.py NETFORGE WORK_DIR [CORPUS_DIR]
 """
@@ -97,6 +103,145 @@ def export_encoder(path):
     torch.manual_seed(0)
     torch.onnx.export(Encoder().eval(), (torch.rand(1, 12, 16),), path, opset_version=14, input_names=["x"],
                       output_names=["y"])
+
+
+def export_with_statistics(name, path, size):
+    """A torchvision model whose BatchNorm layers hold random statistics and scales, as a
+    trained one does (the default ones make MobileNetV2's outputs ~1e-10, too small to compare)."""
+    import torchvision
+    torch.manual_seed(0)
+    model = getattr(torchvision.models, name)().eval()
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+            elif isinstance(m, torch.nn.Linear):
+                m.weight.normal_(0, 0.1)
+    torch.onnx.export(model, (torch.rand(1, 3, size, size),), path, opset_version=14, input_names=["image"],
+                      output_names=["logits"])
+
+
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def random_inputs(m, work, name):
+    """One random .npy per graph input (symbolic dims as 1); None when an input is not float."""
+    paths = []
+    rng = np.random.default_rng(0)
+    inits = {t.name for t in m.graph.initializer}
+    for k, i in enumerate(x for x in m.graph.input if x.name not in inits):
+        if i.type.tensor_type.elem_type != onnx.TensorProto.FLOAT:
+            return None
+        shape = [d.dim_value if d.HasField("dim_value") and d.dim_value > 0 else 1 for d in i.type.tensor_type.shape.dim]
+        path = os.path.join(work, f"{name}_input_{k}.npy")
+        np.save(path, rng.random(shape, dtype=np.float32))
+        paths.append(path)
+    return paths
+
+
+def runtime_outputs(netforge, onnx_path, inputs, run_dir):
+    """`netforge run` on the same inputs: its outputs, or the error text."""
+    os.makedirs(run_dir, exist_ok=True)
+    for k, path in enumerate(inputs):
+        np.save(os.path.join(run_dir, f"input_{k}.npy"), np.load(path))
+    r = subprocess.run([netforge, "run", onnx_path, "--inputs", run_dir, "--save", run_dir], capture_output=True, text=True)
+    if r.returncode:
+        return f"netforge run failed: {r.stderr.strip()[-300:]}"
+    outs = []
+    for k in range(len(onnx.load(onnx_path, load_external_data=False).graph.output)):
+        t = onnx.TensorProto()
+        t.ParseFromString(open(os.path.join(run_dir, f"output_{k}.pb"), "rb").read())
+        outs.append(numpy_helper.to_array(t))
+    return outs
+
+
+def builder_outputs(py, onnx_path, inputs, out_base):
+    """The builder's code run as a script (with --onnx when onnx_path): (outputs, stdout) or the error text."""
+    args = [sys.executable, py] + (["--onnx", onnx_path] if onnx_path else [])
+    for path in inputs:
+        args += ["--input", path]
+    r = subprocess.run(args + ["--output", out_base + ".npy"], capture_output=True, text=True)
+    if r.returncode:
+        return f"exit {r.returncode}: {r.stderr.strip()[-500:]}"
+    outs, k = [], 0
+    while os.path.exists(out_base + (f"_{k}" if k else "") + ".npy"):
+        outs.append(np.load(out_base + (f"_{k}" if k else "") + ".npy"))
+        k += 1
+    return outs, r.stdout
+
+
+def check_weights(netforge, onnx_path, work, need_all=True):
+    """The builder's code with --onnx against `netforge run`: None when they match, else the
+    problem. With need_all False, a document that does not map every parameter is skipped ("")."""
+    name = os.path.splitext(os.path.basename(onnx_path))[0]
+    py = os.path.join(work, name + "_builder.py")  # written by check()
+    with open(os.path.join(work, name + "_doc.json")) as f:
+        if not any(n.get("onnx_weights") or '"source"' in str(n["params"].get("constants", ""))
+                   for n in json.load(f)["nodes"]):
+            return "" if not need_all else "the document names no ONNX tensors"
+    m = onnx.load(onnx_path)
+    inputs = random_inputs(m, work, name)
+    if inputs is None:
+        return "" if not need_all else "an input that is not float"
+    for k in range(len(m.graph.output)):  # stale outputs of an earlier run must not count
+        path = os.path.join(work, name + "_weights" + (f"_{k}" if k else "") + ".npy")
+        if os.path.exists(path):
+            os.remove(path)
+    got = builder_outputs(py, onnx_path, inputs, os.path.join(work, name + "_weights"))
+    if isinstance(got, str):
+        return f"builder code with --onnx: {got}"
+    outs, stdout = got
+    loaded = re.search(r"weights: (\d+) of (\d+) parameters", stdout)
+    if not loaded or loaded.group(1) != loaded.group(2):
+        return "" if not need_all else f"not every parameter is loaded: {loaded.group(0) if loaded else stdout[-200:]}"
+    want = runtime_outputs(netforge, onnx_path, inputs, os.path.join(work, name + "_weights_run"))
+    if isinstance(want, str):
+        return want
+    if len(outs) != len(want):
+        return f"{len(outs)} outputs, netforge run gives {len(want)}"
+    for k, (a, b) in enumerate(zip(outs, want)):
+        a = a.reshape(b.shape) if a.size == b.size else a
+        if a.shape != b.shape or not np.allclose(a, b, rtol=RTOL, atol=ATOL):
+            diff = np.max(np.abs(a - b)) if a.shape == b.shape else f"shape {a.shape} vs {b.shape}"
+            return f"output {k} differs from netforge run (max abs diff {diff})"
+    # The named models' weights are not PyTorch's defaults, so fresh ones must differ (a corpus
+    # PReLU's slope is the default 0.25: loaded or not, the same function).
+    fresh = builder_outputs(py, None, inputs, os.path.join(work, name + "_fresh")) if need_all else ([], "")
+    if isinstance(fresh, str):
+        return f"builder code without --onnx: {fresh}"
+    if need_all and all(np.allclose(a.reshape(b.shape), b, rtol=RTOL, atol=ATOL) for a, b in zip(fresh[0], want) if a.size == b.size):
+        return "fresh weights give the same outputs: the check cannot tell that the weights were loaded"
+    scale = max(float(np.max(np.abs(b))) for b in want)
+    print(f"{name}: builder code with --onnx matches netforge run ({loaded.group(1)} parameters loaded, "
+          f"max |output| {scale:.3g}, max abs diff "
+          f"{max(float(np.max(np.abs(a.reshape(b.shape) - b))) for a, b in zip(outs, want)):.3g})")
+    return None
+
+
+def check_edited(netforge, work):
+    """ResNet-18's document with layer1_0_conv1 edited to 32 channels: the loader names the
+    layers whose ONNX tensors no longer fit, exit 1, no traceback."""
+    doc = json.load(open(os.path.join(work, "resnet18_stats_doc.json")))
+    node = next(n for n in doc["nodes"] if n["name"] == "layer1_0_conv1")
+    node["params"]["out_channels"] = 32
+    edited = os.path.join(work, "resnet18_edited_doc.json")
+    json.dump(doc, open(edited, "w"))
+    py = os.path.join(work, "resnet18_edited.py")
+    r = subprocess.run([netforge, "codegen", edited, "-o", py], capture_output=True, text=True)
+    if r.returncode:
+        return f"edited document: codegen failed: {r.stderr.strip()}"
+    r = subprocess.run([sys.executable, py, "--onnx", os.path.join(work, "resnet18_stats.onnx")], capture_output=True,
+                       text=True)
+    wanted = ["3 weight(s) cannot be loaded", "layer1_0_conv1.weight needs (32, 64, 3, 3)",
+              "layer1_0_conv1.bias needs (32,)",
+              "layer1_0_conv2.weight needs (64, 32, 3, 3)"]
+    if r.returncode != 1 or "Traceback" in r.stderr or any(w not in r.stderr for w in wanted):
+        return f"edited document: exit {r.returncode}, {r.stderr.strip()[-400:]!r}"
+    print("edited layer1_0_conv1 to 32 channels: refused,", r.stderr.strip()[:200], "...")
+    return None
 
 
 def expected_parameters(m):
@@ -195,16 +340,31 @@ def corpus_shares(netforge, corpus, work):
     for folder, floor in CORPUS_FLOORS.items():
         entries = [e for e in manifest["files"] if e.get("folder") == folder]
         fails = []
+        weighed, weight_fails = 0, []
         for e in entries:
-            reason = check(netforge, os.path.join(corpus, e["path"]), os.path.join(work, folder))
+            path, folder_work = os.path.join(corpus, e["path"]), os.path.join(work, folder)
+            reason = check(netforge, path, folder_work)
             if reason:
                 fails.append((e["test"], reason))
+                continue
+            # Every model whose parameters all come from the file loads them and computes the same.
+            weights = check_weights(netforge, path, folder_work, need_all=False)
+            if weights != "":
+                weighed += 1
+            if weights:
+                weight_fails.append((e["test"], weights))
         n = len(entries)
         share = (n - len(fails)) / n if n else 1.0
         print(f"corpus {folder}: {n - len(fails)}/{n} open in the builder with their shapes and parameters "
               f"({100 * share:.1f}%, floor {100 * floor:.0f}%)")
         for test, reason in fails:
             print(f"  not {test}: {reason}")
+        print(f"corpus {folder}: {weighed - len(weight_fails)}/{weighed} models whose every parameter is in the file "
+              f"match netforge run with the loaded weights")
+        for test, reason in weight_fails:
+            print(f"  weights of {test}: {reason}")
+        if weight_fails:
+            failures[folder + " weights"] = f"{len(weight_fails)} models do not match with their weights"
         if share < floor:
             failures[folder] = f"{100 * share:.1f}% below the floor {100 * floor:.0f}%"
     return failures
@@ -224,6 +384,9 @@ def main():
     if not os.path.exists(resnet):
         export_resnet18(resnet)
     models = [sample, cnn, resnet]
+    # Models whose outputs with their own weights are checked (cnn.onnx keeps BatchNormalization
+    # in training mode, batch statistics: not the eval model the builder's code is).
+    weighed = {sample, os.path.join(work, "squeezenet1_0.onnx"), os.path.join(work, "encoder.onnx")}
     for name, size in (("mobilenet_v2", 96), ("mobilenet_v3_small", 96), ("efficientnet_b0", 96),
                        ("squeezenet1_0", 96)):
         path = os.path.join(work, name + ".onnx")
@@ -237,8 +400,20 @@ def main():
     failures = {}
     for path in models:
         reason = check(netforge, path, work)
+        if not reason and path in weighed:
+            reason = check_weights(netforge, path, work)
         if reason:
             failures[path] = reason
+    for name, size in (("resnet18", 64), ("mobilenet_v2", 96), ("mobilenet_v3_small", 96), ("efficientnet_b0", 96)):
+        path = os.path.join(work, name + "_stats.onnx")
+        if not os.path.exists(path):
+            export_with_statistics(name, path, size)
+        reason = check(netforge, path, work) or check_weights(netforge, path, work)
+        if reason:
+            failures[path] = reason
+    reason = check_edited(netforge, work)
+    if reason:
+        failures["edited"] = reason
     reason = check_keras(netforge, resnet, os.path.join(work, "mobilenet_v2.onnx"))
     if reason:
         failures["keras"] = reason
@@ -266,7 +441,7 @@ def main():
         failures[two] = f"a Split with two used outputs: exit {r.returncode}, {r.stderr.strip()!r}"
     else:
         print("two_outputs: refused with the node named:", r.stderr.strip())
-    print(f"{len(models) + 3 - len(failures)}/{len(models) + 3} builder imports behave")
+    print(f"{len(models) + 8 - len(failures)}/{len(models) + 8} builder imports behave")
     if len(sys.argv) == 4:
         failures.update(corpus_shares(netforge, sys.argv[3], os.path.join(work, "corpus")))
     for path, reason in failures.items():

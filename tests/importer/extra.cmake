@@ -11,7 +11,10 @@
 #                              transformer encoder, the corpus's light / pytorch-converted / simple
 #                              folders) -> `netforge import` (builder document) -> the builder's
 #                              PyTorch runs with the model's output shapes and parameter count, and
-#                              its ONNX export passes the checker
+#                              its ONNX export passes the checker; with --onnx it loads the model's
+#                              weights and matches `netforge run` (ResNet-18, MobileNetV2/V3,
+#                              EfficientNet-B0, SqueezeNet, the encoder, the corpus models whose
+#                              every parameter is in the file); an edited layer is named, not loaded
 find_program(NF_IMPORTER_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
   add_test(NAME importer.corpus_roundtrip
