@@ -151,6 +151,10 @@ class GraphView final : public View {
   // opened, closed, or unfolded a series' folded rest (groups paired through the
   // matching, diff/group_pairs.h).
   enum class GroupChange : uint8_t { Open, Close, Unfold };
+  // The other pane of a comparison when both show their main graph grouped (the
+  // matching pairs main graphs); null otherwise.
+  GraphView* groupedPartnerPane(AppContext& ctx);
+  uint32_t partnerGroupIn(const GraphView& other, hierarchy::GroupId g) const;  // kNoIndex: none
   void mirrorGroup(AppContext& ctx, hierarchy::GroupId g, GroupChange change);
   // The Groups menu's "Fold repeated layers" done here: the partners of these series on
   // the other pane fold (or unfold) too.

@@ -169,15 +169,25 @@ bool GraphView::revealNode(AppContext& ctx, ir::NodeId node) {
   return true;
 }
 
-void GraphView::mirrorGroup(AppContext& ctx, hierarchy::GroupId g, GroupChange change) {
+GraphView* GraphView::groupedPartnerPane(AppContext& ctx) {
   const diff::Report* report = comparison_ ? comparison_->report() : nullptr;
   GraphView* other = report ? otherPane(ctx) : nullptr;
-  if (!other || !pipeline_.grouped() || !other->pipeline_.grouped()) return;
-  if (pipeline_.graphId().index != 0 || other->pipeline_.graphId().index != 0) return;  // the matching is of main graphs
-  const diff::Matching& m = report->matching;
+  if (!other || !pipeline_.grouped() || !other->pipeline_.grouped()) return nullptr;
+  if (pipeline_.graphId().index != 0 || other->pipeline_.graphId().index != 0) return nullptr;  // the matching is of main graphs
+  return other;
+}
+
+uint32_t GraphView::partnerGroupIn(const GraphView& other, hierarchy::GroupId g) const {
+  const diff::Matching& m = comparison_->report()->matching;
+  return diff::partnerGroup(pipeline_.hierarchy(), other.pipeline_.hierarchy(), pane_ == GraphPane::A ? m.a_to_b : m.b_to_a,
+                            g.index);
+}
+
+void GraphView::mirrorGroup(AppContext& ctx, hierarchy::GroupId g, GroupChange change) {
+  GraphView* other = groupedPartnerPane(ctx);
+  if (!other) return;
   const hierarchy::Hierarchy& theirs = other->pipeline_.hierarchy();
-  const uint32_t partner = diff::partnerGroup(pipeline_.hierarchy(), theirs, pane_ == GraphPane::A ? m.a_to_b : m.b_to_a,
-                                              g.index);
+  const uint32_t partner = partnerGroupIn(*other, g);
   if (partner == kNoIndex || partner == 0) return;
   const hierarchy::GroupId pg{partner};
   hierarchy::Expansion e = other->pipeline_.expansion();
@@ -191,16 +201,12 @@ void GraphView::mirrorGroup(AppContext& ctx, hierarchy::GroupId g, GroupChange c
 }
 
 void GraphView::mirrorFolding(AppContext& ctx, const std::vector<hierarchy::GroupId>& series, bool fold) {
-  const diff::Report* report = comparison_ ? comparison_->report() : nullptr;
-  GraphView* other = report ? otherPane(ctx) : nullptr;
-  if (!other || !pipeline_.grouped() || !other->pipeline_.grouped()) return;
-  if (pipeline_.graphId().index != 0 || other->pipeline_.graphId().index != 0) return;  // the matching is of main graphs
-  const diff::Matching& m = report->matching;
+  GraphView* other = groupedPartnerPane(ctx);
+  if (!other) return;
   const hierarchy::Hierarchy& theirs = other->pipeline_.hierarchy();
   hierarchy::Expansion e = other->pipeline_.expansion();
   for (hierarchy::GroupId g : series) {
-    const uint32_t partner = diff::partnerGroup(pipeline_.hierarchy(), theirs, pane_ == GraphPane::A ? m.a_to_b : m.b_to_a,
-                                                g.index);
+    const uint32_t partner = partnerGroupIn(*other, g);
     // Only a series folds: a series may pair with a plain group (a stack of 2 layers).
     if (partner == kNoIndex || theirs.groups[partner].kind != hierarchy::GroupKind::Series) continue;
     hierarchy::setFolded(&e, hierarchy::GroupId{partner}, fold);

@@ -92,43 +92,37 @@ OpRef GraphWriter::op(const std::string& type, const std::vector<std::string>& i
 }
 
 std::string GraphWriter::constInts(const std::string& scope, const builder::IntList& values) {
-  auto* n = graph_->add_node();
-  n->set_op_type("Constant");
-  n->set_name(unique(scope + "/Constant"));
-  const std::string out = unique(scope + "/Constant");
-  n->add_output(out);
-  auto* a = attr(n, "value", ::onnx::AttributeProto::TENSOR);
-  auto* t = a->mutable_t();
-  t->set_data_type(::onnx::TensorProto::INT64);
-  t->add_dims(static_cast<int64_t>(values.size()));
+  std::string out;
+  auto* t = constantNode(scope, ::onnx::TensorProto::INT64, {static_cast<int64_t>(values.size())}, &out);
   for (int64_t v : values) t->add_int64_data(v);
   return out;
 }
 
-std::string GraphWriter::constFloats(const std::string& scope, const builder::IntList& dims,
-                                     const std::vector<float>& values) {
+::onnx::TensorProto* GraphWriter::constantNode(const std::string& scope, int data_type, const builder::IntList& dims,
+                                               std::string* out) {
   auto* n = graph_->add_node();
   n->set_op_type("Constant");
   n->set_name(unique(scope + "/Constant"));
-  const std::string out = unique(scope + "/Constant");
-  n->add_output(out);
+  *out = unique(scope + "/Constant");
+  n->add_output(*out);
   auto* t = attr(n, "value", ::onnx::AttributeProto::TENSOR)->mutable_t();
-  t->set_data_type(::onnx::TensorProto::FLOAT);
+  t->set_data_type(data_type);
   for (int64_t d : dims) t->add_dims(d);
+  return t;
+}
+
+std::string GraphWriter::constFloats(const std::string& scope, const builder::IntList& dims,
+                                     const std::vector<float>& values) {
+  std::string out;
+  auto* t = constantNode(scope, ::onnx::TensorProto::FLOAT, dims, &out);
   for (float v : values) t->add_float_data(v);
   return out;
 }
 
 std::string GraphWriter::constValues(const std::string& scope, int data_type, const builder::IntList& dims,
                                      const std::vector<double>& values) {
-  auto* n = graph_->add_node();
-  n->set_op_type("Constant");
-  n->set_name(unique(scope + "/Constant"));
-  const std::string out = unique(scope + "/Constant");
-  n->add_output(out);
-  auto* t = attr(n, "value", ::onnx::AttributeProto::TENSOR)->mutable_t();
-  t->set_data_type(data_type);
-  for (int64_t d : dims) t->add_dims(d);
+  std::string out;
+  auto* t = constantNode(scope, data_type, dims, &out);
   using TP = ::onnx::TensorProto;
   for (double v : values) {
     switch (data_type) {

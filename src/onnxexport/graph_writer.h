@@ -12,6 +12,7 @@
 namespace onnx {
 class GraphProto;
 class NodeProto;
+class TensorProto;
 }  // namespace onnx
 
 namespace nf::onnxexport::detail {
@@ -68,6 +69,8 @@ class GraphWriter {
 
   // Constant nodes (never initializers: they are not parameters).
   std::string constInts(const std::string& scope, const builder::IntList& values);
+  // A Constant node of that element type and dims, named after scope; its output name in *out.
+  ::onnx::TensorProto* constantNode(const std::string& scope, int data_type, const builder::IntList& dims, std::string* out);
   std::string constFloats(const std::string& scope, const builder::IntList& dims, const std::vector<float>& values);
   std::string constScalar(const std::string& scope, float value);  // rank 0
   std::string constFilled(const std::string& scope, const builder::IntList& dims, float value);

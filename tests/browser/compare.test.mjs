@@ -123,6 +123,23 @@ async function waitCompared(page) {
   return compare(page);
 }
 
+// Opens A, then Shift-drops B beside it, and waits for the comparison.
+async function openPair(page, url, a, b) {
+  await openModel(page, url, a);
+  await page.evaluate(() => {
+    window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
+  });
+  await dropFiles(page, [b]);
+  return waitCompared(page);
+}
+
+// Clicks the Differences panel's "Merged" and waits for the merged graph to be drawn.
+async function showMerged(page, d, timeout) {
+  await clickAt(page, ...centre(d.ui.diff_view_merged));
+  await page.waitForFunction(() => window.netforgeGraphMerged && window.netforgeGraphMerged.stage === 'ready' &&
+    window.netforgeCompare.merged && window.netforgeCompare.merged.state === 'drawn', null, { timeout });
+}
+
 // Pixels of `rgb` (within a tolerance) in the screenshot's columns [x0, x1) (rows
 // above y1 when given).
 function countColour(png, rgb, x0, x1, y1 = Infinity) {
@@ -193,12 +210,7 @@ export default function register(t) {
     context: { viewport: { width: 1280, height: 800 } },  // the size a reviewer compares with side by side
   }, async ({ page, url }) => {
     const { a, b } = pairFixture();
-    await openModel(page, url, a);
-    await page.evaluate(() => {
-      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
-    });
-    await dropFiles(page, [b]);
-    const c = await waitCompared(page);
+    const c = await openPair(page, url, a, b);
     let d = await differences(page);
     assert(d.ui.diff_view_merged, `the Side by side | Merged switch is shown: ${JSON.stringify(d.ui)}`);
     await clickAt(page, ...centre(d.ui.diff_view_merged));
@@ -240,16 +252,9 @@ export default function register(t) {
 
   t.test('Merged: the inserted Conv + Relu are green between the layers around them', async ({ page, url }) => {
     const { a, b } = pairFixture();
-    await openModel(page, url, a);
-    await page.evaluate(() => {
-      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
-    });
-    await dropFiles(page, [b]);
-    await waitCompared(page);
+    await openPair(page, url, a, b);
     const d = await differences(page);
-    await clickAt(page, ...centre(d.ui.diff_view_merged));
-    await page.waitForFunction(() => window.netforgeGraphMerged && window.netforgeGraphMerged.stage === 'ready' &&
-      window.netforgeCompare.merged && window.netforgeCompare.merged.state === 'drawn', null, { timeout: 20000 });
+    await showMerged(page, d, 20000);
     const added = d.rows.findIndex((r) => r.status === 'added' && r.title.includes('conv3b'));
     await clickAt(page, ...centre(d.ui[`diff_row_${added}`]));
     await page.waitForFunction(() => (window.netforgeGraphMerged.selected_name || '').includes('conv3b'), null, { timeout: 10000 });
@@ -281,12 +286,7 @@ export default function register(t) {
 
   t.test('grouped pair: opening/closing a group in A does it to its partner in B; a click on a changed Conv opens its groups and selects it on both sides', { timeout: 120000 }, async ({ page, url }) => {
     const { a, b } = resnetPair();
-    await openModel(page, url, a);
-    await page.evaluate(() => {
-      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
-    });
-    await dropFiles(page, [b]);
-    const c = await waitCompared(page);
+    const c = await openPair(page, url, a, b);
     assert(c.removed === 1 && c.added === 2, `a Relu removed, Sigmoid + Mul added: ${JSON.stringify(c)}`);
     let ga = await graph(page);
     let gb = await page.evaluate(() => window.netforgeGraphB);
@@ -366,9 +366,7 @@ export default function register(t) {
 
     // Merged, the groups come from the merged graph; a closed group takes the strongest
     // status inside it, so the groups holding the three edits are not grey.
-    await clickAt(page, ...centre(d.ui.diff_view_merged));
-    await page.waitForFunction(() => window.netforgeGraphMerged && window.netforgeGraphMerged.stage === 'ready' &&
-      window.netforgeCompare.merged && window.netforgeCompare.merged.state === 'drawn', null, { timeout: 30000 });
+    await showMerged(page, d, 30000);
     const m = (await compare(page)).merged;
     assert(m.removed === 1 && m.added === 2 && m.nodes === c.pairs + c.removed + c.added, `merged ResNet-50: ${JSON.stringify(m)}`);
     const gm = await page.evaluate(() => window.netforgeGraphMerged);
@@ -389,12 +387,7 @@ export default function register(t) {
 
   t.test('series pair: folding, unfolding the folded rest and folding back in A does the same to B', { timeout: 90000 }, async ({ page, url }) => {
     const { a, b } = seriesPair();
-    await openModel(page, url, a);
-    await page.evaluate(() => {
-      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
-    });
-    await dropFiles(page, [b]);
-    const c = await waitCompared(page);
+    const c = await openPair(page, url, a, b);
     assert(c.added === 24 && c.removed === 0, `one layer of 24 nodes inserted: ${JSON.stringify(c)}`);
     const graphB = () => page.evaluate(() => window.netforgeGraphB);
     // Both sides: the whole graph is one series, of 16 and of 17 layers, shown as one
@@ -462,16 +455,9 @@ for side, f in (('a', sys.argv[1]), ('b', sys.argv[2])):
         out[side + ':' + t.name] = {'count': int(arr.size), 'mean': float(arr.mean())}
 print(json.dumps(out))
 `, a, b]).toString());
-    await openModel(page, url, a);
-    await page.evaluate(() => {
-      window.addEventListener('drop', (e) => Object.defineProperty(e, 'shiftKey', { value: true }), { capture: true, once: true });
-    });
-    await dropFiles(page, [b]);
-    await waitCompared(page);
+    await openPair(page, url, a, b);
     const d = await differences(page);
-    await clickAt(page, ...centre(d.ui.diff_view_merged));
-    await page.waitForFunction(() => window.netforgeGraphMerged && window.netforgeGraphMerged.stage === 'ready' &&
-      window.netforgeCompare.merged && window.netforgeCompare.merged.state === 'drawn', null, { timeout: 20000 });
+    await showMerged(page, d, 20000);
     // A weight chosen while the merged graph shows is the merged graph's: its data
     // read from the file of the side it came from.
     const stats = async (name, want) => {
