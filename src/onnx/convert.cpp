@@ -67,6 +67,16 @@ ir::Type convertType(const ::onnx::TypeProto& t, int depth = 0) {
   return out;
 }
 
+enum class GraphIo { Input, Output };
+
+// A graph input or output: its value interned, flagged, typed and listed in order.
+void addGraphIo(ir::Graph& gr, const ::onnx::ValueInfoProto& vi, GraphIo io) {
+  const ir::ValueId v = gr.intern(vi.name());
+  (io == GraphIo::Input ? gr.value(v).graph_input : gr.value(v).graph_output) = true;
+  if (vi.has_type()) gr.value(v).type = convertType(vi.type());
+  (io == GraphIo::Input ? gr.inputs : gr.outputs).push_back(v);
+}
+
 template <class T>
 void appendLE(std::vector<uint8_t>* out, T v) {
   uint8_t b[sizeof(T)];
@@ -409,12 +419,7 @@ class GraphConversion {
       }
       case Phase::Inputs: {
         if (at_ == g_.input_size()) return next(Phase::ValueInfo);
-        const auto& vi = g_.input(at_++);
-        ir::Graph& gr = model->graph(id_);
-        ir::ValueId v = gr.intern(vi.name());
-        gr.value(v).graph_input = true;
-        if (vi.has_type()) gr.value(v).type = convertType(vi.type());
-        gr.inputs.push_back(v);
+        addGraphIo(model->graph(id_), g_.input(at_++), GraphIo::Input);
         return {};
       }
       case Phase::ValueInfo: {
@@ -484,12 +489,7 @@ class GraphConversion {
       }
       case Phase::Outputs: {
         if (at_ == g_.output_size()) return next(Phase::OuterScope);
-        const auto& vi = g_.output(at_++);
-        ir::Graph& gr = model->graph(id_);
-        ir::ValueId v = gr.intern(vi.name());
-        gr.value(v).graph_output = true;
-        if (vi.has_type()) gr.value(v).type = convertType(vi.type());
-        gr.outputs.push_back(v);
+        addGraphIo(model->graph(id_), g_.output(at_++), GraphIo::Output);
         return {};
       }
       case Phase::OuterScope: {
