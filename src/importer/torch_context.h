@@ -47,6 +47,8 @@ struct Ctx {
   // Inside a block: Conv writes its default options too (stride=1), so instances that
   // differ only there share one class; the class drops the defaults again.
   bool explicit_defaults = false;
+  // The graph takes gradients (ONNX Gradient): forward() runs with autograd on.
+  bool needs_grad = false;
   std::unordered_map<uint32_t, std::string> expr;  // value -> Python expression
   std::unordered_map<uint32_t, KnownConst> consts;
   std::set<uint32_t> skipped_nodes;  // fused into an earlier node's module
@@ -94,6 +96,12 @@ int64_t attrKeep(const ir::Node& n);  // a Reduce node's keepdims (1 when absent
 Status emitNode(Ctx& c, uint32_t node_index);
 // If / Loop / Scan / SequenceMap: their bodies become nested Python functions (torch_control.cpp).
 Status emitControlFlow(Ctx& c, const ir::Node& n);
+// ai.onnx.preview.training (torch_training.cpp): Gradient and the optimizer steps.
+bool isTrainingDomain(const std::string& domain);
+Status emitTrainingOp(Ctx& c, const ir::Node& n);
+// Before the first node: the graph inputs a Gradient differentiates become leaves that
+// require grad, and needs_grad is set. An error for gradients it cannot express.
+Status prepareGradients(Ctx& c);
 
 // Python literals.
 std::string pyInts(const std::vector<int64_t>& v);        // [1, 2]

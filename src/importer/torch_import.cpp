@@ -417,6 +417,8 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
     input_specs.push_back("(" + builder::pyString(val.name) + ", " + dt + ", " + (shaped ? pyInts(dims) : "None") + ")");
   }
 
+  if (Status s = prepareGradients(c); !s) return Error{s.message()};
+
   // Constants first (they read nothing): patterns starting earlier can then see them.
   std::set<uint32_t> done;
   for (uint32_t i = 0; i < c.g.nodes.size(); ++i) {
@@ -473,6 +475,7 @@ Result<TorchImport> translate(const ir::Model& model, const TorchImportOptions& 
   for (const std::string& l : c.init_lines) code += "        " + l + "\n";
   std::string args;
   for (const std::string& v : input_vars) args += ", " + v;
+  if (c.needs_grad) code += "\n    @torch.enable_grad()  # the graph takes gradients (ONNX Gradient)";
   code += "\n    def forward(self" + args + "):\n";
   for (const std::string& l : c.forward) code += "        " + l + "\n";
   std::string ret;
@@ -537,7 +540,7 @@ def main():
             y = torch.stack(y) if y else torch.zeros(0)
         print(f"output {i}: {tuple(y.shape)} {y.dtype}")
         if base:
-            np.save(base + (f"_{i}" if i else "") + ".npy", y.numpy())
+            np.save(base + (f"_{i}" if i else "") + ".npy", y.detach().numpy())
     print("parameters:", sum(p.numel() for p in model.parameters()))
 
 

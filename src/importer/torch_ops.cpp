@@ -255,6 +255,7 @@ bool mayDropRandomly(Ctx& c, const ir::Node& n) {
 
 Status emitNode(Ctx& c, uint32_t index) {
   const ir::Node& n = c.g.nodes[index];
+  if (isTrainingDomain(n.domain)) return emitTrainingOp(c, n);
   if (!n.domain.empty() && n.domain != "ai.onnx") return Error{"ops of domain '" + displayName(n.domain) + "' have no torch equivalent here"};
   if (!n.subgraphs().empty()) return emitControlFlow(c, n);
   const std::string& op = n.op_type;

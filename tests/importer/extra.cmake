@@ -1,5 +1,5 @@
 # Importer checks (run the generated Python; exit 77 = skipped without python3-torch/onnx):
-#   importer.corpus_roundtrip  every corpus model with test data (pytorch-converted,
+#   importer.corpus_roundtrip  every corpus model with test data (pytorch-converted, light,
 #                              pytorch-operator, simple, backend node tests): netforge
 #                              codegen MODEL.onnx -> generated PyTorch with the loaded
 #                              weights matches output_N.pb; prints the share and each failure

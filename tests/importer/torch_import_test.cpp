@@ -104,6 +104,42 @@ TEST(OnnxToPyTorch, UnknownOpIsNamedNotGuessed) {
   EXPECT_TRUE(has(r.error().message, "weird")) << r.error().message;
 }
 
+// ONNX Gradient: d(y)/d(inputs) through autograd on the forward pass itself; a gradient with
+// respect to a computed value is named, not computed wrongly.
+ir::Model gradientModel(const std::string& wrt) {
+  ir::Model m = test::model(17);
+  GraphBuilder g(m);
+  g.input("a", F32, test::shape({3}));
+  g.input("b", F32, test::shape({3}));
+  const std::string c = g.op("Add", "add", {"a", "b"});
+  const std::string d = g.op("Mul", "mul", {c, "a"});
+  ir::Attribute xs = test::attr("xs", ir::AttrType::Strings);
+  xs.strings = {wrt, "b"};
+  g.node("Gradient", {wrt, "b"}, {"dd_dx", "dd_db"}, {xs, test::aStr("y", d)}, "grad", "ai.onnx.preview.training");
+  g.output(d);
+  g.output("dd_dx");
+  g.output("dd_db");
+  return m;
+}
+
+TEST(OnnxToPyTorch, GradientOfGraphInputsRunsAutogradOnTheForwardPass) {
+  ir::Model m = gradientModel("a");
+  auto r = onnxToPyTorch(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(has(r->code, "    @torch.enable_grad()")) << r->code;
+  EXPECT_TRUE(has(r->code, "        a = a.detach().requires_grad_()\n")) << r->code;
+  EXPECT_TRUE(has(r->code, "        b = b.detach().requires_grad_()\n")) << r->code;
+  EXPECT_TRUE(has(r->code, " = onnx_gradient(mul, [a, b])\n")) << r->code;
+  EXPECT_TRUE(has(r->code, "def onnx_gradient(y, xs):")) << r->code;
+}
+
+TEST(OnnxToPyTorch, GradientOfAComputedValueIsNamed) {
+  ir::Model m = gradientModel("add_output_0");
+  auto r = onnxToPyTorch(m);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(has(r.error().message, "Gradient with respect to 'add_output_0', which is not a graph input")) << r.error().message;
+}
+
 TEST(OnnxToPyTorch, HostileNamesBecomeSafeIdentifiers) {
   ir::Model m = test::model(17);
   GraphBuilder g(m);
