@@ -156,7 +156,7 @@ void printText(const builder::Document& doc, const builder::Analysis& a, const b
                                  : (r.blocked ? "(waiting for inputs)" : "(error)");
     std::string params = withThousands(r.params.trainable);
     if (r.params.non_trainable) params += " + " + withThousands(r.params.non_trainable) + " buffers";
-    std::printf("%-24s %-24s %-26s %s\n", displayName(n.name, 24).c_str(), displayName(n.type, 24).c_str(), shape.c_str(),
+    std::printf("%-24s %-24s %-26s %s\n", displayName(n.name, 24).c_str(), displayName(builder::typeLabel(n), 24).c_str(), shape.c_str(),
                 params.c_str());
   }
   if (!doc.edges().empty()) {

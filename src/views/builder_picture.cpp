@@ -72,7 +72,7 @@ float boxWidth(const std::string& title, const std::string& sub, const std::stri
 }  // namespace
 
 std::string builderBoxSubtitle(const b::Node& n, const b::NodeReport* report, bool shape, b::Framework framework) {
-  std::string sub = n.type;
+  std::string sub = b::typeLabel(n);
   if (shape && report && report->output) sub += "  " + b::formatShape(*report->output, framework);
   return sub;
 }
