@@ -313,27 +313,23 @@ void BuilderView::drawCanvas() {
       dl->AddText(font, font_size * 0.92f, at, note_col, n.note.c_str(), nullptr, 320.0f * z);
       if (publishing) noteRect("note:" + n.name, at, ImVec2(at.x + ext.x, at.y + ext.y));
     }
+    // One port: drawn (highlighted under the mouse), published as name() for the tests.
+    auto port = [&](ImVec2 c, ImU32 idle, auto name) {
+      const bool over = dist2(c, mouse) < hit2;
+      drawPort(c, over ? IM_COL32(255, 220, 120, 255) : idle, over);
+      if (publishing) noteRect(name(), ImVec2(c.x - port_r, c.y - port_r), ImVec2(c.x + port_r, c.y + port_r));
+      return over;
+    };
     const int ports = look ? look->ports : 1;
-    for (int p = 0; p < ports; ++p) {
-      ImVec2 c = inPort(tl, nw, p, ports);
-      bool over = dist2(c, mouse) < hit2;
-      const ImU32 pc = over ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 190, 255, 255);
-      drawPort(c, pc, over);
-      if (over) hover_in = n.id, hover_port = p;
-      if (publishing) noteRect("in:" + n.name + ":" + std::to_string(p), ImVec2(c.x - port_r, c.y - port_r), ImVec2(c.x + port_r, c.y + port_r));
-    }
+    for (int p = 0; p < ports; ++p)
+      if (port(inPort(tl, nw, p, ports), IM_COL32(140, 190, 255, 255), [&] { return "in:" + n.name + ":" + std::to_string(p); }))
+        hover_in = n.id, hover_port = p;
+    // Output 1 keeps the name it had before layers had several ("out:NAME"), then "out:NAME:1"...
     const int outputs = look ? look->outputs : 1;
-    for (int k = 0; k < outputs; ++k) {
-      ImVec2 o = outPort(tl, nw, k, outputs);
-      bool over_out = dist2(o, mouse) < hit2;
-      const ImU32 oc = over_out ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 255, 170, 255);
-      drawPort(o, oc, over_out);
-      if (over_out) hover_out = n.id, hover_out_k = k;
-      // Output 1 keeps the name it had before layers had several ("out:NAME").
-      if (publishing)
-        noteRect("out:" + n.name + (k ? ":" + std::to_string(k) : std::string()), ImVec2(o.x - port_r, o.y - port_r),
-                 ImVec2(o.x + port_r, o.y + port_r));
-    }
+    for (int k = 0; k < outputs; ++k)
+      if (port(outPort(tl, nw, k, outputs), IM_COL32(140, 255, 170, 255),
+               [&] { return "out:" + n.name + (k ? ":" + std::to_string(k) : std::string()); }))
+        hover_out = n.id, hover_out_k = k;
     if (mouse.x >= tl.x && mouse.x <= br.x && mouse.y >= tl.y && mouse.y <= br.y) hover_node = n.id;
     if (publishing) noteRect("node:" + n.name, tl, br);
   }
