@@ -365,6 +365,15 @@ class Importer {
       if (Status s = connect(activations[k], *id, static_cast<int>(k)); !s) return s;
     layer_of_[n.outputs[0].index] = *id;
     rank_of_[n.outputs[0].index] = rank;
+    // A document's outputs are layers nothing reads, each by its first output: a model
+    // output of a layer with several gets an Identity layer of its own.
+    auto modelOutput = [&](size_t k) -> Status {
+      if (count == 1 || !g_.value(n.outputs[k]).graph_output) return {};
+      auto out = add("Identity", g_.value(n.outputs[k]).name, {});
+      if (!out) return out.error();
+      return doc_.insertEdge({*id, *out, 0, static_cast<int>(k)});
+    };
+    if (Status s = modelOutput(0); !s) return s;
     for (size_t k = 1; k < count; ++k) {
       const builder::OnnxOutput& o = more[k - 1];
       if (o.omitted || o.shape.empty()) continue;
@@ -373,6 +382,7 @@ class Importer {
       output_of_[v] = static_cast<int>(k);
       more_channels_first_[v] = o.channels_first;
       rank_of_[v] = static_cast<int>(o.shape.size());
+      if (Status s = modelOutput(k); !s) return s;
     }
     return {};
   }

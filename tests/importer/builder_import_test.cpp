@@ -303,6 +303,7 @@ TEST(OnnxToBuilder, NodesWithSeveralUsedOutputsKeepThem) {
   const auto top = g.ops("TopK", "/top/TopK", {h, "k"}, 2);
   const std::string idx = g.op("Cast", "/top/Cast", {top[1]}, {test::aInt("to", 1)});
   g.output(g.op("Add", "/Add", {top[0], idx}));
+  g.output(top[1]);  // the indices are a model output too
   auto r = onnxToBuilder(m);
   ASSERT_TRUE(r) << r.error().message;
   const builder::Document& doc = r->doc;
@@ -323,7 +324,15 @@ TEST(OnnxToBuilder, NodesWithSeveralUsedOutputsKeepThem) {
   ASSERT_TRUE(a.ok()) << builder::errorLines(doc, a).front();
   EXPECT_EQ(a.find(byName(doc, "glu_3")->id)->output->dims, (builder::IntList{4, 4, 4}));
   EXPECT_EQ(a.find(topk->id)->outputAt(1)->dtype, builder::DType::Int64);
-  EXPECT_EQ(a.find(a.outputs[0])->output->dims, (builder::IntList{3}));
+  // The document's outputs: the Add, and an Identity layer reading TopK's output 2 (a
+  // layer nothing reads is an output by its first output).
+  ASSERT_EQ(a.outputs.size(), 2u);
+  const builder::Node* indices = byName(doc, "/top/TopK_output_1");
+  ASSERT_NE(indices, nullptr);
+  EXPECT_EQ(indices->type, "Identity");
+  EXPECT_EQ(doc.edgeInto(indices->id, 0)->out, 1);
+  EXPECT_EQ(a.find(indices->id)->output->dtype, builder::DType::Int64);
+  EXPECT_EQ(a.find(byName(doc, "Add")->id)->output->dims, (builder::IntList{3}));
 
   builder::CodegenOptions torch;
   torch.onnx_ops = onnxOpTorch;
