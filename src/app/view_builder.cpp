@@ -155,6 +155,7 @@ void BuilderView::refresh() {
     if (!spec) look.ports = std::max(1, used + 1);
     else if (spec->max_inputs >= 0) look.ports = spec->max_inputs;
     else look.ports = std::max(spec->min_inputs, used + 1);
+    look.outputs = rep ? rep->output_count : 1;
     looks_.push_back(std::move(look));
   }
   edge_looks_.clear();
@@ -168,6 +169,7 @@ void BuilderView::refresh() {
     el.from = indexOf(er.edge.from);
     el.to = indexOf(er.edge.to);
     el.port = er.edge.port;
+    el.out = er.edge.out;
     if (el.from >= doc.nodes().size() || el.to >= doc.nodes().size()) continue;
     if (er.tensor) el.label = b::formatShape(*er.tensor, framework_);
     edge_looks_.push_back(std::move(el));

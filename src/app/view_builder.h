@@ -56,12 +56,14 @@ class BuilderView final : public View {
     builder::NodeId id;
     std::string sub;  // "Conv2d  (N, 6, 28, 28)"
     int ports = 1;    // input ports drawn
+    int outputs = 1;  // output ports drawn (an ONNX op layer may have several)
     float width = -1;  // canvas units: wide enough for the name and `sub`; -1 until measured (canvas)
     bool error = false, blocked = false;
   };
   struct EdgeLook {
     size_t from = 0, to = 0;  // indices into Document::nodes()
     int port = 0;
+    int out = 0;  // which output of `from`
     std::string label;  // the shape the edge carries ("" when unknown)
   };
 
@@ -204,6 +206,7 @@ class BuilderView final : public View {
   bool box_selecting_ = false;
   builder::Vec2 box_start_;   // canvas units
   builder::NodeId link_from_;  // dragging a connection from this node's output port
+  int link_out_ = 0;           // ... number link_out_
   std::string clipboard_;     // Ctrl+C'd layers (also put on the system clipboard)
   int paste_count_ = 0;        // successive pastes step further from the original
   std::string status_;      // last edit error, shown under the toolbar

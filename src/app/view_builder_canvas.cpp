@@ -182,7 +182,8 @@ void BuilderView::drawCanvas() {
     return l.width * z;
   };
   auto inPort = [&](ImVec2 tl, float w, int port, int count) { return ImVec2(tl.x + w * (port + 1) / (count + 1), tl.y); };
-  auto outPort = [&](ImVec2 tl, float w) { return ImVec2(tl.x + w * 0.5f, tl.y + node_h); };
+  // Output k of `count` along the bottom edge (one output: the middle).
+  auto outPort = [&](ImVec2 tl, float w, int k, int count) { return ImVec2(tl.x + w * (k + 1) / (count + 1), tl.y + node_h); };
   auto visible = [&](ImVec2 a, ImVec2 c) {
     return c.x >= origin.x && c.y >= origin.y && a.x <= origin.x + size.x && a.y <= origin.y + size.y;
   };
@@ -242,7 +243,7 @@ void BuilderView::drawCanvas() {
     const b::Node& from = doc.nodes()[el.from];
     const b::Node& to = doc.nodes()[el.to];
     const int ports = look_ok ? looks_[el.to].ports : 1;
-    ImVec2 p0 = outPort(topLeft(from), widthOf(el.from));
+    ImVec2 p0 = outPort(topLeft(from), widthOf(el.from), el.out, look_ok ? looks_[el.from].outputs : 1);
     ImVec2 p1 = inPort(topLeft(to), widthOf(el.to), el.port, ports);
     if (!visible(ImVec2(std::min(p0.x, p1.x) - 60 * z, std::min(p0.y, p1.y) - 60 * z),
                  ImVec2(std::max(p0.x, p1.x) + 60 * z, std::max(p0.y, p1.y) + 60 * z)))
@@ -261,7 +262,8 @@ void BuilderView::drawCanvas() {
   }
   if (link_from_.valid()) {
     if (const b::Node* from = doc.node(link_from_)) {
-      ImVec2 p0 = outPort(topLeft(*from), widthOf(static_cast<size_t>(from - doc.nodes().data())));
+      const size_t fi = static_cast<size_t>(from - doc.nodes().data());
+      ImVec2 p0 = outPort(topLeft(*from), widthOf(fi), link_out_, look_ok ? looks_[fi].outputs : 1);
       dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + 40), ImVec2(mouse.x, mouse.y - 40), mouse,
                          IM_COL32(230, 200, 90, 255), 2.0f, 16);
     }
@@ -269,7 +271,7 @@ void BuilderView::drawCanvas() {
 
   // Nodes; find what the mouse is over on the way.
   b::NodeId hover_node, hover_out, hover_in;
-  int hover_port = -1;
+  int hover_port = -1, hover_out_k = 0;
   const float port_r = std::max(2.5f, kPortR * std::min(z, 1.5f));
   // Zoomed far out a port's reach must not cover the middle of its (small) box, or a
   // click meant to select the box starts a connection instead.
@@ -311,25 +313,25 @@ void BuilderView::drawCanvas() {
       dl->AddText(font, font_size * 0.92f, at, note_col, n.note.c_str(), nullptr, 320.0f * z);
       if (publishing) noteRect("note:" + n.name, at, ImVec2(at.x + ext.x, at.y + ext.y));
     }
+    // One port: drawn (highlighted under the mouse), published as name() for the tests.
+    auto port = [&](ImVec2 c, ImU32 idle, auto name) {
+      const bool over = dist2(c, mouse) < hit2;
+      drawPort(c, over ? IM_COL32(255, 220, 120, 255) : idle, over);
+      if (publishing) noteRect(name(), ImVec2(c.x - port_r, c.y - port_r), ImVec2(c.x + port_r, c.y + port_r));
+      return over;
+    };
     const int ports = look ? look->ports : 1;
-    for (int p = 0; p < ports; ++p) {
-      ImVec2 c = inPort(tl, nw, p, ports);
-      bool over = dist2(c, mouse) < hit2;
-      const ImU32 pc = over ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 190, 255, 255);
-      drawPort(c, pc, over);
-      if (over) hover_in = n.id, hover_port = p;
-      if (publishing) noteRect("in:" + n.name + ":" + std::to_string(p), ImVec2(c.x - port_r, c.y - port_r), ImVec2(c.x + port_r, c.y + port_r));
-    }
-    ImVec2 o = outPort(tl, nw);
-    bool over_out = dist2(o, mouse) < hit2;
-    const ImU32 oc = over_out ? IM_COL32(255, 220, 120, 255) : IM_COL32(140, 255, 170, 255);
-    drawPort(o, oc, over_out);
-    if (over_out) hover_out = n.id;
+    for (int p = 0; p < ports; ++p)
+      if (port(inPort(tl, nw, p, ports), IM_COL32(140, 190, 255, 255), [&] { return "in:" + n.name + ":" + std::to_string(p); }))
+        hover_in = n.id, hover_port = p;
+    // Output 1 keeps the name it had before layers had several ("out:NAME"), then "out:NAME:1"...
+    const int outputs = look ? look->outputs : 1;
+    for (int k = 0; k < outputs; ++k)
+      if (port(outPort(tl, nw, k, outputs), IM_COL32(140, 255, 170, 255),
+               [&] { return "out:" + n.name + (k ? ":" + std::to_string(k) : std::string()); }))
+        hover_out = n.id, hover_out_k = k;
     if (mouse.x >= tl.x && mouse.x <= br.x && mouse.y >= tl.y && mouse.y <= br.y) hover_node = n.id;
-    if (publishing) {
-      noteRect("node:" + n.name, tl, br);
-      noteRect("out:" + n.name, ImVec2(o.x - port_r, o.y - port_r), ImVec2(o.x + port_r, o.y + port_r));
-    }
+    if (publishing) noteRect("node:" + n.name, tl, br);
   }
 
   // Labels on top: free text, dragged by the text itself.
@@ -385,6 +387,7 @@ void BuilderView::drawCanvas() {
       annotation_total_ = {};
     } else if (hover_out.valid() && !io.KeyShift) {
       link_from_ = hover_out;
+      link_out_ = hover_out_k;
     } else if (hover_node.valid()) {
       selected_annotation_ = 0;
       if (io.KeyShift && selected_.valid() && selected_ != hover_node) {
@@ -439,7 +442,7 @@ void BuilderView::drawCanvas() {
     if (link_from_.valid()) {
       b::NodeId target = hover_in.valid() ? hover_in : hover_node;
       if (target.valid() && target != link_from_) {
-        auto st = editor_.connect(link_from_, target, hover_in.valid() ? hover_port : -1);
+        auto st = editor_.connect(link_from_, target, hover_in.valid() ? hover_port : -1, link_out_);
         status_ = st.ok() ? "" : st.message();
       }
     }

@@ -153,7 +153,7 @@ void BuilderView::drawProperties() {
   }
   const b::NodeReport* rep = analysis_.find(n->id);
   const b::LayerSpec* spec = rep ? rep->spec : b::catalog().find(n->type);
-  ImGui::Text("%s  (%s)", n->name.c_str(), n->type.c_str());
+  ImGui::Text("%s  (%s)", n->name.c_str(), b::typeLabel(*n).c_str());
   if (rep) {
     if (rep->output) ImGui::Text("Output: %s", b::formatShape(*rep->output, framework_).c_str());
     ImGui::Text("Parameters: %lld (%lld trainable)", static_cast<long long>(rep->params.total()),

@@ -20,6 +20,13 @@ bool NodeReport::hasError() const {
   return std::any_of(issues.begin(), issues.end(), [](const Issue& i) { return i.level == Issue::Level::Error; });
 }
 
+const TensorInfo* NodeReport::outputAt(int k) const {
+  if (!output || k < 0) return nullptr;
+  if (k == 0) return &*output;
+  const size_t more = static_cast<size_t>(k - 1);
+  return more < more_outputs.size() && more_outputs[more] ? &*more_outputs[more] : nullptr;
+}
+
 const NodeReport* Analysis::find(NodeId id) const {
   auto it = std::lower_bound(nodes.begin(), nodes.end(), id, [](const NodeReport& r, NodeId v) { return r.id < v; });
   return it != nodes.end() && it->id == id ? &*it : nullptr;
@@ -56,11 +63,8 @@ void checkNode(Work& w, int i) {
     return;
   }
   if (!spec->has(w.fw) && spec->family == Family::OnnxOp) {
-    auto op = node.params.find("op_type");
-    const std::string name = op != node.params.end() && std::holds_alternative<std::string>(op->second)
-                                 ? std::get<std::string>(op->second) : std::string("?");
-    w.error(i, spec->type + " is not available in " + std::string(frameworkName(w.fw)) + " (ONNX " + name +
-                   " has no Keras layer; PyTorch only)");
+    w.error(i, "ONNX op " + typeLabel(node) + " is not available in " + std::string(frameworkName(w.fw)) +
+                   " (no builder layer matches it, and " + spec->type + " layers are PyTorch only)");
   } else if (!spec->has(w.fw)) {
     const Framework other = w.fw == Framework::PyTorch ? Framework::Keras : Framework::PyTorch;
     w.error(i, spec->type + " is not available in " + frameworkName(w.fw) + " (" + frameworkName(other) +
@@ -92,7 +96,15 @@ void checkNode(Work& w, int i) {
   for (int e : w.in_edges[i]) highest = std::max(highest, w.doc.edges()[e].port);
   const int max_ports = spec->max_inputs;
   for (int e : w.in_edges[i]) {
-    const int port = w.doc.edges()[e].port;
+    const Edge& edge = w.doc.edges()[e];
+    const int port = edge.port;
+    const int outputs = w.out.nodes[w.indexOf(edge.from)].output_count;
+    if (edge.out >= outputs) {
+      w.error(i, spec->portName(port) + " reads output " + std::to_string(edge.out + 1) + " of " +
+                     w.doc.node(edge.from)->name + ", which has " +
+                     (outputs == 1 ? std::string("one output") : std::to_string(outputs) + " outputs"));
+      w.shapeable[i] = false;
+    }
     if (max_ports >= 0 && port >= max_ports) {
       w.error(i, "input port " + std::to_string(port + 1) + " does not exist (" + spec->type + " takes " +
                      (max_ports == 0 ? std::string("no inputs") : "at most " + std::to_string(max_ports)) + ")");
@@ -217,7 +229,13 @@ void propagate(Work& w, int i) {
       r.blocked = true;
       return;
     }
-    inputs.push_back(*src.output);
+    const TensorInfo* t = src.outputAt(e->out);
+    if (!t) {
+      w.error(i, spec.portName(port) + " reads output " + std::to_string(e->out + 1) + " of " + w.doc.node(e->from)->name +
+                     ", which has no shape (unused in the ONNX model)");
+      return;
+    }
+    inputs.push_back(*t);
   }
   for (size_t p = 0; p < inputs.size(); ++p) {
     const std::string port = spec.portName(static_cast<int>(p));
@@ -260,6 +278,14 @@ void propagate(Work& w, int i) {
     if (dtype != "as_input") out.dtype = dtype == "int64" ? DType::Int64 : DType::Float32;
   }
   out.channels_first = channelsFirstFor(spec, w.params[i], inputs, out.dims);
+  if (spec.family == Family::OnnxOp) {
+    auto more = rules::onnxOpMoreOutputs(w.params[i]);
+    if (!more) {
+      w.error(i, more.error().message);
+      return;
+    }
+    r.more_outputs = std::move(*more);
+  }
   r.output = std::move(out);
   if (spec.count) r.params = spec.count(ctx, *dims);
   if (r.params.overflow()) w.error(i, "the parameter count of this layer does not fit in 64 bits");
@@ -274,7 +300,10 @@ Analysis analyze(const Document& doc, Framework f) {
   a.nodes.resize(n);
   Work w{doc, f, a, std::vector<ParamMap>(n), std::vector<bool>(n, true), std::vector<std::vector<int>>(n),
          std::vector<std::vector<int>>(n), std::vector<int>(n, 0)};
-  for (size_t i = 0; i < n; ++i) a.nodes[i].id = doc.nodes()[i].id;
+  for (size_t i = 0; i < n; ++i) {
+    a.nodes[i].id = doc.nodes()[i].id;
+    a.nodes[i].output_count = outputCount(doc.nodes()[i]);
+  }
   for (size_t e = 0; e < doc.edges().size(); ++e) {
     const Edge& edge = doc.edges()[e];
     w.in_edges[w.indexOf(edge.to)].push_back(static_cast<int>(e));
@@ -301,7 +330,10 @@ Analysis analyze(const Document& doc, Framework f) {
       a.outputs.push_back(node.id);
     }
   }
-  for (const Edge& e : doc.edges()) a.edges.push_back({e, a.nodes[w.indexOf(e.from)].output});
+  for (const Edge& e : doc.edges()) {
+    const TensorInfo* t = a.nodes[w.indexOf(e.from)].outputAt(e.out);
+    a.edges.push_back({e, t ? std::optional<TensorInfo>(*t) : std::nullopt});
+  }
   for (size_t i = 0; i < n; ++i) {
     if (!a.nodes[i].output) continue;
     const bool before = a.total.overflow();

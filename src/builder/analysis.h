@@ -7,7 +7,7 @@
 //
 // A node gets an error when: its type is unknown or missing from the framework; a
 // parameter is invalid, unknown, or has no equivalent in the framework; an input port
-// is unconnected or does not exist; it lies on a cycle; the input dtype is wrong; or
+// is unconnected or does not exist, or reads an output its producer lacks; it lies on a cycle; the input dtype is wrong; or
 // its shape rule fails (mismatched channels, sizes that go negative, merges of
 // incompatible shapes...). A node whose input has no shape is `blocked` - shown as
 // waiting, not as its own error - so one mistake is reported once.
@@ -33,17 +33,23 @@ struct NodeReport {
   NodeId id;
   const LayerSpec* spec = nullptr;   // nullptr for unknown types
   std::optional<TensorInfo> output;  // absent when this node or an upstream node failed
+  int output_count = 1;              // outputs the layer has (outputCount in document.h)
+  // Outputs 2, 3... of a multi-output layer (an ONNX op layer), each absent when it has no
+  // shape (unused in the ONNX model); empty while `output` is absent.
+  std::vector<std::optional<TensorInfo>> more_outputs;
   ParamCount params;
   std::vector<Issue> issues;
   bool blocked = false;  // no shape because an input has none (the cause is upstream)
   bool on_cycle = false;
 
   bool hasError() const;
+  // Output k's tensor; nullptr when the layer failed, has no output k, or it has no shape.
+  const TensorInfo* outputAt(int k) const;
 };
 
 struct EdgeReport {
   Edge edge;
-  std::optional<TensorInfo> tensor;  // the producer's output
+  std::optional<TensorInfo> tensor;  // the producer's output edge.out
 };
 
 struct Analysis {

@@ -852,7 +852,9 @@ void addOnnxOp(std::vector<LayerSpec>& t) {
                                  unsupported(), "channels_first: a feature map stored (C, H, W); as_input: like input 1"),
                            pInt("opset", 17, 1, 100, derived(), unsupported(), "the ONNX opset the op is read in"),
                            pEnum("output_dtype", "as_input", {"as_input", "float32", "int64"}, derived(), unsupported(),
-                                 "element type of the output")})
+                                 "element type of the output"),
+                           text("more_outputs", "[]", "the node's outputs after the first, as JSON: "
+                                "[{\"shape\": [1, 8], \"dtype\": \"int64\"}, {} (unused, no shape)]")})
                   .rules(rules::onnxOp, rules::onnxOpCount)
                   .words({"onnx", "generic", "custom", "op"})
                   .s);

@@ -48,6 +48,11 @@ struct PlannedNode {
   const NodeReport* report = nullptr;
   std::string ident;          // sanitised, unique Python identifier (also the Keras layer name)
   std::vector<int> inputs;    // plan indices of the producers, by port
+  std::vector<int> input_outs;  // which output of each producer (Edge::out), by port
+  std::vector<std::string> more_idents;  // identifiers of outputs 2, 3... (multi-output layers)
+
+  // The identifier holding output k.
+  const std::string& outIdent(int k) const { return k == 0 ? ident : more_idents[static_cast<size_t>(k - 1)]; }
 };
 
 // Move-only: PlannedNode::report points into `analysis`.
@@ -68,6 +73,11 @@ struct CodePlan {
   NameTable names;                 // every identifier in use; emitters claim helper names here
 
   const TensorInfo& out(int planIndex) const { return *nodes[planIndex].report->output; }
+  // The tensor input `port` of node planIndex reads (its producer's output Edge::out).
+  const TensorInfo& in(int planIndex, int port) const {
+    const PlannedNode& p = nodes[planIndex];
+    return *nodes[p.inputs[port]].report->outputAt(p.input_outs[port]);
+  }
 };
 
 Result<CodePlan> makeCodePlan(const Document& doc, Framework f);

@@ -69,7 +69,7 @@ struct KerasPlanner {
 
   const PlannedNode& node(int i) const { return plan.nodes[i]; }
   const ParamMap& params(int i) const { return plan.nodes[i].node->params; }
-  const TensorInfo& in(int i, int port = 0) const { return plan.out(plan.nodes[i].inputs[port]); }
+  const TensorInfo& in(int i, int port = 0) const { return plan.in(i, port); }
   const TensorInfo& out(int i) const { return plan.out(i); }
   int64_t pi(int i, const char* name) const { return std::get<int64_t>(params(i).at(name)); }
   double pf(int i, const char* name) const { return std::get<double>(params(i).at(name)); }
@@ -77,7 +77,9 @@ struct KerasPlanner {
   const std::string& pe(int i, const char* name) const { return std::get<std::string>(params(i).at(name)); }
   const IntList& pt(int i, const char* name) const { return std::get<IntList>(params(i).at(name)); }
   const LayerSpec& spec(int i) const { return *node(i).spec; }
-  const std::string& source(int i, int port = 0) const { return node(node(i).inputs[port]).ident; }
+  const std::string& source(int i, int port = 0) const {
+    return node(node(i).inputs[port]).outIdent(node(i).input_outs[port]);
+  }
   std::string comment(int i) const { return formatShape(out(i), kKeras, " x "); }
   std::string cls(int i) const {
     const std::string& c = spec(i).kerasClass;

@@ -132,14 +132,19 @@ Result<CodePlan> makeCodePlan(const Document& doc, Framework f) {
     p.report = &plan.analysis.nodes[doc_index];
     p.spec = p.report->spec;
     p.ident = plan.names.claim(n->name, p.spec ? p.spec->baseName() : "layer");
+    for (int k = 1; k < p.report->output_count; ++k) p.more_idents.push_back(plan.names.claim(p.ident + "_" + std::to_string(k)));
     planIndexOfDocIndex[doc_index] = static_cast<int>(plan.nodes.size());
     plan.nodes.push_back(std::move(p));
   }
   for (PlannedNode& p : plan.nodes) {
     for (const Edge& e : doc.inputEdges(p.node->id)) {
       const int src = planIndexOfDocIndex[doc.node(e.from) - doc.nodes().data()];
-      if (static_cast<int>(p.inputs.size()) <= e.port) p.inputs.resize(e.port + 1, -1);
+      if (static_cast<int>(p.inputs.size()) <= e.port) {
+        p.inputs.resize(e.port + 1, -1);
+        p.input_outs.resize(e.port + 1, 0);
+      }
       p.inputs[e.port] = src;
+      p.input_outs[e.port] = e.out;
     }
   }
   auto byId = [&](const std::vector<NodeId>& ids) {

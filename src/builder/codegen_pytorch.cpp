@@ -37,7 +37,7 @@ struct TorchEmitter {
 
   const PlannedNode& node(int i) const { return plan.nodes[i]; }
   const ParamMap& params(int i) const { return plan.nodes[i].node->params; }
-  const TensorInfo& in(int i, int port = 0) const { return plan.out(plan.nodes[i].inputs[port]); }
+  const TensorInfo& in(int i, int port = 0) const { return plan.in(i, port); }
   const TensorInfo& out(int i) const { return plan.out(i); }
   int64_t pi(int i, const char* name) const { return std::get<int64_t>(params(i).at(name)); }
   double pf(int i, const char* name) const { return std::get<double>(params(i).at(name)); }
@@ -63,11 +63,11 @@ struct TorchEmitter {
 
   // The expression for input `port` of layer i, moved to the storage the layer wants.
   std::string arg(int i, int port) const {
-    const PlannedNode& src = node(node(i).inputs[port]);
-    const TensorInfo& t = out(node(i).inputs[port]);
+    const std::string& src = node(node(i).inputs[port]).outIdent(node(i).input_outs[port]);
+    const TensorInfo& t = in(i, port);
     std::optional<bool> want = wantedStorage(i, port);
-    if (t.rank() < 2 || !want || *want == t.channels_first) return src.ident;
-    return src.ident + (*want ? ".movedim(-1, 1)" : ".movedim(1, -1)");
+    if (t.rank() < 2 || !want || *want == t.channels_first) return src;
+    return src + (*want ? ".movedim(-1, 1)" : ".movedim(1, -1)");
   }
 
   IntList spatialIn(int i) const {
@@ -381,10 +381,15 @@ struct TorchEmitter {
     }
     r.attrs = std::move(*attrs);
     r.consts = std::move(*consts);
-    // Shapes as ONNX has them at batch 1: an ONNX op layer's own output shape holds its
+    // Shapes as ONNX has them at batch 1: an ONNX op layer's own output shapes hold their
     // axis 0 (attention moves the batch away from it); other layers keep the batch first.
-    auto onnxShape = [&](int producer) {
+    auto onnxShape = [&](int producer, int k) {
       const PlannedNode& src = node(producer);
+      if (src.spec->family == Family::OnnxOp && k > 0) {
+        const auto it = src.node->params.find("more_outputs");
+        auto more = parseOnnxOutputs(it != src.node->params.end() ? std::get<std::string>(it->second) : "[]");
+        if (more && static_cast<size_t>(k) <= more->size()) return (*more)[static_cast<size_t>(k - 1)].shape;
+      }
       if (src.spec->family == Family::OnnxOp) {
         const auto it = src.node->params.find("output_shape");
         if (it != src.node->params.end() && !std::get<IntList>(it->second).empty()) return std::get<IntList>(it->second);
@@ -396,11 +401,18 @@ struct TorchEmitter {
     auto onnxType = [](DType d) { return std::string(d == DType::Int64 ? "INT64" : "FLOAT"); };
     for (size_t k = 0; k < args.size(); ++k) {
       r.input_exprs.push_back(args[k]);
-      r.input_shapes.push_back(onnxShape(p.inputs[k]));
+      r.input_shapes.push_back(onnxShape(p.inputs[k], p.input_outs[k]));
       r.input_dtypes.push_back(onnxType(in(i, static_cast<int>(k)).dtype));
     }
-    r.output_shape = onnxShape(i);
+    r.output_shape = onnxShape(i, 0);
     r.output_dtype = onnxType(out(i).dtype);
+    auto more = parseOnnxOutputs(text("more_outputs"));
+    if (!more) {
+      errors.push_back(p.ident + ": " + more.error().message);
+      return {};
+    }
+    r.more_outputs = std::move(*more);
+    r.more_names = p.more_idents;
     if (!options.onnx_ops) {
       errors.push_back(p.ident + ": ONNX op layers need the importer's translation (netforge codegen, or the web app)");
       return {};
@@ -416,6 +428,8 @@ struct TorchEmitter {
       if (std::find(helpers.begin(), helpers.end(), h) == helpers.end()) helpers.push_back(std::move(h));
     std::vector<std::string> lines = std::move(code->forward_lines);
     if (code->output != p.ident) lines.push_back(p.ident + " = " + code->output);
+    for (size_t k = 0; k < code->more_outputs.size() && k < p.more_idents.size(); ++k)
+      if (code->more_outputs[k] != p.more_idents[k]) lines.push_back(p.more_idents[k] + " = " + code->more_outputs[k]);
     return lines;
   }
 

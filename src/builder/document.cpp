@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "builder/onnx_op.h"
+
 namespace nf::builder {
 
 namespace {
@@ -124,6 +126,7 @@ Status Document::replaceNode(const Node& n) {
 Status Document::insertEdge(const Edge& e) {
   if (!contains(e.from) || !contains(e.to)) return Error{"an edge must join two existing nodes"};
   if (e.port < 0) return Error{"input port numbers start at 0"};
+  if (e.out < 0) return Error{"output numbers start at 0"};
   if (edgeInto(e.to, e.port)) return Error{"that input is already connected"};
   edges_.insert(std::lower_bound(edges_.begin(), edges_.end(), e, edgeLess), e);
   return {};
@@ -176,6 +179,20 @@ void Document::setNextAnnotationId(uint32_t next) {
   uint32_t floor = 1;
   for (const Annotation& a : annotations_) floor = std::max(floor, a.id + 1);
   next_annotation_ = std::max(next, floor);
+}
+
+int outputCount(const Node& n) {
+  if (n.type != "OnnxOp") return 1;
+  auto it = n.params.find("more_outputs");
+  if (it == n.params.end() || !std::holds_alternative<std::string>(it->second)) return 1;
+  auto more = parseOnnxOutputs(std::get<std::string>(it->second));
+  return more ? 1 + static_cast<int>(more->size()) : 1;
+}
+
+std::string typeLabel(const Node& n) {
+  if (n.type != "OnnxOp") return n.type;
+  const std::string op = onnxOpType(n.params);
+  return op.empty() ? n.type : op;
 }
 
 Result<Node> makeNode(const Document& doc, std::string_view type, Vec2 pos) {

@@ -3,6 +3,7 @@
 // Plain data with a few invariants the primitive mutations keep:
 //   - node ids are unique and nodes() is sorted by id (so output is deterministic);
 //   - every edge joins two existing nodes; at most one edge enters each (node, port);
+//     an edge's output index is >= 0 (whether the producer has it is the analysis' call);
 //   - edges() is sorted by (to, port).
 // Cycles, missing inputs and bad parameters are allowed here: a document is what the
 // user drew, and analysis.h reports what is wrong with it. Edits that should be
@@ -62,11 +63,13 @@ struct Annotation {
   bool operator==(const Annotation&) const = default;
 };
 
-// Data flows from `from`'s output into input port `port` of `to`.
+// Data flows from output `out` of `from` into input port `port` of `to`. Every layer
+// has output 0; only an ONNX op layer has more (its "more_outputs": a Split, TopK...).
 struct Edge {
   NodeId from;
   NodeId to;
   int port = 0;
+  int out = 0;
 
   bool operator==(const Edge&) const = default;
 };
@@ -132,6 +135,14 @@ class Document {
   std::vector<Annotation> annotations_;
   uint32_t next_annotation_ = 1;
 };
+
+// How many outputs a node has: 1, or an ONNX op layer's 1 + its more_outputs (1 when
+// those are malformed: the analysis reports them).
+int outputCount(const Node& n);
+
+// The type a user reads for a node (canvas, lists, errors): an ONNX op layer's op type
+// ("Clip"), else the catalog type.
+std::string typeLabel(const Node& n);
 
 // A node of `type` with every parameter at its default and the next default name;
 // an error if the catalog does not know the type.

@@ -524,10 +524,11 @@ Status Editor::moveAnnotations(const std::vector<uint32_t>& idsIn, Vec2 delta, b
 
 // [SECTION] Edges
 
-Status Editor::connect(NodeId from, NodeId to, int port) {
+Status Editor::connect(NodeId from, NodeId to, int port, int out) {
   const Node* src = doc_.node(from);
   const Node* dst = doc_.node(to);
   if (!src || !dst) return Error{"both ends of a connection must be layers"};
+  if (out < 0 || out >= outputCount(*src)) return Error{src->name + " has no output " + std::to_string(out + 1)};
   const std::string cycle = "connecting " + src->name + " to " + dst->name + " would create a cycle";
   if (from == to) return Error{cycle};
   const LayerSpec* spec = catalog().find(dst->type);
@@ -545,7 +546,7 @@ Status Editor::connect(NodeId from, NodeId to, int port) {
     return Error{(spec ? spec->type : dst->type) + " has no input " + std::to_string(port + 1)};
   }
   if (doc_.wouldCreateCycle(from, to)) return Error{cycle};
-  const Edge e{from, to, port};
+  const Edge e{from, to, port, out};
   const Edge* existing = doc_.edgeInto(to, port);
   if (existing && *existing == e) return {};
   EditStep step{"Connect " + src->name + " to " + dst->name, {}, 0};
@@ -615,7 +616,7 @@ Result<std::vector<NodeId>> Editor::paste(std::string_view clipboard, Vec2 offse
     step.changes.push_back(addNodeChange(std::move(n)));
   }
   for (const Edge& e : part->edges())
-    step.changes.push_back(edgeChange(Change::Kind::AddEdge, Edge{new_id[e.from], new_id[e.to], e.port}));
+    step.changes.push_back(edgeChange(Change::Kind::AddEdge, Edge{new_id[e.from], new_id[e.to], e.port, e.out}));
   (void)commit(std::move(step));
   return created;
 }

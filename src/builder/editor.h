@@ -75,10 +75,10 @@ class Editor {
   Result<NodeId> addNode(std::string_view type, Vec2 pos);
   // The "+" button: adds `type` below `after` and connects after -> new node.
   Result<NodeId> appendAfter(NodeId after, std::string_view type);
-  // Connects from -> to on `port` (-1: the first free port, or port 0 of a fed
-  // single-input layer). Replaces an edge already on that port. Refused when the edge
-  // would close a cycle or the port does not exist.
-  Status connect(NodeId from, NodeId to, int port = -1);
+  // Connects output `out` of `from` to `to` on `port` (-1: the first free port, or port 0
+  // of a fed single-input layer). Replaces an edge already on that port. Refused when the
+  // edge would close a cycle, the port does not exist, or `from` has no output `out`.
+  Status connect(NodeId from, NodeId to, int port = -1, int out = 0);
   // Flowpoints' shift-click: disconnects from -> to if connected, else connects.
   Status toggleConnection(NodeId from, NodeId to);
   Status disconnect(const Edge& edge);

@@ -34,6 +34,12 @@ Result<Json> parseJson(const std::string& text, bool array, const char* what) {
   return j;
 }
 
+// A boolean member, false when absent or not a boolean.
+bool flag(const Json& e, const char* key) {
+  auto it = e.find(key);
+  return it != e.end() && it->is_boolean() && it->get<bool>();
+}
+
 }  // namespace
 
 bool OnnxConst::isFloat() const {
@@ -166,6 +172,57 @@ Result<std::vector<OnnxConst>> parseOnnxConsts(const std::string& text) {
     out.push_back(std::move(c));
   }
   return out;
+}
+
+// More outputs as [{"shape": [1, 8, 4], "dtype": "float32", "channels_first": false}, {}, {"omitted": true}]:
+// {} is an output without a shape (unused in the model).
+std::string formatOnnxOutputs(const std::vector<OnnxOutput>& outputs) {
+  Json j = Json::array();
+  for (const OnnxOutput& o : outputs) {
+    Json e = Json::object();
+    if (o.omitted) {
+      e["omitted"] = true;
+    } else if (!o.shape.empty()) {
+      e["shape"] = o.shape;
+      e["dtype"] = o.dtype;
+      if (o.channels_first) e["channels_first"] = true;
+    }
+    j.push_back(std::move(e));
+  }
+  return j.dump();
+}
+
+Result<std::vector<OnnxOutput>> parseOnnxOutputs(const std::string& text) {
+  auto j = parseJson(text, true, "the more outputs");
+  if (!j) return j.error();
+  if (j->size() > 64) return Error{"an ONNX op layer has at most 65 outputs"};
+  std::vector<OnnxOutput> out;
+  for (const Json& e : *j) {
+    const Error bad{"each further output must be {\"shape\": [...], \"dtype\": \"float32\"|\"int64\"}, {} or {\"omitted\": true}"};
+    if (!e.is_object()) return bad;
+    OnnxOutput o;
+    o.omitted = flag(e, "omitted");
+    if (e.contains("shape")) {
+      if (!e["shape"].is_array() || e["shape"].empty() || e["shape"].size() > 8) return bad;
+      for (const Json& d : e["shape"]) {
+        if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > 1000000000)
+          return Error{"a further output's shape must be 1 to 8 whole numbers from 1 to 10^9"};
+        o.shape.push_back(d.get<int64_t>());
+      }
+      if (e.contains("dtype")) {
+        if (!e["dtype"].is_string() || (e["dtype"] != "float32" && e["dtype"] != "int64")) return bad;
+        o.dtype = e["dtype"].get<std::string>();
+      }
+      o.channels_first = flag(e, "channels_first");
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::string onnxOpType(const ParamMap& params) {
+  auto it = params.find("op_type");
+  return it != params.end() && std::holds_alternative<std::string>(it->second) ? std::get<std::string>(it->second) : "";
 }
 
 }  // namespace nf::builder

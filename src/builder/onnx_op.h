@@ -49,11 +49,25 @@ struct OnnxConst {
   int64_t elements() const;    // product of dims (1 for a scalar)
 };
 
-// The attributes / constants JSON texts <-> values. Errors name what is malformed.
+// Output 2, 3, ... of the node (output 1 is the layer's output_shape / _layout / _dtype).
+// Every output the ONNX node has is listed, used or not, so ops whose output count is
+// their meaning (Split) keep it; an unused one may have no shape (it cannot be connected).
+struct OnnxOutput {
+  bool omitted = false;         // left empty ("") in the ONNX node
+  IntList shape;                // as ONNX gives it at batch 1, axis 0 included; empty: unknown
+  std::string dtype = "float32";  // "float32" / "int64"
+  bool channels_first = false;  // a feature map PyTorch stores (C, H, W)
+};
+
+// The attributes / constants / more-outputs JSON texts <-> values. Errors name what is malformed.
 std::string formatOnnxAttrs(const std::vector<OnnxAttr>& attrs);
 Result<std::vector<OnnxAttr>> parseOnnxAttrs(const std::string& json);
 std::string formatOnnxConsts(const std::vector<OnnxConst>& consts);
 Result<std::vector<OnnxConst>> parseOnnxConsts(const std::string& json);
+std::string formatOnnxOutputs(const std::vector<OnnxOutput>& outputs);
+Result<std::vector<OnnxOutput>> parseOnnxOutputs(const std::string& json);
+// The ONNX op type an "OnnxOp" layer's parameters hold ("Clip"), or "" when absent.
+std::string onnxOpType(const ParamMap& params);
 
 // What the PyTorch emitter asks the importer for one OnnxOp layer: the node as ONNX has
 // it, with the Python expressions of its activation inputs (in ONNX input order, the
@@ -67,7 +81,9 @@ struct OnnxOpRequest {
   std::vector<std::string> input_dtypes; // "float32" / "int64"
   IntList output_shape;                  // batch included
   std::string output_dtype;
-  std::string layer;                     // the layer's identifier (names its weights)
+  std::vector<OnnxOutput> more_outputs;  // the node's outputs after the first
+  std::string layer;                     // the layer's identifier (names its weights and output 1)
+  std::vector<std::string> more_names;   // the variables outputs 2, 3... must be, one per more_outputs
   int64_t opset = 17;
 };
 
@@ -77,6 +93,7 @@ struct OnnxOpCode {
   std::vector<std::string> init_lines;
   std::vector<std::string> forward_lines;
   std::string output;                    // the expression holding the result
+  std::vector<std::string> more_outputs; // the variables holding outputs 2, 3... (request.more_names)
   std::vector<std::string> helpers;      // helper definitions (each once per file)
   std::vector<OnnxWeightEntry> weights;  // its parameters whose constant names a source tensor
 };

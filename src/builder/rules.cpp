@@ -662,6 +662,27 @@ Result<IntList> onnxOp(const RuleContext& c) {
   return out;
 }
 
+Result<std::vector<std::optional<TensorInfo>>> onnxOpMoreOutputs(const ParamMap& params) {
+  auto it = params.find("more_outputs");
+  if (it == params.end()) return std::vector<std::optional<TensorInfo>>{};
+  auto more = parseOnnxOutputs(std::get<std::string>(it->second));
+  if (!more) return more.error();
+  std::vector<std::optional<TensorInfo>> out;
+  for (const OnnxOutput& o : *more) {
+    if (o.omitted || o.shape.empty()) {
+      out.emplace_back();
+      continue;
+    }
+    TensorInfo t;
+    t.dims.assign(o.shape.begin() + 1, o.shape.end());  // axis 0 left out, as for output 1
+    t.dtype = o.dtype == "int64" ? DType::Int64 : DType::Float32;
+    t.channels_first = o.channels_first && t.dims.size() >= 2;
+    if (t.channels_first) std::rotate(t.dims.begin(), t.dims.begin() + 1, t.dims.end());
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 ParamCount onnxOpCount(const RuleContext& c, const IntList&) {
   auto consts = parseOnnxConsts(c.e("constants"));
   ParamCount n;

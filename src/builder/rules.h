@@ -60,6 +60,9 @@ ParamCount onnxOpCount(const RuleContext& c, const IntList& out);  // float cons
 // The ONNX op layer's output is channels-first storage (onnx_op.h); `out_size` is its rank
 // without the batch.
 bool onnxOpChannelsFirst(const ParamMap& params, const std::vector<TensorInfo>& inputs, size_t out_size);
+// An ONNX op layer's outputs 2, 3... (its more_outputs) as builder tensors; absent for an
+// output without a shape. An error names malformed JSON.
+Result<std::vector<std::optional<TensorInfo>>> onnxOpMoreOutputs(const ParamMap& params);
 
 // Normalises a Keras-style axis (0 = batch, negative from the end) for a tensor of
 // `rank` dims (batch excluded) to 1..rank; nullopt when out of range or the batch.

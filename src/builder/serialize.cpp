@@ -177,6 +177,10 @@ void addEdges(Document& doc, const std::vector<Edge>& edges, LoadReport& report)
       report.notes.push_back("an edge into " + to->name + " has port " + std::to_string(e.port) + " and was dropped");
       continue;
     }
+    if (e.out < 0 || e.out > 1023) {
+      report.notes.push_back("an edge from " + from->name + " reads output " + std::to_string(e.out) + " and was dropped");
+      continue;
+    }
     if (doc.edgeInto(e.to, e.port)) {
       report.notes.push_back("a second edge into input " + std::to_string(e.port + 1) + " of " + to->name +
                              " was dropped");
@@ -241,7 +245,11 @@ bool decorated(const Document& doc) {
   return std::any_of(doc.nodes().begin(), doc.nodes().end(),
                      [](const Node& n) { return n.color.has_value() || !n.note.empty(); });
 }
-int versionFor(const Document& doc) { return decorated(doc) ? 2 : 1; }
+// Version 3 when an edge reads a layer's second or later output.
+int versionFor(const Document& doc) {
+  if (std::any_of(doc.edges().begin(), doc.edges().end(), [](const Edge& e) { return e.out != 0; })) return 3;
+  return decorated(doc) ? 2 : 1;
+}
 
 std::string colorText(uint32_t rgb) {
   static const char* kHex = "0123456789abcdef";
@@ -439,13 +447,13 @@ Result<Document> loadSaved(json& root, LoadReport& report) {
         if (!je.is_object() || !je.contains(key)) return fallback;
         return asInt(je[key]).value_or(-2);
       };
-      const int64_t from = field("from", -2), to = field("to", -2), port = field("port", 0);
-      if (from < 0 || to < 0 || port < 0 || from > 0x7fffffff || to > 0x7fffffff) {
-        report.notes.push_back("an edge without valid from/to/port was dropped");
+      const int64_t from = field("from", -2), to = field("to", -2), port = field("port", 0), out = field("out", 0);
+      if (from < 0 || to < 0 || port < 0 || out < 0 || from > 0x7fffffff || to > 0x7fffffff) {
+        report.notes.push_back("an edge without valid from/to/port/out was dropped");
         continue;
       }
       edges.push_back({NodeId{static_cast<uint32_t>(from)}, NodeId{static_cast<uint32_t>(to)},
-                       static_cast<int>(std::min<int64_t>(port, 1 << 20))});
+                       static_cast<int>(std::min<int64_t>(port, 1 << 20)), static_cast<int>(std::min<int64_t>(out, 1 << 20))});
     }
   }
   addEdges(doc, edges, report);
@@ -527,9 +535,12 @@ Result<Document> loadCompactJson(json& root, LoadReport& report) {
     } else if (inputs->is_array()) {
       int port = 0;
       for (const json& src : *inputs) {
-        auto idx = asInt(src);
-        if (idx && *idx >= 0 && *idx < count) {
-          edges.push_back({NodeId{static_cast<uint32_t>(*idx + 1)}, n.id, port});
+        // A layer's index, or [index, output] for a multi-output layer's second or later output.
+        const bool pair = src.is_array() && src.size() == 2;
+        auto idx = asInt(pair ? src[0] : src);
+        auto out = pair ? asInt(src[1]) : std::optional<int64_t>(0);
+        if (idx && *idx >= 0 && *idx < count && out && *out >= 0 && *out <= 1023) {
+          edges.push_back({NodeId{static_cast<uint32_t>(*idx + 1)}, n.id, port, static_cast<int>(*out)});
         } else if (!idx || *idx != -1) {
           report.notes.push_back(where + ": input " + std::to_string(port + 1) + " names no layer and was dropped");
         }
@@ -583,6 +594,7 @@ std::string saveJson(const Document& doc) {
     je["from"] = e.from.index;
     je["to"] = e.to.index;
     je["port"] = e.port;
+    if (e.out != 0) je["out"] = e.out;
     out += (i ? ",\n    " : "\n    ") + dumpText(je);
   }
   out += doc.edges().empty() ? "]" : "\n  ]";
@@ -627,14 +639,15 @@ std::string saveCompact(const Document& doc) {
     ojson params = paramsJson(n, true);
     e.push_back(params.empty() ? ojson(0) : params);
     const std::vector<Edge> in = doc.inputEdges(n.id);
-    const bool chain = in.size() == 1 && in[0].port == 0 && i > 0 && index[in[0].from] == static_cast<int>(i) - 1;
+    const bool chain = in.size() == 1 && in[0].port == 0 && in[0].out == 0 && i > 0 &&
+                       index[in[0].from] == static_cast<int>(i) - 1;
     if (chain) {
       e.push_back(0);
     } else {
       ojson ports = ojson::array();
       for (const Edge& edge : in) {
         while (static_cast<int>(ports.size()) < edge.port) ports.push_back(-1);
-        ports.push_back(index[edge.from]);
+        ports.push_back(edge.out == 0 ? ojson(index[edge.from]) : ojson::array({index[edge.from], edge.out}));
       }
       e.push_back(ports);
     }
@@ -694,10 +707,10 @@ Result<Document> loadDocumentFile(const std::string& path, LoadReport* report) {
 
 const std::vector<Migration>& migrations() {
   // A step looks like {1, "what changed", [](json& d) { ... }} and must handle both the
-  // saved ("version", "nodes") and the compact ("v", "l") form. Version 2 only added
-  // optional fields (node colours and notes, labels and frames): a version 1 document
-  // means the same in version 2, so its step changes nothing and says nothing.
-  static const std::vector<Migration> table = {{1, "", [](json&) {}}};
+  // saved ("version", "nodes") and the compact ("v", "l") form. Versions 2 and 3 only added
+  // optional fields (node colours and notes, labels and frames; an edge's "out"): an older
+  // document means the same in them, so their steps change nothing and say nothing.
+  static const std::vector<Migration> table = {{1, "", [](json&) {}}, {2, "", [](json&) {}}};
   return table;
 }
 

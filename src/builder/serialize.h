@@ -44,7 +44,9 @@ namespace nf::builder {
 constexpr const char* kDocumentFormat = "netforge-builder";
 // Version 2 added node "color" ("#rrggbb") and "note", and "annotations" (labels and
 // frames: see DECORATION below). A document without them is still written as version 1.
-constexpr int kDocumentVersion = 2;  // bump with a migration when the meaning of stored data changes
+// Version 3 added an edge's "out" (which output of a multi-output layer it reads; 0 when
+// absent), written only by documents that have such an edge.
+constexpr int kDocumentVersion = 3;  // bump with a migration when the meaning of stored data changes
 
 // What loading did besides reading: migrations applied, unknown things kept, repairs.
 struct LoadReport {

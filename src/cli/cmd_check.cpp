@@ -156,7 +156,7 @@ void printText(const builder::Document& doc, const builder::Analysis& a, const b
                                  : (r.blocked ? "(waiting for inputs)" : "(error)");
     std::string params = withThousands(r.params.trainable);
     if (r.params.non_trainable) params += " + " + withThousands(r.params.non_trainable) + " buffers";
-    std::printf("%-24s %-24s %-26s %s\n", displayName(n.name, 24).c_str(), displayName(n.type, 24).c_str(), shape.c_str(),
+    std::printf("%-24s %-24s %-26s %s\n", displayName(n.name, 24).c_str(), displayName(builder::typeLabel(n), 24).c_str(), shape.c_str(),
                 params.c_str());
   }
   if (!doc.edges().empty()) {
@@ -166,8 +166,9 @@ void printText(const builder::Document& doc, const builder::Analysis& a, const b
       const builder::Node* to = doc.node(e.edge.to);
       const builder::LayerSpec* spec = builder::catalog().find(to->type);
       std::string port = spec ? spec->portName(e.edge.port) : "input " + std::to_string(e.edge.port + 1);
-      std::printf("  %s -> %s (%s): %s\n", displayName(from->name).c_str(), displayName(to->name).c_str(), port.c_str(),
-                  e.tensor ? builder::formatShape(*e.tensor, f, " x ").c_str() : "?");
+      const std::string out = e.edge.out ? " output " + std::to_string(e.edge.out + 1) : std::string();
+      std::printf("  %s%s -> %s (%s): %s\n", displayName(from->name).c_str(), out.c_str(), displayName(to->name).c_str(),
+                  port.c_str(), e.tensor ? builder::formatShape(*e.tensor, f, " x ").c_str() : "?");
     }
   }
   for (auto level : {builder::Issue::Level::Error, builder::Issue::Level::Warning}) {
@@ -238,7 +239,7 @@ void printJson(const builder::Document& doc, const builder::Analysis& a, const b
   root["nodes"] = nodes;
   ordered_json edges = ordered_json::array();
   for (const builder::EdgeReport& e : a.edges) {
-    edges.push_back({{"from", e.edge.from.index}, {"to", e.edge.to.index}, {"port", e.edge.port},
+    edges.push_back({{"from", e.edge.from.index}, {"to", e.edge.to.index}, {"port", e.edge.port}, {"out", e.edge.out},
                      {"shape", e.tensor ? dimsJson(e.tensor->dimsFor(f)) : ordered_json(nullptr)}});
   }
   root["edges"] = edges;

@@ -88,6 +88,8 @@ class Importer {
   std::unordered_map<uint32_t, KeptConst> literals_;      // Constant node output -> its tensor
   std::unordered_map<uint32_t, ir::Tensor> generated_;   // ConstantOfShape output -> the weight it stands for
   std::unordered_map<uint32_t, builder::NodeId> layer_of_;  // value -> the layer producing it
+  std::unordered_map<uint32_t, int> output_of_;             // value -> which output of that layer, when not the first
+  std::unordered_map<uint32_t, bool> more_channels_first_;  // such a value -> PyTorch stores it channels-first
   std::unordered_map<uint32_t, int> rank_of_;               // value -> ONNX rank (batch included)
   std::set<uint32_t> skipped_;                              // folded into an earlier layer
   std::set<std::string> names_;
@@ -167,6 +169,7 @@ class Importer {
     return cf;
   }
   bool channelsFirst(ir::ValueId v) {
+    if (auto more = more_channels_first_.find(v.index); more != more_channels_first_.end()) return more->second;
     auto it = layer_of_.find(v.index);
     return it != layer_of_.end() && channelsFirst(it->second);
   }
@@ -268,11 +271,9 @@ class Importer {
   // from the model's shape inference (the builder's own rules do not know the op).
   Status generic(uint32_t index) {
     const ir::Node& n = g_.nodes[index];
-    if (!n.subgraphs().empty()) return Error{"ops with subgraphs (If, Loop, Scan) are not builder layers"};
+    if (!n.subgraphs().empty())
+      return Error{"its body graph cannot be kept in a builder document (" + n.op_type + " has a subgraph)"};
     if (n.outputs.empty() || !n.outputs[0].valid()) return Error{"its first output is omitted"};
-    for (size_t k = 1; k < n.outputs.size(); ++k)
-      if (n.outputs[k].valid() && (!g_.value(n.outputs[k]).consumers.empty() || g_.value(n.outputs[k]).graph_output))
-        return Error{"its output " + std::to_string(k + 1) + " is used (a builder layer has one output)"};
     std::vector<builder::OnnxAttr> attrs;
     for (const ir::Attribute& a : n.attributes) {
       builder::OnnxAttr b;
@@ -307,18 +308,48 @@ class Importer {
         return Error{"its input '" + displayName(g_.value(v).name) + "' is neither a layer's output nor a constant"};
       }
     }
-    const ir::Type& type = inference_.value(n.outputs[0]).type;
-    if (!type.isTensor() || !type.shape.rank_known || type.shape.dims.empty())
-      return Error{"shape inference gives its output no shape of rank 1 or more"};
-    builder::IntList stored;  // as ONNX has it, axis 0 included (not always the batch: attention transposes it)
-    for (size_t a = 0; a < type.shape.dims.size(); ++a) {
-      const ir::Dim& d = type.shape.dims[a];
-      if (!d.isKnown()) return Error{"shape inference leaves axis " + std::to_string(a) + " of its output unknown"};
-      stored.push_back(d.value);
+    // Output shapes as ONNX has them, axis 0 included (not always the batch: attention
+    // transposes it); a 3-D output is a feature map where its input was one.
+    const bool input_cf3 = !activations.empty() && rankOf(activations[0]) == 3 && channelsFirst(activations[0]);
+    auto outputOf = [&](size_t k) -> Result<builder::OnnxOutput> {
+      const ir::Type& type = inference_.value(n.outputs[k]).type;
+      const std::string which = n.outputs.size() == 1 ? "its output" : "its output " + std::to_string(k + 1);
+      if (!type.isTensor() || !type.shape.rank_known || type.shape.dims.empty())
+        return Error{"shape inference gives " + which + " no shape of rank 1 or more"};
+      builder::OnnxOutput o;
+      for (size_t a = 0; a < type.shape.dims.size(); ++a) {
+        const ir::Dim& d = type.shape.dims[a];
+        if (!d.isKnown()) return Error{"shape inference leaves axis " + std::to_string(a) + " of " + which + " unknown"};
+        o.shape.push_back(d.value);
+      }
+      const size_t rank = o.shape.size();
+      o.channels_first = rank >= 4 || (rank == 3 && input_cf3);
+      const bool ints = type.elem == ir::ElemType::Int64 || type.elem == ir::ElemType::Int32 || type.elem == ir::ElemType::Bool;
+      o.dtype = ints ? "int64" : "float32";
+      return o;
+    };
+    auto first = outputOf(0);
+    if (!first) return first.error();
+    // Outputs after the first up to the last one used (all of a Split's: their count is its
+    // meaning); an unused one without a shape is kept without it.
+    size_t count = 1;
+    for (size_t k = 1; k < n.outputs.size(); ++k)
+      if (n.op_type == "Split" || used(n.outputs[k])) count = k + 1;
+    std::vector<builder::OnnxOutput> more;
+    for (size_t k = 1; k < count; ++k) {
+      builder::OnnxOutput o;
+      o.omitted = !n.outputs[k].valid();
+      if (!o.omitted) {
+        auto shaped = outputOf(k);
+        if (shaped) o = std::move(*shaped);
+        else if (used(n.outputs[k])) return shaped.error();
+      }
+      more.push_back(std::move(o));
     }
-    const int rank = static_cast<int>(type.shape.dims.size());
-    const bool cf = rank >= 4 || (rank == 3 && !activations.empty() && rankOf(activations[0]) == 3 && channelsFirst(activations[0]));
-    const bool ints = type.elem == ir::ElemType::Int64 || type.elem == ir::ElemType::Int32 || type.elem == ir::ElemType::Bool;
+    const builder::IntList& stored = first->shape;
+    const int rank = static_cast<int>(stored.size());
+    const bool cf = first->channels_first;
+    const bool ints = first->dtype == "int64";
     builder::ParamMap p = {{"op_type", n.op_type},
                            {"domain", n.domain == "ai.onnx" ? std::string() : n.domain},
                            {"attributes", builder::formatOnnxAttrs(attrs)},
@@ -326,13 +357,33 @@ class Importer {
                            {"output_shape", stored},
                            {"output_layout", std::string(cf ? "channels_first" : "plain")},
                            {"output_dtype", std::string(ints ? "int64" : "float32")},
-                           {"opset", model_.opsetVersion(n.domain)}};
+                           {"opset", model_.opsetVersion(n.domain)},
+                           {"more_outputs", builder::formatOnnxOutputs(more)}};
     auto id = add("OnnxOp", scopeIdentifier(n).empty() ? n.op_type : scopeIdentifier(n), std::move(p));
     if (!id) return id.error();
     for (size_t k = 0; k < activations.size(); ++k)
       if (Status s = connect(activations[k], *id, static_cast<int>(k)); !s) return s;
     layer_of_[n.outputs[0].index] = *id;
     rank_of_[n.outputs[0].index] = rank;
+    // A document's outputs are layers nothing reads, each by its first output: a model
+    // output of a layer with several gets an Identity layer of its own.
+    auto modelOutput = [&](size_t k) -> Status {
+      if (count == 1 || !g_.value(n.outputs[k]).graph_output) return {};
+      auto out = add("Identity", g_.value(n.outputs[k]).name, {});
+      if (!out) return out.error();
+      return doc_.insertEdge({*id, *out, 0, static_cast<int>(k)});
+    };
+    if (Status s = modelOutput(0); !s) return s;
+    for (size_t k = 1; k < count; ++k) {
+      const builder::OnnxOutput& o = more[k - 1];
+      if (o.omitted || o.shape.empty()) continue;
+      const uint32_t v = n.outputs[k].index;
+      layer_of_[v] = *id;
+      output_of_[v] = static_cast<int>(k);
+      more_channels_first_[v] = o.channels_first;
+      rank_of_[v] = static_cast<int>(o.shape.size());
+      if (Status s = modelOutput(k); !s) return s;
+    }
     return {};
   }
 
@@ -395,7 +446,8 @@ class Importer {
     auto it = layer_of_.find(from.index);
     if (it == layer_of_.end())
       return Error{"its input '" + displayName(g_.value(from).name) + "' is not the output of a builder layer"};
-    return doc_.insertEdge({it->second, to, port});
+    auto out = output_of_.find(from.index);
+    return doc_.insertEdge({it->second, to, port, out == output_of_.end() ? 0 : out->second});
   }
 
   Status addInput(ir::ValueId v) {
@@ -456,7 +508,15 @@ class Importer {
     if (it == layer_of_.end()) return Error{"its input is not the output of a builder layer"};
     layer_of_[n.outputs[0].index] = it->second;
     rank_of_[n.outputs[0].index] = rankOf(n.inputs[0]);
+    if (auto out = output_of_.find(n.inputs[0].index); out != output_of_.end()) {
+      output_of_[n.outputs[0].index] = out->second;
+      more_channels_first_[n.outputs[0].index] = more_channels_first_[n.inputs[0].index];
+    }
     return {};
+  }
+
+  bool used(ir::ValueId v) const {
+    return v.valid() && (!g_.value(v).consumers.empty() || g_.value(v).graph_output);
   }
 
   Status addNode(uint32_t index) {
@@ -469,6 +529,7 @@ class Importer {
     static const std::map<std::string, std::string> activations = {
         {"Relu", "ReLU"}, {"Sigmoid", "Sigmoid"}, {"Tanh", "Tanh"}, {"Gelu", "GELU"}};
     if (auto it = activations.find(op); it != activations.end()) return layer(n, it->second, {});
+    if (op == "Clip" && clipIsRelu6(n)) return layer(n, "ReLU6", {});
     if (op == "LeakyRelu") return layer(n, "LeakyReLU", {{"negative_slope", attrFloat(n, "alpha", 0.01)}});
     if (op == "Elu") return layer(n, "ELU", {{"alpha", attrFloat(n, "alpha", 1.0)}});
     if (op == "Conv") return conv(n);
@@ -605,12 +666,36 @@ class Importer {
     return {};
   }
 
+  // Clip(min=0, max=6): ReLU6 (MobileNetV2). Bounds are attributes before opset 11, then
+  // optional constant inputs.
+  bool clipIsRelu6(const ir::Node& n) {
+    if (model_.opsetVersion(n.domain) < 11) {
+      const ir::Attribute* lo = n.attr("min");
+      const ir::Attribute* hi = n.attr("max");
+      return lo && hi && lo->f == 0.0f && hi->f == 6.0f;
+    }
+    return n.inputs.size() == 3 && scalarConstant(n.inputs[1]) == 0.0 && scalarConstant(n.inputs[2]) == 6.0;
+  }
+
+  // The value of a one-element constant input (an initializer or a Constant node).
+  std::optional<double> scalarConstant(ir::ValueId v) {
+    if (!v.valid()) return std::nullopt;
+    if (const ir::Tensor* t = weight(v)) {
+      if (t->elementCount() != 1) return std::nullopt;
+      auto values = weights::readElements(model_, *t, 0, 1);
+      return values && values->size() == 1 ? std::optional<double>((*values)[0]) : std::nullopt;
+    }
+    auto it = literals_.find(v.index);
+    if (it == literals_.end() || it->second.value.values.size() != 1) return std::nullopt;
+    return it->second.value.values[0];
+  }
+
   // The value is the output of a layer whose outputs are never negative.
   bool nonNegative(ir::ValueId v) const {
     auto it = layer_of_.find(v.index);
     if (it == layer_of_.end()) return false;
     const builder::Node* node = doc_.node(it->second);
-    return node && (node->type == "ReLU" || node->type == "Sigmoid");
+    return node && (node->type == "ReLU" || node->type == "ReLU6" || node->type == "Sigmoid");
   }
 
   // ONNX pads / auto_pad -> the builder's padding ("valid", "same", or custom sizes for Conv).

@@ -137,23 +137,50 @@ Result<builder::OnnxOpCode> onnxOpTorch(const builder::OnnxOpRequest& r) {
     n.inputs.push_back(v);
     activations.push_back({v, a});
   }
-  const ir::ValueId out = g.intern(r.layer);
-  g.value(out).producer = node_id;
-  g.value(out).graph_output = true;
-  g.value(out).type = ir::Type::tensor(ir::elemTypeFromName(r.output_dtype), shapeOf(r.output_shape));
-  g.outputs.push_back(out);
-  n.outputs.push_back(out);
+  if (r.more_names.size() != r.more_outputs.size()) return Error{"the request's more outputs and their names differ in number"};
+  // Every output the node has (Split's count is its meaning); each one the layer has is
+  // a graph output, so the translation computes it, in the variable the builder named.
+  detail::Ctx c(m);
+  std::vector<ir::ValueId> outs;
+  for (size_t k = 0; k <= r.more_outputs.size(); ++k) {
+    if (k > 0 && r.more_outputs[k - 1].omitted) {
+      n.outputs.push_back(ir::ValueId{});
+      outs.push_back(ir::ValueId{});
+      continue;
+    }
+    // Outputs after the first are named apart from the constants (<layer>_<input>); their
+    // variables are the builder's names all the same (fixed_vars).
+    const ir::ValueId out = g.intern(k == 0 ? r.layer : r.layer + ":" + std::to_string(k));
+    const std::string& dtype = k == 0 ? r.output_dtype : (r.more_outputs[k - 1].dtype == "int64" ? "INT64" : "FLOAT");
+    g.value(out).producer = node_id;
+    g.value(out).graph_output = true;
+    if (k == 0 || !r.more_outputs[k - 1].shape.empty())
+      g.value(out).type = ir::Type::tensor(ir::elemTypeFromName(dtype), shapeOf(k == 0 ? r.output_shape : r.more_outputs[k - 1].shape));
+    g.outputs.push_back(out);
+    n.outputs.push_back(out);
+    outs.push_back(out);
+    if (k > 0) c.fixed_vars[out.index] = r.more_names[k - 1];
+  }
   g.nodes.push_back(std::move(n));
 
-  detail::Ctx c(m);
   c.opset = r.opset;
   c.claimReserved();
+  for (const std::string& name : r.more_names) c.locals.claim(name);
   for (const auto& [v, a] : activations) c.expr[v.index] = r.input_exprs[a];
   for (uint32_t i = 0; i < g.nodes.size(); ++i)
     if (Status s = detail::emitNode(c, i); !s) return Error{r.op_type + ": " + s.message()};
-  auto result = c.value(out);
+  auto result = c.value(outs[0]);
   if (!result) return Error{r.op_type + ": " + result.error().message};
   builder::OnnxOpCode code;
+  for (size_t k = 1; k < outs.size(); ++k) {
+    if (!outs[k].valid()) {
+      code.more_outputs.push_back(r.more_names[k - 1]);
+      continue;
+    }
+    auto more = c.value(outs[k]);
+    if (!more) return Error{r.op_type + " output " + std::to_string(k + 1) + ": " + more.error().message};
+    code.more_outputs.push_back(*more);
+  }
   code.init_lines = std::move(c.init_lines);
   code.forward_lines = std::move(c.forward);
   code.output = *result;

@@ -50,6 +50,9 @@ struct Ctx {
   // The graph takes gradients (ONNX Gradient): forward() runs with autograd on.
   bool needs_grad = false;
   std::unordered_map<uint32_t, std::string> expr;  // value -> Python expression
+  // value -> the variable outVar gives it, claimed in `locals` by whoever sets it (the
+  // builder's names for an ONNX op layer's outputs)
+  std::unordered_map<uint32_t, std::string> fixed_vars;
   std::unordered_map<uint32_t, KnownConst> consts;
   std::set<uint32_t> skipped_nodes;  // fused into an earlier node's module
   TorchImport result;

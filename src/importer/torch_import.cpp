@@ -269,6 +269,10 @@ void Ctx::claimReserved() {
 }
 
 std::string Ctx::outVar(const ir::Node& n, size_t output) {
+  if (auto it = fixed_vars.find(n.outputs[output].index); it != fixed_vars.end()) {  // claimed by the caller
+    expr[n.outputs[output].index] = it->second;
+    return it->second;
+  }
   std::string base = localScope(n);
   // Outside a block a nameless node's variable is named after its value; inside one,
   // after its op, so every instance reads the same.

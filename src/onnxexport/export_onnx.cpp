@@ -52,6 +52,12 @@ Result<ExportResult> exportOnnx(const builder::Document& doc, const ExportOption
     return false;
   };
 
+  // Outputs 2, 3... of multi-output layers, named <layer>_<k> as in the PyTorch code.
+  std::map<builder::NodeId, std::vector<std::string>> more_names;
+  auto tensorOf = [&](const builder::Edge& e) -> const std::string& {
+    return e.out == 0 ? name[e.from] : more_names[e.from][static_cast<size_t>(e.out - 1)];
+  };
+
   for (builder::NodeId id : analysis.order) {
     const builder::NodeReport& r = *analysis.find(id);
     const builder::LayerSpec& spec = *r.spec;
@@ -65,13 +71,24 @@ Result<ExportResult> exportOnnx(const builder::Document& doc, const ExportOption
     node.params = builder::resolveParams(spec, node.params).values;
     detail::LayerCtx ctx{w, node, spec, {}, {}, out, layer};
     for (const builder::Edge& e : doc.inputEdges(id)) {
-      ctx.inputs.push_back(name[e.from]);
-      ctx.in_info.push_back(*analysis.find(e.from)->output);
+      ctx.inputs.push_back(tensorOf(e));
+      ctx.in_info.push_back(*analysis.find(e.from)->outputAt(e.out));
     }
     const int first = w.nodeCount();
     const std::string result = detail::lowerLayer(ctx);
     if (!w.error().empty()) return Error{layer + ": " + w.error()};
     w.rename(first, result, layer);
+    std::vector<std::string>& more = more_names[id];
+    for (size_t k = 0; k < ctx.more_outputs.size(); ++k) {
+      const builder::TensorInfo* t = r.outputAt(static_cast<int>(k + 1));
+      if (ctx.more_outputs[k].empty() || !t) {  // omitted, or unused without a shape: keeps its own name
+        more.push_back(ctx.more_outputs[k]);
+        continue;
+      }
+      more.push_back(w.unique(layer + "_" + std::to_string(k + 1)));
+      w.rename(first, ctx.more_outputs[k], more.back());
+      w.declare(more.back(), t->dtype, t->dimsFor(Framework::PyTorch), detail::GraphWriter::Where::ValueInfo);
+    }
     w.declare(layer, out.dtype, out.dimsFor(Framework::PyTorch),
               outputOf(id) ? detail::GraphWriter::Where::Output : detail::GraphWriter::Where::ValueInfo);
   }

@@ -77,6 +77,12 @@ std::string GraphWriter::unique(const std::string& base) {
   }
 }
 
+OpRef& OpRef::omitOutput(size_t k) {
+  proto_->set_output(static_cast<int>(k), "");
+  outs_[k].clear();
+  return *this;
+}
+
 OpRef GraphWriter::op(const std::string& type, const std::vector<std::string>& inputs, const std::string& scope,
                       int outputs) {
   auto* n = graph_->add_node();

@@ -50,6 +50,7 @@ class OpRef {
   OpRef& ints(const char* name, const builder::IntList& v);
   OpRef& strs(const char* name, const std::vector<std::string>& v);
   OpRef& floats(const char* name, const std::vector<double>& v);
+  OpRef& omitOutput(size_t k);  // output k left empty (""), as ONNX writes an optional output not computed
 
  private:
   ::onnx::NodeProto* proto_;

@@ -21,6 +21,7 @@ struct LayerCtx {
   std::vector<builder::TensorInfo> in_info;    // their builder shapes
   builder::TensorInfo out_info;
   std::string scope;                           // prefix of node and weight names
+  std::vector<std::string> more_outputs;       // set by a multi-output layer: its outputs 2, 3... ("" if omitted)
 
   int64_t pi(const char* name) const { return std::get<int64_t>(node.params.at(name)); }
   double pf(const char* name) const { return std::get<double>(node.params.at(name)); }

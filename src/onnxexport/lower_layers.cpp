@@ -423,14 +423,32 @@ std::string onnxOp(LayerCtx& c) {
   }
   auto attrs = builder::parseOnnxAttrs(c.pe("attributes"));
   auto consts = builder::parseOnnxConsts(c.pe("constants"));
-  if (!attrs || !consts) {
-    w.fail(attrs ? consts.error().message : attrs.error().message);
+  auto more = builder::parseOnnxOutputs(c.pe("more_outputs"));
+  if (!attrs || !consts || !more) {
+    w.fail(!attrs ? attrs.error().message : !consts ? consts.error().message : more.error().message);
     return c.inputs.empty() ? std::string() : c.inputs[0];
   }
-  // The export is opset 17. Pad and Clip of opsets before 11 took as attributes what are
-  // inputs since: moved there. The other ops that changed their inputs before 13 are refused.
+  // The export is opset 17. Pad and Clip of opsets before 11, and Split before 13, took as
+  // attributes what are inputs since: moved there. The other ops that changed their inputs
+  // before 13 are refused.
   const int64_t opset = c.pi("opset");
-  if (opset < 11 && (op_type == "Pad" || op_type == "Clip") && consts->empty() && c.inputs.size() == 1) {
+  if (opset < 13 && op_type == "Split" && consts->empty() && c.inputs.size() == 1) {
+    std::vector<builder::OnnxAttr> kept;
+    for (builder::OnnxAttr& a : *attrs) {
+      if (a.name != "split") {
+        kept.push_back(std::move(a));
+        continue;
+      }
+      builder::OnnxConst k;
+      k.literal = true;
+      k.input = 1;
+      k.dtype = "INT64";
+      k.dims = {static_cast<int64_t>(a.ints.size())};
+      k.values.assign(a.ints.begin(), a.ints.end());
+      consts->push_back(k);
+    }
+    *attrs = std::move(kept);
+  } else if (opset < 11 && (op_type == "Pad" || op_type == "Clip") && consts->empty() && c.inputs.size() == 1) {
     std::vector<builder::OnnxAttr> kept;
     auto scalar = [&](double v) {
       builder::OnnxConst k;
@@ -488,7 +506,11 @@ std::string onnxOp(LayerCtx& c) {
     else
       ins.push_back(w.constValues(c.scope, k->onnxDataType(), k->dims, k->values));
   }
-  OpRef node = w.op(op_type, ins, c.scope);
+  OpRef node = w.op(op_type, ins, c.scope, 1 + static_cast<int>(more->size()));
+  for (size_t k = 0; k < more->size(); ++k) {
+    if ((*more)[k].omitted) node.omitOutput(k + 1);
+    c.more_outputs.push_back(node.out(k + 1));
+  }
   for (const builder::OnnxAttr& a : *attrs) {
     using K = builder::OnnxAttr::Kind;
     switch (a.kind) {

@@ -20,7 +20,7 @@ LayerGraph layersFromBuilder(const builder::Document& doc, const builder::Analys
     Layer l;
     const bool input = r && r->spec && r->spec->family == builder::Family::Input;
     l.kind = input ? LayerKind::Input : LayerKind::Op;
-    l.op_type = input ? "Input" : scene::cleanText(n.type, 64);
+    l.op_type = input ? "Input" : scene::cleanText(builder::typeLabel(n), 64);
     l.name = scene::cleanText(n.name, 200);
     l.category = r && r->spec ? sceneCategory(r->spec->diagram) : scene::OpCategory::Other;
     if (r && r->output) {
@@ -85,7 +85,7 @@ DensePart builderDensePart(const builder::Document& doc, const builder::Analysis
   for (size_t i = 0; i < n; ++i) {
     const Layer& l = g.layers[i];
     for (uint32_t s : l.sources)
-      if (s < nodes.size()) titles[i] += (titles[i].empty() ? "" : " · ") + scene::cleanText(nodes[s].type, 40);
+      if (s < nodes.size()) titles[i] += (titles[i].empty() ? "" : " · ") + scene::cleanText(builder::typeLabel(nodes[s]), 40);
     if (titles[i].empty()) titles[i] = l.op_type;
     const uint32_t own = l.sources.empty() ? 0xFFFFFFFFu : l.sources[0];
     const builder::LayerSpec* spec = own < a.nodes.size() ? a.nodes[own].spec : nullptr;

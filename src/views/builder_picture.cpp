@@ -72,7 +72,7 @@ float boxWidth(const std::string& title, const std::string& sub, const std::stri
 }  // namespace
 
 std::string builderBoxSubtitle(const b::Node& n, const b::NodeReport* report, bool shape, b::Framework framework) {
-  std::string sub = n.type;
+  std::string sub = b::typeLabel(n);
   if (shape && report && report->output) sub += "  " + b::formatShape(*report->output, framework);
   return sub;
 }
@@ -185,7 +185,10 @@ Drawing builderPicture(const b::Document& doc, const b::Analysis& analysis, cons
     if (f == index.end() || t == index.end() || !shown(nodes[f->second]) || !shown(nodes[t->second])) continue;
     const Box& from = boxes[f->second];
     const Box& to = boxes[t->second];
-    const Point p0{from.r.x + from.r.width / 2, from.r.y + from.r.height};
+    // Output k of a multi-output layer leaves from its place along the bottom, as on the canvas.
+    const int outputs = f->second < analysis.nodes.size() ? std::max(1, analysis.nodes[f->second].output_count) : 1;
+    const Point p0{from.r.x + from.r.width * static_cast<float>(er.edge.out + 1) / static_cast<float>(outputs + 1),
+                   from.r.y + from.r.height};
     const Point p1{to.r.x + to.r.width * static_cast<float>(er.edge.port + 1) / static_cast<float>(to.ports + 1), to.r.y - 6.0f};
     BuilderEdgeRoute route = builderEdgeRoute(p0, p1, from.r.x, from.r.x + from.r.width, to.r.x, to.r.x + to.r.width, 30.0f, 24, detours[ei]);
     d.beginGroup("edge", {{"from", nodes[f->second].name}, {"to", nodes[t->second].name}});

@@ -149,9 +149,10 @@ export async function setParam(page, param, text) {
   await frames(page, 2);
 }
 
-// Drags from `from`'s output port to input port `port` of `to` (node names).
-export async function connectByDrag(page, from, to, port = 0) {
-  const a = centre(await rect(page, `out:${from}`));
+// Drags from `from`'s output port `out` (0: the first, named "out:NAME"; then
+// "out:NAME:1"...) to input port `port` of `to` (node names).
+export async function connectByDrag(page, from, to, port = 0, out = 0) {
+  const a = centre(await rect(page, `out:${from}${out ? `:${out}` : ''}`));
   const b = centre(await rect(page, `in:${to}:${port}`));
   await dragBetween(page, a, b);
 }

@@ -3,14 +3,17 @@
 // back with Undo), a layer is changed in the properties panel, and the code taken from
 // the Copy button runs in /usr/bin/python3 (python3-torch) with the changed layer. A
 // builder that already holds a model asks first (Keep mine / Replace), and Undo after
-// Replace brings that model back. A MobileNetV2 (ReLU6 as Clip: no builder layer) opens
-// with its Clips as generic ONNX op layers and its parameter count, and its code runs.
+// Replace brings that model back. A MobileNetV2 (ReLU6 as Clip(0, 6)) opens with builder
+// layers only, its Clips as ReLU6 layers, its parameter count, and its code runs. A model
+// whose Split and TopK have two used outputs opens with those as ONNX op layers titled by
+// their op, with two output ports each; a new layer connected by a drag from a second
+// output port reads that output.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dropFiles, screenshot, SITE, waitDrawn, waitReady } from './lib.mjs';
-import { addFromPicker, assert, builderDoc, builderUi, click, frames, rect, setParam, showBuilder } from './builder_lib.mjs';
+import { addFromPicker, assert, builderDoc, builderUi, click, connectByDrag, frames, rect, setParam, showBuilder } from './builder_lib.mjs';
 import { clickUi, openModel, waitGraph } from './graph_lib.mjs';
 
 function runPython(code) {
@@ -38,8 +41,64 @@ torch.onnx.export(m, (torch.rand(1, 3, 96, 96),), ${JSON.stringify(file)}, opset
   return file;
 }
 
+// A GLU (Split into halves) and TopK's values and indices: two nodes with two used outputs.
+function twoOutputs() {
+  const file = path.join(os.tmpdir(), 'nf-edit-in-builder-two-outputs.onnx');
+  if (!fs.existsSync(file)) {
+    execFileSync('/usr/bin/python3', ['-c', `
+import torch
+class TwoOutputs(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 8, 3, padding=1)
+    def forward(self, x):
+        a, b = torch.split(self.conv(x), [4, 4], dim=1)  # a Split (chunk() exports as two Slices)
+        values, indices = (a * torch.sigmoid(b)).flatten(1).topk(5)
+        return values + indices.float()
+torch.manual_seed(0)
+torch.onnx.export(TwoOutputs().eval(), (torch.rand(1, 3, 8, 8),), ${JSON.stringify(file)}, opset_version=14, input_names=["x"], output_names=["y"])
+`], { encoding: 'utf8', timeout: 180000, stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  return file;
+}
+
 export default function register(t) {
-  t.test('a MobileNetV2 (Clip is no builder layer) opens in the builder with ONNX op layers, and its code runs', {
+  t.test('nodes with two used outputs open as ONNX op layers with two output ports; a drag from the second connects it', {
+    timeout: 240000, context: { viewport: { width: 1600, height: 1000 } },
+  }, async ({ page, url }) => {
+    await openModel(page, url, twoOutputs());
+    await clickUi(page, 'edit_in_builder');
+    const g = await waitGraph(page, (s) => !!s.edit_in_builder, 'the import published');
+    assert(g.edit_in_builder.error === '', `no error: ${g.edit_in_builder.error}`);
+    let doc = await builderDoc(page);
+    const split = doc.nodes.find((n) => n.type === 'OnnxOp' && n.params.op_type === 'Split');
+    const topk = doc.nodes.find((n) => n.type === 'OnnxOp' && n.params.op_type === 'TopK');
+    assert(split && topk, `a Split and a TopK layer: ${doc.nodes.map((n) => n.type).join(' ')}`);
+    const second = doc.edges.filter((e) => e.out === 1).map((e) => e.from).sort();
+    assert(JSON.stringify(second) === JSON.stringify([split.id, topk.id].sort()), `one edge reads each one's output 2: ${JSON.stringify(doc.edges)}`);
+    let ui = await builderUi(page);
+    assert(ui.errors === 0, `no errors (${ui.errors})`);
+    // Both output ports of the Split are drawn, and the box is titled by its op.
+    await rect(page, `out:${split.name}`);
+    await rect(page, `out:${split.name}:1`);
+    const added = await addFromPicker(page, 'tanh', 'Tanh');
+    await connectByDrag(page, split.name, added.name, 0, 1);
+    doc = await builderDoc(page);
+    const edge = doc.edges.find((e) => e.to === added.id);
+    assert(edge && edge.from === split.id && edge.out === 1, `the drag connected output 2 of ${split.name}: ${JSON.stringify(edge)}`);
+    ui = await builderUi(page);
+    assert(ui.errors === 0, `the new layer reads the half it was connected to (${ui.errors} errors)`);
+    await click(page, `node:${split.name}`);
+    await frames(page, 3);
+    await screenshot(page, 'edit-in-builder-two-outputs');
+    await click(page, 'btn:Copy');
+    const copied = await page.evaluate(() => window.netforgeBuilder.copied());
+    assert(copied.includes(`${split.name}, ${split.name}_1 = onnx_split(`), 'the Split binds both halves');
+    const out = runPython(copied);
+    assert(/output \(1, 5\)/.test(out), `python prints the ONNX output shape (1, 5): ${out}`);
+  });
+
+  t.test('a MobileNetV2 (ReLU6 as Clip) opens in the builder with builder layers only, and its code runs', {
     timeout: 300000, context: { viewport: { width: 1600, height: 1000 } },
   }, async ({ page, url }) => {
     await openModel(page, url, mobileNetV2());
@@ -48,8 +107,10 @@ export default function register(t) {
     assert(g.edit_in_builder.error === '', `no error: ${g.edit_in_builder.error}`);
     console.log(`    MobileNetV2 Edit in builder: ${g.edit_in_builder.layers} layers in ${g.edit_in_builder.ms} ms (in the page)`);
     const doc = await builderDoc(page);
-    const clips = doc.nodes.filter((n) => n.type === 'OnnxOp' && n.params.op_type === 'Clip');
-    assert(clips.length === 35, `ReLU6 as 35 ONNX op layers (Clip): ${clips.length}`);
+    const clips = doc.nodes.filter((n) => n.type === 'ReLU6');
+    assert(clips.length === 35, `35 ReLU6 layers (Clip(0, 6)): ${clips.length}`);
+    const generic = doc.nodes.filter((n) => n.type === 'OnnxOp');
+    assert(generic.length === 0, `no ONNX op layers: ${generic.map((n) => n.params.op_type).join(' ')}`);
     const ui = await builderUi(page);
     assert(ui.errors === 0 && ui.params_total === 3487816, `complete, with the file's 3,487,816 parameters (${ui.errors} errors, ${ui.params_total})`);
     await click(page, `node:${clips[0].name}`);
@@ -57,7 +118,7 @@ export default function register(t) {
     await screenshot(page, 'edit-in-builder-mobilenet');
     await click(page, 'btn:Copy');
     const copied = await page.evaluate(() => window.netforgeBuilder.copied());
-    assert(copied.includes('torch.clamp('), 'the Clip layers are torch.clamp calls');
+    assert(copied.includes('nn.ReLU6()'), 'the Clip layers are nn.ReLU6 modules');
     const out = runPython(copied);
     assert(/output \(1, 1000\)/.test(out), `python prints the ONNX output shape (1, 1000): ${out}`);
     assert(out.includes('parameters 3487816'), `PyTorch counts the file's parameters: ${out}`);

@@ -120,7 +120,7 @@ TEST(OnnxToBuilder, MatMulWithBiasAddIsOneLinear) {
   EXPECT_EQ(a.total.trainable, 16 * 8 + 8);
 }
 
-// A MobileNet-style block: ReLU6 (Clip between two Constant nodes), a squeeze-and-
+// A MobileNet-style block: ReLU6 (Clip between two Constant nodes: a ReLU6 layer), a squeeze-and-
 // excitation gate (GlobalAveragePool kept as a map, HardSigmoid, a broadcasting Mul), a
 // learned per-channel scale (Mul by a float initializer) and a Reshape by a constant shape.
 ir::Model mobileBlock() {
@@ -149,17 +149,18 @@ TEST(OnnxToBuilder, OpsThatAreNoBuilderLayerBecomeOnnxOpLayers) {
   auto r = onnxToBuilder(mobileBlock());
   ASSERT_TRUE(r) << r.error().message;
   const builder::Document& doc = r->doc;
-  EXPECT_EQ(r->onnx_op_layers, 5);  // Clip, HardSigmoid, the two Muls, Reshape
-  const builder::Node* clip = byName(doc, "act");
+  EXPECT_EQ(r->onnx_op_layers, 4);  // HardSigmoid, the two Muls, Reshape
+  EXPECT_EQ(byName(doc, "act")->type, "ReLU6");  // Clip(0, 6)
+  const builder::Node* clip = byName(doc, "se_gate");  // an ONNX op layer titled by its op
   ASSERT_NE(clip, nullptr);
   EXPECT_EQ(clip->type, "OnnxOp");
-  EXPECT_EQ(std::get<std::string>(clip->params.at("op_type")), "Clip");
-  EXPECT_EQ(std::get<builder::IntList>(clip->params.at("output_shape")), (builder::IntList{1, 4, 8, 8}));
-  auto consts = builder::parseOnnxConsts(std::get<std::string>(clip->params.at("constants")));
+  EXPECT_EQ(builder::typeLabel(*clip), "HardSigmoid");
+  EXPECT_EQ(std::get<std::string>(byName(doc, "Reshape")->params.at("op_type")), "Reshape");
+  EXPECT_EQ(std::get<builder::IntList>(byName(doc, "se")->params.at("output_shape")), (builder::IntList{1, 4, 8, 8}));
+  auto consts = builder::parseOnnxConsts(std::get<std::string>(byName(doc, "Reshape")->params.at("constants")));
   ASSERT_TRUE(consts) << consts.error().message;
-  ASSERT_EQ(consts->size(), 2u);
-  EXPECT_TRUE((*consts)[1].literal);
-  EXPECT_EQ((*consts)[1].values, (std::vector<double>{6.0}));
+  ASSERT_EQ(consts->size(), 1u);
+  EXPECT_EQ((*consts)[0].values, (std::vector<double>{1, -1}));
   auto attrs = builder::parseOnnxAttrs(std::get<std::string>(byName(doc, "se_gate")->params.at("attributes")));
   ASSERT_TRUE(attrs && attrs->size() == 1u);
   EXPECT_EQ((*attrs)[0].name, "alpha");
@@ -170,7 +171,7 @@ TEST(OnnxToBuilder, OpsThatAreNoBuilderLayerBecomeOnnxOpLayers) {
   const builder::Analysis a = builder::analyze(doc, builder::Framework::PyTorch);
   ASSERT_TRUE(a.ok()) << builder::errorLines(doc, a).front();
   EXPECT_EQ(a.find(a.outputs[0])->output->dims, (builder::IntList{10}));
-  EXPECT_EQ(a.find(clip->id)->output->dims, (builder::IntList{8, 8, 4}));  // canonical: channels last
+  EXPECT_EQ(a.find(byName(doc, "se")->id)->output->dims, (builder::IntList{8, 8, 4}));  // canonical: channels last
   // conv 4*3*3*3, the scale 4 (a float initializer is a parameter; Constant nodes are not), fc 256*10.
   EXPECT_EQ(a.total.trainable, 108 + 4 + 2560);
 
@@ -178,17 +179,20 @@ TEST(OnnxToBuilder, OpsThatAreNoBuilderLayerBecomeOnnxOpLayers) {
   torch.onnx_ops = onnxOpTorch;
   auto code = builder::generateCode(doc, torch);
   ASSERT_TRUE(code) << code.error().message;
-  EXPECT_NE(code->find("act = torch.clamp(conv, "), std::string::npos) << *code;
+  EXPECT_NE(code->find("self.act = nn.ReLU6()"), std::string::npos) << *code;
+  EXPECT_NE(code->find("        se_gate = "), std::string::npos) << *code;
   EXPECT_NE(code->find("nn.Parameter(torch.zeros([1, 4, 1, 1]"), std::string::npos) << *code;
   auto untranslated = builder::generateCode(doc, {});
   ASSERT_FALSE(untranslated);
-  EXPECT_NE(untranslated.error().message.find("act: ONNX op layers need the importer's translation"), std::string::npos)
+  EXPECT_NE(untranslated.error().message.find("se_gate: ONNX op layers need the importer's translation"), std::string::npos)
       << untranslated.error().message;
   builder::CodegenOptions keras;
   keras.framework = builder::Framework::Keras;
   auto refused = builder::generateCode(doc, keras);
   ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("act: OnnxOp is not available in Keras (ONNX Clip has no Keras layer"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("se_gate: ONNX op HardSigmoid is not available in Keras"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(refused.error().message.find("act:"), std::string::npos) << refused.error().message;  // ReLU6 is in Keras
 }
 
 // What an ONNX op layer cannot hold is named with the node: here an op of an unknown
@@ -210,8 +214,8 @@ TEST(OnnxToBuilder, AnOpWithoutAnInferredShapeIsNamed) {
 TEST(OnnxToBuilder, OnnxOpLayerWithBadJsonIsReported) {
   auto r = onnxToBuilder(mobileBlock());
   ASSERT_TRUE(r) << r.error().message;
-  builder::Node clip = *byName(r->doc, "act");
-  clip.params["attributes"] = std::string("{\"min\": 3");
+  builder::Node clip = *byName(r->doc, "se_gate");
+  clip.params["attributes"] = std::string("{\"alpha\": 3");
   ASSERT_TRUE(r->doc.replaceNode(clip));
   const builder::Analysis a = builder::analyze(r->doc, builder::Framework::PyTorch);
   ASSERT_FALSE(a.ok());
@@ -281,6 +285,91 @@ TEST(OnnxToBuilder, ResidualBranchSitsBesideTheShortcut) {
   EXPECT_EQ(byName(r->doc, "block_relu")->pos.x, conv->pos.x);
   EXPECT_EQ(add->pos.x, fork->pos.x);
   EXPECT_GT(add->pos.y, byName(r->doc, "block_relu")->pos.y);
+}
+
+// GLU's Split (two used outputs) and TopK (values and indices both used) are ONNX op
+// layers with two outputs: each consumer's edge names the output it reads, and the
+// PyTorch code binds both (builder_roundtrip.py runs such a model against netforge run).
+TEST(OnnxToBuilder, NodesWithSeveralUsedOutputsKeepThem) {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({1, 8, 4, 4}));
+  g.initInts("halves", {2}, {4, 4});
+  g.initInts("k", {1}, {3});
+  const auto halves = g.ops("Split", "/glu/Split", {"x", "halves"}, 2, {test::aInt("axis", 1)});
+  const std::string gate = g.op("Sigmoid", "/glu/Sigmoid", {halves[1]});
+  std::string h = g.op("Mul", "/glu/Mul", {halves[0], gate});
+  h = g.op("Flatten", "/Flatten", {h});
+  const auto top = g.ops("TopK", "/top/TopK", {h, "k"}, 2);
+  const std::string idx = g.op("Cast", "/top/Cast", {top[1]}, {test::aInt("to", 1)});
+  g.output(g.op("Add", "/Add", {top[0], idx}));
+  g.output(top[1]);  // the indices are a model output too
+  auto r = onnxToBuilder(m);
+  ASSERT_TRUE(r) << r.error().message;
+  const builder::Document& doc = r->doc;
+  const builder::Node* split = byName(doc, "glu");
+  ASSERT_NE(split, nullptr);
+  EXPECT_EQ(builder::typeLabel(*split), "Split");
+  EXPECT_EQ(builder::outputCount(*split), 2);
+  const builder::Edge* second = doc.edgeInto(byName(doc, "glu_2")->id, 0);  // the Sigmoid
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->from, split->id);
+  EXPECT_EQ(second->out, 1);
+  EXPECT_EQ(byName(doc, "glu_3")->type, "Multiply");  // two halves of one shape: a builder merge
+  const builder::Node* topk = byName(doc, "top");
+  ASSERT_NE(topk, nullptr);
+  EXPECT_EQ(doc.edgeInto(byName(doc, "top_2")->id, 0)->out, 1);  // the Cast reads the indices
+
+  const builder::Analysis a = builder::analyze(doc, builder::Framework::PyTorch);
+  ASSERT_TRUE(a.ok()) << builder::errorLines(doc, a).front();
+  EXPECT_EQ(a.find(byName(doc, "glu_3")->id)->output->dims, (builder::IntList{4, 4, 4}));
+  EXPECT_EQ(a.find(topk->id)->outputAt(1)->dtype, builder::DType::Int64);
+  // The document's outputs: the Add, and an Identity layer reading TopK's output 2 (a
+  // layer nothing reads is an output by its first output).
+  ASSERT_EQ(a.outputs.size(), 2u);
+  const builder::Node* indices = byName(doc, "/top/TopK_output_1");
+  ASSERT_NE(indices, nullptr);
+  EXPECT_EQ(indices->type, "Identity");
+  EXPECT_EQ(doc.edgeInto(indices->id, 0)->out, 1);
+  EXPECT_EQ(a.find(indices->id)->output->dtype, builder::DType::Int64);
+  EXPECT_EQ(a.find(byName(doc, "Add")->id)->output->dims, (builder::IntList{3}));
+
+  builder::CodegenOptions torch;
+  torch.onnx_ops = onnxOpTorch;
+  auto code = builder::generateCode(doc, torch);
+  ASSERT_TRUE(code) << code.error().message;
+  EXPECT_NE(code->find("glu, glu_1 = onnx_split(x_layer, "), std::string::npos) << *code;
+  EXPECT_NE(code->find("glu_2 = self.glu_2(glu_1)"), std::string::npos) << *code;
+  EXPECT_NE(code->find("glu_3 = glu * glu_2"), std::string::npos) << *code;
+  EXPECT_NE(code->find("top, top_1 = onnx_topk("), std::string::npos) << *code;
+}
+
+// An If / Loop / Scan is refused with the node named (its body graph is not kept).
+TEST(OnnxToBuilder, AnOpWithASubgraphIsRefusedByName) {
+  ir::Model m = test::model(13);
+  ir::GraphId then_g = GraphBuilder::addBody(m, ir::GraphId{0}, "then");
+  ir::GraphId else_g = GraphBuilder::addBody(m, ir::GraphId{0}, "else");
+  {
+    GraphBuilder t(m, then_g);
+    t.outer("x");
+    t.node("Relu", {"x"}, {"t_out"});
+    t.output("t_out");
+    GraphBuilder e(m, else_g);
+    e.outer("x");
+    e.node("Neg", {"x"}, {"e_out"});
+    e.output("e_out");
+  }
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({1, 4}));
+  g.initInts("c", {}, {1});  // a constant condition: the node is still refused for its bodies
+  const std::string h = g.op("Relu", "/pre/Relu", {"x"});
+  g.node("If", {"c"}, {"y"}, {test::aGraph("then_branch", then_g), test::aGraph("else_branch", else_g)}, "/branch/If");
+  g.output(h);
+  g.output("y");
+  auto r = onnxToBuilder(m);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("'/branch/If' (If)"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("subgraph"), std::string::npos) << r.error().message;
 }
 
 TEST(OnnxToBuilder, InputWithoutAShapeIsRefused) {

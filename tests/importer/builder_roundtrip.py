@@ -10,14 +10,16 @@ with the same parameter count. Models: NetForge's sample CNN; a torch CNN with a
 channel Concat, BatchNorm kept, LeakyReLU, global pooling and a MatMul+Add classifier;
 torchvision's ResNet-18, MobileNetV2, MobileNetV3-Small, EfficientNet-B0 and SqueezeNet 1.0 and a
 two-layer nn.TransformerEncoder (exported here, cached in WORK_DIR), whose ops that are no builder
-layer (Clip, HardSigmoid, broadcasting Mul, ceil-mode MaxPool, attention's Reshape/Transpose/
+layer (a Clip other than ReLU6's, HardSigmoid, broadcasting Mul, ceil-mode MaxPool, attention's Reshape/Transpose/
 MatMul/Softmax...) become generic ONNX op layers; and every corpus model of the light,
-pytorch-converted and simple folders (CORPUS_DIR; share printed, floors below, each failure named).
-A node an ONNX op layer cannot hold (a Split whose second output is used) is refused with the
-node named. Keras from ONNX (`netforge codegen MODEL.onnx --framework keras`, through the builder
+pytorch-converted, pytorch-operator and simple folders (CORPUS_DIR; share printed, floors below, each
+failure named; how many open with builder layers only, with ONNX op layers, or are refused).
+A node with two used outputs (GLU's Split, TopK's values and indices) is an ONNX op layer with two
+outputs whose code with the model's weights matches `netforge run`; a node an ONNX op layer cannot
+hold (an If: its body graphs) is refused with the node named. Keras from ONNX (`netforge codegen MODEL.onnx --framework keras`, through the builder
 document): ResNet-18 becomes Keras functional code (20 Conv2D, 8 Add; run and counted when
-python3 has tensorflow/keras, else checked as Python with those layers), MobileNetV2 is refused
-naming its Clip layers. Weights: ResNet-18, MobileNetV2, MobileNetV3-Small and EfficientNet-B0
+python3 has tensorflow/keras, else checked as Python with those layers), so does MobileNetV2 (its
+Clip(0, 6) are ReLU6 layers), MobileNetV3-Small is refused naming its HardSwish layers. Weights: ResNet-18, MobileNetV2, MobileNetV3-Small and EfficientNet-B0
 with random BatchNorm statistics (so their outputs are not near zero), the sample CNN, SqueezeNet,
 the transformer encoder (its ONNX op layers' float constants included) and the corpus models
 whose documents map every parameter to an ONNX tensor: the builder's code run with --onnx gives `netforge run`'s output on a random
@@ -122,6 +124,27 @@ def export_with_statistics(name, path, size):
                 m.weight.normal_(0, 0.1)
     torch.onnx.export(model, (torch.rand(1, 3, size, size),), path, opset_version=14, input_names=["image"],
                       output_names=["logits"])
+
+
+class TwoOutputs(torch.nn.Module):
+    """Nodes with two used outputs: a GLU (Split into halves) and TopK's values and indices."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 8, 3, padding=1)
+
+    def forward(self, x):
+        a, b = torch.split(self.conv(x), [4, 4], dim=1)  # a Split (chunk() exports as two Slices)
+        values, indices = (a * torch.sigmoid(b)).flatten(1).topk(5)
+        return values + indices.float()
+
+
+def export_two_outputs(path):
+    torch.manual_seed(0)
+    model = TwoOutputs().eval()
+    with torch.no_grad():  # not torch's default initialisation, which fresh weights would repeat
+        model.conv.weight.normal_(0, 0.5)
+    torch.onnx.export(model, (torch.rand(1, 3, 8, 8),), path, opset_version=14, input_names=["x"], output_names=["y"])
 
 
 RTOL, ATOL = 1e-4, 1e-5
@@ -303,8 +326,9 @@ def check(netforge, onnx_path, work):
     return "; ".join(problems) or None
 
 
-def check_keras(netforge, resnet, mobilenet):
-    """Keras from ONNX: code for a CNN whose layers Keras has, a named refusal otherwise."""
+def check_keras(netforge, resnet, mobilenet, mobilenet_v3):
+    """Keras from ONNX: code for CNNs whose layers Keras has (ResNet-18; MobileNetV2, whose
+    Clip(0, 6) is ReLU6), a refusal naming each ONNX op otherwise (MobileNetV3's HardSwish)."""
     import ast
     problems = []
     r = subprocess.run([netforge, "codegen", resnet, "--framework", "keras"], capture_output=True, text=True)
@@ -323,15 +347,25 @@ def check_keras(netforge, resnet, mobilenet):
     except ImportError:
         print(f"Keras: ResNet-18 code parses with {convs} Conv2D and {adds} Add layers (tensorflow not installed: not run)")
     r = subprocess.run([netforge, "codegen", mobilenet, "--framework", "keras"], capture_output=True, text=True)
-    if r.returncode != 1 or "OnnxOp is not available in Keras (ONNX Clip has no Keras layer" not in r.stderr:
-        problems.append(f"MobileNetV2 to Keras: exit {r.returncode}, {r.stderr.strip()[:300]!r}")
+    if r.returncode:
+        problems.append(f"MobileNetV2 to Keras failed: {r.stderr.strip()[-300:]}")
     else:
-        print("Keras: MobileNetV2 refused:", r.stderr.strip()[:160], "...")
+        ast.parse(r.stdout)
+        counts = (r.stdout.count("layers.Conv2D("), r.stdout.count("layers.ReLU(max_value=6.0"), r.stdout.count("layers.Add("))
+        if counts != (52, 35, 10):
+            problems.append(f"MobileNetV2's Keras code has {counts} Conv2D, ReLU(max_value=6) and Add layers (want 52, 35, 10)")
+        else:
+            print(f"Keras: MobileNetV2 code parses with {counts[0]} Conv2D, {counts[1]} ReLU(max_value=6.0), {counts[2]} Add")
+    r = subprocess.run([netforge, "codegen", mobilenet_v3, "--framework", "keras"], capture_output=True, text=True)
+    if r.returncode != 1 or "features_0_2: ONNX op HardSwish is not available in Keras" not in r.stderr:
+        problems.append(f"MobileNetV3 to Keras: exit {r.returncode}, {r.stderr.strip()[:300]!r}")
+    else:
+        print("Keras: MobileNetV3-Small refused:", r.stderr.strip()[:160], "...")
     return "; ".join(problems) or None
 
 
 # Corpus floors: share of each folder's models that import, run and match (the rest named).
-CORPUS_FLOORS = {"light": 1.0, "pytorch-converted": 0.95, "simple": 0.0}
+CORPUS_FLOORS = {"light": 1.0, "pytorch-converted": 1.0, "pytorch-operator": 0.5, "simple": 0.0}
 
 
 def corpus_shares(netforge, corpus, work):
@@ -341,12 +375,17 @@ def corpus_shares(netforge, corpus, work):
         entries = [e for e in manifest["files"] if e.get("folder") == folder]
         fails = []
         weighed, weight_fails = 0, []
+        kinds = {"builder layers only": 0, "with ONNX op layers": 0}
         for e in entries:
             path, folder_work = os.path.join(corpus, e["path"]), os.path.join(work, folder)
             reason = check(netforge, path, folder_work)
             if reason:
                 fails.append((e["test"], reason))
                 continue
+            name = os.path.splitext(os.path.basename(path))[0]
+            with open(os.path.join(folder_work, name + "_doc.json")) as f:
+                generic = any(n["type"] == "OnnxOp" for n in json.load(f)["nodes"])
+            kinds["with ONNX op layers" if generic else "builder layers only"] += 1
             # Every model whose parameters all come from the file loads them and computes the same.
             weights = check_weights(netforge, path, folder_work, need_all=False)
             if weights != "":
@@ -357,6 +396,9 @@ def corpus_shares(netforge, corpus, work):
         share = (n - len(fails)) / n if n else 1.0
         print(f"corpus {folder}: {n - len(fails)}/{n} open in the builder with their shapes and parameters "
               f"({100 * share:.1f}%, floor {100 * floor:.0f}%)")
+        refused = sum(1 for _, reason in fails if reason.startswith("import failed"))
+        print(f"corpus {folder}: " + ", ".join(f"{v} {k}" for k, v in kinds.items()) +
+              f", {refused} refused by the import, {len(fails) - refused} imported but failing a check")
         for test, reason in fails:
             print(f"  not {test}: {reason}")
         print(f"corpus {folder}: {weighed - len(weight_fails)}/{weighed} models whose every parameter is in the file "
@@ -414,7 +456,7 @@ def main():
     reason = check_edited(netforge, work)
     if reason:
         failures["edited"] = reason
-    reason = check_keras(netforge, resnet, os.path.join(work, "mobilenet_v2.onnx"))
+    reason = check_keras(netforge, resnet, os.path.join(work, "mobilenet_v2.onnx"), os.path.join(work, "mobilenet_v3_small.onnx"))
     if reason:
         failures["keras"] = reason
     # An op that is no builder layer becomes an ONNX op layer (here an Erf)...
@@ -427,21 +469,35 @@ def main():
     reason = check(netforge, odd, work)
     if reason:
         failures[odd] = reason
-    # ...but a node with two used outputs is refused, named, exit 1, one line.
-    split = onnx.helper.make_node("Split", [m.graph.node[0].output[0]], ["half_a", "half_b"], name="/odd/Split", axis=1)
-    add = onnx.helper.make_node("Add", ["half_a", "half_b"], ["halves"], name="/odd/Add")
-    m.graph.node.insert(1, split)
-    m.graph.node.insert(2, add)
-    m.graph.output.append(onnx.helper.make_tensor_value_info("halves", onnx.TensorProto.FLOAT, None))
+    # ...a node with two used outputs (GLU's Split, TopK's values and indices) is an ONNX op
+    # layer with two outputs: its code with the model's weights matches netforge run...
     two = os.path.join(work, "two_outputs.onnx")
-    onnx.save(m, two)
-    r = subprocess.run([netforge, "import", two], capture_output=True, text=True)
-    if r.returncode != 1 or "/odd/Split' (Split)" not in r.stderr or "output 2 is used" not in r.stderr \
-            or r.stderr.count("\n") != 1:
-        failures[two] = f"a Split with two used outputs: exit {r.returncode}, {r.stderr.strip()!r}"
+    export_two_outputs(two)
+    reason = check(netforge, two, work) or check_weights(netforge, two, work)
+    if not reason:
+        doc = json.load(open(os.path.join(work, "two_outputs_doc.json")))
+        if sum(1 for e in doc["edges"] if e.get("out") == 1) != 2:
+            reason = f"the document's edges do not read a second output twice: {doc['edges']}"
+    if reason:
+        failures[two] = reason
+    # ...and a node with a subgraph (If) is refused, named, exit 1, one line.
+    cond = onnx.helper.make_tensor("cond", onnx.TensorProto.BOOL, [], [True])
+    then_g = onnx.helper.make_graph([onnx.helper.make_node("Relu", ["erf_out"], ["t"])], "then", [],
+                                    [onnx.helper.make_tensor_value_info("t", onnx.TensorProto.FLOAT, None)])
+    else_g = onnx.helper.make_graph([onnx.helper.make_node("Neg", ["erf_out"], ["e"])], "else", [],
+                                    [onnx.helper.make_tensor_value_info("e", onnx.TensorProto.FLOAT, None)])
+    m.graph.initializer.append(cond)
+    m.graph.node.insert(2, onnx.helper.make_node("If", ["cond"], ["branched"], name="/odd/If", then_branch=then_g,
+                                                 else_branch=else_g))
+    m.graph.node[3].input[0] = "branched"
+    branch = os.path.join(work, "subgraph.onnx")
+    onnx.save(m, branch)
+    r = subprocess.run([netforge, "import", branch], capture_output=True, text=True)
+    if r.returncode != 1 or "/odd/If' (If)" not in r.stderr or "subgraph" not in r.stderr or r.stderr.count("\n") != 1:
+        failures[branch] = f"an If: exit {r.returncode}, {r.stderr.strip()!r}"
     else:
-        print("two_outputs: refused with the node named:", r.stderr.strip())
-    print(f"{len(models) + 8 - len(failures)}/{len(models) + 8} builder imports behave")
+        print("subgraph: refused with the node named:", r.stderr.strip())
+    print(f"{len(models) + 9 - len(failures)}/{len(models) + 9} builder imports behave")
     if len(sys.argv) == 4:
         failures.update(corpus_shares(netforge, sys.argv[3], os.path.join(work, "corpus")))
     for path, reason in failures.items():

@@ -10,7 +10,7 @@
 #                              `netforge run` and the original model, same parameter count;
 #                              external data loads; a missing or misshapen tensor is named
 #   importer.builder_roundtrip ONNX models (CNNs, MobileNetV2/V3, EfficientNet-B0, SqueezeNet, a
-#                              transformer encoder, the corpus's light / pytorch-converted / simple
+#                              transformer encoder, the corpus's light / pytorch-converted / pytorch-operator / simple
 #                              folders) -> `netforge import` (builder document) -> the builder's
 #                              PyTorch runs with the model's output shapes and parameter count, and
 #                              its ONNX export passes the checker; with --onnx it loads the model's
