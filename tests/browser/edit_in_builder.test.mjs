@@ -4,13 +4,15 @@
 // the Copy button runs in /usr/bin/python3 (python3-torch) with the changed layer. A
 // builder that already holds a model asks first (Keep mine / Replace), and Undo after
 // Replace brings that model back. A MobileNetV2 (ReLU6 as Clip: no builder layer) opens
-// with its Clips as generic ONNX op layers and its parameter count, and its code runs.
+// with its Clips as generic ONNX op layers and its parameter count, and its code runs. A
+// 6-layer transformer encoder opens with its repeated layers folded into one box that
+// unfolds (its layers editable, the code follows) and folds again.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dropFiles, screenshot, SITE, waitDrawn, waitReady } from './lib.mjs';
-import { addFromPicker, assert, builderDoc, builderUi, click, frames, rect, setParam, showBuilder } from './builder_lib.mjs';
+import { addFromPicker, assert, builderDoc, builderUi, click, frames, rect, setParam, showBuilder, waitUi } from './builder_lib.mjs';
 import { clickUi, openModel, waitGraph } from './graph_lib.mjs';
 
 function runPython(code) {
@@ -38,7 +40,65 @@ torch.onnx.export(m, (torch.rand(1, 3, 96, 96),), ${JSON.stringify(file)}, opset
   return file;
 }
 
+// A 6-layer nn.TransformerEncoder (d_model 32, random weights) exported by python3-torch
+// once per machine: the hierarchy's series "layers ×6".
+function encoder6() {
+  const file = path.join(os.tmpdir(), 'nf-edit-in-builder-encoder6.onnx');
+  if (!fs.existsSync(file)) {
+    execFileSync('/usr/bin/python3', ['-c', `
+import torch, torch.nn as nn
+torch.manual_seed(1)
+enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True), num_layers=6).eval()
+torch.onnx.export(enc, (torch.randn(1, 12, 32),), ${JSON.stringify(file)}, opset_version=14, input_names=["src"], output_names=["out"])
+`], { encoding: 'utf8', timeout: 180000, stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  return file;
+}
+
 export default function register(t) {
+  t.test('a transformer opens in the builder with its repeated layers folded; unfold, edit a layer, the code follows', {
+    timeout: 300000, context: { viewport: { width: 1600, height: 1000 } },
+  }, async ({ page, url }) => {
+    await openModel(page, url, encoder6());
+    await clickUi(page, 'edit_in_builder');
+    const g = await waitGraph(page, (s) => !!s.edit_in_builder, 'the import published');
+    assert(g.edit_in_builder.error === '', `no error: ${g.edit_in_builder.error}`);
+    await waitUi(page, (u) => u.settled && u.folds && u.folds.length > 0, 'the folds published');
+    let ui = await builderUi(page);
+    const doc = await builderDoc(page);
+    assert(ui.folds.length === 1, `one repeated series: ${JSON.stringify(ui.folds)}`);
+    const fold = ui.folds[0];
+    assert(fold.name === 'layers' && fold.count === 6 && fold.folded, `"layers ×6", folded: ${JSON.stringify(fold)}`);
+    assert(fold.layers > 6 * 5 && fold.layers < doc.nodes.length, `the box holds the six layers' ${fold.layers} of ${doc.nodes.length} layers`);
+    // Folded: the box on screen, readable, and none of its layers.
+    await rect(page, 'fold:layers');
+    assert(ui.text_px >= 11, `box text readable at the first picture: ${ui.text_px} px`);
+    // The first feed-forward Linear (32 -> 64) of layers.0.
+    const member = doc.nodes.find((n) => n.name === 'layers_0_linear1' && n.type === 'Linear');
+    assert(member, `layers.0's linear1: ${doc.nodes.filter((n) => n.type === 'Linear').map((n) => n.name).join(' ')}`);
+    assert(!ui.rects[`node:${member.name}`], `${member.name} is inside the folded box, not drawn`);
+    await screenshot(page, 'edit-in-builder-folded');
+
+    // Unfold: the layers show; edit one; the code follows.
+    await click(page, 'fold:layers');
+    await waitUi(page, (u) => u.folds[0].folded === false, 'unfolded');
+    await click(page, `node:${member.name}`);
+    const before = await page.evaluate(() => window.netforgeBuilder.code());
+    await setParam(page, 'out_features', '48');
+    await waitUi(page, (u) => u.settled, 'the code after the edit');
+    const edited = (await builderDoc(page)).nodes.find((n) => n.id === member.id);
+    assert(edited.params.out_features === 48, `the layer has 48 features: ${edited.params.out_features}`);
+    const code = await page.evaluate(() => window.netforgeBuilder.code());
+    assert(code !== before && /nn\.Linear\(32, 48/.test(code), 'the code has the edited layer: nn.Linear(32, 48...)');
+    await screenshot(page, 'edit-in-builder-unfolded-edited');
+
+    // Fold again from the tab over the run.
+    await click(page, 'fold:layers');
+    await waitUi(page, (u) => u.folds[0].folded === true, 'folded again');
+    ui = await builderUi(page);
+    assert(!ui.rects[`node:${member.name}`], 'folded again: its layers are not drawn');
+  });
+
   t.test('a MobileNetV2 (Clip is no builder layer) opens in the builder with ONNX op layers, and its code runs', {
     timeout: 300000, context: { viewport: { width: 1600, height: 1000 } },
   }, async ({ page, url }) => {
