@@ -168,6 +168,7 @@ void BuilderView::refresh() {
   refold();
   code_stale_ = state_stale_ = true;
   last_edit_ms_ = platform::nowMs() - t0;
+  refreshed_frame_ = ImGui::GetFrameCount();
   if (doc.nodes().size() <= kSettleLater) settle(true);
   else frames_wanted_ = std::max(frames_wanted_, 3);  // the code and the JSON on the next frames
 }
@@ -279,13 +280,7 @@ void BuilderView::drawContent(AppContext& ctx) {
     ImGui::TextDisabled("Reading the saved model...");
     return;
   }
-  const uint64_t before = seen_;
   refresh();
-  // A big document's code and JSON come on the frames after its edit, one per frame.
-  if (seen_ == before && (code_stale_ || state_stale_)) {
-    settle(false);
-    frames_wanted_ = std::max(frames_wanted_, 2);
-  }
   drawToolbar();
   float avail = ImGui::GetContentRegionAvail().x;
   float picker_w = 235.0f, rightW = std::max(300.0f, avail * 0.34f);

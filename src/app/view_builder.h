@@ -162,6 +162,7 @@ class BuilderView final : public View {
   builder::Analysis analysis_;
   builder::CodegenCache codegen_cache_;  // the analysis and ONNX op translations of earlier revisions
   bool code_stale_ = false, state_stale_ = false;  // settle() has work left
+  int refreshed_frame_ = -1;    // the ImGui frame of the last refresh (settle waits for the next)
   double last_edit_ms_ = 0;     // refresh's time for the last revision (analysis and looks)
   double last_code_ms_ = 0;     // generateCodeNow's
   double last_state_ms_ = 0;    // saveStateNow's

@@ -55,6 +55,24 @@ torch.onnx.export(enc, (torch.randn(1, 12, 32),), ${JSON.stringify(file)}, opset
   return file;
 }
 
+// Drags the builder's canvas up with the right button (a pan) until widget `name` shows.
+async function panUntilShown(page, name) {
+  for (let k = 0; k < 30; ++k) {
+    const ui = await builderUi(page);
+    if (ui.rects[name]) return;
+    const [x, y, w, h] = ui.rects.canvas;
+    await page.mouse.move(x + w / 2, y + h * 0.8);
+    await page.mouse.down({ button: 'right' });
+    for (let s = 1; s <= 4; ++s) {
+      await page.mouse.move(x + w / 2, y + h * (0.8 - 0.15 * s));
+      await frames(page, 1);
+    }
+    await page.mouse.up({ button: 'right' });
+    await frames(page, 2);
+  }
+  await rect(page, name, 1000);  // fails naming what shows
+}
+
 export default function register(t) {
   t.test('a transformer opens in the builder with its repeated layers folded; unfold, edit a layer, the code follows', {
     timeout: 300000, context: { viewport: { width: 1600, height: 1000 } },
@@ -82,6 +100,7 @@ export default function register(t) {
     // Unfold: the layers show; edit one; the code follows.
     await click(page, 'fold:layers');
     await waitUi(page, (u) => u.folds[0].folded === false, 'unfolded');
+    await panUntilShown(page, `node:${member.name}`);
     await click(page, `node:${member.name}`);
     const before = await page.evaluate(() => window.netforgeBuilder.code());
     await setParam(page, 'out_features', '48');
@@ -92,7 +111,10 @@ export default function register(t) {
     assert(code !== before && /nn\.Linear\(32, 48/.test(code), 'the code has the edited layer: nn.Linear(32, 48...)');
     await screenshot(page, 'edit-in-builder-unfolded-edited');
 
-    // Fold again from the tab over the run.
+    // Fold again from the tab over the run (Fit, nothing selected: the top of the model).
+    await click(page, 'canvas');
+    await page.keyboard.press('Escape');
+    await click(page, 'btn:Fit');
     await click(page, 'fold:layers');
     await waitUi(page, (u) => u.folds[0].folded === true, 'folded again');
     ui = await builderUi(page);
