@@ -134,6 +134,10 @@ export default function register(t) {
     assert(clips.length === 35, `ReLU6 as 35 ONNX op layers (Clip): ${clips.length}`);
     const ui = await builderUi(page);
     assert(ui.errors === 0 && ui.params_total === 3487816, `complete, with the file's 3,487,816 parameters (${ui.errors} errors, ${ui.params_total})`);
+    // Its numbered features.0..18 open folded as one box: unfolded, the first Clip shows.
+    assert(ui.folds.length === 1 && ui.folds[0].name === 'features' && ui.folds[0].count === 19,
+      `features ×19 folded: ${JSON.stringify(ui.folds)}`);
+    await click(page, 'fold:features');
     await click(page, `node:${clips[0].name}`);
     await frames(page, 3);
     await screenshot(page, 'edit-in-builder-mobilenet');

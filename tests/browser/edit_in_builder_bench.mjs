@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, ROOT, startServer, waitReady } from './lib.mjs';
 import { clickUi, openTimed, waitGraph } from './graph_lib.mjs';
-import { builderDoc, builderUi, click, frames, waitUi } from './builder_lib.mjs';
+import { builderDoc, builderUi, centre, click, clickAt, frames, rect, waitUi } from './builder_lib.mjs';
 
 const CACHE = process.env.NETFORGE_CACHE || path.join(os.homedir(), '.cache/netforge');
 const NETFORGE = path.join(process.env.NF_BUILD_NATIVE || path.join(ROOT, 'build-native-web'), 'netforge');
@@ -80,7 +80,9 @@ async function editInPage(page) {
   const linear = doc.nodes.find((n) => n.type === 'Linear' && names.has(n.name));
   if (!linear) return `${unfold}edit: no Linear layer on screen`;
   await click(page, `node:${linear.name}`);
-  await click(page, 'param:out_features');
+  await waitUi(page, `(u) => u.selection.includes(${JSON.stringify(linear.name)})`, 'the layer selected', 120000);
+  const [px, py] = centre(await rect(page, 'param:out_features', 120000));
+  await clickAt(page, px, py);
   await page.keyboard.press('Control+a');
   await page.keyboard.type(String(linear.params.out_features + 1), { delay: 5 });
   await frames(page, 2);
