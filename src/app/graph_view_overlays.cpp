@@ -34,7 +34,7 @@ void GraphView::editInBuilder(AppContext& ctx) {
   }
   builder_layers_ = imported->layers;
   Status done = builder->importDocument(std::move(imported->doc), "Edit " + opened->file_name + " in builder",
-                                        opened->file_name);
+                                        opened->file_name, std::move(imported->folds));
   builder_message_ = done.ok() ? "" : "Edit in builder: " + done.message();
 }
 

@@ -49,15 +49,18 @@ bool BuilderView::openDocument(const std::string& json, std::string* error) {
   editor_.load(std::move(doc.value()));
   selectMany({});
   status_.clear();
+  folds_.clear();
+  folded_.clear();
   fit_pending_ = true;
   setOpen(true);
   return true;
 }
 
-Status BuilderView::importDocument(b::Document doc, std::string label, std::string from) {
+Status BuilderView::importDocument(b::Document doc, std::string label, std::string from,
+                                   std::vector<b::Fold> folds) {
   if (doc.nodes().size() > b::kMaxDocumentNodes) return Error{b::nodeLimitMessage()};
   setOpen(true);
-  pending_import_ = PendingImport{std::move(doc), std::move(label), std::move(from)};
+  pending_import_ = PendingImport{std::move(doc), std::move(label), std::move(from), std::move(folds)};
   ask_import_ = false;
   if (restored_) offerImport();  // otherwise pollAutosave offers it once the saved model is in
   return {};
@@ -85,6 +88,8 @@ void BuilderView::applyImport() {
   }
   selectMany({});
   status_.clear();
+  folds_ = std::move(pending.folds);
+  folded_.assign(folds_.size(), true);  // the first picture: every series as one box
   fit_pending_ = true;
 }
 
@@ -120,31 +125,34 @@ void BuilderView::refresh() {
   const b::Document& doc = editor_.document();
   // While a drag is under way only positions change: analysis, code and autosave wait
   // for the release (one refresh then), so a drag frame costs drawing only.
-  if (dragging_ && looks_.size() == doc.nodes().size()) return;
+  if (dragging_ && looks_.size() == doc.nodes().size()) {
+    refold(true);
+    return;
+  }
+  const double t0 = platform::nowMs();
   seen_ = editor_.revision();
   last_framework_ = framework_;
   last_training_ = training_loop_;
   pruneSelection();
-  analysis_ = b::analyze(doc, framework_);
-  b::CodegenOptions options;
-  options.framework = framework_;
-  options.training_loop = training_loop_;
-  options.onnx_ops = nf::importer::onnxOpTorch;
-  auto code = b::generateCode(doc, options);
-  code_ok_ = code.ok();
-  code_ = code.ok() ? code.value() : code.error().message;
+  analysis_ = b::analyze(doc, framework_, &codegen_cache_.analysis);
 
-  // Draw cache (analysis_.nodes is in document order).
+  // Draw cache (analysis_.nodes is in document order). A box keeps its measured width
+  // while its name and subtitle stay the same.
+  std::vector<NodeLook> old = std::move(looks_);
   looks_.clear();
   looks_.reserve(doc.nodes().size());
-  detours_for_ = UINT64_MAX;  // the boxes' widths are measured again
+  size_t old_at = 0;
   for (size_t i = 0; i < doc.nodes().size(); ++i) {
     const b::Node& n = doc.nodes()[i];
     const b::NodeReport* rep = i < analysis_.nodes.size() && analysis_.nodes[i].id == n.id ? &analysis_.nodes[i]
                                                                                          : analysis_.find(n.id);
     NodeLook look;
     look.id = n.id;
+    look.name = n.name;
     look.sub = views::builderBoxSubtitle(n, rep, true, framework_);
+    while (old_at < old.size() && old[old_at].id < n.id) ++old_at;  // both sorted by id
+    if (old_at < old.size() && old[old_at].id == n.id && old[old_at].sub == look.sub && old[old_at].name == n.name)
+      look.width = old[old_at].width;
     look.error = rep && rep->hasError();
     look.blocked = rep && rep->blocked;
     const b::LayerSpec* spec = rep ? rep->spec : nullptr;
@@ -158,24 +166,76 @@ void BuilderView::refresh() {
     look.outputs = rep ? rep->output_count : 1;
     looks_.push_back(std::move(look));
   }
+  refold();
+  code_stale_ = state_stale_ = true;
+  last_edit_ms_ = platform::nowMs() - t0;
+  refreshed_frame_ = ImGui::GetFrameCount();
+  if (doc.nodes().size() <= kSettleLater) settle(true);
+  else frames_wanted_ = std::max(frames_wanted_, 3);  // the code and the JSON on the next frames
+}
+
+void BuilderView::refold(bool positions_only) {
+  const b::Document& doc = editor_.document();
+  if (folded_.size() != folds_.size()) folded_.resize(folds_.size(), true);
+  fold_view_ = b::foldView(doc, folds_, folded_);
+  if (positions_only) return;
+  fold_widths_.assign(folds_.size(), -1.0f);  // measured by the canvas
+  detours_for_ = UINT64_MAX;  // the boxes moved: the lines round them again
   edge_looks_.clear();
-  auto indexOf = [&](b::NodeId id) {
-    auto it = std::lower_bound(doc.nodes().begin(), doc.nodes().end(), id,
-                               [](const b::Node& n, b::NodeId v) { return n.id < v; });
-    return static_cast<size_t>(it - doc.nodes().begin());
-  };
-  for (const auto& er : analysis_.edges) {
+  edge_looks_.reserve(fold_view_.edges.size());
+  for (const b::FoldedView::Edge& e : fold_view_.edges) {
     EdgeLook el;
-    el.from = indexOf(er.edge.from);
-    el.to = indexOf(er.edge.to);
-    el.port = er.edge.port;
-    el.out = er.edge.out;
-    if (el.from >= doc.nodes().size() || el.to >= doc.nodes().size()) continue;
-    if (er.tensor) el.label = b::formatShape(*er.tensor, framework_);
+    el.from = e.from;
+    el.to = e.to;
+    el.port = e.port;
+    // A folded box has one output: an edge leaving it starts at its only port.
+    el.out = fold_view_.isBox(e.from) || e.edge >= doc.edges().size() ? 0 : doc.edges()[e.edge].out;
+    if (e.edge < analysis_.edges.size() && analysis_.edges[e.edge].tensor)
+      el.label = b::formatShape(*analysis_.edges[e.edge].tensor, framework_);
     edge_looks_.push_back(std::move(el));
   }
+}
 
-  std::string json = b::saveJson(doc);
+void BuilderView::setFolded(size_t fold, bool folded) {
+  if (fold >= folds_.size()) return;
+  folded_.resize(folds_.size(), true);
+  if (folded_[fold] == folded) return;
+  folded_[fold] = folded;
+  refold();
+}
+
+b::Vec2 BuilderView::viewPos(size_t index) const {
+  if (index < fold_view_.pos.size()) return fold_view_.pos[index];
+  const auto& nodes = editor_.document().nodes();
+  return index < nodes.size() ? nodes[index].pos : b::Vec2{};
+}
+
+void BuilderView::settle(bool all) {
+  if (code_stale_) {
+    generateCodeNow();
+    if (!all) return;
+  }
+  if (state_stale_) saveStateNow();
+}
+
+void BuilderView::generateCodeNow() {
+  const double t0 = platform::nowMs();
+  code_stale_ = false;
+  b::CodegenOptions options;
+  options.framework = framework_;
+  options.training_loop = training_loop_;
+  options.onnx_ops = nf::importer::onnxOpTorch;
+  options.cache = &codegen_cache_;
+  auto code = b::generateCode(editor_.document(), options);
+  code_ok_ = code.ok();
+  code_ = code.ok() ? code.value() : code.error().message;
+  last_code_ms_ = platform::nowMs() - t0;
+}
+
+void BuilderView::saveStateNow() {
+  const double t0 = platform::nowMs();
+  state_stale_ = false;
+  std::string json = b::saveJson(editor_.document());
   // Every revision change after the restore is saved, loads included; nothing is saved
   // before the restore has read what is stored (it would be overwritten unread).
   if (restored_ && editor_.revision() != autosaved_revision_) {
@@ -184,6 +244,7 @@ void BuilderView::refresh() {
     editor_.markSaved();
   }
   platform::publishBuilderState(code_, code_ok_, json);
+  last_state_ms_ = platform::nowMs() - t0;
 }
 
 // [SECTION] Selection
@@ -452,6 +513,17 @@ void BuilderView::publishUi() {
   j["gesture_canvas_ms"] = std::round(gesture_ms_ * 100) / 100;
   j["gesture_window_ms"] = std::round(gesture_window_ms_ * 100) / 100;
   j["canvas_vertices"] = canvas_vertices_;
+  // The last edit's cost in this frame loop (issue 15): analysis and looks on the edit's
+  // frame, then the code and the saved JSON (a big document's on the frames after).
+  j["edit_ms"] = std::round(last_edit_ms_ * 10) / 10;
+  j["code_ms"] = std::round(last_code_ms_ * 10) / 10;
+  j["state_ms"] = std::round(last_state_ms_ * 10) / 10;
+  j["settled"] = !code_stale_ && !state_stale_;
+  nlohmann::ordered_json folds = nlohmann::ordered_json::array();
+  for (size_t k = 0; k < folds_.size() && k < fold_view_.boxes.size(); ++k)
+    folds.push_back({{"name", folds_[k].name}, {"count", folds_[k].count}, {"layers", fold_view_.boxes[k].layers},
+                     {"folded", fold_view_.boxes[k].folded}});
+  j["folds"] = std::move(folds);
   const bool picture = picture_view_ != PictureView::Graph;
   const views::Drawing& drawing = picture_.drawing();
   j["picture"] = {{"view", picture ? pictureViewName(picture_view_) : "diagram"},

@@ -2,7 +2,11 @@
 //
 // A thin ImGui front end over builder::Editor (src/builder): every gesture becomes one
 // Editor edit (so Ctrl+Z/Ctrl+Y undo it), and the analysis and generated code are
-// recomputed only when Editor::revision() changes. The document is autosaved (IndexedDB,
+// recomputed only when Editor::revision() changes, through a builder::CodegenCache (only
+// the layers an edit touched are analysed and translated again). A big document (over
+// kSettleLater layers) gets its code on the frame after the edit and its saved JSON on
+// the one after that, so no frame does all three. An imported model's repeated series
+// show folded (builder/folds.h: view state; the document stays flat). The document is autosaved (IndexedDB,
 // web/autosave.js) on every edit once the saved one has been read at start; a save that
 // cannot be read is never overwritten unasked.
 //
@@ -39,7 +43,9 @@ class BuilderView final : public View {
   // builder. An empty builder takes it at once; a builder holding a model first asks
   // (Replace / Keep mine), so no work is replaced unasked. Before the autosave has been
   // read the document waits for it: the saved model is the one asked about.
-  Status importDocument(builder::Document doc, std::string label, std::string from);
+  // `folds`: the model's repeated series (importer::BuilderImport::folds), shown folded.
+  Status importDocument(builder::Document doc, std::string label, std::string from,
+                        std::vector<builder::Fold> folds = {});
 
   // Node box size in canvas units (zoom 1 = CSS pixels).
   static constexpr float kNodeW = 170.0f;
@@ -54,6 +60,7 @@ class BuilderView final : public View {
   // the framework) changes, so a frame does no shape formatting or edge searches.
   struct NodeLook {
     builder::NodeId id;
+    std::string name;  // the layer's name when `width` was measured
     std::string sub;  // "Conv2d  (N, 6, 28, 28)"
     int ports = 1;    // input ports drawn
     int outputs = 1;  // output ports drawn (an ONNX op layer may have several)
@@ -61,13 +68,24 @@ class BuilderView final : public View {
     bool error = false, blocked = false;
   };
   struct EdgeLook {
-    size_t from = 0, to = 0;  // indices into Document::nodes()
+    size_t from = 0, to = 0;  // indices into Document::nodes(), or nodes + fold index (a folded run's box)
     int port = 0;
     int out = 0;  // which output of `from`
     std::string label;  // the shape the edge carries ("" when unknown)
   };
 
-  void refresh();  // analysis, code, looks, autosave, test hook when the revision changed
+  void refresh();  // analysis and looks when the revision changed; code and JSON now or soon (settle)
+  // The code, then the saved JSON (autosave, test hook) of the last refresh: all of it at
+  // once for a small document, one of the two per call for a big one.
+  void settle(bool all);
+  void generateCodeNow();
+  void saveStateNow();
+  static constexpr size_t kSettleLater = 1000;  // layers
+  // Folds (builder/folds.h): the view of the document with folded runs as boxes, made
+  // again after each edit and each fold or unfold.
+  void refold(bool positions_only = false);  // positions only: a drag moved layers
+  void setFolded(size_t fold, bool folded);
+  builder::Vec2 viewPos(size_t index) const;  // where the canvas draws node `index` (canvas units)
   void drawToolbar();
   void exportOnnx();  // "Export ONNX": downloads the document as an ONNX model
   void drawTemplateGallery();  // view_builder_templates.cpp
@@ -136,6 +154,7 @@ class BuilderView final : public View {
   struct PendingImport {
     builder::Document doc;
     std::string label, from;
+    std::vector<builder::Fold> folds;
   };
   std::optional<PendingImport> pending_import_;
   bool ask_import_ = false;
@@ -143,6 +162,16 @@ class BuilderView final : public View {
   void applyImport();   // the pending import replaces the document (one undo step)
   void drawImportPopup();
   builder::Analysis analysis_;
+  builder::CodegenCache codegen_cache_;  // the analysis and ONNX op translations of earlier revisions
+  bool code_stale_ = false, state_stale_ = false;  // settle() has work left
+  int refreshed_frame_ = -1;    // the ImGui frame of the last refresh (settle waits for the next)
+  double last_edit_ms_ = 0;     // refresh's time for the last revision (analysis and looks)
+  double last_code_ms_ = 0;     // generateCodeNow's
+  double last_state_ms_ = 0;    // saveStateNow's
+  std::vector<builder::Fold> folds_;
+  std::vector<bool> folded_;    // per fold
+  builder::FoldedView fold_view_;
+  std::vector<float> fold_widths_;  // canvas units, per fold box
   std::vector<NodeLook> looks_;  // same order as Document::nodes()
   std::vector<EdgeLook> edge_looks_;
   std::vector<float> edge_detours_;  // canvas x each edge goes round boxes at (NaN: direct); views::builderEdgeDetours

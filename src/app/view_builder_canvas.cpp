@@ -17,6 +17,7 @@
 
 #include "app/theme.h"
 #include "app/view_builder.h"
+#include "base/strings.h"
 #include "views/builder_look.h"
 
 namespace nf::app {
@@ -51,7 +52,7 @@ void BuilderView::scrollIntoView(b::NodeId id) {
   const b::Node* n = editor_.document().node(id);
   if (!n || canvas_size_.x <= 0 || canvas_size_.y <= 0) return;
   constexpr float kMargin = 24.0f;
-  const ImVec2 tl = toScreen(n->pos);
+  const ImVec2 tl = toScreen(viewPos(static_cast<size_t>(n - editor_.document().nodes().data())));
   const ImVec2 br(tl.x + kNodeW * zoom_, tl.y + kNodeH * zoom_);
   // The legend strip along the bottom is not a place to show the node (as for Fit).
   const float legend = legend_h_ < canvas_size_.y * 0.4f ? legend_h_ : 0.0f;
@@ -81,11 +82,20 @@ void BuilderView::fitView(bool readable) {
   }
   double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
   const bool measured = looks_.size() == nodes.size();
+  // What the canvas draws: layers not in a folded run, and the runs' boxes.
   for (size_t i = 0; i < nodes.size(); ++i) {
-    const auto& n = nodes[i];
+    if (i < fold_view_.hidden_by.size() && fold_view_.hidden_by[i] >= 0) continue;
+    const b::Vec2 p = viewPos(i);
     const float w = measured && looks_[i].width > 0 ? looks_[i].width : kNodeW;
-    x0 = std::min(x0, n.pos.x), y0 = std::min(y0, n.pos.y);
-    x1 = std::max(x1, n.pos.x + w), y1 = std::max(y1, n.pos.y + kNodeH);
+    x0 = std::min(x0, p.x), y0 = std::min(y0, p.y);
+    x1 = std::max(x1, p.x + w), y1 = std::max(y1, p.y + kNodeH);
+  }
+  for (size_t k = 0; k < fold_view_.boxes.size(); ++k) {
+    const b::FoldedView::Box& box = fold_view_.boxes[k];
+    if (!box.layers || !box.folded) continue;
+    const float w = k < fold_widths_.size() && fold_widths_[k] > 0 ? fold_widths_[k] : kNodeW;
+    x0 = std::min(x0, box.pos.x), y0 = std::min(y0, box.pos.y);
+    x1 = std::max(x1, box.pos.x + w), y1 = std::max(y1, box.pos.y + kNodeH);
   }
   // Frames and labels are part of the picture too (a label's extent is estimated).
   for (const b::Annotation& a : editor_.document().annotations()) {
@@ -172,7 +182,8 @@ void BuilderView::drawCanvas() {
   const float rounding = coarse ? 0.0f : 5.0f * z;
   const int curve_segments = coarse ? 4 : 12;
   const size_t vtx_start = static_cast<size_t>(dl->VtxBuffer.Size);
-  auto topLeft = [&](const b::Node& n) { return toScreen(n.pos); };
+  const size_t node_count = doc.nodes().size();
+  auto hidden = [&](size_t i) { return i < fold_view_.hidden_by.size() && fold_view_.hidden_by[i] >= 0; };
   // Boxes are as wide as their text (at least kNodeW): "TransformerEncoderLayer  Nx20x64"
   // must not run out of its box. Measured once per look (looks_ are rebuilt per edit).
   auto widthOf = [&](size_t i) -> float {
@@ -181,6 +192,21 @@ void BuilderView::drawCanvas() {
     if (l.width < 0) l.width = boxWidth(doc.nodes()[i].name, l.sub);
     return l.width * z;
   };
+  // A folded run's box: its title and how many layers it holds.
+  auto foldSub = [&](size_t k) {
+    return withThousands(static_cast<int64_t>(fold_view_.boxes[k].layers)) + " layers, click to unfold";
+  };
+  if (fold_widths_.size() < folds_.size()) fold_widths_.resize(folds_.size(), -1.0f);
+  auto foldWidth = [&](size_t k) -> float {
+    if (fold_widths_[k] < 0) fold_widths_[k] = boxWidth(b::foldTitle(folds_[k]), foldSub(k));
+    return fold_widths_[k] * z;
+  };
+  // Edge ends: a layer (index < node_count) or a folded run's box (node_count + fold).
+  const size_t end_count = node_count + std::min(folds_.size(), fold_view_.boxes.size());
+  auto endTopLeft = [&](size_t end) {
+    return toScreen(end < node_count ? viewPos(end) : fold_view_.boxes[end - node_count].pos);
+  };
+  auto endWidth = [&](size_t end) { return end < node_count ? widthOf(end) : foldWidth(end - node_count); };
   auto inPort = [&](ImVec2 tl, float w, int port, int count) { return ImVec2(tl.x + w * (port + 1) / (count + 1), tl.y); };
   // Output k of `count` along the bottom edge (one output: the middle).
   auto outPort = [&](ImVec2 tl, float w, int k, int count) { return ImVec2(tl.x + w * (k + 1) / (count + 1), tl.y + node_h); };
@@ -229,9 +255,14 @@ void BuilderView::drawCanvas() {
   const float thick = std::max(1.0f, 2.0f * z);
   std::vector<ImVec2> route_points;
   if (look_ok && detours_for_ != seen_) {  // once per edit: the lines that go round boxes
-    std::vector<layout::Rect> boxes;
-    for (size_t i = 0; i < doc.nodes().size(); ++i)
-      boxes.push_back({static_cast<float>(doc.nodes()[i].pos.x), static_cast<float>(doc.nodes()[i].pos.y), widthOf(i) / z, kNodeH});
+    std::vector<layout::Rect> boxes;  // per edge end; what is not drawn lies far above everything
+    for (size_t end = 0; end < end_count; ++end) {
+      const bool drawn = end < node_count ? !hidden(end) : fold_view_.boxes[end - node_count].folded &&
+                                                               fold_view_.boxes[end - node_count].layers > 0;
+      const b::Vec2 p = end < node_count ? viewPos(end) : fold_view_.boxes[end - node_count].pos;
+      boxes.push_back(drawn ? layout::Rect{static_cast<float>(p.x), static_cast<float>(p.y), endWidth(end) / z, kNodeH}
+                            : layout::Rect{0, -1e9f, 0, 0});
+    }
     std::vector<std::pair<size_t, size_t>> ends;
     for (const EdgeLook& el : edge_looks_) ends.push_back({el.from, el.to});
     edge_detours_ = views::builderEdgeDetours(boxes, ends, 24.0f);
@@ -239,20 +270,20 @@ void BuilderView::drawCanvas() {
   }
   for (size_t ei = 0; ei < edge_looks_.size(); ++ei) {
     const EdgeLook& el = edge_looks_[ei];
-    if (el.from >= doc.nodes().size() || el.to >= doc.nodes().size()) continue;
-    const b::Node& from = doc.nodes()[el.from];
-    const b::Node& to = doc.nodes()[el.to];
-    const int ports = look_ok ? looks_[el.to].ports : 1;
-    ImVec2 p0 = outPort(topLeft(from), widthOf(el.from), el.out, look_ok ? looks_[el.from].outputs : 1);
-    ImVec2 p1 = inPort(topLeft(to), widthOf(el.to), el.port, ports);
+    if (el.from >= end_count || el.to >= end_count) continue;
+    const int ports = look_ok && el.to < node_count ? looks_[el.to].ports : 1;
+    const int outputs = look_ok && el.from < node_count ? looks_[el.from].outputs : 1;
+    const ImVec2 from_tl = endTopLeft(el.from), to_tl = endTopLeft(el.to);
+    ImVec2 p0 = outPort(from_tl, endWidth(el.from), el.out, outputs);
+    ImVec2 p1 = inPort(to_tl, endWidth(el.to), el.port, ports);
     if (!visible(ImVec2(std::min(p0.x, p1.x) - 60 * z, std::min(p0.y, p1.y) - 60 * z),
                  ImVec2(std::max(p0.x, p1.x) + 60 * z, std::max(p0.y, p1.y) + 60 * z)))
       continue;
     // A fixed, small segment count: adaptive tessellation of 500 curves is a frame's budget.
-    const float from_x = topLeft(from).x, to_x = topLeft(to).x;
+    const float from_x = from_tl.x, to_x = to_tl.x;
     const views::BuilderEdgeRoute route =
-        views::builderEdgeRoute({p0.x, p0.y}, {p1.x, p1.y}, from_x, from_x + widthOf(el.from), to_x,
-                                to_x + widthOf(el.to), 30.0f * z, tiny ? 1 : curve_segments,
+        views::builderEdgeRoute({p0.x, p0.y}, {p1.x, p1.y}, from_x, from_x + endWidth(el.from), to_x,
+                                to_x + endWidth(el.to), 30.0f * z, tiny ? 1 : curve_segments,
                                 ei < edge_detours_.size() && std::isfinite(edge_detours_[ei]) ? toScreen({edge_detours_[ei], 0}).x : NAN);
     route_points.clear();
     for (const auto& p : route.line) route_points.push_back(ImVec2(p.x, p.y));
@@ -262,8 +293,8 @@ void BuilderView::drawCanvas() {
   }
   if (link_from_.valid()) {
     if (const b::Node* from = doc.node(link_from_)) {
-      const size_t fi = static_cast<size_t>(from - doc.nodes().data());
-      ImVec2 p0 = outPort(topLeft(*from), widthOf(fi), link_out_, look_ok ? looks_[fi].outputs : 1);
+      const size_t from_index = static_cast<size_t>(from - doc.nodes().data());
+      ImVec2 p0 = outPort(toScreen(viewPos(from_index)), widthOf(from_index), link_out_, look_ok ? looks_[from_index].outputs : 1);
       dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + 40), ImVec2(mouse.x, mouse.y - 40), mouse,
                          IM_COL32(230, 200, 90, 255), 2.0f, 16);
     }
@@ -283,9 +314,10 @@ void BuilderView::drawCanvas() {
   };
   for (size_t i = 0; i < doc.nodes().size(); ++i) {
     const b::Node& n = doc.nodes()[i];
+    if (hidden(i)) continue;  // in a folded run: its box stands for it
     const NodeLook* look = look_ok && looks_[i].id == n.id ? &looks_[i] : nullptr;
     const float nw = widthOf(i);
-    ImVec2 tl = topLeft(n), br = add(tl, ImVec2(nw, node_h));
+    ImVec2 tl = toScreen(viewPos(i)), br = add(tl, ImVec2(nw, node_h));
     if (!visible(ImVec2(tl.x - 8, tl.y - 8), ImVec2(br.x + 8, br.y + 8))) continue;
     const bool error = look && look->error;
     const bool sel = isSelected(n.id);
@@ -334,6 +366,43 @@ void BuilderView::drawCanvas() {
     if (publishing) noteRect("node:" + n.name, tl, br);
   }
 
+  // Folded runs: a box (a small stack of cards) that unfolds on a click; an unfolded
+  // run has a tab above its first layer that folds it again.
+  int hover_fold = -1;
+  const ImU32 fold_fill = light ? IM_COL32(232, 236, 246, 255) : IM_COL32(46, 54, 70, 255);
+  const ImU32 fold_border = light ? IM_COL32(88, 108, 150, 255) : IM_COL32(140, 162, 205, 255);
+  for (size_t k = 0; k + node_count < end_count; ++k) {
+    const b::FoldedView::Box& box = fold_view_.boxes[k];
+    if (!box.layers) continue;
+    const std::string title = b::foldTitle(folds_[k]);
+    const ImVec2 at = toScreen(box.pos);
+    ImVec2 tl = at, br;
+    if (box.folded) {
+      br = add(tl, ImVec2(foldWidth(k), node_h));
+      if (!visible(ImVec2(tl.x - 8, tl.y - 8), ImVec2(br.x + 16 * z, br.y + 16 * z))) continue;
+      for (int card = 2; card >= 1; --card) {
+        const ImVec2 o(5.0f * z * card, 5.0f * z * card);
+        dl->AddRectFilled(add(tl, o), add(br, o), fold_fill, rounding);
+        dl->AddRect(add(tl, o), add(br, o), fold_border, rounding, 0, 1.0f);
+      }
+      dl->AddRectFilled(tl, br, fold_fill, rounding);
+      dl->AddRect(tl, br, fold_border, rounding, 0, 2.0f);
+      if (draw_text) dl->AddText(font, font_size, ImVec2(tl.x + 8 * z, tl.y + 6 * z), text_col, title.c_str());
+      if (draw_sub) dl->AddText(font, font_size, ImVec2(tl.x + 8 * z, tl.y + 24 * z), fold_border, foldSub(k).c_str());
+    } else {
+      const std::string tab = "[-] " + title;
+      const ImVec2 ext = font->CalcTextSizeA(font_size, FLT_MAX, 0.0f, tab.c_str());
+      tl = ImVec2(at.x, at.y - ext.y - 10 * z);
+      br = ImVec2(at.x + ext.x + 12 * z, at.y - 3 * z);
+      if (!visible(tl, br)) continue;
+      dl->AddRectFilled(tl, br, fold_fill, 4.0f * z);
+      dl->AddRect(tl, br, fold_border, 4.0f * z);
+      if (draw_text) dl->AddText(font, font_size, ImVec2(tl.x + 6 * z, tl.y + 3.5f * z), text_col, tab.c_str());
+    }
+    if (mouse.x >= tl.x && mouse.x <= br.x && mouse.y >= tl.y && mouse.y <= br.y) hover_fold = static_cast<int>(k);
+    if (publishing) noteRect("fold:" + folds_[k].name, tl, br);
+  }
+
   // Labels on top: free text, dragged by the text itself.
   for (const b::Annotation& a : doc.annotations()) {
     if (a.kind != b::Annotation::Kind::Label) continue;
@@ -377,7 +446,10 @@ void BuilderView::drawCanvas() {
   auto draggedPast = [&](float px) { return io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] >= px * px; };
   if (canvas_hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     const bool ctrl = io.KeyCtrl || io.KeySuper;
-    if (!hover_node.valid() && !hover_out.valid() && hover_annotation) {
+    if (hover_fold >= 0 && !hover_node.valid()) {
+      const size_t k = static_cast<size_t>(hover_fold);
+      setFolded(k, !fold_view_.boxes[k].folded);
+    } else if (!hover_node.valid() && !hover_out.valid() && hover_annotation) {
       selectMany({});
       selected_annotation_ = hover_annotation;
       resizing_frame_ = hover_resize;
@@ -453,7 +525,15 @@ void BuilderView::drawCanvas() {
     if (box_selecting_) {
       const b::Vec2 end = toCanvas(mouse);
       if (draggedPast(3.0f)) {
-        auto ids = editor_.nodesCenteredIn(box_start_, end, b::Vec2{kNodeW, kNodeH});
+        // Box centres where the canvas draws them (a folded run's layers are not drawn).
+        std::vector<b::NodeId> ids;
+        const double lx = std::min(box_start_.x, end.x), hx = std::max(box_start_.x, end.x);
+        const double ly = std::min(box_start_.y, end.y), hy = std::max(box_start_.y, end.y);
+        for (size_t i = 0; i < node_count; ++i) {
+          if (hidden(i)) continue;
+          const b::Vec2 c{viewPos(i).x + kNodeW / 2, viewPos(i).y + kNodeH / 2};
+          if (c.x >= lx && c.x <= hx && c.y >= ly && c.y <= hy) ids.push_back(doc.nodes()[i].id);
+        }
         if (io.KeyCtrl || io.KeyShift) ids.insert(ids.end(), selection_.begin(), selection_.end());
         selectMany(std::move(ids));
       } else {
@@ -469,6 +549,11 @@ void BuilderView::drawCanvas() {
                         ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0.0f)))
     scroll_ = add(scroll_, io.MouseDelta);
   if (canvas_hovered && io.MouseWheel != 0.0f) zoomAt(std::pow(1.15f, io.MouseWheel), mouse);
+  if (hover_fold >= 0 && !hover_node.valid()) {
+    const b::FoldedView::Box& box = fold_view_.boxes[static_cast<size_t>(hover_fold)];
+    ImGui::SetTooltip("%s: %s", b::foldTitle(folds_[static_cast<size_t>(hover_fold)]).c_str(),
+                      box.folded ? "click to show its layers" : "click to fold its layers into one box");
+  }
   if (hover_node.valid() && !link_from_.valid() && !dragging_) {
     if (const b::NodeReport* rep = analysis_.find(hover_node); rep && !rep->issues.empty()) {
       ImGui::BeginTooltip();

@@ -65,6 +65,11 @@ void BuilderView::update(AppContext&) {
   pollAutosave();
   if (restored_) pollShare();  // a shared model waits for the autosave, which it may replace
   refresh();
+  // A big document's code and JSON come on the frames after its edit, one per frame.
+  if (ImGui::GetFrameCount() != refreshed_frame_ && (code_stale_ || state_stale_)) {
+    settle(false);
+    frames_wanted_ = std::max(frames_wanted_, 2);
+  }
 }
 
 // [SECTION] Autosave

@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <functional>
-#include <map>
-#include <set>
+#include <iterator>
+#include <queue>
+#include <string_view>
+#include <unordered_map>
 
 #include "builder/rules.h"
 
@@ -32,17 +34,20 @@ const NodeReport* Analysis::find(NodeId id) const {
   return it != nodes.end() && it->id == id ? &*it : nullptr;
 }
 
-namespace {
-
-struct Work {
+// The state of one analyze() call; a friend of AnalysisCache (its entries are the
+// per-layer results this call reuses or refreshes).
+struct AnalysisWork {
+  using Entry = AnalysisCache::Entry;
   const Document& doc;
   Framework fw;
   Analysis& out;
-  std::vector<ParamMap> params;            // resolved, per node index
-  std::vector<bool> shapeable;             // false: an error prevents running the shape rule
+  AnalysisCache& cache;
+  std::vector<Entry*> entry;               // per node index: its cache entry (stable: unordered_map)
   std::vector<std::vector<int>> in_edges;   // edge indices per node index, by port
   std::vector<std::vector<int>> out_nodes;  // consumer node indices per node index
-  std::vector<int> inputCount;             // connected ports used by the rule (max port + 1)
+  // Per node index: an input edge reads an output its producer lacks (checked on every
+  // call: it depends on the producer's parameters, not only on this layer's).
+  std::vector<bool> reads_missing_output;
 
   int indexOf(NodeId id) const {
     const Node* n = doc.node(id);
@@ -50,16 +55,25 @@ struct Work {
   }
   void error(int i, std::string m) { out.nodes[i].issues.push_back({Issue::Level::Error, std::move(m)}); }
   void warn(int i, std::string m) { out.nodes[i].issues.push_back({Issue::Level::Warning, std::move(m)}); }
+  size_t& checkedCount() { return cache.checked_; }
+  size_t& propagatedCount() { return cache.propagated_; }
+  std::unordered_map<uint32_t, Entry>& entries() { return cache.entries_; }
+  Framework& cacheFramework() { return cache.framework_; }
 };
 
-void checkNode(Work& w, int i) {
+namespace {
+
+using Work = AnalysisWork;
+using Entry = AnalysisCache::Entry;
+
+// The checks that need no shapes, into the node's cache entry `e` (its issues go to
+// the report as well).
+void checkNodeFresh(Work& w, int i, Entry& e) {
   const Node& node = w.doc.nodes()[i];
-  NodeReport& r = w.out.nodes[i];
-  const LayerSpec* spec = catalog().find(node.type);
-  r.spec = spec;
+  const LayerSpec* spec = w.out.nodes[i].spec;
   if (!spec) {
     w.error(i, "unknown layer type '" + node.type + "' (made with a newer NetForge?)");
-    w.shapeable[i] = false;
+    e.shapeable = false;
     return;
   }
   if (!spec->has(w.fw) && spec->family == Family::OnnxOp) {
@@ -71,9 +85,9 @@ void checkNode(Work& w, int i) {
                    " only): replace it or generate " + frameworkName(other) + " code");
   }
   ResolvedParams rp = resolveParams(*spec, node.params);
-  for (const std::string& e : rp.errors) {
-    w.error(i, e);
-    w.shapeable[i] = false;
+  for (const std::string& message : rp.errors) {
+    w.error(i, message);
+    e.shapeable = false;
   }
   for (const std::string& u : rp.unknown)
     w.warn(i, "parameter '" + u + "' is not known to this NetForge version and is ignored");
@@ -89,51 +103,83 @@ void checkNode(Work& w, int i) {
       }
     }
   }
-  w.params[i] = std::move(rp.values);
+  e.resolved = std::move(rp.values);
 
   // Ports: known ones only, no gaps below the highest connected port, minimum met.
-  int highest = -1;
-  for (int e : w.in_edges[i]) highest = std::max(highest, w.doc.edges()[e].port);
+  const int highest = e.ports.empty() ? -1 : e.ports.back();
   const int max_ports = spec->max_inputs;
-  for (int e : w.in_edges[i]) {
-    const Edge& edge = w.doc.edges()[e];
-    const int port = edge.port;
-    const int outputs = w.out.nodes[w.indexOf(edge.from)].output_count;
-    if (edge.out >= outputs) {
-      w.error(i, spec->portName(port) + " reads output " + std::to_string(edge.out + 1) + " of " +
-                     w.doc.node(edge.from)->name + ", which has " +
-                     (outputs == 1 ? std::string("one output") : std::to_string(outputs) + " outputs"));
-      w.shapeable[i] = false;
-    }
+  for (int port : e.ports) {
     if (max_ports >= 0 && port >= max_ports) {
       w.error(i, "input port " + std::to_string(port + 1) + " does not exist (" + spec->type + " takes " +
                      (max_ports == 0 ? std::string("no inputs") : "at most " + std::to_string(max_ports)) + ")");
-      w.shapeable[i] = false;
+      e.shapeable = false;
     }
   }
   const int needed = std::max(spec->min_inputs, max_ports >= 0 ? std::min(highest + 1, max_ports) : highest + 1);
   for (int port = 0; port < needed; ++port) {
-    if (!w.doc.edgeInto(node.id, port)) {
+    if (!std::binary_search(e.ports.begin(), e.ports.end(), port)) {
       w.error(i, spec->portName(port) + " is not connected");
-      w.shapeable[i] = false;
+      e.shapeable = false;
     }
   }
-  w.inputCount[i] = needed;
+  e.input_count = needed;
+}
+
+// checkNodeFresh, or its results from the cache when the node's type, parameters and
+// connected ports are what they were.
+void checkNode(Work& w, int i) {
+  const Node& node = w.doc.nodes()[i];
+  NodeReport& r = w.out.nodes[i];
+  r.spec = catalog().find(node.type);
+  std::vector<int> ports;
+  ports.reserve(w.in_edges[i].size());
+  for (int e : w.in_edges[i]) ports.push_back(w.doc.edges()[e].port);  // edges are sorted by (to, port)
+  auto [it, fresh] = w.entries().try_emplace(node.id.index);
+  Entry& e = it->second;
+  w.entry[i] = &e;
+  if (!fresh && e.type == node.type && e.ports == ports && e.params == node.params &&
+      e.extra_params == node.extra_params) {
+    r.issues = e.check_issues;
+    return;
+  }
+  ++w.checkedCount();
+  e = Entry{};
+  e.type = node.type;
+  e.params = node.params;
+  e.extra_params = node.extra_params;
+  e.ports = std::move(ports);
+  checkNodeFresh(w, i, e);
+  e.check_issues = r.issues;
+}
+
+// An edge reading output k of a producer with fewer outputs: an error on the consumer.
+void checkOutputsRead(Work& w, int i) {
+  const LayerSpec* spec = w.out.nodes[i].spec;
+  for (int e : w.in_edges[i]) {
+    const Edge& edge = w.doc.edges()[e];
+    const int outputs = w.out.nodes[w.indexOf(edge.from)].output_count;
+    if (edge.out < outputs) continue;
+    w.error(i, (spec ? spec->portName(edge.port) : "input " + std::to_string(edge.port + 1)) + " reads output " +
+                   std::to_string(edge.out + 1) + " of " + w.doc.node(edge.from)->name + ", which has " +
+                   (outputs == 1 ? std::string("one output") : std::to_string(outputs) + " outputs"));
+    w.reads_missing_output[i] = true;
+  }
 }
 
 void topologicalOrder(Work& w) {
   const size_t n = w.doc.nodes().size();
   std::vector<int> indegree(n, 0);
   for (const Edge& e : w.doc.edges()) indegree[w.indexOf(e.to)]++;
-  std::set<int> ready;  // node indices; index order == id order
+  // The smallest ready node index first (index order == id order).
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
   for (size_t i = 0; i < n; ++i)
-    if (indegree[i] == 0) ready.insert(static_cast<int>(i));
+    if (indegree[i] == 0) ready.push(static_cast<int>(i));
   while (!ready.empty()) {
-    const int i = *ready.begin();
-    ready.erase(ready.begin());
+    const int i = ready.top();
+    ready.pop();
     w.out.order.push_back(w.doc.nodes()[i].id);
     for (int j : w.out_nodes[i])
-      if (--indegree[j] == 0) ready.insert(j);
+      if (--indegree[j] == 0) ready.push(j);
   }
 }
 
@@ -216,27 +262,10 @@ bool channelsFirstFor(const LayerSpec& spec, const ParamMap& params, const std::
   return false;
 }
 
-void propagate(Work& w, int i) {
-  const Node& node = w.doc.nodes()[i];
+// The shape rule over `inputs`: the output, the count and the errors go to the report.
+void shapeNode(Work& w, int i, const ParamMap& params, const std::vector<TensorInfo>& inputs) {
   NodeReport& r = w.out.nodes[i];
-  if (!w.shapeable[i]) return;
   const LayerSpec& spec = *r.spec;
-  std::vector<TensorInfo> inputs;
-  for (int port = 0; port < w.inputCount[i]; ++port) {
-    const Edge* e = w.doc.edgeInto(node.id, port);
-    const NodeReport& src = w.out.nodes[w.indexOf(e->from)];
-    if (!src.output) {
-      r.blocked = true;
-      return;
-    }
-    const TensorInfo* t = src.outputAt(e->out);
-    if (!t) {
-      w.error(i, spec.portName(port) + " reads output " + std::to_string(e->out + 1) + " of " + w.doc.node(e->from)->name +
-                     ", which has no shape (unused in the ONNX model)");
-      return;
-    }
-    inputs.push_back(*t);
-  }
   for (size_t p = 0; p < inputs.size(); ++p) {
     const std::string port = spec.portName(static_cast<int>(p));
     if (spec.input_kind == InputKind::Float && inputs[p].dtype != DType::Float32) {
@@ -248,7 +277,7 @@ void propagate(Work& w, int i) {
       return;
     }
   }
-  RuleContext ctx{spec, w.params[i], inputs, w.fw};
+  RuleContext ctx{spec, params, inputs, w.fw};
   Result<IntList> dims = spec.shape ? spec.shape(ctx) : Result<IntList>(Error{"no shape rule"});
   if (!dims) {
     w.error(i, dims.error().message);
@@ -269,17 +298,17 @@ void propagate(Work& w, int i) {
   TensorInfo out;
   out.dims = *dims;
   if (spec.family == Family::Input) {
-    out.dtype = std::get<std::string>(w.params[i].at("dtype")) == "int64" ? DType::Int64 : DType::Float32;
+    out.dtype = std::get<std::string>(params.at("dtype")) == "int64" ? DType::Int64 : DType::Float32;
   } else if (spec.input_kind == InputKind::Any && !inputs.empty()) {
     out.dtype = inputs[0].dtype;
   }
   if (spec.family == Family::OnnxOp) {
-    const std::string& dtype = std::get<std::string>(w.params[i].at("output_dtype"));
+    const std::string& dtype = std::get<std::string>(params.at("output_dtype"));
     if (dtype != "as_input") out.dtype = dtype == "int64" ? DType::Int64 : DType::Float32;
   }
-  out.channels_first = channelsFirstFor(spec, w.params[i], inputs, out.dims);
+  out.channels_first = channelsFirstFor(spec, params, inputs, out.dims);
   if (spec.family == Family::OnnxOp) {
-    auto more = rules::onnxOpMoreOutputs(w.params[i]);
+    auto more = rules::onnxOpMoreOutputs(params);
     if (!more) {
       w.error(i, more.error().message);
       return;
@@ -291,15 +320,64 @@ void propagate(Work& w, int i) {
   if (r.params.overflow()) w.error(i, "the parameter count of this layer does not fit in 64 bits");
 }
 
+// The node's shape from its inputs' (shapeNode), or from the cache when its checks were
+// reused and its inputs carry the same tensors as then.
+void propagate(Work& w, int i) {
+  const Node& node = w.doc.nodes()[i];
+  NodeReport& r = w.out.nodes[i];
+  Entry& e = *w.entry[i];
+  if (!e.shapeable || w.reads_missing_output[i]) return;
+  std::vector<TensorInfo> inputs;
+  inputs.reserve(static_cast<size_t>(e.input_count));
+  for (int port = 0; port < e.input_count; ++port) {
+    const Edge* edge = w.doc.edgeInto(node.id, port);
+    const NodeReport& src = w.out.nodes[w.indexOf(edge->from)];
+    if (!src.output) {
+      r.blocked = true;
+      return;
+    }
+    const TensorInfo* t = src.outputAt(edge->out);
+    if (!t) {
+      w.error(i, r.spec->portName(port) + " reads output " + std::to_string(edge->out + 1) + " of " +
+                     w.doc.node(edge->from)->name + ", which has no shape (unused in the ONNX model)");
+      return;
+    }
+    inputs.push_back(*t);
+  }
+  if (e.shaped && e.inputs == inputs) {
+    r.output = e.output;
+    r.more_outputs = e.more_outputs;
+    r.params = e.count;
+    r.issues.insert(r.issues.end(), e.shape_issues.begin(), e.shape_issues.end());
+    return;
+  }
+  ++w.propagatedCount();
+  const size_t before = r.issues.size();
+  shapeNode(w, i, e.resolved, inputs);
+  e.shaped = true;
+  e.inputs = std::move(inputs);
+  e.output = r.output;
+  e.more_outputs = r.more_outputs;
+  e.count = r.params;
+  e.shape_issues.assign(r.issues.begin() + static_cast<std::ptrdiff_t>(before), r.issues.end());
+}
+
 }  // namespace
 
-Analysis analyze(const Document& doc, Framework f) {
+Analysis analyze(const Document& doc, Framework f, AnalysisCache* cache) {
+  AnalysisCache local;  // without a cache: every layer is analysed afresh, by the same code
+  AnalysisCache& c = cache ? *cache : local;
   Analysis a;
   a.framework = f;
   const size_t n = doc.nodes().size();
   a.nodes.resize(n);
-  Work w{doc, f, a, std::vector<ParamMap>(n), std::vector<bool>(n, true), std::vector<std::vector<int>>(n),
-         std::vector<std::vector<int>>(n), std::vector<int>(n, 0)};
+  Work w{doc, f, a, c, std::vector<Entry*>(n, nullptr), std::vector<std::vector<int>>(n),
+         std::vector<std::vector<int>>(n), std::vector<bool>(n, false)};
+  if (w.cacheFramework() != f) {
+    c.clear();
+    w.cacheFramework() = f;
+  }
+  w.checkedCount() = w.propagatedCount() = 0;
   for (size_t i = 0; i < n; ++i) {
     a.nodes[i].id = doc.nodes()[i].id;
     a.nodes[i].output_count = outputCount(doc.nodes()[i]);
@@ -309,8 +387,12 @@ Analysis analyze(const Document& doc, Framework f) {
     w.in_edges[w.indexOf(edge.to)].push_back(static_cast<int>(e));
     w.out_nodes[w.indexOf(edge.from)].push_back(w.indexOf(edge.to));
   }
-  for (size_t i = 0; i < n; ++i) checkNode(w, static_cast<int>(i));
-  std::map<std::string, int> name_count;
+  for (size_t i = 0; i < n; ++i) {
+    checkNode(w, static_cast<int>(i));
+    checkOutputsRead(w, static_cast<int>(i));
+  }
+  std::unordered_map<std::string_view, int> name_count;
+  name_count.reserve(n);
   for (const Node& node : doc.nodes()) name_count[node.name]++;
   for (size_t i = 0; i < n; ++i) {
     if (name_count[doc.nodes()[i].name] > 1)
@@ -344,6 +426,12 @@ Analysis analyze(const Document& doc, Framework f) {
   }
   for (const NodeReport& r : a.nodes)
     for (const Issue& is : r.issues) (is.level == Issue::Level::Error ? a.errors : a.warnings)++;
+  // Entries of layers no longer in the document go, so the cache stays the document's size.
+  auto& entries = w.entries();
+  if (entries.size() > n) {
+    for (auto it = entries.begin(); it != entries.end();)
+      it = doc.contains(NodeId{it->first}) ? std::next(it) : entries.erase(it);
+  }
   return a;
 }
 

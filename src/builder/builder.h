@@ -10,10 +10,13 @@
 //   editor.h     Editor: every edit as one undo step (add, "+", connect, shift-click
 //                toggle, delete, move with drag merging, copy/paste, duplicate,
 //                auto-arrange, rename, change type); revision() for caching.
-//   analysis.h   analyze(doc, framework): output shape and parameter count per node,
-//                shape per edge, errors/warnings with messages, totals.
-//   codegen.h    generateCode(doc, {framework, training_loop, main_block}): PyTorch
-//                nn.Module or Keras functional model; refuses with every problem listed.
+//   analysis.h   analyze(doc, framework[, cache]): output shape and parameter count per
+//                node, shape per edge, errors/warnings with messages, totals; an
+//                AnalysisCache redoes only the layers an edit touched.
+//   codegen.h    generateCode(doc, {framework, training_loop, main_block, ..., cache}):
+//                PyTorch nn.Module or Keras functional model; refuses with every problem
+//                listed; a CodegenCache keeps the analysis and ONNX op translations.
+//   folds.h      Fold / foldView: runs of repeated layers drawn as one box (view state).
 //   serialize.h  saveJson/loadJson (versioned, migrations), saveCompact/loadCompact
 //                (share links; defaults omitted).
 //   share.h      the share-link fragment: "nf1." / "nf1e." + base64url, PBKDF2 and
@@ -25,8 +28,8 @@
 //
 // A frame of the editor, in short:
 //   if (editor.revision() != seen) {          // something changed
-//     analysis = analyze(editor.document(), framework);   // ~0.5 ms for 500 nodes
-//     code = generateCode(editor.document(), options);    // when the code panel is open
+//     analysis = analyze(editor.document(), framework, &cache.analysis);  // ~0.5 ms for 500 nodes
+//     code = generateCode(editor.document(), options);    // options.cache = &cache
 //     seen = editor.revision();
 //   }
 //   draw nodes with analysis.find(id)->output / ->issues, edges with analysis.edges[i].tensor
@@ -37,6 +40,7 @@
 #include "builder/codegen.h"
 #include "builder/document.h"
 #include "builder/editor.h"
+#include "builder/folds.h"
 #include "builder/notebook.h"
 #include "builder/limits.h"
 #include "builder/pyident.h"

@@ -8,6 +8,7 @@
 // per-framework names. Output is deterministic: same document, same bytes.
 #pragma once
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "builder/analysis.h"
@@ -17,6 +18,15 @@
 
 namespace nf::builder {
 
+// What generateCode keeps between calls on an edited document (the app keeps one per
+// builder): the analysis cache, and each ONNX op layer's translation by everything it
+// depends on (its parameters, identifier, input expressions, shapes and types), so an
+// edit re-translates only the layers it changed. The code is the same as without it.
+struct CodegenCache {
+  AnalysisCache analysis;
+  std::unordered_map<std::string, OnnxOpCode> onnx_ops;
+};
+
 struct CodegenOptions {
   Framework framework = Framework::PyTorch;
   bool training_loop = false;  // add train(): an optimiser loop on random data of the right shapes
@@ -24,6 +34,7 @@ struct CodegenOptions {
   // Torch code for the generic ONNX op layers (importer::onnxOpTorch); a document with
   // such a layer is refused without it.
   OnnxOpTranslator onnx_ops;
+  CodegenCache* cache = nullptr;  // optional: makes the code of an edited document cheap
 };
 
 // The code, or an error whose message lists the problems ("3 problems: conv2d_1: ...").
@@ -80,7 +91,7 @@ struct CodePlan {
   }
 };
 
-Result<CodePlan> makeCodePlan(const Document& doc, Framework f);
+Result<CodePlan> makeCodePlan(const Document& doc, Framework f, AnalysisCache* cache = nullptr);
 
 // Python literal helpers shared by the emitters.
 std::string pyInt(int64_t v);

@@ -102,9 +102,9 @@ std::string pyValue(const ParamValue& v) {
 
 // [SECTION] Plan
 
-Result<CodePlan> makeCodePlan(const Document& doc, Framework f) {
+Result<CodePlan> makeCodePlan(const Document& doc, Framework f, AnalysisCache* cache) {
   CodePlan plan;
-  plan.analysis = analyze(doc, f);
+  plan.analysis = analyze(doc, f, cache);
   std::vector<std::string> problems = errorLines(doc, plan.analysis);
   if (plan.analysis.inputs.empty()) problems.push_back("the model has no Input node");
   if (plan.analysis.outputs.empty() && !doc.nodes().empty() && plan.analysis.errors == 0)
@@ -201,7 +201,9 @@ std::string join(const std::vector<std::string>& parts) {
 // [SECTION] Entry point
 
 Result<std::string> generateCode(const Document& doc, const CodegenOptions& options) {
-  auto plan = makeCodePlan(doc, options.framework);
+  // Translations of layers long gone do not pile up over a session.
+  if (options.cache && options.cache->onnx_ops.size() > 2 * doc.nodes().size() + 1024) options.cache->onnx_ops.clear();
+  auto plan = makeCodePlan(doc, options.framework, options.cache ? &options.cache->analysis : nullptr);
   if (!plan) return plan.error();
   return options.framework == Framework::PyTorch ? detail::emitPyTorch(*plan, options)
                                                  : detail::emitKeras(*plan, options);

@@ -366,21 +366,6 @@ struct TorchEmitter {
   // inputs stay in the storage they have, which is ONNX's.
   std::vector<std::string> onnxOpLines(int i, const std::vector<std::string>& args) {
     const PlannedNode& p = node(i);
-    const ParamMap values = resolveParams(*p.spec, p.node->params).values;
-    auto text = [&](const char* name) { return std::get<std::string>(values.at(name)); };
-    OnnxOpRequest r;
-    r.op_type = text("op_type");
-    r.domain = text("domain");
-    r.opset = std::get<int64_t>(values.at("opset"));
-    r.layer = p.ident;
-    auto attrs = parseOnnxAttrs(text("attributes"));
-    auto consts = parseOnnxConsts(text("constants"));
-    if (!attrs || !consts) {
-      errors.push_back(p.ident + ": " + (attrs ? consts.error().message : attrs.error().message));
-      return {};
-    }
-    r.attrs = std::move(*attrs);
-    r.consts = std::move(*consts);
     // Shapes as ONNX has them at batch 1: an ONNX op layer's own output shapes hold their
     // axis 0 (attention moves the batch away from it); other layers keep the batch first.
     auto onnxShape = [&](int producer, int k) {
@@ -399,6 +384,7 @@ struct TorchEmitter {
       return d;
     };
     auto onnxType = [](DType d) { return std::string(d == DType::Int64 ? "INT64" : "FLOAT"); };
+    OnnxOpRequest r;
     for (size_t k = 0; k < args.size(); ++k) {
       r.input_exprs.push_back(args[k]);
       r.input_shapes.push_back(onnxShape(p.inputs[k], p.input_outs[k]));
@@ -406,30 +392,84 @@ struct TorchEmitter {
     }
     r.output_shape = onnxShape(i, 0);
     r.output_dtype = onnxType(out(i).dtype);
+    r.layer = p.ident;
+    r.more_names = p.more_idents;
+    if (!options.onnx_ops) {
+      errors.push_back(p.ident + ": ONNX op layers need the importer's translation (netforge codegen, or the web app)");
+      return {};
+    }
+    // The translation depends on the layer's parameters and on r's fields: an edit that
+    // left those alone finds it in the cache.
+    std::string key;
+    if (options.cache) {
+      key = cacheKey(p.node->params, r);
+      if (auto hit = options.cache->onnx_ops.find(key); hit != options.cache->onnx_ops.end())
+        return useTranslation(p, OnnxOpCode(hit->second));
+    }
+    const ParamMap values = resolveParams(*p.spec, p.node->params).values;
+    auto text = [&](const char* name) { return std::get<std::string>(values.at(name)); };
+    r.op_type = text("op_type");
+    r.domain = text("domain");
+    r.opset = std::get<int64_t>(values.at("opset"));
+    auto attrs = parseOnnxAttrs(text("attributes"));
+    auto consts = parseOnnxConsts(text("constants"));
+    if (!attrs || !consts) {
+      errors.push_back(p.ident + ": " + (attrs ? consts.error().message : attrs.error().message));
+      return {};
+    }
+    r.attrs = std::move(*attrs);
+    r.consts = std::move(*consts);
     auto more = parseOnnxOutputs(text("more_outputs"));
     if (!more) {
       errors.push_back(p.ident + ": " + more.error().message);
       return {};
     }
     r.more_outputs = std::move(*more);
-    r.more_names = p.more_idents;
-    if (!options.onnx_ops) {
-      errors.push_back(p.ident + ": ONNX op layers need the importer's translation (netforge codegen, or the web app)");
-      return {};
-    }
     auto code = options.onnx_ops(r);
     if (!code) {
       errors.push_back(p.ident + ": " + code.error().message);
       return {};
     }
-    for (std::string& line : code->init_lines) onnx_init.push_back(std::move(line));
-    onnx_op_weights.insert(onnx_op_weights.end(), code->weights.begin(), code->weights.end());
-    for (std::string& h : code->helpers)
+    if (options.cache) options.cache->onnx_ops.emplace(std::move(key), *code);
+    return useTranslation(p, std::move(*code));
+  }
+
+  // Everything an ONNX op layer's translation depends on, each part length-prefixed.
+  static std::string cacheKey(const ParamMap& params, const OnnxOpRequest& r) {
+    std::string key;
+    auto part = [&](std::string_view s) {
+      key += std::to_string(s.size());
+      key += ':';
+      key += s;
+    };
+    for (const auto& [name, value] : params) {
+      part(name);
+      part(std::holds_alternative<std::string>(value) ? std::get<std::string>(value) : formatParamValue(value));
+    }
+    part(r.layer);
+    part(std::to_string(r.more_names.size()));
+    for (const std::string& name : r.more_names) part(name);
+    for (size_t k = 0; k < r.input_exprs.size(); ++k) {
+      part(r.input_exprs[k]);
+      part(formatDims(r.input_shapes[k]));
+      part(r.input_dtypes[k]);
+    }
+    part(formatDims(r.output_shape));
+    part(r.output_dtype);
+    return key;
+  }
+
+  // The translation's lines into __init__, forward() and the helpers; the results end up
+  // in the layer's identifiers.
+  std::vector<std::string> useTranslation(const PlannedNode& p, OnnxOpCode code) {
+    for (std::string& line : code.init_lines) onnx_init.push_back(std::move(line));
+    onnx_op_weights.insert(onnx_op_weights.end(), code.weights.begin(), code.weights.end());
+    for (std::string& h : code.helpers)
       if (std::find(helpers.begin(), helpers.end(), h) == helpers.end()) helpers.push_back(std::move(h));
-    std::vector<std::string> lines = std::move(code->forward_lines);
-    if (code->output != p.ident) lines.push_back(p.ident + " = " + code->output);
-    for (size_t k = 0; k < code->more_outputs.size() && k < p.more_idents.size(); ++k)
-      if (code->more_outputs[k] != p.more_idents[k]) lines.push_back(p.more_idents[k] + " = " + code->more_outputs[k]);
+    std::vector<std::string> lines = std::move(code.forward_lines);
+    if (code.output != p.ident) lines.push_back(p.ident + " = " + code.output);
+    for (size_t k = 0; k < code.more_outputs.size() && k < p.more_idents.size(); ++k)
+      if (code.more_outputs[k] != p.more_idents[k]) lines.push_back(p.more_idents[k] + " = " + code.more_outputs[k]);
     return lines;
   }
 

@@ -10,6 +10,7 @@
 #include "builder/catalog.h"
 #include "builder/limits.h"
 #include "builder/onnx_op.h"
+#include "hierarchy/hierarchy.h"
 #include "importer/torch_import.h"
 #include "importer/torch_node_util.h"
 #include "shapes/inference.h"
@@ -49,8 +50,10 @@ class Importer {
       batch_one.input_overrides[val.name] = s;
     }
     inference_ = shapes::inferShapes(model_, batch_one);
+    made_from_.assign(g_.nodes.size() + 1, doc_.nextId().index);
     for (uint32_t i = 0; i < g_.nodes.size(); ++i) {
       out.onnx_nodes += 1;
+      made_from_[i] = doc_.nextId().index;
       if (skipped_.count(i)) continue;
       const ir::Node& n = g_.nodes[i];
       // A node that is no builder layer (or whose pattern does not fit here) is kept as
@@ -71,8 +74,10 @@ class Importer {
       }
       if (doc_.nodes().size() > builder::kMaxDocumentNodes) return Error{builder::nodeLimitMessage()};
     }
+    made_from_.back() = doc_.nextId().index;
     if (doc_.nodes().empty()) return Error{"the model has no layers"};
     place();
+    out.folds = folds();
     doc_.name = "Model";
     out.layers = static_cast<int64_t>(doc_.nodes().size());
     out.doc = std::move(doc_);
@@ -94,6 +99,48 @@ class Importer {
   std::set<uint32_t> skipped_;                              // folded into an earlier layer
   std::set<std::string> names_;
   std::unordered_map<std::string, int> next_suffix_;
+  // Ids are handed out in node order: node i's layers have ids in [made_from_[i], made_from_[i + 1]).
+  std::vector<uint32_t> made_from_;
+
+  // "enc.layers" for the series "enc: layers ×96" (or "layers ×96" inside scope "enc").
+  static std::string seriesLabel(const hierarchy::Hierarchy& h, const hierarchy::Group& series) {
+    std::string name = series.name;
+    if (const size_t times = name.rfind(" \xC3\x97"); times != std::string::npos) name.resize(times);
+    if (const size_t colon = name.find(": "); colon != std::string::npos) name.replace(colon, 2, ".");
+    std::string scope = series.parent.valid() && series.parent.index != 0 ? h.group(series.parent).path : "";
+    std::replace(scope.begin(), scope.end(), '/', '.');
+    if (name.empty()) return scope.empty() ? "block" : scope;
+    return scope.empty() ? name : scope + "." + name;
+  }
+
+  // The hierarchy's outermost series of two or more instances, as the layers their
+  // nodes became ("enc.layers", 96 instances).
+  std::vector<builder::Fold> folds() {
+    std::vector<builder::Fold> out;
+    auto built = hierarchy::buildHierarchy(model_);
+    if (!built) return out;
+    const hierarchy::Hierarchy& h = *built;
+    std::vector<uint32_t> stack = {0};
+    while (!stack.empty()) {
+      const hierarchy::Group& gr = h.groups[stack.back()];
+      const uint32_t id = stack.back();
+      stack.pop_back();
+      if (gr.kind != hierarchy::GroupKind::Series || gr.children.size() < 2) {
+        for (auto it = gr.children.rbegin(); it != gr.children.rend(); ++it) stack.push_back(it->index);
+        continue;
+      }
+      builder::Fold fold;
+      fold.name = seriesLabel(h, gr);
+      fold.count = static_cast<int64_t>(gr.children.size());
+      for (uint32_t n = 0; n < g_.nodes.size(); ++n) {
+        if (!h.contains(hierarchy::GroupId{id}, h.node_group[n])) continue;
+        for (uint32_t k = made_from_[n]; k < made_from_[n + 1]; ++k)
+          if (doc_.contains(builder::NodeId{k})) fold.members.push_back(builder::NodeId{k});
+      }
+      if (fold.members.size() >= 2) out.push_back(std::move(fold));
+    }
+    return out;
+  }
 
   const ir::Tensor* weight(ir::ValueId v) {
     for (int hops = 0; v.valid() && hops < 64; ++hops) {

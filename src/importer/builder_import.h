@@ -21,13 +21,16 @@
 // are not copied into the document: each Conv / BatchNorm / Linear layer remembers which
 // ONNX tensors feed its parameters (Node::onnx_weights; MatMul weights, and Gemm's
 // without transB, as transposed), and the builder's PyTorch code loads them from the
-// file with --onnx. The document is flat (no folded
-// blocks); its size is limited by builder::kMaxDocumentNodes.
+// file with --onnx. The document is flat; its size is limited by
+// builder::kMaxDocumentNodes. The hierarchy's repeated series (outermost ones, with
+// two or more instances: a transformer's "enc.layers" x96) come with it as folds, the
+// layers each series' nodes became, for the canvas to show folded (builder/folds.h).
 #pragma once
 #include <cstdint>
 
 #include "base/result.h"
 #include "builder/document.h"
+#include "builder/folds.h"
 #include "ir/model.h"
 
 namespace nf::importer {
@@ -37,6 +40,7 @@ struct BuilderImport {
   int64_t onnx_nodes = 0;  // nodes of the main graph
   int64_t layers = 0;      // builder nodes made (Input layers included)
   int64_t onnx_op_layers = 0;  // of them generic ONNX op layers (nodes no builder layer matches)
+  std::vector<builder::Fold> folds;  // repeated series, in graph order
 };
 
 Result<BuilderImport> onnxToBuilder(const ir::Model& model);

@@ -7,13 +7,15 @@
 // layers only, its Clips as ReLU6 layers, its parameter count, and its code runs. A model
 // whose Split and TopK have two used outputs opens with those as ONNX op layers titled by
 // their op, with two output ports each; a new layer connected by a drag from a second
-// output port reads that output.
+// output port reads that output. A 6-layer transformer encoder opens with its repeated
+// layers folded into one box that unfolds (its layers editable, the code follows) and
+// folds again.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dropFiles, screenshot, SITE, waitDrawn, waitReady } from './lib.mjs';
-import { addFromPicker, assert, builderDoc, builderUi, click, connectByDrag, frames, rect, setParam, showBuilder } from './builder_lib.mjs';
+import { addFromPicker, assert, builderDoc, builderUi, click, connectByDrag, frames, rect, setParam, showBuilder, waitUi } from './builder_lib.mjs';
 import { clickUi, openModel, waitGraph } from './graph_lib.mjs';
 
 function runPython(code) {
@@ -62,7 +64,87 @@ torch.onnx.export(TwoOutputs().eval(), (torch.rand(1, 3, 8, 8),), ${JSON.stringi
   return file;
 }
 
+// A 6-layer nn.TransformerEncoder (d_model 32, random weights) exported by python3-torch
+// once per machine: the hierarchy's series "layers ×6".
+function encoder6() {
+  const file = path.join(os.tmpdir(), 'nf-edit-in-builder-encoder6.onnx');
+  if (!fs.existsSync(file)) {
+    execFileSync('/usr/bin/python3', ['-c', `
+import torch, torch.nn as nn
+torch.manual_seed(1)
+enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True), num_layers=6).eval()
+torch.onnx.export(enc, (torch.randn(1, 12, 32),), ${JSON.stringify(file)}, opset_version=14, input_names=["src"], output_names=["out"])
+`], { encoding: 'utf8', timeout: 180000, stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  return file;
+}
+
+// Drags the builder's canvas up with the right button (a pan) until widget `name` shows.
+async function panUntilShown(page, name) {
+  for (let k = 0; k < 30; ++k) {
+    const ui = await builderUi(page);
+    if (ui.rects[name]) return;
+    const [x, y, w, h] = ui.rects.canvas;
+    await page.mouse.move(x + w / 2, y + h * 0.8);
+    await page.mouse.down({ button: 'right' });
+    for (let s = 1; s <= 4; ++s) {
+      await page.mouse.move(x + w / 2, y + h * (0.8 - 0.15 * s));
+      await frames(page, 1);
+    }
+    await page.mouse.up({ button: 'right' });
+    await frames(page, 2);
+  }
+  await rect(page, name, 1000);  // fails naming what shows
+}
+
 export default function register(t) {
+  t.test('a transformer opens in the builder with its repeated layers folded; unfold, edit a layer, the code follows', {
+    timeout: 300000, context: { viewport: { width: 1600, height: 1000 } },
+  }, async ({ page, url }) => {
+    await openModel(page, url, encoder6());
+    await clickUi(page, 'edit_in_builder');
+    const g = await waitGraph(page, (s) => !!s.edit_in_builder, 'the import published');
+    assert(g.edit_in_builder.error === '', `no error: ${g.edit_in_builder.error}`);
+    await waitUi(page, (u) => u.settled && u.folds && u.folds.length > 0, 'the folds published');
+    let ui = await builderUi(page);
+    const doc = await builderDoc(page);
+    assert(ui.folds.length === 1, `one repeated series: ${JSON.stringify(ui.folds)}`);
+    const fold = ui.folds[0];
+    assert(fold.name === 'layers' && fold.count === 6 && fold.folded, `"layers ×6", folded: ${JSON.stringify(fold)}`);
+    assert(fold.layers > 6 * 5 && fold.layers < doc.nodes.length, `the box holds the six layers' ${fold.layers} of ${doc.nodes.length} layers`);
+    // Folded: the box on screen, readable, and none of its layers.
+    await rect(page, 'fold:layers');
+    assert(ui.text_px >= 11, `box text readable at the first picture: ${ui.text_px} px`);
+    // The first feed-forward Linear (32 -> 64) of layers.0.
+    const member = doc.nodes.find((n) => n.name === 'layers_0_linear1' && n.type === 'Linear');
+    assert(member, `layers.0's linear1: ${doc.nodes.filter((n) => n.type === 'Linear').map((n) => n.name).join(' ')}`);
+    assert(!ui.rects[`node:${member.name}`], `${member.name} is inside the folded box, not drawn`);
+    await screenshot(page, 'edit-in-builder-folded');
+
+    // Unfold: the layers show; edit one; the code follows.
+    await click(page, 'fold:layers');
+    await waitUi(page, (u) => u.folds[0].folded === false, 'unfolded');
+    await panUntilShown(page, `node:${member.name}`);
+    await click(page, `node:${member.name}`);
+    const before = await page.evaluate(() => window.netforgeBuilder.code());
+    await setParam(page, 'out_features', '48');
+    await waitUi(page, (u) => u.settled, 'the code after the edit');
+    const edited = (await builderDoc(page)).nodes.find((n) => n.id === member.id);
+    assert(edited.params.out_features === 48, `the layer has 48 features: ${edited.params.out_features}`);
+    const code = await page.evaluate(() => window.netforgeBuilder.code());
+    assert(code !== before && /nn\.Linear\(32, 48/.test(code), 'the code has the edited layer: nn.Linear(32, 48...)');
+    await screenshot(page, 'edit-in-builder-unfolded-edited');
+
+    // Fold again from the tab over the run (Fit, nothing selected: the top of the model).
+    await click(page, 'canvas');
+    await page.keyboard.press('Escape');
+    await click(page, 'btn:Fit');
+    await click(page, 'fold:layers');
+    await waitUi(page, (u) => u.folds[0].folded === true, 'folded again');
+    ui = await builderUi(page);
+    assert(!ui.rects[`node:${member.name}`], 'folded again: its layers are not drawn');
+  });
+
   t.test('nodes with two used outputs open as ONNX op layers with two output ports; a drag from the second connects it', {
     timeout: 240000, context: { viewport: { width: 1600, height: 1000 } },
   }, async ({ page, url }) => {
@@ -113,6 +195,10 @@ export default function register(t) {
     assert(generic.length === 0, `no ONNX op layers: ${generic.map((n) => n.params.op_type).join(' ')}`);
     const ui = await builderUi(page);
     assert(ui.errors === 0 && ui.params_total === 3487816, `complete, with the file's 3,487,816 parameters (${ui.errors} errors, ${ui.params_total})`);
+    // Its numbered features.0..18 open folded as one box: unfolded, the first Clip shows.
+    assert(ui.folds.length === 1 && ui.folds[0].name === 'features' && ui.folds[0].count === 19,
+      `features ×19 folded: ${JSON.stringify(ui.folds)}`);
+    await click(page, 'fold:features');
     await click(page, `node:${clips[0].name}`);
     await frames(page, 3);
     await screenshot(page, 'edit-in-builder-mobilenet');

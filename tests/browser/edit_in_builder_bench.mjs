@@ -5,7 +5,12 @@
 // Chromium the model is opened (File > Open's input), drawn, and the Graph toolbar's "Edit in builder" clicked:
 // the import itself (netforgeGraph.edit_in_builder.ms, measured in the page) and the wall
 // time until the builder holds the document and has drawn it (its analysis and PyTorch
-// code included). Models default to ResNet-50 ($NETFORGE_CACHE/models) and the 96+96
+// code included). Then one edit in the builder (issue 15: the builder stays usable): the
+// first repeated series is unfolded, its first Linear layer's out_features typed in the
+// properties panel, and from the Enter key: the wall time until the new code is published,
+// the longest gap between drawn frames meanwhile, and what the app measured itself
+// (edit_ms: analysis and looks on the edit's frame; code_ms and state_ms: the code and the
+// saved JSON, on later frames for a big document). Models default to ResNet-50 ($NETFORGE_CACHE/models) and the 96+96
 // transformer ($NETFORGE_CACHE/models-big, NETFORGE_BENCH_BIG=1), where scripts/bench.sh exports them.
 //   resnet50.onnx: native open 8 ms + import 2 ms; page: import 9 ms, builder shown 0.4 s (123 layers)
 import { spawnSync } from 'node:child_process';
@@ -14,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, ROOT, startServer, waitReady } from './lib.mjs';
 import { clickUi, openTimed, waitGraph } from './graph_lib.mjs';
+import { builderDoc, builderUi, centre, click, clickAt, frames, rect, waitUi } from './builder_lib.mjs';
 
 const CACHE = process.env.NETFORGE_CACHE || path.join(os.homedir(), '.cache/netforge');
 const NETFORGE = path.join(process.env.NF_BUILD_NATIVE || path.join(ROOT, 'build-native-web'), 'netforge');
@@ -50,11 +56,59 @@ async function inPage(browser, url, model) {
     await page.waitForFunction((n) => window.netforgeBuilder && JSON.parse(window.netforgeBuilder.doc()).nodes.length === n,
       layers, { timeout: 600000, polling: 100 });
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-    return `page: import ${g.edit_in_builder.ms.toFixed(0)} ms, builder shown ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
+    const shown = `page: import ${g.edit_in_builder.ms.toFixed(0)} ms, builder shown ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
       `(${layers} layers, analysis and code included)`;
+    return `${shown}\n  ${await editInPage(page)}`;
   } finally {
     await context.close();
   }
+}
+
+// One edit in the builder: see the top of this file.
+async function editInPage(page) {
+  await waitUi(page, (u) => u.settled, 'the builder settled', 600000);
+  const ui = await builderUi(page);
+  let unfold = '';
+  if (ui.folds && ui.folds.length) {
+    const t = Date.now();
+    await click(page, `fold:${ui.folds[0].name}`);
+    await waitUi(page, (u) => u.folds[0].folded === false, 'unfolded', 60000);
+    unfold = `unfold ${ui.folds[0].name} ×${ui.folds[0].count} ${Date.now() - t} ms (2 frames of input included); `;
+  }
+  const doc = await builderDoc(page);
+  const names = new Set(Object.keys((await builderUi(page)).rects).filter((k) => k.startsWith('node:')).map((k) => k.slice(5)));
+  const linear = doc.nodes.find((n) => n.type === 'Linear' && names.has(n.name));
+  if (!linear) return `${unfold}edit: no Linear layer on screen`;
+  await click(page, `node:${linear.name}`);
+  await waitUi(page, `(u) => u.selection.includes(${JSON.stringify(linear.name)})`, 'the layer selected', 120000);
+  const [px, py] = centre(await rect(page, 'param:out_features', 120000));
+  await clickAt(page, px, py);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type(String(linear.params.out_features + 1), { delay: 5 });
+  await frames(page, 2);
+  const before = await page.evaluate(() => {
+    window.__nfGaps = [];
+    let last = performance.now();
+    const tick = (t) => {
+      window.__nfGaps.push(t - last);
+      last = t;
+      if (!window.__nfGapsDone) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    return window.netforgeBuilder.code().length;
+  });
+  const t = await page.evaluate(() => performance.now());
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => window.netforgeBuilder.code().length !== n && window.netforgeBuilder.ui().settled,
+    before, { timeout: 600000, polling: 10 });
+  const r = await page.evaluate((t0) => {
+    window.__nfGapsDone = true;
+    return { ms: performance.now() - t0, gap: Math.max(...window.__nfGaps) };
+  }, t);
+  const after = await builderUi(page);
+  return `${unfold}edit ${linear.name}.out_features: code published ${r.ms.toFixed(0)} ms after Enter, ` +
+    `longest frame gap ${r.gap.toFixed(0)} ms; in the app: analysis + looks ${after.edit_ms} ms (the edit's frame), ` +
+    `code ${after.code_ms} ms, saved JSON ${after.state_ms} ms`;
 }
 
 const server = await startServer();

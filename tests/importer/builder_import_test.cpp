@@ -3,8 +3,12 @@
 // (builder_roundtrip.py runs the builder's code of imported models with python3-torch.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "builder/analysis.h"
 #include "builder/codegen.h"
+#include "builder/editor.h"
+#include "builder/folds.h"
 #include "builder/onnx_op.h"
 #include "importer/builder_import.h"
 #include "importer/onnx_op_torch.h"
@@ -380,6 +384,100 @@ TEST(OnnxToBuilder, InputWithoutAShapeIsRefused) {
   auto r = onnxToBuilder(m);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("'x'"), std::string::npos) << r.error().message;
+}
+
+// Four numbered encoder layers (MatMul+Add -> Linear, Relu, Erf: an ONNX op layer), then a
+// head: the hierarchy's series "layers.0..3".
+ir::Model stackedLayers(int layers = 4) {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({1, 16}));
+  std::string h = "x";
+  for (int k = 0; k < layers; ++k) {
+    const std::string scope = "/enc/layers." + std::to_string(k) + "/";
+    const std::string w = "enc.layers." + std::to_string(k) + ".w", b = "enc.layers." + std::to_string(k) + ".b";
+    g.weight(w, {16, 16});
+    g.weight(b, {16});
+    h = g.op("MatMul", scope + "fc/MatMul", {h, w});
+    h = g.op("Add", scope + "fc/Add", {h, b});
+    h = g.op("Relu", scope + "act/Relu", {h});
+    h = g.op("Erf", scope + "gate/Erf", {h});
+  }
+  g.weight("head.weight", {4, 16});
+  h = g.op("Gemm", "/head/Gemm", {h, "head.weight"}, {test::aInt("transB", 1)});
+  g.output(h);
+  return m;
+}
+
+TEST(OnnxToBuilder, ARepeatedSeriesComesAsAFoldOfItsLayers) {
+  auto r = onnxToBuilder(stackedLayers());
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->folds.size(), 1u);
+  const builder::Fold& fold = r->folds[0];
+  EXPECT_EQ(fold.count, 4);
+  EXPECT_EQ(fold.name, "enc.layers");
+  EXPECT_EQ(builder::foldTitle(fold), "enc.layers \xC3\x97" "4");
+  ASSERT_EQ(fold.members.size(), 12u);  // Linear, ReLU, Erf per layer; not the input, not the head
+  for (builder::NodeId id : fold.members) {
+    const builder::Node* n = r->doc.node(id);
+    ASSERT_NE(n, nullptr);
+    EXPECT_EQ(n->name.rfind("enc_layers_", 0), 0u) << n->name;
+  }
+  // Folded, the canvas is the input, one box and the head, joined by two edges.
+  const builder::FoldedView v = builder::foldView(r->doc, r->folds, {true});
+  EXPECT_EQ(v.boxes[0].layers, 12u);
+  EXPECT_EQ(v.edges.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(fold.members.begin(), fold.members.end()));
+}
+
+TEST(OnnxToBuilder, AModelWithoutRepeatsHasNoFolds) {
+  auto r = onnxToBuilder(cnn());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->folds.empty());
+}
+
+// The app regenerates the code after every edit through a CodegenCache: the code must be
+// what a fresh generation gives, whatever the edit (parameters, added and removed layers,
+// undo), and the ONNX op layers an edit left alone are not translated again.
+TEST(OnnxToBuilder, CachedCodeOfAnEditedImportEqualsFreshCode) {
+  auto r = onnxToBuilder(stackedLayers());
+  ASSERT_TRUE(r) << r.error().message;
+  builder::Editor ed(r->doc);
+  builder::CodegenOptions fresh;
+  fresh.onnx_ops = onnxOpTorch;
+  builder::CodegenCache cache;
+  int translations = 0;
+  builder::CodegenOptions cached = fresh;
+  cached.cache = &cache;
+  cached.onnx_ops = [&](const builder::OnnxOpRequest& q) {
+    ++translations;
+    return onnxOpTorch(q);
+  };
+  auto expectSame = [&](const std::string& step) {
+    const auto a = builder::generateCode(ed.document(), fresh);
+    const auto b = builder::generateCode(ed.document(), cached);
+    ASSERT_EQ(a.ok(), b.ok()) << step;
+    EXPECT_EQ(a.ok() ? *a : a.error().message, b.ok() ? *b : b.error().message) << step;
+  };
+  expectSame("as imported");
+  EXPECT_EQ(translations, 4);  // the four Erf layers
+  const builder::Node* first = byName(ed.document(), "enc_layers_0_fc");
+  ASSERT_NE(first, nullptr);
+  const builder::NodeId linear = first->id;
+  translations = 0;
+  ASSERT_TRUE(ed.setParam(linear, "bias", false));
+  expectSame("a parameter that keeps the shapes");
+  EXPECT_EQ(translations, 0);
+  ASSERT_TRUE(ed.setParam(linear, "out_features", int64_t{8}));
+  expectSame("a parameter that changes the shapes downstream");
+  ASSERT_TRUE(ed.appendAfter(linear, "ReLU"));
+  expectSame("a layer added");
+  ASSERT_TRUE(ed.removeNodes({linear}));
+  expectSame("a layer removed");
+  while (ed.undo()) {}
+  translations = 0;
+  expectSame("everything undone");
+  EXPECT_EQ(translations, 0);  // the imported layers' translations were kept
 }
 
 }  // namespace

@@ -36,3 +36,13 @@ if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
                    ${CMAKE_BINARY_DIR}/importer_work/builder ${NETFORGE_CORPUS_DIR})
   set_tests_properties(importer.builder_roundtrip PROPERTIES LABELS importer SKIP_RETURN_CODE 77 TIMEOUT 900)
 endif()
+
+# builder_edit_bench (not a test): what one edit costs in the builder on an imported
+# model, from scratch and through the caches the app keeps. Run it by hand:
+#   build/builder_edit_bench MODEL.onnx [runs]
+if(TARGET netforge_importer AND TARGET netforge_onnx)
+  add_executable(builder_edit_bench ${CMAKE_CURRENT_LIST_DIR}/bench/builder_edit_bench.cpp)
+  target_include_directories(builder_edit_bench PRIVATE ${CMAKE_CURRENT_LIST_DIR}/..)
+  target_link_libraries(builder_edit_bench PRIVATE netforge_importer netforge_onnx)
+  set_target_properties(builder_edit_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+endif()
