@@ -85,11 +85,16 @@
   let snapshot = null;  // rebuilt lazily after a change
   let runStatus = null;  // the Run panel's state (app: platform::publishRunStatus)
   let tensorStatus = null;  // the Tensor panel's statistics (app: platform::publishTensorStatus)
+  const longFrames = [];  // frames of 40 ms or more, with what they spent it on (app/frame_log.h)
 
   function deepFreeze(o) {
     for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v);
     return Object.freeze(o);
   }
+  // The last 64 long frames ({start, ms, parts: [[what, ms], ...]}), for benchmarks.
+  Object.defineProperty(window, 'netforgeLongFrames', {
+    enumerable: true, configurable: false, get: () => Object.freeze(longFrames.slice()),
+  });
   // Read-only for page scripts: a getter without a setter on a non-configurable
   // property, returning a frozen object (assigning to it, or to its fields, does nothing).
   Object.defineProperty(window, 'netforgeStatus', {
@@ -334,6 +339,10 @@
         document.getElementById('nf-boot').style.display = 'none';
       }
       snapshot = null;
+    },
+    publishLongFrame(json) {  // app/frame_log.h
+      longFrames.push(deepFreeze(JSON.parse(json)));
+      if (longFrames.length > 64) longFrames.shift();
     },
     setClipboard(text) {
       if (navigator.clipboard) navigator.clipboard.writeText(text).catch(() => {});

@@ -174,8 +174,10 @@ bool App::needsFrame(double now_ms, bool had_events) const {
 
 void App::frame() {
   const double now = platform::nowMs();
+  frame_log_.begin(now);
   const bool had_events = pollEvents();
   if (had_events) last_activity_ms_ = now;
+  frame_log_.mark("events");
   // Slices of opening or laying out a model with nothing new to draw need not wait for
   // the display's refresh between them (Chromium paces requestAnimationFrame by the
   // frames it composites: tens of ms each in SwiftShader).
@@ -184,6 +186,8 @@ void App::frame() {
   if (!had_events && diffOnly() && now - last_drawn_ms_ < kDiffRedrawMs) {
     const Status stepped = guardStage("comparing", [this] { comparison_.beforeFrame(ctx_, kDiffSliceMs); });
     if (!stepped) session_.stageFailed(stepped.message());
+    frame_log_.mark("comparing");
+    frame_log_.end();
     return;
   }
   // A new model on either side or a finished diff: the panes recolour and their
@@ -205,14 +209,19 @@ void App::frame() {
     }
     session_.stageFailed(s.message());
   }
+  frame_log_.end();
 }
 
 void App::renderFrame(bool had_events) {
   const double t0 = platform::nowMs();
   last_drawn_ms_ = t0;
+  const std::string state = session_.document().publishedState();
   session_.beforeFrame();
+  frame_log_.mark("document (" + state + ")");
   comparison_.beforeFrame(ctx_, kDiffSliceMs);
+  frame_log_.mark("comparing");
   publishStatusIfChanged();
+  frame_log_.mark("status");
   if (session_.document().generation() != selection_generation_) {  // another model: nothing of it is selected yet
     selection_generation_ = session_.document().generation();
     selection_ = Selection{};
@@ -235,12 +244,17 @@ void App::renderFrame(bool had_events) {
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
 
+  frame_log_.mark("new frame");
   drawMenuBar();
-  for (const auto& view : views_.all()) view->update(ctx_);
+  for (const auto& view : views_.all()) {
+    view->update(ctx_);
+    frame_log_.mark(view->title() + " update");
+  }
   for (const auto& view : views_.all()) view->draw(ctx_);
   handleShortcuts(ctx_);
 
   ImGui::Render();
+  frame_log_.mark("views drawn");
   // Between the slices of a layout, frames show nothing new but the progress bar: one
   // reaches the canvas every kProgressFrameMs. A software-rendered frame (SwiftShader)
   // costs tens of ms of the same CPU, and Chromium paces requestAnimationFrame by
@@ -254,6 +268,7 @@ void App::renderFrame(bool had_events) {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     SDL_GL_SwapWindow(window_);
+    frame_log_.mark("GL draw");
   }
 
   ++frames_;
@@ -262,6 +277,7 @@ void App::renderFrame(bool had_events) {
   if (!ready_) ready_ = true;  // the first frame is on screen: files can be opened
   publishStatusIfChanged();
   platform::publishFrame(frames_);
+  frame_log_.mark("status");
 }
 
 void App::publishStatusIfChanged() {

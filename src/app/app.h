@@ -19,6 +19,7 @@
 #include "app/comparison.h"
 #include "app/context.h"
 #include "app/fonts.h"
+#include "app/frame_log.h"
 #include "app/session.h"
 #include "app/view.h"
 #include "base/result.h"
@@ -58,7 +59,8 @@ class App {
   Selection selection_;
   uint64_t selection_generation_ = 0;  // the document generation the selection refers to
   Comparison comparison_{settings_, views_};  // File > Compare with...
-  AppContext ctx_{session_, settings_, views_, selection_, &comparison_};
+  FrameLog frame_log_;  // what long frames spent their time on
+  AppContext ctx_{session_, settings_, views_, selection_, &comparison_, &frame_log_};
 
   uint64_t frames_ = 0;
   double last_drawn_ms_ = 0;  // when renderFrame last ran

@@ -7,6 +7,7 @@
 namespace nf::app {
 
 class Comparison;
+class FrameLog;
 class Session;
 class ViewRegistry;
 
@@ -24,6 +25,7 @@ struct AppContext {
   ViewRegistry& views;
   Selection& selection;  // shared by the node list, details, tensor and graph views
   Comparison* comparison = nullptr;  // File > Compare with... (app/comparison.h); null in B's context
+  FrameLog* frame_log = nullptr;     // parts of this frame, for long-task reports (app/frame_log.h); may be null
 };
 
 }  // namespace nf::app

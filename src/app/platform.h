@@ -80,6 +80,9 @@ void publishStatus(const Status& status);
 // Called after every rendered frame; the first call also records the page's
 // first-frame time (netforgeStatus.first_frame_ms, used by scripts/bench.sh).
 void publishFrame(uint64_t frames_drawn);
+// A long frame and its parts as JSON (app/frame_log.h); the page keeps the last 64
+// in window.netforgeLongFrames.
+void publishLongFrame(const std::string& json);
 
 // [run inputs] --------------------------------------------------------------------
 // Files for the Run panel (web/run.js): images arrive decoded to RGBA pixels by the

@@ -15,6 +15,7 @@
 
 EM_JS(void, nf_js_publish_status, (const char* json), { NetForgeHost.publishStatus(UTF8ToString(json)); });
 EM_JS(void, nf_js_publish_frame, (double frames), { NetForgeHost.publishFrame(frames); });
+EM_JS(void, nf_js_publish_long_frame, (const char* json), { NetForgeHost.publishLongFrame(UTF8ToString(json)); });
 
 namespace nf::app::platform {
 
@@ -43,5 +44,7 @@ void publishStatus(const Status& s) {
 }
 
 void publishFrame(uint64_t frames_drawn) { nf_js_publish_frame(static_cast<double>(frames_drawn)); }
+
+void publishLongFrame(const std::string& json) { nf_js_publish_long_frame(json.c_str()); }
 
 }  // namespace nf::app::platform

@@ -130,7 +130,9 @@ const std::vector<Command>& commandTable() {
         {"merged-svg", "OUT.svg", "also draw A and B as one graph: pairs one box, removed and added in place, coloured by status"}},
        runDiff},
       {"bench", "Native timings (median): open, shape inference + metrics, hierarchy", {"FILE", 1, 1},
-       {{"runs", "N", "how many runs (default 5)"}}, runBench},
+       {{"runs", "N", "how many runs (default 5)"},
+        {"scene", nullptr, "also lay the graph out as the page does, in 30 ms slices: the longest slice and each step's longest unit"}},
+       runBench},
   };
   return table;
 }

@@ -117,12 +117,14 @@ struct HierarchyJob::State {
   Hierarchy h;
   Draft d;
   std::string error;
+  std::unique_ptr<TopologyBuilder> topology;    // pass 0, while it runs
+  std::unique_ptr<DeclutterBuilder> declutter;  // pass 1, while it runs
   std::unique_ptr<detail::BlockSearch> blocks;  // pass 3, while it runs
   uint64_t work = 0;                            // passes and slices of passes done
 };
 
 HierarchyJob::HierarchyJob(const ir::Model& model, ir::GraphId graph, BuildOptions options)
-    : s_(std::make_unique<State>(State{model, graph, std::move(options), 0, Hierarchy{}, Draft{}, std::string(), nullptr, 0})) {
+    : s_(std::make_unique<State>(State{model, graph, std::move(options), 0, Hierarchy{}, Draft{}, std::string(), nullptr, nullptr, nullptr, 0})) {
   if (!graph.valid() || graph.index >= model.graphs.size())
     s_->error = "graph " + std::to_string(graph.index) + " does not exist in this model";
 }
@@ -141,6 +143,24 @@ bool HierarchyJob::step(double budget_ms) {
     const ir::Graph& g = s.model.graph(s.graph);
     Hierarchy& h = s.h;
     ++s.work;
+    if (s.pass == 0) {
+      // The arrays of a 200k-node graph take tens of ms: one part of them a unit.
+      if (!s.topology) s.topology = std::make_unique<TopologyBuilder>(g);
+      if (!s.topology->step()) continue;
+      h.graph = s.graph;
+      h.topology = s.topology->take();
+      s.topology.reset();
+      ++s.pass;
+      continue;
+    }
+    if (s.pass == 1) {
+      if (!s.declutter) s.declutter = std::make_unique<DeclutterBuilder>(g, h.topology, s.options.declutter);
+      if (!s.declutter->step()) continue;
+      h.declutter = s.declutter->take();
+      s.declutter.reset();
+      ++s.pass;
+      continue;
+    }
     if (s.pass == 3) {
       // The block search is the long pass (73 ms native on a 100k-node root group):
       // it runs in slices until the budget is spent, then resumes next call.
@@ -153,11 +173,6 @@ bool HierarchyJob::step(double budget_ms) {
       continue;
     }
     switch (s.pass++) {
-      case 0:
-        h.graph = s.graph;
-        h.topology = buildTopology(g);
-        break;
-      case 1: h.declutter = classifyNodes(g, h.topology, s.options.declutter); break;
       case 2:
         detail::buildScopes(g, h.topology, h.declutter.node_categories, s.options, &s.d);
         h.source = s.d.source;

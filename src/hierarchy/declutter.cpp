@@ -1,5 +1,6 @@
 #include "hierarchy/declutter.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "shapes/op_registry.h"
@@ -68,46 +69,65 @@ const char* categoryName(Category c) {
   }
 }
 
-Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOptions& options) {
-  const uint32_t n = t.node_count;
-  Declutter d;
-  d.node_categories.assign(n, kCategoryNone);
-  std::vector<uint32_t> producer(g.values.size(), kNoIndex);
-  for (uint32_t i = 0; i < n; ++i)
-    for (ir::ValueId v : g.nodes[i].outputs)
-      if (v.valid() && v.index < producer.size() && producer[v.index] == kNoIndex) producer[v.index] = i;
+DeclutterBuilder::DeclutterBuilder(const ir::Graph& g, const Topology& topo, const DeclutterOptions& options)
+    : g_(g), t_(topo), options_(options) {}
 
-  for (uint32_t u : dependencyOrder(t)) {
-    const ir::Node& node = g.nodes[u];
-    if (hasSubgraph(node) || isNondeterministic(node)) continue;
-    const shapes::FoldClass fold = foldClass(node);
-    if (fold == shapes::FoldClass::Constant) {
-      d.node_categories[u] = kCategoryConstant;
-      continue;
+bool DeclutterBuilder::step() {
+  const ir::Graph& g = g_;
+  const Topology& t = t_;
+  const uint32_t n = t.node_count;
+  Declutter& d = d_;
+  if (!started_) {
+    started_ = true;
+    d.node_categories.assign(n, kCategoryNone);
+    producer_.assign(g.values.size(), kNoIndex);
+    for (uint32_t i = 0; i < n; ++i)
+      for (ir::ValueId v : g.nodes[i].outputs)
+        if (v.valid() && v.index < producer_.size() && producer_[v.index] == kNoIndex) producer_[v.index] = i;
+    order_ = dependencyOrder(t);
+    return false;
+  }
+  if (!classified_) {
+    const std::vector<uint32_t>& producer = producer_;
+    const size_t end = std::min<size_t>(order_.size(), size_t{cursor_} + kChunk);
+    for (; cursor_ < end; ++cursor_) {
+      const uint32_t u = order_[cursor_];
+      const ir::Node& node = g.nodes[u];
+      if (hasSubgraph(node) || isNondeterministic(node)) continue;
+      const shapes::FoldClass fold = foldClass(node);
+      if (fold == shapes::FoldClass::Constant) {
+        d.node_categories[u] = kCategoryConstant;
+        continue;
+      }
+      // Where do the inputs come from?
+      bool any_input = false, all_fixed = true, any_shape = false, all_fixed_or_shape = true;
+      for (ir::ValueId v : node.inputs) {
+        if (!v.valid() || v.index >= g.values.size()) continue;  // omitted optional input
+        any_input = true;
+        const ir::Value& val = g.values[v.index];
+        uint32_t p = producer[v.index];
+        uint8_t pc = p == kNoIndex ? uint8_t{0} : d.node_categories[p];
+        bool fixed = (p == kNoIndex && val.initializer >= 0 && !val.outer_scope) || (pc & kCategoryConstant);
+        bool shape = (pc & kCategoryShape) != 0;
+        all_fixed = all_fixed && fixed;
+        any_shape = any_shape || shape;
+        all_fixed_or_shape = all_fixed_or_shape && (fixed || shape);
+      }
+      if (any_input && all_fixed) {
+        d.node_categories[u] = kCategoryConstant;
+      } else if (fold == shapes::FoldClass::ShapeOf) {
+        d.node_categories[u] = kCategoryShape;
+      } else if (any_shape && all_fixed_or_shape) {
+        d.node_categories[u] = kCategoryShape;
+      } else if (fold == shapes::FoldClass::PassThrough) {
+        d.node_categories[u] = kCategoryPassThrough;
+      }
     }
-    // Where do the inputs come from?
-    bool any_input = false, all_fixed = true, any_shape = false, all_fixed_or_shape = true;
-    for (ir::ValueId v : node.inputs) {
-      if (!v.valid() || v.index >= g.values.size()) continue;  // omitted optional input
-      any_input = true;
-      const ir::Value& val = g.values[v.index];
-      uint32_t p = producer[v.index];
-      uint8_t pc = p == kNoIndex ? uint8_t{0} : d.node_categories[p];
-      bool fixed = (p == kNoIndex && val.initializer >= 0 && !val.outer_scope) || (pc & kCategoryConstant);
-      bool shape = (pc & kCategoryShape) != 0;
-      all_fixed = all_fixed && fixed;
-      any_shape = any_shape || shape;
-      all_fixed_or_shape = all_fixed_or_shape && (fixed || shape);
-    }
-    if (any_input && all_fixed) {
-      d.node_categories[u] = kCategoryConstant;
-    } else if (fold == shapes::FoldClass::ShapeOf) {
-      d.node_categories[u] = kCategoryShape;
-    } else if (any_shape && all_fixed_or_shape) {
-      d.node_categories[u] = kCategoryShape;
-    } else if (fold == shapes::FoldClass::PassThrough) {
-      d.node_categories[u] = kCategoryPassThrough;
-    }
+    if (cursor_ < order_.size()) return false;
+    classified_ = true;
+    producer_ = {};
+    order_ = {};
+    return false;
   }
 
   // Fan-out: distinct consumer nodes (out edges are sorted by slot then consumer,
@@ -122,7 +142,7 @@ Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOp
         ++distinct;
       }
     }
-    if (options.high_fan_out > 0 && distinct >= options.high_fan_out) d.node_categories[u] |= kCategoryHighFanOut;
+    if (options_.high_fan_out > 0 && distinct >= options_.high_fan_out) d.node_categories[u] |= kCategoryHighFanOut;
   }
   for (uint8_t c : d.node_categories) {
     d.constant_count += (c & kCategoryConstant) != 0;
@@ -130,7 +150,16 @@ Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOp
     d.pass_through_count += (c & kCategoryPassThrough) != 0;
     d.high_fan_out_count += (c & kCategoryHighFanOut) != 0;
   }
-  return d;
+  return true;
+}
+
+Declutter DeclutterBuilder::take() { return std::move(d_); }
+
+Declutter classifyNodes(const ir::Graph& g, const Topology& t, const DeclutterOptions& options) {
+  DeclutterBuilder b(g, t, options);
+  while (!b.step()) {
+  }
+  return b.take();
 }
 
 }  // namespace nf::hierarchy

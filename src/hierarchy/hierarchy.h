@@ -133,7 +133,8 @@ Result<Hierarchy> buildHierarchy(const ir::Model& model, ir::GraphId graph = ir:
 // frames: on a 100k-node graph the whole build is about 0.2 s native, 1 s in wasm.
 // step() runs passes while budget_ms lasts (<= 0: all); the block search (pass 4,
 // 73 ms native on a 100k-node group) stops when the budget is spent and resumes on
-// the next call, the others run whole. Every call does some work (the first pass or
+// the next call, the topology and the node classes one part at a time
+// (TopologyBuilder, DeclutterBuilder), the others run whole. Every call does some work (the first pass or
 // slice always runs), and the result is the one-call build's. The model must outlive
 // the job.
 class HierarchyJob {

@@ -71,4 +71,22 @@ struct Topology {
 // (initializers, outer scope, dangling names) give no edge.
 Topology buildTopology(const ir::Graph& g);
 
+// buildTopology in parts, each one call of step(): the tensor edges, their order, the
+// adjacency, the labels (a 200k-node graph's arrays take tens of ms in one piece,
+// which would block the page: HierarchyJob gives each part a call). buildTopology
+// runs every part; the graph must outlive the builder.
+class TopologyBuilder {
+ public:
+  explicit TopologyBuilder(const ir::Graph& g);
+  bool step();      // does the next part; true once all are done
+  Topology take();  // once step() returned true (moves the result out)
+
+ private:
+  const ir::Graph& g_;
+  uint32_t part_ = 0;
+  Topology t_;
+  std::vector<uint32_t> producer_;       // per value: producing node or input terminal (edges part)
+  std::vector<uint16_t> producer_slot_;  // per value: the producer's output slot
+};
+
 }  // namespace nf::hierarchy

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { assert, CORPUS, ROOT, screenshot, status, waitStatus } from './lib.mjs';
 import { clickUi, graph, openModel, waitGraph } from './graph_lib.mjs';
 
-const REPRO = path.resolve(ROOT, '../shared/repro');
+const REPRO = path.resolve(CORPUS, '../../repro');  // ../shared/repro, beside the corpus (NETFORGE_CORPUS moves both)
 const SYNTH = path.join(ROOT, 'build-web/synth');
 
 function synthetic(nodes) {

@@ -11,7 +11,9 @@
 // Also the longest task that blocked the page in that time (PerformanceObserver
 // 'longtask', >= 50 ms; target 50 ms: issue 16 item 5). BASELINE_SITE=<dir of another
 // build's site> times it too, run for run in turn with this one (an A/B on a shared,
-// noisy machine).
+// noisy machine). Each long task of this build's runs is then listed with what it was:
+// the app's long frame in it and that frame's parts (window.netforgeLongFrames,
+// app/frame_log.h), or "no frame" for page script (reading the file, routing).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,9 +50,9 @@ console.log('drop -> readable first picture, 1280x800 (page clock, median of ' +
 console.log(`  ${'model'.padEnd(22)} ${'site'.padEnd(10)} ${'nodes'.padStart(8)} ${'ms'.padStart(8)} ${'target'.padStart(8)} ${'longest'.padStart(8)}  title px  boxes  canvas`);
 try {
   for (const file of files) {
-    for (const site of sites) site.times = [], site.longest = [];
+    for (const site of sites) site.times = [], site.longest = [], site.tasks = [];
     let last = null;
-    for (let run = 0; run < RUNS; run++) for (const { server, times, longest } of sites) {
+    for (let run = 0; run < RUNS; run++) for (const { server, times, longest, tasks } of sites) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block', bypassCSP: true });
       const page = await context.newPage();
       await page.goto(server.url + '?sample=0&sw=0');
@@ -69,6 +71,13 @@ try {
       }, path.basename(file), { timeout: 600000, polling: 'raf' });
       times.push(await page.evaluate(() => window.__nfReadable - window.__nfPicked));
       longest.push(await page.evaluate(() => Math.max(0, ...window.__nfLong.filter(([t]) => t >= window.__nfPicked && t <= window.__nfReadable).map(([, d]) => d))));
+      tasks.push(await page.evaluate(() => {
+        const frames = window.netforgeLongFrames || [];
+        return window.__nfLong.filter(([t]) => t >= window.__nfPicked && t <= window.__nfReadable).map(([t, d]) => {
+          const f = frames.find((x) => x.start >= t - 1 && x.start <= t + d);
+          return { at: t - window.__nfPicked, ms: d, frame: f || null };
+        });
+      }));
       last = await page.evaluate(() => window.netforgeStatus);
       await context.close();
     }
@@ -76,6 +85,12 @@ try {
     for (const { name, times, longest } of sites) {
       console.log(`  ${path.basename(file).padEnd(22)} ${name.padEnd(10)} ${String(last.nodes).padStart(8)} ${median(times).toFixed(0).padStart(8)} ${String(target(last.nodes)).padStart(8)} ${median(longest).toFixed(0).padStart(8)}  ${String(v.title_px_min).padStart(8)} ${String(v.boxes_on_screen).padStart(6)}  ${v.canvas_fraction}${last.state === 'error' ? '  ERROR ' + last.error : ''}`);
     }
+    sites[0].tasks.forEach((list, run) => {
+      for (const { at, ms, frame } of list) {
+        const parts = frame ? frame.parts.filter(([, p]) => p >= 5).map(([w, p]) => `${w} ${p.toFixed(0)}`).join(', ') : '';
+        console.log(`      run ${run + 1}: long task ${ms.toFixed(0)} ms at +${at.toFixed(0)} ms: ${frame ? `frame ${frame.ms.toFixed(0)} ms: ${parts}` : 'no frame (page script)'}`);
+      }
+    });
   }
 } finally {
   await browser.close();
