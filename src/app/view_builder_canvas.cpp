@@ -74,6 +74,9 @@ void BuilderView::zoomAt(float factor, ImVec2 anchor) {
 }
 
 void BuilderView::fitView(bool readable) {
+  // An edit earlier in this frame (Arrange from the toolbar) moved layers that refresh()
+  // has not seen yet: fit their new positions, not the drawn ones of the last frame.
+  if (editor_.revision() != seen_) refold(true);
   const auto& nodes = editor_.document().nodes();
   if (nodes.empty() || canvas_size_.x <= 0) {
     zoom_ = 1.0f;

@@ -48,11 +48,11 @@ export default function register(t) {
     await page.goto(link(url, 'nf2.AAAAAAAA'));
     await waitReady(page);
     await waitUi(page, (u) => /newer NetForge \(link format 2\)/.test(u.share_message), 'the newer-format message');
-    const compact = JSON.stringify({ v: 3, n: 'Future', l: [['Input', 0, 0, 0, 0, 0]] });
+    const compact = JSON.stringify({ v: 4, n: 'Future', l: [['Input', 0, 0, 0, 0, 0]] });
     await page.goto('about:blank');  // a new page load, not a jump within the same page
     await page.goto(link(url, plainFragment(compact)));
     await waitReady(page);
-    await waitUi(page, (u) => /newer NetForge \(document version 3\)/.test(u.share_message), 'the newer-document message');
+    await waitUi(page, (u) => /newer NetForge \(document version 4\)/.test(u.share_message), 'the newer-document message');
   });
 
   t.test('a 70-character non-ASCII password is used whole; an NFKC-equivalent one opens the link', {
