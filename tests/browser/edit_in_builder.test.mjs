@@ -29,25 +29,27 @@ function runPython(code) {
   }
 }
 
-// torchvision's MobileNetV2 (random weights, 96x96 input) exported by python3-torch once per machine.
-function mobileNetV2() {
-  const file = path.join(os.tmpdir(), 'nf-edit-in-builder-mobilenet_v2.onnx');
+// A model exported by python3-torch once per machine into the temp folder as `name`:
+// `script` is Python that writes the ONNX file to the path in the variable FILE.
+function exportedOnce(name, script) {
+  const file = path.join(os.tmpdir(), name);
   if (!fs.existsSync(file)) {
-    execFileSync('/usr/bin/python3', ['-c', `
-import torch, torchvision
-torch.manual_seed(0)
-m = torchvision.models.mobilenet_v2().eval()
-torch.onnx.export(m, (torch.rand(1, 3, 96, 96),), ${JSON.stringify(file)}, opset_version=14, input_names=["image"], output_names=["logits"])
-`], { encoding: 'utf8', timeout: 180000, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('/usr/bin/python3', ['-c', `FILE = ${JSON.stringify(file)}\n${script}`],
+      { encoding: 'utf8', timeout: 180000, stdio: ['ignore', 'ignore', 'pipe'] });
   }
   return file;
 }
 
+// torchvision's MobileNetV2 (random weights, 96x96 input).
+const mobileNetV2 = () => exportedOnce('nf-edit-in-builder-mobilenet_v2.onnx', `
+import torch, torchvision
+torch.manual_seed(0)
+m = torchvision.models.mobilenet_v2().eval()
+torch.onnx.export(m, (torch.rand(1, 3, 96, 96),), FILE, opset_version=14, input_names=["image"], output_names=["logits"])
+`);
+
 // A GLU (Split into halves) and TopK's values and indices: two nodes with two used outputs.
-function twoOutputs() {
-  const file = path.join(os.tmpdir(), 'nf-edit-in-builder-two-outputs.onnx');
-  if (!fs.existsSync(file)) {
-    execFileSync('/usr/bin/python3', ['-c', `
+const twoOutputs = () => exportedOnce('nf-edit-in-builder-two-outputs.onnx', `
 import torch
 class TwoOutputs(torch.nn.Module):
     def __init__(self):
@@ -58,26 +60,16 @@ class TwoOutputs(torch.nn.Module):
         values, indices = (a * torch.sigmoid(b)).flatten(1).topk(5)
         return values + indices.float()
 torch.manual_seed(0)
-torch.onnx.export(TwoOutputs().eval(), (torch.rand(1, 3, 8, 8),), ${JSON.stringify(file)}, opset_version=14, input_names=["x"], output_names=["y"])
-`], { encoding: 'utf8', timeout: 180000, stdio: ['ignore', 'ignore', 'pipe'] });
-  }
-  return file;
-}
+torch.onnx.export(TwoOutputs().eval(), (torch.rand(1, 3, 8, 8),), FILE, opset_version=14, input_names=["x"], output_names=["y"])
+`);
 
-// A 6-layer nn.TransformerEncoder (d_model 32, random weights) exported by python3-torch
-// once per machine: the hierarchy's series "layers ×6".
-function encoder6() {
-  const file = path.join(os.tmpdir(), 'nf-edit-in-builder-encoder6.onnx');
-  if (!fs.existsSync(file)) {
-    execFileSync('/usr/bin/python3', ['-c', `
+// A 6-layer nn.TransformerEncoder (d_model 32, random weights): the hierarchy's series "layers ×6".
+const encoder6 = () => exportedOnce('nf-edit-in-builder-encoder6.onnx', `
 import torch, torch.nn as nn
 torch.manual_seed(1)
 enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True), num_layers=6).eval()
-torch.onnx.export(enc, (torch.randn(1, 12, 32),), ${JSON.stringify(file)}, opset_version=14, input_names=["src"], output_names=["out"])
-`], { encoding: 'utf8', timeout: 180000, stdio: ['ignore', 'ignore', 'pipe'] });
-  }
-  return file;
-}
+torch.onnx.export(enc, (torch.randn(1, 12, 32),), FILE, opset_version=14, input_names=["src"], output_names=["out"])
+`);
 
 // Drags the builder's canvas up with the right button (a pan) until widget `name` shows.
 async function panUntilShown(page, name) {
