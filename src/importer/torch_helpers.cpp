@@ -11,8 +11,22 @@ namespace nf::importer {
 
 namespace {
 
+std::map<std::string, std::string, std::less<>> opHelpers();
+
+// Every helper by name: the default domain's ops here, the training domain's in
+// torch_training.cpp (next to their translation).
 const std::map<std::string, std::string, std::less<>>& helperTable() {
-  static const std::map<std::string, std::string, std::less<>> table = {
+  static const std::map<std::string, std::string, std::less<>> table = [] {
+    std::map<std::string, std::string, std::less<>> t = opHelpers();
+    for (const auto& [name, text] : detail::trainingHelpers()) t.emplace(name, text);
+    return t;
+  }();
+  return table;
+}
+
+// Helpers of the default domain's ops.
+std::map<std::string, std::string, std::less<>> opHelpers() {
+  return {
       {"onnx_ints", R"PY(def onnx_ints(v):
     """A list of Python ints from a tensor, list or number (ONNX shape/axes inputs)."""
     if torch.is_tensor(v):
@@ -334,48 +348,6 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     if a.dtype == torch.float16:
         return torch.matmul(a.float(), b.float()).half()
     return torch.matmul(a, b)
-)PY"},
-      {"onnx_gradient", R"PY(def onnx_gradient(y, xs):
-    """ONNX Gradient: d(sum of y)/dx for each x; zeros where y does not depend on x."""
-    grads = torch.autograd.grad(y, xs, torch.ones_like(y), retain_graph=True, allow_unused=True)
-    return tuple(torch.zeros_like(x) if g is None else g for x, g in zip(xs, grads))
-)PY"},
-      {"onnx_adagrad", R"PY(def onnx_adagrad(r, t, xs, gs, hs, norm_coefficient, epsilon, decay_factor):
-    """ONNX Adagrad, one step per tensor: the new Xs, then the new accumulated squares."""
-    r = r / (1 + float(t) * decay_factor)
-    new_x, new_h = [], []
-    for x, g, h in zip(xs, gs, hs):
-        g = norm_coefficient * x + g
-        h = h + g * g
-        new_x.append(x - r * g / (torch.sqrt(h) + epsilon))
-        new_h.append(h)
-    return (*new_x, *new_h)
-)PY"},
-      {"onnx_momentum", R"PY(def onnx_momentum(r, t, xs, gs, vs, norm_coefficient, alpha, beta, nesterov):
-    """ONNX Momentum (standard or Nesterov), one step per tensor: the new Xs, then the new velocities."""
-    beta = beta if float(t) > 0 else 1.0
-    new_x, new_v = [], []
-    for x, g, v in zip(xs, gs, vs):
-        g = norm_coefficient * x + g
-        v = alpha * v + beta * g
-        new_x.append(x - r * (g + alpha * v if nesterov else v))
-        new_v.append(v)
-    return (*new_x, *new_v)
-)PY"},
-      {"onnx_adam", R"PY(def onnx_adam(r, t, xs, gs, vs, hs, norm_coefficient, norm_coefficient_post, alpha, beta, epsilon):
-    """ONNX Adam, one step per tensor: the new Xs, then the new first and second moments."""
-    t = float(t)
-    if t > 0:
-        r = r * math.sqrt(1 - beta ** t) / (1 - alpha ** t)
-    new_x, new_v, new_h = [], [], []
-    for x, g, v, h in zip(xs, gs, vs, hs):
-        g = norm_coefficient * x + g
-        v = alpha * v + (1 - alpha) * g
-        h = beta * h + (1 - beta) * g * g
-        new_x.append((1 - norm_coefficient_post) * (x - r * (v / (torch.sqrt(h) + epsilon))))
-        new_v.append(v)
-        new_h.append(h)
-    return (*new_x, *new_v, *new_h)
 )PY"},
       {"onnx_topk", R"PY(def onnx_topk(x, k, axis, largest):
     """ONNX TopK: ties keep the lower index first (a stable sort)."""
@@ -1153,7 +1125,6 @@ const std::map<std::string, std::string, std::less<>>& helperTable() {
     return a / b
 )PY"},
   };
-  return table;
 }
 
 // Helpers other helpers call (written before them).

@@ -1,6 +1,7 @@
 // importer/torch_helpers.h - the Python helpers generated PyTorch code may call
 // (ONNX ops that need more than one torch expression). Only used helpers are written.
 #pragma once
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -24,5 +25,10 @@ class HelperSet {
  private:
   std::set<std::string> used_;
 };
+
+namespace detail {
+// The Python helpers of the ai.onnx.preview.training ops (torch_training.cpp).
+const std::map<std::string, std::string, std::less<>>& trainingHelpers();
+}  // namespace detail
 
 }  // namespace nf::importer
