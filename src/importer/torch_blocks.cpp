@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "hierarchy/hierarchy.h"
@@ -146,7 +147,8 @@ std::string classBase(const std::string& ident) {
 
 std::vector<std::string> initAttrs(const std::vector<std::string>& init) {
   std::vector<std::string> out;
-  for (const std::string& l : init) {
+  for (std::string l : init) {
+    l.erase(0, l.find_first_not_of(' '));  // a line of an optional branch is indented
     if (l.rfind("self.", 0) != 0) continue;
     size_t eq = l.find(" = ");
     if (eq != std::string::npos) out.push_back(l.substr(5, eq - 5));
@@ -276,6 +278,131 @@ bool continuesChain(const ir::Graph& g, const std::vector<int32_t>& node_inst, c
   return true;
 }
 
+
+// Calls fn(position, length) for each name a generated line reads or writes as a variable:
+// identifiers outside strings and not after a '.' (attributes).
+template <class Fn>
+void forEachName(const std::string& line, Fn&& fn) {
+  auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '"') {
+      size_t j = i + 1;
+      while (j < line.size() && line[j] != '"') j += line[j] == '\\' ? 2 : 1;
+      i = j;
+      continue;
+    }
+    if (!word(line[i]) || std::isdigit(static_cast<unsigned char>(line[i]))) continue;
+    size_t j = i;
+    while (j < line.size() && word(line[j])) ++j;
+    if (i == 0 || line[i - 1] != '.') fn(i, j - i);
+    i = j - 1;
+  }
+}
+
+std::set<std::string> namesIn(const std::string& line) {
+  std::set<std::string> out;
+  forEachName(line, [&](size_t at, size_t n) { out.insert(line.substr(at, n)); });
+  return out;
+}
+
+std::string renamed(const std::string& line, const std::string& from, const std::string& to) {
+  std::string out;
+  size_t copied = 0;
+  forEachName(line, [&](size_t at, size_t n) {
+    if (line.compare(at, n, from) != 0) return;
+    out += line.substr(copied, at - copied) + to;
+    copied = at + n;
+  });
+  return out + line.substr(copied);
+}
+
+// "a = f(x)" -> "a"; "" for anything else ("a, b = ...", "return a").
+std::string assignedName(const std::string& line) {
+  const size_t eq = line.find(" = ");
+  if (eq == std::string::npos) return "";
+  const std::string lhs = line.substr(0, eq);
+  const std::set<std::string> names = namesIn(lhs);
+  return names.size() == 1 && *names.begin() == lhs ? lhs : "";
+}
+
+// Two clusters of instances that are one class with an optional branch: ResNet's first
+// block of a stage has a downsample convolution on its shortcut where the others add
+// their input as it is. The fuller instance's code must read like the other's once the
+// branch's lines are removed and the branch's result is renamed to its input, so the
+// class runs the branch under a constructor flag and is the same code either way.
+struct OptionalBranch {
+  std::vector<int32_t> line_in_other;  // per __init__ line of the fuller instance: the other's, -1 if in the branch
+  std::string flag;                    // the constructor flag ("downsample")
+  std::vector<std::string> forward;    // the class's forward, the branch under `if self.<flag>:`
+};
+
+std::optional<OptionalBranch> optionalBranch(const BlockInstance& full, const std::vector<Abstracted>& full_lines,
+                                             const BlockInstance& other, const std::vector<Abstracted>& other_lines) {
+  if (full.inputs.size() != other.inputs.size() || full.outputs.size() != other.outputs.size() ||
+      full_lines.size() <= other_lines.size())
+    return std::nullopt;
+  OptionalBranch b;
+  std::vector<std::string> branch_attrs;
+  size_t j = 0;
+  for (size_t l = 0; l < full_lines.size(); ++l) {
+    if (j < other_lines.size() && full_lines[l].shape == other_lines[j].shape) {
+      b.line_in_other.push_back(static_cast<int32_t>(j++));
+      continue;
+    }
+    b.line_in_other.push_back(-1);
+    const std::vector<std::string> attrs = initAttrs({full.init[l]});
+    if (attrs.empty()) return std::nullopt;
+    branch_attrs.push_back(attrs[0]);
+  }
+  if (j != other_lines.size()) return std::nullopt;
+  // One module or a numbered run of them ("downsample_0", "downsample_1") names the flag.
+  const std::string base = withoutNumber(branch_attrs[0]);
+  for (const std::string& a : branch_attrs)
+    if (withoutNumber(a) != base) return std::nullopt;
+  const std::vector<std::string> all_attrs = initAttrs(full.init);
+  b.flag = std::find(all_attrs.begin(), all_attrs.end(), base) == all_attrs.end() ? base : "use_" + base;
+
+  // The branch's lines in forward(): those that call its modules, one run of them.
+  const std::vector<std::string>& fwd = full.forward;
+  std::vector<size_t> in_branch;
+  for (size_t l = 0; l < fwd.size(); ++l)
+    for (const std::string& a : branch_attrs)
+      if (fwd[l].find("self." + a + "(") != std::string::npos) {
+        in_branch.push_back(l);
+        break;
+      }
+  if (in_branch.empty() || in_branch.back() - in_branch.front() + 1 != in_branch.size()) return std::nullopt;
+  const size_t first = in_branch.front(), last = in_branch.back();
+  std::set<std::string> locals;
+  for (size_t i = 0; i < full.inputs.size(); ++i) locals.insert(i == 0 ? "x" : "x_" + std::to_string(i));
+  for (const std::string& l : fwd) locals.insert(assignedName(l));
+  std::set<std::string> written, read;
+  for (size_t l = first; l <= last; ++l) {
+    const std::string out = assignedName(fwd[l]);
+    if (out.empty()) return std::nullopt;
+    for (const std::string& n : namesIn(fwd[l].substr(out.size() + 3)))
+      if (locals.count(n) && !written.count(n)) read.insert(n);
+    written.insert(out);
+  }
+  if (read.size() != 1) return std::nullopt;
+  const std::string input = *read.begin(), result = assignedName(fwd[last]);
+  // Without the branch: its result is its input, and nothing else it wrote is read.
+  std::vector<std::string> without;
+  for (size_t l = 0; l < fwd.size(); ++l) {
+    if (l >= first && l <= last) continue;
+    for (const std::string& n : namesIn(fwd[l]))
+      if (written.count(n) && n != result) return std::nullopt;
+    without.push_back(renamed(fwd[l], result, input));
+  }
+  if (without != other.forward) return std::nullopt;
+  b.forward.assign(fwd.begin(), fwd.begin() + static_cast<std::ptrdiff_t>(first));
+  b.forward.push_back(result + " = " + input);
+  b.forward.push_back("if self." + b.flag + ":");
+  for (size_t l = first; l <= last; ++l) b.forward.push_back("    " + fwd[l]);
+  b.forward.insert(b.forward.end(), fwd.begin() + static_cast<std::ptrdiff_t>(last) + 1, fwd.end());
+  return b;
+}
+
 }  // namespace
 
 void BlockPlan::dropUnit(size_t unit) {
@@ -351,22 +478,45 @@ BlockPlan planBlocks(const Ctx& base) {
     for (const std::string& l : inst.forward) key += l + "\n";
     clusters[key].push_back(k);
   }
+  // Clusters that are one class with an optional branch merge (ResNet's downsample).
+  struct Cluster {
+    std::vector<int32_t> members;  // the first `full` have every __init__ line of members[0]
+    size_t full = 0;
+    std::optional<OptionalBranch> branch;
+  };
+  std::vector<Cluster> merged;
+  for (auto& [key, members] : clusters) merged.push_back({members, members.size(), std::nullopt});
+  auto lines = [&](const Cluster& c) { return &abstracted[static_cast<size_t>(c.members[0])]; };
+  for (Cluster& a : merged) {
+    for (Cluster& b : merged) {
+      if (&a == &b || b.members.empty() || b.branch || a.branch) continue;
+      const BlockInstance& full = plan.instances[static_cast<size_t>(a.members[0])];
+      const BlockInstance& other = plan.instances[static_cast<size_t>(b.members[0])];
+      if (auto branch = optionalBranch(full, *lines(a), other, *lines(b))) {
+        a.branch = std::move(branch);
+        a.members.insert(a.members.end(), b.members.begin(), b.members.end());
+        b.members.clear();
+      }
+    }
+  }
   // A class for each cluster of two or more, and for a lone instance of a series that
   // has folded siblings (the series then reads as one Sequential).
   std::set<int64_t> series_with_class;
-  for (const auto& [key, members] : clusters)
-    if (members.size() >= 2)
-      for (int32_t k : members) series_with_class.insert(plan.instances[static_cast<size_t>(k)].series);
-  std::vector<std::vector<int32_t>> kept;
-  for (const auto& [key, members] : clusters) {
-    const BlockInstance& first = plan.instances[static_cast<size_t>(members[0])];
-    if (members.size() >= 2 || (first.series >= 0 && series_with_class.count(first.series))) kept.push_back(members);
+  for (const Cluster& c : merged)
+    if (c.members.size() >= 2)
+      for (int32_t k : c.members) series_with_class.insert(plan.instances[static_cast<size_t>(k)].series);
+  std::vector<Cluster> kept;
+  for (Cluster& c : merged) {
+    if (c.members.empty()) continue;
+    const BlockInstance& first = plan.instances[static_cast<size_t>(c.members[0])];
+    if (c.members.size() >= 2 || (first.series >= 0 && series_with_class.count(first.series)))
+      kept.push_back(std::move(c));
   }
   if (kept.empty()) return {};
   // Most used first (it gets the plain name), then in graph order.
-  std::sort(kept.begin(), kept.end(), [&](const auto& a, const auto& b) {
-    if (a.size() != b.size()) return a.size() > b.size();
-    return a[0] < b[0];
+  std::sort(kept.begin(), kept.end(), [&](const Cluster& a, const Cluster& b) {
+    if (a.members.size() != b.members.size()) return a.members.size() > b.members.size();
+    return *std::min_element(a.members.begin(), a.members.end()) < *std::min_element(b.members.begin(), b.members.end());
   });
 
   builder::NameTable class_names;
@@ -374,51 +524,83 @@ BlockPlan planBlocks(const Ctx& base) {
   for (const char* r : {"np", "math", "argparse", "torch", "nn", "F", "onnx", "numpy_helper", "main", "Model",
                         "ONNX_WEIGHTS", "INPUTS", "load_onnx_weights", "to_torch"})
     class_names.claim(r);
-  for (const std::vector<int32_t>& members : kept) {
+  for (const Cluster& cluster : kept) {
+    const std::vector<int32_t>& members = cluster.members;
     BlockClass cls;
     const BlockInstance& first = plan.instances[static_cast<size_t>(members[0])];
     // Numbers that differ between instances become constructor parameters; numbers that
-    // differ the same way share one parameter.
+    // differ the same way share one parameter. A number of the optional branch is known
+    // only for the instances that have it ("" for the others): it reuses a parameter
+    // that agrees where it is known, or becomes a keyword parameter defaulting to None.
     std::vector<std::string> literal_of_slot;  // the literal, or "" for a parameter
     std::vector<size_t> param_of_slot;
-    std::map<std::vector<std::string>, size_t> param_by_values;
     builder::NameTable param_names;
     param_names.claim("self");
+    if (cluster.branch) param_names.claim(cluster.branch->flag);
+    std::vector<std::string> param_names_in_order;
     std::vector<std::vector<std::string>> param_values;  // per param, per member
     const auto& first_lines = abstracted[static_cast<size_t>(members[0])];
+    auto value = [&](size_t m, size_t l, size_t s) -> std::string {
+      const auto& own = abstracted[static_cast<size_t>(members[m])];
+      if (m < cluster.full) return own[l].numbers[s];
+      const int32_t j = cluster.branch->line_in_other[l];
+      return j < 0 ? "" : own[static_cast<size_t>(j)].numbers[s];
+    };
     for (size_t l = 0; l < first_lines.size(); ++l) {
       for (size_t s = 0; s < first_lines[l].numbers.size(); ++s) {
         std::vector<std::string> values;
-        for (int32_t k : members) values.push_back(abstracted[static_cast<size_t>(k)][l].numbers[s]);
-        const bool same = std::all_of(values.begin(), values.end(), [&](const std::string& v) { return v == values[0]; });
+        for (size_t m = 0; m < members.size(); ++m) values.push_back(value(m, l, s));
+        const bool same = std::all_of(values.begin(), values.end(),
+                                      [&](const std::string& v) { return v.empty() || v == values[0]; });
         if (same) {
           literal_of_slot.push_back(values[0]);
           param_of_slot.push_back(0);
           continue;
         }
-        auto [it, fresh] = param_by_values.try_emplace(values, cls.params.size());
-        if (fresh) {
-          cls.params.push_back(param_names.claim(first_lines[l].slot_names[s], "arg"));
+        size_t p = 0;
+        auto agrees = [&](const std::vector<std::string>& known) {
+          for (size_t m = 0; m < values.size(); ++m)
+            if (!values[m].empty() && values[m] != known[m]) return false;
+          return true;
+        };
+        while (p < param_values.size() && !agrees(param_values[p])) ++p;
+        if (p == param_values.size()) {
+          param_names_in_order.push_back(param_names.claim(first_lines[l].slot_names[s], "arg"));
           param_values.push_back(values);
         }
         literal_of_slot.push_back("");
-        param_of_slot.push_back(it->second);
+        param_of_slot.push_back(p);
       }
     }
+    auto optionalParam = [&](size_t p) {
+      return std::any_of(param_values[p].begin(), param_values[p].end(), [](const std::string& v) { return v.empty(); });
+    };
+    for (size_t p = 0; p < param_values.size(); ++p)
+      if (!optionalParam(p)) cls.params.push_back(param_names_in_order[p]);
+    if (cluster.branch) {
+      cls.params.push_back(cluster.branch->flag + "=False");
+      for (size_t p = 0; p < param_values.size(); ++p)
+        if (optionalParam(p)) cls.params.push_back(param_names_in_order[p] + "=None");
+      cls.init.push_back("self." + cluster.branch->flag + " = " + cluster.branch->flag);
+    }
     size_t slot = 0;
-    for (const Abstracted& a : first_lines) {
+    bool in_branch = false;
+    for (size_t l = 0; l < first_lines.size(); ++l) {
       std::string line;
-      for (char ch : a.shape) {
+      for (char ch : first_lines[l].shape) {
         if (ch != '\x01') {
           line += ch;
           continue;
         }
-        line += literal_of_slot[slot].empty() ? cls.params[param_of_slot[slot]] : literal_of_slot[slot];
+        line += literal_of_slot[slot].empty() ? param_names_in_order[param_of_slot[slot]] : literal_of_slot[slot];
         ++slot;
       }
-      cls.init.push_back(dropDefaults(std::move(line)));
+      const bool optional = cluster.branch && cluster.branch->line_in_other[l] < 0;
+      if (optional && !in_branch) cls.init.push_back("if " + cluster.branch->flag + ":");
+      in_branch = optional;
+      cls.init.push_back((optional ? "    " : "") + dropDefaults(std::move(line)));
     }
-    cls.forward = first.forward;
+    cls.forward = cluster.branch ? cluster.branch->forward : first.forward;
     for (size_t i = 0; i < first.inputs.size(); ++i) cls.args.push_back(i == 0 ? "x" : "x_" + std::to_string(i));
     cls.uses = static_cast<int64_t>(members.size());
     // Name: from the group's scope; a second class of that name adds a layer only it has.
@@ -447,7 +629,12 @@ BlockPlan planBlocks(const Ctx& base) {
     for (size_t m = 0; m < members.size(); ++m) {
       BlockInstance& inst = plan.instances[static_cast<size_t>(members[m])];
       inst.cls = cls_index;
-      for (const std::vector<std::string>& values : param_values) inst.ctor_args.push_back(values[m]);
+      for (size_t p = 0; p < param_values.size(); ++p)
+        if (!optionalParam(p)) inst.ctor_args.push_back(param_values[p][m]);
+      if (m >= cluster.full) continue;  // without the branch: its defaults
+      if (cluster.branch) inst.ctor_args.push_back(cluster.branch->flag + "=True");
+      for (size_t p = 0; p < param_values.size(); ++p)
+        if (optionalParam(p)) inst.ctor_args.push_back(param_names_in_order[p] + "=" + param_values[p][m]);
     }
     plan.classes.push_back(std::move(cls));
   }

@@ -6,7 +6,9 @@
 // whose code is the same up to numbers in __init__ (channel counts, strides) share one
 // class whose constructor takes those numbers. Equality of the generated text is the
 // proof: an instance is folded only when its class, given its arguments, reads exactly
-// like its own flat translation. Consecutive instances of one series where each feeds
+// like its own flat translation. Two such classes merge when one is the other plus an
+// optional branch (ResNet's downsample shortcut): the branch runs under a constructor
+// flag, and either way the code is the instance's own. Consecutive instances of one series where each feeds
 // the next become an nn.Sequential (or an nn.ModuleList loop when they also read values
 // shared by all of them).
 #pragma once
@@ -33,7 +35,7 @@ struct BlockInstance {
   std::vector<ir::ValueId> inputs;    // values read from outside (not weights or constants)
   std::vector<ir::ValueId> outputs;   // values used outside or graph outputs
   int32_t cls = -1;
-  std::vector<std::string> ctor_args;  // literals for the class's params
+  std::vector<std::string> ctor_args;  // the constructor call's arguments (literals; keywords for an optional branch)
   std::vector<WeightEntry> weights;    // keys relative to the instance
   TorchImport counts;                  // layers and op calls of one instance
   HelperSet helpers;

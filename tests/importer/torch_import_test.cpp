@@ -346,6 +346,51 @@ TEST(OnnxToPyTorch, RepeatedBlocksBecomeOneClassInASequential) {
   EXPECT_EQ(f->layers.at("nn.Linear"), 5);
 }
 
+// Three residual blocks (fc1, relu, fc2, add, relu); the first widens 8 -> 16 features, so
+// its shortcut has a projection ("downsample.0", as torchvision's ResNet names it) where
+// the others add their input as it is.
+ir::Model residualBlocks() {
+  ir::Model m = test::model(13);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({2, 8}));
+  std::string h = "x";
+  int64_t in = 8;
+  auto gemm = [&](const std::string& scope, const std::string& x, int64_t from) {
+    const std::string w = scope + ".weight", b = scope + ".bias";
+    g.weight(w, {16, from});
+    g.weight(b, {16});
+    return g.op("Gemm", "/" + scope + "/Gemm", {x, w, b}, {test::aInt("transB", 1)});
+  };
+  for (int i = 0; i < 3; ++i) {
+    const std::string p = "layer/layer." + std::to_string(i);
+    std::string y = g.op("Relu", "/" + p + "/relu/Relu", {gemm(p + "/fc1", h, in)});
+    y = gemm(p + "/fc2", y, 16);
+    const std::string shortcut = i == 0 ? gemm(p + "/downsample/downsample.0", h, in) : h;
+    h = g.op("Relu", "/" + p + "/relu_1/Relu", {g.op("Add", "/" + p + "/Add", {y, shortcut})});
+    in = 16;
+  }
+  g.output(h);
+  return m;
+}
+
+TEST(OnnxToPyTorch, BlocksWithAnOptionalShortcutBranchAreOneClass) {
+  auto r = onnxToPyTorch(residualBlocks());
+  ASSERT_TRUE(r) << r.error().message;
+  const std::string& code = r->code;
+  ASSERT_EQ(r->block_classes.size(), 1u) << code;
+  EXPECT_EQ(r->block_classes.begin()->second, 3) << code;
+  // The projection is built and run only where the instance has it.
+  EXPECT_TRUE(has(code, "downsample=False):\n")) << code;
+  EXPECT_TRUE(has(code, "        if downsample:\n            self.downsample_0 = nn.Linear(")) << code;
+  EXPECT_TRUE(has(code, "        downsample_0 = x\n        if self.downsample:\n"
+                        "            downsample_0 = self.downsample_0(x)\n")) << code;
+  EXPECT_TRUE(has(code, "downsample=True),\n")) << code;
+  // Only the first instance loads projection weights.
+  EXPECT_TRUE(has(code, ".0.downsample_0.weight\": \"layer/layer.0/downsample/downsample.0.weight\"")) << code;
+  EXPECT_FALSE(has(code, ".1.downsample_0.weight")) << code;
+  EXPECT_EQ(r->layers.at("nn.Linear"), 7);
+}
+
 TEST(OnnxToPyTorch, TwentyThousandUnnamedNodesConvert) {
   ir::Model m = test::model(17);
   GraphBuilder g(m);

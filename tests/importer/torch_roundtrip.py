@@ -157,10 +157,10 @@ MODELS = {
 
 # Readability of repeated blocks: name -> (block classes at most, instances in all, the largest
 # class's instances, lines of model code (classes and Model, without the weight table and script) at most).
-# ResNet-50: its 16 bottlenecks are 12 of one class and 4 of a second (the first block of each
-# stage has the downsample convolution; the stride is a constructor argument).
+# ResNet-50: its 16 bottlenecks are one class (the first block of each stage adds the
+# downsample convolution under a constructor flag; the stride is a constructor argument).
 BLOCKS = {
-    "resnet50": (2, 16, 12, 200),
+    "resnet50": (1, 16, 16, 200),
     "transformer_encoder_24": (1, 24, 24, 120),
 }
 
