@@ -250,11 +250,15 @@ void App::renderFrame(bool had_events) {
     view->update(ctx_);
     frame_log_.mark(view->title() + " update");
   }
-  for (const auto& view : views_.all()) view->draw(ctx_);
+  frame_log_.mark("menu bar");
+  for (const auto& view : views_.all()) {
+    view->draw(ctx_);
+    frame_log_.mark(view->title() + " drawn");
+  }
   handleShortcuts(ctx_);
 
   ImGui::Render();
-  frame_log_.mark("views drawn");
+  frame_log_.mark("ImGui render");
   // Between the slices of a layout, frames show nothing new but the progress bar: one
   // reaches the canvas every kProgressFrameMs. A software-rendered frame (SwiftShader)
   // costs tens of ms of the same CPU, and Chromium paces requestAnimationFrame by

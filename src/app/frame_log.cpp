@@ -24,6 +24,7 @@ void FrameLog::end() {
   if (!open_) return;
   open_ = false;
   const double total = platform::nowMs() - start_ms_;
+  last_frame_ms_ = total;
   if (total < kLongFrameMs) return;
   nlohmann::ordered_json j;
   j["start"] = roundTo(start_ms_, 1);

@@ -21,10 +21,12 @@ class FrameLog {
   void mark(std::string part);
   // Ends the frame; publishes it when it was long.
   void end();
+  // How long the last ended frame took (0 before the first).
+  double lastFrameMs() const { return last_frame_ms_; }
 
  private:
   bool open_ = false;
-  double start_ms_ = 0, last_ms_ = 0;
+  double start_ms_ = 0, last_ms_ = 0, last_frame_ms_ = 0;
   std::vector<std::pair<std::string, double>> parts_;
 };
 

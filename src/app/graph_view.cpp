@@ -32,6 +32,10 @@ constexpr const char* kOptionsKey = "netforge.graph.options";
 // Work per frame while laying out: below the 50 ms a frame may take, with room
 // for drawing the frame itself (the slices overrun by a few ms at most).
 constexpr double kSliceMs = 30.0;
+// A layout frame aims under this (the browser's long task is 50 ms): its slice gets
+// what the rest of the last such frame (panels, GL draw) left, at least kMinSliceMs.
+constexpr double kLayoutFrameMs = 40.0;
+constexpr double kMinSliceMs = 10.0;
 // Series of up to this many instances open at first sight (ResNet's layer1 ×3); longer
 // ones stay one box.
 constexpr uint32_t kFirstSightSeriesOpened = 4;
@@ -208,8 +212,16 @@ void GraphView::updatePane(AppContext& ctx) {
   if (pipeline_.busy() && !frame_spent) {
     const std::string label = pipeline_.stageLabel();
     if (ctx.frame_log) ctx.frame_log->mark("graph view");
-    pipeline_.step(kSliceMs, now);
-    if (ctx.frame_log) ctx.frame_log->mark("layout slice (" + label + ")");
+    double budget = kSliceMs;
+    if (ctx.frame_log && last_slice_ms_ > 0)
+      budget = std::clamp(kLayoutFrameMs - (ctx.frame_log->lastFrameMs() - last_slice_ms_), kMinSliceMs, kSliceMs);
+    const double slice_start = platform::nowMs();
+    pipeline_.step(budget, now);
+    last_slice_ms_ = platform::nowMs() - slice_start;
+    if (ctx.frame_log) {
+      const std::string after = pipeline_.stageLabel();
+      ctx.frame_log->mark("layout slice (" + label + (after != label ? " -> " + after : "") + ")");
+    }
     if (pipeline_.stage() == GraphPipeline::Stage::Failed) {
       // The session restores the model shown before (if any) at the next frame and
       // reports the message (status bar, Errors panel); with none, state "error" and

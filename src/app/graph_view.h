@@ -189,6 +189,7 @@ class GraphView final : public View {
   GraphFonts fonts_;
   std::string gl_error_;
   bool uploaded_ = false;         // the pipeline's scene is on the GPU
+  double last_slice_ms_ = 0;      // the last layout slice, for the next one's budget
   bool fit_pending_ = false;      // fit once the canvas size is known
   bool report_pending_ = false;   // tell the session once this scene is on screen
   uint64_t generation_seen_ = 0;  // the document generation the pipeline works on

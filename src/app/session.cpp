@@ -59,7 +59,7 @@ platform::Status Session::status(bool ready) const {
   if (const OpenedModel* m = doc_.current()) {
     s.file = m->file_name;
     s.file_size = m->file_size;
-    s.nodes = m->model.graphs.empty() ? 0 : m->model.nodeCountIncludingSubgraphs();
+    s.nodes = m->nodeCount();
   }
   s.error = doc_.lastError();
   s.problems = doc_.errorsReported();

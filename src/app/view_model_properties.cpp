@@ -82,10 +82,10 @@ void ModelPropertiesView::drawContent(AppContext& ctx) {
     if (m.model_version) row("Model version", std::to_string(m.model_version));
     if (g) {
       if (!g->name.empty()) row("Graph", displayName(g->name, 80));
-      row("Nodes", withThousands(static_cast<int64_t>(m.nodeCountIncludingSubgraphs())) +
+      row("Nodes", withThousands(static_cast<int64_t>(opened->nodeCount())) +
                        (m.graphs.size() > 1 ? " (subgraphs included)" : ""));
       row("Initializers", withThousands(static_cast<int64_t>(g->initializers.size())));
-      row("Operator types", std::to_string(m.opTypes().size()));
+      row("Operator types", std::to_string(opened->opTypeCount()));
     }
     if (!m.functions.empty()) row("Functions", std::to_string(m.functions.size()));
     if (!opened->data_files.empty()) {

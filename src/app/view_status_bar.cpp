@@ -26,7 +26,7 @@ void StatusBarView::drawContent(AppContext& ctx) {
     ImGui::SameLine(0, 16);
     ImGui::TextDisabled("%s", humanBytes(m->file_size).c_str());
     ImGui::SameLine(0, 16);
-    ImGui::TextDisabled("%s nodes", withThousands(static_cast<int64_t>(m->model.nodeCountIncludingSubgraphs())).c_str());
+    ImGui::TextDisabled("%s nodes", withThousands(static_cast<int64_t>(m->nodeCount())).c_str());
   } else {
     ImGui::TextDisabled("No model open");
   }

@@ -70,6 +70,16 @@ void OpenJob::finish() {
   result_ = std::move(out);
 }
 
+size_t OpenedModel::nodeCount() const {
+  if (!node_count_) node_count_ = model.graphs.empty() ? 0 : model.nodeCountIncludingSubgraphs();
+  return *node_count_;
+}
+
+size_t OpenedModel::opTypeCount() const {
+  if (!op_type_count_) op_type_count_ = model.graphs.empty() ? 0 : model.opTypes().size();
+  return *op_type_count_;
+}
+
 Result<OpenedModel> OpenJob::take() {
   Result<OpenedModel> out = std::move(result_);
   result_ = Error{"the model was already taken"};

@@ -1,6 +1,7 @@
 #include "scene/scene_job.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "base/timing.h"
 #include "scene/model_scene.h"
@@ -228,6 +229,14 @@ const char* SceneJob::stepName(Step step) {
 
 const char* SceneJob::label() const {
   if (step_ == Step::LayingOut && layout_job_) return layout::phaseName(layout_job_->phase());
+  if (step_ == Step::Hierarchy && hierarchy_job_) {
+    // The pass under way (hierarchy/build.cpp), so a long slice can be told apart.
+    static constexpr const char* kPasses[] = {"finding groups (graph arrays)", "finding groups (declutter)",
+                                              "finding groups (scopes)", "finding groups (repeated blocks)",
+                                              "finding groups (repeat classes)"};
+    const uint32_t pass = hierarchy_job_->passesDone();
+    if (pass < std::size(kPasses)) return kPasses[pass];
+  }
   return stepName(step_);
 }
 

@@ -103,7 +103,9 @@ TEST_P(SceneJobTest, StepsAdvanceInPlannedOrderWithTheirLabels) {
     if (steps.empty() || steps.back() != job.current()) steps.push_back(job.current());
     const std::string label = job.label();
     if (labels.empty() || labels.back() != label) labels.push_back(label);
-    if (job.current() != Step::LayingOut) EXPECT_EQ(label, SceneJob::stepName(job.current()));
+    // Laying out shows its phase, finding groups its pass ("finding groups (scopes)").
+    if (job.current() == Step::Hierarchy) EXPECT_EQ(label.rfind(SceneJob::stepName(job.current()), 0), 0u) << label;
+    else if (job.current() != Step::LayingOut) EXPECT_EQ(label, SceneJob::stepName(job.current()));
     EXPECT_GE(job.progress(), last_progress) << label;
     last_progress = job.progress();
     job.step(0.01);
@@ -116,6 +118,10 @@ TEST_P(SceneJobTest, StepsAdvanceInPlannedOrderWithTheirLabels) {
   EXPECT_EQ(job.progress(), 1.0f);
   EXPECT_EQ(labels.front(), "inferring shapes");
   EXPECT_EQ(labels.back(), "indexing");
+  if (GetParam()) {  // the hierarchy's passes show while they run
+    const auto pass_shown = [](const std::string& l) { return l.rfind("finding groups (", 0) == 0; };
+    EXPECT_TRUE(std::any_of(labels.begin(), labels.end(), pass_shown)) << testing::PrintToString(labels);
+  }
   if (!GetParam()) {  // the layout phases show while laying out, between boxes and routing
     bool phase_seen = false;
     for (int p = 0; p < layout::kPhaseCount; ++p)
