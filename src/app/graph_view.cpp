@@ -209,6 +209,7 @@ void GraphView::updatePane(AppContext& ctx) {
   if (picture_view_ != PictureView::Graph && pictures_.busy()) pictures_.step(kSliceMs);
   // The first slice waits for the next frame when this one parsed: a slice's first
   // step always runs, and the page would block for both.
+  bool long_slice = false;
   if (pipeline_.busy() && !frame_spent) {
     const std::string label = pipeline_.stageLabel();
     if (ctx.frame_log) ctx.frame_log->mark("graph view");
@@ -218,6 +219,7 @@ void GraphView::updatePane(AppContext& ctx) {
     const double slice_start = platform::nowMs();
     pipeline_.step(budget, now);
     last_slice_ms_ = platform::nowMs() - slice_start;
+    long_slice = last_slice_ms_ > kMinSliceMs;
     if (ctx.frame_log) {
       const std::string after = pipeline_.stageLabel();
       ctx.frame_log->mark("layout slice (" + label + (after != label ? " -> " + after : "") + ")");
@@ -230,7 +232,9 @@ void GraphView::updatePane(AppContext& ctx) {
       ctx.session.stageFailed("graph view: " + pipeline_.error());
     }
   }
-  if (pipeline_.stage() == GraphPipeline::Stage::Ready && !uploaded_) {
+  // The upload and the first draw of a big scene (tens of ms in SwiftShader) wait for
+  // the next frame when a long slice finished the layout.
+  if (pipeline_.stage() == GraphPipeline::Stage::Ready && !uploaded_ && !long_slice) {
     if (renderer_.ready()) {
       if (ctx.frame_log) ctx.frame_log->mark("graph view");
       onReady(ctx);
