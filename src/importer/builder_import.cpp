@@ -608,14 +608,14 @@ class Importer {
     }
     if (op == "Flatten") {
       if (attrInt(n, "axis", 1) != 1) return Error{"Flatten with an axis other than 1"};
-      if (rankOf(n.inputs[0]) == 2) return alias(n);
-      Status s = layer(n, "Flatten", {});
-      rank_of_[n.outputs[0].index] = 2;
-      return s;
+      return flatten(n);
     }
+    if (op == "Reshape" && reshapeFlattens(n)) return flatten(n);
     if (op == "Gemm") return gemm(n);
     if (op == "MatMul") return matmul(index);
-    static const std::map<std::string, std::string> merges = {{"Add", "Add"}, {"Sub", "Subtract"}, {"Mul", "Multiply"}};
+    // Sum of two is Add (the model zoo's ResNets write their residual adds so).
+    static const std::map<std::string, std::string> merges = {
+        {"Add", "Add"}, {"Sub", "Subtract"}, {"Mul", "Multiply"}, {"Sum", "Add"}};
     if (auto it = merges.find(op); it != merges.end()) {
       if (n.inputs.size() != 2 || !layer_of_.count(n.inputs[0].index) || !layer_of_.count(n.inputs[1].index))
         return Error{op + " with a constant is not a builder layer yet"};
@@ -646,6 +646,27 @@ class Importer {
       return layer(n, "Softmax", {{"axis", int64_t{-1}}});
     }
     return Error{"not a builder layer yet"};
+  }
+
+  // Flatten(axis=1): a layer, or nothing where the input is already (batch, features).
+  Status flatten(const ir::Node& n) {
+    if (rankOf(n.inputs[0]) == 2) return alias(n);
+    Status s = layer(n, "Flatten", {});
+    rank_of_[n.outputs[0].index] = 2;
+    return s;
+  }
+
+  // A Reshape to (batch, everything else) is Flatten(axis=1) (the model zoo's ResNet
+  // and VGG flatten so before their classifier): told by the inferred shapes.
+  bool reshapeFlattens(const ir::Node& n) const {
+    if (n.outputs.empty() || !n.outputs[0].valid()) return false;
+    const ir::Shape& in = inference_.value(n.inputs[0]).type.shape;
+    const ir::Shape& out = inference_.value(n.outputs[0]).type.shape;
+    if (!in.rank_known || in.rank() < 2 || !out.rank_known || out.rank() != 2 || in.dims[0].kind == ir::Dim::Kind::Unknown ||
+        out.dims[0] != in.dims[0] || !out.dims[1].isKnown())
+      return false;
+    const ir::Shape rest = ir::Shape::of(std::vector<ir::Dim>(in.dims.begin() + 1, in.dims.end()));
+    return rest.elementCount() == out.dims[1].value;
   }
 
   Status conv(const ir::Node& n) {

@@ -126,7 +126,8 @@ TEST(OnnxToBuilder, MatMulWithBiasAddIsOneLinear) {
 
 // A MobileNet-style block: ReLU6 (Clip between two Constant nodes: a ReLU6 layer), a squeeze-and-
 // excitation gate (GlobalAveragePool kept as a map, HardSigmoid, a broadcasting Mul), a
-// learned per-channel scale (Mul by a float initializer) and a Reshape by a constant shape.
+// learned per-channel scale (Mul by a float initializer), a Reshape to (batch, features)
+// (a Flatten layer) and, after the classifier, a Reshape by a constant shape of rank 3.
 ir::Model mobileBlock() {
   ir::Model m = test::model(13);
   GraphBuilder g(m);
@@ -137,6 +138,7 @@ ir::Model mobileBlock() {
   g.node("Constant", {}, {"six"}, {test::aTensor("value", test::tensorFloats("six_t", {}, {6.0f}))}, "/Constant");
   g.node("Constant", {}, {"zero"}, {test::aTensor("value", test::tensorFloats("zero_t", {}, {0.0f}))}, "/Constant_1");
   g.initInts("flat", {2}, {1, -1});
+  g.initInts("split", {3}, {1, 2, 5});
   std::string h = g.op("Conv", "/conv/Conv", {"x", "conv.weight"}, {test::aInts("pads", {1, 1, 1, 1})});
   h = g.op("Clip", "/act/Clip", {h, "zero", "six"});
   std::string gate = g.op("GlobalAveragePool", "/se/pool/GlobalAveragePool", {h});
@@ -145,6 +147,7 @@ ir::Model mobileBlock() {
   h = g.op("Mul", "/scale/Mul", {h, "scale"});
   h = g.op("Reshape", "/Reshape", {h, "flat"});
   h = g.op("Gemm", "/fc/Gemm", {h, "fc.weight"}, {test::aInt("transB", 1)});
+  h = g.op("Reshape", "/out/Reshape", {h, "split"});
   g.output(h);
   return m;
 }
@@ -153,18 +156,19 @@ TEST(OnnxToBuilder, OpsThatAreNoBuilderLayerBecomeOnnxOpLayers) {
   auto r = onnxToBuilder(mobileBlock());
   ASSERT_TRUE(r) << r.error().message;
   const builder::Document& doc = r->doc;
-  EXPECT_EQ(r->onnx_op_layers, 4);  // HardSigmoid, the two Muls, Reshape
+  EXPECT_EQ(r->onnx_op_layers, 4);  // HardSigmoid, the two Muls, the last Reshape
   EXPECT_EQ(byName(doc, "act")->type, "ReLU6");  // Clip(0, 6)
   const builder::Node* clip = byName(doc, "se_gate");  // an ONNX op layer titled by its op
   ASSERT_NE(clip, nullptr);
   EXPECT_EQ(clip->type, "OnnxOp");
   EXPECT_EQ(builder::typeLabel(*clip), "HardSigmoid");
-  EXPECT_EQ(std::get<std::string>(byName(doc, "Reshape")->params.at("op_type")), "Reshape");
+  EXPECT_EQ(byName(doc, "Reshape")->type, "Flatten");  // to (batch, features)
+  EXPECT_EQ(std::get<std::string>(byName(doc, "out")->params.at("op_type")), "Reshape");
   EXPECT_EQ(std::get<builder::IntList>(byName(doc, "se")->params.at("output_shape")), (builder::IntList{1, 4, 8, 8}));
-  auto consts = builder::parseOnnxConsts(std::get<std::string>(byName(doc, "Reshape")->params.at("constants")));
+  auto consts = builder::parseOnnxConsts(std::get<std::string>(byName(doc, "out")->params.at("constants")));
   ASSERT_TRUE(consts) << consts.error().message;
   ASSERT_EQ(consts->size(), 1u);
-  EXPECT_EQ((*consts)[0].values, (std::vector<double>{1, -1}));
+  EXPECT_EQ((*consts)[0].values, (std::vector<double>{1, 2, 5}));
   auto attrs = builder::parseOnnxAttrs(std::get<std::string>(byName(doc, "se_gate")->params.at("attributes")));
   ASSERT_TRUE(attrs && attrs->size() == 1u);
   EXPECT_EQ((*attrs)[0].name, "alpha");
@@ -174,7 +178,7 @@ TEST(OnnxToBuilder, OpsThatAreNoBuilderLayerBecomeOnnxOpLayers) {
 
   const builder::Analysis a = builder::analyze(doc, builder::Framework::PyTorch);
   ASSERT_TRUE(a.ok()) << builder::errorLines(doc, a).front();
-  EXPECT_EQ(a.find(a.outputs[0])->output->dims, (builder::IntList{10}));
+  EXPECT_EQ(a.find(a.outputs[0])->output->dims, (builder::IntList{2, 5}));
   EXPECT_EQ(a.find(byName(doc, "se")->id)->output->dims, (builder::IntList{8, 8, 4}));  // canonical: channels last
   // conv 4*3*3*3, the scale 4 (a float initializer is a parameter; Constant nodes are not), fc 256*10.
   EXPECT_EQ(a.total.trainable, 108 + 4 + 2560);
@@ -289,6 +293,33 @@ TEST(OnnxToBuilder, ResidualBranchSitsBesideTheShortcut) {
   EXPECT_EQ(byName(r->doc, "block_relu")->pos.x, conv->pos.x);
   EXPECT_EQ(add->pos.x, fork->pos.x);
   EXPECT_GT(add->pos.y, byName(r->doc, "block_relu")->pos.y);
+}
+
+// The model zoo's ResNet writes its residual adds as Sum and flattens with a Reshape to
+// (batch, features): an Add merge and a Flatten layer, so the model has Keras code.
+TEST(OnnxToBuilder, SumOfTwoIsAddAndAReshapeToBatchByFeaturesIsFlatten) {
+  ir::Model m = test::model(9);
+  GraphBuilder g(m);
+  g.input("x", F32, test::shape({1, 4, 8, 8}));
+  g.weight("w", {4, 4, 3, 3});
+  g.weight("fc.weight", {10, 256});
+  g.initInts("flat", {2}, {1, 256});
+  std::string h = g.op("Relu", "/relu/Relu", {"x"});
+  std::string c = g.op("Conv", "/block/conv/Conv", {h, "w"}, {test::aInts("pads", {1, 1, 1, 1})});
+  h = g.op("Sum", "/block/Sum", {c, h});
+  h = g.op("Reshape", "/flat/Reshape", {h, "flat"});
+  g.output(g.op("Gemm", "/fc/Gemm", {h, "fc.weight"}, {test::aInt("transB", 1)}));
+  auto r = onnxToBuilder(m);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->onnx_op_layers, 0);
+  EXPECT_EQ(byName(r->doc, "block")->type, "Add");
+  EXPECT_EQ(byName(r->doc, "flat")->type, "Flatten");
+  builder::CodegenOptions keras;
+  keras.framework = builder::Framework::Keras;
+  auto code = builder::generateCode(r->doc, keras);
+  ASSERT_TRUE(code) << code.error().message;
+  EXPECT_NE(code->find("layers.Add("), std::string::npos) << *code;
+  EXPECT_NE(code->find("layers.Flatten("), std::string::npos) << *code;
 }
 
 // GLU's Split (two used outputs) and TopK (values and indices both used) are ONNX op

@@ -9,6 +9,9 @@
 #                              test (cached under the build dir): generated PyTorch matches
 #                              `netforge run` and the original model, same parameter count;
 #                              external data loads; a missing or misshapen tensor is named
+#   importer.keras_imported    the model zoo's ResNet-50 and VGG-19 imported into the builder:
+#                              Keras code written, and tfjs-layers builds it with the builder's
+#                              output shape and parameter count (check_tfjs.mjs)
 #   importer.builder_roundtrip ONNX models (CNNs, MobileNetV2/V3, EfficientNet-B0, SqueezeNet, a
 #                              transformer encoder, the corpus's light / pytorch-converted / pytorch-operator / simple
 #                              folders) -> `netforge import` (builder document) -> the builder's
@@ -35,6 +38,12 @@ if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
            COMMAND ${NF_IMPORTER_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/builder_roundtrip.py $<TARGET_FILE:netforge>
                    ${CMAKE_BINARY_DIR}/importer_work/builder ${NETFORGE_CORPUS_DIR})
   set_tests_properties(importer.builder_roundtrip PROPERTIES LABELS importer SKIP_RETURN_CODE 77 TIMEOUT 900)
+endif()
+if(NF_IMPORTER_PYTHON3 AND TARGET netforge)
+  add_test(NAME importer.keras_imported
+           COMMAND ${NF_IMPORTER_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/keras_imported.py $<TARGET_FILE:netforge>
+                   "${NETFORGE_CORPUS_DIR}" ${CMAKE_BINARY_DIR}/importer_work/keras)
+  set_tests_properties(importer.keras_imported PROPERTIES LABELS importer SKIP_RETURN_CODE 77 TIMEOUT 600)
 endif()
 
 # builder_edit_bench (not a test): what one edit costs in the builder on an imported
