@@ -245,6 +245,7 @@ void App::renderFrame(bool had_events) {
   ImGui::NewFrame();
 
   frame_log_.mark("new frame");
+  frame_log_.expectPresent(presentsFrame(had_events, t0));
   drawMenuBar();
   for (const auto& view : views_.all()) {
     view->update(ctx_);
@@ -263,8 +264,7 @@ void App::renderFrame(bool had_events) {
   // reaches the canvas every kProgressFrameMs. A software-rendered frame (SwiftShader)
   // costs tens of ms of the same CPU, and Chromium paces requestAnimationFrame by
   // them, so drawing each one made big models load about twice as slowly.
-  const bool only_progress = session_.document().onlyProgressToShow() && !comparison_.busy() && !had_events;
-  if (!only_progress || t0 - last_present_ms_ >= kProgressFrameMs) {
+  if (presentsFrame(had_events, t0)) {
     last_present_ms_ = t0;
     glViewport(0, 0, fb_w, fb_h);
     const ImVec4 bg = canvasColor(settings_.theme);
@@ -272,7 +272,7 @@ void App::renderFrame(bool had_events) {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     SDL_GL_SwapWindow(window_);
-    frame_log_.mark("GL draw");
+    frame_log_.markPresented();
   }
 
   ++frames_;
@@ -282,6 +282,11 @@ void App::renderFrame(bool had_events) {
   publishStatusIfChanged();
   platform::publishFrame(frames_);
   frame_log_.mark("status");
+}
+
+bool App::presentsFrame(bool had_events, double frame_start_ms) const {
+  const bool only_progress = session_.document().onlyProgressToShow() && !comparison_.busy() && !had_events;
+  return !only_progress || frame_start_ms - last_present_ms_ >= kProgressFrameMs;
 }
 
 void App::publishStatusIfChanged() {

@@ -44,6 +44,9 @@ class App {
   bool needsFrame(double now_ms, bool had_events) const;
   bool diffOnly() const;
   void renderFrame(bool had_events);
+  // Whether this frame reaches the canvas (while a layout only shows progress, one a
+  // kProgressFrameMs).
+  bool presentsFrame(bool had_events, double frame_start_ms) const;
   void drawMenuBar();
   void publishStatusIfChanged();
 

@@ -20,9 +20,18 @@ void FrameLog::mark(std::string part) {
   last_ms_ = now;
 }
 
+void FrameLog::markPresented() {
+  if (!open_) return;
+  last_present_ms_ = platform::nowMs() - last_ms_;
+  presented_ = true;
+  mark("GL draw");
+}
+
 void FrameLog::end() {
   if (!open_) return;
   open_ = false;
+  last_frame_presented_ = presented_;
+  presented_ = false;
   const double total = platform::nowMs() - start_ms_;
   last_frame_ms_ = total;
   if (total < kLongFrameMs) return;

@@ -24,9 +24,20 @@ class FrameLog {
   // How long the last ended frame took (0 before the first).
   double lastFrameMs() const { return last_frame_ms_; }
 
+  // Presenting a frame (GL draw and swap) costs tens of ms in SwiftShader, and while a
+  // model loads only some frames present: the App says before the views draw whether
+  // this one will, so a layout slice can leave room for it.
+  void expectPresent(bool presents) { presents_ = presents; }
+  bool presents() const { return presents_; }
+  // The time since the previous mark was spent presenting (a part named "GL draw").
+  void markPresented();
+  double lastPresentMs() const { return last_present_ms_; }      // the latest presentation's cost
+  bool lastFramePresented() const { return last_frame_presented_; }
+
  private:
   bool open_ = false;
-  double start_ms_ = 0, last_ms_ = 0, last_frame_ms_ = 0;
+  bool presents_ = true, presented_ = false, last_frame_presented_ = false;
+  double start_ms_ = 0, last_ms_ = 0, last_frame_ms_ = 0, last_present_ms_ = 0;
   std::vector<std::pair<std::string, double>> parts_;
 };
 

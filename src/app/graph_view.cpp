@@ -33,7 +33,7 @@ constexpr const char* kOptionsKey = "netforge.graph.options";
 // for drawing the frame itself (the slices overrun by a few ms at most).
 constexpr double kSliceMs = 30.0;
 // A layout frame aims under this (the browser's long task is 50 ms): its slice gets
-// what the rest of the last such frame (panels, GL draw) left, at least kMinSliceMs.
+// what the rest of the frame (panels; the GL draw when it presents) leaves, at least kMinSliceMs.
 constexpr double kLayoutFrameMs = 40.0;
 constexpr double kMinSliceMs = 10.0;
 // Series of up to this many instances open at first sight (ResNet's layer1 ×3); longer
@@ -214,8 +214,15 @@ void GraphView::updatePane(AppContext& ctx) {
     const std::string label = pipeline_.stageLabel();
     if (ctx.frame_log) ctx.frame_log->mark("graph view");
     double budget = kSliceMs;
-    if (ctx.frame_log && last_slice_ms_ > 0)
-      budget = std::clamp(kLayoutFrameMs - (ctx.frame_log->lastFrameMs() - last_slice_ms_), kMinSliceMs, kSliceMs);
+    if (ctx.frame_log) {
+      // What else this frame will cost: the last frame's drawing without its slice and
+      // presentation, and a presentation if this frame has one.
+      const FrameLog& f = *ctx.frame_log;
+      double others = f.presents() ? f.lastPresentMs() : 0;
+      if (last_slice_ms_ > 0)
+        others += std::max(0.0, f.lastFrameMs() - last_slice_ms_ - (f.lastFramePresented() ? f.lastPresentMs() : 0));
+      budget = std::clamp(kLayoutFrameMs - others, kMinSliceMs, kSliceMs);
+    }
     const double slice_start = platform::nowMs();
     pipeline_.step(budget, now);
     last_slice_ms_ = platform::nowMs() - slice_start;
