@@ -119,8 +119,11 @@ size_t Model::nodeCountIncludingSubgraphs() const {
 std::vector<std::string> Model::opTypes() const {
   std::set<std::string> s;
   for (GraphId g : mainGraphTree())
-    for (const auto& node : graphs[g.index].nodes)
-      s.insert(node.domain.empty() || node.domain == "ai.onnx" ? node.op_type : node.domain + "::" + node.op_type);
+    for (const auto& node : graphs[g.index].nodes) {
+      // No string built per node (a conditional expression would copy op_type each time).
+      if (node.domain.empty() || node.domain == "ai.onnx") s.insert(node.op_type);
+      else s.insert(node.domain + "::" + node.op_type);
+    }
   return {s.begin(), s.end()};
 }
 
