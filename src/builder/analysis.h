@@ -77,12 +77,17 @@ struct Analysis {
 // parameters and connected input ports are unchanged keeps its checks, and one whose
 // inputs also carry the same tensors keeps its shape, count and shape errors. Only
 // the whole-graph passes (order, cycles, names, totals) run again. The result is
-// always what analyze() without a cache gives (tests/builder/analysis_test.cpp).
+// always what analyze() without a cache gives (tests/builder/analysis_cache_test.cpp).
 // One cache per framework (a call for another framework starts it afresh).
 class AnalysisCache {
  public:
-  void clear() { entries_.clear(); }
+  void clear();
   size_t size() const { return entries_.size(); }
+  // A promise that since the last analyze() with this cache only the layers `ids` (any
+  // order) were added, removed, changed or connected differently (Editor::changedSince):
+  // the next analyze() compares only those with what the cache holds and trusts the
+  // rest, so an edit of one layer costs no per-layer comparison. Used once.
+  void onlyChanged(std::vector<NodeId> ids);
   // How many layers the last analyze() with this cache checked / ran the shape rule of.
   size_t checked() const { return checked_; }
   size_t propagated() const { return propagated_; }
@@ -98,6 +103,8 @@ class AnalysisCache {
     std::map<std::string, std::string> extra_params;
     std::vector<int> ports;  // connected input ports, ascending
     // checkNode's results.
+    const LayerSpec* spec = nullptr;
+    int output_count = 1;
     std::vector<Issue> check_issues;
     ParamMap resolved;
     bool shapeable = true;
@@ -114,6 +121,13 @@ class AnalysisCache {
  private:
   Framework framework_ = Framework::PyTorch;
   std::unordered_map<uint32_t, Entry> entries_;
+  std::optional<std::vector<NodeId>> only_changed_;  // sorted; set by onlyChanged()
+  // Layer names as counted for the duplicate-name warning, kept up to date by the
+  // changed layers when onlyChanged() said which.
+  bool names_counted_ = false;
+  std::unordered_map<uint32_t, std::string> counted_name_;  // by node id
+  std::unordered_map<std::string, int> name_count_;
+  size_t duplicated_names_ = 0;  // names counted more than once
   size_t checked_ = 0, propagated_ = 0;
 };
 
