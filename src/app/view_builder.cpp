@@ -257,7 +257,10 @@ void BuilderView::generateCodeNow() {
 void BuilderView::saveStateNow() {
   const double t0 = platform::nowMs();
   state_stale_ = false;
-  std::string json = b::saveJson(editor_.document());
+  if (json_revision_ != UINT64_MAX)
+    if (auto changed = editor_.changedSince(json_revision_)) json_cache_.onlyChanged(std::move(*changed));
+  json_revision_ = editor_.revision();
+  std::string json = b::saveJson(editor_.document(), &json_cache_);
   // Every revision change after the restore is saved, loads included; nothing is saved
   // before the restore has read what is stored (it would be overwritten unread).
   if (restored_ && editor_.revision() != autosaved_revision_) {

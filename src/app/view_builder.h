@@ -168,6 +168,8 @@ class BuilderView final : public View {
   builder::Analysis analysis_;
   builder::CodegenCache codegen_cache_;  // the analysis and ONNX op translations of earlier revisions
   uint64_t analysed_revision_ = UINT64_MAX;  // the revision codegen_cache_'s analysis last saw
+  builder::SaveJsonCache json_cache_;        // the saved JSON's lines of unchanged layers
+  uint64_t json_revision_ = UINT64_MAX;      // the revision json_cache_ last saved
   builder::Framework looks_framework_ = builder::Framework::PyTorch;  // looks_' box text is for it
   bool code_stale_ = false, state_stale_ = false;  // settle() has work left
   int refreshed_frame_ = -1;    // the ImGui frame of the last refresh (settle waits for the next)

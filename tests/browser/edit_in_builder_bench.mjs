@@ -116,13 +116,16 @@ async function editSteps(page) {
     requestAnimationFrame(tick);
     window.__nfCodeBefore = window.netforgeBuilder.code();  // (384 -> 385 keeps its length)
   });
-  const revision = (await builderUi(page)).revision;
+  const { revision, params_total: params } = await builderUi(page);
   step(`Enter (revision ${revision})`);
   const t = await page.evaluate(() => performance.now());
   await page.keyboard.press('Enter');
-  // Drawn: the first frame whose canvas shows the edit (the ui's revision), polled every frame.
-  const drawn = await page.waitForFunction(({ rev, t0 }) => window.netforgeBuilder.ui().revision !== rev && performance.now() - t0,
-    { rev: revision, t0: t }, { timeout: 120000, polling: 'raf' }).then((h) => h.jsonValue());
+  // Drawn: the first frame whose canvas shows the edit (the ui's revision; builds before it
+  // had one: the parameter total the edit changes), polled every frame.
+  const drawn = await page.waitForFunction(({ rev, params, t0 }) => {
+    const u = window.netforgeBuilder.ui();
+    return (rev !== undefined ? u.revision !== rev : u.params_total !== params) && performance.now() - t0;
+  }, { rev: revision, params, t0: t }, { timeout: 120000, polling: 'raf' }).then((h) => h.jsonValue());
   step(`drawn after ${drawn.toFixed(0)} ms`);
   await page.waitForFunction(() => window.netforgeBuilder.code() !== window.__nfCodeBefore && window.netforgeBuilder.ui().settled,
     null, { timeout: 120000, polling: 10 });
