@@ -74,6 +74,7 @@ struct AnalysisWork {
   size_t& checkedCount() { return cache.checked_; }
   size_t& propagatedCount() { return cache.propagated_; }
   std::unordered_map<uint32_t, Entry>& entries() { return cache.entries_; }
+  uint64_t& lastStamp() { return cache.last_stamp_; }
   // Takes onlyChanged's promise (it holds for one analysis).
   void takePromise() { only_changed = std::exchange(cache.only_changed_, std::nullopt); }
   void countNames();
@@ -204,6 +205,7 @@ void checkNode(Work& w, int i) {
   e.params = node.params;
   e.extra_params = node.extra_params;
   e.ports = std::move(ports);
+  e.stamp = ++w.lastStamp();
   e.spec = catalog().find(node.type);
   e.output_count = outputCount(node);
   r.spec = e.spec;
@@ -529,6 +531,11 @@ void AnalysisCache::clear() {
   counted_name_.clear();
   name_count_.clear();
   duplicated_names_ = 0;
+}
+
+uint64_t AnalysisCache::stamp(NodeId id) const {
+  auto it = entries_.find(id.index);
+  return it != entries_.end() ? it->second.stamp : 0;
 }
 
 void AnalysisCache::onlyChanged(std::vector<NodeId> ids) {

@@ -88,6 +88,9 @@ class AnalysisCache {
   // the next analyze() compares only those with what the cache holds and trusts the
   // rest, so an edit of one layer costs no per-layer comparison. Used once.
   void onlyChanged(std::vector<NodeId> ids);
+  // A number that changes whenever layer `id`'s type, parameters or connected ports do
+  // (0: not analysed through this cache): what depends on those alone is cached by it.
+  uint64_t stamp(NodeId id) const;
   // How many layers the last analyze() with this cache checked / ran the shape rule of.
   size_t checked() const { return checked_; }
   size_t propagated() const { return propagated_; }
@@ -103,6 +106,7 @@ class AnalysisCache {
     std::map<std::string, std::string> extra_params;
     std::vector<int> ports;  // connected input ports, ascending
     // checkNode's results.
+    uint64_t stamp = 0;  // new with every fresh check (stamp())
     const LayerSpec* spec = nullptr;
     int output_count = 1;
     std::vector<Issue> check_issues;
@@ -129,6 +133,7 @@ class AnalysisCache {
   std::unordered_map<std::string, int> name_count_;
   size_t duplicated_names_ = 0;  // names counted more than once
   size_t checked_ = 0, propagated_ = 0;
+  uint64_t last_stamp_ = 0;  // never reset: a stamp is never given twice
 };
 
 // Propagates shapes for the code of framework `f` (the frameworks differ only in the
