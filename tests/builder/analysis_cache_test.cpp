@@ -1,6 +1,7 @@
 // The analysis cache (analysis.h): after any edit, analyze() through a cache gives what a
 // fresh analyze() gives, and it redoes only the layers the edit touched.
 #include <cstdint>
+#include <utility>
 
 #include "builder/editor.h"
 #include "builder/templates.h"
@@ -93,14 +94,19 @@ TEST(AnalysisCache, EqualsAFreshAnalysisAfterEveryEdit) {
   }
 }
 
-// A chain of Linear layers: a parameter edit re-checks that one layer and runs the shape
-// rule of the layers whose inputs changed, no others.
-TEST(AnalysisCache, AnEditRedoesOnlyTheLayersItTouches) {
+// An Input and a chain of 20 Linear layers of 32 features, in an editor.
+std::pair<Editor, std::vector<NodeId>> linearChain() {
   Document d;
   NodeId h = input(d, {32});
   std::vector<NodeId> chain;
   for (int k = 0; k < 20; ++k) chain.push_back(h = add(d, "Linear", {{"out_features", I(32)}}, {h}));
-  Editor ed(d);
+  return {Editor(d), chain};
+}
+
+// A chain of Linear layers: a parameter edit re-checks that one layer and runs the shape
+// rule of the layers whose inputs changed, no others.
+TEST(AnalysisCache, AnEditRedoesOnlyTheLayersItTouches) {
+  auto [ed, chain] = linearChain();
   AnalysisCache cache;
   (void)analyze(ed.document(), Framework::PyTorch, &cache);
   EXPECT_EQ(cache.checked(), 21u);
@@ -132,11 +138,7 @@ TEST(AnalysisCache, AnEditRedoesOnlyTheLayersItTouches) {
 // and compares no other (a promise that leaves a changed layer out is trusted: the
 // skipped layers are not even compared).
 TEST(AnalysisCache, ToldTheChangedLayersItComparesNoOthers) {
-  Document d;
-  NodeId h = input(d, {32});
-  std::vector<NodeId> chain;
-  for (int k = 0; k < 20; ++k) chain.push_back(h = add(d, "Linear", {{"out_features", I(32)}}, {h}));
-  Editor ed(d);
+  auto [ed, chain] = linearChain();
   AnalysisCache cache;
   (void)analyze(ed.document(), Framework::PyTorch, &cache);
   uint64_t seen = ed.revision();
