@@ -134,7 +134,17 @@ void BuilderView::refresh() {
   last_framework_ = framework_;
   last_training_ = training_loop_;
   pruneSelection();
+  const std::optional<std::vector<b::NodeId>> changed = promiseChanges();
   analysis_ = b::analyze(doc, framework_, &codegen_cache_.analysis);
+  const bool same_look = changed && looks_framework_ == framework_;  // a box's text may stay
+  looks_framework_ = framework_;
+  // The highest connected input port per layer, in one walk (edges are sorted by (to, port)).
+  std::vector<int> used_ports(doc.nodes().size(), 0);
+  for (size_t i = 0, e = 0; i < doc.nodes().size(); ++i) {
+    for (; e < doc.edges().size() && doc.edges()[e].to < doc.nodes()[i].id; ++e) {}
+    for (; e < doc.edges().size() && doc.edges()[e].to == doc.nodes()[i].id; ++e)
+      used_ports[i] = std::max(used_ports[i], doc.edges()[e].port + 1);
+  }
 
   // Draw cache (analysis_.nodes is in document order). A box keeps its measured width
   // while its name and subtitle stay the same.
@@ -149,15 +159,18 @@ void BuilderView::refresh() {
     NodeLook look;
     look.id = n.id;
     look.name = n.name;
-    look.sub = views::builderBoxSubtitle(n, rep, true, framework_);
+    look.output = rep ? rep->output : std::nullopt;
     while (old_at < old.size() && old[old_at].id < n.id) ++old_at;  // both sorted by id
-    if (old_at < old.size() && old[old_at].id == n.id && old[old_at].sub == look.sub && old[old_at].name == n.name)
-      look.width = old[old_at].width;
+    const NodeLook* was = old_at < old.size() && old[old_at].id == n.id ? &old[old_at] : nullptr;
+    // An untouched layer whose output is the same keeps its text (no string building per layer).
+    const bool kept = was && same_look && was->output == look.output &&
+                      !std::binary_search(changed->begin(), changed->end(), n.id);
+    look.sub = kept ? std::move(old[old_at].sub) : views::builderBoxSubtitle(n, rep, true, framework_);
+    if (was && (kept || look.sub == was->sub) && was->name == n.name) look.width = was->width;
     look.error = rep && rep->hasError();
     look.blocked = rep && rep->blocked;
     const b::LayerSpec* spec = rep ? rep->spec : nullptr;
-    int used = 0;
-    for (const auto& e : doc.inputEdges(n.id)) used = std::max(used, e.port + 1);
+    const int used = used_ports[i];
     // The spec's maximum, or (for any-input merges) one more than connected so there is
     // always a free port to drop on.
     if (!spec) look.ports = std::max(1, used + 1);
@@ -172,6 +185,14 @@ void BuilderView::refresh() {
   refreshed_frame_ = ImGui::GetFrameCount();
   if (doc.nodes().size() <= kSettleLater) settle(true);
   else frames_wanted_ = std::max(frames_wanted_, 3);  // the code and the JSON on the next frames
+}
+
+std::optional<std::vector<b::NodeId>> BuilderView::promiseChanges() {
+  std::optional<std::vector<b::NodeId>> changed;
+  if (analysed_revision_ != UINT64_MAX) changed = editor_.changedSince(analysed_revision_);
+  if (changed) codegen_cache_.analysis.onlyChanged(*changed);
+  analysed_revision_ = editor_.revision();
+  return changed;
 }
 
 void BuilderView::refold(bool positions_only) {
@@ -226,6 +247,7 @@ void BuilderView::generateCodeNow() {
   options.training_loop = training_loop_;
   options.onnx_ops = nf::importer::onnxOpTorch;
   options.cache = &codegen_cache_;
+  (void)promiseChanges();
   auto code = b::generateCode(editor_.document(), options);
   code_ok_ = code.ok();
   code_ = code.ok() ? code.value() : code.error().message;
@@ -235,7 +257,10 @@ void BuilderView::generateCodeNow() {
 void BuilderView::saveStateNow() {
   const double t0 = platform::nowMs();
   state_stale_ = false;
-  std::string json = b::saveJson(editor_.document());
+  if (json_revision_ != UINT64_MAX)
+    if (auto changed = editor_.changedSince(json_revision_)) json_cache_.onlyChanged(std::move(*changed));
+  json_revision_ = editor_.revision();
+  std::string json = b::saveJson(editor_.document(), &json_cache_);
   // Every revision change after the restore is saved, loads included; nothing is saved
   // before the restore has read what is stored (it would be overwritten unread).
   if (restored_ && editor_.revision() != autosaved_revision_) {
@@ -519,6 +544,7 @@ void BuilderView::publishUi() {
   j["code_ms"] = std::round(last_code_ms_ * 10) / 10;
   j["state_ms"] = std::round(last_state_ms_ * 10) / 10;
   j["settled"] = !code_stale_ && !state_stale_;
+  j["revision"] = seen_ == UINT64_MAX ? -1 : static_cast<int64_t>(seen_);  // the edits the canvas shows
   nlohmann::ordered_json folds = nlohmann::ordered_json::array();
   for (size_t k = 0; k < folds_.size() && k < fold_view_.boxes.size(); ++k)
     folds.push_back({{"name", folds_[k].name}, {"count", folds_[k].count}, {"layers", fold_view_.boxes[k].layers},

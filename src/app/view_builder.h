@@ -66,6 +66,7 @@ class BuilderView final : public View {
     int outputs = 1;  // output ports drawn (an ONNX op layer may have several)
     float width = -1;  // canvas units: wide enough for the name and `sub`; -1 until measured (canvas)
     bool error = false, blocked = false;
+    std::optional<builder::TensorInfo> output;  // the layer's shape when `sub` was made
   };
   struct EdgeLook {
     size_t from = 0, to = 0;  // indices into Document::nodes(), or nodes + fold index (a folded run's box)
@@ -78,6 +79,9 @@ class BuilderView final : public View {
   // The code, then the saved JSON (autosave, test hook) of the last refresh: all of it at
   // once for a small document, one of the two per call for a big one.
   void settle(bool all);
+  // Tells codegen_cache_'s analysis which layers changed since it last ran (so it compares
+  // no others); returns them, or nullopt when unknown (a load, a long history).
+  std::optional<std::vector<builder::NodeId>> promiseChanges();
   void generateCodeNow();
   void saveStateNow();
   static constexpr size_t kSettleLater = 1000;  // layers
@@ -163,6 +167,10 @@ class BuilderView final : public View {
   void drawImportPopup();
   builder::Analysis analysis_;
   builder::CodegenCache codegen_cache_;  // the analysis and ONNX op translations of earlier revisions
+  uint64_t analysed_revision_ = UINT64_MAX;  // the revision codegen_cache_'s analysis last saw
+  builder::SaveJsonCache json_cache_;        // the saved JSON's lines of unchanged layers
+  uint64_t json_revision_ = UINT64_MAX;      // the revision json_cache_ last saved
+  builder::Framework looks_framework_ = builder::Framework::PyTorch;  // looks_' box text is for it
   bool code_stale_ = false, state_stale_ = false;  // settle() has work left
   int refreshed_frame_ = -1;    // the ImGui frame of the last refresh (settle waits for the next)
   double last_edit_ms_ = 0;     // refresh's time for the last revision (analysis and looks)

@@ -2,6 +2,7 @@
 //
 //   analyze()
 //     checkNode()        per node: type, framework, parameters, ports (no shapes yet)
+//     countNames()       duplicate names (kept up to date by the changed layers)
 //     topologicalOrder() Kahn's algorithm, smallest id first
 //     markCycles()       Tarjan SCCs over the nodes Kahn could not order
 //     propagate()        in order: dtypes, shape rule, storage, parameter count
@@ -11,8 +12,10 @@
 #include <functional>
 #include <iterator>
 #include <queue>
+#include <span>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "builder/rules.h"
 
@@ -42,24 +45,75 @@ struct AnalysisWork {
   Framework fw;
   Analysis& out;
   AnalysisCache& cache;
-  std::vector<Entry*> entry;               // per node index: its cache entry (stable: unordered_map)
-  std::vector<std::vector<int>> in_edges;   // edge indices per node index, by port
-  std::vector<std::vector<int>> out_nodes;  // consumer node indices per node index
+  std::vector<Entry*> entry;  // per node index: its cache entry (stable: unordered_map)
+  std::vector<int> from, to;  // per edge: its producer's and consumer's node index
+  // Per node index i, [begin[i], begin[i + 1]) in the list: its input edges (edge
+  // indices, by port: edges are sorted by (to, port)) and its consumers (node indices).
+  std::vector<int> in_begin, in_list, out_begin, out_list;
+  std::optional<std::vector<NodeId>> only_changed;  // AnalysisCache::onlyChanged's promise
   // Per node index: an input edge reads an output its producer lacks (checked on every
   // call: it depends on the producer's parameters, not only on this layer's).
   std::vector<bool> reads_missing_output;
+  std::vector<const TensorInfo*> input_scratch;  // propagate's inputs, reused
 
   int indexOf(NodeId id) const {
     const Node* n = doc.node(id);
     return n ? static_cast<int>(n - doc.nodes().data()) : -1;
+  }
+  std::span<const int> inEdges(int i) const {
+    return {in_list.data() + in_begin[i], static_cast<size_t>(in_begin[i + 1] - in_begin[i])};
+  }
+  std::span<const int> consumers(int i) const {
+    return {out_list.data() + out_begin[i], static_cast<size_t>(out_begin[i + 1] - out_begin[i])};
+  }
+  bool untouched(NodeId id) const {
+    return only_changed && !std::binary_search(only_changed->begin(), only_changed->end(), id);
   }
   void error(int i, std::string m) { out.nodes[i].issues.push_back({Issue::Level::Error, std::move(m)}); }
   void warn(int i, std::string m) { out.nodes[i].issues.push_back({Issue::Level::Warning, std::move(m)}); }
   size_t& checkedCount() { return cache.checked_; }
   size_t& propagatedCount() { return cache.propagated_; }
   std::unordered_map<uint32_t, Entry>& entries() { return cache.entries_; }
+  uint64_t& lastStamp() { return cache.last_stamp_; }
+  // Takes onlyChanged's promise (it holds for one analysis).
+  void takePromise() { only_changed = std::exchange(cache.only_changed_, std::nullopt); }
+  void countNames();
   Framework& cacheFramework() { return cache.framework_; }
 };
+
+// The duplicate-name warnings. The cache counts the names; after onlyChanged() only the
+// changed layers' names are recounted.
+void AnalysisWork::countNames() {
+  AnalysisCache& c = cache;
+  AnalysisWork& w = *this;
+  auto add = [&](uint32_t id, const std::string& name) {
+    c.counted_name_[id] = name;
+    if (++c.name_count_[name] == 2) ++c.duplicated_names_;
+  };
+  if (!w.only_changed || !c.names_counted_) {
+    c.counted_name_.clear();
+    c.name_count_.clear();
+    c.duplicated_names_ = 0;
+    c.counted_name_.reserve(w.doc.nodes().size());
+    for (const Node& node : w.doc.nodes()) add(node.id.index, node.name);
+    c.names_counted_ = true;
+  } else {
+    for (NodeId id : *w.only_changed) {
+      if (auto old = c.counted_name_.find(id.index); old != c.counted_name_.end()) {
+        auto count = c.name_count_.find(old->second);
+        if (count->second-- == 2) --c.duplicated_names_;
+        if (count->second == 0) c.name_count_.erase(count);
+        c.counted_name_.erase(old);
+      }
+      if (const Node* node = w.doc.node(id)) add(id.index, node->name);
+    }
+  }
+  if (c.duplicated_names_ == 0) return;
+  for (size_t i = 0; i < w.doc.nodes().size(); ++i) {
+    if (c.name_count_[w.doc.nodes()[i].name] > 1)
+      w.warn(static_cast<int>(i), "another layer has the same name (the code will number them)");
+  }
+}
 
 namespace {
 
@@ -70,7 +124,7 @@ using Entry = AnalysisCache::Entry;
 // the report as well).
 void checkNodeFresh(Work& w, int i, Entry& e) {
   const Node& node = w.doc.nodes()[i];
-  const LayerSpec* spec = w.out.nodes[i].spec;
+  const LayerSpec* spec = e.spec;
   if (!spec) {
     w.error(i, "unknown layer type '" + node.type + "' (made with a newer NetForge?)");
     e.shapeable = false;
@@ -126,28 +180,36 @@ void checkNodeFresh(Work& w, int i, Entry& e) {
 }
 
 // checkNodeFresh, or its results from the cache when the node's type, parameters and
-// connected ports are what they were.
+// connected ports are what they were (taken on trust for a layer onlyChanged left out).
 void checkNode(Work& w, int i) {
   const Node& node = w.doc.nodes()[i];
   NodeReport& r = w.out.nodes[i];
-  r.spec = catalog().find(node.type);
-  std::vector<int> ports;
-  ports.reserve(w.in_edges[i].size());
-  for (int e : w.in_edges[i]) ports.push_back(w.doc.edges()[e].port);  // edges are sorted by (to, port)
   auto [it, fresh] = w.entries().try_emplace(node.id.index);
   Entry& e = it->second;
   w.entry[i] = &e;
-  if (!fresh && e.type == node.type && e.ports == ports && e.params == node.params &&
-      e.extra_params == node.extra_params) {
+  auto reuse = [&] {
+    r.spec = e.spec;
+    r.output_count = e.output_count;
     r.issues = e.check_issues;
-    return;
-  }
+  };
+  if (!fresh && w.untouched(node.id)) return reuse();
+  std::vector<int> ports;
+  ports.reserve(w.inEdges(i).size());
+  for (int k : w.inEdges(i)) ports.push_back(w.doc.edges()[k].port);
+  if (!fresh && e.type == node.type && e.ports == ports && e.params == node.params &&
+      e.extra_params == node.extra_params)
+    return reuse();
   ++w.checkedCount();
   e = Entry{};
   e.type = node.type;
   e.params = node.params;
   e.extra_params = node.extra_params;
   e.ports = std::move(ports);
+  e.stamp = ++w.lastStamp();
+  e.spec = catalog().find(node.type);
+  e.output_count = outputCount(node);
+  r.spec = e.spec;
+  r.output_count = e.output_count;
   checkNodeFresh(w, i, e);
   e.check_issues = r.issues;
 }
@@ -155,9 +217,9 @@ void checkNode(Work& w, int i) {
 // An edge reading output k of a producer with fewer outputs: an error on the consumer.
 void checkOutputsRead(Work& w, int i) {
   const LayerSpec* spec = w.out.nodes[i].spec;
-  for (int e : w.in_edges[i]) {
+  for (int e : w.inEdges(i)) {
     const Edge& edge = w.doc.edges()[e];
-    const int outputs = w.out.nodes[w.indexOf(edge.from)].output_count;
+    const int outputs = w.out.nodes[w.from[e]].output_count;
     if (edge.out < outputs) continue;
     w.error(i, (spec ? spec->portName(edge.port) : "input " + std::to_string(edge.port + 1)) + " reads output " +
                    std::to_string(edge.out + 1) + " of " + w.doc.node(edge.from)->name + ", which has " +
@@ -169,7 +231,7 @@ void checkOutputsRead(Work& w, int i) {
 void topologicalOrder(Work& w) {
   const size_t n = w.doc.nodes().size();
   std::vector<int> indegree(n, 0);
-  for (const Edge& e : w.doc.edges()) indegree[w.indexOf(e.to)]++;
+  for (int to : w.to) indegree[to]++;
   // The smallest ready node index first (index order == id order).
   std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
   for (size_t i = 0; i < n; ++i)
@@ -178,7 +240,7 @@ void topologicalOrder(Work& w) {
     const int i = ready.top();
     ready.pop();
     w.out.order.push_back(w.doc.nodes()[i].id);
-    for (int j : w.out_nodes[i])
+    for (int j : w.consumers(i))
       if (--indegree[j] == 0) ready.push(j);
   }
 }
@@ -200,8 +262,8 @@ void markCycles(Work& w) {
     onStack[root] = true;
     while (!call.empty()) {
       auto& [v, next] = call.back();
-      if (next < w.out_nodes[v].size()) {
-        const int u = w.out_nodes[v][next++];
+      if (next < w.consumers(v).size()) {
+        const int u = w.consumers(v)[next++];
         if (ordered[u]) continue;
         if (index[u] < 0) {
           index[u] = low[u] = counter++;
@@ -222,7 +284,7 @@ void markCycles(Work& w) {
           onStack[u] = false;
           comp.push_back(u);
         } while (u != v);
-        const bool self_loop = std::find(w.out_nodes[v].begin(), w.out_nodes[v].end(), v) != w.out_nodes[v].end();
+        const bool self_loop = std::find(w.consumers(v).begin(), w.consumers(v).end(), v) != w.consumers(v).end();
         if (comp.size() > 1 || self_loop) {
           std::sort(comp.begin(), comp.end());
           std::string names;
@@ -327,30 +389,39 @@ void propagate(Work& w, int i) {
   NodeReport& r = w.out.nodes[i];
   Entry& e = *w.entry[i];
   if (!e.shapeable || w.reads_missing_output[i]) return;
-  std::vector<TensorInfo> inputs;
-  inputs.reserve(static_cast<size_t>(e.input_count));
+  // Input p is in-edge p (a shapeable layer has ports 0..input_count-1 connected, once each).
+  std::vector<const TensorInfo*>& in = w.input_scratch;
+  in.clear();
+  const std::span<const int> edges = w.inEdges(i);
   for (int port = 0; port < e.input_count; ++port) {
-    const Edge* edge = w.doc.edgeInto(node.id, port);
-    const NodeReport& src = w.out.nodes[w.indexOf(edge->from)];
+    const int k = port < static_cast<int>(edges.size()) && w.doc.edges()[edges[port]].port == port
+                      ? edges[port]
+                      : static_cast<int>(w.doc.edgeInto(node.id, port) - w.doc.edges().data());
+    const Edge& edge = w.doc.edges()[k];
+    const NodeReport& src = w.out.nodes[w.from[k]];
     if (!src.output) {
       r.blocked = true;
       return;
     }
-    const TensorInfo* t = src.outputAt(edge->out);
+    const TensorInfo* t = src.outputAt(edge.out);
     if (!t) {
-      w.error(i, r.spec->portName(port) + " reads output " + std::to_string(edge->out + 1) + " of " +
-                     w.doc.node(edge->from)->name + ", which has no shape (unused in the ONNX model)");
+      w.error(i, r.spec->portName(port) + " reads output " + std::to_string(edge.out + 1) + " of " +
+                     w.doc.node(edge.from)->name + ", which has no shape (unused in the ONNX model)");
       return;
     }
-    inputs.push_back(*t);
+    in.push_back(t);
   }
-  if (e.shaped && e.inputs == inputs) {
+  if (e.shaped && e.inputs.size() == in.size() &&
+      std::equal(in.begin(), in.end(), e.inputs.begin(), [](const TensorInfo* a, const TensorInfo& b) { return *a == b; })) {
     r.output = e.output;
     r.more_outputs = e.more_outputs;
     r.params = e.count;
     r.issues.insert(r.issues.end(), e.shape_issues.begin(), e.shape_issues.end());
     return;
   }
+  std::vector<TensorInfo> inputs;
+  inputs.reserve(in.size());
+  for (const TensorInfo* t : in) inputs.push_back(*t);
   ++w.propagatedCount();
   const size_t before = r.issues.size();
   shapeNode(w, i, e.resolved, inputs);
@@ -371,33 +442,45 @@ Analysis analyze(const Document& doc, Framework f, AnalysisCache* cache) {
   a.framework = f;
   const size_t n = doc.nodes().size();
   a.nodes.resize(n);
-  Work w{doc, f, a, c, std::vector<Entry*>(n, nullptr), std::vector<std::vector<int>>(n),
-         std::vector<std::vector<int>>(n), std::vector<bool>(n, false)};
+  Work w{doc, f, a, c};
+  w.entry.assign(n, nullptr);
+  w.reads_missing_output.assign(n, false);
+  w.takePromise();
   if (w.cacheFramework() != f) {
     c.clear();
+    w.only_changed.reset();
     w.cacheFramework() = f;
   }
   w.checkedCount() = w.propagatedCount() = 0;
+  for (size_t i = 0; i < n; ++i) a.nodes[i].id = doc.nodes()[i].id;
+  // The edges as node indices, and each node's input edges and consumers (counting sort).
+  const size_t m = doc.edges().size();
+  w.from.resize(m);
+  w.to.resize(m);
+  w.in_begin.assign(n + 1, 0);
+  w.out_begin.assign(n + 1, 0);
+  for (size_t e = 0; e < m; ++e) {
+    w.from[e] = w.indexOf(doc.edges()[e].from);
+    w.to[e] = w.indexOf(doc.edges()[e].to);
+    ++w.in_begin[w.to[e] + 1];
+    ++w.out_begin[w.from[e] + 1];
+  }
   for (size_t i = 0; i < n; ++i) {
-    a.nodes[i].id = doc.nodes()[i].id;
-    a.nodes[i].output_count = outputCount(doc.nodes()[i]);
+    w.in_begin[i + 1] += w.in_begin[i];
+    w.out_begin[i + 1] += w.out_begin[i];
   }
-  for (size_t e = 0; e < doc.edges().size(); ++e) {
-    const Edge& edge = doc.edges()[e];
-    w.in_edges[w.indexOf(edge.to)].push_back(static_cast<int>(e));
-    w.out_nodes[w.indexOf(edge.from)].push_back(w.indexOf(edge.to));
+  w.in_list.resize(m);
+  w.out_list.resize(m);
+  {
+    std::vector<int> in_at(w.in_begin.begin(), w.in_begin.end() - 1), out_at(w.out_begin.begin(), w.out_begin.end() - 1);
+    for (size_t e = 0; e < m; ++e) {
+      w.in_list[in_at[w.to[e]]++] = static_cast<int>(e);
+      w.out_list[out_at[w.from[e]]++] = w.to[e];
+    }
   }
-  for (size_t i = 0; i < n; ++i) {
-    checkNode(w, static_cast<int>(i));
-    checkOutputsRead(w, static_cast<int>(i));
-  }
-  std::unordered_map<std::string_view, int> name_count;
-  name_count.reserve(n);
-  for (const Node& node : doc.nodes()) name_count[node.name]++;
-  for (size_t i = 0; i < n; ++i) {
-    if (name_count[doc.nodes()[i].name] > 1)
-      w.warn(static_cast<int>(i), "another layer has the same name (the code will number them)");
-  }
+  for (size_t i = 0; i < n; ++i) checkNode(w, static_cast<int>(i));
+  for (size_t i = 0; i < n; ++i) checkOutputsRead(w, static_cast<int>(i));
+  w.countNames();
   topologicalOrder(w);
   if (a.order.size() < n) markCycles(w);
   for (NodeId id : a.order) propagate(w, w.indexOf(id));
@@ -407,14 +490,16 @@ Analysis analyze(const Document& doc, Framework f, AnalysisCache* cache) {
     const bool isInput = a.nodes[i].spec && a.nodes[i].spec->family == Family::Input;
     if (isInput) {
       a.inputs.push_back(node.id);
-      if (w.out_nodes[i].empty()) w.warn(static_cast<int>(i), "this input is not connected to any layer");
-    } else if (w.out_nodes[i].empty()) {
+      if (w.consumers(static_cast<int>(i)).empty())
+        w.warn(static_cast<int>(i), "this input is not connected to any layer");
+    } else if (w.consumers(static_cast<int>(i)).empty()) {
       a.outputs.push_back(node.id);
     }
   }
-  for (const Edge& e : doc.edges()) {
-    const TensorInfo* t = a.nodes[w.indexOf(e.from)].outputAt(e.out);
-    a.edges.push_back({e, t ? std::optional<TensorInfo>(*t) : std::nullopt});
+  a.edges.reserve(m);
+  for (size_t e = 0; e < m; ++e) {
+    const TensorInfo* t = a.nodes[w.from[e]].outputAt(doc.edges()[e].out);
+    a.edges.push_back({doc.edges()[e], t ? std::optional<TensorInfo>(*t) : std::nullopt});
   }
   for (size_t i = 0; i < n; ++i) {
     if (!a.nodes[i].output) continue;
@@ -428,11 +513,35 @@ Analysis analyze(const Document& doc, Framework f, AnalysisCache* cache) {
     for (const Issue& is : r.issues) (is.level == Issue::Level::Error ? a.errors : a.warnings)++;
   // Entries of layers no longer in the document go, so the cache stays the document's size.
   auto& entries = w.entries();
+  if (w.only_changed) {
+    for (NodeId id : *w.only_changed)
+      if (!doc.contains(id)) entries.erase(id.index);
+  }
   if (entries.size() > n) {
     for (auto it = entries.begin(); it != entries.end();)
       it = doc.contains(NodeId{it->first}) ? std::next(it) : entries.erase(it);
   }
   return a;
+}
+
+void AnalysisCache::clear() {
+  entries_.clear();
+  only_changed_.reset();
+  names_counted_ = false;
+  counted_name_.clear();
+  name_count_.clear();
+  duplicated_names_ = 0;
+}
+
+uint64_t AnalysisCache::stamp(NodeId id) const {
+  auto it = entries_.find(id.index);
+  return it != entries_.end() ? it->second.stamp : 0;
+}
+
+void AnalysisCache::onlyChanged(std::vector<NodeId> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  only_changed_ = std::move(ids);
 }
 
 std::vector<std::string> errorLines(const Document& doc, const Analysis& a) {

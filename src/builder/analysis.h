@@ -77,12 +77,20 @@ struct Analysis {
 // parameters and connected input ports are unchanged keeps its checks, and one whose
 // inputs also carry the same tensors keeps its shape, count and shape errors. Only
 // the whole-graph passes (order, cycles, names, totals) run again. The result is
-// always what analyze() without a cache gives (tests/builder/analysis_test.cpp).
+// always what analyze() without a cache gives (tests/builder/analysis_cache_test.cpp).
 // One cache per framework (a call for another framework starts it afresh).
 class AnalysisCache {
  public:
-  void clear() { entries_.clear(); }
+  void clear();
   size_t size() const { return entries_.size(); }
+  // A promise that since the last analyze() with this cache only the layers `ids` (any
+  // order) were added, removed, changed or connected differently (Editor::changedSince):
+  // the next analyze() compares only those with what the cache holds and trusts the
+  // rest, so an edit of one layer costs no per-layer comparison. Used once.
+  void onlyChanged(std::vector<NodeId> ids);
+  // A number that changes whenever layer `id`'s type, parameters or connected ports do
+  // (0: not analysed through this cache): what depends on those alone is cached by it.
+  uint64_t stamp(NodeId id) const;
   // How many layers the last analyze() with this cache checked / ran the shape rule of.
   size_t checked() const { return checked_; }
   size_t propagated() const { return propagated_; }
@@ -98,6 +106,9 @@ class AnalysisCache {
     std::map<std::string, std::string> extra_params;
     std::vector<int> ports;  // connected input ports, ascending
     // checkNode's results.
+    uint64_t stamp = 0;  // new with every fresh check (stamp())
+    const LayerSpec* spec = nullptr;
+    int output_count = 1;
     std::vector<Issue> check_issues;
     ParamMap resolved;
     bool shapeable = true;
@@ -114,7 +125,15 @@ class AnalysisCache {
  private:
   Framework framework_ = Framework::PyTorch;
   std::unordered_map<uint32_t, Entry> entries_;
+  std::optional<std::vector<NodeId>> only_changed_;  // sorted; set by onlyChanged()
+  // Layer names as counted for the duplicate-name warning, kept up to date by the
+  // changed layers when onlyChanged() said which.
+  bool names_counted_ = false;
+  std::unordered_map<uint32_t, std::string> counted_name_;  // by node id
+  std::unordered_map<std::string, int> name_count_;
+  size_t duplicated_names_ = 0;  // names counted more than once
   size_t checked_ = 0, propagated_ = 0;
+  uint64_t last_stamp_ = 0;  // never reset: a stamp is never given twice
 };
 
 // Propagates shapes for the code of framework `f` (the frameworks differ only in the

@@ -399,10 +399,11 @@ struct TorchEmitter {
       return {};
     }
     // The translation depends on the layer's parameters and on r's fields: an edit that
-    // left those alone finds it in the cache.
+    // left those alone finds it in the cache. The analysis cache's stamp stands for the
+    // parameters (no string of them built per layer and generation).
     std::string key;
     if (options.cache) {
-      key = cacheKey(p.node->params, r);
+      key = cacheKey(p.node->id, options.cache->analysis.stamp(p.node->id), p.node->params, r);
       if (auto hit = options.cache->onnx_ops.find(key); hit != options.cache->onnx_ops.end())
         return useTranslation(p, OnnxOpCode(hit->second));
     }
@@ -435,16 +436,20 @@ struct TorchEmitter {
   }
 
   // Everything an ONNX op layer's translation depends on, each part length-prefixed.
-  static std::string cacheKey(const ParamMap& params, const OnnxOpRequest& r) {
+  static std::string cacheKey(NodeId id, uint64_t stamp, const ParamMap& params, const OnnxOpRequest& r) {
     std::string key;
     auto part = [&](std::string_view s) {
       key += std::to_string(s.size());
       key += ':';
       key += s;
     };
-    for (const auto& [name, value] : params) {
-      part(name);
-      part(std::holds_alternative<std::string>(value) ? std::get<std::string>(value) : formatParamValue(value));
+    if (stamp) {  // layer id and stamp: its parameters as the analysis cache last checked them
+      part("#" + std::to_string(id.index) + "@" + std::to_string(stamp));
+    } else {
+      for (const auto& [name, value] : params) {
+        part(name);
+        part(std::holds_alternative<std::string>(value) ? std::get<std::string>(value) : formatParamValue(value));
+      }
     }
     part(r.layer);
     part(std::to_string(r.more_names.size()));

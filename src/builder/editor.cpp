@@ -73,6 +73,16 @@ std::vector<NodeId> sortedUnique(std::vector<NodeId> ids) {
 void Editor::apply(const Change& c, bool forward) {
   using K = Change::Kind;
   switch (c.kind) {
+    case K::AddNode: case K::RemoveNode: case K::UpdateNode:
+      touched_.push_back(c.kind == K::AddNode ? c.after.id : c.before.id);
+      break;
+    case K::AddEdge: case K::RemoveEdge:
+      touched_.push_back(c.edge.from);
+      touched_.push_back(c.edge.to);
+      break;
+    default: break;
+  }
+  switch (c.kind) {
     case K::AddNode:
       if (forward) (void)doc_.insertNode(c.after);
       else doc_.eraseNode(c.after.id);
@@ -109,7 +119,7 @@ Status Editor::commit(EditStep step) {
   undo_.push_back(std::move(step));
   if (undo_.size() > history_limit) undo_.erase(undo_.begin());
   redo_.clear();
-  ++revision_;
+  bump();
   return {};
 }
 
@@ -120,7 +130,7 @@ bool Editor::undo() {
   for (auto it = step.changes.rbegin(); it != step.changes.rend(); ++it) apply(*it, false);
   step.merge_key = 0;  // a redone drag must not absorb the next drag
   redo_.push_back(std::move(step));
-  ++revision_;
+  bump();
   return true;
 }
 
@@ -130,8 +140,26 @@ bool Editor::redo() {
   redo_.pop_back();
   for (const Change& c : step.changes) apply(c, true);
   undo_.push_back(std::move(step));
-  ++revision_;
+  bump();
   return true;
+}
+
+void Editor::bump() {
+  ++revision_;
+  journal_.push_back({revision_, sortedUnique(std::move(touched_))});
+  touched_.clear();
+  if (journal_.size() > kJournalLength) {
+    journal_.pop_front();
+    journal_start_ = journal_.front().first - 1;
+  }
+}
+
+std::optional<std::vector<NodeId>> Editor::changedSince(uint64_t revision) const {
+  if (revision < journal_start_ || revision > revision_) return std::nullopt;
+  std::vector<NodeId> ids;
+  for (const auto& [rev, touched] : journal_)
+    if (rev > revision) ids.insert(ids.end(), touched.begin(), touched.end());
+  return sortedUnique(std::move(ids));
 }
 
 void Editor::clearHistory() {
@@ -165,7 +193,9 @@ Status Editor::replaceDocument(const Document& doc, std::string label) {
 void Editor::load(Document doc) {
   doc_ = std::move(doc);
   clearHistory();
-  ++revision_;
+  bump();
+  journal_.clear();  // nothing before the load can be replayed against this document
+  journal_start_ = revision_;
   saved_revision_ = revision_;
 }
 
@@ -292,9 +322,10 @@ Status Editor::moveNodes(const std::vector<NodeId>& idsIn, Vec2 delta, bool cont
       Node moved = *doc_.node(c.after.id);
       moved.pos = rounded({moved.pos.x + delta.x, moved.pos.y + delta.y});
       (void)doc_.replaceNode(moved);
+      touched_.push_back(moved.id);
       c.after = std::move(moved);
     }
-    ++revision_;
+    bump();
     return {};
   }
   EditStep step;
@@ -441,8 +472,9 @@ Status Editor::setNote(NodeId id, std::string note, bool continueTyping) {
   const uint64_t key = ((0x6e6f7465ull << 32) ^ id.index) | 1;  // "note" + id
   if (continueTyping && !undo_.empty() && undo_.back().merge_key == key && redo_.empty()) {
     (void)doc_.replaceNode(after);
+    touched_.push_back(after.id);
     undo_.back().changes.back().after = std::move(after);
-    ++revision_;
+    bump();
     return {};
   }
   return commit(EditStep{"Note on " + n->name, {updateNodeChange(*n, std::move(after))}, continueTyping ? key : 0});
@@ -473,7 +505,7 @@ Status Editor::updateAnnotation(const Annotation& a, bool continueDrag) {
   if (continueDrag && !undo_.empty() && undo_.back().merge_key == key && redo_.empty()) {
     (void)doc_.replaceAnnotation(after);
     undo_.back().changes.back().note_after = std::move(after);
-    ++revision_;
+    bump();
     return {};
   }
   const std::string label = a.kind == Annotation::Kind::Frame ? "Edit frame" : "Edit label";
@@ -509,7 +541,7 @@ Status Editor::moveAnnotations(const std::vector<uint32_t>& idsIn, Vec2 delta, b
       (void)doc_.replaceAnnotation(moved);
       c.note_after = std::move(moved);
     }
-    ++revision_;
+    bump();
     return {};
   }
   EditStep step{ids.size() == 1 ? "Move label" : "Move " + std::to_string(ids.size()) + " labels/frames", {}, key};

@@ -10,6 +10,7 @@
 // nodesInRect() answers the box-select query from node anchor positions.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <utility>
 #include <string>
@@ -59,6 +60,12 @@ class Editor {
   const Document& document() const { return doc_; }
   // Changes on every edit, undo and redo: cache analysis and code against it.
   uint64_t revision() const { return revision_; }
+  // The layers (by id, ascending) added, removed, changed or connected differently since
+  // `revision` (edges touch both ends; moves count as changes); nullopt when that is
+  // unknown: a revision before the last load() or kJournalLength revisions ago. Lets
+  // AnalysisCache skip comparing the layers an edit did not touch.
+  std::optional<std::vector<NodeId>> changedSince(uint64_t revision) const;
+  static constexpr size_t kJournalLength = 256;
   // Replaces the document (open, upload, share link) and forgets the history.
   void load(Document doc);
   // "New": removes every node and edge and resets the model name, as one undo step
@@ -155,12 +162,17 @@ class Editor {
  private:
   Status commit(EditStep step);
   Status roomFor(size_t moreNodes) const;  // an error past kMaxDocumentNodes
-  void apply(const Change& c, bool forward);
+  void apply(const Change& c, bool forward);  // notes the layers it touches in touched_
+  void bump();  // a new revision: its touched layers go to the journal
+
 
   Document doc_;
   std::vector<EditStep> undo_, redo_;
   uint64_t revision_ = 0;
   uint64_t saved_revision_ = 0;
+  std::vector<NodeId> touched_;                                  // by apply() since the last bump()
+  std::deque<std::pair<uint64_t, std::vector<NodeId>>> journal_;  // per revision: the layers it touched
+  uint64_t journal_start_ = 0;                                   // changedSince knows revisions from here on
 };
 
 }  // namespace nf::builder

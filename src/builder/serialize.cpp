@@ -12,6 +12,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -562,19 +563,22 @@ Result<Document> loadCompactJson(json& root, LoadReport& report) {
 
 }  // namespace
 
-std::string saveJson(const Document& doc) {
+std::string saveJson(const Document& doc) { return saveJson(doc, nullptr); }
+
+void SaveJsonCache::onlyChanged(std::vector<NodeId> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  only_changed_ = std::move(ids);
+}
+
+std::string saveJson(const Document& doc, SaveJsonCache* cache) {
   ojson header = ojson::object();
   header["format"] = kDocumentFormat;
   header["version"] = versionFor(doc);
   header["name"] = doc.name;
   header["next_id"] = doc.nextId().index;
   if (!doc.annotations().empty()) header["next_annotation_id"] = doc.nextAnnotationId();
-  // One node / edge per line: diffs of saved files stay readable.
-  std::string out = dumpText(header, 2);
-  out.erase(out.size() - 2);  // drop "\n}"
-  out += ",\n  \"nodes\": [";
-  for (size_t i = 0; i < doc.nodes().size(); ++i) {
-    const Node& n = doc.nodes()[i];
+  auto nodeLine = [](const Node& n) {
     ojson jn = ojson::object();
     jn["id"] = n.id.index;
     jn["type"] = n.type;
@@ -584,18 +588,40 @@ std::string saveJson(const Document& doc) {
     if (n.color) jn["color"] = colorText(*n.color);
     if (!n.note.empty()) jn["note"] = n.note;
     if (!n.onnx_weights.empty()) jn["onnx_weights"] = weightSourcesJson(n);
-    out += (i ? ",\n    " : "\n    ") + dumpText(jn);
+    return dumpText(jn);
+  };
+  std::optional<std::vector<NodeId>> only_changed;
+  if (cache) {
+    only_changed = std::exchange(cache->only_changed_, std::nullopt);
+    if (!only_changed) cache->lines_.clear();
+    else
+      for (NodeId id : *only_changed) cache->lines_.erase(id.index);  // changed or gone
+  }
+  // One node / edge per line: diffs of saved files stay readable.
+  std::string out = dumpText(header, 2);
+  out.erase(out.size() - 2);  // drop "\n}"
+  out += ",\n  \"nodes\": [";
+  for (size_t i = 0; i < doc.nodes().size(); ++i) {
+    const Node& n = doc.nodes()[i];
+    out += i ? ",\n    " : "\n    ";
+    if (!cache) {
+      out += nodeLine(n);
+      continue;
+    }
+    auto [line, fresh] = cache->lines_.try_emplace(n.id.index);
+    if (fresh) line->second = nodeLine(n);
+    out += line->second;
   }
   out += doc.nodes().empty() ? "],\n" : "\n  ],\n";
   out += "  \"edges\": [";
+  // {"from":1,"to":2,"port":0[,"out":1]}: what dumping the object gives, without building it.
   for (size_t i = 0; i < doc.edges().size(); ++i) {
     const Edge& e = doc.edges()[i];
-    ojson je = ojson::object();
-    je["from"] = e.from.index;
-    je["to"] = e.to.index;
-    je["port"] = e.port;
-    if (e.out != 0) je["out"] = e.out;
-    out += (i ? ",\n    " : "\n    ") + dumpText(je);
+    out += i ? ",\n    " : "\n    ";
+    out += "{\"from\":" + std::to_string(e.from.index) + ",\"to\":" + std::to_string(e.to.index) +
+           ",\"port\":" + std::to_string(e.port);
+    if (e.out != 0) out += ",\"out\":" + std::to_string(e.out);
+    out += '}';
   }
   out += doc.edges().empty() ? "]" : "\n  ]";
   if (!doc.annotations().empty()) {

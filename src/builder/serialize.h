@@ -31,7 +31,9 @@
 // Node ids become 1..n in order. Omitting defaults makes links short, so changing a
 // default in the catalog requires a version bump and a migration (see migrations()).
 #pragma once
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -55,6 +57,22 @@ struct LoadReport {
 };
 
 std::string saveJson(const Document& doc);  // stable text: same document -> same bytes
+
+// Each layer's line of saveJson's text by layer id, so saving an edited big document
+// writes only the lines of the layers that changed and copies the rest. The text is
+// always what saveJson(doc) gives (tests/builder/serialize_test.cpp).
+class SaveJsonCache {
+ public:
+  // A promise that since the last save through this cache only the layers `ids` changed
+  // (Editor::changedSince); without one every line is written afresh. Used once.
+  void onlyChanged(std::vector<NodeId> ids);
+
+ private:
+  friend std::string saveJson(const Document& doc, SaveJsonCache* cache);
+  std::unordered_map<uint32_t, std::string> lines_;
+  std::optional<std::vector<NodeId>> only_changed_;  // sorted
+};
+std::string saveJson(const Document& doc, SaveJsonCache* cache);
 Result<Document> loadJson(std::string_view text, LoadReport* report = nullptr);
 
 std::string saveCompact(const Document& doc);

@@ -61,6 +61,17 @@ export async function click(page, name, modifiers = []) {
   await clickAt(page, x, y, modifiers);
 }
 
+// Clicks the part of widget `name` (a node box) that the canvas shows: a box's rectangle
+// is not clipped to the canvas, and a click on its hidden part (under the canvas's edge,
+// beside the properties panel) is a click on something else.
+export async function clickInCanvas(page, name, modifiers = []) {
+  const [x, y, w, h] = await rect(page, name);
+  const [cx, cy, cw, ch] = await rect(page, 'canvas');
+  const x0 = Math.max(x, cx), x1 = Math.min(x + w, cx + cw), y0 = Math.max(y, cy), y1 = Math.min(y + h, cy + ch);
+  if (x1 - x0 < 4 || y1 - y0 < 4) throw new Error(`${name} is not on the canvas (box ${[x, y, w, h]}, canvas ${[cx, cy, cw, ch]})`);
+  await clickAt(page, (x0 + x1) / 2, (y0 + y1) / 2, modifiers);
+}
+
 // Drags from (x0, y0) to (x1, y1) in `steps` frames with the left button held.
 export async function dragBetween(page, [x0, y0], [x1, y1], steps = 5) {
   await page.mouse.move(x0, y0);

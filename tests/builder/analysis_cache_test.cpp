@@ -1,6 +1,7 @@
 // The analysis cache (analysis.h): after any edit, analyze() through a cache gives what a
 // fresh analyze() gives, and it redoes only the layers the edit touched.
 #include <cstdint>
+#include <utility>
 
 #include "builder/editor.h"
 #include "builder/templates.h"
@@ -39,7 +40,9 @@ void expectSameAnalysis(const Analysis& fresh, const Analysis& cached, const std
 
 // A fixed pseudo-random sequence of every kind of edit on every template, in both
 // frameworks: parameters (valid and shape-breaking), added, removed, connected,
-// disconnected and retyped layers, duplicate names, undo and redo.
+// disconnected and retyped layers, duplicate names, undo and redo. One cache compares
+// every layer, one is told the changed layers by Editor::changedSince (as the app does),
+// sometimes after two edits at once.
 TEST(AnalysisCache, EqualsAFreshAnalysisAfterEveryEdit) {
   uint64_t seed = 12345;
   auto next = [&](uint64_t bound) {
@@ -48,7 +51,8 @@ TEST(AnalysisCache, EqualsAFreshAnalysisAfterEveryEdit) {
   };
   for (const Template& t : templates()) {
     Editor ed(t.build());
-    AnalysisCache caches[2];
+    AnalysisCache caches[2], told[2];
+    uint64_t told_revision[2] = {ed.revision(), ed.revision()};
     for (int step = 0; step < 60; ++step) {
       const auto& nodes = ed.document().nodes();
       const NodeId some = nodes.empty() ? NodeId{} : nodes[next(nodes.size())].id;
@@ -77,20 +81,32 @@ TEST(AnalysisCache, EqualsAFreshAnalysisAfterEveryEdit) {
       }
       for (Framework f : {Framework::PyTorch, Framework::Keras}) {
         const std::string where = t.name + " step " + std::to_string(step) + " " + frameworkName(f);
-        expectSameAnalysis(analyze(ed.document(), f), analyze(ed.document(), f, &caches[static_cast<int>(f)]), where);
+        const Analysis fresh = analyze(ed.document(), f);
+        expectSameAnalysis(fresh, analyze(ed.document(), f, &caches[static_cast<int>(f)]), where);
+        if (step % 3 == 1) continue;  // this cache sees two edits at once
+        auto changed = ed.changedSince(told_revision[static_cast<int>(f)]);
+        ASSERT_TRUE(changed) << where;
+        told[static_cast<int>(f)].onlyChanged(*changed);
+        expectSameAnalysis(fresh, analyze(ed.document(), f, &told[static_cast<int>(f)]), where + " (told)");
+        told_revision[static_cast<int>(f)] = ed.revision();
       }
     }
   }
 }
 
-// A chain of Linear layers: a parameter edit re-checks that one layer and runs the shape
-// rule of the layers whose inputs changed, no others.
-TEST(AnalysisCache, AnEditRedoesOnlyTheLayersItTouches) {
+// An Input and a chain of 20 Linear layers of 32 features, in an editor.
+std::pair<Editor, std::vector<NodeId>> linearChain() {
   Document d;
   NodeId h = input(d, {32});
   std::vector<NodeId> chain;
   for (int k = 0; k < 20; ++k) chain.push_back(h = add(d, "Linear", {{"out_features", I(32)}}, {h}));
-  Editor ed(d);
+  return {Editor(d), chain};
+}
+
+// A chain of Linear layers: a parameter edit re-checks that one layer and runs the shape
+// rule of the layers whose inputs changed, no others.
+TEST(AnalysisCache, AnEditRedoesOnlyTheLayersItTouches) {
+  auto [ed, chain] = linearChain();
   AnalysisCache cache;
   (void)analyze(ed.document(), Framework::PyTorch, &cache);
   EXPECT_EQ(cache.checked(), 21u);
@@ -116,6 +132,65 @@ TEST(AnalysisCache, AnEditRedoesOnlyTheLayersItTouches) {
   EXPECT_EQ(cache.size(), 20u);
   EXPECT_TRUE(a.find(chain[6])->hasError());
   EXPECT_EQ(cache.checked(), 1u);  // chain[6]: its ports changed
+}
+
+// Told the changed layers, an edit of one layer in a long chain re-checks that layer only
+// and compares no other (a promise that leaves a changed layer out is trusted: the
+// skipped layers are not even compared).
+TEST(AnalysisCache, ToldTheChangedLayersItComparesNoOthers) {
+  auto [ed, chain] = linearChain();
+  AnalysisCache cache;
+  (void)analyze(ed.document(), Framework::PyTorch, &cache);
+  uint64_t seen = ed.revision();
+  ASSERT_TRUE(ed.setParam(chain[10], "out_features", int64_t{16}));
+  ASSERT_EQ(ed.changedSince(seen), (std::vector<NodeId>{chain[10]}));
+  cache.onlyChanged(*ed.changedSince(seen));
+  Analysis a = analyze(ed.document(), Framework::PyTorch, &cache);
+  EXPECT_EQ(cache.checked(), 1u);
+  EXPECT_EQ(cache.propagated(), 2u);
+  EXPECT_EQ(a.find(chain[10])->output->dims, (IntList{16}));
+  seen = ed.revision();
+  ASSERT_TRUE(ed.setParam(chain[3], "out_features", int64_t{8}));
+  cache.onlyChanged({});  // a false promise: chain[3] is trusted unchanged
+  a = analyze(ed.document(), Framework::PyTorch, &cache);
+  EXPECT_EQ(cache.checked(), 0u);
+  EXPECT_EQ(a.find(chain[3])->output->dims, (IntList{32}));
+  // The promise is used once: the next analysis compares every layer again.
+  a = analyze(ed.document(), Framework::PyTorch, &cache);
+  EXPECT_EQ(cache.checked(), 1u);
+  EXPECT_EQ(a.find(chain[3])->output->dims, (IntList{8}));
+}
+
+// changedSince: the layers each kind of edit touches (an edge touches both ends), over
+// several revisions, through undo; unknown before a load.
+TEST(Editor, ChangedSinceNamesTheTouchedLayers) {
+  Document d;
+  NodeId in = input(d, {8});
+  NodeId a = add(d, "Linear", {{"out_features", I(8)}}, {in});
+  NodeId b = add(d, "ReLU", {}, {a});
+  Editor ed(d);
+  const uint64_t start = ed.revision();
+  EXPECT_EQ(ed.changedSince(start), std::vector<NodeId>{});
+  EXPECT_FALSE(ed.changedSince(start + 1));  // the future
+  ASSERT_TRUE(ed.rename(b, "act"));
+  EXPECT_EQ(ed.changedSince(start), (std::vector<NodeId>{b}));
+  const uint64_t renamed = ed.revision();
+  auto added = ed.appendAfter(a, "Linear");
+  ASSERT_TRUE(added);
+  EXPECT_EQ(ed.changedSince(renamed), (std::vector<NodeId>{a, *added}));
+  EXPECT_EQ(ed.changedSince(start), (std::vector<NodeId>{a, b, *added}));
+  const uint64_t before_delete = ed.revision();
+  ASSERT_TRUE(ed.removeNodes({a}));  // its edges: in -> a, a -> b, a -> added
+  EXPECT_EQ(ed.changedSince(before_delete), (std::vector<NodeId>{in, a, b, *added}));
+  const uint64_t deleted = ed.revision();
+  ASSERT_TRUE(ed.undo());
+  EXPECT_EQ(ed.changedSince(deleted), (std::vector<NodeId>{in, a, b, *added}));
+  ASSERT_TRUE(ed.moveNodes({in}, {5, 0}));
+  ASSERT_TRUE(ed.moveNodes({in}, {5, 0}, true));  // merged into the same step
+  EXPECT_EQ(ed.changedSince(deleted + 1), (std::vector<NodeId>{in}));
+  ed.load(d);
+  EXPECT_FALSE(ed.changedSince(start));
+  EXPECT_EQ(ed.changedSince(ed.revision()), std::vector<NodeId>{});
 }
 
 }  // namespace
