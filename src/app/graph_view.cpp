@@ -226,7 +226,8 @@ void GraphView::updatePane(AppContext& ctx) {
     const double slice_start = platform::nowMs();
     pipeline_.step(budget, now);
     last_slice_ms_ = platform::nowMs() - slice_start;
-    long_slice = last_slice_ms_ > kMinSliceMs;
+    // With the first real picture (at least as costly as a progress frame) it would overrun.
+    long_slice = last_slice_ms_ + (ctx.frame_log ? ctx.frame_log->lastPresentMs() : 0) > kLayoutFrameMs - kMinSliceMs;
     if (ctx.frame_log) {
       const std::string after = pipeline_.stageLabel();
       ctx.frame_log->mark("layout slice (" + label + (after != label ? " -> " + after : "") + ")");
@@ -239,8 +240,8 @@ void GraphView::updatePane(AppContext& ctx) {
       ctx.session.stageFailed("graph view: " + pipeline_.error());
     }
   }
-  // The upload and the first draw of a big scene (tens of ms in SwiftShader) wait for
-  // the next frame when a long slice finished the layout.
+  // The upload and the first draw of a scene (tens of ms in SwiftShader) wait for the
+  // next frame when the slice that finished the layout leaves too little of this one.
   if (pipeline_.stage() == GraphPipeline::Stage::Ready && !uploaded_ && !long_slice) {
     if (renderer_.ready()) {
       if (ctx.frame_log) ctx.frame_log->mark("graph view");
