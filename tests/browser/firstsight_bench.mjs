@@ -5,7 +5,7 @@
 // Default models (those `scripts/bench.sh` also times Netron on): the 24-layer PyTorch
 // TransformerEncoder of the issue (1,959 nodes; ../shared/repro/export_enc.py, about a
 // minute with Debian's torch), ../shared/repro/encoder128.onnx (10,487 nodes) and
-// synthetic 30k and 200k-node graphs (tests/scene/make_synthetic.py); all but encoder128
+// synthetic 30k, 100k and 200k-node graphs (tests/scene/make_synthetic.py); all but encoder128
 // are written to build-web/synth when missing.
 // Targets: <= 300 ms up to 2k nodes, <= 1 s up to 30k, <= 3 s at 200k.
 // Also the longest task that blocked the page in that time (PerformanceObserver
@@ -38,7 +38,7 @@ function transformer24() {
 }
 let files = process.argv.slice(2);
 if (!files.length) {
-  files = [transformer24(), path.resolve(ROOT, '../shared/repro/encoder128.onnx'), synthetic(30000), synthetic(200000)];
+  files = [transformer24(), path.resolve(ROOT, '../shared/repro/encoder128.onnx'), synthetic(30000), synthetic(100000), synthetic(200000)];
 }
 const target = (nodes) => (nodes <= 2000 ? 300 : nodes <= 30000 ? 1000 : 3000);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
