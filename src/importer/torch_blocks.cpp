@@ -44,6 +44,14 @@ const std::vector<std::string>* positionalNames(const std::string& callee) {
   return it == table.end() ? nullptr : &it->second;
 }
 
+// The index of the quote closing the string literal that opens at `open` (line.size()
+// or past it when the line ends first).
+size_t closingQuote(const std::string& line, size_t open) {
+  size_t j = open + 1;
+  while (j < line.size() && line[j] != '"') j += line[j] == '\\' ? 2 : 1;
+  return j;
+}
+
 Abstracted abstractLine(const std::string& line) {
   Abstracted a;
   // "self.conv1 = nn.Conv2d(...)" or "self.register_buffer("name", ...)".
@@ -66,8 +74,7 @@ Abstracted abstractLine(const std::string& line) {
   for (size_t i = 0; i < line.size(); ++i) {
     const char ch = line[i];
     if (ch == '"') {  // strings are copied as they are
-      size_t j = i + 1;
-      while (j < line.size() && line[j] != '"') j += line[j] == '\\' ? 2 : 1;
+      const size_t j = closingQuote(line, i);
       a.shape += line.substr(i, j + 1 - i);
       i = j;
       continue;
@@ -286,9 +293,7 @@ void forEachName(const std::string& line, Fn&& fn) {
   auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
   for (size_t i = 0; i < line.size(); ++i) {
     if (line[i] == '"') {
-      size_t j = i + 1;
-      while (j < line.size() && line[j] != '"') j += line[j] == '\\' ? 2 : 1;
-      i = j;
+      i = closingQuote(line, i);
       continue;
     }
     if (!word(line[i]) || std::isdigit(static_cast<unsigned char>(line[i]))) continue;

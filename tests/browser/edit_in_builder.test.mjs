@@ -89,14 +89,20 @@ async function panUntilShown(page, name) {
   await rect(page, name, 1000);  // fails naming what shows
 }
 
+// Graph toolbar "Edit in builder" on the open model; the import's report, which names no error.
+async function editInBuilder(page) {
+  await clickUi(page, 'edit_in_builder');
+  const g = await waitGraph(page, (s) => !!s.edit_in_builder, 'the import published');
+  assert(g.edit_in_builder.error === '', `no error: ${g.edit_in_builder.error}`);
+  return g;
+}
+
 export default function register(t) {
   t.test('a transformer opens in the builder with its repeated layers folded; unfold, edit a layer, the code follows', {
     timeout: 300000, context: { viewport: { width: 1600, height: 1000 } },
   }, async ({ page, url }) => {
     await openModel(page, url, encoder6());
-    await clickUi(page, 'edit_in_builder');
-    const g = await waitGraph(page, (s) => !!s.edit_in_builder, 'the import published');
-    assert(g.edit_in_builder.error === '', `no error: ${g.edit_in_builder.error}`);
+    await editInBuilder(page);
     await waitUi(page, (u) => u.settled && u.folds && u.folds.length > 0, 'the folds published');
     let ui = await builderUi(page);
     const doc = await builderDoc(page);
@@ -141,9 +147,7 @@ export default function register(t) {
     timeout: 240000, context: { viewport: { width: 1600, height: 1000 } },
   }, async ({ page, url }) => {
     await openModel(page, url, twoOutputs());
-    await clickUi(page, 'edit_in_builder');
-    const g = await waitGraph(page, (s) => !!s.edit_in_builder, 'the import published');
-    assert(g.edit_in_builder.error === '', `no error: ${g.edit_in_builder.error}`);
+    await editInBuilder(page);
     let doc = await builderDoc(page);
     const split = doc.nodes.find((n) => n.type === 'OnnxOp' && n.params.op_type === 'Split');
     const topk = doc.nodes.find((n) => n.type === 'OnnxOp' && n.params.op_type === 'TopK');
@@ -176,9 +180,7 @@ export default function register(t) {
     timeout: 300000, context: { viewport: { width: 1600, height: 1000 } },
   }, async ({ page, url }) => {
     await openModel(page, url, mobileNetV2());
-    await clickUi(page, 'edit_in_builder');
-    const g = await waitGraph(page, (s) => !!s.edit_in_builder, 'the import published');
-    assert(g.edit_in_builder.error === '', `no error: ${g.edit_in_builder.error}`);
+    const g = await editInBuilder(page);
     console.log(`    MobileNetV2 Edit in builder: ${g.edit_in_builder.layers} layers in ${g.edit_in_builder.ms} ms (in the page)`);
     const doc = await builderDoc(page);
     const clips = doc.nodes.filter((n) => n.type === 'ReLU6');
